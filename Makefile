@@ -1,0 +1,88 @@
+# Everyday targets. `make run` and `make check` are the README's two set-up
+# commands; both install missing Debian packages first (scripts/deps.sh).
+
+BUILD        ?= build
+JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+PREFIX       ?= /usr/local
+CMAKE_QUIET   = >/dev/null
+
+RELEASE = $(BUILD)/release
+CHECK   = $(BUILD)/check
+ASAN    = $(BUILD)/asan
+FUZZDIR = $(BUILD)/fuzz
+BENCHB  = $(BUILD)/bench
+
+FORMAT_FILES = $(shell find include src tests fuzz bench -name '*.[ch]' 2>/dev/null | sort)
+
+.PHONY: all build run check test asan format format-check bench fuzz install valgrind clean
+
+all: build
+
+build:
+	@scripts/deps.sh build
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DDACC_TESTS=OFF $(CMAKE_QUIET)
+	@cmake --build $(RELEASE) -j$(JOBS)
+
+# The main job on the embedded defaults.
+run: build
+	@scripts/main-job.sh $(RELEASE)/dacc
+
+# Every test with gcc, then again with clang under ASan + UBSan, then formatting.
+check:
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory format-check
+
+test:
+	@scripts/deps.sh check
+	@cmake -S . -B $(CHECK) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
+	    -DDACC_TESTS=ON $(CMAKE_QUIET)
+	@cmake --build $(CHECK) -j$(JOBS)
+	@cd $(CHECK) && ctest --output-on-failure -j$(JOBS)
+
+asan:
+	@scripts/deps.sh check
+	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+	    -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DDACC_SANITIZE=address,undefined -DDACC_TESTS=ON \
+	    $(CMAKE_QUIET)
+	@cmake --build $(ASAN) -j$(JOBS)
+	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ctest --output-on-failure -j$(JOBS)
+
+format-check:
+	@scripts/deps.sh check
+	@clang-format --dry-run -Werror $(FORMAT_FILES)
+	@echo "clang-format: $(words $(FORMAT_FILES)) files formatted"
+
+format:
+	@scripts/deps.sh check
+	@clang-format -i $(FORMAT_FILES)
+
+valgrind:
+	@scripts/deps.sh valgrind
+	@cmake -S . -B $(CHECK) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
+	    -DDACC_TESTS=ON $(CMAKE_QUIET)
+	@cmake --build $(CHECK) -j$(JOBS)
+	@scripts/valgrind.sh $(CHECK)
+
+bench:
+	@scripts/deps.sh bench
+	@cmake -S . -B $(BENCHB) -DCMAKE_BUILD_TYPE=Release -DDACC_TESTS=OFF -DDACC_BENCH=ON \
+	    $(CMAKE_QUIET)
+	@cmake --build $(BENCHB) -j$(JOBS)
+	@scripts/bench.sh $(BENCHB)
+
+fuzz:
+	@scripts/deps.sh fuzz
+	@cmake -S . -B $(FUZZDIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+	    -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DDACC_FUZZ=ON -DDACC_TESTS=OFF $(CMAKE_QUIET)
+	@cmake --build $(FUZZDIR) -j$(JOBS)
+	@scripts/fuzz.sh $(FUZZDIR) $(FUZZ_SECONDS)
+
+install: build
+	@cmake --install $(RELEASE) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Installs the Debian packages a task needs, only those missing, silently when
+# all are present. Usage: scripts/deps.sh GROUP...   (build, check, fuzz,
+# bench, valgrind). Needs root (or sudo) only when something is missing.
+set -eu
+
+pkgs_build="cmake make gcc pkg-config libsodium-dev libjansson-dev libsqlite3-dev libomp-dev"
+pkgs_check="$pkgs_build libcriterion-dev clang libclang-rt-14-dev clang-format git"
+pkgs_fuzz="$pkgs_build clang libclang-rt-14-dev"
+pkgs_bench="$pkgs_build python3 python3-numpy python3-scipy python3-pandas"
+pkgs_valgrind="$pkgs_check valgrind"
+
+want=""
+for group in "${@:-build}"; do
+    case "$group" in
+    build) want="$want $pkgs_build" ;;
+    check) want="$want $pkgs_check" ;;
+    fuzz) want="$want $pkgs_fuzz" ;;
+    bench) want="$want $pkgs_bench" ;;
+    valgrind) want="$want $pkgs_valgrind" ;;
+    *) echo "deps.sh: unknown group '$group' (build, check, fuzz, bench, valgrind)" >&2; exit 2 ;;
+    esac
+done
+
+missing=""
+for p in $want; do
+    case " $missing " in *" $p "*) continue ;; esac
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO=sudo
+    else
+        echo "deps.sh: run as root, or install by hand: apt-get install -y$missing" >&2
+        exit 1
+    fi
+else
+    SUDO=""
+fi
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has empty package lists; refresh them once if needed.
+if ! $SUDO apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
+    $SUDO apt-get update -q >/dev/null
+    $SUDO apt-get install -y --no-install-recommends $missing >/dev/null
+fi
