@@ -1,0 +1,57 @@
+/* dacc — SHA-256, hex, base64 and UTF-8 checks (on libsodium).
+ *
+ * Decoders are strict: they refuse odd lengths, characters outside the
+ * alphabet, missing or misplaced padding, and output that would not fit,
+ * rather than guessing.
+ */
+#ifndef DACC_CODEC_H
+#define DACC_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dacc/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DACC_SHA256_BYTES  32
+#define DACC_SHA256_HEXLEN 64
+
+void dacc_sha256(const void *data, size_t len, uint8_t out[DACC_SHA256_BYTES]);
+
+/* SHA-256 of a whole file ("-" reads standard input), streamed in blocks. */
+dacc_status dacc_sha256_file(const char *path, uint8_t out[DACC_SHA256_BYTES], dacc_error *err);
+
+/* Lower-case hex of in[0..n) into out, which holds 2n + 1 bytes. Returns out. */
+char *dacc_hex_encode(const uint8_t *in, size_t n, char *out);
+
+/* Decodes hex (either case) of exactly 2 * out_len characters into out.
+ * DACC_ERR_PARSE on a bad character or length. */
+dacc_status dacc_hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_len,
+                            dacc_error *err);
+
+/* Length of the padded standard base64 of n bytes, without the NUL. */
+size_t dacc_base64_len(size_t n);
+
+/* Padded standard base64 (RFC 4648 section 4) of in[0..n) into out, which
+ * holds dacc_base64_len(n) + 1 bytes. Returns out. */
+char *dacc_base64_encode(const uint8_t *in, size_t n, char *out);
+
+/* Decodes padded standard base64 into out[0..out_cap); *out_len receives the
+ * byte count. DACC_ERR_PARSE on bad characters, padding or trailing data;
+ * DACC_ERR_LIMIT when the result would not fit. */
+dacc_status dacc_base64_decode(const char *b64, size_t b64_len, uint8_t *out, size_t out_cap,
+                               size_t *out_len, dacc_error *err);
+
+/* 1 when s[0..len) is well-formed UTF-8 (RFC 3629); otherwise 0 and, when
+ * bad_offset is not NULL, the offset of the first byte of the first bad
+ * sequence. */
+int dacc_utf8_valid(const void *s, size_t len, size_t *bad_offset);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,247 @@
+#include "dacc/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "dacc/codec.h"
+#include "dacc/mem.h"
+
+dacc_status dacc_file_read(const char *path, size_t max, char **data, size_t *len, dacc_error *err)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (fp == NULL)
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    dacc_buf b;
+    dacc_buf_init(&b, max);
+    dacc_status st = DACC_OK;
+    char block[1 << 16];
+    size_t n;
+    while (st == DACC_OK && (n = fread(block, 1, sizeof block, fp)) > 0)
+        st = dacc_buf_append(&b, block, n);
+    int saved = errno;
+    int failed = ferror(fp);
+    if (!is_stdin)
+        fclose(fp);
+    if (st == DACC_ERR_LIMIT)
+        return dacc_error_at(err, st, path, 0, 0, "file is larger than %zu bytes", max);
+    if (st != DACC_OK)
+        return dacc_error_at(err, st, path, 0, 0, "out of memory reading the file");
+    if (failed) {
+        dacc_buf_free(&b);
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "read failed: %s", strerror(saved));
+    }
+    *data = dacc_buf_detach(&b, len);
+    if (*data == NULL)
+        return dacc_error_at(err, DACC_ERR_NOMEM, path, 0, 0, "out of memory reading the file");
+    return DACC_OK;
+}
+
+/* A static empty object stands in for the mapping of an empty file, since
+ * mmap refuses length 0. */
+static const char empty_map[1] = "";
+
+dacc_status dacc_file_map(const char *path, const void **data, size_t *len, dacc_error *err)
+{
+    if (strcmp(path, "-") == 0)
+        return dacc_error_at(err, DACC_ERR_UNSUPPORTED, path, 0, 0,
+                             "standard input cannot be mapped");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return dacc_error_at(err, DACC_ERR_UNSUPPORTED, path, 0, 0, "not a regular file");
+    }
+    if (sb.st_size == 0) {
+        close(fd);
+        *data = empty_map;
+        *len = 0;
+        return DACC_OK;
+    }
+    void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int saved = errno;
+    close(fd);
+    if (p == MAP_FAILED)
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot map: %s", strerror(saved));
+    madvise(p, (size_t)sb.st_size, MADV_SEQUENTIAL);
+    *data = p;
+    *len = (size_t)sb.st_size;
+    return DACC_OK;
+}
+
+void dacc_file_unmap(const void *data, size_t len)
+{
+    if (data != NULL && data != empty_map && len > 0)
+        munmap((void *)data, len);
+}
+
+/* ---- atomic output ---------------------------------------------------- */
+
+struct dacc_file_out {
+    FILE *fp;
+    char *path; /* NULL for standard output */
+    char *tmp;
+};
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+static int open_temp(const char *path, char **tmp_out)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t cap = strlen(path) + 32;
+    char *tmp = malloc(cap);
+    if (tmp == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (int attempt = 0; attempt < 16; attempt++) {
+        uint8_t r[4];
+        char hex[9];
+        randombytes_buf(r, sizeof r);
+        snprintf(tmp, cap, "%.*s.%s.tmp-%s", (int)dir_len, path, base, dacc_hex_encode(r, 4, hex));
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            *tmp_out = tmp;
+            return fd;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    int saved = errno;
+    free(tmp);
+    errno = saved;
+    return -1;
+}
+
+dacc_status dacc_file_out_open(const char *path, dacc_file_out **out, dacc_error *err)
+{
+    dacc_file_out *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return dacc_error_at(err, DACC_ERR_NOMEM, path, 0, 0, "out of memory");
+    if (strcmp(path, "-") == 0) {
+        f->fp = stdout;
+        *out = f;
+        return DACC_OK;
+    }
+    if (path[0] == '\0' || path[strlen(path) - 1] == '/') {
+        free(f);
+        return dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0, "not a file name");
+    }
+    f->path = strdup(path);
+    int fd = f->path != NULL ? open_temp(path, &f->tmp) : -1;
+    if (fd < 0) {
+        int saved = errno;
+        free(f->path);
+        free(f);
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot create: %s", strerror(saved));
+    }
+    f->fp = fdopen(fd, "wb");
+    if (f->fp == NULL) {
+        close(fd);
+        dacc_file_out_abort(f);
+        return dacc_error_at(err, DACC_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    *out = f;
+    return DACC_OK;
+}
+
+FILE *dacc_file_out_fp(dacc_file_out *f)
+{
+    return f->fp;
+}
+
+void dacc_file_out_abort(dacc_file_out *f)
+{
+    if (f == NULL)
+        return;
+    if (f->path != NULL) {
+        if (f->fp != NULL)
+            fclose(f->fp);
+        unlink(f->tmp);
+    }
+    free(f->tmp);
+    free(f->path);
+    free(f);
+}
+
+static void sync_dir(const char *path)
+{
+    char *dir = dir_of(path);
+    if (dir == NULL)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd >= 0) {
+        fsync(fd); /* some file systems refuse; the rename itself already happened */
+        close(fd);
+    }
+}
+
+dacc_status dacc_file_out_commit(dacc_file_out *f, dacc_error *err)
+{
+    if (f->path == NULL) {
+        int bad = fflush(stdout) != 0 || ferror(stdout);
+        free(f);
+        return bad ? dacc_error_set(err, DACC_ERR_IO, "writing standard output failed") : DACC_OK;
+    }
+    const char *why = NULL;
+    int saved = 0;
+    if (fflush(f->fp) != 0 || ferror(f->fp))
+        why = "write failed";
+    else if (fsync(fileno(f->fp)) != 0)
+        why = "fsync failed";
+    saved = errno;
+    int closed = fclose(f->fp);
+    f->fp = NULL;
+    if (why == NULL && closed != 0) {
+        why = "close failed";
+        saved = errno;
+    }
+    if (why == NULL && rename(f->tmp, f->path) != 0) {
+        why = "rename failed";
+        saved = errno;
+    }
+    if (why != NULL) {
+        dacc_error_at(err, DACC_ERR_IO, f->path, 0, 0, "%s: %s", why, strerror(saved));
+        dacc_file_out_abort(f);
+        return DACC_ERR_IO;
+    }
+    sync_dir(f->path);
+    free(f->tmp);
+    free(f->path);
+    free(f);
+    return DACC_OK;
+}
+
+dacc_status dacc_file_write(const char *path, const void *data, size_t len, dacc_error *err)
+{
+    dacc_file_out *f;
+    dacc_status st = dacc_file_out_open(path, &f, err);
+    if (st != DACC_OK)
+        return st;
+    if (len > 0 && fwrite(data, 1, len, f->fp) != len) {
+        int saved = errno;
+        dacc_file_out_abort(f);
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "write failed: %s", strerror(saved));
+    }
+    return dacc_file_out_commit(f, err);
+}
