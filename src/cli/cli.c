@@ -1,0 +1,121 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+int cli_usage(const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+    return CLI_USAGE;
+}
+
+int cli_fail(const char *prog, const dacc_error *err)
+{
+    fprintf(stderr, "%s: %s\n", prog, dacc_error_message(err));
+    return CLI_FAIL;
+}
+
+int cli_help(const char *text)
+{
+    fputs(text, stdout);
+    return CLI_OK;
+}
+
+void cli_getopt_reset(void)
+{
+    optind = 0; /* glibc: 0 re-initialises getopt completely */
+    opterr = 1;
+}
+
+static void list_commands(FILE *fp, const char *prog, const char *about, const cli_command *cmds,
+                          size_t n)
+{
+    fprintf(fp, "Usage: %s <command> [options]\n\n%s\n\nCommands:\n", prog, about);
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
+    fprintf(fp, "\nRun '%s <command> --help' for the options of a command.\n", prog);
+}
+
+static const cli_command *find(const cli_command *cmds, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(cmds[i].name, name) == 0)
+            return &cmds[i];
+    return NULL;
+}
+
+int cli_dispatch(const char *prog, const char *about, const cli_command *cmds, size_t n, int argc,
+                 char **argv)
+{
+    if (argc < 2) {
+        list_commands(stderr, prog, about, cmds, n);
+        return CLI_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
+        (strcmp(name, "help") == 0 && argc == 2)) {
+        list_commands(stdout, prog, about, cmds, n);
+        return CLI_OK;
+    }
+    if (strcmp(name, "help") == 0) {
+        const cli_command *c = find(cmds, n, argv[2]);
+        if (c == NULL)
+            return cli_usage(prog, "unknown command '%s'", argv[2]);
+        char *help_argv[] = { (char *)c->name, "--help", NULL };
+        cli_getopt_reset();
+        return c->run(2, help_argv);
+    }
+    if (name[0] == '-')
+        return cli_usage(prog, "unknown option '%s' (a command comes first)", name);
+    const cli_command *c = find(cmds, n, name);
+    if (c == NULL)
+        return cli_usage(prog, "unknown command '%s'", name);
+    cli_getopt_reset();
+    return c->run(argc - 1, argv + 1);
+}
+
+int cli_opt_format(const char *prog, const char *arg, unsigned allowed, cli_format *out)
+{
+    static const char *const names[] = { "text", "json", "csv" };
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(arg, names[i]) == 0 && (allowed & (1u << i))) {
+            *out = (cli_format)i;
+            return CLI_OK;
+        }
+    }
+    char list[32] = "";
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (allowed & (1u << i))
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? ", " : "",
+                     names[i]);
+    return cli_usage(prog, "--format: expected one of %s, got '%s'", list, arg);
+}
+
+int cli_opt_u64(const char *prog, const char *opt, const char *arg, uint64_t lo, uint64_t hi,
+                uint64_t *out)
+{
+    dacc_error err;
+    uint64_t v;
+    if (dacc_csv_parse_u64(arg, strlen(arg), &v, &err) != DACC_OK)
+        return cli_usage(prog, "%s: %s", opt, err.message);
+    if (v < lo || v > hi)
+        return cli_usage(prog, "%s: expected an integer in [%llu, %llu], got %llu", opt,
+                         (unsigned long long)lo, (unsigned long long)hi, (unsigned long long)v);
+    *out = v;
+    return CLI_OK;
+}
+
+int cli_opt_money(const char *prog, const char *opt, const char *arg, unsigned decimals,
+                  dacc_u128 *out)
+{
+    dacc_error err;
+    if (dacc_money_parse(arg, strlen(arg), decimals, out, &err) != DACC_OK)
+        return cli_usage(prog, "%s: %s", opt, err.message);
+    return CLI_OK;
+}

@@ -1,0 +1,59 @@
+/* Shared pieces of the dacc command-line tool (private to src/cli). */
+#ifndef DACC_CLI_H
+#define DACC_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dacc/base.h"
+
+/* Exit statuses of every command. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+typedef int (*cli_run_fn)(int argc, char **argv);
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary; /* one line for the command list */
+    cli_run_fn run;      /* argv[0] is the command name */
+} cli_command;
+
+typedef enum { CLI_FORMAT_TEXT, CLI_FORMAT_JSON, CLI_FORMAT_CSV } cli_format;
+
+/* Runs the subcommand named by argv[1] from cmds, handling `--help`, `-h`,
+ * `help [SUB]` and unknown or missing names. prog is the command's full name
+ * ("dacc log") and about the paragraph shown above the list. */
+int cli_dispatch(const char *prog, const char *about, const cli_command *cmds, size_t n, int argc,
+                 char **argv);
+
+/* Prints "prog: message" and a hint to use --help on stderr; returns CLI_USAGE. */
+int cli_usage(const char *prog, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "prog: message" for a failure on stderr; returns CLI_FAIL. */
+int cli_fail(const char *prog, const dacc_error *err);
+
+/* Prints text (a command's help) to stdout; returns CLI_OK. */
+int cli_help(const char *text);
+
+/* Resets getopt so that a command can parse its own argv. */
+void cli_getopt_reset(void);
+
+/* Option value parsers: on a bad value they print a usage error and return
+ * CLI_USAGE; on success CLI_OK. */
+int cli_opt_format(const char *prog, const char *arg, unsigned allowed, cli_format *out);
+int cli_opt_u64(const char *prog, const char *opt, const char *arg, uint64_t lo, uint64_t hi,
+                uint64_t *out);
+int cli_opt_money(const char *prog, const char *opt, const char *arg, unsigned decimals,
+                  dacc_u128 *out);
+
+/* Bits for cli_opt_format's allowed set. */
+#define CLI_ALLOW_TEXT (1u << CLI_FORMAT_TEXT)
+#define CLI_ALLOW_JSON (1u << CLI_FORMAT_JSON)
+#define CLI_ALLOW_CSV  (1u << CLI_FORMAT_CSV)
+
+/* Top-level commands, one source file each. */
+int cmd_apportion(int argc, char **argv);
+int cmd_rng(int argc, char **argv);
+
+#endif
