@@ -1,0 +1,141 @@
+#define _XOPEN_SOURCE 700 /* nftw */
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dacc/file.h"
+
+extern char **environ;
+
+static char *slurp_fd(int fd, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    lseek(fd, 0, SEEK_SET);
+    ssize_t got;
+    while ((got = read(fd, buf + n, cap - n - 1)) > 0) {
+        n += (size_t)got;
+        if (cap - n < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            cr_assert_not_null(buf);
+        }
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static int temp_fd(void)
+{
+    char name[] = "/tmp/dacc-test-XXXXXX";
+    int fd = mkstemp(name);
+    cr_assert(fd >= 0, "mkstemp: %s", strerror(errno));
+    unlink(name);
+    return fd;
+}
+
+void run_dacc(run_result *r, const char *stdin_text, const char *const *args)
+{
+    size_t n = 0;
+    while (args[n] != NULL)
+        n++;
+    char **argv = calloc(n + 2, sizeof *argv);
+    cr_assert_not_null(argv);
+    argv[0] = (char *)DACC_EXE;
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = (char *)args[i];
+
+    int in = temp_fd(), out = temp_fd(), err = temp_fd();
+    if (stdin_text != NULL) {
+        size_t len = strlen(stdin_text);
+        cr_assert_eq(write(in, stdin_text, len), (ssize_t)len);
+        lseek(in, 0, SEEK_SET);
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in, 0);
+    posix_spawn_file_actions_adddup2(&fa, out, 1);
+    posix_spawn_file_actions_adddup2(&fa, err, 2);
+    pid_t pid;
+    int rc = posix_spawn(&pid, DACC_EXE, &fa, NULL, argv, environ);
+    cr_assert_eq(rc, 0, "cannot start %s: %s", DACC_EXE, strerror(rc));
+    posix_spawn_file_actions_destroy(&fa);
+    int ws;
+    cr_assert_eq(waitpid(pid, &ws, 0), pid);
+    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r->out = slurp_fd(out, &r->out_len);
+    r->err = slurp_fd(err, &r->err_len);
+    close(in);
+    close(out);
+    close(err);
+    free(argv);
+}
+
+void run_result_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+char *make_temp_dir(void)
+{
+    char tmpl[] = "/tmp/dacc-test-dir-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    cr_assert_not_null(d, "mkdtemp: %s", strerror(errno));
+    return strdup(d);
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void remove_tree(const char *dir)
+{
+    if (dir != NULL)
+        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    cr_assert_not_null(p);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+void write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+    cr_assert_not_null(fp, "%s: %s", path, strerror(errno));
+    size_t len = strlen(text);
+    cr_assert_eq(fwrite(text, 1, len, fp), len);
+    cr_assert_eq(fclose(fp), 0);
+}
+
+char *read_text(const char *path, size_t *len)
+{
+    char *data;
+    size_t n;
+    if (dacc_file_read(path, 0, &data, &n, NULL) != DACC_OK)
+        return NULL;
+    if (len != NULL)
+        *len = n;
+    return data;
+}
