@@ -43,7 +43,7 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine has empty package lists; refresh them once if needed.
-if ! $SUDO apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
-    $SUDO apt-get update -q >/dev/null
-    $SUDO apt-get install -y --no-install-recommends $missing >/dev/null
+if ! $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends $missing >/dev/null 2>&1; then
+    $SUDO apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
+    $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends $missing >/dev/null
 fi

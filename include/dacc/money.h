@@ -75,9 +75,9 @@ double dacc_money_to_double(dacc_u128 v, unsigned decimals);
  *
  * Weights must be finite and non-negative, and not all zero unless pool is 0.
  * Each weight is first quantised to an integer u_i = floor(w_i * 2^s), with s
- * chosen so that the largest weight lands in [2^62, 2^63): relative precision
- * 2^-62 of the largest weight, and weights below that share quantise to 0.
- * Then, exactly in integers with U = sum u_i:
+ * chosen so that the floating-point sum of the weights lands in
+ * [2^61, 2^62): relative precision 2^-61 of the total, and weights below
+ * that share quantise to 0. Then, exactly in integers with U = sum u_i:
  *     parts[i] = floor(pool * u_i / U), remainder r_i = pool * u_i mod U,
  * and the pool - sum floor(...) units still to hand out (fewer than n) go one
  * each to the entries ranked first by: larger r_i, then larger w_i, then

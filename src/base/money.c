@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dacc/rng.h"
 #include "u256.h"
 
 dacc_u128 dacc_money_pow10(unsigned e)
@@ -159,22 +160,34 @@ dacc_status dacc_money_parse(const char *s, size_t len, unsigned decimals, dacc_
         snprintf(what, sizeof what, "an amount with at most %u decimals", decimals);
         return bad_amount(err, DACC_ERR_RANGE, what, s, len);
     }
+    if (d.ndigits > 39 || shift > DACC_MONEY_MAX_DECIMALS)
+        return bad_amount(err, DACC_ERR_RANGE, "an amount below 2^128 base units", s, len);
+    /* Up to 19 digits fit in 64 bits without checks; the rest are checked
+     * against constants so no 128-bit division runs per digit. */
+    const dacc_u128 limit = DACC_U128_MAX / 10;
+    const unsigned last = (unsigned)(DACC_U128_MAX % 10);
     dacc_u128 v = 0;
+    uint64_t small = 0;
+    size_t k = 0;
     const char *p = d.digits;
-    for (size_t k = 0; k < d.ndigits; p++) {
+    for (; k < d.ndigits && k < 19; p++) {
+        if (*p != '.') {
+            small = small * 10 + (uint64_t)(*p - '0');
+            k++;
+        }
+    }
+    v = small;
+    for (; k < d.ndigits; p++) {
         if (*p == '.')
             continue;
         unsigned digit = (unsigned)(*p - '0');
-        if (v > (DACC_U128_MAX - digit) / 10)
+        if (v > limit || (v == limit && digit > last))
             return bad_amount(err, DACC_ERR_RANGE, "an amount below 2^128 base units", s, len);
         v = v * 10 + digit;
         k++;
     }
-    for (long k = 0; k < shift; k++) {
-        if (v > DACC_U128_MAX / 10)
-            return bad_amount(err, DACC_ERR_RANGE, "an amount below 2^128 base units", s, len);
-        v *= 10;
-    }
+    if (dacc_money_mul(v, dacc_money_pow10((unsigned)shift), &v) != DACC_OK)
+        return bad_amount(err, DACC_ERR_RANGE, "an amount below 2^128 base units", s, len);
     *out = v;
     return DACC_OK;
 }
@@ -233,17 +246,63 @@ static int rank_cmp(const void *pa, const void *pb)
     return a->idx < b->idx ? -1 : 1;
 }
 
-/* floor and remainder of pool * u / total. total > 0. */
-static void share(dacc_u128 pool, uint64_t u, dacc_u128 total, dacc_u128 *q, dacc_u128 *r)
+/* Splits pool * u / total into quotient and remainder. With total < 2^64
+ * (always so for quantised real weights) this needs no 256-bit division:
+ * pool = a * total + b, so pool * u = a * u * total + b * u, where a * u <=
+ * pool and b * u < 2^128 both fit. */
+typedef struct {
+    dacc_u128 pool, total, a, b;
+} share_ctx;
+
+static share_ctx share_init(dacc_u128 pool, dacc_u128 total)
 {
-    if (pool <= UINT64_MAX) {
-        dacc_u128 p = pool * u; /* < 2^128 */
-        *q = p / total;
-        *r = p % total;
+    share_ctx c = { pool, total, pool / total, pool % total };
+    return c;
+}
+
+static void share(const share_ctx *c, uint64_t u, dacc_u128 *q, dacc_u128 *r)
+{
+    if (c->total <= UINT64_MAX) {
+        dacc_u128 bu = c->b * u;
+        *q = c->a * u + bu / c->total;
+        *r = bu % c->total;
         return;
     }
     /* pool * u / total <= pool because u <= total, so the quotient fits. */
-    u256_divmod(u256_mul(pool, u), total, q, r);
+    u256_divmod(u256_mul(c->pool, u), c->total, q, r);
+}
+
+static void rank_swap(apportion_rank *x, apportion_rank *y)
+{
+    apportion_rank t = *x;
+    *x = *y;
+    *y = t;
+}
+
+/* Moves the k entries that come first in rank_cmp order to rank[0..k), in
+ * no particular order (quickselect, k < n). Pivots come from a fixed-seed
+ * stream: the chosen set is the same for any pivots, since rank_cmp is a
+ * total order, and random pivots keep crafted inputs from going quadratic. */
+static void select_first(apportion_rank *rank, size_t n, size_t k)
+{
+    static const uint8_t seed[DACC_RNG_SEEDBYTES] = { 0 };
+    dacc_rng rng;
+    dacc_rng_derive(&rng, seed, "dacc/apportion/pivot");
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        rank_swap(&rank[lo + (size_t)dacc_rng_below(&rng, hi - lo)], &rank[hi - 1]);
+        size_t store = lo;
+        for (size_t i = lo; i < hi - 1; i++)
+            if (rank_cmp(&rank[i], &rank[hi - 1]) < 0)
+                rank_swap(&rank[i], &rank[store++]);
+        rank_swap(&rank[store], &rank[hi - 1]);
+        if (store == k)
+            return;
+        if (store < k)
+            lo = store + 1;
+        else
+            hi = store;
+    }
 }
 
 static dacc_status apportion_core(dacc_u128 pool, const uint64_t *u, const double *w, size_t n,
@@ -263,18 +322,21 @@ static dacc_status apportion_core(dacc_u128 pool, const uint64_t *u, const doubl
     apportion_rank *rank = n > 0 ? malloc(n * sizeof *rank) : NULL;
     if (n > 0 && rank == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory apportioning %zu parts", n);
+    share_ctx ctx = share_init(pool, total);
     dacc_u128 given = 0;
     for (size_t i = 0; i < n; i++) {
-        share(pool, u[i], total, &parts[i], &rank[i].rem);
+        share(&ctx, u[i], &parts[i], &rank[i].rem);
         rank[i].w = w != NULL ? w[i] : 0.0;
         rank[i].u = u[i];
         rank[i].idx = i;
         given += parts[i];
     }
-    dacc_u128 left = pool - given; /* < n, since each remainder is < 1 unit */
-    qsort(rank, n, sizeof *rank, rank_cmp);
-    for (size_t k = 0; (dacc_u128)k < left; k++)
-        parts[rank[k].idx]++;
+    size_t left = (size_t)(pool - given); /* < n, since each remainder is < 1 unit */
+    if (left > 0) {
+        select_first(rank, n, left);
+        for (size_t k = 0; k < left; k++)
+            parts[rank[k].idx]++;
+    }
     free(rank);
     return DACC_OK;
 }
@@ -292,18 +354,31 @@ dacc_status dacc_money_apportion_u64(dacc_u128 pool, const uint64_t *weights, si
     return st;
 }
 
+/* u_i = floor(w_i * 2^s) with s chosen from the floating-point sum W so that
+ * W * 2^s lies in [2^61, 2^62): the integer total stays below 2^63 even with
+ * the sum's rounding error, and the fast path of share() applies. */
+static void quantise(const double *w, size_t n, double wsum, uint64_t *u)
+{
+    int e = 0;
+    if (wsum > 0.0)
+        frexp(wsum, &e); /* wsum = f * 2^e, f in [0.5, 1) */
+    for (size_t i = 0; i < n; i++)
+        u[i] = wsum > 0.0 ? (uint64_t)ldexp(w[i], 62 - e) : 0; /* truncation is the floor */
+}
+
 dacc_status dacc_money_apportion(dacc_u128 pool, const double *weights, size_t n, dacc_u128 *parts,
                                  dacc_error *err)
 {
-    double wmax = 0.0;
+    double wsum = 0.0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(weights[i]) || weights[i] < 0.0)
             return dacc_error_set(err, DACC_ERR_INVALID,
                                   "weight %zu is %g: weights must be finite and non-negative", i,
                                   weights[i]);
-        if (weights[i] > wmax)
-            wmax = weights[i];
+        wsum += weights[i];
     }
+    if (!isfinite(wsum))
+        return dacc_error_set(err, DACC_ERR_RANGE, "the weights sum to more than a double holds");
     uint64_t *u = n > 0 ? malloc(n * sizeof *u) : NULL;
     dacc_u128 *tmp = n > 0 ? malloc(n * sizeof *tmp) : NULL;
     if (n > 0 && (u == NULL || tmp == NULL)) {
@@ -311,13 +386,7 @@ dacc_status dacc_money_apportion(dacc_u128 pool, const double *weights, size_t n
         free(tmp);
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory apportioning %zu parts", n);
     }
-    int e = 0;
-    if (wmax > 0.0)
-        frexp(wmax, &e); /* wmax = f * 2^e, f in [0.5, 1) */
-    for (size_t i = 0; i < n; i++) {
-        /* wmax * 2^(63-e) lies in [2^62, 2^63); truncation is the floor. */
-        u[i] = wmax > 0.0 ? (uint64_t)ldexp(weights[i], 63 - e) : 0;
-    }
+    quantise(weights, n, wsum, u);
     dacc_status st = apportion_core(pool, u, weights, n, tmp, err);
     if (st == DACC_OK && n > 0)
         memcpy(parts, tmp, n * sizeof *parts);
