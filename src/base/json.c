@@ -1,6 +1,5 @@
 #include "dacc/json.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,75 +100,86 @@ static const char *type_name(const json_t *v)
     return "an unknown value";
 }
 
-/* Finds path; DACC_END stands for "missing and optional". */
-static dacc_status lookup(const json_t *obj, const char *path, bool required, const char *file,
-                          const json_t **v, dacc_error *err)
+static int is_string(const json_t *v)
 {
-    *v = dacc_json_find(obj, path);
-    if (*v != NULL)
-        return DACC_OK;
-    if (required)
-        return dacc_error_field(err, DACC_ERR_NOTFOUND, file, 0, "field", path, "missing");
-    return DACC_END;
+    return json_is_string(v);
 }
 
-static dacc_status wrong_type(const json_t *v, const char *path, const char *file, const char *want,
-                              dacc_error *err)
+static int is_integer(const json_t *v)
 {
-    return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "field", path, "expected %s, got %s",
-                            want, type_name(v));
+    return json_is_integer(v);
+}
+
+static int is_number(const json_t *v)
+{
+    return json_is_number(v);
+}
+
+static int is_boolean(const json_t *v)
+{
+    return json_is_boolean(v);
+}
+
+static int is_amount(const json_t *v)
+{
+    return json_is_string(v) || (json_is_integer(v) && json_integer_value(v) >= 0);
+}
+
+/* Finds path and checks its type with is(); DACC_END stands for "missing and
+ * optional", which the getters turn into DACC_OK with the default kept. */
+static dacc_status typed(const json_t *obj, const char *path, bool required, const char *file,
+                         int (*is)(const json_t *), const char *want, const json_t **v,
+                         dacc_error *err)
+{
+    *v = dacc_json_find(obj, path);
+    if (*v == NULL)
+        return required
+                   ? dacc_error_field(err, DACC_ERR_NOTFOUND, file, 0, "field", path, "missing")
+                   : DACC_END;
+    if (!is(*v))
+        return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "field", path,
+                                "expected %s, got %s", want, type_name(*v));
+    return DACC_OK;
 }
 
 dacc_status dacc_json_get_string(const json_t *obj, const char *path, bool required,
                                  const char *file, const char **out, dacc_error *err)
 {
     const json_t *v;
-    dacc_status st = lookup(obj, path, required, file, &v, err);
-    if (st != DACC_OK)
-        return st == DACC_END ? DACC_OK : st;
-    if (!json_is_string(v))
-        return wrong_type(v, path, file, "a string", err);
-    *out = json_string_value(v);
-    return DACC_OK;
+    dacc_status st = typed(obj, path, required, file, is_string, "a string", &v, err);
+    if (st == DACC_OK)
+        *out = json_string_value(v);
+    return st == DACC_END ? DACC_OK : st;
 }
 
 dacc_status dacc_json_get_int(const json_t *obj, const char *path, bool required, const char *file,
                               int64_t *out, dacc_error *err)
 {
     const json_t *v;
-    dacc_status st = lookup(obj, path, required, file, &v, err);
-    if (st != DACC_OK)
-        return st == DACC_END ? DACC_OK : st;
-    if (!json_is_integer(v))
-        return wrong_type(v, path, file, "an integer", err);
-    *out = (int64_t)json_integer_value(v);
-    return DACC_OK;
+    dacc_status st = typed(obj, path, required, file, is_integer, "an integer", &v, err);
+    if (st == DACC_OK)
+        *out = (int64_t)json_integer_value(v);
+    return st == DACC_END ? DACC_OK : st;
 }
 
 dacc_status dacc_json_get_double(const json_t *obj, const char *path, bool required,
                                  const char *file, double *out, dacc_error *err)
 {
     const json_t *v;
-    dacc_status st = lookup(obj, path, required, file, &v, err);
-    if (st != DACC_OK)
-        return st == DACC_END ? DACC_OK : st;
-    if (!json_is_number(v))
-        return wrong_type(v, path, file, "a number", err);
-    *out = json_number_value(v);
-    return DACC_OK;
+    dacc_status st = typed(obj, path, required, file, is_number, "a number", &v, err);
+    if (st == DACC_OK)
+        *out = json_number_value(v);
+    return st == DACC_END ? DACC_OK : st;
 }
 
 dacc_status dacc_json_get_bool(const json_t *obj, const char *path, bool required, const char *file,
                                bool *out, dacc_error *err)
 {
     const json_t *v;
-    dacc_status st = lookup(obj, path, required, file, &v, err);
-    if (st != DACC_OK)
-        return st == DACC_END ? DACC_OK : st;
-    if (!json_is_boolean(v))
-        return wrong_type(v, path, file, "true or false", err);
-    *out = json_is_true(v);
-    return DACC_OK;
+    dacc_status st = typed(obj, path, required, file, is_boolean, "true or false", &v, err);
+    if (st == DACC_OK)
+        *out = json_is_true(v);
+    return st == DACC_END ? DACC_OK : st;
 }
 
 dacc_status dacc_json_get_money(const json_t *obj, const char *path, bool required,
@@ -177,20 +187,21 @@ dacc_status dacc_json_get_money(const json_t *obj, const char *path, bool requir
                                 dacc_error *err)
 {
     const json_t *v;
-    dacc_status st = lookup(obj, path, required, file, &v, err);
+    dacc_status st = typed(obj, path, required, file, is_amount,
+                           "an amount (a decimal string or a non-negative integer)", &v, err);
     if (st != DACC_OK)
         return st == DACC_END ? DACC_OK : st;
-    dacc_error e;
+    char text[32];
+    const char *s = text;
+    size_t len;
     if (json_is_string(v)) {
-        st = dacc_money_parse(json_string_value(v), json_string_length(v), decimals, out, &e);
-    } else if (json_is_integer(v) && json_integer_value(v) >= 0) {
-        char text[32];
-        snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        st = dacc_money_parse(text, strlen(text), decimals, out, &e);
+        s = json_string_value(v);
+        len = json_string_length(v);
     } else {
-        return wrong_type(v, path, file, "an amount (a decimal string or a non-negative integer)",
-                          err);
+        len = (size_t)snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     }
+    dacc_error e;
+    st = dacc_money_parse(s, len, decimals, out, &e);
     if (st != DACC_OK)
         return dacc_error_field(err, st, file, 0, "field", path, "%s", e.message);
     return DACC_OK;
