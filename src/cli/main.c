@@ -6,6 +6,7 @@
 
 static const cli_command commands[] = {
     { "apportion", "split an integer pool exactly by weights (largest remainder)", cmd_apportion },
+    { "deepfund", "deep funding: graph, jury, submissions, mixture, allocation", cmd_deepfund },
     { "rng", "reproducible random draws from a published seed", cmd_rng },
 };
 

@@ -1,0 +1,456 @@
+/* dacc deepfund run: a whole round from one config file, with a manifest of
+ * SHA-256 hashes so anyone can re-run it and compare. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dacc/codec.h"
+#include "dacc/json.h"
+#include "deepfund.h"
+
+static const char prog[] = "dacc deepfund run";
+
+static const char usage[] =
+    "Usage: dacc deepfund run [options] CONFIG.json\n"
+    "\n"
+    "Run a whole deep-funding round: read the graph, the jury and the submissions\n"
+    "named in CONFIG (paths relative to it), score the submissions (leaderboard),\n"
+    "find their optimal mixture (or, without submissions, aggregate the jury\n"
+    "alone), derive the final edge weights and allocate the pool through the\n"
+    "graph. Writes to the output directory:\n"
+    "  leaderboard.csv  mixture.json  weights.csv  allocation.csv  allocation.svg\n"
+    "  manifest.json    (SHA-256 of every input and output, and the parameters)\n"
+    "\n"
+    "CONFIG keys (docs/deepfund.md): graph, jury, submissions {name: file},\n"
+    "pool, decimals, originality, seed_nodes [...], split {seed, private},\n"
+    "huber, normalize, lenient, parent.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --out DIR     output directory (default: CONFIG's directory/out)\n"
+    "  -q, --quiet       print nothing on success\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "Exit status: 0 on success, 1 on bad input, 2 on a usage error.\n";
+
+#define PATH_CAP 4096
+
+typedef struct {
+    char dir[PATH_CAP];
+    char graph[PATH_CAP], jury[PATH_CAP];
+    char subs[DF_MAX_SUBMISSIONS][PATH_CAP + 256];
+    df_opts o;
+    const char *split_seed;
+    json_t *config;
+} round_cfg;
+
+static dacc_status resolve(const round_cfg *r, const char *rel, char *out, size_t cap,
+                           dacc_error *err)
+{
+    int n = rel[0] == '/' ? snprintf(out, cap, "%s", rel)
+                          : snprintf(out, cap, "%s/%s", r->dir, rel);
+    if (n < 0 || (size_t)n >= cap)
+        return dacc_error_set(err, DACC_ERR_LIMIT, "path too long: %s", rel);
+    return DACC_OK;
+}
+
+static dacc_status read_submissions(round_cfg *r, const char *file, dacc_error *err)
+{
+    const json_t *subs = json_object_get(r->config, "submissions");
+    if (subs == NULL || json_is_null(subs))
+        return DACC_OK;
+    if (!json_is_object(subs))
+        return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", "submissions",
+                                "expected an object {\"name\": \"file.csv\", ...}");
+    const char *name;
+    const json_t *v;
+    json_object_foreach((json_t *)subs, name, v) {
+        if (!json_is_string(v))
+            return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", name,
+                                    "expected a file name");
+        if (r->o.nsubs == DF_MAX_SUBMISSIONS)
+            return dacc_error_set(err, DACC_ERR_LIMIT, "too many submissions");
+        char path[PATH_CAP];
+        dacc_status st = resolve(r, json_string_value(v), path, sizeof path, err);
+        if (st != DACC_OK)
+            return st;
+        char *slot = r->subs[r->o.nsubs];
+        snprintf(slot, PATH_CAP + 256, "%.255s=%s", name, path);
+        if (strchr(name, '=') != NULL || name[0] == '\0')
+            return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", name,
+                                    "a submission name must be non-empty without '='");
+        r->o.subs[r->o.nsubs++] = slot;
+    }
+    return DACC_OK;
+}
+
+static dacc_status read_seed_nodes(round_cfg *r, const char *file, dacc_error *err)
+{
+    const json_t *s = json_object_get(r->config, "seed_nodes");
+    if (s == NULL || json_is_null(s))
+        return DACC_OK;
+    if (!json_is_array(s) || json_array_size(s) > DF_MAX_SEEDS)
+        return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", "seed_nodes",
+                                "expected an array of at most %d project names", DF_MAX_SEEDS);
+    for (size_t i = 0; i < json_array_size(s); i++) {
+        const json_t *v = json_array_get(s, i);
+        if (!json_is_string(v))
+            return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", "seed_nodes",
+                                    "entry %zu is not a string", i);
+        r->o.seed_nodes[r->o.nseed_nodes++] = json_string_value(v);
+    }
+    return DACC_OK;
+}
+
+static dacc_status read_flags(round_cfg *r, const char *file, dacc_error *err)
+{
+    bool normalize = false, lenient = false;
+    int64_t decimals = 0;
+    dacc_status st = dacc_json_get_bool(r->config, "normalize", false, file, &normalize, err);
+    if (st == DACC_OK)
+        st = dacc_json_get_bool(r->config, "lenient", false, file, &lenient, err);
+    if (st == DACC_OK)
+        st = dacc_json_get_int(r->config, "decimals", false, file, &decimals, err);
+    if (st == DACC_OK && (decimals < 0 || decimals > DACC_MONEY_MAX_DECIMALS))
+        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "decimals",
+                              "expected 0 to %d", DACC_MONEY_MAX_DECIMALS);
+    r->o.decimals = (unsigned)decimals;
+    r->o.read_flags = (normalize ? DACC_DEEPFUND_NORMALIZE : 0) |
+                      (lenient ? DACC_DEEPFUND_LENIENT : 0);
+    return st;
+}
+
+static dacc_status read_numbers(round_cfg *r, const char *file, dacc_error *err)
+{
+    dacc_status st = dacc_json_get_double(r->config, "originality", false, file,
+                                          &r->o.originality, err);
+    if (st == DACC_OK)
+        st = dacc_json_get_double(r->config, "huber", false, file, &r->o.huber, err);
+    if (st == DACC_OK)
+        st = dacc_json_get_double(r->config, "split.private", false, file,
+                                  &r->o.private_fraction, err);
+    if (st == DACC_OK)
+        st = dacc_json_get_string(r->config, "split.seed", false, file, &r->split_seed, err);
+    if (st == DACC_OK && !(r->o.originality >= 0 && r->o.originality <= 1))
+        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "originality",
+                              "expected a number in [0,1]");
+    if (st == DACC_OK && !(r->o.private_fraction >= 0 && r->o.private_fraction <= 1))
+        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "split.private",
+                              "expected a number in [0,1]");
+    if (st == DACC_OK && !(r->o.huber >= 0))
+        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "huber", "expected >= 0");
+    return st;
+}
+
+static dacc_status read_config(const char *file, round_cfg *r, dacc_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->o = (df_opts){ .format = CLI_FORMAT_CSV, .top = 30 };
+    r->split_seed = "dacc";
+    const char *slash = strrchr(file, '/');
+    snprintf(r->dir, sizeof r->dir, "%.*s", slash ? (int)(slash - file) : 1,
+             slash ? file : ".");
+    dacc_status st = dacc_json_load_file(file, &r->config, err);
+    if (st != DACC_OK)
+        return st;
+    if (!json_is_object(r->config))
+        return dacc_error_at(err, DACC_ERR_INVALID, file, 0, 0, "expected a JSON object");
+    const char *graph = NULL, *jury = NULL;
+    st = dacc_json_get_string(r->config, "graph", false, file, &graph, err);
+    if (st == DACC_OK)
+        st = dacc_json_get_string(r->config, "jury", true, file, &jury, err);
+    if (st == DACC_OK && graph != NULL && (st = resolve(r, graph, r->graph, PATH_CAP, err)) == DACC_OK)
+        r->o.graph = r->graph;
+    if (st == DACC_OK && (st = resolve(r, jury, r->jury, PATH_CAP, err)) == DACC_OK)
+        r->o.jury = r->jury;
+    if (st == DACC_OK)
+        st = dacc_json_get_string(r->config, "pool", true, file, &r->o.pool_text, err);
+    if (st == DACC_OK)
+        st = dacc_json_get_string(r->config, "parent", false, file, &r->o.parent, err);
+    if (st == DACC_OK)
+        st = read_flags(r, file, err);
+    if (st == DACC_OK)
+        st = read_numbers(r, file, err);
+    if (st == DACC_OK)
+        st = read_submissions(r, file, err);
+    if (st == DACC_OK)
+        st = read_seed_nodes(r, file, err);
+    return st;
+}
+
+/* ---- the round ---- */
+
+typedef struct {
+    round_cfg *cfg;
+    df_inputs in;
+    dacc_u128 pool;
+    dacc_deepfund_score *sc;
+    double *mixw, *logits, *weights, *share;
+    dacc_u128 *amounts;
+    dacc_deepfund_mix_info mix;
+    dacc_deepfund_aggregate_info agg;
+    int part;
+} round_state;
+
+static void round_free(round_state *s)
+{
+    df_inputs_free(&s->in);
+    free(s->sc);
+    free(s->mixw);
+    free(s->logits);
+    free(s->weights);
+    free(s->share);
+    free(s->amounts);
+}
+
+static dacc_status score_and_mix(round_state *s, dacc_error *err)
+{
+    const dacc_deepfund_sample *smp = dacc_deepfund_jury_samples(s->in.jury);
+    size_t n = dacc_deepfund_jury_size(s->in.jury), ne = dacc_deepfund_graph_edges(s->in.g);
+    const double *const *L = (const double *const *)s->in.logits;
+    if (s->in.nsubs == 0) {
+        dacc_deepfund_aggregate_opts ao = { .huber = s->cfg->o.huber };
+        return dacc_deepfund_aggregate(smp, n, ne, &ao, s->logits, &s->agg, err);
+    }
+    uint8_t *priv = calloc(n ? n : 1, 1);
+    s->sc = calloc(s->in.nsubs, sizeof *s->sc);
+    s->mixw = calloc(s->in.nsubs, sizeof *s->mixw);
+    if (priv == NULL || s->sc == NULL || s->mixw == NULL) {
+        free(priv);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    uint8_t seed[DACC_RNG_SEEDBYTES];
+    dacc_rng_seed_from_text(s->cfg->split_seed, seed);
+    dacc_deepfund_split(seed, s->cfg->o.private_fraction, n, priv);
+    dacc_deepfund_score_all(smp, n, priv, L, s->in.nsubs, s->sc);
+    free(priv);
+    s->part = s->cfg->o.private_fraction > 0 ? DACC_DEEPFUND_PRIVATE : DACC_DEEPFUND_ALL;
+    dacc_status st = dacc_deepfund_mix(smp, n, L, s->in.nsubs, ne, s->mixw, &s->mix, err);
+    if (st == DACC_OK)
+        dacc_deepfund_combine(L, s->mixw, s->in.nsubs, ne, s->logits);
+    return st;
+}
+
+static dacc_status compute(round_state *s, dacc_error *err)
+{
+    const df_opts *o = &s->cfg->o;
+    dacc_status st = df_load(o, 1, &s->in, err);
+    if (st != DACC_OK)
+        return st;
+    if (dacc_money_parse(o->pool_text, strlen(o->pool_text), o->decimals, &s->pool, err) != DACC_OK) {
+        dacc_error_prefix(err, "pool: ");
+        return DACC_ERR_INVALID;
+    }
+    size_t ne = dacc_deepfund_graph_edges(s->in.g), nn = dacc_deepfund_graph_nodes(s->in.g);
+    s->logits = malloc((ne ? ne : 1) * sizeof *s->logits);
+    s->weights = malloc((ne ? ne : 1) * sizeof *s->weights);
+    s->share = malloc((nn ? nn : 1) * sizeof *s->share);
+    s->amounts = malloc((nn ? nn : 1) * sizeof *s->amounts);
+    if (!s->logits || !s->weights || !s->share || !s->amounts)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    st = score_and_mix(s, err);
+    if (st == DACC_OK)
+        st = dacc_deepfund_weights(s->in.g, s->logits, o->originality, s->weights, err);
+    uint32_t seeds[DF_MAX_SEEDS];
+    if (st == DACC_OK)
+        st = df_seed_nodes(o, s->in.g, seeds, err);
+    if (st == DACC_OK)
+        st = dacc_deepfund_allocate(s->in.g, s->weights, seeds, NULL, o->nseed_nodes, s->pool,
+                                    s->amounts, s->share, err);
+    return st;
+}
+
+/* ---- outputs ---- */
+
+static int w_board(FILE *fp, void *ctx)
+{
+    const round_state *s = ctx;
+    return df_write_leaderboard(fp, CLI_FORMAT_CSV, &s->in, s->sc, s->part);
+}
+
+static int w_mixture(FILE *fp, void *ctx)
+{
+    const round_state *s = ctx;
+    return df_write_mixture(fp, CLI_FORMAT_JSON, &s->in, s->mixw, &s->mix);
+}
+
+static int w_weights(FILE *fp, void *ctx)
+{
+    const round_state *s = ctx;
+    return df_write_weights(fp, CLI_FORMAT_CSV, s->in.g, s->logits, s->weights);
+}
+
+static int w_alloc(FILE *fp, void *ctx)
+{
+    const round_state *s = ctx;
+    return df_write_allocation(fp, CLI_FORMAT_CSV, s->in.g, s->amounts, s->share,
+                               s->cfg->o.decimals, s->pool);
+}
+
+static int w_svg(FILE *fp, void *ctx)
+{
+    const round_state *s = ctx;
+    return df_write_svg(fp, s->in.g, s->amounts, s->cfg->o.decimals, s->pool, s->cfg->o.top);
+}
+
+static json_t *hashed(const char *role, const char *path, dacc_error *err)
+{
+    uint8_t h[DACC_SHA256_BYTES];
+    char hex[2 * DACC_SHA256_BYTES + 1];
+    if (dacc_sha256_file(path, h, err) != DACC_OK)
+        return NULL;
+    json_t *e = json_object();
+    json_object_set_new(e, "role", json_string(role));
+    json_object_set_new(e, "path", json_string(path));
+    json_object_set_new(e, "sha256", json_string(dacc_hex_encode(h, sizeof h, hex)));
+    return e;
+}
+
+static dacc_status add_hash(json_t *list, const char *role, const char *path, dacc_error *err)
+{
+    json_t *e = hashed(role, path, err);
+    if (e == NULL)
+        return DACC_ERR_IO;
+    json_array_append_new(list, e);
+    return DACC_OK;
+}
+
+static dacc_status manifest_inputs(const round_state *s, const char *config, json_t *list,
+                                   dacc_error *err)
+{
+    const df_opts *o = &s->cfg->o;
+    dacc_status st = add_hash(list, "config", config, err);
+    if (st == DACC_OK && o->graph != NULL)
+        st = add_hash(list, "graph", o->graph, err);
+    if (st == DACC_OK)
+        st = add_hash(list, "jury", o->jury, err);
+    for (size_t i = 0; i < o->nsubs && st == DACC_OK; i++)
+        st = add_hash(list, dacc_deepfund_submission_name(s->in.sub[i]),
+                      strchr(o->subs[i], '=') + 1, err);
+    return st;
+}
+
+static json_t *summary(const round_state *s)
+{
+    json_t *sum = json_object();
+    json_object_set_new(sum, "projects", json_integer((json_int_t)dacc_deepfund_graph_nodes(s->in.g)));
+    json_object_set_new(sum, "edges", json_integer((json_int_t)dacc_deepfund_graph_edges(s->in.g)));
+    json_object_set_new(sum, "jury_answers",
+                        json_integer((json_int_t)dacc_deepfund_jury_size(s->in.jury)));
+    json_object_set_new(sum, "pool", dacc_json_money(s->pool, s->cfg->o.decimals));
+    json_object_set_new(sum, "decimals", json_integer(s->cfg->o.decimals));
+    if (s->in.nsubs > 0) {
+        json_t *w = json_object();
+        for (size_t i = 0; i < s->in.nsubs; i++)
+            json_object_set_new(w, dacc_deepfund_submission_name(s->in.sub[i]),
+                                json_real(s->mixw[i]));
+        json_object_set_new(sum, "mixture", w);
+        json_object_set_new(sum, "mixture_cost", json_real(s->mix.cost));
+        json_object_set_new(sum, "kkt_residual", json_real(s->mix.kkt));
+    } else {
+        json_object_set_new(sum, "aggregate_loss", json_real(s->agg.cost));
+    }
+    return sum;
+}
+
+static dacc_status write_outputs(round_state *s, const char *config, const char *dir,
+                                 dacc_error *err)
+{
+    static const struct {
+        const char *name;
+        df_write_fn fn;
+        int needs_subs;
+    } outs[] = {
+        { "leaderboard.csv", w_board, 1 }, { "mixture.json", w_mixture, 1 },
+        { "weights.csv", w_weights, 0 },   { "allocation.csv", w_alloc, 0 },
+        { "allocation.svg", w_svg, 0 },
+    };
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return dacc_error_at(err, DACC_ERR_IO, dir, 0, 0, "cannot create: %s", strerror(errno));
+    json_t *man = json_object(), *inputs = json_array(), *outputs = json_array();
+    json_object_set_new(man, "dacc", json_string(dacc_version()));
+    json_object_set_new(man, "inputs", inputs);
+    json_object_set_new(man, "outputs", outputs);
+    dacc_status st = manifest_inputs(s, config, inputs, err);
+    char path[PATH_CAP];
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0] && st == DACC_OK; i++) {
+        if (outs[i].needs_subs && s->in.nsubs == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, outs[i].name);
+        st = df_emit(path, outs[i].fn, s, err);
+        if (st == DACC_OK)
+            st = add_hash(outputs, outs[i].name, path, err);
+    }
+    json_object_set_new(man, "summary", summary(s));
+    if (st == DACC_OK) {
+        snprintf(path, sizeof path, "%s/manifest.json", dir);
+        st = dacc_json_write_file(path, man, DACC_JSON_PRETTY, err);
+    }
+    json_decref(man);
+    return st;
+}
+
+static void print_summary(const round_state *s, const char *dir)
+{
+    printf("round: %zu projects, %zu edges, %zu juror answers, %zu submissions\n",
+           dacc_deepfund_graph_nodes(s->in.g), dacc_deepfund_graph_edges(s->in.g),
+           dacc_deepfund_jury_size(s->in.jury), s->in.nsubs);
+    if (s->in.nsubs > 0) {
+        df_write_leaderboard(stdout, CLI_FORMAT_TEXT, &s->in, s->sc, s->part);
+        printf("mixture:\n");
+        df_write_mixture(stdout, CLI_FORMAT_TEXT, &s->in, s->mixw, &s->mix);
+    } else {
+        printf("no submissions: weights from the jury alone (loss %.9g)\n", s->agg.cost);
+    }
+    char amount[DACC_MONEY_STRLEN];
+    dacc_money_format(s->pool, s->cfg->o.decimals, 0, amount);
+    printf("allocated %s; outputs and manifest.json in %s\n", amount, dir);
+}
+
+int cmd_deepfund_run(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        { "out", required_argument, NULL, 'o' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *out = NULL;
+    int ch, quiet = 0;
+    while ((ch = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
+        if (ch == 'o')
+            out = optarg;
+        else if (ch == 'q')
+            quiet = 1;
+        else if (ch == 'h')
+            return cli_help(usage);
+        else
+            return cli_usage(prog, "unknown or incomplete option");
+    }
+    if (optind + 1 != argc)
+        return cli_usage(prog, "expected one CONFIG file");
+    const char *config = argv[optind];
+    round_cfg *cfg = malloc(sizeof *cfg);
+    round_state s = { .cfg = cfg };
+    dacc_error err;
+    char dir[PATH_CAP];
+    dacc_status st = cfg ? read_config(config, cfg, &err)
+                         : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK) {
+        snprintf(dir, sizeof dir, "%s", out ? out : cfg->dir);
+        if (out == NULL)
+            strncat(dir, "/out", sizeof dir - strlen(dir) - 1);
+        st = compute(&s, &err);
+    }
+    if (st == DACC_OK)
+        st = write_outputs(&s, config, dir, &err);
+    if (st == DACC_OK && !quiet)
+        print_summary(&s, dir);
+    round_free(&s);
+    if (cfg != NULL)
+        json_decref(cfg->config);
+    free(cfg);
+    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+}

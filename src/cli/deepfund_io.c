@@ -1,0 +1,447 @@
+/* Loading inputs and writing the tables of `dacc deepfund`. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dacc/csv.h"
+#include "dacc/file.h"
+#include "dacc/json.h"
+#include "deepfund.h"
+
+/* "name=file" or "file", whose name is its base name without extension. */
+static void split_submission(const char *arg, char *name, size_t cap, const char **path)
+{
+    const char *eq = strchr(arg, '=');
+    if (eq != NULL && eq != arg) {
+        size_t n = (size_t)(eq - arg) < cap - 1 ? (size_t)(eq - arg) : cap - 1;
+        memcpy(name, arg, n);
+        name[n] = '\0';
+        *path = eq + 1;
+        return;
+    }
+    const char *base = strrchr(arg, '/');
+    base = base ? base + 1 : arg;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    n = n < cap - 1 ? n : cap - 1;
+    memcpy(name, base, n);
+    name[n] = '\0';
+    *path = arg;
+}
+
+static void report_dropped(const char *file, const dacc_deepfund_read_opts *ro)
+{
+    if (ro->dropped > 0)
+        fprintf(stderr, "dacc deepfund: %s: dropped %zu bad row%s (first: %s)\n", file,
+                ro->dropped, ro->dropped == 1 ? "" : "s", dacc_error_message(&ro->first_drop));
+}
+
+static dacc_status load_submissions(const df_opts *o, unsigned flags, df_inputs *in,
+                                    dacc_error *err)
+{
+    for (size_t i = 0; i < o->nsubs; i++) {
+        char name[256];
+        const char *path;
+        split_submission(o->subs[i], name, sizeof name, &path);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(dacc_deepfund_submission_name(in->sub[j]), name) == 0)
+                return dacc_error_set(err, DACC_ERR_INVALID,
+                                      "two submissions are named \"%s\" (use NAME=FILE)", name);
+        in->sub[i] = dacc_deepfund_submission_new(name);
+        if (in->sub[i] == NULL)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        in->nsubs = i + 1;
+        dacc_deepfund_read_opts ro = { .flags = flags, .parent = o->parent };
+        dacc_status st = dacc_deepfund_submission_read(in->sub[i], in->g, path, &ro, err);
+        if (st != DACC_OK)
+            return st;
+        report_dropped(path, &ro);
+    }
+    return DACC_OK;
+}
+
+static dacc_status compute_logits(const df_opts *o, df_inputs *in, dacc_error *err)
+{
+    size_t ne = dacc_deepfund_graph_edges(in->g);
+    for (size_t i = 0; i < in->nsubs; i++) {
+        in->logits[i] = malloc((ne ? ne : 1) * sizeof(double));
+        if (in->logits[i] == NULL)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        dacc_status st = dacc_deepfund_submission_logits(in->sub[i], in->g, o->read_flags,
+                                                         in->logits[i], err);
+        if (st != DACC_OK)
+            return st;
+    }
+    return DACC_OK;
+}
+
+dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *err)
+{
+    memset(in, 0, sizeof *in);
+    in->g = dacc_deepfund_graph_new();
+    in->jury = dacc_deepfund_jury_new();
+    if (in->g == NULL || in->jury == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    unsigned flags = o->read_flags & DACC_DEEPFUND_LENIENT;
+    dacc_status st = DACC_OK;
+    if (o->graph != NULL)
+        st = dacc_deepfund_graph_read(in->g, o->graph, err);
+    else
+        flags |= DACC_DEEPFUND_EXTEND;
+    if (st == DACC_OK)
+        st = load_submissions(o, flags, in, err);
+    if (st == DACC_OK && need_jury && o->jury == NULL)
+        st = dacc_error_set(err, DACC_ERR_INVALID, "--jury FILE is required");
+    if (st == DACC_OK && o->jury != NULL) {
+        dacc_deepfund_read_opts ro = { .flags = flags, .parent = o->parent };
+        st = dacc_deepfund_jury_read(in->jury, in->g, o->jury, &ro, err);
+        if (st == DACC_OK)
+            report_dropped(o->jury, &ro);
+    }
+    if (st == DACC_OK)
+        st = compute_logits(o, in, err);
+    return st;
+}
+
+void df_inputs_free(df_inputs *in)
+{
+    for (size_t i = 0; i < in->nsubs; i++) {
+        dacc_deepfund_submission_free(in->sub[i]);
+        free(in->logits[i]);
+    }
+    dacc_deepfund_jury_free(in->jury);
+    dacc_deepfund_graph_free(in->g);
+    memset(in, 0, sizeof *in);
+}
+
+dacc_status df_seed_nodes(const df_opts *o, const dacc_deepfund_graph *g, uint32_t *ids,
+                          dacc_error *err)
+{
+    for (size_t i = 0; i < o->nseed_nodes; i++) {
+        long v = dacc_deepfund_graph_find(g, o->seed_nodes[i], strlen(o->seed_nodes[i]));
+        if (v < 0)
+            return dacc_error_set(err, DACC_ERR_NOTFOUND, "--seed-node: unknown project \"%s\"",
+                                  o->seed_nodes[i]);
+        ids[i] = (uint32_t)v;
+    }
+    return DACC_OK;
+}
+
+dacc_status df_emit(const char *path, df_write_fn fn, void *ctx, dacc_error *err)
+{
+    dacc_file_out *out;
+    dacc_status st = dacc_file_out_open(path, &out, err);
+    if (st != DACC_OK)
+        return st;
+    if (fn(dacc_file_out_fp(out), ctx) != 0) {
+        dacc_file_out_abort(out);
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "write failed");
+    }
+    return dacc_file_out_commit(out, err);
+}
+
+static void csv_row(FILE *fp, const char *const *cells, size_t n)
+{
+    dacc_csv_write_row(fp, ',', cells, n);
+}
+
+static int dump_json(FILE *fp, json_t *doc)
+{
+    int bad = doc == NULL || dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
+    json_decref(doc);
+    return bad ? -1 : 0;
+}
+
+/* Order of submissions by the chosen part's mean error; ties keep the
+ * order given. */
+static void rank_order(const df_inputs *in, const dacc_deepfund_score *sc, int part, size_t *ord)
+{
+    for (size_t i = 0; i < in->nsubs; i++)
+        ord[i] = i;
+    for (size_t i = 1; i < in->nsubs; i++) { /* insertion sort: stable, k is small */
+        size_t x = ord[i], j = i;
+        while (j > 0) {
+            double a = sc[ord[j - 1]].mse[part], b = sc[x].mse[part];
+            if (!(b < a))
+                break;
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = x;
+    }
+}
+
+int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in,
+                         const dacc_deepfund_score *sc, int part)
+{
+    size_t ord[DF_MAX_SUBMISSIONS];
+    rank_order(in, sc, part, ord);
+    static const char *const parts[] = { "all", "public", "private" };
+    if (f == CLI_FORMAT_JSON) {
+        json_t *doc = json_object(), *rows = json_array();
+        json_object_set_new(doc, "ranked_by", json_string(parts[part]));
+        for (size_t r = 0; r < in->nsubs; r++) {
+            const dacc_deepfund_score *s = &sc[ord[r]];
+            json_t *e = json_object();
+            json_object_set_new(e, "rank", json_integer((json_int_t)r + 1));
+            json_object_set_new(e, "submission",
+                                json_string(dacc_deepfund_submission_name(in->sub[ord[r]])));
+            for (int p = 0; p < 3; p++) {
+                json_t *q = json_object();
+                json_object_set_new(q, "n", json_integer((json_int_t)s->n[p]));
+                json_object_set_new(q, "sse", json_real(s->sse[p]));
+                json_object_set_new(q, "mse", s->n[p] ? json_real(s->mse[p]) : json_null());
+                json_object_set_new(e, parts[p], q);
+            }
+            json_array_append_new(rows, e);
+        }
+        json_object_set_new(doc, "leaderboard", rows);
+        return dump_json(fp, doc);
+    }
+    if (f == CLI_FORMAT_CSV) {
+        static const char *const head[] = { "rank", "submission", "n", "sse", "mse",
+                                            "public_n", "public_mse", "private_n", "private_mse" };
+        csv_row(fp, head, 9);
+    } else {
+        fprintf(fp, "%-4s  %-24s  %8s  %14s  %8s  %12s  %8s  %12s\n", "rank", "submission", "n",
+                "mse", "public_n", "public_mse", "priv_n", "private_mse");
+    }
+    for (size_t r = 0; r < in->nsubs; r++) {
+        const dacc_deepfund_score *s = &sc[ord[r]];
+        const char *name = dacc_deepfund_submission_name(in->sub[ord[r]]);
+        char c[9][40];
+        snprintf(c[0], 40, "%zu", r + 1);
+        snprintf(c[2], 40, "%zu", s->n[0]);
+        snprintf(c[3], 40, "%.17g", s->sse[0]);
+        snprintf(c[4], 40, "%.17g", s->mse[0]);
+        snprintf(c[5], 40, "%zu", s->n[1]);
+        snprintf(c[6], 40, "%.17g", s->mse[1]);
+        snprintf(c[7], 40, "%zu", s->n[2]);
+        snprintf(c[8], 40, "%.17g", s->mse[2]);
+        if (f == CLI_FORMAT_CSV) {
+            const char *row[] = { c[0], name, c[2], c[3], c[4], c[5], c[6], c[7], c[8] };
+            csv_row(fp, row, 9);
+        } else {
+            fprintf(fp, "%-4zu  %-24s  %8zu  %14.6f  %8zu  %12.6f  %8zu  %12.6f\n", r + 1, name,
+                    s->n[0], s->mse[0], s->n[1], s->mse[1], s->n[2], s->mse[2]);
+        }
+    }
+    return ferror(fp) ? -1 : 0;
+}
+
+int df_write_mixture(FILE *fp, cli_format f, const df_inputs *in, const double *w,
+                     const dacc_deepfund_mix_info *info)
+{
+    if (f == CLI_FORMAT_JSON) {
+        json_t *doc = json_object(), *ws = json_object();
+        for (size_t i = 0; i < in->nsubs; i++)
+            json_object_set_new(ws, dacc_deepfund_submission_name(in->sub[i]), json_real(w[i]));
+        json_object_set_new(doc, "weights", ws);
+        json_object_set_new(doc, "cost", json_real(info->cost));
+        json_object_set_new(doc, "kkt_residual", json_real(info->kkt));
+        json_object_set_new(doc, "iterations", json_integer(info->iterations));
+        return dump_json(fp, doc);
+    }
+    if (f == CLI_FORMAT_CSV) {
+        static const char *const head[] = { "submission", "weight" };
+        csv_row(fp, head, 2);
+        for (size_t i = 0; i < in->nsubs; i++) {
+            char v[40];
+            snprintf(v, sizeof v, "%.17g", w[i]);
+            const char *row[] = { dacc_deepfund_submission_name(in->sub[i]), v };
+            csv_row(fp, row, 2);
+        }
+        return ferror(fp) ? -1 : 0;
+    }
+    for (size_t i = 0; i < in->nsubs; i++)
+        fprintf(fp, "%-24s  %.12f\n", dacc_deepfund_submission_name(in->sub[i]), w[i]);
+    fprintf(fp, "cost %.17g, KKT residual %.3g, %u active-set steps\n", info->cost, info->kkt,
+            info->iterations);
+    return ferror(fp) ? -1 : 0;
+}
+
+int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const double *logits,
+                     const double *weights)
+{
+    size_t ne = dacc_deepfund_graph_edges(g);
+    json_t *doc = f == CLI_FORMAT_JSON ? json_array() : NULL;
+    if (f == CLI_FORMAT_CSV) {
+        static const char *const head[] = { "parent", "dependency", "weight", "logit" };
+        csv_row(fp, head, 4);
+    }
+    for (uint32_t e = 0; e < ne; e++) {
+        const char *p = dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, e));
+        const char *c = dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, e));
+        if (doc != NULL) {
+            json_t *r = json_object();
+            json_object_set_new(r, "parent", json_string(p));
+            json_object_set_new(r, "dependency", json_string(c));
+            json_object_set_new(r, "weight", json_real(weights[e]));
+            json_object_set_new(r, "logit", json_real(logits[e]));
+            json_array_append_new(doc, r);
+        } else if (f == CLI_FORMAT_CSV) {
+            char w[40], l[40];
+            snprintf(w, sizeof w, "%.17g", weights[e]);
+            snprintf(l, sizeof l, "%.17g", logits[e]);
+            const char *row[] = { p, c, w, l };
+            csv_row(fp, row, 4);
+        } else {
+            fprintf(fp, "%-40s  %-40s  %.9f\n", p, c, weights[e]);
+        }
+    }
+    return doc != NULL ? dump_json(fp, doc) : (ferror(fp) ? -1 : 0);
+}
+
+int df_write_allocation(FILE *fp, cli_format f, const dacc_deepfund_graph *g,
+                        const dacc_u128 *amounts, const double *share, unsigned decimals,
+                        dacc_u128 pool)
+{
+    size_t n = dacc_deepfund_graph_nodes(g);
+    char amount[DACC_MONEY_STRLEN];
+    if (f == CLI_FORMAT_JSON) {
+        json_t *doc = json_object(), *rows = json_array();
+        json_object_set_new(doc, "pool", dacc_json_money(pool, decimals));
+        json_object_set_new(doc, "decimals", json_integer(decimals));
+        for (uint32_t v = 0; v < n; v++) {
+            json_t *r = json_object();
+            json_object_set_new(r, "project", json_string(dacc_deepfund_graph_name(g, v)));
+            json_object_set_new(r, "amount", dacc_json_money(amounts[v], decimals));
+            json_object_set_new(r, "share", json_real(share[v]));
+            json_array_append_new(rows, r);
+        }
+        json_object_set_new(doc, "allocation", rows);
+        return dump_json(fp, doc);
+    }
+    if (f == CLI_FORMAT_CSV) {
+        static const char *const head[] = { "project", "amount", "share" };
+        csv_row(fp, head, 3);
+    }
+    for (uint32_t v = 0; v < n; v++) {
+        dacc_money_format(amounts[v], decimals, 0, amount);
+        char s[40];
+        snprintf(s, sizeof s, "%.17g", share[v]);
+        const char *row[] = { dacc_deepfund_graph_name(g, v), amount, s };
+        if (f == CLI_FORMAT_CSV)
+            csv_row(fp, row, 3);
+        else
+            fprintf(fp, "%-48s  %20s  %.9f\n", row[0], amount, share[v]);
+    }
+    if (f == CLI_FORMAT_TEXT) {
+        dacc_money_format(pool, decimals, 0, amount);
+        fprintf(fp, "%-48s  %20s\n", "total", amount);
+    }
+    return ferror(fp) ? -1 : 0;
+}
+
+static void svg_text(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", fp); break;
+        case '>': fputs("&gt;", fp); break;
+        case '&': fputs("&amp;", fp); break;
+        case '"': fputs("&quot;", fp); break;
+        default: fputc(*s, fp);
+        }
+    }
+}
+
+/* A horizontal bar chart of the top projects, the rest as one bar. */
+int df_write_svg(FILE *fp, const dacc_deepfund_graph *g, const dacc_u128 *amounts,
+                 unsigned decimals, dacc_u128 pool, int top)
+{
+    size_t n = dacc_deepfund_graph_nodes(g);
+    uint32_t *ord = malloc((n ? n : 1) * sizeof *ord);
+    if (ord == NULL)
+        return -1;
+    for (uint32_t v = 0; v < n; v++)
+        ord[v] = v;
+    for (size_t i = 1; i < n; i++) { /* insertion sort on big amounts first, then id */
+        uint32_t x = ord[i];
+        size_t j = i;
+        while (j > 0 && amounts[ord[j - 1]] < amounts[x]) {
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = x;
+    }
+    size_t shown = n < (size_t)top ? n : (size_t)top;
+    dacc_u128 rest = 0;
+    for (size_t i = shown; i < n; i++)
+        rest += amounts[ord[i]];
+    size_t bars = shown + (rest > 0);
+    double maxv = n ? dacc_money_to_double(amounts[ord[0]], 0) : 1;
+    maxv = fmax(maxv, dacc_money_to_double(rest, 0));
+    maxv = maxv > 0 ? maxv : 1;
+    int height = 40 + 22 * (int)bars + 20;
+    char amount[DACC_MONEY_STRLEN];
+    dacc_money_format(pool, decimals, 0, amount);
+    fprintf(fp,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"%d\" "
+            "font-family=\"sans-serif\" font-size=\"12\">\n"
+            "<text x=\"10\" y=\"22\" font-size=\"15\">Where the pool of %s went</text>\n",
+            height, amount);
+    for (size_t i = 0; i < bars; i++) {
+        int is_rest = i == shown;
+        dacc_u128 a = is_rest ? rest : amounts[ord[i]];
+        double w = 520.0 * dacc_money_to_double(a, 0) / maxv;
+        int y = 40 + 22 * (int)i;
+        dacc_money_format(a, decimals, 0, amount);
+        fprintf(fp, "<text x=\"330\" y=\"%d\" text-anchor=\"end\">", y + 14);
+        if (is_rest)
+            fprintf(fp, "%zu other projects", n - shown);
+        else
+            svg_text(fp, dacc_deepfund_graph_name(g, ord[i]));
+        fprintf(fp,
+                "</text>\n<rect x=\"340\" y=\"%d\" width=\"%.2f\" height=\"18\" "
+                "fill=\"%s\"/>\n<text x=\"%.2f\" y=\"%d\">%s</text>\n",
+                y + 2, w, is_rest ? "#999999" : "#3b7dd8", 346 + w, y + 14, amount);
+    }
+    fputs("</svg>\n", fp);
+    free(ord);
+    return ferror(fp) ? -1 : 0;
+}
+
+dacc_status df_read_weights(const char *path, const dacc_deepfund_graph *g, double *w,
+                            dacc_error *err)
+{
+    dacc_csv *csv;
+    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
+    if (st != DACC_OK)
+        return st;
+    size_t pcol, ccol, wcol;
+    st = dacc_csv_require(csv, "parent", &pcol, err);
+    if (st == DACC_OK)
+        st = dacc_csv_require(csv, "dependency", &ccol, err);
+    if (st == DACC_OK)
+        st = dacc_csv_require(csv, "weight", &wcol, err);
+    size_t ne = dacc_deepfund_graph_edges(g);
+    for (size_t e = 0; e < ne; e++)
+        w[e] = NAN;
+    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
+        const char *p, *c;
+        size_t pl, cl;
+        double x;
+        if ((st = dacc_csv_get_str(csv, pcol, &p, &pl, err)) != DACC_OK ||
+            (st = dacc_csv_get_str(csv, ccol, &c, &cl, err)) != DACC_OK ||
+            (st = dacc_csv_get_double_in(csv, wcol, 0, 1, &x, err)) != DACC_OK)
+            break;
+        long pv = dacc_deepfund_graph_find(g, p, pl), cv = dacc_deepfund_graph_find(g, c, cl);
+        long e = pv >= 0 && cv >= 0 ? dacc_deepfund_graph_find_edge(g, (uint32_t)pv, (uint32_t)cv)
+                                    : -1;
+        if (e < 0)
+            st = dacc_csv_error(csv, ccol, err, DACC_ERR_NOTFOUND, "no edge %.*s -> %.*s in the "
+                                "graph", (int)pl, p, (int)cl, c);
+        else
+            w[e] = x;
+    }
+    if (st == DACC_END)
+        st = DACC_OK;
+    for (size_t e = 0; st == DACC_OK && e < ne; e++)
+        if (isnan(w[e]))
+            st = dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0, "no weight for edge %s -> %s",
+                               dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, (uint32_t)e)),
+                               dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, (uint32_t)e)));
+    dacc_csv_free(csv);
+    return st;
+}
