@@ -1,14 +1,22 @@
 #!/bin/sh
-# The main job that `make run` shows, on the data embedded in examples/.
+# The main job that `make run` shows, on the data embedded in examples/:
+# a whole deep-funding round (graph, jury, three model submissions) from
+# examples/deepfund/round.json, with its outputs and manifest written next
+# to the binary.
 # Usage: scripts/main-job.sh PATH/TO/dacc
 set -eu
 dacc=${1:?usage: main-job.sh PATH/TO/dacc}
 here=$(cd "$(dirname "$0")/.." && pwd)
+out=$(cd "$(dirname "$dacc")" && pwd)/deepfund-example
 
 "$dacc" --version
 echo
-"$dacc" --help
+echo "== dacc deepfund run: the example round of examples/deepfund"
+"$dacc" deepfund run --out "$out" "$here/examples/deepfund/round.json"
 echo
-echo "== dacc apportion: a 1,000,000.00 pool split exactly by weight"
-"$dacc" apportion --pool 1000000 --decimals 2 --id-column project \
-    "$here/examples/base/grants.csv"
+echo "== the ten largest amounts (of $(($(wc -l < "$out/allocation.csv") - 1)) projects)"
+tail -n +2 "$out/allocation.csv" | sort -t, -k2 -g -r | head -n 10 |
+    awk -F, '{ printf "%14s  %s\n", $2, $1 }'
+echo
+echo "Every input and output is hashed in $out/manifest.json;"
+echo "re-run the same command anywhere and compare."

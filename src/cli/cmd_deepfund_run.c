@@ -295,7 +295,7 @@ static int w_svg(FILE *fp, void *ctx)
     return df_write_svg(fp, s->in.g, s->amounts, s->cfg->o.decimals, s->pool, s->cfg->o.top);
 }
 
-static json_t *hashed(const char *role, const char *path, dacc_error *err)
+static json_t *hashed(const char *role, const char *name, const char *path, dacc_error *err)
 {
     uint8_t h[DACC_SHA256_BYTES];
     char hex[2 * DACC_SHA256_BYTES + 1];
@@ -303,14 +303,17 @@ static json_t *hashed(const char *role, const char *path, dacc_error *err)
         return NULL;
     json_t *e = json_object();
     json_object_set_new(e, "role", json_string(role));
+    if (name != NULL)
+        json_object_set_new(e, "name", json_string(name));
     json_object_set_new(e, "path", json_string(path));
     json_object_set_new(e, "sha256", json_string(dacc_hex_encode(h, sizeof h, hex)));
     return e;
 }
 
-static dacc_status add_hash(json_t *list, const char *role, const char *path, dacc_error *err)
+static dacc_status add_hash(json_t *list, const char *role, const char *name, const char *path,
+                            dacc_error *err)
 {
-    json_t *e = hashed(role, path, err);
+    json_t *e = hashed(role, name, path, err);
     if (e == NULL)
         return DACC_ERR_IO;
     json_array_append_new(list, e);
@@ -321,13 +324,13 @@ static dacc_status manifest_inputs(const round_state *s, const char *config, jso
                                    dacc_error *err)
 {
     const df_opts *o = &s->cfg->o;
-    dacc_status st = add_hash(list, "config", config, err);
+    dacc_status st = add_hash(list, "config", NULL, config, err);
     if (st == DACC_OK && o->graph != NULL)
-        st = add_hash(list, "graph", o->graph, err);
+        st = add_hash(list, "graph", NULL, o->graph, err);
     if (st == DACC_OK)
-        st = add_hash(list, "jury", o->jury, err);
+        st = add_hash(list, "jury", NULL, o->jury, err);
     for (size_t i = 0; i < o->nsubs && st == DACC_OK; i++)
-        st = add_hash(list, dacc_deepfund_submission_name(s->in.sub[i]),
+        st = add_hash(list, "submission", dacc_deepfund_submission_name(s->in.sub[i]),
                       strchr(o->subs[i], '=') + 1, err);
     return st;
 }
@@ -381,7 +384,7 @@ static dacc_status write_outputs(round_state *s, const char *config, const char 
         snprintf(path, sizeof path, "%s/%s", dir, outs[i].name);
         st = df_emit(path, outs[i].fn, s, err);
         if (st == DACC_OK)
-            st = add_hash(outputs, outs[i].name, path, err);
+            st = add_hash(outputs, "output", outs[i].name, path, err);
     }
     json_object_set_new(man, "summary", summary(s));
     if (st == DACC_OK) {
