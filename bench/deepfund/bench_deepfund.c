@@ -158,8 +158,8 @@ static int run(const char *dir)
     dacc_deepfund_combine(logits, w, k, ne, mixed);
     dacc_status st = dacc_deepfund_weights(g, mixed, 0, weights, &err);
     if (st == DACC_OK)
-        st = dacc_deepfund_allocate(g, weights, NULL, NULL, 0, (dacc_u128)1000000000000ULL,
-                                    amounts, share, &err);
+        st = dacc_deepfund_allocate(g, weights, NULL, NULL, 0, (dacc_u128)1000000000000ULL, amounts,
+                                    share, &err);
     double t3 = now();
     if (st != DACC_OK) {
         fprintf(stderr, "allocate: %s\n", err.message);

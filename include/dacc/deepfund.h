@@ -83,19 +83,19 @@ dacc_status dacc_deepfund_graph_read_memory(dacc_deepfund_graph *g, const char *
 /* What `dacc deepfund graph` reports. Arrays are owned by the report. */
 typedef struct dacc_deepfund_graph_report {
     size_t nodes, edges, parents, roots, leaves, unweighted;
-    size_t noverweight;      /* parents whose edge weights sum above 1 */
-    uint32_t *overweight;    /* their node ids, ascending */
-    double *overweight_sum;  /* and their sums */
-    size_t ncycles;          /* one cycle named per strongly connected group */
-    uint32_t **cycles;       /* node ids along the cycle, first node not repeated */
+    size_t noverweight;     /* parents whose edge weights sum above 1 */
+    uint32_t *overweight;   /* their node ids, ascending */
+    double *overweight_sum; /* and their sums */
+    size_t ncycles;         /* one cycle named per strongly connected group */
+    uint32_t **cycles;      /* node ids along the cycle, first node not repeated */
     size_t *cycle_len;
-    size_t nisolated;        /* nodes without any edge */
+    size_t nisolated; /* nodes without any edge */
     uint32_t *isolated;
-    size_t components;       /* weakly connected components among nodes with edges */
+    size_t components; /* weakly connected components among nodes with edges */
 } dacc_deepfund_graph_report;
 
-dacc_status dacc_deepfund_graph_check(const dacc_deepfund_graph *g,
-                                      dacc_deepfund_graph_report *rep, dacc_error *err);
+dacc_status dacc_deepfund_graph_check(const dacc_deepfund_graph *g, dacc_deepfund_graph_report *rep,
+                                      dacc_error *err);
 void dacc_deepfund_graph_report_free(dacc_deepfund_graph_report *rep);
 
 /* ---- reading juries and submissions -------------------------------------- */
@@ -105,10 +105,10 @@ void dacc_deepfund_graph_report_free(dacc_deepfund_graph_report *rep);
 #define DACC_DEEPFUND_NORMALIZE 0x04u /* rescale submission weights to sum to 1 per parent */
 
 typedef struct dacc_deepfund_read_opts {
-    unsigned flags;         /* DACC_DEEPFUND_* */
-    const char *parent;     /* parent assumed when a file has no parent column; NULL: "root" */
-    size_t dropped;         /* out: rows dropped under DACC_DEEPFUND_LENIENT */
-    dacc_error first_drop;  /* out: why the first dropped row was dropped */
+    unsigned flags;        /* DACC_DEEPFUND_* */
+    const char *parent;    /* parent assumed when a file has no parent column; NULL: "root" */
+    size_t dropped;        /* out: rows dropped under DACC_DEEPFUND_LENIENT */
+    dacc_error first_drop; /* out: why the first dropped row was dropped */
 } dacc_deepfund_read_opts;
 
 typedef struct dacc_deepfund_sample {
@@ -131,9 +131,8 @@ unsigned long dacc_deepfund_jury_line(const dacc_deepfund_jury *j, size_t i);
  * more valuable one) with multiplier (>= 1), or ratio (value b / value a,
  * > 0), or log_ratio (c itself). An unknown project is an error unless
  * DACC_DEEPFUND_EXTEND. */
-dacc_status dacc_deepfund_jury_read(dacc_deepfund_jury *j, dacc_deepfund_graph *g,
-                                    const char *path, dacc_deepfund_read_opts *opts,
-                                    dacc_error *err);
+dacc_status dacc_deepfund_jury_read(dacc_deepfund_jury *j, dacc_deepfund_graph *g, const char *path,
+                                    dacc_deepfund_read_opts *opts, dacc_error *err);
 dacc_status dacc_deepfund_jury_read_memory(dacc_deepfund_jury *j, dacc_deepfund_graph *g,
                                            const char *name, const char *data, size_t len,
                                            dacc_deepfund_read_opts *opts, dacc_error *err);
@@ -172,8 +171,8 @@ double dacc_deepfund_cost(const double *logits, const dacc_deepfund_sample *s, s
 /* Marks each sample private (1) or public (0): sample i is private when the
  * i-th double of the rng stream for purpose "deepfund/split" is below
  * private_fraction. */
-void dacc_deepfund_split(const uint8_t seed[DACC_RNG_SEEDBYTES], double private_fraction,
-                         size_t n, uint8_t *is_private);
+void dacc_deepfund_split(const uint8_t seed[DACC_RNG_SEEDBYTES], double private_fraction, size_t n,
+                         uint8_t *is_private);
 
 typedef struct dacc_deepfund_score {
     size_t n[3];   /* samples: all, public, private */
@@ -198,9 +197,9 @@ typedef struct dacc_deepfund_mix_info {
 /* Finds w on the simplex (w >= 0, sum w = 1) minimising the cost of
  * sum_k w[k] * logits[k] exactly, by an active-set method on the k x k
  * normal equations. */
-dacc_status dacc_deepfund_mix(const dacc_deepfund_sample *s, size_t n,
-                              const double *const *logits, size_t k, size_t nedges, double *w,
-                              dacc_deepfund_mix_info *info, dacc_error *err);
+dacc_status dacc_deepfund_mix(const dacc_deepfund_sample *s, size_t n, const double *const *logits,
+                              size_t k, size_t nedges, double *w, dacc_deepfund_mix_info *info,
+                              dacc_error *err);
 
 /* out[e] = sum_k w[k] * logits[k][e]. */
 void dacc_deepfund_combine(const double *const *logits, const double *w, size_t k, size_t nedges,
@@ -216,19 +215,19 @@ dacc_status dacc_deepfund_weights(const dacc_deepfund_graph *g, const double *lo
 /* ---- weights from the jury alone ----------------------------------------- */
 
 typedef struct dacc_deepfund_aggregate_opts {
-    double huber;        /* 0: least squares; > 0: Huber loss with this threshold */
-    double tolerance;    /* relative residual for conjugate gradient; 0: 1e-12 */
-    unsigned max_iter;   /* CG iterations per solve; 0: 10 * items + 100 */
-    unsigned max_irls;   /* Huber reweighting rounds; 0: 100 */
+    double huber;      /* 0: least squares; > 0: Huber loss with this threshold */
+    double tolerance;  /* relative residual for conjugate gradient; 0: 1e-12 */
+    unsigned max_iter; /* CG iterations per solve; 0: 10 * items + 100 */
+    unsigned max_irls; /* Huber reweighting rounds; 0: 100 */
 } dacc_deepfund_aggregate_opts;
 
 typedef struct dacc_deepfund_aggregate_info {
-    double cost;          /* the loss at the result */
-    double residual;      /* relative residual of the last linear solve */
-    unsigned iterations;  /* CG iterations, all solves together */
-    unsigned rounds;      /* Huber reweighting rounds */
-    size_t components;    /* connected groups of compared items */
-    size_t uncompared;    /* edges no juror compared (logit 0) */
+    double cost;         /* the loss at the result */
+    double residual;     /* relative residual of the last linear solve */
+    unsigned iterations; /* CG iterations, all solves together */
+    unsigned rounds;     /* Huber reweighting rounds */
+    size_t components;   /* connected groups of compared items */
+    size_t uncompared;   /* edges no juror compared (logit 0) */
 } dacc_deepfund_aggregate_info;
 
 /* Logits per edge minimising sum rho(L[b] - L[a] - c) with rho the square or
@@ -250,9 +249,9 @@ dacc_status dacc_deepfund_aggregate(const dacc_deepfund_sample *s, size_t n, siz
  * amounts[node] are integers summing exactly to pool (largest remainder on
  * the real-valued shares, written to share[node] when not NULL). */
 dacc_status dacc_deepfund_allocate(const dacc_deepfund_graph *g, const double *weights,
-                                   const uint32_t *seeds, const double *seed_share,
-                                   size_t nseeds, dacc_u128 pool, dacc_u128 *amounts,
-                                   double *share, dacc_error *err);
+                                   const uint32_t *seeds, const double *seed_share, size_t nseeds,
+                                   dacc_u128 pool, dacc_u128 *amounts, double *share,
+                                   dacc_error *err);
 
 /* ---- choosing juror questions ---------------------------------------------- */
 

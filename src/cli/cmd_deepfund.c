@@ -27,8 +27,17 @@ static const char common_help[] =
     "Exit status: 0 on success, 1 on bad input, 2 on a usage error.\n";
 
 enum {
-    OPT_PARENT = 256, OPT_NORMALIZE, OPT_LENIENT, OPT_PRIVATE, OPT_HUBER, OPT_DISAGREE,
-    OPT_SEED_NODE, OPT_SVG, OPT_WEIGHTS, OPT_ORIGINALITY, OPT_TOP
+    OPT_PARENT = 256,
+    OPT_NORMALIZE,
+    OPT_LENIENT,
+    OPT_PRIVATE,
+    OPT_HUBER,
+    OPT_DISAGREE,
+    OPT_SEED_NODE,
+    OPT_SVG,
+    OPT_WEIGHTS,
+    OPT_ORIGINALITY,
+    OPT_TOP
 };
 
 static int opt_double(const char *prog, const char *opt, const char *arg, double lo, double hi,
@@ -120,13 +129,26 @@ static int parse(const char *prog, int argc, char **argv, df_opts *o)
     int ch, rc;
     while ((ch = getopt_long(argc, argv, "g:j:f:o:hs:n:p:d:", longs, NULL)) != -1) {
         switch (ch) {
-        case 'g': o->graph = optarg; break;
-        case 'j': o->jury = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'h': return -1;
-        case OPT_PARENT: o->parent = optarg; break;
-        case OPT_NORMALIZE: o->read_flags |= DACC_DEEPFUND_NORMALIZE; break;
-        case OPT_LENIENT: o->read_flags |= DACC_DEEPFUND_LENIENT; break;
+        case 'g':
+            o->graph = optarg;
+            break;
+        case 'j':
+            o->jury = optarg;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'h':
+            return -1;
+        case OPT_PARENT:
+            o->parent = optarg;
+            break;
+        case OPT_NORMALIZE:
+            o->read_flags |= DACC_DEEPFUND_NORMALIZE;
+            break;
+        case OPT_LENIENT:
+            o->read_flags |= DACC_DEEPFUND_LENIENT;
+            break;
         case 'f':
             if ((rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_CSV | CLI_ALLOW_JSON,
                                      &o->format)))
@@ -185,8 +207,8 @@ static int write_graph_report(FILE *fp, void *ctx)
     const void **c = ctx;
     const dacc_deepfund_graph *g = c[0];
     const dacc_deepfund_graph_report *r = c[1];
-    fprintf(fp, "projects %zu\nedges %zu\nparents %zu\nroots %zu\nleaves %zu\n", r->nodes,
-            r->edges, r->parents, r->roots, r->leaves);
+    fprintf(fp, "projects %zu\nedges %zu\nparents %zu\nroots %zu\nleaves %zu\n", r->nodes, r->edges,
+            r->parents, r->roots, r->leaves);
     fprintf(fp, "unweighted edges %zu\ncomponents %zu\n", r->unweighted, r->components);
     for (size_t i = 0; i < r->noverweight; i++)
         fprintf(fp, "over-weighted parent %s: weights sum to %.9g\n",
@@ -249,8 +271,7 @@ typedef struct {
 static int write_questions(FILE *fp, void *ctx)
 {
     const questions_ctx *c = ctx;
-    static const char *const head[] = { "question", "parent", "repo_a", "repo_b",
-                                        "disagreement" };
+    static const char *const head[] = { "question", "parent", "repo_a", "repo_b", "disagreement" };
     dacc_csv_write_row(fp, ',', head, 5);
     for (size_t i = 0; i < c->n; i++) {
         char num[24], dis[40];
@@ -279,13 +300,13 @@ static int cmd_sample(int argc, char **argv)
     dacc_error err;
     dacc_deepfund_question *q = malloc(o.count * sizeof *q);
     size_t got = 0;
-    dacc_status st = q == NULL ? dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory")
-                               : dacc_deepfund_questions(
-                                     in.g, (const double *const *)in.logits, in.nsubs,
-                                     dacc_deepfund_jury_samples(in.jury),
-                                     dacc_deepfund_jury_size(in.jury), seed,
-                                     o.disagree ? DACC_DEEPFUND_DISAGREE : 0, o.count, q, &got,
-                                     &err);
+    dacc_status st = q == NULL
+                         ? dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory")
+                         : dacc_deepfund_questions(in.g, (const double *const *)in.logits, in.nsubs,
+                                                   dacc_deepfund_jury_samples(in.jury),
+                                                   dacc_deepfund_jury_size(in.jury), seed,
+                                                   o.disagree ? DACC_DEEPFUND_DISAGREE : 0, o.count,
+                                                   q, &got, &err);
     if (st == DACC_OK) {
         questions_ctx ctx = { in.g, q, got };
         st = df_emit(o.output, write_questions, &ctx, &err);
@@ -394,8 +415,8 @@ static dacc_status mix_and_write(const df_opts *o, const df_inputs *in, dacc_err
     double *w = malloc(in->nsubs * sizeof *w), *mixed = malloc((ne ? ne : 1) * sizeof *mixed),
            *weights = malloc((ne ? ne : 1) * sizeof *weights);
     dacc_deepfund_mix_info info;
-    dacc_status st = w && mixed && weights ? DACC_OK
-                                           : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st =
+        w && mixed && weights ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK)
         st = dacc_deepfund_mix(dacc_deepfund_jury_samples(in->jury),
                                dacc_deepfund_jury_size(in->jury), (const double *const *)in->logits,
@@ -467,12 +488,12 @@ static int cmd_aggregate(int argc, char **argv)
     dacc_error err;
     dacc_deepfund_aggregate_info info;
     dacc_deepfund_aggregate_opts ao = { .huber = o.huber };
-    dacc_status st = logits && weights ? DACC_OK
-                                       : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st =
+        logits && weights ? DACC_OK : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK)
-        st = dacc_deepfund_aggregate(dacc_deepfund_jury_samples(in.jury),
-                                     dacc_deepfund_jury_size(in.jury), ne, &ao, logits, &info,
-                                     &err);
+        st =
+            dacc_deepfund_aggregate(dacc_deepfund_jury_samples(in.jury),
+                                    dacc_deepfund_jury_size(in.jury), ne, &ao, logits, &info, &err);
     if (st == DACC_OK)
         st = dacc_deepfund_weights(in.g, logits, o.originality, weights, &err);
     if (st == DACC_OK) {
@@ -481,8 +502,7 @@ static int cmd_aggregate(int argc, char **argv)
         fprintf(stderr,
                 "%s: loss %.9g, %u CG iterations, residual %.3g, %zu comparison groups, %zu "
                 "uncompared edges\n",
-                prog, info.cost, info.iterations, info.residual, info.components,
-                info.uncompared);
+                prog, info.cost, info.iterations, info.residual, info.components, info.uncompared);
     }
     free(logits);
     free(weights);
@@ -540,8 +560,8 @@ static dacc_status allocate_and_write(const df_opts *o, const df_inputs *in, dac
     double *w = malloc((ne ? ne : 1) * sizeof *w), *share = malloc((nn ? nn : 1) * sizeof *share);
     dacc_u128 *amounts = malloc((nn ? nn : 1) * sizeof *amounts);
     uint32_t seeds[DF_MAX_SEEDS];
-    dacc_status st = w && share && amounts ? DACC_OK
-                                           : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st =
+        w && share && amounts ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK && o->weights != NULL) {
         st = df_read_weights(o->weights, g, w, err);
     } else if (st == DACC_OK) {

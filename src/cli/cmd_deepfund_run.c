@@ -49,8 +49,8 @@ typedef struct {
 static dacc_status resolve(const round_cfg *r, const char *rel, char *out, size_t cap,
                            dacc_error *err)
 {
-    int n = rel[0] == '/' ? snprintf(out, cap, "%s", rel)
-                          : snprintf(out, cap, "%s/%s", r->dir, rel);
+    int n =
+        rel[0] == '/' ? snprintf(out, cap, "%s", rel) : snprintf(out, cap, "%s/%s", r->dir, rel);
     if (n < 0 || (size_t)n >= cap)
         return dacc_error_set(err, DACC_ERR_LIMIT, "path too long: %s", rel);
     return DACC_OK;
@@ -66,7 +66,8 @@ static dacc_status read_submissions(round_cfg *r, const char *file, dacc_error *
                                 "expected an object {\"name\": \"file.csv\", ...}");
     const char *name;
     const json_t *v;
-    json_object_foreach((json_t *)subs, name, v) {
+    json_object_foreach((json_t *)subs, name, v)
+    {
         if (!json_is_string(v))
             return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", name,
                                     "expected a file name");
@@ -114,23 +115,23 @@ static dacc_status read_flags(round_cfg *r, const char *file, dacc_error *err)
     if (st == DACC_OK)
         st = dacc_json_get_int(r->config, "decimals", false, file, &decimals, err);
     if (st == DACC_OK && (decimals < 0 || decimals > DACC_MONEY_MAX_DECIMALS))
-        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "decimals",
-                              "expected 0 to %d", DACC_MONEY_MAX_DECIMALS);
+        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "decimals", "expected 0 to %d",
+                              DACC_MONEY_MAX_DECIMALS);
     r->o.decimals = (unsigned)decimals;
-    r->o.read_flags = (normalize ? DACC_DEEPFUND_NORMALIZE : 0) |
-                      (lenient ? DACC_DEEPFUND_LENIENT : 0);
+    r->o.read_flags =
+        (normalize ? DACC_DEEPFUND_NORMALIZE : 0) | (lenient ? DACC_DEEPFUND_LENIENT : 0);
     return st;
 }
 
 static dacc_status read_numbers(round_cfg *r, const char *file, dacc_error *err)
 {
-    dacc_status st = dacc_json_get_double(r->config, "originality", false, file,
-                                          &r->o.originality, err);
+    dacc_status st =
+        dacc_json_get_double(r->config, "originality", false, file, &r->o.originality, err);
     if (st == DACC_OK)
         st = dacc_json_get_double(r->config, "huber", false, file, &r->o.huber, err);
     if (st == DACC_OK)
-        st = dacc_json_get_double(r->config, "split.private", false, file,
-                                  &r->o.private_fraction, err);
+        st = dacc_json_get_double(r->config, "split.private", false, file, &r->o.private_fraction,
+                                  err);
     if (st == DACC_OK)
         st = dacc_json_get_string(r->config, "split.seed", false, file, &r->split_seed, err);
     if (st == DACC_OK && !(r->o.originality >= 0 && r->o.originality <= 1))
@@ -150,8 +151,7 @@ static dacc_status read_config(const char *file, round_cfg *r, dacc_error *err)
     r->o = (df_opts){ .format = CLI_FORMAT_CSV, .top = 30 };
     r->split_seed = "dacc";
     const char *slash = strrchr(file, '/');
-    snprintf(r->dir, sizeof r->dir, "%.*s", slash ? (int)(slash - file) : 1,
-             slash ? file : ".");
+    snprintf(r->dir, sizeof r->dir, "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
     dacc_status st = dacc_json_load_file(file, &r->config, err);
     if (st != DACC_OK)
         return st;
@@ -161,7 +161,8 @@ static dacc_status read_config(const char *file, round_cfg *r, dacc_error *err)
     st = dacc_json_get_string(r->config, "graph", false, file, &graph, err);
     if (st == DACC_OK)
         st = dacc_json_get_string(r->config, "jury", true, file, &jury, err);
-    if (st == DACC_OK && graph != NULL && (st = resolve(r, graph, r->graph, PATH_CAP, err)) == DACC_OK)
+    if (st == DACC_OK && graph != NULL &&
+        (st = resolve(r, graph, r->graph, PATH_CAP, err)) == DACC_OK)
         r->o.graph = r->graph;
     if (st == DACC_OK && (st = resolve(r, jury, r->jury, PATH_CAP, err)) == DACC_OK)
         r->o.jury = r->jury;
@@ -239,7 +240,8 @@ static dacc_status compute(round_state *s, dacc_error *err)
     dacc_status st = df_load(o, 1, &s->in, err);
     if (st != DACC_OK)
         return st;
-    if (dacc_money_parse(o->pool_text, strlen(o->pool_text), o->decimals, &s->pool, err) != DACC_OK) {
+    if (dacc_money_parse(o->pool_text, strlen(o->pool_text), o->decimals, &s->pool, err) !=
+        DACC_OK) {
         dacc_error_prefix(err, "pool: ");
         return DACC_ERR_INVALID;
     }
@@ -338,7 +340,8 @@ static dacc_status manifest_inputs(const round_state *s, const char *config, jso
 static json_t *summary(const round_state *s)
 {
     json_t *sum = json_object();
-    json_object_set_new(sum, "projects", json_integer((json_int_t)dacc_deepfund_graph_nodes(s->in.g)));
+    json_object_set_new(sum, "projects",
+                        json_integer((json_int_t)dacc_deepfund_graph_nodes(s->in.g)));
     json_object_set_new(sum, "edges", json_integer((json_int_t)dacc_deepfund_graph_edges(s->in.g)));
     json_object_set_new(sum, "jury_answers",
                         json_integer((json_int_t)dacc_deepfund_jury_size(s->in.jury)));

@@ -8,7 +8,7 @@
 #include "dacc/deepfund.h"
 
 #define DF_MAX_SUBMISSIONS 1024
-#define DF_MAX_SEEDS 256
+#define DF_MAX_SEEDS       256
 
 typedef struct df_opts {
     const char *graph, *jury, *weights, *output, *svg, *seed_text, *pool_text, *parent;
@@ -43,8 +43,8 @@ dacc_status df_seed_nodes(const df_opts *o, const dacc_deepfund_graph *g, uint32
                           dacc_error *err);
 
 /* Writers: each writes one table in o->format. */
-int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in,
-                         const dacc_deepfund_score *sc, int rank_part);
+int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in, const dacc_deepfund_score *sc,
+                         int rank_part);
 int df_write_mixture(FILE *fp, cli_format f, const df_inputs *in, const double *w,
                      const dacc_deepfund_mix_info *info);
 int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const double *logits,

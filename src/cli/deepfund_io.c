@@ -32,8 +32,8 @@ static void split_submission(const char *arg, char *name, size_t cap, const char
 static void report_dropped(const char *file, const dacc_deepfund_read_opts *ro)
 {
     if (ro->dropped > 0)
-        fprintf(stderr, "dacc deepfund: %s: dropped %zu bad row%s (first: %s)\n", file,
-                ro->dropped, ro->dropped == 1 ? "" : "s", dacc_error_message(&ro->first_drop));
+        fprintf(stderr, "dacc deepfund: %s: dropped %zu bad row%s (first: %s)\n", file, ro->dropped,
+                ro->dropped == 1 ? "" : "s", dacc_error_message(&ro->first_drop));
 }
 
 static dacc_status load_submissions(const df_opts *o, unsigned flags, df_inputs *in,
@@ -67,8 +67,8 @@ static dacc_status compute_logits(const df_opts *o, df_inputs *in, dacc_error *e
         in->logits[i] = malloc((ne ? ne : 1) * sizeof(double));
         if (in->logits[i] == NULL)
             return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-        dacc_status st = dacc_deepfund_submission_logits(in->sub[i], in->g, o->read_flags,
-                                                         in->logits[i], err);
+        dacc_status st =
+            dacc_deepfund_submission_logits(in->sub[i], in->g, o->read_flags, in->logits[i], err);
         if (st != DACC_OK)
             return st;
     }
@@ -171,8 +171,8 @@ static void rank_order(const df_inputs *in, const dacc_deepfund_score *sc, int p
     }
 }
 
-int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in,
-                         const dacc_deepfund_score *sc, int part)
+int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in, const dacc_deepfund_score *sc,
+                         int part)
 {
     size_t ord[DF_MAX_SUBMISSIONS];
     rank_order(in, sc, part, ord);
@@ -199,8 +199,9 @@ int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in,
         return dump_json(fp, doc);
     }
     if (f == CLI_FORMAT_CSV) {
-        static const char *const head[] = { "rank", "submission", "n", "sse", "mse",
-                                            "public_n", "public_mse", "private_n", "private_mse" };
+        static const char *const head[] = { "rank",       "submission", "n",
+                                            "sse",        "mse",        "public_n",
+                                            "public_mse", "private_n",  "private_mse" };
         csv_row(fp, head, 9);
     } else {
         fprintf(fp, "%-4s  %-24s  %8s  %14s  %8s  %12s  %8s  %12s\n", "rank", "submission", "n",
@@ -337,11 +338,20 @@ static void svg_text(FILE *fp, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '&': fputs("&amp;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        default: fputc(*s, fp);
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        default:
+            fputc(*s, fp);
         }
     }
 }
@@ -427,11 +437,13 @@ dacc_status df_read_weights(const char *path, const dacc_deepfund_graph *g, doub
             (st = dacc_csv_get_double_in(csv, wcol, 0, 1, &x, err)) != DACC_OK)
             break;
         long pv = dacc_deepfund_graph_find(g, p, pl), cv = dacc_deepfund_graph_find(g, c, cl);
-        long e = pv >= 0 && cv >= 0 ? dacc_deepfund_graph_find_edge(g, (uint32_t)pv, (uint32_t)cv)
-                                    : -1;
+        long e =
+            pv >= 0 && cv >= 0 ? dacc_deepfund_graph_find_edge(g, (uint32_t)pv, (uint32_t)cv) : -1;
         if (e < 0)
-            st = dacc_csv_error(csv, ccol, err, DACC_ERR_NOTFOUND, "no edge %.*s -> %.*s in the "
-                                "graph", (int)pl, p, (int)cl, c);
+            st = dacc_csv_error(csv, ccol, err, DACC_ERR_NOTFOUND,
+                                "no edge %.*s -> %.*s in the "
+                                "graph",
+                                (int)pl, p, (int)cl, c);
         else
             w[e] = x;
     }
@@ -439,9 +451,10 @@ dacc_status df_read_weights(const char *path, const dacc_deepfund_graph *g, doub
         st = DACC_OK;
     for (size_t e = 0; st == DACC_OK && e < ne; e++)
         if (isnan(w[e]))
-            st = dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0, "no weight for edge %s -> %s",
-                               dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, (uint32_t)e)),
-                               dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, (uint32_t)e)));
+            st = dacc_error_at(
+                err, DACC_ERR_INVALID, path, 0, 0, "no weight for edge %s -> %s",
+                dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, (uint32_t)e)),
+                dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, (uint32_t)e)));
     dacc_csv_free(csv);
     return st;
 }

@@ -9,10 +9,10 @@
 #include "internal.h"
 
 typedef struct {
-    size_t m;          /* compared items */
-    uint32_t *item;    /* edge -> item, UINT32_MAX when never compared */
-    uint32_t *a, *b;   /* per sample, item numbers */
-    double *omega;     /* per-sample weight (1 for least squares) */
+    size_t m;        /* compared items */
+    uint32_t *item;  /* edge -> item, UINT32_MAX when never compared */
+    uint32_t *a, *b; /* per sample, item numbers */
+    double *omega;   /* per-sample weight (1 for least squares) */
     double *x, *r, *z, *p, *q, *diag, *rhs;
 } lap;
 
@@ -205,8 +205,8 @@ dacc_status dacc_deepfund_aggregate(const dacc_deepfund_sample *s, size_t n, siz
     dacc_status st = lap_init(&l, s, n, nedges);
     if (st != DACC_OK) {
         lap_free(&l);
-        return dacc_error_set(err, st, st == DACC_ERR_NOMEM ? "out of memory"
-                                                            : "a sample names an unknown edge");
+        return dacc_error_set(
+            err, st, st == DACC_ERR_NOMEM ? "out of memory" : "a sample names an unknown edge");
     }
     double tol = o.tolerance > 0 ? o.tolerance : 1e-12;
     unsigned max_iter = o.max_iter ? o.max_iter : (unsigned)(10 * l.m + 100);

@@ -144,8 +144,7 @@ static dacc_status refuse_cycle(const dacc_deepfund_graph *g, const flow_work *f
             for (size_t j = 0; j < rep.cycle_len[i]; j++)
                 mine |= f->scc.comp[rep.cycles[i][j]] == c;
             for (size_t j = 0; mine && j <= rep.cycle_len[i] && used + 8 < sizeof names; j++)
-                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
-                                         j ? " -> " : "",
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", j ? " -> " : "",
                                          g->names[rep.cycles[i][j % rep.cycle_len[i]]]);
         }
         dacc_deepfund_graph_report_free(&rep);
@@ -156,8 +155,8 @@ static dacc_status refuse_cycle(const dacc_deepfund_graph *g, const flow_work *f
                           used ? names : g->names[v]);
 }
 
-static dacc_status check_weights(const dacc_deepfund_graph *g, const flow_work *f,
-                                 const double *w, dacc_error *err)
+static dacc_status check_weights(const dacc_deepfund_graph *g, const flow_work *f, const double *w,
+                                 dacc_error *err)
 {
     for (uint32_t v = 0; v < g->nnodes; v++) {
         double sum = 0;
@@ -235,9 +234,9 @@ static dacc_status flow(const dacc_deepfund_graph *g, flow_work *f, const double
 }
 
 dacc_status dacc_deepfund_allocate(const dacc_deepfund_graph *g, const double *weights,
-                                   const uint32_t *seeds, const double *seed_share,
-                                   size_t nseeds, dacc_u128 pool, dacc_u128 *amounts,
-                                   double *share, dacc_error *err)
+                                   const uint32_t *seeds, const double *seed_share, size_t nseeds,
+                                   dacc_u128 pool, dacc_u128 *amounts, double *share,
+                                   dacc_error *err)
 {
     if (g->nnodes == 0)
         return dacc_error_set(err, DACC_ERR_INVALID, "the graph has no projects");

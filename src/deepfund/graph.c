@@ -257,12 +257,30 @@ dacc_status dacc_deepfund_graph_add_edge(dacc_deepfund_graph *g, uint32_t parent
     return DACC_OK;
 }
 
-size_t dacc_deepfund_graph_nodes(const dacc_deepfund_graph *g) { return g->nnodes; }
-size_t dacc_deepfund_graph_edges(const dacc_deepfund_graph *g) { return g->nedges; }
-const char *dacc_deepfund_graph_name(const dacc_deepfund_graph *g, uint32_t v) { return g->names[v]; }
-uint32_t dacc_deepfund_graph_parent(const dacc_deepfund_graph *g, uint32_t e) { return g->parent[e]; }
-uint32_t dacc_deepfund_graph_child(const dacc_deepfund_graph *g, uint32_t e) { return g->child[e]; }
-double dacc_deepfund_graph_weight(const dacc_deepfund_graph *g, uint32_t e) { return g->weight[e]; }
+size_t dacc_deepfund_graph_nodes(const dacc_deepfund_graph *g)
+{
+    return g->nnodes;
+}
+size_t dacc_deepfund_graph_edges(const dacc_deepfund_graph *g)
+{
+    return g->nedges;
+}
+const char *dacc_deepfund_graph_name(const dacc_deepfund_graph *g, uint32_t v)
+{
+    return g->names[v];
+}
+uint32_t dacc_deepfund_graph_parent(const dacc_deepfund_graph *g, uint32_t e)
+{
+    return g->parent[e];
+}
+uint32_t dacc_deepfund_graph_child(const dacc_deepfund_graph *g, uint32_t e)
+{
+    return g->child[e];
+}
+double dacc_deepfund_graph_weight(const dacc_deepfund_graph *g, uint32_t e)
+{
+    return g->weight[e];
+}
 
 bool dacc_deepfund_graph_weighted(const dacc_deepfund_graph *g)
 {

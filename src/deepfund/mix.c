@@ -273,9 +273,9 @@ static dacc_status active_set(const normal_eq *ne, double scale, double *w, unsi
     return st;
 }
 
-dacc_status dacc_deepfund_mix(const dacc_deepfund_sample *s, size_t n,
-                              const double *const *logits, size_t k, size_t nedges, double *w,
-                              dacc_deepfund_mix_info *info, dacc_error *err)
+dacc_status dacc_deepfund_mix(const dacc_deepfund_sample *s, size_t n, const double *const *logits,
+                              size_t k, size_t nedges, double *w, dacc_deepfund_mix_info *info,
+                              dacc_error *err)
 {
     if (k == 0)
         return dacc_error_set(err, DACC_ERR_INVALID, "no submissions to mix");
@@ -283,8 +283,8 @@ dacc_status dacc_deepfund_mix(const dacc_deepfund_sample *s, size_t n,
         return dacc_error_set(err, DACC_ERR_INVALID, "no juror samples: every mixture is optimal");
     normal_eq ne = { k, malloc(k * k * sizeof(double)), malloc(k * sizeof(double)) };
     double *t = df_transpose(logits, k, nedges);
-    dacc_status st = ne.G == NULL || ne.h == NULL || t == NULL ? DACC_ERR_NOMEM
-                                                                : build_normal(s, n, t, &ne);
+    dacc_status st =
+        ne.G == NULL || ne.h == NULL || t == NULL ? DACC_ERR_NOMEM : build_normal(s, n, t, &ne);
     free(t);
     double scale = 0;
     for (size_t j = 0; st == DACC_OK && j < k; j++)

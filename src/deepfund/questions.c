@@ -56,9 +56,9 @@ static double disagreement(const double *const *logits, size_t k, uint32_t a, ui
 }
 
 typedef struct {
-    uint32_t *child;   /* the group's edges, in seeded order */
+    uint32_t *child; /* the group's edges, in seeded order */
     size_t n;
-    uint64_t walked;   /* coverage walk position */
+    uint64_t walked; /* coverage walk position */
 } group;
 
 /* The t-th pair of the coverage walk: (i, i + offset mod n) for i = 0..n-1,
@@ -85,8 +85,8 @@ static int next_walked(group *gr, const pair_set *seen, uint32_t *a, uint32_t *b
     return 0;
 }
 
-static int next_disagreeing(group *gr, const pair_set *seen, const double *const *logits,
-                            size_t k, dacc_rng *rng, uint32_t *a, uint32_t *b, double *score)
+static int next_disagreeing(group *gr, const pair_set *seen, const double *const *logits, size_t k,
+                            dacc_rng *rng, uint32_t *a, uint32_t *b, double *score)
 {
     int found = 0;
     *score = -1;

@@ -133,8 +133,8 @@ static dacc_status json_node(dacc_deepfund_graph *g, const char *name, const jso
     return DACC_OK;
 }
 
-static dacc_status json_link(dacc_deepfund_graph *g, const char *name, const json_t *link,
-                             size_t i, dacc_error *err)
+static dacc_status json_link(dacc_deepfund_graph *g, const char *name, const json_t *link, size_t i,
+                             dacc_error *err)
 {
     if (!json_is_object(link))
         return dacc_error_field(err, DACC_ERR_INVALID, name, 0, "key", "links",
@@ -232,8 +232,8 @@ dacc_status dacc_deepfund_graph_read(dacc_deepfund_graph *g, const char *path, d
 
 typedef struct {
     dacc_deepfund_graph *g;
-    long pcol;           /* -1: opts->parent */
-    const char *parent;  /* default parent name */
+    long pcol;          /* -1: opts->parent */
+    const char *parent; /* default parent name */
     unsigned flags;
 } edge_ref;
 
@@ -298,7 +298,10 @@ static void edge_ref_init(edge_ref *r, dacc_deepfund_graph *g, dacc_csv *csv,
 
 /* ---- jury --------------------------------------------------------------- */
 
-dacc_deepfund_jury *dacc_deepfund_jury_new(void) { return calloc(1, sizeof(dacc_deepfund_jury)); }
+dacc_deepfund_jury *dacc_deepfund_jury_new(void)
+{
+    return calloc(1, sizeof(dacc_deepfund_jury));
+}
 
 void dacc_deepfund_jury_free(dacc_deepfund_jury *j)
 {
@@ -336,9 +339,18 @@ dacc_status dacc_deepfund_jury_add(dacc_deepfund_jury *j, uint32_t a, uint32_t b
     return jury_push(j, a, b, c, 0);
 }
 
-size_t dacc_deepfund_jury_size(const dacc_deepfund_jury *j) { return j->n; }
-const dacc_deepfund_sample *dacc_deepfund_jury_samples(const dacc_deepfund_jury *j) { return j->s; }
-unsigned long dacc_deepfund_jury_line(const dacc_deepfund_jury *j, size_t i) { return j->line[i]; }
+size_t dacc_deepfund_jury_size(const dacc_deepfund_jury *j)
+{
+    return j->n;
+}
+const dacc_deepfund_sample *dacc_deepfund_jury_samples(const dacc_deepfund_jury *j)
+{
+    return j->s;
+}
+unsigned long dacc_deepfund_jury_line(const dacc_deepfund_jury *j, size_t i)
+{
+    return j->line[i];
+}
 
 typedef enum { ANSWER_CHOICE, ANSWER_RATIO, ANSWER_LOG } answer_kind;
 
@@ -435,9 +447,8 @@ static dacc_status jury_from(dacc_deepfund_jury *j, dacc_deepfund_graph *g, dacc
     return st == DACC_OK ? each_row(csv, jury_csv_row, &r, opts, err) : st;
 }
 
-dacc_status dacc_deepfund_jury_read(dacc_deepfund_jury *j, dacc_deepfund_graph *g,
-                                    const char *path, dacc_deepfund_read_opts *opts,
-                                    dacc_error *err)
+dacc_status dacc_deepfund_jury_read(dacc_deepfund_jury *j, dacc_deepfund_graph *g, const char *path,
+                                    dacc_deepfund_read_opts *opts, dacc_error *err)
 {
     dacc_csv *csv;
     dacc_status st = dacc_csv_open(path, NULL, &csv, err);
@@ -484,7 +495,10 @@ void dacc_deepfund_submission_free(dacc_deepfund_submission *s)
     free(s);
 }
 
-const char *dacc_deepfund_submission_name(const dacc_deepfund_submission *s) { return s->name; }
+const char *dacc_deepfund_submission_name(const dacc_deepfund_submission *s)
+{
+    return s->name;
+}
 
 static dacc_status submission_push(dacc_deepfund_submission *s, uint32_t edge, double w,
                                    unsigned long line)
@@ -640,7 +654,8 @@ dacc_status dacc_deepfund_submission_logits(const dacc_deepfund_submission *s,
                                   "--normalize to rescale)",
                                   sum);
         for (uint32_t i = out.first[v]; i < out.first[v + 1] && st == DACC_OK; i++)
-            logits[out.edge[i]] = log(logits[out.edge[i]] / ((flags & DACC_DEEPFUND_NORMALIZE) ? sum : 1));
+            logits[out.edge[i]] =
+                log(logits[out.edge[i]] / ((flags & DACC_DEEPFUND_NORMALIZE) ? sum : 1));
     }
     df_adj_free(&out);
     return st;

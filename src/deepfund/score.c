@@ -27,8 +27,8 @@ double dacc_deepfund_cost(const double *logits, const dacc_deepfund_sample *s, s
     return sum;
 }
 
-void dacc_deepfund_split(const uint8_t seed[DACC_RNG_SEEDBYTES], double private_fraction,
-                         size_t n, uint8_t *is_private)
+void dacc_deepfund_split(const uint8_t seed[DACC_RNG_SEEDBYTES], double private_fraction, size_t n,
+                         uint8_t *is_private)
 {
     dacc_rng r;
     dacc_rng_derive(&r, seed, "deepfund/split");

@@ -233,8 +233,8 @@ static dacc_status report_components(const dacc_deepfund_graph *g, dacc_deepfund
     return DACC_OK;
 }
 
-static dacc_status report_weights(const dacc_deepfund_graph *g, const df_adj *out,
-                                  const df_adj *in, dacc_deepfund_graph_report *rep)
+static dacc_status report_weights(const dacc_deepfund_graph *g, const df_adj *out, const df_adj *in,
+                                  dacc_deepfund_graph_report *rep)
 {
     size_t n = g->nnodes;
     rep->overweight = malloc((n ? n : 1) * sizeof *rep->overweight);
@@ -260,8 +260,8 @@ static dacc_status report_weights(const dacc_deepfund_graph *g, const df_adj *ou
     return DACC_OK;
 }
 
-dacc_status dacc_deepfund_graph_check(const dacc_deepfund_graph *g,
-                                      dacc_deepfund_graph_report *rep, dacc_error *err)
+dacc_status dacc_deepfund_graph_check(const dacc_deepfund_graph *g, dacc_deepfund_graph_report *rep,
+                                      dacc_error *err)
 {
     memset(rep, 0, sizeof *rep);
     rep->nodes = g->nnodes;

@@ -16,7 +16,8 @@ static void planted(dacc_deepfund_sample *s, size_t n, const double *truth, size
         do
             b = (uint32_t)dacc_rng_below(&r, m);
         while (b == a);
-        s[i] = (dacc_deepfund_sample){ a, b, truth[b] - truth[a] + noise * (dacc_rng_unit(&r) - 0.5) };
+        s[i] =
+            (dacc_deepfund_sample){ a, b, truth[b] - truth[a] + noise * (dacc_rng_unit(&r) - 0.5) };
     }
 }
 

@@ -37,16 +37,16 @@ static const double *graph_weights(const dacc_deepfund_graph *g, double *w)
 Test(allocate, tree_by_hand)
 {
     dacc_deepfund_graph *g = dacc_deepfund_graph_new();
-    edge(g, "eth", "geth", 0.5);   /* eth keeps 0.2 */
+    edge(g, "eth", "geth", 0.5); /* eth keeps 0.2 */
     edge(g, "eth", "solc", 0.3);
     edge(g, "geth", "leveldb", 0.4); /* geth keeps 0.6 */
     double w[3];
     dacc_u128 a[4];
     double share[4];
     dacc_error err;
-    cr_assert_eq(dacc_deepfund_allocate(g, graph_weights(g, w), NULL, NULL, 0, 1000000, a, share,
-                                        &err),
-                 DACC_OK, "%s", err.message);
+    cr_assert_eq(
+        dacc_deepfund_allocate(g, graph_weights(g, w), NULL, NULL, 0, 1000000, a, share, &err),
+        DACC_OK, "%s", err.message);
     cr_assert(amount_of(g, a, "eth") == 200000);
     cr_assert(amount_of(g, a, "geth") == 300000);
     cr_assert(amount_of(g, a, "solc") == 300000);
@@ -121,8 +121,8 @@ Test(allocate, originality_one_keeps_everything)
 
 Test(allocate, node_order_does_not_matter)
 {
-    const char *edges[][2] = { { "r", "x" }, { "r", "y" }, { "x", "z" }, { "y", "z" },
-                               { "z", "q" }, { "x", "q" } };
+    const char *edges[][2] = { { "r", "x" }, { "r", "y" }, { "x", "z" },
+                               { "y", "z" }, { "z", "q" }, { "x", "q" } };
     const double ws[] = { 0.3, 0.6, 0.5, 0.5, 0.9, 0.1 };
     dacc_deepfund_graph *g1 = dacc_deepfund_graph_new(), *g2 = dacc_deepfund_graph_new();
     for (size_t i = 0; i < 6; i++)
@@ -131,12 +131,12 @@ Test(allocate, node_order_does_not_matter)
         edge(g2, edges[i][0], edges[i][1], ws[i]);
     double w1[6], w2[6];
     dacc_u128 a1[5], a2[5];
-    cr_assert_eq(dacc_deepfund_allocate(g1, graph_weights(g1, w1), NULL, NULL, 0, 999999937, a1,
-                                        NULL, NULL),
-                 DACC_OK);
-    cr_assert_eq(dacc_deepfund_allocate(g2, graph_weights(g2, w2), NULL, NULL, 0, 999999937, a2,
-                                        NULL, NULL),
-                 DACC_OK);
+    cr_assert_eq(
+        dacc_deepfund_allocate(g1, graph_weights(g1, w1), NULL, NULL, 0, 999999937, a1, NULL, NULL),
+        DACC_OK);
+    cr_assert_eq(
+        dacc_deepfund_allocate(g2, graph_weights(g2, w2), NULL, NULL, 0, 999999937, a2, NULL, NULL),
+        DACC_OK);
     const char *names[] = { "r", "x", "y", "z", "q" };
     for (size_t i = 0; i < 5; i++)
         cr_assert(amount_of(g1, a1, names[i]) == amount_of(g2, a2, names[i]), "%s", names[i]);
@@ -155,9 +155,9 @@ Test(allocate, leaking_cycle_solved_as_linear_system)
     double w[3], share[3];
     dacc_u128 a[3];
     dacc_error err;
-    cr_assert_eq(dacc_deepfund_allocate(g, graph_weights(g, w), NULL, NULL, 0, 3000000, a, share,
-                                        &err),
-                 DACC_OK, "%s", err.message);
+    cr_assert_eq(
+        dacc_deepfund_allocate(g, graph_weights(g, w), NULL, NULL, 0, 3000000, a, share, &err),
+        DACC_OK, "%s", err.message);
     cr_assert(amount_of(g, a, "a") == 2000000);
     cr_assert(amount_of(g, a, "b") == 1000000);
     cr_assert(amount_of(g, a, "s") == 0);

@@ -7,7 +7,7 @@
 #include "support.h"
 
 #define RUN(r, ...) run_dacc(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
-#define EX(f) SOURCE_PATH("examples/deepfund/" f)
+#define EX(f)       SOURCE_PATH("examples/deepfund/" f)
 
 Test(deepfund_cli, run_writes_outputs_and_manifest_deterministically)
 {
@@ -81,8 +81,7 @@ Test(deepfund_cli, subcommands_on_the_example)
         lines++;
     cr_assert_eq(lines, 14);
     run_result_free(&r);
-    RUN(&r, "deepfund", "aggregate", "-g", EX("graph.csv"), "-j", EX("jury.csv"), "--huber",
-        "1");
+    RUN(&r, "deepfund", "aggregate", "-g", EX("graph.csv"), "-j", EX("jury.csv"), "--huber", "1");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strncmp(r.out, "parent,dependency,weight,logit\n", 31) == 0);
     run_result_free(&r);
@@ -96,14 +95,14 @@ Test(deepfund_cli, errors_exit_1_with_location)
 {
     char *dir = make_temp_dir();
     char *jury = path_join(dir, "jury.csv");
-    write_text(jury, "repo_a,repo_b,parent,ratio\n"
-                     "https://github.com/wevm/viem,https://github.com/ethers-io/ethers.js,ethereum,2\n"
-                     "https://github.com/wevm/viem,https://github.com/nobody/nothing,ethereum,2\n");
+    write_text(jury,
+               "repo_a,repo_b,parent,ratio\n"
+               "https://github.com/wevm/viem,https://github.com/ethers-io/ethers.js,ethereum,2\n"
+               "https://github.com/wevm/viem,https://github.com/nobody/nothing,ethereum,2\n");
     run_result r;
     RUN(&r, "deepfund", "score", "-g", EX("graph.csv"), "-j", jury, EX("model-careful.csv"));
     cr_assert_eq(r.status, 1);
-    cr_assert(strstr(r.err, "jury.csv:3: column \"repo_b\": unknown project") != NULL, "%s",
-              r.err);
+    cr_assert(strstr(r.err, "jury.csv:3: column \"repo_b\": unknown project") != NULL, "%s", r.err);
     run_result_free(&r);
     RUN(&r, "deepfund", "score", "--lenient", "-g", EX("graph.csv"), "-j", jury,
         EX("model-careful.csv"));

@@ -43,9 +43,9 @@ Test(questions, every_group_then_every_child_no_repeats)
         cr_assert_eq(parents[i], 1, "the first five questions cover the five groups");
     for (size_t i = 0; i < got; i++)
         for (size_t k = 0; k < i; k++)
-            cr_assert(!((q[i].a == q[k].a && q[i].b == q[k].b) ||
-                        (q[i].a == q[k].b && q[i].b == q[k].a)),
-                      "question %zu repeats %zu", i, k);
+            cr_assert(
+                !((q[i].a == q[k].a && q[i].b == q[k].b) || (q[i].a == q[k].b && q[i].b == q[k].a)),
+                "question %zu repeats %zu", i, k);
     /* After 10 rounds every child of the 10-child group has been asked. */
     char seen[64] = { 0 };
     for (size_t i = 0; i < 50; i++)
@@ -66,7 +66,8 @@ Test(questions, reproducible_and_skips_asked)
     cr_assert(na == nb && memcmp(a, b, sizeof a) == 0);
     dacc_deepfund_questions(g, NULL, 0, NULL, 0, other, 0, 10, c, &nc, NULL);
     cr_assert(memcmp(a, c, sizeof a) != 0);
-    dacc_deepfund_sample asked[3] = { { a[0].a, a[0].b, 0 }, { a[1].b, a[1].a, 0 },
+    dacc_deepfund_sample asked[3] = { { a[0].a, a[0].b, 0 },
+                                      { a[1].b, a[1].a, 0 },
                                       { a[2].a, a[2].b, 0 } };
     dacc_deepfund_questions(g, NULL, 0, asked, 3, seed, 0, 10, b, &nb, NULL);
     for (size_t i = 0; i < nb; i++)
@@ -87,9 +88,9 @@ Test(questions, disagreement_prefers_contested_pairs)
     uint8_t seed[32] = { 1 };
     dacc_deepfund_question q[3];
     size_t got;
-    cr_assert_eq(dacc_deepfund_questions(g, L, 2, NULL, 0, seed, DACC_DEEPFUND_DISAGREE, 3, q,
-                                         &got, NULL),
-                 DACC_OK);
+    cr_assert_eq(
+        dacc_deepfund_questions(g, L, 2, NULL, 0, seed, DACC_DEEPFUND_DISAGREE, 3, q, &got, NULL),
+        DACC_OK);
     for (size_t i = 0; i < got; i++) {
         cr_assert(q[i].a == 3 || q[i].b == 3, "question %zu: %u-%u", i, q[i].a, q[i].b);
         cr_assert_gt(q[i].disagreement, 6);

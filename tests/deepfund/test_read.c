@@ -18,10 +18,11 @@ static dacc_deepfund_graph *graph_of(const char *text, dacc_status want, dacc_er
 Test(graph, dacc_csv_with_weights_and_canonical_names)
 {
     dacc_error err;
-    dacc_deepfund_graph *g = graph_of("parent,dependency,weight\n"
-                                      "https://github.com/Ethereum/go-ethereum,github.com/syndtr/goleveldb,0.25\n"
-                                      "github.com/ethereum/go-ethereum/,https://GitHub.com/golang/snappy.git,0.5\n",
-                                      DACC_OK, &err);
+    dacc_deepfund_graph *g =
+        graph_of("parent,dependency,weight\n"
+                 "https://github.com/Ethereum/go-ethereum,github.com/syndtr/goleveldb,0.25\n"
+                 "github.com/ethereum/go-ethereum/,https://GitHub.com/golang/snappy.git,0.5\n",
+                 DACC_OK, &err);
     cr_assert_eq(dacc_deepfund_graph_nodes(g), 3);
     cr_assert_eq(dacc_deepfund_graph_edges(g), 2);
     cr_assert_str_eq(dacc_deepfund_graph_name(g, 0), "https://github.com/Ethereum/go-ethereum");
@@ -44,10 +45,11 @@ Test(graph, deepfunding_csv_columns_without_weights)
 
 Test(graph, networkx_node_link_json)
 {
-    const char *json = "{\"directed\": true, \"multigraph\": false, \"graph\": {},\n"
-                       " \"nodes\": [{\"id\": \"eth\"}, {\"id\": \"geth\"}, {\"id\": \"lonely\"}],\n"
-                       " \"links\": [{\"source\": \"eth\", \"target\": \"geth\", \"weight\": 0.4,"
-                       " \"relation\": \"GO\"}]}";
+    const char *json =
+        "{\"directed\": true, \"multigraph\": false, \"graph\": {},\n"
+        " \"nodes\": [{\"id\": \"eth\"}, {\"id\": \"geth\"}, {\"id\": \"lonely\"}],\n"
+        " \"links\": [{\"source\": \"eth\", \"target\": \"geth\", \"weight\": 0.4,"
+        " \"relation\": \"GO\"}]}";
     dacc_error err;
     dacc_deepfund_graph *g = graph_of(json, DACC_OK, &err);
     cr_assert_eq(dacc_deepfund_graph_nodes(g), 3);
@@ -111,8 +113,9 @@ Test(jury, three_answer_forms)
     dacc_deepfund_jury *j;
     dacc_deepfund_read_opts ro;
     dacc_error err;
-    cr_assert_eq(read_jury(g, "juror,repo_a,repo_b,parent,choice,multiplier\n"
-                              "x,geth,reth,eth,1,4\nx,geth,solc,eth,2,3\n",
+    cr_assert_eq(read_jury(g,
+                           "juror,repo_a,repo_b,parent,choice,multiplier\n"
+                           "x,geth,reth,eth,1,4\nx,geth,solc,eth,2,3\n",
                            0, &j, &ro, &err),
                  DACC_OK, "%s", err.message);
     const dacc_deepfund_sample *s = dacc_deepfund_jury_samples(j);
@@ -136,9 +139,9 @@ Test(jury, errors_name_file_line_and_column)
     dacc_deepfund_jury *j;
     dacc_deepfund_read_opts ro;
     dacc_error err;
-    cr_assert_eq(read_jury(g, "repo_a,repo_b,ratio\ngeth,reth,2\ngeth,nethermind,2\n", 0, &j, &ro,
-                           &err),
-                 DACC_ERR_NOTFOUND);
+    cr_assert_eq(
+        read_jury(g, "repo_a,repo_b,ratio\ngeth,reth,2\ngeth,nethermind,2\n", 0, &j, &ro, &err),
+        DACC_ERR_NOTFOUND);
     cr_assert(strstr(err.message, "jury.csv:3: column \"repo_b\": unknown project \"nethermind\""),
               "%s", err.message);
     dacc_deepfund_jury_free(j);
@@ -147,8 +150,7 @@ Test(jury, errors_name_file_line_and_column)
     cr_assert(strstr(err.message, "jury.csv:2: column \"ratio\": expected a positive ratio"), "%s",
               err.message);
     dacc_deepfund_jury_free(j);
-    cr_assert_eq(read_jury(g, "repo_a,repo_b,choice,multiplier\ngeth,reth,3,2\n", 0, &j, &ro,
-                           &err),
+    cr_assert_eq(read_jury(g, "repo_a,repo_b,choice,multiplier\ngeth,reth,3,2\n", 0, &j, &ro, &err),
                  DACC_ERR_RANGE);
     cr_assert(strstr(err.message, "column \"choice\"") != NULL, "%s", err.message);
     dacc_deepfund_jury_free(j);
@@ -164,8 +166,9 @@ Test(jury, lenient_drops_and_counts)
     dacc_deepfund_jury *j;
     dacc_deepfund_read_opts ro;
     dacc_error err;
-    cr_assert_eq(read_jury(g, "repo_a,repo_b,ratio\ngeth,reth,2\nx,reth,2\ngeth,solc,-1\n"
-                              "geth,geth,2\nreth,solc,3\n",
+    cr_assert_eq(read_jury(g,
+                           "repo_a,repo_b,ratio\ngeth,reth,2\nx,reth,2\ngeth,solc,-1\n"
+                           "geth,geth,2\nreth,solc,3\n",
                            DACC_DEEPFUND_LENIENT, &j, &ro, &err),
                  DACC_OK);
     cr_assert_eq(dacc_deepfund_jury_size(j), 2);
@@ -180,8 +183,8 @@ static dacc_status sub_logits(dacc_deepfund_graph *g, const char *text, unsigned
 {
     dacc_deepfund_submission *s = dacc_deepfund_submission_new("model");
     dacc_deepfund_read_opts ro = { .parent = "eth" };
-    dacc_status st = dacc_deepfund_submission_read_memory(s, g, "model.csv", text, strlen(text),
-                                                          &ro, err);
+    dacc_status st =
+        dacc_deepfund_submission_read_memory(s, g, "model.csv", text, strlen(text), &ro, err);
     if (st == DACC_OK)
         st = dacc_deepfund_submission_logits(s, g, flags, logits, err);
     dacc_deepfund_submission_free(s);
@@ -197,16 +200,15 @@ Test(submission, distribution_checks)
                             0, L, &err),
                  DACC_OK, "%s", err.message);
     cr_assert(fabs(L[0] - log(0.5)) < 1e-15);
-    cr_assert_eq(sub_logits(g, "repo,weight\ngeth,0.5\nreth,0.25\n", 0, L, &err),
-                 DACC_ERR_INVALID);
+    cr_assert_eq(sub_logits(g, "repo,weight\ngeth,0.5\nreth,0.25\n", 0, L, &err), DACC_ERR_INVALID);
     cr_assert(strstr(err.message, "model: project \"solc\": missing") != NULL, "%s", err.message);
     cr_assert_eq(sub_logits(g, "repo,weight\ngeth,50\nreth,25\nsolc,25\n", 0, L, &err),
                  DACC_ERR_INVALID);
     cr_assert(strstr(err.message, "parent \"eth\"") && strstr(err.message, "--normalize"), "%s",
               err.message);
-    cr_assert_eq(sub_logits(g, "repo,weight\ngeth,50\nreth,25\nsolc,25\n",
-                            DACC_DEEPFUND_NORMALIZE, L, &err),
-                 DACC_OK);
+    cr_assert_eq(
+        sub_logits(g, "repo,weight\ngeth,50\nreth,25\nsolc,25\n", DACC_DEEPFUND_NORMALIZE, L, &err),
+        DACC_OK);
     cr_assert(fabs(L[1] - log(0.25)) < 1e-15);
     cr_assert_eq(sub_logits(g, "repo,weight\ngeth,0.5\nreth,0\nsolc,0.5\n", 0, L, &err),
                  DACC_ERR_RANGE);

@@ -73,13 +73,13 @@ static void check_case(const char *rel)
         logits[k] = malloc(ne * sizeof(double));
         /* The reference takes logs of raw weights; normalising within the
          * one parent shifts every logit equally, which no cost can see. */
-        cr_assert_eq(dacc_deepfund_submission_logits(subs[k], g, DACC_DEEPFUND_NORMALIZE,
-                                                     logits[k], &err),
-                     DACC_OK, "%s", err.message);
+        cr_assert_eq(
+            dacc_deepfund_submission_logits(subs[k], g, DACC_DEEPFUND_NORMALIZE, logits[k], &err),
+            DACC_OK, "%s", err.message);
         double c = dacc_deepfund_cost(logits[k], dacc_deepfund_jury_samples(j),
                                       dacc_deepfund_jury_size(j));
-        cr_assert(fabs(c - ex.cost[k]) <= 1e-9 * ex.cost[k], "%s %s: %.17g vs reference %.17g",
-                  rel, ex.name[k], c, ex.cost[k]);
+        cr_assert(fabs(c - ex.cost[k]) <= 1e-9 * ex.cost[k], "%s %s: %.17g vs reference %.17g", rel,
+                  ex.name[k], c, ex.cost[k]);
     }
     double w[MAXSUB];
     dacc_deepfund_mix_info info;
