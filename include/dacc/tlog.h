@@ -1,0 +1,231 @@
+/* dacc — transparency log: an append-only Merkle tree (RFC 6962 / RFC 9162)
+ * with C2SP signed notes, checkpoints, cosignatures and tiles, and a
+ * crash-safe store.
+ *
+ * Formats follow the published specifications byte for byte, so existing
+ * verifiers and witnesses (Go's sumdb/note and sumdb/tlog, Sigsum, Tessera)
+ * can check a dacc log:
+ *  - leaf hash SHA-256(0x00 || entry), node hash SHA-256(0x01 || l || r);
+ *  - c2sp.org/signed-note: text ending in a newline, a blank line, then lines
+ *    "— NAME base64(key ID || signature)"; key ID = SHA-256(NAME || "\n" ||
+ *    type || public key)[:4]; type 0x01 = Ed25519, 0x04 = Ed25519
+ *    cosignature (c2sp.org/tlog-cosignature, signing "cosignature/v1\n" ||
+ *    "time T\n" || body, with an 8-byte big-endian T before the signature);
+ *  - c2sp.org/tlog-checkpoint: origin, decimal size, base64 root hash,
+ *    optional extension lines;
+ *  - c2sp.org/tlog-tiles: tile/L/N[.p/W] and tile/entries/N[.p/W] paths.
+ *
+ * The verification functions (proofs, notes, checkpoints, cosignatures) use
+ * no heap and no global state, so the soft-pause device verifier reuses
+ * them. Everything else may allocate.
+ */
+#ifndef DACC_TLOG_H
+#define DACC_TLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dacc/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DACC_TLOG_HASH_BYTES 32
+#define DACC_TLOG_MAX_PROOF  64 /* hashes in any proof of a tree below 2^64 leaves */
+
+/* ---- Merkle tree hashing and proofs (RFC 9162 section 2.1) --------------- */
+
+void dacc_tlog_leaf_hash(const void *entry, size_t len, uint8_t out[DACC_TLOG_HASH_BYTES]);
+void dacc_tlog_node_hash(const uint8_t left[DACC_TLOG_HASH_BYTES],
+                         const uint8_t right[DACC_TLOG_HASH_BYTES],
+                         uint8_t out[DACC_TLOG_HASH_BYTES]);
+
+/* Source of stored hashes: the hash of the complete subtree of 2^level
+ * leaves starting at leaf index << level. */
+typedef dacc_status (*dacc_tlog_hash_fn)(void *ctx, unsigned level, uint64_t index,
+                                         uint8_t out[DACC_TLOG_HASH_BYTES]);
+
+/* MTH of the first size leaves (SHA-256 of nothing for size 0). */
+dacc_status dacc_tlog_tree_hash(dacc_tlog_hash_fn fn, void *ctx, uint64_t size,
+                                uint8_t out[DACC_TLOG_HASH_BYTES]);
+/* Inclusion proof of leaf index in the tree of size leaves; *n hashes. */
+dacc_status dacc_tlog_prove_inclusion(dacc_tlog_hash_fn fn, void *ctx, uint64_t index,
+                                      uint64_t size, uint8_t proof[][DACC_TLOG_HASH_BYTES],
+                                      size_t *n);
+/* Consistency proof from the tree of old_size leaves to the tree of size;
+ * DACC_ERR_RANGE unless 0 < old_size <= size (RFC 9162 defines no proof
+ * from the empty tree). */
+dacc_status dacc_tlog_prove_consistency(dacc_tlog_hash_fn fn, void *ctx, uint64_t old_size,
+                                        uint64_t size, uint8_t proof[][DACC_TLOG_HASH_BYTES],
+                                        size_t *n);
+
+/* DACC_OK when the proof shows leaf (a leaf hash) at index in the tree of
+ * size with root; DACC_ERR_VERIFY otherwise (DACC_ERR_RANGE for an index
+ * out of range, DACC_ERR_PARSE for a proof of the wrong length). */
+dacc_status dacc_tlog_verify_inclusion(const uint8_t leaf[DACC_TLOG_HASH_BYTES], uint64_t index,
+                                       uint64_t size, const uint8_t proof[][DACC_TLOG_HASH_BYTES],
+                                       size_t n, const uint8_t root[DACC_TLOG_HASH_BYTES]);
+dacc_status dacc_tlog_verify_consistency(uint64_t old_size, uint64_t size,
+                                         const uint8_t proof[][DACC_TLOG_HASH_BYTES], size_t n,
+                                         const uint8_t old_root[DACC_TLOG_HASH_BYTES],
+                                         const uint8_t root[DACC_TLOG_HASH_BYTES]);
+
+/* An in-memory tree of leaf hashes with every complete subtree stored. */
+typedef struct dacc_tlog_memtree dacc_tlog_memtree;
+dacc_tlog_memtree *dacc_tlog_memtree_new(void);
+void dacc_tlog_memtree_free(dacc_tlog_memtree *t);
+dacc_status dacc_tlog_memtree_append(dacc_tlog_memtree *t, const uint8_t leaf[DACC_TLOG_HASH_BYTES]);
+uint64_t dacc_tlog_memtree_size(const dacc_tlog_memtree *t);
+/* A dacc_tlog_hash_fn over a memtree (ctx = the memtree). */
+dacc_status dacc_tlog_memtree_hash(void *ctx, unsigned level, uint64_t index,
+                                   uint8_t out[DACC_TLOG_HASH_BYTES]);
+
+/* ---- signed notes (c2sp.org/signed-note) ----------------------------------- */
+
+#define DACC_TLOG_NAME_MAX     255 /* bytes in a key name */
+#define DACC_TLOG_NOTE_SIGS    100 /* signature lines a note may carry (as Go's note.Open) */
+#define DACC_TLOG_SIG_MAX      72  /* signature bytes after the key ID (cosignature) */
+#define DACC_TLOG_KEY_ED25519  0x01
+#define DACC_TLOG_KEY_COSIGN   0x04 /* Ed25519 cosignature/v1 */
+#define DACC_TLOG_COSIGN_TEXT_MAX 4096 /* note text a cosignature can cover here */
+
+typedef struct dacc_tlog_verifier {
+    char name[DACC_TLOG_NAME_MAX + 1];
+    uint32_t id;   /* key ID */
+    uint8_t type;  /* DACC_TLOG_KEY_* */
+    uint8_t pk[32];
+} dacc_tlog_verifier;
+
+typedef struct dacc_tlog_signer {
+    dacc_tlog_verifier v;
+    uint8_t sk[64]; /* libsodium Ed25519 secret key (seed || public key) */
+} dacc_tlog_signer;
+
+/* Key texts: vkey "NAME+HEX8+base64(type || pk)", skey "PRIVATE+KEY+NAME+HEX8+
+ * base64(type || seed)". Buffers of DACC_TLOG_KEY_TEXT_MAX bytes are enough. */
+#define DACC_TLOG_KEY_TEXT_MAX 400
+
+dacc_status dacc_tlog_keygen(const char *name, uint8_t type, dacc_tlog_signer *out,
+                             dacc_error *err);
+dacc_status dacc_tlog_signer_from_seed(const char *name, uint8_t type, const uint8_t seed[32],
+                                       dacc_tlog_signer *out, dacc_error *err);
+dacc_status dacc_tlog_verifier_parse(const char *vkey, size_t len, dacc_tlog_verifier *out,
+                                     dacc_error *err);
+dacc_status dacc_tlog_signer_parse(const char *skey, size_t len, dacc_tlog_signer *out,
+                                   dacc_error *err);
+void dacc_tlog_verifier_format(const dacc_tlog_verifier *v, char out[DACC_TLOG_KEY_TEXT_MAX]);
+void dacc_tlog_signer_format(const dacc_tlog_signer *s, char out[DACC_TLOG_KEY_TEXT_MAX]);
+
+/* One signature line of a note, pointing into the message. */
+typedef struct dacc_tlog_sig {
+    const char *name;
+    size_t name_len;
+    uint32_t id;
+    uint8_t sig[DACC_TLOG_SIG_MAX];
+    size_t sig_len; /* 0 when longer than DACC_TLOG_SIG_MAX (no known key can match) */
+} dacc_tlog_sig;
+
+typedef struct dacc_tlog_note {
+    const char *text; /* the signed text, ending in a newline */
+    size_t text_len;
+    dacc_tlog_sig sigs[DACC_TLOG_NOTE_SIGS];
+    size_t nsigs;
+} dacc_tlog_note;
+
+/* Splits msg into text and signatures, with the spec's checks: UTF-8 with
+ * no control characters but newline, a blank line before the signature
+ * block, every signature line "— NAME BASE64" with a valid name and at least
+ * 5 decoded bytes, at most DACC_TLOG_NOTE_SIGS lines. The note points into
+ * msg. DACC_ERR_PARSE ("malformed note: ...") on failure. */
+dacc_status dacc_tlog_note_parse(const char *msg, size_t len, dacc_tlog_note *note,
+                                 dacc_error *err);
+
+/* Checks note's signatures against known verifiers: a line whose name and
+ * key ID match a known key must verify (else DACC_ERR_VERIFY naming the
+ * key); other lines are unverified. verified[i] (may be NULL) is set when
+ * known[i] signed. *count is the number of distinct known keys that signed;
+ * cosignature timestamps go to cosign_time[i] (may be NULL). Returns
+ * DACC_ERR_VERIFY "no verifiable signature" when *count is 0. */
+dacc_status dacc_tlog_note_verify(const dacc_tlog_note *note, const dacc_tlog_verifier *known,
+                                  size_t nknown, bool *verified, uint64_t *cosign_time,
+                                  size_t *count, dacc_error *err);
+
+/* Writes the signature line of s over text ("— NAME BASE64\n") into line
+ * (DACC_TLOG_KEY_TEXT_MAX bytes). For a cosignature key, time is the
+ * cosignature timestamp. The text must end in a newline. */
+dacc_status dacc_tlog_note_sign(const char *text, size_t len, const dacc_tlog_signer *s,
+                                uint64_t time, char line[DACC_TLOG_KEY_TEXT_MAX],
+                                dacc_error *err);
+
+/* ---- checkpoints (c2sp.org/tlog-checkpoint) -------------------------------- */
+
+typedef struct dacc_tlog_checkpoint {
+    char origin[DACC_TLOG_NAME_MAX + 1];
+    uint64_t size;
+    uint8_t root[DACC_TLOG_HASH_BYTES];
+    const char *ext; /* extension lines, each ending in a newline (into the text) */
+    size_t ext_len;
+} dacc_tlog_checkpoint;
+
+/* Parses a checkpoint body (a note's text). */
+dacc_status dacc_tlog_checkpoint_parse(const char *text, size_t len, dacc_tlog_checkpoint *cp,
+                                       dacc_error *err);
+/* Writes origin, size and root lines (no extensions); returns the length,
+ * or 0 when cap is too small. */
+size_t dacc_tlog_checkpoint_format(const char *origin, uint64_t size,
+                                   const uint8_t root[DACC_TLOG_HASH_BYTES], char *out,
+                                   size_t cap);
+
+/* ---- tiles (c2sp.org/tlog-tiles) ------------------------------------------- */
+
+#define DACC_TLOG_TILE_HEIGHT 8
+#define DACC_TLOG_TILE_WIDTH  256
+
+/* "tile/L/N" or "tile/L/N.p/W" (width < 256), with N as x001/x234/067
+ * groups; level -1 gives the entry bundle "tile/entries/...". Returns the
+ * length (0 if cap is too small). */
+size_t dacc_tlog_tile_path(int level, uint64_t n, unsigned width, char *out, size_t cap);
+
+/* ---- the log store -------------------------------------------------------------- */
+
+typedef struct dacc_tlog_log dacc_tlog_log;
+
+/* Creates a new log in a SQLite database at path (WAL, synchronous=FULL). */
+dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_error *err);
+/* Opens an existing log. signer may be NULL (read-only use: proofs, audit). */
+dacc_status dacc_tlog_log_open(const char *path, const dacc_tlog_signer *signer,
+                               dacc_tlog_log **out, dacc_error *err);
+void dacc_tlog_log_free(dacc_tlog_log *log);
+const char *dacc_tlog_log_origin(const dacc_tlog_log *log);
+uint64_t dacc_tlog_log_size(const dacc_tlog_log *log);
+
+/* Appends n entries in one transaction with a new signed checkpoint; when it
+ * returns DACC_OK the entries and the checkpoint are durable. *first gets
+ * the index of the first entry. Entries are at most DACC_TLOG_ENTRY_MAX
+ * bytes (the tile entry bundle limit). */
+#define DACC_TLOG_ENTRY_MAX 65535
+dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries,
+                                 const size_t *lens, size_t n, uint64_t *first, dacc_error *err);
+
+/* The latest signed checkpoint (a whole note); caller frees *note. */
+dacc_status dacc_tlog_log_checkpoint(dacc_tlog_log *log, char **note, size_t *len,
+                                     dacc_error *err);
+/* Entry index (caller frees *data). */
+dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **data, size_t *len,
+                                dacc_error *err);
+/* A dacc_tlog_hash_fn over the store (ctx = the log). */
+dacc_status dacc_tlog_log_hash(void *ctx, unsigned level, uint64_t index,
+                               uint8_t out[DACC_TLOG_HASH_BYTES]);
+
+/* Recomputes every hash from the entries and checks every stored hash and
+ * every stored checkpoint (signature, if verifier is given, and root). */
+dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
+                                uint64_t *checked, dacc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

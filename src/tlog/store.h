@@ -1,0 +1,56 @@
+/* The log's storage interface (private). The SQLite backend implements it;
+ * a PostgreSQL backend for several nodes sharing one database implements
+ * the same operations. Every write happens between begin and commit; commit
+ * returns only when the transaction is durable. */
+#ifndef DACC_TLOG_STORE_H
+#define DACC_TLOG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dacc/tlog.h"
+
+typedef struct tlog_store tlog_store;
+
+typedef struct tlog_store_ops {
+    dacc_status (*begin)(tlog_store *s, dacc_error *err);
+    dacc_status (*commit)(tlog_store *s, dacc_error *err);
+    void (*rollback)(tlog_store *s);
+    dacc_status (*put_entry)(tlog_store *s, uint64_t idx, const void *data, size_t len,
+                             dacc_error *err);
+    dacc_status (*get_entry)(tlog_store *s, uint64_t idx, uint8_t **data, size_t *len,
+                             dacc_error *err);
+    dacc_status (*put_hash)(tlog_store *s, unsigned level, uint64_t idx,
+                            const uint8_t h[DACC_TLOG_HASH_BYTES], dacc_error *err);
+    dacc_status (*get_hash)(tlog_store *s, unsigned level, uint64_t idx,
+                            uint8_t h[DACC_TLOG_HASH_BYTES]);
+    /* The meta values "origin" and "size". */
+    dacc_status (*put_meta)(tlog_store *s, const char *key, const char *value, dacc_error *err);
+    dacc_status (*get_meta)(tlog_store *s, const char *key, char *value, size_t cap,
+                            dacc_error *err);
+    dacc_status (*put_checkpoint)(tlog_store *s, uint64_t size, const char *note, size_t len,
+                                  dacc_error *err);
+    /* The checkpoint of the largest size (DACC_ERR_NOTFOUND when none). */
+    dacc_status (*latest_checkpoint)(tlog_store *s, char **note, size_t *len, dacc_error *err);
+    /* Calls fn for every entry in index order, then every stored hash, then
+     * every checkpoint, stopping at the first error. */
+    dacc_status (*each_entry)(tlog_store *s, void *ctx,
+                              dacc_status (*fn)(void *ctx, uint64_t idx, const void *data,
+                                                size_t len, dacc_error *err),
+                              dacc_error *err);
+    dacc_status (*each_hash)(tlog_store *s, void *ctx,
+                             dacc_status (*fn)(void *ctx, unsigned level, uint64_t idx,
+                                               const uint8_t *h, dacc_error *err),
+                             dacc_error *err);
+    dacc_status (*each_checkpoint)(tlog_store *s, void *ctx,
+                                   dacc_status (*fn)(void *ctx, uint64_t size, const char *note,
+                                                     size_t len, dacc_error *err),
+                                   dacc_error *err);
+    void (*close)(tlog_store *s);
+} tlog_store_ops;
+
+/* Opens (create != 0: creates, failing if it exists) a SQLite store. */
+dacc_status tlog_sqlite_open(const char *path, int create, tlog_store **out,
+                             const tlog_store_ops **ops, dacc_error *err);
+
+#endif

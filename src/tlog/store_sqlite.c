@@ -1,0 +1,295 @@
+/* The SQLite log store: WAL journal, synchronous=FULL, so a committed
+ * transaction survives a crash or power loss, and an interrupted one
+ * vanishes whole. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+enum { S_PUT_ENTRY, S_GET_ENTRY, S_PUT_HASH, S_GET_HASH, S_PUT_META, S_GET_META, S_PUT_CP,
+       S_LATEST_CP, S_EACH_ENTRY, S_EACH_HASH, S_EACH_CP, S_COUNT };
+
+static const char *const sql[S_COUNT] = {
+    "INSERT INTO entries(idx, data) VALUES (?, ?)",
+    "SELECT data FROM entries WHERE idx = ?",
+    "INSERT OR REPLACE INTO hashes(id, hash) VALUES (?, ?)",
+    "SELECT hash FROM hashes WHERE id = ?",
+    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+    "SELECT value FROM meta WHERE key = ?",
+    "INSERT INTO checkpoints(size, note) VALUES (?, ?)",
+    "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1",
+    "SELECT idx, data FROM entries ORDER BY idx",
+    "SELECT id, hash FROM hashes ORDER BY id",
+    "SELECT size, note FROM checkpoints ORDER BY size",
+};
+
+static const char schema[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE entries(idx INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    /* id = level << 56 | index of a complete subtree of 2^level leaves */
+    "CREATE TABLE hashes(id INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
+    "CREATE TABLE checkpoints(size INTEGER PRIMARY KEY, note BLOB NOT NULL);";
+
+struct tlog_store {
+    sqlite3 *db;
+    sqlite3_stmt *st[S_COUNT];
+    char *path;
+};
+
+static dacc_status db_error(tlog_store *s, dacc_error *err, const char *what)
+{
+    return dacc_error_at(err, DACC_ERR_IO, s->path, 0, 0, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static dacc_status exec(tlog_store *s, const char *q, dacc_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+        dacc_status st = dacc_error_at(err, DACC_ERR_IO, s->path, 0, 0, "%s", msg ? msg : q);
+        sqlite3_free(msg);
+        return st;
+    }
+    return DACC_OK;
+}
+
+static sqlite3_stmt *stmt(tlog_store *s, int which)
+{
+    sqlite3_reset(s->st[which]);
+    sqlite3_clear_bindings(s->st[which]);
+    return s->st[which];
+}
+
+static dacc_status step_done(tlog_store *s, sqlite3_stmt *q, dacc_error *err, const char *what)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? DACC_OK : db_error(s, err, what);
+}
+
+static dacc_status sq_begin(tlog_store *s, dacc_error *err)
+{
+    return exec(s, "BEGIN IMMEDIATE", err);
+}
+
+static dacc_status sq_commit(tlog_store *s, dacc_error *err)
+{
+    return exec(s, "COMMIT", err);
+}
+
+static void sq_rollback(tlog_store *s)
+{
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static dacc_status sq_put_entry(tlog_store *s, uint64_t idx, const void *data, size_t len,
+                                dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_PUT_ENTRY);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)idx);
+    sqlite3_bind_blob(q, 2, len ? data : "", (int)len, SQLITE_STATIC);
+    return step_done(s, q, err, "storing an entry");
+}
+
+static dacc_status sq_get_entry(tlog_store *s, uint64_t idx, uint8_t **data, size_t *len,
+                                dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_GET_ENTRY);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)idx);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return dacc_error_set(err, DACC_ERR_NOTFOUND, "no entry %llu", (unsigned long long)idx);
+    }
+    *len = (size_t)sqlite3_column_bytes(q, 0);
+    *data = malloc(*len ? *len : 1);
+    if (*data != NULL)
+        memcpy(*data, sqlite3_column_blob(q, 0), *len);
+    sqlite3_reset(q);
+    return *data ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+}
+
+static sqlite3_int64 hash_id(unsigned level, uint64_t idx)
+{
+    return (sqlite3_int64)((uint64_t)level << 56 | idx);
+}
+
+static dacc_status sq_put_hash(tlog_store *s, unsigned level, uint64_t idx,
+                               const uint8_t h[DACC_TLOG_HASH_BYTES], dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_PUT_HASH);
+    sqlite3_bind_int64(q, 1, hash_id(level, idx));
+    sqlite3_bind_blob(q, 2, h, DACC_TLOG_HASH_BYTES, SQLITE_STATIC);
+    return step_done(s, q, err, "storing a hash");
+}
+
+static dacc_status sq_get_hash(tlog_store *s, unsigned level, uint64_t idx,
+                               uint8_t h[DACC_TLOG_HASH_BYTES])
+{
+    sqlite3_stmt *q = stmt(s, S_GET_HASH);
+    sqlite3_bind_int64(q, 1, hash_id(level, idx));
+    dacc_status st = DACC_ERR_NOTFOUND;
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) == DACC_TLOG_HASH_BYTES) {
+        memcpy(h, sqlite3_column_blob(q, 0), DACC_TLOG_HASH_BYTES);
+        st = DACC_OK;
+    }
+    sqlite3_reset(q);
+    return st;
+}
+
+static dacc_status sq_put_meta(tlog_store *s, const char *key, const char *value, dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_PUT_META);
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
+    return step_done(s, q, err, "storing metadata");
+}
+
+static dacc_status sq_get_meta(tlog_store *s, const char *key, char *value, size_t cap,
+                               dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_GET_META);
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    dacc_status st;
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(q, 0);
+        size_t n = (size_t)sqlite3_column_bytes(q, 0);
+        if (n >= cap) {
+            st = dacc_error_at(err, DACC_ERR_LIMIT, s->path, 0, 0, "meta %s too long", key);
+        } else {
+            memcpy(value, v, n);
+            value[n] = '\0';
+            st = DACC_OK;
+        }
+    } else {
+        st = dacc_error_at(err, DACC_ERR_NOTFOUND, s->path, 0, 0, "not a dacc log (no %s)", key);
+    }
+    sqlite3_reset(q);
+    return st;
+}
+
+static dacc_status sq_put_checkpoint(tlog_store *s, uint64_t size, const char *note, size_t len,
+                                     dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_PUT_CP);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)size);
+    sqlite3_bind_blob(q, 2, note, (int)len, SQLITE_STATIC);
+    return step_done(s, q, err, "storing a checkpoint");
+}
+
+static dacc_status sq_latest_checkpoint(tlog_store *s, char **note, size_t *len, dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_LATEST_CP);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return dacc_error_at(err, DACC_ERR_NOTFOUND, s->path, 0, 0, "no checkpoint yet");
+    }
+    *len = (size_t)sqlite3_column_bytes(q, 0);
+    *note = malloc(*len + 1);
+    if (*note != NULL) {
+        memcpy(*note, sqlite3_column_blob(q, 0), *len);
+        (*note)[*len] = '\0';
+    }
+    sqlite3_reset(q);
+    return *note ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+}
+
+static dacc_status sq_each_entry(tlog_store *s, void *ctx,
+                                 dacc_status (*fn)(void *, uint64_t, const void *, size_t,
+                                                   dacc_error *),
+                                 dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_EACH_ENTRY);
+    dacc_status st = DACC_OK;
+    int rc;
+    while (st == DACC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        st = fn(ctx, (uint64_t)sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 1),
+                (size_t)sqlite3_column_bytes(q, 1), err);
+    sqlite3_reset(q);
+    return st;
+}
+
+static dacc_status sq_each_hash(tlog_store *s, void *ctx,
+                                dacc_status (*fn)(void *, unsigned, uint64_t, const uint8_t *,
+                                                  dacc_error *),
+                                dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_EACH_HASH);
+    dacc_status st = DACC_OK;
+    while (st == DACC_OK && sqlite3_step(q) == SQLITE_ROW) {
+        uint64_t id = (uint64_t)sqlite3_column_int64(q, 0);
+        if (sqlite3_column_bytes(q, 1) != DACC_TLOG_HASH_BYTES)
+            st = dacc_error_at(err, DACC_ERR_VERIFY, s->path, 0, 0, "a stored hash is not 32 bytes");
+        else
+            st = fn(ctx, (unsigned)(id >> 56), id & ((1ULL << 56) - 1), sqlite3_column_blob(q, 1),
+                    err);
+    }
+    sqlite3_reset(q);
+    return st;
+}
+
+static dacc_status sq_each_checkpoint(tlog_store *s, void *ctx,
+                                      dacc_status (*fn)(void *, uint64_t, const char *, size_t,
+                                                        dacc_error *),
+                                      dacc_error *err)
+{
+    sqlite3_stmt *q = stmt(s, S_EACH_CP);
+    dacc_status st = DACC_OK;
+    while (st == DACC_OK && sqlite3_step(q) == SQLITE_ROW)
+        st = fn(ctx, (uint64_t)sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 1),
+                (size_t)sqlite3_column_bytes(q, 1), err);
+    sqlite3_reset(q);
+    return st;
+}
+
+static void sq_close(tlog_store *s)
+{
+    if (s == NULL)
+        return;
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+static const tlog_store_ops sqlite_ops = {
+    sq_begin,        sq_commit,          sq_rollback,     sq_put_entry,  sq_get_entry,
+    sq_put_hash,     sq_get_hash,        sq_put_meta,     sq_get_meta,   sq_put_checkpoint,
+    sq_latest_checkpoint, sq_each_entry, sq_each_hash, sq_each_checkpoint, sq_close,
+};
+
+dacc_status tlog_sqlite_open(const char *path, int create, tlog_store **out,
+                             const tlog_store_ops **ops, dacc_error *err)
+{
+    if (create && access(path, F_OK) == 0)
+        return dacc_error_at(err, DACC_ERR_STATE, path, 0, 0, "already exists");
+    tlog_store *s = calloc(1, sizeof *s);
+    if (s == NULL || (s->path = strdup(path)) == NULL) {
+        free(s);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    dacc_status st = DACC_OK;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
+        st = db_error(s, err, "cannot open");
+    if (st == DACC_OK) {
+        sqlite3_busy_timeout(s->db, 10000);
+        st = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+    }
+    if (st == DACC_OK && create)
+        st = exec(s, schema, err);
+    for (int i = 0; i < S_COUNT && st == DACC_OK; i++)
+        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
+            SQLITE_OK)
+            st = db_error(s, err, "not a dacc log");
+    if (st != DACC_OK) {
+        sq_close(s);
+        if (create)
+            unlink(path);
+        return st;
+    }
+    *out = s;
+    *ops = &sqlite_ops;
+    return DACC_OK;
+}
