@@ -188,6 +188,30 @@ size_t dacc_tlog_checkpoint_format(const char *origin, uint64_t size,
  * length (0 if cap is too small). */
 size_t dacc_tlog_tile_path(int level, uint64_t n, unsigned width, char *out, size_t cap);
 
+/* ---- proof files ----------------------------------------------------------------
+ *
+ *   dacc-proof/v1 inclusion        dacc-proof/v1 consistency
+ *   index 5                        old 6
+ *   size 8                         size 8
+ *   hash <base64 of 32 bytes>      hash <base64 of 32 bytes>
+ *   ...                            ...
+ *
+ * Every line ends in a newline; numbers are decimal without leading zeros;
+ * at most DACC_TLOG_MAX_PROOF hashes. */
+
+typedef struct dacc_tlog_proof {
+    bool consistency; /* else inclusion */
+    uint64_t a;       /* the index (inclusion) or the old size (consistency) */
+    uint64_t size;
+    uint8_t hash[DACC_TLOG_MAX_PROOF][DACC_TLOG_HASH_BYTES];
+    size_t n;
+} dacc_tlog_proof;
+
+dacc_status dacc_tlog_proof_parse(const char *text, size_t len, dacc_tlog_proof *p,
+                                  dacc_error *err);
+/* Writes p in the format above; returns the length (0 if cap is too small). */
+size_t dacc_tlog_proof_format(const dacc_tlog_proof *p, char *out, size_t cap);
+
 /* ---- the log store -------------------------------------------------------------- */
 
 typedef struct dacc_tlog_log dacc_tlog_log;

@@ -55,6 +55,7 @@ int cli_opt_money(const char *prog, const char *opt, const char *arg, unsigned d
 /* Top-level commands, one source file each. */
 int cmd_apportion(int argc, char **argv);
 int cmd_deepfund(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 int cmd_rng(int argc, char **argv);
 
 #endif

@@ -1,0 +1,348 @@
+/* dacc log verify and dacc log cosign: the client's and the witness's
+ * checks, from files, with no access to the log's database. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dacc/file.h"
+#include "dacc/tlog.h"
+#include "log_keys.h"
+
+#define HB DACC_TLOG_HASH_BYTES
+#define MAX_WITNESSES 32
+
+
+/* A note read from a file, with its parse pointing into text. */
+typedef struct {
+    char *text;
+    size_t len;
+    dacc_tlog_note note;
+    dacc_tlog_checkpoint cp;
+} note_file;
+
+static dacc_status read_note(const char *path, int checkpoint, note_file *nf, dacc_error *err)
+{
+    dacc_status st = dacc_file_read(path, 1 << 20, &nf->text, &nf->len, err);
+    if (st != DACC_OK)
+        return st;
+    st = dacc_tlog_note_parse(nf->text, nf->len, &nf->note, err);
+    if (st == DACC_OK && checkpoint)
+        st = dacc_tlog_checkpoint_parse(nf->note.text, nf->note.text_len, &nf->cp, err);
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "%s: ", path);
+    return st;
+}
+
+/* Checks the log's signature; counts witness cosignatures. */
+static dacc_status check_signed(const note_file *nf, const char *path,
+                                const dacc_tlog_verifier *known, size_t nknown, size_t *witnesses,
+                                dacc_error *err)
+{
+    bool ok[1 + MAX_WITNESSES];
+    size_t count;
+    dacc_status st = dacc_tlog_note_verify(&nf->note, known, nknown, ok, NULL, &count, err);
+    if (st == DACC_OK && !ok[0])
+        st = dacc_error_set(err, DACC_ERR_VERIFY, "not signed by the log key %s", known[0].name);
+    if (st != DACC_OK) {
+        dacc_error_prefix(err, "%s: ", path);
+        return st;
+    }
+    *witnesses = count - 1;
+    return DACC_OK;
+}
+
+static dacc_status read_proof(const char *path, dacc_tlog_proof *p, dacc_error *err)
+{
+    char *text;
+    size_t len;
+    dacc_status st = dacc_file_read(path, 1 << 16, &text, &len, err);
+    if (st != DACC_OK)
+        return st;
+    st = dacc_tlog_proof_parse(text, len, p, err);
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "%s: ", path);
+    free(text);
+    return st;
+}
+
+/* old -> new: refuses a rollback, a fork at one size, or a bad proof. */
+static dacc_status check_newer(const dacc_tlog_checkpoint *old, const dacc_tlog_checkpoint *cp,
+                               const char *proof_path, dacc_error *err)
+{
+    if (strcmp(old->origin, cp->origin) != 0)
+        return dacc_error_set(err, DACC_ERR_VERIFY, "origin %s differs from the one seen, %s",
+                              cp->origin, old->origin);
+    if (cp->size < old->size)
+        return dacc_error_set(err, DACC_ERR_STATE,
+                              "checkpoint older than one already seen: size %" PRIu64
+                              " < %" PRIu64, cp->size, old->size);
+    if (cp->size == old->size)
+        return sodium_memcmp(cp->root, old->root, HB) == 0
+                   ? DACC_OK
+                   : dacc_error_set(err, DACC_ERR_VERIFY,
+                                    "two different roots for size %" PRIu64 ": the log forked",
+                                    cp->size);
+    if (proof_path == NULL)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "a consistency proof from size %" PRIu64 " is needed", old->size);
+    dacc_tlog_proof p;
+    dacc_status st = read_proof(proof_path, &p, err);
+    if (st != DACC_OK)
+        return st;
+    if (!p.consistency || p.a != old->size || p.size != cp->size)
+        return dacc_error_at(err, DACC_ERR_INVALID, proof_path, 0, 0,
+                             "not a consistency proof from %" PRIu64 " to %" PRIu64, old->size,
+                             cp->size);
+    st = dacc_tlog_verify_consistency(p.a, p.size, (const uint8_t(*)[HB])p.hash, p.n, old->root,
+                                      cp->root);
+    return st == DACC_OK ? DACC_OK
+                         : dacc_error_at(err, st, proof_path, 0, 0, "%s",
+                                         st == DACC_ERR_PARSE ? "wrong number of hashes for the sizes"
+                                                              : "the proof does not verify");
+}
+
+static dacc_status check_inclusion(const dacc_tlog_checkpoint *cp, const char *proof_path,
+                                   const char *entry_path, dacc_error *err)
+{
+    dacc_tlog_proof p;
+    char *entry;
+    size_t len;
+    dacc_status st = read_proof(proof_path, &p, err);
+    if (st != DACC_OK)
+        return st;
+    if (p.consistency || p.size != cp->size)
+        return dacc_error_at(err, DACC_ERR_INVALID, proof_path, 0, 0,
+                             "not an inclusion proof for size %" PRIu64, cp->size);
+    if ((st = dacc_file_read(entry_path, DACC_TLOG_ENTRY_MAX, &entry, &len, err)) != DACC_OK)
+        return st;
+    uint8_t leaf[HB];
+    dacc_tlog_leaf_hash(entry, len, leaf);
+    free(entry);
+    st = dacc_tlog_verify_inclusion(leaf, p.a, p.size, (const uint8_t(*)[HB])p.hash, p.n, cp->root);
+    return st == DACC_OK ? DACC_OK
+                         : dacc_error_at(err, st, proof_path, 0, 0, "%s",
+                                         st == DACC_ERR_PARSE ? "wrong number of hashes for the size"
+                                                              : "the entry is not in the tree");
+}
+
+typedef struct {
+    const char *key, *old, *consistency, *inclusion, *entry, *checkpoint;
+    const char *witness[MAX_WITNESSES];
+    size_t nwitness;
+    uint64_t quorum;
+    int note_only;
+} verify_opts;
+
+static const char verify_usage[] =
+    "Usage: dacc log verify --key LOG.pub [options] CHECKPOINT\n\n"
+    "Verify a signed checkpoint, and optionally what it proves:\n"
+    "  -k, --key FILE          the log's public key (required)\n"
+    "  -w, --witness FILE      a witness's cosignature key (repeatable)\n"
+    "  -q, --quorum K          require K witness cosignatures (default 0)\n"
+    "      --old FILE          a checkpoint seen before: refuse an older or forked one\n"
+    "      --consistency FILE  consistency proof from --old to CHECKPOINT\n"
+    "      --inclusion FILE    inclusion proof of --entry in CHECKPOINT\n"
+    "      --entry FILE        the entry's bytes\n"
+    "      --note              CHECKPOINT is any signed note: check signatures only\n"
+    "Exit status 1 with a precise message when anything fails.\n";
+
+static int parse_verify(int argc, char **argv, verify_opts *o)
+{
+    static const char prog[] = "dacc log verify";
+    static const struct option longs[] = {
+        { "key", required_argument, NULL, 'k' },       { "witness", required_argument, NULL, 'w' },
+        { "quorum", required_argument, NULL, 'q' },    { "old", required_argument, NULL, 'O' },
+        { "consistency", required_argument, NULL, 'C' },
+        { "inclusion", required_argument, NULL, 'I' }, { "entry", required_argument, NULL, 'E' },
+        { "note", no_argument, NULL, 'N' },            { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    memset(o, 0, sizeof *o);
+    int ch, rc;
+    while ((ch = getopt_long(argc, argv, "k:w:q:h", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'k': o->key = optarg; break;
+        case 'w':
+            if (o->nwitness == MAX_WITNESSES)
+                return cli_usage(prog, "at most %d witnesses", MAX_WITNESSES);
+            o->witness[o->nwitness++] = optarg;
+            break;
+        case 'q':
+            if ((rc = cli_opt_u64(prog, "--quorum", optarg, 0, MAX_WITNESSES, &o->quorum)))
+                return rc;
+            break;
+        case 'O': o->old = optarg; break;
+        case 'C': o->consistency = optarg; break;
+        case 'I': o->inclusion = optarg; break;
+        case 'E': o->entry = optarg; break;
+        case 'N': o->note_only = 1; break;
+        case 'h': return -1;
+        default: return cli_usage(prog, "unknown option");
+        }
+    }
+    if (o->key == NULL || argc - optind != 1)
+        return cli_usage(prog, "expected --key FILE and a CHECKPOINT");
+    if ((o->inclusion == NULL) != (o->entry == NULL))
+        return cli_usage(prog, "--inclusion and --entry go together");
+    if (o->consistency != NULL && o->old == NULL)
+        return cli_usage(prog, "--consistency needs --old");
+    if (o->quorum > o->nwitness)
+        return cli_usage(prog, "--quorum %" PRIu64 " with only %zu witnesses", o->quorum,
+                         o->nwitness);
+    o->checkpoint = argv[optind];
+    return CLI_OK;
+}
+
+static dacc_status run_verify(const verify_opts *o, dacc_error *err)
+{
+    dacc_tlog_verifier known[1 + MAX_WITNESSES];
+    dacc_status st = load_verifier(o->key, &known[0], err);
+    for (size_t i = 0; i < o->nwitness && st == DACC_OK; i++)
+        st = load_verifier(o->witness[i], &known[1 + i], err);
+    note_file nf = { 0 }, old = { 0 };
+    size_t witnesses = 0, ow;
+    if (st == DACC_OK)
+        st = read_note(o->checkpoint, !o->note_only, &nf, err);
+    if (st == DACC_OK)
+        st = check_signed(&nf, o->checkpoint, known, 1 + o->nwitness, &witnesses, err);
+    if (st == DACC_OK && witnesses < o->quorum)
+        st = dacc_error_at(err, DACC_ERR_VERIFY, o->checkpoint, 0, 0,
+                           "%zu witness cosignatures, %" PRIu64 " required", witnesses, o->quorum);
+    if (st == DACC_OK && o->note_only) {
+        printf("note signed by %s and %zu witnesses\n", known[0].name, witnesses);
+        free(nf.text);
+        return DACC_OK;
+    }
+    if (st == DACC_OK && o->old != NULL) {
+        st = read_note(o->old, 1, &old, err);
+        if (st == DACC_OK)
+            st = check_signed(&old, o->old, known, 1, &ow, err);
+        if (st == DACC_OK)
+            st = check_newer(&old.cp, &nf.cp, o->consistency, err);
+    }
+    if (st == DACC_OK && o->inclusion != NULL)
+        st = check_inclusion(&nf.cp, o->inclusion, o->entry, err);
+    if (st == DACC_OK) {
+        printf("checkpoint verified: %s, size %" PRIu64 ", %zu witness cosignature%s\n",
+               nf.cp.origin, nf.cp.size, witnesses, witnesses == 1 ? "" : "s");
+        if (o->old != NULL)
+            printf("consistent with the checkpoint of size %" PRIu64 "\n", old.cp.size);
+        if (o->inclusion != NULL)
+            printf("entry %s is included\n", o->entry);
+    }
+    free(nf.text);
+    free(old.text);
+    return st;
+}
+
+int cmd_log_verify(int argc, char **argv)
+{
+    verify_opts o;
+    int rc = parse_verify(argc, argv, &o);
+    if (rc < 0)
+        return cli_help(verify_usage);
+    if (rc != CLI_OK)
+        return rc;
+    dacc_error err;
+    return run_verify(&o, &err) == DACC_OK ? CLI_OK : cli_fail("dacc log verify", &err);
+}
+
+/* ---- cosign ---- */
+
+static const char cosign_usage[] =
+    "Usage: dacc log cosign --key WITNESS.key --log-key LOG.pub --state FILE\n"
+    "                       [--proof CONSISTENCY] [--time T] [-o OUT] CHECKPOINT\n\n"
+    "Act as a witness (c2sp.org/tlog-witness): verify the log's signature, check\n"
+    "that CHECKPOINT is consistent with the last checkpoint this witness cosigned\n"
+    "(kept in --state; the first one is trusted on first use), then add a\n"
+    "cosignature/v1 line and print the cosigned checkpoint. Refuses a checkpoint\n"
+    "older than the state, a second root for one size, or a bad proof.\n"
+    "  --time T   the cosignature timestamp (default: now, in seconds)\n";
+
+static dacc_status cosign_run(const char *key, const char *log_key, const char *state,
+                              const char *proof, uint64_t t, const char *out, const char *path,
+                              dacc_error *err)
+{
+    dacc_tlog_signer w;
+    dacc_tlog_verifier lv;
+    note_file nf = { 0 }, old = { 0 };
+    size_t ignored;
+    dacc_status st = load_signer(key, &w, err);
+    if (st == DACC_OK && w.v.type != DACC_TLOG_KEY_COSIGN)
+        st = dacc_error_at(err, DACC_ERR_INVALID, key, 0, 0,
+                           "not a witness key (make one with keygen --cosign)");
+    if (st == DACC_OK)
+        st = load_verifier(log_key, &lv, err);
+    if (st == DACC_OK)
+        st = read_note(path, 1, &nf, err);
+    if (st == DACC_OK)
+        st = check_signed(&nf, path, &lv, 1, &ignored, err);
+    if (st == DACC_OK && access(state, F_OK) == 0) {
+        char *s;
+        size_t len;
+        st = dacc_file_read(state, 1 << 16, &s, &len, err);
+        if (st == DACC_OK) {
+            old.text = s;
+            st = dacc_tlog_checkpoint_parse(s, len, &old.cp, err);
+        }
+        if (st == DACC_OK)
+            st = check_newer(&old.cp, &nf.cp, proof, err);
+    }
+    char line[DACC_TLOG_KEY_TEXT_MAX];
+    if (st == DACC_OK)
+        st = dacc_tlog_note_sign(nf.note.text, nf.note.text_len, &w, t, line, err);
+    if (st == DACC_OK)
+        st = dacc_file_write(state, nf.note.text, nf.note.text_len, err);
+    if (st == DACC_OK) {
+        size_t ll = strlen(line);
+        char *full = malloc(nf.len + ll);
+        memcpy(full, nf.text, nf.len);
+        memcpy(full + nf.len, line, ll);
+        st = dacc_file_write(out, full, nf.len + ll, err);
+        free(full);
+    }
+    sodium_memzero(&w, sizeof w);
+    free(nf.text);
+    free(old.text);
+    return st;
+}
+
+int cmd_log_cosign(int argc, char **argv)
+{
+    static const char prog[] = "dacc log cosign";
+    static const struct option longs[] = {
+        { "key", required_argument, NULL, 'k' },   { "log-key", required_argument, NULL, 'l' },
+        { "state", required_argument, NULL, 's' }, { "proof", required_argument, NULL, 'p' },
+        { "time", required_argument, NULL, 't' },  { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
+    };
+    const char *key = NULL, *log_key = NULL, *state = NULL, *proof = NULL, *out = "-";
+    uint64_t t = (uint64_t)time(NULL);
+    int ch, rc;
+    while ((ch = getopt_long(argc, argv, "k:l:s:p:t:o:h", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'k': key = optarg; break;
+        case 'l': log_key = optarg; break;
+        case 's': state = optarg; break;
+        case 'p': proof = optarg; break;
+        case 'o': out = optarg; break;
+        case 't':
+            if ((rc = cli_opt_u64(prog, "--time", optarg, 0, INT64_MAX, &t)))
+                return rc;
+            break;
+        case 'h': return cli_help(cosign_usage);
+        default: return cli_usage(prog, "unknown option");
+        }
+    }
+    if (key == NULL || log_key == NULL || state == NULL || argc - optind != 1)
+        return cli_usage(prog, "expected --key, --log-key, --state and a CHECKPOINT");
+    dacc_error err;
+    return cosign_run(key, log_key, state, proof, t, out, argv[optind], &err) == DACC_OK
+               ? CLI_OK
+               : cli_fail(prog, &err);
+}

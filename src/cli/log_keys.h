@@ -1,0 +1,15 @@
+/* Key files and subcommands shared by cmd_log.c and cmd_log_verify.c
+ * (private to src/cli). */
+#ifndef DACC_CLI_LOG_KEYS_H
+#define DACC_CLI_LOG_KEYS_H
+
+#include "dacc/tlog.h"
+
+/* A one-line key file (C2SP vkey or skey text); errors name the file. */
+dacc_status load_verifier(const char *path, dacc_tlog_verifier *v, dacc_error *err);
+dacc_status load_signer(const char *path, dacc_tlog_signer *s, dacc_error *err);
+
+int cmd_log_verify(int argc, char **argv);
+int cmd_log_cosign(int argc, char **argv);
+
+#endif
