@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     dacc_tlog_proof p;
     dacc_error err;
-    if (dacc_tlog_proof_parse((const char *)data, size, &p, &err) != DACC_OK)
+    if (dacc_tlog_proof_parse("fuzz", (const char *)data, size, &p, &err) != DACC_OK)
         return 0;
     uint8_t leaf[DACC_TLOG_HASH_BYTES], root[DACC_TLOG_HASH_BYTES];
     dacc_tlog_leaf_hash(data, size, leaf);
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = dacc_tlog_proof_format(&p, out, sizeof out);
     dacc_tlog_proof again;
     if (n != size || memcmp(out, data, size) != 0 ||
-        dacc_tlog_proof_parse(out, n, &again, &err) != DACC_OK)
+        dacc_tlog_proof_parse("fuzz", out, n, &again, &err) != DACC_OK)
         __builtin_trap(); /* the format is canonical: parse then format is the identity */
     return 0;
 }

@@ -207,8 +207,9 @@ typedef struct dacc_tlog_proof {
     size_t n;
 } dacc_tlog_proof;
 
-dacc_status dacc_tlog_proof_parse(const char *text, size_t len, dacc_tlog_proof *p,
-                                  dacc_error *err);
+/* name is used in messages ("proof.txt:4: expected ..."). */
+dacc_status dacc_tlog_proof_parse(const char *name, const char *text, size_t len,
+                                  dacc_tlog_proof *p, dacc_error *err);
 /* Writes p in the format above; returns the length (0 if cap is too small). */
 size_t dacc_tlog_proof_format(const dacc_tlog_proof *p, char *out, size_t cap);
 

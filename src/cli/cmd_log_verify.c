@@ -63,9 +63,7 @@ static dacc_status read_proof(const char *path, dacc_tlog_proof *p, dacc_error *
     dacc_status st = dacc_file_read(path, 1 << 16, &text, &len, err);
     if (st != DACC_OK)
         return st;
-    st = dacc_tlog_proof_parse(text, len, p, err);
-    if (st != DACC_OK)
-        dacc_error_prefix(err, "%s: ", path);
+    st = dacc_tlog_proof_parse(path, text, len, p, err);
     free(text);
     return st;
 }

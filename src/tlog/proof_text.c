@@ -6,9 +6,9 @@
 #include "dacc/codec.h"
 #include "dacc/tlog.h"
 
-static dacc_status bad(dacc_error *err, unsigned long line, const char *why)
+static dacc_status bad(dacc_error *err, const char *name, unsigned long line, const char *why)
 {
-    return dacc_error_at(err, DACC_ERR_PARSE, "proof", line, 0, "%s", why);
+    return dacc_error_at(err, DACC_ERR_PARSE, name, line, 0, "%s", why);
 }
 
 /* The next line of text without its newline; 0 at the end or when the last
@@ -50,46 +50,46 @@ static int number_after(const char *line, size_t len, const char *key, uint64_t 
     return 1;
 }
 
-dacc_status dacc_tlog_proof_parse(const char *text, size_t len, dacc_tlog_proof *p,
-                                  dacc_error *err)
+dacc_status dacc_tlog_proof_parse(const char *name, const char *text, size_t len,
+                                  dacc_tlog_proof *p, dacc_error *err)
 {
     const char *cur = text, *end = text + len, *line;
     size_t ll;
     int trunc = 0;
     if (!next_line(&cur, end, &line, &ll, &trunc))
-        return bad(err, 1, "empty or truncated proof");
+        return bad(err, name, 1, "empty or truncated proof");
     if (ll == 23 && memcmp(line, "dacc-proof/v1 inclusion", 23) == 0)
         p->consistency = false;
     else if (ll == 25 && memcmp(line, "dacc-proof/v1 consistency", 25) == 0)
         p->consistency = true;
     else
-        return bad(err, 1, "expected \"dacc-proof/v1 inclusion\" or \"dacc-proof/v1 consistency\"");
+        return bad(err, name, 1, "expected \"dacc-proof/v1 inclusion\" or \"dacc-proof/v1 consistency\"");
     if (!next_line(&cur, end, &line, &ll, &trunc) ||
         !number_after(line, ll, p->consistency ? "old" : "index", &p->a))
-        return bad(err, 2, p->consistency ? "expected \"old N\"" : "expected \"index N\"");
+        return bad(err, name, 2, p->consistency ? "expected \"old N\"" : "expected \"index N\"");
     if (!next_line(&cur, end, &line, &ll, &trunc) || !number_after(line, ll, "size", &p->size))
-        return bad(err, 3, "expected \"size N\"");
+        return bad(err, name, 3, "expected \"size N\"");
     p->n = 0;
     unsigned long no = 4;
     while (next_line(&cur, end, &line, &ll, &trunc)) {
         size_t got;
         if (p->n == DACC_TLOG_MAX_PROOF)
-            return bad(err, no, "more than 64 hashes");
+            return bad(err, name, no, "more than 64 hashes");
         if (ll < 5 || memcmp(line, "hash ", 5) != 0 ||
             dacc_base64_decode(line + 5, ll - 5, p->hash[p->n], DACC_TLOG_HASH_BYTES, &got, NULL) !=
                 DACC_OK ||
             got != DACC_TLOG_HASH_BYTES)
-            return bad(err, no, "expected \"hash\" and 32 bytes of base64");
+            return bad(err, name, no, "expected \"hash\" and 32 bytes of base64");
         p->n++;
         no++;
     }
     if (trunc)
-        return bad(err, no, "truncated: the last line has no newline");
+        return bad(err, name, no, "truncated: the last line has no newline");
     if (!p->consistency && p->a >= p->size)
-        return dacc_error_at(err, DACC_ERR_RANGE, "proof", 2, 0, "index %" PRIu64
+        return dacc_error_at(err, DACC_ERR_RANGE, name, 2, 0, "index %" PRIu64
                              " is not below size %" PRIu64, p->a, p->size);
     if (p->consistency && (p->a == 0 || p->a > p->size))
-        return dacc_error_at(err, DACC_ERR_RANGE, "proof", 2, 0, "old size %" PRIu64
+        return dacc_error_at(err, DACC_ERR_RANGE, name, 2, 0, "old size %" PRIu64
                              " must be in 1..%" PRIu64, p->a, p->size);
     return DACC_OK;
 }
