@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dacc_tlog_leaf_hash(data, size, leaf);
     memset(root, 0x5a, sizeof root);
     if (p.consistency)
-        (void)dacc_tlog_verify_consistency(p.a, p.size, (const uint8_t(*)[DACC_TLOG_HASH_BYTES])p.hash,
-                                           p.n, leaf, root);
+        (void)dacc_tlog_verify_consistency(
+            p.a, p.size, (const uint8_t(*)[DACC_TLOG_HASH_BYTES])p.hash, p.n, leaf, root);
     else
         (void)dacc_tlog_verify_inclusion(leaf, p.a, p.size,
                                          (const uint8_t(*)[DACC_TLOG_HASH_BYTES])p.hash, p.n, root);

@@ -73,8 +73,8 @@ static int proofs_bench(uint64_t n)
         uint8_t leaf[HB];
         int j = i % 1024;
         dacc_tlog_memtree_hash(t, 0, idx[j], leaf);
-        bad += dacc_tlog_verify_inclusion(leaf, idx[j], n, (const uint8_t(*)[HB])proofs[j],
-                                          lens[j], root) != DACC_OK;
+        bad += dacc_tlog_verify_inclusion(leaf, idx[j], n, (const uint8_t(*)[HB])proofs[j], lens[j],
+                                          root) != DACC_OK;
     }
     double t2 = now();
     printf("generate_per_s=%.0f verify_per_s=%.0f failures=%d\n", K / (t1 - t0), K / (t2 - t1),

@@ -76,7 +76,8 @@ dacc_status dacc_tlog_verify_consistency(uint64_t old_size, uint64_t size,
 typedef struct dacc_tlog_memtree dacc_tlog_memtree;
 dacc_tlog_memtree *dacc_tlog_memtree_new(void);
 void dacc_tlog_memtree_free(dacc_tlog_memtree *t);
-dacc_status dacc_tlog_memtree_append(dacc_tlog_memtree *t, const uint8_t leaf[DACC_TLOG_HASH_BYTES]);
+dacc_status dacc_tlog_memtree_append(dacc_tlog_memtree *t,
+                                     const uint8_t leaf[DACC_TLOG_HASH_BYTES]);
 uint64_t dacc_tlog_memtree_size(const dacc_tlog_memtree *t);
 /* A dacc_tlog_hash_fn over a memtree (ctx = the memtree). */
 dacc_status dacc_tlog_memtree_hash(void *ctx, unsigned level, uint64_t index,
@@ -84,17 +85,17 @@ dacc_status dacc_tlog_memtree_hash(void *ctx, unsigned level, uint64_t index,
 
 /* ---- signed notes (c2sp.org/signed-note) ----------------------------------- */
 
-#define DACC_TLOG_NAME_MAX     255 /* bytes in a key name */
-#define DACC_TLOG_NOTE_SIGS    100 /* signature lines a note may carry (as Go's note.Open) */
-#define DACC_TLOG_SIG_MAX      72  /* signature bytes after the key ID (cosignature) */
-#define DACC_TLOG_KEY_ED25519  0x01
-#define DACC_TLOG_KEY_COSIGN   0x04 /* Ed25519 cosignature/v1 */
+#define DACC_TLOG_NAME_MAX        255 /* bytes in a key name */
+#define DACC_TLOG_NOTE_SIGS       100 /* signature lines a note may carry (as Go's note.Open) */
+#define DACC_TLOG_SIG_MAX         72  /* signature bytes after the key ID (cosignature) */
+#define DACC_TLOG_KEY_ED25519     0x01
+#define DACC_TLOG_KEY_COSIGN      0x04 /* Ed25519 cosignature/v1 */
 #define DACC_TLOG_COSIGN_TEXT_MAX 4096 /* note text a cosignature can cover here */
 
 typedef struct dacc_tlog_verifier {
     char name[DACC_TLOG_NAME_MAX + 1];
-    uint32_t id;   /* key ID */
-    uint8_t type;  /* DACC_TLOG_KEY_* */
+    uint32_t id;  /* key ID */
+    uint8_t type; /* DACC_TLOG_KEY_* */
     uint8_t pk[32];
 } dacc_tlog_verifier;
 
@@ -156,8 +157,7 @@ dacc_status dacc_tlog_note_verify(const dacc_tlog_note *note, const dacc_tlog_ve
  * (DACC_TLOG_KEY_TEXT_MAX bytes). For a cosignature key, time is the
  * cosignature timestamp. The text must end in a newline. */
 dacc_status dacc_tlog_note_sign(const char *text, size_t len, const dacc_tlog_signer *s,
-                                uint64_t time, char line[DACC_TLOG_KEY_TEXT_MAX],
-                                dacc_error *err);
+                                uint64_t time, char line[DACC_TLOG_KEY_TEXT_MAX], dacc_error *err);
 
 /* ---- checkpoints (c2sp.org/tlog-checkpoint) -------------------------------- */
 
@@ -175,8 +175,7 @@ dacc_status dacc_tlog_checkpoint_parse(const char *text, size_t len, dacc_tlog_c
 /* Writes origin, size and root lines (no extensions); returns the length,
  * or 0 when cap is too small. */
 size_t dacc_tlog_checkpoint_format(const char *origin, uint64_t size,
-                                   const uint8_t root[DACC_TLOG_HASH_BYTES], char *out,
-                                   size_t cap);
+                                   const uint8_t root[DACC_TLOG_HASH_BYTES], char *out, size_t cap);
 
 /* ---- tiles (c2sp.org/tlog-tiles) ------------------------------------------- */
 
@@ -231,12 +230,11 @@ uint64_t dacc_tlog_log_size(const dacc_tlog_log *log);
  * the index of the first entry. Entries are at most DACC_TLOG_ENTRY_MAX
  * bytes (the tile entry bundle limit). */
 #define DACC_TLOG_ENTRY_MAX 65535
-dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries,
-                                 const size_t *lens, size_t n, uint64_t *first, dacc_error *err);
+dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
+                                 size_t n, uint64_t *first, dacc_error *err);
 
 /* The latest signed checkpoint (a whole note); caller frees *note. */
-dacc_status dacc_tlog_log_checkpoint(dacc_tlog_log *log, char **note, size_t *len,
-                                     dacc_error *err);
+dacc_status dacc_tlog_log_checkpoint(dacc_tlog_log *log, char **note, size_t *len, dacc_error *err);
 /* Entry index (caller frees *data). */
 dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **data, size_t *len,
                                 dacc_error *err);

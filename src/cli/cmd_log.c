@@ -23,7 +23,6 @@ static int fail(const char *prog, const dacc_error *err)
     return cli_fail(prog, err);
 }
 
-
 /* A key file: one line, trailing newline optional. */
 static dacc_status read_key_text(const char *path, char *out, size_t cap, dacc_error *err)
 {
@@ -90,14 +89,15 @@ static void dir_path(char *out, size_t cap, const char *dir, const char *name)
 
 static int cmd_keygen(int argc, char **argv)
 {
-    static const char prog[] = "dacc log keygen", usage[] =
-        "Usage: dacc log keygen [--cosign] NAME PREFIX\n\n"
-        "Generate an Ed25519 key pair in the C2SP signed-note formats: PREFIX.key\n"
-        "(PRIVATE+KEY+NAME+HASH+..., mode 0600) and PREFIX.pub (NAME+HASH+...).\n"
-        "With --cosign the key is a witness key (type 0x04, cosignature/v1).\n";
+    static const char
+        prog[] = "dacc log keygen",
+        usage[] = "Usage: dacc log keygen [--cosign] NAME PREFIX\n\n"
+                  "Generate an Ed25519 key pair in the C2SP signed-note formats: PREFIX.key\n"
+                  "(PRIVATE+KEY+NAME+HASH+..., mode 0600) and PREFIX.pub (NAME+HASH+...).\n"
+                  "With --cosign the key is a witness key (type 0x04, cosignature/v1).\n";
     static const struct option longs[] = { { "cosign", no_argument, NULL, 'c' },
-                                            { "help", no_argument, NULL, 'h' },
-                                            { NULL, 0, NULL, 0 } };
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
     int ch, cosign = 0;
     while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         if (ch == 'c')
@@ -111,8 +111,8 @@ static int cmd_keygen(int argc, char **argv)
         return cli_usage(prog, "expected NAME and PREFIX");
     dacc_tlog_signer s;
     dacc_error err;
-    dacc_status st = dacc_tlog_keygen(argv[optind], cosign ? DACC_TLOG_KEY_COSIGN
-                                                           : DACC_TLOG_KEY_ED25519, &s, &err);
+    dacc_status st = dacc_tlog_keygen(
+        argv[optind], cosign ? DACC_TLOG_KEY_COSIGN : DACC_TLOG_KEY_ED25519, &s, &err);
     if (st == DACC_OK)
         st = write_keys(argv[optind + 1], &s, &err);
     sodium_memzero(&s, sizeof s);
@@ -121,14 +121,15 @@ static int cmd_keygen(int argc, char **argv)
 
 static int cmd_init(int argc, char **argv)
 {
-    static const char prog[] = "dacc log init", usage[] =
-        "Usage: dacc log init --origin ORIGIN DIR\n\n"
-        "Create a log in DIR: log.db (SQLite, WAL, synchronous=FULL), log.key and\n"
-        "log.pub (the log's Ed25519 note key, named ORIGIN). ORIGIN is the\n"
-        "checkpoint origin line, a schema-less URL such as example.org/dacc/round7.\n";
+    static const char
+        prog[] = "dacc log init",
+        usage[] = "Usage: dacc log init --origin ORIGIN DIR\n\n"
+                  "Create a log in DIR: log.db (SQLite, WAL, synchronous=FULL), log.key and\n"
+                  "log.pub (the log's Ed25519 note key, named ORIGIN). ORIGIN is the\n"
+                  "checkpoint origin line, a schema-less URL such as example.org/dacc/round7.\n";
     static const struct option longs[] = { { "origin", required_argument, NULL, 'o' },
-                                            { "help", no_argument, NULL, 'h' },
-                                            { NULL, 0, NULL, 0 } };
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
     const char *origin = NULL;
     int ch;
     while ((ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
@@ -145,7 +146,8 @@ static int cmd_init(int argc, char **argv)
     char path[4096];
     dacc_error err;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return fail(prog, (dacc_error_at(&err, DACC_ERR_IO, dir, 0, 0, "%s", strerror(errno)), &err));
+        return fail(prog,
+                    (dacc_error_at(&err, DACC_ERR_IO, dir, 0, 0, "%s", strerror(errno)), &err));
     dir_path(path, sizeof path, dir, "log.db");
     dacc_tlog_signer s;
     dacc_status st = dacc_tlog_keygen(origin, DACC_TLOG_KEY_ED25519, &s, &err);
@@ -212,8 +214,8 @@ static dacc_status push_entry(entry_list *l, const char *p, size_t len, dacc_err
 
 /* Splits data into entries: lines (without the newline), u16 big-endian
  * length prefixes, or the whole file. */
-static dacc_status split_entries(const char *name, char *data, size_t len, int mode,
-                                 entry_list *l, dacc_error *err)
+static dacc_status split_entries(const char *name, char *data, size_t len, int mode, entry_list *l,
+                                 dacc_error *err)
 {
     dacc_status st = DACC_OK;
     if (mode == 'w')
@@ -242,20 +244,21 @@ static dacc_status split_entries(const char *name, char *data, size_t len, int m
 
 static int cmd_append(int argc, char **argv)
 {
-    static const char prog[] = "dacc log append", usage[] =
-        "Usage: dacc log append [--length-prefixed | --whole] DIR [FILE...]\n\n"
-        "Append entries from FILEs (or standard input) to the log in DIR, in one\n"
-        "transaction with a new signed checkpoint; when the command returns 0 the\n"
-        "entries are durable. By default each line is one entry (the newline is\n"
-        "not part of it); --length-prefixed reads entries each preceded by a\n"
-        "2-byte big-endian length (the tlog-tiles entry bundle format); --whole\n"
-        "makes each FILE one entry. Entries are at most 65535 bytes.\n"
-        "  -b, --batch N   entries per transaction (default 100000)\n";
+    static const char
+        prog[] = "dacc log append",
+        usage[] = "Usage: dacc log append [--length-prefixed | --whole] DIR [FILE...]\n\n"
+                  "Append entries from FILEs (or standard input) to the log in DIR, in one\n"
+                  "transaction with a new signed checkpoint; when the command returns 0 the\n"
+                  "entries are durable. By default each line is one entry (the newline is\n"
+                  "not part of it); --length-prefixed reads entries each preceded by a\n"
+                  "2-byte big-endian length (the tlog-tiles entry bundle format); --whole\n"
+                  "makes each FILE one entry. Entries are at most 65535 bytes.\n"
+                  "  -b, --batch N   entries per transaction (default 100000)\n";
     static const struct option longs[] = { { "length-prefixed", no_argument, NULL, 'p' },
-                                            { "whole", no_argument, NULL, 'w' },
-                                            { "batch", required_argument, NULL, 'b' },
-                                            { "help", no_argument, NULL, 'h' },
-                                            { NULL, 0, NULL, 0 } };
+                                           { "whole", no_argument, NULL, 'w' },
+                                           { "batch", required_argument, NULL, 'b' },
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
     int ch, mode = 'l', rc;
     uint64_t batch = 100000;
     while ((ch = getopt_long(argc, argv, "b:h", longs, NULL)) != -1) {
@@ -334,12 +337,12 @@ static int cmd_checkpoint(int argc, char **argv)
     return st == DACC_OK ? CLI_OK : fail(prog, &err);
 }
 
-static int parse_prove_args(const char *prog, const char *usage, int argc, char **argv,
-                            uint64_t *a, uint64_t *size, int *has_size)
+static int parse_prove_args(const char *prog, const char *usage, int argc, char **argv, uint64_t *a,
+                            uint64_t *size, int *has_size)
 {
     static const struct option longs[] = { { "size", required_argument, NULL, 's' },
-                                            { "help", no_argument, NULL, 'h' },
-                                            { NULL, 0, NULL, 0 } };
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
     int ch, rc;
     *has_size = 0;
     while ((ch = getopt_long(argc, argv, "s:h", longs, NULL)) != -1) {
@@ -362,13 +365,13 @@ static int parse_prove_args(const char *prog, const char *usage, int argc, char 
 static int cmd_prove(int argc, char **argv, int consistency)
 {
     const char *prog = consistency ? "dacc log prove-consistency" : "dacc log prove-inclusion";
-    const char *usage = consistency
-        ? "Usage: dacc log prove-consistency [--size N] DIR OLD_SIZE\n\n"
-          "Print the consistency proof from the tree of OLD_SIZE entries to the tree\n"
-          "of N (default: the current size), in the format of docs/tlog.md.\n"
-        : "Usage: dacc log prove-inclusion [--size N] DIR INDEX\n\n"
-          "Print the inclusion proof of entry INDEX in the tree of N entries\n"
-          "(default: the current size), in the format of docs/tlog.md.\n";
+    const char *usage =
+        consistency ? "Usage: dacc log prove-consistency [--size N] DIR OLD_SIZE\n\n"
+                      "Print the consistency proof from the tree of OLD_SIZE entries to the tree\n"
+                      "of N (default: the current size), in the format of docs/tlog.md.\n"
+                    : "Usage: dacc log prove-inclusion [--size N] DIR INDEX\n\n"
+                      "Print the inclusion proof of entry INDEX in the tree of N entries\n"
+                      "(default: the current size), in the format of docs/tlog.md.\n";
     uint64_t a, size = 0;
     int has_size, rc = parse_prove_args(prog, usage, argc, argv, &a, &size, &has_size);
     if (rc < 0)
@@ -393,10 +396,10 @@ static int cmd_prove(int argc, char **argv, int consistency)
     else if (!consistency && a >= size)
         st = dacc_error_set(&err, DACC_ERR_RANGE, "index %" PRIu64 " is not below size %" PRIu64, a,
                             size);
-    else if ((st = consistency ? dacc_tlog_prove_consistency(dacc_tlog_log_hash, log, a, size,
-                                                             proof, &n)
-                               : dacc_tlog_prove_inclusion(dacc_tlog_log_hash, log, a, size, proof,
-                                                           &n)) != DACC_OK)
+    else if ((st = consistency
+                       ? dacc_tlog_prove_consistency(dacc_tlog_log_hash, log, a, size, proof, &n)
+                       : dacc_tlog_prove_inclusion(dacc_tlog_log_hash, log, a, size, proof, &n)) !=
+             DACC_OK)
         dacc_error_set(&err, st, "cannot build the proof from the store");
     if (st == DACC_OK) {
         dacc_tlog_proof p = { .consistency = consistency != 0, .a = a, .size = size, .n = n };
@@ -408,8 +411,14 @@ static int cmd_prove(int argc, char **argv, int consistency)
     return st == DACC_OK ? CLI_OK : fail(prog, &err);
 }
 
-static int cmd_prove_inclusion(int argc, char **argv) { return cmd_prove(argc, argv, 0); }
-static int cmd_prove_consistency(int argc, char **argv) { return cmd_prove(argc, argv, 1); }
+static int cmd_prove_inclusion(int argc, char **argv)
+{
+    return cmd_prove(argc, argv, 0);
+}
+static int cmd_prove_consistency(int argc, char **argv)
+{
+    return cmd_prove(argc, argv, 1);
+}
 
 /* ---- audit ---- */
 
@@ -468,8 +477,8 @@ static dacc_status write_hash_tiles(dacc_tlog_log *log, const char *out, uint64_
         uint64_t hashes = size >> (level * 8);
         for (uint64_t t = 0; t * DACC_TLOG_TILE_WIDTH < hashes; t++) {
             uint64_t lo = t * DACC_TLOG_TILE_WIDTH;
-            unsigned w = (unsigned)(hashes - lo < DACC_TLOG_TILE_WIDTH ? hashes - lo
-                                                                      : DACC_TLOG_TILE_WIDTH);
+            unsigned w =
+                (unsigned)(hashes - lo < DACC_TLOG_TILE_WIDTH ? hashes - lo : DACC_TLOG_TILE_WIDTH);
             for (unsigned i = 0; i < w; i++)
                 if (dacc_tlog_log_hash(log, level * 8, lo + i, buf + (size_t)i * HB) != DACC_OK)
                     return dacc_error_set(err, DACC_ERR_STATE, "stored hash missing");
@@ -492,7 +501,8 @@ static dacc_status write_bundles(dacc_tlog_log *log, const char *out, uint64_t s
     dacc_status st = DACC_OK;
     for (uint64_t t = 0; t * DACC_TLOG_TILE_WIDTH < size && st == DACC_OK; t++) {
         uint64_t lo = t * DACC_TLOG_TILE_WIDTH;
-        unsigned w = (unsigned)(size - lo < DACC_TLOG_TILE_WIDTH ? size - lo : DACC_TLOG_TILE_WIDTH);
+        unsigned w =
+            (unsigned)(size - lo < DACC_TLOG_TILE_WIDTH ? size - lo : DACC_TLOG_TILE_WIDTH);
         dacc_buf_reset(&b);
         for (unsigned i = 0; i < w && st == DACC_OK; i++) {
             uint8_t *data;
@@ -519,11 +529,12 @@ static int cmd_tiles(int argc, char **argv)
 {
     static const char prog[] = "dacc log tiles";
     if (argc == 2 && strcmp(argv[1], "--help") == 0)
-        return cli_help("Usage: dacc log tiles DIR OUT\n\n"
-                        "Write the log as static files in the C2SP tlog-tiles layout: OUT/checkpoint,\n"
-                        "OUT/tile/L/N[.p/W] (hash tiles of height 8) and OUT/tile/entries/N[.p/W]\n"
-                        "(entry bundles, each entry preceded by its 2-byte big-endian length), for\n"
-                        "the tree of the latest checkpoint.\n");
+        return cli_help(
+            "Usage: dacc log tiles DIR OUT\n\n"
+            "Write the log as static files in the C2SP tlog-tiles layout: OUT/checkpoint,\n"
+            "OUT/tile/L/N[.p/W] (hash tiles of height 8) and OUT/tile/entries/N[.p/W]\n"
+            "(entry bundles, each entry preceded by its 2-byte big-endian length), for\n"
+            "the tree of the latest checkpoint.\n");
     if (argc != 3)
         return cli_usage(prog, "expected DIR and OUT");
     dacc_error err;

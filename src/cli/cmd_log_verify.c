@@ -13,9 +13,8 @@
 #include "dacc/tlog.h"
 #include "log_keys.h"
 
-#define HB DACC_TLOG_HASH_BYTES
+#define HB            DACC_TLOG_HASH_BYTES
 #define MAX_WITNESSES 32
-
 
 /* A note read from a file, with its parse pointing into text. */
 typedef struct {
@@ -77,8 +76,8 @@ static dacc_status check_newer(const dacc_tlog_checkpoint *old, const dacc_tlog_
                               cp->origin, old->origin);
     if (cp->size < old->size)
         return dacc_error_set(err, DACC_ERR_STATE,
-                              "checkpoint older than one already seen: size %" PRIu64
-                              " < %" PRIu64, cp->size, old->size);
+                              "checkpoint older than one already seen: size %" PRIu64 " < %" PRIu64,
+                              cp->size, old->size);
     if (cp->size == old->size)
         return sodium_memcmp(cp->root, old->root, HB) == 0
                    ? DACC_OK
@@ -98,10 +97,11 @@ static dacc_status check_newer(const dacc_tlog_checkpoint *old, const dacc_tlog_
                              cp->size);
     st = dacc_tlog_verify_consistency(p.a, p.size, (const uint8_t(*)[HB])p.hash, p.n, old->root,
                                       cp->root);
-    return st == DACC_OK ? DACC_OK
-                         : dacc_error_at(err, st, proof_path, 0, 0, "%s",
-                                         st == DACC_ERR_PARSE ? "wrong number of hashes for the sizes"
-                                                              : "the proof does not verify");
+    return st == DACC_OK
+               ? DACC_OK
+               : dacc_error_at(err, st, proof_path, 0, 0, "%s",
+                               st == DACC_ERR_PARSE ? "wrong number of hashes for the sizes"
+                                                    : "the proof does not verify");
 }
 
 static dacc_status check_inclusion(const dacc_tlog_checkpoint *cp, const char *proof_path,
@@ -122,10 +122,11 @@ static dacc_status check_inclusion(const dacc_tlog_checkpoint *cp, const char *p
     dacc_tlog_leaf_hash(entry, len, leaf);
     free(entry);
     st = dacc_tlog_verify_inclusion(leaf, p.a, p.size, (const uint8_t(*)[HB])p.hash, p.n, cp->root);
-    return st == DACC_OK ? DACC_OK
-                         : dacc_error_at(err, st, proof_path, 0, 0, "%s",
-                                         st == DACC_ERR_PARSE ? "wrong number of hashes for the size"
-                                                              : "the entry is not in the tree");
+    return st == DACC_OK
+               ? DACC_OK
+               : dacc_error_at(err, st, proof_path, 0, 0, "%s",
+                               st == DACC_ERR_PARSE ? "wrong number of hashes for the size"
+                                                    : "the entry is not in the tree");
 }
 
 typedef struct {
@@ -153,18 +154,24 @@ static int parse_verify(int argc, char **argv, verify_opts *o)
 {
     static const char prog[] = "dacc log verify";
     static const struct option longs[] = {
-        { "key", required_argument, NULL, 'k' },       { "witness", required_argument, NULL, 'w' },
-        { "quorum", required_argument, NULL, 'q' },    { "old", required_argument, NULL, 'O' },
+        { "key", required_argument, NULL, 'k' },
+        { "witness", required_argument, NULL, 'w' },
+        { "quorum", required_argument, NULL, 'q' },
+        { "old", required_argument, NULL, 'O' },
         { "consistency", required_argument, NULL, 'C' },
-        { "inclusion", required_argument, NULL, 'I' }, { "entry", required_argument, NULL, 'E' },
-        { "note", no_argument, NULL, 'N' },            { "help", no_argument, NULL, 'h' },
+        { "inclusion", required_argument, NULL, 'I' },
+        { "entry", required_argument, NULL, 'E' },
+        { "note", no_argument, NULL, 'N' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof *o);
     int ch, rc;
     while ((ch = getopt_long(argc, argv, "k:w:q:h", longs, NULL)) != -1) {
         switch (ch) {
-        case 'k': o->key = optarg; break;
+        case 'k':
+            o->key = optarg;
+            break;
         case 'w':
             if (o->nwitness == MAX_WITNESSES)
                 return cli_usage(prog, "at most %d witnesses", MAX_WITNESSES);
@@ -174,13 +181,25 @@ static int parse_verify(int argc, char **argv, verify_opts *o)
             if ((rc = cli_opt_u64(prog, "--quorum", optarg, 0, MAX_WITNESSES, &o->quorum)))
                 return rc;
             break;
-        case 'O': o->old = optarg; break;
-        case 'C': o->consistency = optarg; break;
-        case 'I': o->inclusion = optarg; break;
-        case 'E': o->entry = optarg; break;
-        case 'N': o->note_only = 1; break;
-        case 'h': return -1;
-        default: return cli_usage(prog, "unknown option");
+        case 'O':
+            o->old = optarg;
+            break;
+        case 'C':
+            o->consistency = optarg;
+            break;
+        case 'I':
+            o->inclusion = optarg;
+            break;
+        case 'E':
+            o->entry = optarg;
+            break;
+        case 'N':
+            o->note_only = 1;
+            break;
+        case 'h':
+            return -1;
+        default:
+            return cli_usage(prog, "unknown option");
         }
     }
     if (o->key == NULL || argc - optind != 1)
@@ -324,17 +343,29 @@ int cmd_log_cosign(int argc, char **argv)
     int ch, rc;
     while ((ch = getopt_long(argc, argv, "k:l:s:p:t:o:h", longs, NULL)) != -1) {
         switch (ch) {
-        case 'k': key = optarg; break;
-        case 'l': log_key = optarg; break;
-        case 's': state = optarg; break;
-        case 'p': proof = optarg; break;
-        case 'o': out = optarg; break;
+        case 'k':
+            key = optarg;
+            break;
+        case 'l':
+            log_key = optarg;
+            break;
+        case 's':
+            state = optarg;
+            break;
+        case 'p':
+            proof = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
         case 't':
             if ((rc = cli_opt_u64(prog, "--time", optarg, 0, INT64_MAX, &t)))
                 return rc;
             break;
-        case 'h': return cli_help(cosign_usage);
-        default: return cli_usage(prog, "unknown option");
+        case 'h':
+            return cli_help(cosign_usage);
+        default:
+            return cli_usage(prog, "unknown option");
         }
     }
     if (key == NULL || log_key == NULL || state == NULL || argc - optind != 1)

@@ -142,14 +142,20 @@ void dacc_tlog_log_free(dacc_tlog_log *log)
     free(log);
 }
 
-const char *dacc_tlog_log_origin(const dacc_tlog_log *log) { return log->origin; }
-uint64_t dacc_tlog_log_size(const dacc_tlog_log *log) { return log->size; }
+const char *dacc_tlog_log_origin(const dacc_tlog_log *log)
+{
+    return log->origin;
+}
+uint64_t dacc_tlog_log_size(const dacc_tlog_log *log)
+{
+    return log->size;
+}
 
 /* Stores the leaf and every subtree it completes. A completed subtree's
  * left sibling is always on the frontier: at level k the new node's index
  * is odd exactly when bit k of the old size is set. */
-static dacc_status add_leaf(dacc_tlog_log *log, uint64_t *size, uint8_t (*fr)[HB],
-                            const void *data, size_t len, dacc_error *err)
+static dacc_status add_leaf(dacc_tlog_log *log, uint64_t *size, uint8_t (*fr)[HB], const void *data,
+                            size_t len, dacc_error *err)
 {
     uint64_t idx = *size;
     uint8_t h[HB], parent[HB];
@@ -186,8 +192,8 @@ static dacc_status sign_checkpoint(dacc_tlog_log *log, uint64_t size, const uint
     return DACC_OK;
 }
 
-dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries,
-                                 const size_t *lens, size_t n, uint64_t *first, dacc_error *err)
+dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
+                                 size_t n, uint64_t *first, dacc_error *err)
 {
     if (!log->can_sign)
         return dacc_error_set(err, DACC_ERR_STATE, "appending needs the log's signing key");
@@ -231,8 +237,7 @@ dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries,
     return DACC_OK;
 }
 
-dacc_status dacc_tlog_log_checkpoint(dacc_tlog_log *log, char **note, size_t *len,
-                                     dacc_error *err)
+dacc_status dacc_tlog_log_checkpoint(dacc_tlog_log *log, char **note, size_t *len, dacc_error *err)
 {
     return log->ops->latest_checkpoint(log->s, note, len, err);
 }
@@ -241,8 +246,8 @@ dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **da
                                 dacc_error *err)
 {
     if (index >= log->size)
-        return dacc_error_set(err, DACC_ERR_RANGE, "entry %" PRIu64 " is past the log size %" PRIu64,
-                              index, log->size);
+        return dacc_error_set(err, DACC_ERR_RANGE,
+                              "entry %" PRIu64 " is past the log size %" PRIu64, index, log->size);
     return log->ops->get_entry(log->s, index, data, len, err);
 }
 
@@ -306,7 +311,8 @@ static dacc_status audit_checkpoint(void *ctx, uint64_t size, const char *note, 
     if (st == DACC_OK && a->v != NULL)
         st = dacc_tlog_note_verify(&n, a->v, 1, NULL, NULL, &count, err);
     if (st == DACC_OK && (cp.size != size || strcmp(cp.origin, a->log->origin) != 0))
-        st = dacc_error_set(err, DACC_ERR_VERIFY, "checkpoint %" PRIu64 " names another tree", size);
+        st =
+            dacc_error_set(err, DACC_ERR_VERIFY, "checkpoint %" PRIu64 " names another tree", size);
     if (st == DACC_OK && size > dacc_tlog_memtree_size(a->t))
         st = dacc_error_set(err, DACC_ERR_VERIFY, "checkpoint %" PRIu64 " is beyond the entries",
                             size);

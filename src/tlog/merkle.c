@@ -227,7 +227,10 @@ struct dacc_tlog_memtree {
     uint64_t size;
 };
 
-dacc_tlog_memtree *dacc_tlog_memtree_new(void) { return calloc(1, sizeof(dacc_tlog_memtree)); }
+dacc_tlog_memtree *dacc_tlog_memtree_new(void)
+{
+    return calloc(1, sizeof(dacc_tlog_memtree));
+}
 
 void dacc_tlog_memtree_free(dacc_tlog_memtree *t)
 {
@@ -264,7 +267,10 @@ dacc_status dacc_tlog_memtree_append(dacc_tlog_memtree *t, const uint8_t leaf[HB
     return st;
 }
 
-uint64_t dacc_tlog_memtree_size(const dacc_tlog_memtree *t) { return t->size; }
+uint64_t dacc_tlog_memtree_size(const dacc_tlog_memtree *t)
+{
+    return t->size;
+}
 
 dacc_status dacc_tlog_memtree_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[HB])
 {

@@ -27,8 +27,8 @@ static uint32_t key_id(const char *name, size_t len, uint8_t type, const uint8_t
 static size_t space_len(const unsigned char *s, size_t avail)
 {
     static const char *const wide[] = {
-        "\xC2\x85", "\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF",
-        "\xE2\x81\x9F", "\xE3\x80\x80",
+        "\xC2\x85",     "\xC2\xA0",     "\xE1\x9A\x80", "\xE2\x80\xA8",
+        "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80",
     };
     if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
         return 1;
@@ -76,8 +76,7 @@ dacc_status dacc_tlog_signer_from_seed(const char *name, uint8_t type, const uin
     return fill_verifier(name, strlen(name), type, pk, &out->v, err);
 }
 
-dacc_status dacc_tlog_keygen(const char *name, uint8_t type, dacc_tlog_signer *out,
-                             dacc_error *err)
+dacc_status dacc_tlog_keygen(const char *name, uint8_t type, dacc_tlog_signer *out, dacc_error *err)
 {
     uint8_t seed[32];
     randombytes_buf(seed, sizeof seed);
@@ -119,8 +118,9 @@ dacc_status dacc_tlog_verifier_parse(const char *vkey, size_t len, dacc_tlog_ver
     if (st == DACC_OK)
         st = fill_verifier(name, nlen, key[0], key + 1, &v, err);
     if (st == DACC_OK && v.id != id)
-        st = dacc_error_set(err, DACC_ERR_VERIFY, "malformed key: hash %08" PRIx32
-                            " does not match the key (%08" PRIx32 ")", id, v.id);
+        st = dacc_error_set(
+            err, DACC_ERR_VERIFY,
+            "malformed key: hash %08" PRIx32 " does not match the key (%08" PRIx32 ")", id, v.id);
     if (st == DACC_OK)
         *out = v; /* untouched on failure */
     return st;
@@ -137,8 +137,8 @@ dacc_status dacc_tlog_signer_parse(const char *skey, size_t len, dacc_tlog_signe
     uint32_t id;
     uint8_t key[33], pk[32];
     dacc_tlog_signer s;
-    dacc_status st = split_key(skey + sizeof prefix - 1, len - (sizeof prefix - 1), &name, &nlen,
-                               &id, key, err);
+    dacc_status st =
+        split_key(skey + sizeof prefix - 1, len - (sizeof prefix - 1), &name, &nlen, &id, key, err);
     if (st == DACC_OK) {
         crypto_sign_ed25519_seed_keypair(pk, s.sk, key + 1);
         st = fill_verifier(name, nlen, key[0], pk, &s.v, err);
@@ -179,8 +179,7 @@ static dacc_status malformed(dacc_error *err, const char *why)
     return dacc_error_set(err, DACC_ERR_PARSE, "malformed note: %s", why);
 }
 
-static dacc_status parse_sig_line(const char *line, size_t len, dacc_tlog_sig *sig,
-                                  dacc_error *err)
+static dacc_status parse_sig_line(const char *line, size_t len, dacc_tlog_sig *sig, dacc_error *err)
 {
     size_t dl = sizeof dash - 1;
     if (len < dl || memcmp(line, dash, dl) != 0)
@@ -218,8 +217,7 @@ static dacc_status parse_sig_line(const char *line, size_t len, dacc_tlog_sig *s
     return DACC_OK;
 }
 
-dacc_status dacc_tlog_note_parse(const char *msg, size_t len, dacc_tlog_note *note,
-                                 dacc_error *err)
+dacc_status dacc_tlog_note_parse(const char *msg, size_t len, dacc_tlog_note *note, dacc_error *err)
 {
     if (!dacc_utf8_valid(msg, len, NULL))
         return malformed(err, "not UTF-8");

@@ -63,7 +63,8 @@ dacc_status dacc_tlog_proof_parse(const char *name, const char *text, size_t len
     else if (ll == 25 && memcmp(line, "dacc-proof/v1 consistency", 25) == 0)
         p->consistency = true;
     else
-        return bad(err, name, 1, "expected \"dacc-proof/v1 inclusion\" or \"dacc-proof/v1 consistency\"");
+        return bad(err, name, 1,
+                   "expected \"dacc-proof/v1 inclusion\" or \"dacc-proof/v1 consistency\"");
     if (!next_line(&cur, end, &line, &ll, &trunc) ||
         !number_after(line, ll, p->consistency ? "old" : "index", &p->a))
         return bad(err, name, 2, p->consistency ? "expected \"old N\"" : "expected \"index N\"");
@@ -86,11 +87,11 @@ dacc_status dacc_tlog_proof_parse(const char *name, const char *text, size_t len
     if (trunc)
         return bad(err, name, no, "truncated: the last line has no newline");
     if (!p->consistency && p->a >= p->size)
-        return dacc_error_at(err, DACC_ERR_RANGE, name, 2, 0, "index %" PRIu64
-                             " is not below size %" PRIu64, p->a, p->size);
+        return dacc_error_at(err, DACC_ERR_RANGE, name, 2, 0,
+                             "index %" PRIu64 " is not below size %" PRIu64, p->a, p->size);
     if (p->consistency && (p->a == 0 || p->a > p->size))
-        return dacc_error_at(err, DACC_ERR_RANGE, name, 2, 0, "old size %" PRIu64
-                             " must be in 1..%" PRIu64, p->a, p->size);
+        return dacc_error_at(err, DACC_ERR_RANGE, name, 2, 0,
+                             "old size %" PRIu64 " must be in 1..%" PRIu64, p->a, p->size);
     return DACC_OK;
 }
 

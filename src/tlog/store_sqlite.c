@@ -8,8 +8,20 @@
 
 #include "store.h"
 
-enum { S_PUT_ENTRY, S_GET_ENTRY, S_PUT_HASH, S_GET_HASH, S_PUT_META, S_GET_META, S_PUT_CP,
-       S_LATEST_CP, S_EACH_ENTRY, S_EACH_HASH, S_EACH_CP, S_COUNT };
+enum {
+    S_PUT_ENTRY,
+    S_GET_ENTRY,
+    S_PUT_HASH,
+    S_GET_HASH,
+    S_PUT_META,
+    S_GET_META,
+    S_PUT_CP,
+    S_LATEST_CP,
+    S_EACH_ENTRY,
+    S_EACH_HASH,
+    S_EACH_CP,
+    S_COUNT
+};
 
 static const char *const sql[S_COUNT] = {
     "INSERT INTO entries(idx, data) VALUES (?, ?)",
@@ -219,7 +231,8 @@ static dacc_status sq_each_hash(tlog_store *s, void *ctx,
     while (st == DACC_OK && sqlite3_step(q) == SQLITE_ROW) {
         uint64_t id = (uint64_t)sqlite3_column_int64(q, 0);
         if (sqlite3_column_bytes(q, 1) != DACC_TLOG_HASH_BYTES)
-            st = dacc_error_at(err, DACC_ERR_VERIFY, s->path, 0, 0, "a stored hash is not 32 bytes");
+            st =
+                dacc_error_at(err, DACC_ERR_VERIFY, s->path, 0, 0, "a stored hash is not 32 bytes");
         else
             st = fn(ctx, (unsigned)(id >> 56), id & ((1ULL << 56) - 1), sqlite3_column_blob(q, 1),
                     err);
@@ -254,9 +267,21 @@ static void sq_close(tlog_store *s)
 }
 
 static const tlog_store_ops sqlite_ops = {
-    sq_begin,        sq_commit,          sq_rollback,     sq_put_entry,  sq_get_entry,
-    sq_put_hash,     sq_get_hash,        sq_put_meta,     sq_get_meta,   sq_put_checkpoint,
-    sq_latest_checkpoint, sq_each_entry, sq_each_hash, sq_each_checkpoint, sq_close,
+    sq_begin,
+    sq_commit,
+    sq_rollback,
+    sq_put_entry,
+    sq_get_entry,
+    sq_put_hash,
+    sq_get_hash,
+    sq_put_meta,
+    sq_get_meta,
+    sq_put_checkpoint,
+    sq_latest_checkpoint,
+    sq_each_entry,
+    sq_each_hash,
+    sq_each_checkpoint,
+    sq_close,
 };
 
 dacc_status tlog_sqlite_open(const char *path, int create, tlog_store **out,

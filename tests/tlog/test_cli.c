@@ -119,8 +119,8 @@ Test(log_cli, operator_client_and_witness)
 Test(log_cli, bad_inputs_exit_1)
 {
     char *dir = make_temp_dir();
-    char *L = path_join(dir, "L"), *pub = path_join(dir, "L/log.pub"),
-         *bad = path_join(dir, "bad"), *cp = path_join(dir, "cp");
+    char *L = path_join(dir, "L"), *pub = path_join(dir, "L/log.pub"), *bad = path_join(dir, "bad"),
+         *cp = path_join(dir, "cp");
     run_result r;
     RUN(&r, NULL, "log", "init", "--origin", "o.example/x", L);
     run_result_free(&r);

@@ -47,9 +47,9 @@ static void run_vectors(const char *file, int consistency)
         unsigned long long a, b;
         char h1[128], h2[128], pr[6000], path[256];
         int want;
-        cr_assert_eq(sscanf(line, "%llu %llu %127s %127s %5999s %d %255s", &a, &b, h1, h2, pr,
-                            &want, path),
-                     7, "%s", line);
+        cr_assert_eq(
+            sscanf(line, "%llu %llu %127s %127s %5999s %d %255s", &a, &b, h1, h2, pr, &want, path),
+            7, "%s", line);
         uint8_t x[HB], y[HB], proof[72][HB];
         int ok1 = hash_of(h1, x), ok2 = hash_of(h2, y), okp;
         size_t n = proof_of(pr, proof, &okp);
@@ -86,8 +86,14 @@ Test(merkle, rfc6962_roots_and_hashes)
 {
     /* Leaves and roots of transparency-dev/merkle testonly/constants.go,
      * the Certificate Transparency reference tree. */
-    static const char *leaves[] = { "", "00", "10", "2021", "3031", "40414243",
-                                    "5051525354555657", "606162636465666768696a6b6c6d6e6f" };
+    static const char *leaves[] = { "",
+                                    "00",
+                                    "10",
+                                    "2021",
+                                    "3031",
+                                    "40414243",
+                                    "5051525354555657",
+                                    "606162636465666768696a6b6c6d6e6f" };
     static const char *roots[] = {
         "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
         "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -147,8 +153,8 @@ Test(merkle, random_trees_properties, .timeout = 600)
     dacc_rng_init(&r, seed);
     dacc_tlog_memtree *t = dacc_tlog_memtree_new();
     uint8_t h[HB], root[HB], other[HB], proof[DACC_TLOG_MAX_PROOF][HB];
-    const uint64_t sizes[] = { 1, 2, 3, 5, 7, 8, 9, 31, 64, 100, 257, 1000, 4097, 10000, 65536,
-                               100000 };
+    const uint64_t sizes[] = { 1,  2,   3,   5,    7,    8,     9,     31,
+                               64, 100, 257, 1000, 4097, 10000, 65536, 100000 };
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
         uint64_t size = sizes[si];
         while (dacc_tlog_memtree_size(t) < size) {
@@ -163,37 +169,37 @@ Test(merkle, random_trees_properties, .timeout = 600)
             cr_assert_eq(dacc_tlog_prove_inclusion(dacc_tlog_memtree_hash, t, idx, size, proof, &n),
                          DACC_OK);
             dacc_tlog_memtree_hash(t, 0, idx, h);
-            cr_assert_eq(dacc_tlog_verify_inclusion(h, idx, size, (const uint8_t(*)[HB])proof, n, root),
-                         DACC_OK, "size %llu index %llu", (unsigned long long)size,
-                         (unsigned long long)idx);
+            cr_assert_eq(
+                dacc_tlog_verify_inclusion(h, idx, size, (const uint8_t(*)[HB])proof, n, root),
+                DACC_OK, "size %llu index %llu", (unsigned long long)size, (unsigned long long)idx);
             if (size > 1) {
                 uint64_t j = (idx + 1 + dacc_rng_below(&r, size - 1)) % size;
                 dacc_tlog_memtree_hash(t, 0, j, other);
                 cr_assert_neq(dacc_tlog_verify_inclusion(other, idx, size,
                                                          (const uint8_t(*)[HB])proof, n, root),
                               DACC_OK);
-                cr_assert_neq(dacc_tlog_verify_inclusion(h, j, size, (const uint8_t(*)[HB])proof,
-                                                         n, root),
-                              DACC_OK);
+                cr_assert_neq(
+                    dacc_tlog_verify_inclusion(h, j, size, (const uint8_t(*)[HB])proof, n, root),
+                    DACC_OK);
             }
             memcpy(other, root, HB);
             other[dacc_rng_below(&r, HB)] ^= 1;
-            cr_assert_neq(dacc_tlog_verify_inclusion(h, idx, size, (const uint8_t(*)[HB])proof, n,
-                                                     other),
-                          DACC_OK);
+            cr_assert_neq(
+                dacc_tlog_verify_inclusion(h, idx, size, (const uint8_t(*)[HB])proof, n, other),
+                DACC_OK);
             /* Consistency from a random older size. */
             uint64_t m = 1 + dacc_rng_below(&r, size);
             size_t none;
-            cr_assert_eq(dacc_tlog_prove_consistency(dacc_tlog_memtree_hash, t, 0, size, proof,
-                                                     &none),
-                         DACC_ERR_RANGE);
+            cr_assert_eq(
+                dacc_tlog_prove_consistency(dacc_tlog_memtree_hash, t, 0, size, proof, &none),
+                DACC_ERR_RANGE);
             uint8_t old[HB];
             dacc_tlog_tree_hash(dacc_tlog_memtree_hash, t, m, old);
             cr_assert_eq(dacc_tlog_prove_consistency(dacc_tlog_memtree_hash, t, m, size, proof, &n),
                          DACC_OK);
-            cr_assert_eq(dacc_tlog_verify_consistency(m, size, (const uint8_t(*)[HB])proof, n, old,
-                                                      root),
-                         DACC_OK, "%llu -> %llu", (unsigned long long)m, (unsigned long long)size);
+            cr_assert_eq(
+                dacc_tlog_verify_consistency(m, size, (const uint8_t(*)[HB])proof, n, old, root),
+                DACC_OK, "%llu -> %llu", (unsigned long long)m, (unsigned long long)size);
             if (m < size) {
                 memcpy(other, old, HB);
                 other[0] ^= 0x80;
@@ -207,9 +213,8 @@ Test(merkle, random_trees_properties, .timeout = 600)
                               DACC_OK);
                 if (n > 0) {
                     proof[n - 1][5] ^= 4;
-                    cr_assert_neq(dacc_tlog_verify_consistency(m, size,
-                                                               (const uint8_t(*)[HB])proof, n, old,
-                                                               root),
+                    cr_assert_neq(dacc_tlog_verify_consistency(m, size, (const uint8_t(*)[HB])proof,
+                                                               n, old, root),
                                   DACC_OK);
                 }
             }

@@ -72,7 +72,8 @@ Test(note, go_keys_parse_and_manglings_fail)
     dacc_tlog_verifier_format(&v, text);
     cr_assert_str_eq(text, g.vkey[0]);
     for (int i = 0; i < g.nb; i++)
-        cr_assert_neq(dacc_tlog_verifier_parse(g.badkey[i], strlen(g.badkey[i]), &v, NULL), DACC_OK);
+        cr_assert_neq(dacc_tlog_verifier_parse(g.badkey[i], strlen(g.badkey[i]), &v, NULL),
+                      DACC_OK);
     /* Every proper substring and every single-byte change fails, as in Go. */
     char buf[128];
     size_t n = strlen(g.vkey[0]);
@@ -169,7 +170,11 @@ Test(note, go_open_cases)
     snprintf(cases[2], 1024, "%s\n%s", g.text, sig_noeol);
     snprintf(cases[3], 1024, "\x01%s\n%s", g.text, g.sig[0]);
     snprintf(cases[4], 1024, "\xff%s\n%s", g.text, g.sig[0]);
-    snprintf(cases[5], 1024, "%s\n\xE2\x80\x94 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=", g.text);
+    snprintf(cases[5], 1024,
+             "%s\n\xE2\x80\x94 Bad Name "
+             "x08go/ZJkuBS9UG/"
+             "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
+             g.text);
     snprintf(cases[6], 1024, "%s\n%sUnexpected line.\n", g.text, g.sig[0]);
     for (int i = 0; i < 7; i++)
         cr_assert_eq(dacc_tlog_note_parse(cases[i], strlen(cases[i]), &n, NULL), DACC_ERR_PARSE,
@@ -216,9 +221,9 @@ Test(note, cosignature_v1)
      * body; the key ID uses type 0x04 (c2sp.org/tlog-cosignature). */
     uint8_t seed[32] = { 1, 2, 3 };
     dacc_tlog_signer w, log;
-    cr_assert_eq(dacc_tlog_signer_from_seed("witness.example.com/w1", DACC_TLOG_KEY_COSIGN, seed,
-                                            &w, NULL),
-                 DACC_OK);
+    cr_assert_eq(
+        dacc_tlog_signer_from_seed("witness.example.com/w1", DACC_TLOG_KEY_COSIGN, seed, &w, NULL),
+        DACC_OK);
     seed[0] = 9;
     dacc_tlog_signer_from_seed("example.com/behind-the-sofa", DACC_TLOG_KEY_ED25519, seed, &log,
                                NULL);
@@ -245,7 +250,8 @@ Test(note, cosignature_v1)
     cr_assert_eq(got, 4 + 8 + 64);
     char msg[512];
     int ml = snprintf(msg, sizeof msg, "cosignature/v1\ntime 1679315147\n%s", body);
-    cr_assert_eq(crypto_sign_verify_detached(raw + 12, (const uint8_t *)msg, (size_t)ml, w.v.pk), 0);
+    cr_assert_eq(crypto_sign_verify_detached(raw + 12, (const uint8_t *)msg, (size_t)ml, w.v.pk),
+                 0);
     cr_assert_eq(raw[4 + 7], 1679315147u & 0xff);
     /* The same key as a plain note key has another ID: no match. */
     dacc_tlog_verifier plain = w.v;

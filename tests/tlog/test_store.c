@@ -87,7 +87,8 @@ Test(store, append_prove_and_audit)
     free(note);
     uint8_t proof[DACC_TLOG_MAX_PROOF][HB], leaf[HB];
     size_t np;
-    cr_assert_eq(dacc_tlog_prove_inclusion(dacc_tlog_log_hash, log, 777, size, proof, &np), DACC_OK);
+    cr_assert_eq(dacc_tlog_prove_inclusion(dacc_tlog_log_hash, log, 777, size, proof, &np),
+                 DACC_OK);
     dacc_tlog_memtree_hash(t, 0, 777, leaf);
     cr_assert_eq(dacc_tlog_verify_inclusion(leaf, 777, size, (const uint8_t(*)[HB])proof, np, r1),
                  DACC_OK);
