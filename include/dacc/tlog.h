@@ -121,6 +121,8 @@ void dacc_tlog_signer_format(const dacc_tlog_signer *s, char out[DACC_TLOG_KEY_T
 
 /* One signature line of a note, pointing into the message. */
 typedef struct dacc_tlog_sig {
+    const char *line; /* the whole signature line, without its newline */
+    size_t line_len;
     const char *name;
     size_t name_len;
     uint32_t id;
@@ -145,10 +147,10 @@ dacc_status dacc_tlog_note_parse(const char *msg, size_t len, dacc_tlog_note *no
 
 /* Checks note's signatures against known verifiers: a line whose name and
  * key ID match a known key must verify (else DACC_ERR_VERIFY naming the
- * key); other lines are unverified. verified[i] (may be NULL) is set when
- * known[i] signed. *count is the number of distinct known keys that signed;
- * cosignature timestamps go to cosign_time[i] (may be NULL). Returns
- * DACC_ERR_VERIFY "no verifiable signature" when *count is 0. */
+ * key, *count 0); other lines are unverified. verified[i] (may be NULL) is
+ * set when known[i] signed. *count is the number of distinct known keys
+ * that signed; cosignature timestamps go to cosign_time[i] (may be NULL).
+ * Returns DACC_ERR_NOTFOUND "no verifiable signature" when *count is 0. */
 dacc_status dacc_tlog_note_verify(const dacc_tlog_note *note, const dacc_tlog_verifier *known,
                                   size_t nknown, bool *verified, uint64_t *cosign_time,
                                   size_t *count, dacc_error *err);

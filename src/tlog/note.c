@@ -182,6 +182,8 @@ static dacc_status malformed(dacc_error *err, const char *why)
 static dacc_status parse_sig_line(const char *line, size_t len, dacc_tlog_sig *sig, dacc_error *err)
 {
     size_t dl = sizeof dash - 1;
+    sig->line = line;
+    sig->line_len = len;
     if (len < dl || memcmp(line, dash, dl) != 0)
         return malformed(err, "a signature line must start with an em dash and a space");
     line += dl;
@@ -260,6 +262,24 @@ static int name_is(const dacc_tlog_sig *s, const dacc_tlog_verifier *v)
            v->id == s->id;
 }
 
+/* "cosignature/v1\ntime T\n" into msg (64 bytes); no stdio, so the
+ * soft-pause device verifier can use it. Returns the length. */
+static size_t cosign_header(char *msg, uint64_t t)
+{
+    static const char head[] = "cosignature/v1\ntime ";
+    char digits[24];
+    size_t n = 0, len = sizeof head - 1;
+    do {
+        digits[n++] = (char)('0' + t % 10);
+        t /= 10;
+    } while (t > 0);
+    memcpy(msg, head, len);
+    while (n > 0)
+        msg[len++] = digits[--n];
+    msg[len++] = '\n';
+    return len;
+}
+
 static int check_one(const dacc_tlog_note *note, const dacc_tlog_sig *s,
                      const dacc_tlog_verifier *v, uint64_t *time)
 {
@@ -274,11 +294,11 @@ static int check_one(const dacc_tlog_note *note, const dacc_tlog_sig *s,
     if (t > INT64_MAX)
         return 0;
     char msg[64 + DACC_TLOG_COSIGN_TEXT_MAX];
-    int head = snprintf(msg, 64, "cosignature/v1\ntime %" PRIu64 "\n", t);
+    size_t head = cosign_header(msg, t);
     memcpy(msg + head, note->text, note->text_len);
     *time = t;
-    return crypto_sign_verify_detached(s->sig + 8, (const uint8_t *)msg,
-                                       (size_t)head + note->text_len, v->pk) == 0;
+    return crypto_sign_verify_detached(s->sig + 8, (const uint8_t *)msg, head + note->text_len,
+                                       v->pk) == 0;
 }
 
 dacc_status dacc_tlog_note_verify(const dacc_tlog_note *note, const dacc_tlog_verifier *known,
@@ -286,6 +306,7 @@ dacc_status dacc_tlog_note_verify(const dacc_tlog_note *note, const dacc_tlog_ve
                                   size_t *count, dacc_error *err)
 {
     size_t good = 0;
+    *count = 0;
     if (verified != NULL)
         memset(verified, 0, nknown * sizeof *verified);
     for (size_t i = 0; i < note->nsigs; i++) {
@@ -312,7 +333,7 @@ dacc_status dacc_tlog_note_verify(const dacc_tlog_note *note, const dacc_tlog_ve
             cosign_time[k] = t;
     }
     *count = good;
-    return good > 0 ? DACC_OK : dacc_error_set(err, DACC_ERR_VERIFY, "no verifiable signature");
+    return good > 0 ? DACC_OK : dacc_error_set(err, DACC_ERR_NOTFOUND, "no verifiable signature");
 }
 
 dacc_status dacc_tlog_note_sign(const char *text, size_t len, const dacc_tlog_signer *s,
@@ -330,11 +351,11 @@ dacc_status dacc_tlog_note_sign(const char *text, size_t len, const dacc_tlog_si
         if (len > DACC_TLOG_COSIGN_TEXT_MAX || time > INT64_MAX)
             return dacc_error_set(err, DACC_ERR_LIMIT, "checkpoint too long to cosign");
         char msg[64 + DACC_TLOG_COSIGN_TEXT_MAX];
-        int head = snprintf(msg, 64, "cosignature/v1\ntime %" PRIu64 "\n", time);
+        size_t head = cosign_header(msg, time);
         memcpy(msg + head, text, len);
         for (int i = 0; i < 8; i++)
             raw[4 + i] = (uint8_t)(time >> (56 - 8 * i));
-        crypto_sign_detached(raw + 12, NULL, (const uint8_t *)msg, (size_t)head + len, s->sk);
+        crypto_sign_detached(raw + 12, NULL, (const uint8_t *)msg, head + len, s->sk);
         n = 4 + 72;
     } else {
         crypto_sign_detached(raw + 4, NULL, (const uint8_t *)text, len, s->sk);

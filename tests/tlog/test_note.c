@@ -142,7 +142,7 @@ Test(note, go_open_cases)
     cr_assert_eq(count, 1);
     cr_assert_eq(dacc_tlog_note_verify(&n, known, 2, ok, NULL, &count, &err), DACC_OK);
     cr_assert(count == 2 && ok[0] && ok[1]);
-    cr_assert_eq(dacc_tlog_note_verify(&n, known, 0, NULL, NULL, &count, &err), DACC_ERR_VERIFY);
+    cr_assert_eq(dacc_tlog_note_verify(&n, known, 0, NULL, NULL, &count, &err), DACC_ERR_NOTFOUND);
     cr_assert(strstr(err.message, "no verifiable signature") != NULL);
     /* 101 signatures are too many. */
     char *many = malloc(101 * 160 + 1);

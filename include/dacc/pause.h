@@ -1,0 +1,151 @@
+/* dacc — the soft pause: AI hardware keeps running only while it holds a
+ * fresh heartbeat signed by k of the N bodies named in its pause root, and
+ * published in a witnessed transparency log.
+ *
+ * Heartbeats name an epoch, never a device, so authorising one device
+ * authorises all: the pause is all-or-nothing. The device verifier
+ * (dacc_pause_init, _rotate, _verify, _check) is written for firmware: no
+ * heap, no stdio, no global state, fixed maximum sizes; the caller keeps the
+ * state in protected storage and passes a trusted time. Every refusal leaves
+ * the state unchanged and says why with a distinct reason code.
+ *
+ * Formats (byte by byte in docs/pause.md) are C2SP signed notes:
+ *
+ *   root note text                      heartbeat note text
+ *   dacc-pause-root/v1                  dacc-pause-heartbeat/v1
+ *   domain D                            domain D
+ *   version V                           epoch E
+ *   expires T                           not-before T1
+ *   threshold K                         not-after T2
+ *   signer VKEY        (1..16 lines)    root BASE64(SHA-256(root text))
+ *   log VKEY
+ *   witness-threshold M
+ *   witness VKEY       (0..8 lines, cosignature keys)
+ *
+ * and a bundle frames a heartbeat note, its inclusion proof in the pause log
+ * (the tlog proof text) and a cosigned checkpoint of that log:
+ *
+ *   dacc-pause-bundle/v1\n heartbeat N\n <N bytes> proof N\n <N bytes>
+ *   checkpoint N\n <N bytes>
+ */
+#ifndef DACC_PAUSE_H
+#define DACC_PAUSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dacc/tlog.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DACC_PAUSE_MAX_SIGNERS   16
+#define DACC_PAUSE_MAX_WITNESSES 8
+#define DACC_PAUSE_DOMAIN_MAX    64
+#define DACC_PAUSE_NOTE_MAX      4096 /* bytes of a root, heartbeat or checkpoint note */
+
+typedef enum dacc_pause_reason {
+    DACC_PAUSE_ACCEPTED = 0,      /* the state moved forward */
+    DACC_PAUSE_REPLAY,            /* valid, but the current epoch again: no change */
+    DACC_PAUSE_MALFORMED_BUNDLE,
+    DACC_PAUSE_MALFORMED_HEARTBEAT,
+    DACC_PAUSE_MALFORMED_ROOT,
+    DACC_PAUSE_MALFORMED_PROOF,
+    DACC_PAUSE_MALFORMED_CHECKPOINT,
+    DACC_PAUSE_WRONG_DOMAIN,      /* the heartbeat is for another pause domain */
+    DACC_PAUSE_WRONG_ROOT,        /* it names a root other than the device's */
+    DACC_PAUSE_ROOT_EXPIRED,      /* the device's root is past its expiry */
+    DACC_PAUSE_BAD_SIGNATURE,     /* a root key's signature does not verify */
+    DACC_PAUSE_SHORT_SIGNATURES,  /* fewer than k distinct root keys signed */
+    DACC_PAUSE_NOT_YET_VALID,     /* now < not-before */
+    DACC_PAUSE_EXPIRED,           /* now > not-after */
+    DACC_PAUSE_OLD_EPOCH,         /* an epoch below the one accepted (rollback) */
+    DACC_PAUSE_CHECKPOINT_NOT_SIGNED, /* not signed by the root's pause-log key */
+    DACC_PAUSE_UNKNOWN_WITNESS,   /* cosigned, but by witnesses the root does not name */
+    DACC_PAUSE_SHORT_WITNESSES,   /* fewer cosignatures than the witness threshold */
+    DACC_PAUSE_OLD_CHECKPOINT,    /* a smaller log than one seen before (rollback) */
+    DACC_PAUSE_BAD_PROOF,         /* the heartbeat is not in the checkpointed log */
+    DACC_PAUSE_ROOT_VERSION,      /* a new root must have the next version */
+    DACC_PAUSE_ROOT_OLD_THRESHOLD, /* not signed by k of the current root's keys */
+    DACC_PAUSE_ROOT_NEW_THRESHOLD, /* not signed by k of its own keys */
+    DACC_PAUSE_REASON_COUNT
+} dacc_pause_reason;
+
+/* A short English name of the reason ("old epoch"). */
+const char *dacc_pause_reason_name(dacc_pause_reason r);
+
+typedef struct dacc_pause_root {
+    char domain[DACC_PAUSE_DOMAIN_MAX + 1];
+    uint64_t version, expires;
+    unsigned threshold, nsigners, witness_threshold, nwitnesses;
+    dacc_tlog_verifier signer[DACC_PAUSE_MAX_SIGNERS];
+    dacc_tlog_verifier log;
+    dacc_tlog_verifier witness[DACC_PAUSE_MAX_WITNESSES];
+    uint8_t hash[DACC_TLOG_HASH_BYTES]; /* SHA-256 of the root text */
+} dacc_pause_root;
+
+/* What the device keeps in protected storage between calls. */
+typedef struct dacc_pause_state {
+    dacc_pause_root root;
+    uint64_t epoch;     /* highest epoch accepted; 0 before the first */
+    uint64_t not_after; /* the device may run while now <= not_after */
+    uint64_t log_size;  /* largest pause-log checkpoint accepted */
+} dacc_pause_state;
+
+typedef enum { DACC_PAUSE_HALT = 0, DACC_PAUSE_RUN = 1 } dacc_pause_decision;
+
+/* Parses a root note's text (not its signatures). */
+dacc_pause_reason dacc_pause_root_parse(const char *text, size_t len, dacc_pause_root *out);
+
+/* Provisions a device with its first root, which must carry signatures of
+ * its own threshold of its own keys and not be expired at now. The device
+ * starts halted (no heartbeat yet). */
+dacc_pause_reason dacc_pause_init(dacc_pause_state *state, const char *root_note, size_t len,
+                                  uint64_t now);
+
+/* Accepts a new root: version exactly one more, signed by the current
+ * root's threshold of the current keys and by its own threshold of its own
+ * keys, not expired at now. The permission already held is kept. */
+dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_note, size_t len,
+                                    uint64_t now);
+
+/* Checks a bundle and, only if every check passes, moves the state forward
+ * (ACCEPTED) or leaves it as it is (REPLAY of the current epoch). Checks,
+ * in order: framing; heartbeat note and fields; domain; root hash; root
+ * expiry; k distinct root signatures; validity window; epoch; checkpoint
+ * signed by the log key; witness cosignatures; checkpoint not older than
+ * seen; inclusion proof of the heartbeat note in the checkpoint. */
+dacc_pause_reason dacc_pause_verify(dacc_pause_state *state, const char *bundle, size_t len,
+                                    uint64_t now);
+
+/* RUN while now <= the newest accepted not-after, else HALT. */
+dacc_pause_decision dacc_pause_check(const dacc_pause_state *state, uint64_t now);
+
+/* ---- signer tools (may allocate; not for the device) ---------------------- */
+
+/* The root text of r (from its fields; hash ignored), into out. Returns
+ * the length, 0 when cap is too small. */
+size_t dacc_pause_root_format(const dacc_pause_root *r, char *out, size_t cap);
+
+/* A heartbeat text. Returns the length, 0 when cap is too small. */
+size_t dacc_pause_heartbeat_format(const char *domain, uint64_t epoch, uint64_t not_before,
+                                   uint64_t not_after, const uint8_t root_hash[DACC_TLOG_HASH_BYTES],
+                                   char *out, size_t cap);
+
+/* Frames a bundle; returns the length, 0 when cap is too small. */
+size_t dacc_pause_bundle_format(const char *heartbeat, size_t hlen, const char *proof, size_t plen,
+                                const char *checkpoint, size_t clen, char *out, size_t cap);
+
+/* Merges the signature lines of notes with the same text into one note
+ * (*out, caller frees): a key that signed twice with different signatures,
+ * or notes with different texts, are refused; an identical line is kept
+ * once. A note without signatures (a draft: text only) is accepted. */
+dacc_status dacc_pause_note_merge(const char *const *notes, const size_t *lens, size_t n,
+                                  char **out, size_t *out_len, dacc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
