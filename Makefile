@@ -15,7 +15,7 @@ BENCHB  = $(BUILD)/bench
 
 FORMAT_FILES = $(shell find include src tests fuzz bench -name '*.[ch]' 2>/dev/null | sort)
 
-.PHONY: all build run check test asan format format-check bench fuzz install valgrind clean
+.PHONY: all build run check test asan format format-check bench fuzz install valgrind clean footprint
 
 all: build
 
@@ -31,8 +31,13 @@ run: build
 # Every test with gcc, then again with clang under ASan + UBSan, then formatting.
 check:
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory footprint
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory format-check
+
+# Code size and worst-case stack of the soft-pause device verifier.
+footprint:
+	@scripts/pause-footprint.sh gcc
 
 test:
 	@scripts/deps.sh check
