@@ -214,6 +214,29 @@ dacc_status dacc_tlog_proof_parse(const char *name, const char *text, size_t len
 /* Writes p in the format above; returns the length (0 if cap is too small). */
 size_t dacc_tlog_proof_format(const dacc_tlog_proof *p, char *out, size_t cap);
 
+/* ---- witnessing (c2sp.org/tlog-witness) ------------------------------------- */
+
+/* Whether checkpoint cp may follow old: same origin, not smaller
+ * (DACC_ERR_STATE "older than one already seen"), the same root at the same
+ * size (else a fork), and for a larger size a consistency proof from old's
+ * size that verifies (DACC_ERR_INVALID when missing or for other sizes). */
+dacc_status dacc_tlog_checkpoint_follows(const dacc_tlog_checkpoint *old,
+                                         const dacc_tlog_checkpoint *cp,
+                                         const dacc_tlog_proof *proof, dacc_error *err);
+
+/* The witness's decision on a checkpoint note: it must be signed by
+ * log_key; if the witness has cosigned before (old_body, the text of the
+ * last checkpoint it cosigned; NULL the first time, trusted on first use),
+ * it must have the same origin, not be smaller (DACC_ERR_STATE "older than
+ * one already seen"), have the same root at the same size, and come with a
+ * consistency proof from the old size that verifies. On success, line gets
+ * the cosignature/v1 line for time. */
+dacc_status dacc_tlog_witness_cosign(const dacc_tlog_signer *witness,
+                                     const dacc_tlog_verifier *log_key, const char *old_body,
+                                     size_t old_len, const char *note, size_t len,
+                                     const dacc_tlog_proof *proof, uint64_t time,
+                                     char line[DACC_TLOG_KEY_TEXT_MAX], dacc_error *err);
+
 /* ---- the log store -------------------------------------------------------------- */
 
 typedef struct dacc_tlog_log dacc_tlog_log;

@@ -87,11 +87,11 @@ static void dir_path(char *out, size_t cap, const char *dir, const char *name)
 
 /* ---- keygen, init ---- */
 
-static int cmd_keygen(int argc, char **argv)
+int cmd_log_keygen(int argc, char **argv)
 {
     static const char
         prog[] = "dacc log keygen",
-        usage[] = "Usage: dacc log keygen [--cosign] NAME PREFIX\n\n"
+        usage[] = "Usage: dacc log keygen (or dacc pause keygen) [--cosign] NAME PREFIX\n\n"
                   "Generate an Ed25519 key pair in the C2SP signed-note formats: PREFIX.key\n"
                   "(PRIVATE+KEY+NAME+HASH+..., mode 0600) and PREFIX.pub (NAME+HASH+...).\n"
                   "With --cosign the key is a witness key (type 0x04, cosignature/v1).\n";
@@ -564,7 +564,7 @@ static int cmd_tiles(int argc, char **argv)
 
 static const cli_command subcommands[] = {
     { "init", "create a log: database and signing key", cmd_init },
-    { "keygen", "generate a note or witness (cosignature) key pair", cmd_keygen },
+    { "keygen", "generate a note or witness (cosignature) key pair", cmd_log_keygen },
     { "append", "append entries durably, with a new signed checkpoint", cmd_append },
     { "checkpoint", "print the latest signed checkpoint", cmd_checkpoint },
     { "prove-inclusion", "inclusion proof of an entry", cmd_prove_inclusion },

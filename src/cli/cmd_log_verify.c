@@ -71,37 +71,15 @@ static dacc_status read_proof(const char *path, dacc_tlog_proof *p, dacc_error *
 static dacc_status check_newer(const dacc_tlog_checkpoint *old, const dacc_tlog_checkpoint *cp,
                                const char *proof_path, dacc_error *err)
 {
-    if (strcmp(old->origin, cp->origin) != 0)
-        return dacc_error_set(err, DACC_ERR_VERIFY, "origin %s differs from the one seen, %s",
-                              cp->origin, old->origin);
-    if (cp->size < old->size)
-        return dacc_error_set(err, DACC_ERR_STATE,
-                              "checkpoint older than one already seen: size %" PRIu64 " < %" PRIu64,
-                              cp->size, old->size);
-    if (cp->size == old->size)
-        return sodium_memcmp(cp->root, old->root, HB) == 0
-                   ? DACC_OK
-                   : dacc_error_set(err, DACC_ERR_VERIFY,
-                                    "two different roots for size %" PRIu64 ": the log forked",
-                                    cp->size);
-    if (proof_path == NULL)
-        return dacc_error_set(err, DACC_ERR_INVALID,
-                              "a consistency proof from size %" PRIu64 " is needed", old->size);
     dacc_tlog_proof p;
-    dacc_status st = read_proof(proof_path, &p, err);
-    if (st != DACC_OK)
-        return st;
-    if (!p.consistency || p.a != old->size || p.size != cp->size)
-        return dacc_error_at(err, DACC_ERR_INVALID, proof_path, 0, 0,
-                             "not a consistency proof from %" PRIu64 " to %" PRIu64, old->size,
-                             cp->size);
-    st = dacc_tlog_verify_consistency(p.a, p.size, (const uint8_t(*)[HB])p.hash, p.n, old->root,
-                                      cp->root);
-    return st == DACC_OK
-               ? DACC_OK
-               : dacc_error_at(err, st, proof_path, 0, 0, "%s",
-                               st == DACC_ERR_PARSE ? "wrong number of hashes for the sizes"
-                                                    : "the proof does not verify");
+    dacc_status st = proof_path != NULL && cp->size > old->size
+                         ? read_proof(proof_path, &p, err)
+                         : DACC_OK;
+    if (st == DACC_OK)
+        st = dacc_tlog_checkpoint_follows(old, cp, proof_path ? &p : NULL, err);
+    if (st != DACC_OK && proof_path != NULL && st != DACC_ERR_STATE)
+        dacc_error_prefix(err, "%s: ", proof_path);
+    return st;
 }
 
 static dacc_status check_inclusion(const dacc_tlog_checkpoint *cp, const char *proof_path,
@@ -287,45 +265,43 @@ static dacc_status cosign_run(const char *key, const char *log_key, const char *
 {
     dacc_tlog_signer w;
     dacc_tlog_verifier lv;
-    note_file nf = { 0 }, old = { 0 };
-    size_t ignored;
+    dacc_tlog_proof p;
+    char *note = NULL, *old = NULL, line[DACC_TLOG_KEY_TEXT_MAX];
+    size_t len = 0, old_len = 0;
     dacc_status st = load_signer(key, &w, err);
-    if (st == DACC_OK && w.v.type != DACC_TLOG_KEY_COSIGN)
-        st = dacc_error_at(err, DACC_ERR_INVALID, key, 0, 0,
-                           "not a witness key (make one with keygen --cosign)");
     if (st == DACC_OK)
         st = load_verifier(log_key, &lv, err);
     if (st == DACC_OK)
-        st = read_note(path, 1, &nf, err);
+        st = dacc_file_read(path, 1 << 20, &note, &len, err);
+    if (st == DACC_OK && access(state, F_OK) == 0)
+        st = dacc_file_read(state, 1 << 16, &old, &old_len, err);
+    if (st == DACC_OK && proof != NULL)
+        st = read_proof(proof, &p, err);
     if (st == DACC_OK)
-        st = check_signed(&nf, path, &lv, 1, &ignored, err);
-    if (st == DACC_OK && access(state, F_OK) == 0) {
-        char *s;
-        size_t len;
-        st = dacc_file_read(state, 1 << 16, &s, &len, err);
-        if (st == DACC_OK) {
-            old.text = s;
-            st = dacc_tlog_checkpoint_parse(s, len, &old.cp, err);
-        }
-        if (st == DACC_OK)
-            st = check_newer(&old.cp, &nf.cp, proof, err);
+        st = dacc_tlog_witness_cosign(&w, &lv, old, old_len, note, len, proof ? &p : NULL, t, line,
+                                      err);
+    if (st == DACC_OK) {
+        /* The state is the cosigned text: the note up to its blank line. */
+        dacc_tlog_note n;
+        dacc_tlog_note_parse(note, len, &n, NULL);
+        st = dacc_file_write(state, n.text, n.text_len, err);
     }
-    char line[DACC_TLOG_KEY_TEXT_MAX];
-    if (st == DACC_OK)
-        st = dacc_tlog_note_sign(nf.note.text, nf.note.text_len, &w, t, line, err);
-    if (st == DACC_OK)
-        st = dacc_file_write(state, nf.note.text, nf.note.text_len, err);
     if (st == DACC_OK) {
         size_t ll = strlen(line);
-        char *full = malloc(nf.len + ll);
-        memcpy(full, nf.text, nf.len);
-        memcpy(full + nf.len, line, ll);
-        st = dacc_file_write(out, full, nf.len + ll, err);
-        free(full);
+        char *full = malloc(len + ll);
+        st = full ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        if (full != NULL) {
+            memcpy(full, note, len);
+            memcpy(full + len, line, ll);
+            st = dacc_file_write(out, full, len + ll, err);
+            free(full);
+        }
     }
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "%s: ", path);
     sodium_memzero(&w, sizeof w);
-    free(nf.text);
-    free(old.text);
+    free(note);
+    free(old);
     return st;
 }
 

@@ -11,5 +11,6 @@ dacc_status load_signer(const char *path, dacc_tlog_signer *s, dacc_error *err);
 
 int cmd_log_verify(int argc, char **argv);
 int cmd_log_cosign(int argc, char **argv);
+int cmd_log_keygen(int argc, char **argv);
 
 #endif

@@ -1,0 +1,12 @@
+/* Shared parts of dacc pause (private to src/cli). */
+#ifndef DACC_CLI_PAUSE_H
+#define DACC_CLI_PAUSE_H
+
+#include "dacc/pause.h"
+
+dacc_status pause_read(const char *path, char **data, size_t *len, dacc_error *err);
+int cmd_pause_publish(int argc, char **argv);
+int cmd_pause_device(int argc, char **argv);
+int cmd_pause_simulate(int argc, char **argv);
+
+#endif
