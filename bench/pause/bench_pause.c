@@ -107,7 +107,8 @@ int main(void)
     /* The floor: the seven signature checks alone, on prepared messages. */
     static uint8_t sigs[7][64];
     for (int i = 0; i < 7; i++)
-        crypto_sign_detached(sigs[i], NULL, (const uint8_t *)hb, hl0, (i < 3 ? three[i] : cs[i - 3])->sk);
+        crypto_sign_detached(sigs[i], NULL, (const uint8_t *)hb, hl0,
+                             (i < 3 ? three[i] : cs[i - 3])->sk);
     for (int i = 0; i < N; i++)
         for (int k = 0; k < 7; k++)
             bad += crypto_sign_verify_detached(sigs[k], (const uint8_t *)hb, hl0,

@@ -46,29 +46,29 @@ extern "C" {
 #define DACC_PAUSE_NOTE_MAX      4096 /* bytes of a root, heartbeat or checkpoint note */
 
 typedef enum dacc_pause_reason {
-    DACC_PAUSE_ACCEPTED = 0,      /* the state moved forward */
-    DACC_PAUSE_REPLAY,            /* valid, but the current epoch again: no change */
+    DACC_PAUSE_ACCEPTED = 0, /* the state moved forward */
+    DACC_PAUSE_REPLAY,       /* valid, but the current epoch again: no change */
     DACC_PAUSE_MALFORMED_BUNDLE,
     DACC_PAUSE_MALFORMED_HEARTBEAT,
     DACC_PAUSE_MALFORMED_ROOT,
     DACC_PAUSE_MALFORMED_PROOF,
     DACC_PAUSE_MALFORMED_CHECKPOINT,
-    DACC_PAUSE_WRONG_DOMAIN,      /* the heartbeat is for another pause domain */
-    DACC_PAUSE_WRONG_ROOT,        /* it names a root other than the device's */
-    DACC_PAUSE_ROOT_EXPIRED,      /* the device's root is past its expiry */
-    DACC_PAUSE_BAD_SIGNATURE,     /* a root key's signature does not verify */
-    DACC_PAUSE_SHORT_SIGNATURES,  /* fewer than k distinct root keys signed */
-    DACC_PAUSE_NOT_YET_VALID,     /* now < not-before */
-    DACC_PAUSE_EXPIRED,           /* now > not-after */
-    DACC_PAUSE_OLD_EPOCH,         /* an epoch below the one accepted (rollback) */
+    DACC_PAUSE_WRONG_DOMAIN,          /* the heartbeat is for another pause domain */
+    DACC_PAUSE_WRONG_ROOT,            /* it names a root other than the device's */
+    DACC_PAUSE_ROOT_EXPIRED,          /* the device's root is past its expiry */
+    DACC_PAUSE_BAD_SIGNATURE,         /* a root key's signature does not verify */
+    DACC_PAUSE_SHORT_SIGNATURES,      /* fewer than k distinct root keys signed */
+    DACC_PAUSE_NOT_YET_VALID,         /* now < not-before */
+    DACC_PAUSE_EXPIRED,               /* now > not-after */
+    DACC_PAUSE_OLD_EPOCH,             /* an epoch below the one accepted (rollback) */
     DACC_PAUSE_CHECKPOINT_NOT_SIGNED, /* not signed by the root's pause-log key */
-    DACC_PAUSE_UNKNOWN_WITNESS,   /* cosigned, but by witnesses the root does not name */
-    DACC_PAUSE_SHORT_WITNESSES,   /* fewer cosignatures than the witness threshold */
-    DACC_PAUSE_OLD_CHECKPOINT,    /* a smaller log than one seen before (rollback) */
-    DACC_PAUSE_BAD_PROOF,         /* the heartbeat is not in the checkpointed log */
-    DACC_PAUSE_ROOT_VERSION,      /* a new root must have the next version */
-    DACC_PAUSE_ROOT_OLD_THRESHOLD, /* not signed by k of the current root's keys */
-    DACC_PAUSE_ROOT_NEW_THRESHOLD, /* not signed by k of its own keys */
+    DACC_PAUSE_UNKNOWN_WITNESS,       /* cosigned, but by witnesses the root does not name */
+    DACC_PAUSE_SHORT_WITNESSES,       /* fewer cosignatures than the witness threshold */
+    DACC_PAUSE_OLD_CHECKPOINT,        /* a smaller log than one seen before (rollback) */
+    DACC_PAUSE_BAD_PROOF,             /* the heartbeat is not in the checkpointed log */
+    DACC_PAUSE_ROOT_VERSION,          /* a new root must have the next version */
+    DACC_PAUSE_ROOT_OLD_THRESHOLD,    /* not signed by k of the current root's keys */
+    DACC_PAUSE_ROOT_NEW_THRESHOLD,    /* not signed by k of its own keys */
     DACC_PAUSE_REASON_COUNT
 } dacc_pause_reason;
 
@@ -130,8 +130,9 @@ size_t dacc_pause_root_format(const dacc_pause_root *r, char *out, size_t cap);
 
 /* A heartbeat text. Returns the length, 0 when cap is too small. */
 size_t dacc_pause_heartbeat_format(const char *domain, uint64_t epoch, uint64_t not_before,
-                                   uint64_t not_after, const uint8_t root_hash[DACC_TLOG_HASH_BYTES],
-                                   char *out, size_t cap);
+                                   uint64_t not_after,
+                                   const uint8_t root_hash[DACC_TLOG_HASH_BYTES], char *out,
+                                   size_t cap);
 
 /* Frames a bundle; returns the length, 0 when cap is too small. */
 size_t dacc_pause_bundle_format(const char *heartbeat, size_t hlen, const char *proof, size_t plen,

@@ -72,9 +72,8 @@ static dacc_status check_newer(const dacc_tlog_checkpoint *old, const dacc_tlog_
                                const char *proof_path, dacc_error *err)
 {
     dacc_tlog_proof p;
-    dacc_status st = proof_path != NULL && cp->size > old->size
-                         ? read_proof(proof_path, &p, err)
-                         : DACC_OK;
+    dacc_status st =
+        proof_path != NULL && cp->size > old->size ? read_proof(proof_path, &p, err) : DACC_OK;
     if (st == DACC_OK)
         st = dacc_tlog_checkpoint_follows(old, cp, proof_path ? &p : NULL, err);
     if (st != DACC_OK && proof_path != NULL && st != DACC_ERR_STATE)

@@ -15,7 +15,10 @@
 #include "log_keys.h"
 #include "pause_cli.h"
 
-static int fail(const char *prog, const dacc_error *err) { return cli_fail(prog, err); }
+static int fail(const char *prog, const dacc_error *err)
+{
+    return cli_fail(prog, err);
+}
 
 dacc_status pause_read(const char *path, char **data, size_t *len, dacc_error *err)
 {
@@ -34,13 +37,18 @@ typedef struct {
 static int parse_root_opts(const char *prog, int argc, char **argv, root_opts *o)
 {
     static const struct option longs[] = {
-        { "domain", required_argument, NULL, 'D' },   { "version", required_argument, NULL, 'V' },
-        { "expires", required_argument, NULL, 'E' },  { "threshold", required_argument, NULL, 'k' },
-        { "signer", required_argument, NULL, 's' },   { "log", required_argument, NULL, 'l' },
+        { "domain", required_argument, NULL, 'D' },
+        { "version", required_argument, NULL, 'V' },
+        { "expires", required_argument, NULL, 'E' },
+        { "threshold", required_argument, NULL, 'k' },
+        { "signer", required_argument, NULL, 's' },
+        { "log", required_argument, NULL, 'l' },
         { "witness", required_argument, NULL, 'w' },
         { "witness-threshold", required_argument, NULL, 'm' },
-        { "old", required_argument, NULL, 'O' },      { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
+        { "old", required_argument, NULL, 'O' },
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof *o);
     o->version = 1;
@@ -48,10 +56,18 @@ static int parse_root_opts(const char *prog, int argc, char **argv, root_opts *o
     int ch, rc = CLI_OK;
     while (rc == CLI_OK && (ch = getopt_long(argc, argv, "k:o:h", longs, NULL)) != -1) {
         switch (ch) {
-        case 'D': o->domain = optarg; break;
-        case 'V': rc = cli_opt_u64(prog, "--version", optarg, 1, INT64_MAX, &o->version); break;
-        case 'E': rc = cli_opt_u64(prog, "--expires", optarg, 1, INT64_MAX, &o->expires); break;
-        case 'k': rc = cli_opt_u64(prog, "--threshold", optarg, 1, 16, &o->threshold); break;
+        case 'D':
+            o->domain = optarg;
+            break;
+        case 'V':
+            rc = cli_opt_u64(prog, "--version", optarg, 1, INT64_MAX, &o->version);
+            break;
+        case 'E':
+            rc = cli_opt_u64(prog, "--expires", optarg, 1, INT64_MAX, &o->expires);
+            break;
+        case 'k':
+            rc = cli_opt_u64(prog, "--threshold", optarg, 1, 16, &o->threshold);
+            break;
         case 'm':
             rc = cli_opt_u64(prog, "--witness-threshold", optarg, 0, 8, &o->wthreshold);
             break;
@@ -65,11 +81,19 @@ static int parse_root_opts(const char *prog, int argc, char **argv, root_opts *o
                 return cli_usage(prog, "at most %d witnesses", DACC_PAUSE_MAX_WITNESSES);
             o->witness[o->nwitness++] = optarg;
             break;
-        case 'l': o->log = optarg; break;
-        case 'O': o->old = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'h': return -1;
-        default: return cli_usage(prog, "unknown option");
+        case 'l':
+            o->log = optarg;
+            break;
+        case 'O':
+            o->old = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'h':
+            return -1;
+        default:
+            return cli_usage(prog, "unknown option");
         }
     }
     return rc;
@@ -130,7 +154,8 @@ static int cmd_root_init(int argc, char **argv)
     if (rc < 0) {
         fputs("Usage: dacc pause root init [options]\n\nWrite an unsigned root (its text); "
               "signers then add their signatures with 'root sign'.\n"
-              "  --version V            the root's version (default 1)\n", stdout);
+              "  --version V            the root's version (default 1)\n",
+              stdout);
         fputs(root_opts_help, stdout);
         return CLI_OK;
     }
@@ -151,7 +176,8 @@ static int cmd_root_rotate(int argc, char **argv)
     if (rc < 0) {
         fputs("Usage: dacc pause root rotate --old ROOT [options]\n\nWrite the next root: "
               "version one above ROOT, the same domain unless --domain. It must be\n"
-              "signed by k of the old root's signers and k of its own.\n", stdout);
+              "signed by k of the old root's signers and k of its own.\n",
+              stdout);
         fputs(root_opts_help, stdout);
         return CLI_OK;
     }
@@ -186,9 +212,9 @@ static int cmd_root_rotate(int argc, char **argv)
 static int sign_file(const char *prog, int argc, char **argv, const char *what)
 {
     static const struct option longs[] = { { "key", required_argument, NULL, 'k' },
-                                            { "output", required_argument, NULL, 'o' },
-                                            { "help", no_argument, NULL, 'h' },
-                                            { NULL, 0, NULL, 0 } };
+                                           { "output", required_argument, NULL, 'o' },
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
     const char *key = NULL, *out = "-";
     int ch;
     while ((ch = getopt_long(argc, argv, "k:o:h", longs, NULL)) != -1) {
@@ -238,8 +264,14 @@ static int sign_file(const char *prog, int argc, char **argv, const char *what)
     return st == DACC_OK ? CLI_OK : fail(prog, &err);
 }
 
-static int cmd_root_sign(int argc, char **argv) { return sign_file("dacc pause root sign", argc, argv, "ROOT"); }
-static int cmd_hb_sign(int argc, char **argv) { return sign_file("dacc pause heartbeat sign", argc, argv, "HEARTBEAT"); }
+static int cmd_root_sign(int argc, char **argv)
+{
+    return sign_file("dacc pause root sign", argc, argv, "ROOT");
+}
+static int cmd_hb_sign(int argc, char **argv)
+{
+    return sign_file("dacc pause heartbeat sign", argc, argv, "HEARTBEAT");
+}
 
 static int cmd_root(int argc, char **argv)
 {
@@ -248,8 +280,10 @@ static int cmd_root(int argc, char **argv)
         { "sign", "add a signing body's signature to a root", cmd_root_sign },
         { "rotate", "write the next root (version + 1)", cmd_root_rotate },
     };
-    return cli_dispatch("dacc pause root", "The pause root: who signs heartbeats, how many must, "
-                        "which log and witnesses.", subs, 3, argc, argv);
+    return cli_dispatch("dacc pause root",
+                        "The pause root: who signs heartbeats, how many must, "
+                        "which log and witnesses.",
+                        subs, 3, argc, argv);
 }
 
 /* ---- heartbeats ---- */
@@ -258,9 +292,12 @@ static int cmd_hb_draft(int argc, char **argv)
 {
     static const char prog[] = "dacc pause heartbeat draft";
     static const struct option longs[] = {
-        { "root", required_argument, NULL, 'r' },       { "epoch", required_argument, NULL, 'e' },
-        { "not-before", required_argument, NULL, 'b' }, { "not-after", required_argument, NULL, 'a' },
-        { "output", required_argument, NULL, 'o' },     { "help", no_argument, NULL, 'h' },
+        { "root", required_argument, NULL, 'r' },
+        { "epoch", required_argument, NULL, 'e' },
+        { "not-before", required_argument, NULL, 'b' },
+        { "not-after", required_argument, NULL, 'a' },
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *root = NULL, *out = "-";
@@ -268,17 +305,28 @@ static int cmd_hb_draft(int argc, char **argv)
     int ch, rc = CLI_OK;
     while (rc == CLI_OK && (ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
         switch (ch) {
-        case 'r': root = optarg; break;
-        case 'e': rc = cli_opt_u64(prog, "--epoch", optarg, 1, INT64_MAX, &epoch); break;
-        case 'b': rc = cli_opt_u64(prog, "--not-before", optarg, 0, INT64_MAX, &nb); break;
-        case 'a': rc = cli_opt_u64(prog, "--not-after", optarg, 0, INT64_MAX, &na); break;
-        case 'o': out = optarg; break;
+        case 'r':
+            root = optarg;
+            break;
+        case 'e':
+            rc = cli_opt_u64(prog, "--epoch", optarg, 1, INT64_MAX, &epoch);
+            break;
+        case 'b':
+            rc = cli_opt_u64(prog, "--not-before", optarg, 0, INT64_MAX, &nb);
+            break;
+        case 'a':
+            rc = cli_opt_u64(prog, "--not-after", optarg, 0, INT64_MAX, &na);
+            break;
+        case 'o':
+            out = optarg;
+            break;
         case 'h':
             return cli_help("Usage: dacc pause heartbeat draft --root ROOT --epoch E --not-before "
                             "T1 --not-after T2 [-o OUT]\n\nWrite the text of the heartbeat for "
                             "epoch E, valid from T1 to T2 (seconds since the\nepoch), bound to "
                             "ROOT by its SHA-256. It names no device.\n");
-        default: return cli_usage(prog, "unknown option");
+        default:
+            return cli_usage(prog, "unknown option");
         }
     }
     if (rc != CLI_OK)
@@ -307,8 +355,8 @@ static int cmd_hb_combine(int argc, char **argv)
 {
     static const char prog[] = "dacc pause heartbeat combine";
     static const struct option longs[] = { { "output", required_argument, NULL, 'o' },
-                                            { "help", no_argument, NULL, 'h' },
-                                            { NULL, 0, NULL, 0 } };
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
     const char *out = "-";
     int ch;
     while ((ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
@@ -335,7 +383,8 @@ static int cmd_hb_combine(int argc, char **argv)
     if (st != DACC_OK)
         got--;
     if (st == DACC_OK)
-        st = dacc_pause_note_merge((const char *const *)data, lens, (size_t)n, &merged, &mlen, &err);
+        st =
+            dacc_pause_note_merge((const char *const *)data, lens, (size_t)n, &merged, &mlen, &err);
     if (st == DACC_OK) {
         st = dacc_file_write(out, merged, mlen, &err);
         free(merged);
@@ -352,8 +401,10 @@ static int cmd_heartbeat(int argc, char **argv)
         { "sign", "add one body's signature", cmd_hb_sign },
         { "combine", "merge signatures from several bodies", cmd_hb_combine },
     };
-    return cli_dispatch("dacc pause heartbeat", "Heartbeats: one per epoch, signed by k of the "
-                        "root's bodies.", subs, 3, argc, argv);
+    return cli_dispatch("dacc pause heartbeat",
+                        "Heartbeats: one per epoch, signed by k of the "
+                        "root's bodies.",
+                        subs, 3, argc, argv);
 }
 
 static const cli_command subcommands[] = {

@@ -113,9 +113,8 @@ static dacc_status publish(const publish_opts *o, dacc_error *err)
     if (st == DACC_OK) {
         size_t cap = hl + pl + cp.len + 128;
         char *bundle = malloc(cap);
-        size_t bl = bundle ? dacc_pause_bundle_format(hb, hl, ptext, pl, cp.data, cp.len, bundle,
-                                                      cap)
-                           : 0;
+        size_t bl =
+            bundle ? dacc_pause_bundle_format(hb, hl, ptext, pl, cp.data, cp.len, bundle, cap) : 0;
         st = bl ? dacc_file_write(o->out, bundle, bl, err)
                 : dacc_error_set(err, DACC_ERR_LIMIT, "bundle too large");
         free(bundle);
@@ -123,8 +122,8 @@ static dacc_status publish(const publish_opts *o, dacc_error *err)
     if (st == DACC_OK && strcmp(o->out, "-") != 0)
         printf("published heartbeat as entry %" PRIu64 " of %s (size %" PRIu64 "), %u witness "
                "cosignature%s; bundle in %s\n",
-               index, dacc_tlog_log_origin(log), p.size, o->nwitness,
-               o->nwitness == 1 ? "" : "s", o->out);
+               index, dacc_tlog_log_origin(log), p.size, o->nwitness, o->nwitness == 1 ? "" : "s",
+               o->out);
     dacc_buf_free(&cp);
     sodium_memzero(&ls, sizeof ls);
     dacc_tlog_log_free(log);
@@ -137,19 +136,30 @@ int cmd_pause_publish(int argc, char **argv)
 {
     static const char prog[] = "dacc pause publish";
     static const struct option longs[] = {
-        { "log", required_argument, NULL, 'l' },     { "witness", required_argument, NULL, 'w' },
-        { "state", required_argument, NULL, 's' },   { "time", required_argument, NULL, 't' },
-        { "output", required_argument, NULL, 'o' },  { "help", no_argument, NULL, 'h' },
+        { "log", required_argument, NULL, 'l' },
+        { "witness", required_argument, NULL, 'w' },
+        { "state", required_argument, NULL, 's' },
+        { "time", required_argument, NULL, 't' },
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     publish_opts o = { .out = "-", .state_dir = ".", .time = (uint64_t)time(NULL) };
     int ch, rc = CLI_OK;
     while (rc == CLI_OK && (ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
         switch (ch) {
-        case 'l': o.log_dir = optarg; break;
-        case 's': o.state_dir = optarg; break;
-        case 'o': o.out = optarg; break;
-        case 't': rc = cli_opt_u64(prog, "--time", optarg, 0, INT64_MAX, &o.time); break;
+        case 'l':
+            o.log_dir = optarg;
+            break;
+        case 's':
+            o.state_dir = optarg;
+            break;
+        case 'o':
+            o.out = optarg;
+            break;
+        case 't':
+            rc = cli_opt_u64(prog, "--time", optarg, 0, INT64_MAX, &o.time);
+            break;
         case 'w':
             if (o.nwitness == MAX_W)
                 return cli_usage(prog, "at most %d witnesses", MAX_W);
@@ -158,13 +168,15 @@ int cmd_pause_publish(int argc, char **argv)
         case 'h':
             return cli_help(
                 "Usage: dacc pause publish --log DIR [--witness W.key --state DIR]... -o BUNDLE "
-                "HEARTBEAT\n\nAppend the signed heartbeat to the pause log in DIR (made by 'dacc log "
+                "HEARTBEAT\n\nAppend the signed heartbeat to the pause log in DIR (made by 'dacc "
+                "log "
                 "init'),\nhave each witness key check consistency with the last checkpoint it "
                 "cosigned\n(state kept in --state DIR) and cosign, and write the bundle a device "
                 "verifies:\nthe heartbeat, its inclusion proof and the cosigned checkpoint. (Real "
                 "witnesses are\nremote services; --witness runs them locally, for tests and "
                 "simulations.)\n");
-        default: return cli_usage(prog, "unknown option");
+        default:
+            return cli_usage(prog, "unknown option");
         }
     }
     if (rc != CLI_OK)
@@ -200,9 +212,9 @@ static dacc_status load_state(const char *path, device_file *d, dacc_error *err)
     if (st == DACC_OK)
         st = dacc_json_get_int(j, "log_size", true, path, &ls, err);
     dacc_tlog_note note;
-    if (st == DACC_OK && (dacc_tlog_note_parse(root, strlen(root), &note, NULL) != DACC_OK ||
-                          dacc_pause_root_parse(note.text, note.text_len, &d->st.root) !=
-                              DACC_PAUSE_ACCEPTED))
+    if (st == DACC_OK &&
+        (dacc_tlog_note_parse(root, strlen(root), &note, NULL) != DACC_OK ||
+         dacc_pause_root_parse(note.text, note.text_len, &d->st.root) != DACC_PAUSE_ACCEPTED))
         st = dacc_error_field(err, DACC_ERR_PARSE, path, 0, "key", "root", "not a pause root");
     if (st == DACC_OK && (epoch < 0 || na < 0 || ls < 0))
         st = dacc_error_at(err, DACC_ERR_RANGE, path, 0, 0, "negative counters");
@@ -272,7 +284,7 @@ static int device_run(const char *prog, const device_opts *o)
         }
     }
     int rc = st == DACC_OK ? print_outcome(&d, r, o->now, strcmp(o->sub, "status") == 0)
-                            : cli_fail(prog, &err);
+                           : cli_fail(prog, &err);
     if (st == DACC_OK && r == DACC_PAUSE_ACCEPTED && strcmp(o->sub, "status") != 0 &&
         save_state(o->state, &d, &err) != DACC_OK)
         rc = cli_fail(prog, &err);
@@ -297,9 +309,9 @@ int cmd_pause_device(int argc, char **argv)
         "written only when it moves forward. Exit status 0 when accepted (or a replay; for\n"
         "status: when the device runs), 1 otherwise.\n";
     static const struct option longs[] = { { "state", required_argument, NULL, 's' },
-                                            { "now", required_argument, NULL, 'n' },
-                                            { "help", no_argument, NULL, 'h' },
-                                            { NULL, 0, NULL, 0 } };
+                                           { "now", required_argument, NULL, 'n' },
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return argc < 2 ? cli_usage(prog, "expected init, rotate, verify or status")
                         : cli_help(usage);

@@ -13,8 +13,8 @@
 #include "pause_cli.h"
 
 #define BODIES 10
-#define WEEK 604800u
-#define START 1767225600u
+#define WEEK   604800u
+#define START  1767225600u
 
 typedef struct {
     dacc_tlog_signer body[BODIES], log, witness[3], attacker;
@@ -205,10 +205,10 @@ int cmd_pause_simulate(int argc, char **argv)
 {
     static const char prog[] = "dacc pause simulate";
     static const struct option longs[] = { { "weeks", required_argument, NULL, 'w' },
-                                            { "devices", required_argument, NULL, 'd' },
-                                            { "seed", required_argument, NULL, 's' },
-                                            { "help", no_argument, NULL, 'h' },
-                                            { NULL, 0, NULL, 0 } };
+                                           { "devices", required_argument, NULL, 'd' },
+                                           { "seed", required_argument, NULL, 's' },
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
     sim_opts o = { .weeks = 16, .devices = 100, .seed = "dacc" };
     int ch, rc = CLI_OK;
     while (rc == CLI_OK && (ch = getopt_long(argc, argv, "w:d:s:h", longs, NULL)) != -1) {

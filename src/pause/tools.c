@@ -34,8 +34,9 @@ size_t dacc_pause_root_format(const dacc_pause_root *r, char *out, size_t cap)
 {
     size_t used = 0;
     char key[DACC_TLOG_KEY_TEXT_MAX];
-    add(out, cap, &used, "dacc-pause-root/v1\ndomain %s\nversion %" PRIu64 "\nexpires %" PRIu64
-        "\nthreshold %u\n", r->domain, r->version, r->expires, r->threshold);
+    add(out, cap, &used,
+        "dacc-pause-root/v1\ndomain %s\nversion %" PRIu64 "\nexpires %" PRIu64 "\nthreshold %u\n",
+        r->domain, r->version, r->expires, r->threshold);
     for (unsigned i = 0; i < r->nsigners; i++) {
         dacc_tlog_verifier_format(&r->signer[i], key);
         add(out, cap, &used, "signer %s\n", key);
@@ -50,8 +51,9 @@ size_t dacc_pause_root_format(const dacc_pause_root *r, char *out, size_t cap)
 }
 
 size_t dacc_pause_heartbeat_format(const char *domain, uint64_t epoch, uint64_t not_before,
-                                   uint64_t not_after, const uint8_t root_hash[DACC_TLOG_HASH_BYTES],
-                                   char *out, size_t cap)
+                                   uint64_t not_after,
+                                   const uint8_t root_hash[DACC_TLOG_HASH_BYTES], char *out,
+                                   size_t cap)
 {
     char b64[64];
     size_t used = 0;

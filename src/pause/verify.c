@@ -10,12 +10,28 @@
 #define HB DACC_TLOG_HASH_BYTES
 
 static const char *const reason_names[DACC_PAUSE_REASON_COUNT] = {
-    "accepted", "replay of the current epoch", "malformed bundle", "malformed heartbeat",
-    "malformed root", "malformed proof", "malformed checkpoint", "wrong domain", "wrong root",
-    "root expired", "bad signature", "too few signatures", "not yet valid", "expired",
-    "old epoch", "checkpoint not signed by the pause log", "unknown witness",
-    "too few witness cosignatures", "old checkpoint", "bad inclusion proof",
-    "root version is not the next one", "new root lacks the current root's threshold",
+    "accepted",
+    "replay of the current epoch",
+    "malformed bundle",
+    "malformed heartbeat",
+    "malformed root",
+    "malformed proof",
+    "malformed checkpoint",
+    "wrong domain",
+    "wrong root",
+    "root expired",
+    "bad signature",
+    "too few signatures",
+    "not yet valid",
+    "expired",
+    "old epoch",
+    "checkpoint not signed by the pause log",
+    "unknown witness",
+    "too few witness cosignatures",
+    "old checkpoint",
+    "bad inclusion proof",
+    "root version is not the next one",
+    "new root lacks the current root's threshold",
     "new root lacks its own threshold",
 };
 
@@ -89,14 +105,16 @@ static int key_field(cursor *c, const char *key, uint8_t type, dacc_tlog_verifie
 static int parse_keys(cursor *c, dacc_pause_root *r)
 {
     dacc_tlog_verifier v;
-    while (r->nsigners < DACC_PAUSE_MAX_SIGNERS && key_field(c, "signer", DACC_TLOG_KEY_ED25519, &v))
+    while (r->nsigners < DACC_PAUSE_MAX_SIGNERS &&
+           key_field(c, "signer", DACC_TLOG_KEY_ED25519, &v))
         r->signer[r->nsigners++] = v;
     if (!key_field(c, "log", DACC_TLOG_KEY_ED25519, &r->log))
         return 0;
     uint64_t wt;
     if (!number_field(c, "witness-threshold", &wt))
         return 0;
-    r->witness_threshold = (unsigned)(wt <= DACC_PAUSE_MAX_WITNESSES ? wt : DACC_PAUSE_MAX_WITNESSES + 1);
+    r->witness_threshold =
+        (unsigned)(wt <= DACC_PAUSE_MAX_WITNESSES ? wt : DACC_PAUSE_MAX_WITNESSES + 1);
     while (r->nwitnesses < DACC_PAUSE_MAX_WITNESSES &&
            key_field(c, "witness", DACC_TLOG_KEY_COSIGN, &v))
         r->witness[r->nwitnesses++] = v;

@@ -31,9 +31,8 @@ dacc_status dacc_tlog_checkpoint_follows(const dacc_tlog_checkpoint *old,
         return dacc_error_set(err, DACC_ERR_INVALID,
                               "not a consistency proof from %" PRIu64 " to %" PRIu64, old->size,
                               cp->size);
-    dacc_status st = dacc_tlog_verify_consistency(proof->a, proof->size,
-                                                  (const uint8_t(*)[HB])proof->hash, proof->n,
-                                                  old->root, cp->root);
+    dacc_status st = dacc_tlog_verify_consistency(
+        proof->a, proof->size, (const uint8_t(*)[HB])proof->hash, proof->n, old->root, cp->root);
     if (st != DACC_OK)
         return dacc_error_set(err, st, "%s",
                               st == DACC_ERR_PARSE ? "consistency proof of the wrong length"

@@ -15,8 +15,8 @@
 #include "dacc/pause.h"
 
 #define NSIGN 10
-#define T0 1767225600u /* 2026-01-01 */
-#define WEEK 604800u
+#define T0    1767225600u /* 2026-01-01 */
+#define WEEK  604800u
 
 typedef struct {
     dacc_tlog_signer body[NSIGN]; /* 0..6 in the first root, 7..9 join later */
@@ -116,9 +116,9 @@ static inline void root_hash(const dacc_pause_root *r, uint8_t out[32])
 }
 
 typedef struct {
-    const char *domain;      /* NULL: "pause.example" */
+    const char *domain; /* NULL: "pause.example" */
     uint64_t epoch, not_before, not_after;
-    const uint8_t *root;     /* root hash */
+    const uint8_t *root;                   /* root hash */
     const dacc_tlog_signer *by[NSIGN + 3]; /* heartbeat signers, NULL-terminated */
     const dacc_tlog_signer *log_key;       /* NULL: the world's log key */
     const dacc_tlog_signer *cosign[5];     /* witnesses, NULL-terminated */
@@ -130,9 +130,9 @@ typedef struct {
 static inline size_t make_bundle(world *w, const bundle_spec *s, char *out, size_t cap)
 {
     char text[1024], hb[DACC_PAUSE_NOTE_MAX], cp[DACC_PAUSE_NOTE_MAX], cpn[DACC_PAUSE_NOTE_MAX];
-    size_t tl = dacc_pause_heartbeat_format(s->domain ? s->domain : "pause.example", s->epoch,
-                                            s->not_before, s->not_after, s->root, text,
-                                            sizeof text);
+    size_t tl =
+        dacc_pause_heartbeat_format(s->domain ? s->domain : "pause.example", s->epoch,
+                                    s->not_before, s->not_after, s->root, text, sizeof text);
     size_t hl = sign_note(text, tl, s->by, 0, hb, sizeof hb);
     uint8_t h[32];
     for (int i = 0; i < 3; i++, w->filler++) {
@@ -153,9 +153,9 @@ static inline size_t make_bundle(world *w, const bundle_spec *s, char *out, size
     signers[k] = NULL;
     size_t cpl = sign_note(cp, cl, signers, T0 + 1000, cpn, sizeof cpn);
     dacc_tlog_proof p = { .consistency = false, .a = index, .size = size };
-    cr_assert_eq(dacc_tlog_prove_inclusion(dacc_tlog_memtree_hash, w->tree, index, size, p.hash,
-                                           &p.n),
-                 DACC_OK);
+    cr_assert_eq(
+        dacc_tlog_prove_inclusion(dacc_tlog_memtree_hash, w->tree, index, size, p.hash, &p.n),
+        DACC_OK);
     if (s->corrupt_proof && p.n > 0)
         p.hash[p.n - 1][3] ^= 0x10;
     if (s->proof_for_other_size)

@@ -34,8 +34,8 @@ Test(pause_cli, bodies_publisher_and_device)
     RUN(&r, "log", "init", "--origin", "pause.example/log", "L");
     ok(&r);
     RUN(&r, "pause", "root", "init", "--domain", "pause.example", "--expires", "1900000000", "-k",
-        "2", "--signer", "b0.pub", "--signer", "b1.pub", "--signer", "b2.pub", "--log",
-        "L/log.pub", "--witness", "w0.pub", "--witness-threshold", "1", "-o", "root");
+        "2", "--signer", "b0.pub", "--signer", "b1.pub", "--signer", "b2.pub", "--log", "L/log.pub",
+        "--witness", "w0.pub", "--witness-threshold", "1", "-o", "root");
     ok(&r);
     for (int i = 0; i < 3; i++) {
         char key[16];

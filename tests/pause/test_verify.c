@@ -150,10 +150,10 @@ Test(pause, root_rotation_needs_both_thresholds)
     dacc_pause_root next;
     char note[16384];
     dacc_pause_state before = s.st;
-    static const int old_only[] = { 0, 1, 2, -1 };   /* 3 old keys, none of the new root */
+    static const int old_only[] = { 0, 1, 2, -1 }; /* 3 old keys, none of the new root */
     size_t n = rotated(&s, old_only, note, sizeof note, 2, &next);
     cr_assert_eq(dacc_pause_rotate(&s.st, note, n, T0), DACC_PAUSE_ROOT_NEW_THRESHOLD);
-    static const int new_only[] = { 7, 8, 9, -1 };   /* 3 new keys, none of the old root */
+    static const int new_only[] = { 7, 8, 9, -1 }; /* 3 new keys, none of the old root */
     n = rotated(&s, new_only, note, sizeof note, 2, &next);
     cr_assert_eq(dacc_pause_rotate(&s.st, note, n, T0), DACC_PAUSE_ROOT_OLD_THRESHOLD);
     cr_assert(memcmp(&before, &s.st, sizeof before) == 0);
@@ -359,10 +359,17 @@ Test(pause, property_epochs_only_go_forward, .timeout = 600)
         if (b.not_after < b.not_before)
             b.not_after = b.not_before;
         switch (dacc_rng_below(&r, 6)) {
-        case 0: b.by[2] = NULL; break;
-        case 1: b.cosign[1] = NULL; break;
-        case 2: b.corrupt_proof = 1; break;
-        default: break;
+        case 0:
+            b.by[2] = NULL;
+            break;
+        case 1:
+            b.cosign[1] = NULL;
+            break;
+        case 2:
+            b.corrupt_proof = 1;
+            break;
+        default:
+            break;
         }
         uint64_t before = s.st.epoch;
         dacc_pause_reason got = feed(&s, &b, now);
