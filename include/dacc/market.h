@@ -1,0 +1,151 @@
+/* dacc — prediction market makers with exact money: LMSR (Hanson), LS-LMSR
+ * (Othman, Pennock, Reeves, Sandholm), FPMM (Gnosis conditional tokens /
+ * Omen) and CPMM (Manifold's "Maniswap"), behind one API.
+ *
+ * Collateral and shares are integers in the same base units (one share pays
+ * one unit of collateral when its outcome wins). The trader always pays a
+ * ceiling and receives a floor: LMSR, LS-LMSR and CPMM evaluate their
+ * transcendental cost functions in IEEE binary128 (113-bit significand,
+ * libquadmath) and widen the result by a margin of 2^-96 relative plus 2^-96
+ * times the liquidity before rounding, so a cost is never underestimated and
+ * a payout never overestimated; FPMM is pure integer arithmetic with the
+ * reference contract's ceiling divisions. A refused operation (overflow, a
+ * sale of shares the market does not hold, a price limit, a bad outcome)
+ * returns an error and leaves the market byte for byte unchanged.
+ *
+ * The real-valued formulas are exposed too (dacc_market_lmsr_* and friends)
+ * for checking against published figures. docs/market.md has the formulas,
+ * rounding rules and limits.
+ */
+#ifndef DACC_MARKET_H
+#define DACC_MARKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dacc/error.h"
+#include "dacc/money.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DACC_MARKET_MAX_OUTCOMES 256
+#define DACC_MARKET_FEE_ONE ((dacc_u128)1000000000000000000ULL) /* fees per 10^18 */
+
+typedef enum dacc_market_kind {
+    DACC_MARKET_LMSR,
+    DACC_MARKET_LSLMSR,
+    DACC_MARKET_FPMM,
+    DACC_MARKET_CPMM
+} dacc_market_kind;
+
+/* ---- real-valued formulas (double in and out, binary128 inside) ---------------- */
+
+/* LMSR: C(q) = b ln sum exp(q_i / b), stable for any q. */
+double dacc_market_lmsr_cost(double b, const double *q, unsigned n);
+double dacc_market_lmsr_price(double b, const double *q, unsigned n, unsigned i);
+/* Cost of buying x shares of i (negative x: proceeds of selling -x are the
+ * negation). */
+double dacc_market_lmsr_buy_cost(double b, const double *q, unsigned n, unsigned i, double x);
+/* Shares of i that a budget c buys. */
+double dacc_market_lmsr_shares_for(double b, const double *q, unsigned n, unsigned i, double c);
+/* Shares of i to sell to receive exactly r (NaN when r is out of reach). */
+double dacc_market_lmsr_sell_for(double b, const double *q, unsigned n, unsigned i, double r);
+
+/* LS-LMSR: b(q) = alpha sum q_i, C(q) = b(q) ln sum exp(q_i / b(q)). */
+double dacc_market_lslmsr_cost(double alpha, const double *q, unsigned n);
+double dacc_market_lslmsr_price(double alpha, const double *q, unsigned n, unsigned i);
+
+/* CPMM (binary): pool of YES y and NO n with parameter p: the probability
+ * of YES, and the cost of buying s shares of YES (yes = true) or NO. */
+double dacc_market_cpmm_prob(double y, double n, double p);
+double dacc_market_cpmm_cost(double y, double n, double p, bool yes, double s);
+
+/* ---- markets with exact money ------------------------------------------------ */
+
+typedef struct dacc_market dacc_market;
+
+/* LMSR with n outcomes (2..256) and liquidity b in base units (> 0), or
+ * funded with F base units: b = F / ln n, the maker's worst-case loss. */
+dacc_status dacc_market_new_lmsr(unsigned n, double b, dacc_market **out, dacc_error *err);
+dacc_status dacc_market_new_lmsr_funded(unsigned n, dacc_u128 funding, dacc_market **out,
+                                        dacc_error *err);
+/* LS-LMSR with alpha > 0 and strictly positive initial quantities q0. */
+dacc_status dacc_market_new_lslmsr(unsigned n, double alpha, const dacc_u128 *q0,
+                                   dacc_market **out, dacc_error *err);
+/* FPMM with the pool's outcome-token balances (all > 0) and a fee per 10^18. */
+dacc_status dacc_market_new_fpmm(unsigned n, const dacc_u128 *balances, dacc_u128 fee,
+                                 dacc_market **out, dacc_error *err);
+/* CPMM with pool YES y, NO n (> 0) and 0 < p < 1. Outcome 0 is YES. */
+dacc_status dacc_market_new_cpmm(dacc_u128 yes, dacc_u128 no, double p, dacc_market **out,
+                                 dacc_error *err);
+void dacc_market_free(dacc_market *m);
+dacc_market *dacc_market_clone(const dacc_market *m);
+
+dacc_market_kind dacc_market_type(const dacc_market *m);
+unsigned dacc_market_outcomes(const dacc_market *m);
+/* Prices (probabilities), summing to 1 for LMSR, FPMM and CPMM; LS-LMSR
+ * prices sum to slightly more (its profit margin). Never NaN. */
+void dacc_market_prices(const dacc_market *m, double *prices);
+/* Collateral the maker holds (trades in minus payouts) and fees kept. */
+dacc_u128 dacc_market_balance(const dacc_market *m);
+dacc_u128 dacc_market_fees(const dacc_market *m);
+/* Shares of outcome i sold and not yet redeemed. */
+dacc_u128 dacc_market_sold(const dacc_market *m, unsigned i);
+/* The most the maker can still lose, in base units (rounded up): the
+ * largest payout of the shares sold minus the collateral it holds from
+ * trades, counting its initial funding; docs/market.md. */
+dacc_u128 dacc_market_worst_loss(const dacc_market *m);
+
+/* Quotes change nothing. buy: the cost (ceiling) of x shares of i; spend:
+ * the shares (floor) a budget buys and what they cost; sell: the proceeds
+ * (floor) of selling x shares; receive: the shares (ceiling) to sell to
+ * get at least r. */
+dacc_status dacc_market_quote_buy(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *cost,
+                                  dacc_error *err);
+dacc_status dacc_market_quote_spend(const dacc_market *m, unsigned i, dacc_u128 budget,
+                                    dacc_u128 *shares, dacc_u128 *cost, dacc_error *err);
+dacc_status dacc_market_quote_sell(const dacc_market *m, unsigned i, dacc_u128 x,
+                                   dacc_u128 *proceeds, dacc_error *err);
+dacc_status dacc_market_quote_receive(const dacc_market *m, unsigned i, dacc_u128 r,
+                                      dacc_u128 *shares, dacc_u128 *proceeds, dacc_error *err);
+
+/* Trades: all or nothing. A limit (max_cost, min_proceeds; 0 = none for
+ * min_proceeds, DACC_U128_MAX = none for max_cost) that the quote breaks
+ * refuses the trade with DACC_ERR_STATE. */
+dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 max_cost,
+                            dacc_u128 *cost, dacc_error *err);
+dacc_status dacc_market_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 min_proceeds,
+                             dacc_u128 *proceeds, dacc_error *err);
+
+/* CPMM only: adds liquidity A to both sides, keeping the probability. */
+dacc_status dacc_market_cpmm_add_liquidity(dacc_market *m, dacc_u128 amount, dacc_error *err);
+
+/* ---- resolution and redemption ---------------------------------------------- */
+
+/* Payout numerators over their sum, as conditional tokens' reportPayouts:
+ * categorical = one 1 and zeros; fractional = any non-negative integers,
+ * not all zero. */
+dacc_status dacc_market_resolve(dacc_market *m, const uint64_t *numerators, dacc_error *err);
+/* Scalar market on [lo, hi] with two outcomes (0 = long, 1 = short): the
+ * value is clamped; long gets (v - lo) / (hi - lo). Numerators are taken at
+ * a resolution of 10^9. */
+dacc_status dacc_market_resolve_scalar(dacc_market *m, double lo, double hi, double value,
+                                       dacc_error *err);
+/* Invalid: every outcome pays 1/n (the conditional-tokens convention for an
+ * invalid question). Refunding each trade instead needs the trade history
+ * of accounts, which belongs to a ledger (docs/market.md). */
+dacc_status dacc_market_resolve_invalid(dacc_market *m, dacc_error *err);
+bool dacc_market_resolved(const dacc_market *m);
+/* Payout (floor) for redeeming x shares of i after resolution; the shares
+ * leave the market. */
+dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout,
+                               dacc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

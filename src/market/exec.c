@@ -1,0 +1,195 @@
+/* Executing trades, resolution and redemption. Every function checks
+ * everything before it writes, so a refusal changes nothing. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+static dacc_status open_outcome(const dacc_market *m, unsigned i, dacc_error *err)
+{
+    if (i >= m->n)
+        return dacc_error_set(err, DACC_ERR_RANGE, "outcome %u does not exist (%u outcomes)", i,
+                              m->n);
+    if (m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "the market is resolved: trading is closed");
+    return DACC_OK;
+}
+
+static dacc_status overflow(dacc_error *err)
+{
+    return dacc_error_set(err, DACC_ERR_RANGE, "the trade would overflow 128-bit amounts");
+}
+
+dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 max_cost,
+                            dacc_u128 *cost, dacc_error *err)
+{
+    dacc_u128 c;
+    dacc_status st = open_outcome(m, i, err);
+    if (st == DACC_OK)
+        st = dacc_market_quote_buy(m, i, x, &c, err);
+    if (st != DACC_OK)
+        return st;
+    if (c > max_cost)
+        return dacc_error_set(err, DACC_ERR_STATE, "the cost exceeds the limit");
+    if (m->sold[i] + x < x || m->balance + c < c)
+        return overflow(err);
+    if (m->kind == DACC_MARKET_FPMM) {
+        dacc_u128 f = 0;
+        dacc_money_muldiv(c, m->fee, DACC_MARKET_FEE_ONE, DACC_ROUND_DOWN, &f);
+        for (unsigned j = 0; j < m->n; j++)
+            if (m->pool[j] + (c - f) < m->pool[j])
+                return overflow(err);
+        for (unsigned j = 0; j < m->n; j++)
+            m->pool[j] += c - f;
+        m->pool[i] -= x; /* any units the contract's rounding adds stay in the pool */
+        m->fees += f;
+        m->balance += c - f;
+    } else {
+        if (m->kind == DACC_MARKET_CPMM) {
+            if (m->pool[i] + c < x || m->pool[1 - i] + c < c)
+                return overflow(err);
+            m->pool[i] = m->pool[i] + c - x;
+            m->pool[1 - i] += c;
+        }
+        m->balance += c;
+    }
+    m->sold[i] += x;
+    *cost = c;
+    return DACC_OK;
+}
+
+static dacc_status fpmm_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 r,
+                             dacc_error *err)
+{
+    /* Re-derive the gross amount merged for a return of r. */
+    dacc_u128 gross;
+    if (dacc_money_muldiv(r, DACC_MARKET_FEE_ONE, DACC_MARKET_FEE_ONE - m->fee, DACC_ROUND_DOWN,
+                          &gross) != DACC_OK)
+        return overflow(err);
+    for (unsigned j = 0; j < m->n; j++)
+        if (j != i && m->pool[j] < gross)
+            return dacc_error_set(err, DACC_ERR_RANGE, "the pool cannot pay that much");
+    if (m->balance < gross || m->pool[i] + x < x)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the pool cannot pay that much");
+    for (unsigned j = 0; j < m->n; j++)
+        if (j != i)
+            m->pool[j] -= gross;
+    m->pool[i] = m->pool[i] + x - gross;
+    m->fees += gross - r;
+    m->balance -= gross;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 min_proceeds,
+                             dacc_u128 *proceeds, dacc_error *err)
+{
+    dacc_u128 r;
+    dacc_status st = open_outcome(m, i, err);
+    if (st == DACC_OK)
+        st = dacc_market_quote_sell(m, i, x, &r, err);
+    if (st != DACC_OK)
+        return st;
+    if (r < min_proceeds)
+        return dacc_error_set(err, DACC_ERR_STATE, "the proceeds are below the limit");
+    if (m->kind == DACC_MARKET_FPMM) {
+        if ((st = fpmm_sell(m, i, x, r, err)) != DACC_OK)
+            return st;
+    } else {
+        if (m->balance < r)
+            return dacc_error_set(err, DACC_ERR_RANGE, "the maker cannot pay that much");
+        if (m->kind == DACC_MARKET_CPMM) {
+            if (m->pool[1 - i] < r || m->pool[i] + x < r)
+                return dacc_error_set(err, DACC_ERR_RANGE, "the pool cannot pay that much");
+            m->pool[i] = m->pool[i] + x - r;
+            m->pool[1 - i] -= r;
+        }
+        m->balance -= r;
+    }
+    m->sold[i] -= x;
+    *proceeds = r;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_cpmm_add_liquidity(dacc_market *m, dacc_u128 amount, dacc_error *err)
+{
+    if (m->kind != DACC_MARKET_CPMM)
+        return dacc_error_set(err, DACC_ERR_UNSUPPORTED, "only a CPMM takes liquidity this way");
+    if (m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "the market is resolved");
+    if (m->pool[0] + amount > ((dacc_u128)1 << 100) || m->pool[1] + amount > ((dacc_u128)1 << 100))
+        return overflow(err);
+    double pr[2];
+    dacc_market_prices(m, pr);
+    f128 prob = (f128)pr[0], y = (f128)(m->pool[0] + amount), no = (f128)(m->pool[1] + amount);
+    /* prob = p n / ((1-p) y + p n) solved for p at the new sides */
+    m->b = (prob * y) / (prob * y + (1 - prob) * no);
+    m->pool[0] += amount;
+    m->pool[1] += amount;
+    m->funding += amount;
+    m->balance += amount;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_resolve(dacc_market *m, const uint64_t *numerators, dacc_error *err)
+{
+    if (m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "the market is already resolved");
+    uint64_t den = 0;
+    for (unsigned i = 0; i < m->n; i++) {
+        if (den + numerators[i] < den)
+            return overflow(err);
+        den += numerators[i];
+    }
+    if (den == 0)
+        return dacc_error_set(err, DACC_ERR_INVALID, "the payout numerators are all zero");
+    memcpy(m->num, numerators, m->n * sizeof *numerators);
+    m->den = den;
+    m->resolved = 1;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_resolve_scalar(dacc_market *m, double lo, double hi, double value,
+                                       dacc_error *err)
+{
+    if (m->n != 2)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a scalar market has two outcomes");
+    if (!(lo < hi) || !isfinite(lo) || !isfinite(hi) || isnan(value))
+        return dacc_error_set(err, DACC_ERR_RANGE, "a scalar range needs lo < hi, finite");
+    double v = value < lo ? lo : value > hi ? hi : value;
+    uint64_t scale = 1000000000u, longs = (uint64_t)llround((v - lo) / (hi - lo) * (double)scale);
+    uint64_t num[2] = { longs, scale - longs };
+    return dacc_market_resolve(m, num, err);
+}
+
+dacc_status dacc_market_resolve_invalid(dacc_market *m, dacc_error *err)
+{
+    uint64_t num[DACC_MARKET_MAX_OUTCOMES];
+    for (unsigned i = 0; i < m->n; i++)
+        num[i] = 1;
+    return dacc_market_resolve(m, num, err);
+}
+
+bool dacc_market_resolved(const dacc_market *m) { return m->resolved != 0; }
+
+dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout,
+                               dacc_error *err)
+{
+    if (!m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "the market is not resolved yet");
+    if (i >= m->n || x > m->sold[i])
+        return dacc_error_set(err, DACC_ERR_RANGE, "redeeming shares traders do not hold");
+    dacc_u128 pay;
+    if (dacc_money_muldiv(x, m->num[i], m->den, DACC_ROUND_DOWN, &pay) != DACC_OK)
+        return overflow(err);
+    if (pay > m->balance)
+        return dacc_error_set(err, DACC_ERR_STATE, "the maker cannot pay: its bound was broken");
+    m->sold[i] -= x;
+    m->balance -= pay;
+    *payout = pay;
+    return DACC_OK;
+}
+
+dacc_u128 dacc_market_worst_loss(const dacc_market *m)
+{
+    return m->funding;
+}

@@ -1,0 +1,39 @@
+/* Shared state of the market module (private). */
+#ifndef DACC_MARKET_INTERNAL_H
+#define DACC_MARKET_INTERNAL_H
+
+#include "dacc/market.h"
+
+/* binary128 and the libquadmath functions used, declared here so that any
+ * compiler with __float128 can build without GCC's quadmath.h. */
+__extension__ typedef __float128 f128;
+f128 logq(f128);
+f128 expq(f128);
+f128 log1pq(f128);
+f128 expm1q(f128);
+f128 powq(f128, f128);
+f128 fabsq(f128);
+f128 floorq(f128);
+f128 ceilq(f128);
+
+struct dacc_market {
+    dacc_market_kind kind;
+    unsigned n;
+    f128 b;       /* LMSR liquidity; LS-LMSR alpha; CPMM p */
+    dacc_u128 fee; /* FPMM, per 10^18 */
+    dacc_u128 balance, fees, funding;
+    dacc_u128 sold[DACC_MARKET_MAX_OUTCOMES]; /* shares held by traders */
+    dacc_u128 q0[DACC_MARKET_MAX_OUTCOMES];   /* LS-LMSR initial quantities */
+    dacc_u128 pool[DACC_MARKET_MAX_OUTCOMES]; /* FPMM and CPMM pools */
+    int resolved;
+    uint64_t num[DACC_MARKET_MAX_OUTCOMES];
+    uint64_t den;
+};
+
+/* LMSR / LS-LMSR cost of quantities q (binary128). */
+f128 mk_lmsr_cost(f128 b, const f128 *q, unsigned n);
+f128 mk_lslmsr_cost(f128 alpha, const f128 *q, unsigned n);
+/* CPMM shares bought with amount a of one side. */
+f128 mk_cpmm_shares(f128 y, f128 no, f128 p, int yes, f128 a);
+
+#endif

@@ -1,0 +1,291 @@
+/* Quotes and trades: the real cost of a trade, rounded against the trader,
+ * or FPMM's integer steps; and integer searches for the inverse questions. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MARGIN ((f128)1 / ((f128)(1ULL << 48) * (f128)(1ULL << 48)))
+#define TWO128 ((f128)18446744073709551616.0 * (f128)18446744073709551616.0)
+
+static int round_dir(f128 v, f128 scale, int up, dacc_u128 *out)
+{
+    f128 w = fabsq(v) * MARGIN + fabsq(scale) * MARGIN;
+    v = up ? ceilq(v + w) : floorq(v - w);
+    if (!(v < TWO128) || v != v)
+        return 0;
+    *out = v > 0 ? (dacc_u128)v : 0;
+    return 1;
+}
+
+static f128 lmsr_delta(const dacc_market *m, unsigned i, f128 x)
+{
+    f128 q[DACC_MARKET_MAX_OUTCOMES], top, s = 0;
+    for (unsigned j = 0; j < m->n; j++)
+        q[j] = (f128)m->sold[j];
+    if (fabsq(x) / m->b > 10000) { /* expm1 would overflow: take the difference */
+        f128 c0 = mk_lmsr_cost(m->b, q, m->n);
+        q[i] += x;
+        return mk_lmsr_cost(m->b, q, m->n) - c0;
+    }
+    top = q[0] / m->b;
+    for (unsigned j = 1; j < m->n; j++)
+        top = q[j] / m->b > top ? q[j] / m->b : top;
+    for (unsigned j = 0; j < m->n; j++)
+        s += expq(q[j] / m->b - top);
+    f128 p = expq(q[i] / m->b - top) / s;
+    return m->b * log1pq(p * expm1q(x / m->b));
+}
+
+static f128 lslmsr_delta(const dacc_market *m, unsigned i, f128 x, f128 *scale)
+{
+    f128 q[DACC_MARKET_MAX_OUTCOMES], s = 0;
+    for (unsigned j = 0; j < m->n; j++) {
+        q[j] = (f128)m->sold[j] + (f128)m->q0[j];
+        s += q[j];
+    }
+    f128 c0 = mk_lslmsr_cost(m->b, q, m->n);
+    q[i] += x;
+    *scale = c0 + m->b * (s + x);
+    return mk_lslmsr_cost(m->b, q, m->n) - c0;
+}
+
+/* CPMM sale of x shares of side i: the pool takes them back and pays c from
+ * both sides, (y + x - c)^p (n - c)^(1-p) = k for a YES sale. */
+static f128 cpmm_sale(const dacc_market *m, unsigned i, f128 x)
+{
+    f128 y = (f128)m->pool[0], no = (f128)m->pool[1], p = m->b;
+    f128 k = powq(y, p) * powq(no, 1 - p), lo = 0, hi = i == 0 ? no : y;
+    for (int it = 0; it < 230; it++) {
+        f128 c = (lo + hi) / 2;
+        f128 v = i == 0 ? powq(y + x - c, p) * powq(no - c, 1 - p)
+                        : powq(y - c, p) * powq(no + x - c, 1 - p);
+        if (v > k)
+            lo = c;
+        else
+            hi = c;
+    }
+    return lo;
+}
+
+/* The cost of x shares of i for a CPMM: the amount a whose purchase yields
+ * x shares, by bisection on the monotone map. */
+static f128 cpmm_cost(const dacc_market *m, unsigned i, f128 x)
+{
+    f128 y = (f128)m->pool[0], no = (f128)m->pool[1], lo = 0, hi = x;
+    for (int it = 0; it < 400 && mk_cpmm_shares(y, no, m->b, i == 0, hi) < x; it++)
+        hi *= 2;
+    for (int it = 0; it < 230; it++) {
+        f128 mid = (lo + hi) / 2;
+        if (mk_cpmm_shares(y, no, m->b, i == 0, mid) < x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
+}
+
+/* ---- FPMM, integer steps of the reference contract ---- */
+
+static dacc_u128 fee_of(const dacc_market *m, dacc_u128 amount)
+{
+    dacc_u128 f = 0;
+    dacc_money_muldiv(amount, m->fee, DACC_MARKET_FEE_ONE, DACC_ROUND_DOWN, &f);
+    return f;
+}
+
+/* calcBuyAmount: outcome tokens an investment buys. */
+static int fpmm_buy_amount(const dacc_market *m, dacc_u128 invest, unsigned i, dacc_u128 *out)
+{
+    dacc_u128 net = invest - fee_of(m, invest), end;
+    if (dacc_money_mul(m->pool[i], DACC_MARKET_FEE_ONE, &end) != DACC_OK)
+        return 0;
+    for (unsigned j = 0; j < m->n; j++)
+        if (j != i && dacc_money_muldiv(end, m->pool[j], m->pool[j] + net, DACC_ROUND_UP, &end) !=
+                          DACC_OK)
+            return 0;
+    if (end == 0)
+        return 0;
+    dacc_u128 back = end / DACC_MARKET_FEE_ONE + (end % DACC_MARKET_FEE_ONE != 0);
+    if (m->pool[i] + net < back)
+        return 0;
+    *out = m->pool[i] + net - back;
+    return 1;
+}
+
+/* calcSellAmount: outcome tokens to sell to receive r. */
+static int fpmm_sell_amount(const dacc_market *m, dacc_u128 r, unsigned i, dacc_u128 *out,
+                            dacc_u128 *gross)
+{
+    dacc_u128 plus, end;
+    if (dacc_money_muldiv(r, DACC_MARKET_FEE_ONE, DACC_MARKET_FEE_ONE - m->fee, DACC_ROUND_DOWN,
+                          &plus) != DACC_OK ||
+        dacc_money_mul(m->pool[i], DACC_MARKET_FEE_ONE, &end) != DACC_OK)
+        return 0;
+    for (unsigned j = 0; j < m->n; j++) {
+        if (j == i)
+            continue;
+        if (m->pool[j] <= plus ||
+            dacc_money_muldiv(end, m->pool[j], m->pool[j] - plus, DACC_ROUND_UP, &end) != DACC_OK)
+            return 0;
+    }
+    dacc_u128 back = end / DACC_MARKET_FEE_ONE + (end % DACC_MARKET_FEE_ONE != 0);
+    if (plus + back < m->pool[i])
+        return 0;
+    *out = plus + back - m->pool[i];
+    *gross = plus;
+    return 1;
+}
+
+/* ---- quotes ---- */
+
+static dacc_status cannot(dacc_error *err)
+{
+    return dacc_error_set(err, DACC_ERR_RANGE, "the trade is outside what the market can price");
+}
+
+/* Smallest FPMM investment buying at least x tokens. */
+static dacc_status fpmm_invest_for(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *inv,
+                                   dacc_error *err)
+{
+    dacc_u128 lo = 0, hi = x ? x : 1, got;
+    while (!fpmm_buy_amount(m, hi, i, &got) || got < x) {
+        if (hi > ((dacc_u128)1 << 110))
+            return cannot(err);
+        hi *= 2;
+    }
+    while (lo + 1 < hi) {
+        dacc_u128 mid = lo + (hi - lo) / 2;
+        if (fpmm_buy_amount(m, mid, i, &got) && got >= x)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    *inv = x == 0 ? 0 : hi;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_quote_buy(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *cost,
+                                  dacc_error *err)
+{
+    dacc_status st = i < m->n ? DACC_OK
+                              : dacc_error_set(err, DACC_ERR_RANGE, "outcome %u does not exist", i);
+    if (st != DACC_OK)
+        return st;
+    f128 v = 0, scale = 0;
+    switch (m->kind) {
+    case DACC_MARKET_LMSR:
+        v = lmsr_delta(m, i, (f128)x);
+        scale = m->b;
+        break;
+    case DACC_MARKET_LSLMSR:
+        v = lslmsr_delta(m, i, (f128)x, &scale);
+        break;
+    case DACC_MARKET_CPMM:
+        v = cpmm_cost(m, i, (f128)x);
+        scale = (f128)m->pool[0] + (f128)m->pool[1];
+        break;
+    case DACC_MARKET_FPMM:
+        return fpmm_invest_for(m, i, x, cost, err);
+    }
+    return round_dir(v, scale, 1, cost) ? DACC_OK : cannot(err);
+}
+
+dacc_status dacc_market_quote_sell(const dacc_market *m, unsigned i, dacc_u128 x,
+                                   dacc_u128 *proceeds, dacc_error *err)
+{
+    if (i >= m->n)
+        return dacc_error_set(err, DACC_ERR_RANGE, "outcome %u does not exist", i);
+    if (x > m->sold[i])
+        return dacc_error_set(err, DACC_ERR_RANGE,
+                              "selling more shares of outcome %u than traders hold", i);
+    f128 v = 0, scale = 0;
+    switch (m->kind) {
+    case DACC_MARKET_LMSR:
+        v = -lmsr_delta(m, i, -(f128)x);
+        scale = m->b;
+        break;
+    case DACC_MARKET_LSLMSR:
+        v = -lslmsr_delta(m, i, -(f128)x, &scale);
+        break;
+    case DACC_MARKET_CPMM:
+        v = cpmm_sale(m, i, (f128)x);
+        scale = (f128)m->pool[0] + (f128)m->pool[1];
+        break;
+    case DACC_MARKET_FPMM: {
+        /* Largest return whose required tokens are at most x. */
+        dacc_u128 lo = 0, hi = m->pool[0], need, gross;
+        for (unsigned j = 0; j < m->n; j++)
+            hi = m->pool[j] < hi ? m->pool[j] : hi;
+        while (lo + 1 < hi) {
+            dacc_u128 mid = lo + (hi - lo) / 2;
+            if (fpmm_sell_amount(m, mid, i, &need, &gross) && need <= x)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        *proceeds = lo;
+        return DACC_OK;
+    }
+    }
+    return round_dir(v, scale, 0, proceeds) ? DACC_OK : cannot(err);
+}
+
+dacc_status dacc_market_quote_spend(const dacc_market *m, unsigned i, dacc_u128 budget,
+                                    dacc_u128 *shares, dacc_u128 *cost, dacc_error *err)
+{
+    if (i >= m->n)
+        return dacc_error_set(err, DACC_ERR_RANGE, "outcome %u does not exist", i);
+    if (m->kind == DACC_MARKET_FPMM) {
+        if (!fpmm_buy_amount(m, budget, i, shares))
+            return cannot(err);
+        *cost = budget;
+        return DACC_OK;
+    }
+    /* Largest x whose cost fits the budget; a share never costs more than
+     * one unit, so x is at least the budget. */
+    dacc_u128 lo = 0, hi = budget + 1, c;
+    while (dacc_market_quote_buy(m, i, hi, &c, NULL) == DACC_OK && c <= budget) {
+        if (hi > ((dacc_u128)1 << 120))
+            return cannot(err);
+        hi *= 2;
+    }
+    while (lo + 1 < hi) {
+        dacc_u128 mid = lo + (hi - lo) / 2;
+        if (dacc_market_quote_buy(m, i, mid, &c, NULL) == DACC_OK && c <= budget)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *shares = lo;
+    return dacc_market_quote_buy(m, i, lo, cost, err);
+}
+
+dacc_status dacc_market_quote_receive(const dacc_market *m, unsigned i, dacc_u128 r,
+                                      dacc_u128 *shares, dacc_u128 *proceeds, dacc_error *err)
+{
+    if (i >= m->n)
+        return dacc_error_set(err, DACC_ERR_RANGE, "outcome %u does not exist", i);
+    dacc_u128 p;
+    if (m->kind == DACC_MARKET_FPMM) {
+        dacc_u128 gross;
+        if (!fpmm_sell_amount(m, r, i, shares, &gross) || *shares > m->sold[i])
+            return dacc_error_set(err, DACC_ERR_RANGE,
+                                  "traders do not hold enough shares to receive that much");
+        *proceeds = r;
+        return DACC_OK;
+    }
+    if (dacc_market_quote_sell(m, i, m->sold[i], &p, NULL) != DACC_OK || p < r)
+        return dacc_error_set(err, DACC_ERR_RANGE,
+                              "selling every share held would not return that much");
+    dacc_u128 lo = 0, hi = m->sold[i];
+    while (lo < hi) {
+        dacc_u128 mid = lo + (hi - lo) / 2;
+        if (dacc_market_quote_sell(m, i, mid, &p, NULL) == DACC_OK && p >= r)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    *shares = lo;
+    return dacc_market_quote_sell(m, i, lo, proceeds, err);
+}
