@@ -144,6 +144,105 @@ bool dacc_market_resolved(const dacc_market *m);
 dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout,
                                dacc_error *err);
 
+/* ---- ledger: accounts, many markets, jury-sampled batches ------------------------ */
+
+typedef struct dacc_market_ledger dacc_market_ledger;
+
+dacc_market_ledger *dacc_market_ledger_new(void);
+void dacc_market_ledger_free(dacc_market_ledger *l);
+
+/* Adds a market under id (the ledger takes m, also on failure). opened is
+ * the time the market opens (for the time-weighted price). */
+dacc_status dacc_market_ledger_add(dacc_market_ledger *l, const char *id, dacc_market *m,
+                                   uint64_t opened, dacc_error *err);
+dacc_market *dacc_market_ledger_market(const dacc_market_ledger *l, const char *id);
+
+dacc_status dacc_market_ledger_deposit(dacc_market_ledger *l, const char *account,
+                                       dacc_u128 amount, dacc_error *err);
+dacc_u128 dacc_market_ledger_balance(const dacc_market_ledger *l, const char *account);
+dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *account,
+                                      const char *market, unsigned outcome);
+
+/* Trades at time t, all or nothing across the account and the market.
+ * shares > 0 buys/sells that many shares; otherwise amount is the budget
+ * to spend (buy) or the sum to receive (sell). limit: the most to pay (buy)
+ * or the least to receive (sell); 0 means none. *moved is the money paid
+ * or received, *traded the shares. */
+dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *account,
+                                   const char *market, unsigned outcome, dacc_u128 shares,
+                                   dacc_u128 amount, dacc_u128 limit, uint64_t t,
+                                   dacc_u128 *moved, dacc_u128 *traded, dacc_error *err);
+dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *account,
+                                    const char *market, unsigned outcome, dacc_u128 shares,
+                                    dacc_u128 amount, dacc_u128 limit, uint64_t t,
+                                    dacc_u128 *moved, dacc_u128 *traded, dacc_error *err);
+
+/* Resolution through the ledger. Invalid refunds every account what it put
+ * into the market net of what it took out (and drops its positions). */
+dacc_status dacc_market_ledger_resolve(dacc_market_ledger *l, const char *market,
+                                       const uint64_t *numerators, dacc_error *err);
+dacc_status dacc_market_ledger_resolve_invalid(dacc_market_ledger *l, const char *market,
+                                               dacc_error *err);
+/* Pays the account for all its shares in a resolved market. */
+dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *account,
+                                      const char *market, dacc_u128 *payout, dacc_error *err);
+
+/* The time-weighted average price of outcome i from the market's opening
+ * to time t (the price in force over each interval, weighted by its
+ * length; the opening price before the first trade). */
+double dacc_market_ledger_twap(const dacc_market_ledger *l, const char *market, unsigned i,
+                               uint64_t t);
+
+/* Jury-sampled markets ("info finance"): a batch of k markets of which m
+ * will be judged by the jury; the rest settle by the rule declared here. */
+typedef enum { DACC_MARKET_SETTLE_REFUND, DACC_MARKET_SETTLE_TWAP } dacc_market_settle_rule;
+
+dacc_status dacc_market_ledger_batch(dacc_market_ledger *l, const char *batch,
+                                     const char *const *markets, size_t k, size_t m,
+                                     dacc_market_settle_rule rule, dacc_error *err);
+/* The draw: the m chosen markets are dacc_rng_sample(k, m) over the
+ * stream of seed for purpose "market/batch/" + batch (docs/market.md), so
+ * anyone with the published seed repeats it. chosen gets m indices into
+ * the batch's market list, ascending. */
+dacc_status dacc_market_ledger_draw(dacc_market_ledger *l, const char *batch,
+                                    const uint8_t seed[32], size_t *chosen, dacc_error *err);
+/* The batch's size k (and, in *m, how many the jury judges), and its i-th
+ * market id; 0 / NULL when there is no such batch or member. */
+size_t dacc_market_ledger_batch_size(const dacc_market_ledger *l, const char *batch, size_t *m);
+const char *dacc_market_ledger_batch_member(const dacc_market_ledger *l, const char *batch,
+                                            size_t i);
+
+/* After the jury's verdicts on the chosen markets, settles the others by
+ * the batch's rule at time t (refund, or resolution on the time-weighted
+ * average prices). */
+dacc_status dacc_market_ledger_settle(dacc_market_ledger *l, const char *batch, uint64_t t,
+                                      dacc_error *err);
+
+/* Calls fn for every account (sorted by name) and every market (in the
+ * order added), for reports. */
+void dacc_market_ledger_each_account(const dacc_market_ledger *l, void *ctx,
+                                     void (*fn)(void *ctx, const char *account,
+                                                dacc_u128 balance));
+void dacc_market_ledger_each_market(const dacc_market_ledger *l, void *ctx,
+                                    void (*fn)(void *ctx, const char *id, const dacc_market *m));
+
+void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
+                                      void (*fn)(void *ctx, const char *account,
+                                                 const char *market, const dacc_u128 *shares,
+                                                 unsigned n));
+
+/* ---- operations files ------------------------------------------------------------ */
+
+/* Replays an operations file (docs/market.md): JSON Lines (one object per
+ * line) or CSV with a header, ops create, deposit, buy, sell, resolve,
+ * redeem, batch, draw, settle. Amounts are decimals at `decimals` places.
+ * report (may be NULL) gets one line of text per operation. Stops at the
+ * first failing operation with an error naming the file, line and field;
+ * the ledger keeps every operation before it. */
+dacc_status dacc_market_ops_run(dacc_market_ledger *l, const char *name, const char *data,
+                                size_t len, unsigned decimals, void *ctx,
+                                void (*report)(void *ctx, const char *line), dacc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

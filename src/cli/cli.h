@@ -56,6 +56,7 @@ int cli_opt_money(const char *prog, const char *opt, const char *arg, unsigned d
 int cmd_apportion(int argc, char **argv);
 int cmd_deepfund(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_market(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_rng(int argc, char **argv);
 

@@ -1,0 +1,534 @@
+/* The ledger: accounts, positions across markets, time-weighted prices and
+ * jury-sampled batches. Every operation checks before it writes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dacc/rng.h"
+#include "internal.h"
+
+typedef struct {
+    char *id;
+    dacc_market *m;
+    uint64_t opened, last_t;
+    long double integral[DACC_MARKET_MAX_OUTCOMES];
+    double price[DACC_MARKET_MAX_OUTCOMES];
+} lmarket;
+
+typedef struct {
+    size_t account, market;
+    dacc_u128 shares[DACC_MARKET_MAX_OUTCOMES];
+    dacc_u128 paid_in, paid_out;
+} position;
+
+typedef struct {
+    char *id;
+    size_t *markets, k, m;
+    dacc_market_settle_rule rule;
+    size_t *chosen;
+    int drawn;
+} batch;
+
+typedef struct {
+    char *name;
+    dacc_u128 balance;
+} account;
+
+struct dacc_market_ledger {
+    lmarket *mk;
+    size_t nmk, capmk;
+    account *ac;
+    size_t nac, capac;
+    position **pos;
+    size_t npos, cappos;
+    batch *bt;
+    size_t nbt, capbt;
+};
+
+#define GROW(arr, n, cap)                                                                      \
+    (((n) < (cap)) ? 1                                                                         \
+                   : ((tmp = realloc((arr), ((cap) ? 2 * (cap) : 16) * sizeof *(arr))) != NULL \
+                          ? ((arr) = tmp, (cap) = (cap) ? 2 * (cap) : 16, 1)                   \
+                          : 0))
+
+dacc_market_ledger *dacc_market_ledger_new(void) { return calloc(1, sizeof(dacc_market_ledger)); }
+
+void dacc_market_ledger_free(dacc_market_ledger *l)
+{
+    if (l == NULL)
+        return;
+    for (size_t i = 0; i < l->nmk; i++) {
+        free(l->mk[i].id);
+        dacc_market_free(l->mk[i].m);
+    }
+    for (size_t i = 0; i < l->nac; i++)
+        free(l->ac[i].name);
+    for (size_t i = 0; i < l->npos; i++)
+        free(l->pos[i]);
+    for (size_t i = 0; i < l->nbt; i++) {
+        free(l->bt[i].id);
+        free(l->bt[i].markets);
+        free(l->bt[i].chosen);
+    }
+    free(l->mk);
+    free(l->ac);
+    free(l->pos);
+    free(l->bt);
+    free(l);
+}
+
+static long find_market(const dacc_market_ledger *l, const char *id)
+{
+    for (size_t i = 0; i < l->nmk; i++)
+        if (strcmp(l->mk[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+static long find_account(const dacc_market_ledger *l, const char *name)
+{
+    for (size_t i = 0; i < l->nac; i++)
+        if (strcmp(l->ac[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+dacc_market *dacc_market_ledger_market(const dacc_market_ledger *l, const char *id)
+{
+    long i = find_market(l, id);
+    return i < 0 ? NULL : l->mk[i].m;
+}
+
+dacc_status dacc_market_ledger_add(dacc_market_ledger *l, const char *id, dacc_market *m,
+                                   uint64_t opened, dacc_error *err)
+{
+    void *tmp;
+    if (find_market(l, id) >= 0) {
+        dacc_market_free(m);
+        return dacc_error_set(err, DACC_ERR_INVALID, "market %s exists already", id);
+    }
+    char *copy = strdup(id);
+    if (copy == NULL || !GROW(l->mk, l->nmk, l->capmk)) {
+        free(copy);
+        dacc_market_free(m);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    lmarket *x = &l->mk[l->nmk++];
+    memset(x, 0, sizeof *x);
+    x->id = copy;
+    x->m = m;
+    x->opened = x->last_t = opened;
+    dacc_market_prices(m, x->price);
+    return DACC_OK;
+}
+
+static dacc_status account_of(dacc_market_ledger *l, const char *name, int create, size_t *out,
+                              dacc_error *err)
+{
+    void *tmp;
+    long i = find_account(l, name);
+    if (i >= 0) {
+        *out = (size_t)i;
+        return DACC_OK;
+    }
+    if (!create)
+        return dacc_error_set(err, DACC_ERR_NOTFOUND, "no account %s", name);
+    char *copy = strdup(name);
+    if (copy == NULL || !GROW(l->ac, l->nac, l->capac)) {
+        free(copy);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    l->ac[l->nac] = (account){ copy, 0 };
+    *out = l->nac++;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_ledger_deposit(dacc_market_ledger *l, const char *account_name,
+                                       dacc_u128 amount, dacc_error *err)
+{
+    size_t a = 0;
+    dacc_status st = account_of(l, account_name, 1, &a, err);
+    if (st != DACC_OK)
+        return st;
+    if (l->ac[a].balance + amount < amount)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the balance would overflow");
+    l->ac[a].balance += amount;
+    return DACC_OK;
+}
+
+dacc_u128 dacc_market_ledger_balance(const dacc_market_ledger *l, const char *name)
+{
+    long i = find_account(l, name);
+    return i < 0 ? 0 : l->ac[i].balance;
+}
+
+static position *find_position(const dacc_market_ledger *l, size_t a, size_t m)
+{
+    for (size_t i = 0; i < l->npos; i++)
+        if (l->pos[i]->account == a && l->pos[i]->market == m)
+            return l->pos[i];
+    return NULL;
+}
+
+static position *position_of(dacc_market_ledger *l, size_t a, size_t m)
+{
+    void *tmp;
+    position *p = find_position(l, a, m);
+    if (p != NULL)
+        return p;
+    if (!GROW(l->pos, l->npos, l->cappos) || (p = calloc(1, sizeof *p)) == NULL)
+        return NULL;
+    p->account = a;
+    p->market = m;
+    l->pos[l->npos++] = p;
+    return p;
+}
+
+dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *name,
+                                      const char *market, unsigned outcome)
+{
+    long a = find_account(l, name), m = find_market(l, market);
+    position *p = a >= 0 && m >= 0 ? find_position(l, (size_t)a, (size_t)m) : NULL;
+    return p != NULL && outcome < DACC_MARKET_MAX_OUTCOMES ? p->shares[outcome] : 0;
+}
+
+/* Moves the time-weighted price integral to t. */
+static dacc_status advance(lmarket *x, uint64_t t, dacc_error *err)
+{
+    if (t < x->last_t)
+        return dacc_error_set(err, DACC_ERR_INVALID, "time %llu is before the last trade (%llu)",
+                              (unsigned long long)t, (unsigned long long)x->last_t);
+    for (unsigned i = 0; i < x->m->n; i++)
+        x->integral[i] += (long double)(t - x->last_t) * x->price[i];
+    x->last_t = t;
+    return DACC_OK;
+}
+
+double dacc_market_ledger_twap(const dacc_market_ledger *l, const char *market, unsigned i,
+                               uint64_t t)
+{
+    long k = find_market(l, market);
+    if (k < 0 || i >= l->mk[k].m->n)
+        return 0;
+    const lmarket *x = &l->mk[k];
+    if (t <= x->opened)
+        return x->price[i];
+    uint64_t until = t < x->last_t ? x->last_t : t;
+    long double sum = x->integral[i] + (long double)(until - x->last_t) * x->price[i];
+    return (double)(sum / (long double)(until - x->opened));
+}
+
+typedef struct {
+    size_t a, m;
+    lmarket *x;
+    position *p;
+} trade_ctx;
+
+static dacc_status trade_start(dacc_market_ledger *l, const char *name, const char *market,
+                               unsigned outcome, uint64_t t, trade_ctx *c, dacc_error *err)
+{
+    long m = find_market(l, market);
+    if (m < 0)
+        return dacc_error_set(err, DACC_ERR_NOTFOUND, "no market %s", market);
+    dacc_status st = account_of(l, name, 0, &c->a, err);
+    if (st != DACC_OK)
+        return st;
+    c->m = (size_t)m;
+    c->x = &l->mk[m];
+    if (outcome >= c->x->m->n)
+        return dacc_error_set(err, DACC_ERR_RANGE, "market %s has no outcome %u", market, outcome);
+    if (t < c->x->last_t)
+        return dacc_error_set(err, DACC_ERR_INVALID, "time %llu is before the last trade (%llu)",
+                              (unsigned long long)t, (unsigned long long)c->x->last_t);
+    c->p = position_of(l, c->a, c->m);
+    return c->p ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+}
+
+dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, const char *market,
+                                   unsigned outcome, dacc_u128 shares, dacc_u128 amount,
+                                   dacc_u128 limit, uint64_t t, dacc_u128 *moved,
+                                   dacc_u128 *traded, dacc_error *err)
+{
+    trade_ctx c = { 0 };
+    dacc_u128 cost;
+    dacc_status st = trade_start(l, name, market, outcome, t, &c, err);
+    if (st == DACC_OK && shares == 0)
+        st = dacc_market_quote_spend(c.x->m, outcome, amount, &shares, &cost, err);
+    if (st == DACC_OK)
+        st = dacc_market_quote_buy(c.x->m, outcome, shares, &cost, err);
+    if (st != DACC_OK)
+        return st;
+    if (cost > l->ac[c.a].balance)
+        return dacc_error_set(err, DACC_ERR_STATE, "%s has %s than the cost", name,
+                              "less money");
+    if (limit != 0 && cost > limit)
+        return dacc_error_set(err, DACC_ERR_STATE, "the cost exceeds the limit");
+    if (c.p->shares[outcome] + shares < shares)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the position would overflow");
+    if ((st = dacc_market_buy(c.x->m, outcome, shares, cost, &cost, err)) != DACC_OK)
+        return st;
+    advance(c.x, t, NULL);
+    dacc_market_prices(c.x->m, c.x->price);
+    l->ac[c.a].balance -= cost;
+    c.p->shares[outcome] += shares;
+    c.p->paid_in += cost;
+    *moved = cost;
+    *traded = shares;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *name, const char *market,
+                                    unsigned outcome, dacc_u128 shares, dacc_u128 amount,
+                                    dacc_u128 limit, uint64_t t, dacc_u128 *moved,
+                                    dacc_u128 *traded, dacc_error *err)
+{
+    trade_ctx c = { 0 };
+    dacc_u128 got;
+    dacc_status st = trade_start(l, name, market, outcome, t, &c, err);
+    if (st == DACC_OK && shares == 0)
+        st = dacc_market_quote_receive(c.x->m, outcome, amount, &shares, &got, err);
+    if (st != DACC_OK)
+        return st;
+    if (shares > c.p->shares[outcome])
+        return dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares than that", name);
+    if ((st = dacc_market_sell(c.x->m, outcome, shares, limit, &got, err)) != DACC_OK)
+        return st;
+    advance(c.x, t, NULL);
+    dacc_market_prices(c.x->m, c.x->price);
+    l->ac[c.a].balance += got;
+    c.p->shares[outcome] -= shares;
+    c.p->paid_out += got;
+    *moved = got;
+    *traded = shares;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_ledger_resolve(dacc_market_ledger *l, const char *market,
+                                       const uint64_t *numerators, dacc_error *err)
+{
+    long m = find_market(l, market);
+    if (m < 0)
+        return dacc_error_set(err, DACC_ERR_NOTFOUND, "no market %s", market);
+    return dacc_market_resolve(l->mk[m].m, numerators, err);
+}
+
+dacc_status dacc_market_ledger_resolve_invalid(dacc_market_ledger *l, const char *market,
+                                               dacc_error *err)
+{
+    long m = find_market(l, market);
+    if (m < 0)
+        return dacc_error_set(err, DACC_ERR_NOTFOUND, "no market %s", market);
+    dacc_market *mk = l->mk[m].m;
+    if (mk->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "market %s is already resolved", market);
+    dacc_u128 total = 0;
+    for (size_t i = 0; i < l->npos; i++) {
+        const position *p = l->pos[i];
+        if (p->market == (size_t)m && p->paid_in > p->paid_out)
+            total += p->paid_in - p->paid_out;
+    }
+    if (total > mk->balance)
+        return dacc_error_set(err, DACC_ERR_STATE, "the market cannot refund every trade");
+    for (size_t i = 0; i < l->npos; i++) {
+        position *p = l->pos[i];
+        if (p->market != (size_t)m)
+            continue;
+        dacc_u128 refund = p->paid_in > p->paid_out ? p->paid_in - p->paid_out : 0;
+        l->ac[p->account].balance += refund;
+        p->paid_out += refund;
+        memset(p->shares, 0, sizeof p->shares);
+    }
+    mk->balance -= total;
+    memset(mk->sold, 0, sizeof mk->sold);
+    return dacc_market_resolve_invalid(mk, err);
+}
+
+dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *name,
+                                      const char *market, dacc_u128 *payout, dacc_error *err)
+{
+    long m = find_market(l, market), a = find_account(l, name);
+    if (m < 0 || a < 0)
+        return dacc_error_set(err, DACC_ERR_NOTFOUND, "no market %s or no account %s", market,
+                              name);
+    position *p = find_position(l, (size_t)a, (size_t)m);
+    dacc_market *mk = l->mk[m].m;
+    *payout = 0;
+    if (!mk->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "market %s is not resolved", market);
+    for (unsigned i = 0; p != NULL && i < mk->n; i++) {
+        dacc_u128 pay;
+        dacc_status st = dacc_market_redeem(mk, i, p->shares[i], &pay, err);
+        if (st != DACC_OK)
+            return st;
+        p->shares[i] = 0;
+        p->paid_out += pay;
+        l->ac[a].balance += pay;
+        *payout += pay;
+    }
+    return DACC_OK;
+}
+
+static long find_batch(const dacc_market_ledger *l, const char *id)
+{
+    for (size_t i = 0; i < l->nbt; i++)
+        if (strcmp(l->bt[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+dacc_status dacc_market_ledger_batch(dacc_market_ledger *l, const char *id,
+                                     const char *const *markets, size_t k, size_t m,
+                                     dacc_market_settle_rule rule, dacc_error *err)
+{
+    void *tmp;
+    if (find_batch(l, id) >= 0)
+        return dacc_error_set(err, DACC_ERR_INVALID, "batch %s exists already", id);
+    if (k == 0 || m > k)
+        return dacc_error_set(err, DACC_ERR_RANGE, "a batch chooses m <= k of k >= 1 markets");
+    batch b = { .id = strdup(id), .markets = calloc(k, sizeof(size_t)), .k = k, .m = m,
+                .rule = rule, .chosen = calloc(m ? m : 1, sizeof(size_t)) };
+    dacc_status st = b.id && b.markets && b.chosen ? DACC_OK
+                                                   : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < k && st == DACC_OK; i++) {
+        long x = find_market(l, markets[i]);
+        if (x < 0)
+            st = dacc_error_set(err, DACC_ERR_NOTFOUND, "no market %s", markets[i]);
+        else
+            b.markets[i] = (size_t)x;
+    }
+    if (st == DACC_OK && !GROW(l->bt, l->nbt, l->capbt))
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st != DACC_OK) {
+        free(b.id);
+        free(b.markets);
+        free(b.chosen);
+        return st;
+    }
+    l->bt[l->nbt++] = b;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_ledger_draw(dacc_market_ledger *l, const char *id, const uint8_t seed[32],
+                                    size_t *chosen, dacc_error *err)
+{
+    long b = find_batch(l, id);
+    if (b < 0)
+        return dacc_error_set(err, DACC_ERR_NOTFOUND, "no batch %s", id);
+    batch *x = &l->bt[b];
+    if (x->drawn)
+        return dacc_error_set(err, DACC_ERR_STATE, "batch %s was drawn already", id);
+    char purpose[300];
+    snprintf(purpose, sizeof purpose, "market/batch/%s", id);
+    dacc_rng r;
+    dacc_rng_derive(&r, seed, purpose);
+    size_t *work = calloc(x->k, sizeof *work);
+    if (work == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st = dacc_rng_sample(&r, x->k, x->m, work);
+    if (st == DACC_OK) {
+        for (size_t i = 1; i < x->m; i++) /* ascending, as documented */
+            for (size_t j = i; j > 0 && work[j - 1] > work[j]; j--) {
+                size_t t = work[j];
+                work[j] = work[j - 1];
+                work[j - 1] = t;
+            }
+        memcpy(x->chosen, work, x->m * sizeof *work);
+        memcpy(chosen, work, x->m * sizeof *work);
+        x->drawn = 1;
+    }
+    free(work);
+    return st == DACC_OK ? DACC_OK : dacc_error_set(err, st, "the draw failed");
+}
+
+dacc_status dacc_market_ledger_settle(dacc_market_ledger *l, const char *id, uint64_t t,
+                                      dacc_error *err)
+{
+    long b = find_batch(l, id);
+    if (b < 0)
+        return dacc_error_set(err, DACC_ERR_NOTFOUND, "no batch %s", id);
+    batch *x = &l->bt[b];
+    if (!x->drawn)
+        return dacc_error_set(err, DACC_ERR_STATE, "batch %s has not been drawn", id);
+    for (size_t j = 0; j < x->m; j++)
+        if (!l->mk[x->markets[x->chosen[j]]].m->resolved)
+            return dacc_error_set(err, DACC_ERR_STATE, "chosen market %s awaits the jury",
+                                  l->mk[x->markets[x->chosen[j]]].id);
+    for (size_t i = 0; i < x->k; i++) {
+        int was_chosen = 0;
+        for (size_t j = 0; j < x->m; j++)
+            was_chosen |= x->chosen[j] == i;
+        lmarket *mk = &l->mk[x->markets[i]];
+        if (was_chosen || mk->m->resolved)
+            continue;
+        dacc_status st;
+        if (x->rule == DACC_MARKET_SETTLE_REFUND) {
+            st = dacc_market_ledger_resolve_invalid(l, mk->id, err);
+        } else {
+            uint64_t num[DACC_MARKET_MAX_OUTCOMES], sum = 0;
+            for (unsigned o = 0; o < mk->m->n; o++) {
+                double p = dacc_market_ledger_twap(l, mk->id, o, t);
+                num[o] = (uint64_t)(p * 1e9 + 0.5);
+                sum += num[o];
+            }
+            if (sum == 0)
+                num[0] = 1;
+            st = dacc_market_resolve(mk->m, num, err);
+        }
+        if (st != DACC_OK)
+            return st;
+    }
+    return DACC_OK;
+}
+
+void dacc_market_ledger_each_account(const dacc_market_ledger *l, void *ctx,
+                                     void (*fn)(void *ctx, const char *name, dacc_u128 balance))
+{
+    size_t *order = malloc((l->nac ? l->nac : 1) * sizeof *order);
+    if (order == NULL)
+        return;
+    for (size_t i = 0; i < l->nac; i++)
+        order[i] = i;
+    for (size_t i = 1; i < l->nac; i++) /* insertion sort by name */
+        for (size_t j = i; j > 0 && strcmp(l->ac[order[j - 1]].name, l->ac[order[j]].name) > 0; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t i = 0; i < l->nac; i++)
+        fn(ctx, l->ac[order[i]].name, l->ac[order[i]].balance);
+    free(order);
+}
+
+void dacc_market_ledger_each_market(const dacc_market_ledger *l, void *ctx,
+                                    void (*fn)(void *ctx, const char *id, const dacc_market *m))
+{
+    for (size_t i = 0; i < l->nmk; i++)
+        fn(ctx, l->mk[i].id, l->mk[i].m);
+}
+
+void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
+                                      void (*fn)(void *ctx, const char *account,
+                                                 const char *market, const dacc_u128 *shares,
+                                                 unsigned n))
+{
+    for (size_t i = 0; i < l->npos; i++) {
+        const position *p = l->pos[i];
+        fn(ctx, l->ac[p->account].name, l->mk[p->market].id, p->shares, l->mk[p->market].m->n);
+    }
+}
+
+size_t dacc_market_ledger_batch_size(const dacc_market_ledger *l, const char *id, size_t *m)
+{
+    long b = find_batch(l, id);
+    if (b < 0)
+        return 0;
+    if (m != NULL)
+        *m = l->bt[b].m;
+    return l->bt[b].k;
+}
+
+const char *dacc_market_ledger_batch_member(const dacc_market_ledger *l, const char *id, size_t i)
+{
+    long b = find_batch(l, id);
+    return b < 0 || i >= l->bt[b].k ? NULL : l->mk[l->bt[b].markets[i]].id;
+}
