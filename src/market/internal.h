@@ -25,6 +25,7 @@ struct dacc_market {
     dacc_u128 sold[DACC_MARKET_MAX_OUTCOMES]; /* shares held by traders */
     dacc_u128 q0[DACC_MARKET_MAX_OUTCOMES];   /* LS-LMSR initial quantities */
     dacc_u128 pool[DACC_MARKET_MAX_OUTCOMES]; /* FPMM and CPMM pools */
+    int exact_only; /* tests: skip the LMSR double-precision fast path */
     int resolved;
     uint64_t num[DACC_MARKET_MAX_OUTCOMES];
     uint64_t den;

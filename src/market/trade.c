@@ -85,6 +85,42 @@ static f128 cpmm_cost(const dacc_market *m, unsigned i, f128 x)
     return hi;
 }
 
+/* The LMSR fast path: the same quantity in double precision with a
+ * conservative error bound. When the whole interval [v - e, v + e] (and the
+ * binary128 path's margin) rounds to one integer, that integer is exactly
+ * what the binary128 path gives, so the fast path decides; otherwise it
+ * declines and the caller computes in binary128. Returns 1 when decided. */
+static int lmsr_fast(const dacc_market *m, unsigned i, dacc_u128 x, int buy, dacc_u128 *out)
+{
+    double b = (double)m->b, q[DACC_MARKET_MAX_OUTCOMES], top = -INFINITY, s = 0, tmax = 0;
+    for (unsigned j = 0; j < m->n; j++) {
+        q[j] = (double)m->sold[j] / b;
+        top = q[j] > top ? q[j] : top;
+    }
+    for (unsigned j = 0; j < m->n; j++) {
+        double t = q[j] - top;
+        tmax = fabs(t) > tmax ? fabs(t) : tmax;
+        s += exp(t);
+    }
+    double y = (double)x / b, p = exp(q[i] - top) / s;
+    double z = p * expm1(buy ? y : -y), l = log1p(z), v = b * l;
+    if (!(1 + z > 1e-6) || !isfinite(v) || fabs(y) > 700)
+        return 0;
+    /* relative error of the inputs, then the conditioning of log1p at z */
+    double ein = (3 * tmax + 2 * fabs(y) + 4.0 * m->n + 16) * 0x1p-52;
+    double cond = l != 0 ? fabs(z / ((1 + z) * l)) : 1;
+    double e = fabs(v) * (4 * ein * (1 + cond) + 8 * 0x1p-52) + fabs(b) * 0x1p-80 + 1e-300;
+    v = buy ? v : -v;
+    double lo = v - e, hi = v + e;
+    if (!(lo > -1e300) || hi > 1e30)
+        return 0;
+    double a = buy ? ceil(lo) : floor(lo), c = buy ? ceil(hi) : floor(hi);
+    if (a != c || a < 0)
+        return 0;
+    *out = (dacc_u128)a;
+    return 1;
+}
+
 /* ---- FPMM, integer steps of the reference contract ---- */
 
 static dacc_u128 fee_of(const dacc_market *m, dacc_u128 amount)
@@ -175,6 +211,8 @@ dacc_status dacc_market_quote_buy(const dacc_market *m, unsigned i, dacc_u128 x,
     f128 v = 0, scale = 0;
     switch (m->kind) {
     case DACC_MARKET_LMSR:
+        if (!m->exact_only && lmsr_fast(m, i, x, 1, cost))
+            return DACC_OK;
         v = lmsr_delta(m, i, (f128)x);
         scale = m->b;
         break;
@@ -202,6 +240,8 @@ dacc_status dacc_market_quote_sell(const dacc_market *m, unsigned i, dacc_u128 x
     f128 v = 0, scale = 0;
     switch (m->kind) {
     case DACC_MARKET_LMSR:
+        if (!m->exact_only && lmsr_fast(m, i, x, 0, proceeds))
+            return DACC_OK;
         v = -lmsr_delta(m, i, -(f128)x);
         scale = m->b;
         break;
