@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (l == NULL)
         return 0;
     dacc_error err;
-    (void)dacc_market_ops_run(l, "fuzz", (const char *)data + 1, size - 1, data[0] % 19, NULL,
-                              NULL, &err);
+    (void)dacc_market_ops_run(l, "fuzz", (const char *)data + 1, size - 1, data[0] % 19, NULL, NULL,
+                              &err);
     dacc_market_ledger_free(l);
     return 0;
 }

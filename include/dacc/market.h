@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define DACC_MARKET_MAX_OUTCOMES 256
-#define DACC_MARKET_FEE_ONE ((dacc_u128)1000000000000000000ULL) /* fees per 10^18 */
+#define DACC_MARKET_FEE_ONE      ((dacc_u128)1000000000000000000ULL) /* fees per 10^18 */
 
 typedef enum dacc_market_kind {
     DACC_MARKET_LMSR,
@@ -73,8 +73,8 @@ dacc_status dacc_market_new_lmsr(unsigned n, double b, dacc_market **out, dacc_e
 dacc_status dacc_market_new_lmsr_funded(unsigned n, dacc_u128 funding, dacc_market **out,
                                         dacc_error *err);
 /* LS-LMSR with alpha > 0 and strictly positive initial quantities q0. */
-dacc_status dacc_market_new_lslmsr(unsigned n, double alpha, const dacc_u128 *q0,
-                                   dacc_market **out, dacc_error *err);
+dacc_status dacc_market_new_lslmsr(unsigned n, double alpha, const dacc_u128 *q0, dacc_market **out,
+                                   dacc_error *err);
 /* FPMM with the pool's outcome-token balances (all > 0) and a fee per 10^18. */
 dacc_status dacc_market_new_fpmm(unsigned n, const dacc_u128 *balances, dacc_u128 fee,
                                  dacc_market **out, dacc_error *err);
@@ -157,8 +157,8 @@ dacc_status dacc_market_ledger_add(dacc_market_ledger *l, const char *id, dacc_m
                                    uint64_t opened, dacc_error *err);
 dacc_market *dacc_market_ledger_market(const dacc_market_ledger *l, const char *id);
 
-dacc_status dacc_market_ledger_deposit(dacc_market_ledger *l, const char *account,
-                                       dacc_u128 amount, dacc_error *err);
+dacc_status dacc_market_ledger_deposit(dacc_market_ledger *l, const char *account, dacc_u128 amount,
+                                       dacc_error *err);
 dacc_u128 dacc_market_ledger_balance(const dacc_market_ledger *l, const char *account);
 dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *account,
                                       const char *market, unsigned outcome);
@@ -168,14 +168,14 @@ dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *a
  * to spend (buy) or the sum to receive (sell). limit: the most to pay (buy)
  * or the least to receive (sell); 0 means none. *moved is the money paid
  * or received, *traded the shares. */
-dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *account,
-                                   const char *market, unsigned outcome, dacc_u128 shares,
-                                   dacc_u128 amount, dacc_u128 limit, uint64_t t,
-                                   dacc_u128 *moved, dacc_u128 *traded, dacc_error *err);
-dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *account,
-                                    const char *market, unsigned outcome, dacc_u128 shares,
-                                    dacc_u128 amount, dacc_u128 limit, uint64_t t,
-                                    dacc_u128 *moved, dacc_u128 *traded, dacc_error *err);
+dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *account, const char *market,
+                                   unsigned outcome, dacc_u128 shares, dacc_u128 amount,
+                                   dacc_u128 limit, uint64_t t, dacc_u128 *moved, dacc_u128 *traded,
+                                   dacc_error *err);
+dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *account, const char *market,
+                                    unsigned outcome, dacc_u128 shares, dacc_u128 amount,
+                                    dacc_u128 limit, uint64_t t, dacc_u128 *moved,
+                                    dacc_u128 *traded, dacc_error *err);
 
 /* Resolution through the ledger. Invalid refunds every account what it put
  * into the market net of what it took out (and drops its positions). */
@@ -221,15 +221,13 @@ dacc_status dacc_market_ledger_settle(dacc_market_ledger *l, const char *batch, 
 /* Calls fn for every account (sorted by name) and every market (in the
  * order added), for reports. */
 void dacc_market_ledger_each_account(const dacc_market_ledger *l, void *ctx,
-                                     void (*fn)(void *ctx, const char *account,
-                                                dacc_u128 balance));
+                                     void (*fn)(void *ctx, const char *account, dacc_u128 balance));
 void dacc_market_ledger_each_market(const dacc_market_ledger *l, void *ctx,
                                     void (*fn)(void *ctx, const char *id, const dacc_market *m));
 
 void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
-                                      void (*fn)(void *ctx, const char *account,
-                                                 const char *market, const dacc_u128 *shares,
-                                                 unsigned n));
+                                      void (*fn)(void *ctx, const char *account, const char *market,
+                                                 const dacc_u128 *shares, unsigned n));
 
 /* ---- operations files ------------------------------------------------------------ */
 

@@ -22,7 +22,10 @@ typedef struct {
     unsigned decimals;
 } state_ctx;
 
-static json_t *amount(dacc_u128 v, unsigned decimals) { return dacc_json_money(v, decimals); }
+static json_t *amount(dacc_u128 v, unsigned decimals)
+{
+    return dacc_json_money(v, decimals);
+}
 
 static void add_market(void *ctx, const char *id, const dacc_market *m)
 {
@@ -81,10 +84,10 @@ static int cmd_run(int argc, char **argv)
 {
     static const char prog[] = "dacc market run";
     static const struct option longs[] = { { "decimals", required_argument, NULL, 'd' },
-                                            { "output", required_argument, NULL, 'o' },
-                                            { "quiet", no_argument, NULL, 'q' },
-                                            { "help", no_argument, NULL, 'h' },
-                                            { NULL, 0, NULL, 0 } };
+                                           { "output", required_argument, NULL, 'o' },
+                                           { "quiet", no_argument, NULL, 'q' },
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
     uint64_t decimals = 6;
     const char *out = NULL;
     int ch, rc = CLI_OK, quiet = 0;
@@ -131,7 +134,8 @@ static int cmd_run(int argc, char **argv)
 }
 
 static const char quote_usage[] =
-    "Usage: dacc market quote --kind KIND [market options] (buy|spend|sell|receive) OUTCOME AMOUNT\n\n"
+    "Usage: dacc market quote --kind KIND [market options] (buy|spend|sell|receive) OUTCOME "
+    "AMOUNT\n\n"
     "Answer one question about a market in a given state, with exact money:\n"
     "  buy N      what N shares cost (ceiling)      spend C    shares C buys (floor)\n"
     "  sell N     what N shares return (floor)      receive R  shares to sell for R (ceiling)\n\n"
@@ -190,10 +194,9 @@ static int cmd_quote(int argc, char **argv)
      * so both paths share the same checks and messages. */
     char row[4096] = "{\"op\":\"create\",\"market\":\"q\"";
     size_t used = strlen(row);
-    const char *keys[] = { [ 'k' ] = "kind", [ 'b' ] = "b", [ 'F' ] = "funding",
-                           [ 'a' ] = "alpha", [ 'Q' ] = "q0", [ 'B' ] = "balances",
-                           [ 'f' ] = "fee", [ 'y' ] = "yes", [ 'n' ] = "no", [ 'p' ] = "p",
-                           [ 'N' ] = "outcomes" };
+    const char *keys[] = { ['k'] = "kind", ['b'] = "b",        ['F'] = "funding", ['a'] = "alpha",
+                           ['Q'] = "q0",   ['B'] = "balances", ['f'] = "fee",     ['y'] = "yes",
+                           ['n'] = "no",   ['p'] = "p",        ['N'] = "outcomes" };
     uint64_t decimals = 6;
     const char *qlist = NULL, *kind = NULL;
     int ch, rc = CLI_OK;
@@ -230,8 +233,8 @@ static int cmd_quote(int argc, char **argv)
     snprintf(row + used, sizeof row - used, "}\n");
     dacc_market_ledger *l = dacc_market_ledger_new();
     dacc_error err;
-    dacc_status st = dacc_market_ops_run(l, "options", row, strlen(row), (unsigned)decimals, NULL,
-                                         NULL, &err);
+    dacc_status st =
+        dacc_market_ops_run(l, "options", row, strlen(row), (unsigned)decimals, NULL, NULL, &err);
     dacc_market *m = st == DACC_OK ? dacc_market_ledger_market(l, "q") : NULL;
     if (st == DACC_OK && qlist && strcmp(kind, "lmsr") == 0)
         st = apply_sold(m, qlist, (unsigned)decimals, &err);
@@ -240,7 +243,8 @@ static int cmd_quote(int argc, char **argv)
     dacc_u128 amt = 0, a = 0, b = 0;
     if (st == DACC_OK && (rc = cli_opt_u64(prog, "OUTCOME", argv[optind + 1], 0, 255, &outcome)))
         st = DACC_ERR_INVALID;
-    if (st == DACC_OK && (rc = cli_opt_money(prog, "AMOUNT", argv[optind + 2], (unsigned)decimals, &amt)))
+    if (st == DACC_OK &&
+        (rc = cli_opt_money(prog, "AMOUNT", argv[optind + 2], (unsigned)decimals, &amt)))
         st = DACC_ERR_INVALID;
     if (st == DACC_OK) {
         unsigned i = (unsigned)outcome;
@@ -253,7 +257,8 @@ static int cmd_quote(int argc, char **argv)
         else if (strcmp(what, "receive") == 0)
             st = dacc_market_quote_receive(m, i, amt, &b, &a, &err);
         else
-            rc = cli_usage(prog, "expected buy, spend, sell or receive, got '%s'", what), st = DACC_ERR_INVALID;
+            rc = cli_usage(prog, "expected buy, spend, sell or receive, got '%s'", what),
+            st = DACC_ERR_INVALID;
     }
     if (st == DACC_OK) {
         char ta[DACC_MONEY_STRLEN], tb[DACC_MONEY_STRLEN];

@@ -58,8 +58,7 @@ dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 m
     return DACC_OK;
 }
 
-static dacc_status fpmm_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 r,
-                             dacc_error *err)
+static dacc_status fpmm_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 r, dacc_error *err)
 {
     /* Re-derive the gross amount merged for a return of r. */
     dacc_u128 gross;
@@ -169,7 +168,10 @@ dacc_status dacc_market_resolve_invalid(dacc_market *m, dacc_error *err)
     return dacc_market_resolve(m, num, err);
 }
 
-bool dacc_market_resolved(const dacc_market *m) { return m->resolved != 0; }
+bool dacc_market_resolved(const dacc_market *m)
+{
+    return m->resolved != 0;
+}
 
 dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout,
                                dacc_error *err)

@@ -19,13 +19,13 @@ f128 ceilq(f128);
 struct dacc_market {
     dacc_market_kind kind;
     unsigned n;
-    f128 b;       /* LMSR liquidity; LS-LMSR alpha; CPMM p */
+    f128 b;        /* LMSR liquidity; LS-LMSR alpha; CPMM p */
     dacc_u128 fee; /* FPMM, per 10^18 */
     dacc_u128 balance, fees, funding;
     dacc_u128 sold[DACC_MARKET_MAX_OUTCOMES]; /* shares held by traders */
     dacc_u128 q0[DACC_MARKET_MAX_OUTCOMES];   /* LS-LMSR initial quantities */
     dacc_u128 pool[DACC_MARKET_MAX_OUTCOMES]; /* FPMM and CPMM pools */
-    int exact_only; /* tests: skip the LMSR double-precision fast path */
+    int exact_only;                           /* tests: skip the LMSR double-precision fast path */
     int resolved;
     uint64_t num[DACC_MARKET_MAX_OUTCOMES];
     uint64_t den;

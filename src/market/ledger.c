@@ -45,13 +45,16 @@ struct dacc_market_ledger {
     size_t nbt, capbt;
 };
 
-#define GROW(arr, n, cap)                                                                      \
-    (((n) < (cap)) ? 1                                                                         \
-                   : ((tmp = realloc((arr), ((cap) ? 2 * (cap) : 16) * sizeof *(arr))) != NULL \
-                          ? ((arr) = tmp, (cap) = (cap) ? 2 * (cap) : 16, 1)                   \
+#define GROW(arr, n, cap)                                                                          \
+    (((n) < (cap)) ? 1                                                                             \
+                   : ((tmp = realloc((arr), ((cap) ? 2 * (cap) : 16) * sizeof *(arr))) != NULL     \
+                          ? ((arr) = tmp, (cap) = (cap) ? 2 * (cap) : 16, 1)                       \
                           : 0))
 
-dacc_market_ledger *dacc_market_ledger_new(void) { return calloc(1, sizeof(dacc_market_ledger)); }
+dacc_market_ledger *dacc_market_ledger_new(void)
+{
+    return calloc(1, sizeof(dacc_market_ledger));
+}
 
 void dacc_market_ledger_free(dacc_market_ledger *l)
 {
@@ -246,8 +249,8 @@ static dacc_status trade_start(dacc_market_ledger *l, const char *name, const ch
 
 dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, const char *market,
                                    unsigned outcome, dacc_u128 shares, dacc_u128 amount,
-                                   dacc_u128 limit, uint64_t t, dacc_u128 *moved,
-                                   dacc_u128 *traded, dacc_error *err)
+                                   dacc_u128 limit, uint64_t t, dacc_u128 *moved, dacc_u128 *traded,
+                                   dacc_error *err)
 {
     trade_ctx c = { 0 };
     dacc_u128 cost;
@@ -259,8 +262,7 @@ dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, cons
     if (st != DACC_OK)
         return st;
     if (cost > l->ac[c.a].balance)
-        return dacc_error_set(err, DACC_ERR_STATE, "%s has %s than the cost", name,
-                              "less money");
+        return dacc_error_set(err, DACC_ERR_STATE, "%s has %s than the cost", name, "less money");
     if (limit != 0 && cost > limit)
         return dacc_error_set(err, DACC_ERR_STATE, "the cost exceeds the limit");
     if (c.p->shares[outcome] + shares < shares)
@@ -343,8 +345,8 @@ dacc_status dacc_market_ledger_resolve_invalid(dacc_market_ledger *l, const char
     return dacc_market_resolve_invalid(mk, err);
 }
 
-dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *name,
-                                      const char *market, dacc_u128 *payout, dacc_error *err)
+dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *name, const char *market,
+                                      dacc_u128 *payout, dacc_error *err)
 {
     long m = find_market(l, market), a = find_account(l, name);
     if (m < 0 || a < 0)
@@ -385,10 +387,15 @@ dacc_status dacc_market_ledger_batch(dacc_market_ledger *l, const char *id,
         return dacc_error_set(err, DACC_ERR_INVALID, "batch %s exists already", id);
     if (k == 0 || m > k)
         return dacc_error_set(err, DACC_ERR_RANGE, "a batch chooses m <= k of k >= 1 markets");
-    batch b = { .id = strdup(id), .markets = calloc(k, sizeof(size_t)), .k = k, .m = m,
-                .rule = rule, .chosen = calloc(m ? m : 1, sizeof(size_t)) };
-    dacc_status st = b.id && b.markets && b.chosen ? DACC_OK
-                                                   : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    batch b = { .id = strdup(id),
+                .markets = calloc(k, sizeof(size_t)),
+                .k = k,
+                .m = m,
+                .rule = rule,
+                .chosen = calloc(m ? m : 1, sizeof(size_t)) };
+    dacc_status st = b.id && b.markets && b.chosen
+                         ? DACC_OK
+                         : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < k && st == DACC_OK; i++) {
         long x = find_market(l, markets[i]);
         if (x < 0)
@@ -489,7 +496,8 @@ void dacc_market_ledger_each_account(const dacc_market_ledger *l, void *ctx,
     for (size_t i = 0; i < l->nac; i++)
         order[i] = i;
     for (size_t i = 1; i < l->nac; i++) /* insertion sort by name */
-        for (size_t j = i; j > 0 && strcmp(l->ac[order[j - 1]].name, l->ac[order[j]].name) > 0; j--) {
+        for (size_t j = i; j > 0 && strcmp(l->ac[order[j - 1]].name, l->ac[order[j]].name) > 0;
+             j--) {
             size_t t = order[j];
             order[j] = order[j - 1];
             order[j - 1] = t;
@@ -507,9 +515,8 @@ void dacc_market_ledger_each_market(const dacc_market_ledger *l, void *ctx,
 }
 
 void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
-                                      void (*fn)(void *ctx, const char *account,
-                                                 const char *market, const dacc_u128 *shares,
-                                                 unsigned n))
+                                      void (*fn)(void *ctx, const char *account, const char *market,
+                                                 const dacc_u128 *shares, unsigned n))
 {
     for (size_t i = 0; i < l->npos; i++) {
         const position *p = l->pos[i];

@@ -83,8 +83,8 @@ static f128 lslmsr_bound(const dacc_market *m)
     return mk_lslmsr_cost(m->b, q, m->n) - low;
 }
 
-dacc_status dacc_market_new_lslmsr(unsigned n, double alpha, const dacc_u128 *q0,
-                                   dacc_market **out, dacc_error *err)
+dacc_status dacc_market_new_lslmsr(unsigned n, double alpha, const dacc_u128 *q0, dacc_market **out,
+                                   dacc_error *err)
 {
     if (n < 2 || n > DACC_MARKET_MAX_OUTCOMES)
         return bad_n(n, 2, err);
@@ -150,7 +150,10 @@ dacc_status dacc_market_new_cpmm(dacc_u128 yes, dacc_u128 no, double p, dacc_mar
     return DACC_OK;
 }
 
-void dacc_market_free(dacc_market *m) { free(m); }
+void dacc_market_free(dacc_market *m)
+{
+    free(m);
+}
 
 dacc_market *dacc_market_clone(const dacc_market *m)
 {
@@ -160,11 +163,26 @@ dacc_market *dacc_market_clone(const dacc_market *m)
     return c;
 }
 
-dacc_market_kind dacc_market_type(const dacc_market *m) { return m->kind; }
-unsigned dacc_market_outcomes(const dacc_market *m) { return m->n; }
-dacc_u128 dacc_market_balance(const dacc_market *m) { return m->balance; }
-dacc_u128 dacc_market_fees(const dacc_market *m) { return m->fees; }
-dacc_u128 dacc_market_sold(const dacc_market *m, unsigned i) { return i < m->n ? m->sold[i] : 0; }
+dacc_market_kind dacc_market_type(const dacc_market *m)
+{
+    return m->kind;
+}
+unsigned dacc_market_outcomes(const dacc_market *m)
+{
+    return m->n;
+}
+dacc_u128 dacc_market_balance(const dacc_market *m)
+{
+    return m->balance;
+}
+dacc_u128 dacc_market_fees(const dacc_market *m)
+{
+    return m->fees;
+}
+dacc_u128 dacc_market_sold(const dacc_market *m, unsigned i)
+{
+    return i < m->n ? m->sold[i] : 0;
+}
 
 static void quantities(const dacc_market *m, f128 *q)
 {

@@ -14,7 +14,7 @@
 #include "internal.h"
 
 #define MAX_FIELDS 32
-#define LIST_MAX DACC_MARKET_MAX_OUTCOMES
+#define LIST_MAX   DACC_MARKET_MAX_OUTCOMES
 
 typedef struct {
     const char *file;
@@ -343,12 +343,12 @@ static dacc_status op_batch(engine *e, const row *r, dacc_error *err)
     snprintf(buf, sizeof buf, "%s", list);
     for (char *tok = strtok(buf, ";"); tok != NULL && k < LIST_MAX; tok = strtok(NULL, ";"))
         names[k++] = tok;
-    st = dacc_market_ledger_batch(e->l, id, names, k, (size_t)m,
-                                  strcmp(rule, "twap") == 0 ? DACC_MARKET_SETTLE_TWAP
-                                                            : DACC_MARKET_SETTLE_REFUND,
-                                  err);
+    st = dacc_market_ledger_batch(
+        e->l, id, names, k, (size_t)m,
+        strcmp(rule, "twap") == 0 ? DACC_MARKET_SETTLE_TWAP : DACC_MARKET_SETTLE_REFUND, err);
     if (st == DACC_OK)
-        say(e, "line %lu: batch %s of %zu markets, the jury judges %" PRIu64 ", the rest settle by %s",
+        say(e,
+            "line %lu: batch %s of %zu markets, the jury judges %" PRIu64 ", the rest settle by %s",
             r->line, id, k, m, rule);
     else
         dacc_error_prefix(err, "%s:%lu: ", r->file, r->line);
@@ -482,12 +482,14 @@ static dacc_status run_jsonl(engine *e, row *r, const char *data, size_t len, da
             json_t *obj = json_loadb(data + pos, ll, JSON_REJECT_DUPLICATES, &je);
             if (!json_is_object(obj)) {
                 json_decref(obj);
-                return dacc_error_at(err, DACC_ERR_PARSE, r->file, r->line, (unsigned long)je.column,
-                                     "%s", obj ? "expected a JSON object" : je.text);
+                return dacc_error_at(err, DACC_ERR_PARSE, r->file, r->line,
+                                     (unsigned long)je.column, "%s",
+                                     obj ? "expected a JSON object" : je.text);
             }
             const char *key;
             json_t *v;
-            json_object_foreach(obj, key, v) {
+            json_object_foreach(obj, key, v)
+            {
                 if (r->n == MAX_FIELDS) {
                     st = bad(r, key, err, "too many fields");
                     break;
@@ -519,7 +521,8 @@ static dacc_status run_csv(engine *e, row *r, const char *data, size_t len, dacc
     size_t ncol = dacc_csv_ncols(csv);
     if (ncol > MAX_FIELDS) {
         dacc_csv_free(csv);
-        return dacc_error_at(err, DACC_ERR_LIMIT, r->file, 1, 0, "more than %d columns", MAX_FIELDS);
+        return dacc_error_at(err, DACC_ERR_LIMIT, r->file, 1, 0, "more than %d columns",
+                             MAX_FIELDS);
     }
     while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
         r->line = dacc_csv_line(csv);

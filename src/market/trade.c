@@ -137,8 +137,8 @@ static int fpmm_buy_amount(const dacc_market *m, dacc_u128 invest, unsigned i, d
     if (dacc_money_mul(m->pool[i], DACC_MARKET_FEE_ONE, &end) != DACC_OK)
         return 0;
     for (unsigned j = 0; j < m->n; j++)
-        if (j != i && dacc_money_muldiv(end, m->pool[j], m->pool[j] + net, DACC_ROUND_UP, &end) !=
-                          DACC_OK)
+        if (j != i &&
+            dacc_money_muldiv(end, m->pool[j], m->pool[j] + net, DACC_ROUND_UP, &end) != DACC_OK)
             return 0;
     if (end == 0)
         return 0;
@@ -204,8 +204,8 @@ static dacc_status fpmm_invest_for(const dacc_market *m, unsigned i, dacc_u128 x
 dacc_status dacc_market_quote_buy(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *cost,
                                   dacc_error *err)
 {
-    dacc_status st = i < m->n ? DACC_OK
-                              : dacc_error_set(err, DACC_ERR_RANGE, "outcome %u does not exist", i);
+    dacc_status st =
+        i < m->n ? DACC_OK : dacc_error_set(err, DACC_ERR_RANGE, "outcome %u does not exist", i);
     if (st != DACC_OK)
         return st;
     f128 v = 0, scale = 0;

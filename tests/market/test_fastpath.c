@@ -26,7 +26,8 @@ Test(fastpath, identical_to_binary128_on_random_trades, .timeout = 600)
                       (unsigned long long)c2);
             dacc_u128 hold = m->sold[i];
             if (hold > 0) {
-                dacc_u128 y = 1 + dacc_rng_below(&r, (uint64_t)(hold > (1ULL << 62) ? (1ULL << 62) : hold));
+                dacc_u128 y =
+                    1 + dacc_rng_below(&r, (uint64_t)(hold > (1ULL << 62) ? (1ULL << 62) : hold));
                 cr_assert_eq(dacc_market_quote_sell(m, i, y, &s1, NULL), DACC_OK);
                 cr_assert_eq(dacc_market_quote_sell(slow, i, y, &s2, NULL), DACC_OK);
                 cr_assert(s1 == s2, "sell differs");

@@ -45,7 +45,7 @@ Test(ledger, the_example_conserves_money_to_the_unit)
     dacc_market_ledger_each_account(l, &s, sum_accounts);
     dacc_market_ledger_each_market(l, &s, sum_markets);
     dacc_u128 funding = 0;
-    const char *ids[] = { "ai-incident-2027", "geth-vs-reth", "solc-vs-foundry",
+    const char *ids[] = { "ai-incident-2027",    "geth-vs-reth",   "solc-vs-foundry",
                           "lighthouse-vs-prysm", "viem-vs-ethers", "omen-style",
                           "manifold-style" };
     for (size_t i = 0; i < 7; i++)
@@ -90,12 +90,14 @@ Test(ledger, time_weighted_price)
 {
     dacc_market_ledger *l = dacc_market_ledger_new();
     dacc_error err;
-    cr_assert_eq(run(l,
-                     "{\"op\":\"create\",\"market\":\"m\",\"kind\":\"lmsr\",\"b\":\"100\",\"time\":0}\n"
-                     "{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"1000\"}\n"
-                     "{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"100\",\"time\":100}\n",
-                     &err),
-                 DACC_OK, "%s", err.message);
+    cr_assert_eq(
+        run(l,
+            "{\"op\":\"create\",\"market\":\"m\",\"kind\":\"lmsr\",\"b\":\"100\",\"time\":0}\n"
+            "{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"1000\"}\n"
+            "{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"100\","
+            "\"time\":100}\n",
+            &err),
+        DACC_OK, "%s", err.message);
     double p1 = 1 / (1 + exp(-1.0)); /* after buying b shares of outcome 0 */
     double twap = dacc_market_ledger_twap(l, "m", 0, 300);
     cr_assert(fabs(twap - (0.5 * 100 + p1 * 200) / 300) < 1e-12, "%.17g", twap);
@@ -109,26 +111,33 @@ Test(ledger, errors_name_line_and_field_and_change_nothing)
     const char *base = "{\"op\":\"create\",\"market\":\"m\",\"kind\":\"lmsr\",\"b\":\"100\"}\n"
                        "{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"10\"}\n";
     cr_assert_eq(run(l, base, &err), DACC_OK);
-    cr_assert_eq(run(l, "{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,"
-                        "\"shares\":\"100\"}\n", &err),
+    cr_assert_eq(run(l,
+                     "{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,"
+                     "\"shares\":\"100\"}\n",
+                     &err),
                  DACC_ERR_STATE);
     cr_assert(dacc_market_ledger_balance(l, "a") == 10000000u, "a refused buy took money");
     cr_assert(dacc_market_sold(dacc_market_ledger_market(l, "m"), 0) == 0);
-    cr_assert_eq(run(l, "\n\n{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,"
-                        "\"shares\":\"1.5x\"}\n", &err),
+    cr_assert_eq(run(l,
+                     "\n\n{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,"
+                     "\"shares\":\"1.5x\"}\n",
+                     &err),
                  DACC_ERR_PARSE);
     cr_assert(strstr(err.message, "ops.jsonl:3: field \"shares\"") != NULL, "%s", err.message);
     cr_assert_eq(run(l, "{\"op\":\"frobnicate\"}\n", &err), DACC_ERR_INVALID);
     cr_assert(strstr(err.message, "field \"op\"") != NULL, "%s", err.message);
-    cr_assert_eq(run(l, "{\"op\":\"sell\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,"
-                        "\"shares\":\"1\"}\n", &err),
+    cr_assert_eq(run(l,
+                     "{\"op\":\"sell\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,"
+                     "\"shares\":\"1\"}\n",
+                     &err),
                  DACC_ERR_STATE);
     cr_assert(strstr(err.message, "fewer shares") != NULL, "%s", err.message);
     cr_assert_eq(run(l, "op,account,amount\ndeposit,b,5\ndeposit,b,x\n", &err), DACC_ERR_PARSE);
     cr_assert(strstr(err.message, "ops.jsonl:3: field \"amount\"") != NULL, "%s", err.message);
     cr_assert(dacc_market_ledger_balance(l, "b") == 5000000u, "CSV rows before the bad one stand");
-    cr_assert_eq(run(l, "{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"1\",\"time\":5}\n"
-                        "{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"1\",\"time\":4}\n",
+    cr_assert_eq(run(l,
+                     "{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"1\",\"time\":5}\n"
+                     "{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"1\",\"time\":4}\n",
                      &err),
                  DACC_ERR_INVALID);
     cr_assert(strstr(err.message, "backwards") != NULL, "%s", err.message);
@@ -139,22 +148,24 @@ Test(market_cli, run_and_quote)
 {
     char *dir = make_temp_dir(), *out = path_join(dir, "state.json");
     run_result r;
-    run_dacc(&r, NULL, (const char *const[]){ "market", "run", "-q", "-o", out,
-                                              SOURCE_PATH("examples/market/info-finance.jsonl"),
-                                              NULL });
+    run_dacc(&r, NULL,
+             (const char *const[]){ "market", "run", "-q", "-o", out,
+                                    SOURCE_PATH("examples/market/info-finance.jsonl"), NULL });
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_eq(r.out_len, 0);
     run_result_free(&r);
     char *state = read_text(out, NULL);
     cr_assert(state && strstr(state, "\"manifold-style\"") && strstr(state, "\"alice\""));
     free(state);
-    run_dacc(&r, NULL, (const char *const[]){ "market", "quote", "--kind", "lmsr", "--funding",
-                                              "10", "--decimals", "0", "buy", "0", "5", NULL });
+    run_dacc(&r, NULL,
+             (const char *const[]){ "market", "quote", "--kind", "lmsr", "--funding", "10",
+                                    "--decimals", "0", "buy", "0", "5", NULL });
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "costs 3") != NULL, "%s", r.out);
     run_result_free(&r);
-    run_dacc(&r, NULL, (const char *const[]){ "market", "quote", "--kind", "lmsr", "--b", "10",
-                                              "sell", "0", "5", NULL });
+    run_dacc(&r, NULL,
+             (const char *const[]){ "market", "quote", "--kind", "lmsr", "--b", "10", "sell", "0",
+                                    "5", NULL });
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "more shares") != NULL, "%s", r.err);
     run_result_free(&r);

@@ -18,10 +18,19 @@ static dacc_market *make(int kind, unsigned n, dacc_rng *r)
     for (unsigned i = 0; i < 8; i++)
         v[i] = (1 + dacc_rng_below(r, 200)) * UNIT;
     switch (kind) {
-    case 0: dacc_market_new_lmsr(n, (double)(10 + dacc_rng_below(r, 100)) * (double)UNIT, &m, NULL); break;
-    case 1: dacc_market_new_lslmsr(n, 0.01 + 0.05 * dacc_rng_unit(r), v, &m, NULL); break;
-    case 2: dacc_market_new_fpmm(n, v, (dacc_u128)dacc_rng_below(r, 30) * 1000000000000000ULL, &m, NULL); break;
-    default: dacc_market_new_cpmm(v[0], v[1], 0.1 + 0.8 * dacc_rng_unit(r), &m, NULL); break;
+    case 0:
+        dacc_market_new_lmsr(n, (double)(10 + dacc_rng_below(r, 100)) * (double)UNIT, &m, NULL);
+        break;
+    case 1:
+        dacc_market_new_lslmsr(n, 0.01 + 0.05 * dacc_rng_unit(r), v, &m, NULL);
+        break;
+    case 2:
+        dacc_market_new_fpmm(n, v, (dacc_u128)dacc_rng_below(r, 30) * 1000000000000000ULL, &m,
+                             NULL);
+        break;
+    default:
+        dacc_market_new_cpmm(v[0], v[1], 0.1 + 0.8 * dacc_rng_unit(r), &m, NULL);
+        break;
     }
     cr_assert_not_null(m);
     return m;
@@ -101,7 +110,8 @@ Test(props, splitting_a_trade_never_costs_less)
     for (int round = 0; round < 80; round++) {
         int kind = round % 4;
         dacc_market *m = make(kind, 2, &r), *c = dacc_market_clone(m);
-        dacc_u128 x1 = (1 + dacc_rng_below(&r, 40)) * UNIT, x2 = (1 + dacc_rng_below(&r, 40)) * UNIT;
+        dacc_u128 x1 = (1 + dacc_rng_below(&r, 40)) * UNIT,
+                  x2 = (1 + dacc_rng_below(&r, 40)) * UNIT;
         dacc_u128 whole, a, b;
         cr_assert_eq(dacc_market_buy(m, 0, x1 + x2, DACC_U128_MAX, &whole, NULL), DACC_OK);
         cr_assert_eq(dacc_market_buy(c, 0, x1, DACC_U128_MAX, &a, NULL), DACC_OK);
