@@ -1,0 +1,128 @@
+/* dacc — public-goods funding: quadratic funding (QF), pairwise-bounded QF
+ * and connection-oriented cluster matching (COCM), on sparse donations.
+ *
+ * A round is a sparse matrix of donations c[i][p] >= 0 (donor i, project
+ * p), repeated (donor, project) pairs summed. Mechanisms return each
+ * project's raw matching as real numbers; dacc_pgf_distribute turns them
+ * into integer payouts of a pool that sum exactly to it (largest
+ * remainder), with an optional cap. docs/pgf.md has the formulas and the
+ * references each one follows.
+ */
+#ifndef DACC_PGF_H
+#define DACC_PGF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dacc/error.h"
+#include "dacc/money.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dacc_pgf_round dacc_pgf_round;
+
+dacc_pgf_round *dacc_pgf_round_new(void);
+void dacc_pgf_round_free(dacc_pgf_round *r);
+
+/* Adds amount (finite, >= 0) from donor to project; repeats are summed. */
+dacc_status dacc_pgf_round_add(dacc_pgf_round *r, const char *donor, size_t dlen,
+                               const char *project, size_t plen, double amount, dacc_error *err);
+
+/* Column names and round rules for reading exports. Zero-initialised means:
+ * columns donor/voter/address/contributor, project/grant_id/project_name/
+ * recipient, amount/amountUSD/amount_in_usdt; no minimum; no scores. */
+typedef struct dacc_pgf_read_opts {
+    const char *donor_col, *project_col, *amount_col;
+    double min_donation;       /* donations below it are dropped (qf-calculator's rule) */
+    const char *self_col;      /* column with the recipient's address: self-donations dropped */
+    const char *score_col;     /* donor score column: linear weight 0.5 at s50 to 1 at s100 */
+    double s50, s100;          /* thresholds (both 0: no score weighting) */
+    size_t dropped;            /* out: rows dropped by the rules */
+} dacc_pgf_read_opts;
+
+/* Reads CSV/TSV donations; errors name file, line and column. */
+dacc_status dacc_pgf_round_read(dacc_pgf_round *r, const char *path, dacc_pgf_read_opts *opts,
+                                dacc_error *err);
+dacc_status dacc_pgf_round_read_memory(dacc_pgf_round *r, const char *name, const char *data,
+                                       size_t len, dacc_pgf_read_opts *opts, dacc_error *err);
+
+size_t dacc_pgf_round_donors(const dacc_pgf_round *r);
+size_t dacc_pgf_round_projects(const dacc_pgf_round *r);
+const char *dacc_pgf_round_donor(const dacc_pgf_round *r, size_t i);
+const char *dacc_pgf_round_project(const dacc_pgf_round *r, size_t p);
+/* Total donated to project p, and its number of donors. */
+double dacc_pgf_round_total(const dacc_pgf_round *r, size_t p);
+size_t dacc_pgf_round_count(const dacc_pgf_round *r, size_t p);
+/* Donation of donor i to project p (0 when none). */
+double dacc_pgf_round_get(const dacc_pgf_round *r, size_t i, size_t p);
+
+/* ---- mechanisms: raw matching per project ------------------------------------ */
+
+/* QF: m_p = (sum_i sqrt c_ip)^2 - sum_i c_ip (0 with one donor). */
+dacc_status dacc_pgf_qf(const dacc_pgf_round *r, double *match, dacc_error *err);
+
+/* Pairwise-bounded QF (Buterin 2019): k_ij = M / (M + sum_q sqrt(c_iq c_jq)),
+ * m_p = sum_{i<j} 2 k_ij sqrt(c_ip c_jp). (qf-calculator's `pairwise` uses
+ * the same k and counts each pair once; pass half_pairs to match it.) */
+dacc_status dacc_pgf_pairwise(const dacc_pgf_round *r, double M, bool half_pairs, double *match,
+                              dacc_error *err);
+
+typedef enum { DACC_PGF_MARKOV, DACC_PGF_PCT_FRIENDS, DACC_PGF_OG } dacc_pgf_style;
+
+/* COCM as Gitcoin runs it (qf-calculator COCM), with the donation matrix as
+ * the cluster matrix (every project is a cluster of its donors). harsh:
+ * K = (1 - k) c (production); else K = k sqrt(c) + (1 - k) c. */
+dacc_status dacc_pgf_cocm(const dacc_pgf_round *r, dacc_pgf_style style, bool harsh,
+                          double *match, dacc_error *err);
+
+/* The paper's cluster-matching family for one project (Miller, Weyl,
+ * Erichsen, pluralqf.py): groups of agent indices, contributions per agent.
+ * Returns total funding (contributions plus subsidy), as the reference. */
+typedef enum {
+    DACC_PGF_VANILLA,  /* vanilla cluster match */
+    DACC_PGF_SQUARED,  /* squared cluster match */
+    DACC_PGF_CO,       /* connection-oriented cluster match */
+    DACC_PGF_PAIRWISE, /* pairwise matching with M */
+} dacc_pgf_cluster_kind;
+
+dacc_status dacc_pgf_cluster_match(dacc_pgf_cluster_kind kind, const size_t *const *groups,
+                                   const size_t *group_sizes, size_t ngroups,
+                                   const double *contributions, size_t nagents, double M,
+                                   double *funding, dacc_error *err);
+
+/* ---- the pool ------------------------------------------------------------------ */
+
+typedef enum {
+    DACC_PGF_BY_SHARE,      /* the whole pool, by share of matching (qf-calculator) */
+    DACC_PGF_SATURATION,    /* pluralistic: raw matching when it is below the pool */
+} dacc_pgf_pool_rule;
+
+/* Integer payouts of pool (base units) from raw matching in the same money
+ * unit scaled by unit (base units per matching unit, for the saturation
+ * rule). cap: the most a project may get, as a share of the pool (0 or >= 1:
+ * no cap), redistributed iteratively to projects under it (strict
+ * inequalities, as qf-calculator's check_matching_cap). Payouts sum to the
+ * pool (BY_SHARE) or to the rounded total of raw matching (SATURATION, when
+ * below the pool), never exceed the cap, and share[p] reports the real
+ * share of the pool before rounding (may be NULL). */
+dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, double unit,
+                                double cap, dacc_pgf_pool_rule rule, dacc_u128 *payouts,
+                                double *share, dacc_error *err);
+
+/* Gitcoin's integer linear QF (pluralistic.js linearQF), bit for bit:
+ * amounts in base units, integer square roots with remainders, the match
+ * scaled to the pool, scaled down to raw matching when the round is not
+ * saturated (unless ignore_saturation), and an absolute cap (0: none)
+ * redistributed to uncapped projects. */
+dacc_status dacc_pgf_linear_qf(const dacc_pgf_round *r, unsigned decimals, dacc_u128 pool,
+                               dacc_u128 cap, bool ignore_saturation, dacc_u128 *matched,
+                               dacc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,70 @@
+/* Agreement with Gitcoin's qf-calculator on the real GR03 round
+ * (gr03-expected.csv, written by make_vectors.py): every mechanism and style
+ * to 1e-9 relative (absolute 1e-9 where the reference leaves a rounding
+ * residue instead of 0). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dacc/pgf.h"
+#include "support.h"
+
+static double *expected_for(const char *mech, const dacc_pgf_round *r)
+{
+    size_t n = dacc_pgf_round_projects(r);
+    double *e = malloc(n * sizeof *e);
+    for (size_t p = 0; p < n; p++)
+        e[p] = NAN;
+    FILE *fp = fopen(SOURCE_PATH("tests/pgf/gr03-expected.csv"), "r");
+    cr_assert_not_null(fp);
+    char line[256], m[64], proj[64];
+    double v;
+    while (fgets(line, sizeof line, fp))
+        if (line[0] != '#' && sscanf(line, "%63[^,],%63[^,],%lf", m, proj, &v) == 3 &&
+            strcmp(m, mech) == 0)
+            for (size_t p = 0; p < n; p++)
+                if (strcmp(dacc_pgf_round_project(r, p), proj) == 0)
+                    e[p] = v;
+    fclose(fp);
+    return e;
+}
+
+static void agree(const char *mech, const dacc_pgf_round *r, const double *got)
+{
+    double *e = expected_for(mech, r);
+    for (size_t p = 0; p < dacc_pgf_round_projects(r); p++) {
+        cr_assert(!isnan(e[p]), "%s: no reference value for %s", mech, dacc_pgf_round_project(r, p));
+        cr_assert(fabs(got[p] - e[p]) <= 1e-9 * fabs(e[p]) + 1e-9, "%s %s: %.17g vs %.17g", mech,
+                  dacc_pgf_round_project(r, p), got[p], e[p]);
+    }
+    free(e);
+}
+
+Test(reference, gr03_every_mechanism)
+{
+    dacc_pgf_round *r = dacc_pgf_round_new();
+    dacc_error err;
+    cr_assert_eq(dacc_pgf_round_read(r, SOURCE_PATH("tests/data/gitcoin-gr03-contributions.csv"),
+                                     NULL, &err),
+                 DACC_OK, "%s", err.message);
+    size_t n = dacc_pgf_round_projects(r);
+    cr_assert_eq(n, 75);
+    cr_assert_eq(dacc_pgf_round_donors(r), 324);
+    double *m = malloc(n * sizeof *m);
+    cr_assert_eq(dacc_pgf_qf(r, m, &err), DACC_OK);
+    agree("qf", r, m);
+    cr_assert_eq(dacc_pgf_pairwise(r, 0.01, true, m, &err), DACC_OK);
+    agree("pairwise", r, m);
+    cr_assert_eq(dacc_pgf_cocm(r, DACC_PGF_MARKOV, true, m, &err), DACC_OK);
+    agree("cocm-markov", r, m);
+    cr_assert_eq(dacc_pgf_cocm(r, DACC_PGF_PCT_FRIENDS, true, m, &err), DACC_OK);
+    agree("cocm-pct_friends", r, m);
+    cr_assert_eq(dacc_pgf_cocm(r, DACC_PGF_OG, true, m, &err), DACC_OK);
+    agree("cocm-og", r, m);
+    cr_assert_eq(dacc_pgf_cocm(r, DACC_PGF_MARKOV, false, m, &err), DACC_OK);
+    agree("cocm-markov-fancy", r, m);
+    free(m);
+    dacc_pgf_round_free(r);
+}
