@@ -107,10 +107,13 @@ typedef enum {
  * inequalities, as qf-calculator's check_matching_cap). Payouts sum to the
  * pool (BY_SHARE) or to the rounded total of raw matching (SATURATION, when
  * below the pool), never exceed the cap, and share[p] reports the real
- * share of the pool before rounding (may be NULL). */
+ * share of the pool before rounding (may be NULL). When the cap binds for
+ * every project with matching, what they cannot take is left undistributed
+ * rather than given to projects without matching: *left (may be NULL) gets
+ * it, and payouts + left = the amount. */
 dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, double unit,
                                 double cap, dacc_pgf_pool_rule rule, dacc_u128 *payouts,
-                                double *share, dacc_error *err);
+                                double *share, dacc_u128 *left, dacc_error *err);
 
 /* Gitcoin's integer linear QF (pluralistic.js linearQF), bit for bit:
  * amounts in base units, integer square roots with remainders, the match

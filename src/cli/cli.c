@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "dacc/file.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -118,4 +119,17 @@ int cli_opt_money(const char *prog, const char *opt, const char *arg, unsigned d
     if (dacc_money_parse(arg, strlen(arg), decimals, out, &err) != DACC_OK)
         return cli_usage(prog, "%s: %s", opt, err.message);
     return CLI_OK;
+}
+
+dacc_status cli_emit(const char *path, cli_write_fn fn, void *ctx, dacc_error *err)
+{
+    dacc_file_out *out;
+    dacc_status st = dacc_file_out_open(path, &out, err);
+    if (st != DACC_OK)
+        return st;
+    if (fn(dacc_file_out_fp(out), ctx) != 0) {
+        dacc_file_out_abort(out);
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "write failed");
+    }
+    return dacc_file_out_commit(out, err);
 }

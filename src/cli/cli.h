@@ -52,11 +52,17 @@ int cli_opt_money(const char *prog, const char *opt, const char *arg, unsigned d
 #define CLI_ALLOW_JSON (1u << CLI_FORMAT_JSON)
 #define CLI_ALLOW_CSV  (1u << CLI_FORMAT_CSV)
 
+/* Writes through fn to path atomically ("-": standard output); fn returns
+ * nonzero on a write error. */
+typedef int (*cli_write_fn)(FILE *fp, void *ctx);
+dacc_status cli_emit(const char *path, cli_write_fn fn, void *ctx, dacc_error *err);
+
 /* Top-level commands, one source file each. */
 int cmd_apportion(int argc, char **argv);
 int cmd_deepfund(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_market(int argc, char **argv);
+int cmd_fund(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_rng(int argc, char **argv);
 

@@ -238,7 +238,7 @@ static int cmd_graph(int argc, char **argv)
     dacc_status st = dacc_deepfund_graph_check(in.g, &rep, &err);
     if (st == DACC_OK) {
         const void *ctx[2] = { in.g, &rep };
-        st = df_emit(o.output, write_graph_report, ctx, &err);
+        st = cli_emit(o.output, write_graph_report, ctx, &err);
         if (st == DACC_OK && rep.noverweight > 0)
             st = dacc_error_set(&err, DACC_ERR_INVALID, "%zu parent%s with weights above 1",
                                 rep.noverweight, rep.noverweight == 1 ? "" : "s");
@@ -309,7 +309,7 @@ static int cmd_sample(int argc, char **argv)
                                                    q, &got, &err);
     if (st == DACC_OK) {
         questions_ctx ctx = { in.g, q, got };
-        st = df_emit(o.output, write_questions, &ctx, &err);
+        st = cli_emit(o.output, write_questions, &ctx, &err);
         if (st == DACC_OK && got < o.count)
             fprintf(stderr, "%s: only %zu new questions remain\n", prog, got);
     }
@@ -369,7 +369,7 @@ static int cmd_score(int argc, char **argv)
                                 (const double *const *)in.logits, in.nsubs, sc);
         board_ctx ctx = { o.format, &in, sc,
                           o.private_fraction > 0 ? DACC_DEEPFUND_PRIVATE : DACC_DEEPFUND_ALL };
-        st = df_emit(o.output, write_board, &ctx, &err);
+        st = cli_emit(o.output, write_board, &ctx, &err);
     }
     free(priv);
     free(sc);
@@ -423,12 +423,12 @@ static dacc_status mix_and_write(const df_opts *o, const df_inputs *in, dacc_err
                                in->nsubs, ne, w, &info, err);
     mix_ctx ctx = { o->format, in, w, mixed, weights, &info };
     if (st == DACC_OK)
-        st = df_emit(o->output, write_mix, &ctx, err);
+        st = cli_emit(o->output, write_mix, &ctx, err);
     if (st == DACC_OK && o->weights != NULL) {
         dacc_deepfund_combine((const double *const *)in->logits, w, in->nsubs, ne, mixed);
         st = dacc_deepfund_weights(in->g, mixed, o->originality, weights, err);
         if (st == DACC_OK)
-            st = df_emit(o->weights, write_edge_weights, &ctx, err);
+            st = cli_emit(o->weights, write_edge_weights, &ctx, err);
     }
     free(w);
     free(mixed);
@@ -498,7 +498,7 @@ static int cmd_aggregate(int argc, char **argv)
         st = dacc_deepfund_weights(in.g, logits, o.originality, weights, &err);
     if (st == DACC_OK) {
         mix_ctx ctx = { .f = o.format, .in = &in, .logits = logits, .weights = weights };
-        st = df_emit(o.output, write_agg, &ctx, &err);
+        st = cli_emit(o.output, write_agg, &ctx, &err);
         fprintf(stderr,
                 "%s: loss %.9g, %u CG iterations, residual %.3g, %zu comparison groups, %zu "
                 "uncompared edges\n",
@@ -578,9 +578,9 @@ static dacc_status allocate_and_write(const df_opts *o, const df_inputs *in, dac
         st = dacc_deepfund_allocate(g, w, seeds, NULL, o->nseed_nodes, pool, amounts, share, err);
     alloc_ctx ctx = { o->format, g, amounts, share, o->decimals, pool, o->top };
     if (st == DACC_OK)
-        st = df_emit(o->output, write_alloc, &ctx, err);
+        st = cli_emit(o->output, write_alloc, &ctx, err);
     if (st == DACC_OK && o->svg != NULL)
-        st = df_emit(o->svg, write_alloc_svg, &ctx, err);
+        st = cli_emit(o->svg, write_alloc_svg, &ctx, err);
     free(w);
     free(share);
     free(amounts);

@@ -366,7 +366,7 @@ static dacc_status write_outputs(round_state *s, const char *config, const char 
 {
     static const struct {
         const char *name;
-        df_write_fn fn;
+        cli_write_fn fn;
         int needs_subs;
     } outs[] = {
         { "leaderboard.csv", w_board, 1 }, { "mixture.json", w_mixture, 1 },
@@ -385,7 +385,7 @@ static dacc_status write_outputs(round_state *s, const char *config, const char 
         if (outs[i].needs_subs && s->in.nsubs == 0)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, outs[i].name);
-        st = df_emit(path, outs[i].fn, s, err);
+        st = cli_emit(path, outs[i].fn, s, err);
         if (st == DACC_OK)
             st = add_hash(outputs, "output", outs[i].name, path, err);
     }

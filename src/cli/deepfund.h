@@ -59,9 +59,6 @@ int df_write_svg(FILE *fp, const dacc_deepfund_graph *g, const dacc_u128 *amount
 dacc_status df_read_weights(const char *path, const dacc_deepfund_graph *g, double *w,
                             dacc_error *err);
 
-/* Writes through fn to path atomically ("-": standard output). */
-typedef int (*df_write_fn)(FILE *fp, void *ctx);
-dacc_status df_emit(const char *path, df_write_fn fn, void *ctx, dacc_error *err);
 
 int cmd_deepfund_run(int argc, char **argv);
 

@@ -127,19 +127,6 @@ dacc_status df_seed_nodes(const df_opts *o, const dacc_deepfund_graph *g, uint32
     return DACC_OK;
 }
 
-dacc_status df_emit(const char *path, df_write_fn fn, void *ctx, dacc_error *err)
-{
-    dacc_file_out *out;
-    dacc_status st = dacc_file_out_open(path, &out, err);
-    if (st != DACC_OK)
-        return st;
-    if (fn(dacc_file_out_fp(out), ctx) != 0) {
-        dacc_file_out_abort(out);
-        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "write failed");
-    }
-    return dacc_file_out_commit(out, err);
-}
-
 static void csv_row(FILE *fp, const char *const *cells, size_t n)
 {
     dacc_csv_write_row(fp, ',', cells, n);

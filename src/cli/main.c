@@ -7,6 +7,7 @@
 static const cli_command commands[] = {
     { "apportion", "split an integer pool exactly by weights (largest remainder)", cmd_apportion },
     { "deepfund", "deep funding: graph, jury, submissions, mixture, allocation", cmd_deepfund },
+    { "fund", "public-goods funding: QF, pairwise QF, COCM, compare, explain", cmd_fund },
     { "log", "transparency log: append, checkpoints, proofs, witnesses, tiles", cmd_log },
     { "market", "prediction markets with exact money: run an operations file, quote", cmd_market },
     { "pause", "soft pause: k-of-N heartbeats, publication, device verifier, simulation",

@@ -37,7 +37,7 @@ static void cap_shares(double *s, size_t n, double cap)
 
 dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, double unit,
                                 double cap, dacc_pgf_pool_rule rule, dacc_u128 *payouts,
-                                double *share, dacc_error *err)
+                                double *share, dacc_u128 *left, dacc_error *err)
 {
     double total = 0;
     for (size_t p = 0; p < n; p++) {
@@ -54,9 +54,19 @@ dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, d
     int capped = cap > 0 && cap < 1;
     if (capped)
         cap_shares(s, n, cap);
-    dacc_u128 amount = pool;
+    dacc_u128 amount = pool, kept = 0;
     if (rule == DACC_PGF_SATURATION && total * unit < (double)pool)
         amount = (dacc_u128)floor(total * unit); /* an unsaturated round pays raw matching */
+    double taken = 0;
+    for (size_t p = 0; p < n; p++)
+        taken += s[p];
+    if (capped && taken < 1 - 1e-12) { /* every funded project is at the cap */
+        dacc_u128 give = (dacc_u128)floor((double)amount * taken);
+        kept = amount - give;
+        amount = give;
+    }
+    if (left != NULL)
+        *left = total > 0 ? kept : amount;
     dacc_status st = total > 0 ? dacc_money_apportion(amount, s, n, payouts, err) : DACC_OK;
     if (total == 0)
         memset(payouts, 0, n * sizeof *payouts);
@@ -67,10 +77,14 @@ dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, d
         while (payouts[p] > limit) {
             size_t best = n;
             for (size_t q = 0; q < n; q++)
-                if (payouts[q] < limit && (best == n || s[q] > s[best]))
+                if (payouts[q] < limit && s[q] > 0 && (best == n || s[q] > s[best]))
                     best = q;
-            if (best == n)
-                break;
+            if (best == n) { /* nobody under the cap can take it: keep it */
+                payouts[p]--;
+                if (left != NULL)
+                    ++*left;
+                continue;
+            }
             payouts[p]--;
             payouts[best]++;
         }

@@ -1,0 +1,700 @@
+/* dacc fund: public-goods funding rounds from donation exports. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dacc/csv.h"
+#include "dacc/json.h"
+#include "dacc/pgf.h"
+
+typedef struct {
+    const char *pool_text, *output, *svg, *project;
+    unsigned decimals;
+    double cap, M;
+    dacc_pgf_read_opts read;
+    cli_format format;
+    dacc_pgf_style style;
+    bool fancy, saturation, half;
+    const char *input;
+    const char *mech; /* for cluster: vanilla, squared, co, pairwise */
+    const char *groups;
+} fund_opts;
+
+static const char common[] =
+    "Input: a CSV/TSV of donations with a header (Gitcoin/Allo exports work as they are):\n"
+    "  --donor-column NAME    default: donor, voter, address or contributor\n"
+    "  --project-column NAME  default: project, grant_id, project_name or recipient\n"
+    "  --amount-column NAME   default: amount, amountUSD or amount_in_usdt\n"
+    "Round rules:\n"
+    "  --min-donation X       drop donations below X\n"
+    "  --self-column NAME     drop donations whose recipient address is the donor's\n"
+    "  --score-column NAME --s50 S --s100 S   weight donors by score: 0 below s50, 0.5\n"
+    "                         at s50 rising linearly to 1 at s100 (donors without a score: 0)\n"
+    "Pool:\n"
+    "  -p, --pool AMOUNT      the matching pool (without it, raw matching is printed)\n"
+    "  -d, --decimals N       decimals of the pool and payouts (default 2)\n"
+    "  --cap SHARE            the most one project gets, as a share of the pool (0.1 = 10%;\n"
+    "                         default none), the excess going to projects under it\n"
+    "  --saturation           pluralistic's rule: a pool larger than raw matching pays\n"
+    "                         raw matching and keeps the rest (default: the whole pool)\n"
+    "Output:\n"
+    "  -f, --format FORMAT    text (default), csv or json\n"
+    "  -o, --output FILE      write the result atomically\n"
+    "  -h, --help             show this help\n"
+    "Exit status: 0 on success, 1 on bad input (file, line and column named), 2 on usage.\n";
+
+enum { O_DCOL = 256, O_PCOL, O_ACOL, O_MIN, O_SELF, O_SCORE, O_S50, O_S100, O_CAP, O_SAT, O_M,
+       O_STYLE, O_FANCY, O_SVG, O_FULL, O_KIND, O_GROUPS };
+
+static int opt_double(const char *prog, const char *name, const char *arg, double *out)
+{
+    dacc_error err;
+    if (dacc_csv_parse_double(arg, strlen(arg), out, &err) != DACC_OK)
+        return cli_usage(prog, "%s: %s", name, err.message);
+    return CLI_OK;
+}
+
+static int parse_style(const char *prog, const char *arg, dacc_pgf_style *out)
+{
+    if (strcmp(arg, "markov") == 0)
+        *out = DACC_PGF_MARKOV;
+    else if (strcmp(arg, "pct_friends") == 0)
+        *out = DACC_PGF_PCT_FRIENDS;
+    else if (strcmp(arg, "og") == 0)
+        *out = DACC_PGF_OG;
+    else
+        return cli_usage(prog, "--style: expected markov, pct_friends or og, got '%s'", arg);
+    return CLI_OK;
+}
+
+static int parse_more(const char *prog, int ch, fund_opts *o)
+{
+    switch (ch) {
+    case O_DCOL: o->read.donor_col = optarg; return CLI_OK;
+    case O_PCOL: o->read.project_col = optarg; return CLI_OK;
+    case O_ACOL: o->read.amount_col = optarg; return CLI_OK;
+    case O_SELF: o->read.self_col = optarg; return CLI_OK;
+    case O_SCORE: o->read.score_col = optarg; return CLI_OK;
+    case O_MIN: return opt_double(prog, "--min-donation", optarg, &o->read.min_donation);
+    case O_S50: return opt_double(prog, "--s50", optarg, &o->read.s50);
+    case O_S100: return opt_double(prog, "--s100", optarg, &o->read.s100);
+    case O_CAP: return opt_double(prog, "--cap", optarg, &o->cap);
+    case O_M: return opt_double(prog, "-M", optarg, &o->M);
+    case O_SAT: o->saturation = true; return CLI_OK;
+    case O_FANCY: o->fancy = true; return CLI_OK;
+    case O_FULL: o->half = false; return CLI_OK;
+    case O_SVG: o->svg = optarg; return CLI_OK;
+    case O_KIND: o->mech = optarg; return CLI_OK;
+    case O_GROUPS: o->groups = optarg; return CLI_OK;
+    case O_STYLE: return parse_style(prog, optarg, &o->style);
+    default: return cli_usage(prog, "unknown or incomplete option");
+    }
+}
+
+static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want_project)
+{
+    static const struct option longs[] = {
+        { "pool", required_argument, NULL, 'p' },        { "decimals", required_argument, NULL, 'd' },
+        { "format", required_argument, NULL, 'f' },      { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },              { "donor-column", required_argument, NULL, O_DCOL },
+        { "project-column", required_argument, NULL, O_PCOL },
+        { "amount-column", required_argument, NULL, O_ACOL },
+        { "min-donation", required_argument, NULL, O_MIN },
+        { "self-column", required_argument, NULL, O_SELF },
+        { "score-column", required_argument, NULL, O_SCORE },
+        { "s50", required_argument, NULL, O_S50 },       { "s100", required_argument, NULL, O_S100 },
+        { "cap", required_argument, NULL, O_CAP },       { "saturation", no_argument, NULL, O_SAT },
+        { "M", required_argument, NULL, O_M },           { "style", required_argument, NULL, O_STYLE },
+        { "fancy", no_argument, NULL, O_FANCY },         { "svg", required_argument, NULL, O_SVG },
+        { "all-pairs", no_argument, NULL, O_FULL },      { "kind", required_argument, NULL, O_KIND },
+        { "groups", required_argument, NULL, O_GROUPS }, { NULL, 0, NULL, 0 },
+    };
+    *o = (fund_opts){ .decimals = 2, .M = 0.01, .half = true, .output = "-", .mech = "co" };
+    int ch, rc = CLI_OK;
+    uint64_t v;
+    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "p:d:f:o:h", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'p': o->pool_text = optarg; break;
+        case 'd':
+            rc = cli_opt_u64(prog, "--decimals", optarg, 0, DACC_MONEY_MAX_DECIMALS, &v);
+            o->decimals = (unsigned)v;
+            break;
+        case 'f':
+            rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_CSV | CLI_ALLOW_JSON,
+                                &o->format);
+            break;
+        case 'o': o->output = optarg; break;
+        case 'h': return -1;
+        default: rc = parse_more(prog, ch, o);
+        }
+    }
+    if (rc != CLI_OK)
+        return rc;
+    if (argc - optind != 1 + want_project)
+        return cli_usage(prog, want_project ? "expected a donations FILE and a PROJECT"
+                                            : "expected one donations FILE");
+    o->input = argv[optind];
+    o->project = want_project ? argv[optind + 1] : NULL;
+    if (!(o->cap >= 0) || !(o->M > 0))
+        return cli_usage(prog, "--cap must be >= 0 and M > 0");
+    return CLI_OK;
+}
+
+/* ---- the table ---- */
+
+typedef struct {
+    const fund_opts *o;
+    const dacc_pgf_round *r;
+    const char *const *names; /* mechanism names, nm of them */
+    double *const *match;
+    size_t nm;
+    dacc_u128 *pay; /* for the first mechanism, when a pool is given */
+    double *share;
+    dacc_u128 pool, left;
+} table;
+
+static int write_table(FILE *fp, void *ctx)
+{
+    const table *t = ctx;
+    size_t n = dacc_pgf_round_projects(t->r);
+    char amount[DACC_MONEY_STRLEN];
+    if (t->o->format == CLI_FORMAT_JSON) {
+        json_t *doc = json_object(), *list = json_array();
+        for (size_t p = 0; p < n; p++) {
+            json_t *e = json_object();
+            json_object_set_new(e, "project", json_string(dacc_pgf_round_project(t->r, p)));
+            json_object_set_new(e, "donors", json_integer((json_int_t)dacc_pgf_round_count(t->r, p)));
+            json_object_set_new(e, "donated", json_real(dacc_pgf_round_total(t->r, p)));
+            for (size_t k = 0; k < t->nm; k++)
+                json_object_set_new(e, t->names[k], json_real(t->match[k][p]));
+            if (t->pay != NULL) {
+                json_object_set_new(e, "share", json_real(t->share[p]));
+                json_object_set_new(e, "payout", dacc_json_money(t->pay[p], t->o->decimals));
+            }
+            json_array_append_new(list, e);
+        }
+        json_object_set_new(doc, "projects", list);
+        if (t->pay != NULL) {
+            json_object_set_new(doc, "pool", dacc_json_money(t->pool, t->o->decimals));
+            json_object_set_new(doc, "undistributed", dacc_json_money(t->left, t->o->decimals));
+        }
+        int bad = dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
+        json_decref(doc);
+        return bad ? -1 : 0;
+    }
+    int csv = t->o->format == CLI_FORMAT_CSV;
+    fprintf(fp, csv ? "project,donors,donated" : "%-28s %7s %14s", "project", "donors", "donated");
+    for (size_t k = 0; k < t->nm; k++)
+        fprintf(fp, csv ? ",%s" : " %16s", t->names[k]);
+    if (t->pay != NULL)
+        fprintf(fp, csv ? ",share,payout" : " %10s %18s", "share", "payout");
+    fputc('\n', fp);
+    for (size_t p = 0; p < n; p++) {
+        if (csv) {
+            dacc_csv_write_field(fp, dacc_pgf_round_project(t->r, p),
+                                 strlen(dacc_pgf_round_project(t->r, p)), ',');
+            fprintf(fp, ",%zu,%.17g", dacc_pgf_round_count(t->r, p), dacc_pgf_round_total(t->r, p));
+        } else {
+            fprintf(fp, "%-28s %7zu %14.2f", dacc_pgf_round_project(t->r, p),
+                    dacc_pgf_round_count(t->r, p), dacc_pgf_round_total(t->r, p));
+        }
+        for (size_t k = 0; k < t->nm; k++)
+            fprintf(fp, csv ? ",%.17g" : " %16.4f", t->match[k][p]);
+        if (t->pay != NULL) {
+            dacc_money_format(t->pay[p], t->o->decimals, 0, amount);
+            fprintf(fp, csv ? ",%.17g,%s" : " %9.4f%% %18s", csv ? t->share[p] : 100 * t->share[p],
+                    amount);
+        }
+        fputc('\n', fp);
+    }
+    if (t->pay != NULL && !csv && t->left > 0) {
+        dacc_money_format(t->left, t->o->decimals, 0, amount);
+        fprintf(fp, "undistributed (every funded project at the cap): %s\n", amount);
+    }
+    return ferror(fp) ? -1 : 0;
+}
+
+/* Bars of each project's share of matching under each mechanism. */
+static int write_svg(FILE *fp, void *ctx)
+{
+    const table *t = ctx;
+    size_t n = dacc_pgf_round_projects(t->r);
+    static const char *const colors[] = { "#3b7dd8", "#e07b39", "#3aa35b", "#9b59b6", "#c0392b" };
+    double *tot = calloc(t->nm, sizeof *tot), top = 0;
+    if (tot == NULL)
+        return -1;
+    for (size_t k = 0; k < t->nm; k++)
+        for (size_t p = 0; p < n; p++)
+            tot[k] += t->match[k][p];
+    for (size_t k = 0; k < t->nm; k++)
+        for (size_t p = 0; p < n; p++)
+            if (tot[k] > 0 && t->match[k][p] / tot[k] > top)
+                top = t->match[k][p] / tot[k];
+    top = top > 0 ? top : 1;
+    int row = 6 * (int)t->nm + 8, height = 50 + row * (int)n;
+    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"%d\" "
+                "font-family=\"sans-serif\" font-size=\"11\">\n", height);
+    for (size_t k = 0; k < t->nm; k++)
+        fprintf(fp, "<rect x=\"%zu\" y=\"8\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%zu\" "
+                    "y=\"17\">%s</text>\n", 260 + 150 * k, colors[k % 5], 274 + 150 * k, t->names[k]);
+    for (size_t p = 0; p < n; p++) {
+        int y = 40 + row * (int)p;
+        fprintf(fp, "<text x=\"250\" y=\"%d\" text-anchor=\"end\">", y + 3 * (int)t->nm);
+        for (const char *s = dacc_pgf_round_project(t->r, p); *s; s++)
+            fputs(*s == '<' ? "&lt;" : *s == '&' ? "&amp;" : *s == '>' ? "&gt;" : (char[2]){ *s, 0 }, fp);
+        fputs("</text>\n", fp);
+        for (size_t k = 0; k < t->nm; k++) {
+            double share = tot[k] > 0 ? t->match[k][p] / tot[k] : 0;
+            fprintf(fp, "<rect x=\"260\" y=\"%d\" width=\"%.2f\" height=\"5\" fill=\"%s\"/>\n",
+                    y + 6 * (int)k, 600 * share / top, colors[k % 5]);
+        }
+    }
+    fputs("</svg>\n", fp);
+    free(tot);
+    return ferror(fp) ? -1 : 0;
+}
+
+static int emit(const char *prog, const fund_opts *o, table *t)
+{
+    dacc_error err;
+    size_t n = dacc_pgf_round_projects(t->r);
+    dacc_u128 *pay = NULL;
+    double *share = NULL;
+    if (o->pool_text != NULL) {
+        if (cli_opt_money(prog, "--pool", o->pool_text, o->decimals, &t->pool) != CLI_OK)
+            return CLI_USAGE;
+        double unit = pow(10, o->decimals);
+        pay = malloc((n ? n : 1) * sizeof *pay);
+        share = malloc((n ? n : 1) * sizeof *share);
+        if (pay == NULL || share == NULL ||
+            dacc_pgf_distribute(t->match[0], n, t->pool, unit, o->cap,
+                                o->saturation ? DACC_PGF_SATURATION : DACC_PGF_BY_SHARE, pay,
+                                share, &t->left, &err) != DACC_OK) {
+            free(pay);
+            free(share);
+            if (pay == NULL || share == NULL)
+                dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+            return cli_fail(prog, &err);
+        }
+        t->pay = pay;
+        t->share = share;
+    }
+    int rc = CLI_OK;
+    if (cli_emit(o->output, write_table, t, &err) != DACC_OK)
+        rc = cli_fail(prog, &err);
+    if (rc == CLI_OK && o->svg != NULL && cli_emit(o->svg, write_svg, t, &err) != DACC_OK)
+        rc = cli_fail(prog, &err);
+    free(pay);
+    free(share);
+    return rc;
+}
+
+/* ---- commands ---- */
+
+static int load(const char *prog, fund_opts *o, dacc_pgf_round **r)
+{
+    dacc_error err;
+    *r = dacc_pgf_round_new();
+    if (*r == NULL)
+        return cli_fail(prog, (dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory"), &err));
+    if (dacc_pgf_round_read(*r, o->input, &o->read, &err) != DACC_OK) {
+        dacc_pgf_round_free(*r);
+        *r = NULL;
+        return cli_fail(prog, &err);
+    }
+    if (o->read.dropped > 0)
+        fprintf(stderr, "%s: %zu donations dropped by the round rules\n", prog, o->read.dropped);
+    return CLI_OK;
+}
+
+typedef enum { M_QF, M_PAIRWISE, M_COCM, M_COMPARE } mech;
+
+static int run_mech(const char *prog, const char *help, int argc, char **argv, mech which)
+{
+    fund_opts o;
+    int rc = parse(prog, argc, argv, &o, 0);
+    if (rc < 0) {
+        fputs(help, stdout);
+        fputs(common, stdout);
+        return CLI_OK;
+    }
+    dacc_pgf_round *r;
+    if (rc != CLI_OK || (rc = load(prog, &o, &r)) != CLI_OK)
+        return rc;
+    size_t n = dacc_pgf_round_projects(r);
+    double *m[5] = { 0 };
+    const char *names[5];
+    size_t nm = 0;
+    dacc_error err;
+    dacc_status st = DACC_OK;
+    for (size_t k = 0; k < 5; k++)
+        if ((m[k] = malloc((n ? n : 1) * sizeof(double))) == NULL)
+            st = dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK && (which == M_COCM || which == M_COMPARE)) {
+        names[nm] = which == M_COMPARE ? "cocm_markov"
+                    : o.style == DACC_PGF_MARKOV ? "cocm_markov"
+                    : o.style == DACC_PGF_PCT_FRIENDS ? "cocm_pct_friends" : "cocm_og";
+        st = dacc_pgf_cocm(r, which == M_COMPARE ? DACC_PGF_MARKOV : o.style, !o.fancy, m[nm++],
+                           &err);
+    }
+    if (st == DACC_OK && (which == M_QF || which == M_COMPARE)) {
+        names[nm] = "qf";
+        st = dacc_pgf_qf(r, m[nm++], &err);
+    }
+    if (st == DACC_OK && (which == M_PAIRWISE || which == M_COMPARE)) {
+        names[nm] = "pairwise";
+        st = dacc_pgf_pairwise(r, o.M, o.half, m[nm++], &err);
+    }
+    if (st == DACC_OK && which == M_COMPARE) {
+        names[nm] = "cocm_pct_friends";
+        st = dacc_pgf_cocm(r, DACC_PGF_PCT_FRIENDS, !o.fancy, m[nm++], &err);
+    }
+    if (st == DACC_OK) {
+        table t = { .o = &o, .r = r, .names = names, .match = m, .nm = nm };
+        rc = emit(prog, &o, &t);
+    } else {
+        rc = cli_fail(prog, &err);
+    }
+    for (size_t k = 0; k < 5; k++)
+        free(m[k]);
+    dacc_pgf_round_free(r);
+    return rc;
+}
+
+static int cmd_qf(int argc, char **argv)
+{
+    return run_mech("dacc fund qf",
+                    "Usage: dacc fund qf [options] FILE\n\nQuadratic funding: each project's "
+                    "matching is (sum of square roots of its\ndonations)^2 minus the donations; one "
+                    "donor gets 0. With --pool, payouts.\n\n",
+                    argc, argv, M_QF);
+}
+
+static int cmd_pairwise(int argc, char **argv)
+{
+    return run_mech("dacc fund pairwise",
+                    "Usage: dacc fund pairwise [options] FILE\n\nPairwise-bounded QF (Buterin "
+                    "2019): each pair of donors' subsidy is scaled by\nk = M / (M + their overlap "
+                    "across all projects), so coordinated donors count less.\n"
+                    "  --M M          the bound (default 0.01, as qf-calculator)\n"
+                    "  --all-pairs    count 2 k sqrt(c_i c_j) per pair (the post); default counts\n"
+                    "                 each pair once, as qf-calculator\n\n",
+                    argc, argv, M_PAIRWISE);
+}
+
+static int cmd_cocm(int argc, char **argv)
+{
+    return run_mech("dacc fund cocm",
+                    "Usage: dacc fund cocm [options] FILE\n\nConnection-oriented cluster match as "
+                    "Gitcoin runs it (qf-calculator COCM), with\nevery project as the cluster of its "
+                    "donors: donors connected to another cluster\ncount less towards its pairing.\n"
+                    "  --style S      markov (default), pct_friends or og\n"
+                    "  --fancy        K = k sqrt(c) + (1-k) c instead of the production (1-k) c\n\n",
+                    argc, argv, M_COCM);
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    return run_mech("dacc fund compare",
+                    "Usage: dacc fund compare [options] [--svg FILE] FILE\n\nEach project's "
+                    "matching under COCM (markov), QF, pairwise and COCM (pct_friends)\nside by side; "
+                    "with --pool, payouts by COCM (markov); with --svg, a bar chart of\neach "
+                    "project's share under each mechanism.\n\n",
+                    argc, argv, M_COMPARE);
+}
+
+/* ---- cluster: the paper's family with explicit groups ---- */
+
+typedef struct {
+    char **donor, **cluster;
+    size_t n, cap;
+} group_rows;
+
+static dacc_status read_groups(const char *path, group_rows *g, dacc_error *err)
+{
+    dacc_csv *csv;
+    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
+    size_t dc, cc;
+    static const char *const dn[] = { "donor", "address", "voter" };
+    if (st == DACC_OK)
+        st = dacc_csv_require_any(csv, dn, 3, &dc, err);
+    if (st == DACC_OK)
+        st = dacc_csv_require(csv, "cluster", &cc, err);
+    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
+        const char *d, *c;
+        size_t dl, cl;
+        if ((st = dacc_csv_get_str(csv, dc, &d, &dl, err)) != DACC_OK ||
+            (st = dacc_csv_get_str(csv, cc, &c, &cl, err)) != DACC_OK)
+            break;
+        if (g->n == g->cap) {
+            size_t cap = g->cap ? 2 * g->cap : 256;
+            char **a = realloc(g->donor, cap * sizeof *a), **b = a ? realloc(g->cluster, cap * sizeof *b) : NULL;
+            if (a != NULL)
+                g->donor = a;
+            if (b == NULL) {
+                st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+                break;
+            }
+            g->cluster = b;
+            g->cap = cap;
+        }
+        g->donor[g->n] = strndup(d, dl);
+        g->cluster[g->n++] = strndup(c, cl);
+    }
+    dacc_csv_free(csv);
+    return st == DACC_END ? DACC_OK : st;
+}
+
+static void groups_free(group_rows *g)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->donor[i]);
+        free(g->cluster[i]);
+    }
+    free(g->donor);
+    free(g->cluster);
+}
+
+/* Subsidy of project p under the paper's mechanism: its donors are the
+ * agents; each named cluster restricted to them is a group; a donor in no
+ * cluster is a group of one. */
+static dacc_status cluster_project(const dacc_pgf_round *r, size_t p, const group_rows *g,
+                                   dacc_pgf_cluster_kind kind, double M, double *out,
+                                   dacc_error *err)
+{
+    size_t n = dacc_pgf_round_count(r, p), nd = dacc_pgf_round_donors(r), na = 0;
+    size_t *agent_of = malloc((nd ? nd : 1) * sizeof *agent_of);
+    double *c = malloc((n ? n : 1) * sizeof *c);
+    size_t *flat = malloc((g->n + n + 1) * sizeof *flat), *sizes = calloc(g->n + n + 1, sizeof *sizes);
+    const size_t **groups = malloc((g->n + n + 1) * sizeof *groups);
+    unsigned char *grouped = calloc(n ? n : 1, 1);
+    dacc_status st = agent_of && c && flat && sizes && groups && grouped
+                         ? DACC_OK
+                         : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == DACC_OK && i < nd; i++) {
+        double v = dacc_pgf_round_get(r, i, p);
+        agent_of[i] = v > 0 ? na : SIZE_MAX;
+        if (v > 0)
+            c[na++] = v;
+    }
+    size_t ng = 0, used = 0;
+    for (size_t a = 0; st == DACC_OK && a < g->n; a++) {
+        int first = 1; /* a cluster's first row starts its group */
+        for (size_t b = 0; b < a && first; b++)
+            first = strcmp(g->cluster[b], g->cluster[a]) != 0;
+        if (!first)
+            continue;
+        size_t start = used;
+        for (size_t b = a; b < g->n; b++) {
+            if (strcmp(g->cluster[b], g->cluster[a]) != 0)
+                continue;
+            for (size_t i = 0; i < nd; i++)
+                if (agent_of[i] != SIZE_MAX && strcmp(dacc_pgf_round_donor(r, i), g->donor[b]) == 0) {
+                    flat[used++] = agent_of[i];
+                    grouped[agent_of[i]] = 1;
+                }
+        }
+        if (used > start) {
+            groups[ng] = flat + start;
+            sizes[ng++] = used - start;
+        }
+    }
+    for (size_t i = 0; st == DACC_OK && i < na; i++)
+        if (!grouped[i]) {
+            flat[used] = i;
+            groups[ng] = flat + used++;
+            sizes[ng++] = 1;
+        }
+    double total = 0, f = 0;
+    for (size_t i = 0; i < na; i++)
+        total += c[i];
+    if (st == DACC_OK)
+        st = dacc_pgf_cluster_match(kind, groups, sizes, ng, c, na, M, &f, err);
+    *out = st == DACC_OK ? (f - total > 0 ? f - total : 0) : 0;
+    free(agent_of);
+    free(c);
+    free(flat);
+    free(sizes);
+    free(groups);
+    free(grouped);
+    return st;
+}
+
+static int cmd_cluster(int argc, char **argv)
+{
+    static const char prog[] = "dacc fund cluster";
+    fund_opts o;
+    int rc = parse(prog, argc, argv, &o, 0);
+    if (rc < 0) {
+        fputs("Usage: dacc fund cluster --groups FILE [--kind K] [options] FILE\n\nThe cluster-"
+              "matching family of Miller, Weyl and Erichsen (pluralqf.py) with\nexplicit groups "
+              "(CSV donor,cluster): for each project its donors are the agents,\neach cluster "
+              "restricted to them a group, a donor in no cluster a group of one.\n"
+              "  --kind K       co (connection-oriented, default), vanilla, squared, pairwise\n"
+              "  --M M          pairwise's bound (default 0.01)\n\n", stdout);
+        fputs(common, stdout);
+        return CLI_OK;
+    }
+    if (rc != CLI_OK)
+        return rc;
+    dacc_pgf_cluster_kind kind;
+    if (strcmp(o.mech, "co") == 0)
+        kind = DACC_PGF_CO;
+    else if (strcmp(o.mech, "vanilla") == 0)
+        kind = DACC_PGF_VANILLA;
+    else if (strcmp(o.mech, "squared") == 0)
+        kind = DACC_PGF_SQUARED;
+    else if (strcmp(o.mech, "pairwise") == 0)
+        kind = DACC_PGF_PAIRWISE;
+    else
+        return cli_usage(prog, "--kind: expected co, vanilla, squared or pairwise");
+    if (o.groups == NULL)
+        return cli_usage(prog, "--groups FILE is required");
+    dacc_pgf_round *r;
+    if ((rc = load(prog, &o, &r)) != CLI_OK)
+        return rc;
+    group_rows g = { 0 };
+    dacc_error err;
+    size_t n = dacc_pgf_round_projects(r);
+    double *m = malloc((n ? n : 1) * sizeof *m);
+    dacc_status st = m ? read_groups(o.groups, &g, &err)
+                       : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t p = 0; st == DACC_OK && p < n; p++)
+        st = cluster_project(r, p, &g, kind, o.M, &m[p], &err);
+    char name[32];
+    snprintf(name, sizeof name, "cluster_%s", o.mech);
+    const char *names[1] = { name };
+    double *mm[1] = { m };
+    if (st == DACC_OK) {
+        table t = { .o = &o, .r = r, .names = names, .match = mm, .nm = 1 };
+        rc = emit(prog, &o, &t);
+    } else {
+        rc = cli_fail(prog, &err);
+    }
+    free(m);
+    groups_free(&g);
+    dacc_pgf_round_free(r);
+    return rc;
+}
+
+/* ---- explain ---- */
+
+typedef struct {
+    size_t i, j;
+    double raw, k;
+} pair_line;
+
+static int by_raw(const void *a, const void *b)
+{
+    const pair_line *x = a, *y = b;
+    return x->raw < y->raw ? 1 : x->raw > y->raw ? -1 : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+/* Overlap of donors i and j across the round: sum_q sqrt(c_iq c_jq). */
+static double overlap(const dacc_pgf_round *r, size_t i, size_t j)
+{
+    double s = 0;
+    for (size_t q = 0; q < dacc_pgf_round_projects(r); q++) {
+        double a = dacc_pgf_round_get(r, i, q), b = a > 0 ? dacc_pgf_round_get(r, j, q) : 0;
+        s += sqrt(a * b);
+    }
+    return s;
+}
+
+static void explain_pairs(const dacc_pgf_round *r, size_t p, const size_t *don, size_t n, double M)
+{
+    size_t np = n * (n - 1) / 2, k = 0;
+    pair_line *pl = malloc((np ? np : 1) * sizeof *pl);
+    if (pl == NULL)
+        return;
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = a + 1; b < n; b++) {
+            double ca = dacc_pgf_round_get(r, don[a], p), cb = dacc_pgf_round_get(r, don[b], p);
+            pl[k++] = (pair_line){ don[a], don[b], 2 * sqrt(ca * cb),
+                                   M / (M + overlap(r, don[a], don[b])) };
+        }
+    qsort(pl, np, sizeof *pl, by_raw);
+    printf("\nlargest pairs (QF counts 2 sqrt(c_i c_j) for each; pairwise scales it by k):\n");
+    for (size_t t = 0; t < np && t < 10; t++)
+        printf("  %-20s %-20s %12.4f   k = %.4f\n", dacc_pgf_round_donor(r, pl[t].i),
+               dacc_pgf_round_donor(r, pl[t].j), pl[t].raw, pl[t].k);
+    free(pl);
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+    static const char prog[] = "dacc fund explain";
+    fund_opts o;
+    int rc = parse(prog, argc, argv, &o, 1);
+    if (rc < 0) {
+        fputs("Usage: dacc fund explain [options] FILE PROJECT\n\nWhich donors and pairs made a "
+              "project's match: each donor's share of its QF match\n(sqrt(c_i) times the other "
+              "donors' square roots), the largest pairs and how much\npairwise bounding keeps of "
+              "them, and the match under each mechanism.\n\n", stdout);
+        fputs(common, stdout);
+        return CLI_OK;
+    }
+    dacc_pgf_round *r;
+    if (rc != CLI_OK || (rc = load(prog, &o, &r)) != CLI_OK)
+        return rc;
+    size_t n = dacc_pgf_round_projects(r), p = n;
+    for (size_t q = 0; q < n; q++)
+        if (strcmp(dacc_pgf_round_project(r, q), o.project) == 0)
+            p = q;
+    double *m[3] = { malloc((n ? n : 1) * sizeof(double)), malloc((n ? n : 1) * sizeof(double)),
+                     malloc((n ? n : 1) * sizeof(double)) };
+    size_t *don = malloc((dacc_pgf_round_donors(r) + 1) * sizeof *don), nd = 0;
+    dacc_error err;
+    if (p == n) {
+        rc = cli_fail(prog, (dacc_error_set(&err, DACC_ERR_NOTFOUND, "no project \"%s\" in %s",
+                                            o.project, o.input), &err));
+    } else if (!m[0] || !m[1] || !m[2] || !don || dacc_pgf_qf(r, m[0], &err) != DACC_OK ||
+               dacc_pgf_pairwise(r, o.M, o.half, m[1], &err) != DACC_OK ||
+               dacc_pgf_cocm(r, DACC_PGF_MARKOV, !o.fancy, m[2], &err) != DACC_OK) {
+        rc = cli_fail(prog, &err);
+    } else {
+        double s = 0;
+        for (size_t i = 0; i < dacc_pgf_round_donors(r); i++)
+            if (dacc_pgf_round_get(r, i, p) > 0) {
+                don[nd++] = i;
+                s += sqrt(dacc_pgf_round_get(r, i, p));
+            }
+        printf("project %s: %zu donors gave %.4f\n", o.project, nd, dacc_pgf_round_total(r, p));
+        printf("matching: QF %.4f, pairwise %.4f, COCM (markov) %.4f\n\n", m[0][p], m[1][p],
+               m[2][p]);
+        printf("%-40s %12s %14s\n", "donor", "amount", "QF share");
+        for (size_t t = 0; t < nd; t++) {
+            double c = dacc_pgf_round_get(r, don[t], p), part = sqrt(c) * (s - sqrt(c));
+            printf("%-40s %12.4f %13.2f%%\n", dacc_pgf_round_donor(r, don[t]), c,
+                   m[0][p] > 0 ? 100 * part / m[0][p] : 0);
+        }
+        if (nd > 1 && nd <= 2000)
+            explain_pairs(r, p, don, nd, o.M);
+    }
+    for (int k = 0; k < 3; k++)
+        free(m[k]);
+    free(don);
+    dacc_pgf_round_free(r);
+    return rc;
+}
+
+static const cli_command subcommands[] = {
+    { "qf", "quadratic funding", cmd_qf },
+    { "pairwise", "pairwise-bounded QF", cmd_pairwise },
+    { "cocm", "connection-oriented cluster match (Gitcoin's)", cmd_cocm },
+    { "cluster", "the paper's cluster-match family with explicit groups", cmd_cluster },
+    { "compare", "mechanisms side by side, with an SVG chart", cmd_compare },
+    { "explain", "which donors and pairs made a project's match", cmd_explain },
+};
+
+int cmd_fund(int argc, char **argv)
+{
+    static const char about[] =
+        "Public-goods funding rounds: quadratic funding, pairwise-bounded QF and cluster\n"
+        "matching (COCM) on donation exports, with exact payouts of a matching pool.\n"
+        "Formulas and references: docs/pgf.md.";
+    return cli_dispatch("dacc fund", about, subcommands,
+                        sizeof subcommands / sizeof subcommands[0], argc, argv);
+}
