@@ -23,22 +23,50 @@ import pandas as pd  # noqa: E402
 import fundingutils as fu  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
+
+
+def expected(votes, donor, project, amount, out, source):
+    donations = votes.pivot_table(index=donor, columns=project, values=amount, fill_value=0,
+                                  aggfunc="sum")
+    results = {
+        "qf": fu.standard_qf(donations),
+        "pairwise": fu.pairwise(donations, M=0.01),
+        "cocm-markov": fu.COCM(donations, donations, calcstyle="markov", harsh=True),
+        "cocm-pct_friends": fu.COCM(donations, donations, calcstyle="pct_friends", harsh=True),
+        "cocm-og": fu.COCM(donations, donations, calcstyle="og", harsh=True),
+        "cocm-markov-fancy": fu.COCM(donations, donations, calcstyle="markov", harsh=False),
+    }
+    with open(os.path.join(here, out), "w", newline="") as f:
+        f.write("# source: gitcoinco/qf-calculator fundingutils.py on %s\n" % source)
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["mechanism", "project", "match"])
+        for name, funding in results.items():
+            for p in sorted(funding):
+                w.writerow([name, p, repr(float(funding[p]))])
+
+
 votes = pd.read_csv(os.path.join(here, "..", "data", "gitcoin-gr03-contributions.csv"),
                     dtype={"address": str, "grant_id": str})
-donations = votes.pivot_table(index="address", columns="grant_id", values="amount_in_usdt",
-                              fill_value=0, aggfunc="sum")
-results = {
-    "qf": fu.standard_qf(donations),
-    "pairwise": fu.pairwise(donations, M=0.01),
-    "cocm-markov": fu.COCM(donations, donations, calcstyle="markov", harsh=True),
-    "cocm-pct_friends": fu.COCM(donations, donations, calcstyle="pct_friends", harsh=True),
-    "cocm-og": fu.COCM(donations, donations, calcstyle="og", harsh=True),
-    "cocm-markov-fancy": fu.COCM(donations, donations, calcstyle="markov", harsh=False),
-}
-with open(os.path.join(here, "gr03-expected.csv"), "w", newline="") as f:
-    f.write("# source: gitcoinco/qf-calculator fundingutils.py on tests/data/gitcoin-gr03-contributions.csv\n")
+expected(votes, "address", "grant_id", "amount_in_usdt", "gr03-expected.csv",
+         "tests/data/gitcoin-gr03-contributions.csv")
+
+# A synthetic round: 1200 donors, 40 projects, 5000 donations with a few
+# coordinated rings (donors who all give to the same projects).
+import random  # noqa: E402
+rng = random.Random(8)
+rows = []
+for _ in range(5000):
+    d = "donor%04d" % rng.randrange(1200)
+    p = "project%02d" % min(39, int(rng.paretovariate(1.2)) - 1)
+    rows.append((d, p, round(rng.lognormvariate(1.5, 1.2), 2)))
+for ring in range(5):
+    for m in range(25):
+        for p in (ring * 7 % 40, (ring * 7 + 3) % 40):
+            rows.append(("ring%d-%02d" % (ring, m), "project%02d" % p, 2.0))
+with open(os.path.join(here, "synthetic-round.csv"), "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
-    w.writerow(["mechanism", "project", "match"])
-    for name, funding in results.items():
-        for project in sorted(funding):
-            w.writerow([name, project, repr(float(funding[project]))])
+    w.writerow(["donor", "project", "amount"])
+    w.writerows(rows)
+synth = pd.read_csv(os.path.join(here, "synthetic-round.csv"), dtype={"donor": str, "project": str})
+expected(synth, "donor", "project", "amount", "synthetic-expected.csv",
+         "tests/pgf/synthetic-round.csv (seeded; written by this script)")

@@ -11,13 +11,13 @@
 #include "dacc/pgf.h"
 #include "support.h"
 
-static double *expected_for(const char *mech, const dacc_pgf_round *r)
+static double *expected_for(const char *file, const char *mech, const dacc_pgf_round *r)
 {
     size_t n = dacc_pgf_round_projects(r);
     double *e = malloc(n * sizeof *e);
     for (size_t p = 0; p < n; p++)
         e[p] = NAN;
-    FILE *fp = fopen(SOURCE_PATH("tests/pgf/gr03-expected.csv"), "r");
+    FILE *fp = fopen(file, "r");
     cr_assert_not_null(fp);
     char line[256], m[64], proj[64];
     double v;
@@ -31,9 +31,9 @@ static double *expected_for(const char *mech, const dacc_pgf_round *r)
     return e;
 }
 
-static void agree(const char *mech, const dacc_pgf_round *r, const double *got)
+static void agree(const char *file, const char *mech, const dacc_pgf_round *r, const double *got)
 {
-    double *e = expected_for(mech, r);
+    double *e = expected_for(file, mech, r);
     for (size_t p = 0; p < dacc_pgf_round_projects(r); p++) {
         cr_assert(!isnan(e[p]), "%s: no reference value for %s", mech, dacc_pgf_round_project(r, p));
         cr_assert(fabs(got[p] - e[p]) <= 1e-9 * fabs(e[p]) + 1e-9, "%s %s: %.17g vs %.17g", mech,
@@ -42,29 +42,38 @@ static void agree(const char *mech, const dacc_pgf_round *r, const double *got)
     free(e);
 }
 
-Test(reference, gr03_every_mechanism)
+static void every_mechanism(const char *round, const char *expected, size_t projects, size_t donors)
 {
     dacc_pgf_round *r = dacc_pgf_round_new();
     dacc_error err;
-    cr_assert_eq(dacc_pgf_round_read(r, SOURCE_PATH("tests/data/gitcoin-gr03-contributions.csv"),
-                                     NULL, &err),
-                 DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_pgf_round_read(r, round, NULL, &err), DACC_OK, "%s", err.message);
     size_t n = dacc_pgf_round_projects(r);
-    cr_assert_eq(n, 75);
-    cr_assert_eq(dacc_pgf_round_donors(r), 324);
+    cr_assert_eq(n, projects);
+    cr_assert_eq(dacc_pgf_round_donors(r), donors);
     double *m = malloc(n * sizeof *m);
     cr_assert_eq(dacc_pgf_qf(r, m, &err), DACC_OK);
-    agree("qf", r, m);
+    agree(expected, "qf", r, m);
     cr_assert_eq(dacc_pgf_pairwise(r, 0.01, true, m, &err), DACC_OK);
-    agree("pairwise", r, m);
-    cr_assert_eq(dacc_pgf_cocm(r, DACC_PGF_MARKOV, true, m, &err), DACC_OK);
-    agree("cocm-markov", r, m);
-    cr_assert_eq(dacc_pgf_cocm(r, DACC_PGF_PCT_FRIENDS, true, m, &err), DACC_OK);
-    agree("cocm-pct_friends", r, m);
-    cr_assert_eq(dacc_pgf_cocm(r, DACC_PGF_OG, true, m, &err), DACC_OK);
-    agree("cocm-og", r, m);
+    agree(expected, "pairwise", r, m);
+    static const char *const names[3] = { "cocm-markov", "cocm-pct_friends", "cocm-og" };
+    for (int s = 0; s < 3; s++) {
+        cr_assert_eq(dacc_pgf_cocm(r, (dacc_pgf_style)s, true, m, &err), DACC_OK);
+        agree(expected, names[s], r, m);
+    }
     cr_assert_eq(dacc_pgf_cocm(r, DACC_PGF_MARKOV, false, m, &err), DACC_OK);
-    agree("cocm-markov-fancy", r, m);
+    agree(expected, "cocm-markov-fancy", r, m);
     free(m);
     dacc_pgf_round_free(r);
+}
+
+Test(reference, gr03_every_mechanism)
+{
+    every_mechanism(SOURCE_PATH("tests/data/gitcoin-gr03-contributions.csv"),
+                    SOURCE_PATH("tests/pgf/gr03-expected.csv"), 75, 324);
+}
+
+Test(reference, synthetic_round_every_mechanism, .timeout = 600)
+{
+    every_mechanism(SOURCE_PATH("tests/pgf/synthetic-round.csv"),
+                    SOURCE_PATH("tests/pgf/synthetic-expected.csv"), 39, 1311);
 }

@@ -1,0 +1,63 @@
+/* dacc fund as a round operator uses it on the real GR03 export. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#define GR03 SOURCE_PATH("tests/data/gitcoin-gr03-contributions.csv")
+#define RUN(r, ...) run_dacc(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+
+static long long sum_payouts(const char *csv)
+{
+    long long total = 0;
+    for (const char *line = strchr(csv, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        const char *last = line + 1, *c;
+        while ((c = strchr(last, ',')) != NULL && c < strchr(line + 1, '\n'))
+            last = c + 1;
+        long long whole = strtoll(last, (char **)&c, 10);
+        total += whole * 100 + (*c == '.' ? strtoll(c + 1, NULL, 10) : 0);
+    }
+    return total;
+}
+
+Test(fund_cli, payouts_sum_to_the_pool_with_a_cap)
+{
+    run_result r;
+    RUN(&r, "fund", "cocm", "-f", "csv", "--pool", "100000.00", "--cap", "0.05", GR03);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strncmp(r.out, "project,donors,donated,cocm_markov,share,payout\n", 48) == 0, "%s",
+              r.out);
+    cr_assert_eq(sum_payouts(r.out), 10000000LL);
+    run_result_free(&r);
+}
+
+Test(fund_cli, compare_explain_and_errors)
+{
+    char *dir = make_temp_dir(), *svg = path_join(dir, "c.svg");
+    run_result r;
+    RUN(&r, "fund", "compare", "--svg", svg, GR03);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "cocm_markov") && strstr(r.out, "pairwise"));
+    run_result_free(&r);
+    char *text = read_text(svg, NULL);
+    cr_assert(text && strstr(text, "<svg") && strstr(text, "cocm_pct_friends"));
+    free(text);
+    RUN(&r, "fund", "explain", GR03, "85");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "project 85: 4 donors") != NULL, "%s", r.out);
+    run_result_free(&r);
+    RUN(&r, "fund", "explain", GR03, "nope");
+    cr_assert_eq(r.status, 1);
+    run_result_free(&r);
+    RUN(&r, "fund", "qf", "--min-donation", "5", GR03);
+    cr_assert_eq(r.status, 0);
+    cr_assert(strstr(r.err, "dropped") != NULL, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "fund", "qf", "--cap", "-1", GR03);
+    cr_assert_eq(r.status, 2);
+    run_result_free(&r);
+    free(svg);
+    remove_tree(dir);
+    free(dir);
+}
