@@ -43,6 +43,12 @@ dacc_status dacc_tlog_checkpoint_parse(const char *text, size_t len, dacc_tlog_c
     }
     if (ll[0] == 0 || ll[0] > DACC_TLOG_NAME_MAX)
         return bad(err, "empty or overlong origin");
+    /* A checkpoint is note text: UTF-8 without control characters. */
+    if (!dacc_utf8_valid(text, len, NULL))
+        return bad(err, "not UTF-8");
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] < 0x20 && text[i] != '\n')
+            return bad(err, "control character");
     if (!parse_size(line[1], ll[1], &cp->size))
         return bad(err, "the size is not a decimal without leading zeros");
     size_t got;

@@ -76,11 +76,16 @@ dacc_status dacc_tlog_proof_parse(const char *name, const char *text, size_t len
         size_t got;
         if (p->n == DACC_TLOG_MAX_PROOF)
             return bad(err, name, no, "more than 64 hashes");
+        char canon[64];
         if (ll < 5 || memcmp(line, "hash ", 5) != 0 ||
             dacc_base64_decode(line + 5, ll - 5, p->hash[p->n], DACC_TLOG_HASH_BYTES, &got, NULL) !=
                 DACC_OK ||
             got != DACC_TLOG_HASH_BYTES)
             return bad(err, name, no, "expected \"hash\" and 32 bytes of base64");
+        /* One spelling per proof: base64 whose unused bits are not zero is refused. */
+        dacc_base64_encode(p->hash[p->n], DACC_TLOG_HASH_BYTES, canon);
+        if (ll - 5 != strlen(canon) || memcmp(line + 5, canon, ll - 5) != 0)
+            return bad(err, name, no, "non-canonical base64");
         p->n++;
         no++;
     }
