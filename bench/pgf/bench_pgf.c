@@ -1,6 +1,7 @@
 /* QF, pairwise and COCM (markov, pct_friends) on a donation file:
  *   bench_pgf gen FILE DONATIONS PROJECTS   a synthetic round (Pareto projects)
- *   bench_pgf run FILE                      time each mechanism, print seconds=... */
+ *   bench_pgf run FILE [MECHANISM...]       time each (qf, pairwise, cocm_markov,
+ *                                           cocm_pct_friends; default all), print seconds=... */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ static int gen(const char *path, size_t n, size_t projects)
     return fclose(fp) != 0;
 }
 
-static int run(const char *path)
+static int run(const char *path, char **only, int nonly)
 {
     dacc_pgf_round *r = dacc_pgf_round_new();
     dacc_error err;
@@ -53,6 +54,11 @@ static int run(const char *path)
         int kind;
     } mech[] = { { "qf", 0 }, { "pairwise", 1 }, { "cocm_markov", 2 }, { "cocm_pct_friends", 3 } };
     for (size_t k = 0; k < 4; k++) {
+        int wanted = nonly == 0;
+        for (int w = 0; w < nonly; w++)
+            wanted |= strcmp(only[w], mech[k].name) == 0;
+        if (!wanted)
+            continue;
         double a = now(), total = 0;
         dacc_status st = mech[k].kind == 0   ? dacc_pgf_qf(r, m, &err)
                          : mech[k].kind == 1 ? dacc_pgf_pairwise(r, 0.01, true, m, &err)
@@ -75,8 +81,8 @@ int main(int argc, char **argv)
         return 1;
     if (argc == 5 && strcmp(argv[1], "gen") == 0)
         return gen(argv[2], strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10));
-    if (argc == 3 && strcmp(argv[1], "run") == 0)
-        return run(argv[2]);
+    if (argc >= 3 && strcmp(argv[1], "run") == 0)
+        return run(argv[2], argv + 3, argc - 3);
     fprintf(stderr, "usage: bench_pgf gen FILE DONATIONS PROJECTS | run FILE\n");
     return 2;
 }

@@ -112,7 +112,8 @@ static dacc_status list_projects(dacc_pgf_round *r)
 static dacc_status collapse(dacc_pgf_round *r, size_t *cells, size_t **cd, size_t **cp,
                             double **ca)
 {
-    qsort(r->rows, r->nrows, sizeof *r->rows, by_donor);
+    if (r->nrows > 0) /* qsort must not see a NULL base, even for zero rows */
+        qsort(r->rows, r->nrows, sizeof *r->rows, by_donor);
     size_t cap = r->nrows ? r->nrows : 1;
     r->donor = malloc(cap * sizeof *r->donor);
     *cd = malloc(cap * sizeof **cd);
