@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     dacc_pgf_read_opts o = { .min_donation = (data[0] & 1) ? 1 : 0,
                              .score_col = (data[0] & 2) ? "score" : NULL,
-                             .s50 = 10, .s100 = 20,
+                             .s50 = 10,
+                             .s100 = 20,
                              .self_col = (data[0] & 4) ? "recipient_address" : NULL };
     dacc_error err;
     if (dacc_pgf_round_read_memory(r, "fuzz", (const char *)data + 1, size - 1, &o, &err) ==

@@ -36,11 +36,11 @@ dacc_status dacc_pgf_round_add(dacc_pgf_round *r, const char *donor, size_t dlen
  * recipient, amount/amountUSD/amount_in_usdt; no minimum; no scores. */
 typedef struct dacc_pgf_read_opts {
     const char *donor_col, *project_col, *amount_col;
-    double min_donation;       /* donations below it are dropped (qf-calculator's rule) */
-    const char *self_col;      /* column with the recipient's address: self-donations dropped */
-    const char *score_col;     /* donor score column: linear weight 0.5 at s50 to 1 at s100 */
-    double s50, s100;          /* thresholds (both 0: no score weighting) */
-    size_t dropped;            /* out: rows dropped by the rules */
+    double min_donation;   /* donations below it are dropped (qf-calculator's rule) */
+    const char *self_col;  /* column with the recipient's address: self-donations dropped */
+    const char *score_col; /* donor score column: linear weight 0.5 at s50 to 1 at s100 */
+    double s50, s100;      /* thresholds (both 0: no score weighting) */
+    size_t dropped;        /* out: rows dropped by the rules */
 } dacc_pgf_read_opts;
 
 /* Reads CSV/TSV donations; errors name file, line and column. */
@@ -75,8 +75,8 @@ typedef enum { DACC_PGF_MARKOV, DACC_PGF_PCT_FRIENDS, DACC_PGF_OG } dacc_pgf_sty
 /* COCM as Gitcoin runs it (qf-calculator COCM), with the donation matrix as
  * the cluster matrix (every project is a cluster of its donors). harsh:
  * K = (1 - k) c (production); else K = k sqrt(c) + (1 - k) c. */
-dacc_status dacc_pgf_cocm(const dacc_pgf_round *r, dacc_pgf_style style, bool harsh,
-                          double *match, dacc_error *err);
+dacc_status dacc_pgf_cocm(const dacc_pgf_round *r, dacc_pgf_style style, bool harsh, double *match,
+                          dacc_error *err);
 
 /* The paper's cluster-matching family for one project (Miller, Weyl,
  * Erichsen, pluralqf.py): groups of agent indices, contributions per agent.
@@ -96,8 +96,8 @@ dacc_status dacc_pgf_cluster_match(dacc_pgf_cluster_kind kind, const size_t *con
 /* ---- the pool ------------------------------------------------------------------ */
 
 typedef enum {
-    DACC_PGF_BY_SHARE,      /* the whole pool, by share of matching (qf-calculator) */
-    DACC_PGF_SATURATION,    /* pluralistic: raw matching when it is below the pool */
+    DACC_PGF_BY_SHARE,   /* the whole pool, by share of matching (qf-calculator) */
+    DACC_PGF_SATURATION, /* pluralistic: raw matching when it is below the pool */
 } dacc_pgf_pool_rule;
 
 /* Integer payouts of pool (base units) from raw matching in the same money

@@ -45,8 +45,25 @@ static const char common[] =
     "  -h, --help             show this help\n"
     "Exit status: 0 on success, 1 on bad input (file, line and column named), 2 on usage.\n";
 
-enum { O_DCOL = 256, O_PCOL, O_ACOL, O_MIN, O_SELF, O_SCORE, O_S50, O_S100, O_CAP, O_SAT, O_M,
-       O_STYLE, O_FANCY, O_SVG, O_FULL, O_KIND, O_GROUPS };
+enum {
+    O_DCOL = 256,
+    O_PCOL,
+    O_ACOL,
+    O_MIN,
+    O_SELF,
+    O_SCORE,
+    O_S50,
+    O_S100,
+    O_CAP,
+    O_SAT,
+    O_M,
+    O_STYLE,
+    O_FANCY,
+    O_SVG,
+    O_FULL,
+    O_KIND,
+    O_GROUPS
+};
 
 static int opt_double(const char *prog, const char *name, const char *arg, double *out)
 {
@@ -72,51 +89,91 @@ static int parse_style(const char *prog, const char *arg, dacc_pgf_style *out)
 static int parse_more(const char *prog, int ch, fund_opts *o)
 {
     switch (ch) {
-    case O_DCOL: o->read.donor_col = optarg; return CLI_OK;
-    case O_PCOL: o->read.project_col = optarg; return CLI_OK;
-    case O_ACOL: o->read.amount_col = optarg; return CLI_OK;
-    case O_SELF: o->read.self_col = optarg; return CLI_OK;
-    case O_SCORE: o->read.score_col = optarg; return CLI_OK;
-    case O_MIN: return opt_double(prog, "--min-donation", optarg, &o->read.min_donation);
-    case O_S50: return opt_double(prog, "--s50", optarg, &o->read.s50);
-    case O_S100: return opt_double(prog, "--s100", optarg, &o->read.s100);
-    case O_CAP: return opt_double(prog, "--cap", optarg, &o->cap);
-    case O_M: return opt_double(prog, "-M", optarg, &o->M);
-    case O_SAT: o->saturation = true; return CLI_OK;
-    case O_FANCY: o->fancy = true; return CLI_OK;
-    case O_FULL: o->half = false; return CLI_OK;
-    case O_SVG: o->svg = optarg; return CLI_OK;
-    case O_KIND: o->mech = optarg; return CLI_OK;
-    case O_GROUPS: o->groups = optarg; return CLI_OK;
-    case O_STYLE: return parse_style(prog, optarg, &o->style);
-    default: return cli_usage(prog, "unknown or incomplete option");
+    case O_DCOL:
+        o->read.donor_col = optarg;
+        return CLI_OK;
+    case O_PCOL:
+        o->read.project_col = optarg;
+        return CLI_OK;
+    case O_ACOL:
+        o->read.amount_col = optarg;
+        return CLI_OK;
+    case O_SELF:
+        o->read.self_col = optarg;
+        return CLI_OK;
+    case O_SCORE:
+        o->read.score_col = optarg;
+        return CLI_OK;
+    case O_MIN:
+        return opt_double(prog, "--min-donation", optarg, &o->read.min_donation);
+    case O_S50:
+        return opt_double(prog, "--s50", optarg, &o->read.s50);
+    case O_S100:
+        return opt_double(prog, "--s100", optarg, &o->read.s100);
+    case O_CAP:
+        return opt_double(prog, "--cap", optarg, &o->cap);
+    case O_M:
+        return opt_double(prog, "-M", optarg, &o->M);
+    case O_SAT:
+        o->saturation = true;
+        return CLI_OK;
+    case O_FANCY:
+        o->fancy = true;
+        return CLI_OK;
+    case O_FULL:
+        o->half = false;
+        return CLI_OK;
+    case O_SVG:
+        o->svg = optarg;
+        return CLI_OK;
+    case O_KIND:
+        o->mech = optarg;
+        return CLI_OK;
+    case O_GROUPS:
+        o->groups = optarg;
+        return CLI_OK;
+    case O_STYLE:
+        return parse_style(prog, optarg, &o->style);
+    default:
+        return cli_usage(prog, "unknown or incomplete option");
     }
 }
 
 static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want_project)
 {
     static const struct option longs[] = {
-        { "pool", required_argument, NULL, 'p' },        { "decimals", required_argument, NULL, 'd' },
-        { "format", required_argument, NULL, 'f' },      { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },              { "donor-column", required_argument, NULL, O_DCOL },
+        { "pool", required_argument, NULL, 'p' },
+        { "decimals", required_argument, NULL, 'd' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { "donor-column", required_argument, NULL, O_DCOL },
         { "project-column", required_argument, NULL, O_PCOL },
         { "amount-column", required_argument, NULL, O_ACOL },
         { "min-donation", required_argument, NULL, O_MIN },
         { "self-column", required_argument, NULL, O_SELF },
         { "score-column", required_argument, NULL, O_SCORE },
-        { "s50", required_argument, NULL, O_S50 },       { "s100", required_argument, NULL, O_S100 },
-        { "cap", required_argument, NULL, O_CAP },       { "saturation", no_argument, NULL, O_SAT },
-        { "M", required_argument, NULL, O_M },           { "style", required_argument, NULL, O_STYLE },
-        { "fancy", no_argument, NULL, O_FANCY },         { "svg", required_argument, NULL, O_SVG },
-        { "all-pairs", no_argument, NULL, O_FULL },      { "kind", required_argument, NULL, O_KIND },
-        { "groups", required_argument, NULL, O_GROUPS }, { NULL, 0, NULL, 0 },
+        { "s50", required_argument, NULL, O_S50 },
+        { "s100", required_argument, NULL, O_S100 },
+        { "cap", required_argument, NULL, O_CAP },
+        { "saturation", no_argument, NULL, O_SAT },
+        { "M", required_argument, NULL, O_M },
+        { "style", required_argument, NULL, O_STYLE },
+        { "fancy", no_argument, NULL, O_FANCY },
+        { "svg", required_argument, NULL, O_SVG },
+        { "all-pairs", no_argument, NULL, O_FULL },
+        { "kind", required_argument, NULL, O_KIND },
+        { "groups", required_argument, NULL, O_GROUPS },
+        { NULL, 0, NULL, 0 },
     };
     *o = (fund_opts){ .decimals = 2, .M = 0.01, .half = true, .output = "-", .mech = "co" };
     int ch, rc = CLI_OK;
     uint64_t v;
     while (rc == CLI_OK && (ch = getopt_long(argc, argv, "p:d:f:o:h", longs, NULL)) != -1) {
         switch (ch) {
-        case 'p': o->pool_text = optarg; break;
+        case 'p':
+            o->pool_text = optarg;
+            break;
         case 'd':
             rc = cli_opt_u64(prog, "--decimals", optarg, 0, DACC_MONEY_MAX_DECIMALS, &v);
             o->decimals = (unsigned)v;
@@ -125,9 +182,13 @@ static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want
             rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_CSV | CLI_ALLOW_JSON,
                                 &o->format);
             break;
-        case 'o': o->output = optarg; break;
-        case 'h': return -1;
-        default: rc = parse_more(prog, ch, o);
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'h':
+            return -1;
+        default:
+            rc = parse_more(prog, ch, o);
         }
     }
     if (rc != CLI_OK)
@@ -165,7 +226,8 @@ static int write_table(FILE *fp, void *ctx)
         for (size_t p = 0; p < n; p++) {
             json_t *e = json_object();
             json_object_set_new(e, "project", json_string(dacc_pgf_round_project(t->r, p)));
-            json_object_set_new(e, "donors", json_integer((json_int_t)dacc_pgf_round_count(t->r, p)));
+            json_object_set_new(e, "donors",
+                                json_integer((json_int_t)dacc_pgf_round_count(t->r, p)));
             json_object_set_new(e, "donated", json_real(dacc_pgf_round_total(t->r, p)));
             for (size_t k = 0; k < t->nm; k++)
                 json_object_set_new(e, t->names[k], json_real(t->match[k][p]));
@@ -234,16 +296,24 @@ static int write_svg(FILE *fp, void *ctx)
                 top = t->match[k][p] / tot[k];
     top = top > 0 ? top : 1;
     int row = 6 * (int)t->nm + 8, height = 50 + row * (int)n;
-    fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"%d\" "
-                "font-family=\"sans-serif\" font-size=\"11\">\n", height);
+    fprintf(fp,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"%d\" "
+            "font-family=\"sans-serif\" font-size=\"11\">\n",
+            height);
     for (size_t k = 0; k < t->nm; k++)
-        fprintf(fp, "<rect x=\"%zu\" y=\"8\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%zu\" "
-                    "y=\"17\">%s</text>\n", 260 + 150 * k, colors[k % 5], 274 + 150 * k, t->names[k]);
+        fprintf(fp,
+                "<rect x=\"%zu\" y=\"8\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%zu\" "
+                "y=\"17\">%s</text>\n",
+                260 + 150 * k, colors[k % 5], 274 + 150 * k, t->names[k]);
     for (size_t p = 0; p < n; p++) {
         int y = 40 + row * (int)p;
         fprintf(fp, "<text x=\"250\" y=\"%d\" text-anchor=\"end\">", y + 3 * (int)t->nm);
         for (const char *s = dacc_pgf_round_project(t->r, p); *s; s++)
-            fputs(*s == '<' ? "&lt;" : *s == '&' ? "&amp;" : *s == '>' ? "&gt;" : (char[2]){ *s, 0 }, fp);
+            fputs(*s == '<'   ? "&lt;"
+                  : *s == '&' ? "&amp;"
+                  : *s == '>' ? "&gt;"
+                              : (char[2]){ *s, 0 },
+                  fp);
         fputs("</text>\n", fp);
         for (size_t k = 0; k < t->nm; k++) {
             double share = tot[k] > 0 ? t->match[k][p] / tot[k] : 0;
@@ -270,8 +340,8 @@ static int emit(const char *prog, const fund_opts *o, table *t)
         share = malloc((n ? n : 1) * sizeof *share);
         if (pay == NULL || share == NULL ||
             dacc_pgf_distribute(t->match[0], n, t->pool, unit, o->cap,
-                                o->saturation ? DACC_PGF_SATURATION : DACC_PGF_BY_SHARE, pay,
-                                share, &t->left, &err) != DACC_OK) {
+                                o->saturation ? DACC_PGF_SATURATION : DACC_PGF_BY_SHARE, pay, share,
+                                &t->left, &err) != DACC_OK) {
             free(pay);
             free(share);
             if (pay == NULL || share == NULL)
@@ -333,9 +403,10 @@ static int run_mech(const char *prog, const char *help, int argc, char **argv, m
         if ((m[k] = malloc((n ? n : 1) * sizeof(double))) == NULL)
             st = dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK && (which == M_COCM || which == M_COMPARE)) {
-        names[nm] = which == M_COMPARE ? "cocm_markov"
-                    : o.style == DACC_PGF_MARKOV ? "cocm_markov"
-                    : o.style == DACC_PGF_PCT_FRIENDS ? "cocm_pct_friends" : "cocm_og";
+        names[nm] = which == M_COMPARE                ? "cocm_markov"
+                    : o.style == DACC_PGF_MARKOV      ? "cocm_markov"
+                    : o.style == DACC_PGF_PCT_FRIENDS ? "cocm_pct_friends"
+                                                      : "cocm_og";
         st = dacc_pgf_cocm(r, which == M_COMPARE ? DACC_PGF_MARKOV : o.style, !o.fancy, m[nm++],
                            &err);
     }
@@ -365,11 +436,12 @@ static int run_mech(const char *prog, const char *help, int argc, char **argv, m
 
 static int cmd_qf(int argc, char **argv)
 {
-    return run_mech("dacc fund qf",
-                    "Usage: dacc fund qf [options] FILE\n\nQuadratic funding: each project's "
-                    "matching is (sum of square roots of its\ndonations)^2 minus the donations; one "
-                    "donor gets 0. With --pool, payouts.\n\n",
-                    argc, argv, M_QF);
+    return run_mech(
+        "dacc fund qf",
+        "Usage: dacc fund qf [options] FILE\n\nQuadratic funding: each project's "
+        "matching is (sum of square roots of its\ndonations)^2 minus the donations; one "
+        "donor gets 0. With --pool, payouts.\n\n",
+        argc, argv, M_QF);
 }
 
 static int cmd_pairwise(int argc, char **argv)
@@ -386,23 +458,25 @@ static int cmd_pairwise(int argc, char **argv)
 
 static int cmd_cocm(int argc, char **argv)
 {
-    return run_mech("dacc fund cocm",
-                    "Usage: dacc fund cocm [options] FILE\n\nConnection-oriented cluster match as "
-                    "Gitcoin runs it (qf-calculator COCM), with\nevery project as the cluster of its "
-                    "donors: donors connected to another cluster\ncount less towards its pairing.\n"
-                    "  --style S      markov (default), pct_friends or og\n"
-                    "  --fancy        K = k sqrt(c) + (1-k) c instead of the production (1-k) c\n\n",
-                    argc, argv, M_COCM);
+    return run_mech(
+        "dacc fund cocm",
+        "Usage: dacc fund cocm [options] FILE\n\nConnection-oriented cluster match as "
+        "Gitcoin runs it (qf-calculator COCM), with\nevery project as the cluster of its "
+        "donors: donors connected to another cluster\ncount less towards its pairing.\n"
+        "  --style S      markov (default), pct_friends or og\n"
+        "  --fancy        K = k sqrt(c) + (1-k) c instead of the production (1-k) c\n\n",
+        argc, argv, M_COCM);
 }
 
 static int cmd_compare(int argc, char **argv)
 {
-    return run_mech("dacc fund compare",
-                    "Usage: dacc fund compare [options] [--svg FILE] FILE\n\nEach project's "
-                    "matching under COCM (markov), QF, pairwise and COCM (pct_friends)\nside by side; "
-                    "with --pool, payouts by COCM (markov); with --svg, a bar chart of\neach "
-                    "project's share under each mechanism.\n\n",
-                    argc, argv, M_COMPARE);
+    return run_mech(
+        "dacc fund compare",
+        "Usage: dacc fund compare [options] [--svg FILE] FILE\n\nEach project's "
+        "matching under COCM (markov), QF, pairwise and COCM (pct_friends)\nside by side; "
+        "with --pool, payouts by COCM (markov); with --svg, a bar chart of\neach "
+        "project's share under each mechanism.\n\n",
+        argc, argv, M_COMPARE);
 }
 
 /* ---- cluster: the paper's family with explicit groups ---- */
@@ -430,7 +504,8 @@ static dacc_status read_groups(const char *path, group_rows *g, dacc_error *err)
             break;
         if (g->n == g->cap) {
             size_t cap = g->cap ? 2 * g->cap : 256;
-            char **a = realloc(g->donor, cap * sizeof *a), **b = a ? realloc(g->cluster, cap * sizeof *b) : NULL;
+            char **a = realloc(g->donor, cap * sizeof *a),
+                 **b = a ? realloc(g->cluster, cap * sizeof *b) : NULL;
             if (a != NULL)
                 g->donor = a;
             if (b == NULL) {
@@ -467,7 +542,8 @@ static dacc_status cluster_project(const dacc_pgf_round *r, size_t p, const grou
     size_t n = dacc_pgf_round_count(r, p), nd = dacc_pgf_round_donors(r), na = 0;
     size_t *agent_of = malloc((nd ? nd : 1) * sizeof *agent_of);
     double *c = malloc((n ? n : 1) * sizeof *c);
-    size_t *flat = malloc((g->n + n + 1) * sizeof *flat), *sizes = calloc(g->n + n + 1, sizeof *sizes);
+    size_t *flat = malloc((g->n + n + 1) * sizeof *flat),
+           *sizes = calloc(g->n + n + 1, sizeof *sizes);
     const size_t **groups = malloc((g->n + n + 1) * sizeof *groups);
     unsigned char *grouped = calloc(n ? n : 1, 1);
     dacc_status st = agent_of && c && flat && sizes && groups && grouped
@@ -491,7 +567,8 @@ static dacc_status cluster_project(const dacc_pgf_round *r, size_t p, const grou
             if (strcmp(g->cluster[b], g->cluster[a]) != 0)
                 continue;
             for (size_t i = 0; i < nd; i++)
-                if (agent_of[i] != SIZE_MAX && strcmp(dacc_pgf_round_donor(r, i), g->donor[b]) == 0) {
+                if (agent_of[i] != SIZE_MAX &&
+                    strcmp(dacc_pgf_round_donor(r, i), g->donor[b]) == 0) {
                     flat[used++] = agent_of[i];
                     grouped[agent_of[i]] = 1;
                 }
@@ -533,7 +610,8 @@ static int cmd_cluster(int argc, char **argv)
               "(CSV donor,cluster): for each project its donors are the agents,\neach cluster "
               "restricted to them a group, a donor in no cluster a group of one.\n"
               "  --kind K       co (connection-oriented, default), vanilla, squared, pairwise\n"
-              "  --M M          pairwise's bound (default 0.01)\n\n", stdout);
+              "  --M M          pairwise's bound (default 0.01)\n\n",
+              stdout);
         fputs(common, stdout);
         return CLI_OK;
     }
@@ -559,8 +637,8 @@ static int cmd_cluster(int argc, char **argv)
     dacc_error err;
     size_t n = dacc_pgf_round_projects(r);
     double *m = malloc((n ? n : 1) * sizeof *m);
-    dacc_status st = m ? read_groups(o.groups, &g, &err)
-                       : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st =
+        m ? read_groups(o.groups, &g, &err) : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     for (size_t p = 0; st == DACC_OK && p < n; p++)
         st = cluster_project(r, p, &g, kind, o.M, &m[p], &err);
     char name[32];
@@ -632,7 +710,8 @@ static int cmd_explain(int argc, char **argv)
         fputs("Usage: dacc fund explain [options] FILE PROJECT\n\nWhich donors and pairs made a "
               "project's match: each donor's share of its QF match\n(sqrt(c_i) times the other "
               "donors' square roots), the largest pairs and how much\npairwise bounding keeps of "
-              "them, and the match under each mechanism.\n\n", stdout);
+              "them, and the match under each mechanism.\n\n",
+              stdout);
         fputs(common, stdout);
         return CLI_OK;
     }
@@ -649,7 +728,8 @@ static int cmd_explain(int argc, char **argv)
     dacc_error err;
     if (p == n) {
         rc = cli_fail(prog, (dacc_error_set(&err, DACC_ERR_NOTFOUND, "no project \"%s\" in %s",
-                                            o.project, o.input), &err));
+                                            o.project, o.input),
+                             &err));
     } else if (!m[0] || !m[1] || !m[2] || !don || dacc_pgf_qf(r, m[0], &err) != DACC_OK ||
                dacc_pgf_pairwise(r, o.M, o.half, m[1], &err) != DACC_OK ||
                dacc_pgf_cocm(r, DACC_PGF_MARKOV, !o.fancy, m[2], &err) != DACC_OK) {
@@ -695,6 +775,6 @@ int cmd_fund(int argc, char **argv)
         "Public-goods funding rounds: quadratic funding, pairwise-bounded QF and cluster\n"
         "matching (COCM) on donation exports, with exact payouts of a matching pool.\n"
         "Formulas and references: docs/pgf.md.";
-    return cli_dispatch("dacc fund", about, subcommands,
-                        sizeof subcommands / sizeof subcommands[0], argc, argv);
+    return cli_dispatch("dacc fund", about, subcommands, sizeof subcommands / sizeof subcommands[0],
+                        argc, argv);
 }

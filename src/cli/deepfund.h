@@ -59,7 +59,6 @@ int df_write_svg(FILE *fp, const dacc_deepfund_graph *g, const dacc_u128 *amount
 dacc_status df_read_weights(const char *path, const dacc_deepfund_graph *g, double *w,
                             dacc_error *err);
 
-
 int cmd_deepfund_run(int argc, char **argv);
 
 #endif

@@ -48,8 +48,8 @@ static double cocm_total(const size_t *const *groups, const size_t *sizes, size_
 }
 
 dacc_status dacc_pgf_cluster_match(dacc_pgf_cluster_kind kind, const size_t *const *groups,
-                                   const size_t *sizes, size_t ngroups, const double *c,
-                                   size_t n, double M, double *funding, dacc_error *err)
+                                   const size_t *sizes, size_t ngroups, const double *c, size_t n,
+                                   double M, double *funding, dacc_error *err)
 {
     double *member = calloc(n ? n : 1, sizeof *member);
     if (member == NULL)

@@ -11,7 +11,7 @@
 typedef struct {
     const dacc_pgf_round *r;
     dacc_pgf_style style;
-    double *pjp;   /* markov: P x P, PJP[g][h] = sum_i U[g][i] N[i][h] */
+    double *pjp;       /* markov: P x P, PJP[g][h] = sum_i U[g][i] N[i][h] */
     double *donor_sum; /* sum of a donor's donations (N's row normaliser) */
 } cocm_ctx;
 
@@ -149,8 +149,8 @@ static int work_init(cocm_work *w, size_t P, size_t D)
     return 1;
 }
 
-dacc_status dacc_pgf_cocm(const dacc_pgf_round *r, dacc_pgf_style style, bool harsh,
-                          double *match, dacc_error *err)
+dacc_status dacc_pgf_cocm(const dacc_pgf_round *r, dacc_pgf_style style, bool harsh, double *match,
+                          dacc_error *err)
 {
     if (pgf_build((dacc_pgf_round *)r) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");

@@ -20,19 +20,23 @@ static dacc_status find_columns(dacc_csv *csv, const dacc_pgf_read_opts *o, colu
     static const char *const donors[] = { "donor", "voter", "address", "contributor" };
     static const char *const projects[] = { "project", "grant_id", "project_name", "recipient" };
     static const char *const amounts[] = { "amount", "amountUSD", "amount_in_usdt" };
-    dacc_status st = o->donor_col ? dacc_csv_require(csv, o->donor_col, &c->donor, err)
-                                  : dacc_csv_require_any(csv, donors, NELEM(donors), &c->donor, err);
+    dacc_status st = o->donor_col
+                         ? dacc_csv_require(csv, o->donor_col, &c->donor, err)
+                         : dacc_csv_require_any(csv, donors, NELEM(donors), &c->donor, err);
     if (st == DACC_OK)
-        st = o->project_col ? dacc_csv_require(csv, o->project_col, &c->project, err)
-                            : dacc_csv_require_any(csv, projects, NELEM(projects), &c->project, err);
+        st = o->project_col
+                 ? dacc_csv_require(csv, o->project_col, &c->project, err)
+                 : dacc_csv_require_any(csv, projects, NELEM(projects), &c->project, err);
     if (st == DACC_OK)
         st = o->amount_col ? dacc_csv_require(csv, o->amount_col, &c->amount, err)
                            : dacc_csv_require_any(csv, amounts, NELEM(amounts), &c->amount, err);
     size_t col;
     c->self = c->score = -1;
-    if (st == DACC_OK && o->self_col && (st = dacc_csv_require(csv, o->self_col, &col, err)) == DACC_OK)
+    if (st == DACC_OK && o->self_col &&
+        (st = dacc_csv_require(csv, o->self_col, &col, err)) == DACC_OK)
         c->self = (long)col;
-    if (st == DACC_OK && o->score_col && (st = dacc_csv_require(csv, o->score_col, &col, err)) == DACC_OK)
+    if (st == DACC_OK && o->score_col &&
+        (st = dacc_csv_require(csv, o->score_col, &col, err)) == DACC_OK)
         c->score = (long)col;
     return st;
 }

@@ -109,8 +109,7 @@ static dacc_status list_projects(dacc_pgf_round *r)
 }
 
 /* Rows sorted by donor then project, summed into (donor, project, amount). */
-static dacc_status collapse(dacc_pgf_round *r, size_t *cells, size_t **cd, size_t **cp,
-                            double **ca)
+static dacc_status collapse(dacc_pgf_round *r, size_t *cells, size_t **cd, size_t **cp, double **ca)
 {
     if (r->nrows > 0) /* qsort must not see a NULL base, even for zero rows */
         qsort(r->rows, r->nrows, sizeof *r->rows, by_donor);
@@ -160,8 +159,8 @@ static dacc_status index_cells(dacc_pgf_round *r, size_t n, const size_t *cd, co
     r->damt = malloc((n ? n : 1) * sizeof *r->damt);
     r->ptotal = calloc(P ? P : 1, sizeof *r->ptotal);
     size_t *fill = malloc((P ? P : 1) * sizeof *fill);
-    if (!r->pfirst || !r->dfirst || !r->pdonor || !r->dproj || !r->pamt || !r->damt ||
-        !r->ptotal || !fill) {
+    if (!r->pfirst || !r->dfirst || !r->pdonor || !r->dproj || !r->pamt || !r->damt || !r->ptotal ||
+        !fill) {
         free(fill);
         return DACC_ERR_NOMEM;
     }
@@ -218,10 +217,22 @@ size_t dacc_pgf_round_projects(const dacc_pgf_round *r)
     return pgf_build((dacc_pgf_round *)r) == DACC_OK ? r->nprojects : 0;
 }
 
-const char *dacc_pgf_round_donor(const dacc_pgf_round *r, size_t i) { return r->donor[i]; }
-const char *dacc_pgf_round_project(const dacc_pgf_round *r, size_t p) { return r->project[p]; }
-double dacc_pgf_round_total(const dacc_pgf_round *r, size_t p) { return r->ptotal[p]; }
-size_t dacc_pgf_round_count(const dacc_pgf_round *r, size_t p) { return r->pfirst[p + 1] - r->pfirst[p]; }
+const char *dacc_pgf_round_donor(const dacc_pgf_round *r, size_t i)
+{
+    return r->donor[i];
+}
+const char *dacc_pgf_round_project(const dacc_pgf_round *r, size_t p)
+{
+    return r->project[p];
+}
+double dacc_pgf_round_total(const dacc_pgf_round *r, size_t p)
+{
+    return r->ptotal[p];
+}
+size_t dacc_pgf_round_count(const dacc_pgf_round *r, size_t p)
+{
+    return r->pfirst[p + 1] - r->pfirst[p];
+}
 
 double dacc_pgf_round_get(const dacc_pgf_round *r, size_t i, size_t p)
 {

@@ -5,7 +5,7 @@
 
 #include "support.h"
 
-#define GR03 SOURCE_PATH("tests/data/gitcoin-gr03-contributions.csv")
+#define GR03        SOURCE_PATH("tests/data/gitcoin-gr03-contributions.csv")
 #define RUN(r, ...) run_dacc(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
 
 static long long sum_payouts(const char *csv)

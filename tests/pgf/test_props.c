@@ -120,9 +120,9 @@ Test(props, payouts_sum_to_the_pool_under_any_cap)
             m[p] = dacc_rng_unit(&r) < 0.2 ? 0 : pow(10, 4 * dacc_rng_unit(&r));
         double cap = dacc_rng_unit(&r) < 0.3 ? 0 : 1.0 / (double)n + dacc_rng_unit(&r) * 0.5;
         dacc_u128 pool = 1 + dacc_rng_below(&r, 1000000000), pay[64], sum = 0, left = 0;
-        cr_assert_eq(dacc_pgf_distribute(m, n, pool, 1, cap, DACC_PGF_BY_SHARE, pay, NULL, &left,
-                                         NULL),
-                     DACC_OK);
+        cr_assert_eq(
+            dacc_pgf_distribute(m, n, pool, 1, cap, DACC_PGF_BY_SHARE, pay, NULL, &left, NULL),
+            DACC_OK);
         for (size_t p = 0; p < n; p++) {
             sum += pay[p];
             if (cap > 0 && cap < 1)

@@ -35,7 +35,8 @@ static void agree(const char *file, const char *mech, const dacc_pgf_round *r, c
 {
     double *e = expected_for(file, mech, r);
     for (size_t p = 0; p < dacc_pgf_round_projects(r); p++) {
-        cr_assert(!isnan(e[p]), "%s: no reference value for %s", mech, dacc_pgf_round_project(r, p));
+        cr_assert(!isnan(e[p]), "%s: no reference value for %s", mech,
+                  dacc_pgf_round_project(r, p));
         cr_assert(fabs(got[p] - e[p]) <= 1e-9 * fabs(e[p]) + 1e-9, "%s %s: %.17g vs %.17g", mech,
                   dacc_pgf_round_project(r, p), got[p], e[p]);
     }

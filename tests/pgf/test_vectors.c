@@ -86,16 +86,17 @@ Test(vectors, distribute_sums_to_the_pool_and_respects_the_cap)
     const double match[4] = { 34, 54, 162, 0 };
     dacc_u128 pay[4];
     double share[4];
-    cr_assert_eq(dacc_pgf_distribute(match, 4, 100000001, 1, 0.5, DACC_PGF_BY_SHARE, pay, share,
-                                     NULL, NULL),
-                 DACC_OK);
+    cr_assert_eq(
+        dacc_pgf_distribute(match, 4, 100000001, 1, 0.5, DACC_PGF_BY_SHARE, pay, share, NULL, NULL),
+        DACC_OK);
     cr_assert(pay[0] + pay[1] + pay[2] + pay[3] == 100000001);
     cr_assert(pay[2] <= 50000000);
     cr_assert(pay[3] == 0);
     cr_assert(fabs(share[2] - 0.5) < 1e-15);
     /* Saturation rule: a pool above raw matching pays raw matching. */
-    cr_assert_eq(dacc_pgf_distribute(match, 4, 1000, 1, 0, DACC_PGF_SATURATION, pay, NULL, NULL, NULL),
-                 DACC_OK);
+    cr_assert_eq(
+        dacc_pgf_distribute(match, 4, 1000, 1, 0, DACC_PGF_SATURATION, pay, NULL, NULL, NULL),
+        DACC_OK);
     cr_assert(pay[0] == 34 && pay[1] == 54 && pay[2] == 162);
     /* No cap (0) means no cap, never "every match is zero". */
     cr_assert_eq(dacc_pgf_distribute(match, 4, 250, 1, 0, DACC_PGF_BY_SHARE, pay, NULL, NULL, NULL),
