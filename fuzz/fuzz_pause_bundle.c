@@ -33,15 +33,8 @@ static int provision(dacc_pause_state *st)
     r.witness_threshold = 1;
     char text[DACC_PAUSE_NOTE_MAX], note[DACC_PAUSE_NOTE_MAX * 2];
     size_t n = dacc_pause_root_format(&r, text, sizeof text);
-    memcpy(note, text, n);
-    note[n] = '\n';
-    size_t used = n + 1;
-    for (int i = 0; i < 3; i++) {
-        char line[DACC_TLOG_KEY_TEXT_MAX];
-        dacc_tlog_note_sign(text, n, &s[i], 0, line, NULL);
-        memcpy(note + used, line, strlen(line));
-        used += strlen(line);
-    }
+    const dacc_tlog_signer *by[3] = { &s[0], &s[1], &s[2] };
+    size_t used = dacc_tlog_note_build(text, n, by, 3, 0, note, sizeof note);
     return dacc_pause_init(st, note, used, 1767225600) == DACC_PAUSE_ACCEPTED;
 }
 

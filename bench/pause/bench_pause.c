@@ -28,16 +28,7 @@ static void key(dacc_tlog_signer *s, const char *name, uint8_t type, uint8_t tag
 static size_t sign(const char *text, size_t len, const dacc_tlog_signer *const *by, size_t n,
                    uint64_t t, char *out)
 {
-    memcpy(out, text, len);
-    out[len] = '\n';
-    size_t used = len + 1;
-    for (size_t i = 0; i < n; i++) {
-        char line[DACC_TLOG_KEY_TEXT_MAX];
-        dacc_tlog_note_sign(text, len, by[i], t, line, NULL);
-        memcpy(out + used, line, strlen(line));
-        used += strlen(line);
-    }
-    return used;
+    return dacc_tlog_note_build(text, len, by, n, t, out, 16384);
 }
 
 int main(void)

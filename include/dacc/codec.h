@@ -45,6 +45,11 @@ char *dacc_base64_encode(const uint8_t *in, size_t n, char *out);
 dacc_status dacc_base64_decode(const char *b64, size_t b64_len, uint8_t *out, size_t out_cap,
                                size_t *out_len, dacc_error *err);
 
+/* The canonical decimal form used by signed-note formats: 1 to 19 digits,
+ * no sign, no leading zeros, at most 2^63 - 1 (as Go's checkpoint parser).
+ * Returns 1 and sets *out on success, else 0. No heap, no stdio. */
+int dacc_decimal_strict(const char *s, size_t len, uint64_t *out);
+
 /* 1 when s[0..len) is well-formed UTF-8 (RFC 3629); otherwise 0 and, when
  * bad_offset is not NULL, the offset of the first byte of the first bad
  * sequence. */

@@ -161,6 +161,13 @@ dacc_status dacc_tlog_note_verify(const dacc_tlog_note *note, const dacc_tlog_ve
 dacc_status dacc_tlog_note_sign(const char *text, size_t len, const dacc_tlog_signer *s,
                                 uint64_t time, char line[DACC_TLOG_KEY_TEXT_MAX], dacc_error *err);
 
+/* A whole note: text (ending in a newline), a blank line, then the
+ * signature line of each of the n signers (cosignature keys sign with
+ * time), NUL-terminated in out. Returns the length, or 0 when the text is
+ * malformed or cap is too small. */
+size_t dacc_tlog_note_build(const char *text, size_t len, const dacc_tlog_signer *const *signers,
+                            size_t n, uint64_t time, char *out, size_t cap);
+
 /* ---- checkpoints (c2sp.org/tlog-checkpoint) -------------------------------- */
 
 typedef struct dacc_tlog_checkpoint {

@@ -137,3 +137,19 @@ int dacc_utf8_valid(const void *s, size_t len, size_t *bad_offset)
     }
     return 1;
 }
+
+int dacc_decimal_strict(const char *s, size_t len, uint64_t *out)
+{
+    if (len == 0 || len > 19 || (len > 1 && s[0] == '0'))
+        return 0;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (v > INT64_MAX)
+        return 0;
+    *out = v;
+    return 1;
+}

@@ -31,24 +31,6 @@ static void sim_key(dacc_tlog_signer *s, const char *name, uint8_t type, dacc_rn
     dacc_tlog_signer_from_seed(name, type, seed, s, NULL);
 }
 
-static size_t sim_sign(const char *text, size_t len, const dacc_tlog_signer *const *by, size_t n,
-                       uint64_t time, char *out, size_t cap)
-{
-    memcpy(out, text, len);
-    out[len] = '\n';
-    size_t used = len + 1;
-    for (size_t i = 0; i < n; i++) {
-        char line[DACC_TLOG_KEY_TEXT_MAX];
-        dacc_tlog_note_sign(text, len, by[i], time, line, NULL);
-        size_t ll = strlen(line);
-        if (used + ll < cap) {
-            memcpy(out + used, line, ll);
-            used += ll;
-        }
-    }
-    return used;
-}
-
 /* The root of version v names bodies [first, first + 7), k = 3. */
 static void sim_root(sim_world *w, uint64_t v, int first, const int *signers, int nsigners)
 {
@@ -69,7 +51,8 @@ static void sim_root(sim_world *w, uint64_t v, int first, const int *signers, in
     const dacc_tlog_signer *by[BODIES];
     for (int i = 0; i < nsigners; i++)
         by[i] = &w->body[signers[i]];
-    w->root_len = sim_sign(text, n, by, (size_t)nsigners, 0, w->root_note, sizeof w->root_note);
+    w->root_len =
+        dacc_tlog_note_build(text, n, by, (size_t)nsigners, 0, w->root_note, sizeof w->root_note);
 }
 
 /* A bundle for epoch e signed by `by`; published in the simulated log. */
@@ -80,7 +63,7 @@ static size_t sim_bundle(sim_world *w, uint64_t e, const dacc_tlog_signer *const
     size_t tl = dacc_pause_heartbeat_format(w->root.domain, e, START + e * WEEK,
                                             START + (e + 1) * WEEK + WEEK / 7, w->root.hash, text,
                                             sizeof text);
-    size_t hl = sim_sign(text, tl, by, n, 0, hb, sizeof hb);
+    size_t hl = dacc_tlog_note_build(text, tl, by, n, 0, hb, sizeof hb);
     uint8_t h[32], root[32];
     dacc_tlog_leaf_hash(hb, hl, h);
     uint64_t index = dacc_tlog_memtree_size(w->tree);
@@ -89,7 +72,7 @@ static size_t sim_bundle(sim_world *w, uint64_t e, const dacc_tlog_signer *const
     dacc_tlog_tree_hash(dacc_tlog_memtree_hash, w->tree, size, root);
     size_t cl = dacc_tlog_checkpoint_format(w->log.v.name, size, root, cp, sizeof cp);
     const dacc_tlog_signer *cs[3] = { &w->log, &w->witness[0], &w->witness[1] };
-    size_t cpl = sim_sign(cp, cl, cs, 3, START + e * WEEK, cpn, sizeof cpn);
+    size_t cpl = dacc_tlog_note_build(cp, cl, cs, 3, START + e * WEEK, cpn, sizeof cpn);
     dacc_tlog_proof p = { .consistency = false, .a = index, .size = size };
     dacc_tlog_prove_inclusion(dacc_tlog_memtree_hash, w->tree, index, size, p.hash, &p.n);
     char proof[4096];

@@ -60,27 +60,11 @@ static int field(cursor *c, const char *key, const char **v, size_t *vl)
     return 1;
 }
 
-static int number(const char *s, size_t len, uint64_t *out)
-{
-    if (len == 0 || len > 19 || (len > 1 && s[0] == '0'))
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    if (v > INT64_MAX)
-        return 0;
-    *out = v;
-    return 1;
-}
-
 static int number_field(cursor *c, const char *key, uint64_t *out)
 {
     const char *v;
     size_t vl;
-    return field(c, key, &v, &vl) && number(v, vl, out);
+    return field(c, key, &v, &vl) && dacc_decimal_strict(v, vl, out);
 }
 
 static int header(cursor *c, const char *line)

@@ -11,23 +11,6 @@ static dacc_status bad(dacc_error *err, const char *why)
     return dacc_error_set(err, DACC_ERR_PARSE, "malformed checkpoint: %s", why);
 }
 
-/* A decimal without sign or leading zeros, up to 2^63 - 1 as Go's parser. */
-static int parse_size(const char *s, size_t len, uint64_t *out)
-{
-    if (len == 0 || len > 19 || (len > 1 && s[0] == '0'))
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    if (v > INT64_MAX)
-        return 0;
-    *out = v;
-    return 1;
-}
-
 dacc_status dacc_tlog_checkpoint_parse(const char *text, size_t len, dacc_tlog_checkpoint *cp,
                                        dacc_error *err)
 {
@@ -49,7 +32,7 @@ dacc_status dacc_tlog_checkpoint_parse(const char *text, size_t len, dacc_tlog_c
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)text[i] < 0x20 && text[i] != '\n')
             return bad(err, "control character");
-    if (!parse_size(line[1], ll[1], &cp->size))
+    if (!dacc_decimal_strict(line[1], ll[1], &cp->size))
         return bad(err, "the size is not a decimal without leading zeros");
     size_t got;
     if (dacc_base64_decode(line[2], ll[2], cp->root, sizeof cp->root, &got, NULL) != DACC_OK ||

@@ -366,3 +366,25 @@ dacc_status dacc_tlog_note_sign(const char *text, size_t len, const dacc_tlog_si
              dacc_base64_encode(raw, n, b64));
     return DACC_OK;
 }
+
+size_t dacc_tlog_note_build(const char *text, size_t len, const dacc_tlog_signer *const *signers,
+                            size_t n, uint64_t time, char *out, size_t cap)
+{
+    if (len + 2 > cap)
+        return 0;
+    memcpy(out, text, len);
+    out[len] = '\n';
+    size_t used = len + 1;
+    for (size_t i = 0; i < n; i++) {
+        char line[DACC_TLOG_KEY_TEXT_MAX];
+        if (dacc_tlog_note_sign(text, len, signers[i], time, line, NULL) != DACC_OK)
+            return 0;
+        size_t ll = strlen(line);
+        if (used + ll >= cap)
+            return 0;
+        memcpy(out + used, line, ll);
+        used += ll;
+    }
+    out[used] = '\0';
+    return used;
+}

@@ -34,20 +34,7 @@ static int number_after(const char *line, size_t len, const char *key, uint64_t 
     size_t kl = strlen(key);
     if (len <= kl + 1 || memcmp(line, key, kl) != 0 || line[kl] != ' ')
         return 0;
-    const char *d = line + kl + 1;
-    size_t dl = len - kl - 1;
-    if (dl > 19 || (dl > 1 && d[0] == '0'))
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = 0; i < dl; i++) {
-        if (d[i] < '0' || d[i] > '9')
-            return 0;
-        v = v * 10 + (uint64_t)(d[i] - '0');
-    }
-    if (v > INT64_MAX)
-        return 0;
-    *out = v;
-    return 1;
+    return dacc_decimal_strict(line + kl + 1, len - kl - 1, out);
 }
 
 dacc_status dacc_tlog_proof_parse(const char *name, const char *text, size_t len,

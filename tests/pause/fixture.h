@@ -58,19 +58,11 @@ static inline void world_free(world *w)
 static inline size_t sign_note(const char *text, size_t len, const dacc_tlog_signer *const *by,
                                uint64_t time, char *out, size_t cap)
 {
-    cr_assert(len + 1 < cap);
-    memcpy(out, text, len);
-    out[len] = '\n';
-    size_t used = len + 1;
-    for (size_t i = 0; by[i] != NULL; i++) {
-        char line[DACC_TLOG_KEY_TEXT_MAX];
-        cr_assert_eq(dacc_tlog_note_sign(text, len, by[i], time, line, NULL), DACC_OK);
-        size_t ll = strlen(line);
-        cr_assert(used + ll < cap);
-        memcpy(out + used, line, ll);
-        used += ll;
-    }
-    out[used] = '\0';
+    size_t n = 0;
+    while (by[n] != NULL)
+        n++;
+    size_t used = dacc_tlog_note_build(text, len, by, n, time, out, cap);
+    cr_assert_gt(used, 0);
     return used;
 }
 
