@@ -201,3 +201,32 @@ Test(props, lmsr_worst_loss_is_b_ln_n_and_quotes_invert)
     cr_assert(less < 20 * UNIT, "one unit fewer must fall short");
     dacc_market_free(m);
 }
+
+Test(props, cpmm_liquidity_keeps_the_probability)
+{
+    dacc_market *m;
+    cr_assert_eq(dacc_market_new_cpmm(100 * UNIT, 50 * UNIT, 0.7, &m, NULL), DACC_OK);
+    dacc_u128 c;
+    cr_assert_eq(dacc_market_buy(m, 0, 7 * UNIT, DACC_U128_MAX, &c, NULL), DACC_OK);
+    double before[2], after[2];
+    dacc_market_prices(m, before);
+    dacc_u128 funding = dacc_market_worst_loss(m);
+    cr_assert_eq(dacc_market_cpmm_add_liquidity(m, 500 * UNIT, NULL), DACC_OK);
+    dacc_market_prices(m, after);
+    cr_assert(fabs(after[0] - before[0]) < 1e-12, "%.17g -> %.17g", before[0], after[0]);
+    cr_assert(dacc_market_worst_loss(m) == funding + 500 * UNIT);
+    /* More liquidity: the same trade moves the price less. */
+    dacc_market *thin;
+    dacc_market_new_cpmm(100 * UNIT, 50 * UNIT, 0.7, &thin, NULL);
+    dacc_u128 a, b;
+    dacc_market_quote_buy(thin, 0, 10 * UNIT, &a, NULL);
+    dacc_market_quote_buy(m, 0, 10 * UNIT, &b, NULL);
+    cr_assert(a != b);
+    cr_assert_eq(dacc_market_cpmm_add_liquidity(thin, 0, NULL), DACC_OK);
+    dacc_market *lmsr;
+    dacc_market_new_lmsr(2, 10, &lmsr, NULL);
+    cr_assert_eq(dacc_market_cpmm_add_liquidity(lmsr, 5, NULL), DACC_ERR_UNSUPPORTED);
+    dacc_market_free(m);
+    dacc_market_free(thin);
+    dacc_market_free(lmsr);
+}
