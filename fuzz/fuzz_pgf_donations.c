@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (m != NULL && pay != NULL) {
             (void)dacc_pgf_qf(r, m, &err);
             (void)dacc_pgf_pairwise(r, 0.01, true, m, &err);
-            (void)dacc_pgf_cocm(r, (dacc_pgf_style)(data[0] % 3), (data[0] & 8) == 0, m, &err);
+            (void)dacc_pgf_cocm(r, NULL, (dacc_pgf_style)(data[0] % 3), (data[0] & 8) == 0, m,
+                                &err);
             (void)dacc_pgf_distribute(m, n, 1000000, 100, 0.2, DACC_PGF_BY_SHARE, pay, NULL, &left,
                                       &err);
             (void)dacc_pgf_linear_qf(r, 2, 1000000, 0, false, pay, &err);

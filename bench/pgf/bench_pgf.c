@@ -64,8 +64,8 @@ static int run(const char *path, char **only, int nonly)
             mech[k].kind == 0 ? dacc_pgf_qf(r, m, &err)
             : mech[k].kind == 1
                 ? dacc_pgf_pairwise(r, 0.01, true, m, &err)
-                : dacc_pgf_cocm(r, mech[k].kind == 2 ? DACC_PGF_MARKOV : DACC_PGF_PCT_FRIENDS, true,
-                                m, &err);
+                : dacc_pgf_cocm(r, NULL, mech[k].kind == 2 ? DACC_PGF_MARKOV : DACC_PGF_PCT_FRIENDS,
+                                true, m, &err);
         double b = now();
         for (size_t p = 0; p < n; p++)
             total += m[p];

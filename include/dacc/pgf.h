@@ -40,7 +40,12 @@ typedef struct dacc_pgf_read_opts {
     const char *self_col;  /* column with the recipient's address: self-donations dropped */
     const char *score_col; /* donor score column: linear weight 0.5 at s50 to 1 at s100 */
     double s50, s100;      /* thresholds (both 0: no score weighting) */
-    size_t dropped;        /* out: rows dropped by the rules */
+    /* Scores from a separate (donor, score) table instead of a column:
+     * score_donor sorted ascending (strcmp), nscores entries. */
+    const char *const *score_donor;
+    const double *score_value;
+    size_t nscores;
+    size_t dropped; /* out: rows dropped by the rules */
 } dacc_pgf_read_opts;
 
 /* Reads CSV/TSV donations; errors name file, line and column. */
@@ -70,13 +75,37 @@ dacc_status dacc_pgf_qf(const dacc_pgf_round *r, double *match, dacc_error *err)
 dacc_status dacc_pgf_pairwise(const dacc_pgf_round *r, double M, bool half_pairs, double *match,
                               dacc_error *err);
 
+/* The M at which pairwise matching totals target (the total grows with M),
+ * found by bisection on log M to 1e-12 relative; match gets that matching.
+ * DACC_ERR_RANGE when target is not below the M -> infinity limit. */
+dacc_status dacc_pgf_pairwise_target(const dacc_pgf_round *r, double target, bool half_pairs,
+                                     double *M, double *match, dacc_error *err);
+
+/* qf-calculator's crossfade: each mechanism's matching normalised to sum 1,
+ * then weight * a + (1 - weight) * b (the "half-and-half" and pctCOCM
+ * blends). */
+void dacc_pgf_blend(const double *a, const double *b, size_t n, double weight, double *out);
+
 typedef enum { DACC_PGF_MARKOV, DACC_PGF_PCT_FRIENDS, DACC_PGF_OG } dacc_pgf_style;
 
-/* COCM as Gitcoin runs it (qf-calculator COCM), with the donation matrix as
- * the cluster matrix (every project is a cluster of its donors). harsh:
- * K = (1 - k) c (production); else K = k sqrt(c) + (1 - k) c. */
-dacc_status dacc_pgf_cocm(const dacc_pgf_round *r, dacc_pgf_style style, bool harsh, double *match,
-                          dacc_error *err);
+/* Donor clusters (qf-calculator's cluster_df): (donor, cluster, weight > 0)
+ * rows, repeated pairs summed. */
+typedef struct dacc_pgf_clusters dacc_pgf_clusters;
+dacc_pgf_clusters *dacc_pgf_clusters_new(void);
+void dacc_pgf_clusters_free(dacc_pgf_clusters *c);
+dacc_status dacc_pgf_clusters_add(dacc_pgf_clusters *c, const char *donor, size_t dlen,
+                                  const char *cluster, size_t clen, double weight, dacc_error *err);
+/* CSV with columns donor (or address, voter), cluster, and optional weight
+ * (default 1). */
+dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_error *err);
+
+/* COCM as Gitcoin runs it (qf-calculator COCM). clusters NULL: the donation
+ * matrix is the cluster matrix (every project a cluster of its donors), as
+ * Gitcoin calls it; otherwise donors in no cluster are left out, as the
+ * reference's align step does. harsh: K = (1 - k) c (production); else
+ * K = k sqrt(c) + (1 - k) c. */
+dacc_status dacc_pgf_cocm(const dacc_pgf_round *r, const dacc_pgf_clusters *clusters,
+                          dacc_pgf_style style, bool harsh, double *match, dacc_error *err);
 
 /* The paper's cluster-matching family for one project (Miller, Weyl,
  * Erichsen, pluralqf.py): groups of agent indices, contributions per agent.

@@ -19,7 +19,9 @@ typedef struct {
     bool fancy, saturation, half;
     const char *input;
     const char *mech; /* for cluster: vanilla, squared, co, pairwise */
-    const char *groups;
+    const char *groups, *clusters, *scores;
+    double blend;  /* COCM's weight when blended with QF; 0: COCM alone */
+    double target; /* pairwise: find the M that spends this total; 0: off */
 } fund_opts;
 
 static const char common[] =
@@ -32,6 +34,7 @@ static const char common[] =
     "  --self-column NAME     drop donations whose recipient address is the donor's\n"
     "  --score-column NAME --s50 S --s100 S   weight donors by score: 0 below s50, 0.5\n"
     "                         at s50 rising linearly to 1 at s100 (donors without a score: 0)\n"
+    "  --scores FILE          the scores from a CSV donor,score instead of a column\n"
     "Pool:\n"
     "  -p, --pool AMOUNT      the matching pool (without it, raw matching is printed)\n"
     "  -d, --decimals N       decimals of the pool and payouts (default 2)\n"
@@ -62,7 +65,11 @@ enum {
     O_SVG,
     O_FULL,
     O_KIND,
-    O_GROUPS
+    O_GROUPS,
+    O_SCORES,
+    O_CLUSTERS,
+    O_BLEND,
+    O_TARGET
 };
 
 static int opt_double(const char *prog, const char *name, const char *arg, double *out)
@@ -132,6 +139,16 @@ static int parse_more(const char *prog, int ch, fund_opts *o)
     case O_GROUPS:
         o->groups = optarg;
         return CLI_OK;
+    case O_CLUSTERS:
+        o->clusters = optarg;
+        return CLI_OK;
+    case O_SCORES:
+        o->scores = optarg;
+        return CLI_OK;
+    case O_BLEND:
+        return opt_double(prog, "--blend", optarg, &o->blend);
+    case O_TARGET:
+        return opt_double(prog, "--target", optarg, &o->target);
     case O_STYLE:
         return parse_style(prog, optarg, &o->style);
     default:
@@ -164,6 +181,10 @@ static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want
         { "all-pairs", no_argument, NULL, O_FULL },
         { "kind", required_argument, NULL, O_KIND },
         { "groups", required_argument, NULL, O_GROUPS },
+        { "clusters", required_argument, NULL, O_CLUSTERS },
+        { "scores", required_argument, NULL, O_SCORES },
+        { "blend", required_argument, NULL, O_BLEND },
+        { "target", required_argument, NULL, O_TARGET },
         { NULL, 0, NULL, 0 },
     };
     *o = (fund_opts){ .decimals = 2, .M = 0.01, .half = true, .output = "-", .mech = "co" };
@@ -198,8 +219,8 @@ static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want
                                             : "expected one donations FILE");
     o->input = argv[optind];
     o->project = want_project ? argv[optind + 1] : NULL;
-    if (!(o->cap >= 0) || !(o->M > 0))
-        return cli_usage(prog, "--cap must be >= 0 and M > 0");
+    if (!(o->cap >= 0) || !(o->M > 0) || !(o->blend >= 0 && o->blend <= 1) || !(o->target >= 0))
+        return cli_usage(prog, "--cap and --target must be >= 0, M > 0, --blend in [0,1]");
     return CLI_OK;
 }
 
@@ -363,13 +384,100 @@ static int emit(const char *prog, const fund_opts *o, table *t)
 
 /* ---- commands ---- */
 
+typedef struct {
+    char **donor;
+    double *score;
+    size_t n, cap;
+} score_table;
+
+typedef struct {
+    char *donor;
+    double score;
+} score_pair;
+
+static int by_pair(const void *a, const void *b)
+{
+    return strcmp(((const score_pair *)a)->donor, ((const score_pair *)b)->donor);
+}
+
+/* A (donor, score) CSV sorted by donor, so the reader can look donors up. */
+static dacc_status read_scores(const char *path, score_table *t, dacc_error *err)
+{
+    static const char *const dn[] = { "donor", "address", "voter" };
+    static const char *const sn[] = { "score", "rawScore", "passport_score" };
+    dacc_csv *csv;
+    size_t dc, sc;
+    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
+    if (st == DACC_OK)
+        st = dacc_csv_require_any(csv, dn, 3, &dc, err);
+    if (st == DACC_OK)
+        st = dacc_csv_require_any(csv, sn, 3, &sc, err);
+    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
+        const char *d;
+        size_t dl;
+        double v;
+        if ((st = dacc_csv_get_str(csv, dc, &d, &dl, err)) != DACC_OK ||
+            (st = dacc_csv_get_double(csv, sc, &v, err)) != DACC_OK)
+            break;
+        if (t->n == t->cap) {
+            size_t cap = t->cap ? 2 * t->cap : 256;
+            char **dd = realloc(t->donor, cap * sizeof *dd);
+            if (dd != NULL)
+                t->donor = dd;
+            double *vv = dd ? realloc(t->score, cap * sizeof *vv) : NULL;
+            if (vv == NULL) {
+                st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+                break;
+            }
+            t->score = vv;
+            t->cap = cap;
+        }
+        t->donor[t->n] = strndup(d, dl);
+        t->score[t->n++] = v;
+    }
+    dacc_csv_free(csv);
+    if (st != DACC_END)
+        return st;
+    /* sort donors and scores together */
+    score_pair *pairs = malloc((t->n ? t->n : 1) * sizeof *pairs);
+    if (pairs == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < t->n; i++)
+        pairs[i] = (score_pair){ t->donor[i], t->score[i] };
+    if (t->n > 0)
+        qsort(pairs, t->n, sizeof *pairs, by_pair);
+    for (size_t i = 0; i < t->n; i++) {
+        t->donor[i] = pairs[i].donor;
+        t->score[i] = pairs[i].score;
+    }
+    free(pairs);
+    return DACC_OK;
+}
+
+static void scores_free(score_table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->donor[i]);
+    free(t->donor);
+    free(t->score);
+}
+
 static int load(const char *prog, fund_opts *o, dacc_pgf_round **r)
 {
     dacc_error err;
+    score_table scores = { 0 };
     *r = dacc_pgf_round_new();
     if (*r == NULL)
         return cli_fail(prog, (dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory"), &err));
-    if (dacc_pgf_round_read(*r, o->input, &o->read, &err) != DACC_OK) {
+    dacc_status st = o->scores ? read_scores(o->scores, &scores, &err) : DACC_OK;
+    o->read.score_donor = (const char *const *)scores.donor;
+    o->read.score_value = scores.score;
+    o->read.nscores = scores.n;
+    if (st == DACC_OK)
+        st = dacc_pgf_round_read(*r, o->input, &o->read, &err);
+    scores_free(&scores);
+    o->read.score_donor = NULL;
+    if (st != DACC_OK) {
         dacc_pgf_round_free(*r);
         *r = NULL;
         return cli_fail(prog, &err);
@@ -399,16 +507,29 @@ static int run_mech(const char *prog, const char *help, int argc, char **argv, m
     size_t nm = 0;
     dacc_error err;
     dacc_status st = DACC_OK;
+    dacc_pgf_clusters *cl = NULL;
     for (size_t k = 0; k < 5; k++)
         if ((m[k] = malloc((n ? n : 1) * sizeof(double))) == NULL)
             st = dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK && o.clusters != NULL) {
+        cl = dacc_pgf_clusters_new();
+        st = cl ? dacc_pgf_clusters_read(cl, o.clusters, &err)
+                : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    }
     if (st == DACC_OK && (which == M_COCM || which == M_COMPARE)) {
         names[nm] = which == M_COMPARE                ? "cocm_markov"
                     : o.style == DACC_PGF_MARKOV      ? "cocm_markov"
                     : o.style == DACC_PGF_PCT_FRIENDS ? "cocm_pct_friends"
                                                       : "cocm_og";
-        st = dacc_pgf_cocm(r, which == M_COMPARE ? DACC_PGF_MARKOV : o.style, !o.fancy, m[nm++],
+        st = dacc_pgf_cocm(r, cl, which == M_COMPARE ? DACC_PGF_MARKOV : o.style, !o.fancy, m[nm++],
                            &err);
+        if (st == DACC_OK && which == M_COCM && o.blend > 0 && o.blend < 1) {
+            /* COCM's share and QF's, crossfaded (qf-calculator's pctCOCM) */
+            st = dacc_pgf_qf(r, m[4], &err);
+            if (st == DACC_OK)
+                dacc_pgf_blend(m[0], m[4], n, o.blend, m[0]);
+            names[0] = "cocm_qf_blend";
+        }
     }
     if (st == DACC_OK && (which == M_QF || which == M_COMPARE)) {
         names[nm] = "qf";
@@ -416,11 +537,18 @@ static int run_mech(const char *prog, const char *help, int argc, char **argv, m
     }
     if (st == DACC_OK && (which == M_PAIRWISE || which == M_COMPARE)) {
         names[nm] = "pairwise";
-        st = dacc_pgf_pairwise(r, o.M, o.half, m[nm++], &err);
+        if (o.target > 0 && which == M_PAIRWISE) {
+            double M;
+            st = dacc_pgf_pairwise_target(r, o.target, o.half, &M, m[nm++], &err);
+            if (st == DACC_OK)
+                fprintf(stderr, "%s: M = %.12g spends %g\n", prog, M, o.target);
+        } else {
+            st = dacc_pgf_pairwise(r, o.M, o.half, m[nm++], &err);
+        }
     }
     if (st == DACC_OK && which == M_COMPARE) {
         names[nm] = "cocm_pct_friends";
-        st = dacc_pgf_cocm(r, DACC_PGF_PCT_FRIENDS, !o.fancy, m[nm++], &err);
+        st = dacc_pgf_cocm(r, cl, DACC_PGF_PCT_FRIENDS, !o.fancy, m[nm++], &err);
     }
     if (st == DACC_OK) {
         table t = { .o = &o, .r = r, .names = names, .match = m, .nm = nm };
@@ -430,6 +558,7 @@ static int run_mech(const char *prog, const char *help, int argc, char **argv, m
     }
     for (size_t k = 0; k < 5; k++)
         free(m[k]);
+    dacc_pgf_clusters_free(cl);
     dacc_pgf_round_free(r);
     return rc;
 }
@@ -452,7 +581,8 @@ static int cmd_pairwise(int argc, char **argv)
                     "across all projects), so coordinated donors count less.\n"
                     "  --M M          the bound (default 0.01, as qf-calculator)\n"
                     "  --all-pairs    count 2 k sqrt(c_i c_j) per pair (the post); default counts\n"
-                    "                 each pair once, as qf-calculator\n\n",
+                    "                 each pair once, as qf-calculator\n"
+                    "  --target T     find the M at which matching totals T (and print it)\n\n",
                     argc, argv, M_PAIRWISE);
 }
 
@@ -732,7 +862,7 @@ static int cmd_explain(int argc, char **argv)
                              &err));
     } else if (!m[0] || !m[1] || !m[2] || !don || dacc_pgf_qf(r, m[0], &err) != DACC_OK ||
                dacc_pgf_pairwise(r, o.M, o.half, m[1], &err) != DACC_OK ||
-               dacc_pgf_cocm(r, DACC_PGF_MARKOV, !o.fancy, m[2], &err) != DACC_OK) {
+               dacc_pgf_cocm(r, NULL, DACC_PGF_MARKOV, !o.fancy, m[2], &err) != DACC_OK) {
         rc = cli_fail(prog, &err);
     } else {
         double s = 0;

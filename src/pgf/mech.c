@@ -79,3 +79,50 @@ dacc_status dacc_pgf_pairwise(const dacc_pgf_round *r, double M, bool half_pairs
     free(touched);
     return DACC_OK;
 }
+
+static double total_of(const double *m, size_t n)
+{
+    double t = 0;
+    for (size_t p = 0; p < n; p++)
+        t += m[p];
+    return t;
+}
+
+dacc_status dacc_pgf_pairwise_target(const dacc_pgf_round *r, double target, bool half_pairs,
+                                     double *M, double *match, dacc_error *err)
+{
+    dacc_status st = built(r, err);
+    size_t n = r->nprojects;
+    if (st != DACC_OK)
+        return st;
+    if (!(target > 0) || !isfinite(target))
+        return dacc_error_set(err, DACC_ERR_RANGE, "the target total must be positive");
+    /* As M grows, k -> 1 and the total tends to the pairs' full QF terms. */
+    double limit = 0;
+    if ((st = dacc_pgf_qf(r, match, err)) != DACC_OK)
+        return st;
+    limit = total_of(match, n) / (half_pairs ? 2 : 1);
+    if (target >= limit)
+        return dacc_error_set(err, DACC_ERR_RANGE,
+                              "pairwise matching cannot reach %g: it stays below %g for any M",
+                              target, limit);
+    double lo = -30, hi = 30; /* log10 M */
+    for (int it = 0; it < 200 && hi - lo > 1e-13; it++) {
+        double mid = (lo + hi) / 2;
+        if ((st = dacc_pgf_pairwise(r, pow(10, mid), half_pairs, match, err)) != DACC_OK)
+            return st;
+        if (total_of(match, n) < target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *M = pow(10, hi);
+    return dacc_pgf_pairwise(r, *M, half_pairs, match, err);
+}
+
+void dacc_pgf_blend(const double *a, const double *b, size_t n, double weight, double *out)
+{
+    double ta = total_of(a, n), tb = total_of(b, n);
+    for (size_t p = 0; p < n; p++)
+        out[p] = weight * (ta > 0 ? a[p] / ta : 0) + (1 - weight) * (tb > 0 ? b[p] / tb : 0);
+}

@@ -1,5 +1,6 @@
 /* Reading donation exports: Gitcoin/Allo-style columns, round rules. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -43,10 +44,35 @@ static dacc_status find_columns(dacc_csv *csv, const dacc_pgf_read_opts *o, colu
 
 /* qf-calculator's apply_voting_eligibility: 0 below s50 (or without a
  * score), then linear from 0.5 at s50 to 1 at s100, 1 above. */
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static double weight_of(const dacc_pgf_read_opts *o, double score)
+{
+    if (score < o->s50)
+        return 0;
+    if (score > o->s100 || o->s100 <= o->s50)
+        return 1;
+    return 0.5 + 0.5 * (score - o->s50) / (o->s100 - o->s50);
+}
+
 static dacc_status score_weight(dacc_csv *csv, const dacc_pgf_read_opts *o, const columns *c,
                                 double *w, dacc_error *err)
 {
     *w = 1;
+    if (c->score < 0 && o->score_donor != NULL) {
+        size_t dl;
+        const char *d = dacc_csv_field(csv, c->donor, &dl);
+        char name[512];
+        snprintf(name, sizeof name, "%.*s", (int)dl, d ? d : "");
+        const char *key = name;
+        const char *const *hit =
+            bsearch(&key, o->score_donor, o->nscores, sizeof *o->score_donor, by_name);
+        *w = hit ? weight_of(o, o->score_value[hit - o->score_donor]) : 0;
+        return DACC_OK;
+    }
     if (c->score < 0)
         return DACC_OK;
     size_t len;
@@ -59,12 +85,7 @@ static dacc_status score_weight(dacc_csv *csv, const dacc_pgf_read_opts *o, cons
     dacc_status st = dacc_csv_get_double(csv, (size_t)c->score, &score, err);
     if (st != DACC_OK)
         return st;
-    if (score < o->s50)
-        *w = 0;
-    else if (score > o->s100 || o->s100 <= o->s50)
-        *w = 1;
-    else
-        *w = 0.5 + 0.5 * (score - o->s50) / (o->s100 - o->s50);
+    *w = weight_of(o, score);
     return DACC_OK;
 }
 

@@ -50,6 +50,34 @@ votes = pd.read_csv(os.path.join(here, "..", "data", "gitcoin-gr03-contributions
 expected(votes, "address", "grant_id", "amount_in_usdt", "gr03-expected.csv",
          "tests/data/gitcoin-gr03-contributions.csv")
 
+# Explicit clusters for GR03 (seeded "stamps": most donors in one to three of
+# eight clusters with weights, some in none) and COCM with them.
+import random  # noqa: E402
+rng = random.Random(3)
+crow = []
+for a in sorted(set(votes["address"])):
+    if rng.random() < 0.1:
+        continue
+    for c in rng.sample(range(8), rng.randint(1, 3)):
+        crow.append((a, "stamp%d" % c, rng.choice([1, 1, 2, 0.5])))
+crow.append(("0xnot-a-donor", "stamp0", 1))
+with open(os.path.join(here, "gr03-clusters.csv"), "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["donor", "cluster", "weight"])
+    w.writerows(crow)
+donations = votes.pivot_table(index="address", columns="grant_id", values="amount_in_usdt",
+                              fill_value=0, aggfunc="sum")
+clusters = pd.DataFrame(0.0, index=sorted(set(r[0] for r in crow)),
+                        columns=sorted(set(r[1] for r in crow)))
+for a, c, wt in crow:
+    clusters.loc[a, c] += wt
+with open(os.path.join(here, "gr03-expected.csv"), "a", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    for style in ("markov", "pct_friends", "og"):
+        funding = fu.COCM(donations, clusters, calcstyle=style, harsh=True)
+        for p in sorted(funding):
+            w.writerow(["cocm-clusters-" + style, p, repr(float(funding[p]))])
+
 # A synthetic round: 1200 donors, 40 projects, 5000 donations with a few
 # coordinated rings (donors who all give to the same projects).
 import random  # noqa: E402

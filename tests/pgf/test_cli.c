@@ -61,3 +61,33 @@ Test(fund_cli, compare_explain_and_errors)
     remove_tree(dir);
     free(dir);
 }
+
+Test(fund_cli, clusters_blend_target_and_scores)
+{
+    char *dir = make_temp_dir(), *scores = path_join(dir, "scores.csv");
+    write_text(scores, "donor,score\n0x09cabec1ead1c0ba254b09efb3ee13841712be14,25\n");
+    run_result r;
+    RUN(&r, "fund", "cocm", "--clusters", SOURCE_PATH("tests/pgf/gr03-clusters.csv"), GR03);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "fund", "cocm", "--blend", "0.5", "-f", "csv", GR03);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "cocm_qf_blend") != NULL);
+    run_result_free(&r);
+    RUN(&r, "fund", "pairwise", "--target", "100", GR03);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "spends 100") != NULL, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "fund", "pairwise", "--target", "1e12", GR03);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "cannot reach") != NULL, "%s", r.err);
+    run_result_free(&r);
+    /* Only one donor has a score: every other donation is dropped. */
+    RUN(&r, "fund", "qf", "--scores", scores, "--s50", "15", "--s100", "25", "-f", "json", GR03);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"project\": \"85\"") != NULL, "%s", r.out);
+    run_result_free(&r);
+    free(scores);
+    remove_tree(dir);
+    free(dir);
+}

@@ -45,7 +45,8 @@ static double match_of(dacc_pgf_round *r, int cocm, const char *project)
 {
     size_t n = dacc_pgf_round_projects(r);
     double *m = malloc(n * sizeof *m), v = NAN;
-    cr_assert_eq(cocm ? dacc_pgf_cocm(r, DACC_PGF_MARKOV, true, m, NULL) : dacc_pgf_qf(r, m, NULL),
+    cr_assert_eq(cocm ? dacc_pgf_cocm(r, NULL, DACC_PGF_MARKOV, true, m, NULL)
+                      : dacc_pgf_qf(r, m, NULL),
                  DACC_OK);
     for (size_t p = 0; p < n; p++)
         if (strcmp(dacc_pgf_round_project(r, p), project) == 0)
@@ -90,17 +91,17 @@ Test(props, row_order_and_threads_do_not_matter)
     double *ma = malloc(np * sizeof *ma), *mb = malloc(np * sizeof *mb);
     for (int style = 0; style < 3; style++) {
         omp_set_num_threads(1);
-        cr_assert_eq(dacc_pgf_cocm(a, (dacc_pgf_style)style, true, ma, NULL), DACC_OK);
+        cr_assert_eq(dacc_pgf_cocm(a, NULL, (dacc_pgf_style)style, true, ma, NULL), DACC_OK);
         omp_set_num_threads(2);
-        cr_assert_eq(dacc_pgf_cocm(b, (dacc_pgf_style)style, true, mb, NULL), DACC_OK);
+        cr_assert_eq(dacc_pgf_cocm(b, NULL, (dacc_pgf_style)style, true, mb, NULL), DACC_OK);
         for (size_t p = 0; p < np; p++)
             cr_assert(fabs(ma[p] - mb[p]) <= 1e-9 * fabs(ma[p]), "style %d project %zu", style, p);
     }
     /* Same row order, different threads: the same bytes. */
     omp_set_num_threads(1);
-    dacc_pgf_cocm(a, DACC_PGF_MARKOV, true, ma, NULL);
+    dacc_pgf_cocm(a, NULL, DACC_PGF_MARKOV, true, ma, NULL);
     omp_set_num_threads(2);
-    dacc_pgf_cocm(a, DACC_PGF_MARKOV, true, mb, NULL);
+    dacc_pgf_cocm(a, NULL, DACC_PGF_MARKOV, true, mb, NULL);
     cr_assert(memcmp(ma, mb, np * sizeof *ma) == 0, "thread count changed the bytes");
     free(ma);
     free(mb);

@@ -58,10 +58,10 @@ static void every_mechanism(const char *round, const char *expected, size_t proj
     agree(expected, "pairwise", r, m);
     static const char *const names[3] = { "cocm-markov", "cocm-pct_friends", "cocm-og" };
     for (int s = 0; s < 3; s++) {
-        cr_assert_eq(dacc_pgf_cocm(r, (dacc_pgf_style)s, true, m, &err), DACC_OK);
+        cr_assert_eq(dacc_pgf_cocm(r, NULL, (dacc_pgf_style)s, true, m, &err), DACC_OK);
         agree(expected, names[s], r, m);
     }
-    cr_assert_eq(dacc_pgf_cocm(r, DACC_PGF_MARKOV, false, m, &err), DACC_OK);
+    cr_assert_eq(dacc_pgf_cocm(r, NULL, DACC_PGF_MARKOV, false, m, &err), DACC_OK);
     agree(expected, "cocm-markov-fancy", r, m);
     free(m);
     dacc_pgf_round_free(r);
@@ -77,4 +77,27 @@ Test(reference, synthetic_round_every_mechanism, .timeout = 600)
 {
     every_mechanism(SOURCE_PATH("tests/pgf/synthetic-round.csv"),
                     SOURCE_PATH("tests/pgf/synthetic-expected.csv"), 39, 1311);
+}
+
+Test(reference, gr03_cocm_with_explicit_clusters)
+{
+    dacc_pgf_round *r = dacc_pgf_round_new();
+    dacc_pgf_clusters *c = dacc_pgf_clusters_new();
+    dacc_error err;
+    cr_assert_eq(dacc_pgf_round_read(r, SOURCE_PATH("tests/data/gitcoin-gr03-contributions.csv"),
+                                     NULL, &err),
+                 DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_pgf_clusters_read(c, SOURCE_PATH("tests/pgf/gr03-clusters.csv"), &err),
+                 DACC_OK, "%s", err.message);
+    size_t n = dacc_pgf_round_projects(r);
+    double *m = malloc(n * sizeof *m);
+    static const char *const names[3] = { "cocm-clusters-markov", "cocm-clusters-pct_friends",
+                                          "cocm-clusters-og" };
+    for (int s = 0; s < 3; s++) {
+        cr_assert_eq(dacc_pgf_cocm(r, c, (dacc_pgf_style)s, true, m, &err), DACC_OK);
+        agree(SOURCE_PATH("tests/pgf/gr03-expected.csv"), names[s], r, m);
+    }
+    free(m);
+    dacc_pgf_clusters_free(c);
+    dacc_pgf_round_free(r);
 }

@@ -103,3 +103,20 @@ Test(vectors, distribute_sums_to_the_pool_and_respects_the_cap)
                  DACC_OK);
     cr_assert(pay[2] == 162);
 }
+
+Test(vectors, pairwise_target_and_blend)
+{
+    dacc_pgf_round *r = example();
+    double m[3], M, total = 0;
+    cr_assert_eq(dacc_pgf_pairwise_target(r, 50, true, &M, m, NULL), DACC_OK);
+    for (int p = 0; p < 3; p++)
+        total += m[p];
+    cr_assert(fabs(total - 50) < 1e-8, "%.17g at M=%g", total, M);
+    cr_assert_eq(dacc_pgf_pairwise_target(r, 1000, true, &M, m, NULL), DACC_ERR_RANGE);
+    const double a[3] = { 1, 1, 2 }, b[3] = { 0, 3, 1 };
+    double out[3];
+    dacc_pgf_blend(a, b, 3, 0.5, out);
+    cr_assert(fabs(out[0] - 0.125) < 1e-15 && fabs(out[1] - 0.5) < 1e-15 &&
+              fabs(out[2] - 0.375) < 1e-15);
+    dacc_pgf_round_free(r);
+}

@@ -1,0 +1,216 @@
+/* Donor clusters: read as rows, matched to a round's donors as a sparse
+ * membership matrix. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dacc/csv.h"
+#include "internal.h"
+
+dacc_pgf_clusters *dacc_pgf_clusters_new(void)
+{
+    dacc_pgf_clusters *c = calloc(1, sizeof *c);
+    if (c != NULL && (c->arena = dacc_arena_new(0)) == NULL) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void dacc_pgf_clusters_free(dacc_pgf_clusters *c)
+{
+    if (c == NULL)
+        return;
+    dacc_arena_free(c->arena);
+    free(c->rows);
+    free(c);
+}
+
+dacc_status dacc_pgf_clusters_add(dacc_pgf_clusters *c, const char *donor, size_t dlen,
+                                  const char *cluster, size_t clen, double weight, dacc_error *err)
+{
+    if (!(weight >= 0) || !isfinite(weight))
+        return dacc_error_set(err, DACC_ERR_RANGE, "a cluster weight must be >= 0, got %g", weight);
+    if (dlen == 0 || clen == 0)
+        return dacc_error_set(err, DACC_ERR_INVALID, "empty donor or cluster name");
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        pgf_row *rows = realloc(c->rows, cap * sizeof *rows);
+        if (rows == NULL)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        c->rows = rows;
+        c->cap = cap;
+    }
+    char *d = dacc_arena_strndup(c->arena, donor, dlen),
+         *g = dacc_arena_strndup(c->arena, cluster, clen);
+    if (d == NULL || g == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    c->rows[c->n] = (pgf_row){ d, g, weight, c->n };
+    c->n++;
+    return DACC_OK;
+}
+
+dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_error *err)
+{
+    static const char *const donors[] = { "donor", "address", "voter" };
+    dacc_csv *csv;
+    size_t dc, cc;
+    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
+    if (st != DACC_OK)
+        return st;
+    st = dacc_csv_require_any(csv, donors, 3, &dc, err);
+    if (st == DACC_OK)
+        st = dacc_csv_require(csv, "cluster", &cc, err);
+    long wc = dacc_csv_find(csv, "weight");
+    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
+        const char *d, *g;
+        size_t dl, gl;
+        double w = 1;
+        if ((st = dacc_csv_get_str(csv, dc, &d, &dl, err)) != DACC_OK ||
+            (st = dacc_csv_get_str(csv, cc, &g, &gl, err)) != DACC_OK ||
+            (wc >= 0 &&
+             (st = dacc_csv_get_double_in(csv, (size_t)wc, 0, 1e300, &w, err)) != DACC_OK))
+            break;
+        if ((st = dacc_pgf_clusters_add(c, d, dl, g, gl, w, err)) != DACC_OK) {
+            dacc_error e = *err;
+            st = dacc_csv_error(csv, dc, err, st, "%s", e.message);
+        }
+    }
+    dacc_csv_free(csv);
+    return st == DACC_END ? DACC_OK : st;
+}
+
+void pgf_members_free(pgf_members *m)
+{
+    free(m->dfirst);
+    free(m->dcl);
+    free(m->cfirst);
+    free(m->cdon);
+    free(m->dw);
+    free(m->cw);
+    free(m->dsum);
+    free(m->csum);
+    memset(m, 0, sizeof *m);
+}
+
+typedef struct {
+    size_t d, g;
+    double w;
+} cell;
+
+static int by_cell(const void *a, const void *b)
+{
+    const cell *x = a, *y = b;
+    if (x->d != y->d)
+        return x->d < y->d ? -1 : 1;
+    return x->g < y->g ? -1 : x->g > y->g;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Cells (donor index, cluster index, weight) of the clusters file, for the
+ * round's donors only; clusters numbered in name order. */
+static size_t file_cells(const dacc_pgf_round *r, const dacc_pgf_clusters *c, cell *cells,
+                         const char **names, size_t *nc)
+{
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const char *d = c->rows[i].donor;
+        if (c->rows[i].amount > 0 && bsearch(&d, r->donor, r->ndonors, sizeof *r->donor, by_str))
+            names[k++] = c->rows[i].project;
+    }
+    qsort(names, k, sizeof *names, by_str);
+    *nc = 0;
+    for (size_t i = 0; i < k; i++)
+        if (*nc == 0 || strcmp(names[*nc - 1], names[i]) != 0)
+            names[(*nc)++] = names[i];
+    for (size_t i = 0; i < c->n; i++) {
+        const char *d = c->rows[i].donor, *g = c->rows[i].project;
+        const char **hit = bsearch(&d, r->donor, r->ndonors, sizeof *r->donor, by_str);
+        if (hit == NULL || !(c->rows[i].amount > 0))
+            continue;
+        const char **gh = bsearch(&g, names, *nc, sizeof *names, by_str);
+        cells[n++] = (cell){ (size_t)(hit - r->donor), (size_t)(gh - names), c->rows[i].amount };
+    }
+    return n;
+}
+
+static dacc_status index_members(pgf_members *m, cell *cells, size_t n)
+{
+    if (n > 0)
+        qsort(cells, n, sizeof *cells, by_cell);
+    size_t k = 0; /* sum repeated (donor, cluster) pairs */
+    for (size_t i = 0; i < n; i++) {
+        if (k > 0 && cells[k - 1].d == cells[i].d && cells[k - 1].g == cells[i].g)
+            cells[k - 1].w += cells[i].w;
+        else
+            cells[k++] = cells[i];
+    }
+    m->dfirst = calloc(m->nd + 1, sizeof *m->dfirst);
+    m->cfirst = calloc(m->nc + 1, sizeof *m->cfirst);
+    m->dcl = malloc((k ? k : 1) * sizeof *m->dcl);
+    m->cdon = malloc((k ? k : 1) * sizeof *m->cdon);
+    m->dw = malloc((k ? k : 1) * sizeof *m->dw);
+    m->cw = malloc((k ? k : 1) * sizeof *m->cw);
+    m->dsum = calloc(m->nd ? m->nd : 1, sizeof *m->dsum);
+    m->csum = calloc(m->nc ? m->nc : 1, sizeof *m->csum);
+    size_t *fill = malloc((m->nc ? m->nc : 1) * sizeof *fill);
+    if (!m->dfirst || !m->cfirst || !m->dcl || !m->cdon || !m->dw || !m->cw || !m->dsum ||
+        !m->csum || !fill) {
+        free(fill);
+        return DACC_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < k; i++) {
+        m->dfirst[cells[i].d + 1]++;
+        m->cfirst[cells[i].g + 1]++;
+    }
+    for (size_t i = 0; i < m->nd; i++)
+        m->dfirst[i + 1] += m->dfirst[i];
+    for (size_t g = 0; g < m->nc; g++)
+        m->cfirst[g + 1] += m->cfirst[g];
+    memcpy(fill, m->cfirst, m->nc * sizeof *fill);
+    for (size_t i = 0; i < k; i++) {
+        m->dcl[i] = cells[i].g;
+        m->dw[i] = cells[i].w;
+        m->dsum[cells[i].d] += cells[i].w;
+        m->csum[cells[i].g] += cells[i].w;
+        m->cdon[fill[cells[i].g]] = cells[i].d;
+        m->cw[fill[cells[i].g]++] = cells[i].w;
+    }
+    free(fill);
+    return DACC_OK;
+}
+
+dacc_status pgf_members_build(const dacc_pgf_round *r, const dacc_pgf_clusters *clusters,
+                              pgf_members *m)
+{
+    memset(m, 0, sizeof *m);
+    if (pgf_build((dacc_pgf_round *)r) != DACC_OK)
+        return DACC_ERR_NOMEM;
+    m->nd = r->ndonors;
+    size_t n = clusters ? clusters->n : r->dfirst[r->ndonors];
+    cell *cells = malloc((n ? n : 1) * sizeof *cells);
+    const char **names = clusters ? malloc((n ? n : 1) * sizeof *names) : NULL;
+    if (cells == NULL || (clusters && names == NULL)) {
+        free(cells);
+        free(names);
+        return DACC_ERR_NOMEM;
+    }
+    if (clusters != NULL) {
+        n = file_cells(r, clusters, cells, names, &m->nc);
+    } else {
+        m->nc = r->nprojects;
+        for (size_t i = 0; i < r->ndonors; i++)
+            for (size_t a = r->dfirst[i]; a < r->dfirst[i + 1]; a++)
+                cells[a] = (cell){ i, r->dproj[a], r->damt[a] };
+    }
+    dacc_status st = index_members(m, cells, n);
+    free(cells);
+    free(names);
+    if (st != DACC_OK)
+        pgf_members_free(m);
+    return st;
+}
