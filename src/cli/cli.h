@@ -62,6 +62,7 @@ int cmd_apportion(int argc, char **argv);
 int cmd_deepfund(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_market(int argc, char **argv);
+int cmd_notes(int argc, char **argv);
 int cmd_fund(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_rng(int argc, char **argv);

@@ -10,6 +10,7 @@ static const cli_command commands[] = {
     { "fund", "public-goods funding: QF, pairwise QF, COCM, compare, explain", cmd_fund },
     { "log", "transparency log: append, checkpoints, proofs, witnesses, tiles", cmd_log },
     { "market", "prediction markets with exact money: run an operations file, quote", cmd_market },
+    { "notes", "bridging-based note scoring (Community Notes): score, synth", cmd_notes },
     { "pause", "soft pause: k-of-N heartbeats, publication, device verifier, simulation",
       cmd_pause },
     { "rng", "reproducible random draws from a published seed", cmd_rng },

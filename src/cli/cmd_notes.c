@@ -1,0 +1,325 @@
+/* dacc notes: score Community Notes data with the bridging model, or write
+ * synthetic data with planted structure. */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dacc/csv.h"
+#include "dacc/file.h"
+#include "dacc/notes.h"
+
+static const char score_usage[] =
+    "Usage: dacc notes score [options] [DIR]\n\n"
+    "Score notes as the Community Notes core scorer does (docs/notes.md): read the\n"
+    "published TSV files, fit the bridging matrix factorization in its three rounds,\n"
+    "rate contributors' helpfulness, and give every note a status with the rules\n"
+    "that decided it. DIR holds the files under their published names\n"
+    "(notes-00000.tsv, ratings-0000N.tsv, noteStatusHistory-00000.tsv,\n"
+    "userEnrollment-00000.tsv); options name files one by one instead.\n\n"
+    "  --notes FILE         the notes file\n"
+    "  --ratings PATH       a ratings file, or a directory of ratings*.tsv shards\n"
+    "  --history FILE       the note status history file\n"
+    "  --enrollment FILE    the user enrollment file\n"
+    "  -o, --outdir DIR     write scored_notes.tsv, helpfulness_scores.tsv and\n"
+    "                       summary.json there (each atomically); without it the\n"
+    "                       summary goes to standard output\n"
+    "  --lenient            skip malformed rows and conflicting duplicate ratings,\n"
+    "                       counting them in the summary, instead of stopping\n"
+    "  --seed N             seed of the first fit's starting factors (default 0)\n"
+    "  --all-groups         keep raters outside the core modeling groups\n"
+    "  --keep-not-misleading  score every note, not only the reference's set\n"
+    "  -h, --help           show this help\n\n"
+    "A progress line (stage, rows, sweeps) shows on a terminal. Exit status 0, 1 on\n"
+    "bad input or I/O failure (with file, line and column), 2 on a usage error.\n";
+
+static const char synth_usage[] =
+    "Usage: dacc notes synth [options] -o DIR\n\n"
+    "Write synthetic Community Notes files with planted structure into DIR:\n"
+    "raters in camps, bridging notes every camp finds helpful, notes only one camp\n"
+    "likes, bad notes, and noisy raters; truth.tsv names each note's kind. The files\n"
+    "have the published columns, so the reference scorer reads them too.\n\n"
+    "  -n, --ratings N      number of ratings, about (default 100000)\n"
+    "  --camps K            rater camps (default 2)\n"
+    "  --noise X            share of raters answering at random (default 0.05)\n"
+    "  --per-note X         mean ratings per note (default 40)\n"
+    "  --per-rater X        mean ratings per rater (default 30)\n"
+    "  --seed N             generator seed (default 1)\n"
+    "  -o, --outdir DIR     output directory (created if missing)\n"
+    "  -h, --help           show this help\n";
+
+typedef struct {
+    const char *notes, *ratings, *history, *enrollment, *outdir, *dir;
+    bool lenient;
+    dacc_notes_params p;
+} score_args;
+
+/* The first file in dir whose name starts with prefix and ends in .tsv. */
+static char *find_input(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    char *best = NULL;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (strncmp(e->d_name, prefix, strlen(prefix)) || len < 5 ||
+            strcmp(e->d_name + len - 4, ".tsv"))
+            continue;
+        if (!best || strcmp(e->d_name, best) < 0) {
+            free(best);
+            best = strdup(e->d_name);
+        }
+    }
+    closedir(d);
+    if (!best)
+        return NULL;
+    size_t n = strlen(dir) + strlen(best) + 2;
+    char *path = malloc(n);
+    if (path)
+        snprintf(path, n, "%s/%s", dir, best);
+    free(best);
+    return path;
+}
+
+static int parse_score(int argc, char **argv, score_args *a)
+{
+    static const struct option longs[] = { { "notes", required_argument, NULL, 'N' },
+                                           { "ratings", required_argument, NULL, 'R' },
+                                           { "history", required_argument, NULL, 'H' },
+                                           { "enrollment", required_argument, NULL, 'E' },
+                                           { "outdir", required_argument, NULL, 'o' },
+                                           { "lenient", no_argument, NULL, 'l' },
+                                           { "seed", required_argument, NULL, 's' },
+                                           { "all-groups", no_argument, NULL, 'g' },
+                                           { "keep-not-misleading", no_argument, NULL, 'k' },
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
+    const char *prog = "dacc notes score";
+    int ch, rc = CLI_OK;
+    cli_getopt_reset();
+    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'N':
+            a->notes = optarg;
+            break;
+        case 'R':
+            a->ratings = optarg;
+            break;
+        case 'H':
+            a->history = optarg;
+            break;
+        case 'E':
+            a->enrollment = optarg;
+            break;
+        case 'o':
+            a->outdir = optarg;
+            break;
+        case 'l':
+            a->lenient = true;
+            break;
+        case 's':
+            rc = cli_opt_u64(prog, "--seed", optarg, 0, UINT64_MAX, &a->p.seed);
+            break;
+        case 'g':
+            a->p.core_groups_only = false;
+            break;
+        case 'k':
+            a->p.filter_not_misleading = false;
+            break;
+        case 'h':
+            return -1;
+        default:
+            return CLI_USAGE;
+        }
+    }
+    if (rc != CLI_OK)
+        return rc;
+    if (optind + 1 < argc)
+        return cli_usage(prog, "expected at most one directory, got %d arguments", argc - optind);
+    a->dir = optind < argc ? argv[optind] : NULL;
+    return CLI_OK;
+}
+
+static const char *resolve(const char *given, const char *dir, const char *prefix, char **owned)
+{
+    if (given || !dir)
+        return given;
+    return *owned = find_input(dir, prefix);
+}
+
+static dacc_status read_all(dacc_notes *nt, score_args *a, dacc_error *err)
+{
+    char *own[4] = { 0 };
+    const char *notes = resolve(a->notes, a->dir, "notes", &own[0]);
+    const char *hist = resolve(a->history, a->dir, "noteStatusHistory", &own[1]);
+    const char *enr = resolve(a->enrollment, a->dir, "userEnrollment", &own[2]);
+    const char *ratings = a->ratings ? a->ratings : a->dir;
+    dacc_status st = DACC_OK;
+    if (!notes || !hist || !enr || !ratings)
+        st = dacc_error_set(err, DACC_ERR_NOTFOUND,
+                            "missing input: give DIR with the published files, or --notes, "
+                            "--ratings, --history and --enrollment (%s not found)",
+                            !notes  ? "notes"
+                            : !hist ? "noteStatusHistory"
+                            : !enr  ? "userEnrollment"
+                                    : "ratings");
+    if (st == DACC_OK)
+        st = dacc_notes_read_notes(nt, notes, a->lenient, err);
+    if (st == DACC_OK)
+        st = dacc_notes_read_history(nt, hist, a->lenient, err);
+    if (st == DACC_OK)
+        st = dacc_notes_read_enrollment(nt, enr, a->lenient, err);
+    if (st == DACC_OK)
+        st = dacc_notes_read_ratings(nt, ratings, a->lenient, err);
+    for (int k = 0; k < 4; k++)
+        free(own[k]);
+    return st;
+}
+
+static int write_scored(FILE *fp, void *ctx)
+{
+    return dacc_notes_write_scored(ctx, fp);
+}
+
+static int write_helpful(FILE *fp, void *ctx)
+{
+    return dacc_notes_write_helpfulness(ctx, fp);
+}
+
+static int write_summary(FILE *fp, void *ctx)
+{
+    return dacc_notes_write_summary(ctx, fp);
+}
+
+static dacc_status emit_outputs(dacc_notes *nt, const char *outdir, dacc_error *err)
+{
+    if (!outdir)
+        return cli_emit("-", write_summary, nt, err);
+    static const char *const names[] = { "scored_notes.tsv", "helpfulness_scores.tsv",
+                                         "summary.json" };
+    cli_write_fn fns[] = { write_scored, write_helpful, write_summary };
+    dacc_status st = DACC_OK;
+    for (int k = 0; st == DACC_OK && k < 3; k++) {
+        size_t n = strlen(outdir) + strlen(names[k]) + 2;
+        char *path = malloc(n);
+        if (!path)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        snprintf(path, n, "%s/%s", outdir, names[k]);
+        st = cli_emit(path, fns[k], nt, err);
+        free(path);
+    }
+    return st;
+}
+
+static int score_main(int argc, char **argv)
+{
+    score_args a = { 0 };
+    dacc_notes_params_default(&a.p);
+    int rc = parse_score(argc, argv, &a);
+    if (rc < 0)
+        return cli_help(score_usage);
+    if (rc != CLI_OK)
+        return rc;
+    if (!a.dir && (!a.notes || !a.ratings || !a.history || !a.enrollment))
+        return cli_usage("dacc notes score",
+                         "give DIR, or all of --notes, --ratings, --history and --enrollment");
+    dacc_error err = { 0 };
+    dacc_notes *nt = dacc_notes_new();
+    dacc_progress *pr = dacc_progress_new(stderr);
+    dacc_status st = nt ? DACC_OK : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK) {
+        dacc_progress_stage(pr, "reading", 0);
+        st = read_all(nt, &a, &err);
+    }
+    if (st == DACC_OK)
+        st = dacc_notes_score(nt, &a.p, pr, &err);
+    dacc_progress_free(pr);
+    if (st == DACC_OK)
+        st = emit_outputs(nt, a.outdir, &err);
+    dacc_notes_free(nt);
+    return st == DACC_OK ? CLI_OK : cli_fail("dacc notes score", &err);
+}
+
+static int opt_double(const char *prog, const char *opt, const char *arg, double lo, double hi,
+                      double *out)
+{
+    dacc_error err = { 0 };
+    if (dacc_csv_parse_double(arg, strlen(arg), out, &err) != DACC_OK || *out < lo || *out > hi)
+        return cli_usage(prog, "%s: expected a number in [%g, %g], got \"%s\"", opt, lo, hi, arg);
+    return CLI_OK;
+}
+
+static int synth_main(int argc, char **argv)
+{
+    static const struct option longs[] = { { "ratings", required_argument, NULL, 'n' },
+                                           { "camps", required_argument, NULL, 'c' },
+                                           { "noise", required_argument, NULL, 'z' },
+                                           { "per-note", required_argument, NULL, 'P' },
+                                           { "per-rater", required_argument, NULL, 'Q' },
+                                           { "seed", required_argument, NULL, 's' },
+                                           { "outdir", required_argument, NULL, 'o' },
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
+    const char *prog = "dacc notes synth", *outdir = NULL;
+    dacc_notes_synth_params sp = { .ratings = 100000, .camps = 2, .noise = 0.05, .seed = 1 };
+    uint64_t camps = 2;
+    int ch, rc = CLI_OK;
+    cli_getopt_reset();
+    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "n:o:h", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'n':
+            rc = cli_opt_u64(prog, "--ratings", optarg, 100, 1ull << 34, &sp.ratings);
+            break;
+        case 'c':
+            rc = cli_opt_u64(prog, "--camps", optarg, 2, 64, &camps);
+            break;
+        case 'z':
+            rc = opt_double(prog, "--noise", optarg, 0, 1, &sp.noise);
+            break;
+        case 'P':
+            rc = opt_double(prog, "--per-note", optarg, 5, 1e6, &sp.ratings_per_note);
+            break;
+        case 'Q':
+            rc = opt_double(prog, "--per-rater", optarg, 1, 1e6, &sp.ratings_per_rater);
+            break;
+        case 's':
+            rc = cli_opt_u64(prog, "--seed", optarg, 0, UINT64_MAX, &sp.seed);
+            break;
+        case 'o':
+            outdir = optarg;
+            break;
+        case 'h':
+            return cli_help(synth_usage);
+        default:
+            return CLI_USAGE;
+        }
+    }
+    if (rc != CLI_OK)
+        return rc;
+    if (!outdir || optind < argc)
+        return cli_usage(prog, outdir ? "unexpected argument \"%s\"" : "-o DIR is required%s",
+                         outdir ? argv[optind] : "");
+    sp.camps = (unsigned)camps;
+    dacc_error err = { 0 };
+    dacc_progress *pr = dacc_progress_new(stderr);
+    dacc_status st = dacc_notes_synth(&sp, outdir, pr, &err);
+    dacc_progress_free(pr);
+    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+}
+
+static const cli_command subcommands[] = {
+    { "score", "score notes from the published TSV files", score_main },
+    { "synth", "write synthetic data with planted camps and note kinds", synth_main },
+};
+
+int cmd_notes(int argc, char **argv)
+{
+    static const char about[] =
+        "Bridging-based note scoring, as the Community Notes core scorer computes it:\n"
+        "a note is shown only when raters who usually disagree both find it helpful.\n"
+        "Model, rules and formats: docs/notes.md.";
+    return cli_dispatch("dacc notes", about, subcommands,
+                        sizeof subcommands / sizeof subcommands[0], argc, argv);
+}

@@ -1,0 +1,137 @@
+/* Private state of the notes module. */
+#ifndef DACC_NOTES_INTERNAL_H
+#define DACC_NOTES_INTERNAL_H
+
+#include <math.h>
+
+#include "dacc/mem.h"
+#include "dacc/notes.h"
+
+#define NOTES_NONE UINT32_MAX
+
+/* Open-addressing maps from ids to dense indices; both grow by doubling. */
+typedef struct {
+    uint32_t *slot; /* index + 1, 0 = empty */
+    size_t cap;     /* power of two */
+} id_table;
+
+typedef struct {
+    id_table t;
+    int64_t *key;
+    size_t n, cap;
+} i64_map;
+
+typedef struct {
+    id_table t;
+    const char **key; /* in the arena */
+    uint32_t *len;
+    size_t n, cap;
+} str_map;
+
+/* Classification of a note, from the notes file. */
+enum { CLS_NONE = 0, CLS_MISLEADING = 1, CLS_NOT_MISLEADING = 2, CLS_OTHER = 3 };
+
+typedef struct {
+    int64_t created;       /* notes file, else history; INT64_MIN when unknown */
+    int64_t hist_created;  /* history's own createdAtMillis; INT64_MIN if not in it */
+    double latest_non_nmr; /* timestampMillisOfLatestNonNMRStatus or NaN */
+    uint32_t author;       /* participant index or NOTES_NONE */
+    uint8_t cls;           /* CLS_* */
+    uint8_t in_notes, in_history;
+    uint8_t current_status; /* dacc_notes_status + 1, 0 when empty */
+} note_info;
+
+typedef struct {
+    double group;     /* modelingGroup or NaN */
+    uint8_t enrolled; /* has a userEnrollment row */
+} part_info;
+
+/* Ratings as read: helpful is 2 x helpfulNum (0, 1, 2), 255 when no answer. */
+typedef struct {
+    uint32_t *note, *rater;
+    int64_t *created;
+    uint8_t *helpful;
+    size_t n, cap;
+} rating_vec;
+
+/* Per-note results of a round. */
+typedef struct {
+    double *i, *f;   /* NaN: note not in the fit */
+    uint8_t *status; /* dacc_notes_status */
+    uint32_t *rules; /* rule bits */
+    uint32_t *num;   /* numRatings */
+} note_scores;
+
+struct dacc_notes {
+    dacc_arena *arena;
+    i64_map notes;
+    str_map parts;
+    note_info *note; /* notes.n, grown with it */
+    size_t note_cap;
+    part_info *part; /* parts.n */
+    size_t part_cap;
+    rating_vec r;
+    uint64_t skipped;
+    unsigned files_ratings;
+    bool lenient; /* a file was read leniently: duplicate ratings are skipped too */
+    /* results */
+    bool scored;
+    dacc_notes_params params;
+    note_scores fin;
+    uint32_t *final_ratings;
+    double *r1_i, *r1_f, *r2_i, *r2_f; /* per participant, NaN when absent */
+    double *author_diff, *author_mean, *agree;
+    int8_t *above;
+    uint32_t *result_order; /* note indices in id order */
+    size_t result_n;
+    uint32_t *rater_order; /* participants with any score, in id order */
+    size_t rater_n;
+    struct {
+        size_t ratings_read, ratings_used, training, stable, round2, final;
+        size_t notes_training, raters_training, helpful_raters;
+        double mu1, mu2, loss1, loss2;
+        unsigned sweeps_stable, sweeps1, sweeps2;
+        bool stable_init;
+        size_t count[5];
+    } sum;
+};
+
+/* maps.c */
+dacc_status notes_i64_get(i64_map *m, int64_t key, uint32_t *idx, bool *added);
+uint32_t notes_i64_find(const i64_map *m, int64_t key);
+dacc_status notes_str_get(str_map *m, dacc_arena *a, const char *s, size_t len, uint32_t *idx,
+                          bool *added);
+void notes_i64_free(i64_map *m);
+void notes_str_free(str_map *m);
+
+/* read.c */
+dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx);
+dacc_status notes_part_index(dacc_notes *nt, const char *s, size_t len, uint32_t *idx);
+
+/* rules.c: statuses of every note from a round's parameters. final turns
+ * on the final-round rules. sel marks the ratings the rules count. */
+typedef struct {
+    const dacc_notes *nt;
+    const dacc_notes_params *p;
+    const uint8_t *sel;            /* ratings in scope (preprocessed), per rating */
+    const double *note_i, *note_f; /* per note, NaN when not scored */
+    const double *rater_f;         /* per participant, NaN when no parameters */
+    bool final;
+} rules_input;
+dacc_status notes_apply_rules(const rules_input *in, note_scores *out, dacc_error *err);
+
+/* helpful.c: author and rater helpfulness from round-1 statuses; fills
+ * nt->author_diff, author_mean, agree and above. */
+dacc_status notes_helpfulness(dacc_notes *nt, const dacc_notes_params *p, const uint8_t *sel,
+                              const note_scores *r1, dacc_error *err);
+
+/* score.c: sorts rating indices by creation time, ties in index order. */
+dacc_status notes_sort_by_time(const dacc_notes *nt, uint32_t *idx, size_t n);
+
+/* mf.c: dacc_notes_fit, reporting sweeps to a progress display. */
+dacc_status notes_fit_run(const uint32_t *note, const uint32_t *rater, const uint8_t *helpful,
+                          size_t n, size_t n_notes, size_t n_raters, const dacc_notes_params *p,
+                          bool frozen_raters, double ratings_per_note, dacc_notes_model *m,
+                          dacc_notes_fit_info *info, dacc_progress *pr, dacc_error *err);
+
+#endif

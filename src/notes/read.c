@@ -1,0 +1,580 @@
+/* Readers of the four published Community Notes TSV files. Only the columns
+ * the core model uses are parsed; the header must still be the published
+ * one, so that a shifted or foreign file is refused at line 1 rather than
+ * scored wrongly. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dacc/csv.h"
+#include "internal.h"
+
+static const char *const rating_cols[] = { "noteId",
+                                           "raterParticipantId",
+                                           "createdAtMillis",
+                                           "version",
+                                           "agree",
+                                           "disagree",
+                                           "helpful",
+                                           "notHelpful",
+                                           "helpfulnessLevel",
+                                           "helpfulOther",
+                                           "helpfulInformative",
+                                           "helpfulClear",
+                                           "helpfulEmpathetic",
+                                           "helpfulGoodSources",
+                                           "helpfulUniqueContext",
+                                           "helpfulAddressesClaim",
+                                           "helpfulImportantContext",
+                                           "helpfulUnbiasedLanguage",
+                                           "notHelpfulOther",
+                                           "notHelpfulIncorrect",
+                                           "notHelpfulSourcesMissingOrUnreliable",
+                                           "notHelpfulOpinionSpeculationOrBias",
+                                           "notHelpfulMissingKeyPoints",
+                                           "notHelpfulOutdated",
+                                           "notHelpfulHardToUnderstand",
+                                           "notHelpfulArgumentativeOrBiased",
+                                           "notHelpfulOffTopic",
+                                           "notHelpfulSpamHarassmentOrAbuse",
+                                           "notHelpfulIrrelevantSources",
+                                           "notHelpfulOpinionSpeculation",
+                                           "notHelpfulNoteNotNeeded",
+                                           "ratedOnTweetId",
+                                           "ratingSourceBucketed",
+                                           "suggestion",
+                                           "suggestionId" };
+
+static const char *const note_cols[] = { "noteId",
+                                         "noteAuthorParticipantId",
+                                         "createdAtMillis",
+                                         "tweetId",
+                                         "classification",
+                                         "believable",
+                                         "harmful",
+                                         "validationDifficulty",
+                                         "misleadingOther",
+                                         "misleadingFactualError",
+                                         "misleadingManipulatedMedia",
+                                         "misleadingOutdatedInformation",
+                                         "misleadingMissingImportantContext",
+                                         "misleadingUnverifiedClaimAsFact",
+                                         "misleadingSatire",
+                                         "notMisleadingOther",
+                                         "notMisleadingFactuallyCorrect",
+                                         "notMisleadingOutdatedButNotWhenWritten",
+                                         "notMisleadingClearlySatire",
+                                         "notMisleadingPersonalOpinion",
+                                         "trustworthySources",
+                                         "summary",
+                                         "isMediaNote",
+                                         "isCollaborativeNote" };
+
+static const char *const history_cols[] = { "noteId",
+                                            "noteAuthorParticipantId",
+                                            "createdAtMillis",
+                                            "timestampMillisOfFirstNonNMRStatus",
+                                            "firstNonNMRStatus",
+                                            "timestampMillisOfCurrentStatus",
+                                            "currentStatus",
+                                            "timestampMillisOfLatestNonNMRStatus",
+                                            "mostRecentNonNMRStatus",
+                                            "timestampMillisOfStatusLock",
+                                            "lockedStatus",
+                                            "timestampMillisOfRetroLock",
+                                            "currentCoreStatus",
+                                            "currentExpansionStatus",
+                                            "currentGroupStatus",
+                                            "currentDecidedBy",
+                                            "currentModelingGroup",
+                                            "timestampMillisOfMostRecentStatusChange",
+                                            "timestampMillisOfNmrDueToMinStableCrhTime",
+                                            "currentMultiGroupStatus",
+                                            "currentModelingMultiGroup",
+                                            "timestampMinuteOfFinalScoringOutput",
+                                            "timestampMillisOfFirstNmrDueToMinStableCrhTime",
+                                            "abovePcrhThresholdTime" };
+
+static const char *const enrollment_cols[] = { "participantId",
+                                               "enrollmentState",
+                                               "successfulRatingNeededToEarnIn",
+                                               "timestampOfLastStateChange",
+                                               "timestampOfLastEarnOut",
+                                               "modelingPopulation",
+                                               "modelingGroup",
+                                               "numberOfTimesEarnedOut" };
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const *spec_cols(char kind, size_t *n, size_t *min, const char **what)
+{
+    switch (kind) {
+    case 'r':
+        *n = COUNT(rating_cols), *min = 33, *what = "ratings";
+        return rating_cols;
+    case 'n':
+        *n = COUNT(note_cols), *min = 24, *what = "notes";
+        return note_cols;
+    case 'h':
+        *n = COUNT(history_cols), *min = 23, *what = "noteStatusHistory";
+        return history_cols;
+    default:
+        *n = COUNT(enrollment_cols), *min = 8, *what = "userEnrollment";
+        return enrollment_cols;
+    }
+}
+
+static dacc_status check_header(dacc_csv *csv, char kind, size_t *pos, dacc_error *err)
+{
+    size_t n, min;
+    const char *what;
+    const char *const *cols = spec_cols(kind, &n, &min, &what);
+    size_t have = dacc_csv_ncols(csv);
+    if (have < min || have > n)
+        return dacc_error_at(err, DACC_ERR_PARSE, dacc_csv_name(csv), 1, 0,
+                             "a %s file has %zu to %zu columns, this header has %zu", what, min, n,
+                             have);
+    for (size_t i = 0; i < have; i++) {
+        if (strcmp(dacc_csv_colname(csv, i), cols[i]) != 0)
+            return dacc_error_field(err, DACC_ERR_PARSE, dacc_csv_name(csv), 1, "column", cols[i],
+                                    "column %zu of a %s file is \"%s\", this header has \"%s\"",
+                                    i + 1, what, cols[i], dacc_csv_colname(csv, i));
+        pos[i] = i;
+    }
+    return DACC_OK;
+}
+
+dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx)
+{
+    bool added;
+    if (notes_i64_get(&nt->notes, id, idx, &added) != DACC_OK)
+        return DACC_ERR_NOMEM;
+    if (!added)
+        return DACC_OK;
+    if (nt->notes.n > nt->note_cap) {
+        size_t cap = nt->note_cap ? nt->note_cap * 2 : 1024;
+        note_info *p = realloc(nt->note, cap * sizeof *p);
+        if (!p)
+            return DACC_ERR_NOMEM;
+        nt->note = p, nt->note_cap = cap;
+    }
+    nt->note[*idx] = (note_info){
+        .created = INT64_MIN, .hist_created = INT64_MIN, .latest_non_nmr = NAN, .author = NOTES_NONE
+    };
+    return DACC_OK;
+}
+
+dacc_status notes_part_index(dacc_notes *nt, const char *s, size_t len, uint32_t *idx)
+{
+    bool added;
+    if (notes_str_get(&nt->parts, nt->arena, s, len, idx, &added) != DACC_OK)
+        return DACC_ERR_NOMEM;
+    if (!added)
+        return DACC_OK;
+    if (nt->parts.n > nt->part_cap) {
+        size_t cap = nt->part_cap ? nt->part_cap * 2 : 1024;
+        part_info *p = realloc(nt->part, cap * sizeof *p);
+        if (!p)
+            return DACC_ERR_NOMEM;
+        nt->part = p, nt->part_cap = cap;
+    }
+    nt->part[*idx] = (part_info){ .group = NAN };
+    return DACC_OK;
+}
+
+static dacc_status get_id(dacc_csv *csv, size_t col, const char **s, size_t *len, dacc_error *err)
+{
+    dacc_status st = dacc_csv_get_str(csv, col, s, len, err);
+    if (st == DACC_OK && *len == 0)
+        st = dacc_csv_error(csv, col, err, DACC_ERR_PARSE, "expected a participant id, got \"\"");
+    return st;
+}
+
+/* An optional 0/1 flag: -1 when empty. */
+static dacc_status get_flag(dacc_csv *csv, size_t col, int *v, dacc_error *err)
+{
+    size_t len;
+    const char *s = dacc_csv_field(csv, col, &len);
+    if (len == 0) {
+        *v = -1;
+        return DACC_OK;
+    }
+    if (len == 1 && (s[0] == '0' || s[0] == '1')) {
+        *v = s[0] - '0';
+        return DACC_OK;
+    }
+    return dacc_csv_error(csv, col, err, DACC_ERR_PARSE, "expected 0, 1 or nothing, got \"%.*s\"",
+                          (int)(len > 40 ? 40 : len), s);
+}
+
+/* An optional number (the reference's nullable doubles): NaN when empty. */
+static dacc_status get_opt_double(dacc_csv *csv, size_t col, double *v, dacc_error *err)
+{
+    size_t len;
+    dacc_csv_field(csv, col, &len);
+    if (len == 0) {
+        *v = NAN;
+        return DACC_OK;
+    }
+    return dacc_csv_get_double(csv, col, v, err);
+}
+
+static dacc_status push_rating(rating_vec *r)
+{
+    if (r->n < r->cap)
+        return DACC_OK;
+    size_t cap = r->cap ? r->cap * 2 : 1u << 16;
+    uint32_t *note = realloc(r->note, cap * sizeof *note);
+    if (note)
+        r->note = note;
+    uint32_t *rater = realloc(r->rater, cap * sizeof *rater);
+    if (rater)
+        r->rater = rater;
+    int64_t *created = realloc(r->created, cap * sizeof *created);
+    if (created)
+        r->created = created;
+    uint8_t *helpful = realloc(r->helpful, cap * sizeof *helpful);
+    if (helpful)
+        r->helpful = helpful;
+    if (!note || !rater || !created || !helpful)
+        return DACC_ERR_NOMEM;
+    r->cap = cap;
+    return DACC_OK;
+}
+
+/* helpfulNum as compute_helpful_num sets it: the v1 flags, overridden by
+ * helpfulnessLevel when present; 255 when the rating says nothing. */
+static dacc_status rating_helpful(dacc_csv *csv, uint8_t *h, dacc_error *err)
+{
+    int helpful, not_helpful;
+    dacc_status st = get_flag(csv, 6, &helpful, err);
+    if (st == DACC_OK)
+        st = get_flag(csv, 7, &not_helpful, err);
+    if (st != DACC_OK)
+        return st;
+    *h = 255;
+    if (helpful == 1)
+        *h = 2;
+    if (not_helpful == 1)
+        *h = 0;
+    size_t len;
+    const char *s = dacc_csv_field(csv, 8, &len);
+    if (len == 0)
+        return DACC_OK;
+    if (len == 11 && memcmp(s, "NOT_HELPFUL", 11) == 0)
+        *h = 0;
+    else if (len == 16 && memcmp(s, "SOMEWHAT_HELPFUL", 16) == 0)
+        *h = 1;
+    else if (len == 7 && memcmp(s, "HELPFUL", 7) == 0)
+        *h = 2;
+    else
+        return dacc_csv_error(csv, 8, err, DACC_ERR_PARSE,
+                              "expected HELPFUL, SOMEWHAT_HELPFUL, NOT_HELPFUL or nothing, got "
+                              "\"%.*s\"",
+                              (int)(len > 40 ? 40 : len), s);
+    return DACC_OK;
+}
+
+static dacc_status rating_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
+{
+    int64_t note_id, created;
+    const char *rater;
+    size_t rlen;
+    uint8_t h;
+    dacc_status st = dacc_csv_get_i64(csv, 0, &note_id, err);
+    if (st == DACC_OK)
+        st = get_id(csv, 1, &rater, &rlen, err);
+    if (st == DACC_OK)
+        st = dacc_csv_get_i64(csv, 2, &created, err);
+    if (st == DACC_OK)
+        st = rating_helpful(csv, &h, err);
+    if (st != DACC_OK)
+        return st;
+    rating_vec *r = &nt->r;
+    uint32_t ni, ri;
+    if (push_rating(r) != DACC_OK || notes_note_index(nt, note_id, &ni) != DACC_OK ||
+        notes_part_index(nt, rater, rlen, &ri) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading ratings");
+    r->note[r->n] = ni, r->rater[r->n] = ri, r->created[r->n] = created, r->helpful[r->n] = h;
+    r->n++;
+    return DACC_OK;
+}
+
+static uint8_t classify(const char *s, size_t len)
+{
+    if (len == 0)
+        return CLS_NONE;
+    if (len == 37 && memcmp(s, "MISINFORMED_OR_POTENTIALLY_MISLEADING", 37) == 0)
+        return CLS_MISLEADING;
+    if (len == 14 && memcmp(s, "NOT_MISLEADING", 14) == 0)
+        return CLS_NOT_MISLEADING;
+    return CLS_OTHER;
+}
+
+static dacc_status note_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
+{
+    int64_t id, created;
+    const char *author, *cls;
+    size_t alen, clen;
+    dacc_status st = dacc_csv_get_i64(csv, 0, &id, err);
+    if (st == DACC_OK)
+        st = get_id(csv, 1, &author, &alen, err);
+    if (st == DACC_OK)
+        st = dacc_csv_get_i64(csv, 2, &created, err);
+    if (st == DACC_OK)
+        st = dacc_csv_get_str(csv, 4, &cls, &clen, err);
+    if (st != DACC_OK)
+        return st;
+    uint32_t ni, ai;
+    if (notes_note_index(nt, id, &ni) != DACC_OK ||
+        notes_part_index(nt, author, alen, &ai) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading notes");
+    note_info *n = &nt->note[ni];
+    if (n->in_notes)
+        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID, "note %lld appears twice",
+                              (long long)id);
+    if (n->in_history && (n->created != created || n->author != ai))
+        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID,
+                              "note %lld: creation time or author differs from the status history",
+                              (long long)id);
+    n->in_notes = 1, n->created = created, n->author = ai, n->cls = classify(cls, clen);
+    return DACC_OK;
+}
+
+static uint8_t status_code(const char *s, size_t len)
+{
+    for (int k = DACC_NOTES_NMR; k <= DACC_NOTES_NYH; k++) {
+        const char *name = dacc_notes_status_name((dacc_notes_status)k);
+        if (strlen(name) == len && memcmp(name, s, len) == 0)
+            return (uint8_t)(k + 1);
+    }
+    return 0;
+}
+
+static dacc_status history_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
+{
+    int64_t id, created;
+    const char *author, *cur;
+    size_t alen, clen;
+    double latest;
+    dacc_status st = dacc_csv_get_i64(csv, 0, &id, err);
+    if (st == DACC_OK)
+        st = get_id(csv, 1, &author, &alen, err);
+    if (st == DACC_OK)
+        st = dacc_csv_get_i64(csv, 2, &created, err);
+    if (st == DACC_OK)
+        st = dacc_csv_get_str(csv, 6, &cur, &clen, err);
+    if (st == DACC_OK)
+        st = get_opt_double(csv, 7, &latest, err);
+    if (st != DACC_OK)
+        return st;
+    uint32_t ni, ai;
+    if (notes_note_index(nt, id, &ni) != DACC_OK ||
+        notes_part_index(nt, author, alen, &ai) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading the status history");
+    note_info *n = &nt->note[ni];
+    if (n->in_history)
+        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID, "note %lld appears twice",
+                              (long long)id);
+    if (n->in_notes && (n->created != created || n->author != ai))
+        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID,
+                              "note %lld: creation time or author differs from the notes file",
+                              (long long)id);
+    n->in_history = 1, n->hist_created = created, n->latest_non_nmr = latest;
+    n->current_status = status_code(cur, clen);
+    if (!n->in_notes)
+        n->created = created, n->author = ai;
+    return DACC_OK;
+}
+
+static dacc_status enrollment_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
+{
+    const char *id;
+    size_t len;
+    double group;
+    dacc_status st = get_id(csv, 0, &id, &len, err);
+    if (st == DACC_OK)
+        st = get_opt_double(csv, 6, &group, err);
+    if (st != DACC_OK)
+        return st;
+    uint32_t pi;
+    if (notes_part_index(nt, id, len, &pi) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading enrollment");
+    if (nt->part[pi].enrolled)
+        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID, "participant appears twice");
+    nt->part[pi].enrolled = 1, nt->part[pi].group = group;
+    return DACC_OK;
+}
+
+static dacc_status read_rows(dacc_notes *nt, dacc_csv *csv, char kind, bool lenient,
+                             dacc_error *err)
+{
+    nt->lenient |= lenient;
+    size_t pos[COUNT(rating_cols)];
+    dacc_status st = check_header(csv, kind, pos, err);
+    size_t ncols = dacc_csv_ncols(csv);
+    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
+        if (dacc_csv_nfields(csv) != ncols)
+            st = dacc_error_at(err, DACC_ERR_PARSE, dacc_csv_name(csv), dacc_csv_line(csv), 0,
+                               "expected %zu fields, got %zu", ncols, dacc_csv_nfields(csv));
+        else if (kind == 'r')
+            st = rating_row(nt, csv, err);
+        else if (kind == 'n')
+            st = note_row(nt, csv, err);
+        else if (kind == 'h')
+            st = history_row(nt, csv, err);
+        else
+            st = enrollment_row(nt, csv, err);
+        if (lenient && st != DACC_OK && st != DACC_ERR_NOMEM) {
+            nt->skipped++;
+            dacc_error_clear(err);
+            st = DACC_OK;
+        }
+    }
+    return st == DACC_END ? DACC_OK : st;
+}
+
+static dacc_csv_options read_options(char kind, bool lenient)
+{
+    /* Ratings and enrollment hold no text, so quotes are data (as in the
+     * published files); notes hold free text that pandas reads with quotes. */
+    dacc_csv_options o = { .delimiter = '\t' };
+    o.flags = kind == 'n' ? DACC_CSV_LAZY_QUOTES : DACC_CSV_NO_QUOTES;
+    if (lenient)
+        o.flags |= DACC_CSV_ALLOW_RAGGED;
+    return o;
+}
+
+static dacc_status read_file(dacc_notes *nt, const char *path, char kind, bool lenient,
+                             dacc_error *err)
+{
+    dacc_csv_options o = read_options(kind, lenient);
+    dacc_csv *csv;
+    dacc_status st = dacc_csv_open(path, &o, &csv, err);
+    if (st != DACC_OK)
+        return st;
+    st = read_rows(nt, csv, kind, lenient, err);
+    dacc_csv_free(csv);
+    return st;
+}
+
+dacc_status dacc_notes_read_memory(dacc_notes *nt, char kind, const char *name, const char *data,
+                                   size_t len, bool lenient, dacc_error *err)
+{
+    if (!strchr("rnhe", kind) || !kind)
+        return dacc_error_set(err, DACC_ERR_INVALID, "unknown file kind '%c'", kind);
+    dacc_csv_options o = read_options(kind, lenient);
+    dacc_csv *csv;
+    dacc_status st = dacc_csv_open_memory(name, data, len, &o, &csv, err);
+    if (st != DACC_OK)
+        return st;
+    st = read_rows(nt, csv, kind, lenient, err);
+    dacc_csv_free(csv);
+    nt->scored = false;
+    return st;
+}
+
+dacc_status dacc_notes_read_notes(dacc_notes *nt, const char *path, bool lenient, dacc_error *err)
+{
+    nt->scored = false;
+    return read_file(nt, path, 'n', lenient, err);
+}
+
+dacc_status dacc_notes_read_history(dacc_notes *nt, const char *path, bool lenient, dacc_error *err)
+{
+    nt->scored = false;
+    return read_file(nt, path, 'h', lenient, err);
+}
+
+dacc_status dacc_notes_read_enrollment(dacc_notes *nt, const char *path, bool lenient,
+                                       dacc_error *err)
+{
+    nt->scored = false;
+    return read_file(nt, path, 'e', lenient, err);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The shard names in a directory (ratings-*.tsv), sorted so that the
+ * reading order, and with it every result, is the same on every system. */
+static dacc_status list_shards(const char *dir, char ***names, size_t *n, dacc_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return dacc_error_set(err, DACC_ERR_IO, "%s: cannot open the directory", dir);
+    size_t cap = 0;
+    *names = NULL, *n = 0;
+    dacc_status st = DACC_OK;
+    for (struct dirent *e; st == DACC_OK && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (strncmp(e->d_name, "ratings", 7) != 0 || len < 11 ||
+            strcmp(e->d_name + len - 4, ".tsv") != 0)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **p = realloc(*names, cap * sizeof *p);
+            if (!p) {
+                st = DACC_ERR_NOMEM;
+                break;
+            }
+            *names = p;
+        }
+        if (!((*names)[*n] = strdup(e->d_name)))
+            st = DACC_ERR_NOMEM;
+        else
+            (*n)++;
+    }
+    closedir(d);
+    if (st == DACC_OK && *n == 0)
+        st = dacc_error_set(err, DACC_ERR_NOTFOUND, "%s: no ratings*.tsv files in the directory",
+                            dir);
+    else if (st == DACC_ERR_NOMEM)
+        dacc_error_set(err, st, "out of memory listing %s", dir);
+    else
+        qsort(*names, *n, sizeof **names, by_name);
+    return st;
+}
+
+dacc_status dacc_notes_read_ratings(dacc_notes *nt, const char *path, bool lenient, dacc_error *err)
+{
+    nt->scored = false;
+    DIR *d = opendir(path);
+    if (!d) {
+        nt->files_ratings++;
+        return read_file(nt, path, 'r', lenient, err);
+    }
+    closedir(d);
+    char **names = NULL;
+    size_t n = 0;
+    dacc_status st = list_shards(path, &names, &n, err);
+    for (size_t i = 0; i < n; i++) {
+        if (st == DACC_OK) {
+            size_t len = strlen(path) + strlen(names[i]) + 2;
+            char *full = malloc(len);
+            if (!full)
+                st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+            else {
+                snprintf(full, len, "%s/%s", path, names[i]);
+                st = read_file(nt, full, 'r', lenient, err);
+                nt->files_ratings++;
+                free(full);
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return st;
+}
+
+uint64_t dacc_notes_skipped(const dacc_notes *nt)
+{
+    return nt->skipped;
+}
+
+size_t dacc_notes_rating_count(const dacc_notes *nt)
+{
+    return nt->r.n;
+}

@@ -1,0 +1,733 @@
+/* The core scoring pipeline, in the reference's order (mf_base_scorer.py):
+ * preprocess, prescoring (stable first fit, round-1 statuses, helpfulness,
+ * round 2 on helpful raters), then the final note refit with raters frozen
+ * and the final statuses. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dacc/rng.h"
+#include "internal.h"
+
+#define NOT_MISLEADING_UI_LAUNCH 1664755200000LL /* October 3, 2022 UTC */
+
+static const int core_groups[] = { 1, 2, 3, 6, 8, 9, 10, 11, 13, 14, 19, 21, 25 };
+
+void dacc_notes_params_default(dacc_notes_params *p)
+{
+    *p = (dacc_notes_params){ .lambda_factor = 0.03,
+                              .lambda_intercept = 0.15,
+                              .lambda_global = 0.15,
+                              .min_ratings_per_note = 5,
+                              .min_ratings_per_rater = 10,
+                              .min_ratings_needed = 5,
+                              .crh_threshold = 0.40,
+                              .crnh_intercept = -0.05,
+                              .crnh_factor_multiplier = -0.8,
+                              .crnh_nm_intercept = -0.15,
+                              .inertia_delta = 0.01,
+                              .factor_threshold = 0.5,
+                              .firm_reject_threshold = 0.3,
+                              .min_minority_net_helpful = 4,
+                              .min_minority_net_ratio = 0.05,
+                              .min_mean_note_score = 0.05,
+                              .min_crh_vs_crnh_ratio = 0.0,
+                              .min_rater_agree_ratio = 0.66,
+                              .stable_group = 13,
+                              .stable_min_share = 0.75,
+                              .stable_min_ratings = 5,
+                              .core_groups_only = true,
+                              .filter_not_misleading = true,
+                              .convergence = 1e-9,
+                              .max_sweeps = 2000,
+                              .seed = 0 };
+}
+
+dacc_notes *dacc_notes_new(void)
+{
+    dacc_notes *nt = calloc(1, sizeof *nt);
+    if (nt && !(nt->arena = dacc_arena_new(0))) {
+        free(nt);
+        return NULL;
+    }
+    return nt;
+}
+
+static void free_results(dacc_notes *nt)
+{
+    free(nt->fin.i), free(nt->fin.f), free(nt->fin.status), free(nt->fin.rules);
+    free(nt->fin.num), free(nt->final_ratings);
+    free(nt->r1_i), free(nt->r1_f), free(nt->r2_i), free(nt->r2_f);
+    free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
+    free(nt->result_order), free(nt->rater_order);
+    memset(&nt->fin, 0, sizeof nt->fin);
+    nt->final_ratings = NULL, nt->r1_i = nt->r1_f = nt->r2_i = nt->r2_f = NULL;
+    nt->author_diff = nt->author_mean = nt->agree = NULL, nt->above = NULL;
+    nt->result_order = nt->rater_order = NULL;
+    nt->scored = false;
+}
+
+void dacc_notes_free(dacc_notes *nt)
+{
+    if (!nt)
+        return;
+    free_results(nt);
+    notes_i64_free(&nt->notes);
+    notes_str_free(&nt->parts);
+    free(nt->note), free(nt->part);
+    free(nt->r.note), free(nt->r.rater), free(nt->r.created), free(nt->r.helpful);
+    dacc_arena_free(nt->arena);
+    free(nt);
+}
+
+/* ---- preprocessing ---------------------------------------------------------- */
+
+static bool in_core(double g)
+{
+    for (size_t k = 0; k < sizeof core_groups / sizeof *core_groups; k++)
+        if (g == core_groups[k])
+            return true;
+    return false;
+}
+
+/* _filter_misleading_notes: ratings of misleading notes, of deleted notes
+ * still in the history, and of "not misleading" notes written after the
+ * new UI launched. */
+static bool note_in_scope(const note_info *n)
+{
+    if (!n->in_notes && !n->in_history)
+        return false;
+    if (n->cls == CLS_MISLEADING)
+        return true;
+    if (n->cls == CLS_NONE)
+        return true; /* deleted (no classification) and in the merged history */
+    return n->cls == CLS_NOT_MISLEADING && n->created > NOT_MISLEADING_UI_LAUNCH;
+}
+
+static bool rater_in_scope(const part_info *u)
+{
+    /* Raters without an enrollment row count as unassigned and are kept;
+     * an enrolled rater with no group is outside the core groups. */
+    return !u->enrolled || in_core(u->group);
+}
+
+typedef struct {
+    uint32_t rater;
+    uint32_t k;
+} rater_ref;
+
+static int by_rater(const void *a, const void *b)
+{
+    const rater_ref *x = a, *y = b;
+    if (x->rater != y->rater)
+        return x->rater < y->rater ? -1 : 1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* Ratings grouped by note, in input order within a note. */
+static dacc_status group_by_note(const dacc_notes *nt, const uint8_t *sel, size_t **off,
+                                 uint32_t **idx)
+{
+    size_t nn = nt->notes.n;
+    *off = calloc(nn + 1, sizeof **off);
+    *idx = malloc((nt->r.n ? nt->r.n : 1) * sizeof **idx);
+    if (!*off || !*idx)
+        return DACC_ERR_NOMEM;
+    for (size_t k = 0; k < nt->r.n; k++)
+        if (sel[k])
+            (*off)[nt->r.note[k] + 1]++;
+    for (size_t n = 0; n < nn; n++)
+        (*off)[n + 1] += (*off)[n];
+    size_t *pos = malloc((nn ? nn : 1) * sizeof *pos);
+    if (!pos)
+        return DACC_ERR_NOMEM;
+    memcpy(pos, *off, nn * sizeof *pos);
+    for (size_t k = 0; k < nt->r.n; k++)
+        if (sel[k])
+            (*idx)[pos[nt->r.note[k]]++] = (uint32_t)k;
+    free(pos);
+    return DACC_OK;
+}
+
+/* remove_duplicate_ratings: identical repeats are dropped; a rater who rated
+ * a note twice differently is an error (the reference asserts), or with
+ * lenient the later rating is skipped. */
+static dacc_status drop_duplicates(dacc_notes *nt, uint8_t *sel, bool lenient, dacc_error *err)
+{
+    size_t *off;
+    uint32_t *idx;
+    dacc_status st = group_by_note(nt, sel, &off, &idx);
+    rater_ref *buf = NULL;
+    size_t bufcap = 0;
+    for (size_t n = 0; st == DACC_OK && n < nt->notes.n; n++) {
+        size_t m = off[n + 1] - off[n];
+        if (m > bufcap) {
+            free(buf);
+            bufcap = m * 2;
+            if (!(buf = malloc(bufcap * sizeof *buf))) {
+                st = DACC_ERR_NOMEM;
+                break;
+            }
+        }
+        for (size_t j = 0; j < m; j++)
+            buf[j] = (rater_ref){ nt->r.rater[idx[off[n] + j]], idx[off[n] + j] };
+        qsort(buf, m, sizeof *buf, by_rater);
+        for (size_t j = 1; j < m; j++) {
+            if (buf[j].rater != buf[j - 1].rater)
+                continue;
+            uint32_t a = buf[j - 1].k, b = buf[j].k;
+            bool same =
+                nt->r.created[a] == nt->r.created[b] && nt->r.helpful[a] == nt->r.helpful[b];
+            if (!same && !lenient) {
+                st = dacc_error_set(err, DACC_ERR_INVALID,
+                                    "ratings: rater %s rated note %lld twice with different "
+                                    "answers (use --lenient to keep the first)",
+                                    nt->parts.key[buf[j].rater], (long long)nt->notes.key[n]);
+                break;
+            }
+            nt->skipped += !same;
+            sel[b] = 0;
+            buf[j].k = a; /* a third copy compares with the kept one */
+        }
+    }
+    if (st == DACC_ERR_NOMEM)
+        dacc_error_set(err, st, "out of memory checking duplicate ratings");
+    free(buf), free(off), free(idx);
+    return st;
+}
+
+static size_t select_scope(dacc_notes *nt, const dacc_notes_params *p, uint8_t *sel)
+{
+    size_t used = 0;
+    for (size_t k = 0; k < nt->r.n; k++) {
+        bool keep = nt->r.helpful[k] != 255;
+        if (keep && p->filter_not_misleading)
+            keep = note_in_scope(&nt->note[nt->r.note[k]]);
+        if (keep && p->core_groups_only)
+            keep = rater_in_scope(&nt->part[nt->r.rater[k]]);
+        sel[k] = keep;
+        used += keep;
+    }
+    return used;
+}
+
+/* filter_ratings: notes with enough ratings, then raters, then notes again,
+ * once each as the reference does (not to a fixed point). */
+static size_t filter_counts(const dacc_notes *nt, const uint8_t *in, uint8_t *out,
+                            unsigned min_note, unsigned min_rater, uint32_t *cn, uint32_t *cr)
+{
+    size_t nn = nt->notes.n, np = nt->parts.n, kept = 0;
+    memcpy(out, in, nt->r.n);
+    for (int pass = 0; pass < 3; pass++) {
+        bool notes = pass != 1;
+        unsigned min = notes ? min_note : min_rater;
+        uint32_t *c = notes ? cn : cr;
+        const uint32_t *key = notes ? nt->r.note : nt->r.rater;
+        memset(c, 0, (notes ? nn : np) * sizeof *c);
+        for (size_t k = 0; k < nt->r.n; k++)
+            c[key[k]] += out[k];
+        kept = 0;
+        for (size_t k = 0; k < nt->r.n; k++) {
+            out[k] = out[k] && c[key[k]] >= min;
+            kept += out[k];
+        }
+    }
+    return kept;
+}
+
+/* ---- fits ----------------------------------------------------------------------- */
+
+typedef struct {
+    uint32_t *note, *rater;
+    uint8_t *h;
+    size_t n;
+} subset;
+
+static dacc_status make_subset(const dacc_notes *nt, const uint8_t *sel, subset *s)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < nt->r.n; k++)
+        n += sel[k];
+    s->n = n;
+    s->note = malloc((n ? n : 1) * sizeof *s->note);
+    s->rater = malloc((n ? n : 1) * sizeof *s->rater);
+    s->h = malloc(n ? n : 1);
+    if (!s->note || !s->rater || !s->h)
+        return DACC_ERR_NOMEM;
+    for (size_t k = 0, j = 0; k < nt->r.n; k++)
+        if (sel[k])
+            s->note[j] = nt->r.note[k], s->rater[j] = nt->r.rater[k], s->h[j++] = nt->r.helpful[k];
+    return DACC_OK;
+}
+
+static void subset_free(subset *s)
+{
+    free(s->note), free(s->rater), free(s->h);
+    memset(s, 0, sizeof *s);
+}
+
+typedef struct {
+    dacc_notes_model m;
+    uint8_t *has_note, *has_rater;
+} params;
+
+static dacc_status params_new(params *x, size_t nn, size_t np)
+{
+    x->m.note_i = calloc(nn ? nn : 1, sizeof(double));
+    x->m.note_f = calloc(nn ? nn : 1, sizeof(double));
+    x->m.rater_i = calloc(np ? np : 1, sizeof(double));
+    x->m.rater_f = calloc(np ? np : 1, sizeof(double));
+    x->has_note = calloc(nn ? nn : 1, 1);
+    x->has_rater = calloc(np ? np : 1, 1);
+    x->m.mu = 0;
+    return x->m.note_i && x->m.note_f && x->m.rater_i && x->m.rater_f && x->has_note && x->has_rater
+               ? DACC_OK
+               : DACC_ERR_NOMEM;
+}
+
+static void params_free(params *x)
+{
+    free(x->m.note_i), free(x->m.note_f), free(x->m.rater_i), free(x->m.rater_f);
+    free(x->has_note), free(x->has_rater);
+    memset(x, 0, sizeof *x);
+}
+
+/* The reference's identification rule: flip every factor when fewer than
+ * half of the raters with a nonzero factor have a negative one. */
+static void flip_factors(params *x, size_t nn, size_t np)
+{
+    size_t neg = 0, nonzero = 0;
+    for (size_t u = 0; u < np; u++)
+        if (x->has_rater[u] && x->m.rater_f[u] != 0)
+            nonzero++, neg += x->m.rater_f[u] < 0;
+    if (!(nonzero && 2 * neg < nonzero))
+        return;
+    for (size_t u = 0; u < np; u++)
+        x->m.rater_f[u] = -x->m.rater_f[u];
+    for (size_t n = 0; n < nn; n++)
+        x->m.note_f[n] = -x->m.note_f[n];
+}
+
+/* Starts x from init where init has a parameter, else from zero (the
+ * reference's fillna(0.0)), or, with no init, from small random factors
+ * (the reference's xavier_uniform bound sqrt(6 / (1 + rows))). */
+static void params_start(params *x, const params *init, const subset *s, size_t nn, size_t np,
+                         uint64_t seed)
+{
+    memset(x->has_note, 0, nn), memset(x->has_rater, 0, np);
+    for (size_t k = 0; k < s->n; k++)
+        x->has_note[s->note[k]] = 1, x->has_rater[s->rater[k]] = 1;
+    dacc_rng rng;
+    uint8_t key[DACC_RNG_SEEDBYTES] = { 0 };
+    for (int b = 0; b < 8; b++)
+        key[b] = (uint8_t)(seed >> (8 * b));
+    dacc_rng_derive(&rng, key, "dacc notes initial factors");
+    double bn = sqrt(6.0 / (1.0 + (double)nn)), br = sqrt(6.0 / (1.0 + (double)np));
+    for (size_t n = 0; n < nn; n++) {
+        bool have = init && init->has_note[n];
+        x->m.note_i[n] = have ? init->m.note_i[n] : 0;
+        x->m.note_f[n] = have ? init->m.note_f[n] : init ? 0 : (2 * dacc_rng_unit(&rng) - 1) * bn;
+    }
+    for (size_t u = 0; u < np; u++) {
+        bool have = init && init->has_rater[u];
+        x->m.rater_i[u] = have ? init->m.rater_i[u] : 0;
+        x->m.rater_f[u] = have ? init->m.rater_f[u] : init ? 0 : (2 * dacc_rng_unit(&rng) - 1) * br;
+    }
+    x->m.mu = init ? init->m.mu : 0;
+}
+
+static dacc_status fit_round(const dacc_notes *nt, const dacc_notes_params *p, const uint8_t *sel,
+                             const params *init, bool keep_mu, params *out,
+                             dacc_notes_fit_info *info, size_t *count, dacc_progress *pr,
+                             dacc_error *err)
+{
+    subset s = { 0 };
+    size_t nn = nt->notes.n, np = nt->parts.n;
+    dacc_status st = make_subset(nt, sel, &s);
+    if (st != DACC_OK) {
+        subset_free(&s);
+        return dacc_error_set(err, st, "out of memory");
+    }
+    params_start(out, init, &s, nn, np, p->seed);
+    if (!keep_mu)
+        out->m.mu = 0;
+    *count = s.n;
+    st = notes_fit_run(s.note, s.rater, s.h, s.n, nn, np, p, false, 0, &out->m, info, pr, err);
+    subset_free(&s);
+    if (st == DACC_OK)
+        flip_factors(out, nn, np);
+    return st;
+}
+
+/* ---- prescoring and final scoring ---------------------------------------------- */
+
+typedef struct {
+    int64_t t;
+    uint32_t k;
+} timed;
+
+static int by_time(const void *a, const void *b)
+{
+    const timed *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+dacc_status notes_sort_by_time(const dacc_notes *nt, uint32_t *idx, size_t n)
+{
+    timed *t = malloc((n ? n : 1) * sizeof *t);
+    if (!t)
+        return DACC_ERR_NOMEM;
+    for (size_t j = 0; j < n; j++)
+        t[j] = (timed){ nt->r.created[idx[j]], idx[j] };
+    qsort(t, n, sizeof *t, by_time);
+    for (size_t j = 0; j < n; j++)
+        idx[j] = t[j].k;
+    free(t);
+    return DACC_OK;
+}
+
+/* get_ratings_for_stable_init: ratings from the stable modeling group on
+ * notes that got at least stable_min_share of their (enrolled) ratings from
+ * it, and at least stable_min_ratings of them. */
+static size_t stable_subset(const dacc_notes *nt, const dacc_notes_params *p, const uint8_t *train,
+                            uint8_t *out, uint32_t *total, uint32_t *from_group)
+{
+    size_t nn = nt->notes.n, kept = 0;
+    memset(total, 0, nn * sizeof *total), memset(from_group, 0, nn * sizeof *from_group);
+    memset(out, 0, nt->r.n);
+    if (isnan(p->stable_group))
+        return 0;
+    for (size_t k = 0; k < nt->r.n; k++) {
+        const part_info *u = &nt->part[nt->r.rater[k]];
+        if (!train[k] || !u->enrolled)
+            continue;
+        total[nt->r.note[k]]++;
+        from_group[nt->r.note[k]] += u->group == p->stable_group;
+    }
+    for (size_t k = 0; k < nt->r.n; k++) {
+        uint32_t n = nt->r.note[k];
+        const part_info *u = &nt->part[nt->r.rater[k]];
+        out[k] = train[k] && u->enrolled && u->group == p->stable_group &&
+                 total[n] >= p->stable_min_ratings &&
+                 (double)from_group[n] / total[n] >= p->stable_min_share;
+        kept += out[k];
+    }
+    return kept;
+}
+
+typedef struct {
+    uint8_t *scope, *train, *stable, *round2, *final;
+    uint32_t *cn, *cr;
+    params st, r1, r2, fin;
+    note_scores r1s;
+    double *nan_or_i, *nan_or_f, *rater_f;
+} work;
+
+static void work_free(work *w)
+{
+    free(w->scope), free(w->train), free(w->stable), free(w->round2), free(w->final);
+    free(w->cn), free(w->cr);
+    params_free(&w->st), params_free(&w->r1), params_free(&w->r2), params_free(&w->fin);
+    free(w->r1s.i), free(w->r1s.f), free(w->r1s.status), free(w->r1s.rules), free(w->r1s.num);
+    free(w->nan_or_i), free(w->nan_or_f), free(w->rater_f);
+}
+
+static bool scores_new(note_scores *s, size_t nn)
+{
+    nn = nn ? nn : 1;
+    s->i = malloc(nn * sizeof *s->i), s->f = malloc(nn * sizeof *s->f);
+    s->status = malloc(nn), s->rules = malloc(nn * sizeof *s->rules);
+    s->num = malloc(nn * sizeof *s->num);
+    return s->i && s->f && s->status && s->rules && s->num;
+}
+
+static dacc_status work_new(work *w, const dacc_notes *nt)
+{
+    size_t n = nt->r.n ? nt->r.n : 1, nn = nt->notes.n ? nt->notes.n : 1;
+    size_t np = nt->parts.n ? nt->parts.n : 1;
+    w->scope = malloc(n), w->train = malloc(n), w->stable = malloc(n);
+    w->round2 = malloc(n), w->final = malloc(n);
+    w->cn = malloc(nn * sizeof *w->cn), w->cr = malloc(np * sizeof *w->cr);
+    w->nan_or_i = malloc(nn * sizeof(double)), w->nan_or_f = malloc(nn * sizeof(double));
+    w->rater_f = malloc(np * sizeof(double));
+    bool ok = w->scope && w->train && w->stable && w->round2 && w->final && w->cn && w->cr &&
+              w->nan_or_i && w->nan_or_f && w->rater_f && scores_new(&w->r1s, nn);
+    ok = ok && params_new(&w->st, nn, np) == DACC_OK && params_new(&w->r1, nn, np) == DACC_OK;
+    ok = ok && params_new(&w->r2, nn, np) == DACC_OK && params_new(&w->fin, nn, np) == DACC_OK;
+    return ok ? DACC_OK : DACC_ERR_NOMEM;
+}
+
+/* The rules see NaN for notes and raters a fit did not include. */
+static void rule_view(work *w, const dacc_notes *nt, const params *x, const uint8_t *has_note,
+                      const uint8_t *has_rater)
+{
+    for (size_t n = 0; n < nt->notes.n; n++) {
+        w->nan_or_i[n] = has_note[n] ? x->m.note_i[n] : NAN;
+        w->nan_or_f[n] = has_note[n] ? x->m.note_f[n] : NAN;
+    }
+    for (size_t u = 0; u < nt->parts.n; u++)
+        w->rater_f[u] = has_rater[u] ? x->m.rater_f[u] : NAN;
+}
+
+static void keep_rater_params(const dacc_notes *nt, const params *x, double *pi, double *pf)
+{
+    for (size_t u = 0; u < nt->parts.n; u++) {
+        pi[u] = x->has_rater[u] ? x->m.rater_i[u] : NAN;
+        pf[u] = x->has_rater[u] ? x->m.rater_f[u] : NAN;
+    }
+}
+
+static dacc_status alloc_results(dacc_notes *nt)
+{
+    size_t nn = nt->notes.n ? nt->notes.n : 1, np = nt->parts.n ? nt->parts.n : 1;
+    bool ok = scores_new(&nt->fin, nn);
+    nt->final_ratings = calloc(nn, sizeof *nt->final_ratings);
+    nt->r1_i = malloc(np * sizeof(double)), nt->r1_f = malloc(np * sizeof(double));
+    nt->r2_i = malloc(np * sizeof(double)), nt->r2_f = malloc(np * sizeof(double));
+    nt->author_diff = malloc(np * sizeof(double)), nt->author_mean = malloc(np * sizeof(double));
+    nt->agree = malloc(np * sizeof(double)), nt->above = malloc(np);
+    nt->result_order = malloc(nn * sizeof(uint32_t)),
+    nt->rater_order = malloc(np * sizeof(uint32_t));
+    ok = ok && nt->final_ratings && nt->r1_i && nt->r1_f && nt->r2_i && nt->r2_f;
+    ok = ok && nt->author_diff && nt->author_mean && nt->agree && nt->above;
+    return ok && nt->result_order && nt->rater_order ? DACC_OK : DACC_ERR_NOMEM;
+}
+
+static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
+                            dacc_error *err)
+{
+    size_t count;
+    dacc_notes_fit_info info;
+    dacc_status st;
+    nt->sum.stable = stable_subset(nt, p, w->train, w->stable, w->cn, w->cr);
+    nt->sum.stable_init = nt->sum.stable > 0;
+    if (nt->sum.stable_init) {
+        dacc_progress_stage(pr, "stable-group fit (sweeps)", 0);
+        st = fit_round(nt, p, w->stable, NULL, false, &w->st, &info, &count, pr, err);
+        if (st != DACC_OK)
+            return st;
+        nt->sum.sweeps_stable = info.sweeps;
+    }
+    dacc_progress_stage(pr, "round 1 fit (sweeps)", 0);
+    st = fit_round(nt, p, w->train, nt->sum.stable_init ? &w->st : NULL, true, &w->r1, &info,
+                   &count, pr, err);
+    if (st != DACC_OK)
+        return st;
+    nt->sum.sweeps1 = info.sweeps, nt->sum.loss1 = info.loss, nt->sum.mu1 = w->r1.m.mu;
+    keep_rater_params(nt, &w->r1, nt->r1_i, nt->r1_f);
+    rule_view(w, nt, &w->r1, w->r1.has_note, w->r1.has_rater);
+    rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, false };
+    if ((st = notes_apply_rules(&in, &w->r1s, err)) != DACC_OK)
+        return st;
+    dacc_progress_stage(pr, "helpfulness", 0);
+    if ((st = notes_helpfulness(nt, p, w->scope, &w->r1s, err)) != DACC_OK)
+        return st;
+    size_t helpful = 0;
+    for (size_t k = 0; k < nt->r.n; k++) {
+        w->round2[k] = w->train[k] && nt->above[nt->r.rater[k]] == 1;
+        helpful += w->round2[k];
+    }
+    for (size_t u = 0; u < nt->parts.n; u++)
+        nt->sum.helpful_raters += nt->above[u] == 1 && w->r1.has_rater[u];
+    if (!helpful)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "no rater passed the helpfulness filter (agreement >= %.2f): "
+                              "nothing to fit in round 2",
+                              p->min_rater_agree_ratio);
+    dacc_progress_stage(pr, "round 2 fit (sweeps)", 0);
+    st = fit_round(nt, p, w->round2, &w->r1, false, &w->r2, &info, &nt->sum.round2, pr, err);
+    nt->sum.sweeps2 = info.sweeps, nt->sum.loss2 = info.loss, nt->sum.mu2 = w->r2.m.mu;
+    keep_rater_params(nt, &w->r2, nt->r2_i, nt->r2_f);
+    return st;
+}
+
+/* _score_notes_and_users: notes with enough ratings, raters that have
+ * round-2 parameters and pass the helpfulness filter; every note refitted
+ * with raters and μ frozen, regularised as round 2 was (ratings per note of
+ * round 2). */
+static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_error *err)
+{
+    filter_counts(nt, w->scope, w->final, p->min_ratings_per_note, 0, w->cn, w->cr);
+    size_t notes2 = 0;
+    for (size_t n = 0; n < nt->notes.n; n++)
+        notes2 += w->r2.has_note[n];
+    for (size_t k = 0; k < nt->r.n; k++) {
+        uint32_t u = nt->r.rater[k];
+        w->final[k] = w->final[k] && w->r2.has_rater[u] && nt->above[u] == 1;
+    }
+    subset s = { 0 };
+    dacc_status st = make_subset(nt, w->final, &s);
+    if (st != DACC_OK) {
+        subset_free(&s);
+        return dacc_error_set(err, st, "out of memory");
+    }
+    params_start(&w->fin, &w->r2, &s, nt->notes.n, nt->parts.n, p->seed);
+    nt->sum.final = s.n;
+    for (size_t k = 0; k < s.n; k++)
+        nt->final_ratings[s.note[k]]++;
+    dacc_notes_fit_info info;
+    st = notes_fit_run(s.note, s.rater, s.h, s.n, nt->notes.n, nt->parts.n, p, true,
+                       (double)nt->sum.round2 / (double)notes2, &w->fin.m, &info, NULL, err);
+    if (st == DACC_OK) {
+        rule_view(w, nt, &w->fin, w->fin.has_note, w->fin.has_rater);
+        rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, true };
+        st = notes_apply_rules(&in, &nt->fin, err);
+    }
+    subset_free(&s);
+    return st;
+}
+
+typedef struct {
+    int64_t id;
+    uint32_t idx;
+} id_idx;
+
+static int by_id(const void *a, const void *b)
+{
+    const id_idx *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+typedef struct {
+    const char *name;
+    uint32_t idx;
+} name_idx;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const name_idx *)a)->name, ((const name_idx *)b)->name);
+}
+
+/* Output order: notes of the merged history by id; participants with any
+ * score by id (byte order). */
+static dacc_status order_results(dacc_notes *nt)
+{
+    size_t nn = nt->notes.n, np = nt->parts.n;
+    id_idx *a = malloc((nn ? nn : 1) * sizeof *a);
+    name_idx *b = malloc((np ? np : 1) * sizeof *b);
+    if (!a || !b) {
+        free(a), free(b);
+        return DACC_ERR_NOMEM;
+    }
+    size_t m = 0;
+    for (size_t n = 0; n < nn; n++)
+        if (nt->note[n].in_notes || nt->note[n].in_history)
+            a[m++] = (id_idx){ nt->notes.key[n], (uint32_t)n };
+    qsort(a, m, sizeof *a, by_id);
+    for (size_t j = 0; j < m; j++)
+        nt->result_order[j] = a[j].idx;
+    nt->result_n = m;
+    m = 0;
+    for (size_t u = 0; u < np; u++)
+        if (!isnan(nt->r1_i[u]) || !isnan(nt->r2_i[u]) || nt->above[u] >= 0)
+            b[m++] = (name_idx){ nt->parts.key[u], (uint32_t)u };
+    qsort(b, m, sizeof *b, by_name);
+    for (size_t j = 0; j < m; j++)
+        nt->rater_order[j] = b[j].idx;
+    nt->rater_n = m;
+    free(a), free(b);
+    return DACC_OK;
+}
+
+static dacc_status preprocess(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_error *err)
+{
+    nt->sum.ratings_read = nt->r.n;
+    select_scope(nt, p, w->scope);
+    dacc_status st = drop_duplicates(nt, w->scope, nt->lenient, err);
+    if (st != DACC_OK)
+        return st;
+    for (size_t k = 0; k < nt->r.n; k++)
+        nt->sum.ratings_used += w->scope[k];
+    nt->sum.training = filter_counts(nt, w->scope, w->train, p->min_ratings_per_note,
+                                     p->min_ratings_per_rater, w->cn, w->cr);
+    for (size_t n = 0; n < nt->notes.n; n++)
+        nt->sum.notes_training += w->cn[n] > 0;
+    for (size_t k = 0; k < nt->r.n; k++)
+        w->cr[nt->r.rater[k]] = 0;
+    for (size_t k = 0; k < nt->r.n; k++)
+        w->cr[nt->r.rater[k]] |= w->train[k];
+    for (size_t u = 0; u < nt->parts.n; u++)
+        nt->sum.raters_training += w->cr[u] > 0;
+    if (!nt->sum.training)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "no ratings left after the filters (%zu of %zu ratings in scope; "
+                              "notes need %u ratings and raters %u)",
+                              nt->sum.ratings_used, nt->r.n, p->min_ratings_per_note,
+                              p->min_ratings_per_rater);
+    return DACC_OK;
+}
+
+dacc_status dacc_notes_score(dacc_notes *nt, const dacc_notes_params *p, dacc_progress *pr,
+                             dacc_error *err)
+{
+    free_results(nt);
+    memset(&nt->sum, 0, sizeof nt->sum);
+    if (!nt->r.n)
+        return dacc_error_set(err, DACC_ERR_INVALID, "no ratings were read");
+    work w = { 0 };
+    dacc_status st = work_new(&w, nt);
+    if (st == DACC_OK)
+        st = alloc_results(nt);
+    if (st != DACC_OK) {
+        work_free(&w);
+        free_results(nt);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for %zu ratings", nt->r.n);
+    }
+    nt->params = *p;
+    dacc_progress_stage(pr, "preprocessing", 0);
+    st = preprocess(nt, p, &w, err);
+    if (st == DACC_OK)
+        st = prescore(nt, p, &w, pr, err);
+    if (st == DACC_OK) {
+        dacc_progress_stage(pr, "final note fit and statuses", 0);
+        st = final_score(nt, p, &w, err);
+    }
+    if (st == DACC_OK && order_results(nt) != DACC_OK)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    work_free(&w);
+    if (st != DACC_OK) {
+        free_results(nt);
+        return st;
+    }
+    for (size_t j = 0; j < nt->result_n; j++)
+        nt->sum.count[nt->fin.status[nt->result_order[j]]]++;
+    nt->scored = true;
+    return DACC_OK;
+}
+
+size_t dacc_notes_result_count(const dacc_notes *nt)
+{
+    return nt->scored ? nt->result_n : 0;
+}
+
+void dacc_notes_result_at(const dacc_notes *nt, size_t i, dacc_notes_result *out)
+{
+    uint32_t n = nt->result_order[i];
+    *out = (dacc_notes_result){ .note_id = nt->notes.key[n],
+                                .intercept = nt->fin.i[n],
+                                .factor = nt->fin.f[n],
+                                .status = (dacc_notes_status)nt->fin.status[n],
+                                .rules = nt->fin.rules[n],
+                                .num_ratings = nt->fin.num[n],
+                                .final_ratings = nt->final_ratings[n] };
+}
+
+size_t dacc_notes_rater_count(const dacc_notes *nt)
+{
+    return nt->scored ? nt->rater_n : 0;
+}
+
+void dacc_notes_rater_at(const dacc_notes *nt, size_t i, dacc_notes_rater *out)
+{
+    uint32_t u = nt->rater_order[i];
+    *out = (dacc_notes_rater){ .participant_id = nt->parts.key[u],
+                               .intercept = nt->r2_i[u],
+                               .factor = nt->r2_f[u],
+                               .first_intercept = nt->r1_i[u],
+                               .first_factor = nt->r1_f[u],
+                               .crh_crnh_ratio_difference = nt->author_diff[u],
+                               .mean_note_score = nt->author_mean[u],
+                               .agree_ratio = nt->agree[u],
+                               .above_threshold = nt->above[u] };
+}

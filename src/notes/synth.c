@@ -1,0 +1,278 @@
+/* Synthetic Community Notes data with planted structure: rater camps, notes
+ * every camp finds helpful ("bridging"), notes only one camp likes, bad
+ * notes nobody likes, and noisy raters who answer at random. Files have the
+ * published column sets, so the reference scorer reads them too. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dacc/file.h"
+#include "internal.h"
+
+#define BASE_TIME 1700000000000LL /* Nov 2023: after every launch date the rules test */
+
+/* Generator state: splitmix64 is enough for test data and fast at 10^8 draws. */
+typedef struct {
+    uint64_t s;
+} mix_rng;
+
+static uint64_t next(mix_rng *r)
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static double unit(mix_rng *r)
+{
+    return (double)(next(r) >> 11) * 0x1p-53;
+}
+
+enum { KIND_BRIDGING, KIND_ONE_CAMP, KIND_BAD };
+
+typedef struct {
+    const dacc_notes_synth_params *sp;
+    size_t raters, notes;
+    unsigned *camp;  /* per rater */
+    uint8_t *noisy;  /* per rater */
+    uint8_t *kind;   /* per note */
+    unsigned *liked; /* per note: the camp that likes a one-camp note */
+    dacc_progress *pr;
+} world;
+
+static void participant(char *out, size_t i)
+{
+    uint64_t z = i * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+    z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ULL;
+    snprintf(out, 40, "%016llX%08zX", (unsigned long long)(z ^ (z >> 29)), i);
+}
+
+static double p_helpful(const world *w, size_t note, size_t rater)
+{
+    switch (w->kind[note]) {
+    case KIND_BRIDGING:
+        return 0.85;
+    case KIND_ONE_CAMP:
+        return w->camp[rater] == w->liked[note] ? 0.9 : 0.08;
+    default:
+        return 0.08;
+    }
+}
+
+static int write_rating(FILE *fp, const world *w, mix_rng *r, size_t note, size_t rater,
+                        int64_t created)
+{
+    double p = w->noisy[rater] ? 0.5 : p_helpful(w, note, rater), x = unit(r);
+    const char *level = x < p ? (unit(r) < 0.12 ? "SOMEWHAT_HELPFUL" : "HELPFUL") : "NOT_HELPFUL";
+    char id[40];
+    participant(id, rater);
+    return fprintf(fp,
+                   "%zu\t%s\t%lld\t2\t0\t0\t\t\t%s\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0"
+                   "\t0\t0\t0\t0\t0\t0\t0\t%zu\tDEFAULT\t\t\n",
+                   note + 1, id, (long long)created, level, 1000000 + note) < 0;
+}
+
+static const char rating_header[] =
+    "noteId\traterParticipantId\tcreatedAtMillis\tversion\tagree\tdisagree\thelpful\tnotHelpful"
+    "\thelpfulnessLevel\thelpfulOther\thelpfulInformative\thelpfulClear\thelpfulEmpathetic"
+    "\thelpfulGoodSources\thelpfulUniqueContext\thelpfulAddressesClaim\thelpfulImportantContext"
+    "\thelpfulUnbiasedLanguage\tnotHelpfulOther\tnotHelpfulIncorrect"
+    "\tnotHelpfulSourcesMissingOrUnreliable\tnotHelpfulOpinionSpeculationOrBias"
+    "\tnotHelpfulMissingKeyPoints\tnotHelpfulOutdated\tnotHelpfulHardToUnderstand"
+    "\tnotHelpfulArgumentativeOrBiased\tnotHelpfulOffTopic\tnotHelpfulSpamHarassmentOrAbuse"
+    "\tnotHelpfulIrrelevantSources\tnotHelpfulOpinionSpeculation\tnotHelpfulNoteNotNeeded"
+    "\tratedOnTweetId\tratingSourceBucketed\tsuggestion\tsuggestionId\n";
+
+/* Each note draws its raters uniformly without repeats; ratings come within
+ * 48 hours of the note, in time order. */
+static int write_ratings(FILE *fp, const world *w)
+{
+    mix_rng r = { w->sp->seed ^ 0x5eedULL };
+    size_t cap = 64, written = 0;
+    size_t *pick = malloc(cap * sizeof *pick);
+    int bad = !pick || fputs(rating_header, fp) == EOF;
+    double per_note = (double)w->sp->ratings / (double)w->notes;
+    for (size_t n = 0; !bad && n < w->notes; n++) {
+        size_t want = (size_t)(per_note * (0.25 + 1.5 * unit(&r)) + 0.5);
+        if (want > w->raters)
+            want = w->raters;
+        if (want > cap) {
+            cap = want;
+            size_t *q = realloc(pick, cap * sizeof *q);
+            if (!q)
+                break;
+            pick = q;
+        }
+        for (size_t j = 0; j < want; j++) {
+            size_t u;
+            bool dup;
+            do {
+                u = next(&r) % w->raters, dup = false;
+                for (size_t t = 0; t < j && !dup; t++)
+                    dup = pick[t] == u;
+            } while (dup);
+            pick[j] = u;
+            int64_t created = BASE_TIME + (int64_t)n * 60000 + 1000 + (int64_t)j * 3600000 / 4;
+            bad |= write_rating(fp, w, &r, n, u, created);
+        }
+        written += want;
+        if ((n & 1023) == 0)
+            dacc_progress_update(w->pr, written);
+    }
+    free(pick);
+    return bad;
+}
+
+static int write_notes(FILE *fp, const world *w)
+{
+    int bad = fputs("noteId\tnoteAuthorParticipantId\tcreatedAtMillis\ttweetId\tclassification"
+                    "\tbelievable\tharmful\tvalidationDifficulty\tmisleadingOther"
+                    "\tmisleadingFactualError\tmisleadingManipulatedMedia"
+                    "\tmisleadingOutdatedInformation\tmisleadingMissingImportantContext"
+                    "\tmisleadingUnverifiedClaimAsFact\tmisleadingSatire\tnotMisleadingOther"
+                    "\tnotMisleadingFactuallyCorrect\tnotMisleadingOutdatedButNotWhenWritten"
+                    "\tnotMisleadingClearlySatire\tnotMisleadingPersonalOpinion"
+                    "\ttrustworthySources\tsummary\tisMediaNote\tisCollaborativeNote\n",
+                    fp) == EOF;
+    char id[40];
+    for (size_t n = 0; !bad && n < w->notes; n++) {
+        participant(id, (n * 7919) % w->raters);
+        bad |=
+            fprintf(fp,
+                    "%zu\t%s\t%lld\t%zu\tMISINFORMED_OR_POTENTIALLY_MISLEADING\t\t\t\t0\t1\t0"
+                    "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tSynthetic note %zu.\t0\t0\n",
+                    n + 1, id, (long long)(BASE_TIME + (int64_t)n * 60000), 1000000 + n, n + 1) < 0;
+    }
+    return bad;
+}
+
+static int write_history(FILE *fp, const world *w)
+{
+    int bad = fputs("noteId\tnoteAuthorParticipantId\tcreatedAtMillis"
+                    "\ttimestampMillisOfFirstNonNMRStatus\tfirstNonNMRStatus"
+                    "\ttimestampMillisOfCurrentStatus\tcurrentStatus"
+                    "\ttimestampMillisOfLatestNonNMRStatus\tmostRecentNonNMRStatus"
+                    "\ttimestampMillisOfStatusLock\tlockedStatus\ttimestampMillisOfRetroLock"
+                    "\tcurrentCoreStatus\tcurrentExpansionStatus\tcurrentGroupStatus"
+                    "\tcurrentDecidedBy\tcurrentModelingGroup"
+                    "\ttimestampMillisOfMostRecentStatusChange"
+                    "\ttimestampMillisOfNmrDueToMinStableCrhTime\tcurrentMultiGroupStatus"
+                    "\tcurrentModelingMultiGroup\ttimestampMinuteOfFinalScoringOutput"
+                    "\ttimestampMillisOfFirstNmrDueToMinStableCrhTime\tabovePcrhThresholdTime\n",
+                    fp) == EOF;
+    char id[40];
+    for (size_t n = 0; !bad && n < w->notes; n++) {
+        participant(id, (n * 7919) % w->raters);
+        bad |= fprintf(fp,
+                       "%zu\t%s\t%lld\t\t\t\tNEEDS_MORE_RATINGS\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t"
+                       "\t\n",
+                       n + 1, id, (long long)(BASE_TIME + (int64_t)n * 60000)) < 0;
+    }
+    return bad;
+}
+
+static int write_enrollment(FILE *fp, const world *w)
+{
+    int bad = fputs("participantId\tenrollmentState\tsuccessfulRatingNeededToEarnIn"
+                    "\ttimestampOfLastStateChange\ttimestampOfLastEarnOut\tmodelingPopulation"
+                    "\tmodelingGroup\tnumberOfTimesEarnedOut\n",
+                    fp) == EOF;
+    char id[40];
+    for (size_t u = 0; !bad && u < w->raters; u++) {
+        participant(id, u);
+        /* Most raters in group 13, the reference's stable-initialisation group. */
+        bad |= fprintf(fp, "%s\tearnedIn\t5\t%lld\t1\tCORE\t%d\t0\n", id, (long long)BASE_TIME,
+                       u % 5 == 4 ? 1 : 13) < 0;
+    }
+    return bad;
+}
+
+static int write_truth(FILE *fp, const world *w)
+{
+    int bad = fputs("noteId\tkind\tcamp\n", fp) == EOF;
+    static const char *const names[] = { "bridging", "one_camp", "bad" };
+    for (size_t n = 0; !bad && n < w->notes; n++) {
+        if (w->kind[n] == KIND_ONE_CAMP)
+            bad |= fprintf(fp, "%zu\t%s\t%u\n", n + 1, names[w->kind[n]], w->liked[n]) < 0;
+        else
+            bad |= fprintf(fp, "%zu\t%s\t\n", n + 1, names[w->kind[n]]) < 0;
+    }
+    return bad;
+}
+
+static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc_error *err)
+{
+    double per_note = sp->ratings_per_note > 0 ? sp->ratings_per_note : 40;
+    double per_rater = sp->ratings_per_rater > 0 ? sp->ratings_per_rater : 30;
+    if (sp->camps < 2 || sp->camps > 64 || !(sp->noise >= 0 && sp->noise <= 1) || sp->ratings < 100)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "synthetic data needs 2 to 64 camps, noise in [0,1] and at least "
+                              "100 ratings");
+    w->sp = sp;
+    w->notes = (size_t)(sp->ratings / per_note) + 1;
+    w->raters = (size_t)(sp->ratings / per_rater) + 1;
+    if (w->raters < 2 * (size_t)per_note)
+        w->raters = 2 * (size_t)per_note;
+    w->camp = malloc(w->raters * sizeof *w->camp), w->noisy = malloc(w->raters);
+    w->kind = malloc(w->notes), w->liked = malloc(w->notes * sizeof *w->liked);
+    if (!w->camp || !w->noisy || !w->kind || !w->liked)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    mix_rng r = { sp->seed };
+    for (size_t u = 0; u < w->raters; u++)
+        w->camp[u] = (unsigned)(next(&r) % sp->camps), w->noisy[u] = unit(&r) < sp->noise;
+    for (size_t n = 0; n < w->notes; n++) {
+        double x = unit(&r);
+        w->kind[n] = x < 0.25 ? KIND_BRIDGING : x < 0.7 ? KIND_ONE_CAMP : KIND_BAD;
+        w->liked[n] = (unsigned)(next(&r) % sp->camps);
+    }
+    return DACC_OK;
+}
+
+typedef int (*writer)(FILE *fp, const world *w);
+
+static dacc_status emit(const char *dir, const char *name, writer fn, const world *w,
+                        dacc_error *err)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (!path)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    snprintf(path, len, "%s/%s", dir, name);
+    dacc_file_out *f;
+    dacc_status st = dacc_file_out_open(path, &f, err);
+    if (st == DACC_OK) {
+        if (fn(dacc_file_out_fp(f), w)) {
+            dacc_file_out_abort(f);
+            st = dacc_error_set(err, DACC_ERR_IO, "%s: write failed", path);
+        } else
+            st = dacc_file_out_commit(f, err);
+    }
+    free(path);
+    return st;
+}
+
+dacc_status dacc_notes_synth(const dacc_notes_synth_params *sp, const char *dir, dacc_progress *pr,
+                             dacc_error *err)
+{
+    world w = { 0 };
+    dacc_status st = build_world(&w, sp, err);
+    if (st == DACC_OK && mkdir(dir, 0777) != 0 && errno != EEXIST)
+        st = dacc_error_set(err, DACC_ERR_IO, "%s: cannot create the directory: %s", dir,
+                            strerror(errno));
+    w.pr = pr;
+    dacc_progress_stage(pr, "writing ratings", sp->ratings);
+    if (st == DACC_OK)
+        st = emit(dir, "notes-00000.tsv", write_notes, &w, err);
+    if (st == DACC_OK)
+        st = emit(dir, "noteStatusHistory-00000.tsv", write_history, &w, err);
+    if (st == DACC_OK)
+        st = emit(dir, "userEnrollment-00000.tsv", write_enrollment, &w, err);
+    if (st == DACC_OK)
+        st = emit(dir, "truth.tsv", write_truth, &w, err);
+    if (st == DACC_OK)
+        st = emit(dir, "ratings-00000.tsv", write_ratings, &w, err);
+    free(w.camp), free(w.noisy), free(w.kind), free(w.liked);
+    return st;
+}

@@ -1,0 +1,123 @@
+/* Output files: the reference's scored-notes and helpfulness-scores columns
+ * (NaN written as an empty field, booleans as True/False, as pandas does)
+ * and a JSON summary of the run. */
+#include <jansson.h>
+
+#include "dacc/json.h"
+#include "internal.h"
+
+static int put_double(FILE *fp, double v, char end)
+{
+    if (isnan(v))
+        return fputc(end, fp) == EOF ? -1 : 0;
+    return fprintf(fp, "%.17g%c", v, end) < 0 ? -1 : 0;
+}
+
+static int put_rules(FILE *fp, uint32_t rules)
+{
+    bool first = true;
+    for (int r = 0; r < DACC_NOTES_RULE_COUNT; r++) {
+        if (!(rules & 1u << r))
+            continue;
+        if (fprintf(fp, "%s%s", first ? "" : ",", dacc_notes_rule_name((dacc_notes_rule)r)) < 0)
+            return -1;
+        first = false;
+    }
+    return 0;
+}
+
+int dacc_notes_write_scored(const dacc_notes *nt, FILE *fp)
+{
+    int bad = fputs("noteId\tcoreNoteIntercept\tcoreNoteFactor1\tcoreRatingStatus\tcoreActiveRules"
+                    "\tcoreNumFinalRoundRatings\tnumRatings\n",
+                    fp) == EOF;
+    for (size_t j = 0; !bad && j < dacc_notes_result_count(nt); j++) {
+        dacc_notes_result r;
+        dacc_notes_result_at(nt, j, &r);
+        bad |= fprintf(fp, "%lld\t", (long long)r.note_id) < 0;
+        bad |= put_double(fp, r.intercept, '\t') || put_double(fp, r.factor, '\t');
+        bad |= fprintf(fp, "%s\t", dacc_notes_status_name(r.status)) < 0;
+        bad |= put_rules(fp, r.rules);
+        if (r.final_ratings)
+            bad |= fprintf(fp, "\t%u\t%u\n", r.final_ratings, r.num_ratings) < 0;
+        else
+            bad |= fprintf(fp, "\t\t%u\n", r.num_ratings) < 0;
+    }
+    return bad ? -1 : 0;
+}
+
+int dacc_notes_write_helpfulness(const dacc_notes *nt, FILE *fp)
+{
+    int bad = fputs("raterParticipantId\tcoreRaterIntercept\tcoreRaterFactor1"
+                    "\tcrhCrnhRatioDifference\tmeanNoteScore\traterAgreeRatio"
+                    "\taboveHelpfulnessThreshold\tcoreFirstRoundRaterIntercept"
+                    "\tcoreFirstRoundRaterFactor1\n",
+                    fp) == EOF;
+    for (size_t j = 0; !bad && j < dacc_notes_rater_count(nt); j++) {
+        dacc_notes_rater r;
+        dacc_notes_rater_at(nt, j, &r);
+        bad |= fprintf(fp, "%s\t", r.participant_id) < 0;
+        bad |= put_double(fp, r.intercept, '\t') || put_double(fp, r.factor, '\t');
+        bad |= put_double(fp, r.crh_crnh_ratio_difference, '\t');
+        bad |= put_double(fp, r.mean_note_score, '\t') || put_double(fp, r.agree_ratio, '\t');
+        bad |= fputs(r.above_threshold < 0 ? "\t"
+                     : r.above_threshold   ? "True\t"
+                                           : "False\t",
+                     fp) == EOF;
+        bad |= put_double(fp, r.first_intercept, '\t') || put_double(fp, r.first_factor, '\n');
+    }
+    return bad ? -1 : 0;
+}
+
+static json_t *params_json(const dacc_notes_params *p)
+{
+    return json_pack(
+        "{s:f,s:f,s:f,s:i,s:i,s:i,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:i,s:f,s:f,s:f,s:f,"
+        "s:b,s:b,s:f,s:i}",
+        "lambda_factor", p->lambda_factor, "lambda_intercept", p->lambda_intercept, "lambda_global",
+        p->lambda_global, "min_ratings_per_note", (json_int_t)p->min_ratings_per_note,
+        "min_ratings_per_rater", (json_int_t)p->min_ratings_per_rater, "min_ratings_needed",
+        (json_int_t)p->min_ratings_needed, "crh_threshold", p->crh_threshold, "crnh_intercept",
+        p->crnh_intercept, "crnh_factor_multiplier", p->crnh_factor_multiplier, "crnh_nm_intercept",
+        p->crnh_nm_intercept, "inertia_delta", p->inertia_delta, "factor_threshold",
+        p->factor_threshold, "firm_reject_threshold",
+        isnan(p->firm_reject_threshold) ? -1.0 : p->firm_reject_threshold,
+        "min_minority_net_helpful", (json_int_t)p->min_minority_net_helpful,
+        "min_minority_net_ratio",
+        isnan(p->min_minority_net_ratio) ? -1.0 : p->min_minority_net_ratio, "min_mean_note_score",
+        p->min_mean_note_score, "min_rater_agree_ratio", p->min_rater_agree_ratio, "convergence",
+        p->convergence, "core_groups_only", p->core_groups_only, "filter_not_misleading",
+        p->filter_not_misleading, "stable_group", isnan(p->stable_group) ? -1.0 : p->stable_group,
+        "seed", (json_int_t)p->seed);
+}
+
+int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)
+{
+    if (!nt->scored)
+        return -1;
+    json_t *statuses = json_object();
+    for (int s = 0; s < 5; s++)
+        json_object_set_new(statuses, dacc_notes_status_name((dacc_notes_status)s),
+                            json_integer((json_int_t)nt->sum.count[s]));
+    json_t *doc = json_pack(
+        "{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I},s:o,"
+        "s:{s:b,s:i,s:i,s:i,s:f,s:f,s:f,s:f},s:o}",
+        "ratings", "read", (json_int_t)nt->sum.ratings_read, "skipped", (json_int_t)nt->skipped,
+        "in_scope", (json_int_t)nt->sum.ratings_used, "training", (json_int_t)nt->sum.training,
+        "stable_init", (json_int_t)nt->sum.stable, "round2", (json_int_t)nt->sum.round2, "final",
+        (json_int_t)nt->sum.final, "files", (json_int_t)nt->files_ratings, "participants",
+        "raters_training", (json_int_t)nt->sum.raters_training, "helpful_raters",
+        (json_int_t)nt->sum.helpful_raters, "with_scores", (json_int_t)nt->rater_n, "notes",
+        json_pack("{s:I,s:I,s:o}", "scored", (json_int_t)nt->result_n, "training",
+                  (json_int_t)nt->sum.notes_training, "status", statuses),
+        "fit", "stable_init", nt->sum.stable_init, "sweeps_stable", (int)nt->sum.sweeps_stable,
+        "sweeps_round1", (int)nt->sum.sweeps1, "sweeps_round2", (int)nt->sum.sweeps2,
+        "global_intercept_round1", nt->sum.mu1, "global_intercept_round2", nt->sum.mu2,
+        "loss_round1", nt->sum.loss1, "loss_round2", nt->sum.loss2, "params",
+        params_json(&nt->params));
+    if (!doc)
+        return -1;
+    int rc = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
+    json_decref(doc);
+    return rc || fputc('\n', fp) == EOF ? -1 : 0;
+}
