@@ -1,9 +1,11 @@
 /* dacc notes: score Community Notes data with the bridging model, or write
  * synthetic data with planted structure. */
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "dacc/csv.h"
@@ -23,7 +25,8 @@ static const char score_usage[] =
     "  --history FILE       the note status history file\n"
     "  --enrollment FILE    the user enrollment file\n"
     "  -o, --outdir DIR     write scored_notes.tsv, helpfulness_scores.tsv and\n"
-    "                       summary.json there (each atomically); without it the\n"
+    "                       summary.json there (created if missing; each file\n"
+    "                       written atomically); without it the\n"
     "                       summary goes to standard output\n"
     "  --lenient            skip malformed rows and conflicting duplicate ratings,\n"
     "                       counting them in the summary, instead of stopping\n"
@@ -200,6 +203,9 @@ static dacc_status emit_outputs(dacc_notes *nt, const char *outdir, dacc_error *
     static const char *const names[] = { "scored_notes.tsv", "helpfulness_scores.tsv",
                                          "summary.json" };
     cli_write_fn fns[] = { write_scored, write_helpful, write_summary };
+    if (mkdir(outdir, 0777) != 0 && errno != EEXIST)
+        return dacc_error_set(err, DACC_ERR_IO, "%s: cannot create the directory: %s", outdir,
+                              strerror(errno));
     dacc_status st = DACC_OK;
     for (int k = 0; st == DACC_OK && k < 3; k++) {
         size_t n = strlen(outdir) + strlen(names[k]) + 2;

@@ -120,6 +120,23 @@ typedef struct {
 } rules_input;
 dacc_status notes_apply_rules(const rules_input *in, note_scores *out, dacc_error *err);
 
+/* Ratings of one note split by the sign of the rater's factor (zero counts
+ * as positive, as np.where(f < 0, ...) does), for RatioCRNH and the
+ * minority-rater rules. */
+typedef struct {
+    uint32_t count[2][3]; /* [negative, positive][not, somewhat, helpful] */
+} sign_counts;
+
+/* One note's status and rule bits (the core of notes_apply_rules). */
+void notes_rule_status(const dacc_notes_params *p, const note_info *ni, double i, double f,
+                       uint32_t num, const sign_counts *sc, bool final, uint8_t *status,
+                       uint32_t *rules);
+
+/* score.c: filter_ratings on the selection in, into out (notes >= min_note,
+ * raters >= min_rater, notes again); cn and cr get the last counts. */
+size_t notes_filter_counts(const dacc_notes *nt, const uint8_t *in, uint8_t *out, unsigned min_note,
+                           unsigned min_rater, uint32_t *cn, uint32_t *cr);
+
 /* helpful.c: author and rater helpfulness from round-1 statuses; fills
  * nt->author_diff, author_mean, agree and above. */
 dacc_status notes_helpfulness(dacc_notes *nt, const dacc_notes_params *p, const uint8_t *sel,

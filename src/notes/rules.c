@@ -32,13 +32,6 @@ const char *dacc_notes_rule_name(dacc_notes_rule r)
     return (unsigned)r < DACC_NOTES_RULE_COUNT ? rule_names[r] : "?";
 }
 
-/* Ratings of one note split by the sign of the rater's factor (zero counts
- * as positive, as np.where(f < 0, ...) does), for RatioCRNH and the
- * minority-rater rules. */
-typedef struct {
-    uint32_t count[2][3]; /* [negative, positive][not, somewhat, helpful] */
-} sign_counts;
-
 typedef struct {
     double neg_mean, pos_mean; /* NaN when the side has no ratings */
     uint32_t min_sign;
@@ -130,6 +123,15 @@ static void score_note(rule_state *s, const note_info *ni, double i, double f, u
         final_rules(s, ni, i, f, num, &ss);
 }
 
+void notes_rule_status(const dacc_notes_params *p, const note_info *ni, double i, double f,
+                       uint32_t num, const sign_counts *sc, bool final, uint8_t *status,
+                       uint32_t *rules)
+{
+    rule_state s = { .p = p };
+    score_note(&s, ni, i, f, num, sc, final);
+    *status = s.status, *rules = s.rules;
+}
+
 dacc_status notes_apply_rules(const rules_input *in, note_scores *out, dacc_error *err)
 {
     const dacc_notes *nt = in->nt;
@@ -148,10 +150,9 @@ dacc_status notes_apply_rules(const rules_input *in, note_scores *out, dacc_erro
             sc[n].count[rf < 0 ? 0 : 1][nt->r.helpful[k]]++;
     }
     for (size_t n = 0; n < nn; n++) {
-        rule_state s = { .p = in->p };
-        score_note(&s, &nt->note[n], in->note_i[n], in->note_f[n], out->num[n], &sc[n], in->final);
+        notes_rule_status(in->p, &nt->note[n], in->note_i[n], in->note_f[n], out->num[n], &sc[n],
+                          in->final, &out->status[n], &out->rules[n]);
         out->i[n] = in->note_i[n], out->f[n] = in->note_f[n];
-        out->status[n] = s.status, out->rules[n] = s.rules;
     }
     free(sc);
     return DACC_OK;

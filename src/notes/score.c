@@ -212,8 +212,8 @@ static size_t select_scope(dacc_notes *nt, const dacc_notes_params *p, uint8_t *
 
 /* filter_ratings: notes with enough ratings, then raters, then notes again,
  * once each as the reference does (not to a fixed point). */
-static size_t filter_counts(const dacc_notes *nt, const uint8_t *in, uint8_t *out,
-                            unsigned min_note, unsigned min_rater, uint32_t *cn, uint32_t *cr)
+size_t notes_filter_counts(const dacc_notes *nt, const uint8_t *in, uint8_t *out, unsigned min_note,
+                           unsigned min_rater, uint32_t *cn, uint32_t *cr)
 {
     size_t nn = nt->notes.n, np = nt->parts.n, kept = 0;
     memcpy(out, in, nt->r.n);
@@ -548,7 +548,7 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
  * round 2). */
 static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_error *err)
 {
-    filter_counts(nt, w->scope, w->final, p->min_ratings_per_note, 0, w->cn, w->cr);
+    notes_filter_counts(nt, w->scope, w->final, p->min_ratings_per_note, 0, w->cn, w->cr);
     size_t notes2 = 0;
     for (size_t n = 0; n < nt->notes.n; n++)
         notes2 += w->r2.has_note[n];
@@ -639,8 +639,8 @@ static dacc_status preprocess(dacc_notes *nt, const dacc_notes_params *p, work *
         return st;
     for (size_t k = 0; k < nt->r.n; k++)
         nt->sum.ratings_used += w->scope[k];
-    nt->sum.training = filter_counts(nt, w->scope, w->train, p->min_ratings_per_note,
-                                     p->min_ratings_per_rater, w->cn, w->cr);
+    nt->sum.training = notes_filter_counts(nt, w->scope, w->train, p->min_ratings_per_note,
+                                           p->min_ratings_per_rater, w->cn, w->cr);
     for (size_t n = 0; n < nt->notes.n; n++)
         nt->sum.notes_training += w->cn[n] > 0;
     for (size_t k = 0; k < nt->r.n; k++)

@@ -1,0 +1,76 @@
+/* dacc notes as a fact-checking community would run it: generate data,
+ * score it, get the same bytes on every thread count. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+#define RUN(r, ...) run_dacc(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+
+static char *score_with_threads(const char *dir, const char *out, const char *threads)
+{
+    setenv("OMP_NUM_THREADS", threads, 1);
+    run_result r;
+    RUN(&r, "notes", "score", "-o", out, dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    unsetenv("OMP_NUM_THREADS");
+    char *scored = path_join(out, "scored_notes.tsv"),
+         *help = path_join(out, "helpfulness_scores.tsv");
+    size_t a, b;
+    char *sa = read_text(scored, &a), *hb = read_text(help, &b);
+    cr_assert(sa && hb);
+    char *both = malloc(a + b + 1);
+    memcpy(both, sa, a), memcpy(both + a, hb, b), both[a + b] = 0;
+    free(sa), free(hb), free(scored), free(help);
+    return both;
+}
+
+Test(notes_cli, synth_then_score_is_deterministic)
+{
+    char *dir = make_temp_dir(), *o1 = path_join(dir, "one"), *o2 = path_join(dir, "two");
+    run_result r;
+    RUN(&r, "notes", "synth", "-n", "30000", "--camps", "3", "--seed", "5", "-o", dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "notes", "score", dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"CURRENTLY_RATED_HELPFUL\"") != NULL, "%s", r.out);
+    run_result_free(&r);
+    char *a = score_with_threads(dir, o1, "1"), *b = score_with_threads(dir, o2, "2");
+    cr_assert_str_eq(a, b);
+    cr_assert(strncmp(a, "noteId\tcoreNoteIntercept\tcoreNoteFactor1\tcoreRatingStatus", 57) == 0);
+    free(a), free(b), free(o1), free(o2);
+    remove_tree(dir);
+    free(dir);
+}
+
+Test(notes_cli, errors_and_help)
+{
+    run_result r;
+    RUN(&r, "notes", "score", "--help");
+    cr_assert_eq(r.status, 0);
+    cr_assert(strstr(r.out, "Usage: dacc notes score") != NULL);
+    run_result_free(&r);
+    RUN(&r, "notes", "score");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "notes", "score", "/nonexistent-dir");
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "missing input") != NULL, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "notes", "synth", "--camps", "1", "-o", "/tmp/x");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    run_result_free(&r);
+    char *dir = make_temp_dir(), *bad = path_join(dir, "ratings-00000.tsv");
+    write_text(bad, "noteId\traterParticipantId\n1\ta\n");
+    RUN(&r, "notes", "score", "--notes", bad, "--ratings", bad, "--history", bad, "--enrollment",
+        bad);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "ratings-00000.tsv:1") != NULL, "%s", r.err);
+    run_result_free(&r);
+    free(bad);
+    remove_tree(dir);
+    free(dir);
+}
