@@ -30,7 +30,10 @@ static dacc_status valid_ratings(const dacc_notes *nt, const uint8_t *sel, uint8
         if (!sel[k])
             continue;
         const note_info *n = &nt->note[nt->r.note[k]];
-        if (nt->r.created[k] - n->created >= PUBLIC_TSV_DELAY)
+        /* In doubles, as the reference (which casts these columns to float);
+         * an unknown creation time (NaN there) makes no rating valid. */
+        if (n->created == INT64_MIN ||
+            !((double)nt->r.created[k] - (double)n->created < (double)PUBLIC_TSV_DELAY))
             continue;
         if (n->created < TOMBSTONES_LAUNCH)
             order[m++] = (uint32_t)k;

@@ -160,6 +160,8 @@ static dacc_status drop_duplicates(dacc_notes *nt, uint8_t *sel, bool lenient, d
     size_t bufcap = 0;
     for (size_t n = 0; st == DACC_OK && n < nt->notes.n; n++) {
         size_t m = off[n + 1] - off[n];
+        if (m < 2)
+            continue;
         if (m > bufcap) {
             free(buf);
             bufcap = m * 2;

@@ -1,0 +1,56 @@
+#!/bin/sh
+# bench/notes: the Community Notes core pipeline (read, three fits, statuses)
+# on synthetic data of growing size: wall time and peak memory of
+# `dacc notes score`, and beside it the reference scorer (MFCoreScorer) on
+# the same files where it finishes, with the ratio and the status agreement.
+# Set COMMUNITYNOTES to a checkout of github twitter/communitynotes to
+# include the reference (Debian's python3-torch, python3-pandas and
+# python3-sklearn); it runs on sizes up to REFERENCE_MAX ratings (default
+# 1000000). SIZES lists the sizes (default "1000000 10000000"; the 10^8 run
+# needs about 13 GB of disk for its ratings file).
+# Usage: bench/notes/run.sh BUILD_DIR
+set -eu
+build=${1:?usage: run.sh BUILD_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+dacc="$build/dacc"
+ref=${COMMUNITYNOTES:-}
+refmax=${REFERENCE_MAX:-1000000}
+mkdir -p "$build/bench-data"
+data=$(cd "$build/bench-data" && pwd)
+
+# Runs "$@", prints "<seconds> <peak MiB>" from GNU time.
+measure() {
+    /usr/bin/time -f '%e %M' -o "$data/time.txt" "$@" >/dev/null
+    awk '{ printf "%s s, %.0f MiB", $1, $2 / 1024 }' "$data/time.txt"
+}
+
+stub() { # the reference checkout as it runs on Debian 12 (see reference.py)
+    mkdir -p "$data/cnstub"
+    cat > "$data/cnstub/wandb.py" <<'PY'
+class _Nothing:
+    def __init__(self, *a, **k): self.summary = {}
+    def __getattr__(self, name): return lambda *a, **k: None
+def init(*a, **k): return _Nothing()
+def log(*a, **k): pass
+def finish(*a, **k): pass
+Histogram = Settings = _Nothing
+run = _Nothing()
+PY
+    rm -rf "$data/cnref" && cp -r "$ref" "$data/cnref"
+    sed -i 's/pd.StringDtype("pyarrow")/pd.StringDtype()/' "$data/cnref/scoring/src/scoring/constants.py"
+}
+
+[ -z "$ref" ] || stub
+for n in ${SIZES:-1000000 10000000}; do
+    dir="$data/notes-$n"
+    [ -f "$dir/ratings-00000.tsv" ] || "$dacc" notes synth -n "$n" --seed 1 -o "$dir"
+    echo "== $n ratings ($(wc -l < "$dir/notes-00000.tsv") notes)"
+    echo "  dacc      $(measure "$dacc" notes score -o "$dir/dacc" "$dir")"
+    if [ -n "$ref" ] && [ "$n" -le "$refmax" ]; then
+        echo "  reference $(measure env PYTHONPATH="$data/cnstub" COMMUNITYNOTES="$data/cnref" \
+            /usr/bin/python3 "$here/reference.py" "$dir" "$dir/reference.tsv")"
+        /usr/bin/python3 "$here/compare.py" "$dir/dacc/scored_notes.tsv" "$dir/reference.tsv" |
+            sed 's/^/  /'
+    fi
+done
+[ -n "$ref" ] || echo "(COMMUNITYNOTES unset: dacc only)"
