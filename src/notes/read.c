@@ -440,6 +440,9 @@ static dacc_csv_options read_options(char kind, bool lenient)
      * published files); notes hold free text that pandas reads with quotes. */
     dacc_csv_options o = { .delimiter = '\t' };
     o.flags = kind == 'n' ? DACC_CSV_LAZY_QUOTES : DACC_CSV_NO_QUOTES;
+    /* Streamed, not mapped: a mapped file of 10^8 ratings would hold 12 GB
+     * of page cache in the process for the whole read. */
+    o.flags |= DACC_CSV_NO_MMAP;
     if (lenient)
         o.flags |= DACC_CSV_ALLOW_RAGGED;
     return o;
