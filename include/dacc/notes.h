@@ -112,6 +112,9 @@ dacc_status dacc_notes_read_enrollment(dacc_notes *nt, const char *path, bool le
 dacc_status dacc_notes_read_memory(dacc_notes *nt, char kind, const char *name, const char *data,
                                    size_t len, bool lenient, dacc_error *err);
 
+/* Shows the rows read so far on pr (NULL: none) while reading. */
+void dacc_notes_set_progress(dacc_notes *nt, dacc_progress *pr);
+
 uint64_t dacc_notes_skipped(const dacc_notes *nt);
 size_t dacc_notes_rating_count(const dacc_notes *nt);
 

@@ -236,7 +236,8 @@ static int score_main(int argc, char **argv)
     dacc_progress *pr = dacc_progress_new(stderr);
     dacc_status st = nt ? DACC_OK : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK) {
-        dacc_progress_stage(pr, "reading", 0);
+        dacc_progress_stage(pr, "reading (rows)", 0);
+        dacc_notes_set_progress(nt, pr);
         st = read_all(nt, &a, &err);
     }
     if (st == DACC_OK)

@@ -74,6 +74,8 @@ struct dacc_notes {
     uint64_t skipped;
     unsigned files_ratings;
     bool lenient; /* a file was read leniently: duplicate ratings are skipped too */
+    dacc_progress *progress;
+    uint64_t rows;
     /* results */
     bool scored;
     dacc_notes_params params;

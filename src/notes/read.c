@@ -425,6 +425,8 @@ static dacc_status read_rows(dacc_notes *nt, dacc_csv *csv, char kind, bool leni
             st = history_row(nt, csv, err);
         else
             st = enrollment_row(nt, csv, err);
+        if ((++nt->rows & 0xffff) == 0)
+            dacc_progress_update(nt->progress, nt->rows);
         if (lenient && st != DACC_OK && st != DACC_ERR_NOMEM) {
             nt->skipped++;
             dacc_error_clear(err);
@@ -570,6 +572,11 @@ dacc_status dacc_notes_read_ratings(dacc_notes *nt, const char *path, bool lenie
     }
     free(names);
     return st;
+}
+
+void dacc_notes_set_progress(dacc_notes *nt, dacc_progress *pr)
+{
+    nt->progress = pr;
 }
 
 uint64_t dacc_notes_skipped(const dacc_notes *nt)
