@@ -134,6 +134,10 @@ void notes_rule_status(const dacc_notes_params *p, const note_info *ni, double i
                        uint32_t num, const sign_counts *sc, bool final, uint8_t *status,
                        uint32_t *rules);
 
+/* score.c: marks the ratings in scope (an answer, a note in scope, a rater
+ * in the core groups), as preprocessing does; returns their number. */
+size_t notes_select_scope(const dacc_notes *nt, const dacc_notes_params *p, uint8_t *sel);
+
 /* score.c: filter_ratings on the selection in, into out (notes >= min_note,
  * raters >= min_rater, notes again); cn and cr get the last counts. */
 size_t notes_filter_counts(const dacc_notes *nt, const uint8_t *in, uint8_t *out, unsigned min_note,

@@ -197,7 +197,7 @@ static dacc_status drop_duplicates(dacc_notes *nt, uint8_t *sel, bool lenient, d
     return st;
 }
 
-static size_t select_scope(dacc_notes *nt, const dacc_notes_params *p, uint8_t *sel)
+size_t notes_select_scope(const dacc_notes *nt, const dacc_notes_params *p, uint8_t *sel)
 {
     size_t used = 0;
     for (size_t k = 0; k < nt->r.n; k++) {
@@ -635,7 +635,7 @@ static dacc_status order_results(dacc_notes *nt)
 static dacc_status preprocess(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_error *err)
 {
     nt->sum.ratings_read = nt->r.n;
-    select_scope(nt, p, w->scope);
+    notes_select_scope(nt, p, w->scope);
     dacc_status st = drop_duplicates(nt, w->scope, nt->lenient, err);
     if (st != DACC_OK)
         return st;

@@ -127,3 +127,73 @@ Test(notes_read, conflicting_duplicate_ratings)
     cr_assert(strstr(err.message, "rated note 1 twice"), "%s", err.message);
     dacc_notes_free(nt);
 }
+
+static const char note_header[] =
+    "noteId\tnoteAuthorParticipantId\tcreatedAtMillis\ttweetId\tclassification\tbelievable"
+    "\tharmful\tvalidationDifficulty\tmisleadingOther\tmisleadingFactualError"
+    "\tmisleadingManipulatedMedia\tmisleadingOutdatedInformation"
+    "\tmisleadingMissingImportantContext\tmisleadingUnverifiedClaimAsFact\tmisleadingSatire"
+    "\tnotMisleadingOther\tnotMisleadingFactuallyCorrect"
+    "\tnotMisleadingOutdatedButNotWhenWritten\tnotMisleadingClearlySatire"
+    "\tnotMisleadingPersonalOpinion\ttrustworthySources\tsummary\tisMediaNote"
+    "\tisCollaborativeNote\n";
+#define NOTE_TAIL "\t\t\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\ts\t0\t0\n"
+
+static const char history_header[] =
+    "noteId\tnoteAuthorParticipantId\tcreatedAtMillis\ttimestampMillisOfFirstNonNMRStatus"
+    "\tfirstNonNMRStatus\ttimestampMillisOfCurrentStatus\tcurrentStatus"
+    "\ttimestampMillisOfLatestNonNMRStatus\tmostRecentNonNMRStatus\ttimestampMillisOfStatusLock"
+    "\tlockedStatus\ttimestampMillisOfRetroLock\tcurrentCoreStatus\tcurrentExpansionStatus"
+    "\tcurrentGroupStatus\tcurrentDecidedBy\tcurrentModelingGroup"
+    "\ttimestampMillisOfMostRecentStatusChange\ttimestampMillisOfNmrDueToMinStableCrhTime"
+    "\tcurrentMultiGroupStatus\tcurrentModelingMultiGroup\ttimestampMinuteOfFinalScoringOutput"
+    "\ttimestampMillisOfFirstNmrDueToMinStableCrhTime\tabovePcrhThresholdTime\n";
+#define HIST_TAIL "\t\t\t\tNEEDS_MORE_RATINGS\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n"
+
+static const char enrollment_header[] =
+    "participantId\tenrollmentState\tsuccessfulRatingNeededToEarnIn"
+    "\ttimestampOfLastStateChange\ttimestampOfLastEarnOut\tmodelingPopulation\tmodelingGroup"
+    "\tnumberOfTimesEarnedOut\n";
+
+static void read_kind(dacc_notes *nt, char kind, const char *header, const char *rows)
+{
+    static char buf[1 << 14];
+    dacc_error err = { 0 };
+    snprintf(buf, sizeof buf, "%s%s", header, rows);
+    cr_assert_eq(dacc_notes_read_memory(nt, kind, "t.tsv", buf, strlen(buf), false, &err), DACC_OK,
+                 "%s", err.message);
+}
+
+Test(notes_read, ratings_in_scope)
+{
+    dacc_notes *nt = dacc_notes_new();
+    /* Note 1 misleading; 2 "not misleading" after the new UI (kept); 3 "not
+     * misleading" before it (dropped); 4 deleted but in the history (kept);
+     * 5 unknown (dropped). */
+    read_kind(nt, 'n', note_header,
+              "1\tw\t1700000000000\t9\tMISINFORMED_OR_POTENTIALLY_MISLEADING" NOTE_TAIL
+              "2\tw\t1700000000000\t9\tNOT_MISLEADING" NOTE_TAIL
+              "3\tw\t1600000000000\t9\tNOT_MISLEADING" NOTE_TAIL);
+    read_kind(nt, 'h', history_header, "4\tw\t1700000000000" HIST_TAIL);
+    /* Raters: a in group 13 (core), b in group 7 (not core), c not enrolled
+     * (kept as unassigned), d enrolled without a group (dropped). */
+    read_kind(nt, 'e', enrollment_header,
+              "a\tearnedIn\t5\t1\t\tCORE\t13\t0\n"
+              "b\tearnedIn\t5\t1\t\tCORE\t7\t0\n"
+              "d\tearnedIn\t5\t1\t\tCORE\t\t0\n");
+    read_kind(nt, 'r', rating_header,
+              "1\ta\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS "2\ta\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS
+              "3\ta\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS "4\ta\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS
+              "5\ta\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS "1\tb\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS
+              "1\tc\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS "1\td\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS
+              "1\te\t5\t2\t0\t0\t\t\t" ZEROS);
+    dacc_notes_params p;
+    dacc_notes_params_default(&p);
+    uint8_t sel[9];
+    static const uint8_t expect[9] = { 1, 1, 0, 1, 0, 0, 1, 0, 0 };
+    cr_assert_eq(notes_select_scope(nt, &p, sel), 4);
+    cr_assert_arr_eq(sel, expect, 9);
+    p.core_groups_only = false, p.filter_not_misleading = false;
+    cr_assert_eq(notes_select_scope(nt, &p, sel), 8); /* all but the one without an answer */
+    dacc_notes_free(nt);
+}
