@@ -103,12 +103,27 @@ dacc_status notes_i64_get(i64_map *m, int64_t key, uint32_t *idx, bool *added);
 uint32_t notes_i64_find(const i64_map *m, int64_t key);
 dacc_status notes_str_get(str_map *m, dacc_arena *a, const char *s, size_t len, uint32_t *idx,
                           bool *added);
+/* As notes_str_get, with h = notes_hash_bytes(s, len) computed by the caller. */
+dacc_status notes_str_get_h(str_map *m, dacc_arena *a, const char *s, size_t len, uint64_t h,
+                            uint32_t *idx, bool *added);
+uint64_t notes_hash_bytes(const char *s, size_t len);
 void notes_i64_free(i64_map *m);
 void notes_str_free(str_map *m);
 
 /* read.c */
 dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx);
 dacc_status notes_part_index(dacc_notes *nt, const char *s, size_t len, uint32_t *idx);
+dacc_status notes_part_index_h(dacc_notes *nt, const char *s, size_t len, uint64_t h,
+                               uint32_t *idx);
+/* Room for one more rating. */
+dacc_status notes_push_rating(rating_vec *r);
+
+/* read_ratings.c: the ratings body [body, data + len) of a file whose header
+ * was checked (ncols columns), parsed in parallel; mapped: give parsed pages
+ * back to the system. */
+dacc_status notes_read_ratings_fast(dacc_notes *nt, const char *name, const char *data, size_t len,
+                                    const char *body, size_t ncols, bool lenient, bool mapped,
+                                    dacc_error *err);
 
 /* rules.c: statuses of every note from a round's parameters. final turns
  * on the final-round rules. sel marks the ratings the rules count. */

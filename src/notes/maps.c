@@ -14,7 +14,7 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 33);
 }
 
-static uint64_t hash_bytes(const char *s, size_t len)
+uint64_t notes_hash_bytes(const char *s, size_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
     while (len >= 8) {
@@ -60,7 +60,7 @@ static uint64_t i64_hash_of(const void *ctx, uint32_t idx)
 static uint64_t str_hash_of(const void *ctx, uint32_t idx)
 {
     const str_map *m = ctx;
-    return hash_bytes(m->key[idx], m->len[idx]);
+    return notes_hash_bytes(m->key[idx], m->len[idx]);
 }
 
 static bool grow_array(void **p, size_t *cap, size_t n, size_t size)
@@ -111,8 +111,13 @@ dacc_status notes_i64_get(i64_map *m, int64_t key, uint32_t *idx, bool *added)
 dacc_status notes_str_get(str_map *m, dacc_arena *a, const char *s, size_t len, uint32_t *idx,
                           bool *added)
 {
+    return notes_str_get_h(m, a, s, len, notes_hash_bytes(s, len), idx, added);
+}
+
+dacc_status notes_str_get_h(str_map *m, dacc_arena *a, const char *s, size_t len, uint64_t h,
+                            uint32_t *idx, bool *added)
+{
     *added = false;
-    uint64_t h = hash_bytes(s, len);
     if (m->t.cap) {
         for (size_t k = h & (m->t.cap - 1); m->t.slot[k]; k = (k + 1) & (m->t.cap - 1)) {
             uint32_t i = m->t.slot[k] - 1;

@@ -65,14 +65,18 @@ static void ridge2(double s1, double sx, double sxx, double st, double stx, doub
 }
 
 /* One block step: every entity of c solved against the other side's
- * parameters (oi, of). off_i is the offset μ (the other side's sum is
- * y - μ - oi). */
+ * parameters (oi, of); the other side's sum is y - μ - oi. With part, each
+ * entity's residual sums Σr and Σr² (r = y - i_u - i_n - f_u f_n, without
+ * μ) after its step go to part[2e], part[2e + 1], while its ratings are in
+ * cache, saving μ's step a pass over all ratings. */
 static void solve_side(const csr *c, size_t nkeys, const double *oi, const double *of, double mu,
-                       double wa, double wf, double *pi, double *pf)
+                       double wa, double wf, double *pi, double *pf, double *part)
 {
 #pragma omp parallel for schedule(dynamic, 1024)
     for (size_t e = 0; e < nkeys; e++) {
         size_t lo = c->off[e], hi = c->off[e + 1];
+        if (part)
+            part[2 * e] = part[2 * e + 1] = 0;
         if (lo == hi)
             continue;
         double sx = 0, sxx = 0, st = 0, stx = 0;
@@ -82,6 +86,15 @@ static void solve_side(const csr *c, size_t nkeys, const double *oi, const doubl
             sx += x, sxx += x * x, st += t, stx += t * x;
         }
         ridge2((double)(hi - lo), sx, sxx, st, stx, wa, wf, &pi[e], &pf[e]);
+        if (!part)
+            continue;
+        double a = 0, b = 0;
+        for (size_t k = lo; k < hi; k++) {
+            uint32_t v = c->ent[k], o = v >> 2;
+            double r = (v & 3) * 0.5 - pi[e] - oi[o] - pf[e] * of[o];
+            a += r, b += r * r;
+        }
+        part[2 * e] = a, part[2 * e + 1] = b;
     }
 }
 
@@ -140,24 +153,28 @@ static double loss_of(fit_state *s, const dacc_notes_model *m, double mse)
            p->lambda_global * m->mu * m->mu;
 }
 
-/* μ's exact step, and the loss after it. */
-static double update_mu(fit_state *s, dacc_notes_model *m, double *mse)
+/* μ's exact step from the residual sums, and the loss after it. */
+static double mu_step(fit_state *s, dacc_notes_model *m, double sr, double sr2, double *mse)
 {
-    double sr, sr2, N = (double)s->n;
-    residual_sums(&s->bn, s->n_notes, m, s->part, &sr, &sr2);
+    double N = (double)s->n;
     m->mu = sr / (N * (1 + s->p->lambda_global));
     *mse = (sr2 - 2 * m->mu * sr + N * m->mu * m->mu) / N;
     return loss_of(s, m, *mse);
 }
 
-static void sweep(fit_state *s, dacc_notes_model *m)
+/* Notes, then raters (collecting residual sums), then μ. */
+static double sweep(fit_state *s, dacc_notes_model *m, double *mse)
 {
     const dacc_notes_params *p = s->p;
     double N = (double)s->n, wn = N / (double)s->notes, wr = N / (double)s->raters;
     solve_side(&s->bn, s->n_notes, m->rater_i, m->rater_f, m->mu, wn * p->lambda_intercept,
-               wn * p->lambda_factor, m->note_i, m->note_f);
+               wn * p->lambda_factor, m->note_i, m->note_f, NULL);
     solve_side(&s->br, s->n_raters, m->note_i, m->note_f, m->mu, wr * p->lambda_intercept,
-               wr * p->lambda_factor, m->rater_i, m->rater_f);
+               wr * p->lambda_factor, m->rater_i, m->rater_f, s->part);
+    double sr = 0, sr2 = 0;
+    for (size_t u = 0; u < s->n_raters; u++)
+        sr += s->part[2 * u], sr2 += s->part[2 * u + 1];
+    return mu_step(s, m, sr, sr2, mse);
 }
 
 static dacc_status check_input(const uint32_t *note, const uint32_t *rater, const uint8_t *h,
@@ -185,7 +202,8 @@ dacc_status notes_fit_run(const uint32_t *note, const uint32_t *rater, const uin
     if (st != DACC_OK)
         return st;
     fit_state s = { .p = p, .n = n, .n_notes = n_notes, .n_raters = n_raters };
-    s.part = malloc(2 * (n_notes ? n_notes : 1) * sizeof *s.part);
+    size_t most = n_notes > n_raters ? n_notes : n_raters;
+    s.part = malloc(2 * (most ? most : 1) * sizeof *s.part);
     if (!s.part || csr_build(&s.bn, note, rater, helpful, n, n_notes) != DACC_OK ||
         csr_build(&s.br, rater, note, helpful, n, n_raters) != DACC_OK) {
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory fitting %zu ratings", n);
@@ -197,17 +215,18 @@ dacc_status notes_fit_run(const uint32_t *note, const uint32_t *rater, const uin
     if (frozen_raters) {
         double w = ratings_per_note > 0 ? ratings_per_note : (double)n / (double)s.notes;
         solve_side(&s.bn, n_notes, m->rater_i, m->rater_f, m->mu, w * p->lambda_intercept,
-                   w * p->lambda_factor, m->note_i, m->note_f);
+                   w * p->lambda_factor, m->note_i, m->note_f, NULL);
         double sr, sr2, N = (double)n;
         residual_sums(&s.bn, n_notes, m, s.part, &sr, &sr2);
         mse = (sr2 - 2 * m->mu * sr + N * m->mu * m->mu) / N;
         loss = loss_of(&s, m, mse);
         sweeps = 1;
     } else {
-        loss = update_mu(&s, m, &mse);
+        double sr, sr2;
+        residual_sums(&s.bn, n_notes, m, s.part, &sr, &sr2);
+        loss = mu_step(&s, m, sr, sr2, &mse);
         for (;;) {
-            sweep(&s, m);
-            double next = update_mu(&s, m, &mse);
+            double next = sweep(&s, m, &mse);
             sweeps++;
             dacc_progress_update(pr, sweeps);
             bool done = loss - next <= p->convergence * (next > 1e-300 ? next : 1e-300);

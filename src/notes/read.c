@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "dacc/csv.h"
+#include "dacc/file.h"
 #include "internal.h"
 
 static const char *const rating_cols[] = { "noteId",
@@ -166,8 +169,13 @@ dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx)
 
 dacc_status notes_part_index(dacc_notes *nt, const char *s, size_t len, uint32_t *idx)
 {
+    return notes_part_index_h(nt, s, len, notes_hash_bytes(s, len), idx);
+}
+
+dacc_status notes_part_index_h(dacc_notes *nt, const char *s, size_t len, uint64_t h, uint32_t *idx)
+{
     bool added;
-    if (notes_str_get(&nt->parts, nt->arena, s, len, idx, &added) != DACC_OK)
+    if (notes_str_get_h(&nt->parts, nt->arena, s, len, h, idx, &added) != DACC_OK)
         return DACC_ERR_NOMEM;
     if (!added)
         return DACC_OK;
@@ -219,7 +227,7 @@ static dacc_status get_opt_double(dacc_csv *csv, size_t col, double *v, dacc_err
     return dacc_csv_get_double(csv, col, v, err);
 }
 
-static dacc_status push_rating(rating_vec *r)
+dacc_status notes_push_rating(rating_vec *r)
 {
     if (r->n < r->cap)
         return DACC_OK;
@@ -292,7 +300,7 @@ static dacc_status rating_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
         return st;
     rating_vec *r = &nt->r;
     uint32_t ni, ri;
-    if (push_rating(r) != DACC_OK || notes_note_index(nt, note_id, &ni) != DACC_OK ||
+    if (notes_push_rating(r) != DACC_OK || notes_note_index(nt, note_id, &ni) != DACC_OK ||
         notes_part_index(nt, rater, rlen, &ri) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading ratings");
     r->note[r->n] = ni, r->rater[r->n] = ri, r->created[r->n] = created, r->helpful[r->n] = h;
@@ -442,17 +450,54 @@ static dacc_csv_options read_options(char kind, bool lenient)
      * published files); notes hold free text that pandas reads with quotes. */
     dacc_csv_options o = { .delimiter = '\t' };
     o.flags = kind == 'n' ? DACC_CSV_LAZY_QUOTES : DACC_CSV_NO_QUOTES;
-    /* Streamed, not mapped: a mapped file of 10^8 ratings would hold 12 GB
-     * of page cache in the process for the whole read. */
+    /* Large files (ratings) take the parallel reader; this one streams. */
     o.flags |= DACC_CSV_NO_MMAP;
     if (lenient)
         o.flags |= DACC_CSV_ALLOW_RAGGED;
     return o;
 }
 
+/* Ratings from memory or a mapped file: the header through the CSV reader,
+ * the body through the parallel reader. */
+static dacc_status ratings_fast(dacc_notes *nt, const char *name, const char *data, size_t len,
+                                bool lenient, bool mapped, dacc_error *err)
+{
+    nt->lenient |= lenient;
+    const char *nl = memchr(data, '\n', len);
+    size_t hlen = nl ? (size_t)(nl - data) + 1 : len;
+    dacc_csv_options o = read_options('r', false);
+    dacc_csv *csv;
+    dacc_status st = dacc_csv_open_memory(name, data, hlen, &o, &csv, err);
+    if (st != DACC_OK)
+        return st;
+    size_t pos[COUNT(rating_cols)];
+    st = check_header(csv, 'r', pos, err);
+    size_t ncols = dacc_csv_ncols(csv);
+    dacc_csv_free(csv);
+    if (st == DACC_OK)
+        st = notes_read_ratings_fast(nt, name, data, len, data + hlen, ncols, lenient, mapped, err);
+    return st;
+}
+
+static bool regular_file(const char *path)
+{
+    struct stat sb;
+    return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
+}
+
 static dacc_status read_file(dacc_notes *nt, const char *path, char kind, bool lenient,
                              dacc_error *err)
 {
+    if (kind == 'r' && regular_file(path)) {
+        const void *map;
+        size_t len;
+        dacc_status st = dacc_file_map(path, &map, &len, err);
+        if (st != DACC_OK)
+            return st;
+        st = ratings_fast(nt, path, map, len, lenient, true, err);
+        dacc_file_unmap(map, len);
+        return st;
+    }
     dacc_csv_options o = read_options(kind, lenient);
     dacc_csv *csv;
     dacc_status st = dacc_csv_open(path, &o, &csv, err);
@@ -468,6 +513,9 @@ dacc_status dacc_notes_read_memory(dacc_notes *nt, char kind, const char *name, 
 {
     if (!strchr("rnhe", kind) || !kind)
         return dacc_error_set(err, DACC_ERR_INVALID, "unknown file kind '%c'", kind);
+    nt->scored = false;
+    if (kind == 'r')
+        return ratings_fast(nt, name, data, len, lenient, false, err);
     dacc_csv_options o = read_options(kind, lenient);
     dacc_csv *csv;
     dacc_status st = dacc_csv_open_memory(name, data, len, &o, &csv, err);

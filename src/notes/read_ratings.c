@@ -1,0 +1,240 @@
+/* The ratings reader for large files: the body is cut into chunks at line
+ * ends, chunks are parsed in parallel into plain rows (ids still as bytes,
+ * with their hashes), and the rows are then interned serially in file order,
+ * so indices, and with them every result, do not depend on the thread
+ * count. Ratings hold no text, so a quote is data and a tab or line end
+ * always ends a field, as in the published files.
+ *
+ * An error is reported for the first bad row in file order; its line number
+ * is found by counting line ends only then. With lenient, bad rows are
+ * skipped and counted instead. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "dacc/csv.h"
+#include "internal.h"
+
+#define CHUNK_BYTES (16u << 20)
+#define BATCH       8 /* chunks parsed before their rows are interned */
+
+typedef struct {
+    int64_t note, created;
+    const char *rater;
+    uint64_t hash;
+    uint32_t rlen;
+    uint8_t helpful;
+} row;
+
+typedef struct {
+    const char *begin, *end;
+    row *rows;
+    size_t n, cap;
+    uint64_t skipped;
+    dacc_status st;
+    const char *bad_line; /* start of the first bad line */
+    dacc_error err;       /* its message, without the location */
+    int bad_col;          /* column of the fault, -1 for the record */
+} chunk;
+
+static const char *const col_name[] = {
+    "noteId",  "raterParticipantId", "createdAtMillis", "", "", "",
+    "helpful", "notHelpful",         "helpfulnessLevel"
+};
+
+static dacc_status flag(const char *s, size_t len, int *v, dacc_error *err)
+{
+    if (len == 0 || (len == 1 && (s[0] == '0' || s[0] == '1'))) {
+        *v = len ? s[0] - '0' : -1;
+        return DACC_OK;
+    }
+    return dacc_error_set(err, DACC_ERR_PARSE, "expected 0, 1 or nothing, got \"%.*s\"",
+                          (int)(len > 40 ? 40 : len), s);
+}
+
+static dacc_status level(const char *s, size_t len, uint8_t *h, dacc_error *err)
+{
+    if (len == 0)
+        return DACC_OK;
+    if (len == 11 && memcmp(s, "NOT_HELPFUL", 11) == 0)
+        *h = 0;
+    else if (len == 16 && memcmp(s, "SOMEWHAT_HELPFUL", 16) == 0)
+        *h = 1;
+    else if (len == 7 && memcmp(s, "HELPFUL", 7) == 0)
+        *h = 2;
+    else
+        return dacc_error_set(err, DACC_ERR_PARSE,
+                              "expected HELPFUL, SOMEWHAT_HELPFUL, NOT_HELPFUL or nothing, got "
+                              "\"%.*s\"",
+                              (int)(len > 40 ? 40 : len), s);
+    return DACC_OK;
+}
+
+/* Parses the line [s, e) into r; on failure sets *col (-1: the record). */
+static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r, int *col,
+                              dacc_error *err)
+{
+    const char *f[9];
+    size_t len[9], nf = 0;
+    for (const char *p = s;; nf++) {
+        const char *tab = memchr(p, '\t', (size_t)(e - p));
+        const char *end = tab ? tab : e;
+        if (nf < 9)
+            f[nf] = p, len[nf] = (size_t)(end - p);
+        if (!tab) {
+            nf++;
+            break;
+        }
+        p = tab + 1;
+    }
+    *col = -1;
+    if (nf != ncols)
+        return dacc_error_set(err, DACC_ERR_PARSE, "expected %zu fields, got %zu", ncols, nf);
+    int helpful = -1, not_helpful = -1;
+    dacc_status st;
+    if ((st = dacc_csv_parse_i64(f[0], len[0], &r->note, err)) != DACC_OK)
+        return *col = 0, st;
+    if (len[1] == 0 || len[1] > UINT32_MAX)
+        return *col = 1, dacc_error_set(err, DACC_ERR_PARSE, "expected a participant id, got \"\"");
+    if ((st = dacc_csv_parse_i64(f[2], len[2], &r->created, err)) != DACC_OK)
+        return *col = 2, st;
+    if ((st = flag(f[6], len[6], &helpful, err)) != DACC_OK)
+        return *col = 6, st;
+    if ((st = flag(f[7], len[7], &not_helpful, err)) != DACC_OK)
+        return *col = 7, st;
+    r->helpful = helpful == 1 ? 2 : 255;
+    if (not_helpful == 1)
+        r->helpful = 0;
+    if ((st = level(f[8], len[8], &r->helpful, err)) != DACC_OK)
+        return *col = 8, st;
+    r->rater = f[1], r->rlen = (uint32_t)len[1], r->hash = notes_hash_bytes(f[1], len[1]);
+    return DACC_OK;
+}
+
+static bool chunk_push(chunk *c, const row *r)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 4096;
+        row *p = realloc(c->rows, cap * sizeof *p);
+        if (!p)
+            return false;
+        c->rows = p, c->cap = cap;
+    }
+    c->rows[c->n++] = *r;
+    return true;
+}
+
+static void parse_chunk(chunk *c, size_t ncols, bool lenient)
+{
+    for (const char *s = c->begin; s < c->end;) {
+        const char *nl = memchr(s, '\n', (size_t)(c->end - s));
+        const char *e = nl ? nl : c->end, *next = nl ? nl + 1 : c->end;
+        if (e > s && e[-1] == '\r')
+            e--;
+        if (e == s) { /* an empty line, as the CSV reader skips them */
+            s = next;
+            continue;
+        }
+        row r;
+        int col;
+        dacc_error err = { 0 };
+        if (parse_line(s, e, ncols, &r, &col, &err) == DACC_OK) {
+            if (!chunk_push(c, &r)) {
+                c->st = DACC_ERR_NOMEM;
+                return;
+            }
+        } else if (lenient) {
+            c->skipped++;
+        } else {
+            c->st = err.status, c->err = err, c->bad_line = s, c->bad_col = col;
+            return;
+        }
+        s = next;
+    }
+}
+
+static unsigned long line_of(const char *base, const char *at)
+{
+    unsigned long line = 1;
+    for (const char *p = base; (p = memchr(p, '\n', (size_t)(at - p))) != NULL; p++)
+        line++;
+    return line;
+}
+
+static dacc_status chunk_error(const chunk *c, const char *name, const char *base, dacc_error *err)
+{
+    if (c->st == DACC_ERR_NOMEM)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading %s", name);
+    unsigned long line = line_of(base, c->bad_line);
+    if (c->bad_col < 0)
+        return dacc_error_at(err, c->st, name, line, 0, "%s", c->err.message);
+    return dacc_error_field(err, c->st, name, line, "column", col_name[c->bad_col], "%s",
+                            c->err.message);
+}
+
+static dacc_status intern_rows(dacc_notes *nt, const chunk *c, dacc_error *err)
+{
+    for (size_t j = 0; j < c->n; j++) {
+        const row *r = &c->rows[j];
+        uint32_t ni, ri;
+        if (notes_push_rating(&nt->r) != DACC_OK || notes_note_index(nt, r->note, &ni) != DACC_OK ||
+            notes_part_index_h(nt, r->rater, r->rlen, r->hash, &ri) != DACC_OK)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading ratings");
+        rating_vec *v = &nt->r;
+        v->note[v->n] = ni, v->rater[v->n] = ri, v->created[v->n] = r->created;
+        v->helpful[v->n] = r->helpful;
+        v->n++;
+        if ((++nt->rows & 0xffff) == 0)
+            dacc_progress_update(nt->progress, nt->rows);
+    }
+    return DACC_OK;
+}
+
+/* Chunk boundaries: every chunk but the last ends just after a line end. */
+static const char *chunk_end(const char *s, const char *end)
+{
+    if ((size_t)(end - s) <= CHUNK_BYTES)
+        return end;
+    const char *nl = memchr(s + CHUNK_BYTES, '\n', (size_t)(end - s - CHUNK_BYTES));
+    return nl ? nl + 1 : end;
+}
+
+/* Gives the pages of a parsed range back: a mapped file of 10^8 ratings
+ * would otherwise hold its 12 GB in the process. */
+static void release(const char *from, const char *to, bool mapped)
+{
+    if (!mapped)
+        return;
+    uintptr_t a = ((uintptr_t)from + 4095) & ~(uintptr_t)4095, b = (uintptr_t)to & ~(uintptr_t)4095;
+    if (b > a)
+        madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+dacc_status notes_read_ratings_fast(dacc_notes *nt, const char *name, const char *data, size_t len,
+                                    const char *body, size_t ncols, bool lenient, bool mapped,
+                                    dacc_error *err)
+{
+    const char *end = data + len, *s = body;
+    chunk c[BATCH];
+    dacc_status st = DACC_OK;
+    while (st == DACC_OK && s < end) {
+        int k = 0;
+        for (; k < BATCH && s < end; k++) {
+            c[k] = (chunk){ .begin = s, .end = chunk_end(s, end) };
+            s = c[k].end;
+        }
+#pragma omp parallel for schedule(dynamic, 1)
+        for (int j = 0; j < k; j++)
+            parse_chunk(&c[j], ncols, lenient);
+        for (int j = 0; j < k; j++) {
+            if (st == DACC_OK && c[j].st != DACC_OK)
+                st = chunk_error(&c[j], name, data, err);
+            if (st == DACC_OK)
+                st = intern_rows(nt, &c[j], err);
+            nt->skipped += c[j].skipped;
+            free(c[j].rows);
+        }
+        release(c[0].begin, c[k - 1].end, mapped);
+    }
+    return st;
+}
