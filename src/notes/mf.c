@@ -10,8 +10,9 @@
  * rises, and no learning rate or gradient clipping is needed.
  *
  * Determinism: each note's (and rater's) sums run over its ratings in one
- * fixed order inside one thread, and the global sums add per-note partial
- * sums serially in note order, so no result depends on the thread count.
+ * fixed order inside one thread, and the global sums add per-note or
+ * per-rater partial sums serially in index order, so no result depends on
+ * the thread count.
  */
 #include <stdlib.h>
 #include <string.h>
