@@ -6,6 +6,7 @@
 
 #include "dacc/notes.h"
 #include "internal.h"
+#include "support.h"
 
 static const char rating_header[] =
     "noteId\traterParticipantId\tcreatedAtMillis\tversion\tagree\tdisagree\thelpful\tnotHelpful"
@@ -196,4 +197,48 @@ Test(notes_read, ratings_in_scope)
     p.core_groups_only = false, p.filter_not_misleading = false;
     cr_assert_eq(notes_select_scope(nt, &p, sel), 8); /* all but the one without an answer */
     dacc_notes_free(nt);
+}
+
+/* The 35-column form, as synth writes it. */
+#define ZEROS35                                                                                    \
+    "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tDEFAULT\t\t\n"
+
+/* A file larger than one parallel chunk (16 MB): every row read once, in
+ * order, and an error in a later chunk names its physical line. */
+Test(notes_read, chunked_file_rows_and_error_lines)
+{
+    char *dir = make_temp_dir(), *path = path_join(dir, "ratings-00000.tsv");
+    dacc_notes_synth_params sp = { .ratings = 200000, .camps = 2, .seed = 3 };
+    dacc_error err = { 0 };
+    cr_assert_eq(dacc_notes_synth(&sp, dir, NULL, &err), DACC_OK, "%s", err.message);
+    size_t len;
+    char *text = read_text(path, &len);
+    cr_assert(text != NULL && len > (16u << 20), "file of %zu bytes", len);
+    size_t lines = 0;
+    for (size_t k = 0; k < len; k++)
+        lines += text[k] == '\n';
+    dacc_notes *nt = dacc_notes_new();
+    cr_assert_eq(dacc_notes_read_ratings(nt, path, false, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_notes_rating_count(nt), lines - 1);
+    /* Rows keep file order: the last row's note is the largest id. */
+    cr_assert_eq(nt->notes.key[nt->r.note[nt->r.n - 1]], (int64_t)(sp.ratings / 40 + 1));
+    dacc_notes_free(nt);
+    FILE *fp = fopen(path, "a");
+    fputs("12\tq\t5\t2\t0\t0\t\t\tMAYBE" ZEROS35, fp);
+    fputs("13\tq\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS35, fp);
+    fclose(fp);
+    nt = dacc_notes_new();
+    cr_assert_eq(dacc_notes_read_ratings(nt, path, false, &err), DACC_ERR_PARSE);
+    char want[128];
+    snprintf(want, sizeof want, ":%zu: column \"helpfulnessLevel\"", lines + 1);
+    cr_assert(strstr(err.message, want) != NULL, "%s (want %s)", err.message, want);
+    dacc_notes_free(nt);
+    nt = dacc_notes_new();
+    cr_assert_eq(dacc_notes_read_ratings(nt, dir, true, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_notes_rating_count(nt), lines);
+    cr_assert_eq(dacc_notes_skipped(nt), 1);
+    dacc_notes_free(nt);
+    free(text), free(path);
+    remove_tree(dir);
+    free(dir);
 }
