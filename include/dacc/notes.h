@@ -199,12 +199,21 @@ typedef struct dacc_notes_synth_params {
     double ratings_per_rater; /* mean ratings per rater (default 30) */
 } dacc_notes_synth_params;
 
-/* Writes notes-00000.tsv, ratings-00000.tsv, noteStatusHistory-00000.tsv,
- * userEnrollment-00000.tsv and truth.tsv (each note's planted kind) into dir
- * (created if missing). Planted kinds: bridging (every camp finds it
- * helpful), one camp only, bad (nobody does). */
-dacc_status dacc_notes_synth(const dacc_notes_synth_params *sp, const char *dir, dacc_progress *pr,
-                             dacc_error *err);
+/* The generated files, as streams the caller opened (the module touches no
+ * file system); a NULL stream is not written. */
+typedef struct dacc_notes_synth_out {
+    FILE *notes;      /* notes-00000.tsv */
+    FILE *ratings;    /* ratings-00000.tsv */
+    FILE *history;    /* noteStatusHistory-00000.tsv */
+    FILE *enrollment; /* userEnrollment-00000.tsv */
+    FILE *truth;      /* truth.tsv: each note's planted kind */
+} dacc_notes_synth_out;
+
+/* Writes synthetic data with planted kinds: bridging (every camp finds it
+ * helpful), one camp only, bad (nobody does). DACC_ERR_IO when a write
+ * fails. */
+dacc_status dacc_notes_synth(const dacc_notes_synth_params *sp, const dacc_notes_synth_out *out,
+                             dacc_progress *pr, dacc_error *err);
 
 #ifdef __cplusplus
 }

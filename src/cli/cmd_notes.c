@@ -196,6 +196,14 @@ static int write_summary(FILE *fp, void *ctx)
     return dacc_notes_write_summary(ctx, fp);
 }
 
+static dacc_status make_dir(const char *dir, dacc_error *err)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return dacc_error_set(err, DACC_ERR_IO, "%s: cannot create the directory: %s", dir,
+                              strerror(errno));
+    return DACC_OK;
+}
+
 static dacc_status emit_outputs(dacc_notes *nt, const char *outdir, dacc_error *err)
 {
     if (!outdir)
@@ -203,10 +211,7 @@ static dacc_status emit_outputs(dacc_notes *nt, const char *outdir, dacc_error *
     static const char *const names[] = { "scored_notes.tsv", "helpfulness_scores.tsv",
                                          "summary.json" };
     cli_write_fn fns[] = { write_scored, write_helpful, write_summary };
-    if (mkdir(outdir, 0777) != 0 && errno != EEXIST)
-        return dacc_error_set(err, DACC_ERR_IO, "%s: cannot create the directory: %s", outdir,
-                              strerror(errno));
-    dacc_status st = DACC_OK;
+    dacc_status st = make_dir(outdir, err);
     for (int k = 0; st == DACC_OK && k < 3; k++) {
         size_t n = strlen(outdir) + strlen(names[k]) + 2;
         char *path = malloc(n);
@@ -256,6 +261,40 @@ static int opt_double(const char *prog, const char *opt, const char *arg, double
     if (dacc_csv_parse_double(arg, strlen(arg), out, &err) != DACC_OK || *out < lo || *out > hi)
         return cli_usage(prog, "%s: expected a number in [%g, %g], got \"%s\"", opt, lo, hi, arg);
     return CLI_OK;
+}
+
+/* The five files under their published names, each written atomically;
+ * if generating fails, none appears. */
+static dacc_status synth_files(const dacc_notes_synth_params *sp, const char *dir,
+                               dacc_progress *pr, dacc_error *err)
+{
+    static const char *const names[] = { "notes-00000.tsv", "ratings-00000.tsv",
+                                         "noteStatusHistory-00000.tsv", "userEnrollment-00000.tsv",
+                                         "truth.tsv" };
+    dacc_file_out *f[5] = { 0 };
+    dacc_status st = make_dir(dir, err);
+    for (int k = 0; st == DACC_OK && k < 5; k++) {
+        size_t n = strlen(dir) + strlen(names[k]) + 2;
+        char *path = malloc(n);
+        if (!path)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        snprintf(path, n, "%s/%s", dir, names[k]);
+        st = dacc_file_out_open(path, &f[k], err);
+        free(path);
+    }
+    if (st == DACC_OK) {
+        dacc_notes_synth_out out = { dacc_file_out_fp(f[0]), dacc_file_out_fp(f[1]),
+                                     dacc_file_out_fp(f[2]), dacc_file_out_fp(f[3]),
+                                     dacc_file_out_fp(f[4]) };
+        st = dacc_notes_synth(sp, &out, pr, err);
+    }
+    for (int k = 0; k < 5; k++) {
+        if (st == DACC_OK)
+            st = dacc_file_out_commit(f[k], err);
+        else
+            dacc_file_out_abort(f[k]);
+    }
+    return st;
 }
 
 static int synth_main(int argc, char **argv)
@@ -311,7 +350,7 @@ static int synth_main(int argc, char **argv)
     sp.camps = (unsigned)camps;
     dacc_error err = { 0 };
     dacc_progress *pr = dacc_progress_new(stderr);
-    dacc_status st = dacc_notes_synth(&sp, outdir, pr, &err);
+    dacc_status st = synth_files(&sp, outdir, pr, &err);
     dacc_progress_free(pr);
     return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
 }

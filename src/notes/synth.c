@@ -2,12 +2,9 @@
  * every camp finds helpful ("bridging"), notes only one camp likes, bad
  * notes nobody likes, and noisy raters who answer at random. Files have the
  * published column sets, so the reference scorer reads them too. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "dacc/file.h"
 #include "internal.h"
 
 #define BASE_TIME 1700000000000LL /* Nov 2023: after every launch date the rules test */
@@ -232,47 +229,19 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
 
 typedef int (*writer)(FILE *fp, const world *w);
 
-static dacc_status emit(const char *dir, const char *name, writer fn, const world *w,
-                        dacc_error *err)
-{
-    size_t len = strlen(dir) + strlen(name) + 2;
-    char *path = malloc(len);
-    if (!path)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    snprintf(path, len, "%s/%s", dir, name);
-    dacc_file_out *f;
-    dacc_status st = dacc_file_out_open(path, &f, err);
-    if (st == DACC_OK) {
-        if (fn(dacc_file_out_fp(f), w)) {
-            dacc_file_out_abort(f);
-            st = dacc_error_set(err, DACC_ERR_IO, "%s: write failed", path);
-        } else
-            st = dacc_file_out_commit(f, err);
-    }
-    free(path);
-    return st;
-}
-
-dacc_status dacc_notes_synth(const dacc_notes_synth_params *sp, const char *dir, dacc_progress *pr,
-                             dacc_error *err)
+dacc_status dacc_notes_synth(const dacc_notes_synth_params *sp, const dacc_notes_synth_out *out,
+                             dacc_progress *pr, dacc_error *err)
 {
     world w = { 0 };
     dacc_status st = build_world(&w, sp, err);
-    if (st == DACC_OK && mkdir(dir, 0777) != 0 && errno != EEXIST)
-        st = dacc_error_set(err, DACC_ERR_IO, "%s: cannot create the directory: %s", dir,
-                            strerror(errno));
     w.pr = pr;
     dacc_progress_stage(pr, "writing ratings", sp->ratings);
-    if (st == DACC_OK)
-        st = emit(dir, "notes-00000.tsv", write_notes, &w, err);
-    if (st == DACC_OK)
-        st = emit(dir, "noteStatusHistory-00000.tsv", write_history, &w, err);
-    if (st == DACC_OK)
-        st = emit(dir, "userEnrollment-00000.tsv", write_enrollment, &w, err);
-    if (st == DACC_OK)
-        st = emit(dir, "truth.tsv", write_truth, &w, err);
-    if (st == DACC_OK)
-        st = emit(dir, "ratings-00000.tsv", write_ratings, &w, err);
+    FILE *fps[] = { out->notes, out->history, out->enrollment, out->truth, out->ratings };
+    writer fns[] = { write_notes, write_history, write_enrollment, write_truth, write_ratings };
+    static const char *const names[] = { "notes", "history", "enrollment", "truth", "ratings" };
+    for (int k = 0; st == DACC_OK && k < 5; k++)
+        if (fps[k] && fns[k](fps[k], &w))
+            st = dacc_error_set(err, DACC_ERR_IO, "writing the synthetic %s failed", names[k]);
     free(w.camp), free(w.noisy), free(w.kind), free(w.liked);
     return st;
 }

@@ -58,9 +58,12 @@ static dacc_notes *score_dir(const char *dir, const dacc_notes_params *p)
 Test(notes_planted, statuses_follow_the_planted_kinds)
 {
     char *dir = make_temp_dir();
-    dacc_notes_synth_params sp = { .ratings = 120000, .camps = 2, .noise = 0.05, .seed = 7 };
-    dacc_error err = { 0 };
-    cr_assert_eq(dacc_notes_synth(&sp, dir, NULL, &err), DACC_OK, "%s", err.message);
+    run_result rr;
+    run_dacc(&rr, NULL,
+             (const char *const[]){ "notes", "synth", "-n", "120000", "--noise", "0.05", "--seed",
+                                    "7", "-o", dir, NULL });
+    cr_assert_eq(rr.status, 0, "%s", rr.err);
+    run_result_free(&rr);
     size_t nt_truth;
     truth *t = read_truth(dir, &nt_truth);
     dacc_notes_params p;

@@ -210,7 +210,10 @@ Test(notes_read, chunked_file_rows_and_error_lines)
     char *dir = make_temp_dir(), *path = path_join(dir, "ratings-00000.tsv");
     dacc_notes_synth_params sp = { .ratings = 200000, .camps = 2, .seed = 3 };
     dacc_error err = { 0 };
-    cr_assert_eq(dacc_notes_synth(&sp, dir, NULL, &err), DACC_OK, "%s", err.message);
+    FILE *fp = fopen(path, "w");
+    dacc_notes_synth_out out = { .ratings = fp };
+    cr_assert_eq(dacc_notes_synth(&sp, &out, NULL, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(fclose(fp), 0);
     size_t len;
     char *text = read_text(path, &len);
     cr_assert(text != NULL && len > (16u << 20), "file of %zu bytes", len);
@@ -223,7 +226,7 @@ Test(notes_read, chunked_file_rows_and_error_lines)
     /* Rows keep file order: the last row's note is the largest id. */
     cr_assert_eq(nt->notes.key[nt->r.note[nt->r.n - 1]], (int64_t)(sp.ratings / 40 + 1));
     dacc_notes_free(nt);
-    FILE *fp = fopen(path, "a");
+    fp = fopen(path, "a");
     fputs("12\tq\t5\t2\t0\t0\t\t\tMAYBE" ZEROS35, fp);
     fputs("13\tq\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS35, fp);
     fclose(fp);
