@@ -1,10 +1,12 @@
 """Compares dacc's scored_notes.tsv with the reference's statuses.
 
-Usage: compare.py DACC_SCORED.tsv REFERENCE.tsv
+Usage: compare.py DACC_SCORED.tsv REFERENCE.tsv [DACC_HELPFULNESS.tsv REFERENCE_RATERS.tsv]
 
 Prints status agreement over the notes both scored, the confusion counts
 where they differ, and the Pearson correlation (and largest difference) of
-the note intercepts and factors.
+the note intercepts and factors; with the helpfulness files, also how
+often the two agree on which raters pass the helpfulness filter, and the
+correlation of the round-2 rater factors.
 """
 import collections
 import csv
@@ -47,6 +49,23 @@ def main():
     print(f"factors: correlation {cf:.5f}")
     for (r, o), n in diff.most_common():
         print(f"  reference {r} -> dacc {o}: {n}")
+    if len(sys.argv) > 4:
+        raters(sys.argv[3], sys.argv[4])
+
+
+def raters(ours_path, ref_path):
+    def rows(path):
+        with open(path, newline="") as f:
+            return {r["raterParticipantId"]: r for r in csv.DictReader(f, delimiter="\t")}
+    ours, ref = rows(ours_path), rows(ref_path)
+    common = [k for k in ours if k in ref and ref[k]["aboveHelpfulnessThreshold"] != ""]
+    same = sum((ours[k]["aboveHelpfulnessThreshold"] == "True") ==
+               (ref[k]["aboveHelpfulnessThreshold"] == "True") for k in common)
+    both = [k for k in common if ours[k]["coreRaterFactor1"] and ref[k]["internalRaterFactor1"]]
+    cf = pearson([float(ours[k]["coreRaterFactor1"]) for k in both],
+                 [float(ref[k]["internalRaterFactor1"]) for k in both]) if both else float("nan")
+    print(f"raters: {len(common)} in both; helpfulness agreement {same}/{len(common)} = "
+          f"{100.0 * same / max(len(common), 1):.2f}%; round-2 factor correlation {cf:.5f}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 directory of published-format TSVs and writes its note statuses, for
 bench/notes/compare.py and run.sh.
 
-Usage: reference.py DATA_DIR OUT.tsv
+Usage: reference.py DATA_DIR OUT.tsv [HELPFULNESS_OUT.tsv]
 
 Needs a checkout of github.com/twitter/communitynotes (COMMUNITYNOTES=path)
 and Debian's python3-torch, python3-pandas, python3-sklearn. What this runs:
@@ -78,6 +78,11 @@ def main():
     cols = [c.noteIdKey, c.internalNoteInterceptKey, c.internalNoteFactor1Key,
             c.internalRatingStatusKey, c.internalActiveRulesKey]
     scored[cols].sort_values(c.noteIdKey).to_csv(out, sep="\t", index=False)
+    if len(sys.argv) > 3:
+        rcols = [c.raterParticipantIdKey, c.internalRaterInterceptKey, c.internalRaterFactor1Key,
+                 c.aboveHelpfulnessThresholdKey, c.raterAgreeRatioKey]
+        raterOut[rcols].sort_values(c.raterParticipantIdKey).to_csv(sys.argv[3], sep="\t",
+                                                                     index=False)
     print(f"reference: read {t1 - t0:.2f} s, score {t2 - t1:.2f} s", file=sys.stderr)
 
 
