@@ -115,6 +115,16 @@ dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx);
 dacc_status notes_part_index(dacc_notes *nt, const char *s, size_t len, uint32_t *idx);
 dacc_status notes_part_index_h(dacc_notes *nt, const char *s, size_t len, uint64_t h,
                                uint32_t *idx);
+/* The published columns of a file kind ('r', 'n', 'h', 'e'), in order. */
+const char *const *notes_columns(char kind, size_t *n);
+
+/* helpfulNum as compute_helpful_num sets it from the helpful, notHelpful and
+ * helpfulnessLevel fields: the v1 flags, overridden by the level when
+ * present; 255 when the rating says nothing. On error *bad is the field
+ * (0..2) at fault and err holds the message without a location. */
+dacc_status notes_parse_answer(const char *const f[3], const size_t len[3], uint8_t *h, int *bad,
+                               dacc_error *err);
+
 /* Room for one more rating. */
 dacc_status notes_push_rating(rating_vec *r);
 

@@ -127,7 +127,14 @@ static const char *const *spec_cols(char kind, size_t *n, size_t *min, const cha
     }
 }
 
-static dacc_status check_header(dacc_csv *csv, char kind, size_t *pos, dacc_error *err)
+const char *const *notes_columns(char kind, size_t *n)
+{
+    size_t min;
+    const char *what;
+    return spec_cols(kind, n, &min, &what);
+}
+
+static dacc_status check_header(dacc_csv *csv, char kind, dacc_error *err)
 {
     size_t n, min;
     const char *what;
@@ -142,7 +149,6 @@ static dacc_status check_header(dacc_csv *csv, char kind, size_t *pos, dacc_erro
             return dacc_error_field(err, DACC_ERR_PARSE, dacc_csv_name(csv), 1, "column", cols[i],
                                     "column %zu of a %s file is \"%s\", this header has \"%s\"",
                                     i + 1, what, cols[i], dacc_csv_colname(csv, i));
-        pos[i] = i;
     }
     return DACC_OK;
 }
@@ -198,23 +204,6 @@ static dacc_status get_id(dacc_csv *csv, size_t col, const char **s, size_t *len
     return st;
 }
 
-/* An optional 0/1 flag: -1 when empty. */
-static dacc_status get_flag(dacc_csv *csv, size_t col, int *v, dacc_error *err)
-{
-    size_t len;
-    const char *s = dacc_csv_field(csv, col, &len);
-    if (len == 0) {
-        *v = -1;
-        return DACC_OK;
-    }
-    if (len == 1 && (s[0] == '0' || s[0] == '1')) {
-        *v = s[0] - '0';
-        return DACC_OK;
-    }
-    return dacc_csv_error(csv, col, err, DACC_ERR_PARSE, "expected 0, 1 or nothing, got \"%.*s\"",
-                          (int)(len > 40 ? 40 : len), s);
-}
-
 /* An optional number (the reference's nullable doubles): NaN when empty. */
 static dacc_status get_opt_double(dacc_csv *csv, size_t col, double *v, dacc_error *err)
 {
@@ -250,36 +239,18 @@ dacc_status notes_push_rating(rating_vec *r)
     return DACC_OK;
 }
 
-/* helpfulNum as compute_helpful_num sets it: the v1 flags, overridden by
- * helpfulnessLevel when present; 255 when the rating says nothing. */
+/* helpfulNum from the helpful, notHelpful and helpfulnessLevel columns. */
 static dacc_status rating_helpful(dacc_csv *csv, uint8_t *h, dacc_error *err)
 {
-    int helpful, not_helpful;
-    dacc_status st = get_flag(csv, 6, &helpful, err);
-    if (st == DACC_OK)
-        st = get_flag(csv, 7, &not_helpful, err);
+    const char *f[3];
+    size_t len[3];
+    for (int k = 0; k < 3; k++)
+        f[k] = dacc_csv_field(csv, 6 + (size_t)k, &len[k]);
+    int bad;
+    dacc_error msg = { 0 };
+    dacc_status st = notes_parse_answer(f, len, h, &bad, &msg);
     if (st != DACC_OK)
-        return st;
-    *h = 255;
-    if (helpful == 1)
-        *h = 2;
-    if (not_helpful == 1)
-        *h = 0;
-    size_t len;
-    const char *s = dacc_csv_field(csv, 8, &len);
-    if (len == 0)
-        return DACC_OK;
-    if (len == 11 && memcmp(s, "NOT_HELPFUL", 11) == 0)
-        *h = 0;
-    else if (len == 16 && memcmp(s, "SOMEWHAT_HELPFUL", 16) == 0)
-        *h = 1;
-    else if (len == 7 && memcmp(s, "HELPFUL", 7) == 0)
-        *h = 2;
-    else
-        return dacc_csv_error(csv, 8, err, DACC_ERR_PARSE,
-                              "expected HELPFUL, SOMEWHAT_HELPFUL, NOT_HELPFUL or nothing, got "
-                              "\"%.*s\"",
-                              (int)(len > 40 ? 40 : len), s);
+        return dacc_csv_error(csv, 6 + (size_t)bad, err, st, "%s", msg.message);
     return DACC_OK;
 }
 
@@ -319,33 +290,52 @@ static uint8_t classify(const char *s, size_t len)
     return CLS_OTHER;
 }
 
-static dacc_status note_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
+/* The columns notes and history rows share (id, author, creation time):
+ * the note's entry, refused when the same file had it already or when the
+ * other file disagrees on author or time. */
+static dacc_status note_head(dacc_notes *nt, dacc_csv *csv, bool history, note_info **out,
+                             int64_t *created, uint32_t *author, dacc_error *err)
 {
-    int64_t id, created;
-    const char *author, *cls;
-    size_t alen, clen;
+    int64_t id;
+    const char *a;
+    size_t alen;
     dacc_status st = dacc_csv_get_i64(csv, 0, &id, err);
     if (st == DACC_OK)
-        st = get_id(csv, 1, &author, &alen, err);
+        st = get_id(csv, 1, &a, &alen, err);
     if (st == DACC_OK)
-        st = dacc_csv_get_i64(csv, 2, &created, err);
+        st = dacc_csv_get_i64(csv, 2, created, err);
+    if (st != DACC_OK)
+        return st;
+    uint32_t ni;
+    if (notes_note_index(nt, id, &ni) != DACC_OK ||
+        notes_part_index(nt, a, alen, author) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading %s",
+                              history ? "the status history" : "notes");
+    note_info *n = &nt->note[ni];
+    if (history ? n->in_history : n->in_notes)
+        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID, "note %lld appears twice",
+                              (long long)id);
+    if ((history ? n->in_notes : n->in_history) && (n->created != *created || n->author != *author))
+        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID,
+                              "note %lld: creation time or author differs from the %s",
+                              (long long)id, history ? "notes file" : "status history");
+    *out = n;
+    return DACC_OK;
+}
+
+static dacc_status note_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
+{
+    note_info *n;
+    int64_t created;
+    uint32_t author;
+    const char *cls;
+    size_t clen;
+    dacc_status st = note_head(nt, csv, false, &n, &created, &author, err);
     if (st == DACC_OK)
         st = dacc_csv_get_str(csv, 4, &cls, &clen, err);
     if (st != DACC_OK)
         return st;
-    uint32_t ni, ai;
-    if (notes_note_index(nt, id, &ni) != DACC_OK ||
-        notes_part_index(nt, author, alen, &ai) != DACC_OK)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading notes");
-    note_info *n = &nt->note[ni];
-    if (n->in_notes)
-        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID, "note %lld appears twice",
-                              (long long)id);
-    if (n->in_history && (n->created != created || n->author != ai))
-        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID,
-                              "note %lld: creation time or author differs from the status history",
-                              (long long)id);
-    n->in_notes = 1, n->created = created, n->author = ai, n->cls = classify(cls, clen);
+    n->in_notes = 1, n->created = created, n->author = author, n->cls = classify(cls, clen);
     return DACC_OK;
 }
 
@@ -361,37 +351,23 @@ static uint8_t status_code(const char *s, size_t len)
 
 static dacc_status history_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
 {
-    int64_t id, created;
-    const char *author, *cur;
-    size_t alen, clen;
+    note_info *n;
+    int64_t created;
+    uint32_t author;
+    const char *cur;
+    size_t clen;
     double latest;
-    dacc_status st = dacc_csv_get_i64(csv, 0, &id, err);
-    if (st == DACC_OK)
-        st = get_id(csv, 1, &author, &alen, err);
-    if (st == DACC_OK)
-        st = dacc_csv_get_i64(csv, 2, &created, err);
+    dacc_status st = note_head(nt, csv, true, &n, &created, &author, err);
     if (st == DACC_OK)
         st = dacc_csv_get_str(csv, 6, &cur, &clen, err);
     if (st == DACC_OK)
         st = get_opt_double(csv, 7, &latest, err);
     if (st != DACC_OK)
         return st;
-    uint32_t ni, ai;
-    if (notes_note_index(nt, id, &ni) != DACC_OK ||
-        notes_part_index(nt, author, alen, &ai) != DACC_OK)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading the status history");
-    note_info *n = &nt->note[ni];
-    if (n->in_history)
-        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID, "note %lld appears twice",
-                              (long long)id);
-    if (n->in_notes && (n->created != created || n->author != ai))
-        return dacc_csv_error(csv, 0, err, DACC_ERR_INVALID,
-                              "note %lld: creation time or author differs from the notes file",
-                              (long long)id);
     n->in_history = 1, n->hist_created = created, n->latest_non_nmr = latest;
     n->current_status = status_code(cur, clen);
     if (!n->in_notes)
-        n->created = created, n->author = ai;
+        n->created = created, n->author = author;
     return DACC_OK;
 }
 
@@ -418,8 +394,7 @@ static dacc_status read_rows(dacc_notes *nt, dacc_csv *csv, char kind, bool leni
                              dacc_error *err)
 {
     nt->lenient |= lenient;
-    size_t pos[COUNT(rating_cols)];
-    dacc_status st = check_header(csv, kind, pos, err);
+    dacc_status st = check_header(csv, kind, err);
     size_t ncols = dacc_csv_ncols(csv);
     while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
         if (dacc_csv_nfields(csv) != ncols)
@@ -470,8 +445,7 @@ static dacc_status ratings_fast(dacc_notes *nt, const char *name, const char *da
     dacc_status st = dacc_csv_open_memory(name, data, hlen, &o, &csv, err);
     if (st != DACC_OK)
         return st;
-    size_t pos[COUNT(rating_cols)];
-    st = check_header(csv, 'r', pos, err);
+    st = check_header(csv, 'r', err);
     size_t ncols = dacc_csv_ncols(csv);
     dacc_csv_free(csv);
     if (st == DACC_OK)

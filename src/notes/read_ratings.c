@@ -70,6 +70,23 @@ static dacc_status level(const char *s, size_t len, uint8_t *h, dacc_error *err)
     return DACC_OK;
 }
 
+dacc_status notes_parse_answer(const char *const f[3], const size_t len[3], uint8_t *h, int *bad,
+                               dacc_error *err)
+{
+    int helpful = -1, not_helpful = -1;
+    dacc_status st;
+    if ((st = flag(f[0], len[0], &helpful, err)) != DACC_OK)
+        return *bad = 0, st;
+    if ((st = flag(f[1], len[1], &not_helpful, err)) != DACC_OK)
+        return *bad = 1, st;
+    *h = helpful == 1 ? 2 : 255;
+    if (not_helpful == 1)
+        *h = 0;
+    if ((st = level(f[2], len[2], h, err)) != DACC_OK)
+        return *bad = 2, st;
+    return DACC_OK;
+}
+
 /* Parses the line [s, e) into r; on failure sets *col (-1: the record). */
 static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r, int *col,
                               dacc_error *err)
@@ -90,7 +107,6 @@ static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r
     *col = -1;
     if (nf != ncols)
         return dacc_error_set(err, DACC_ERR_PARSE, "expected %zu fields, got %zu", ncols, nf);
-    int helpful = -1, not_helpful = -1;
     dacc_status st;
     if ((st = dacc_csv_parse_i64(f[0], len[0], &r->note, err)) != DACC_OK)
         return *col = 0, st;
@@ -98,15 +114,9 @@ static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r
         return *col = 1, dacc_error_set(err, DACC_ERR_PARSE, "expected a participant id, got \"\"");
     if ((st = dacc_csv_parse_i64(f[2], len[2], &r->created, err)) != DACC_OK)
         return *col = 2, st;
-    if ((st = flag(f[6], len[6], &helpful, err)) != DACC_OK)
-        return *col = 6, st;
-    if ((st = flag(f[7], len[7], &not_helpful, err)) != DACC_OK)
-        return *col = 7, st;
-    r->helpful = helpful == 1 ? 2 : 255;
-    if (not_helpful == 1)
-        r->helpful = 0;
-    if ((st = level(f[8], len[8], &r->helpful, err)) != DACC_OK)
-        return *col = 8, st;
+    int bad;
+    if ((st = notes_parse_answer(f + 6, len + 6, &r->helpful, &bad, err)) != DACC_OK)
+        return *col = 6 + bad, st;
     r->rater = f[1], r->rlen = (uint32_t)len[1], r->hash = notes_hash_bytes(f[1], len[1]);
     return DACC_OK;
 }

@@ -71,16 +71,16 @@ static int write_rating(FILE *fp, const world *w, mix_rng *r, size_t note, size_
                    note + 1, id, (long long)created, level, 1000000 + note) < 0;
 }
 
-static const char rating_header[] =
-    "noteId\traterParticipantId\tcreatedAtMillis\tversion\tagree\tdisagree\thelpful\tnotHelpful"
-    "\thelpfulnessLevel\thelpfulOther\thelpfulInformative\thelpfulClear\thelpfulEmpathetic"
-    "\thelpfulGoodSources\thelpfulUniqueContext\thelpfulAddressesClaim\thelpfulImportantContext"
-    "\thelpfulUnbiasedLanguage\tnotHelpfulOther\tnotHelpfulIncorrect"
-    "\tnotHelpfulSourcesMissingOrUnreliable\tnotHelpfulOpinionSpeculationOrBias"
-    "\tnotHelpfulMissingKeyPoints\tnotHelpfulOutdated\tnotHelpfulHardToUnderstand"
-    "\tnotHelpfulArgumentativeOrBiased\tnotHelpfulOffTopic\tnotHelpfulSpamHarassmentOrAbuse"
-    "\tnotHelpfulIrrelevantSources\tnotHelpfulOpinionSpeculation\tnotHelpfulNoteNotNeeded"
-    "\tratedOnTweetId\tratingSourceBucketed\tsuggestion\tsuggestionId\n";
+/* The published header of a file kind, from the reader's column list. */
+static int write_header(FILE *fp, char kind)
+{
+    size_t n;
+    const char *const *cols = notes_columns(kind, &n);
+    for (size_t k = 0; k < n; k++)
+        if (fprintf(fp, "%s%c", cols[k], k + 1 < n ? '\t' : '\n') < 0)
+            return 1;
+    return 0;
+}
 
 /* Each note draws its raters uniformly without repeats; ratings come within
  * 48 hours of the note, in time order. */
@@ -89,7 +89,7 @@ static int write_ratings(FILE *fp, const world *w)
     mix_rng r = { w->sp->seed ^ 0x5eedULL };
     size_t cap = 64, written = 0;
     size_t *pick = malloc(cap * sizeof *pick);
-    int bad = !pick || fputs(rating_header, fp) == EOF;
+    int bad = !pick || write_header(fp, 'r');
     double per_note = (double)w->sp->ratings / (double)w->notes;
     for (size_t n = 0; !bad && n < w->notes; n++) {
         size_t want = (size_t)(per_note * (0.25 + 1.5 * unit(&r)) + 0.5);
@@ -124,15 +124,7 @@ static int write_ratings(FILE *fp, const world *w)
 
 static int write_notes(FILE *fp, const world *w)
 {
-    int bad = fputs("noteId\tnoteAuthorParticipantId\tcreatedAtMillis\ttweetId\tclassification"
-                    "\tbelievable\tharmful\tvalidationDifficulty\tmisleadingOther"
-                    "\tmisleadingFactualError\tmisleadingManipulatedMedia"
-                    "\tmisleadingOutdatedInformation\tmisleadingMissingImportantContext"
-                    "\tmisleadingUnverifiedClaimAsFact\tmisleadingSatire\tnotMisleadingOther"
-                    "\tnotMisleadingFactuallyCorrect\tnotMisleadingOutdatedButNotWhenWritten"
-                    "\tnotMisleadingClearlySatire\tnotMisleadingPersonalOpinion"
-                    "\ttrustworthySources\tsummary\tisMediaNote\tisCollaborativeNote\n",
-                    fp) == EOF;
+    int bad = write_header(fp, 'n');
     char id[40];
     for (size_t n = 0; !bad && n < w->notes; n++) {
         participant(id, (n * 7919) % w->raters);
@@ -147,18 +139,7 @@ static int write_notes(FILE *fp, const world *w)
 
 static int write_history(FILE *fp, const world *w)
 {
-    int bad = fputs("noteId\tnoteAuthorParticipantId\tcreatedAtMillis"
-                    "\ttimestampMillisOfFirstNonNMRStatus\tfirstNonNMRStatus"
-                    "\ttimestampMillisOfCurrentStatus\tcurrentStatus"
-                    "\ttimestampMillisOfLatestNonNMRStatus\tmostRecentNonNMRStatus"
-                    "\ttimestampMillisOfStatusLock\tlockedStatus\ttimestampMillisOfRetroLock"
-                    "\tcurrentCoreStatus\tcurrentExpansionStatus\tcurrentGroupStatus"
-                    "\tcurrentDecidedBy\tcurrentModelingGroup"
-                    "\ttimestampMillisOfMostRecentStatusChange"
-                    "\ttimestampMillisOfNmrDueToMinStableCrhTime\tcurrentMultiGroupStatus"
-                    "\tcurrentModelingMultiGroup\ttimestampMinuteOfFinalScoringOutput"
-                    "\ttimestampMillisOfFirstNmrDueToMinStableCrhTime\tabovePcrhThresholdTime\n",
-                    fp) == EOF;
+    int bad = write_header(fp, 'h');
     char id[40];
     for (size_t n = 0; !bad && n < w->notes; n++) {
         participant(id, (n * 7919) % w->raters);
@@ -172,10 +153,7 @@ static int write_history(FILE *fp, const world *w)
 
 static int write_enrollment(FILE *fp, const world *w)
 {
-    int bad = fputs("participantId\tenrollmentState\tsuccessfulRatingNeededToEarnIn"
-                    "\ttimestampOfLastStateChange\ttimestampOfLastEarnOut\tmodelingPopulation"
-                    "\tmodelingGroup\tnumberOfTimesEarnedOut\n",
-                    fp) == EOF;
+    int bad = write_header(fp, 'e');
     char id[40];
     for (size_t u = 0; !bad && u < w->raters; u++) {
         participant(id, u);
