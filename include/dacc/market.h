@@ -241,6 +241,15 @@ dacc_status dacc_market_ops_run(dacc_market_ledger *l, const char *name, const c
                                 size_t len, unsigned decimals, void *ctx,
                                 void (*report)(void *ctx, const char *line), dacc_error *err);
 
+/* Builds one market from named text fields, as the create operation of an
+ * operations file takes them (kind, outcomes, b or funding, alpha and q0,
+ * balances and fee, yes, no and p; decimals as there), plus "sold" for an
+ * LMSR: the shares already sold per outcome (';'-separated), bought into
+ * the market as by traders. Every field must apply to the kind, once.
+ * Errors name the field ("options: field \"b\": ..."). */
+dacc_status dacc_market_from_fields(size_t n, const char *const *names, const char *const *values,
+                                    unsigned decimals, dacc_market **out, dacc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

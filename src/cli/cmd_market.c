@@ -140,138 +140,124 @@ static const char quote_usage[] =
     "  buy N      what N shares cost (ceiling)      spend C    shares C buys (floor)\n"
     "  sell N     what N shares return (floor)      receive R  shares to sell for R (ceiling)\n\n"
     "  --kind lmsr|lslmsr|fpmm|cpmm\n"
+    "  --outcomes N               outcomes (default: the length of a list option, else 2)\n"
     "  --b B | --funding F        LMSR liquidity, or funding with b = F / ln n\n"
-    "  --alpha A                  LS-LMSR\n"
-    "  --q Q0;Q1;...              shares already sold (LMSR) or initial quantities (LS-LMSR)\n"
-    "  --balances B0;B1;... --fee F   FPMM pool and fee (a fraction, e.g. 0.003)\n"
+    "  --sold S0;S1;...           LMSR: shares already sold per outcome\n"
+    "  --alpha A --q0 Q0;Q1;...   LS-LMSR: alpha and initial quantities\n"
+    "  --q LIST                   --sold for lmsr, --q0 for lslmsr\n"
+    "  --balances B0;B1;... [--fee F]   FPMM pool and fee (a fraction, e.g. 0.003)\n"
     "  --yes Y --no N --p P       CPMM pool\n"
-    "  -d, --decimals N           decimals of amounts (default 6)\n";
+    "  -d, --decimals N           decimals of amounts (default 6)\n"
+    "  -h, --help                 show this help\n\n"
+    "Each option applies to one kind and is given once; errors name it as the field of\n"
+    "an operations file's create op (docs/market.md).\n";
 
-/* Outcomes implied by --q or --balances (items separated by ';'), else 2. */
-static unsigned count_items(const char *qlist, const char *row)
-{
-    const char *bal = strstr(row, "\"balances\":\"");
-    const char *s = qlist ? qlist : bal ? bal + 12 : NULL;
-    unsigned n = 1;
-    if (s == NULL)
-        return 2;
-    for (; *s && *s != '"'; s++)
-        n += *s == ';';
-    return n;
-}
+typedef struct {
+    const char *names[16], *values[16];
+    size_t n;
+} quote_fields;
 
-/* Brings an LMSR to the given shares sold per outcome. */
-static dacc_status apply_sold(dacc_market *m, const char *list, unsigned decimals, dacc_error *err)
+/* The market options, as the fields of a create op (--q by the kind). */
+/* Returns CLI_OK with *help set after printing the help. */
+static int quote_options(const char *prog, int argc, char **argv, quote_fields *q,
+                         uint64_t *decimals, int *help)
 {
-    unsigned i = 0;
-    for (const char *s = list; *s; i++) {
-        const char *end = strchr(s, ';');
-        size_t len = end ? (size_t)(end - s) : strlen(s);
-        dacc_u128 x, c;
-        dacc_status st = dacc_money_parse(s, len, decimals, &x, err);
-        if (st == DACC_OK && x > 0)
-            st = dacc_market_buy(m, i, x, DACC_U128_MAX, &c, err);
-        if (st != DACC_OK)
-            return st;
-        s = end ? end + 1 : s + len;
-    }
-    return DACC_OK;
-}
-
-static int cmd_quote(int argc, char **argv)
-{
-    static const char prog[] = "dacc market quote";
     static const struct option longs[] = {
         { "kind", required_argument, NULL, 'k' },     { "b", required_argument, NULL, 'b' },
         { "funding", required_argument, NULL, 'F' },  { "alpha", required_argument, NULL, 'a' },
-        { "q", required_argument, NULL, 'Q' },        { "balances", required_argument, NULL, 'B' },
+        { "q", required_argument, NULL, 'Q' },        { "q0", required_argument, NULL, 'Z' },
+        { "sold", required_argument, NULL, 'S' },     { "balances", required_argument, NULL, 'B' },
         { "fee", required_argument, NULL, 'f' },      { "yes", required_argument, NULL, 'y' },
         { "no", required_argument, NULL, 'n' },       { "p", required_argument, NULL, 'p' },
         { "decimals", required_argument, NULL, 'd' }, { "outcomes", required_argument, NULL, 'N' },
         { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
     };
-    /* The market options become one "create" row of the operations format,
-     * so both paths share the same checks and messages. */
-    char row[4096] = "{\"op\":\"create\",\"market\":\"q\"";
-    size_t used = strlen(row);
-    const char *keys[] = { ['k'] = "kind", ['b'] = "b",        ['F'] = "funding", ['a'] = "alpha",
-                           ['Q'] = "q0",   ['B'] = "balances", ['f'] = "fee",     ['y'] = "yes",
-                           ['n'] = "no",   ['p'] = "p",        ['N'] = "outcomes" };
-    uint64_t decimals = 6;
-    const char *qlist = NULL, *kind = NULL;
+    const char *qlist = NULL;
     int ch, rc = CLI_OK;
     while (rc == CLI_OK && (ch = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
-        if (ch == 'h')
+        const char *name = NULL;
+        for (size_t i = 0; longs[i].name != NULL; i++)
+            if (longs[i].val == ch)
+                name = longs[i].name;
+        if (ch == 'h') {
+            *help = 1;
             return cli_help(quote_usage);
-        if (ch == 'd') {
-            rc = cli_opt_u64(prog, "--decimals", optarg, 0, 30, &decimals);
-            continue;
         }
-        if (ch < 0 || ch >= (int)(sizeof keys / sizeof keys[0]) || keys[ch] == NULL)
-            return cli_usage(prog, "unknown option");
-        if (strchr(optarg, '"') || strchr(optarg, '\\'))
-            return cli_usage(prog, "option values cannot contain quotes");
-        if (ch == 'Q')
+        if (ch == 'd')
+            rc = cli_opt_u64(prog, "--decimals", optarg, 0, 30, decimals);
+        else if (ch == 'Q')
             qlist = optarg;
-        if (ch == 'k')
-            kind = optarg;
-        used += (size_t)snprintf(row + used, sizeof row - used, ",\"%s\":\"%s\"", keys[ch], optarg);
+        else if (name == NULL || q->n == 15)
+            return CLI_USAGE; /* getopt has said what is wrong */
+        else
+            q->names[q->n] = name, q->values[q->n++] = optarg;
     }
-    if (rc != CLI_OK)
+    if (rc != CLI_OK || qlist == NULL)
         return rc;
-    if (kind == NULL || argc - optind != 3)
-        return cli_usage(prog, "expected --kind and: buy|spend|sell|receive OUTCOME AMOUNT");
-    if (qlist && strcmp(kind, "lmsr") != 0 && strcmp(kind, "lslmsr") != 0)
-        return cli_usage(prog, "--q applies to lmsr and lslmsr");
-    if (qlist && strcmp(kind, "lmsr") == 0) { /* LMSR's q is shares sold: applied below */
-        *strstr(row, ",\"q0\"") = '\0';
-        used = strlen(row);
-    }
-    if (strstr(row, "\"outcomes\"") == NULL)
-        used += (size_t)snprintf(row + used, sizeof row - used, ",\"outcomes\":%u",
-                                 count_items(qlist, row));
-    snprintf(row + used, sizeof row - used, "}\n");
-    dacc_market_ledger *l = dacc_market_ledger_new();
-    dacc_error err;
-    dacc_status st =
-        dacc_market_ops_run(l, "options", row, strlen(row), (unsigned)decimals, NULL, NULL, &err);
-    dacc_market *m = st == DACC_OK ? dacc_market_ledger_market(l, "q") : NULL;
-    if (st == DACC_OK && qlist && strcmp(kind, "lmsr") == 0)
-        st = apply_sold(m, qlist, (unsigned)decimals, &err);
-    const char *what = argv[optind];
+    const char *kind = NULL;
+    for (size_t i = 0; i < q->n; i++)
+        kind = strcmp(q->names[i], "kind") == 0 ? q->values[i] : kind;
+    if (kind == NULL || (strcmp(kind, "lmsr") != 0 && strcmp(kind, "lslmsr") != 0))
+        return cli_usage(prog, "--q applies to lmsr (shares sold) and lslmsr (q0)");
+    q->names[q->n] = strcmp(kind, "lmsr") == 0 ? "sold" : "q0";
+    q->values[q->n++] = qlist;
+    return CLI_OK;
+}
+
+static int quote_answer(const char *prog, const dacc_market *m, char **args, unsigned decimals)
+{
+    const char *what = args[0];
     uint64_t outcome = 0;
     dacc_u128 amt = 0, a = 0, b = 0;
-    if (st == DACC_OK && (rc = cli_opt_u64(prog, "OUTCOME", argv[optind + 1], 0, 255, &outcome)))
-        st = DACC_ERR_INVALID;
-    if (st == DACC_OK &&
-        (rc = cli_opt_money(prog, "AMOUNT", argv[optind + 2], (unsigned)decimals, &amt)))
-        st = DACC_ERR_INVALID;
-    if (st == DACC_OK) {
-        unsigned i = (unsigned)outcome;
-        if (strcmp(what, "buy") == 0)
-            st = dacc_market_quote_buy(m, i, amt, &a, &err), b = amt;
-        else if (strcmp(what, "spend") == 0)
-            st = dacc_market_quote_spend(m, i, amt, &b, &a, &err);
-        else if (strcmp(what, "sell") == 0)
-            st = dacc_market_quote_sell(m, i, amt, &a, &err), b = amt;
-        else if (strcmp(what, "receive") == 0)
-            st = dacc_market_quote_receive(m, i, amt, &b, &a, &err);
-        else
-            rc = cli_usage(prog, "expected buy, spend, sell or receive, got '%s'", what),
-            st = DACC_ERR_INVALID;
-    }
-    if (st == DACC_OK) {
-        char ta[DACC_MONEY_STRLEN], tb[DACC_MONEY_STRLEN];
-        dacc_money_format(a, (unsigned)decimals, 0, ta);
-        dacc_money_format(b, (unsigned)decimals, 0, tb);
-        int buying = strcmp(what, "buy") == 0 || strcmp(what, "spend") == 0;
-        printf("%s %s shares of outcome %u %s %s\n", buying ? "buying" : "selling", tb,
-               (unsigned)outcome, buying ? "costs" : "returns", ta);
-    }
-    dacc_market_ledger_free(l);
+    dacc_error err;
+    dacc_status st;
+    int rc = cli_opt_u64(prog, "OUTCOME", args[1], 0, DACC_MARKET_MAX_OUTCOMES - 1, &outcome);
+    if (rc == CLI_OK)
+        rc = cli_opt_money(prog, "AMOUNT", args[2], decimals, &amt);
     if (rc != CLI_OK)
         return rc;
-    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+    unsigned i = (unsigned)outcome;
+    if (strcmp(what, "buy") == 0)
+        st = dacc_market_quote_buy(m, i, amt, &a, &err), b = amt;
+    else if (strcmp(what, "spend") == 0)
+        st = dacc_market_quote_spend(m, i, amt, &b, &a, &err);
+    else if (strcmp(what, "sell") == 0)
+        st = dacc_market_quote_sell(m, i, amt, &a, &err), b = amt;
+    else if (strcmp(what, "receive") == 0)
+        st = dacc_market_quote_receive(m, i, amt, &b, &a, &err);
+    else
+        return cli_usage(prog, "expected buy, spend, sell or receive, got '%s'", what);
+    if (st != DACC_OK)
+        return cli_fail(prog, &err);
+    char ta[DACC_MONEY_STRLEN], tb[DACC_MONEY_STRLEN];
+    dacc_money_format(a, decimals, 0, ta);
+    dacc_money_format(b, decimals, 0, tb);
+    int buying = strcmp(what, "buy") == 0 || strcmp(what, "spend") == 0;
+    printf("%s %s shares of outcome %u %s %s\n", buying ? "buying" : "selling", tb, i,
+           buying ? "costs" : "returns", ta);
+    return CLI_OK;
+}
+
+static int cmd_quote(int argc, char **argv)
+{
+    static const char prog[] = "dacc market quote";
+    quote_fields q = { .n = 0 };
+    uint64_t decimals = 6;
+    int help = 0, rc = quote_options(prog, argc, argv, &q, &decimals, &help);
+    if (rc != CLI_OK || help)
+        return rc;
+    int has_kind = 0;
+    for (size_t i = 0; i < q.n; i++)
+        has_kind |= strcmp(q.names[i], "kind") == 0;
+    if (!has_kind || argc - optind != 3)
+        return cli_usage(prog, "expected --kind and: buy|spend|sell|receive OUTCOME AMOUNT");
+    dacc_market *m = NULL;
+    dacc_error err;
+    if (dacc_market_from_fields(q.n, q.names, q.values, (unsigned)decimals, &m, &err) != DACC_OK)
+        return cli_fail(prog, &err);
+    rc = quote_answer(prog, m, argv + optind, (unsigned)decimals);
+    dacc_market_free(m);
+    return rc;
 }
 
 int cmd_market(int argc, char **argv)

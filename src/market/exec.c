@@ -5,13 +5,15 @@
 
 #include "internal.h"
 
-static dacc_status open_outcome(const dacc_market *m, unsigned i, dacc_error *err)
+static dacc_status open_trade(const dacc_market *m, unsigned i, dacc_u128 x, dacc_error *err)
 {
     if (i >= m->n)
         return dacc_error_set(err, DACC_ERR_RANGE, "outcome %u does not exist (%u outcomes)", i,
                               m->n);
     if (m->resolved)
         return dacc_error_set(err, DACC_ERR_STATE, "the market is resolved: trading is closed");
+    if (x == 0)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a trade of zero shares");
     return DACC_OK;
 }
 
@@ -20,40 +22,76 @@ static dacc_status overflow(dacc_error *err)
     return dacc_error_set(err, DACC_ERR_RANGE, "the trade would overflow 128-bit amounts");
 }
 
+/* The pool after an FPMM buy of x shares for c (fee f): every pool grows by
+ * c - f, then pool i gives x; any units the contract's rounding adds stay
+ * in the pool. Computed into next so that a refusal changes nothing. */
+static dacc_status fpmm_buy_pools(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 net,
+                                  dacc_u128 *next, dacc_error *err)
+{
+    for (unsigned j = 0; j < m->n; j++)
+        if (dacc_money_add(m->pool[j], net, &next[j]) != DACC_OK)
+            return overflow(err);
+    if (next[i] < x)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the pool cannot deliver that many shares");
+    next[i] -= x;
+    return DACC_OK;
+}
+
+static dacc_status fpmm_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 c, dacc_error *err)
+{
+    dacc_u128 f = 0, fees, balance, next[DACC_MARKET_MAX_OUTCOMES];
+    dacc_money_muldiv(c, m->fee, DACC_MARKET_FEE_ONE, DACC_ROUND_DOWN, &f);
+    dacc_status st = fpmm_buy_pools(m, i, x, c - f, next, err);
+    if (st != DACC_OK)
+        return st;
+    if (dacc_money_add(m->fees, f, &fees) != DACC_OK ||
+        dacc_money_add(m->balance, c - f, &balance) != DACC_OK)
+        return overflow(err);
+    memcpy(m->pool, next, m->n * sizeof *next);
+    m->fees = fees;
+    m->balance = balance;
+    return DACC_OK;
+}
+
+/* CPMM buy: both sides grow by c, then side i gives the x shares. */
+static dacc_status cpmm_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 c, dacc_error *err)
+{
+    dacc_u128 mine, other, balance;
+    if (dacc_money_add(m->pool[i], c, &mine) != DACC_OK ||
+        dacc_money_add(m->pool[1 - i], c, &other) != DACC_OK ||
+        dacc_money_add(m->balance, c, &balance) != DACC_OK)
+        return overflow(err);
+    if (mine < x)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the pool cannot deliver that many shares");
+    m->pool[i] = mine - x;
+    m->pool[1 - i] = other;
+    m->balance = balance;
+    return DACC_OK;
+}
+
 dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 max_cost,
                             dacc_u128 *cost, dacc_error *err)
 {
-    dacc_u128 c;
-    dacc_status st = open_outcome(m, i, err);
+    dacc_u128 c, sold, balance;
+    dacc_status st = open_trade(m, i, x, err);
     if (st == DACC_OK)
         st = dacc_market_quote_buy(m, i, x, &c, err);
     if (st != DACC_OK)
         return st;
     if (c > max_cost)
         return dacc_error_set(err, DACC_ERR_STATE, "the cost exceeds the limit");
-    if (m->sold[i] + x < x || m->balance + c < c)
+    if (dacc_money_add(m->sold[i], x, &sold) != DACC_OK ||
+        dacc_money_add(m->balance, c, &balance) != DACC_OK)
         return overflow(err);
-    if (m->kind == DACC_MARKET_FPMM) {
-        dacc_u128 f = 0;
-        dacc_money_muldiv(c, m->fee, DACC_MARKET_FEE_ONE, DACC_ROUND_DOWN, &f);
-        for (unsigned j = 0; j < m->n; j++)
-            if (m->pool[j] + (c - f) < m->pool[j])
-                return overflow(err);
-        for (unsigned j = 0; j < m->n; j++)
-            m->pool[j] += c - f;
-        m->pool[i] -= x; /* any units the contract's rounding adds stay in the pool */
-        m->fees += f;
-        m->balance += c - f;
-    } else {
-        if (m->kind == DACC_MARKET_CPMM) {
-            if (m->pool[i] + c < x || m->pool[1 - i] + c < c)
-                return overflow(err);
-            m->pool[i] = m->pool[i] + c - x;
-            m->pool[1 - i] += c;
-        }
-        m->balance += c;
-    }
-    m->sold[i] += x;
+    if (m->kind == DACC_MARKET_FPMM)
+        st = fpmm_buy(m, i, x, c, err);
+    else if (m->kind == DACC_MARKET_CPMM)
+        st = cpmm_buy(m, i, x, c, err);
+    else
+        m->balance = balance;
+    if (st != DACC_OK)
+        return st;
+    m->sold[i] = sold;
     *cost = c;
     return DACC_OK;
 }
@@ -61,21 +99,37 @@ dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 m
 static dacc_status fpmm_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 r, dacc_error *err)
 {
     /* Re-derive the gross amount merged for a return of r. */
-    dacc_u128 gross;
+    dacc_u128 gross, mine, fees;
     if (dacc_money_muldiv(r, DACC_MARKET_FEE_ONE, DACC_MARKET_FEE_ONE - m->fee, DACC_ROUND_DOWN,
-                          &gross) != DACC_OK)
+                          &gross) != DACC_OK ||
+        dacc_money_add(m->pool[i], x, &mine) != DACC_OK ||
+        dacc_money_add(m->fees, gross - r, &fees) != DACC_OK)
         return overflow(err);
     for (unsigned j = 0; j < m->n; j++)
         if (j != i && m->pool[j] < gross)
             return dacc_error_set(err, DACC_ERR_RANGE, "the pool cannot pay that much");
-    if (m->balance < gross || m->pool[i] + x < x)
+    if (m->balance < gross || mine < gross)
         return dacc_error_set(err, DACC_ERR_RANGE, "the pool cannot pay that much");
     for (unsigned j = 0; j < m->n; j++)
         if (j != i)
             m->pool[j] -= gross;
-    m->pool[i] = m->pool[i] + x - gross;
-    m->fees += gross - r;
+    m->pool[i] = mine - gross;
+    m->fees = fees;
     m->balance -= gross;
+    return DACC_OK;
+}
+
+/* CPMM sale: side i takes the x shares back, both sides pay r. */
+static dacc_status cpmm_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 r, dacc_error *err)
+{
+    dacc_u128 mine;
+    if (dacc_money_add(m->pool[i], x, &mine) != DACC_OK)
+        return overflow(err);
+    if (m->pool[1 - i] < r || mine < r)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the pool cannot pay that much");
+    m->pool[i] = mine - r;
+    m->pool[1 - i] -= r;
+    m->balance -= r;
     return DACC_OK;
 }
 
@@ -83,27 +137,23 @@ dacc_status dacc_market_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 
                              dacc_u128 *proceeds, dacc_error *err)
 {
     dacc_u128 r;
-    dacc_status st = open_outcome(m, i, err);
+    dacc_status st = open_trade(m, i, x, err);
     if (st == DACC_OK)
         st = dacc_market_quote_sell(m, i, x, &r, err);
     if (st != DACC_OK)
         return st;
     if (r < min_proceeds)
         return dacc_error_set(err, DACC_ERR_STATE, "the proceeds are below the limit");
-    if (m->kind == DACC_MARKET_FPMM) {
-        if ((st = fpmm_sell(m, i, x, r, err)) != DACC_OK)
-            return st;
-    } else {
-        if (m->balance < r)
-            return dacc_error_set(err, DACC_ERR_RANGE, "the maker cannot pay that much");
-        if (m->kind == DACC_MARKET_CPMM) {
-            if (m->pool[1 - i] < r || m->pool[i] + x < r)
-                return dacc_error_set(err, DACC_ERR_RANGE, "the pool cannot pay that much");
-            m->pool[i] = m->pool[i] + x - r;
-            m->pool[1 - i] -= r;
-        }
+    if (m->kind != DACC_MARKET_FPMM && m->balance < r)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the maker cannot pay that much");
+    if (m->kind == DACC_MARKET_FPMM)
+        st = fpmm_sell(m, i, x, r, err);
+    else if (m->kind == DACC_MARKET_CPMM)
+        st = cpmm_sell(m, i, x, r, err);
+    else
         m->balance -= r;
-    }
+    if (st != DACC_OK)
+        return st;
     m->sold[i] -= x;
     *proceeds = r;
     return DACC_OK;
@@ -115,7 +165,11 @@ dacc_status dacc_market_cpmm_add_liquidity(dacc_market *m, dacc_u128 amount, dac
         return dacc_error_set(err, DACC_ERR_UNSUPPORTED, "only a CPMM takes liquidity this way");
     if (m->resolved)
         return dacc_error_set(err, DACC_ERR_STATE, "the market is resolved");
-    if (m->pool[0] + amount > ((dacc_u128)1 << 100) || m->pool[1] + amount > ((dacc_u128)1 << 100))
+    const dacc_u128 limit = (dacc_u128)1 << 100;
+    dacc_u128 balance, funding;
+    if (amount > limit || m->pool[0] > limit - amount || m->pool[1] > limit - amount ||
+        dacc_money_add(m->balance, amount, &balance) != DACC_OK ||
+        dacc_money_add(m->funding, amount, &funding) != DACC_OK)
         return overflow(err);
     double pr[2];
     dacc_market_prices(m, pr);
@@ -124,8 +178,8 @@ dacc_status dacc_market_cpmm_add_liquidity(dacc_market *m, dacc_u128 amount, dac
     m->b = (prob * y) / (prob * y + (1 - prob) * no);
     m->pool[0] += amount;
     m->pool[1] += amount;
-    m->funding += amount;
-    m->balance += amount;
+    m->funding = funding;
+    m->balance = balance;
     return DACC_OK;
 }
 

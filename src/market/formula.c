@@ -134,9 +134,12 @@ double dacc_market_cpmm_prob(double y, double n, double p)
 
 double dacc_market_cpmm_cost(double y, double n, double p, bool yes, double s)
 {
-    /* The amount whose shares are s: bisection on the monotone map. */
+    /* The amount whose shares are s: bisection on the monotone map. A
+     * finite double doubles at most 2100 times before it is infinite. */
+    if (!(s >= 0) || !isfinite(s))
+        return NAN;
     f128 lo = 0, hi = s;
-    while (mk_cpmm_shares(y, n, p, yes, hi) < s)
+    for (int it = 0; it < 2100 && mk_cpmm_shares(y, n, p, yes, hi) < s; it++)
         hi *= 2;
     for (int it = 0; it < 200; it++) {
         f128 mid = (lo + hi) / 2;

@@ -15,10 +15,17 @@ typedef struct {
     double price[DACC_MARKET_MAX_OUTCOMES];
 } lmarket;
 
+/* What an account put into a market net of what it took out, a signed
+ * amount as two magnitudes of which at most one is nonzero, so repeated
+ * trades never accumulate towards 2^128. An invalid resolution refunds in. */
+typedef struct {
+    dacc_u128 in, out;
+} net;
+
 typedef struct {
     size_t account, market;
     dacc_u128 shares[DACC_MARKET_MAX_OUTCOMES];
-    dacc_u128 paid_in, paid_out;
+    net paid;
 } position;
 
 typedef struct {
@@ -173,26 +180,27 @@ static position *find_position(const dacc_market_ledger *l, size_t a, size_t m)
     return NULL;
 }
 
-static position *position_of(dacc_market_ledger *l, size_t a, size_t m)
-{
-    void *tmp;
-    position *p = find_position(l, a, m);
-    if (p != NULL)
-        return p;
-    if (!GROW(l->pos, l->npos, l->cappos) || (p = calloc(1, sizeof *p)) == NULL)
-        return NULL;
-    p->account = a;
-    p->market = m;
-    l->pos[l->npos++] = p;
-    return p;
-}
-
 dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *name,
                                       const char *market, unsigned outcome)
 {
     long a = find_account(l, name), m = find_market(l, market);
     position *p = a >= 0 && m >= 0 ? find_position(l, (size_t)a, (size_t)m) : NULL;
     return p != NULL && outcome < DACC_MARKET_MAX_OUTCOMES ? p->shares[outcome] : 0;
+}
+
+/* n moved by amount into the market (in) or out of it; 0 when the
+ * magnitude would pass 2^128 - 1. */
+static int net_move(net *n, dacc_u128 amount, int in)
+{
+    dacc_u128 *same = in ? &n->in : &n->out, *other = in ? &n->out : &n->in;
+    if (*other >= amount) {
+        *other -= amount;
+        return 1;
+    }
+    if (dacc_money_add(*same, amount - *other, same) != DACC_OK)
+        return 0;
+    *other = 0;
+    return 1;
 }
 
 /* Moves the time-weighted price integral to t. */
@@ -221,10 +229,15 @@ double dacc_market_ledger_twap(const dacc_market_ledger *l, const char *market, 
     return (double)(sum / (long double)(until - x->opened));
 }
 
+/* A trade in the making: the account, the market, and the position after
+ * the trade, copied so that nothing is written before every check passes.
+ * fresh is set when the account had no position in the market yet. */
 typedef struct {
     size_t a, m;
     lmarket *x;
     position *p;
+    position next;
+    int fresh;
 } trade_ctx;
 
 static dacc_status trade_start(dacc_market_ledger *l, const char *name, const char *market,
@@ -243,8 +256,40 @@ static dacc_status trade_start(dacc_market_ledger *l, const char *name, const ch
     if (t < c->x->last_t)
         return dacc_error_set(err, DACC_ERR_INVALID, "time %llu is before the last trade (%llu)",
                               (unsigned long long)t, (unsigned long long)c->x->last_t);
-    c->p = position_of(l, c->a, c->m);
-    return c->p ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    c->p = find_position(l, c->a, c->m);
+    c->fresh = c->p == NULL;
+    if (c->p != NULL)
+        c->next = *c->p;
+    else
+        c->next = (position){ .account = c->a, .market = c->m };
+    return DACC_OK;
+}
+
+/* Makes room for a new position before the market changes, so that the
+ * commit after it cannot fail. */
+static dacc_status trade_reserve(dacc_market_ledger *l, trade_ctx *c, dacc_error *err)
+{
+    void *tmp;
+    if (!c->fresh)
+        return DACC_OK;
+    if (!GROW(l->pos, l->npos, l->cappos) || (c->p = malloc(sizeof *c->p)) == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    return DACC_OK;
+}
+
+static void trade_commit(dacc_market_ledger *l, trade_ctx *c, uint64_t t, dacc_u128 balance)
+{
+    advance(c->x, t, NULL);
+    dacc_market_prices(c->x->m, c->x->price);
+    l->ac[c->a].balance = balance;
+    *c->p = c->next;
+    if (c->fresh)
+        l->pos[l->npos++] = c->p;
+}
+
+static dacc_status zero_trade(dacc_error *err)
+{
+    return dacc_error_set(err, DACC_ERR_INVALID, "a trade of zero shares");
 }
 
 dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, const char *market,
@@ -255,25 +300,30 @@ dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, cons
     trade_ctx c = { 0 };
     dacc_u128 cost;
     dacc_status st = trade_start(l, name, market, outcome, t, &c, err);
+    if (st == DACC_OK && shares == 0 && amount == 0)
+        st = zero_trade(err);
     if (st == DACC_OK && shares == 0)
         st = dacc_market_quote_spend(c.x->m, outcome, amount, &shares, &cost, err);
+    if (st == DACC_OK && shares == 0)
+        st = dacc_error_set(err, DACC_ERR_STATE, "the budget buys no share");
     if (st == DACC_OK)
         st = dacc_market_quote_buy(c.x->m, outcome, shares, &cost, err);
     if (st != DACC_OK)
         return st;
     if (cost > l->ac[c.a].balance)
-        return dacc_error_set(err, DACC_ERR_STATE, "%s has %s than the cost", name, "less money");
+        return dacc_error_set(err, DACC_ERR_STATE, "%s has less money than the cost", name);
     if (limit != 0 && cost > limit)
         return dacc_error_set(err, DACC_ERR_STATE, "the cost exceeds the limit");
-    if (c.p->shares[outcome] + shares < shares)
+    if (dacc_money_add(c.next.shares[outcome], shares, &c.next.shares[outcome]) != DACC_OK ||
+        !net_move(&c.next.paid, cost, 1))
         return dacc_error_set(err, DACC_ERR_RANGE, "the position would overflow");
-    if ((st = dacc_market_buy(c.x->m, outcome, shares, cost, &cost, err)) != DACC_OK)
+    if ((st = trade_reserve(l, &c, err)) != DACC_OK ||
+        (st = dacc_market_buy(c.x->m, outcome, shares, cost, &cost, err)) != DACC_OK) {
+        if (c.fresh)
+            free(c.p);
         return st;
-    advance(c.x, t, NULL);
-    dacc_market_prices(c.x->m, c.x->price);
-    l->ac[c.a].balance -= cost;
-    c.p->shares[outcome] += shares;
-    c.p->paid_in += cost;
+    }
+    trade_commit(l, &c, t, l->ac[c.a].balance - cost);
     *moved = cost;
     *traded = shares;
     return DACC_OK;
@@ -285,21 +335,26 @@ dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *name, con
                                     dacc_u128 *traded, dacc_error *err)
 {
     trade_ctx c = { 0 };
-    dacc_u128 got;
+    dacc_u128 got, balance;
     dacc_status st = trade_start(l, name, market, outcome, t, &c, err);
+    if (st == DACC_OK && shares == 0 && amount == 0)
+        st = zero_trade(err);
     if (st == DACC_OK && shares == 0)
         st = dacc_market_quote_receive(c.x->m, outcome, amount, &shares, &got, err);
+    if (st == DACC_OK && (c.fresh || shares > c.next.shares[outcome]))
+        st = dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares than that", name);
+    if (st == DACC_OK)
+        st = dacc_market_quote_sell(c.x->m, outcome, shares, &got, err);
     if (st != DACC_OK)
         return st;
-    if (shares > c.p->shares[outcome])
-        return dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares than that", name);
+    c.next.shares[outcome] -= shares;
+    if (dacc_money_add(l->ac[c.a].balance, got, &balance) != DACC_OK ||
+        !net_move(&c.next.paid, got, 0))
+        return dacc_error_set(err, DACC_ERR_RANGE, "%s's balance would overflow", name);
+    /* An existing position (the shares are there), so nothing to reserve. */
     if ((st = dacc_market_sell(c.x->m, outcome, shares, limit, &got, err)) != DACC_OK)
         return st;
-    advance(c.x, t, NULL);
-    dacc_market_prices(c.x->m, c.x->price);
-    l->ac[c.a].balance += got;
-    c.p->shares[outcome] -= shares;
-    c.p->paid_out += got;
+    trade_commit(l, &c, t, balance);
     *moved = got;
     *traded = shares;
     return DACC_OK;
@@ -314,35 +369,83 @@ dacc_status dacc_market_ledger_resolve(dacc_market_ledger *l, const char *market
     return dacc_market_resolve(l->mk[m].m, numerators, err);
 }
 
+/* Checks the refunds of an invalid market m against credit, the sums
+ * already promised to each account (adding them there), so several markets
+ * can be checked before any is refunded. */
+static dacc_status refund_plan(const dacc_market_ledger *l, size_t m, dacc_u128 *credit,
+                               dacc_error *err)
+{
+    const lmarket *x = &l->mk[m];
+    dacc_u128 total = 0, after;
+    if (x->m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "market %s is already resolved", x->id);
+    for (size_t i = 0; i < l->npos; i++) {
+        const position *p = l->pos[i];
+        if (p->market != m)
+            continue;
+        if (dacc_money_add(total, p->paid.in, &total) != DACC_OK ||
+            dacc_money_add(credit[p->account], p->paid.in, &credit[p->account]) != DACC_OK ||
+            dacc_money_add(l->ac[p->account].balance, credit[p->account], &after) != DACC_OK)
+            return dacc_error_set(err, DACC_ERR_RANGE, "refunding %s would overflow its balance",
+                                  l->ac[p->account].name);
+    }
+    if (total > x->m->balance)
+        return dacc_error_set(err, DACC_ERR_STATE, "market %s cannot refund every trade", x->id);
+    return DACC_OK;
+}
+
+/* Refunds a market refund_plan accepted; cannot fail. */
+static void refund_apply(dacc_market_ledger *l, size_t m)
+{
+    dacc_market *mk = l->mk[m].m;
+    for (size_t i = 0; i < l->npos; i++) {
+        position *p = l->pos[i];
+        if (p->market != m)
+            continue;
+        l->ac[p->account].balance += p->paid.in;
+        mk->balance -= p->paid.in;
+        p->paid = (net){ 0, 0 };
+        memset(p->shares, 0, sizeof p->shares);
+    }
+    memset(mk->sold, 0, sizeof mk->sold);
+    dacc_market_resolve_invalid(mk, NULL);
+}
+
 dacc_status dacc_market_ledger_resolve_invalid(dacc_market_ledger *l, const char *market,
                                                dacc_error *err)
 {
     long m = find_market(l, market);
     if (m < 0)
         return dacc_error_set(err, DACC_ERR_NOTFOUND, "no market %s", market);
-    dacc_market *mk = l->mk[m].m;
-    if (mk->resolved)
-        return dacc_error_set(err, DACC_ERR_STATE, "market %s is already resolved", market);
-    dacc_u128 total = 0;
-    for (size_t i = 0; i < l->npos; i++) {
-        const position *p = l->pos[i];
-        if (p->market == (size_t)m && p->paid_in > p->paid_out)
-            total += p->paid_in - p->paid_out;
-    }
-    if (total > mk->balance)
-        return dacc_error_set(err, DACC_ERR_STATE, "the market cannot refund every trade");
-    for (size_t i = 0; i < l->npos; i++) {
-        position *p = l->pos[i];
-        if (p->market != (size_t)m)
-            continue;
-        dacc_u128 refund = p->paid_in > p->paid_out ? p->paid_in - p->paid_out : 0;
-        l->ac[p->account].balance += refund;
-        p->paid_out += refund;
-        memset(p->shares, 0, sizeof p->shares);
-    }
-    mk->balance -= total;
-    memset(mk->sold, 0, sizeof mk->sold);
-    return dacc_market_resolve_invalid(mk, err);
+    dacc_u128 *credit = calloc(l->nac ? l->nac : 1, sizeof *credit);
+    if (credit == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st = refund_plan(l, (size_t)m, credit, err);
+    if (st == DACC_OK)
+        refund_apply(l, (size_t)m);
+    free(credit);
+    return st;
+}
+
+/* What redeeming every share of p pays, checked against the maker's
+ * balance and the account's before anything moves. */
+static dacc_status redeem_plan(const dacc_market_ledger *l, const position *p, dacc_u128 *total,
+                               dacc_error *err)
+{
+    const dacc_market *mk = l->mk[p->market].m;
+    dacc_u128 pay, after;
+    *total = 0;
+    for (unsigned i = 0; i < mk->n; i++)
+        if (dacc_money_muldiv(p->shares[i], mk->num[i], mk->den, DACC_ROUND_DOWN, &pay) !=
+                DACC_OK ||
+            dacc_money_add(*total, pay, total) != DACC_OK)
+            return dacc_error_set(err, DACC_ERR_RANGE, "the payout would overflow");
+    if (*total > mk->balance)
+        return dacc_error_set(err, DACC_ERR_STATE, "the maker cannot pay: its bound was broken");
+    if (dacc_money_add(l->ac[p->account].balance, *total, &after) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_RANGE, "%s's balance would overflow",
+                              l->ac[p->account].name);
+    return DACC_OK;
 }
 
 dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *name, const char *market,
@@ -354,19 +457,20 @@ dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *name, c
                               name);
     position *p = find_position(l, (size_t)a, (size_t)m);
     dacc_market *mk = l->mk[m].m;
+    dacc_u128 total = 0;
     *payout = 0;
     if (!mk->resolved)
         return dacc_error_set(err, DACC_ERR_STATE, "market %s is not resolved", market);
-    for (unsigned i = 0; p != NULL && i < mk->n; i++) {
+    dacc_status st = p != NULL ? redeem_plan(l, p, &total, err) : DACC_OK;
+    if (st != DACC_OK || p == NULL)
+        return st;
+    for (unsigned i = 0; i < mk->n; i++) {
         dacc_u128 pay;
-        dacc_status st = dacc_market_redeem(mk, i, p->shares[i], &pay, err);
-        if (st != DACC_OK)
-            return st;
+        dacc_market_redeem(mk, i, p->shares[i], &pay, NULL); /* checked by redeem_plan */
         p->shares[i] = 0;
-        p->paid_out += pay;
-        l->ac[a].balance += pay;
-        *payout += pay;
     }
+    l->ac[a].balance += total; /* nothing refunds a resolved market, so paid stays as it is */
+    *payout = total;
     return DACC_OK;
 }
 
@@ -402,6 +506,9 @@ dacc_status dacc_market_ledger_batch(dacc_market_ledger *l, const char *id,
             st = dacc_error_set(err, DACC_ERR_NOTFOUND, "no market %s", markets[i]);
         else
             b.markets[i] = (size_t)x;
+        for (size_t j = 0; j < i && st == DACC_OK; j++)
+            if (b.markets[j] == b.markets[i])
+                st = dacc_error_set(err, DACC_ERR_INVALID, "market %s is listed twice", markets[i]);
     }
     if (st == DACC_OK && !GROW(l->bt, l->nbt, l->capbt))
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
@@ -447,6 +554,29 @@ dacc_status dacc_market_ledger_draw(dacc_market_ledger *l, const char *id, const
     return st == DACC_OK ? DACC_OK : dacc_error_set(err, st, "the draw failed");
 }
 
+static int batch_chose(const batch *x, size_t i)
+{
+    for (size_t j = 0; j < x->m; j++)
+        if (x->chosen[j] == i)
+            return 1;
+    return 0;
+}
+
+/* The TWAP resolution of one market at t: prices become numerators at 10^9
+ * (an all-zero set pays outcome 0). Cannot fail on an open market. */
+static void settle_twap(dacc_market_ledger *l, lmarket *mk, uint64_t t)
+{
+    uint64_t num[DACC_MARKET_MAX_OUTCOMES], sum = 0;
+    for (unsigned o = 0; o < mk->m->n; o++) {
+        double p = dacc_market_ledger_twap(l, mk->id, o, t);
+        num[o] = p > 0 && p < 2 ? (uint64_t)(p * 1e9 + 0.5) : 0;
+        sum += num[o];
+    }
+    if (sum == 0)
+        num[0] = 1;
+    dacc_market_resolve(mk->m, num, NULL);
+}
+
 dacc_status dacc_market_ledger_settle(dacc_market_ledger *l, const char *id, uint64_t t,
                                       dacc_error *err)
 {
@@ -460,31 +590,26 @@ dacc_status dacc_market_ledger_settle(dacc_market_ledger *l, const char *id, uin
         if (!l->mk[x->markets[x->chosen[j]]].m->resolved)
             return dacc_error_set(err, DACC_ERR_STATE, "chosen market %s awaits the jury",
                                   l->mk[x->markets[x->chosen[j]]].id);
-    for (size_t i = 0; i < x->k; i++) {
-        int was_chosen = 0;
-        for (size_t j = 0; j < x->m; j++)
-            was_chosen |= x->chosen[j] == i;
+    /* All or nothing: every refund is checked (against the credits of the
+     * markets before it) before any market settles. */
+    dacc_u128 *credit = calloc(l->nac ? l->nac : 1, sizeof *credit);
+    if (credit == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st = DACC_OK;
+    for (size_t i = 0; i < x->k && st == DACC_OK && x->rule == DACC_MARKET_SETTLE_REFUND; i++)
+        if (!batch_chose(x, i) && !l->mk[x->markets[i]].m->resolved)
+            st = refund_plan(l, x->markets[i], credit, err);
+    free(credit);
+    for (size_t i = 0; i < x->k && st == DACC_OK; i++) {
         lmarket *mk = &l->mk[x->markets[i]];
-        if (was_chosen || mk->m->resolved)
+        if (batch_chose(x, i) || mk->m->resolved)
             continue;
-        dacc_status st;
-        if (x->rule == DACC_MARKET_SETTLE_REFUND) {
-            st = dacc_market_ledger_resolve_invalid(l, mk->id, err);
-        } else {
-            uint64_t num[DACC_MARKET_MAX_OUTCOMES], sum = 0;
-            for (unsigned o = 0; o < mk->m->n; o++) {
-                double p = dacc_market_ledger_twap(l, mk->id, o, t);
-                num[o] = (uint64_t)(p * 1e9 + 0.5);
-                sum += num[o];
-            }
-            if (sum == 0)
-                num[0] = 1;
-            st = dacc_market_resolve(mk->m, num, err);
-        }
-        if (st != DACC_OK)
-            return st;
+        if (x->rule == DACC_MARKET_SETTLE_REFUND)
+            refund_apply(l, x->markets[i]);
+        else
+            settle_twap(l, mk, t);
     }
-    return DACC_OK;
+    return st;
 }
 
 void dacc_market_ledger_each_account(const dacc_market_ledger *l, void *ctx,

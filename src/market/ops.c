@@ -1,6 +1,11 @@
 /* Operations files: JSON Lines or CSV, replayed against a ledger. Every
  * row becomes a small map of field name to text, so both forms share one
- * interpreter; errors name the file, line and field. */
+ * interpreter; errors name the file, line and field.
+ *
+ * A field that an operation does not take is refused rather than ignored
+ * (a misspelt "limit" must not silently remove price protection), as are
+ * fields that contradict each other and booleans spelt any other way than
+ * true or false. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -16,96 +21,191 @@
 #define MAX_FIELDS 32
 #define LIST_MAX   DACC_MARKET_MAX_OUTCOMES
 
+/* Every field name an operation can carry, space-separated. */
+static const char all_fields[] =
+    "op time market kind outcomes outcome b funding alpha q0 balances fee yes no p account amount "
+    "shares spend receive limit payouts value lo hi invalid batch markets choose rule seed";
+
+typedef struct {
+    const char *key;
+    char *val;
+    int is_bool; /* a JSON true or false; val is "true" or "false" */
+} field;
+
 typedef struct {
     const char *file;
     unsigned long line;
-    const char *key[MAX_FIELDS];
-    char *val[MAX_FIELDS];
+    field f[MAX_FIELDS];
     size_t n;
+    int json;
     unsigned decimals;
     uint64_t *time;
 } row;
 
-static const char *get(const row *r, const char *key)
+/* Whether word is one of the space-separated words of list. */
+static int in_list(const char *list, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *s = list; *s;) {
+        size_t l = strcspn(s, " ");
+        if (l == wl && memcmp(s, word, l) == 0)
+            return 1;
+        s += l;
+        s += *s == ' ';
+    }
+    return 0;
+}
+
+static const field *find(const row *r, const char *key)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->key[i], key) == 0 && r->val[i][0] != '\0')
-            return r->val[i];
+        if (strcmp(r->f[i].key, key) == 0 && r->f[i].val[0] != '\0')
+            return &r->f[i];
     return NULL;
 }
 
-static dacc_status bad(const row *r, const char *field, dacc_error *err, const char *why)
+static int has(const row *r, const char *key)
 {
-    return dacc_error_field(err, DACC_ERR_INVALID, r->file, r->line, "field", field, "%s", why);
+    return find(r, key) != NULL;
 }
 
-static dacc_status need(const row *r, const char *field, const char **out, dacc_error *err)
+static dacc_status bad(const row *r, const char *name, dacc_error *err, const char *why)
 {
-    *out = get(r, field);
-    return *out ? DACC_OK : bad(r, field, err, "missing");
+    return dacc_error_field(err, DACC_ERR_INVALID, r->file, r->line, "field", name, "%s", why);
 }
 
-static dacc_status money(const row *r, const char *field, unsigned decimals, dacc_u128 *out,
+/* The text of a field that must be present; a boolean is not text. */
+static dacc_status need(const row *r, const char *name, const char **out, dacc_error *err)
+{
+    const field *f = find(r, name);
+    if (f == NULL)
+        return bad(r, name, err, "missing");
+    if (f->is_bool)
+        return bad(r, name, err, "expected a value, not true or false");
+    *out = f->val;
+    return DACC_OK;
+}
+
+/* A flag: JSON true or false, or the text true or false in CSV (any other
+ * spelling is refused, so that "0" or "no" cannot mean yes). Absent: 0. */
+static dacc_status flag(const row *r, const char *name, int *out, dacc_error *err)
+{
+    const field *f = find(r, name);
+    *out = 0;
+    if (f == NULL)
+        return DACC_OK;
+    if (r->json && !f->is_bool)
+        return bad(r, name, err, "expected true or false (a JSON boolean)");
+    if (strcmp(f->val, "true") != 0 && strcmp(f->val, "false") != 0)
+        return bad(r, name, err, "expected true or false");
+    *out = strcmp(f->val, "true") == 0;
+    return DACC_OK;
+}
+
+/* Refuses more than one of the fields present; *which gets the one (NULL
+ * when none, an error when required). */
+static dacc_status one_of(const row *r, const char *const *names, size_t n, int required,
+                          const char **which, dacc_error *err)
+{
+    *which = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!has(r, names[i]))
+            continue;
+        if (*which != NULL)
+            return dacc_error_field(err, DACC_ERR_INVALID, r->file, r->line, "field", names[i],
+                                    "contradicts field \"%s\": give one of them", *which);
+        *which = names[i];
+    }
+    if (*which == NULL && required) {
+        char list[128] = "";
+        for (size_t i = 0; i < n; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"",
+                     i == 0      ? ""
+                     : i + 1 < n ? ", "
+                                 : " or ",
+                     names[i]);
+        return dacc_error_field(err, DACC_ERR_INVALID, r->file, r->line, "field", names[0],
+                                "missing: give %s", list);
+    }
+    return DACC_OK;
+}
+
+static dacc_status money(const row *r, const char *name, unsigned decimals, dacc_u128 *out,
                          dacc_error *err)
 {
     const char *s;
-    dacc_status st = need(r, field, &s, err);
+    dacc_status st = need(r, name, &s, err);
     if (st != DACC_OK)
         return st;
     dacc_error e;
     if (dacc_money_parse(s, strlen(s), decimals, out, &e) != DACC_OK)
-        return dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", field, "%s",
+        return dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", name, "%s",
                                 e.message);
     return DACC_OK;
 }
 
-static dacc_status number(const row *r, const char *field, double *out, dacc_error *err)
+static dacc_status number(const row *r, const char *name, double *out, dacc_error *err)
 {
     const char *s;
-    dacc_status st = need(r, field, &s, err);
+    dacc_status st = need(r, name, &s, err);
     if (st != DACC_OK)
         return st;
     dacc_error e;
     if (dacc_csv_parse_double(s, strlen(s), out, &e) != DACC_OK)
-        return dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", field, "%s",
+        return dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", name, "%s",
                                 e.message);
     return DACC_OK;
 }
 
-static dacc_status integer(const row *r, const char *field, uint64_t *out, dacc_error *err)
+static dacc_status integer(const row *r, const char *name, uint64_t *out, dacc_error *err)
 {
     const char *s;
-    dacc_status st = need(r, field, &s, err);
+    dacc_status st = need(r, name, &s, err);
     if (st != DACC_OK)
         return st;
     dacc_error e;
     if (dacc_csv_parse_u64(s, strlen(s), out, &e) != DACC_OK)
-        return dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", field, "%s",
+        return dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", name, "%s",
                                 e.message);
     return DACC_OK;
 }
 
 /* A ';'-separated list of money amounts (or integers with decimals 0). */
-static dacc_status money_list(const row *r, const char *field, unsigned decimals, dacc_u128 *out,
+static dacc_status money_list(const row *r, const char *name, unsigned decimals, dacc_u128 *out,
                               size_t *n, dacc_error *err)
 {
     const char *s;
-    dacc_status st = need(r, field, &s, err);
+    dacc_status st = need(r, name, &s, err);
     *n = 0;
     while (st == DACC_OK) {
         const char *end = strchr(s, ';');
         size_t len = end ? (size_t)(end - s) : strlen(s);
         dacc_error e;
         if (*n == LIST_MAX)
-            return bad(r, field, err, "too many items");
+            return bad(r, name, err, "more than 256 items");
         if (dacc_money_parse(s, len, decimals, &out[(*n)++], &e) != DACC_OK)
-            return dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", field,
+            return dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", name,
                                     "item %zu: %s", *n, e.message);
         if (end == NULL)
             break;
         s = end + 1;
     }
     return st;
+}
+
+/* Refuses every present field that is neither "op", "time" nor in allowed;
+ * what says to what ("op \"buy\"", "an lmsr market"). */
+static dacc_status only(const row *r, const char *allowed, const char *what, dacc_error *err)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const char *k = r->f[i].key;
+        if (r->f[i].val[0] == '\0' || strcmp(k, "op") == 0 || strcmp(k, "time") == 0 ||
+            in_list(allowed, k))
+            continue;
+        return dacc_error_field(err, DACC_ERR_INVALID, r->file, r->line, "field", k,
+                                "does not apply to %s", what);
+    }
+    return DACC_OK;
 }
 
 typedef struct {
@@ -128,76 +228,136 @@ static void say(engine *e, const char *fmt, ...)
     e->report(e->ctx, e->line);
 }
 
-static dacc_status make_market(const row *r, unsigned n, const char *kind, dacc_market **m,
-                               dacc_error *err)
+/* ---- creating markets ---- */
+
+static dacc_status make_lmsr(const row *r, unsigned n, dacc_market **m, dacc_error *err)
 {
-    dacc_u128 list[LIST_MAX], a, b;
-    size_t cnt;
-    double x;
-    dacc_status st;
-    double unit = 1;
+    static const char *const liq[] = { "b", "funding" };
+    const char *which;
+    dacc_u128 a;
+    double x, unit = 1;
+    dacc_status st = one_of(r, liq, 2, 1, &which, err);
+    if (st != DACC_OK)
+        return st;
+    if (strcmp(which, "funding") == 0)
+        return (st = money(r, "funding", r->decimals, &a, err)) == DACC_OK
+                   ? dacc_market_new_lmsr_funded(n, a, m, err)
+                   : st;
     for (unsigned i = 0; i < r->decimals; i++)
         unit *= 10;
-    if (strcmp(kind, "lmsr") == 0) {
-        if (get(r, "funding") != NULL)
-            return (st = money(r, "funding", r->decimals, &a, err)) == DACC_OK
-                       ? dacc_market_new_lmsr_funded(n, a, m, err)
-                       : st;
-        return (st = number(r, "b", &x, err)) == DACC_OK ? dacc_market_new_lmsr(n, x * unit, m, err)
-                                                         : st;
-    }
-    if (strcmp(kind, "lslmsr") == 0) {
-        st = number(r, "alpha", &x, err);
+    return (st = number(r, "b", &x, err)) == DACC_OK ? dacc_market_new_lmsr(n, x * unit, m, err)
+                                                     : st;
+}
+
+static dacc_status make_lslmsr(const row *r, unsigned n, dacc_market **m, dacc_error *err)
+{
+    dacc_u128 list[LIST_MAX];
+    size_t cnt;
+    double x;
+    dacc_status st = number(r, "alpha", &x, err);
+    if (st == DACC_OK)
+        st = money_list(r, "q0", r->decimals, list, &cnt, err);
+    if (st == DACC_OK && cnt != n)
+        return bad(r, "q0", err, "one quantity per outcome");
+    return st == DACC_OK ? dacc_market_new_lslmsr(n, x, list, m, err) : st;
+}
+
+static dacc_status make_fpmm(const row *r, unsigned n, dacc_market **m, dacc_error *err)
+{
+    dacc_u128 list[LIST_MAX], fee = 0;
+    size_t cnt;
+    dacc_status st = money_list(r, "balances", r->decimals, list, &cnt, err);
+    if (st == DACC_OK && has(r, "fee"))
+        st = money(r, "fee", 18, &fee, err); /* a fraction: 0.003 is 3 * 10^15 per 10^18 */
+    if (st == DACC_OK && cnt != n)
+        return bad(r, "balances", err, "one balance per outcome");
+    return st == DACC_OK ? dacc_market_new_fpmm(n, list, fee, m, err) : st;
+}
+
+static dacc_status make_cpmm(const row *r, unsigned n, dacc_market **m, dacc_error *err)
+{
+    dacc_u128 a, b;
+    double x;
+    dacc_status st = money(r, "yes", r->decimals, &a, err);
+    if (st == DACC_OK)
+        st = money(r, "no", r->decimals, &b, err);
+    if (st == DACC_OK)
+        st = number(r, "p", &x, err);
+    if (st == DACC_OK && n != 2)
+        return bad(r, "outcomes", err, "a CPMM has two outcomes");
+    return st == DACC_OK ? dacc_market_new_cpmm(a, b, x, m, err) : st;
+}
+
+static const struct {
+    const char *kind, *fields, *what;
+    dacc_status (*make)(const row *, unsigned, dacc_market **, dacc_error *);
+} kinds[] = {
+    { "lmsr", "b funding", "an lmsr market", make_lmsr },
+    { "lslmsr", "alpha q0", "an lslmsr market", make_lslmsr },
+    { "fpmm", "balances fee", "an fpmm market", make_fpmm },
+    { "cpmm", "yes no p", "a cpmm market", make_cpmm },
+};
+
+/* The number of ';'-separated items of a list field, 0 when absent. */
+static unsigned items(const row *r, const char *name)
+{
+    const field *f = find(r, name);
+    unsigned n = f != NULL;
+    for (const char *s = f ? f->val : ""; *s; s++)
+        n += *s == ';';
+    return n;
+}
+
+/* outcomes: given, else the length of the market's list field, else 2. */
+static dacc_status outcomes_of(const row *r, unsigned *n, dacc_error *err)
+{
+    uint64_t v = 2;
+    unsigned listed = items(r, "q0") + items(r, "balances") + items(r, "sold");
+    dacc_status st = has(r, "outcomes") ? integer(r, "outcomes", &v, err) : DACC_OK;
+    if (st == DACC_OK && !has(r, "outcomes") && listed != 0)
+        v = listed;
+    if (st == DACC_OK && (v < 2 || v > DACC_MARKET_MAX_OUTCOMES))
+        return bad(r, "outcomes", err, "expected 2 to 256");
+    *n = (unsigned)v;
+    return st;
+}
+
+static dacc_status make_market(const row *r, const char *extra, dacc_market **m, dacc_error *err)
+{
+    const char *kind;
+    unsigned n = 2;
+    dacc_status st = need(r, "kind", &kind, err);
+    for (size_t k = 0; st == DACC_OK && k < sizeof kinds / sizeof kinds[0]; k++) {
+        if (strcmp(kind, kinds[k].kind) != 0)
+            continue;
+        char allowed[128];
+        snprintf(allowed, sizeof allowed, "market kind outcomes %s %s", kinds[k].fields, extra);
+        st = only(r, allowed, kinds[k].what, err);
         if (st == DACC_OK)
-            st = money_list(r, "q0", r->decimals, list, &cnt, err);
-        if (st == DACC_OK && cnt != n)
-            return bad(r, "q0", err, "one quantity per outcome");
-        return st == DACC_OK ? dacc_market_new_lslmsr(n, x, list, m, err) : st;
+            st = outcomes_of(r, &n, err);
+        return st == DACC_OK ? kinds[k].make(r, n, m, err) : st;
     }
-    if (strcmp(kind, "fpmm") == 0) {
-        dacc_u128 fee = 0;
-        st = money_list(r, "balances", r->decimals, list, &cnt, err);
-        if (st == DACC_OK && get(r, "fee") != NULL)
-            st = money(r, "fee", 18, &fee, err); /* a fraction: 0.003 is 3 * 10^15 per 10^18 */
-        if (st == DACC_OK && cnt != n)
-            return bad(r, "balances", err, "one balance per outcome");
-        return st == DACC_OK ? dacc_market_new_fpmm(n, list, fee, m, err) : st;
-    }
-    if (strcmp(kind, "cpmm") == 0) {
-        st = money(r, "yes", r->decimals, &a, err);
-        if (st == DACC_OK)
-            st = money(r, "no", r->decimals, &b, err);
-        if (st == DACC_OK)
-            st = number(r, "p", &x, err);
-        if (st == DACC_OK && n != 2)
-            return bad(r, "outcomes", err, "a CPMM has two outcomes");
-        return st == DACC_OK ? dacc_market_new_cpmm(a, b, x, m, err) : st;
-    }
-    return bad(r, "kind", err, "expected lmsr, lslmsr, fpmm or cpmm");
+    return st == DACC_OK ? bad(r, "kind", err, "expected lmsr, lslmsr, fpmm or cpmm") : st;
 }
 
 static dacc_status op_create(engine *e, const row *r, dacc_error *err)
 {
-    const char *id, *kind;
-    uint64_t n = 2;
+    const char *id;
     dacc_market *m = NULL;
     dacc_status st = need(r, "market", &id, err);
     if (st == DACC_OK)
-        st = need(r, "kind", &kind, err);
-    if (st == DACC_OK && get(r, "outcomes") != NULL)
-        st = integer(r, "outcomes", &n, err);
-    if (st == DACC_OK && (n < 2 || n > DACC_MARKET_MAX_OUTCOMES))
-        return bad(r, "outcomes", err, "expected 2 to 256");
-    if (st == DACC_OK)
-        st = make_market(r, (unsigned)n, kind, &m, err);
+        st = make_market(r, "", &m, err);
     if (st == DACC_OK)
         st = dacc_market_ledger_add(e->l, id, m, *r->time, err);
     if (st == DACC_OK)
-        say(e, "line %lu: created %s market %s with %u outcomes", r->line, kind, id, (unsigned)n);
-    else
+        say(e, "line %lu: created %s market %s with %u outcomes", r->line, find(r, "kind")->val, id,
+            dacc_market_outcomes(dacc_market_ledger_market(e->l, id)));
+    else if (err != NULL && err->line == 0)
         dacc_error_prefix(err, "%s:%lu: ", r->file, r->line);
     return st;
 }
+
+/* ---- accounts and trades ---- */
 
 static dacc_status op_deposit(engine *e, const row *r, dacc_error *err)
 {
@@ -206,13 +366,33 @@ static dacc_status op_deposit(engine *e, const row *r, dacc_error *err)
     dacc_status st = need(r, "account", &acct, err);
     if (st == DACC_OK)
         st = money(r, "amount", r->decimals, &a, err);
-    if (st == DACC_OK)
-        st = dacc_market_ledger_deposit(e->l, acct, a, err);
+    if (st == DACC_OK && a == 0)
+        return bad(r, "amount", err, "a deposit of zero");
+    if (st == DACC_OK && (st = dacc_market_ledger_deposit(e->l, acct, a, err)) != DACC_OK)
+        dacc_error_prefix(err, "%s:%lu: ", r->file, r->line);
     if (st == DACC_OK) {
         char t[DACC_MONEY_STRLEN];
         dacc_money_format(a, r->decimals, 0, t);
         say(e, "line %lu: %s deposits %s", r->line, acct, t);
     }
+    return st;
+}
+
+/* The size of a trade: shares, or the sum to spend (buy) or receive
+ * (sell), never both and never zero. */
+static dacc_status trade_size(const row *r, int buy, dacc_u128 *shares, dacc_u128 *amount,
+                              dacc_error *err)
+{
+    const char *const by[] = { "shares", buy ? "spend" : "receive" };
+    const char *which;
+    dacc_u128 v;
+    dacc_status st = one_of(r, by, 2, 1, &which, err);
+    if (st == DACC_OK)
+        st = money(r, which, r->decimals, &v, err);
+    if (st == DACC_OK && v == 0)
+        return bad(r, which, err, "a trade of zero is refused");
+    if (st == DACC_OK)
+        *(which == by[0] ? shares : amount) = v;
     return st;
 }
 
@@ -226,12 +406,9 @@ static dacc_status op_trade(engine *e, const row *r, int buy, dacc_error *err)
         st = need(r, "market", &mk, err);
     if (st == DACC_OK)
         st = integer(r, "outcome", &outcome, err);
-    const char *by = buy ? "spend" : "receive";
-    if (st == DACC_OK && get(r, "shares") != NULL)
-        st = money(r, "shares", r->decimals, &shares, err);
-    else if (st == DACC_OK)
-        st = money(r, by, r->decimals, &amount, err);
-    if (st == DACC_OK && get(r, "limit") != NULL)
+    if (st == DACC_OK)
+        st = trade_size(r, buy, &shares, &amount, err);
+    if (st == DACC_OK && has(r, "limit"))
         st = money(r, "limit", r->decimals, &limit, err);
     if (st == DACC_OK && outcome >= DACC_MARKET_MAX_OUTCOMES)
         return bad(r, "outcome", err, "out of range");
@@ -255,48 +432,75 @@ static dacc_status op_trade(engine *e, const row *r, int buy, dacc_error *err)
     return DACC_OK;
 }
 
+/* ---- resolution ---- */
+
+static dacc_status resolve_scalar(const row *r, dacc_market *m, dacc_error *err)
+{
+    double v, lo, hi;
+    dacc_status st = number(r, "value", &v, err);
+    if (st == DACC_OK)
+        st = number(r, "lo", &lo, err);
+    if (st == DACC_OK)
+        st = number(r, "hi", &hi, err);
+    return st == DACC_OK ? dacc_market_resolve_scalar(m, lo, hi, v, err) : st;
+}
+
+static dacc_status resolve_payouts(const row *r, dacc_market *m, dacc_error *err)
+{
+    uint64_t num[DACC_MARKET_MAX_OUTCOMES] = { 0 };
+    dacc_u128 list[LIST_MAX];
+    size_t n;
+    dacc_status st = money_list(r, "payouts", 0, list, &n, err);
+    if (st == DACC_OK && n != dacc_market_outcomes(m))
+        return bad(r, "payouts", err, "one numerator per outcome");
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        if (list[i] > UINT32_MAX)
+            return bad(r, "payouts", err, "numerators must be below 2^32");
+        num[i] = (uint64_t)list[i];
+    }
+    return st == DACC_OK ? dacc_market_resolve(m, num, err) : st;
+}
+
+static dacc_status resolve_outcome(const row *r, dacc_market *m, dacc_error *err)
+{
+    uint64_t num[DACC_MARKET_MAX_OUTCOMES] = { 0 }, o;
+    dacc_status st = integer(r, "outcome", &o, err);
+    if (st == DACC_OK && o >= dacc_market_outcomes(m))
+        return bad(r, "outcome", err, "no such outcome");
+    if (st == DACC_OK)
+        num[o] = 1;
+    return st == DACC_OK ? dacc_market_resolve(m, num, err) : st;
+}
+
+/* Exactly one way to resolve: an outcome, payouts, a scalar value, or
+ * invalid: true (invalid: false is the same as leaving it out). */
 static dacc_status op_resolve(engine *e, const row *r, dacc_error *err)
 {
-    const char *mk;
+    static const char *const ways[] = { "outcome", "payouts", "value", "invalid" };
+    const char *mk, *way;
+    int invalid;
     dacc_status st = need(r, "market", &mk, err);
     dacc_market *m = st == DACC_OK ? dacc_market_ledger_market(e->l, mk) : NULL;
     if (st == DACC_OK && m == NULL)
         return bad(r, "market", err, "no such market");
+    if (st == DACC_OK)
+        st = flag(r, "invalid", &invalid, err);
+    if (st == DACC_OK)
+        st = one_of(r, ways, invalid ? 4 : 3, 1, &way, err);
+    if (st == DACC_OK && strcmp(way, "value") != 0 && (has(r, "lo") || has(r, "hi")))
+        return bad(r, has(r, "lo") ? "lo" : "hi", err, "applies only with field \"value\"");
     if (st != DACC_OK)
         return st;
-    uint64_t num[DACC_MARKET_MAX_OUTCOMES] = { 0 }, o;
-    if (get(r, "invalid") != NULL) {
+    if (strcmp(way, "invalid") == 0)
         st = dacc_market_ledger_resolve_invalid(e->l, mk, err);
-    } else if (get(r, "value") != NULL) {
-        double v, lo, hi;
-        st = number(r, "value", &v, err);
-        if (st == DACC_OK)
-            st = number(r, "lo", &lo, err);
-        if (st == DACC_OK)
-            st = number(r, "hi", &hi, err);
-        if (st == DACC_OK)
-            st = dacc_market_resolve_scalar(m, lo, hi, v, err);
-    } else if (get(r, "payouts") != NULL) {
-        dacc_u128 list[LIST_MAX];
-        size_t n;
-        st = money_list(r, "payouts", 0, list, &n, err);
-        if (st == DACC_OK && n != dacc_market_outcomes(m))
-            return bad(r, "payouts", err, "one numerator per outcome");
-        for (size_t i = 0; st == DACC_OK && i < n; i++) {
-            if (list[i] > UINT32_MAX)
-                return bad(r, "payouts", err, "numerators must be below 2^32");
-            num[i] = (uint64_t)list[i];
-        }
-        if (st == DACC_OK)
-            st = dacc_market_resolve(m, num, err);
-    } else if ((st = integer(r, "outcome", &o, err)) == DACC_OK) {
-        if (o >= dacc_market_outcomes(m))
-            return bad(r, "outcome", err, "no such outcome");
-        num[o] = 1;
-        st = dacc_market_resolve(m, num, err);
-    }
+    else if (strcmp(way, "value") == 0)
+        st = resolve_scalar(r, m, err);
+    else if (strcmp(way, "payouts") == 0)
+        st = resolve_payouts(r, m, err);
+    else
+        st = resolve_outcome(r, m, err);
     if (st == DACC_OK)
-        say(e, "line %lu: market %s resolved", r->line, mk);
+        say(e, "line %lu: market %s resolved%s", r->line, mk, invalid ? " as invalid" : "");
     else if (err != NULL && err->line == 0)
         dacc_error_prefix(err, "%s:%lu: ", r->file, r->line);
     return st;
@@ -322,6 +526,8 @@ static dacc_status op_redeem(engine *e, const row *r, dacc_error *err)
     return DACC_OK;
 }
 
+/* ---- jury-sampled batches ---- */
+
 static dacc_status op_batch(engine *e, const row *r, dacc_error *err)
 {
     const char *id, *list, *rule = "refund";
@@ -331,8 +537,8 @@ static dacc_status op_batch(engine *e, const row *r, dacc_error *err)
         st = need(r, "markets", &list, err);
     if (st == DACC_OK)
         st = integer(r, "choose", &m, err);
-    if (st == DACC_OK && get(r, "rule") != NULL)
-        rule = get(r, "rule");
+    if (st == DACC_OK && has(r, "rule"))
+        st = need(r, "rule", &rule, err);
     if (st != DACC_OK)
         return st;
     if (strcmp(rule, "refund") != 0 && strcmp(rule, "twap") != 0)
@@ -340,9 +546,14 @@ static dacc_status op_batch(engine *e, const row *r, dacc_error *err)
     char buf[4096];
     const char *names[LIST_MAX];
     size_t k = 0;
+    if (strlen(list) >= sizeof buf)
+        return bad(r, "markets", err, "the list is longer than 4095 bytes");
     snprintf(buf, sizeof buf, "%s", list);
-    for (char *tok = strtok(buf, ";"); tok != NULL && k < LIST_MAX; tok = strtok(NULL, ";"))
+    for (char *tok = strtok(buf, ";"); tok != NULL; tok = strtok(NULL, ";")) {
+        if (k == LIST_MAX)
+            return bad(r, "markets", err, "more than 256 markets");
         names[k++] = tok;
+    }
     st = dacc_market_ledger_batch(
         e->l, id, names, k, (size_t)m,
         strcmp(rule, "twap") == 0 ? DACC_MARKET_SETTLE_TWAP : DACC_MARKET_SETTLE_REFUND, err);
@@ -398,57 +609,91 @@ static dacc_status op_settle(engine *e, const row *r, dacc_error *err)
     return st;
 }
 
+/* ---- rows ---- */
+
+static dacc_status op_buy(engine *e, const row *r, dacc_error *err)
+{
+    return op_trade(e, r, 1, err);
+}
+
+static dacc_status op_sell(engine *e, const row *r, dacc_error *err)
+{
+    return op_trade(e, r, 0, err);
+}
+
+static const struct {
+    const char *name, *fields;
+    dacc_status (*fn)(engine *, const row *, dacc_error *);
+} ops[] = {
+    /* create checks its fields itself, by the market's kind */
+    { "create", "market kind outcomes b funding alpha q0 balances fee yes no p", op_create },
+    { "deposit", "account amount", op_deposit },
+    { "buy", "account market outcome shares spend limit", op_buy },
+    { "sell", "account market outcome shares receive limit", op_sell },
+    { "resolve", "market outcome payouts value lo hi invalid", op_resolve },
+    { "redeem", "account market", op_redeem },
+    { "batch", "batch markets choose rule", op_batch },
+    { "draw", "batch seed", op_draw },
+    { "settle", "batch", op_settle },
+};
+
+static dacc_status run_time(row *r, dacc_error *err)
+{
+    uint64_t t;
+    if (!has(r, "time"))
+        return DACC_OK;
+    dacc_status st = integer(r, "time", &t, err);
+    if (st == DACC_OK && t < *r->time)
+        return bad(r, "time", err, "time must not go backwards");
+    if (st == DACC_OK)
+        *r->time = t;
+    return st;
+}
+
 static dacc_status run_row(engine *e, row *r, dacc_error *err)
 {
-    const char *op = get(r, "op");
-    if (op == NULL)
-        return bad(r, "op", err, "missing");
-    if (get(r, "time") != NULL) {
-        uint64_t t;
-        dacc_status st = integer(r, "time", &t, err);
-        if (st != DACC_OK)
-            return st;
-        if (t < *r->time)
-            return bad(r, "time", err, "time must not go backwards");
-        *r->time = t;
+    const char *op;
+    dacc_status st = need(r, "op", &op, err);
+    for (size_t i = 0; st == DACC_OK && i < sizeof ops / sizeof ops[0]; i++) {
+        if (strcmp(op, ops[i].name) != 0)
+            continue;
+        char what[32];
+        snprintf(what, sizeof what, "op \"%s\"", ops[i].name);
+        if ((st = only(r, ops[i].fields, what, err)) == DACC_OK &&
+            (st = run_time(r, err)) == DACC_OK)
+            st = ops[i].fn(e, r, err);
+        return st;
     }
-    static const struct {
-        const char *name;
-        dacc_status (*fn)(engine *, const row *, dacc_error *);
-    } ops[] = {
-        { "create", op_create }, { "deposit", op_deposit }, { "resolve", op_resolve },
-        { "redeem", op_redeem }, { "batch", op_batch },     { "draw", op_draw },
-        { "settle", op_settle },
-    };
-    if (strcmp(op, "buy") == 0 || strcmp(op, "sell") == 0)
-        return op_trade(e, r, strcmp(op, "buy") == 0, err);
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strcmp(op, ops[i].name) == 0)
-            return ops[i].fn(e, r, err);
-    return bad(r, "op", err,
-               "expected create, deposit, buy, sell, resolve, redeem, batch, draw or settle");
+    return st == DACC_OK ? bad(r, "op", err,
+                               "expected create, deposit, buy, sell, resolve, redeem, batch, "
+                               "draw or settle")
+                         : st;
 }
 
 static void row_free(row *r)
 {
     for (size_t i = 0; i < r->n; i++)
-        free(r->val[i]);
+        free(r->f[i].val);
     r->n = 0;
 }
 
-/* JSON value to text: strings as they are, numbers and booleans printed,
- * arrays of them joined by ';'. */
+/* JSON value to text: strings as they are, numbers printed, arrays of
+ * strings and numbers joined by ';'. NULL for anything else (nested
+ * arrays, objects, null) or a list over the cap. */
 static char *json_text(const json_t *v)
 {
     char buf[8192];
     size_t used = 0;
     if (json_is_array(v)) {
-        for (size_t i = 0; i < json_array_size(v) && used < sizeof buf - 64; i++) {
-            char *one = json_text(json_array_get(v, i));
-            if (one == NULL)
-                return NULL;
-            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? ";" : "", one);
+        buf[0] = '\0';
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            const json_t *item = json_array_get(v, i);
+            char *one = json_is_array(item) || json_is_boolean(item) ? NULL : json_text(item);
+            int w = one ? snprintf(buf + used, sizeof buf - used, "%s%s", i ? ";" : "", one) : -1;
             free(one);
+            if (w < 0 || (size_t)w >= sizeof buf - used)
+                return NULL;
+            used += (size_t)w;
         }
         return strdup(buf);
     }
@@ -458,18 +703,35 @@ static char *json_text(const json_t *v)
         snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     else if (json_is_real(v))
         snprintf(buf, sizeof buf, "%.17g", json_real_value(v));
-    else if (json_is_true(v))
-        snprintf(buf, sizeof buf, "true");
-    else if (json_is_false(v))
-        buf[0] = '\0';
+    else if (json_is_boolean(v))
+        snprintf(buf, sizeof buf, "%s", json_is_true(v) ? "true" : "false");
     else
         return NULL;
     return strdup(buf);
 }
 
+static dacc_status json_fields(row *r, json_t *obj, dacc_error *err)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (!in_list(all_fields, key))
+            return bad(r, key, err, "unknown field (docs/market.md lists them)");
+        if (r->n == MAX_FIELDS)
+            return bad(r, key, err, "too many fields");
+        char *t = json_text(v);
+        if (t == NULL)
+            return bad(r, key, err, "expected a string, number, boolean or list of them");
+        r->f[r->n++] = (field){ key, t, json_is_boolean(v) };
+    }
+    return DACC_OK;
+}
+
 static dacc_status run_jsonl(engine *e, row *r, const char *data, size_t len, dacc_error *err)
 {
     dacc_status st = DACC_OK;
+    r->json = 1;
     for (size_t pos = 0; pos < len && st == DACC_OK;) {
         const char *nl = memchr(data + pos, '\n', len - pos);
         size_t ll = nl ? (size_t)(nl - (data + pos)) : len - pos;
@@ -486,22 +748,7 @@ static dacc_status run_jsonl(engine *e, row *r, const char *data, size_t len, da
                                      (unsigned long)je.column, "%s",
                                      obj ? "expected a JSON object" : je.text);
             }
-            const char *key;
-            json_t *v;
-            json_object_foreach(obj, key, v)
-            {
-                if (r->n == MAX_FIELDS) {
-                    st = bad(r, key, err, "too many fields");
-                    break;
-                }
-                char *t = json_text(v);
-                if (t == NULL) {
-                    st = bad(r, key, err, "expected a string, number, boolean or list");
-                    break;
-                }
-                r->key[r->n] = key;
-                r->val[r->n++] = t;
-            }
+            st = json_fields(r, obj, err);
             if (st == DACC_OK)
                 st = run_row(e, r, err);
             row_free(r);
@@ -512,6 +759,26 @@ static dacc_status run_jsonl(engine *e, row *r, const char *data, size_t len, da
     return st;
 }
 
+/* Every column must be a known field, once. */
+static dacc_status csv_header(const row *r, dacc_csv *csv, dacc_error *err)
+{
+    size_t ncol = dacc_csv_ncols(csv);
+    if (ncol > MAX_FIELDS)
+        return dacc_error_at(err, DACC_ERR_LIMIT, r->file, 1, 0, "more than %d columns",
+                             MAX_FIELDS);
+    for (size_t c = 0; c < ncol; c++) {
+        const char *name = dacc_csv_colname(csv, c);
+        if (!in_list(all_fields, name))
+            return dacc_error_field(err, DACC_ERR_INVALID, r->file, 1, "column", name,
+                                    "unknown field (docs/market.md lists them)");
+        for (size_t d = 0; d < c; d++)
+            if (strcmp(dacc_csv_colname(csv, d), name) == 0)
+                return dacc_error_field(err, DACC_ERR_INVALID, r->file, 1, "column", name,
+                                        "appears twice");
+    }
+    return DACC_OK;
+}
+
 static dacc_status run_csv(engine *e, row *r, const char *data, size_t len, dacc_error *err)
 {
     dacc_csv *csv;
@@ -519,20 +786,17 @@ static dacc_status run_csv(engine *e, row *r, const char *data, size_t len, dacc
     if (st != DACC_OK)
         return st;
     size_t ncol = dacc_csv_ncols(csv);
-    if (ncol > MAX_FIELDS) {
-        dacc_csv_free(csv);
-        return dacc_error_at(err, DACC_ERR_LIMIT, r->file, 1, 0, "more than %d columns",
-                             MAX_FIELDS);
-    }
+    st = csv_header(r, csv, err);
     while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
         r->line = dacc_csv_line(csv);
         for (size_t c = 0; c < ncol && st == DACC_OK; c++) {
             size_t fl;
             const char *f = dacc_csv_field(csv, c, &fl);
-            r->key[r->n] = dacc_csv_colname(csv, c);
-            r->val[r->n] = f ? strndup(f, fl) : strdup("");
-            if (r->val[r->n++] == NULL)
+            char *v = f ? strndup(f, fl) : strdup("");
+            if (v == NULL)
                 st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+            else
+                r->f[r->n++] = (field){ dacc_csv_colname(csv, c), v, 0 };
         }
         if (st == DACC_OK)
             st = run_row(e, r, err);
@@ -556,4 +820,57 @@ dacc_status dacc_market_ops_run(dacc_market_ledger *l, const char *name, const c
         i++;
     return i < len && data[i] == '{' ? run_jsonl(&e, &r, data, len, err)
                                      : run_csv(&e, &r, data, len, err);
+}
+
+/* ---- a market from named fields (dacc market quote) ---- */
+
+/* LMSR: brings the market to the given shares sold per outcome, as if
+ * traders had bought them. */
+static dacc_status apply_sold(const row *r, dacc_market *m, dacc_error *err)
+{
+    dacc_u128 list[LIST_MAX], c;
+    size_t n;
+    dacc_status st = money_list(r, "sold", r->decimals, list, &n, err);
+    if (st == DACC_OK && n != dacc_market_outcomes(m))
+        return bad(r, "sold", err, "one quantity per outcome");
+    for (size_t i = 0; st == DACC_OK && i < n; i++)
+        if (list[i] > 0 &&
+            (st = dacc_market_buy(m, (unsigned)i, list[i], DACC_U128_MAX, &c, err)) != DACC_OK)
+            dacc_error_prefix(err, "field \"sold\": item %zu: ", i + 1);
+    return st;
+}
+
+static const char market_fields[] = "kind outcomes b funding alpha q0 balances fee yes no p sold";
+
+dacc_status dacc_market_from_fields(size_t n, const char *const *names, const char *const *values,
+                                    unsigned decimals, dacc_market **out, dacc_error *err)
+{
+    uint64_t t = 0;
+    row r = { .file = "options", .decimals = decimals, .time = &t };
+    dacc_status st =
+        decimals > 30 ? dacc_error_set(err, DACC_ERR_RANGE, "at most 30 decimals") : DACC_OK;
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        if (!in_list(market_fields, names[i]))
+            st = bad(&r, names[i], err, "not a field of a market");
+        for (size_t j = 0; st == DACC_OK && j < r.n; j++)
+            if (strcmp(r.f[j].key, names[i]) == 0)
+                st = bad(&r, names[i], err, "given twice");
+        char *v = st == DACC_OK ? strdup(values[i]) : NULL;
+        if (st == DACC_OK && v == NULL)
+            st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        if (st == DACC_OK)
+            r.f[r.n++] = (field){ names[i], v, 0 };
+    }
+    const char *kind = NULL;
+    if (st == DACC_OK && has(&r, "sold") && (st = need(&r, "kind", &kind, err)) == DACC_OK &&
+        strcmp(kind, "lmsr") != 0)
+        st = bad(&r, "sold", err, "applies only to an lmsr market");
+    if (st == DACC_OK)
+        st = make_market(&r, kind != NULL ? "sold" : "", out, err);
+    if (st == DACC_OK && kind != NULL && (st = apply_sold(&r, *out, err)) != DACC_OK) {
+        dacc_market_free(*out);
+        *out = NULL;
+    }
+    row_free(&r);
+    return st;
 }

@@ -130,22 +130,23 @@ static dacc_u128 fee_of(const dacc_market *m, dacc_u128 amount)
     return f;
 }
 
-/* calcBuyAmount: outcome tokens an investment buys. */
+/* calcBuyAmount: outcome tokens an investment buys; 0 when the pools
+ * would pass 2^128. */
 static int fpmm_buy_amount(const dacc_market *m, dacc_u128 invest, unsigned i, dacc_u128 *out)
 {
-    dacc_u128 net = invest - fee_of(m, invest), end;
+    dacc_u128 net = invest - fee_of(m, invest), end, grown;
     if (dacc_money_mul(m->pool[i], DACC_MARKET_FEE_ONE, &end) != DACC_OK)
         return 0;
     for (unsigned j = 0; j < m->n; j++)
-        if (j != i &&
-            dacc_money_muldiv(end, m->pool[j], m->pool[j] + net, DACC_ROUND_UP, &end) != DACC_OK)
+        if (j != i && (dacc_money_add(m->pool[j], net, &grown) != DACC_OK ||
+                       dacc_money_muldiv(end, m->pool[j], grown, DACC_ROUND_UP, &end) != DACC_OK))
             return 0;
-    if (end == 0)
+    if (end == 0 || dacc_money_add(m->pool[i], net, &grown) != DACC_OK)
         return 0;
     dacc_u128 back = end / DACC_MARKET_FEE_ONE + (end % DACC_MARKET_FEE_ONE != 0);
-    if (m->pool[i] + net < back)
+    if (grown < back)
         return 0;
-    *out = m->pool[i] + net - back;
+    *out = grown - back;
     return 1;
 }
 
@@ -166,9 +167,10 @@ static int fpmm_sell_amount(const dacc_market *m, dacc_u128 r, unsigned i, dacc_
             return 0;
     }
     dacc_u128 back = end / DACC_MARKET_FEE_ONE + (end % DACC_MARKET_FEE_ONE != 0);
-    if (plus + back < m->pool[i])
+    dacc_u128 total;
+    if (dacc_money_add(plus, back, &total) != DACC_OK || total < m->pool[i])
         return 0;
-    *out = plus + back - m->pool[i];
+    *out = total - m->pool[i];
     *gross = plus;
     return 1;
 }
@@ -208,6 +210,10 @@ dacc_status dacc_market_quote_buy(const dacc_market *m, unsigned i, dacc_u128 x,
         i < m->n ? DACC_OK : dacc_error_set(err, DACC_ERR_RANGE, "outcome %u does not exist", i);
     if (st != DACC_OK)
         return st;
+    if (x == 0) { /* exactly free: the margin below must not charge for nothing */
+        *cost = 0;
+        return DACC_OK;
+    }
     f128 v = 0, scale = 0;
     switch (m->kind) {
     case DACC_MARKET_LMSR:
@@ -237,6 +243,10 @@ dacc_status dacc_market_quote_sell(const dacc_market *m, unsigned i, dacc_u128 x
     if (x > m->sold[i])
         return dacc_error_set(err, DACC_ERR_RANGE,
                               "selling more shares of outcome %u than traders hold", i);
+    if (x == 0) {
+        *proceeds = 0;
+        return DACC_OK;
+    }
     f128 v = 0, scale = 0;
     switch (m->kind) {
     case DACC_MARKET_LMSR:
@@ -271,6 +281,13 @@ dacc_status dacc_market_quote_sell(const dacc_market *m, unsigned i, dacc_u128 x
     return round_dir(v, scale, 0, proceeds) ? DACC_OK : cannot(err);
 }
 
+/* Whether x shares of i can be priced at no more than budget. */
+static int fits(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 budget)
+{
+    dacc_u128 c;
+    return dacc_market_quote_buy(m, i, x, &c, NULL) == DACC_OK && c <= budget;
+}
+
 dacc_status dacc_market_quote_spend(const dacc_market *m, unsigned i, dacc_u128 budget,
                                     dacc_u128 *shares, dacc_u128 *cost, dacc_error *err)
 {
@@ -282,17 +299,25 @@ dacc_status dacc_market_quote_spend(const dacc_market *m, unsigned i, dacc_u128 
         *cost = budget;
         return DACC_OK;
     }
-    /* Largest x whose cost fits the budget; a share never costs more than
-     * one unit, so x is at least the budget. */
-    dacc_u128 lo = 0, hi = budget + 1, c;
-    while (dacc_market_quote_buy(m, i, hi, &c, NULL) == DACC_OK && c <= budget) {
-        if (hi > ((dacc_u128)1 << 120))
-            return cannot(err);
-        hi *= 2;
+    /* Largest x whose cost fits the budget. The bracket [lo, hi] keeps
+     * cost(lo) <= budget < cost(hi) (or hi unpriceable) and never passes
+     * cap, the most shares of i that can still exist, so nothing wraps: at
+     * most 128 doublings, then at most 128 halvings. */
+    dacc_u128 cap = DACC_U128_MAX - m->sold[i], lo = 0, hi = budget < cap ? budget : cap;
+    if (cap == 0) {
+        *shares = *cost = 0;
+        return DACC_OK;
     }
-    while (lo + 1 < hi) {
+    hi = hi == 0 ? 1 : hi;
+    for (int it = 0; it < 130 && fits(m, i, hi, budget); it++) {
+        lo = hi;
+        if (hi == cap)
+            break;
+        hi = hi > cap / 2 ? cap : 2 * hi;
+    }
+    for (int it = 0; it < 130 && lo + 1 < hi && lo != cap; it++) {
         dacc_u128 mid = lo + (hi - lo) / 2;
-        if (dacc_market_quote_buy(m, i, mid, &c, NULL) == DACC_OK && c <= budget)
+        if (fits(m, i, mid, budget))
             lo = mid;
         else
             hi = mid;
