@@ -4,6 +4,8 @@
 BUILD        ?= build
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 5
+FUZZ_TARGETS ?=
 PREFIX       ?= /usr/local
 CMAKE_QUIET   = >/dev/null
 
@@ -84,7 +86,7 @@ fuzz:
 	@cmake -S . -B $(FUZZDIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 	    -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DDACC_FUZZ=ON -DDACC_TESTS=OFF $(CMAKE_QUIET)
 	@cmake --build $(FUZZDIR) -j$(JOBS)
-	@scripts/fuzz.sh $(FUZZDIR) $(FUZZ_SECONDS)
+	@scripts/fuzz.sh $(FUZZDIR) $(FUZZ_SECONDS) $(FUZZ_TIMEOUT) $(FUZZ_TARGETS)
 
 install: build
 	@cmake --install $(RELEASE) --prefix $(PREFIX)

@@ -1,15 +1,26 @@
 /* Runs a fuzz target over files and directories of inputs, without libFuzzer:
- * the corpus becomes a regression test in every test build. */
+ * the corpus becomes a regression test in every test build. Each input has
+ * a time limit (DACC_FUZZ_TIMEOUT seconds, default 10), as libFuzzer's
+ * -timeout gives it, so a hang is a failure that names its input (the last
+ * one printed) rather than a test that runs until ctest gives up. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dacc/file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static unsigned time_limit(void)
+{
+    const char *s = getenv("DACC_FUZZ_TIMEOUT");
+    long v = s != NULL ? strtol(s, NULL, 10) : 0;
+    return v > 0 && v < 86400 ? (unsigned)v : 10;
+}
 
 static int replay_file(const char *path)
 {
@@ -20,7 +31,11 @@ static int replay_file(const char *path)
         fprintf(stderr, "%s\n", err.message);
         return 0;
     }
+    printf("input %s\n", path);
+    fflush(stdout);
+    alarm(time_limit()); /* SIGALRM's default action ends the run as a failure */
     LLVMFuzzerTestOneInput((const uint8_t *)data, len);
+    alarm(0);
     free(data);
     return 1;
 }
