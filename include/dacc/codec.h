@@ -55,6 +55,11 @@ int dacc_decimal_strict(const char *s, size_t len, uint64_t *out);
  * sequence. */
 int dacc_utf8_valid(const void *s, size_t len, size_t *bad_offset);
 
+/* As dacc_utf8_valid, and refusing NUL too: the rule for text in every
+ * reader (a NUL would cut a name short in C, merging two donors or two
+ * projects into one). */
+int dacc_text_valid(const void *s, size_t len, size_t *bad_offset);
+
 #ifdef __cplusplus
 }
 #endif

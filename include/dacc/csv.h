@@ -13,7 +13,8 @@
  *  - the first record is the header unless DACC_CSV_NO_HEADER; every record
  *    must have as many fields as the header (or as the first record) unless
  *    DACC_CSV_ALLOW_RAGGED;
- *  - every field must be valid UTF-8 unless DACC_CSV_NO_UTF8_CHECK.
+ *  - no field may hold a NUL byte, and every field must be valid UTF-8
+ *    unless DACC_CSV_NO_UTF8_CHECK.
  *
  * Regular files are memory-mapped; pipes and standard input ("-") are read
  * in blocks, so files of any size stream in bounded memory (one record at a
@@ -43,7 +44,7 @@ typedef struct dacc_csv dacc_csv;
 #define DACC_CSV_NO_QUOTES     0x02u /* the quote character is ordinary data */
 #define DACC_CSV_NO_MMAP       0x04u /* always stream, even regular files */
 #define DACC_CSV_ALLOW_RAGGED  0x08u /* records may have fewer or more fields */
-#define DACC_CSV_NO_UTF8_CHECK 0x10u /* accept any bytes in fields */
+#define DACC_CSV_NO_UTF8_CHECK 0x10u /* accept any bytes in fields but NUL */
 #define DACC_CSV_LAZY_QUOTES   0x20u /* keep text after a closing quote as data */
 
 #define DACC_CSV_DEFAULT_MAX_RECORD (16u << 20)

@@ -32,8 +32,14 @@ void dacc_file_unmap(const void *data, size_t len);
 
 typedef struct dacc_file_out dacc_file_out;
 
-/* Opens an atomic output for path: a new file ".NAME.tmp-XXXXXXXX" in the
- * same directory, created with mode 0666 minus the umask. */
+/* Opens an output for path. A new path or a regular file is written
+ * atomically: to a new file ".NAME.tmp-XXXXXXXX" in the same directory,
+ * renamed over the target on commit; a replaced file keeps its mode (and,
+ * for root, its owner); a new one gets 0666 minus the umask. A symbolic
+ * link to a regular file replaces that file and keeps the link. Anything
+ * else that can be opened for writing (a device such as /dev/null, a FIFO,
+ * /dev/stdout) is written through, never renamed over. A directory or a
+ * link to nothing is refused (DACC_ERR_INVALID). */
 dacc_status dacc_file_out_open(const char *path, dacc_file_out **out, dacc_error *err);
 
 /* The stream to write to; valid until commit or abort. */
@@ -49,6 +55,35 @@ void dacc_file_out_abort(dacc_file_out *f);
 
 /* Writes data to path atomically (open, write, commit). */
 dacc_status dacc_file_write(const char *path, const void *data, size_t len, dacc_error *err);
+
+typedef struct dacc_dir_out dacc_dir_out;
+
+/* Opens an output set: the files names[0..n) of directory dir, which
+ * appear together or not at all. The caller writes them (any subset) into
+ * dacc_dir_out_path(d), a new hidden directory ".DIR.tmp-XXXXXXXX" beside
+ * dir; commit makes each durable and puts that directory in dir's place:
+ * renamed to dir when dir does not exist, else exchanged with it in one
+ * atomic step (renameat2 RENAME_EXCHANGE; two renames on file systems
+ * without it) and the earlier set removed. An existing dir may hold only
+ * files named in names (an earlier set): anything else is refused
+ * (DACC_ERR_INVALID naming the entry), so no file dacc did not write is
+ * ever removed. A symbolic link to a directory is followed. */
+dacc_status dacc_dir_out_open(const char *dir, const char *const *names, size_t n,
+                              dacc_dir_out **out, dacc_error *err);
+
+/* Where to write the set's files; valid until commit or abort. */
+const char *dacc_dir_out_path(const dacc_dir_out *d);
+
+/* Publishes the set. Frees d whatever the outcome; on failure the earlier
+ * set (or nothing) stays in place and the temporary directory is removed. */
+dacc_status dacc_dir_out_commit(dacc_dir_out *d, dacc_error *err);
+
+/* Discards the set and frees d. NULL is a no-op. */
+void dacc_dir_out_abort(dacc_dir_out *d);
+
+/* Whether a and b name the same existing file (device and inode); 0 when
+ * either does not exist. */
+dacc_status dacc_file_same(const char *a, const char *b, int *same, dacc_error *err);
 
 #ifdef __cplusplus
 }

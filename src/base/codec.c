@@ -138,6 +138,34 @@ int dacc_utf8_valid(const void *s, size_t len, size_t *bad_offset)
     return 1;
 }
 
+int dacc_text_valid(const void *s, size_t len, size_t *bad_offset)
+{
+    const unsigned char *p = s;
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    while (i < len) {
+        /* Skip ASCII without NUL eight bytes at a time: (w - ones) & ~w has
+         * a high bit set exactly where w has a zero byte. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if ((w & highs) || ((w - ones) & ~w & highs))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        size_t n = p[i] == 0 ? 0 : utf8_seq_len(p + i, len - i);
+        if (n == 0) {
+            if (bad_offset != NULL)
+                *bad_offset = i;
+            return 0;
+        }
+        i += n;
+    }
+    return 1;
+}
+
 int dacc_decimal_strict(const char *s, size_t len, uint64_t *out)
 {
     if (len == 0 || len > 19 || (len > 1 && s[0] == '0'))

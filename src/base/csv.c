@@ -353,16 +353,28 @@ static void skip_bom(dacc_csv *c)
         c->pos += 3;
 }
 
+/* Every field is text: no NUL ever, and well-formed UTF-8 unless the
+ * caller asked for raw bytes. */
 static dacc_status check_utf8(dacc_csv *c, dacc_error *err)
 {
-    if (c->opt.flags & DACC_CSV_NO_UTF8_CHECK)
-        return DACC_OK;
+    int utf8 = !(c->opt.flags & DACC_CSV_NO_UTF8_CHECK);
     for (size_t i = 0; i < c->nf; i++) {
-        size_t bad;
-        if (!dacc_utf8_valid(c->rec + c->fofs[i], c->flen[i], &bad))
-            return dacc_csv_error(c, i, err, DACC_ERR_PARSE,
-                                  "invalid UTF-8 at byte %zu of the field (byte 0x%02x)", bad + 1,
-                                  (unsigned char)c->rec[c->fofs[i] + bad]);
+        const char *f = c->rec + c->fofs[i];
+        size_t bad = 0;
+        if (utf8 && dacc_text_valid(f, c->flen[i], &bad))
+            continue;
+        if (!utf8) {
+            const char *nul = memchr(f, '\0', c->flen[i]);
+            if (nul == NULL)
+                continue;
+            bad = (size_t)(nul - f);
+        }
+        if (f[bad] == '\0')
+            return dacc_csv_error(c, i, err, DACC_ERR_PARSE, "a NUL byte at byte %zu of the field",
+                                  bad + 1);
+        return dacc_csv_error(c, i, err, DACC_ERR_PARSE,
+                              "invalid UTF-8 at byte %zu of the field (byte 0x%02x)", bad + 1,
+                              (unsigned char)f[bad]);
     }
     return DACC_OK;
 }

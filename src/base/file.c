@@ -12,6 +12,7 @@
 
 #include "dacc/codec.h"
 #include "dacc/mem.h"
+#include "file_internal.h"
 
 dacc_status dacc_file_read(const char *path, size_t max, char **data, size_t *len, dacc_error *err)
 {
@@ -86,13 +87,24 @@ void dacc_file_unmap(const void *data, size_t len)
 
 /* ---- atomic output ---------------------------------------------------- */
 
+/* How an output reaches its path: a new or regular file is replaced
+ * atomically; anything else that can be opened for writing (a device such
+ * as /dev/null, a FIFO, a terminal) is written through, since renaming over
+ * it would destroy it. */
+typedef enum { OUT_STDOUT, OUT_ATOMIC, OUT_THROUGH } out_kind;
+
 struct dacc_file_out {
     FILE *fp;
-    char *path; /* NULL for standard output */
+    out_kind kind;
+    char *path; /* the file replaced: a symbolic link's target, resolved */
     char *tmp;
+    int keep_mode; /* the replaced file's mode goes to the new one */
+    mode_t mode;
+    uid_t uid;
+    gid_t gid;
 };
 
-static char *dir_of(const char *path)
+char *base_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (slash == NULL)
@@ -102,7 +114,7 @@ static char *dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
-static int open_temp(const char *path, char **tmp_out)
+int base_make_temp(const char *path, const char *what, int dir, char **tmp_out)
 {
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
@@ -117,8 +129,9 @@ static int open_temp(const char *path, char **tmp_out)
         uint8_t r[4];
         char hex[9];
         randombytes_buf(r, sizeof r);
-        snprintf(tmp, cap, "%.*s.%s.tmp-%s", (int)dir_len, path, base, dacc_hex_encode(r, 4, hex));
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        snprintf(tmp, cap, "%.*s.%s.%s-%s", (int)dir_len, path, base, what,
+                 dacc_hex_encode(r, 4, hex));
+        int fd = dir ? mkdir(tmp, 0777) : open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) {
             *tmp_out = tmp;
             return fd;
@@ -132,6 +145,68 @@ static int open_temp(const char *path, char **tmp_out)
     return -1;
 }
 
+/* Decides how to write path: *target is what an atomic output replaces
+ * (path itself, or the file a symbolic link names). */
+static dacc_status out_target(const char *path, dacc_file_out *f, dacc_error *err)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0) {
+        if (errno != ENOENT)
+            return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot create: %s",
+                                 strerror(errno));
+        f->kind = OUT_ATOMIC;
+        f->path = strdup(path);
+        return f->path ? DACC_OK : dacc_error_at(err, DACC_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    if (S_ISLNK(sb.st_mode) && stat(path, &sb) != 0)
+        return dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0,
+                             "a symbolic link to a missing file: give the file itself");
+    /* A link to a regular file: replace that file and keep the link. Any
+     * other link (/dev/stdout) is written through as it is. */
+    f->path = S_ISREG(sb.st_mode) ? realpath(path, NULL) : strdup(path);
+    if (f->path == NULL)
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot resolve: %s", strerror(errno));
+    if (S_ISDIR(sb.st_mode))
+        return dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0, "is a directory");
+    f->kind = S_ISREG(sb.st_mode) ? OUT_ATOMIC : OUT_THROUGH;
+    f->keep_mode = S_ISREG(sb.st_mode);
+    f->mode = sb.st_mode & 07777;
+    f->uid = sb.st_uid;
+    f->gid = sb.st_gid;
+    return DACC_OK;
+}
+
+static dacc_status out_open_fd(dacc_file_out *f, const char *path, dacc_error *err)
+{
+    int fd;
+    if (f->kind == OUT_THROUGH) {
+        fd = open(f->path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    } else {
+        fd = base_make_temp(f->path, "tmp", 0, &f->tmp);
+        /* The replacement keeps the mode (and, where allowed, the owner) of
+         * the file it replaces, as an edit in place would. */
+        if (fd >= 0 && f->keep_mode) {
+            /* only root may give a file away; a file that stays the
+             * writer's must not inherit set-id bits */
+            int given = fchown(fd, f->uid, f->gid) == 0;
+            if (fchmod(fd, given ? f->mode : f->mode & 0777) != 0) {
+                int saved = errno;
+                close(fd);
+                errno = saved;
+                fd = -1;
+            }
+        }
+    }
+    if (fd < 0)
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot create: %s", strerror(errno));
+    f->fp = fdopen(fd, "wb");
+    if (f->fp == NULL) {
+        close(fd);
+        return dacc_error_at(err, DACC_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    return DACC_OK;
+}
+
 dacc_status dacc_file_out_open(const char *path, dacc_file_out **out, dacc_error *err)
 {
     dacc_file_out *f = calloc(1, sizeof *f);
@@ -139,6 +214,7 @@ dacc_status dacc_file_out_open(const char *path, dacc_file_out **out, dacc_error
         return dacc_error_at(err, DACC_ERR_NOMEM, path, 0, 0, "out of memory");
     if (strcmp(path, "-") == 0) {
         f->fp = stdout;
+        f->kind = OUT_STDOUT;
         *out = f;
         return DACC_OK;
     }
@@ -146,19 +222,12 @@ dacc_status dacc_file_out_open(const char *path, dacc_file_out **out, dacc_error
         free(f);
         return dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0, "not a file name");
     }
-    f->path = strdup(path);
-    int fd = f->path != NULL ? open_temp(path, &f->tmp) : -1;
-    if (fd < 0) {
-        int saved = errno;
-        free(f->path);
-        free(f);
-        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot create: %s", strerror(saved));
-    }
-    f->fp = fdopen(fd, "wb");
-    if (f->fp == NULL) {
-        close(fd);
+    dacc_status st = out_target(path, f, err);
+    if (st == DACC_OK)
+        st = out_open_fd(f, path, err);
+    if (st != DACC_OK) {
         dacc_file_out_abort(f);
-        return dacc_error_at(err, DACC_ERR_NOMEM, path, 0, 0, "out of memory");
+        return st;
     }
     *out = f;
     return DACC_OK;
@@ -169,23 +238,27 @@ FILE *dacc_file_out_fp(dacc_file_out *f)
     return f->fp;
 }
 
-void dacc_file_out_abort(dacc_file_out *f)
+static void out_free(dacc_file_out *f)
 {
-    if (f == NULL)
-        return;
-    if (f->path != NULL) {
-        if (f->fp != NULL)
-            fclose(f->fp);
-        unlink(f->tmp);
-    }
     free(f->tmp);
     free(f->path);
     free(f);
 }
 
-static void sync_dir(const char *path)
+void dacc_file_out_abort(dacc_file_out *f)
 {
-    char *dir = dir_of(path);
+    if (f == NULL)
+        return;
+    if (f->kind != OUT_STDOUT && f->fp != NULL)
+        fclose(f->fp);
+    if (f->tmp != NULL)
+        unlink(f->tmp);
+    out_free(f);
+}
+
+void base_sync_dir(const char *path)
+{
+    char *dir = base_dir_of(path);
     if (dir == NULL)
         return;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -196,27 +269,34 @@ static void sync_dir(const char *path)
     }
 }
 
-dacc_status dacc_file_out_commit(dacc_file_out *f, dacc_error *err)
+/* Flushes and closes f's stream; the reason and errno of the first failure. */
+static const char *out_close(dacc_file_out *f, int *saved)
 {
-    if (f->path == NULL) {
-        int bad = fflush(stdout) != 0 || ferror(stdout);
-        free(f);
-        return bad ? dacc_error_set(err, DACC_ERR_IO, "writing standard output failed") : DACC_OK;
-    }
     const char *why = NULL;
-    int saved = 0;
     if (fflush(f->fp) != 0 || ferror(f->fp))
         why = "write failed";
-    else if (fsync(fileno(f->fp)) != 0)
+    else if (f->kind == OUT_ATOMIC && fsync(fileno(f->fp)) != 0)
         why = "fsync failed";
-    saved = errno;
+    *saved = errno;
     int closed = fclose(f->fp);
     f->fp = NULL;
     if (why == NULL && closed != 0) {
         why = "close failed";
-        saved = errno;
+        *saved = errno;
     }
-    if (why == NULL && rename(f->tmp, f->path) != 0) {
+    return why;
+}
+
+dacc_status dacc_file_out_commit(dacc_file_out *f, dacc_error *err)
+{
+    if (f->kind == OUT_STDOUT) {
+        int bad = fflush(stdout) != 0 || ferror(stdout);
+        free(f);
+        return bad ? dacc_error_set(err, DACC_ERR_IO, "writing standard output failed") : DACC_OK;
+    }
+    int saved = 0;
+    const char *why = out_close(f, &saved);
+    if (why == NULL && f->kind == OUT_ATOMIC && rename(f->tmp, f->path) != 0) {
         why = "rename failed";
         saved = errno;
     }
@@ -225,10 +305,11 @@ dacc_status dacc_file_out_commit(dacc_file_out *f, dacc_error *err)
         dacc_file_out_abort(f);
         return DACC_ERR_IO;
     }
-    sync_dir(f->path);
+    if (f->kind == OUT_ATOMIC)
+        base_sync_dir(f->path);
     free(f->tmp);
-    free(f->path);
-    free(f);
+    f->tmp = NULL;
+    out_free(f);
     return DACC_OK;
 }
 
@@ -244,4 +325,17 @@ dacc_status dacc_file_write(const char *path, const void *data, size_t len, dacc
         return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "write failed: %s", strerror(saved));
     }
     return dacc_file_out_commit(f, err);
+}
+
+dacc_status dacc_file_same(const char *a, const char *b, int *same, dacc_error *err)
+{
+    struct stat sa, sb;
+    *same = 0;
+    if (stat(a, &sa) != 0 || stat(b, &sb) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return DACC_OK;
+        return dacc_error_at(err, DACC_ERR_IO, a, 0, 0, "cannot inspect: %s", strerror(errno));
+    }
+    *same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return DACC_OK;
 }

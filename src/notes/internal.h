@@ -9,6 +9,10 @@
 
 #define NOTES_NONE UINT32_MAX
 
+/* The published ratings columns, in order (read.c). */
+#define NOTES_RATING_COLS 35
+extern const char *const notes_rating_cols[NOTES_RATING_COLS];
+
 /* Open-addressing maps from ids to dense indices; both grow by doubling. */
 typedef struct {
     uint32_t *slot; /* index + 1, 0 = empty */

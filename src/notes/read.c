@@ -12,41 +12,41 @@
 #include "dacc/file.h"
 #include "internal.h"
 
-static const char *const rating_cols[] = { "noteId",
-                                           "raterParticipantId",
-                                           "createdAtMillis",
-                                           "version",
-                                           "agree",
-                                           "disagree",
-                                           "helpful",
-                                           "notHelpful",
-                                           "helpfulnessLevel",
-                                           "helpfulOther",
-                                           "helpfulInformative",
-                                           "helpfulClear",
-                                           "helpfulEmpathetic",
-                                           "helpfulGoodSources",
-                                           "helpfulUniqueContext",
-                                           "helpfulAddressesClaim",
-                                           "helpfulImportantContext",
-                                           "helpfulUnbiasedLanguage",
-                                           "notHelpfulOther",
-                                           "notHelpfulIncorrect",
-                                           "notHelpfulSourcesMissingOrUnreliable",
-                                           "notHelpfulOpinionSpeculationOrBias",
-                                           "notHelpfulMissingKeyPoints",
-                                           "notHelpfulOutdated",
-                                           "notHelpfulHardToUnderstand",
-                                           "notHelpfulArgumentativeOrBiased",
-                                           "notHelpfulOffTopic",
-                                           "notHelpfulSpamHarassmentOrAbuse",
-                                           "notHelpfulIrrelevantSources",
-                                           "notHelpfulOpinionSpeculation",
-                                           "notHelpfulNoteNotNeeded",
-                                           "ratedOnTweetId",
-                                           "ratingSourceBucketed",
-                                           "suggestion",
-                                           "suggestionId" };
+const char *const notes_rating_cols[NOTES_RATING_COLS] = { "noteId",
+                                                           "raterParticipantId",
+                                                           "createdAtMillis",
+                                                           "version",
+                                                           "agree",
+                                                           "disagree",
+                                                           "helpful",
+                                                           "notHelpful",
+                                                           "helpfulnessLevel",
+                                                           "helpfulOther",
+                                                           "helpfulInformative",
+                                                           "helpfulClear",
+                                                           "helpfulEmpathetic",
+                                                           "helpfulGoodSources",
+                                                           "helpfulUniqueContext",
+                                                           "helpfulAddressesClaim",
+                                                           "helpfulImportantContext",
+                                                           "helpfulUnbiasedLanguage",
+                                                           "notHelpfulOther",
+                                                           "notHelpfulIncorrect",
+                                                           "notHelpfulSourcesMissingOrUnreliable",
+                                                           "notHelpfulOpinionSpeculationOrBias",
+                                                           "notHelpfulMissingKeyPoints",
+                                                           "notHelpfulOutdated",
+                                                           "notHelpfulHardToUnderstand",
+                                                           "notHelpfulArgumentativeOrBiased",
+                                                           "notHelpfulOffTopic",
+                                                           "notHelpfulSpamHarassmentOrAbuse",
+                                                           "notHelpfulIrrelevantSources",
+                                                           "notHelpfulOpinionSpeculation",
+                                                           "notHelpfulNoteNotNeeded",
+                                                           "ratedOnTweetId",
+                                                           "ratingSourceBucketed",
+                                                           "suggestion",
+                                                           "suggestionId" };
 
 static const char *const note_cols[] = { "noteId",
                                          "noteAuthorParticipantId",
@@ -113,8 +113,8 @@ static const char *const *spec_cols(char kind, size_t *n, size_t *min, const cha
 {
     switch (kind) {
     case 'r':
-        *n = COUNT(rating_cols), *min = 33, *what = "ratings";
-        return rating_cols;
+        *n = NOTES_RATING_COLS, *min = 33, *what = "ratings";
+        return notes_rating_cols;
     case 'n':
         *n = COUNT(note_cols), *min = 24, *what = "notes";
         return note_cols;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "dacc/codec.h"
 #include "dacc/csv.h"
 #include "internal.h"
 
@@ -36,11 +37,6 @@ typedef struct {
     dacc_error err;       /* its message, without the location */
     int bad_col;          /* column of the fault, -1 for the record */
 } chunk;
-
-static const char *const col_name[] = {
-    "noteId",  "raterParticipantId", "createdAtMillis", "", "", "",
-    "helpful", "notHelpful",         "helpfulnessLevel"
-};
 
 static dacc_status flag(const char *s, size_t len, int *v, dacc_error *err)
 {
@@ -87,10 +83,35 @@ dacc_status notes_parse_answer(const char *const f[3], const size_t len[3], uint
     return DACC_OK;
 }
 
+/* The rule of every reader: fields are text, so a NUL or a byte that is not
+ * UTF-8 is refused where it stands (a rater id with a NUL would otherwise
+ * be two raters to this reader and one to anything written in C). */
+static dacc_status check_text(const char *s, const char *e, int *col, dacc_error *err)
+{
+    size_t bad;
+    if (dacc_text_valid(s, (size_t)(e - s), &bad))
+        return DACC_OK;
+    const char *field = s;
+    *col = 0;
+    for (const char *p = s; p < s + bad; p++)
+        if (*p == '\t')
+            (*col)++, field = p + 1;
+    if (*col >= NOTES_RATING_COLS)
+        *col = -1; /* beyond the header: the record has too many fields */
+    size_t at = (size_t)(s + bad - field) + 1;
+    if (s[bad] == '\0')
+        return dacc_error_set(err, DACC_ERR_PARSE, "a NUL byte at byte %zu of the field", at);
+    return dacc_error_set(err, DACC_ERR_PARSE,
+                          "invalid UTF-8 at byte %zu of the field (byte 0x%02x)", at,
+                          (unsigned char)s[bad]);
+}
+
 /* Parses the line [s, e) into r; on failure sets *col (-1: the record). */
 static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r, int *col,
                               dacc_error *err)
 {
+    if (check_text(s, e, col, err) != DACC_OK)
+        return DACC_ERR_PARSE;
     const char *f[9];
     size_t len[9], nf = 0;
     for (const char *p = s;; nf++) {
@@ -178,7 +199,7 @@ static dacc_status chunk_error(const chunk *c, const char *name, const char *bas
     unsigned long line = line_of(base, c->bad_line);
     if (c->bad_col < 0)
         return dacc_error_at(err, c->st, name, line, 0, "%s", c->err.message);
-    return dacc_error_field(err, c->st, name, line, "column", col_name[c->bad_col], "%s",
+    return dacc_error_field(err, c->st, name, line, "column", notes_rating_cols[c->bad_col], "%s",
                             c->err.message);
 }
 

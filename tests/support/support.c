@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -138,4 +140,50 @@ char *read_text(const char *path, size_t *len)
     if (len != NULL)
         *len = n;
     return data;
+}
+
+void run_dacc_with(run_result *r, const char *stdin_text, const run_opts *o,
+                   const char *const *args)
+{
+    size_t n = 0;
+    while (args[n] != NULL)
+        n++;
+    char **argv = calloc(n + 2, sizeof *argv);
+    cr_assert_not_null(argv);
+    argv[0] = (char *)DACC_EXE;
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = (char *)args[i];
+    int in = temp_fd(), out = temp_fd(), err = temp_fd();
+    if (stdin_text != NULL) {
+        size_t len = strlen(stdin_text);
+        cr_assert_eq(write(in, stdin_text, len), (ssize_t)len);
+        lseek(in, 0, SEEK_SET);
+    }
+    int sink = o->stdout_path ? open(o->stdout_path, O_WRONLY | O_CLOEXEC) : out;
+    cr_assert(sink >= 0, "%s: %s", o->stdout_path, strerror(errno));
+    pid_t pid = fork();
+    cr_assert(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (o->fsize_limit) {
+            struct rlimit rl = { o->fsize_limit, o->fsize_limit };
+            signal(SIGXFSZ, SIG_IGN);
+            setrlimit(RLIMIT_FSIZE, &rl);
+        }
+        dup2(in, 0);
+        dup2(sink, 1);
+        dup2(err, 2);
+        execv(DACC_EXE, argv);
+        _exit(127);
+    }
+    int ws;
+    cr_assert_eq(waitpid(pid, &ws, 0), pid);
+    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    r->out = slurp_fd(out, &r->out_len);
+    r->err = slurp_fd(err, &r->err_len);
+    if (sink != out)
+        close(sink);
+    close(in);
+    close(out);
+    close(err);
+    free(argv);
 }

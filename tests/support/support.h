@@ -35,4 +35,16 @@ void write_text(const char *path, const char *text);
 /* Whole file contents, NUL-terminated, or NULL when it cannot be read. */
 char *read_text(const char *path, size_t *len);
 
+/* Conditions for run_dacc_with: standard output to a path (/dev/full) rather
+ * than captured, and a limit on the size of any file the process writes
+ * (RLIMIT_FSIZE, with SIGXFSZ ignored so writes fail with EFBIG): a disk
+ * that fills up part way through. Zero / NULL: none. */
+typedef struct {
+    const char *stdout_path;
+    unsigned long fsize_limit;
+} run_opts;
+
+void run_dacc_with(run_result *r, const char *stdin_text, const run_opts *o,
+                   const char *const *args);
+
 #endif
