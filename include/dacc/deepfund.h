@@ -80,6 +80,14 @@ dacc_status dacc_deepfund_graph_read(dacc_deepfund_graph *g, const char *path, d
 dacc_status dacc_deepfund_graph_read_memory(dacc_deepfund_graph *g, const char *name,
                                             const char *data, size_t len, dacc_error *err);
 
+/* Reads final edge weights, as `mix` and `aggregate` write them (columns
+ * parent, dependency, weight in [0,1]; others ignored), into w (one per
+ * edge of g, by edge id). Every edge of g must appear exactly once; an edge
+ * g does not have is refused. Errors name file, line and column. */
+dacc_status dacc_deepfund_weights_read_memory(const dacc_deepfund_graph *g, const char *name,
+                                              const char *data, size_t len, double *w,
+                                              dacc_error *err);
+
 /* What `dacc deepfund graph` reports. Arrays are owned by the report. */
 typedef struct dacc_deepfund_graph_report {
     size_t nodes, edges, parents, roots, leaves, unweighted;

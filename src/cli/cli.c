@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_usage(const char *prog, const char *fmt, ...)
@@ -132,4 +133,71 @@ dacc_status cli_emit(const char *path, cli_write_fn fn, void *ctx, dacc_error *e
         return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "write failed");
     }
     return dacc_file_out_commit(out, err);
+}
+
+/* The path an argument carries: itself, or the value of --name=value;
+ * NULL for other options. */
+static const char *arg_path(const char *arg)
+{
+    if (arg[0] != '-')
+        return arg;
+    const char *eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
+    return eq != NULL ? eq + 1 : NULL;
+}
+
+static int clash(const char *prog, const char *out, const char *in)
+{
+    int same = 0;
+    dacc_error err;
+    if (dacc_file_same(out, in, &same, &err) != DACC_OK)
+        return cli_fail(prog, &err);
+    if (same)
+        return cli_usage(prog, "the output %s is the input %s: writing it would destroy the input",
+                         out, in);
+    return CLI_OK;
+}
+
+/* Whether p points into the argument string a (the output is that argument). */
+static int within(const char *p, const char *a)
+{
+    return p >= a && p <= a + strlen(a);
+}
+
+int cli_outputs_distinct(const char *prog, int argc, char **argv, const char *const *outputs,
+                         size_t n_out, const char *const *inputs, size_t n_in)
+{
+    int rc = CLI_OK;
+    for (size_t o = 0; o < n_out && rc == CLI_OK; o++) {
+        const char *out = outputs[o];
+        if (out == NULL || strcmp(out, "-") == 0)
+            continue;
+        for (int i = 1; i < argc && rc == CLI_OK; i++) {
+            const char *in = arg_path(argv[i]);
+            if (in != NULL && !within(out, argv[i]) && strcmp(in, "-") != 0)
+                rc = clash(prog, out, in);
+        }
+        for (size_t i = 0; i < n_in && rc == CLI_OK; i++)
+            if (inputs[i] != NULL)
+                rc = clash(prog, out, inputs[i]);
+    }
+    return rc;
+}
+
+int cli_set_distinct(const char *prog, int argc, char **argv, const char *dir,
+                     const char *const *names, size_t n, const char *const *inputs, size_t n_in)
+{
+    int rc = CLI_OK;
+    for (size_t k = 0; k < n && rc == CLI_OK; k++) {
+        size_t len = strlen(dir) + strlen(names[k]) + 2;
+        char *path = malloc(len);
+        if (path == NULL) {
+            fprintf(stderr, "%s: out of memory\n", prog);
+            return CLI_FAIL;
+        }
+        snprintf(path, len, "%s/%s", dir, names[k]);
+        const char *one[] = { path };
+        rc = cli_outputs_distinct(prog, argc, argv, one, 1, inputs, n_in);
+        free(path);
+    }
+    return rc;
 }

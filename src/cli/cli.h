@@ -57,6 +57,17 @@ int cli_opt_money(const char *prog, const char *opt, const char *arg, unsigned d
 typedef int (*cli_write_fn)(FILE *fp, void *ctx);
 dacc_status cli_emit(const char *path, cli_write_fn fn, void *ctx, dacc_error *err);
 
+/* Refuses an output that would replace an input: when one of outputs
+ * (NULL entries skipped) names the same existing file, by device and inode,
+ * as any other argument of the command (option values included) or one of
+ * inputs. Prints the error and returns CLI_USAGE; CLI_OK when distinct. */
+int cli_outputs_distinct(const char *prog, int argc, char **argv, const char *const *outputs,
+                         size_t n_out, const char *const *inputs, size_t n_in);
+
+/* The same for an output set: the files names[0..n) of directory dir. */
+int cli_set_distinct(const char *prog, int argc, char **argv, const char *dir,
+                     const char *const *names, size_t n, const char *const *inputs, size_t n_in);
+
 /* Top-level commands, one source file each. */
 int cmd_apportion(int argc, char **argv);
 int cmd_deepfund(int argc, char **argv);

@@ -99,7 +99,8 @@ static int parse_args(int argc, char **argv, apportion_opts *o)
         return cli_usage(prog, "expected at most one input file, got '%s' too", argv[optind]);
     if (o->pool_text == NULL)
         return cli_usage(prog, "--pool is required");
-    return CLI_OK;
+    const char *outs[] = { o->output };
+    return cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0);
 }
 
 static int rows_push(rows *r, const char *id, size_t id_len, const char *wt, size_t wt_len,

@@ -164,7 +164,10 @@ static int parse(const char *prog, int argc, char **argv, df_opts *o)
             return cli_usage(prog, "at most %d submissions", DF_MAX_SUBMISSIONS);
         o->subs[o->nsubs++] = argv[optind];
     }
-    return CLI_OK;
+    /* --weights is an output of mix only; of allocate it is an input */
+    const char *outs[] = { o->output, o->svg,
+                           strcmp(prog, "dacc deepfund mix") == 0 ? o->weights : NULL };
+    return cli_outputs_distinct(prog, argc, argv, outs, 3, NULL, 0);
 }
 
 /* Parses, prints help, loads: the common start of every subcommand. */

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "dacc/codec.h"
+#include "dacc/file.h"
 #include "dacc/json.h"
 #include "deepfund.h"
 
@@ -145,6 +146,41 @@ static dacc_status read_numbers(round_cfg *r, const char *file, dacc_error *err)
     return st;
 }
 
+/* A misspelt key ("orginality") would silently run a different round, so
+ * every key must be one of the documented ones. */
+static dacc_status known_keys(const json_t *obj, const char *const *keys, size_t n,
+                              const char *file, const char *within, dacc_error *err)
+{
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        size_t i = 0;
+        while (i < n && strcmp(keys[i], key) != 0)
+            i++;
+        if (i == n)
+            return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", key,
+                                    "unknown %s (docs/deepfund.md lists the keys)", within);
+    }
+    return DACC_OK;
+}
+
+static dacc_status check_keys(const json_t *config, const char *file, dacc_error *err)
+{
+    static const char *const top[] = { "graph",    "jury",        "submissions", "pool",
+                                       "decimals", "originality", "seed_nodes",  "split",
+                                       "huber",    "normalize",   "lenient",     "parent" };
+    static const char *const split[] = { "seed", "private" };
+    dacc_status st = known_keys(config, top, sizeof top / sizeof top[0], file, "key", err);
+    const json_t *sp = json_object_get(config, "split");
+    if (st == DACC_OK && sp != NULL && !json_is_object(sp))
+        return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", "split",
+                                "expected an object {\"seed\": ..., \"private\": ...}");
+    if (st == DACC_OK && sp != NULL)
+        st = known_keys(sp, split, 2, file, "key of split", err);
+    return st;
+}
+
 static dacc_status read_config(const char *file, round_cfg *r, dacc_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -158,7 +194,9 @@ static dacc_status read_config(const char *file, round_cfg *r, dacc_error *err)
     if (!json_is_object(r->config))
         return dacc_error_at(err, DACC_ERR_INVALID, file, 0, 0, "expected a JSON object");
     const char *graph = NULL, *jury = NULL;
-    st = dacc_json_get_string(r->config, "graph", false, file, &graph, err);
+    st = check_keys(r->config, file, err);
+    if (st == DACC_OK)
+        st = dacc_json_get_string(r->config, "graph", false, file, &graph, err);
     if (st == DACC_OK)
         st = dacc_json_get_string(r->config, "jury", true, file, &jury, err);
     if (st == DACC_OK && graph != NULL &&
@@ -297,11 +335,15 @@ static int w_svg(FILE *fp, void *ctx)
     return df_write_svg(fp, s->in.g, s->amounts, s->cfg->o.decimals, s->pool, s->cfg->o.top);
 }
 
-static json_t *hashed(const char *role, const char *name, const char *path, dacc_error *err)
+/* An entry of the manifest: the file at path (as recorded; shown) hashed
+ * from where it is now (read, which differs while an output set is still
+ * in its temporary directory). */
+static json_t *hashed(const char *role, const char *name, const char *path, const char *read,
+                      dacc_error *err)
 {
     uint8_t h[DACC_SHA256_BYTES];
     char hex[2 * DACC_SHA256_BYTES + 1];
-    if (dacc_sha256_file(path, h, err) != DACC_OK)
+    if (dacc_sha256_file(read, h, err) != DACC_OK)
         return NULL;
     json_t *e = json_object();
     json_object_set_new(e, "role", json_string(role));
@@ -315,7 +357,7 @@ static json_t *hashed(const char *role, const char *name, const char *path, dacc
 static dacc_status add_hash(json_t *list, const char *role, const char *name, const char *path,
                             dacc_error *err)
 {
-    json_t *e = hashed(role, name, path, err);
+    json_t *e = hashed(role, name, path, path, err);
     if (e == NULL)
         return DACC_ERR_IO;
     json_array_append_new(list, e);
@@ -361,41 +403,70 @@ static json_t *summary(const round_state *s)
     return sum;
 }
 
-static dacc_status write_outputs(round_state *s, const char *config, const char *dir,
-                                 dacc_error *err)
+/* The names of the output set, manifest last; a run without submissions
+ * writes no leaderboard or mixture. */
+static const char *const out_names[] = { "leaderboard.csv", "mixture.json",   "weights.csv",
+                                         "allocation.csv",  "allocation.svg", "manifest.json" };
+#define N_OUTS (sizeof out_names / sizeof out_names[0])
+
+static dacc_status write_set(round_state *s, const char *config, const char *dir, const char *tmp,
+                             dacc_error *err)
 {
-    static const struct {
-        const char *name;
-        cli_write_fn fn;
-        int needs_subs;
-    } outs[] = {
-        { "leaderboard.csv", w_board, 1 }, { "mixture.json", w_mixture, 1 },
-        { "weights.csv", w_weights, 0 },   { "allocation.csv", w_alloc, 0 },
-        { "allocation.svg", w_svg, 0 },
-    };
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return dacc_error_at(err, DACC_ERR_IO, dir, 0, 0, "cannot create: %s", strerror(errno));
+    static const cli_write_fn fns[N_OUTS - 1] = { w_board, w_mixture, w_weights, w_alloc, w_svg };
     json_t *man = json_object(), *inputs = json_array(), *outputs = json_array();
     json_object_set_new(man, "dacc", json_string(dacc_version()));
     json_object_set_new(man, "inputs", inputs);
     json_object_set_new(man, "outputs", outputs);
     dacc_status st = manifest_inputs(s, config, inputs, err);
-    char path[PATH_CAP];
-    for (size_t i = 0; i < sizeof outs / sizeof outs[0] && st == DACC_OK; i++) {
-        if (outs[i].needs_subs && s->in.nsubs == 0)
+    char path[PATH_CAP], shown[PATH_CAP];
+    for (size_t i = 0; i + 1 < N_OUTS && st == DACC_OK; i++) {
+        if (i < 2 && s->in.nsubs == 0)
             continue;
-        snprintf(path, sizeof path, "%s/%s", dir, outs[i].name);
-        st = cli_emit(path, outs[i].fn, s, err);
-        if (st == DACC_OK)
-            st = add_hash(outputs, "output", outs[i].name, path, err);
+        snprintf(path, sizeof path, "%s/%s", tmp, out_names[i]);
+        snprintf(shown, sizeof shown, "%s/%s", dir, out_names[i]);
+        st = cli_emit(path, fns[i], s, err);
+        json_t *e = st == DACC_OK ? hashed("output", out_names[i], shown, path, err) : NULL;
+        if (st == DACC_OK && e == NULL)
+            st = DACC_ERR_IO;
+        json_array_append_new(outputs, e);
     }
     json_object_set_new(man, "summary", summary(s));
     if (st == DACC_OK) {
-        snprintf(path, sizeof path, "%s/manifest.json", dir);
+        snprintf(path, sizeof path, "%s/manifest.json", tmp);
         st = dacc_json_write_file(path, man, DACC_JSON_PRETTY, err);
     }
     json_decref(man);
     return st;
+}
+
+/* The outputs appear together or not at all (dacc_dir_out): a full disk
+ * or a crash never leaves a new leaderboard beside an old manifest. */
+static dacc_status write_outputs(round_state *s, const char *config, const char *dir,
+                                 dacc_error *err)
+{
+    dacc_dir_out *set;
+    dacc_status st = dacc_dir_out_open(dir, out_names, N_OUTS, &set, err);
+    if (st != DACC_OK)
+        return st;
+    st = write_set(s, config, dir, dacc_dir_out_path(set), err);
+    if (st != DACC_OK) {
+        dacc_dir_out_abort(set);
+        return st;
+    }
+    return dacc_dir_out_commit(set, err);
+}
+
+/* Replacing the output set removes the files of the earlier one, so none
+ * of them may be an input of this round. */
+static int guard_inputs(const round_cfg *cfg, int argc, char **argv, const char *dir)
+{
+    const char *inputs[DF_MAX_SUBMISSIONS + 2];
+    size_t n = 0;
+    inputs[n++] = cfg->o.graph;
+    inputs[n++] = cfg->o.jury;
+    for (size_t i = 0; i < cfg->o.nsubs; i++)
+        inputs[n++] = strchr(cfg->o.subs[i], '=') + 1;
+    return cli_set_distinct(prog, argc, argv, dir, out_names, N_OUTS, inputs, n);
 }
 
 static void print_summary(const round_state *s, const char *dir)
@@ -444,19 +515,24 @@ int cmd_deepfund_run(int argc, char **argv)
     char dir[PATH_CAP];
     dacc_status st = cfg ? read_config(config, cfg, &err)
                          : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    int rc = CLI_OK;
     if (st == DACC_OK) {
         snprintf(dir, sizeof dir, "%s", out ? out : cfg->dir);
         if (out == NULL)
             strncat(dir, "/out", sizeof dir - strlen(dir) - 1);
-        st = compute(&s, &err);
+        rc = guard_inputs(cfg, argc, argv, dir);
     }
-    if (st == DACC_OK)
+    if (st == DACC_OK && rc == CLI_OK)
+        st = compute(&s, &err);
+    if (st == DACC_OK && rc == CLI_OK)
         st = write_outputs(&s, config, dir, &err);
-    if (st == DACC_OK && !quiet)
+    if (st == DACC_OK && rc == CLI_OK && !quiet)
         print_summary(&s, dir);
     round_free(&s);
     if (cfg != NULL)
         json_decref(cfg->config);
     free(cfg);
+    if (rc != CLI_OK)
+        return rc;
     return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
 }

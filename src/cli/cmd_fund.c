@@ -221,7 +221,8 @@ static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want
     o->project = want_project ? argv[optind + 1] : NULL;
     if (!(o->cap >= 0) || !(o->M > 0) || !(o->blend >= 0 && o->blend <= 1) || !(o->target >= 0))
         return cli_usage(prog, "--cap and --target must be >= 0, M > 0, --blend in [0,1]");
-    return CLI_OK;
+    const char *outs[] = { o->output, o->svg };
+    return cli_outputs_distinct(prog, argc, argv, outs, 2, NULL, 0);
 }
 
 /* ---- the table ---- */

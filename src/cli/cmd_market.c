@@ -107,6 +107,9 @@ static int cmd_run(int argc, char **argv)
         return rc;
     if (argc - optind != 1)
         return cli_usage(prog, "expected one operations FILE");
+    const char *outs[] = { out };
+    if ((rc = cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0)) != CLI_OK)
+        return rc;
     char *data;
     size_t len;
     dacc_error err;

@@ -196,31 +196,32 @@ static int write_summary(FILE *fp, void *ctx)
     return dacc_notes_write_summary(ctx, fp);
 }
 
-static dacc_status make_dir(const char *dir, dacc_error *err)
-{
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return dacc_error_set(err, DACC_ERR_IO, "%s: cannot create the directory: %s", dir,
-                              strerror(errno));
-    return DACC_OK;
-}
+static const char *const score_names[] = { "scored_notes.tsv", "helpfulness_scores.tsv",
+                                           "summary.json" };
 
+/* The three files appear together or not at all (dacc_dir_out). */
 static dacc_status emit_outputs(dacc_notes *nt, const char *outdir, dacc_error *err)
 {
     if (!outdir)
         return cli_emit("-", write_summary, nt, err);
-    static const char *const names[] = { "scored_notes.tsv", "helpfulness_scores.tsv",
-                                         "summary.json" };
     cli_write_fn fns[] = { write_scored, write_helpful, write_summary };
-    dacc_status st = make_dir(outdir, err);
+    dacc_dir_out *set = NULL;
+    dacc_status st = dacc_dir_out_open(outdir, score_names, 3, &set, err);
     for (int k = 0; st == DACC_OK && k < 3; k++) {
-        size_t n = strlen(outdir) + strlen(names[k]) + 2;
+        const char *tmp = dacc_dir_out_path(set);
+        size_t n = strlen(tmp) + strlen(score_names[k]) + 2;
         char *path = malloc(n);
-        if (!path)
-            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-        snprintf(path, n, "%s/%s", outdir, names[k]);
+        if (!path) {
+            st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+            break;
+        }
+        snprintf(path, n, "%s/%s", tmp, score_names[k]);
         st = cli_emit(path, fns[k], nt, err);
         free(path);
     }
+    if (st == DACC_OK)
+        return dacc_dir_out_commit(set, err);
+    dacc_dir_out_abort(set);
     return st;
 }
 
@@ -236,6 +237,9 @@ static int score_main(int argc, char **argv)
     if (!a.dir && (!a.notes || !a.ratings || !a.history || !a.enrollment))
         return cli_usage("dacc notes score",
                          "give DIR, or all of --notes, --ratings, --history and --enrollment");
+    if (a.outdir != NULL && (rc = cli_set_distinct("dacc notes score", argc, argv, a.outdir,
+                                                   score_names, 3, NULL, 0)) != CLI_OK)
+        return rc;
     dacc_error err = { 0 };
     dacc_notes *nt = dacc_notes_new();
     dacc_progress *pr = dacc_progress_new(stderr);
@@ -263,37 +267,40 @@ static int opt_double(const char *prog, const char *opt, const char *arg, double
     return CLI_OK;
 }
 
-/* The five files under their published names, each written atomically;
- * if generating fails, none appears. */
+/* The five files under their published names, as one output set: if
+ * generating fails, none appears. */
 static dacc_status synth_files(const dacc_notes_synth_params *sp, const char *dir,
                                dacc_progress *pr, dacc_error *err)
 {
     static const char *const names[] = { "notes-00000.tsv", "ratings-00000.tsv",
                                          "noteStatusHistory-00000.tsv", "userEnrollment-00000.tsv",
                                          "truth.tsv" };
-    dacc_file_out *f[5] = { 0 };
-    dacc_status st = make_dir(dir, err);
+    FILE *f[5] = { 0 };
+    dacc_dir_out *set = NULL;
+    dacc_status st = dacc_dir_out_open(dir, names, 5, &set, err);
     for (int k = 0; st == DACC_OK && k < 5; k++) {
-        size_t n = strlen(dir) + strlen(names[k]) + 2;
+        const char *tmp = dacc_dir_out_path(set);
+        size_t n = strlen(tmp) + strlen(names[k]) + 2;
         char *path = malloc(n);
-        if (!path)
-            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-        snprintf(path, n, "%s/%s", dir, names[k]);
-        st = dacc_file_out_open(path, &f[k], err);
+        if (path)
+            snprintf(path, n, "%s/%s", tmp, names[k]);
+        f[k] = path ? fopen(path, "wb") : NULL;
+        if (f[k] == NULL)
+            st = dacc_error_at(err, DACC_ERR_IO, dir, 0, 0, "cannot create %s: %s", names[k],
+                               path ? strerror(errno) : "out of memory");
         free(path);
     }
     if (st == DACC_OK) {
-        dacc_notes_synth_out out = { dacc_file_out_fp(f[0]), dacc_file_out_fp(f[1]),
-                                     dacc_file_out_fp(f[2]), dacc_file_out_fp(f[3]),
-                                     dacc_file_out_fp(f[4]) };
+        dacc_notes_synth_out out = { f[0], f[1], f[2], f[3], f[4] };
         st = dacc_notes_synth(sp, &out, pr, err);
     }
-    for (int k = 0; k < 5; k++) {
-        if (st == DACC_OK)
-            st = dacc_file_out_commit(f[k], err);
-        else
-            dacc_file_out_abort(f[k]);
-    }
+    for (int k = 0; k < 5; k++)
+        if (f[k] != NULL && (fclose(f[k]) != 0) && st == DACC_OK)
+            st = dacc_error_at(err, DACC_ERR_IO, dir, 0, 0, "writing %s failed: %s", names[k],
+                               strerror(errno));
+    if (st == DACC_OK)
+        return dacc_dir_out_commit(set, err);
+    dacc_dir_out_abort(set);
     return st;
 }
 

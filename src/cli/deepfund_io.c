@@ -402,46 +402,12 @@ int df_write_svg(FILE *fp, const dacc_deepfund_graph *g, const dacc_u128 *amount
 dacc_status df_read_weights(const char *path, const dacc_deepfund_graph *g, double *w,
                             dacc_error *err)
 {
-    dacc_csv *csv;
-    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
+    char *data;
+    size_t len;
+    dacc_status st = dacc_file_read(path, 0, &data, &len, err);
     if (st != DACC_OK)
         return st;
-    size_t pcol, ccol, wcol;
-    st = dacc_csv_require(csv, "parent", &pcol, err);
-    if (st == DACC_OK)
-        st = dacc_csv_require(csv, "dependency", &ccol, err);
-    if (st == DACC_OK)
-        st = dacc_csv_require(csv, "weight", &wcol, err);
-    size_t ne = dacc_deepfund_graph_edges(g);
-    for (size_t e = 0; e < ne; e++)
-        w[e] = NAN;
-    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
-        const char *p, *c;
-        size_t pl, cl;
-        double x;
-        if ((st = dacc_csv_get_str(csv, pcol, &p, &pl, err)) != DACC_OK ||
-            (st = dacc_csv_get_str(csv, ccol, &c, &cl, err)) != DACC_OK ||
-            (st = dacc_csv_get_double_in(csv, wcol, 0, 1, &x, err)) != DACC_OK)
-            break;
-        long pv = dacc_deepfund_graph_find(g, p, pl), cv = dacc_deepfund_graph_find(g, c, cl);
-        long e =
-            pv >= 0 && cv >= 0 ? dacc_deepfund_graph_find_edge(g, (uint32_t)pv, (uint32_t)cv) : -1;
-        if (e < 0)
-            st = dacc_csv_error(csv, ccol, err, DACC_ERR_NOTFOUND,
-                                "no edge %.*s -> %.*s in the "
-                                "graph",
-                                (int)pl, p, (int)cl, c);
-        else
-            w[e] = x;
-    }
-    if (st == DACC_END)
-        st = DACC_OK;
-    for (size_t e = 0; st == DACC_OK && e < ne; e++)
-        if (isnan(w[e]))
-            st = dacc_error_at(
-                err, DACC_ERR_INVALID, path, 0, 0, "no weight for edge %s -> %s",
-                dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, (uint32_t)e)),
-                dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, (uint32_t)e)));
-    dacc_csv_free(csv);
+    st = dacc_deepfund_weights_read_memory(g, path, data, len, w, err);
+    free(data);
     return st;
 }

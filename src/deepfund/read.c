@@ -660,3 +660,71 @@ dacc_status dacc_deepfund_submission_logits(const dacc_deepfund_submission *s,
     df_adj_free(&out);
     return st;
 }
+
+/* ---- final edge weights (allocate --weights) ----------------------------- */
+
+static dacc_status weights_row(dacc_csv *csv, const dacc_deepfund_graph *g, const size_t col[3],
+                               double *w, unsigned long *line, dacc_error *err)
+{
+    const char *p, *c;
+    size_t pl, cl;
+    double x;
+    dacc_status st;
+    if ((st = dacc_csv_get_str(csv, col[0], &p, &pl, err)) != DACC_OK ||
+        (st = dacc_csv_get_str(csv, col[1], &c, &cl, err)) != DACC_OK ||
+        (st = dacc_csv_get_double_in(csv, col[2], 0, 1, &x, err)) != DACC_OK)
+        return st;
+    long pv = dacc_deepfund_graph_find(g, p, pl), cv = dacc_deepfund_graph_find(g, c, cl);
+    long e = pv >= 0 && cv >= 0 ? dacc_deepfund_graph_find_edge(g, (uint32_t)pv, (uint32_t)cv) : -1;
+    if (e < 0)
+        return dacc_csv_error(csv, col[1], err, DACC_ERR_NOTFOUND,
+                              "no edge %.*s -> %.*s in the graph", (int)pl, p, (int)cl, c);
+    /* The graph reader refuses a repeated edge; so does this one, rather
+     * than keep whichever weight came last. */
+    if (line[e] != 0)
+        return dacc_csv_error(csv, col[1], err, DACC_ERR_INVALID,
+                              "edge %.*s -> %.*s appears twice (first on line %lu)", (int)pl, p,
+                              (int)cl, c, line[e]);
+    line[e] = dacc_csv_line(csv);
+    w[e] = x;
+    return DACC_OK;
+}
+
+static dacc_status weights_from(dacc_csv *csv, const dacc_deepfund_graph *g, double *w,
+                                dacc_error *err)
+{
+    size_t col[3], ne = dacc_deepfund_graph_edges(g);
+    unsigned long *line = calloc(ne ? ne : 1, sizeof *line);
+    if (line == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st = dacc_csv_require(csv, "parent", &col[0], err);
+    if (st == DACC_OK)
+        st = dacc_csv_require(csv, "dependency", &col[1], err);
+    if (st == DACC_OK)
+        st = dacc_csv_require(csv, "weight", &col[2], err);
+    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK)
+        st = weights_row(csv, g, col, w, line, err);
+    if (st == DACC_END)
+        st = DACC_OK;
+    for (size_t e = 0; st == DACC_OK && e < ne; e++)
+        if (line[e] == 0)
+            st = dacc_error_at(
+                err, DACC_ERR_INVALID, dacc_csv_name(csv), 0, 0, "no weight for edge %s -> %s",
+                dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, (uint32_t)e)),
+                dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, (uint32_t)e)));
+    free(line);
+    return st;
+}
+
+dacc_status dacc_deepfund_weights_read_memory(const dacc_deepfund_graph *g, const char *name,
+                                              const char *data, size_t len, double *w,
+                                              dacc_error *err)
+{
+    dacc_csv *csv;
+    dacc_status st = dacc_csv_open_memory(name, data, len, NULL, &csv, err);
+    if (st != DACC_OK)
+        return st;
+    st = weights_from(csv, g, w, err);
+    dacc_csv_free(csv);
+    return st;
+}
