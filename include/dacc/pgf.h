@@ -98,6 +98,25 @@ dacc_status dacc_pgf_clusters_add(dacc_pgf_clusters *c, const char *donor, size_
 /* CSV with columns donor (or address, voter), cluster, and optional weight
  * (default 1). */
 dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_error *err);
+dacc_status dacc_pgf_clusters_read_memory(dacc_pgf_clusters *c, const char *name, const char *data,
+                                          size_t len, dacc_error *err);
+/* The rows as read, in file order; the strings live as long as c. */
+size_t dacc_pgf_clusters_count(const dacc_pgf_clusters *c);
+void dacc_pgf_clusters_row(const dacc_pgf_clusters *c, size_t i, const char **donor,
+                           const char **cluster, double *weight);
+
+/* Donor scores from a separate table (Passport exports): CSV with a donor
+ * column (donor, address or voter) and a score column (score, rawScore or
+ * passport_score). A donor listed twice is refused rather than scored by
+ * whichever row a lookup happens to find. */
+typedef struct dacc_pgf_scores dacc_pgf_scores;
+dacc_pgf_scores *dacc_pgf_scores_new(void);
+void dacc_pgf_scores_free(dacc_pgf_scores *s);
+dacc_status dacc_pgf_scores_read_memory(dacc_pgf_scores *s, const char *name, const char *data,
+                                        size_t len, dacc_error *err);
+/* Points opts at the table (score_donor, score_value, nscores), which must
+ * outlive the reads that use opts. */
+void dacc_pgf_scores_use(const dacc_pgf_scores *s, dacc_pgf_read_opts *opts);
 
 /* COCM as Gitcoin runs it (qf-calculator COCM). clusters NULL: the donation
  * matrix is the cluster matrix (every project a cluster of its donors), as

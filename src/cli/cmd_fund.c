@@ -385,99 +385,69 @@ static int emit(const char *prog, const fund_opts *o, table *t)
 
 /* ---- commands ---- */
 
-typedef struct {
-    char **donor;
-    double *score;
-    size_t n, cap;
-} score_table;
+/* A whole file, handed to one of the library's readers (which take memory,
+ * never paths). */
+typedef dacc_status (*memory_reader)(void *obj, const char *name, const char *data, size_t len,
+                                     dacc_error *err);
 
-typedef struct {
-    char *donor;
-    double score;
-} score_pair;
-
-static int by_pair(const void *a, const void *b)
+static dacc_status read_with(const char *path, memory_reader fn, void *obj, dacc_error *err)
 {
-    return strcmp(((const score_pair *)a)->donor, ((const score_pair *)b)->donor);
-}
-
-/* A (donor, score) CSV sorted by donor, so the reader can look donors up. */
-static dacc_status read_scores(const char *path, score_table *t, dacc_error *err)
-{
-    static const char *const dn[] = { "donor", "address", "voter" };
-    static const char *const sn[] = { "score", "rawScore", "passport_score" };
-    dacc_csv *csv;
-    size_t dc, sc;
-    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
-    if (st == DACC_OK)
-        st = dacc_csv_require_any(csv, dn, 3, &dc, err);
-    if (st == DACC_OK)
-        st = dacc_csv_require_any(csv, sn, 3, &sc, err);
-    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
-        const char *d;
-        size_t dl;
-        double v;
-        if ((st = dacc_csv_get_str(csv, dc, &d, &dl, err)) != DACC_OK ||
-            (st = dacc_csv_get_double(csv, sc, &v, err)) != DACC_OK)
-            break;
-        if (t->n == t->cap) {
-            size_t cap = t->cap ? 2 * t->cap : 256;
-            char **dd = realloc(t->donor, cap * sizeof *dd);
-            if (dd != NULL)
-                t->donor = dd;
-            double *vv = dd ? realloc(t->score, cap * sizeof *vv) : NULL;
-            if (vv == NULL) {
-                st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-                break;
-            }
-            t->score = vv;
-            t->cap = cap;
-        }
-        t->donor[t->n] = strndup(d, dl);
-        t->score[t->n++] = v;
-    }
-    dacc_csv_free(csv);
-    if (st != DACC_END)
+    char *data;
+    size_t len;
+    dacc_status st = dacc_file_read(path, 0, &data, &len, err);
+    if (st != DACC_OK)
         return st;
-    /* sort donors and scores together */
-    score_pair *pairs = malloc((t->n ? t->n : 1) * sizeof *pairs);
-    if (pairs == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < t->n; i++)
-        pairs[i] = (score_pair){ t->donor[i], t->score[i] };
-    if (t->n > 0)
-        qsort(pairs, t->n, sizeof *pairs, by_pair);
-    for (size_t i = 0; i < t->n; i++) {
-        t->donor[i] = pairs[i].donor;
-        t->score[i] = pairs[i].score;
-    }
-    free(pairs);
-    return DACC_OK;
+    st = fn(obj, path, data, len, err);
+    free(data);
+    return st;
 }
 
-static void scores_free(score_table *t)
+static dacc_status scores_reader(void *obj, const char *name, const char *data, size_t len,
+                                 dacc_error *err)
 {
-    for (size_t i = 0; i < t->n; i++)
-        free(t->donor[i]);
-    free(t->donor);
-    free(t->score);
+    return dacc_pgf_scores_read_memory(obj, name, data, len, err);
+}
+
+static dacc_status clusters_reader(void *obj, const char *name, const char *data, size_t len,
+                                   dacc_error *err)
+{
+    return dacc_pgf_clusters_read_memory(obj, name, data, len, err);
+}
+
+/* Donor clusters (--clusters, --groups) from a file; NULL on failure. */
+static dacc_pgf_clusters *load_clusters(const char *path, dacc_error *err)
+{
+    dacc_pgf_clusters *c = dacc_pgf_clusters_new();
+    if (c == NULL) {
+        dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (read_with(path, clusters_reader, c, err) != DACC_OK) {
+        dacc_pgf_clusters_free(c);
+        return NULL;
+    }
+    return c;
 }
 
 static int load(const char *prog, fund_opts *o, dacc_pgf_round **r)
 {
     dacc_error err;
-    score_table scores = { 0 };
+    dacc_pgf_scores *scores = o->scores ? dacc_pgf_scores_new() : NULL;
     *r = dacc_pgf_round_new();
-    if (*r == NULL)
+    if (*r == NULL || (o->scores && scores == NULL)) {
+        dacc_pgf_round_free(*r);
+        dacc_pgf_scores_free(scores);
         return cli_fail(prog, (dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory"), &err));
-    dacc_status st = o->scores ? read_scores(o->scores, &scores, &err) : DACC_OK;
-    o->read.score_donor = (const char *const *)scores.donor;
-    o->read.score_value = scores.score;
-    o->read.nscores = scores.n;
+    }
+    dacc_status st = scores ? read_with(o->scores, scores_reader, scores, &err) : DACC_OK;
+    if (scores != NULL)
+        dacc_pgf_scores_use(scores, &o->read);
     if (st == DACC_OK)
         st = dacc_pgf_round_read(*r, o->input, &o->read, &err);
-    scores_free(&scores);
+    dacc_pgf_scores_free(scores);
     o->read.score_donor = NULL;
+    o->read.score_value = NULL;
+    o->read.nscores = 0;
     if (st != DACC_OK) {
         dacc_pgf_round_free(*r);
         *r = NULL;
@@ -512,11 +482,8 @@ static int run_mech(const char *prog, const char *help, int argc, char **argv, m
     for (size_t k = 0; k < 5; k++)
         if ((m[k] = malloc((n ? n : 1) * sizeof(double))) == NULL)
             st = dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
-    if (st == DACC_OK && o.clusters != NULL) {
-        cl = dacc_pgf_clusters_new();
-        st = cl ? dacc_pgf_clusters_read(cl, o.clusters, &err)
-                : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
-    }
+    if (st == DACC_OK && o.clusters != NULL && (cl = load_clusters(o.clusters, &err)) == NULL)
+        st = DACC_ERR_INVALID;
     if (st == DACC_OK && (which == M_COCM || which == M_COMPARE)) {
         names[nm] = which == M_COMPARE                ? "cocm_markov"
                     : o.style == DACC_PGF_MARKOV      ? "cocm_markov"
@@ -612,70 +579,34 @@ static int cmd_compare(int argc, char **argv)
 
 /* ---- cluster: the paper's family with explicit groups ---- */
 
-typedef struct {
-    char **donor, **cluster;
-    size_t n, cap;
-} group_rows;
-
-static dacc_status read_groups(const char *path, group_rows *g, dacc_error *err)
+static const char *row_donor(const dacc_pgf_clusters *g, size_t i)
 {
-    dacc_csv *csv;
-    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
-    size_t dc, cc;
-    static const char *const dn[] = { "donor", "address", "voter" };
-    if (st == DACC_OK)
-        st = dacc_csv_require_any(csv, dn, 3, &dc, err);
-    if (st == DACC_OK)
-        st = dacc_csv_require(csv, "cluster", &cc, err);
-    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
-        const char *d, *c;
-        size_t dl, cl;
-        if ((st = dacc_csv_get_str(csv, dc, &d, &dl, err)) != DACC_OK ||
-            (st = dacc_csv_get_str(csv, cc, &c, &cl, err)) != DACC_OK)
-            break;
-        if (g->n == g->cap) {
-            size_t cap = g->cap ? 2 * g->cap : 256;
-            char **a = realloc(g->donor, cap * sizeof *a),
-                 **b = a ? realloc(g->cluster, cap * sizeof *b) : NULL;
-            if (a != NULL)
-                g->donor = a;
-            if (b == NULL) {
-                st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-                break;
-            }
-            g->cluster = b;
-            g->cap = cap;
-        }
-        g->donor[g->n] = strndup(d, dl);
-        g->cluster[g->n++] = strndup(c, cl);
-    }
-    dacc_csv_free(csv);
-    return st == DACC_END ? DACC_OK : st;
+    const char *d, *c;
+    dacc_pgf_clusters_row(g, i, &d, &c, NULL);
+    return d;
 }
 
-static void groups_free(group_rows *g)
+static const char *row_cluster(const dacc_pgf_clusters *g, size_t i)
 {
-    for (size_t i = 0; i < g->n; i++) {
-        free(g->donor[i]);
-        free(g->cluster[i]);
-    }
-    free(g->donor);
-    free(g->cluster);
+    const char *d, *c;
+    dacc_pgf_clusters_row(g, i, &d, &c, NULL);
+    return c;
 }
 
 /* Subsidy of project p under the paper's mechanism: its donors are the
  * agents; each named cluster restricted to them is a group; a donor in no
  * cluster is a group of one. */
-static dacc_status cluster_project(const dacc_pgf_round *r, size_t p, const group_rows *g,
+static dacc_status cluster_project(const dacc_pgf_round *r, size_t p, const dacc_pgf_clusters *g,
                                    dacc_pgf_cluster_kind kind, double M, double *out,
                                    dacc_error *err)
 {
     size_t n = dacc_pgf_round_count(r, p), nd = dacc_pgf_round_donors(r), na = 0;
+    size_t ng_rows = dacc_pgf_clusters_count(g);
     size_t *agent_of = malloc((nd ? nd : 1) * sizeof *agent_of);
     double *c = malloc((n ? n : 1) * sizeof *c);
-    size_t *flat = malloc((g->n + n + 1) * sizeof *flat),
-           *sizes = calloc(g->n + n + 1, sizeof *sizes);
-    const size_t **groups = malloc((g->n + n + 1) * sizeof *groups);
+    size_t *flat = malloc((ng_rows + n + 1) * sizeof *flat),
+           *sizes = calloc(ng_rows + n + 1, sizeof *sizes);
+    const size_t **groups = malloc((ng_rows + n + 1) * sizeof *groups);
     unsigned char *grouped = calloc(n ? n : 1, 1);
     dacc_status st = agent_of && c && flat && sizes && groups && grouped
                          ? DACC_OK
@@ -687,19 +618,19 @@ static dacc_status cluster_project(const dacc_pgf_round *r, size_t p, const grou
             c[na++] = v;
     }
     size_t ng = 0, used = 0;
-    for (size_t a = 0; st == DACC_OK && a < g->n; a++) {
+    for (size_t a = 0; st == DACC_OK && a < ng_rows; a++) {
         int first = 1; /* a cluster's first row starts its group */
         for (size_t b = 0; b < a && first; b++)
-            first = strcmp(g->cluster[b], g->cluster[a]) != 0;
+            first = strcmp(row_cluster(g, b), row_cluster(g, a)) != 0;
         if (!first)
             continue;
         size_t start = used;
-        for (size_t b = a; b < g->n; b++) {
-            if (strcmp(g->cluster[b], g->cluster[a]) != 0)
+        for (size_t b = a; b < ng_rows; b++) {
+            if (strcmp(row_cluster(g, b), row_cluster(g, a)) != 0)
                 continue;
             for (size_t i = 0; i < nd; i++)
                 if (agent_of[i] != SIZE_MAX &&
-                    strcmp(dacc_pgf_round_donor(r, i), g->donor[b]) == 0) {
+                    strcmp(dacc_pgf_round_donor(r, i), row_donor(g, b)) == 0) {
                     flat[used++] = agent_of[i];
                     grouped[agent_of[i]] = 1;
                 }
@@ -764,14 +695,15 @@ static int cmd_cluster(int argc, char **argv)
     dacc_pgf_round *r;
     if ((rc = load(prog, &o, &r)) != CLI_OK)
         return rc;
-    group_rows g = { 0 };
     dacc_error err;
     size_t n = dacc_pgf_round_projects(r);
     double *m = malloc((n ? n : 1) * sizeof *m);
-    dacc_status st =
-        m ? read_groups(o.groups, &g, &err) : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    dacc_pgf_clusters *g = m ? load_clusters(o.groups, &err) : NULL;
+    dacc_status st = g != NULL ? DACC_OK
+                     : m       ? DACC_ERR_INVALID
+                               : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     for (size_t p = 0; st == DACC_OK && p < n; p++)
-        st = cluster_project(r, p, &g, kind, o.M, &m[p], &err);
+        st = cluster_project(r, p, g, kind, o.M, &m[p], &err);
     char name[32];
     snprintf(name, sizeof name, "cluster_%s", o.mech);
     const char *names[1] = { name };
@@ -783,7 +715,7 @@ static int cmd_cluster(int argc, char **argv)
         rc = cli_fail(prog, &err);
     }
     free(m);
-    groups_free(&g);
+    dacc_pgf_clusters_free(g);
     dacc_pgf_round_free(r);
     return rc;
 }

@@ -50,15 +50,11 @@ dacc_status dacc_pgf_clusters_add(dacc_pgf_clusters *c, const char *donor, size_
     return DACC_OK;
 }
 
-dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_error *err)
+static dacc_status clusters_from(dacc_pgf_clusters *c, dacc_csv *csv, dacc_error *err)
 {
     static const char *const donors[] = { "donor", "address", "voter" };
-    dacc_csv *csv;
     size_t dc, cc;
-    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
-    if (st != DACC_OK)
-        return st;
-    st = dacc_csv_require_any(csv, donors, 3, &dc, err);
+    dacc_status st = dacc_csv_require_any(csv, donors, 3, &dc, err);
     if (st == DACC_OK)
         st = dacc_csv_require(csv, "cluster", &cc, err);
     long wc = dacc_csv_find(csv, "weight");
@@ -76,8 +72,44 @@ dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_
             st = dacc_csv_error(csv, dc, err, st, "%s", e.message);
         }
     }
-    dacc_csv_free(csv);
     return st == DACC_END ? DACC_OK : st;
+}
+
+dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_error *err)
+{
+    dacc_csv *csv;
+    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
+    if (st != DACC_OK)
+        return st;
+    st = clusters_from(c, csv, err);
+    dacc_csv_free(csv);
+    return st;
+}
+
+dacc_status dacc_pgf_clusters_read_memory(dacc_pgf_clusters *c, const char *name, const char *data,
+                                          size_t len, dacc_error *err)
+{
+    dacc_csv *csv;
+    dacc_status st = dacc_csv_open_memory(name, data, len, NULL, &csv, err);
+    if (st != DACC_OK)
+        return st;
+    st = clusters_from(c, csv, err);
+    dacc_csv_free(csv);
+    return st;
+}
+
+size_t dacc_pgf_clusters_count(const dacc_pgf_clusters *c)
+{
+    return c->n;
+}
+
+void dacc_pgf_clusters_row(const dacc_pgf_clusters *c, size_t i, const char **donor,
+                           const char **cluster, double *weight)
+{
+    *donor = c->rows[i].donor;
+    *cluster = c->rows[i].project;
+    if (weight != NULL)
+        *weight = c->rows[i].amount;
 }
 
 void pgf_members_free(pgf_members *m)
