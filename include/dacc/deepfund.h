@@ -88,6 +88,33 @@ dacc_status dacc_deepfund_weights_read_memory(const dacc_deepfund_graph *g, cons
                                               const char *data, size_t len, double *w,
                                               dacc_error *err);
 
+/* ---- a round's config (`dacc deepfund run`) --------------------------------- */
+
+/* The round a config describes (docs/deepfund.md lists the keys). File
+ * names are as written in the config: relative ones are relative to the
+ * config's directory, which the caller resolves. Strings live as long as
+ * the config. */
+typedef struct dacc_deepfund_round_spec {
+    const char *graph; /* NULL: the graph comes from the submissions */
+    const char *jury, *pool, *parent, *split_seed;
+    const char *const *sub_names, *const *sub_files;
+    size_t nsubs;
+    const char *const *seed_nodes;
+    size_t nseed_nodes;
+    unsigned decimals;
+    double originality, huber, private_fraction;
+    bool normalize, lenient;
+} dacc_deepfund_round_spec;
+
+typedef struct dacc_deepfund_config dacc_deepfund_config;
+
+/* Parses a config from memory. Unknown keys, here or inside "split", are
+ * refused with the key named (a misspelt key would run a different round). */
+dacc_status dacc_deepfund_config_parse(const char *name, const char *data, size_t len,
+                                       dacc_deepfund_config **out, dacc_error *err);
+const dacc_deepfund_round_spec *dacc_deepfund_config_spec(const dacc_deepfund_config *c);
+void dacc_deepfund_config_free(dacc_deepfund_config *c);
+
 /* What `dacc deepfund graph` reports. Arrays are owned by the report. */
 typedef struct dacc_deepfund_graph_report {
     size_t nodes, edges, parents, roots, leaves, unweighted;

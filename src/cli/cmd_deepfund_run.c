@@ -44,7 +44,7 @@ typedef struct {
     char subs[DF_MAX_SUBMISSIONS][PATH_CAP + 256];
     df_opts o;
     const char *split_seed;
-    json_t *config;
+    dacc_deepfund_config *config;
 } round_cfg;
 
 static dacc_status resolve(const round_cfg *r, const char *rel, char *out, size_t cap,
@@ -57,127 +57,33 @@ static dacc_status resolve(const round_cfg *r, const char *rel, char *out, size_
     return DACC_OK;
 }
 
-static dacc_status read_submissions(round_cfg *r, const char *file, dacc_error *err)
+/* The library's reading of the config, as the options of the subcommands,
+ * with file names resolved against the config's directory. */
+static dacc_status take_spec(round_cfg *r, const dacc_deepfund_round_spec *s, dacc_error *err)
 {
-    const json_t *subs = json_object_get(r->config, "submissions");
-    if (subs == NULL || json_is_null(subs))
-        return DACC_OK;
-    if (!json_is_object(subs))
-        return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", "submissions",
-                                "expected an object {\"name\": \"file.csv\", ...}");
-    const char *name;
-    const json_t *v;
-    json_object_foreach((json_t *)subs, name, v)
-    {
-        if (!json_is_string(v))
-            return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", name,
-                                    "expected a file name");
-        if (r->o.nsubs == DF_MAX_SUBMISSIONS)
-            return dacc_error_set(err, DACC_ERR_LIMIT, "too many submissions");
+    dacc_status st = DACC_OK;
+    if (s->graph != NULL && (st = resolve(r, s->graph, r->graph, PATH_CAP, err)) == DACC_OK)
+        r->o.graph = r->graph;
+    if (st == DACC_OK && (st = resolve(r, s->jury, r->jury, PATH_CAP, err)) == DACC_OK)
+        r->o.jury = r->jury;
+    for (size_t i = 0; st == DACC_OK && i < s->nsubs && i < DF_MAX_SUBMISSIONS; i++) {
         char path[PATH_CAP];
-        dacc_status st = resolve(r, json_string_value(v), path, sizeof path, err);
-        if (st != DACC_OK)
-            return st;
-        char *slot = r->subs[r->o.nsubs];
-        snprintf(slot, PATH_CAP + 256, "%.255s=%s", name, path);
-        if (strchr(name, '=') != NULL || name[0] == '\0')
-            return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", name,
-                                    "a submission name must be non-empty without '='");
-        r->o.subs[r->o.nsubs++] = slot;
+        if ((st = resolve(r, s->sub_files[i], path, sizeof path, err)) != DACC_OK)
+            break;
+        snprintf(r->subs[i], PATH_CAP + 256, "%.255s=%s", s->sub_names[i], path);
+        r->o.subs[r->o.nsubs++] = r->subs[i];
     }
-    return DACC_OK;
-}
-
-static dacc_status read_seed_nodes(round_cfg *r, const char *file, dacc_error *err)
-{
-    const json_t *s = json_object_get(r->config, "seed_nodes");
-    if (s == NULL || json_is_null(s))
-        return DACC_OK;
-    if (!json_is_array(s) || json_array_size(s) > DF_MAX_SEEDS)
-        return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", "seed_nodes",
-                                "expected an array of at most %d project names", DF_MAX_SEEDS);
-    for (size_t i = 0; i < json_array_size(s); i++) {
-        const json_t *v = json_array_get(s, i);
-        if (!json_is_string(v))
-            return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", "seed_nodes",
-                                    "entry %zu is not a string", i);
-        r->o.seed_nodes[r->o.nseed_nodes++] = json_string_value(v);
-    }
-    return DACC_OK;
-}
-
-static dacc_status read_flags(round_cfg *r, const char *file, dacc_error *err)
-{
-    bool normalize = false, lenient = false;
-    int64_t decimals = 0;
-    dacc_status st = dacc_json_get_bool(r->config, "normalize", false, file, &normalize, err);
-    if (st == DACC_OK)
-        st = dacc_json_get_bool(r->config, "lenient", false, file, &lenient, err);
-    if (st == DACC_OK)
-        st = dacc_json_get_int(r->config, "decimals", false, file, &decimals, err);
-    if (st == DACC_OK && (decimals < 0 || decimals > DACC_MONEY_MAX_DECIMALS))
-        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "decimals", "expected 0 to %d",
-                              DACC_MONEY_MAX_DECIMALS);
-    r->o.decimals = (unsigned)decimals;
+    for (size_t i = 0; i < s->nseed_nodes && i < DF_MAX_SEEDS; i++)
+        r->o.seed_nodes[r->o.nseed_nodes++] = s->seed_nodes[i];
+    r->o.pool_text = s->pool;
+    r->o.parent = s->parent;
+    r->o.decimals = s->decimals;
+    r->o.originality = s->originality;
+    r->o.huber = s->huber;
+    r->o.private_fraction = s->private_fraction;
     r->o.read_flags =
-        (normalize ? DACC_DEEPFUND_NORMALIZE : 0) | (lenient ? DACC_DEEPFUND_LENIENT : 0);
-    return st;
-}
-
-static dacc_status read_numbers(round_cfg *r, const char *file, dacc_error *err)
-{
-    dacc_status st =
-        dacc_json_get_double(r->config, "originality", false, file, &r->o.originality, err);
-    if (st == DACC_OK)
-        st = dacc_json_get_double(r->config, "huber", false, file, &r->o.huber, err);
-    if (st == DACC_OK)
-        st = dacc_json_get_double(r->config, "split.private", false, file, &r->o.private_fraction,
-                                  err);
-    if (st == DACC_OK)
-        st = dacc_json_get_string(r->config, "split.seed", false, file, &r->split_seed, err);
-    if (st == DACC_OK && !(r->o.originality >= 0 && r->o.originality <= 1))
-        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "originality",
-                              "expected a number in [0,1]");
-    if (st == DACC_OK && !(r->o.private_fraction >= 0 && r->o.private_fraction <= 1))
-        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "split.private",
-                              "expected a number in [0,1]");
-    if (st == DACC_OK && !(r->o.huber >= 0))
-        st = dacc_error_field(err, DACC_ERR_RANGE, file, 0, "key", "huber", "expected >= 0");
-    return st;
-}
-
-/* A misspelt key ("orginality") would silently run a different round, so
- * every key must be one of the documented ones. */
-static dacc_status known_keys(const json_t *obj, const char *const *keys, size_t n,
-                              const char *file, const char *within, dacc_error *err)
-{
-    const char *key;
-    const json_t *v;
-    json_object_foreach((json_t *)obj, key, v)
-    {
-        size_t i = 0;
-        while (i < n && strcmp(keys[i], key) != 0)
-            i++;
-        if (i == n)
-            return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", key,
-                                    "unknown %s (docs/deepfund.md lists the keys)", within);
-    }
-    return DACC_OK;
-}
-
-static dacc_status check_keys(const json_t *config, const char *file, dacc_error *err)
-{
-    static const char *const top[] = { "graph",    "jury",        "submissions", "pool",
-                                       "decimals", "originality", "seed_nodes",  "split",
-                                       "huber",    "normalize",   "lenient",     "parent" };
-    static const char *const split[] = { "seed", "private" };
-    dacc_status st = known_keys(config, top, sizeof top / sizeof top[0], file, "key", err);
-    const json_t *sp = json_object_get(config, "split");
-    if (st == DACC_OK && sp != NULL && !json_is_object(sp))
-        return dacc_error_field(err, DACC_ERR_INVALID, file, 0, "key", "split",
-                                "expected an object {\"seed\": ..., \"private\": ...}");
-    if (st == DACC_OK && sp != NULL)
-        st = known_keys(sp, split, 2, file, "key of split", err);
+        (s->normalize ? DACC_DEEPFUND_NORMALIZE : 0) | (s->lenient ? DACC_DEEPFUND_LENIENT : 0);
+    r->split_seed = s->split_seed;
     return st;
 }
 
@@ -185,38 +91,16 @@ static dacc_status read_config(const char *file, round_cfg *r, dacc_error *err)
 {
     memset(r, 0, sizeof *r);
     r->o = (df_opts){ .format = CLI_FORMAT_CSV, .top = 30 };
-    r->split_seed = "dacc";
     const char *slash = strrchr(file, '/');
     snprintf(r->dir, sizeof r->dir, "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
-    dacc_status st = dacc_json_load_file(file, &r->config, err);
+    char *data;
+    size_t len;
+    dacc_status st = dacc_file_read(file, (size_t)1 << 24, &data, &len, err);
     if (st != DACC_OK)
         return st;
-    if (!json_is_object(r->config))
-        return dacc_error_at(err, DACC_ERR_INVALID, file, 0, 0, "expected a JSON object");
-    const char *graph = NULL, *jury = NULL;
-    st = check_keys(r->config, file, err);
-    if (st == DACC_OK)
-        st = dacc_json_get_string(r->config, "graph", false, file, &graph, err);
-    if (st == DACC_OK)
-        st = dacc_json_get_string(r->config, "jury", true, file, &jury, err);
-    if (st == DACC_OK && graph != NULL &&
-        (st = resolve(r, graph, r->graph, PATH_CAP, err)) == DACC_OK)
-        r->o.graph = r->graph;
-    if (st == DACC_OK && (st = resolve(r, jury, r->jury, PATH_CAP, err)) == DACC_OK)
-        r->o.jury = r->jury;
-    if (st == DACC_OK)
-        st = dacc_json_get_string(r->config, "pool", true, file, &r->o.pool_text, err);
-    if (st == DACC_OK)
-        st = dacc_json_get_string(r->config, "parent", false, file, &r->o.parent, err);
-    if (st == DACC_OK)
-        st = read_flags(r, file, err);
-    if (st == DACC_OK)
-        st = read_numbers(r, file, err);
-    if (st == DACC_OK)
-        st = read_submissions(r, file, err);
-    if (st == DACC_OK)
-        st = read_seed_nodes(r, file, err);
-    return st;
+    st = dacc_deepfund_config_parse(file, data, len, &r->config, err);
+    free(data);
+    return st == DACC_OK ? take_spec(r, dacc_deepfund_config_spec(r->config), err) : st;
 }
 
 /* ---- the round ---- */
@@ -530,7 +414,7 @@ int cmd_deepfund_run(int argc, char **argv)
         print_summary(&s, dir);
     round_free(&s);
     if (cfg != NULL)
-        json_decref(cfg->config);
+        dacc_deepfund_config_free(cfg->config);
     free(cfg);
     if (rc != CLI_OK)
         return rc;
