@@ -77,7 +77,8 @@ struct dacc_notes {
     rating_vec r;
     uint64_t skipped;
     unsigned files_ratings;
-    bool lenient; /* a file was read leniently: duplicate ratings are skipped too */
+    bool lenient;       /* a file was read leniently: duplicate ratings are skipped too */
+    size_t chunk_bytes; /* ratings chunk size; 0: 16 MiB (tests and fuzzing set it small) */
     dacc_progress *progress;
     uint64_t rows;
     /* results */

@@ -222,11 +222,11 @@ static dacc_status intern_rows(dacc_notes *nt, const chunk *c, dacc_error *err)
 }
 
 /* Chunk boundaries: every chunk but the last ends just after a line end. */
-static const char *chunk_end(const char *s, const char *end)
+static const char *chunk_end(const char *s, const char *end, size_t bytes)
 {
-    if ((size_t)(end - s) <= CHUNK_BYTES)
+    if ((size_t)(end - s) <= bytes)
         return end;
-    const char *nl = memchr(s + CHUNK_BYTES, '\n', (size_t)(end - s - CHUNK_BYTES));
+    const char *nl = memchr(s + bytes, '\n', (size_t)(end - s - bytes));
     return nl ? nl + 1 : end;
 }
 
@@ -246,12 +246,13 @@ dacc_status notes_read_ratings_fast(dacc_notes *nt, const char *name, const char
                                     dacc_error *err)
 {
     const char *end = data + len, *s = body;
+    size_t bytes = nt->chunk_bytes ? nt->chunk_bytes : CHUNK_BYTES;
     chunk c[BATCH];
     dacc_status st = DACC_OK;
     while (st == DACC_OK && s < end) {
         int k = 0;
         for (; k < BATCH && s < end; k++) {
-            c[k] = (chunk){ .begin = s, .end = chunk_end(s, end) };
+            c[k] = (chunk){ .begin = s, .end = chunk_end(s, end, bytes) };
             s = c[k].end;
         }
 #pragma omp parallel for schedule(dynamic, 1)
