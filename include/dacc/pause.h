@@ -89,7 +89,7 @@ typedef struct dacc_pause_root {
 typedef struct dacc_pause_state {
     dacc_pause_root root;
     uint64_t epoch;     /* highest epoch accepted; 0 before the first */
-    uint64_t not_after; /* the device may run while now <= not_after */
+    uint64_t not_after; /* the newest accepted not-after, capped at the root's expiry */
     uint64_t log_size;  /* largest pause-log checkpoint accepted */
 } dacc_pause_state;
 
@@ -106,7 +106,8 @@ dacc_pause_reason dacc_pause_init(dacc_pause_state *state, const char *root_note
 
 /* Accepts a new root: version exactly one more, signed by the current
  * root's threshold of the current keys and by its own threshold of its own
- * keys, not expired at now. The permission already held is kept. */
+ * keys, not expired at now. The permission already held is kept, but ends
+ * no later than the new root's expiry. */
 dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_note, size_t len,
                                     uint64_t now);
 
@@ -119,7 +120,11 @@ dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_no
 dacc_pause_reason dacc_pause_verify(dacc_pause_state *state, const char *bundle, size_t len,
                                     uint64_t now);
 
-/* RUN while now <= the newest accepted not-after, else HALT. */
+/* The last second the device may run: the newest accepted not-after or the
+ * root's expiry, whichever is earlier; 0 before the first heartbeat. */
+uint64_t dacc_pause_runs_until(const dacc_pause_state *state);
+
+/* RUN while now <= dacc_pause_runs_until(state), else HALT. */
 dacc_pause_decision dacc_pause_check(const dacc_pause_state *state, uint64_t now);
 
 /* ---- signer tools (may allocate; not for the device) ---------------------- */

@@ -251,7 +251,7 @@ static int print_outcome(const device_file *d, dacc_pause_reason r, uint64_t now
     printf("%s%sdevice %s (epoch %" PRIu64 ", runs until %" PRIu64 ")\n",
            status ? "" : dacc_pause_reason_name(r), status ? "" : "; ",
            dacc_pause_check(&d->st, now) == DACC_PAUSE_RUN ? "RUNS" : "HALTS", d->st.epoch,
-           d->st.not_after);
+           dacc_pause_runs_until(&d->st));
     return r == DACC_PAUSE_ACCEPTED || r == DACC_PAUSE_REPLAY ? CLI_OK : CLI_FAIL;
 }
 

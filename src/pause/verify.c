@@ -40,6 +40,11 @@ const char *dacc_pause_reason_name(dacc_pause_reason r)
     return (unsigned)r < DACC_PAUSE_REASON_COUNT ? reason_names[r] : "unknown reason";
 }
 
+static uint64_t earlier(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
 /* ---- line parsing ---- */
 
 typedef struct {
@@ -199,6 +204,7 @@ dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_no
         return DACC_PAUSE_ROOT_NEW_THRESHOLD;
     if (now > root.expires)
         return DACC_PAUSE_ROOT_EXPIRED;
+    state->not_after = earlier(state->not_after, root.expires);
     state->root = root;
     return DACC_PAUSE_ACCEPTED;
 }
@@ -351,12 +357,22 @@ dacc_pause_reason dacc_pause_verify(dacc_pause_state *state, const char *bundle,
     if (hb.epoch == state->epoch)
         return DACC_PAUSE_REPLAY;
     state->epoch = hb.epoch;
-    state->not_after = hb.not_after;
+    /* The root said no heartbeat counts after its expiry, so the
+     * permission it grants cannot outlive it either. */
+    state->not_after = earlier(hb.not_after, state->root.expires);
     state->log_size = log_size;
     return DACC_PAUSE_ACCEPTED;
 }
 
+uint64_t dacc_pause_runs_until(const dacc_pause_state *state)
+{
+    /* Also bounded here, not only on acceptance, so that a state saved
+     * by an older verifier cannot run past its root. */
+    return state->epoch > 0 ? earlier(state->not_after, state->root.expires) : 0;
+}
+
 dacc_pause_decision dacc_pause_check(const dacc_pause_state *state, uint64_t now)
 {
-    return state->epoch > 0 && now <= state->not_after ? DACC_PAUSE_RUN : DACC_PAUSE_HALT;
+    return state->epoch > 0 && now <= dacc_pause_runs_until(state) ? DACC_PAUSE_RUN
+                                                                   : DACC_PAUSE_HALT;
 }

@@ -382,3 +382,44 @@ Test(pause, property_epochs_only_go_forward, .timeout = 600)
     }
     world_free(&s.w);
 }
+
+/* Item 10 of the safety issue: a heartbeat that outlives its root must not
+ * let the device run past the root's expiry, whichever way the state got
+ * there. */
+Test(pause, the_root_expiry_ends_the_permission)
+{
+    scene s;
+    scene_init(&s);
+    uint64_t expires = s.root.expires;
+    bundle_spec b = good(&s, 1);
+    b.not_after = expires + 100u * 86400u;
+    cr_assert_eq(feed(&s, &b, T0 + WEEK), DACC_PAUSE_ACCEPTED);
+    cr_assert_eq(s.st.not_after, expires, "the permission is capped at the root's expiry");
+    cr_assert_eq(dacc_pause_runs_until(&s.st), expires);
+    cr_assert_eq(dacc_pause_check(&s.st, expires), DACC_PAUSE_RUN);
+    cr_assert_eq(dacc_pause_check(&s.st, expires + 1), DACC_PAUSE_HALT);
+    /* A state whose not-after lies past its root's expiry (as an older
+     * verifier saved it) still halts at the expiry. */
+    s.st.not_after = 3999999999u;
+    cr_assert_eq(dacc_pause_check(&s.st, expires + 1), DACC_PAUSE_HALT);
+    cr_assert_eq(dacc_pause_check(&s.st, 3999999999u), DACC_PAUSE_HALT);
+    world_free(&s.w);
+}
+
+Test(pause, a_rotation_to_an_earlier_expiry_shortens_the_permission)
+{
+    scene s;
+    scene_init(&s);
+    bundle_spec b = good(&s, 1);
+    accepted(&s, &b, T0 + WEEK);
+    dacc_pause_root next = root_of(&s.w, 2, 0, 7, 3);
+    next.expires = T0 + WEEK + 3600;
+    static const int all[] = { 0, 1, 2, 3, 4, 5, 6, -1 };
+    char note[16384];
+    size_t n = root_note(&s.w, &next, all, note, sizeof note);
+    cr_assert_eq(dacc_pause_rotate(&s.st, note, n, T0 + WEEK), DACC_PAUSE_ACCEPTED);
+    cr_assert_eq(s.st.not_after, next.expires);
+    cr_assert_eq(dacc_pause_check(&s.st, next.expires), DACC_PAUSE_RUN);
+    cr_assert_eq(dacc_pause_check(&s.st, next.expires + 1), DACC_PAUSE_HALT);
+    world_free(&s.w);
+}
