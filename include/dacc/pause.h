@@ -90,7 +90,7 @@ typedef struct dacc_pause_state {
     dacc_pause_root root;
     uint64_t epoch;     /* highest epoch accepted; 0 before the first */
     uint64_t not_after; /* the newest accepted not-after, capped at the root's expiry */
-    uint64_t log_size;  /* largest pause-log checkpoint accepted */
+    uint64_t log_size;  /* largest checkpoint accepted of the root's log */
 } dacc_pause_state;
 
 typedef enum { DACC_PAUSE_HALT = 0, DACC_PAUSE_RUN = 1 } dacc_pause_decision;
@@ -107,7 +107,8 @@ dacc_pause_reason dacc_pause_init(dacc_pause_state *state, const char *root_note
 /* Accepts a new root: version exactly one more, signed by the current
  * root's threshold of the current keys and by its own threshold of its own
  * keys, not expired at now. The permission already held is kept, but ends
- * no later than the new root's expiry. */
+ * no later than the new root's expiry. A new root with another log key
+ * (or log name) starts that log's state afresh: log_size becomes 0. */
 dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_note, size_t len,
                                     uint64_t now);
 

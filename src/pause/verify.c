@@ -110,6 +110,11 @@ static int parse_keys(cursor *c, dacc_pause_root *r)
     return 1;
 }
 
+static int same_key(const dacc_tlog_verifier *a, const dacc_tlog_verifier *b)
+{
+    return a->type == b->type && strcmp(a->name, b->name) == 0 && memcmp(a->pk, b->pk, 32) == 0;
+}
+
 static int distinct_keys(const dacc_tlog_verifier *k, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
@@ -205,6 +210,11 @@ dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_no
     if (now > root.expires)
         return DACC_PAUSE_ROOT_EXPIRED;
     state->not_after = earlier(state->not_after, root.expires);
+    /* The largest size seen is a fact about one log; a new log starts
+     * small, and keeping the old size would refuse all of it. Old bundles
+     * cannot come back through the reset: they name the old root. */
+    if (!same_key(&root.log, &state->root.log))
+        state->log_size = 0;
     state->root = root;
     return DACC_PAUSE_ACCEPTED;
 }

@@ -423,3 +423,39 @@ Test(pause, a_rotation_to_an_earlier_expiry_shortens_the_permission)
     cr_assert_eq(dacc_pause_check(&s.st, next.expires + 1), DACC_PAUSE_HALT);
     world_free(&s.w);
 }
+
+/* Item 11: the largest checkpoint size is per log. A rotation to a root
+ * with a new log key must not measure the new log against the old one,
+ * and a rotation that keeps the log must keep its rollback protection. */
+Test(pause, a_rotation_to_a_new_log_starts_its_log_state_afresh)
+{
+    scene s;
+    scene_init(&s);
+    for (uint64_t e = 1; e <= 3; e++) {
+        bundle_spec b = good(&s, e);
+        accepted(&s, &b, T0 + e * WEEK);
+    }
+    cr_assert_eq(s.st.log_size, 12);
+    /* The same log in the next root: its size is kept. */
+    static const int all[] = { 0, 1, 2, 3, 4, 5, 6, -1 };
+    char note[16384];
+    dacc_pause_root next = root_of(&s.w, 2, 0, 7, 3);
+    size_t n = root_note(&s.w, &next, all, note, sizeof note);
+    cr_assert_eq(dacc_pause_rotate(&s.st, note, n, T0 + 3 * WEEK), DACC_PAUSE_ACCEPTED);
+    cr_assert_eq(s.st.log_size, 12);
+    /* A new log (another key and origin) in the root after that. */
+    dacc_tlog_signer new_log;
+    key(&new_log, "pause.example/log2", DACC_TLOG_KEY_ED25519, 2);
+    dacc_pause_root third = root_of(&s.w, 3, 0, 7, 3);
+    third.log = new_log.v;
+    n = root_note(&s.w, &third, all, note, sizeof note);
+    cr_assert_eq(dacc_pause_rotate(&s.st, note, n, T0 + 3 * WEEK), DACC_PAUSE_ACCEPTED);
+    dacc_tlog_memtree_free(s.w.tree);
+    s.w.tree = dacc_tlog_memtree_new();
+    s.w.log = new_log;
+    root_hash(&third, s.rh);
+    bundle_spec b = good(&s, 4); /* the new log's first heartbeat: size 4 < 12 */
+    accepted(&s, &b, T0 + 4 * WEEK);
+    cr_assert_eq(s.st.log_size, 4);
+    world_free(&s.w);
+}
