@@ -44,6 +44,10 @@ extern "C" {
 #define DACC_PAUSE_MAX_WITNESSES 8
 #define DACC_PAUSE_DOMAIN_MAX    64
 #define DACC_PAUSE_NOTE_MAX      4096 /* bytes of a root, heartbeat or checkpoint note */
+/* How far one heartbeat may move the epoch beyond the accepted one (from 0
+ * on a new device): a mistaken epoch skips at most this many, and cannot
+ * use up the 2^63 epochs there are. */
+#define DACC_PAUSE_EPOCH_STEP_MAX 1000000
 
 typedef enum dacc_pause_reason {
     DACC_PAUSE_ACCEPTED = 0, /* the state moved forward */
@@ -69,6 +73,7 @@ typedef enum dacc_pause_reason {
     DACC_PAUSE_ROOT_VERSION,          /* a new root must have the next version */
     DACC_PAUSE_ROOT_OLD_THRESHOLD,    /* not signed by k of the current root's keys */
     DACC_PAUSE_ROOT_NEW_THRESHOLD,    /* not signed by k of its own keys */
+    DACC_PAUSE_EPOCH_TOO_FAR,         /* more than DACC_PAUSE_EPOCH_STEP_MAX beyond the accepted */
     DACC_PAUSE_REASON_COUNT
 } dacc_pause_reason;
 
@@ -115,7 +120,8 @@ dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_no
 /* Checks a bundle and, only if every check passes, moves the state forward
  * (ACCEPTED) or leaves it as it is (REPLAY of the current epoch). Checks,
  * in order: framing; heartbeat note and fields; domain; root hash; root
- * expiry; k distinct root signatures; validity window; epoch; checkpoint
+ * expiry; k distinct root signatures; validity window; epoch (not below
+ * the accepted one, at most DACC_PAUSE_EPOCH_STEP_MAX above it); checkpoint
  * signed by the log key; witness cosignatures; checkpoint not older than
  * seen; inclusion proof of the heartbeat note in the checkpoint. */
 dacc_pause_reason dacc_pause_verify(dacc_pause_state *state, const char *bundle, size_t len,

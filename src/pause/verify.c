@@ -33,6 +33,7 @@ static const char *const reason_names[DACC_PAUSE_REASON_COUNT] = {
     "root version is not the next one",
     "new root lacks the current root's threshold",
     "new root lacks its own threshold",
+    "epoch too far ahead",
 };
 
 const char *dacc_pause_reason_name(dacc_pause_reason r)
@@ -295,6 +296,10 @@ static dacc_pause_reason check_heartbeat(const dacc_pause_state *st, const bundl
         return DACC_PAUSE_EXPIRED;
     if (hb->epoch < st->epoch)
         return DACC_PAUSE_OLD_EPOCH;
+    /* Epochs have no upper end but 2^63: one heartbeat at 2^63 - 1 (or a
+     * typo) would leave no later epoch and stop the fleet for good. */
+    if (hb->epoch - st->epoch > DACC_PAUSE_EPOCH_STEP_MAX)
+        return DACC_PAUSE_EPOCH_TOO_FAR;
     return DACC_PAUSE_ACCEPTED;
 }
 

@@ -459,3 +459,27 @@ Test(pause, a_rotation_to_a_new_log_starts_its_log_state_afresh)
     cr_assert_eq(s.st.log_size, 4);
     world_free(&s.w);
 }
+
+/* Item 12: an epoch of 2^63 - 1 with k signatures used to be accepted and
+ * leave no later epoch; one heartbeat now moves the epoch by at most
+ * DACC_PAUSE_EPOCH_STEP_MAX, so no mistake can brick the fleet. */
+Test(pause, an_epoch_too_far_ahead_is_refused)
+{
+    scene s;
+    scene_init(&s);
+    bundle_spec b = good(&s, 1);
+    b.epoch = INT64_MAX;
+    refused(&s, &b, T0 + WEEK, DACC_PAUSE_EPOCH_TOO_FAR);
+    b.epoch = DACC_PAUSE_EPOCH_STEP_MAX + 1; /* from 0 on a new device */
+    refused(&s, &b, T0 + WEEK, DACC_PAUSE_EPOCH_TOO_FAR);
+    b.epoch = 5;
+    accepted(&s, &b, T0 + WEEK);
+    b.epoch = 5 + DACC_PAUSE_EPOCH_STEP_MAX + 1;
+    refused(&s, &b, T0 + WEEK, DACC_PAUSE_EPOCH_TOO_FAR);
+    b.epoch = 5 + DACC_PAUSE_EPOCH_STEP_MAX;
+    accepted(&s, &b, T0 + WEEK);
+    b.epoch++; /* and later epochs still exist */
+    accepted(&s, &b, T0 + WEEK);
+    cr_assert_str_eq(dacc_pause_reason_name(DACC_PAUSE_EPOCH_TOO_FAR), "epoch too far ahead");
+    world_free(&s.w);
+}
