@@ -100,8 +100,29 @@ typedef struct dacc_pause_state {
 
 typedef enum { DACC_PAUSE_HALT = 0, DACC_PAUSE_RUN = 1 } dacc_pause_decision;
 
+/* A heartbeat's fields. */
+typedef struct dacc_pause_heartbeat {
+    char domain[DACC_PAUSE_DOMAIN_MAX + 1];
+    uint64_t epoch, not_before, not_after;
+    uint8_t root[DACC_TLOG_HASH_BYTES]; /* the hash of the root it counts under */
+} dacc_pause_heartbeat;
+
 /* Parses a root note's text (not its signatures). */
 dacc_pause_reason dacc_pause_root_parse(const char *text, size_t len, dacc_pause_root *out);
+
+/* Parses a heartbeat note's text (not its signatures): MALFORMED_HEARTBEAT
+ * unless it is the six lines of docs/pause.md with epoch >= 1 and
+ * not-before <= not-after. */
+dacc_pause_reason dacc_pause_heartbeat_parse(const char *text, size_t len,
+                                             dacc_pause_heartbeat *out);
+
+/* The checks of a signed heartbeat note that do not depend on a device's
+ * time or epoch, exactly as dacc_pause_verify makes them: at most
+ * DACC_PAUSE_NOTE_MAX bytes, a heartbeat, root's domain, root's hash, and
+ * valid signatures by root's threshold of distinct root keys. Publishers
+ * run it before logging anything. *out is filled when the text parses. */
+dacc_pause_reason dacc_pause_heartbeat_verify(const dacc_pause_root *root, const char *note,
+                                              size_t len, dacc_pause_heartbeat *out);
 
 /* Provisions a device with its first root, which must carry signatures of
  * its own threshold of its own keys and not be expired at now. The device
@@ -119,8 +140,8 @@ dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_no
 
 /* Checks a bundle and, only if every check passes, moves the state forward
  * (ACCEPTED) or leaves it as it is (REPLAY of the current epoch). Checks,
- * in order: framing; heartbeat note and fields; domain; root hash; root
- * expiry; k distinct root signatures; validity window; epoch (not below
+ * in order: framing; heartbeat note and fields; domain; root hash; k
+ * distinct root signatures; root expiry; validity window; epoch (not below
  * the accepted one, at most DACC_PAUSE_EPOCH_STEP_MAX above it); checkpoint
  * signed by the log key; witness cosignatures; checkpoint not older than
  * seen; inclusion proof of the heartbeat note in the checkpoint. */

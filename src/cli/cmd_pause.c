@@ -25,6 +25,27 @@ dacc_status pause_read(const char *path, char **data, size_t *len, dacc_error *e
     return dacc_file_read(path, DACC_PAUSE_NOTE_MAX * 4, data, len, err);
 }
 
+/* The text of the note in data[0..len), or all of it when it is a draft. */
+static size_t note_text_len(const char *data, size_t len)
+{
+    dacc_tlog_note note;
+    return dacc_tlog_note_parse(data, len, &note, NULL) == DACC_OK ? note.text_len : len;
+}
+
+dacc_status pause_read_root(const char *path, dacc_pause_root *root, dacc_error *err)
+{
+    char *data;
+    size_t len;
+    dacc_status st = pause_read(path, &data, &len, err);
+    if (st != DACC_OK)
+        return st;
+    dacc_pause_reason why = dacc_pause_root_parse(data, note_text_len(data, len), root);
+    free(data);
+    if (why != DACC_PAUSE_ACCEPTED)
+        return dacc_error_at(err, DACC_ERR_PARSE, path, 0, 0, "%s", dacc_pause_reason_name(why));
+    return DACC_OK;
+}
+
 /* ---- roots ---- */
 
 typedef struct {
@@ -185,21 +206,10 @@ static int cmd_root_rotate(int argc, char **argv)
         return rc;
     if (o.old == NULL)
         return cli_usage(prog, "--old ROOT is required");
-    char *data;
-    size_t len;
     dacc_error err;
-    dacc_tlog_note note;
     dacc_pause_root old, r;
-    if (pause_read(o.old, &data, &len, &err) != DACC_OK)
+    if (pause_read_root(o.old, &old, &err) != DACC_OK)
         return fail(prog, &err);
-    size_t tl = dacc_tlog_note_parse(data, len, &note, NULL) == DACC_OK ? note.text_len : len;
-    dacc_pause_reason why = dacc_pause_root_parse(data, tl, &old);
-    if (why != DACC_PAUSE_ACCEPTED) {
-        free(data);
-        dacc_error_at(&err, DACC_ERR_PARSE, o.old, 0, 0, "%s", dacc_pause_reason_name(why));
-        return fail(prog, &err);
-    }
-    free(data);
     o.version = old.version + 1;
     if (o.domain == NULL)
         o.domain = old.domain;
@@ -333,20 +343,11 @@ static int cmd_hb_draft(int argc, char **argv)
         return rc;
     if (root == NULL || epoch == 0 || na == 0 || nb > na)
         return cli_usage(prog, "expected --root, --epoch, --not-before <= --not-after");
-    char *data, text[1024];
-    size_t len;
+    char text[1024];
     dacc_error err;
-    dacc_tlog_note note;
     dacc_pause_root r;
-    if (pause_read(root, &data, &len, &err) != DACC_OK)
+    if (pause_read_root(root, &r, &err) != DACC_OK)
         return fail(prog, &err);
-    size_t tl = dacc_tlog_note_parse(data, len, &note, NULL) == DACC_OK ? note.text_len : len;
-    dacc_pause_reason why = dacc_pause_root_parse(data, tl, &r);
-    free(data);
-    if (why != DACC_PAUSE_ACCEPTED) {
-        dacc_error_at(&err, DACC_ERR_PARSE, root, 0, 0, "%s", dacc_pause_reason_name(why));
-        return fail(prog, &err);
-    }
     size_t n = dacc_pause_heartbeat_format(r.domain, epoch, nb, na, r.hash, text, sizeof text);
     return dacc_file_write(out, text, n, &err) == DACC_OK ? CLI_OK : fail(prog, &err);
 }

@@ -247,49 +247,51 @@ static int split_bundle(const char *b, size_t len, bundle_parts *parts)
            section(&c, "checkpoint", &parts->checkpoint, &parts->checkpoint_len) && c.p == c.end;
 }
 
-typedef struct {
-    char domain[DACC_PAUSE_DOMAIN_MAX + 1];
-    uint64_t epoch, not_before, not_after;
-    uint8_t root[HB];
-} heartbeat;
-
-static int parse_heartbeat(const char *text, size_t len, heartbeat *hb)
+dacc_pause_reason dacc_pause_heartbeat_parse(const char *text, size_t len, dacc_pause_heartbeat *hb)
 {
     cursor c = { text, text + len };
     const char *d, *r;
     size_t dl, rl, got;
+    memset(hb, 0, sizeof *hb);
     if (!header(&c, "dacc-pause-heartbeat/v1") || !field(&c, "domain", &d, &dl) ||
         dl > DACC_PAUSE_DOMAIN_MAX || !number_field(&c, "epoch", &hb->epoch) ||
         !number_field(&c, "not-before", &hb->not_before) ||
         !number_field(&c, "not-after", &hb->not_after) || !field(&c, "root", &r, &rl) ||
         c.p != c.end || hb->not_before > hb->not_after || hb->epoch == 0)
-        return 0;
+        return DACC_PAUSE_MALFORMED_HEARTBEAT;
     if (dacc_base64_decode(r, rl, hb->root, HB, &got, NULL) != DACC_OK || got != HB)
-        return 0;
+        return DACC_PAUSE_MALFORMED_HEARTBEAT;
     memcpy(hb->domain, d, dl);
     hb->domain[dl] = '\0';
-    return 1;
+    return DACC_PAUSE_ACCEPTED;
 }
 
-/* Heartbeat checks (steps 2-8 of docs/pause.md). */
-static dacc_pause_reason check_heartbeat(const dacc_pause_state *st, const bundle_parts *b,
-                                         uint64_t now, heartbeat *hb)
+dacc_pause_reason dacc_pause_heartbeat_verify(const dacc_pause_root *root, const char *note_text,
+                                              size_t len, dacc_pause_heartbeat *hb)
 {
     dacc_tlog_note note;
-    if (dacc_tlog_note_parse(b->heartbeat, b->heartbeat_len, &note, NULL) != DACC_OK ||
-        !parse_heartbeat(note.text, note.text_len, hb))
+    if (len > DACC_PAUSE_NOTE_MAX || dacc_tlog_note_parse(note_text, len, &note, NULL) != DACC_OK ||
+        dacc_pause_heartbeat_parse(note.text, note.text_len, hb) != DACC_PAUSE_ACCEPTED)
         return DACC_PAUSE_MALFORMED_HEARTBEAT;
-    if (strcmp(hb->domain, st->root.domain) != 0)
+    if (strcmp(hb->domain, root->domain) != 0)
         return DACC_PAUSE_WRONG_DOMAIN;
-    if (sodium_memcmp(hb->root, st->root.hash, HB) != 0)
+    if (sodium_memcmp(hb->root, root->hash, HB) != 0)
         return DACC_PAUSE_WRONG_ROOT;
-    if (now > st->root.expires)
-        return DACC_PAUSE_ROOT_EXPIRED;
-    int k = count_signers(&note, st->root.signer, st->root.nsigners);
+    int k = count_signers(&note, root->signer, root->nsigners);
     if (k < 0)
         return DACC_PAUSE_BAD_SIGNATURE;
-    if ((unsigned)k < st->root.threshold)
+    if ((unsigned)k < root->threshold)
         return DACC_PAUSE_SHORT_SIGNATURES;
+    return DACC_PAUSE_ACCEPTED;
+}
+
+/* The checks that depend on the device's time and epoch (steps 6-7 of
+ * docs/pause.md), for a heartbeat of its root. */
+static dacc_pause_reason check_current(const dacc_pause_state *st, const dacc_pause_heartbeat *hb,
+                                       uint64_t now)
+{
+    if (now > st->root.expires)
+        return DACC_PAUSE_ROOT_EXPIRED;
     if (now < hb->not_before)
         return DACC_PAUSE_NOT_YET_VALID;
     if (now > hb->not_after)
@@ -319,7 +321,7 @@ static int has_unknown_cosigner(const dacc_tlog_note *note, const dacc_pause_roo
     return 0;
 }
 
-/* Publication checks (steps 9-12): the checkpoint, its witnesses, and the
+/* Publication checks (steps 8-11): the checkpoint, its witnesses, and the
  * heartbeat's inclusion. */
 static dacc_pause_reason check_published(const dacc_pause_state *st, const bundle_parts *b,
                                          uint64_t *log_size)
@@ -360,11 +362,14 @@ dacc_pause_reason dacc_pause_verify(dacc_pause_state *state, const char *bundle,
                                     uint64_t now)
 {
     bundle_parts b;
-    heartbeat hb;
+    dacc_pause_heartbeat hb;
     uint64_t log_size = 0;
     if (!split_bundle(bundle, len, &b))
         return DACC_PAUSE_MALFORMED_BUNDLE;
-    dacc_pause_reason r = check_heartbeat(state, &b, now, &hb);
+    dacc_pause_reason r =
+        dacc_pause_heartbeat_verify(&state->root, b.heartbeat, b.heartbeat_len, &hb);
+    if (r == DACC_PAUSE_ACCEPTED)
+        r = check_current(state, &hb, now);
     if (r == DACC_PAUSE_ACCEPTED)
         r = check_published(state, &b, &log_size);
     if (r != DACC_PAUSE_ACCEPTED)
