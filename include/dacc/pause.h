@@ -171,6 +171,27 @@ size_t dacc_pause_heartbeat_format(const char *domain, uint64_t epoch, uint64_t 
 size_t dacc_pause_bundle_format(const char *heartbeat, size_t hlen, const char *proof, size_t plen,
                                 const char *checkpoint, size_t clen, char *out, size_t cap);
 
+/* The state file of `dacc pause device` (docs/pause.md), standing in for a
+ * device's protected storage: the state and the signed root note it holds,
+ * as the JSON object {"root": NOTE, "epoch": E, "not_after": T,
+ * "log_size": N}. */
+typedef struct dacc_pause_state_file {
+    dacc_pause_state state;
+    char root_note[DACC_PAUSE_NOTE_MAX]; /* the root as provisioned or rotated to */
+    size_t root_len;
+} dacc_pause_state_file;
+
+/* Parses the JSON text json[0..len) (name is used in messages): exactly
+ * the four keys; root a signed note of at most DACC_PAUSE_NOTE_MAX bytes
+ * whose text is a root (its signatures are not checked again); the
+ * counters integers in [0, 2^63). On failure *out is zeroed. */
+dacc_status dacc_pause_state_file_parse(const char *name, const char *json, size_t len,
+                                        dacc_pause_state_file *out, dacc_error *err);
+
+/* The JSON text of f, ending in a newline, into *out (caller frees). */
+dacc_status dacc_pause_state_file_format(const dacc_pause_state_file *f, char **out, size_t *len,
+                                         dacc_error *err);
+
 /* Merges the signature lines of notes with the same text into one note
  * (*out, caller frees): a key that signed twice with different signatures,
  * or notes with different texts, are refused; an identical line is kept

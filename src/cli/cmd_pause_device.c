@@ -19,55 +19,34 @@
 
 /* ---- device ---- */
 
-typedef struct {
-    dacc_pause_state st;
-    char *root_note;
-    size_t root_len;
-} device_file;
-
-static dacc_status load_state(const char *path, device_file *d, dacc_error *err)
+static dacc_status load_state(const char *path, dacc_pause_state_file *f, dacc_error *err)
 {
-    json_t *j;
-    const char *root = NULL;
-    int64_t epoch = 0, na = 0, ls = 0;
-    dacc_status st = dacc_json_load_file(path, &j, err);
-    if (st != DACC_OK)
-        return st;
-    st = dacc_json_get_string(j, "root", true, path, &root, err);
+    char *data;
+    size_t len;
+    dacc_status st = dacc_file_read(path, 1 << 16, &data, &len, err);
     if (st == DACC_OK)
-        st = dacc_json_get_int(j, "epoch", true, path, &epoch, err);
-    if (st == DACC_OK)
-        st = dacc_json_get_int(j, "not_after", true, path, &na, err);
-    if (st == DACC_OK)
-        st = dacc_json_get_int(j, "log_size", true, path, &ls, err);
-    dacc_tlog_note note;
-    if (st == DACC_OK &&
-        (dacc_tlog_note_parse(root, strlen(root), &note, NULL) != DACC_OK ||
-         dacc_pause_root_parse(note.text, note.text_len, &d->st.root) != DACC_PAUSE_ACCEPTED))
-        st = dacc_error_field(err, DACC_ERR_PARSE, path, 0, "key", "root", "not a pause root");
-    if (st == DACC_OK && (epoch < 0 || na < 0 || ls < 0))
-        st = dacc_error_at(err, DACC_ERR_RANGE, path, 0, 0, "negative counters");
-    if (st == DACC_OK) {
-        d->st.epoch = (uint64_t)epoch;
-        d->st.not_after = (uint64_t)na;
-        d->st.log_size = (uint64_t)ls;
-        d->root_note = strdup(root);
-        d->root_len = strlen(root);
-    }
-    json_decref(j);
+        st = dacc_pause_state_file_parse(path, data, len, f, err);
+    free(data);
     return st;
 }
 
-static dacc_status save_state(const char *path, const device_file *d, dacc_error *err)
+static dacc_status save_state(const char *path, const dacc_pause_state_file *f, dacc_error *err)
 {
-    json_t *j = json_object();
-    json_object_set_new(j, "root", json_stringn(d->root_note, d->root_len));
-    json_object_set_new(j, "epoch", json_integer((json_int_t)d->st.epoch));
-    json_object_set_new(j, "not_after", json_integer((json_int_t)d->st.not_after));
-    json_object_set_new(j, "log_size", json_integer((json_int_t)d->st.log_size));
-    dacc_status st = dacc_json_write_file(path, j, DACC_JSON_PRETTY, err);
-    json_decref(j);
+    char *text;
+    size_t len;
+    dacc_status st = dacc_pause_state_file_format(f, &text, &len, err);
+    if (st == DACC_OK)
+        st = dacc_file_write(path, text, len, err);
+    free(text);
     return st;
+}
+
+/* The note the state now holds: the one a successful init or rotate took
+ * (at most DACC_PAUSE_NOTE_MAX bytes, or the verifier refuses it). */
+static void take_root(dacc_pause_state_file *f, const char *note, size_t len)
+{
+    memcpy(f->root_note, note, len);
+    f->root_len = len;
 }
 
 typedef struct {
@@ -75,18 +54,20 @@ typedef struct {
     uint64_t now;
 } device_opts;
 
-static int print_outcome(const device_file *d, dacc_pause_reason r, uint64_t now, int status)
+static int print_outcome(const dacc_pause_state_file *d, dacc_pause_reason r, uint64_t now,
+                         int status)
 {
     printf("%s%sdevice %s (epoch %" PRIu64 ", runs until %" PRIu64 ")\n",
            status ? "" : dacc_pause_reason_name(r), status ? "" : "; ",
-           dacc_pause_check(&d->st, now) == DACC_PAUSE_RUN ? "RUNS" : "HALTS", d->st.epoch,
-           dacc_pause_runs_until(&d->st));
+           dacc_pause_check(&d->state, now) == DACC_PAUSE_RUN ? "RUNS" : "HALTS", d->state.epoch,
+           dacc_pause_runs_until(&d->state));
     return r == DACC_PAUSE_ACCEPTED || r == DACC_PAUSE_REPLAY ? CLI_OK : CLI_FAIL;
 }
 
 static int device_run(const char *prog, const device_opts *o)
 {
-    device_file d = { 0 };
+    dacc_pause_state_file d;
+    memset(&d, 0, sizeof d);
     dacc_error err;
     char *data = NULL;
     size_t len = 0;
@@ -95,21 +76,16 @@ static int device_run(const char *prog, const device_opts *o)
         return cli_fail(prog, &err);
     dacc_pause_reason r = DACC_PAUSE_ACCEPTED;
     if (strcmp(o->sub, "init") == 0) {
-        r = dacc_pause_init(&d.st, data, len, o->now);
-        d.root_note = data;
-        d.root_len = len;
-        data = NULL;
+        r = dacc_pause_init(&d.state, data, len, o->now);
+        if (r == DACC_PAUSE_ACCEPTED)
+            take_root(&d, data, len);
     } else if ((st = load_state(o->state, &d, &err)) == DACC_OK) {
         if (strcmp(o->sub, "rotate") == 0) {
-            r = dacc_pause_rotate(&d.st, data, len, o->now);
-            if (r == DACC_PAUSE_ACCEPTED) {
-                free(d.root_note);
-                d.root_note = data;
-                d.root_len = len;
-                data = NULL;
-            }
+            r = dacc_pause_rotate(&d.state, data, len, o->now);
+            if (r == DACC_PAUSE_ACCEPTED)
+                take_root(&d, data, len);
         } else if (strcmp(o->sub, "verify") == 0) {
-            r = dacc_pause_verify(&d.st, data, len, o->now);
+            r = dacc_pause_verify(&d.state, data, len, o->now);
         }
     }
     int rc = st == DACC_OK ? print_outcome(&d, r, o->now, strcmp(o->sub, "status") == 0)
@@ -118,9 +94,8 @@ static int device_run(const char *prog, const device_opts *o)
         save_state(o->state, &d, &err) != DACC_OK)
         rc = cli_fail(prog, &err);
     if (strcmp(o->sub, "status") == 0 && rc == CLI_OK)
-        rc = dacc_pause_check(&d.st, o->now) == DACC_PAUSE_RUN ? CLI_OK : CLI_FAIL;
+        rc = dacc_pause_check(&d.state, o->now) == DACC_PAUSE_RUN ? CLI_OK : CLI_FAIL;
     free(data);
-    free(d.root_note);
     return rc;
 }
 
