@@ -2,9 +2,11 @@
  * device, root and sign refuse, and what they promise when something
  * fails halfway (items 10 and 13 of the safety issue, at the CLI). */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -182,5 +184,71 @@ Test(pause_cli_rules, publish_refuses_a_root_of_another_log_and_bad_witness_inpu
         "wstate", "-o", "b", "hb");
     fails(&r, "wstate/w0.example.state: not a witness state");
     cr_assert_eq(log_size(), 0);
+    scene_free(&s);
+}
+
+Test(pause_cli_rules, device_init_does_not_overwrite_a_state_without_force)
+{
+    scene s;
+    scene_init(&s);
+    run_result r;
+    heartbeat("hb", "5", "1767830400");
+    publish_ok("bundle", "hb", "published");
+    RUN(&r, "pause", "device", "init", "--state", "dev.json", "--now", NOW, "root");
+    ok(&r);
+    RUN(&r, "pause", "device", "verify", "--state", "dev.json", "--now", NOW, "bundle");
+    ok(&r);
+    char *before = read_text("dev.json", NULL);
+    RUN(&r, "pause", "device", "init", "--state", "dev.json", "--now", NOW, "root");
+    fails(&r, "provisioned already");
+    char *after = read_text("dev.json", NULL);
+    cr_assert_str_eq(after, before, "the state must be left as it was");
+    free(after);
+    RUN(&r, "pause", "device", "status", "--state", "dev.json", "--now", NOW);
+    cr_assert(r.status == 0 && strstr(r.out, "epoch 5") != NULL, "%s%s", r.out, r.err);
+    run_result_free(&r);
+    RUN(&r, "pause", "device", "init", "--state", "dev.json", "--now", NOW, "--force", "root");
+    ok(&r);
+    RUN(&r, "pause", "device", "status", "--state", "dev.json", "--now", NOW);
+    cr_assert(r.status == 1 && strstr(r.out, "epoch 0") != NULL, "%s%s", r.out, r.err);
+    run_result_free(&r);
+    RUN(&r, "pause", "device", "verify", "--state", "dev.json", "--force", "bundle");
+    cr_assert_eq(r.status, 2, "--force is only for init");
+    run_result_free(&r);
+    free(before);
+    scene_free(&s);
+}
+
+/* A state that cannot be written (here: files are limited to 600 bytes,
+ * and the state is larger) must not be reported as accepted. */
+Test(pause_cli_rules, device_verify_accepts_nothing_it_could_not_save)
+{
+    scene s;
+    scene_init(&s);
+    run_result r;
+    heartbeat("hb", "1", "1767830400");
+    publish_ok("bundle", "hb", "published");
+    RUN(&r, "pause", "device", "init", "--state", "dev.json", "--now", NOW, "root");
+    ok(&r);
+    char *before = read_text("dev.json", NULL);
+    struct rlimit old, small;
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    small = old;
+    small.rlim_cur = 600;     /* the soft limit only, so that it can be raised again */
+    signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails with EFBIG instead */
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+    RUN(&r, "pause", "device", "verify", "--state", "dev.json", "--now", NOW, "bundle");
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+    cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+    cr_assert(strstr(r.out, "accepted") == NULL, "claimed accepted: %s", r.out);
+    cr_assert(strstr(r.err, "nothing was accepted") != NULL, "%s", r.err);
+    run_result_free(&r);
+    char *after = read_text("dev.json", NULL);
+    cr_assert_str_eq(after, before, "the old state must survive the failed save");
+    free(before);
+    free(after);
+    RUN(&r, "pause", "device", "verify", "--state", "dev.json", "--now", NOW, "bundle");
+    cr_assert(r.status == 0 && strstr(r.out, "accepted; device RUNS"), "%s%s", r.out, r.err);
+    run_result_free(&r);
     scene_free(&s);
 }
