@@ -100,6 +100,11 @@ typedef struct dacc_pause_state {
 
 typedef enum { DACC_PAUSE_HALT = 0, DACC_PAUSE_RUN = 1 } dacc_pause_decision;
 
+/* Whether d[0..len) is a pause domain: 1 to DACC_PAUSE_DOMAIN_MAX bytes of
+ * printable ASCII without spaces. Roots and heartbeats with any other
+ * domain are malformed. */
+int dacc_pause_domain_valid(const char *d, size_t len);
+
 /* A heartbeat's fields. */
 typedef struct dacc_pause_heartbeat {
     char domain[DACC_PAUSE_DOMAIN_MAX + 1];

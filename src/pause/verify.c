@@ -92,6 +92,18 @@ static int key_field(cursor *c, const char *key, uint8_t type, dacc_tlog_verifie
 
 /* ---- roots ---- */
 
+int dacc_pause_domain_valid(const char *d, size_t len)
+{
+    /* A name people compare by eye: no space, tab or control character can
+     * make two different domains look alike, and an empty one names none. */
+    if (len == 0 || len > DACC_PAUSE_DOMAIN_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)d[i] <= ' ' || (unsigned char)d[i] > '~')
+            return 0;
+    return 1;
+}
+
 static int parse_keys(cursor *c, dacc_pause_root *r)
 {
     dacc_tlog_verifier v;
@@ -133,7 +145,7 @@ dacc_pause_reason dacc_pause_root_parse(const char *text, size_t len, dacc_pause
     uint64_t k;
     memset(out, 0, sizeof *out);
     if (!header(&c, "dacc-pause-root/v1") || !field(&c, "domain", &d, &dl) ||
-        dl > DACC_PAUSE_DOMAIN_MAX || !number_field(&c, "version", &out->version) ||
+        !dacc_pause_domain_valid(d, dl) || !number_field(&c, "version", &out->version) ||
         !number_field(&c, "expires", &out->expires) || !number_field(&c, "threshold", &k) ||
         !parse_keys(&c, out) || c.p != c.end)
         return DACC_PAUSE_MALFORMED_ROOT;
@@ -254,7 +266,7 @@ dacc_pause_reason dacc_pause_heartbeat_parse(const char *text, size_t len, dacc_
     size_t dl, rl, got;
     memset(hb, 0, sizeof *hb);
     if (!header(&c, "dacc-pause-heartbeat/v1") || !field(&c, "domain", &d, &dl) ||
-        dl > DACC_PAUSE_DOMAIN_MAX || !number_field(&c, "epoch", &hb->epoch) ||
+        !dacc_pause_domain_valid(d, dl) || !number_field(&c, "epoch", &hb->epoch) ||
         !number_field(&c, "not-before", &hb->not_before) ||
         !number_field(&c, "not-after", &hb->not_after) || !field(&c, "root", &r, &rl) ||
         c.p != c.end || hb->not_before > hb->not_after || hb->epoch == 0)

@@ -53,7 +53,7 @@ static void scene_init(scene *s)
     ok(&r);
     RUN(&r, "pause", "root", "init", "--domain", "pause.example", "--expires", "1900000000", "-k",
         "2", "--signer", "b0.pub", "--signer", "b1.pub", "--signer", "b2.pub", "--log", "L/log.pub",
-        "--witness", "w0.pub", "--witness-threshold", "1", "-o", "root");
+        "--witness", "w0.pub", "--witness-threshold", "1", "--now", NOW, "-o", "root");
     ok(&r);
     for (int i = 0; i < 3; i++) {
         char key[16];
@@ -249,6 +249,75 @@ Test(pause_cli_rules, device_verify_accepts_nothing_it_could_not_save)
     free(after);
     RUN(&r, "pause", "device", "verify", "--state", "dev.json", "--now", NOW, "bundle");
     cr_assert(r.status == 0 && strstr(r.out, "accepted; device RUNS"), "%s%s", r.out, r.err);
+    run_result_free(&r);
+    scene_free(&s);
+}
+
+Test(pause_cli_rules, root_init_refuses_bad_domains_and_an_expired_root)
+{
+    scene s;
+    scene_init(&s);
+    run_result r;
+    const char *domains[] = { "", "pause example", "pause.example\t", "p\xc3\xa4use.example" };
+    for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++) {
+        RUN(&r, "pause", "root", "init", "--domain", domains[i], "--expires", "1900000000", "-k",
+            "1", "--signer", "b0.pub", "--log", "L/log.pub", "-o", "bad");
+        fails(&r, "--domain");
+    }
+    RUN(&r, "pause", "root", "init", "--domain", "pause.example", "--expires", "1767225599",
+        "--now", NOW, "-k", "1", "--signer", "b0.pub", "--log", "L/log.pub", "-o", "bad");
+    fails(&r, "expired");
+    RUN(&r, "pause", "root", "init", "--domain", "pause.example", "--expires", "1000", "-k", "1",
+        "--signer", "b0.pub", "--log", "L/log.pub", "-o", "bad"); /* against the clock */
+    fails(&r, "expired");
+    RUN(&r, "pause", "root", "rotate", "--old", "root", "--expires", "1000", "-k", "1", "--signer",
+        "b0.pub", "--log", "L/log.pub", "-o", "bad");
+    fails(&r, "expired");
+    cr_assert_eq(access("bad", F_OK), -1);
+    scene_free(&s);
+}
+
+Test(pause_cli_rules, sign_takes_only_a_body_key_and_the_right_document)
+{
+    scene s;
+    scene_init(&s);
+    run_result r;
+    RUN(&r, "pause", "heartbeat", "draft", "--root", "root", "--epoch", "1", "--not-before", NOW,
+        "--not-after", "1767830400", "-o", "draft");
+    ok(&r);
+    RUN(&r, "pause", "heartbeat", "sign", "--key", "w0.key", "draft", "-o", "out");
+    fails(&r, "witness (cosignature) key");
+    RUN(&r, "pause", "root", "sign", "--key", "w0.key", "root", "-o", "out");
+    fails(&r, "witness (cosignature) key");
+    RUN(&r, "pause", "root", "sign", "--key", "b0.key", "draft", "-o", "out");
+    fails(&r, "not a root");
+    RUN(&r, "pause", "heartbeat", "sign", "--key", "b0.key", "root", "-o", "out");
+    fails(&r, "not a heartbeat");
+    cr_assert_eq(access("out", F_OK), -1);
+    RUN(&r, "pause", "heartbeat", "sign", "--key", "b0.key", "draft", "-o", "out");
+    ok(&r);
+    scene_free(&s);
+}
+
+/* Item 10, as the issue saw it: a root expiring at 1900000000 and a
+ * heartbeat valid until 3999999999. */
+Test(pause_cli_rules, the_device_halts_when_its_root_expires)
+{
+    scene s;
+    scene_init(&s);
+    run_result r;
+    heartbeat("hb", "1", "3999999999");
+    publish_ok("bundle", "hb", "published");
+    RUN(&r, "pause", "device", "init", "--state", "dev.json", "--now", NOW, "root");
+    ok(&r);
+    RUN(&r, "pause", "device", "verify", "--state", "dev.json", "--now", NOW, "bundle");
+    cr_assert(r.status == 0 && strstr(r.out, "runs until 1900000000"), "%s%s", r.out, r.err);
+    run_result_free(&r);
+    RUN(&r, "pause", "device", "status", "--state", "dev.json", "--now", "1900000000");
+    cr_assert(r.status == 0 && strstr(r.out, "RUNS"), "%s%s", r.out, r.err);
+    run_result_free(&r);
+    RUN(&r, "pause", "device", "status", "--state", "dev.json", "--now", "3999999999");
+    cr_assert(r.status == 1 && strstr(r.out, "HALTS"), "%s%s", r.out, r.err);
     run_result_free(&r);
     scene_free(&s);
 }

@@ -483,3 +483,22 @@ Test(pause, an_epoch_too_far_ahead_is_refused)
     cr_assert_str_eq(dacc_pause_reason_name(DACC_PAUSE_EPOCH_TOO_FAR), "epoch too far ahead");
     world_free(&s.w);
 }
+
+Test(pause, a_root_needs_a_domain_one_can_read)
+{
+    world w;
+    world_init(&w);
+    dacc_pause_root r = root_of(&w, 1, 0, 7, 3);
+    char text[DACC_PAUSE_NOTE_MAX];
+    dacc_pause_root parsed;
+    const char *bad[] = { "", "pause example", "pause.example\r", "p\xc3\xa4use.example" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(r.domain, sizeof r.domain, "%s", bad[i]);
+        size_t n = dacc_pause_root_format(&r, text, sizeof text);
+        cr_assert_eq(dacc_pause_root_parse(text, n, &parsed), DACC_PAUSE_MALFORMED_ROOT, "\"%s\"",
+                     bad[i]);
+        cr_assert_not(dacc_pause_domain_valid(bad[i], strlen(bad[i])));
+    }
+    cr_assert(dacc_pause_domain_valid("pause.example", 13));
+    world_free(&w);
+}
