@@ -93,6 +93,17 @@ static void publish_ok(const char *bundle, const char *hb, const char *expect)
     run_result_free(&r);
 }
 
+/* A bundle for epoch e, published, and a device dev.json provisioned with
+ * the root. */
+static void bundle_and_device(const char *epoch, const char *not_after)
+{
+    run_result r;
+    heartbeat("hb", epoch, not_after);
+    publish_ok("bundle", "hb", "published");
+    RUN(&r, "pause", "device", "init", "--state", "dev.json", "--now", NOW, "root");
+    ok(&r);
+}
+
 /* The size of the pause log, from its latest checkpoint. */
 static unsigned long log_size(void)
 {
@@ -192,10 +203,7 @@ Test(pause_cli_rules, device_init_does_not_overwrite_a_state_without_force)
     scene s;
     scene_init(&s);
     run_result r;
-    heartbeat("hb", "5", "1767830400");
-    publish_ok("bundle", "hb", "published");
-    RUN(&r, "pause", "device", "init", "--state", "dev.json", "--now", NOW, "root");
-    ok(&r);
+    bundle_and_device("5", "1767830400");
     RUN(&r, "pause", "device", "verify", "--state", "dev.json", "--now", NOW, "bundle");
     ok(&r);
     char *before = read_text("dev.json", NULL);
@@ -226,10 +234,7 @@ Test(pause_cli_rules, device_verify_accepts_nothing_it_could_not_save)
     scene s;
     scene_init(&s);
     run_result r;
-    heartbeat("hb", "1", "1767830400");
-    publish_ok("bundle", "hb", "published");
-    RUN(&r, "pause", "device", "init", "--state", "dev.json", "--now", NOW, "root");
-    ok(&r);
+    bundle_and_device("1", "1767830400");
     char *before = read_text("dev.json", NULL);
     struct rlimit old, small;
     cr_assert_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
@@ -306,10 +311,7 @@ Test(pause_cli_rules, the_device_halts_when_its_root_expires)
     scene s;
     scene_init(&s);
     run_result r;
-    heartbeat("hb", "1", "3999999999");
-    publish_ok("bundle", "hb", "published");
-    RUN(&r, "pause", "device", "init", "--state", "dev.json", "--now", NOW, "root");
-    ok(&r);
+    bundle_and_device("1", "3999999999");
     RUN(&r, "pause", "device", "verify", "--state", "dev.json", "--now", NOW, "bundle");
     cr_assert(r.status == 0 && strstr(r.out, "runs until 1900000000"), "%s%s", r.out, r.err);
     run_result_free(&r);
