@@ -1,6 +1,6 @@
-/* Fuzz target: the soft-pause device verifier on arbitrary bundles and
- * roots (a device provisioned with a fixed 2-of-3 root), checking that a
- * refusal never changes the state. */
+/* Fuzz target: the soft-pause device verifier on arbitrary bundles, roots
+ * and heartbeat notes (a device provisioned with a fixed 2-of-3 root),
+ * checking that a refusal never changes the state. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,5 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     dacc_pause_root root;
     (void)dacc_pause_root_parse((const char *)data, size, &root);
+    dacc_pause_heartbeat hb; /* the publisher's check, on a heartbeat note */
+    (void)dacc_pause_heartbeat_verify(&base.root, (const char *)data, size, &hb);
     return 0;
 }

@@ -44,6 +44,10 @@ extern "C" {
 #define DACC_PAUSE_MAX_WITNESSES 8
 #define DACC_PAUSE_DOMAIN_MAX    64
 #define DACC_PAUSE_NOTE_MAX      4096 /* bytes of a root, heartbeat or checkpoint note */
+/* How far one heartbeat may move the epoch beyond the accepted one (from 0
+ * on a new device): a mistaken epoch skips at most this many, and cannot
+ * use up the 2^63 epochs there are. */
+#define DACC_PAUSE_EPOCH_STEP_MAX 1000000
 
 typedef enum dacc_pause_reason {
     DACC_PAUSE_ACCEPTED = 0, /* the state moved forward */
@@ -69,6 +73,7 @@ typedef enum dacc_pause_reason {
     DACC_PAUSE_ROOT_VERSION,          /* a new root must have the next version */
     DACC_PAUSE_ROOT_OLD_THRESHOLD,    /* not signed by k of the current root's keys */
     DACC_PAUSE_ROOT_NEW_THRESHOLD,    /* not signed by k of its own keys */
+    DACC_PAUSE_EPOCH_TOO_FAR,         /* more than DACC_PAUSE_EPOCH_STEP_MAX beyond the accepted */
     DACC_PAUSE_REASON_COUNT
 } dacc_pause_reason;
 
@@ -89,14 +94,40 @@ typedef struct dacc_pause_root {
 typedef struct dacc_pause_state {
     dacc_pause_root root;
     uint64_t epoch;     /* highest epoch accepted; 0 before the first */
-    uint64_t not_after; /* the device may run while now <= not_after */
-    uint64_t log_size;  /* largest pause-log checkpoint accepted */
+    uint64_t not_after; /* the newest accepted not-after, capped at the root's expiry */
+    uint64_t log_size;  /* largest checkpoint accepted of the root's log */
 } dacc_pause_state;
 
 typedef enum { DACC_PAUSE_HALT = 0, DACC_PAUSE_RUN = 1 } dacc_pause_decision;
 
+/* Whether d[0..len) is a pause domain: 1 to DACC_PAUSE_DOMAIN_MAX bytes of
+ * printable ASCII without spaces. Roots and heartbeats with any other
+ * domain are malformed. */
+int dacc_pause_domain_valid(const char *d, size_t len);
+
+/* A heartbeat's fields. */
+typedef struct dacc_pause_heartbeat {
+    char domain[DACC_PAUSE_DOMAIN_MAX + 1];
+    uint64_t epoch, not_before, not_after;
+    uint8_t root[DACC_TLOG_HASH_BYTES]; /* the hash of the root it counts under */
+} dacc_pause_heartbeat;
+
 /* Parses a root note's text (not its signatures). */
 dacc_pause_reason dacc_pause_root_parse(const char *text, size_t len, dacc_pause_root *out);
+
+/* Parses a heartbeat note's text (not its signatures): MALFORMED_HEARTBEAT
+ * unless it is the six lines of docs/pause.md with epoch >= 1 and
+ * not-before <= not-after. */
+dacc_pause_reason dacc_pause_heartbeat_parse(const char *text, size_t len,
+                                             dacc_pause_heartbeat *out);
+
+/* The checks of a signed heartbeat note that do not depend on a device's
+ * time or epoch, exactly as dacc_pause_verify makes them: at most
+ * DACC_PAUSE_NOTE_MAX bytes, a heartbeat, root's domain, root's hash, and
+ * valid signatures by root's threshold of distinct root keys. Publishers
+ * run it before logging anything. *out is filled when the text parses. */
+dacc_pause_reason dacc_pause_heartbeat_verify(const dacc_pause_root *root, const char *note,
+                                              size_t len, dacc_pause_heartbeat *out);
 
 /* Provisions a device with its first root, which must carry signatures of
  * its own threshold of its own keys and not be expired at now. The device
@@ -106,20 +137,27 @@ dacc_pause_reason dacc_pause_init(dacc_pause_state *state, const char *root_note
 
 /* Accepts a new root: version exactly one more, signed by the current
  * root's threshold of the current keys and by its own threshold of its own
- * keys, not expired at now. The permission already held is kept. */
+ * keys, not expired at now. The permission already held is kept, but ends
+ * no later than the new root's expiry. A new root with another log key
+ * (or log name) starts that log's state afresh: log_size becomes 0. */
 dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_note, size_t len,
                                     uint64_t now);
 
 /* Checks a bundle and, only if every check passes, moves the state forward
  * (ACCEPTED) or leaves it as it is (REPLAY of the current epoch). Checks,
- * in order: framing; heartbeat note and fields; domain; root hash; root
- * expiry; k distinct root signatures; validity window; epoch; checkpoint
+ * in order: framing; heartbeat note and fields; domain; root hash; k
+ * distinct root signatures; root expiry; validity window; epoch (not below
+ * the accepted one, at most DACC_PAUSE_EPOCH_STEP_MAX above it); checkpoint
  * signed by the log key; witness cosignatures; checkpoint not older than
  * seen; inclusion proof of the heartbeat note in the checkpoint. */
 dacc_pause_reason dacc_pause_verify(dacc_pause_state *state, const char *bundle, size_t len,
                                     uint64_t now);
 
-/* RUN while now <= the newest accepted not-after, else HALT. */
+/* The last second the device may run: the newest accepted not-after or the
+ * root's expiry, whichever is earlier; 0 before the first heartbeat. */
+uint64_t dacc_pause_runs_until(const dacc_pause_state *state);
+
+/* RUN while now <= dacc_pause_runs_until(state), else HALT. */
 dacc_pause_decision dacc_pause_check(const dacc_pause_state *state, uint64_t now);
 
 /* ---- signer tools (may allocate; not for the device) ---------------------- */
@@ -137,6 +175,27 @@ size_t dacc_pause_heartbeat_format(const char *domain, uint64_t epoch, uint64_t 
 /* Frames a bundle; returns the length, 0 when cap is too small. */
 size_t dacc_pause_bundle_format(const char *heartbeat, size_t hlen, const char *proof, size_t plen,
                                 const char *checkpoint, size_t clen, char *out, size_t cap);
+
+/* The state file of `dacc pause device` (docs/pause.md), standing in for a
+ * device's protected storage: the state and the signed root note it holds,
+ * as the JSON object {"root": NOTE, "epoch": E, "not_after": T,
+ * "log_size": N}. */
+typedef struct dacc_pause_state_file {
+    dacc_pause_state state;
+    char root_note[DACC_PAUSE_NOTE_MAX]; /* the root as provisioned or rotated to */
+    size_t root_len;
+} dacc_pause_state_file;
+
+/* Parses the JSON text json[0..len) (name is used in messages): exactly
+ * the four keys; root a signed note of at most DACC_PAUSE_NOTE_MAX bytes
+ * whose text is a root (its signatures are not checked again); the
+ * counters integers in [0, 2^63). On failure *out is zeroed. */
+dacc_status dacc_pause_state_file_parse(const char *name, const char *json, size_t len,
+                                        dacc_pause_state_file *out, dacc_error *err);
+
+/* The JSON text of f, ending in a newline, into *out (caller frees). */
+dacc_status dacc_pause_state_file_format(const dacc_pause_state_file *f, char **out, size_t *len,
+                                         dacc_error *err);
 
 /* Merges the signature lines of notes with the same text into one note
  * (*out, caller frees): a key that signed twice with different signatures,

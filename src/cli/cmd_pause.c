@@ -25,13 +25,34 @@ dacc_status pause_read(const char *path, char **data, size_t *len, dacc_error *e
     return dacc_file_read(path, DACC_PAUSE_NOTE_MAX * 4, data, len, err);
 }
 
+/* The text of the note in data[0..len), or all of it when it is a draft. */
+static size_t note_text_len(const char *data, size_t len)
+{
+    dacc_tlog_note note;
+    return dacc_tlog_note_parse(data, len, &note, NULL) == DACC_OK ? note.text_len : len;
+}
+
+dacc_status pause_read_root(const char *path, dacc_pause_root *root, dacc_error *err)
+{
+    char *data;
+    size_t len;
+    dacc_status st = pause_read(path, &data, &len, err);
+    if (st != DACC_OK)
+        return st;
+    dacc_pause_reason why = dacc_pause_root_parse(data, note_text_len(data, len), root);
+    free(data);
+    if (why != DACC_PAUSE_ACCEPTED)
+        return dacc_error_at(err, DACC_ERR_PARSE, path, 0, 0, "%s", dacc_pause_reason_name(why));
+    return DACC_OK;
+}
+
 /* ---- roots ---- */
 
 typedef struct {
     const char *domain, *log, *old, *out;
     const char *signer[DACC_PAUSE_MAX_SIGNERS], *witness[DACC_PAUSE_MAX_WITNESSES];
     unsigned nsigner, nwitness;
-    uint64_t version, expires, threshold, wthreshold;
+    uint64_t version, expires, threshold, wthreshold, now;
 } root_opts;
 
 static int parse_root_opts(const char *prog, int argc, char **argv, root_opts *o)
@@ -46,6 +67,7 @@ static int parse_root_opts(const char *prog, int argc, char **argv, root_opts *o
         { "witness", required_argument, NULL, 'w' },
         { "witness-threshold", required_argument, NULL, 'm' },
         { "old", required_argument, NULL, 'O' },
+        { "now", required_argument, NULL, 'N' },
         { "output", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -53,6 +75,7 @@ static int parse_root_opts(const char *prog, int argc, char **argv, root_opts *o
     memset(o, 0, sizeof *o);
     o->version = 1;
     o->out = "-";
+    o->now = (uint64_t)time(NULL);
     int ch, rc = CLI_OK;
     while (rc == CLI_OK && (ch = getopt_long(argc, argv, "k:o:h", longs, NULL)) != -1) {
         switch (ch) {
@@ -87,6 +110,9 @@ static int parse_root_opts(const char *prog, int argc, char **argv, root_opts *o
         case 'O':
             o->old = optarg;
             break;
+        case 'N':
+            rc = cli_opt_u64(prog, "--now", optarg, 0, INT64_MAX, &o->now);
+            break;
         case 'o':
             o->out = optarg;
             break;
@@ -102,10 +128,20 @@ static int parse_root_opts(const char *prog, int argc, char **argv, root_opts *o
 static dacc_status build_root(const root_opts *o, dacc_pause_root *r, dacc_error *err)
 {
     memset(r, 0, sizeof *r);
-    if (o->domain == NULL || strlen(o->domain) > DACC_PAUSE_DOMAIN_MAX || o->log == NULL ||
-        o->expires == 0 || o->threshold == 0 || o->nsigner == 0)
+    if (o->domain == NULL || o->log == NULL || o->expires == 0 || o->threshold == 0 ||
+        o->nsigner == 0)
         return dacc_error_set(err, DACC_ERR_INVALID,
                               "a root needs --domain, --expires, --threshold, --signer and --log");
+    if (!dacc_pause_domain_valid(o->domain, strlen(o->domain)))
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "--domain: expected 1 to %d printable ASCII characters without "
+                              "spaces, got \"%s\"",
+                              DACC_PAUSE_DOMAIN_MAX, o->domain);
+    if (o->expires <= o->now)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "--expires %" PRIu64 ": the root would have expired (it is %" PRIu64
+                              " now), and devices refuse an expired root",
+                              o->expires, o->now);
     snprintf(r->domain, sizeof r->domain, "%s", o->domain);
     r->version = o->version;
     r->expires = o->expires;
@@ -137,13 +173,16 @@ static int write_root(const char *prog, const root_opts *o, const dacc_pause_roo
 }
 
 static const char root_opts_help[] =
-    "  --domain D             the pause domain (a name for this pause, e.g. ai-pause.example)\n"
-    "  --expires T            the root's expiry, in seconds since the epoch\n"
+    "  --domain D             the pause domain (a name for this pause, e.g. ai-pause.example):\n"
+    "                         1 to 64 printable ASCII characters, no spaces\n"
+    "  --expires T            the root's expiry, in seconds since the epoch; no device runs\n"
+    "                         after it, whatever heartbeats say\n"
     "  -k, --threshold K      signatures a heartbeat needs (k of the N signers)\n"
     "  --signer FILE.pub      a signing body's note key (repeat, 1 to 16)\n"
     "  --log FILE.pub         the pause log's key (its name is the log's origin)\n"
     "  --witness FILE.pub     a witness's cosignature key (repeat, 0 to 8)\n"
     "  --witness-threshold M  witness cosignatures a checkpoint needs (default 0)\n"
+    "  --now T                the time --expires must lie after (default: now)\n"
     "  -o, --output FILE      where to write the root text (default: stdout)\n";
 
 static int cmd_root_init(int argc, char **argv)
@@ -185,21 +224,10 @@ static int cmd_root_rotate(int argc, char **argv)
         return rc;
     if (o.old == NULL)
         return cli_usage(prog, "--old ROOT is required");
-    char *data;
-    size_t len;
     dacc_error err;
-    dacc_tlog_note note;
     dacc_pause_root old, r;
-    if (pause_read(o.old, &data, &len, &err) != DACC_OK)
+    if (pause_read_root(o.old, &old, &err) != DACC_OK)
         return fail(prog, &err);
-    size_t tl = dacc_tlog_note_parse(data, len, &note, NULL) == DACC_OK ? note.text_len : len;
-    dacc_pause_reason why = dacc_pause_root_parse(data, tl, &old);
-    if (why != DACC_PAUSE_ACCEPTED) {
-        free(data);
-        dacc_error_at(&err, DACC_ERR_PARSE, o.old, 0, 0, "%s", dacc_pause_reason_name(why));
-        return fail(prog, &err);
-    }
-    free(data);
     o.version = old.version + 1;
     if (o.domain == NULL)
         o.domain = old.domain;
@@ -208,8 +236,73 @@ static int cmd_root_rotate(int argc, char **argv)
     return write_root(prog, &o, &r);
 }
 
-/* Adds a signature by KEY to the note (or draft text) in FILE. */
-static int sign_file(const char *prog, int argc, char **argv, const char *what)
+/* Whether text is what a signer means to sign: a body's signature on the
+ * wrong kind of document would still count wherever that document is
+ * checked, so roots and heartbeats are told apart before signing. */
+static dacc_status check_document(const char *path, const char *text, size_t len, int root,
+                                  dacc_error *err)
+{
+    dacc_pause_root r;
+    dacc_pause_heartbeat h;
+    dacc_pause_reason why =
+        root ? dacc_pause_root_parse(text, len, &r) : dacc_pause_heartbeat_parse(text, len, &h);
+    if (why != DACC_PAUSE_ACCEPTED)
+        return dacc_error_at(err, DACC_ERR_PARSE, path, 0, 0, "%s: not a %s",
+                             dacc_pause_reason_name(why), root ? "root" : "heartbeat");
+    return DACC_OK;
+}
+
+/* Writes to out the note data[0..len) (text length tl) with the signature
+ * line added. */
+static dacc_status add_signature(const char *data, size_t len, size_t tl, const char *line,
+                                 const char *out, dacc_error *err)
+{
+    char single[DACC_PAUSE_NOTE_MAX + DACC_TLOG_KEY_TEXT_MAX + 2], *merged;
+    size_t mlen;
+    if (tl + 1 + strlen(line) >= sizeof single)
+        return dacc_error_set(err, DACC_ERR_LIMIT, "note too long");
+    memcpy(single, data, tl);
+    single[tl] = '\n';
+    strcpy(single + tl + 1, line);
+    const char *notes[2] = { data, single };
+    size_t lens[2] = { len, strlen(single) };
+    dacc_status st = dacc_pause_note_merge(notes, lens, 2, &merged, &mlen, err);
+    if (st == DACC_OK) {
+        st = dacc_file_write(out, merged, mlen, err);
+        free(merged);
+    }
+    return st;
+}
+
+/* Adds a signature by the key in key_path to the root or heartbeat (a
+ * draft or a signed note) in path. Only a body's note key signs: a
+ * witness key's signature would count nowhere. */
+static dacc_status sign_document(const char *key_path, const char *path, int root, const char *out,
+                                 dacc_error *err)
+{
+    dacc_tlog_signer s;
+    char *data = NULL, line[DACC_TLOG_KEY_TEXT_MAX];
+    size_t len = 0, tl = 0;
+    dacc_status st = load_signer(key_path, &s, err);
+    if (st == DACC_OK && s.v.type != DACC_TLOG_KEY_ED25519)
+        st = dacc_error_at(err, DACC_ERR_INVALID, key_path, 0, 0,
+                           "a witness (cosignature) key, not a signing body's key");
+    if (st == DACC_OK)
+        st = pause_read(path, &data, &len, err);
+    if (st == DACC_OK) {
+        tl = note_text_len(data, len);
+        st = check_document(path, data, tl, root, err);
+    }
+    if (st == DACC_OK)
+        st = dacc_tlog_note_sign(data, tl, &s, 0, line, err);
+    sodium_memzero(&s, sizeof s);
+    if (st == DACC_OK)
+        st = add_signature(data, len, tl, line, out, err);
+    free(data);
+    return st;
+}
+
+static int sign_file(const char *prog, int argc, char **argv, const char *what, int root)
 {
     static const struct option longs[] = { { "key", required_argument, NULL, 'k' },
                                            { "output", required_argument, NULL, 'o' },
@@ -224,53 +317,28 @@ static int sign_file(const char *prog, int argc, char **argv, const char *what)
             out = optarg;
         else if (ch == 'h') {
             printf("Usage: %s --key FILE.key [-o OUT] %s\n\nAdd this body's signature to the %s "
-                   "(a draft or an already signed note).\n",
-                   prog, what, what);
+                   "(a draft or an already signed note).\nThe key must be a body's note key "
+                   "(not a --cosign witness key), and the file a %s.\n",
+                   prog, what, what, root ? "root" : "heartbeat");
             return CLI_OK;
         } else
             return cli_usage(prog, "unknown option");
     }
     if (key == NULL || argc - optind != 1)
         return cli_usage(prog, "expected --key FILE.key and one %s", what);
-    dacc_tlog_signer s;
     dacc_error err;
-    char *data, *merged;
-    size_t len, mlen;
-    dacc_status st = load_signer(key, &s, &err);
-    if (st == DACC_OK)
-        st = pause_read(argv[optind], &data, &len, &err);
-    if (st != DACC_OK)
+    if (sign_document(key, argv[optind], root, out, &err) != DACC_OK)
         return fail(prog, &err);
-    dacc_tlog_note note;
-    size_t tl = dacc_tlog_note_parse(data, len, &note, NULL) == DACC_OK ? note.text_len : len;
-    char line[DACC_TLOG_KEY_TEXT_MAX], single[DACC_PAUSE_NOTE_MAX + DACC_TLOG_KEY_TEXT_MAX + 2];
-    st = dacc_tlog_note_sign(data, tl, &s, 0, line, &err);
-    sodium_memzero(&s, sizeof s);
-    if (st == DACC_OK && tl + 1 + strlen(line) >= sizeof single)
-        st = dacc_error_set(&err, DACC_ERR_LIMIT, "%s too long", what);
-    if (st == DACC_OK) {
-        memcpy(single, data, tl);
-        single[tl] = '\n';
-        strcpy(single + tl + 1, line);
-        const char *notes[2] = { data, single };
-        size_t lens[2] = { len, strlen(single) };
-        st = dacc_pause_note_merge(notes, lens, 2, &merged, &mlen, &err);
-    }
-    if (st == DACC_OK) {
-        st = dacc_file_write(out, merged, mlen, &err);
-        free(merged);
-    }
-    free(data);
-    return st == DACC_OK ? CLI_OK : fail(prog, &err);
+    return CLI_OK;
 }
 
 static int cmd_root_sign(int argc, char **argv)
 {
-    return sign_file("dacc pause root sign", argc, argv, "ROOT");
+    return sign_file("dacc pause root sign", argc, argv, "ROOT", 1);
 }
 static int cmd_hb_sign(int argc, char **argv)
 {
-    return sign_file("dacc pause heartbeat sign", argc, argv, "HEARTBEAT");
+    return sign_file("dacc pause heartbeat sign", argc, argv, "HEARTBEAT", 0);
 }
 
 static int cmd_root(int argc, char **argv)
@@ -333,20 +401,11 @@ static int cmd_hb_draft(int argc, char **argv)
         return rc;
     if (root == NULL || epoch == 0 || na == 0 || nb > na)
         return cli_usage(prog, "expected --root, --epoch, --not-before <= --not-after");
-    char *data, text[1024];
-    size_t len;
+    char text[1024];
     dacc_error err;
-    dacc_tlog_note note;
     dacc_pause_root r;
-    if (pause_read(root, &data, &len, &err) != DACC_OK)
+    if (pause_read_root(root, &r, &err) != DACC_OK)
         return fail(prog, &err);
-    size_t tl = dacc_tlog_note_parse(data, len, &note, NULL) == DACC_OK ? note.text_len : len;
-    dacc_pause_reason why = dacc_pause_root_parse(data, tl, &r);
-    free(data);
-    if (why != DACC_PAUSE_ACCEPTED) {
-        dacc_error_at(&err, DACC_ERR_PARSE, root, 0, 0, "%s", dacc_pause_reason_name(why));
-        return fail(prog, &err);
-    }
     size_t n = dacc_pause_heartbeat_format(r.domain, epoch, nb, na, r.hash, text, sizeof text);
     return dacc_file_write(out, text, n, &err) == DACC_OK ? CLI_OK : fail(prog, &err);
 }
@@ -411,7 +470,8 @@ static const cli_command subcommands[] = {
     { "keygen", "generate a body's, the log's or a witness's key pair", cmd_log_keygen },
     { "root", "init, sign and rotate the pause root", cmd_root },
     { "heartbeat", "draft, sign and combine heartbeats", cmd_heartbeat },
-    { "publish", "log a heartbeat, get it witnessed, write the bundle", cmd_pause_publish },
+    { "publish", "check a heartbeat, log it (once), get it witnessed, write the bundle",
+      cmd_pause_publish },
     { "device", "the device verifier over a state file: init, rotate, verify, status",
       cmd_pause_device },
     { "simulate", "a fleet over simulated weeks, with signers and attackers", cmd_pause_simulate },

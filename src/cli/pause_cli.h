@@ -5,6 +5,9 @@
 #include "dacc/pause.h"
 
 dacc_status pause_read(const char *path, char **data, size_t *len, dacc_error *err);
+/* The root in a file, a signed note or its bare text (signatures are not
+ * checked); errors name the file. */
+dacc_status pause_read_root(const char *path, dacc_pause_root *root, dacc_error *err);
 int cmd_pause_publish(int argc, char **argv);
 int cmd_pause_device(int argc, char **argv);
 int cmd_pause_simulate(int argc, char **argv);

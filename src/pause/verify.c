@@ -33,11 +33,17 @@ static const char *const reason_names[DACC_PAUSE_REASON_COUNT] = {
     "root version is not the next one",
     "new root lacks the current root's threshold",
     "new root lacks its own threshold",
+    "epoch too far ahead",
 };
 
 const char *dacc_pause_reason_name(dacc_pause_reason r)
 {
     return (unsigned)r < DACC_PAUSE_REASON_COUNT ? reason_names[r] : "unknown reason";
+}
+
+static uint64_t earlier(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
 }
 
 /* ---- line parsing ---- */
@@ -86,6 +92,18 @@ static int key_field(cursor *c, const char *key, uint8_t type, dacc_tlog_verifie
 
 /* ---- roots ---- */
 
+int dacc_pause_domain_valid(const char *d, size_t len)
+{
+    /* A name people compare by eye: no space, tab or control character can
+     * make two different domains look alike, and an empty one names none. */
+    if (len == 0 || len > DACC_PAUSE_DOMAIN_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)d[i] <= ' ' || (unsigned char)d[i] > '~')
+            return 0;
+    return 1;
+}
+
 static int parse_keys(cursor *c, dacc_pause_root *r)
 {
     dacc_tlog_verifier v;
@@ -105,6 +123,11 @@ static int parse_keys(cursor *c, dacc_pause_root *r)
     return 1;
 }
 
+static int same_key(const dacc_tlog_verifier *a, const dacc_tlog_verifier *b)
+{
+    return a->type == b->type && strcmp(a->name, b->name) == 0 && memcmp(a->pk, b->pk, 32) == 0;
+}
+
 static int distinct_keys(const dacc_tlog_verifier *k, unsigned n)
 {
     for (unsigned i = 0; i < n; i++)
@@ -122,7 +145,7 @@ dacc_pause_reason dacc_pause_root_parse(const char *text, size_t len, dacc_pause
     uint64_t k;
     memset(out, 0, sizeof *out);
     if (!header(&c, "dacc-pause-root/v1") || !field(&c, "domain", &d, &dl) ||
-        dl > DACC_PAUSE_DOMAIN_MAX || !number_field(&c, "version", &out->version) ||
+        !dacc_pause_domain_valid(d, dl) || !number_field(&c, "version", &out->version) ||
         !number_field(&c, "expires", &out->expires) || !number_field(&c, "threshold", &k) ||
         !parse_keys(&c, out) || c.p != c.end)
         return DACC_PAUSE_MALFORMED_ROOT;
@@ -199,6 +222,12 @@ dacc_pause_reason dacc_pause_rotate(dacc_pause_state *state, const char *root_no
         return DACC_PAUSE_ROOT_NEW_THRESHOLD;
     if (now > root.expires)
         return DACC_PAUSE_ROOT_EXPIRED;
+    state->not_after = earlier(state->not_after, root.expires);
+    /* The largest size seen is a fact about one log; a new log starts
+     * small, and keeping the old size would refuse all of it. Old bundles
+     * cannot come back through the reset: they name the old root. */
+    if (!same_key(&root.log, &state->root.log))
+        state->log_size = 0;
     state->root = root;
     return DACC_PAUSE_ACCEPTED;
 }
@@ -230,55 +259,61 @@ static int split_bundle(const char *b, size_t len, bundle_parts *parts)
            section(&c, "checkpoint", &parts->checkpoint, &parts->checkpoint_len) && c.p == c.end;
 }
 
-typedef struct {
-    char domain[DACC_PAUSE_DOMAIN_MAX + 1];
-    uint64_t epoch, not_before, not_after;
-    uint8_t root[HB];
-} heartbeat;
-
-static int parse_heartbeat(const char *text, size_t len, heartbeat *hb)
+dacc_pause_reason dacc_pause_heartbeat_parse(const char *text, size_t len, dacc_pause_heartbeat *hb)
 {
     cursor c = { text, text + len };
     const char *d, *r;
     size_t dl, rl, got;
+    memset(hb, 0, sizeof *hb);
     if (!header(&c, "dacc-pause-heartbeat/v1") || !field(&c, "domain", &d, &dl) ||
-        dl > DACC_PAUSE_DOMAIN_MAX || !number_field(&c, "epoch", &hb->epoch) ||
+        !dacc_pause_domain_valid(d, dl) || !number_field(&c, "epoch", &hb->epoch) ||
         !number_field(&c, "not-before", &hb->not_before) ||
         !number_field(&c, "not-after", &hb->not_after) || !field(&c, "root", &r, &rl) ||
         c.p != c.end || hb->not_before > hb->not_after || hb->epoch == 0)
-        return 0;
+        return DACC_PAUSE_MALFORMED_HEARTBEAT;
     if (dacc_base64_decode(r, rl, hb->root, HB, &got, NULL) != DACC_OK || got != HB)
-        return 0;
+        return DACC_PAUSE_MALFORMED_HEARTBEAT;
     memcpy(hb->domain, d, dl);
     hb->domain[dl] = '\0';
-    return 1;
+    return DACC_PAUSE_ACCEPTED;
 }
 
-/* Heartbeat checks (steps 2-8 of docs/pause.md). */
-static dacc_pause_reason check_heartbeat(const dacc_pause_state *st, const bundle_parts *b,
-                                         uint64_t now, heartbeat *hb)
+dacc_pause_reason dacc_pause_heartbeat_verify(const dacc_pause_root *root, const char *note_text,
+                                              size_t len, dacc_pause_heartbeat *hb)
 {
     dacc_tlog_note note;
-    if (dacc_tlog_note_parse(b->heartbeat, b->heartbeat_len, &note, NULL) != DACC_OK ||
-        !parse_heartbeat(note.text, note.text_len, hb))
+    if (len > DACC_PAUSE_NOTE_MAX || dacc_tlog_note_parse(note_text, len, &note, NULL) != DACC_OK ||
+        dacc_pause_heartbeat_parse(note.text, note.text_len, hb) != DACC_PAUSE_ACCEPTED)
         return DACC_PAUSE_MALFORMED_HEARTBEAT;
-    if (strcmp(hb->domain, st->root.domain) != 0)
+    if (strcmp(hb->domain, root->domain) != 0)
         return DACC_PAUSE_WRONG_DOMAIN;
-    if (sodium_memcmp(hb->root, st->root.hash, HB) != 0)
+    if (sodium_memcmp(hb->root, root->hash, HB) != 0)
         return DACC_PAUSE_WRONG_ROOT;
-    if (now > st->root.expires)
-        return DACC_PAUSE_ROOT_EXPIRED;
-    int k = count_signers(&note, st->root.signer, st->root.nsigners);
+    int k = count_signers(&note, root->signer, root->nsigners);
     if (k < 0)
         return DACC_PAUSE_BAD_SIGNATURE;
-    if ((unsigned)k < st->root.threshold)
+    if ((unsigned)k < root->threshold)
         return DACC_PAUSE_SHORT_SIGNATURES;
+    return DACC_PAUSE_ACCEPTED;
+}
+
+/* The checks that depend on the device's time and epoch (steps 6-7 of
+ * docs/pause.md), for a heartbeat of its root. */
+static dacc_pause_reason check_current(const dacc_pause_state *st, const dacc_pause_heartbeat *hb,
+                                       uint64_t now)
+{
+    if (now > st->root.expires)
+        return DACC_PAUSE_ROOT_EXPIRED;
     if (now < hb->not_before)
         return DACC_PAUSE_NOT_YET_VALID;
     if (now > hb->not_after)
         return DACC_PAUSE_EXPIRED;
     if (hb->epoch < st->epoch)
         return DACC_PAUSE_OLD_EPOCH;
+    /* Epochs have no upper end but 2^63: one heartbeat at 2^63 - 1 (or a
+     * typo) would leave no later epoch and stop the fleet for good. */
+    if (hb->epoch - st->epoch > DACC_PAUSE_EPOCH_STEP_MAX)
+        return DACC_PAUSE_EPOCH_TOO_FAR;
     return DACC_PAUSE_ACCEPTED;
 }
 
@@ -298,7 +333,7 @@ static int has_unknown_cosigner(const dacc_tlog_note *note, const dacc_pause_roo
     return 0;
 }
 
-/* Publication checks (steps 9-12): the checkpoint, its witnesses, and the
+/* Publication checks (steps 8-11): the checkpoint, its witnesses, and the
  * heartbeat's inclusion. */
 static dacc_pause_reason check_published(const dacc_pause_state *st, const bundle_parts *b,
                                          uint64_t *log_size)
@@ -339,11 +374,14 @@ dacc_pause_reason dacc_pause_verify(dacc_pause_state *state, const char *bundle,
                                     uint64_t now)
 {
     bundle_parts b;
-    heartbeat hb;
+    dacc_pause_heartbeat hb;
     uint64_t log_size = 0;
     if (!split_bundle(bundle, len, &b))
         return DACC_PAUSE_MALFORMED_BUNDLE;
-    dacc_pause_reason r = check_heartbeat(state, &b, now, &hb);
+    dacc_pause_reason r =
+        dacc_pause_heartbeat_verify(&state->root, b.heartbeat, b.heartbeat_len, &hb);
+    if (r == DACC_PAUSE_ACCEPTED)
+        r = check_current(state, &hb, now);
     if (r == DACC_PAUSE_ACCEPTED)
         r = check_published(state, &b, &log_size);
     if (r != DACC_PAUSE_ACCEPTED)
@@ -351,12 +389,22 @@ dacc_pause_reason dacc_pause_verify(dacc_pause_state *state, const char *bundle,
     if (hb.epoch == state->epoch)
         return DACC_PAUSE_REPLAY;
     state->epoch = hb.epoch;
-    state->not_after = hb.not_after;
+    /* The root said no heartbeat counts after its expiry, so the
+     * permission it grants cannot outlive it either. */
+    state->not_after = earlier(hb.not_after, state->root.expires);
     state->log_size = log_size;
     return DACC_PAUSE_ACCEPTED;
 }
 
+uint64_t dacc_pause_runs_until(const dacc_pause_state *state)
+{
+    /* Also bounded here, not only on acceptance, so that a state saved
+     * by an older verifier cannot run past its root. */
+    return state->epoch > 0 ? earlier(state->not_after, state->root.expires) : 0;
+}
+
 dacc_pause_decision dacc_pause_check(const dacc_pause_state *state, uint64_t now)
 {
-    return state->epoch > 0 && now <= state->not_after ? DACC_PAUSE_RUN : DACC_PAUSE_HALT;
+    return state->epoch > 0 && now <= dacc_pause_runs_until(state) ? DACC_PAUSE_RUN
+                                                                   : DACC_PAUSE_HALT;
 }

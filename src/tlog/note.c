@@ -60,6 +60,10 @@ static dacc_status fill_verifier(const char *name, size_t len, uint8_t type, con
         return dacc_error_set(err, DACC_ERR_PARSE, "invalid key name");
     if (type != DACC_TLOG_KEY_ED25519 && type != DACC_TLOG_KEY_COSIGN)
         return dacc_error_set(err, DACC_ERR_UNSUPPORTED, "unknown key type 0x%02x", type);
+    /* All of it, padding and the bytes after the name's NUL included: a
+     * key is copied whole into roots and device states, which are compared
+     * and stored byte for byte, and must not carry stale stack bytes. */
+    memset(v, 0, sizeof *v);
     memcpy(v->name, name, len);
     v->name[len] = '\0';
     v->type = type;

@@ -68,17 +68,27 @@ Test(pause_nomalloc, verifier_never_allocates)
     b.cosign[1] = &w.witness[1];
     size_t bn = make_bundle(&w, &b, bundle, sizeof bundle);
     static dacc_pause_state st;
+    /* The heartbeat note inside the bundle: "...\nheartbeat N\n" then N bytes. */
+    const char *hb_at = strstr(bundle, "\nheartbeat ") + 11;
+    size_t hb_len = (size_t)strtoul(hb_at, NULL, 10);
+    const char *hb_note = strchr(hb_at, '\n') + 1;
+    dacc_pause_heartbeat hb;
     armed = 1;
     dacc_pause_reason r1 = dacc_pause_init(&st, note, rn, T0);
     dacc_pause_reason r2 = dacc_pause_rotate(&st, next, nn, T0);
     dacc_pause_reason r3 = dacc_pause_verify(&st, bundle, bn, T0 + 10);
     dacc_pause_reason r4 = dacc_pause_verify(&st, bundle, bn / 2, T0 + 10);
     dacc_pause_decision d = dacc_pause_check(&st, T0 + 10);
+    uint64_t until = dacc_pause_runs_until(&st);
+    dacc_pause_reason r5 = dacc_pause_heartbeat_verify(&st.root, hb_note, hb_len, &hb);
     armed = 0;
     cr_assert_eq(r1, DACC_PAUSE_ACCEPTED);
     cr_assert_eq(r2, DACC_PAUSE_ACCEPTED);
     cr_assert_eq(r3, DACC_PAUSE_ACCEPTED);
     cr_assert_eq(r4, DACC_PAUSE_MALFORMED_BUNDLE);
     cr_assert_eq(d, DACC_PAUSE_RUN);
+    cr_assert_eq(until, T0 + WEEK);
+    cr_assert_eq(r5, DACC_PAUSE_ACCEPTED);
+    cr_assert_eq(hb.epoch, 1);
     world_free(&w);
 }

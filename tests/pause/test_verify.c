@@ -382,3 +382,123 @@ Test(pause, property_epochs_only_go_forward, .timeout = 600)
     }
     world_free(&s.w);
 }
+
+/* Item 10 of the safety issue: a heartbeat that outlives its root must not
+ * let the device run past the root's expiry, whichever way the state got
+ * there. */
+Test(pause, the_root_expiry_ends_the_permission)
+{
+    scene s;
+    scene_init(&s);
+    uint64_t expires = s.root.expires;
+    bundle_spec b = good(&s, 1);
+    b.not_after = expires + 100u * 86400u;
+    cr_assert_eq(feed(&s, &b, T0 + WEEK), DACC_PAUSE_ACCEPTED);
+    cr_assert_eq(s.st.not_after, expires, "the permission is capped at the root's expiry");
+    cr_assert_eq(dacc_pause_runs_until(&s.st), expires);
+    cr_assert_eq(dacc_pause_check(&s.st, expires), DACC_PAUSE_RUN);
+    cr_assert_eq(dacc_pause_check(&s.st, expires + 1), DACC_PAUSE_HALT);
+    /* A state whose not-after lies past its root's expiry (as an older
+     * verifier saved it) still halts at the expiry. */
+    s.st.not_after = 3999999999u;
+    cr_assert_eq(dacc_pause_check(&s.st, expires + 1), DACC_PAUSE_HALT);
+    cr_assert_eq(dacc_pause_check(&s.st, 3999999999u), DACC_PAUSE_HALT);
+    world_free(&s.w);
+}
+
+Test(pause, a_rotation_to_an_earlier_expiry_shortens_the_permission)
+{
+    scene s;
+    scene_init(&s);
+    bundle_spec b = good(&s, 1);
+    accepted(&s, &b, T0 + WEEK);
+    dacc_pause_root next = root_of(&s.w, 2, 0, 7, 3);
+    next.expires = T0 + WEEK + 3600;
+    static const int all[] = { 0, 1, 2, 3, 4, 5, 6, -1 };
+    char note[16384];
+    size_t n = root_note(&s.w, &next, all, note, sizeof note);
+    cr_assert_eq(dacc_pause_rotate(&s.st, note, n, T0 + WEEK), DACC_PAUSE_ACCEPTED);
+    cr_assert_eq(s.st.not_after, next.expires);
+    cr_assert_eq(dacc_pause_check(&s.st, next.expires), DACC_PAUSE_RUN);
+    cr_assert_eq(dacc_pause_check(&s.st, next.expires + 1), DACC_PAUSE_HALT);
+    world_free(&s.w);
+}
+
+/* Item 11: the largest checkpoint size is per log. A rotation to a root
+ * with a new log key must not measure the new log against the old one,
+ * and a rotation that keeps the log must keep its rollback protection. */
+Test(pause, a_rotation_to_a_new_log_starts_its_log_state_afresh)
+{
+    scene s;
+    scene_init(&s);
+    for (uint64_t e = 1; e <= 3; e++) {
+        bundle_spec b = good(&s, e);
+        accepted(&s, &b, T0 + e * WEEK);
+    }
+    cr_assert_eq(s.st.log_size, 12);
+    /* The same log in the next root: its size is kept. */
+    static const int all[] = { 0, 1, 2, 3, 4, 5, 6, -1 };
+    char note[16384];
+    dacc_pause_root next = root_of(&s.w, 2, 0, 7, 3);
+    size_t n = root_note(&s.w, &next, all, note, sizeof note);
+    cr_assert_eq(dacc_pause_rotate(&s.st, note, n, T0 + 3 * WEEK), DACC_PAUSE_ACCEPTED);
+    cr_assert_eq(s.st.log_size, 12);
+    /* A new log (another key and origin) in the root after that. */
+    dacc_tlog_signer new_log;
+    key(&new_log, "pause.example/log2", DACC_TLOG_KEY_ED25519, 2);
+    dacc_pause_root third = root_of(&s.w, 3, 0, 7, 3);
+    third.log = new_log.v;
+    n = root_note(&s.w, &third, all, note, sizeof note);
+    cr_assert_eq(dacc_pause_rotate(&s.st, note, n, T0 + 3 * WEEK), DACC_PAUSE_ACCEPTED);
+    dacc_tlog_memtree_free(s.w.tree);
+    s.w.tree = dacc_tlog_memtree_new();
+    s.w.log = new_log;
+    root_hash(&third, s.rh);
+    bundle_spec b = good(&s, 4); /* the new log's first heartbeat: size 4 < 12 */
+    accepted(&s, &b, T0 + 4 * WEEK);
+    cr_assert_eq(s.st.log_size, 4);
+    world_free(&s.w);
+}
+
+/* Item 12: an epoch of 2^63 - 1 with k signatures used to be accepted and
+ * leave no later epoch; one heartbeat now moves the epoch by at most
+ * DACC_PAUSE_EPOCH_STEP_MAX, so no mistake can brick the fleet. */
+Test(pause, an_epoch_too_far_ahead_is_refused)
+{
+    scene s;
+    scene_init(&s);
+    bundle_spec b = good(&s, 1);
+    b.epoch = INT64_MAX;
+    refused(&s, &b, T0 + WEEK, DACC_PAUSE_EPOCH_TOO_FAR);
+    b.epoch = DACC_PAUSE_EPOCH_STEP_MAX + 1; /* from 0 on a new device */
+    refused(&s, &b, T0 + WEEK, DACC_PAUSE_EPOCH_TOO_FAR);
+    b.epoch = 5;
+    accepted(&s, &b, T0 + WEEK);
+    b.epoch = 5 + DACC_PAUSE_EPOCH_STEP_MAX + 1;
+    refused(&s, &b, T0 + WEEK, DACC_PAUSE_EPOCH_TOO_FAR);
+    b.epoch = 5 + DACC_PAUSE_EPOCH_STEP_MAX;
+    accepted(&s, &b, T0 + WEEK);
+    b.epoch++; /* and later epochs still exist */
+    accepted(&s, &b, T0 + WEEK);
+    cr_assert_str_eq(dacc_pause_reason_name(DACC_PAUSE_EPOCH_TOO_FAR), "epoch too far ahead");
+    world_free(&s.w);
+}
+
+Test(pause, a_root_needs_a_domain_one_can_read)
+{
+    world w;
+    world_init(&w);
+    dacc_pause_root r = root_of(&w, 1, 0, 7, 3);
+    char text[DACC_PAUSE_NOTE_MAX];
+    dacc_pause_root parsed;
+    const char *bad[] = { "", "pause example", "pause.example\r", "p\xc3\xa4use.example" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(r.domain, sizeof r.domain, "%s", bad[i]);
+        size_t n = dacc_pause_root_format(&r, text, sizeof text);
+        cr_assert_eq(dacc_pause_root_parse(text, n, &parsed), DACC_PAUSE_MALFORMED_ROOT, "\"%s\"",
+                     bad[i]);
+        cr_assert_not(dacc_pause_domain_valid(bad[i], strlen(bad[i])));
+    }
+    cr_assert(dacc_pause_domain_valid("pause.example", 13));
+    world_free(&w);
+}
