@@ -122,7 +122,9 @@ static int parse_root_opts(const char *prog, int argc, char **argv, root_opts *o
             return cli_usage(prog, "unknown option");
         }
     }
-    return rc;
+    /* --old ROOT -o ROOT would replace the root being rotated from */
+    const char *outs[] = { o->out };
+    return rc == CLI_OK ? cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0) : rc;
 }
 
 static dacc_status build_root(const root_opts *o, dacc_pause_root *r, dacc_error *err)
@@ -401,6 +403,9 @@ static int cmd_hb_draft(int argc, char **argv)
         return rc;
     if (root == NULL || epoch == 0 || na == 0 || nb > na)
         return cli_usage(prog, "expected --root, --epoch, --not-before <= --not-after");
+    const char *outs[] = { out };
+    if ((rc = cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0)) != CLI_OK)
+        return rc;
     char text[1024];
     dacc_error err;
     dacc_pause_root r;

@@ -312,6 +312,9 @@ int cmd_pause_publish(int argc, char **argv)
         return rc;
     if (o.log_dir == NULL || o.root == NULL || argc - optind != 1)
         return cli_usage(prog, "expected --log DIR, --root ROOT and a HEARTBEAT");
+    const char *outs[] = { o.out };
+    if ((rc = cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0)) != CLI_OK)
+        return rc;
     o.heartbeat = argv[optind];
     dacc_error err;
     return publish(&o, &err) == DACC_OK ? CLI_OK : cli_fail(prog, &err);
