@@ -13,10 +13,12 @@
 # seconds since 1970) such as NOW+604800; the page should say in prose what
 # its placeholders stand for. Nothing else is changed.
 #
-# The block runs under `sh -e -x` in a fresh empty directory, with `dacc`
+# The block runs under `sh -e -x` in a fresh directory holding a copy of
+# the repository's examples/ (so a walkthrough can name
+# examples/base/grants.csv as it would from the source tree), with `dacc`
 # on the PATH being the DACC given here; any command that fails fails the
-# test. Every marked block becomes the ctest test docs/NAME
-# (tests/CMakeLists.txt).
+# test. Every marked block of docs/*.md and examples/*/README.md becomes
+# the ctest test docs/NAME (tests/CMakeLists.txt).
 #
 # Usage: doc-block.sh DACC DOC NAME        run the block
 #        doc-block.sh --print DOC NAME     print it, placeholders replaced
@@ -78,6 +80,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/dacc-doc-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/bin" "$work/run"
 ln -s "$dacc" "$work/bin/dacc"
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
+cp -R "$source_dir/examples" "$work/run/examples"
 printf '%s\n' "$block" >"$work/block.sh"
 cd "$work/run"
 if PATH="$work/bin:$PATH" sh -e -x "$work/block.sh"; then
