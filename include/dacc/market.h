@@ -177,6 +177,12 @@ dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *account, 
                                     dacc_u128 limit, uint64_t t, dacc_u128 *moved,
                                     dacc_u128 *traded, dacc_error *err);
 
+/* The conservation law, checked: every deposit plus every maker's funding
+ * equals the accounts' balances plus the makers' collateral and fees, to
+ * the base unit (summed in 256 bits). DACC_ERR_VERIFY when it fails, which
+ * would mean a bug: money created, destroyed or wrapped. */
+dacc_status dacc_market_ledger_audit(const dacc_market_ledger *l, dacc_error *err);
+
 /* Resolution through the ledger. Invalid refunds every account what it put
  * into the market net of what it took out (and drops its positions). */
 dacc_status dacc_market_ledger_resolve(dacc_market_ledger *l, const char *market,

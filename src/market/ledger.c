@@ -42,6 +42,7 @@ typedef struct {
 } account;
 
 struct dacc_market_ledger {
+    dacc_u128 deposited_hi, deposited_lo; /* every deposit, as one 256-bit sum */
     lmarket *mk;
     size_t nmk, capmk;
     account *ac;
@@ -163,7 +164,38 @@ dacc_status dacc_market_ledger_deposit(dacc_market_ledger *l, const char *accoun
     if (l->ac[a].balance + amount < amount)
         return dacc_error_set(err, DACC_ERR_RANGE, "the balance would overflow");
     l->ac[a].balance += amount;
+    l->deposited_lo += amount;
+    l->deposited_hi += l->deposited_lo < amount;
     return DACC_OK;
+}
+
+/* 256-bit sums for the audit: no single balance wraps, but their total may
+ * pass 2^128. */
+typedef struct {
+    dacc_u128 hi, lo;
+} wide;
+
+static void wide_add(wide *w, dacc_u128 v)
+{
+    w->lo += v;
+    w->hi += w->lo < v;
+}
+
+dacc_status dacc_market_ledger_audit(const dacc_market_ledger *l, dacc_error *err)
+{
+    wide in = { l->deposited_hi, l->deposited_lo }, held = { 0, 0 };
+    for (size_t i = 0; i < l->nmk; i++) {
+        wide_add(&in, l->mk[i].m->funding);
+        wide_add(&held, l->mk[i].m->balance);
+        wide_add(&held, l->mk[i].m->fees);
+    }
+    for (size_t i = 0; i < l->nac; i++)
+        wide_add(&held, l->ac[i].balance);
+    if (in.hi == held.hi && in.lo == held.lo)
+        return DACC_OK;
+    return dacc_error_set(err, DACC_ERR_VERIFY,
+                          "money is not conserved: deposits and funding differ from balances, "
+                          "collateral and fees");
 }
 
 dacc_u128 dacc_market_ledger_balance(const dacc_market_ledger *l, const char *name)

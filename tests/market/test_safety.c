@@ -286,14 +286,14 @@ Test(safety, unknown_and_misplaced_fields_are_refused)
 Test(safety, contradictory_fields_are_refused)
 {
     const char *lines[] = {
-        "{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"1\","
-        "\"spend\":\"1\"}",
-        "{\"op\":\"sell\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"1\","
-        "\"receive\":\"1\"}",
+        ("{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"1\","
+         "\"spend\":\"1\"}"),
+        ("{\"op\":\"sell\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"1\","
+         "\"receive\":\"1\"}"),
         "{\"op\":\"create\",\"market\":\"n\",\"kind\":\"lmsr\",\"b\":\"1\",\"funding\":\"1\"}",
         "{\"op\":\"resolve\",\"market\":\"m\",\"outcome\":0,\"payouts\":\"1;1\"}",
-        "{\"op\":\"resolve\",\"market\":\"m\",\"value\":\"1\",\"lo\":\"0\",\"hi\":\"2\","
-        "\"outcome\":1}",
+        ("{\"op\":\"resolve\",\"market\":\"m\",\"value\":\"1\",\"lo\":\"0\",\"hi\":\"2\","
+         "\"outcome\":1}"),
     };
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         dacc_error err;
@@ -330,8 +330,8 @@ Test(safety, refused_trades_leave_no_position)
         /* more than the account has */
         "{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"1000\"}",
         /* a price limit */
-        "{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"10\","
-        "\"limit\":\"1\"}",
+        ("{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"10\","
+         "\"limit\":\"1\"}"),
         /* shares the account does not hold */
         "{\"op\":\"sell\",\"account\":\"a\",\"market\":\"m\",\"outcome\":1,\"shares\":\"1\"}",
     };
