@@ -65,12 +65,11 @@ static void frontier_root(const dacc_tlog_log *log, uint8_t out[HB])
 
 static dacc_status load_frontier(dacc_tlog_log *log, dacc_error *err)
 {
-    for (unsigned k = 0; k < 64; k++)
+    dacc_status st = DACC_OK;
+    for (unsigned k = 0; k < 64 && st == DACC_OK; k++)
         if (log->size >> k & 1)
-            if (log->ops->get_hash(log->s, k, (log->size >> k) - 1, log->frontier[k]) != DACC_OK)
-                return dacc_error_set(err, DACC_ERR_STATE, "stored hash (%u, %" PRIu64 ") missing",
-                                      k, (log->size >> k) - 1);
-    return DACC_OK;
+            st = log->ops->get_hash(log->s, k, (log->size >> k) - 1, log->frontier[k], err);
+    return st;
 }
 
 /* A reopened log must agree with its own latest checkpoint. */
@@ -78,12 +77,12 @@ static dacc_status check_latest(dacc_tlog_log *log, dacc_error *err)
 {
     char *note;
     size_t len;
-    dacc_status st = log->ops->latest_checkpoint(log->s, &note, &len, NULL);
+    dacc_status st = log->ops->latest_checkpoint(log->s, &note, &len, err);
     if (st == DACC_ERR_NOTFOUND)
         return log->size == 0 ? DACC_OK
                               : dacc_error_set(err, DACC_ERR_STATE, "entries without a checkpoint");
     if (st != DACC_OK)
-        return dacc_error_set(err, st, "cannot read the latest checkpoint");
+        return st;
     dacc_tlog_note n;
     dacc_tlog_checkpoint cp;
     uint8_t root[HB];
@@ -254,7 +253,7 @@ dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **da
 dacc_status dacc_tlog_log_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[HB])
 {
     dacc_tlog_log *log = ctx;
-    return log->ops->get_hash(log->s, level, index, out);
+    return log->ops->get_hash(log->s, level, index, out, NULL);
 }
 
 /* ---- audit ---- */

@@ -1,7 +1,11 @@
 /* The log's storage interface (private). The SQLite backend implements it;
  * a PostgreSQL backend for several nodes sharing one database implements
  * the same operations. Every write happens between begin and commit; commit
- * returns only when the transaction is durable. */
+ * returns only when the transaction is durable.
+ *
+ * Every read reports a failure of the database (a read error, a corrupted
+ * page) as an error, never as "no such row" or as the end of a scan, and a
+ * value of the wrong type or size as DACC_ERR_VERIFY. */
 #ifndef DACC_TLOG_STORE_H
 #define DACC_TLOG_STORE_H
 
@@ -18,22 +22,25 @@ typedef struct tlog_store_ops {
     void (*rollback)(tlog_store *s);
     dacc_status (*put_entry)(tlog_store *s, uint64_t idx, const void *data, size_t len,
                              dacc_error *err);
+    /* DACC_ERR_NOTFOUND when there is no such entry. */
     dacc_status (*get_entry)(tlog_store *s, uint64_t idx, uint8_t **data, size_t *len,
                              dacc_error *err);
     dacc_status (*put_hash)(tlog_store *s, unsigned level, uint64_t idx,
                             const uint8_t h[DACC_TLOG_HASH_BYTES], dacc_error *err);
+    /* DACC_ERR_NOTFOUND when there is no such hash; err may be NULL. */
     dacc_status (*get_hash)(tlog_store *s, unsigned level, uint64_t idx,
-                            uint8_t h[DACC_TLOG_HASH_BYTES]);
+                            uint8_t h[DACC_TLOG_HASH_BYTES], dacc_error *err);
     /* The meta values "origin" and "size". */
     dacc_status (*put_meta)(tlog_store *s, const char *key, const char *value, dacc_error *err);
+    /* DACC_ERR_NOTFOUND when the key is absent. */
     dacc_status (*get_meta)(tlog_store *s, const char *key, char *value, size_t cap,
                             dacc_error *err);
     dacc_status (*put_checkpoint)(tlog_store *s, uint64_t size, const char *note, size_t len,
                                   dacc_error *err);
     /* The checkpoint of the largest size (DACC_ERR_NOTFOUND when none). */
     dacc_status (*latest_checkpoint)(tlog_store *s, char **note, size_t *len, dacc_error *err);
-    /* Calls fn for every entry in index order, then every stored hash, then
-     * every checkpoint, stopping at the first error. */
+    /* Calls fn for every entry in index order (every stored hash in id
+     * order, every checkpoint in size order), stopping at the first error. */
     dacc_status (*each_entry)(tlog_store *s, void *ctx,
                               dacc_status (*fn)(void *ctx, uint64_t idx, const void *data,
                                                 size_t len, dacc_error *err),

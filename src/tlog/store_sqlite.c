@@ -1,7 +1,9 @@
 /* The SQLite log store: WAL journal, synchronous=FULL, so a committed
  * transaction survives a crash or power loss, and an interrupted one
  * vanishes whole. */
+#include <inttypes.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,7 +33,7 @@ static const char *const sql[S_COUNT] = {
     "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
     "SELECT value FROM meta WHERE key = ?",
     "INSERT INTO checkpoints(size, note) VALUES (?, ?)",
-    "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1",
+    "SELECT note, size FROM checkpoints ORDER BY size DESC LIMIT 1",
     "SELECT idx, data FROM entries ORDER BY idx",
     "SELECT id, hash FROM hashes ORDER BY id",
     "SELECT size, note FROM checkpoints ORDER BY size",
@@ -73,11 +75,46 @@ static sqlite3_stmt *stmt(tlog_store *s, int which)
     return s->st[which];
 }
 
+/* DACC_OK for a row, DACC_END at the end, and an error for anything else:
+ * a corrupted page must not read as the end of a table. */
+static dacc_status step(tlog_store *s, sqlite3_stmt *q, dacc_error *err, const char *what)
+{
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        return DACC_OK;
+    return rc == SQLITE_DONE ? DACC_END : db_error(s, err, what);
+}
+
 static dacc_status step_done(tlog_store *s, sqlite3_stmt *q, dacc_error *err, const char *what)
 {
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? DACC_OK : db_error(s, err, what);
+}
+
+/* Column i of the current row, which must be a blob (every value the log
+ * stores is bound as one); an empty blob gives a NULL pointer. */
+static dacc_status blob_column(tlog_store *s, sqlite3_stmt *q, int i, const char *what,
+                               uint64_t key, const void **p, size_t *n, dacc_error *err)
+{
+    if (sqlite3_column_type(q, i) != SQLITE_BLOB)
+        return dacc_error_at(err, DACC_ERR_VERIFY, s->path, 0, 0,
+                             "%s %" PRIu64 " is not stored as a blob", what, key);
+    *p = sqlite3_column_blob(q, i);
+    *n = (size_t)sqlite3_column_bytes(q, i);
+    return *p != NULL || *n == 0 ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+}
+
+/* A NUL-terminated malloc'd copy of n bytes at p, or NULL. */
+static void *copy_out(const void *p, size_t n)
+{
+    char *out = malloc(n + 1);
+    if (out != NULL) {
+        if (n > 0)
+            memcpy(out, p, n);
+        out[n] = '\0';
+    }
+    return out;
 }
 
 static dacc_status sq_begin(tlog_store *s, dacc_error *err)
@@ -109,16 +146,19 @@ static dacc_status sq_get_entry(tlog_store *s, uint64_t idx, uint8_t **data, siz
 {
     sqlite3_stmt *q = stmt(s, S_GET_ENTRY);
     sqlite3_bind_int64(q, 1, (sqlite3_int64)idx);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return dacc_error_set(err, DACC_ERR_NOTFOUND, "no entry %llu", (unsigned long long)idx);
-    }
-    *len = (size_t)sqlite3_column_bytes(q, 0);
-    *data = malloc(*len ? *len : 1);
-    if (*data != NULL)
-        memcpy(*data, sqlite3_column_blob(q, 0), *len);
+    const void *p;
+    size_t n;
+    dacc_status st = step(s, q, err, "reading an entry");
+    if (st == DACC_END)
+        st = dacc_error_set(err, DACC_ERR_NOTFOUND, "no entry %" PRIu64, idx);
+    if (st == DACC_OK)
+        st = blob_column(s, q, 0, "entry", idx, &p, &n, err);
+    if (st == DACC_OK && (*data = copy_out(p, n)) == NULL)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK)
+        *len = n;
     sqlite3_reset(q);
-    return *data ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    return st;
 }
 
 static sqlite3_int64 hash_id(unsigned level, uint64_t idx)
@@ -135,16 +175,32 @@ static dacc_status sq_put_hash(tlog_store *s, unsigned level, uint64_t idx,
     return step_done(s, q, err, "storing a hash");
 }
 
+static dacc_status check_hash_size(tlog_store *s, unsigned level, uint64_t idx, size_t n,
+                                   dacc_error *err)
+{
+    return n == DACC_TLOG_HASH_BYTES
+               ? DACC_OK
+               : dacc_error_at(err, DACC_ERR_VERIFY, s->path, 0, 0,
+                               "stored hash (%u, %" PRIu64 ") is %zu bytes, not 32", level, idx, n);
+}
+
 static dacc_status sq_get_hash(tlog_store *s, unsigned level, uint64_t idx,
-                               uint8_t h[DACC_TLOG_HASH_BYTES])
+                               uint8_t h[DACC_TLOG_HASH_BYTES], dacc_error *err)
 {
     sqlite3_stmt *q = stmt(s, S_GET_HASH);
     sqlite3_bind_int64(q, 1, hash_id(level, idx));
-    dacc_status st = DACC_ERR_NOTFOUND;
-    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) == DACC_TLOG_HASH_BYTES) {
-        memcpy(h, sqlite3_column_blob(q, 0), DACC_TLOG_HASH_BYTES);
-        st = DACC_OK;
-    }
+    const void *p;
+    size_t n;
+    dacc_status st = step(s, q, err, "reading a hash");
+    if (st == DACC_END)
+        st = dacc_error_at(err, DACC_ERR_NOTFOUND, s->path, 0, 0,
+                           "stored hash (%u, %" PRIu64 ") missing", level, idx);
+    if (st == DACC_OK)
+        st = blob_column(s, q, 0, "hash id", (uint64_t)hash_id(level, idx), &p, &n, err);
+    if (st == DACC_OK)
+        st = check_hash_size(s, level, idx, n, err);
+    if (st == DACC_OK)
+        memcpy(h, p, DACC_TLOG_HASH_BYTES);
     sqlite3_reset(q);
     return st;
 }
@@ -162,19 +218,20 @@ static dacc_status sq_get_meta(tlog_store *s, const char *key, char *value, size
 {
     sqlite3_stmt *q = stmt(s, S_GET_META);
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
-    dacc_status st;
-    if (sqlite3_step(q) == SQLITE_ROW) {
+    dacc_status st = step(s, q, err, "reading metadata");
+    if (st == DACC_END)
+        st = dacc_error_at(err, DACC_ERR_NOTFOUND, s->path, 0, 0, "not a dacc log (no %s)", key);
+    if (st == DACC_OK && sqlite3_column_type(q, 0) != SQLITE_TEXT)
+        st = dacc_error_at(err, DACC_ERR_VERIFY, s->path, 0, 0, "meta %s is not text", key);
+    if (st == DACC_OK) {
         const char *v = (const char *)sqlite3_column_text(q, 0);
         size_t n = (size_t)sqlite3_column_bytes(q, 0);
-        if (n >= cap) {
-            st = dacc_error_at(err, DACC_ERR_LIMIT, s->path, 0, 0, "meta %s too long", key);
-        } else {
-            memcpy(value, v, n);
-            value[n] = '\0';
-            st = DACC_OK;
-        }
-    } else {
-        st = dacc_error_at(err, DACC_ERR_NOTFOUND, s->path, 0, 0, "not a dacc log (no %s)", key);
+        if (v == NULL)
+            st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        else if (n >= cap || memchr(v, '\0', n) != NULL)
+            st = dacc_error_at(err, DACC_ERR_VERIFY, s->path, 0, 0, "meta %s is malformed", key);
+        else
+            memcpy(value, v, n + 1);
     }
     sqlite3_reset(q);
     return st;
@@ -192,18 +249,19 @@ static dacc_status sq_put_checkpoint(tlog_store *s, uint64_t size, const char *n
 static dacc_status sq_latest_checkpoint(tlog_store *s, char **note, size_t *len, dacc_error *err)
 {
     sqlite3_stmt *q = stmt(s, S_LATEST_CP);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return dacc_error_at(err, DACC_ERR_NOTFOUND, s->path, 0, 0, "no checkpoint yet");
-    }
-    *len = (size_t)sqlite3_column_bytes(q, 0);
-    *note = malloc(*len + 1);
-    if (*note != NULL) {
-        memcpy(*note, sqlite3_column_blob(q, 0), *len);
-        (*note)[*len] = '\0';
-    }
+    const void *p;
+    size_t n;
+    dacc_status st = step(s, q, err, "reading the latest checkpoint");
+    if (st == DACC_END)
+        st = dacc_error_at(err, DACC_ERR_NOTFOUND, s->path, 0, 0, "no checkpoint yet");
+    if (st == DACC_OK)
+        st = blob_column(s, q, 0, "checkpoint", (uint64_t)sqlite3_column_int64(q, 1), &p, &n, err);
+    if (st == DACC_OK && (*note = copy_out(p, n)) == NULL)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK)
+        *len = n;
     sqlite3_reset(q);
-    return *note ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    return st;
 }
 
 static dacc_status sq_each_entry(tlog_store *s, void *ctx,
@@ -212,13 +270,17 @@ static dacc_status sq_each_entry(tlog_store *s, void *ctx,
                                  dacc_error *err)
 {
     sqlite3_stmt *q = stmt(s, S_EACH_ENTRY);
-    dacc_status st = DACC_OK;
-    int rc;
-    while (st == DACC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        st = fn(ctx, (uint64_t)sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 1),
-                (size_t)sqlite3_column_bytes(q, 1), err);
+    dacc_status st;
+    while ((st = step(s, q, err, "reading the entries")) == DACC_OK) {
+        uint64_t idx = (uint64_t)sqlite3_column_int64(q, 0);
+        const void *p;
+        size_t n;
+        if ((st = blob_column(s, q, 1, "entry", idx, &p, &n, err)) != DACC_OK ||
+            (st = fn(ctx, idx, p, n, err)) != DACC_OK)
+            break;
+    }
     sqlite3_reset(q);
-    return st;
+    return st == DACC_END ? DACC_OK : st;
 }
 
 static dacc_status sq_each_hash(tlog_store *s, void *ctx,
@@ -227,18 +289,20 @@ static dacc_status sq_each_hash(tlog_store *s, void *ctx,
                                 dacc_error *err)
 {
     sqlite3_stmt *q = stmt(s, S_EACH_HASH);
-    dacc_status st = DACC_OK;
-    while (st == DACC_OK && sqlite3_step(q) == SQLITE_ROW) {
+    dacc_status st;
+    while ((st = step(s, q, err, "reading the hashes")) == DACC_OK) {
         uint64_t id = (uint64_t)sqlite3_column_int64(q, 0);
-        if (sqlite3_column_bytes(q, 1) != DACC_TLOG_HASH_BYTES)
-            st =
-                dacc_error_at(err, DACC_ERR_VERIFY, s->path, 0, 0, "a stored hash is not 32 bytes");
-        else
-            st = fn(ctx, (unsigned)(id >> 56), id & ((1ULL << 56) - 1), sqlite3_column_blob(q, 1),
-                    err);
+        unsigned level = (unsigned)(id >> 56);
+        uint64_t idx = id & ((1ULL << 56) - 1);
+        const void *p;
+        size_t n;
+        if ((st = blob_column(s, q, 1, "hash id", id, &p, &n, err)) != DACC_OK ||
+            (st = check_hash_size(s, level, idx, n, err)) != DACC_OK ||
+            (st = fn(ctx, level, idx, p, err)) != DACC_OK)
+            break;
     }
     sqlite3_reset(q);
-    return st;
+    return st == DACC_END ? DACC_OK : st;
 }
 
 static dacc_status sq_each_checkpoint(tlog_store *s, void *ctx,
@@ -247,12 +311,17 @@ static dacc_status sq_each_checkpoint(tlog_store *s, void *ctx,
                                       dacc_error *err)
 {
     sqlite3_stmt *q = stmt(s, S_EACH_CP);
-    dacc_status st = DACC_OK;
-    while (st == DACC_OK && sqlite3_step(q) == SQLITE_ROW)
-        st = fn(ctx, (uint64_t)sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 1),
-                (size_t)sqlite3_column_bytes(q, 1), err);
+    dacc_status st;
+    while ((st = step(s, q, err, "reading the checkpoints")) == DACC_OK) {
+        uint64_t size = (uint64_t)sqlite3_column_int64(q, 0);
+        const void *p;
+        size_t n;
+        if ((st = blob_column(s, q, 1, "checkpoint", size, &p, &n, err)) != DACC_OK ||
+            (st = fn(ctx, size, p, n, err)) != DACC_OK)
+            break;
+    }
     sqlite3_reset(q);
-    return st;
+    return st == DACC_END ? DACC_OK : st;
 }
 
 static void sq_close(tlog_store *s)
