@@ -250,7 +250,9 @@ typedef struct dacc_tlog_log dacc_tlog_log;
 
 /* Creates a new log in a SQLite database at path (WAL, synchronous=FULL). */
 dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_error *err);
-/* Opens an existing log. signer may be NULL (read-only use: proofs, audit). */
+/* Opens an existing log. With signer NULL the database is opened read-only
+ * and nothing is written, so proofs and audits work on read-only media;
+ * with a signer it is opened for appending. */
 dacc_status dacc_tlog_log_open(const char *path, const dacc_tlog_signer *signer,
                                dacc_tlog_log **out, dacc_error *err);
 void dacc_tlog_log_free(dacc_tlog_log *log);

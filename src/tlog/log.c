@@ -28,7 +28,7 @@ dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_erro
                               "the origin must be one line of 1 to 255 bytes");
     tlog_store *s;
     const tlog_store_ops *ops;
-    dacc_status st = tlog_sqlite_open(path, 1, &s, &ops, err);
+    dacc_status st = tlog_sqlite_open(path, TLOG_STORE_CREATE, &s, &ops, err);
     if (st != DACC_OK)
         return st;
     st = ops->begin(s, err);
@@ -106,7 +106,8 @@ dacc_status dacc_tlog_log_open(const char *path, const dacc_tlog_signer *signer,
     if (log == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     char size[32];
-    dacc_status st = tlog_sqlite_open(path, 0, &log->s, &log->ops, err);
+    dacc_status st = tlog_sqlite_open(path, signer ? TLOG_STORE_WRITE : TLOG_STORE_READ, &log->s,
+                                      &log->ops, err);
     if (st == DACC_OK)
         st = log->ops->get_meta(log->s, "origin", log->origin, sizeof log->origin, err);
     if (st == DACC_OK)

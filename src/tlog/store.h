@@ -16,6 +16,12 @@
 
 typedef struct tlog_store tlog_store;
 
+typedef enum tlog_store_mode {
+    TLOG_STORE_READ,  /* never writes, not even a journal setting: works on read-only media */
+    TLOG_STORE_WRITE, /* an existing store */
+    TLOG_STORE_CREATE /* a new store; fails if the file exists */
+} tlog_store_mode;
+
 typedef struct tlog_store_ops {
     dacc_status (*begin)(tlog_store *s, dacc_error *err);
     dacc_status (*commit)(tlog_store *s, dacc_error *err);
@@ -56,8 +62,8 @@ typedef struct tlog_store_ops {
     void (*close)(tlog_store *s);
 } tlog_store_ops;
 
-/* Opens (create != 0: creates, failing if it exists) a SQLite store. */
-dacc_status tlog_sqlite_open(const char *path, int create, tlog_store **out,
+/* Opens a SQLite store at path. */
+dacc_status tlog_sqlite_open(const char *path, tlog_store_mode mode, tlog_store **out,
                              const tlog_store_ops **ops, dacc_error *err);
 
 #endif

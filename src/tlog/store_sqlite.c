@@ -1,14 +1,21 @@
 /* The SQLite log store: WAL journal, synchronous=FULL, so a committed
  * transaction survives a crash or power loss, and an interrupted one
- * vanishes whole. */
+ * vanishes whole. Readers open the file read-only and set nothing, not
+ * even the journal mode (which is persistent, set once at creation), so
+ * they work on read-only media. */
+#include <ctype.h>
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
+
+/* How long a writer waits for another writer's transaction to finish. */
+#define BUSY_TIMEOUT_MS 10000
 
 enum {
     S_PUT_ENTRY,
@@ -324,13 +331,22 @@ static dacc_status sq_each_checkpoint(tlog_store *s, void *ctx,
     return st == DACC_END ? DACC_OK : st;
 }
 
+/* Finalizes the statements and closes the connection; s stays usable. */
+static void disconnect(tlog_store *s)
+{
+    for (int i = 0; i < S_COUNT; i++) {
+        sqlite3_finalize(s->st[i]);
+        s->st[i] = NULL;
+    }
+    sqlite3_close(s->db);
+    s->db = NULL;
+}
+
 static void sq_close(tlog_store *s)
 {
     if (s == NULL)
         return;
-    for (int i = 0; i < S_COUNT; i++)
-        sqlite3_finalize(s->st[i]);
-    sqlite3_close(s->db);
+    disconnect(s);
     free(s->path);
     free(s);
 }
@@ -353,33 +369,113 @@ static const tlog_store_ops sqlite_ops = {
     sq_close,
 };
 
-dacc_status tlog_sqlite_open(const char *path, int create, tlog_store **out,
+/* Opens name (a path, or a URI when uri) and prepares the statements, which
+ * reads the schema: the first access to the file. */
+static dacc_status connect(tlog_store *s, tlog_store_mode mode, const char *name, int uri,
+                           dacc_error *err)
+{
+    int flags = mode == TLOG_STORE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    flags |= (mode == TLOG_STORE_CREATE ? SQLITE_OPEN_CREATE : 0) | (uri ? SQLITE_OPEN_URI : 0);
+    if (sqlite3_open_v2(name, &s->db, flags, NULL) != SQLITE_OK)
+        return db_error(s, err, "cannot open");
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    dacc_status st = DACC_OK;
+    /* SQLite quietly opens a file it may not write read-only. */
+    if (mode != TLOG_STORE_READ && sqlite3_db_readonly(s->db, "main") == 1)
+        st = dacc_error_at(err, DACC_ERR_IO, s->path, 0, 0,
+                           "cannot write the log (read-only file system or no permission)");
+    if (st == DACC_OK && mode != TLOG_STORE_READ)
+        st = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+    if (st == DACC_OK && mode == TLOG_STORE_CREATE)
+        st = exec(s, schema, err);
+    for (int i = 0; i < S_COUNT && st == DACC_OK; i++)
+        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
+            SQLITE_OK)
+            st = db_error(s, err, "not a dacc log");
+    return st;
+}
+
+/* path as a URI that opens it immutable. */
+static char *immutable_uri(const char *path)
+{
+    char *u = malloc(3 * strlen(path) + 32);
+    if (u == NULL)
+        return NULL;
+    char *p = u + sprintf(u, "%s", path[0] == '/' ? "file://" : "file:");
+    for (const char *c = path; *c != '\0'; c++)
+        if (isalnum((unsigned char)*c) || strchr("/._-~", *c) != NULL)
+            *p++ = *c;
+        else
+            p += sprintf(p, "%%%02X", (unsigned char)*c);
+    strcpy(p, "?immutable=1");
+    return u;
+}
+
+/* How SQLite says that it cannot create the WAL index: CANTOPEN on a
+ * read-only file system, READONLY_DIRECTORY in a directory we may not
+ * write, READONLY_CANTINIT for an index file it may only read. */
+static int cannot_index(sqlite3 *db)
+{
+    int rc = sqlite3_extended_errcode(db);
+    return rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY_DIRECTORY ||
+           rc == SQLITE_READONLY_CANTINIT;
+}
+
+static int dir_writable(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return access(".", W_OK) == 0;
+    char *dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+    int ok = dir == NULL || access(dir, W_OK) == 0;
+    free(dir);
+    return ok;
+}
+
+/* A reader of a WAL database needs the WAL index (PATH-shm), which SQLite
+ * cannot create where it cannot write (a read-only file system, another
+ * user's directory). Without a write-ahead log the database file alone is
+ * the whole committed state, so it is read as immutable, which assumes
+ * that no writer starts meanwhile (one that does, through a writable path
+ * to the same file, can make the read fail). A WAL with content is
+ * refused: the file alone would show an older state. */
+static dacc_status open_without_index(tlog_store *s, dacc_error *err)
+{
+    char wal[4096];
+    struct stat sb;
+    snprintf(wal, sizeof wal, "%s-wal", s->path);
+    if (stat(wal, &sb) == 0 && sb.st_size > 0)
+        return dacc_error_at(err, DACC_ERR_IO, s->path, 0, 0,
+                             "%s holds changes that need %s-shm, which cannot be created here "
+                             "(read-only file system or no permission); open the log once with "
+                             "write access to fold them in",
+                             wal, s->path);
+    char *uri = immutable_uri(s->path);
+    if (uri == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    disconnect(s);
+    dacc_status st = connect(s, TLOG_STORE_READ, uri, 1, err);
+    free(uri);
+    return st;
+}
+
+dacc_status tlog_sqlite_open(const char *path, tlog_store_mode mode, tlog_store **out,
                              const tlog_store_ops **ops, dacc_error *err)
 {
-    if (create && access(path, F_OK) == 0)
+    if (mode == TLOG_STORE_CREATE && access(path, F_OK) == 0)
         return dacc_error_at(err, DACC_ERR_STATE, path, 0, 0, "already exists");
     tlog_store *s = calloc(1, sizeof *s);
     if (s == NULL || (s->path = strdup(path)) == NULL) {
         free(s);
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     }
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    dacc_status st = DACC_OK;
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
-        st = db_error(s, err, "cannot open");
-    if (st == DACC_OK) {
-        sqlite3_busy_timeout(s->db, 10000);
-        st = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
-    }
-    if (st == DACC_OK && create)
-        st = exec(s, schema, err);
-    for (int i = 0; i < S_COUNT && st == DACC_OK; i++)
-        if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
-            SQLITE_OK)
-            st = db_error(s, err, "not a dacc log");
+    dacc_status st = connect(s, mode, path, 0, err);
+    if (st != DACC_OK && mode == TLOG_STORE_READ && s->db != NULL && cannot_index(s->db) &&
+        access(path, R_OK) == 0 && !dir_writable(path))
+        st = open_without_index(s, err);
     if (st != DACC_OK) {
         sq_close(s);
-        if (create)
+        if (mode == TLOG_STORE_CREATE)
             unlink(path);
         return st;
     }

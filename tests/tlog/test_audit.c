@@ -91,7 +91,7 @@ Test(audit, corrupted_page_midway_is_an_error_not_the_end)
     tlog_store *s;
     const tlog_store_ops *ops;
     dacc_error err;
-    cr_assert_eq(tlog_sqlite_open(db, 0, &s, &ops, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(tlog_sqlite_open(db, TLOG_STORE_READ, &s, &ops, &err), DACC_OK, "%s", err.message);
     uint64_t seen = 0;
     cr_assert_eq(ops->each_hash(s, &seen, count_hash, &err), DACC_ERR_IO);
     cr_assert(strstr(err.message, "reading the hashes") != NULL, "%s", err.message);
