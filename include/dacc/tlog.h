@@ -257,12 +257,17 @@ dacc_status dacc_tlog_log_open(const char *path, const dacc_tlog_signer *signer,
                                dacc_tlog_log **out, dacc_error *err);
 void dacc_tlog_log_free(dacc_tlog_log *log);
 const char *dacc_tlog_log_origin(const dacc_tlog_log *log);
+/* The size when the log was opened, or last appended or audited. */
 uint64_t dacc_tlog_log_size(const dacc_tlog_log *log);
 
 /* Appends n entries in one transaction with a new signed checkpoint; when it
  * returns DACC_OK the entries and the checkpoint are durable. *first gets
  * the index of the first entry. Entries are at most DACC_TLOG_ENTRY_MAX
- * bytes (the tile entry bundle limit). */
+ * bytes (the tile entry bundle limit).
+ *
+ * Other processes may append to the same store: an append waits for the
+ * write lock (up to 10 s), then builds on the state it finds inside its
+ * transaction, not on the one seen at open. */
 #define DACC_TLOG_ENTRY_MAX 65535
 dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
                                  size_t n, uint64_t *first, dacc_error *err);
@@ -277,7 +282,8 @@ dacc_status dacc_tlog_log_hash(void *ctx, unsigned level, uint64_t index,
                                uint8_t out[DACC_TLOG_HASH_BYTES]);
 
 /* Recomputes every hash from the entries and checks every stored hash and
- * every stored checkpoint (signature, if verifier is given, and root). */
+ * every stored checkpoint (signature, if verifier is given, and root), all
+ * in one read snapshot, so concurrent appends cannot make it fail. */
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
                                 uint64_t *checked, dacc_error *err);
 

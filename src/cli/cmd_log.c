@@ -242,6 +242,37 @@ static dacc_status split_entries(const char *name, char *data, size_t len, int m
     return st;
 }
 
+/* Appends in transactions of batch entries and prints where they went:
+ * other writers may append between two batches, so the indices are those
+ * each transaction reports, not the size seen at open. */
+static dacc_status append_batches(dacc_tlog_log *log, const entry_list *l, uint64_t batch,
+                                  dacc_error *err)
+{
+    uint64_t first = 0, next = 0, f;
+    int contiguous = 1;
+    dacc_status st = DACC_OK;
+    for (size_t done = 0; st == DACC_OK && done < l->n; done += batch) {
+        size_t n = l->n - done < batch ? l->n - done : (size_t)batch;
+        st = dacc_tlog_log_append(log, l->ptr + done, l->lens + done, n, &f, err);
+        if (done == 0)
+            first = f;
+        contiguous &= done == 0 || f == next;
+        next = f + n;
+    }
+    if (st != DACC_OK)
+        return st;
+    if (l->n == 0)
+        printf("appended 0 entries; log size %" PRIu64 "\n", dacc_tlog_log_size(log));
+    else if (contiguous)
+        printf("appended %zu entries at %" PRIu64 "..%" PRIu64 "; log size %" PRIu64 "\n", l->n,
+               first, next - 1, dacc_tlog_log_size(log));
+    else
+        printf("appended %zu entries from %" PRIu64 " to %" PRIu64
+               ", with other writers' entries between batches; log size %" PRIu64 "\n",
+               l->n, first, next - 1, dacc_tlog_log_size(log));
+    return DACC_OK;
+}
+
 static int cmd_append(int argc, char **argv)
 {
     static const char
@@ -252,7 +283,8 @@ static int cmd_append(int argc, char **argv)
                   "entries are durable. By default each line is one entry (the newline is\n"
                   "not part of it); --length-prefixed reads entries each preceded by a\n"
                   "2-byte big-endian length (the tlog-tiles entry bundle format); --whole\n"
-                  "makes each FILE one entry. Entries are at most 65535 bytes.\n"
+                  "makes each FILE one entry. Entries are at most 65535 bytes. Appends by\n"
+                  "other processes wait for each other.\n"
                   "  -b, --batch N   entries per transaction (default 100000)\n";
     static const struct option longs[] = { { "length-prefixed", no_argument, NULL, 'p' },
                                            { "whole", no_argument, NULL, 'w' },
@@ -295,14 +327,8 @@ static int cmd_append(int argc, char **argv)
         if (st == DACC_OK)
             st = split_entries(path, files[nf++], len, mode, &l, &err);
     }
-    uint64_t first = dacc_tlog_log_size(log), f;
-    for (size_t done = 0; st == DACC_OK && done < l.n; done += batch) {
-        size_t n = l.n - done < batch ? l.n - done : (size_t)batch;
-        st = dacc_tlog_log_append(log, l.ptr + done, l.lens + done, n, &f, &err);
-    }
     if (st == DACC_OK)
-        printf("appended %zu entries at %" PRIu64 "..%" PRIu64 "; log size %" PRIu64 "\n", l.n,
-               first, first + l.n - (l.n > 0), dacc_tlog_log_size(log));
+        st = append_batches(log, &l, batch, &err);
     for (size_t i = 0; i < nf; i++)
         free(files[i]);
     free(l.ptr);

@@ -23,9 +23,14 @@ typedef enum tlog_store_mode {
 } tlog_store_mode;
 
 typedef struct tlog_store_ops {
+    /* A write transaction: waits (up to a busy timeout) for other writers,
+     * then every read inside it sees the latest committed state. */
     dacc_status (*begin)(tlog_store *s, dacc_error *err);
+    /* A read transaction: every read until rollback sees one snapshot,
+     * whatever writers commit meanwhile. */
+    dacc_status (*begin_read)(tlog_store *s, dacc_error *err);
     dacc_status (*commit)(tlog_store *s, dacc_error *err);
-    void (*rollback)(tlog_store *s);
+    void (*rollback)(tlog_store *s); /* ends either kind of transaction */
     dacc_status (*put_entry)(tlog_store *s, uint64_t idx, const void *data, size_t len,
                              dacc_error *err);
     /* DACC_ERR_NOTFOUND when there is no such entry. */

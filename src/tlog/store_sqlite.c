@@ -129,6 +129,13 @@ static dacc_status sq_begin(tlog_store *s, dacc_error *err)
     return exec(s, "BEGIN IMMEDIATE", err);
 }
 
+/* SQLite takes the snapshot at the first read after BEGIN; the log reads
+ * right away, so the snapshot is the state at begin_read. */
+static dacc_status sq_begin_read(tlog_store *s, dacc_error *err)
+{
+    return exec(s, "BEGIN DEFERRED", err);
+}
+
 static dacc_status sq_commit(tlog_store *s, dacc_error *err)
 {
     return exec(s, "COMMIT", err);
@@ -351,22 +358,24 @@ static void sq_close(tlog_store *s)
     free(s);
 }
 
+/* Designated, so that a new operation cannot shift the others. */
 static const tlog_store_ops sqlite_ops = {
-    sq_begin,
-    sq_commit,
-    sq_rollback,
-    sq_put_entry,
-    sq_get_entry,
-    sq_put_hash,
-    sq_get_hash,
-    sq_put_meta,
-    sq_get_meta,
-    sq_put_checkpoint,
-    sq_latest_checkpoint,
-    sq_each_entry,
-    sq_each_hash,
-    sq_each_checkpoint,
-    sq_close,
+    .begin = sq_begin,
+    .begin_read = sq_begin_read,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .put_entry = sq_put_entry,
+    .get_entry = sq_get_entry,
+    .put_hash = sq_put_hash,
+    .get_hash = sq_get_hash,
+    .put_meta = sq_put_meta,
+    .get_meta = sq_get_meta,
+    .put_checkpoint = sq_put_checkpoint,
+    .latest_checkpoint = sq_latest_checkpoint,
+    .each_entry = sq_each_entry,
+    .each_hash = sq_each_hash,
+    .each_checkpoint = sq_each_checkpoint,
+    .close = sq_close,
 };
 
 /* Opens name (a path, or a URI when uri) and prepares the statements, which
