@@ -281,11 +281,29 @@ dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **da
 dacc_status dacc_tlog_log_hash(void *ctx, unsigned level, uint64_t index,
                                uint8_t out[DACC_TLOG_HASH_BYTES]);
 
-/* Recomputes every hash from the entries and checks every stored hash and
- * every stored checkpoint (signature, if verifier is given, and root), all
- * in one read snapshot, so concurrent appends cannot make it fail. */
+/* What an audit checked; on failure, what it had checked so far. */
+typedef struct dacc_tlog_audit_report {
+    uint64_t size;        /* the tree size of the snapshot audited */
+    uint64_t entries;     /* entries read and rehashed */
+    uint64_t hashes;      /* stored hashes compared with the recomputed tree */
+    uint64_t checkpoints; /* stored checkpoints checked */
+} dacc_tlog_audit_report;
+
+/* Run SQLite's integrity_check (slower: also matches indexes against their
+ * tables) instead of quick_check. */
+#define DACC_TLOG_AUDIT_INTEGRITY 1u
+
+/* Checks the whole store in one read snapshot, so concurrent appends
+ * cannot make it fail: the database's own structure check (quick_check,
+ * or integrity_check with DACC_TLOG_AUDIT_INTEGRITY), then every entry
+ * (indices 0..size-1, rehashed), every stored hash (exactly the
+ * 2*size - popcount(size) hashes of the tree, each equal to the recomputed
+ * one) and every stored checkpoint (as many as the log wrote; each parses,
+ * names the origin, has the root the entries give and, when verifier is
+ * given, its signature). Any read error of the database is a failure.
+ * DACC_ERR_VERIFY, or the read error, naming the first problem. */
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
-                                uint64_t *checked, dacc_error *err);
+                                unsigned flags, dacc_tlog_audit_report *report, dacc_error *err);
 
 #ifdef __cplusplus
 }

@@ -13,8 +13,11 @@
 /* The committed state an append builds on. */
 typedef struct {
     uint64_t size;
+    uint64_t checkpoints;     /* how many are stored; COUNT_UNKNOWN in older stores */
     uint8_t frontier[64][HB]; /* frontier[k]: last complete subtree of 2^k leaves */
 } log_state;
+
+#define COUNT_UNKNOWN UINT64_MAX
 
 struct dacc_tlog_log {
     tlog_store *s;
@@ -42,6 +45,8 @@ dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_erro
     if (st == DACC_OK)
         st = ops->put_meta(s, "size", "0", err);
     if (st == DACC_OK)
+        st = ops->put_meta(s, "checkpoints", "0", err);
+    if (st == DACC_OK)
         st = ops->commit(s, err);
     ops->close(s);
     return st;
@@ -68,13 +73,39 @@ static void frontier_root(const log_state *ls, uint8_t out[HB])
     }
 }
 
-static dacc_status read_size(dacc_tlog_log *log, log_state *ls, dacc_error *err)
+/* A count as the log writes it: decimal, no sign or leading zero, below
+ * 2^56 (hash ids keep the level above bit 56). */
+static dacc_status parse_count(const char *key, const char *text, uint64_t *out, dacc_error *err)
+{
+    size_t n = strlen(text);
+    uint64_t v = 0;
+    int ok = n > 0 && n <= 17 && (text[0] != '0' || n == 1);
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = text[i] >= '0' && text[i] <= '9';
+        v = v * 10 + (uint64_t)(text[i] - '0');
+    }
+    if (!ok || v >= (1ULL << 56))
+        return dacc_error_set(err, DACC_ERR_VERIFY, "meta %s is not a count: \"%s\"", key, text);
+    *out = v;
+    return DACC_OK;
+}
+
+static dacc_status read_counts(dacc_tlog_log *log, log_state *ls, dacc_error *err)
 {
     char text[32];
     dacc_status st = log->ops->get_meta(log->s, "size", text, sizeof text, err);
     if (st == DACC_OK)
-        ls->size = strtoull(text, NULL, 10);
-    return st;
+        st = parse_count("size", text, &ls->size, err);
+    if (st != DACC_OK)
+        return st;
+    st = log->ops->get_meta(log->s, "checkpoints", text, sizeof text, NULL);
+    if (st == DACC_ERR_NOTFOUND) { /* a store from before the count was kept */
+        ls->checkpoints = COUNT_UNKNOWN;
+        return DACC_OK;
+    }
+    if (st != DACC_OK) /* again, for the message */
+        return log->ops->get_meta(log->s, "checkpoints", text, sizeof text, err);
+    return parse_count("checkpoints", text, &ls->checkpoints, err);
 }
 
 static dacc_status load_frontier(dacc_tlog_log *log, log_state *ls, dacc_error *err)
@@ -120,7 +151,7 @@ static dacc_status check_latest(dacc_tlog_log *log, const log_state *ls, dacc_er
 static dacc_status load_state(dacc_tlog_log *log, dacc_error *err)
 {
     log_state ls;
-    dacc_status st = read_size(log, &ls, err);
+    dacc_status st = read_counts(log, &ls, err);
     if (st == DACC_OK)
         st = load_frontier(log, &ls, err);
     if (st == DACC_OK)
@@ -226,6 +257,17 @@ static dacc_status sign_checkpoint(dacc_tlog_log *log, uint64_t size, const uint
     return DACC_OK;
 }
 
+static dacc_status count_one(void *ctx, uint64_t size, const char *note, size_t len,
+                             dacc_error *err)
+{
+    (void)size;
+    (void)note;
+    (void)len;
+    (void)err;
+    ++*(uint64_t *)ctx;
+    return DACC_OK;
+}
+
 static dacc_status put_count(dacc_tlog_log *log, const char *key, uint64_t v, dacc_error *err)
 {
     char num[32];
@@ -242,6 +284,10 @@ static dacc_status append_locked(dacc_tlog_log *log, const void *const *entries,
      * the state the transaction sees, after checking it. */
     dacc_status st = load_state(log, err);
     *ls = log->st;
+    if (st == DACC_OK && ls->checkpoints == COUNT_UNKNOWN) { /* start counting now */
+        ls->checkpoints = 0;
+        st = log->ops->each_checkpoint(log->s, &ls->checkpoints, count_one, err);
+    }
     for (size_t i = 0; i < n && st == DACC_OK; i++)
         st = add_leaf(log, ls, entries[i], lens[i], err);
     uint8_t root[HB];
@@ -254,6 +300,8 @@ static dacc_status append_locked(dacc_tlog_log *log, const void *const *entries,
         st = log->ops->put_checkpoint(log->s, ls->size, note, len, err);
     if (st == DACC_OK)
         st = put_count(log, "size", ls->size, err);
+    if (st == DACC_OK)
+        st = put_count(log, "checkpoints", ++ls->checkpoints, err);
     return st;
 }
 
@@ -310,7 +358,9 @@ typedef struct {
     dacc_tlog_log *log;
     dacc_tlog_memtree *t;
     const dacc_tlog_verifier *v;
-    uint64_t checked;
+    unsigned level; /* the stored hash expected next: (level, next), level 64 when none */
+    uint64_t next;
+    dacc_tlog_audit_report r;
 } audit_ctx;
 
 static dacc_status audit_entry(void *ctx, uint64_t idx, const void *data, size_t len,
@@ -322,21 +372,42 @@ static dacc_status audit_entry(void *ctx, uint64_t idx, const void *data, size_t
                               dacc_tlog_memtree_size(a->t));
     uint8_t h[HB];
     dacc_tlog_leaf_hash(data, len, h);
-    a->checked++;
+    a->r.entries++;
     return dacc_tlog_memtree_append(a->t, h) == DACC_OK
                ? DACC_OK
                : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
 }
 
+/* Moves the expectation past full levels: a tree of size n stores
+ * floor(n / 2^k) hashes at level k. */
+static void skip_full_levels(audit_ctx *a)
+{
+    while (a->level < 64 && a->next >= a->r.size >> a->level) {
+        a->level++;
+        a->next = 0;
+    }
+}
+
+/* The hashes come in id order (level, then index), so each one must be
+ * exactly the one expected next: anything else is a missing, extra or
+ * misplaced hash. */
 static dacc_status audit_hash(void *ctx, unsigned level, uint64_t idx, const uint8_t *h,
                               dacc_error *err)
 {
     audit_ctx *a = ctx;
     uint8_t want[HB];
-    if (dacc_tlog_memtree_hash(a->t, level, idx, want) != DACC_OK)
+    if (a->level == 64 || level >= 64 || dacc_tlog_memtree_hash(a->t, level, idx, want) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_VERIFY,
                               "stored hash (%u, %" PRIu64 ") is beyond the entries", level, idx);
-    a->checked++;
+    if (level != a->level || idx != a->next)
+        return dacc_error_set(err, DACC_ERR_VERIFY,
+                              level > a->level || (level == a->level && idx > a->next)
+                                  ? "stored hash (%u, %" PRIu64 ") is missing"
+                                  : "stored hash (%u, %" PRIu64 ") is out of order",
+                              a->level, a->next);
+    a->r.hashes++;
+    a->next++;
+    skip_full_levels(a);
     return sodium_memcmp(want, h, HB) == 0
                ? DACC_OK
                : dacc_error_set(err, DACC_ERR_VERIFY,
@@ -360,7 +431,7 @@ static dacc_status audit_checkpoint(void *ctx, uint64_t size, const char *note, 
     if (st == DACC_OK && (cp.size != size || strcmp(cp.origin, a->log->origin) != 0))
         st =
             dacc_error_set(err, DACC_ERR_VERIFY, "checkpoint %" PRIu64 " names another tree", size);
-    if (st == DACC_OK && size > dacc_tlog_memtree_size(a->t))
+    if (st == DACC_OK && size > a->r.size)
         st = dacc_error_set(err, DACC_ERR_VERIFY, "checkpoint %" PRIu64 " is beyond the entries",
                             size);
     if (st == DACC_OK)
@@ -370,35 +441,62 @@ static dacc_status audit_checkpoint(void *ctx, uint64_t size, const char *note, 
                             "checkpoint %" PRIu64 " has a root the entries do not give", size);
     if (st != DACC_OK)
         dacc_error_prefix(err, "checkpoint %" PRIu64 ": ", size);
-    a->checked++;
+    a->r.checkpoints++;
+    return st;
+}
+
+/* What the scans must have seen in all: every entry below the size, every
+ * hash of the tree, and as many checkpoints as were stored. */
+static dacc_status audit_counts(const audit_ctx *a, dacc_error *err)
+{
+    uint64_t want_cps = a->log->st.checkpoints;
+    if (a->level < 64)
+        return dacc_error_set(err, DACC_ERR_VERIFY, "stored hash (%u, %" PRIu64 ") is missing",
+                              a->level, a->next);
+    if (want_cps != COUNT_UNKNOWN && a->r.checkpoints != want_cps)
+        return dacc_error_set(err, DACC_ERR_VERIFY,
+                              "%" PRIu64 " checkpoints stored, but the log wrote %" PRIu64,
+                              a->r.checkpoints, want_cps);
+    return DACC_OK;
+}
+
+static dacc_status audit_scans(audit_ctx *a, dacc_error *err)
+{
+    dacc_tlog_log *log = a->log;
+    dacc_status st = log->ops->each_entry(log->s, a, audit_entry, err);
+    if (st == DACC_OK && a->r.entries != a->r.size)
+        st = dacc_error_set(err, DACC_ERR_VERIFY, "%" PRIu64 " entries, but the size is %" PRIu64,
+                            a->r.entries, a->r.size);
+    if (st == DACC_OK)
+        st = log->ops->each_hash(log->s, a, audit_hash, err);
+    if (st == DACC_OK)
+        st = log->ops->each_checkpoint(log->s, a, audit_checkpoint, err);
+    if (st == DACC_OK)
+        st = audit_counts(a, err);
     return st;
 }
 
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
-                                uint64_t *checked, dacc_error *err)
+                                unsigned flags, dacc_tlog_audit_report *report, dacc_error *err)
 {
-    audit_ctx a = { log, dacc_tlog_memtree_new(), verifier, 0 };
+    audit_ctx a = { log, dacc_tlog_memtree_new(), verifier, 0, 0, { 0 } };
     if (a.t == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     /* One snapshot for everything, so appends meanwhile cannot make the
      * parts disagree. */
     dacc_status st = log->ops->begin_read(log->s, err);
     if (st == DACC_OK) {
-        st = load_state(log, err);
+        st = log->ops->check(log->s, (flags & DACC_TLOG_AUDIT_INTEGRITY) != 0, err);
         if (st == DACC_OK)
-            st = log->ops->each_entry(log->s, &a, audit_entry, err);
-        if (st == DACC_OK && dacc_tlog_memtree_size(a.t) != log->st.size)
-            st = dacc_error_set(err, DACC_ERR_VERIFY,
-                                "%" PRIu64 " entries, but the size is %" PRIu64,
-                                dacc_tlog_memtree_size(a.t), log->st.size);
+            st = load_state(log, err);
+        a.r.size = log->st.size;
+        skip_full_levels(&a);
         if (st == DACC_OK)
-            st = log->ops->each_hash(log->s, &a, audit_hash, err);
-        if (st == DACC_OK)
-            st = log->ops->each_checkpoint(log->s, &a, audit_checkpoint, err);
+            st = audit_scans(&a, err);
         log->ops->rollback(log->s);
     }
-    if (checked != NULL)
-        *checked = a.checked;
+    if (report != NULL)
+        *report = a.r;
     dacc_tlog_memtree_free(a.t);
     return st;
 }

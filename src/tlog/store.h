@@ -41,7 +41,7 @@ typedef struct tlog_store_ops {
     /* DACC_ERR_NOTFOUND when there is no such hash; err may be NULL. */
     dacc_status (*get_hash)(tlog_store *s, unsigned level, uint64_t idx,
                             uint8_t h[DACC_TLOG_HASH_BYTES], dacc_error *err);
-    /* The meta values "origin" and "size". */
+    /* The meta values "origin", "size" and "checkpoints" (their count). */
     dacc_status (*put_meta)(tlog_store *s, const char *key, const char *value, dacc_error *err);
     /* DACC_ERR_NOTFOUND when the key is absent. */
     dacc_status (*get_meta)(tlog_store *s, const char *key, char *value, size_t cap,
@@ -64,6 +64,11 @@ typedef struct tlog_store_ops {
                                    dacc_status (*fn)(void *ctx, uint64_t size, const char *note,
                                                      size_t len, dacc_error *err),
                                    dacc_error *err);
+    /* The database's own consistency check of its structure (pages, b-tree
+     * order, record formats); full adds what takes longer (for SQLite,
+     * integrity_check's index checks). DACC_ERR_VERIFY naming the first
+     * problem. */
+    dacc_status (*check)(tlog_store *s, int full, dacc_error *err);
     void (*close)(tlog_store *s);
 } tlog_store_ops;
 

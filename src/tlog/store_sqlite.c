@@ -338,6 +338,41 @@ static dacc_status sq_each_checkpoint(tlog_store *s, void *ctx,
     return st == DACC_END ? DACC_OK : st;
 }
 
+/* SQLite's first complaint, on one line. */
+static dacc_status check_failed(tlog_store *s, const char *name, const char *answer,
+                                dacc_error *err)
+{
+    static const char head[] = "*** in database main ***\n";
+    char line[256];
+    if (answer == NULL)
+        answer = "no answer";
+    if (strncmp(answer, head, sizeof head - 1) == 0)
+        answer += sizeof head - 1;
+    snprintf(line, sizeof line, "%s", answer);
+    for (char *p = line; (p = strchr(p, '\n')) != NULL;)
+        *p = ' ';
+    return dacc_error_at(err, DACC_ERR_VERIFY, s->path, 0, 0, "SQLite %s: %s", name, line);
+}
+
+/* quick_check reads every page and checks the b-tree structure, record
+ * formats and the order of keys; integrity_check also matches indexes
+ * against their tables. Either reads the transaction's snapshot. */
+static dacc_status sq_check(tlog_store *s, int full, dacc_error *err)
+{
+    const char *name = full ? "integrity_check" : "quick_check";
+    char q[64];
+    snprintf(q, sizeof q, "PRAGMA %s(1)", name);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, name);
+    dacc_status rc = step(s, st, err, name);
+    const char *answer = rc == DACC_OK ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    if (rc == DACC_END || (rc == DACC_OK && (answer == NULL || strcmp(answer, "ok") != 0)))
+        rc = check_failed(s, name, answer, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Finalizes the statements and closes the connection; s stays usable. */
 static void disconnect(tlog_store *s)
 {
@@ -375,6 +410,7 @@ static const tlog_store_ops sqlite_ops = {
     .each_entry = sq_each_entry,
     .each_hash = sq_each_hash,
     .each_checkpoint = sq_each_checkpoint,
+    .check = sq_check,
     .close = sq_close,
 };
 
