@@ -252,7 +252,8 @@ typedef struct dacc_tlog_log dacc_tlog_log;
 dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_error *err);
 /* Opens an existing log. With signer NULL the database is opened read-only
  * and nothing is written, so proofs and audits work on read-only media;
- * with a signer it is opened for appending. */
+ * with a signer it is opened for appending. Either way the cheap checks
+ * below run first, on one committed state. */
 dacc_status dacc_tlog_log_open(const char *path, const dacc_tlog_signer *signer,
                                dacc_tlog_log **out, dacc_error *err);
 void dacc_tlog_log_free(dacc_tlog_log *log);
@@ -267,7 +268,10 @@ uint64_t dacc_tlog_log_size(const dacc_tlog_log *log);
  *
  * Other processes may append to the same store: an append waits for the
  * write lock (up to 10 s), then builds on the state it finds inside its
- * transaction, not on the one seen at open. */
+ * transaction, not on the one seen at open. It first runs the cheap checks
+ * (the counts, the hashes on the tree's right edge, the latest checkpoint's
+ * origin, size, root and signature by the log key, the last entry against
+ * its leaf hash) and refuses to extend a store that fails them. */
 #define DACC_TLOG_ENTRY_MAX 65535
 dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
                                  size_t n, uint64_t *first, dacc_error *err);
@@ -295,13 +299,14 @@ typedef struct dacc_tlog_audit_report {
 
 /* Checks the whole store in one read snapshot, so concurrent appends
  * cannot make it fail: the database's own structure check (quick_check,
- * or integrity_check with DACC_TLOG_AUDIT_INTEGRITY), then every entry
- * (indices 0..size-1, rehashed), every stored hash (exactly the
- * 2*size - popcount(size) hashes of the tree, each equal to the recomputed
- * one) and every stored checkpoint (as many as the log wrote; each parses,
- * names the origin, has the root the entries give and, when verifier is
- * given, its signature). Any read error of the database is a failure.
- * DACC_ERR_VERIFY, or the read error, naming the first problem. */
+ * or integrity_check with DACC_TLOG_AUDIT_INTEGRITY), the cheap checks of
+ * dacc_tlog_log_open, then every entry (indices 0..size-1, rehashed), every
+ * stored hash (exactly the 2*size - popcount(size) hashes of the tree, each
+ * equal to the recomputed one) and every stored checkpoint (as many as the
+ * log wrote; each parses, names the origin, has the root the entries give
+ * and, when verifier is given, its signature). Any read error of the
+ * database is a failure. DACC_ERR_VERIFY, or the read error, naming the
+ * first problem. */
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
                                 unsigned flags, dacc_tlog_audit_report *report, dacc_error *err);
 

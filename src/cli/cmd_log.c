@@ -284,7 +284,8 @@ static int cmd_append(int argc, char **argv)
                   "not part of it); --length-prefixed reads entries each preceded by a\n"
                   "2-byte big-endian length (the tlog-tiles entry bundle format); --whole\n"
                   "makes each FILE one entry. Entries are at most 65535 bytes. Appends by\n"
-                  "other processes wait for each other.\n"
+                  "other processes wait for each other; a store that fails the cheap checks\n"
+                  "(see dacc log audit) is not extended.\n"
                   "  -b, --batch N   entries per transaction (default 100000)\n";
     static const struct option longs[] = { { "length-prefixed", no_argument, NULL, 'p' },
                                            { "whole", no_argument, NULL, 'w' },

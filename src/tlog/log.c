@@ -117,11 +117,12 @@ static dacc_status load_frontier(dacc_tlog_log *log, log_state *ls, dacc_error *
     return st;
 }
 
-/* The store must agree with its own latest checkpoint. */
+/* The store must agree with its own latest checkpoint, and when the log
+ * can sign, that checkpoint must carry the log's signature. */
 static dacc_status check_latest(dacc_tlog_log *log, const log_state *ls, dacc_error *err)
 {
     char *note;
-    size_t len;
+    size_t len, count;
     dacc_status st = log->ops->latest_checkpoint(log->s, &note, &len, err);
     if (st == DACC_ERR_NOTFOUND)
         return ls->size == 0 ? DACC_OK
@@ -134,8 +135,13 @@ static dacc_status check_latest(dacc_tlog_log *log, const log_state *ls, dacc_er
     st = dacc_tlog_note_parse(note, len, &n, err);
     if (st == DACC_OK)
         st = dacc_tlog_checkpoint_parse(n.text, n.text_len, &cp, err);
+    if (st == DACC_OK && log->can_sign)
+        st = dacc_tlog_note_verify(&n, &log->signer.v, 1, NULL, NULL, &count, err);
     frontier_root(ls, root);
-    if (st == DACC_OK && (cp.size != ls->size || sodium_memcmp(cp.root, root, HB) != 0))
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "the latest checkpoint: ");
+    else if (cp.size != ls->size || strcmp(cp.origin, log->origin) != 0 ||
+             sodium_memcmp(cp.root, root, HB) != 0)
         st = dacc_error_set(err, DACC_ERR_STATE,
                             "the store disagrees with its latest checkpoint (size %" PRIu64
                             ", stored %" PRIu64 ")",
@@ -144,10 +150,29 @@ static dacc_status check_latest(dacc_tlog_log *log, const log_state *ls, dacc_er
     return st;
 }
 
-/* Reads the committed state: what every open, append and audit does
- * first, inside its transaction so that it all comes from one state (read
- * piecemeal, an append committing in between made a sound store look
- * inconsistent). log->st changes only on success. */
+/* The entry the next append follows must still hash to its stored leaf. */
+static dacc_status check_last_entry(dacc_tlog_log *log, const log_state *ls, dacc_error *err)
+{
+    if (ls->size == 0)
+        return DACC_OK;
+    uint8_t *data, h[HB], want[HB];
+    size_t len;
+    dacc_status st = log->ops->get_entry(log->s, ls->size - 1, &data, &len, err);
+    if (st != DACC_OK)
+        return st;
+    dacc_tlog_leaf_hash(data, len, h);
+    free(data);
+    st = log->ops->get_hash(log->s, 0, ls->size - 1, want, err);
+    if (st == DACC_OK && sodium_memcmp(h, want, HB) != 0)
+        st = dacc_error_set(err, DACC_ERR_VERIFY,
+                            "entry %" PRIu64 " does not match its stored leaf hash", ls->size - 1);
+    return st;
+}
+
+/* Reads the committed state and runs the cheap checks that it is sound
+ * (the counts, the frontier, the latest checkpoint, the last entry): what
+ * every open, append and audit does first, inside its transaction so that
+ * it all comes from one state. log->st changes only on success. */
 static dacc_status load_state(dacc_tlog_log *log, dacc_error *err)
 {
     log_state ls;
@@ -156,6 +181,8 @@ static dacc_status load_state(dacc_tlog_log *log, dacc_error *err)
         st = load_frontier(log, &ls, err);
     if (st == DACC_OK)
         st = check_latest(log, &ls, err);
+    if (st == DACC_OK)
+        st = check_last_entry(log, &ls, err);
     if (st == DACC_OK)
         log->st = ls;
     return st;

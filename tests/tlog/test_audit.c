@@ -1,5 +1,6 @@
 /* `dacc log audit` on damaged stores: every lost row and every corrupted
- * byte is either reported or provably harmless. */
+ * byte is either reported or provably harmless, and `append` refuses to
+ * build on a store that fails its cheap checks. */
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -144,6 +145,40 @@ Test(audit, deleted_checkpoint_fails)
         run_ok("a\nb\n", (const char *const[]){ "log", "append", L, NULL });
     sql(db, "DELETE FROM checkpoints WHERE size = 4");
     expect_audit_fails(L, "checkpoints");
+    free(db);
+    free(L);
+    remove_tree(dir);
+    free(dir);
+}
+
+static void expect_append_refused(const char *L, const char *why)
+{
+    run_result r;
+    RUN(&r, "more\n", "log", "append", L);
+    cr_assert_eq(r.status, 1, "append extended a damaged store: %s", r.out);
+    cr_assert(strstr(r.err, why) != NULL, "expected \"%s\" in: %s", why, r.err);
+    run_result_free(&r);
+}
+
+Test(audit, append_refuses_store_failing_cheap_checks)
+{
+    char *dir = make_temp_dir(), *L = path_join(dir, "T"), *db = path_join(L, "log.db");
+    char *in = seq_text(100);
+    run_ok(NULL, (const char *const[]){ "log", "init", "--origin", "x.org/t", L, NULL });
+    run_ok(in, (const char *const[]){ "log", "append", L, NULL });
+    /* The last entry no longer matches its stored leaf hash. */
+    sql(db, "UPDATE entries SET data = X'00' WHERE idx = 99");
+    expect_append_refused(L, "entry 99");
+    expect_audit_fails(L, "does not match");
+    sql(db, "UPDATE entries SET data = CAST('100' AS BLOB) WHERE idx = 99");
+    run_ok(NULL, (const char *const[]){ "log", "audit", L, NULL });
+    /* One base64 character of the latest checkpoint's signature changed. */
+    sql(db, "UPDATE checkpoints SET note = CAST(substr(note, 1, length(note) - 10) ||"
+            " (CASE substr(note, length(note) - 9, 1) WHEN 'A' THEN 'B' ELSE 'A' END) ||"
+            " substr(note, length(note) - 8) AS BLOB)");
+    expect_append_refused(L, "signature");
+    expect_audit_fails(L, "checkpoint 100");
+    free(in);
     free(db);
     free(L);
     remove_tree(dir);
