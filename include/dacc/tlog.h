@@ -310,6 +310,28 @@ typedef struct dacc_tlog_audit_report {
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
                                 unsigned flags, dacc_tlog_audit_report *report, dacc_error *err);
 
+/* ---- entry files (dacc log append) ----------------------------------------- */
+
+/* One entry per line: "\n" or "\r\n" ends a line and is not part of the
+ * entry; the last line may lack an ending; a lone "\r" is data. */
+#define DACC_TLOG_SPLIT_LINES 0
+/* Each entry preceded by its 2-byte big-endian length (the tlog-tiles entry
+ * bundle format). */
+#define DACC_TLOG_SPLIT_PREFIXED 1
+
+/* Receives one entry, pointing into the data being split. */
+typedef dacc_status (*dacc_tlog_entry_fn)(void *ctx, const char *entry, size_t len,
+                                          dacc_error *err);
+
+/* Splits data (len bytes, any content) into entries and calls fn on each in
+ * order, stopping at fn's first error. A line above DACC_TLOG_ENTRY_MAX bytes
+ * is DACC_ERR_LIMIT ("NAME:LINE: ..."), a truncated prefix or entry
+ * DACC_ERR_PARSE ("NAME: entry I at byte B ..."); fn has then seen the
+ * entries before the fault, so a caller that must not half-apply collects
+ * them first, as dacc log append does. name is used in messages. No heap. */
+dacc_status dacc_tlog_split_entries(const char *name, const char *data, size_t len, int mode,
+                                    dacc_tlog_entry_fn fn, void *ctx, dacc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

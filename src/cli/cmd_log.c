@@ -212,34 +212,21 @@ static dacc_status push_entry(entry_list *l, const char *p, size_t len, dacc_err
     return DACC_OK;
 }
 
-/* Splits data into entries: lines (without the newline), u16 big-endian
- * length prefixes, or the whole file. */
-static dacc_status split_entries(const char *name, char *data, size_t len, int mode, entry_list *l,
-                                 dacc_error *err)
+static dacc_status push_cb(void *ctx, const char *p, size_t len, dacc_error *err)
 {
-    dacc_status st = DACC_OK;
+    return push_entry(ctx, p, len, err);
+}
+
+/* Splits data into entries: lines, u16 big-endian length prefixes, or the
+ * whole file. */
+static dacc_status split_entries(const char *name, const char *data, size_t len, int mode,
+                                 entry_list *l, dacc_error *err)
+{
     if (mode == 'w')
         return push_entry(l, data, len, err);
-    for (size_t pos = 0; pos < len && st == DACC_OK;) {
-        if (mode == 'p') {
-            if (len - pos < 2)
-                return dacc_error_at(err, DACC_ERR_PARSE, name, 0, 0,
-                                     "truncated length prefix at byte %zu", pos);
-            size_t n = (size_t)(unsigned char)data[pos] << 8 | (unsigned char)data[pos + 1];
-            if (len - pos - 2 < n)
-                return dacc_error_at(err, DACC_ERR_PARSE, name, 0, 0,
-                                     "entry at byte %zu needs %zu bytes, %zu left", pos, n,
-                                     len - pos - 2);
-            st = push_entry(l, data + pos + 2, n, err);
-            pos += 2 + n;
-        } else {
-            char *nl = memchr(data + pos, '\n', len - pos);
-            size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
-            st = push_entry(l, data + pos, n, err);
-            pos += n + 1;
-        }
-    }
-    return st;
+    return dacc_tlog_split_entries(name, data, len,
+                                   mode == 'p' ? DACC_TLOG_SPLIT_PREFIXED : DACC_TLOG_SPLIT_LINES,
+                                   push_cb, l, err);
 }
 
 /* Appends in transactions of batch entries and prints where they went:
@@ -280,9 +267,9 @@ static int cmd_append(int argc, char **argv)
         usage[] = "Usage: dacc log append [--length-prefixed | --whole] DIR [FILE...]\n\n"
                   "Append entries from FILEs (or standard input) to the log in DIR, in one\n"
                   "transaction with a new signed checkpoint; when the command returns 0 the\n"
-                  "entries are durable. By default each line is one entry (the newline is\n"
-                  "not part of it); --length-prefixed reads entries each preceded by a\n"
-                  "2-byte big-endian length (the tlog-tiles entry bundle format); --whole\n"
+                  "entries are durable. By default each line is one entry (its ending, \\n or\n"
+                  "\\r\\n, is not part of it); --length-prefixed reads entries each preceded by\n"
+                  "a 2-byte big-endian length (the tlog-tiles entry bundle format); --whole\n"
                   "makes each FILE one entry. Entries are at most 65535 bytes. Appends by\n"
                   "other processes wait for each other; a store that fails the cheap checks\n"
                   "(see dacc log audit) is not extended.\n"
