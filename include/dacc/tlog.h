@@ -250,17 +250,28 @@ typedef struct dacc_tlog_log dacc_tlog_log;
 
 /* Creates a new log in a SQLite database at path (WAL, synchronous=FULL). */
 dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_error *err);
-/* Opens an existing log. signer may be NULL (read-only use: proofs, audit). */
+/* Opens an existing log. With signer NULL the database is opened read-only
+ * and nothing is written, so proofs and audits work on read-only media;
+ * with a signer it is opened for appending. Either way the cheap checks
+ * below run first, on one committed state. */
 dacc_status dacc_tlog_log_open(const char *path, const dacc_tlog_signer *signer,
                                dacc_tlog_log **out, dacc_error *err);
 void dacc_tlog_log_free(dacc_tlog_log *log);
 const char *dacc_tlog_log_origin(const dacc_tlog_log *log);
+/* The size when the log was opened, or last appended or audited. */
 uint64_t dacc_tlog_log_size(const dacc_tlog_log *log);
 
 /* Appends n entries in one transaction with a new signed checkpoint; when it
  * returns DACC_OK the entries and the checkpoint are durable. *first gets
  * the index of the first entry. Entries are at most DACC_TLOG_ENTRY_MAX
- * bytes (the tile entry bundle limit). */
+ * bytes (the tile entry bundle limit).
+ *
+ * Other processes may append to the same store: an append waits for the
+ * write lock (up to 10 s), then builds on the state it finds inside its
+ * transaction, not on the one seen at open. It first runs the cheap checks
+ * (the counts, the hashes on the tree's right edge, the latest checkpoint's
+ * origin, size, root and signature by the log key, the last entry against
+ * its leaf hash) and refuses to extend a store that fails them. */
 #define DACC_TLOG_ENTRY_MAX 65535
 dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
                                  size_t n, uint64_t *first, dacc_error *err);
@@ -274,10 +285,52 @@ dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **da
 dacc_status dacc_tlog_log_hash(void *ctx, unsigned level, uint64_t index,
                                uint8_t out[DACC_TLOG_HASH_BYTES]);
 
-/* Recomputes every hash from the entries and checks every stored hash and
- * every stored checkpoint (signature, if verifier is given, and root). */
+/* What an audit checked; on failure, what it had checked so far. */
+typedef struct dacc_tlog_audit_report {
+    uint64_t size;        /* the tree size of the snapshot audited */
+    uint64_t entries;     /* entries read and rehashed */
+    uint64_t hashes;      /* stored hashes compared with the recomputed tree */
+    uint64_t checkpoints; /* stored checkpoints checked */
+} dacc_tlog_audit_report;
+
+/* Run SQLite's integrity_check (slower: also matches indexes against their
+ * tables) instead of quick_check. */
+#define DACC_TLOG_AUDIT_INTEGRITY 1u
+
+/* Checks the whole store in one read snapshot, so concurrent appends
+ * cannot make it fail: the database's own structure check (quick_check,
+ * or integrity_check with DACC_TLOG_AUDIT_INTEGRITY), the cheap checks of
+ * dacc_tlog_log_open, then every entry (indices 0..size-1, rehashed), every
+ * stored hash (exactly the 2*size - popcount(size) hashes of the tree, each
+ * equal to the recomputed one) and every stored checkpoint (as many as the
+ * log wrote; each parses, names the origin, has the root the entries give
+ * and, when verifier is given, its signature). Any read error of the
+ * database is a failure. DACC_ERR_VERIFY, or the read error, naming the
+ * first problem. */
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
-                                uint64_t *checked, dacc_error *err);
+                                unsigned flags, dacc_tlog_audit_report *report, dacc_error *err);
+
+/* ---- entry files (dacc log append) ----------------------------------------- */
+
+/* One entry per line: "\n" or "\r\n" ends a line and is not part of the
+ * entry; the last line may lack an ending; a lone "\r" is data. */
+#define DACC_TLOG_SPLIT_LINES 0
+/* Each entry preceded by its 2-byte big-endian length (the tlog-tiles entry
+ * bundle format). */
+#define DACC_TLOG_SPLIT_PREFIXED 1
+
+/* Receives one entry, pointing into the data being split. */
+typedef dacc_status (*dacc_tlog_entry_fn)(void *ctx, const char *entry, size_t len,
+                                          dacc_error *err);
+
+/* Splits data (len bytes, any content) into entries and calls fn on each in
+ * order, stopping at fn's first error. A line above DACC_TLOG_ENTRY_MAX bytes
+ * is DACC_ERR_LIMIT ("NAME:LINE: ..."), a truncated prefix or entry
+ * DACC_ERR_PARSE ("NAME: entry I at byte B ..."); fn has then seen the
+ * entries before the fault, so a caller that must not half-apply collects
+ * them first, as dacc log append does. name is used in messages. No heap. */
+dacc_status dacc_tlog_split_entries(const char *name, const char *data, size_t len, int mode,
+                                    dacc_tlog_entry_fn fn, void *ctx, dacc_error *err);
 
 #ifdef __cplusplus
 }

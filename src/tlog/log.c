@@ -10,12 +10,20 @@
 
 #define HB DACC_TLOG_HASH_BYTES
 
+/* The committed state an append builds on. */
+typedef struct {
+    uint64_t size;
+    uint64_t checkpoints;     /* how many are stored; COUNT_UNKNOWN in older stores */
+    uint8_t frontier[64][HB]; /* frontier[k]: last complete subtree of 2^k leaves */
+} log_state;
+
+#define COUNT_UNKNOWN UINT64_MAX
+
 struct dacc_tlog_log {
     tlog_store *s;
     const tlog_store_ops *ops;
     char origin[DACC_TLOG_NAME_MAX + 1];
-    uint64_t size;
-    uint8_t frontier[64][HB]; /* frontier[k]: last complete subtree of 2^k leaves */
+    log_state st;
     dacc_tlog_signer signer;
     int can_sign;
 };
@@ -28,7 +36,7 @@ dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_erro
                               "the origin must be one line of 1 to 255 bytes");
     tlog_store *s;
     const tlog_store_ops *ops;
-    dacc_status st = tlog_sqlite_open(path, 1, &s, &ops, err);
+    dacc_status st = tlog_sqlite_open(path, TLOG_STORE_CREATE, &s, &ops, err);
     if (st != DACC_OK)
         return st;
     st = ops->begin(s, err);
@@ -37,6 +45,8 @@ dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_erro
     if (st == DACC_OK)
         st = ops->put_meta(s, "size", "0", err);
     if (st == DACC_OK)
+        st = ops->put_meta(s, "checkpoints", "0", err);
+    if (st == DACC_OK)
         st = ops->commit(s, err);
     ops->close(s);
     return st;
@@ -44,86 +54,168 @@ dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_erro
 
 /* The root of the tree from the frontier: subtrees of the set bits of the
  * size, smallest first, folded leftwards. */
-static void frontier_root(const dacc_tlog_log *log, uint8_t out[HB])
+static void frontier_root(const log_state *ls, uint8_t out[HB])
 {
-    if (log->size == 0) {
+    if (ls->size == 0) {
         crypto_hash_sha256(out, NULL, 0);
         return;
     }
     int have = 0;
     for (unsigned k = 0; k < 64; k++) {
-        if (!(log->size >> k & 1))
+        if (!(ls->size >> k & 1))
             continue;
         if (!have) {
-            memcpy(out, log->frontier[k], HB);
+            memcpy(out, ls->frontier[k], HB);
             have = 1;
         } else {
-            dacc_tlog_node_hash(log->frontier[k], out, out);
+            dacc_tlog_node_hash(ls->frontier[k], out, out);
         }
     }
 }
 
-static dacc_status load_frontier(dacc_tlog_log *log, dacc_error *err)
+/* A count as the log writes it: decimal, no sign or leading zero, below
+ * 2^56 (hash ids keep the level above bit 56). */
+static dacc_status parse_count(const char *key, const char *text, uint64_t *out, dacc_error *err)
 {
-    for (unsigned k = 0; k < 64; k++)
-        if (log->size >> k & 1)
-            if (log->ops->get_hash(log->s, k, (log->size >> k) - 1, log->frontier[k]) != DACC_OK)
-                return dacc_error_set(err, DACC_ERR_STATE, "stored hash (%u, %" PRIu64 ") missing",
-                                      k, (log->size >> k) - 1);
+    size_t n = strlen(text);
+    uint64_t v = 0;
+    int ok = n > 0 && n <= 17 && (text[0] != '0' || n == 1);
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = text[i] >= '0' && text[i] <= '9';
+        v = v * 10 + (uint64_t)(text[i] - '0');
+    }
+    if (!ok || v >= (1ULL << 56))
+        return dacc_error_set(err, DACC_ERR_VERIFY, "meta %s is not a count: \"%s\"", key, text);
+    *out = v;
     return DACC_OK;
 }
 
-/* A reopened log must agree with its own latest checkpoint. */
-static dacc_status check_latest(dacc_tlog_log *log, dacc_error *err)
+static dacc_status read_counts(dacc_tlog_log *log, log_state *ls, dacc_error *err)
+{
+    char text[32];
+    dacc_status st = log->ops->get_meta(log->s, "size", text, sizeof text, err);
+    if (st == DACC_OK)
+        st = parse_count("size", text, &ls->size, err);
+    if (st != DACC_OK)
+        return st;
+    st = log->ops->get_meta(log->s, "checkpoints", text, sizeof text, NULL);
+    if (st == DACC_ERR_NOTFOUND) { /* a store from before the count was kept */
+        ls->checkpoints = COUNT_UNKNOWN;
+        return DACC_OK;
+    }
+    if (st != DACC_OK) /* again, for the message */
+        return log->ops->get_meta(log->s, "checkpoints", text, sizeof text, err);
+    return parse_count("checkpoints", text, &ls->checkpoints, err);
+}
+
+static dacc_status load_frontier(dacc_tlog_log *log, log_state *ls, dacc_error *err)
+{
+    dacc_status st = DACC_OK;
+    for (unsigned k = 0; k < 64 && st == DACC_OK; k++)
+        if (ls->size >> k & 1)
+            st = log->ops->get_hash(log->s, k, (ls->size >> k) - 1, ls->frontier[k], err);
+    return st;
+}
+
+/* The store must agree with its own latest checkpoint, and when the log
+ * can sign, that checkpoint must carry the log's signature. */
+static dacc_status check_latest(dacc_tlog_log *log, const log_state *ls, dacc_error *err)
 {
     char *note;
-    size_t len;
-    dacc_status st = log->ops->latest_checkpoint(log->s, &note, &len, NULL);
+    size_t len, count;
+    dacc_status st = log->ops->latest_checkpoint(log->s, &note, &len, err);
     if (st == DACC_ERR_NOTFOUND)
-        return log->size == 0 ? DACC_OK
-                              : dacc_error_set(err, DACC_ERR_STATE, "entries without a checkpoint");
+        return ls->size == 0 ? DACC_OK
+                             : dacc_error_set(err, DACC_ERR_STATE, "entries without a checkpoint");
     if (st != DACC_OK)
-        return dacc_error_set(err, st, "cannot read the latest checkpoint");
+        return st;
     dacc_tlog_note n;
     dacc_tlog_checkpoint cp;
     uint8_t root[HB];
     st = dacc_tlog_note_parse(note, len, &n, err);
     if (st == DACC_OK)
         st = dacc_tlog_checkpoint_parse(n.text, n.text_len, &cp, err);
-    frontier_root(log, root);
-    if (st == DACC_OK && (cp.size != log->size || sodium_memcmp(cp.root, root, HB) != 0))
+    if (st == DACC_OK && log->can_sign)
+        st = dacc_tlog_note_verify(&n, &log->signer.v, 1, NULL, NULL, &count, err);
+    frontier_root(ls, root);
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "the latest checkpoint: ");
+    else if (cp.size != ls->size || strcmp(cp.origin, log->origin) != 0 ||
+             sodium_memcmp(cp.root, root, HB) != 0)
         st = dacc_error_set(err, DACC_ERR_STATE,
                             "the store disagrees with its latest checkpoint (size %" PRIu64
                             ", stored %" PRIu64 ")",
-                            cp.size, log->size);
+                            cp.size, ls->size);
     free(note);
+    return st;
+}
+
+/* The entry the next append follows must still hash to its stored leaf. */
+static dacc_status check_last_entry(dacc_tlog_log *log, const log_state *ls, dacc_error *err)
+{
+    if (ls->size == 0)
+        return DACC_OK;
+    uint8_t *data, h[HB], want[HB];
+    size_t len;
+    dacc_status st = log->ops->get_entry(log->s, ls->size - 1, &data, &len, err);
+    if (st != DACC_OK)
+        return st;
+    dacc_tlog_leaf_hash(data, len, h);
+    free(data);
+    st = log->ops->get_hash(log->s, 0, ls->size - 1, want, err);
+    if (st == DACC_OK && sodium_memcmp(h, want, HB) != 0)
+        st = dacc_error_set(err, DACC_ERR_VERIFY,
+                            "entry %" PRIu64 " does not match its stored leaf hash", ls->size - 1);
+    return st;
+}
+
+/* Reads the committed state and runs the cheap checks that it is sound
+ * (the counts, the frontier, the latest checkpoint, the last entry): what
+ * every open, append and audit does first, inside its transaction so that
+ * it all comes from one state. log->st changes only on success. */
+static dacc_status load_state(dacc_tlog_log *log, dacc_error *err)
+{
+    log_state ls;
+    dacc_status st = read_counts(log, &ls, err);
+    if (st == DACC_OK)
+        st = load_frontier(log, &ls, err);
+    if (st == DACC_OK)
+        st = check_latest(log, &ls, err);
+    if (st == DACC_OK)
+        st = check_last_entry(log, &ls, err);
+    if (st == DACC_OK)
+        log->st = ls;
+    return st;
+}
+
+static dacc_status open_state(dacc_tlog_log *log, dacc_error *err)
+{
+    dacc_status st = log->ops->begin_read(log->s, err);
+    if (st != DACC_OK)
+        return st;
+    st = log->ops->get_meta(log->s, "origin", log->origin, sizeof log->origin, err);
+    if (st == DACC_OK)
+        st = load_state(log, err);
+    log->ops->rollback(log->s);
     return st;
 }
 
 dacc_status dacc_tlog_log_open(const char *path, const dacc_tlog_signer *signer,
                                dacc_tlog_log **out, dacc_error *err)
 {
+    if (signer != NULL && signer->v.type != DACC_TLOG_KEY_ED25519)
+        return dacc_error_set(err, DACC_ERR_INVALID, "the log key must be an Ed25519 note key");
     dacc_tlog_log *log = calloc(1, sizeof *log);
     if (log == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    char size[32];
-    dacc_status st = tlog_sqlite_open(path, 0, &log->s, &log->ops, err);
-    if (st == DACC_OK)
-        st = log->ops->get_meta(log->s, "origin", log->origin, sizeof log->origin, err);
-    if (st == DACC_OK)
-        st = log->ops->get_meta(log->s, "size", size, sizeof size, err);
-    if (st == DACC_OK) {
-        log->size = strtoull(size, NULL, 10);
-        st = load_frontier(log, err);
-    }
-    if (st == DACC_OK)
-        st = check_latest(log, err);
-    if (st == DACC_OK && signer != NULL) {
-        if (signer->v.type != DACC_TLOG_KEY_ED25519)
-            st = dacc_error_set(err, DACC_ERR_INVALID, "the log key must be an Ed25519 note key");
+    if (signer != NULL) {
         log->signer = *signer;
         log->can_sign = 1;
     }
+    dacc_status st = tlog_sqlite_open(path, signer ? TLOG_STORE_WRITE : TLOG_STORE_READ, &log->s,
+                                      &log->ops, err);
+    if (st == DACC_OK)
+        st = open_state(log, err);
     if (st != DACC_OK) {
         dacc_tlog_log_free(log);
         return st;
@@ -148,30 +240,30 @@ const char *dacc_tlog_log_origin(const dacc_tlog_log *log)
 }
 uint64_t dacc_tlog_log_size(const dacc_tlog_log *log)
 {
-    return log->size;
+    return log->st.size;
 }
 
 /* Stores the leaf and every subtree it completes. A completed subtree's
  * left sibling is always on the frontier: at level k the new node's index
  * is odd exactly when bit k of the old size is set. */
-static dacc_status add_leaf(dacc_tlog_log *log, uint64_t *size, uint8_t (*fr)[HB], const void *data,
-                            size_t len, dacc_error *err)
+static dacc_status add_leaf(dacc_tlog_log *log, log_state *ls, const void *data, size_t len,
+                            dacc_error *err)
 {
-    uint64_t idx = *size;
+    uint64_t idx = ls->size;
     uint8_t h[HB], parent[HB];
     dacc_status st = log->ops->put_entry(log->s, idx, data, len, err);
     dacc_tlog_leaf_hash(data, len, h);
     for (unsigned k = 0; st == DACC_OK; k++, idx >>= 1) {
         st = log->ops->put_hash(log->s, k, idx, h, err);
         if (!(idx & 1)) {
-            memcpy(fr[k], h, HB);
+            memcpy(ls->frontier[k], h, HB);
             break;
         }
-        dacc_tlog_node_hash(fr[k], h, parent);
-        memcpy(fr[k], h, HB);
+        dacc_tlog_node_hash(ls->frontier[k], h, parent);
+        memcpy(ls->frontier[k], h, HB);
         memcpy(h, parent, HB);
     }
-    ++*size;
+    ls->size++;
     return st;
 }
 
@@ -192,6 +284,54 @@ static dacc_status sign_checkpoint(dacc_tlog_log *log, uint64_t size, const uint
     return DACC_OK;
 }
 
+static dacc_status count_one(void *ctx, uint64_t size, const char *note, size_t len,
+                             dacc_error *err)
+{
+    (void)size;
+    (void)note;
+    (void)len;
+    (void)err;
+    ++*(uint64_t *)ctx;
+    return DACC_OK;
+}
+
+static dacc_status put_count(dacc_tlog_log *log, const char *key, uint64_t v, dacc_error *err)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%" PRIu64, v);
+    return log->ops->put_meta(log->s, key, num, err);
+}
+
+/* The body of an append, inside its write transaction; *ls gets the new
+ * state. */
+static dacc_status append_locked(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
+                                 size_t n, log_state *ls, dacc_error *err)
+{
+    /* Another writer may have appended since this log was read: build on
+     * the state the transaction sees, after checking it. */
+    dacc_status st = load_state(log, err);
+    *ls = log->st;
+    if (st == DACC_OK && ls->checkpoints == COUNT_UNKNOWN) { /* start counting now */
+        ls->checkpoints = 0;
+        st = log->ops->each_checkpoint(log->s, &ls->checkpoints, count_one, err);
+    }
+    for (size_t i = 0; i < n && st == DACC_OK; i++)
+        st = add_leaf(log, ls, entries[i], lens[i], err);
+    uint8_t root[HB];
+    frontier_root(ls, root);
+    char note[1024];
+    size_t len = 0;
+    if (st == DACC_OK)
+        st = sign_checkpoint(log, ls->size, root, note, sizeof note, &len, err);
+    if (st == DACC_OK)
+        st = log->ops->put_checkpoint(log->s, ls->size, note, len, err);
+    if (st == DACC_OK)
+        st = put_count(log, "size", ls->size, err);
+    if (st == DACC_OK)
+        st = put_count(log, "checkpoints", ++ls->checkpoints, err);
+    return st;
+}
+
 dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
                                  size_t n, uint64_t *first, dacc_error *err)
 {
@@ -201,39 +341,20 @@ dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries,
         if (lens[i] > DACC_TLOG_ENTRY_MAX)
             return dacc_error_set(err, DACC_ERR_LIMIT, "entry %zu is %zu bytes, above %d", i,
                                   lens[i], DACC_TLOG_ENTRY_MAX);
-    uint8_t fr[64][HB];
-    memcpy(fr, log->frontier, sizeof fr);
-    uint64_t size = log->size;
+    log_state ls;
     dacc_status st = log->ops->begin(log->s, err);
     if (st != DACC_OK)
         return st;
-    for (size_t i = 0; i < n && st == DACC_OK; i++)
-        st = add_leaf(log, &size, fr, entries[i], lens[i], err);
-    dacc_tlog_log tmp = *log;
-    tmp.size = size;
-    memcpy(tmp.frontier, fr, sizeof fr);
-    uint8_t root[HB];
-    frontier_root(&tmp, root);
-    char note[1024], num[32];
-    size_t len = 0;
-    if (st == DACC_OK)
-        st = sign_checkpoint(log, size, root, note, sizeof note, &len, err);
-    if (st == DACC_OK)
-        st = log->ops->put_checkpoint(log->s, size, note, len, err);
-    snprintf(num, sizeof num, "%" PRIu64, size);
-    if (st == DACC_OK)
-        st = log->ops->put_meta(log->s, "size", num, err);
+    st = append_locked(log, entries, lens, n, &ls, err);
     if (st == DACC_OK)
         st = log->ops->commit(log->s, err);
-    sodium_memzero(&tmp.signer, sizeof tmp.signer);
     if (st != DACC_OK) {
         log->ops->rollback(log->s);
         return st;
     }
     if (first != NULL)
-        *first = log->size;
-    log->size = size;
-    memcpy(log->frontier, fr, sizeof fr);
+        *first = log->st.size;
+    log->st = ls;
     return DACC_OK;
 }
 
@@ -245,16 +366,17 @@ dacc_status dacc_tlog_log_checkpoint(dacc_tlog_log *log, char **note, size_t *le
 dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **data, size_t *len,
                                 dacc_error *err)
 {
-    if (index >= log->size)
+    if (index >= log->st.size)
         return dacc_error_set(err, DACC_ERR_RANGE,
-                              "entry %" PRIu64 " is past the log size %" PRIu64, index, log->size);
+                              "entry %" PRIu64 " is past the log size %" PRIu64, index,
+                              log->st.size);
     return log->ops->get_entry(log->s, index, data, len, err);
 }
 
 dacc_status dacc_tlog_log_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[HB])
 {
     dacc_tlog_log *log = ctx;
-    return log->ops->get_hash(log->s, level, index, out);
+    return log->ops->get_hash(log->s, level, index, out, NULL);
 }
 
 /* ---- audit ---- */
@@ -263,7 +385,9 @@ typedef struct {
     dacc_tlog_log *log;
     dacc_tlog_memtree *t;
     const dacc_tlog_verifier *v;
-    uint64_t checked;
+    unsigned level; /* the stored hash expected next: (level, next), level 64 when none */
+    uint64_t next;
+    dacc_tlog_audit_report r;
 } audit_ctx;
 
 static dacc_status audit_entry(void *ctx, uint64_t idx, const void *data, size_t len,
@@ -275,21 +399,42 @@ static dacc_status audit_entry(void *ctx, uint64_t idx, const void *data, size_t
                               dacc_tlog_memtree_size(a->t));
     uint8_t h[HB];
     dacc_tlog_leaf_hash(data, len, h);
-    a->checked++;
+    a->r.entries++;
     return dacc_tlog_memtree_append(a->t, h) == DACC_OK
                ? DACC_OK
                : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
 }
 
+/* Moves the expectation past full levels: a tree of size n stores
+ * floor(n / 2^k) hashes at level k. */
+static void skip_full_levels(audit_ctx *a)
+{
+    while (a->level < 64 && a->next >= a->r.size >> a->level) {
+        a->level++;
+        a->next = 0;
+    }
+}
+
+/* The hashes come in id order (level, then index), so each one must be
+ * exactly the one expected next: anything else is a missing, extra or
+ * misplaced hash. */
 static dacc_status audit_hash(void *ctx, unsigned level, uint64_t idx, const uint8_t *h,
                               dacc_error *err)
 {
     audit_ctx *a = ctx;
     uint8_t want[HB];
-    if (dacc_tlog_memtree_hash(a->t, level, idx, want) != DACC_OK)
+    if (a->level == 64 || level >= 64 || dacc_tlog_memtree_hash(a->t, level, idx, want) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_VERIFY,
                               "stored hash (%u, %" PRIu64 ") is beyond the entries", level, idx);
-    a->checked++;
+    if (level != a->level || idx != a->next)
+        return dacc_error_set(err, DACC_ERR_VERIFY,
+                              level > a->level || (level == a->level && idx > a->next)
+                                  ? "stored hash (%u, %" PRIu64 ") is missing"
+                                  : "stored hash (%u, %" PRIu64 ") is out of order",
+                              a->level, a->next);
+    a->r.hashes++;
+    a->next++;
+    skip_full_levels(a);
     return sodium_memcmp(want, h, HB) == 0
                ? DACC_OK
                : dacc_error_set(err, DACC_ERR_VERIFY,
@@ -313,7 +458,7 @@ static dacc_status audit_checkpoint(void *ctx, uint64_t size, const char *note, 
     if (st == DACC_OK && (cp.size != size || strcmp(cp.origin, a->log->origin) != 0))
         st =
             dacc_error_set(err, DACC_ERR_VERIFY, "checkpoint %" PRIu64 " names another tree", size);
-    if (st == DACC_OK && size > dacc_tlog_memtree_size(a->t))
+    if (st == DACC_OK && size > a->r.size)
         st = dacc_error_set(err, DACC_ERR_VERIFY, "checkpoint %" PRIu64 " is beyond the entries",
                             size);
     if (st == DACC_OK)
@@ -323,26 +468,62 @@ static dacc_status audit_checkpoint(void *ctx, uint64_t size, const char *note, 
                             "checkpoint %" PRIu64 " has a root the entries do not give", size);
     if (st != DACC_OK)
         dacc_error_prefix(err, "checkpoint %" PRIu64 ": ", size);
-    a->checked++;
+    a->r.checkpoints++;
+    return st;
+}
+
+/* What the scans must have seen in all: every entry below the size, every
+ * hash of the tree, and as many checkpoints as were stored. */
+static dacc_status audit_counts(const audit_ctx *a, dacc_error *err)
+{
+    uint64_t want_cps = a->log->st.checkpoints;
+    if (a->level < 64)
+        return dacc_error_set(err, DACC_ERR_VERIFY, "stored hash (%u, %" PRIu64 ") is missing",
+                              a->level, a->next);
+    if (want_cps != COUNT_UNKNOWN && a->r.checkpoints != want_cps)
+        return dacc_error_set(err, DACC_ERR_VERIFY,
+                              "%" PRIu64 " checkpoints stored, but the log wrote %" PRIu64,
+                              a->r.checkpoints, want_cps);
+    return DACC_OK;
+}
+
+static dacc_status audit_scans(audit_ctx *a, dacc_error *err)
+{
+    dacc_tlog_log *log = a->log;
+    dacc_status st = log->ops->each_entry(log->s, a, audit_entry, err);
+    if (st == DACC_OK && a->r.entries != a->r.size)
+        st = dacc_error_set(err, DACC_ERR_VERIFY, "%" PRIu64 " entries, but the size is %" PRIu64,
+                            a->r.entries, a->r.size);
+    if (st == DACC_OK)
+        st = log->ops->each_hash(log->s, a, audit_hash, err);
+    if (st == DACC_OK)
+        st = log->ops->each_checkpoint(log->s, a, audit_checkpoint, err);
+    if (st == DACC_OK)
+        st = audit_counts(a, err);
     return st;
 }
 
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
-                                uint64_t *checked, dacc_error *err)
+                                unsigned flags, dacc_tlog_audit_report *report, dacc_error *err)
 {
-    audit_ctx a = { log, dacc_tlog_memtree_new(), verifier, 0 };
+    audit_ctx a = { log, dacc_tlog_memtree_new(), verifier, 0, 0, { 0 } };
     if (a.t == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    dacc_status st = log->ops->each_entry(log->s, &a, audit_entry, err);
-    if (st == DACC_OK && dacc_tlog_memtree_size(a.t) != log->size)
-        st = dacc_error_set(err, DACC_ERR_VERIFY, "%" PRIu64 " entries, but the size is %" PRIu64,
-                            dacc_tlog_memtree_size(a.t), log->size);
-    if (st == DACC_OK)
-        st = log->ops->each_hash(log->s, &a, audit_hash, err);
-    if (st == DACC_OK)
-        st = log->ops->each_checkpoint(log->s, &a, audit_checkpoint, err);
-    if (checked != NULL)
-        *checked = a.checked;
+    /* One snapshot for everything, so appends meanwhile cannot make the
+     * parts disagree. */
+    dacc_status st = log->ops->begin_read(log->s, err);
+    if (st == DACC_OK) {
+        st = log->ops->check(log->s, (flags & DACC_TLOG_AUDIT_INTEGRITY) != 0, err);
+        if (st == DACC_OK)
+            st = load_state(log, err);
+        a.r.size = log->st.size;
+        skip_full_levels(&a);
+        if (st == DACC_OK)
+            st = audit_scans(&a, err);
+        log->ops->rollback(log->s);
+    }
+    if (report != NULL)
+        *report = a.r;
     dacc_tlog_memtree_free(a.t);
     return st;
 }

@@ -1,7 +1,11 @@
 /* The log's storage interface (private). The SQLite backend implements it;
  * a PostgreSQL backend for several nodes sharing one database implements
  * the same operations. Every write happens between begin and commit; commit
- * returns only when the transaction is durable. */
+ * returns only when the transaction is durable.
+ *
+ * Every read reports a failure of the database (a read error, a corrupted
+ * page) as an error, never as "no such row" or as the end of a scan, and a
+ * value of the wrong type or size as DACC_ERR_VERIFY. */
 #ifndef DACC_TLOG_STORE_H
 #define DACC_TLOG_STORE_H
 
@@ -12,28 +16,42 @@
 
 typedef struct tlog_store tlog_store;
 
+typedef enum tlog_store_mode {
+    TLOG_STORE_READ,  /* never writes, not even a journal setting: works on read-only media */
+    TLOG_STORE_WRITE, /* an existing store */
+    TLOG_STORE_CREATE /* a new store; fails if the file exists */
+} tlog_store_mode;
+
 typedef struct tlog_store_ops {
+    /* A write transaction: waits (up to a busy timeout) for other writers,
+     * then every read inside it sees the latest committed state. */
     dacc_status (*begin)(tlog_store *s, dacc_error *err);
+    /* A read transaction: every read until rollback sees one snapshot,
+     * whatever writers commit meanwhile. */
+    dacc_status (*begin_read)(tlog_store *s, dacc_error *err);
     dacc_status (*commit)(tlog_store *s, dacc_error *err);
-    void (*rollback)(tlog_store *s);
+    void (*rollback)(tlog_store *s); /* ends either kind of transaction */
     dacc_status (*put_entry)(tlog_store *s, uint64_t idx, const void *data, size_t len,
                              dacc_error *err);
+    /* DACC_ERR_NOTFOUND when there is no such entry. */
     dacc_status (*get_entry)(tlog_store *s, uint64_t idx, uint8_t **data, size_t *len,
                              dacc_error *err);
     dacc_status (*put_hash)(tlog_store *s, unsigned level, uint64_t idx,
                             const uint8_t h[DACC_TLOG_HASH_BYTES], dacc_error *err);
+    /* DACC_ERR_NOTFOUND when there is no such hash; err may be NULL. */
     dacc_status (*get_hash)(tlog_store *s, unsigned level, uint64_t idx,
-                            uint8_t h[DACC_TLOG_HASH_BYTES]);
-    /* The meta values "origin" and "size". */
+                            uint8_t h[DACC_TLOG_HASH_BYTES], dacc_error *err);
+    /* The meta values "origin", "size" and "checkpoints" (their count). */
     dacc_status (*put_meta)(tlog_store *s, const char *key, const char *value, dacc_error *err);
+    /* DACC_ERR_NOTFOUND when the key is absent. */
     dacc_status (*get_meta)(tlog_store *s, const char *key, char *value, size_t cap,
                             dacc_error *err);
     dacc_status (*put_checkpoint)(tlog_store *s, uint64_t size, const char *note, size_t len,
                                   dacc_error *err);
     /* The checkpoint of the largest size (DACC_ERR_NOTFOUND when none). */
     dacc_status (*latest_checkpoint)(tlog_store *s, char **note, size_t *len, dacc_error *err);
-    /* Calls fn for every entry in index order, then every stored hash, then
-     * every checkpoint, stopping at the first error. */
+    /* Calls fn for every entry in index order (every stored hash in id
+     * order, every checkpoint in size order), stopping at the first error. */
     dacc_status (*each_entry)(tlog_store *s, void *ctx,
                               dacc_status (*fn)(void *ctx, uint64_t idx, const void *data,
                                                 size_t len, dacc_error *err),
@@ -46,11 +64,16 @@ typedef struct tlog_store_ops {
                                    dacc_status (*fn)(void *ctx, uint64_t size, const char *note,
                                                      size_t len, dacc_error *err),
                                    dacc_error *err);
+    /* The database's own consistency check of its structure (pages, b-tree
+     * order, record formats); full adds what takes longer (for SQLite,
+     * integrity_check's index checks). DACC_ERR_VERIFY naming the first
+     * problem. */
+    dacc_status (*check)(tlog_store *s, int full, dacc_error *err);
     void (*close)(tlog_store *s);
 } tlog_store_ops;
 
-/* Opens (create != 0: creates, failing if it exists) a SQLite store. */
-dacc_status tlog_sqlite_open(const char *path, int create, tlog_store **out,
+/* Opens a SQLite store at path. */
+dacc_status tlog_sqlite_open(const char *path, tlog_store_mode mode, tlog_store **out,
                              const tlog_store_ops **ops, dacc_error *err);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dacc/tlog.h"
 #include "support.h"
 
 #define RUN(r, in, ...) run_dacc(r, in, (const char *const[]){ __VA_ARGS__, NULL })
@@ -153,6 +154,38 @@ Test(log_cli, bad_inputs_exit_1)
     free(pub);
     free(bad);
     free(cp);
+    remove_tree(dir);
+    free(dir);
+}
+
+/* A CRLF file gives the same entries as its LF twin: the "\r" is part of
+ * the line ending, not of the entry. */
+Test(log_cli, append_strips_crlf_line_endings)
+{
+    char *dir = make_temp_dir(), *L = path_join(dir, "L"), *db = path_join(dir, "L/log.db");
+    run_result r;
+    RUN(&r, NULL, "log", "init", "--origin", "o.example/crlf", L);
+    run_result_free(&r);
+    RUN(&r, "alpha\r\nbeta\r\n\r\ngamma\r\ndelta", "log", "append", L);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    static const char *const want[] = { "alpha", "beta", "", "gamma", "delta" };
+    dacc_tlog_log *log;
+    dacc_error err;
+    cr_assert_eq(dacc_tlog_log_open(db, NULL, &log, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_tlog_log_size(log), 5);
+    for (uint64_t i = 0; i < 5; i++) {
+        uint8_t *data;
+        size_t len;
+        cr_assert_eq(dacc_tlog_log_entry(log, i, &data, &len, &err), DACC_OK, "%s", err.message);
+        cr_assert(len == strlen(want[i]) && memcmp(data, want[i], len) == 0,
+                  "entry %d is \"%.*s\", not \"%s\"", (int)i, (int)len, (const char *)data,
+                  want[i]);
+        free(data);
+    }
+    dacc_tlog_log_free(log);
+    free(db);
+    free(L);
     remove_tree(dir);
     free(dir);
 }
