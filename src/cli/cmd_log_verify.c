@@ -345,6 +345,11 @@ int cmd_log_cosign(int argc, char **argv)
     }
     if (key == NULL || log_key == NULL || state == NULL || argc - optind != 1)
         return cli_usage(prog, "expected --key, --log-key, --state and a CHECKPOINT");
+    /* the state is read and written by design; the cosigned note must not
+     * replace the key, the checkpoint or a proof */
+    const char *outs[] = { out };
+    if ((rc = cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0)) != CLI_OK)
+        return rc;
     dacc_error err;
     return cosign_run(key, log_key, state, proof, t, out, argv[optind], &err) == DACC_OK
                ? CLI_OK

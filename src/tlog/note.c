@@ -42,10 +42,11 @@ static size_t space_len(const unsigned char *s, size_t avail)
     return 0;
 }
 
-/* Go's isValidName: non-empty UTF-8 without spaces or '+'. */
+/* Go's isValidName (non-empty UTF-8 without spaces or '+'), and no NUL,
+ * which would cut the name short for C callers. */
 static int valid_name(const char *name, size_t len)
 {
-    if (len == 0 || len > DACC_TLOG_NAME_MAX || !dacc_utf8_valid(name, len, NULL))
+    if (len == 0 || len > DACC_TLOG_NAME_MAX || !dacc_text_valid(name, len, NULL))
         return 0;
     for (size_t i = 0; i < len; i++)
         if (name[i] == '+' || space_len((const unsigned char *)name + i, len - i))

@@ -151,6 +151,35 @@ Test(outputs, a_failed_write_to_standard_output_fails_the_command)
     }
 }
 
+Test(outputs, log_and_round_reports_fail_on_a_full_standard_output)
+{
+    char *dir = make_temp_dir(), *log = path_join(dir, "log"), *out = path_join(dir, "out");
+    run_result r;
+    RUN(&r, "log", "init", "--origin", "example.org/t", log);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    run_dacc(&r, "a\nb\nc\n", (const char *const[]){ "log", "append", log, NULL });
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    const run_opts full = { .stdout_path = "/dev/full" };
+    const char *const *cmds[] = {
+        (const char *const[]){ "log", "checkpoint", log, NULL },
+        (const char *const[]){ "log", "prove-inclusion", log, "1", NULL },
+        (const char *const[]){ "log", "audit", log, NULL },
+        (const char *const[]){ "deepfund", "run", "--out", out,
+                               SOURCE_PATH("examples/deepfund/round.json"), NULL },
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        run_dacc_with(&r, NULL, &full, cmds[i]);
+        cr_assert_eq(r.status, 1, "dacc %s %s: exit %d (%s)", cmds[i][0], cmds[i][1], r.status,
+                     r.err);
+        cr_assert(strstr(r.err, "standard output") != NULL, "%s", r.err);
+        run_result_free(&r);
+    }
+    remove_tree(dir);
+    free(log), free(out), free(dir);
+}
+
 /* ---- 17. output sets ---- */
 
 static size_t count_hidden(const char *dir)

@@ -276,3 +276,30 @@ Test(tiles, c2sp_paths)
     dacc_tlog_tile_path(2, 1000, 256, p, sizeof p);
     cr_assert_str_eq(p, "tile/2/x001/000");
 }
+
+Test(note, a_key_name_with_a_nul_is_refused)
+{
+    /* A consistent key (its id hashes the whole name) whose name holds a
+     * NUL: C callers would see the name "a" and trust it as that key. */
+    static const char name[] = "a\0b";
+    const size_t name_len = sizeof name - 1;
+    dacc_tlog_signer s;
+    cr_assert_eq(dacc_tlog_keygen("ab", 1, &s, NULL), DACC_OK);
+    uint8_t buf[64], h[32], raw[33];
+    memcpy(buf, name, name_len);
+    buf[name_len] = '\n';
+    buf[name_len + 1] = 1;
+    memcpy(buf + name_len + 2, s.v.pk, 32);
+    crypto_hash_sha256(h, buf, name_len + 34);
+    raw[0] = 1;
+    memcpy(raw + 1, s.v.pk, 32);
+    char b64[64], text[128];
+    sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_ORIGINAL);
+    memcpy(text, name, name_len);
+    int n = snprintf(text + name_len, sizeof text - name_len, "+%02x%02x%02x%02x+%s", h[0], h[1],
+                     h[2], h[3], b64);
+    dacc_tlog_verifier v;
+    dacc_error err;
+    cr_assert_eq(dacc_tlog_verifier_parse(text, name_len + (size_t)n, &v, &err), DACC_ERR_PARSE,
+                 "a NUL inside a key name was accepted");
+}
