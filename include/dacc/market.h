@@ -184,7 +184,9 @@ dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *account, 
 dacc_status dacc_market_ledger_audit(const dacc_market_ledger *l, dacc_error *err);
 
 /* Resolution through the ledger. Invalid refunds every account what it put
- * into the market net of what it took out (and drops its positions). */
+ * into the market net of what it took out (and drops its positions); when
+ * the collateral is less than those sums (profit-takers took out more than
+ * the funding), each gets the same fraction, rounded down. */
 dacc_status dacc_market_ledger_resolve(dacc_market_ledger *l, const char *market,
                                        const uint64_t *numerators, dacc_error *err);
 dacc_status dacc_market_ledger_resolve_invalid(dacc_market_ledger *l, const char *market,

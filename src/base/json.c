@@ -12,7 +12,10 @@ dacc_status dacc_json_load_buffer(const char *name, const char *data, size_t len
                                   dacc_error *err)
 {
     json_error_t je;
-    json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    /* No JSON_ALLOW_NUL: a "\u0000" inside a name or an amount would cut it
+     * short for C code, so what a reviewer reads would differ from what
+     * runs ("100\u0000999" read as 100). The text rule of every reader. */
+    json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (v == NULL)
         return dacc_error_at(err, DACC_ERR_PARSE, name, je.line > 0 ? (unsigned long)je.line : 0,
                              je.column > 0 ? (unsigned long)je.column : 0, "%s", je.text);

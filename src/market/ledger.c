@@ -401,6 +401,30 @@ dacc_status dacc_market_ledger_resolve(dacc_market_ledger *l, const char *market
     return dacc_market_resolve(l->mk[m].m, numerators, err);
 }
 
+/* What all accounts put into market m net of what they took out: the sum
+ * of full refunds. 0 with *ok cleared when it would pass 2^128 - 1. */
+static dacc_u128 refunds_due(const dacc_market_ledger *l, size_t m, int *ok)
+{
+    dacc_u128 total = 0;
+    *ok = 1;
+    for (size_t i = 0; i < l->npos && *ok; i++)
+        if (l->pos[i]->market == m)
+            *ok = dacc_money_add(total, l->pos[i]->paid.in, &total) == DACC_OK;
+    return *ok ? total : 0;
+}
+
+/* The refund of position p: all it put in, net; or, when traders who took
+ * money out took more than the maker's funding and the collateral cannot
+ * refund everyone, the same fraction for each (collateral / due), rounded
+ * down, so the maker never pays out more than it holds. */
+static dacc_u128 refund_of(const position *p, dacc_u128 due, dacc_u128 collateral)
+{
+    dacc_u128 r = p->paid.in;
+    if (due > collateral)
+        dacc_money_muldiv(p->paid.in, collateral, due, DACC_ROUND_DOWN, &r);
+    return r;
+}
+
 /* Checks the refunds of an invalid market m against credit, the sums
  * already promised to each account (adding them there), so several markets
  * can be checked before any is refunded. */
@@ -408,21 +432,23 @@ static dacc_status refund_plan(const dacc_market_ledger *l, size_t m, dacc_u128 
                                dacc_error *err)
 {
     const lmarket *x = &l->mk[m];
-    dacc_u128 total = 0, after;
+    dacc_u128 after;
+    int ok;
     if (x->m->resolved)
         return dacc_error_set(err, DACC_ERR_STATE, "market %s is already resolved", x->id);
+    dacc_u128 due = refunds_due(l, m, &ok);
+    if (!ok)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the refunds of market %s pass 2^128", x->id);
     for (size_t i = 0; i < l->npos; i++) {
         const position *p = l->pos[i];
         if (p->market != m)
             continue;
-        if (dacc_money_add(total, p->paid.in, &total) != DACC_OK ||
-            dacc_money_add(credit[p->account], p->paid.in, &credit[p->account]) != DACC_OK ||
+        dacc_u128 r = refund_of(p, due, x->m->balance);
+        if (dacc_money_add(credit[p->account], r, &credit[p->account]) != DACC_OK ||
             dacc_money_add(l->ac[p->account].balance, credit[p->account], &after) != DACC_OK)
             return dacc_error_set(err, DACC_ERR_RANGE, "refunding %s would overflow its balance",
                                   l->ac[p->account].name);
     }
-    if (total > x->m->balance)
-        return dacc_error_set(err, DACC_ERR_STATE, "market %s cannot refund every trade", x->id);
     return DACC_OK;
 }
 
@@ -430,12 +456,15 @@ static dacc_status refund_plan(const dacc_market_ledger *l, size_t m, dacc_u128 
 static void refund_apply(dacc_market_ledger *l, size_t m)
 {
     dacc_market *mk = l->mk[m].m;
+    int ok;
+    dacc_u128 due = refunds_due(l, m, &ok), collateral = mk->balance;
     for (size_t i = 0; i < l->npos; i++) {
         position *p = l->pos[i];
         if (p->market != m)
             continue;
-        l->ac[p->account].balance += p->paid.in;
-        mk->balance -= p->paid.in;
+        dacc_u128 r = refund_of(p, due, collateral);
+        l->ac[p->account].balance += r;
+        mk->balance -= r;
         p->paid = (net){ 0, 0 };
         memset(p->shares, 0, sizeof p->shares);
     }

@@ -541,3 +541,38 @@ Test(safety, money_is_conserved_near_2_128_and_refusals_change_nothing, .timeout
     cr_assert(done > 400 && refused > 400, "the mix is degenerate: %zu done, %zu refused", done,
               refused);
 }
+
+Test(safety, an_invalid_market_always_refunds_even_when_profits_exceed_the_funding)
+{
+    /* b pushes outcome 1 up, a buys outcome 0 cheap, c pushes outcome 0 up
+     * and a sells to c: a takes out far more than the maker's funding
+     * (ceil(10 ln 2) = 7), so the collateral cannot refund b and c in full.
+     * The refund is then pro rata, rounded down; it is never refused. */
+    dacc_market_ledger *l = dacc_market_ledger_new();
+    dacc_error err;
+    static const char ops[] =
+        "{\"op\":\"create\",\"market\":\"m\",\"kind\":\"lmsr\",\"b\":\"10\"}\n"
+        "{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"1000\"}\n"
+        "{\"op\":\"deposit\",\"account\":\"b\",\"amount\":\"1000\"}\n"
+        "{\"op\":\"deposit\",\"account\":\"c\",\"amount\":\"1000\"}\n"
+        "{\"op\":\"buy\",\"account\":\"b\",\"market\":\"m\",\"outcome\":1,\"shares\":\"200\"}\n"
+        "{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"200\"}\n"
+        "{\"op\":\"buy\",\"account\":\"c\",\"market\":\"m\",\"outcome\":0,\"shares\":\"400\"}\n"
+        "{\"op\":\"sell\",\"account\":\"a\",\"market\":\"m\",\"outcome\":0,\"shares\":\"200\"}\n";
+    cr_assert_eq(run(l, "p.jsonl", ops, 0, &err), DACC_OK, "%s", err.message);
+    dacc_u128 a = dacc_market_ledger_balance(l, "a"), b = dacc_market_ledger_balance(l, "b"),
+              c = dacc_market_ledger_balance(l, "c");
+    dacc_market *m = dacc_market_ledger_market(l, "m");
+    dacc_u128 collateral = dacc_market_balance(m), paid_b = 1000 - b, paid_c = 1000 - c;
+    cr_assert(a > 1000 + 7, "a's profit must pass the funding for this test");
+    cr_assert(paid_b + paid_c > collateral, "full refunds must not fit for this test");
+    cr_assert_eq(dacc_market_ledger_resolve_invalid(l, "m", &err), DACC_OK, "%s", err.message);
+    dacc_u128 rb = dacc_market_ledger_balance(l, "b") - b,
+              rc = dacc_market_ledger_balance(l, "c") - c;
+    cr_assert(dacc_market_ledger_balance(l, "a") == a, "a took money out: nothing to refund");
+    cr_assert(rb == paid_b * collateral / (paid_b + paid_c), "b's share, rounded down");
+    cr_assert(rc == paid_c * collateral / (paid_b + paid_c), "c's share, rounded down");
+    cr_assert(dacc_market_balance(m) == collateral - rb - rc && dacc_market_balance(m) < 2);
+    cr_assert_eq(dacc_market_ledger_audit(l, &err), DACC_OK, "%s", err.message);
+    dacc_market_ledger_free(l);
+}
