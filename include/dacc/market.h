@@ -33,6 +33,9 @@ extern "C" {
 
 #define DACC_MARKET_MAX_OUTCOMES 256
 #define DACC_MARKET_FEE_ONE      ((dacc_u128)1000000000000000000ULL) /* fees per 10^18 */
+/* Bytes of a market, account or batch id in a ledger (non-empty; a batch's
+ * id is part of its draw's purpose string, which must never be cut). */
+#define DACC_MARKET_ID_MAX 256
 
 typedef enum dacc_market_kind {
     DACC_MARKET_LMSR,

@@ -91,11 +91,12 @@ void dacc_file_unmap(const void *data, size_t len)
  * atomically; anything else that can be opened for writing (a device such
  * as /dev/null, a FIFO, a terminal) is written through, since renaming over
  * it would destroy it. */
-typedef enum { OUT_STDOUT, OUT_ATOMIC, OUT_THROUGH } out_kind;
+typedef enum { OUT_STDOUT, OUT_ATOMIC, OUT_THROUGH, OUT_FD } out_kind;
 
 struct dacc_file_out {
     FILE *fp;
     out_kind kind;
+    int fd;     /* OUT_FD: the descriptor named */
     char *path; /* the file replaced: a symbolic link's target, resolved */
     char *tmp;
     int keep_mode; /* the replaced file's mode goes to the new one */
@@ -145,27 +146,118 @@ int base_make_temp(const char *path, const char *what, int dir, char **tmp_out)
     return -1;
 }
 
-/* Decides how to write path: *target is what an atomic output replaces
- * (path itself, or the file a symbolic link names). */
+/* The descriptor a path names directly, -1 for other paths: /dev/stdout,
+ * /dev/stderr, /dev/fd/N, /proc/self/fd/N. Writing to a duplicate keeps
+ * the stream's own mode and offset (`>> log` appends); resolving the link
+ * and replacing the file behind it would wipe what the shell appended to. */
+static int fd_path(const char *path)
+{
+    if (strcmp(path, "/dev/stdout") == 0)
+        return 1;
+    if (strcmp(path, "/dev/stderr") == 0)
+        return 2;
+    const char *num = strncmp(path, "/dev/fd/", 8) == 0          ? path + 8
+                      : strncmp(path, "/proc/self/fd/", 14) == 0 ? path + 14
+                                                                 : NULL;
+    uint64_t n;
+    if (num == NULL || !dacc_decimal_strict(num, strlen(num), &n) || n > 1 << 20)
+        return -1;
+    return (int)n;
+}
+
+/* Whether the symbolic link at path may be followed, by the kernel's
+ * protected_symlinks rule, applied whatever the machine's setting: a link in
+ * a sticky, world-writable directory (/tmp) is followed only when its owner
+ * is the writer or owns the directory, so another user's link cannot aim a
+ * root run at root's files. */
+static int link_trusted(const char *path, const struct stat *link)
+{
+    char *dir = base_dir_of(path);
+    struct stat ds;
+    int ok = dir != NULL && stat(dir, &ds) == 0 &&
+             (!(ds.st_mode & S_ISVTX) || !(ds.st_mode & S_IWOTH) || link->st_uid == geteuid() ||
+              link->st_uid == ds.st_uid);
+    free(dir);
+    return ok;
+}
+
+/* The path a link at p with the given target names. */
+static char *link_next(const char *p, const char *target)
+{
+    char *dir = base_dir_of(p);
+    size_t cap = (dir ? strlen(dir) : 0) + strlen(target) + 2;
+    char *next = dir != NULL ? malloc(cap) : NULL;
+    if (next != NULL && target[0] == '/')
+        snprintf(next, cap, "%s", target);
+    else if (next != NULL)
+        snprintf(next, cap, "%s/%s", dir, target);
+    free(dir);
+    return next;
+}
+
+/* Follows path's symbolic links (at most 40, each trusted) to what they
+ * name; *real is the final path, malloc'd, and sb what lstat says of it
+ * (errno set when nothing is there). */
+static dacc_status follow(const char *path, char **real, struct stat *sb, dacc_error *err)
+{
+    char *p = strdup(path);
+    for (int hop = 0; p != NULL && hop < 40; hop++) {
+        if (lstat(p, sb) != 0 || !S_ISLNK(sb->st_mode)) {
+            *real = p;
+            return DACC_OK;
+        }
+        char target[4096];
+        ssize_t n = link_trusted(p, sb) ? readlink(p, target, sizeof target - 1) : -2;
+        int saved = errno;
+        char *next = NULL;
+        if (n >= 0) {
+            target[n] = '\0';
+            next = link_next(p, target);
+        }
+        free(p);
+        if (n == -2)
+            return dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0,
+                                 "a symbolic link another user owns in a shared directory: "
+                                 "give the file itself");
+        if (n < 0)
+            return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot read the link: %s",
+                                 strerror(saved));
+        p = next;
+    }
+    if (p == NULL)
+        return dacc_error_at(err, DACC_ERR_NOMEM, path, 0, 0, "out of memory");
+    free(p);
+    return dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0, "too many levels of symbolic links");
+}
+
+/* Decides how to write path: replaced atomically (a new path, a regular
+ * file, or a trusted link to one, which stays a link), written through (a
+ * device, a FIFO, a descriptor), or refused. */
 static dacc_status out_target(const char *path, dacc_file_out *f, dacc_error *err)
 {
     struct stat sb;
-    if (lstat(path, &sb) != 0) {
-        if (errno != ENOENT)
-            return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot create: %s",
-                                 strerror(errno));
-        f->kind = OUT_ATOMIC;
+    int fd = fd_path(path);
+    if (fd >= 0) {
+        f->kind = OUT_FD;
+        f->fd = fd;
         f->path = strdup(path);
         return f->path ? DACC_OK : dacc_error_at(err, DACC_ERR_NOMEM, path, 0, 0, "out of memory");
     }
-    if (S_ISLNK(sb.st_mode) && stat(path, &sb) != 0)
+    char *real;
+    dacc_status st = follow(path, &real, &sb, err);
+    if (st != DACC_OK)
+        return st;
+    f->path = real;
+    int missing = lstat(real, &sb) != 0;
+    if (missing && errno != ENOENT)
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot create: %s", strerror(errno));
+    if (missing && strcmp(real, path) != 0)
         return dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0,
                              "a symbolic link to a missing file: give the file itself");
-    /* A link to a regular file: replace that file and keep the link. Any
-     * other link (/dev/stdout) is written through as it is. */
-    f->path = S_ISREG(sb.st_mode) ? realpath(path, NULL) : strdup(path);
-    if (f->path == NULL)
-        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot resolve: %s", strerror(errno));
+    if (missing) {
+        f->kind = OUT_ATOMIC;
+        return DACC_OK;
+    }
     if (S_ISDIR(sb.st_mode))
         return dacc_error_at(err, DACC_ERR_INVALID, path, 0, 0, "is a directory");
     f->kind = S_ISREG(sb.st_mode) ? OUT_ATOMIC : OUT_THROUGH;
@@ -179,8 +271,16 @@ static dacc_status out_target(const char *path, dacc_file_out *f, dacc_error *er
 static dacc_status out_open_fd(dacc_file_out *f, const char *path, dacc_error *err)
 {
     int fd;
-    if (f->kind == OUT_THROUGH) {
-        fd = open(f->path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (f->kind == OUT_FD) {
+        fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 3);
+    } else if (f->kind == OUT_THROUGH) {
+        /* O_NONBLOCK so that a FIFO nobody reads fails (ENXIO) instead of
+         * waiting forever; writes block as usual afterwards. */
+        fd = open(f->path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd >= 0)
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        else if (errno == ENXIO)
+            return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "no process reads this FIFO");
     } else {
         fd = base_make_temp(f->path, "tmp", 0, &f->tmp);
         /* The replacement keeps the mode (and, where allowed, the owner) of

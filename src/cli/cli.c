@@ -2,6 +2,8 @@
 #include "dacc/file.h"
 
 #include <getopt.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,14 +137,50 @@ dacc_status cli_emit(const char *path, cli_write_fn fn, void *ctx, dacc_error *e
     return dacc_file_out_commit(out, err);
 }
 
-/* The path an argument carries: itself, or the value of --name=value;
- * NULL for other options. */
-static const char *arg_path(const char *arg)
+/* The paths an argument may name: itself; the value of --name=value; the
+ * FILE of NAME=FILE (deepfund's named submissions); the value of a short
+ * option written together with it (-gFILE). Returns how many. */
+static size_t arg_paths(const char *arg, const char *out[3])
 {
-    if (arg[0] != '-')
-        return arg;
-    const char *eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
-    return eq != NULL ? eq + 1 : NULL;
+    size_t n = 0;
+    const char *eq = strchr(arg, '=');
+    if (arg[0] != '-') {
+        out[n++] = arg;
+        if (eq != NULL)
+            out[n++] = eq + 1;
+    } else if (arg[1] == '-' && eq != NULL) {
+        out[n++] = eq + 1;
+    } else if (arg[1] != '-' && arg[1] != '\0' && arg[2] != '\0') {
+        out[n++] = arg + 2;
+    }
+    return n;
+}
+
+static int refuse(const char *prog, const char *out, const char *what, const char *in)
+{
+    return cli_usage(prog, "the output %s %s %s: writing it would destroy the input", out, what,
+                     in);
+}
+
+/* Whether the existing file out lies directly in dir, a directory the
+ * command was given: a store such as a log (log.db, log.key) or a state
+ * directory, whose files an output must not replace. Deeper paths (an
+ * output directory below an input directory) are left alone. */
+static int inside(const char *out, const char *dir)
+{
+    struct stat ds, os, ps;
+    if (stat(dir, &ds) != 0 || !S_ISDIR(ds.st_mode) || stat(out, &os) != 0)
+        return 0;
+    char *real = realpath(out, NULL);
+    char *parent = real != NULL ? strdup(real) : NULL,
+         *slash = parent ? strrchr(parent, '/') : NULL;
+    if (slash != NULL)
+        slash[slash == parent] = '\0'; /* "/x" has the parent "/" */
+    int in =
+        slash != NULL && stat(parent, &ps) == 0 && ps.st_dev == ds.st_dev && ps.st_ino == ds.st_ino;
+    free(real);
+    free(parent);
+    return in;
 }
 
 static int clash(const char *prog, const char *out, const char *in)
@@ -152,8 +190,18 @@ static int clash(const char *prog, const char *out, const char *in)
     if (dacc_file_same(out, in, &same, &err) != DACC_OK)
         return cli_fail(prog, &err);
     if (same)
-        return cli_usage(prog, "the output %s is the input %s: writing it would destroy the input",
-                         out, in);
+        return refuse(prog, out, "is the input", in);
+    return inside(out, in) ? refuse(prog, out, "is inside the input directory", in) : CLI_OK;
+}
+
+/* Standard input may be a file the shell opened (`< don.csv`). */
+static int clash_stdin(const char *prog, const char *out)
+{
+    struct stat si, so;
+    if (fstat(0, &si) != 0 || !S_ISREG(si.st_mode) || stat(out, &so) != 0)
+        return CLI_OK;
+    if (si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+        return refuse(prog, out, "is", "standard input");
     return CLI_OK;
 }
 
@@ -163,23 +211,41 @@ static int within(const char *p, const char *a)
     return p >= a && p <= a + strlen(a);
 }
 
+/* Whether path names the same existing file as other. */
+static int same_file(const char *path, const char *other)
+{
+    int same = 0;
+    return other != NULL && dacc_file_same(path, other, &same, NULL) == DACC_OK && same;
+}
+
+/* out against every argument but the one holding the output itself (skip)
+ * and, for an output set, its directory (set_dir). */
+static int check_output(const char *prog, int argc, char **argv, const char *out, const char *skip,
+                        const char *set_dir, const char *const *inputs, size_t n_in)
+{
+    int rc = clash_stdin(prog, out);
+    for (int i = 1; i < argc && rc == CLI_OK; i++) {
+        const char *paths[3];
+        if (skip != NULL && within(skip, argv[i]))
+            continue;
+        size_t n = arg_paths(argv[i], paths);
+        for (size_t k = 0; k < n && rc == CLI_OK; k++)
+            if (strcmp(paths[k], "-") != 0 && paths[k][0] != '\0' && !same_file(paths[k], set_dir))
+                rc = clash(prog, out, paths[k]);
+    }
+    for (size_t i = 0; i < n_in && rc == CLI_OK; i++)
+        if (inputs[i] != NULL)
+            rc = clash(prog, out, inputs[i]);
+    return rc;
+}
+
 int cli_outputs_distinct(const char *prog, int argc, char **argv, const char *const *outputs,
                          size_t n_out, const char *const *inputs, size_t n_in)
 {
     int rc = CLI_OK;
-    for (size_t o = 0; o < n_out && rc == CLI_OK; o++) {
-        const char *out = outputs[o];
-        if (out == NULL || strcmp(out, "-") == 0)
-            continue;
-        for (int i = 1; i < argc && rc == CLI_OK; i++) {
-            const char *in = arg_path(argv[i]);
-            if (in != NULL && !within(out, argv[i]) && strcmp(in, "-") != 0)
-                rc = clash(prog, out, in);
-        }
-        for (size_t i = 0; i < n_in && rc == CLI_OK; i++)
-            if (inputs[i] != NULL)
-                rc = clash(prog, out, inputs[i]);
-    }
+    for (size_t o = 0; o < n_out && rc == CLI_OK; o++)
+        if (outputs[o] != NULL && strcmp(outputs[o], "-") != 0)
+            rc = check_output(prog, argc, argv, outputs[o], outputs[o], NULL, inputs, n_in);
     return rc;
 }
 
@@ -195,8 +261,7 @@ int cli_set_distinct(const char *prog, int argc, char **argv, const char *dir,
             return CLI_FAIL;
         }
         snprintf(path, len, "%s/%s", dir, names[k]);
-        const char *one[] = { path };
-        rc = cli_outputs_distinct(prog, argc, argv, one, 1, inputs, n_in);
+        rc = check_output(prog, argc, argv, path, NULL, dir, inputs, n_in);
         free(path);
     }
     return rc;

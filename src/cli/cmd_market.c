@@ -176,7 +176,7 @@ static int quote_options(const char *prog, int argc, char **argv, quote_fields *
         { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
     };
     const char *qlist = NULL;
-    int ch, rc = CLI_OK;
+    int ch, rc = CLI_OK, seen_d = 0;
     while (rc == CLI_OK && (ch = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
         const char *name = NULL;
         for (size_t i = 0; longs[i].name != NULL; i++)
@@ -186,6 +186,8 @@ static int quote_options(const char *prog, int argc, char **argv, quote_fields *
             *help = 1;
             return cli_help(quote_usage);
         }
+        if ((ch == 'd' && seen_d++) || (ch == 'Q' && qlist != NULL))
+            return cli_usage(prog, "--%s is given twice", name);
         if (ch == 'd')
             rc = cli_opt_u64(prog, "--decimals", optarg, 0, 30, decimals);
         else if (ch == 'Q')

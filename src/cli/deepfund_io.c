@@ -123,6 +123,14 @@ dacc_status df_seed_nodes(const df_opts *o, const dacc_deepfund_graph *g, uint32
             return dacc_error_set(err, DACC_ERR_NOTFOUND, "--seed-node: unknown project \"%s\"",
                                   o->seed_nodes[i]);
         ids[i] = (uint32_t)v;
+        /* Names are matched case-insensitively and with or without the
+         * URL prefix, so two spellings can name one project: counting it
+         * twice would silently double its share. */
+        for (size_t k = 0; k < i; k++)
+            if (ids[k] == ids[i])
+                return dacc_error_set(err, DACC_ERR_INVALID,
+                                      "--seed-node: \"%s\" and \"%s\" are the same project",
+                                      o->seed_nodes[k], o->seed_nodes[i]);
     }
     return DACC_OK;
 }

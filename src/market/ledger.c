@@ -88,6 +88,15 @@ void dacc_market_ledger_free(dacc_market_ledger *l)
     free(l);
 }
 
+static dacc_status check_id(const char *what, const char *id, dacc_error *err)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > DACC_MARKET_ID_MAX)
+        return dacc_error_set(err, DACC_ERR_INVALID, "%s id: expected 1 to %d bytes, got %zu", what,
+                              DACC_MARKET_ID_MAX, n);
+    return DACC_OK;
+}
+
 static long find_market(const dacc_market_ledger *l, const char *id)
 {
     for (size_t i = 0; i < l->nmk; i++)
@@ -114,6 +123,10 @@ dacc_status dacc_market_ledger_add(dacc_market_ledger *l, const char *id, dacc_m
                                    uint64_t opened, dacc_error *err)
 {
     void *tmp;
+    if (check_id("market", id, err) != DACC_OK) {
+        dacc_market_free(m);
+        return DACC_ERR_INVALID;
+    }
     if (find_market(l, id) >= 0) {
         dacc_market_free(m);
         return dacc_error_set(err, DACC_ERR_INVALID, "market %s exists already", id);
@@ -144,6 +157,8 @@ static dacc_status account_of(dacc_market_ledger *l, const char *name, int creat
     }
     if (!create)
         return dacc_error_set(err, DACC_ERR_NOTFOUND, "no account %s", name);
+    if (check_id("account", name, err) != DACC_OK)
+        return DACC_ERR_INVALID;
     char *copy = strdup(name);
     if (copy == NULL || !GROW(l->ac, l->nac, l->capac)) {
         free(copy);
@@ -548,6 +563,8 @@ dacc_status dacc_market_ledger_batch(dacc_market_ledger *l, const char *id,
                                      dacc_market_settle_rule rule, dacc_error *err)
 {
     void *tmp;
+    if (check_id("batch", id, err) != DACC_OK)
+        return DACC_ERR_INVALID;
     if (find_batch(l, id) >= 0)
         return dacc_error_set(err, DACC_ERR_INVALID, "batch %s exists already", id);
     if (k == 0 || m > k)
@@ -592,7 +609,7 @@ dacc_status dacc_market_ledger_draw(dacc_market_ledger *l, const char *id, const
     batch *x = &l->bt[b];
     if (x->drawn)
         return dacc_error_set(err, DACC_ERR_STATE, "batch %s was drawn already", id);
-    char purpose[300];
+    char purpose[sizeof "market/batch/" + DACC_MARKET_ID_MAX];
     snprintf(purpose, sizeof purpose, "market/batch/%s", id);
     dacc_rng r;
     dacc_rng_derive(&r, seed, purpose);

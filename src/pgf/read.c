@@ -63,11 +63,11 @@ static dacc_status score_weight(dacc_csv *csv, const dacc_pgf_read_opts *o, cons
 {
     *w = 1;
     if (c->score < 0 && o->score_donor != NULL) {
-        size_t dl;
-        const char *d = dacc_csv_field(csv, c->donor, &dl);
-        char name[512];
-        snprintf(name, sizeof name, "%.*s", (int)dl, d ? d : "");
-        const char *key = name;
+        /* The field is NUL-terminated and holds no NUL (the text rule), so
+         * the whole name is the key; a copy into a fixed buffer would cut
+         * long names and match the wrong donor. */
+        const char *key = dacc_csv_field(csv, c->donor, NULL);
+        key = key != NULL ? key : "";
         const char *const *hit =
             bsearch(&key, o->score_donor, o->nscores, sizeof *o->score_donor, by_name);
         *w = hit ? weight_of(o, o->score_value[hit - o->score_donor]) : 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dacc/codec.h"
@@ -426,4 +427,199 @@ Test(outputs, repeated_weights_and_unknown_config_keys_are_refused)
     free(cfg), free(bad), free(g), free(w);
     remove_tree(dir);
     free(dir);
+}
+
+/* ---- links, descriptors and FIFOs (review findings) ---- */
+
+Test(outputs, dev_stdout_appended_to_keeps_what_was_there)
+{
+    char *dir = make_temp_dir(), *in = dir_file(dir, "g.csv", grants);
+    char *log = dir_file(dir, "log.txt", "earlier line\n");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' apportion --pool 60 -f csv -o /dev/stdout '%s' >> '%s'",
+             DACC_EXE, in, log);
+    cr_assert_eq(system(cmd), 0);
+    char *text = read_text(log, NULL);
+    cr_assert(strncmp(text, "earlier line\n", 13) == 0, "the appended file was replaced: %s", text);
+    cr_assert(strstr(text, "c,3,30") != NULL, "%s", text);
+    free(text);
+    remove_tree(dir);
+    free(in), free(log), free(dir);
+}
+
+Test(outputs, a_fifo_nobody_reads_is_an_error_not_a_hang, .timeout = 20)
+{
+    char *dir = make_temp_dir(), *in = dir_file(dir, "g.csv", grants);
+    char *fifo = path_join(dir, "fifo"), *link = path_join(dir, "link");
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    cr_assert_eq(symlink("fifo", link), 0);
+    run_result r;
+    RUN(&r, "apportion", "--pool", "60", "-o", link, in);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "FIFO") != NULL, "%s", r.err);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(in), free(fifo), free(link), free(dir);
+}
+
+Test(outputs, another_users_link_in_a_shared_directory_is_not_followed)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root to give a link to another user");
+    char *dir = make_temp_dir(), *in = dir_file(dir, "g.csv", grants);
+    char *secret = dir_file(dir, "secret", "root's\n"), *shared = path_join(dir, "shared");
+    cr_assert_eq(mkdir(shared, 0777), 0);
+    cr_assert_eq(chmod(shared, 01777), 0);
+    char *theirs = path_join(shared, "theirs"), *mine = path_join(shared, "mine");
+    cr_assert_eq(symlink(secret, theirs), 0);
+    cr_assert_eq(lchown(theirs, 65534, 65534), 0);
+    cr_assert_eq(symlink(secret, mine), 0);
+    run_result r;
+    RUN(&r, "apportion", "--pool", "60", "-o", theirs, in);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "another user") != NULL, "%s", r.err);
+    run_result_free(&r);
+    char *text = read_text(secret, NULL);
+    cr_assert_str_eq(text, "root's\n");
+    free(text);
+    RUN(&r, "apportion", "--pool", "60", "-o", mine, in);
+    cr_assert_eq(r.status, 0, "one's own link is followed: %s", r.err);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(in), free(secret), free(shared), free(theirs), free(mine), free(dir);
+}
+
+Test(outputs, every_spelling_of_an_input_is_guarded)
+{
+    char *dir = make_temp_dir();
+    char *g = dir_file(dir, "g.csv", "parent,dependency,weight\nroot,a,0.5\nroot,b,0.5\n");
+    char *j = dir_file(dir, "j.csv", "parent,a,b,choice,multiplier\nroot,a,b,1,2\n");
+    char *s = dir_file(dir, "s.csv", "repo,parent,weight\na,root,0.4\nb,root,0.6\n");
+    char named[512], attached[512];
+    snprintf(named, sizeof named, "bold=%s", s);
+    snprintf(attached, sizeof attached, "-g%s", g);
+    run_result r;
+    /* a named submission NAME=FILE */
+    RUN(&r, "deepfund", "score", "-g", g, "-j", j, named, "-o", s);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    run_result_free(&r);
+    /* a short option with its value attached */
+    RUN(&r, "deepfund", "graph", attached, "-o", g);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    run_result_free(&r);
+    /* standard input opened on the file */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' deepfund graph -g - -o /dev/stdin < '%s' 2>/dev/null", DACC_EXE,
+             g);
+    int ws = system(cmd);
+    cr_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == 2, "status %d", ws);
+    char *text = read_text(g, NULL);
+    cr_assert_str_eq(text, "parent,dependency,weight\nroot,a,0.5\nroot,b,0.5\n");
+    free(text);
+    text = read_text(s, NULL);
+    cr_assert_str_eq(text, "repo,parent,weight\na,root,0.4\nb,root,0.6\n");
+    free(text);
+    remove_tree(dir);
+    free(g), free(j), free(s), free(dir);
+}
+
+Test(outputs, a_file_of_an_input_directory_is_guarded)
+{
+    char *dir = make_temp_dir(), *log = path_join(dir, "log"), *db = path_join(log, "log.db");
+    char *key = path_join(log, "log.key");
+    run_result r;
+    RUN(&r, "log", "init", "--origin", "example.org/t", log);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    /* any writer given the log directory must not replace the database (as
+     * `pause publish --log L -o L/log.db` did); the guard runs before any
+     * reading, so any command with a directory argument shows it */
+    char *in = dir_file(dir, "g.csv", grants);
+    RUN(&r, "market", "run", "-o", db, log);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "inside the input directory") != NULL, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "log", "audit", log);
+    cr_assert_eq(r.status, 0, "the log survived: %s", r.err);
+    run_result_free(&r);
+    /* an output directory below an input directory is fine */
+    char *below = path_join(log, "reports"), *out = path_join(below, "x.csv");
+    cr_assert_eq(mkdir(below, 0777), 0);
+    write_text(out, "old\n");
+    RUN(&r, "market", "run", "-o", out, log);
+    cr_assert(r.status != 2, "%s", r.err);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(log), free(db), free(key), free(in), free(below), free(out), free(dir);
+}
+
+/* ---- more review findings: lookups, repeats, NUL in JSON ---- */
+
+Test(outputs, a_long_donor_name_matches_only_its_own_score)
+{
+    char name[520];
+    memset(name, 'd', 511);
+    name[511] = '\0';
+    char *dir = make_temp_dir(), scores[1200], don[2400];
+    snprintf(scores, sizeof scores, "donor,score\n%s,100\nz,100\n", name);
+    snprintf(don, sizeof don, "address,grant_id,amount_in_usdt\n%sX,1,50\n%sY,1,50\nz,2,1\n", name,
+             name);
+    char *s = dir_file(dir, "s.csv", scores), *d = dir_file(dir, "d.csv", don);
+    run_result r;
+    RUN(&r, "fund", "qf", "-p", "100", "--scores", s, "--s50", "10", "--s100", "20", "-f", "csv",
+        d);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* the two donors named like the scored one plus a letter have no score:
+     * they count for nothing, and project 1 gets no matching */
+    cr_assert(strstr(r.out, "\n1,") == NULL, "%s", r.out);
+    cr_assert(strstr(r.err, "2 donations dropped") != NULL, "%s", r.err);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(s), free(d), free(dir);
+}
+
+Test(outputs, repeated_options_and_seed_nodes_are_refused)
+{
+    run_result r;
+    RUN(&r, "market", "quote", "--kind", "lmsr", "--b", "1", "--q", "1;1", "--q", "2;2", "buy", "0",
+        "1");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    run_result_free(&r);
+    char *dir = make_temp_dir(), *cfg = copy_round(dir, "10.00");
+    RUN(&r, "deepfund", "run", "-q", "--out", dir, cfg);
+    run_result_free(&r);
+    char *out = path_join(dir, "out"), *w = path_join(out, "weights.csv");
+    RUN(&r, "deepfund", "run", "-q", cfg);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    char *g = path_join(dir, "graph.csv");
+    RUN(&r, "deepfund", "allocate", "--graph", g, "--weights", w, "--pool", "100", "--seed-node",
+        "ethereum", "--seed-node", "ETHEREUM");
+    cr_assert_eq(r.status, 1, "%s", r.out);
+    cr_assert(strstr(r.err, "same project") != NULL, "%s", r.err);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(cfg), free(out), free(w), free(g), free(dir);
+}
+
+Test(outputs, nul_escapes_in_json_are_refused)
+{
+    char *dir = make_temp_dir();
+    char *g =
+        dir_file(dir, "g.json",
+                 "{\"nodes\": [{\"id\": \"r\"}, {\"id\": \"a\\u0000x\"}, {\"id\": \"a\\u0000y\"}],"
+                 " \"links\": [{\"source\": \"r\", \"target\": \"a\\u0000x\"},"
+                 " {\"source\": \"r\", \"target\": \"a\\u0000y\"}]}\n");
+    run_result r;
+    RUN(&r, "deepfund", "graph", "--graph", g);
+    cr_assert_eq(r.status, 1, "%s", r.out);
+    cr_assert(strstr(r.err, "u0000") != NULL, "%s", r.err);
+    run_result_free(&r);
+    char *cfg = dir_file(dir, "round.json", "{\"jury\": \"j.csv\", \"pool\": \"100\\u0000999\"}");
+    RUN(&r, "deepfund", "run", cfg);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "u0000") != NULL, "%s", r.err);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(g), free(cfg), free(dir);
 }

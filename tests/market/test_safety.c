@@ -576,3 +576,23 @@ Test(safety, an_invalid_market_always_refunds_even_when_profits_exceed_the_fundi
     cr_assert_eq(dacc_market_ledger_audit(l, &err), DACC_OK, "%s", err.message);
     dacc_market_ledger_free(l);
 }
+
+Test(safety, ids_longer_than_the_limit_are_refused_so_draws_never_share_a_purpose)
+{
+    char id[DACC_MARKET_ID_MAX + 2];
+    memset(id, 'b', sizeof id - 1);
+    id[sizeof id - 1] = '\0';
+    dacc_market_ledger *l = dacc_market_ledger_new();
+    dacc_market *m = NULL;
+    dacc_error err;
+    cr_assert_eq(dacc_market_new_lmsr(2, 10, &m, NULL), DACC_OK);
+    cr_assert_eq(dacc_market_ledger_add(l, "x", m, 0, &err), DACC_OK);
+    const char *list[] = { "x" };
+    cr_assert_eq(dacc_market_ledger_batch(l, id, list, 1, 1, DACC_MARKET_SETTLE_REFUND, &err),
+                 DACC_ERR_INVALID);
+    id[DACC_MARKET_ID_MAX] = '\0';
+    cr_assert_eq(dacc_market_ledger_batch(l, id, list, 1, 1, DACC_MARKET_SETTLE_REFUND, &err),
+                 DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_market_ledger_deposit(l, "", 1, &err), DACC_ERR_INVALID);
+    dacc_market_ledger_free(l);
+}
