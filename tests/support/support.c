@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +14,6 @@
 #include <unistd.h>
 
 #include "dacc/file.h"
-
-extern char **environ;
 
 static char *slurp_fd(int fd, size_t *len)
 {
@@ -49,39 +46,8 @@ static int temp_fd(void)
 
 void run_dacc(run_result *r, const char *stdin_text, const char *const *args)
 {
-    size_t n = 0;
-    while (args[n] != NULL)
-        n++;
-    char **argv = calloc(n + 2, sizeof *argv);
-    cr_assert_not_null(argv);
-    argv[0] = (char *)DACC_EXE;
-    for (size_t i = 0; i < n; i++)
-        argv[i + 1] = (char *)args[i];
-
-    int in = temp_fd(), out = temp_fd(), err = temp_fd();
-    if (stdin_text != NULL) {
-        size_t len = strlen(stdin_text);
-        cr_assert_eq(write(in, stdin_text, len), (ssize_t)len);
-        lseek(in, 0, SEEK_SET);
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in, 0);
-    posix_spawn_file_actions_adddup2(&fa, out, 1);
-    posix_spawn_file_actions_adddup2(&fa, err, 2);
-    pid_t pid;
-    int rc = posix_spawn(&pid, DACC_EXE, &fa, NULL, argv, environ);
-    cr_assert_eq(rc, 0, "cannot start %s: %s", DACC_EXE, strerror(rc));
-    posix_spawn_file_actions_destroy(&fa);
-    int ws;
-    cr_assert_eq(waitpid(pid, &ws, 0), pid);
-    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r->out = slurp_fd(out, &r->out_len);
-    r->err = slurp_fd(err, &r->err_len);
-    close(in);
-    close(out);
-    close(err);
-    free(argv);
+    const run_opts none = { NULL, 0 };
+    run_dacc_with(r, stdin_text, &none, args);
 }
 
 void run_result_free(run_result *r)
