@@ -73,14 +73,17 @@ dacc_status dacc_dsse_sign(dacc_dsse_envelope *e, const uint8_t sk[64], const ch
  * Unknown members are ignored, as envelope.md requires ("Consumers MUST
  * ignore unrecognized fields"), and not kept: dacc_dsse_write drops them.
  * A keyid that is absent, null or "" is the same (no keyid). Refused:
- * duplicate member names, a missing or non-string payload, payloadType or
- * sig, a keyid that is not a string, over DACC_DSSE_KEYID_MAX bytes, an escaped
- * NUL anywhere, bad base64 (DACC_ERR_PARSE), a payload over
- * DACC_DSSE_MAX_PAYLOAD, a sig over DACC_DSSE_SIG_MAX, more than
- * DACC_DSSE_MAX_SIGS signatures, more than DACC_DSSE_MAX_ENVELOPE bytes
- * (DACC_ERR_LIMIT). An empty signatures list parses (envelope.md: "MUST be
- * set, even if empty"); it verifies under no threshold. The caller frees
- * *out. */
+ * text that is not one JSON object, with duplicate member names or an
+ * escaped NUL (DACC_ERR_PARSE, or DACC_ERR_INVALID for a non-object); a
+ * missing payload, payloadType, signatures or sig (DACC_ERR_NOTFOUND); one
+ * of the wrong JSON type, a keyid that is not a string or null
+ * (DACC_ERR_INVALID); bad base64 (DACC_ERR_PARSE); a keyid over
+ * DACC_DSSE_KEYID_MAX bytes, a payload over DACC_DSSE_MAX_PAYLOAD, a sig
+ * over DACC_DSSE_SIG_MAX, more than DACC_DSSE_MAX_SIGS signatures, more
+ * than DACC_DSSE_MAX_ENVELOPE bytes in all (DACC_ERR_LIMIT). An empty
+ * signatures list parses (envelope.md: "MUST be set, even if empty"); it
+ * verifies under no threshold. On failure *out is not set; on success the
+ * caller frees it. */
 dacc_status dacc_dsse_parse(const char *name, const char *json, size_t len,
                             dacc_dsse_envelope **out, dacc_error *err);
 
