@@ -28,8 +28,9 @@
  *
  *     event.json: field "/trade/amount": a number with a fraction; money is a decimal string
  *
- * err->column holds the 1-based byte offset of the fault (canonical text is
- * one line); dacc_jcs_canonicalize also gives its line. Statuses:
+ * err->column holds the 1-based column of the fault, which for the strict
+ * reader (canonical text is one line) is its byte offset;
+ * dacc_jcs_canonicalize also gives its line, in the message too. Statuses:
  * DACC_ERR_PARSE for text that is not JSON or breaks a text rule,
  * DACC_ERR_INVALID for duplicates, text that is not canonical and numbers
  * the strict reader does not take, DACC_ERR_RANGE for numbers out of range,
