@@ -9,6 +9,7 @@
  *   dacc/file.h      whole-file reads, mappings, atomic output
  *   dacc/progress.h  progress line on a terminal
  *   dacc/json.h      JSON on jansson (not included here: it pulls in jansson.h)
+ *   dacc/jcs.h       canonical JSON, RFC 8785 (not included either, for the same reason)
  */
 #ifndef DACC_BASE_H
 #define DACC_BASE_H
