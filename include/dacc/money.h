@@ -29,10 +29,10 @@ __extension__ typedef unsigned __int128 dacc_u128;
  * leading zero and the NUL. */
 #define DACC_MONEY_STRLEN 48
 
-typedef enum dacc_round {
-    DACC_ROUND_DOWN = 0, /* toward zero (floor, amounts are unsigned) */
-    DACC_ROUND_UP = 1    /* away from zero (ceiling) */
-} dacc_round;
+typedef enum dacc_money_round {
+    DACC_MONEY_ROUND_DOWN = 0, /* toward zero (floor, amounts are unsigned) */
+    DACC_MONEY_ROUND_UP = 1    /* away from zero (ceiling) */
+} dacc_money_round;
 
 /* Flags for dacc_money_format. */
 #define DACC_MONEY_TRIM 1u /* drop trailing fractional zeros and a bare point */
@@ -61,7 +61,7 @@ dacc_status dacc_money_mul(dacc_u128 a, dacc_u128 b, dacc_u128 *out);
 
 /* a * b / d with a 256-bit intermediate, rounded as asked. DACC_ERR_INVALID
  * when d is 0, DACC_ERR_RANGE when the quotient exceeds 2^128 - 1. */
-dacc_status dacc_money_muldiv(dacc_u128 a, dacc_u128 b, dacc_u128 d, dacc_round mode,
+dacc_status dacc_money_muldiv(dacc_u128 a, dacc_u128 b, dacc_u128 d, dacc_money_round mode,
                               dacc_u128 *out);
 
 /* 10^e for e <= 38. */

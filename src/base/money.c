@@ -40,7 +40,7 @@ dacc_status dacc_money_mul(dacc_u128 a, dacc_u128 b, dacc_u128 *out)
     return DACC_OK;
 }
 
-dacc_status dacc_money_muldiv(dacc_u128 a, dacc_u128 b, dacc_u128 d, dacc_round mode,
+dacc_status dacc_money_muldiv(dacc_u128 a, dacc_u128 b, dacc_u128 d, dacc_money_round mode,
                               dacc_u128 *out)
 {
     if (d == 0)
@@ -49,7 +49,7 @@ dacc_status dacc_money_muldiv(dacc_u128 a, dacc_u128 b, dacc_u128 d, dacc_round 
     dacc_u128 q, r;
     if (!u256_divmod(p, d, &q, &r))
         return DACC_ERR_RANGE;
-    if (mode == DACC_ROUND_UP && r != 0) {
+    if (mode == DACC_MONEY_ROUND_UP && r != 0) {
         if (q == DACC_U128_MAX)
             return DACC_ERR_RANGE;
         q++;

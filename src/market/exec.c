@@ -40,7 +40,7 @@ static dacc_status fpmm_buy_pools(const dacc_market *m, unsigned i, dacc_u128 x,
 static dacc_status fpmm_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 c, dacc_error *err)
 {
     dacc_u128 f = 0, fees, balance, next[DACC_MARKET_MAX_OUTCOMES];
-    dacc_money_muldiv(c, m->fee, DACC_MARKET_FEE_ONE, DACC_ROUND_DOWN, &f);
+    dacc_money_muldiv(c, m->fee, DACC_MARKET_FEE_ONE, DACC_MONEY_ROUND_DOWN, &f);
     dacc_status st = fpmm_buy_pools(m, i, x, c - f, next, err);
     if (st != DACC_OK)
         return st;
@@ -100,8 +100,8 @@ static dacc_status fpmm_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 
 {
     /* Re-derive the gross amount merged for a return of r. */
     dacc_u128 gross, mine, fees;
-    if (dacc_money_muldiv(r, DACC_MARKET_FEE_ONE, DACC_MARKET_FEE_ONE - m->fee, DACC_ROUND_DOWN,
-                          &gross) != DACC_OK ||
+    if (dacc_money_muldiv(r, DACC_MARKET_FEE_ONE, DACC_MARKET_FEE_ONE - m->fee,
+                          DACC_MONEY_ROUND_DOWN, &gross) != DACC_OK ||
         dacc_money_add(m->pool[i], x, &mine) != DACC_OK ||
         dacc_money_add(m->fees, gross - r, &fees) != DACC_OK)
         return overflow(err);
@@ -235,7 +235,7 @@ dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u12
     if (i >= m->n || x > m->sold[i])
         return dacc_error_set(err, DACC_ERR_RANGE, "redeeming shares traders do not hold");
     dacc_u128 pay;
-    if (dacc_money_muldiv(x, m->num[i], m->den, DACC_ROUND_DOWN, &pay) != DACC_OK)
+    if (dacc_money_muldiv(x, m->num[i], m->den, DACC_MONEY_ROUND_DOWN, &pay) != DACC_OK)
         return overflow(err);
     if (pay > m->balance)
         return dacc_error_set(err, DACC_ERR_STATE, "the maker cannot pay: its bound was broken");

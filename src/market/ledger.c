@@ -436,7 +436,7 @@ static dacc_u128 refund_of(const position *p, dacc_u128 due, dacc_u128 collatera
 {
     dacc_u128 r = p->paid.in;
     if (due > collateral)
-        dacc_money_muldiv(p->paid.in, collateral, due, DACC_ROUND_DOWN, &r);
+        dacc_money_muldiv(p->paid.in, collateral, due, DACC_MONEY_ROUND_DOWN, &r);
     return r;
 }
 
@@ -512,7 +512,7 @@ static dacc_status redeem_plan(const dacc_market_ledger *l, const position *p, d
     dacc_u128 pay, after;
     *total = 0;
     for (unsigned i = 0; i < mk->n; i++)
-        if (dacc_money_muldiv(p->shares[i], mk->num[i], mk->den, DACC_ROUND_DOWN, &pay) !=
+        if (dacc_money_muldiv(p->shares[i], mk->num[i], mk->den, DACC_MONEY_ROUND_DOWN, &pay) !=
                 DACC_OK ||
             dacc_money_add(*total, pay, total) != DACC_OK)
             return dacc_error_set(err, DACC_ERR_RANGE, "the payout would overflow");

@@ -126,7 +126,7 @@ static int lmsr_fast(const dacc_market *m, unsigned i, dacc_u128 x, int buy, dac
 static dacc_u128 fee_of(const dacc_market *m, dacc_u128 amount)
 {
     dacc_u128 f = 0;
-    dacc_money_muldiv(amount, m->fee, DACC_MARKET_FEE_ONE, DACC_ROUND_DOWN, &f);
+    dacc_money_muldiv(amount, m->fee, DACC_MARKET_FEE_ONE, DACC_MONEY_ROUND_DOWN, &f);
     return f;
 }
 
@@ -138,8 +138,9 @@ static int fpmm_buy_amount(const dacc_market *m, dacc_u128 invest, unsigned i, d
     if (dacc_money_mul(m->pool[i], DACC_MARKET_FEE_ONE, &end) != DACC_OK)
         return 0;
     for (unsigned j = 0; j < m->n; j++)
-        if (j != i && (dacc_money_add(m->pool[j], net, &grown) != DACC_OK ||
-                       dacc_money_muldiv(end, m->pool[j], grown, DACC_ROUND_UP, &end) != DACC_OK))
+        if (j != i &&
+            (dacc_money_add(m->pool[j], net, &grown) != DACC_OK ||
+             dacc_money_muldiv(end, m->pool[j], grown, DACC_MONEY_ROUND_UP, &end) != DACC_OK))
             return 0;
     if (end == 0 || dacc_money_add(m->pool[i], net, &grown) != DACC_OK)
         return 0;
@@ -155,15 +156,15 @@ static int fpmm_sell_amount(const dacc_market *m, dacc_u128 r, unsigned i, dacc_
                             dacc_u128 *gross)
 {
     dacc_u128 plus, end;
-    if (dacc_money_muldiv(r, DACC_MARKET_FEE_ONE, DACC_MARKET_FEE_ONE - m->fee, DACC_ROUND_DOWN,
-                          &plus) != DACC_OK ||
+    if (dacc_money_muldiv(r, DACC_MARKET_FEE_ONE, DACC_MARKET_FEE_ONE - m->fee,
+                          DACC_MONEY_ROUND_DOWN, &plus) != DACC_OK ||
         dacc_money_mul(m->pool[i], DACC_MARKET_FEE_ONE, &end) != DACC_OK)
         return 0;
     for (unsigned j = 0; j < m->n; j++) {
         if (j == i)
             continue;
-        if (m->pool[j] <= plus ||
-            dacc_money_muldiv(end, m->pool[j], m->pool[j] - plus, DACC_ROUND_UP, &end) != DACC_OK)
+        if (m->pool[j] <= plus || dacc_money_muldiv(end, m->pool[j], m->pool[j] - plus,
+                                                    DACC_MONEY_ROUND_UP, &end) != DACC_OK)
             return 0;
     }
     dacc_u128 back = end / DACC_MARKET_FEE_ONE + (end % DACC_MARKET_FEE_ONE != 0);

@@ -151,20 +151,20 @@ Test(money, checked_arithmetic)
 Test(money, muldiv_rounds_as_asked)
 {
     dacc_u128 q;
-    cr_assert_eq(dacc_money_muldiv(10, 1, 3, DACC_ROUND_DOWN, &q), DACC_OK);
+    cr_assert_eq(dacc_money_muldiv(10, 1, 3, DACC_MONEY_ROUND_DOWN, &q), DACC_OK);
     cr_assert(q == 3);
-    cr_assert_eq(dacc_money_muldiv(10, 1, 3, DACC_ROUND_UP, &q), DACC_OK);
+    cr_assert_eq(dacc_money_muldiv(10, 1, 3, DACC_MONEY_ROUND_UP, &q), DACC_OK);
     cr_assert(q == 4);
-    cr_assert_eq(dacc_money_muldiv(9, 1, 3, DACC_ROUND_UP, &q), DACC_OK);
+    cr_assert_eq(dacc_money_muldiv(9, 1, 3, DACC_MONEY_ROUND_UP, &q), DACC_OK);
     cr_assert(q == 3);
-    cr_assert_eq(dacc_money_muldiv(1, 1, 0, DACC_ROUND_DOWN, &q), DACC_ERR_INVALID);
+    cr_assert_eq(dacc_money_muldiv(1, 1, 0, DACC_MONEY_ROUND_DOWN, &q), DACC_ERR_INVALID);
 }
 
 Test(money, muldiv_uses_a_256_bit_intermediate)
 {
     dacc_u128 q = 0;
     /* 2^127 * 4 / 8 = 2^126: the product 2^129 does not fit 128 bits. */
-    cr_assert_eq(dacc_money_muldiv(U128(1ull << 63, 0), 4, 8, DACC_ROUND_DOWN, &q), DACC_OK);
+    cr_assert_eq(dacc_money_muldiv(U128(1ull << 63, 0), 4, 8, DACC_MONEY_ROUND_DOWN, &q), DACC_OK);
     cr_assert(q == U128(1ull << 62, 0));
     /* Reference value computed with Python integers:
      * (2**127 + 12345) * (10**30 + 7) // 3**70 */
@@ -172,16 +172,17 @@ Test(money, muldiv_uses_a_256_bit_intermediate)
     dacc_u128 b = U128(0x0000000c9f2c9cd0, 0x4674edea40000007);
     dacc_u128 d = U128(0x00007b6a43a7ef90, 0x1fd29f05f9e837d9);
     dacc_u128 want = U128(0x000d17369a4c1a60, 0x6224465272748a65);
-    cr_assert_eq(dacc_money_muldiv(a, b, d, DACC_ROUND_DOWN, &q), DACC_OK);
+    cr_assert_eq(dacc_money_muldiv(a, b, d, DACC_MONEY_ROUND_DOWN, &q), DACC_OK);
     cr_assert(q == want);
-    cr_assert_eq(dacc_money_muldiv(a, b, d, DACC_ROUND_UP, &q), DACC_OK);
+    cr_assert_eq(dacc_money_muldiv(a, b, d, DACC_MONEY_ROUND_UP, &q), DACC_OK);
     cr_assert(q == want + 1);
     /* max * max / (max - 1) is exactly 2^128 after flooring: out of range. */
+    cr_assert_eq(dacc_money_muldiv(DACC_U128_MAX, DACC_U128_MAX, DACC_U128_MAX - 1,
+                                   DACC_MONEY_ROUND_DOWN, &q),
+                 DACC_ERR_RANGE);
     cr_assert_eq(
-        dacc_money_muldiv(DACC_U128_MAX, DACC_U128_MAX, DACC_U128_MAX - 1, DACC_ROUND_DOWN, &q),
-        DACC_ERR_RANGE);
-    cr_assert_eq(dacc_money_muldiv(DACC_U128_MAX, DACC_U128_MAX, DACC_U128_MAX, DACC_ROUND_UP, &q),
-                 DACC_OK);
+        dacc_money_muldiv(DACC_U128_MAX, DACC_U128_MAX, DACC_U128_MAX, DACC_MONEY_ROUND_UP, &q),
+        DACC_OK);
     cr_assert(q == DACC_U128_MAX);
 }
 
@@ -197,8 +198,8 @@ Test(money, muldiv_property_quotient_and_remainder)
         if (d == 0)
             d = 1;
         dacc_u128 lo, hi;
-        dacc_status s1 = dacc_money_muldiv(a, b, d, DACC_ROUND_DOWN, &lo);
-        dacc_status s2 = dacc_money_muldiv(a, b, d, DACC_ROUND_UP, &hi);
+        dacc_status s1 = dacc_money_muldiv(a, b, d, DACC_MONEY_ROUND_DOWN, &lo);
+        dacc_status s2 = dacc_money_muldiv(a, b, d, DACC_MONEY_ROUND_UP, &hi);
         if (s1 != DACC_OK) {
             cr_assert_eq(s1, DACC_ERR_RANGE);
             cr_assert_eq(s2, DACC_ERR_RANGE);
