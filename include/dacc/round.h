@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dacc/codec.h"
 #include "dacc/error.h"
+#include "dacc/json.h"
 #include "dacc/mem.h"
 
 #ifdef __cplusplus
@@ -119,6 +121,94 @@ const uint8_t *dacc_dsse_sig_bytes(const dacc_dsse_envelope *e, size_t i, size_t
  * accept anything. pks may be NULL when n is 0. */
 dacc_status dacc_dsse_verify(const dacc_dsse_envelope *e, const uint8_t (*pks)[32], size_t n,
                              size_t threshold, size_t *valid, dacc_error *err);
+
+/* ---- events ------------------------------------------------------------------
+ *
+ * Every governance action is an event: a canonical JSON payload (RFC 8785,
+ * dacc_jcs_parse_strict) in a DSSE envelope of type DACC_ROUND_EVENT_TYPE
+ * signed by its author's Ed25519 key:
+ *
+ *   {"body":{...},"round":"<64 hex>","seq":1,"signer":"<64 hex>","type":"pgf/donation"}
+ *
+ * "round" is the round's id (absent in the config event, which creates the
+ * round), "seq" the author's own counter in the round (1, 2, ...: a replay
+ * or a reordering of one author's events is refused), "signer" the author's
+ * public key, which must have signed the envelope. docs/round.md. */
+
+#define DACC_ROUND_KEY_BYTES 32
+#define DACC_ROUND_ID_BYTES  32
+#define DACC_ROUND_TYPE_MAX  64
+
+typedef struct dacc_round_event {
+    int is_config;
+    uint8_t round[DACC_ROUND_ID_BYTES]; /* zero for the config event */
+    uint8_t signer[DACC_ROUND_KEY_BYTES];
+    uint64_t seq;
+    char type[DACC_ROUND_TYPE_MAX];
+    json_t *body;     /* owned; an object */
+    uint8_t *payload; /* the canonical payload bytes, owned */
+    size_t payload_len;
+    uint8_t hash[DACC_SHA256_BYTES]; /* SHA-256 of the envelope bytes */
+} dacc_round_event;
+
+/* Decodes an envelope into ev: the type, the payload (strict canonical
+ * JSON with exactly the fields above, the round id and signer as 64
+ * lowercase hex digits, seq >= 1, type "<mechanism>/<action>"), and at
+ * least one valid signature by signer. On failure ev is cleared. */
+dacc_status dacc_round_event_decode(const char *name, const void *envelope, size_t len,
+                                    dacc_round_event *ev, dacc_error *err);
+void dacc_round_event_clear(dacc_round_event *ev);
+
+/* Builds, canonicalises and signs an event with the 64-byte secret key sk
+ * (round NULL: a config event); appends the envelope, in the logged form
+ * (dacc_dsse_write), to out. */
+dacc_status dacc_round_event_sign(const uint8_t *round, uint64_t seq, const char *type,
+                                  const json_t *body, const uint8_t sk[64], dacc_buf *out,
+                                  dacc_error *err);
+
+/* ---- rounds ------------------------------------------------------------------ */
+
+typedef struct dacc_round dacc_round;
+
+/* A round from its config event (an envelope of type "round/config"). Its
+ * id is the SHA-256 of the config's payload bytes. */
+dacc_status dacc_round_new(const void *config, size_t len, dacc_round **out, dacc_error *err);
+void dacc_round_free(dacc_round *r);
+
+const uint8_t *dacc_round_id(const dacc_round *r);
+const char *dacc_round_mechanism(const dacc_round *r);
+const uint8_t *dacc_round_operator(const dacc_round *r);
+/* The open phase's name, or "closed" after the last one closed. */
+const char *dacc_round_phase(const dacc_round *r);
+/* Events accepted, the config included. */
+uint64_t dacc_round_count(const dacc_round *r);
+
+/* Applies one event. DACC_OK when accepted; otherwise the round is exactly
+ * as it was and err names the rule broken (DACC_ERR_VERIFY: signature;
+ * DACC_ERR_STATE: phase, order, duplicate; DACC_ERR_INVALID: the event's
+ * content). Pure: no clock, file or network; everything it needs is in the
+ * event. */
+dacc_status dacc_round_apply(dacc_round *r, const void *envelope, size_t len, dacc_error *err);
+
+/* The state hash: a commitment to the accepted events, in order.
+ * H_0 = SHA-256("dacc-round/v1\n" || config payload), and for each accepted
+ * envelope e, H = SHA-256(H || SHA-256(e)). Same events, same hash; since
+ * apply is pure, the same hash means the same state. */
+void dacc_round_state_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES]);
+
+/* The state (phase, counts, the mechanism's view) and the result (payouts,
+ * leaderboard, prices, statuses), as JSON in the forms docs/round.md
+ * gives; *out is new (json_decref). The result of an open round is the
+ * result so far. */
+dacc_status dacc_round_state(const dacc_round *r, json_t **out, dacc_error *err);
+dacc_status dacc_round_result(const dacc_round *r, json_t **out, dacc_error *err);
+
+/* The last sequence number key used in the round; 0 when it sent nothing. */
+uint64_t dacc_round_seq(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES]);
+
+/* The phases of a mechanism ("pgf": donations), in order; NULL for a name
+ * that is no mechanism. */
+const char *const *dacc_round_phases_of(const char *mechanism, size_t *n);
 
 #ifdef __cplusplus
 }

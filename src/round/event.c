@@ -1,0 +1,157 @@
+/* Events: the payload of a DSSE envelope, decoded strictly and tied to the
+ * key that signed it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "dacc/codec.h"
+#include "dacc/jcs.h"
+#include "dacc/round.h"
+
+void dacc_round_event_clear(dacc_round_event *ev)
+{
+    json_decref(ev->body);
+    free(ev->payload);
+    memset(ev, 0, sizeof *ev);
+}
+
+static dacc_status bad(const char *name, const char *field, dacc_error *err, const char *why)
+{
+    return dacc_error_field(err, DACC_ERR_INVALID, name, 0, "field", field, "%s", why);
+}
+
+/* A 32-byte value written as 64 lowercase hex digits. */
+static dacc_status hex32(const char *name, const json_t *obj, const char *field, uint8_t out[32],
+                         dacc_error *err)
+{
+    const json_t *v = json_object_get(obj, field);
+    const char *s = json_string_value(v);
+    if (s == NULL || json_string_length(v) != 64)
+        return bad(name, field, err, "expected 64 lowercase hex digits");
+    for (size_t i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return bad(name, field, err, "expected 64 lowercase hex digits");
+    return dacc_hex_decode(s, 64, out, 32, err);
+}
+
+/* type is "<word>/<word>" of lowercase letters, digits and '-'. */
+static int valid_type(const char *t, size_t len)
+{
+    const char *slash = memchr(t, '/', len);
+    if (slash == NULL || slash == t || slash == t + len - 1 || len >= DACC_ROUND_TYPE_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!(t[i] == '/' || t[i] == '-' || (t[i] >= 'a' && t[i] <= 'z') ||
+              (t[i] >= '0' && t[i] <= '9')) ||
+            (t[i] == '/' && t + i != slash))
+            return 0;
+    return 1;
+}
+
+static dacc_status payload_fields(const char *name, const json_t *p, dacc_round_event *ev,
+                                  dacc_error *err)
+{
+    static const char *const keys[] = { "body", "round", "seq", "signer", "type" };
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)p, key, v)
+    {
+        size_t i = 0;
+        while (i < 5 && strcmp(keys[i], key) != 0)
+            i++;
+        if (i == 5)
+            return bad(name, key, err, "unknown field of an event");
+    }
+    const json_t *type = json_object_get(p, "type"), *seq = json_object_get(p, "seq");
+    if (!json_is_string(type) || !valid_type(json_string_value(type), json_string_length(type)))
+        return bad(name, "type", err, "expected \"mechanism/action\" in lowercase");
+    snprintf(ev->type, sizeof ev->type, "%s", json_string_value(type));
+    ev->is_config = strcmp(ev->type, "round/config") == 0;
+    if (!json_is_integer(seq) || json_integer_value(seq) < 1)
+        return bad(name, "seq", err, "expected an integer >= 1");
+    ev->seq = (uint64_t)json_integer_value(seq);
+    if (!json_is_object(json_object_get(p, "body")))
+        return bad(name, "body", err, "expected an object");
+    dacc_status st = hex32(name, p, "signer", ev->signer, err);
+    if (st == DACC_OK && ev->is_config && json_object_get(p, "round") != NULL)
+        return bad(name, "round", err, "a config event creates its round and names none");
+    if (st == DACC_OK && !ev->is_config)
+        st = hex32(name, p, "round", ev->round, err);
+    return st;
+}
+
+dacc_status dacc_round_event_decode(const char *name, const void *envelope, size_t len,
+                                    dacc_round_event *ev, dacc_error *err)
+{
+    memset(ev, 0, sizeof *ev);
+    dacc_dsse_envelope *e = NULL;
+    json_t *p = NULL;
+    size_t plen;
+    dacc_status st = dacc_dsse_parse(name, envelope, len, &e, err);
+    if (st == DACC_OK && strcmp(dacc_dsse_type(e), DACC_ROUND_EVENT_TYPE) != 0)
+        st = bad(name, "payloadType", err, "expected " DACC_ROUND_EVENT_TYPE);
+    const uint8_t *payload = st == DACC_OK ? dacc_dsse_payload(e, &plen) : NULL;
+    if (st == DACC_OK)
+        st = dacc_jcs_parse_strict(name, (const char *)payload, plen, &p, err);
+    if (st == DACC_OK && !json_is_object(p))
+        st = bad(name, "payload", err, "expected a JSON object");
+    if (st == DACC_OK)
+        st = payload_fields(name, p, ev, err);
+    size_t valid = 0;
+    if (st == DACC_OK &&
+        dacc_dsse_verify(e, (const uint8_t(*)[32])ev->signer, 1, 1, &valid, NULL) != DACC_OK)
+        st = dacc_error_at(err, DACC_ERR_VERIFY, name, 0, 0, "no valid signature by the signer");
+    if (st == DACC_OK && (ev->payload = malloc(plen ? plen : 1)) == NULL)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    /* The hash is of the envelope as it is logged (dacc_dsse_write), not of
+     * the spelling it arrived in: other base64 alphabets and fields DSSE
+     * tells readers to ignore change nothing. */
+    dacc_buf canon;
+    dacc_buf_init(&canon, 0);
+    if (st == DACC_OK)
+        st = dacc_dsse_write(e, &canon, err);
+    if (st == DACC_OK) {
+        memcpy(ev->payload, payload, plen);
+        ev->payload_len = plen;
+        ev->body = json_incref(json_object_get(p, "body"));
+        dacc_sha256(canon.data, canon.len, ev->hash);
+    }
+    dacc_buf_free(&canon);
+    json_decref(p);
+    dacc_dsse_free(e);
+    if (st != DACC_OK)
+        dacc_round_event_clear(ev);
+    return st;
+}
+
+dacc_status dacc_round_event_sign(const uint8_t *round, uint64_t seq, const char *type,
+                                  const json_t *body, const uint8_t sk[64], dacc_buf *out,
+                                  dacc_error *err)
+{
+    char hex[65];
+    json_t *p = json_object();
+    if (p == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    json_object_set(p, "body", (json_t *)body);
+    if (round != NULL)
+        json_object_set_new(p, "round", json_string(dacc_hex_encode(round, 32, hex)));
+    json_object_set_new(p, "seq", json_integer((json_int_t)seq));
+    json_object_set_new(p, "signer", json_string(dacc_hex_encode(sk + 32, 32, hex)));
+    json_object_set_new(p, "type", json_string(type));
+    dacc_buf payload;
+    dacc_buf_init(&payload, DACC_DSSE_MAX_PAYLOAD);
+    dacc_dsse_envelope *e = NULL;
+    dacc_status st = dacc_jcs_write(p, &payload, err);
+    if (st == DACC_OK)
+        st = dacc_dsse_new(DACC_ROUND_EVENT_TYPE, payload.data, payload.len, &e, err);
+    if (st == DACC_OK)
+        st = dacc_dsse_sign(e, sk, NULL, err);
+    if (st == DACC_OK)
+        st = dacc_dsse_write(e, out, err);
+    dacc_dsse_free(e);
+    dacc_buf_free(&payload);
+    json_decref(p);
+    return st;
+}

@@ -1,0 +1,67 @@
+/* The round core and the mechanisms it drives (private to src/round). */
+#ifndef DACC_ROUND_INTERNAL_H
+#define DACC_ROUND_INTERNAL_H
+
+#include "dacc/round.h"
+
+/* Who may send an event type. */
+enum { BY_OPERATOR = 1, BY_PARTICIPANT = 2, BY_ANYONE = 3 };
+
+typedef struct {
+    const char *type;  /* "pgf/donation" */
+    const char *phase; /* the phase it belongs to */
+    int who;
+} round_action;
+
+/* What a mechanism sees of the round when it applies an event. */
+typedef struct {
+    const uint8_t *id;
+    const uint8_t *operator_key;
+    unsigned phase; /* index into the mechanism's phases */
+} round_view;
+
+/* A mechanism: its phases and actions, and a state behind four pure
+ * functions. apply must check everything before it changes anything: a
+ * refusal leaves the state as it was (the round core relies on it). */
+typedef struct round_mech {
+    const char *name;
+    const char *const *phases;
+    size_t nphases;
+    const round_action *actions;
+    size_t nactions;
+    dacc_status (*init)(void **state, const json_t *params, dacc_error *err);
+    dacc_status (*apply)(void *state, const round_view *v, const dacc_round_event *ev,
+                         dacc_error *err);
+    /* The phase v->phase closes; seed is the log root carried by the close
+     * event ("at".root), or NULL. */
+    dacc_status (*close)(void *state, const round_view *v, const uint8_t *seed, dacc_error *err);
+    dacc_status (*state)(const void *state, json_t **out, dacc_error *err);
+    dacc_status (*result)(const void *state, json_t **out, dacc_error *err);
+    void (*free)(void *state);
+} round_mech;
+
+extern const round_mech round_mech_pgf;
+extern const round_mech round_mech_market;
+
+/* ---- helpers for the mechanisms' decoders ---- */
+
+/* The fields of body must be among the space-separated names of allowed. */
+dacc_status round_only(const json_t *body, const char *allowed, dacc_error *err);
+/* A required string field, non-empty, at most max bytes. */
+dacc_status round_string(const json_t *body, const char *field, size_t max, const char **out,
+                         dacc_error *err);
+/* A required decimal amount in base units (a string of digits, no sign,
+ * no leading zeros, at most 2^128 - 1). */
+dacc_status round_amount(const json_t *body, const char *field, dacc_u128 *out, dacc_error *err);
+/* A required decimal number written as a string ("0.25"), finite. */
+dacc_status round_decimal(const json_t *body, const char *field, double lo, double hi, double *out,
+                          dacc_error *err);
+/* A required integer in [lo, hi]. */
+dacc_status round_integer(const json_t *body, const char *field, int64_t lo, int64_t hi,
+                          int64_t *out, dacc_error *err);
+/* A refusal: DACC_ERR_INVALID with a message (the round core adds which
+ * event it was). */
+dacc_status round_refuse(dacc_error *err, dacc_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

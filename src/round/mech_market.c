@@ -1,0 +1,304 @@
+/* Prediction markets as a round: the operator creates markets, credits
+ * accounts and resolves; every participant trades and redeems for the
+ * account of its own key. The ledger underneath is the one `dacc market
+ * run` drives, with the event count as its clock (apply reads no clock),
+ * and money is checked to be conserved after every event. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dacc/codec.h"
+#include "dacc/market.h"
+#include "internal.h"
+
+typedef struct {
+    dacc_market_ledger *l;
+    unsigned decimals;
+    uint64_t clock; /* events applied: the ledger's time */
+    char **ids;     /* markets in creation order */
+    size_t nids, capids;
+} market_state;
+
+static const char *const market_phases[] = { "trading" };
+static const round_action market_actions[] = {
+    { "market/create", "trading", BY_OPERATOR },  { "market/deposit", "trading", BY_OPERATOR },
+    { "market/resolve", "trading", BY_OPERATOR }, { "market/buy", "trading", BY_PARTICIPANT },
+    { "market/sell", "trading", BY_PARTICIPANT }, { "market/redeem", "trading", BY_PARTICIPANT },
+};
+
+static void market_free(void *state)
+{
+    market_state *s = state;
+    if (s == NULL)
+        return;
+    dacc_market_ledger_free(s->l);
+    for (size_t i = 0; i < s->nids; i++)
+        free(s->ids[i]);
+    free(s->ids);
+    free(s);
+}
+
+/* {"id": ..., "kind": ..., and the create fields of an operations file,
+ * every value a string} */
+static dacc_status create_market(market_state *s, const json_t *spec, dacc_error *err)
+{
+    const char *names[16], *values[16], *id = NULL, *key;
+    size_t n = 0;
+    const json_t *v;
+    json_object_foreach((json_t *)spec, key, v)
+    {
+        if (!json_is_string(v))
+            return round_refuse(err, DACC_ERR_INVALID, "field \"%s\": expected a string", key);
+        if (strcmp(key, "sold") == 0) /* shares no one paid for would break conservation */
+            return round_refuse(err, DACC_ERR_INVALID, "field \"sold\": not in a round");
+        if (strcmp(key, "id") == 0) {
+            id = json_string_value(v);
+        } else if (n < 16) {
+            names[n] = key;
+            values[n++] = json_string_value(v);
+        }
+    }
+    if (id == NULL || id[0] == '\0')
+        return round_refuse(err, DACC_ERR_INVALID, "field \"id\": a market needs an id");
+    if (dacc_market_ledger_market(s->l, id) != NULL)
+        return round_refuse(err, DACC_ERR_INVALID, "market \"%s\" exists already", id);
+    dacc_market *m;
+    dacc_status st = dacc_market_from_fields(n, names, values, s->decimals, &m, err);
+    char *copy = st == DACC_OK ? strdup(id) : NULL;
+    if (st == DACC_OK && copy == NULL) {
+        dacc_market_free(m);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    if (st == DACC_OK && s->nids == s->capids) {
+        size_t cap = s->capids ? 2 * s->capids : 16;
+        char **p = realloc(s->ids, cap * sizeof *p);
+        if (p == NULL) {
+            free(copy);
+            dacc_market_free(m);
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        }
+        s->ids = p, s->capids = cap;
+    }
+    if (st == DACC_OK && (st = dacc_market_ledger_add(s->l, id, m, s->clock, err)) == DACC_OK)
+        s->ids[s->nids++] = copy;
+    else
+        free(copy);
+    return st;
+}
+
+/* params: {"decimals": 0..30, "markets": [market, ...]} */
+static dacc_status market_init(void **state, const json_t *params, dacc_error *err)
+{
+    market_state *s = calloc(1, sizeof *s);
+    int64_t dec = 6;
+    if (s == NULL || (s->l = dacc_market_ledger_new()) == NULL) {
+        free(s);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    dacc_status st = round_only(params, "decimals markets", err);
+    if (st == DACC_OK && json_object_get(params, "decimals") != NULL)
+        st = round_integer(params, "decimals", 0, 30, &dec, err);
+    s->decimals = (unsigned)dec;
+    const json_t *list = json_object_get(params, "markets");
+    if (st == DACC_OK && list != NULL && !json_is_array(list))
+        st = round_refuse(err, DACC_ERR_INVALID, "field \"markets\": expected a list");
+    for (size_t i = 0; st == DACC_OK && i < json_array_size(list); i++)
+        if ((st = create_market(s, json_array_get(list, i), err)) != DACC_OK)
+            dacc_error_prefix(err, "markets[%zu]: ", i);
+    if (st != DACC_OK) {
+        dacc_error_prefix(err, "params: ");
+        market_free(s);
+        return st;
+    }
+    *state = s;
+    return DACC_OK;
+}
+
+static dacc_status market_id(const market_state *s, const json_t *body, const char **id,
+                             dacc_error *err)
+{
+    dacc_status st = round_string(body, "market", DACC_MARKET_ID_MAX, id, err);
+    if (st == DACC_OK && dacc_market_ledger_market(s->l, *id) == NULL)
+        return round_refuse(err, DACC_ERR_INVALID, "field \"market\": no market \"%s\"", *id);
+    return st;
+}
+
+static dacc_status trade(market_state *s, const char *account, const json_t *b, int buy,
+                         dacc_error *err)
+{
+    const char *id, *by = buy ? "spend" : "receive";
+    int64_t outcome;
+    dacc_u128 shares = 0, amount = 0, limit = 0, moved, traded;
+    dacc_status st = round_only(
+        b, buy ? "market outcome shares spend limit" : "market outcome shares receive limit", err);
+    if (st == DACC_OK)
+        st = market_id(s, b, &id, err);
+    if (st == DACC_OK)
+        st = round_integer(b, "outcome", 0, DACC_MARKET_MAX_OUTCOMES - 1, &outcome, err);
+    if (st == DACC_OK && (json_object_get(b, "shares") != NULL) == (json_object_get(b, by) != NULL))
+        return round_refuse(err, DACC_ERR_INVALID, "give one of \"shares\" and \"%s\"", by);
+    if (st == DACC_OK && json_object_get(b, "shares") != NULL)
+        st = round_amount(b, "shares", &shares, err);
+    else if (st == DACC_OK)
+        st = round_amount(b, by, &amount, err);
+    if (st == DACC_OK && json_object_get(b, "limit") != NULL)
+        st = round_amount(b, "limit", &limit, err);
+    if (st != DACC_OK)
+        return st;
+    return buy ? dacc_market_ledger_buy(s->l, account, id, (unsigned)outcome, shares, amount, limit,
+                                        s->clock, &moved, &traded, err)
+               : dacc_market_ledger_sell(s->l, account, id, (unsigned)outcome, shares, amount,
+                                         limit, s->clock, &moved, &traded, err);
+}
+
+/* {"market": id, and one of "outcome": k, "payouts": [n, ...], "invalid": true} */
+static dacc_status resolve(market_state *s, const json_t *b, dacc_error *err)
+{
+    const char *id;
+    dacc_status st = round_only(b, "market outcome payouts invalid", err);
+    if (st == DACC_OK)
+        st = market_id(s, b, &id, err);
+    if (st != DACC_OK)
+        return st;
+    const json_t *o = json_object_get(b, "outcome"), *p = json_object_get(b, "payouts"),
+                 *inv = json_object_get(b, "invalid");
+    unsigned n = dacc_market_outcomes(dacc_market_ledger_market(s->l, id));
+    if ((o != NULL) + (p != NULL) + (inv != NULL) != 1 || (inv != NULL && !json_is_true(inv)))
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "give one of \"outcome\", \"payouts\" and \"invalid\": true");
+    if (inv != NULL)
+        return dacc_market_ledger_resolve_invalid(s->l, id, err);
+    uint64_t num[DACC_MARKET_MAX_OUTCOMES] = { 0 };
+    int64_t k;
+    if (o != NULL && (st = round_integer(b, "outcome", 0, (int64_t)n - 1, &k, err)) == DACC_OK)
+        num[k] = 1;
+    for (size_t i = 0; p != NULL && st == DACC_OK && i < n; i++) {
+        const json_t *x = json_array_get(p, i);
+        if (json_array_size(p) != n || !json_is_integer(x) || json_integer_value(x) < 0 ||
+            json_integer_value(x) > UINT32_MAX)
+            return round_refuse(err, DACC_ERR_INVALID,
+                                "field \"payouts\": one integer in [0, 2^32) per outcome");
+        num[i] = (uint64_t)json_integer_value(x);
+    }
+    return st == DACC_OK ? dacc_market_ledger_resolve(s->l, id, num, err) : st;
+}
+
+static dacc_status dispatch(market_state *s, const dacc_round_event *ev, const char *account,
+                            dacc_error *err)
+{
+    const json_t *b = ev->body;
+    const char *action = strchr(ev->type, '/') + 1, *id, *who;
+    dacc_u128 amount, pay;
+    dacc_status st;
+    if (strcmp(action, "create") == 0)
+        return create_market(s, b, err);
+    if (strcmp(action, "deposit") == 0) {
+        if ((st = round_only(b, "account amount", err)) != DACC_OK ||
+            (st = round_string(b, "account", 64, &who, err)) != DACC_OK ||
+            (st = round_amount(b, "amount", &amount, err)) != DACC_OK)
+            return st;
+        if (strlen(who) != 64 || strspn(who, "0123456789abcdef") != 64 || amount == 0)
+            return round_refuse(err, DACC_ERR_INVALID,
+                                "a deposit names an account key (64 hex digits) and an amount");
+        return dacc_market_ledger_deposit(s->l, who, amount, err);
+    }
+    if (strcmp(action, "resolve") == 0)
+        return resolve(s, b, err);
+    if (strcmp(action, "redeem") == 0) {
+        if ((st = round_only(b, "market", err)) != DACC_OK || (st = market_id(s, b, &id, err)))
+            return st;
+        return dacc_market_ledger_redeem(s->l, account, id, &pay, err);
+    }
+    return trade(s, account, b, strcmp(action, "buy") == 0, err);
+}
+
+static dacc_status market_apply(void *state, const round_view *v, const dacc_round_event *ev,
+                                dacc_error *err)
+{
+    market_state *s = state;
+    char account[65];
+    (void)v;
+    dacc_hex_encode(ev->signer, 32, account);
+    s->clock++;
+    dacc_status st = dispatch(s, ev, account, err);
+    /* The ledger refuses every operation that would break conservation;
+     * this is the check that it did. */
+    if (st == DACC_OK && dacc_market_ledger_audit(s->l, err) != DACC_OK)
+        return round_refuse(err, DACC_ERR_STATE, "money would not be conserved");
+    if (st != DACC_OK)
+        s->clock--;
+    return st;
+}
+
+static dacc_status market_close(void *state, const round_view *v, const uint8_t *seed,
+                                dacc_error *err)
+{
+    (void)state, (void)v, (void)seed, (void)err;
+    return DACC_OK;
+}
+
+static json_t *units(dacc_u128 v)
+{
+    char t[DACC_MONEY_STRLEN];
+    dacc_money_format(v, 0, 0, t);
+    return json_string(t);
+}
+
+static void add_account(void *ctx, const char *name, dacc_u128 balance)
+{
+    json_array_append_new(ctx, json_pack("{ssso}", "account", name, "balance", units(balance)));
+}
+
+static json_t *market_rows(const market_state *s)
+{
+    static const char *const kinds[] = { "lmsr", "lslmsr", "fpmm", "cpmm" };
+    json_t *rows = json_array();
+    for (size_t i = 0; i < s->nids; i++) {
+        const dacc_market *m = dacc_market_ledger_market(s->l, s->ids[i]);
+        double p[DACC_MARKET_MAX_OUTCOMES];
+        json_t *prices = json_array();
+        dacc_market_prices(m, p);
+        for (unsigned k = 0; k < dacc_market_outcomes(m); k++)
+            json_array_append_new(prices, json_real(p[k]));
+        json_array_append_new(rows, json_pack("{ss ss so so so sb}", "market", s->ids[i], "kind",
+                                              kinds[dacc_market_type(m)], "prices", prices,
+                                              "collateral", units(dacc_market_balance(m)), "fees",
+                                              units(dacc_market_fees(m)), "resolved",
+                                              dacc_market_resolved(m)));
+    }
+    return rows;
+}
+
+static dacc_status market_result(const void *state, json_t **out, dacc_error *err)
+{
+    const market_state *s = state;
+    json_t *accounts = json_array();
+    if (accounts == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_market_ledger_each_account(s->l, accounts, add_account);
+    *out = json_pack("{sIsoso}", "decimals", (json_int_t)s->decimals, "markets", market_rows(s),
+                     "table", accounts);
+    return DACC_OK;
+}
+
+static dacc_status market_state_json(const void *state, json_t **out, dacc_error *err)
+{
+    const market_state *s = state;
+    (void)err;
+    *out = json_pack("{sIsI}", "markets", (json_int_t)s->nids, "clock", (json_int_t)s->clock);
+    return DACC_OK;
+}
+
+const round_mech round_mech_market = {
+    .name = "market",
+    .phases = market_phases,
+    .nphases = 1,
+    .actions = market_actions,
+    .nactions = sizeof market_actions / sizeof market_actions[0],
+    .init = market_init,
+    .apply = market_apply,
+    .close = market_close,
+    .state = market_state_json,
+    .result = market_result,
+    .free = market_free,
+};

@@ -1,0 +1,501 @@
+/* The round core: one config, then events checked in a fixed order (the
+ * signature, the round, the action and its phase, who may send it, the
+ * author's sequence number), handed to the mechanism, and folded into the
+ * state hash. Nothing here reads a clock, a file or the network. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "dacc/codec.h"
+#include "internal.h"
+
+#define MAX_PHASES 8
+
+static const round_mech *const mechs[] = { &round_mech_pgf, &round_mech_market };
+
+/* Authors' sequence numbers: open addressing over keys hashed with a
+ * per-round random SipHash key, so nobody can choose keys that collide
+ * (the table's order is never observable). */
+typedef struct {
+    uint8_t key[32];
+    uint64_t seq; /* 0: empty slot */
+} seq_slot;
+
+typedef struct {
+    seq_slot *slot;
+    size_t n, cap; /* cap a power of two */
+    uint8_t hkey[crypto_shorthash_KEYBYTES];
+} seq_map;
+
+struct dacc_round {
+    uint8_t id[DACC_ROUND_ID_BYTES];
+    uint8_t operator_key[DACC_ROUND_KEY_BYTES];
+    uint8_t hash[DACC_SHA256_BYTES];
+    const round_mech *mech;
+    void *mstate;
+    char title[128];
+    unsigned phase; /* index into mech->phases; nphases when closed */
+    uint64_t phase_events;
+    uint64_t close_events[MAX_PHASES]; /* 0: closed by the operator only */
+    uint64_t close_size[MAX_PHASES];   /* an operator close must carry at.size >= this */
+    int open;                          /* anyone may take part */
+    uint8_t (*eligible)[32];           /* sorted */
+    size_t neligible;
+    seq_map seqs;
+    uint64_t count;
+};
+
+/* ---- authors' sequence numbers ---- */
+
+static size_t seq_find(const seq_map *m, const uint8_t key[32])
+{
+    uint8_t h[crypto_shorthash_BYTES];
+    crypto_shorthash(h, key, 32, m->hkey);
+    uint64_t v;
+    memcpy(&v, h, sizeof v);
+    size_t i = (size_t)v & (m->cap - 1);
+    while (m->slot[i].seq != 0 && memcmp(m->slot[i].key, key, 32) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+/* Makes room for one more author before anything changes, so that the
+ * commit after the mechanism's apply cannot fail. */
+static dacc_status seq_reserve(seq_map *m, dacc_error *err)
+{
+    if ((m->n + 1) * 2 <= m->cap)
+        return DACC_OK;
+    seq_map g = *m;
+    g.cap = m->cap ? 2 * m->cap : 64;
+    g.n = 0;
+    if ((g.slot = calloc(g.cap, sizeof *g.slot)) == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slot[i].seq != 0) {
+            g.slot[seq_find(&g, m->slot[i].key)] = m->slot[i];
+            g.n++;
+        }
+    free(m->slot);
+    *m = g;
+    return DACC_OK;
+}
+
+static uint64_t seq_last(const seq_map *m, const uint8_t key[32])
+{
+    return m->cap ? m->slot[seq_find(m, key)].seq : 0;
+}
+
+static void seq_set(seq_map *m, const uint8_t key[32], uint64_t seq)
+{
+    seq_slot *s = &m->slot[seq_find(m, key)];
+    m->n += s->seq == 0;
+    memcpy(s->key, key, 32);
+    s->seq = seq;
+}
+
+/* ---- the config ---- */
+
+static int by_key(const void *a, const void *b)
+{
+    return memcmp(a, b, 32);
+}
+
+static dacc_status read_eligible(dacc_round *r, const json_t *el, dacc_error *err)
+{
+    if (round_only(el, "open keys", err) != DACC_OK)
+        return DACC_ERR_INVALID;
+    const json_t *keys = json_object_get(el, "keys"), *open = json_object_get(el, "open");
+    if ((open != NULL) == (keys != NULL) || (open != NULL && !json_is_true(open)))
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"eligible\": give {\"open\": true} or {\"keys\": [...]}");
+    r->open = open != NULL;
+    if (r->open)
+        return DACC_OK;
+    size_t n = json_array_size(keys);
+    if (!json_is_array(keys) || n == 0 || (r->eligible = calloc(n, 32)) == NULL)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"eligible.keys\": expected a non-empty list of keys");
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(keys, i));
+        if (s == NULL || strlen(s) != 64 ||
+            dacc_hex_decode(s, 64, r->eligible[i], 32, NULL) != DACC_OK)
+            return round_refuse(err, DACC_ERR_INVALID,
+                                "field \"eligible.keys\": item %zu is not 64 hex digits", i + 1);
+    }
+    qsort(r->eligible, n, 32, by_key);
+    for (size_t i = 1; i < n; i++)
+        if (memcmp(r->eligible[i - 1], r->eligible[i], 32) == 0)
+            return round_refuse(err, DACC_ERR_INVALID, "field \"eligible.keys\": a key twice");
+    r->neligible = n;
+    return DACC_OK;
+}
+
+/* "phases": one entry per phase of the mechanism, in its order, each
+ * {"name": ..., "close": "operator" | {"events": N} | {"at_size": N}}. */
+static dacc_status read_phase(dacc_round *r, size_t i, const json_t *ph, dacc_error *err)
+{
+    const char *name = json_string_value(json_object_get(ph, "name"));
+    const json_t *close = json_object_get(ph, "close");
+    int64_t n = 0;
+    if (round_only(ph, "name close", err) != DACC_OK)
+        return DACC_ERR_INVALID;
+    if (name == NULL || strcmp(name, r->mech->phases[i]) != 0)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"phases\": phase %zu of a %s round is \"%s\"", i + 1,
+                            r->mech->name, r->mech->phases[i]);
+    if (json_is_string(close) && strcmp(json_string_value(close), "operator") == 0)
+        return DACC_OK;
+    if (json_is_object(close) && json_object_size(close) == 1 &&
+        json_object_get(close, "events") != NULL &&
+        round_integer(close, "events", 1, INT64_MAX, &n, err) == DACC_OK) {
+        r->close_events[i] = (uint64_t)n;
+        return DACC_OK;
+    }
+    if (json_is_object(close) && json_object_size(close) == 1 &&
+        json_object_get(close, "at_size") != NULL &&
+        round_integer(close, "at_size", 1, INT64_MAX, &n, err) == DACC_OK) {
+        r->close_size[i] = (uint64_t)n;
+        return DACC_OK;
+    }
+    return round_refuse(err, DACC_ERR_INVALID,
+                        "field \"phases\": phase \"%s\": close must be \"operator\", "
+                        "{\"events\": N} or {\"at_size\": N}",
+                        name);
+}
+
+static dacc_status read_phases(dacc_round *r, const json_t *phases, dacc_error *err)
+{
+    if (!json_is_array(phases) || json_array_size(phases) != r->mech->nphases)
+        return round_refuse(err, DACC_ERR_INVALID, "field \"phases\": a %s round has %zu phases",
+                            r->mech->name, r->mech->nphases);
+    dacc_status st = DACC_OK;
+    for (size_t i = 0; i < r->mech->nphases && st == DACC_OK; i++)
+        st = read_phase(r, i, json_array_get(phases, i), err);
+    return st;
+}
+
+static dacc_status read_config(dacc_round *r, const dacc_round_event *ev, dacc_error *err)
+{
+    const json_t *b = ev->body;
+    const char *mech, *title = "";
+    dacc_status st = round_only(b, "mechanism title eligible phases params nonce", err);
+    if (st == DACC_OK)
+        st = round_string(b, "mechanism", 32, &mech, err);
+    for (size_t i = 0; st == DACC_OK && i < sizeof mechs / sizeof mechs[0]; i++)
+        if (strcmp(mechs[i]->name, mech) == 0)
+            r->mech = mechs[i];
+    if (st == DACC_OK && r->mech == NULL)
+        return round_refuse(err, DACC_ERR_INVALID, "field \"mechanism\": no mechanism \"%s\"",
+                            mech);
+    if (st == DACC_OK && json_object_get(b, "title") != NULL)
+        st = round_string(b, "title", sizeof r->title - 1, &title, err);
+    if (st == DACC_OK && !json_is_object(json_object_get(b, "eligible")))
+        return round_refuse(err, DACC_ERR_INVALID, "field \"eligible\": missing");
+    if (st == DACC_OK)
+        st = read_eligible(r, json_object_get(b, "eligible"), err);
+    if (st == DACC_OK)
+        st = read_phases(r, json_object_get(b, "phases"), err);
+    const json_t *params = json_object_get(b, "params");
+    if (st == DACC_OK && !json_is_object(params))
+        return round_refuse(err, DACC_ERR_INVALID, "field \"params\": expected an object");
+    if (st == DACC_OK)
+        st = r->mech->init(&r->mstate, params, err);
+    snprintf(r->title, sizeof r->title, "%s", title);
+    return st;
+}
+
+static void hash_step(uint8_t h[32], const uint8_t *data, size_t len)
+{
+    crypto_hash_sha256_state s;
+    crypto_hash_sha256_init(&s);
+    crypto_hash_sha256_update(&s, h, 32);
+    crypto_hash_sha256_update(&s, data, len);
+    crypto_hash_sha256_final(&s, h);
+}
+
+dacc_status dacc_round_new(const void *config, size_t len, dacc_round **out, dacc_error *err)
+{
+    dacc_round_event ev;
+    dacc_status st = dacc_round_event_decode("config", config, len, &ev, err);
+    if (st != DACC_OK)
+        return st;
+    dacc_round *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        dacc_round_event_clear(&ev);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    randombytes_buf(r->seqs.hkey, sizeof r->seqs.hkey);
+    if (!ev.is_config)
+        st = round_refuse(err, DACC_ERR_INVALID, "a round starts with a round/config event");
+    else if (ev.seq != 1)
+        st = round_refuse(err, DACC_ERR_INVALID, "the config is its operator's event 1");
+    if (st == DACC_OK)
+        st = read_config(r, &ev, err);
+    if (st == DACC_OK)
+        st = seq_reserve(&r->seqs, err);
+    if (st != DACC_OK) {
+        dacc_error_prefix(err, "config: ");
+        dacc_round_event_clear(&ev);
+        dacc_round_free(r);
+        return st;
+    }
+    dacc_sha256(ev.payload, ev.payload_len, r->id);
+    memcpy(r->operator_key, ev.signer, 32);
+    static const char domain[] = "dacc-round/v1\n";
+    memset(r->hash, 0, sizeof r->hash);
+    crypto_hash_sha256_state s;
+    crypto_hash_sha256_init(&s);
+    crypto_hash_sha256_update(&s, (const uint8_t *)domain, sizeof domain - 1);
+    crypto_hash_sha256_update(&s, ev.payload, ev.payload_len);
+    crypto_hash_sha256_final(&s, r->hash);
+    hash_step(r->hash, ev.hash, sizeof ev.hash);
+    seq_set(&r->seqs, ev.signer, 1);
+    r->count = 1;
+    dacc_round_event_clear(&ev);
+    *out = r;
+    return DACC_OK;
+}
+
+void dacc_round_free(dacc_round *r)
+{
+    if (r == NULL)
+        return;
+    if (r->mech != NULL && r->mstate != NULL)
+        r->mech->free(r->mstate);
+    free(r->eligible);
+    free(r->seqs.slot);
+    free(r);
+}
+
+const uint8_t *dacc_round_id(const dacc_round *r)
+{
+    return r->id;
+}
+
+const char *dacc_round_mechanism(const dacc_round *r)
+{
+    return r->mech->name;
+}
+
+const uint8_t *dacc_round_operator(const dacc_round *r)
+{
+    return r->operator_key;
+}
+
+const char *dacc_round_phase(const dacc_round *r)
+{
+    return r->phase < r->mech->nphases ? r->mech->phases[r->phase] : "closed";
+}
+
+uint64_t dacc_round_count(const dacc_round *r)
+{
+    return r->count;
+}
+
+void dacc_round_state_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES])
+{
+    memcpy(out, r->hash, DACC_SHA256_BYTES);
+}
+
+/* ---- applying events ---- */
+
+static int eligible(const dacc_round *r, const uint8_t key[32])
+{
+    return r->open || bsearch(key, r->eligible, r->neligible, 32, by_key) != NULL;
+}
+
+static const round_action *find_action(const round_mech *m, const char *type)
+{
+    for (size_t i = 0; i < m->nactions; i++)
+        if (strcmp(m->actions[i].type, type) == 0)
+            return &m->actions[i];
+    return NULL;
+}
+
+/* Who may send it and when: the action's phase is the open one. */
+static dacc_status check_action(const dacc_round *r, const dacc_round_event *ev,
+                                const round_action *a, dacc_error *err)
+{
+    int by_operator = memcmp(ev->signer, r->operator_key, 32) == 0;
+    if (a == NULL)
+        return round_refuse(err, DACC_ERR_INVALID, "a %s round has no event \"%s\"", r->mech->name,
+                            ev->type);
+    if (r->phase >= r->mech->nphases)
+        return round_refuse(err, DACC_ERR_STATE, "%s after the round closed", ev->type);
+    if (strcmp(a->phase, r->mech->phases[r->phase]) != 0)
+        return round_refuse(err, DACC_ERR_STATE,
+                            "%s belongs to phase \"%s\"; the round is in \"%s\"", ev->type,
+                            a->phase, r->mech->phases[r->phase]);
+    if (a->who == BY_OPERATOR && !by_operator)
+        return round_refuse(err, DACC_ERR_STATE, "only the round's operator sends %s", ev->type);
+    if (a->who == BY_PARTICIPANT && !eligible(r, ev->signer))
+        return round_refuse(err, DACC_ERR_STATE, "the signer is not eligible in this round");
+    return DACC_OK;
+}
+
+/* round/close: {"phase": name, "at": {"size": N, "root": hex}?} by the
+ * operator, naming the open phase. *seed gets at.root when given. */
+static dacc_status check_close(const dacc_round *r, const dacc_round_event *ev, uint8_t seed[32],
+                               int *has_seed, dacc_error *err)
+{
+    const char *phase;
+    const json_t *at = json_object_get(ev->body, "at");
+    int64_t size = 0;
+    *has_seed = 0;
+    if (memcmp(ev->signer, r->operator_key, 32) != 0)
+        return round_refuse(err, DACC_ERR_STATE, "only the round's operator closes a phase");
+    if (round_only(ev->body, "phase at", err) != DACC_OK ||
+        round_string(ev->body, "phase", 32, &phase, err) != DACC_OK)
+        return DACC_ERR_INVALID;
+    if (r->phase >= r->mech->nphases || strcmp(phase, r->mech->phases[r->phase]) != 0)
+        return round_refuse(err, DACC_ERR_STATE,
+                            "phase \"%s\" is not open (the round is in \"%s\")", phase,
+                            dacc_round_phase(r));
+    if (at != NULL) {
+        const char *root;
+        if (!json_is_object(at) || round_only(at, "size root", err) != DACC_OK ||
+            round_integer(at, "size", 1, INT64_MAX, &size, err) != DACC_OK ||
+            round_string(at, "root", 64, &root, err) != DACC_OK ||
+            dacc_hex_decode(root, strlen(root), seed, 32, err) != DACC_OK)
+            return DACC_ERR_INVALID;
+        *has_seed = 1;
+    }
+    if ((uint64_t)size < r->close_size[r->phase])
+        return round_refuse(err, DACC_ERR_STATE,
+                            "phase \"%s\" closes at log size %llu or later; at.size is %lld", phase,
+                            (unsigned long long)r->close_size[r->phase], (long long)size);
+    return DACC_OK;
+}
+
+/* Closes the open phase (seed NULL: the state hash seeds what the mechanism
+ * draws). */
+static dacc_status close_phase(dacc_round *r, const uint8_t *seed, dacc_error *err)
+{
+    round_view v = { r->id, r->operator_key, r->phase };
+    dacc_status st = r->mech->close(r->mstate, &v, seed ? seed : r->hash, err);
+    if (st == DACC_OK) {
+        r->phase++;
+        r->phase_events = 0;
+    }
+    return st;
+}
+
+static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_error *err)
+{
+    uint64_t expect = seq_last(&r->seqs, ev->signer) + 1;
+    if (ev->is_config)
+        return round_refuse(err, DACC_ERR_STATE, "the round has its config already");
+    if (memcmp(ev->round, r->id, 32) != 0)
+        return round_refuse(err, DACC_ERR_INVALID, "the event is for another round");
+    if (ev->seq != expect)
+        return round_refuse(err, DACC_ERR_STATE,
+                            "the signer's event %llu, where %llu comes next (a replay, or an "
+                            "earlier event missing)",
+                            (unsigned long long)ev->seq, (unsigned long long)expect);
+    dacc_status st = seq_reserve(&r->seqs, err);
+    if (st != DACC_OK)
+        return st;
+    if (strcmp(ev->type, "round/close") == 0) {
+        uint8_t seed[32];
+        int has_seed;
+        st = check_close(r, ev, seed, &has_seed, err);
+        if (st == DACC_OK)
+            st = close_phase(r, has_seed ? seed : NULL, err);
+        return st;
+    }
+    const round_action *a = find_action(r->mech, ev->type);
+    st = check_action(r, ev, a, err);
+    round_view v = { r->id, r->operator_key, r->phase };
+    if (st == DACC_OK)
+        st = r->mech->apply(r->mstate, &v, ev, err);
+    return st;
+}
+
+dacc_status dacc_round_apply(dacc_round *r, const void *envelope, size_t len, dacc_error *err)
+{
+    dacc_round_event ev;
+    dacc_status st = dacc_round_event_decode("event", envelope, len, &ev, err);
+    if (st != DACC_OK)
+        return st;
+    int was_close = strcmp(ev.type, "round/close") == 0;
+    st = apply_event(r, &ev, err);
+    if (st != DACC_OK) {
+        char hex[9];
+        dacc_error_prefix(err, "%s by %s…: ", ev.type, dacc_hex_encode(ev.signer, 4, hex));
+        dacc_round_event_clear(&ev);
+        return st;
+    }
+    seq_set(&r->seqs, ev.signer, ev.seq);
+    hash_step(r->hash, ev.hash, sizeof ev.hash);
+    r->count++;
+    r->phase_events += !was_close;
+    dacc_round_event_clear(&ev);
+    /* A phase that closes after N events closes with the Nth; what it
+     * draws is seeded by the state hash, which no single author chooses. */
+    if (!was_close && r->phase < r->mech->nphases && r->close_events[r->phase] != 0 &&
+        r->phase_events >= r->close_events[r->phase])
+        return close_phase(r, NULL, err);
+    return DACC_OK;
+}
+
+/* ---- views ---- */
+
+static json_t *hex_string(const uint8_t *b, size_t n)
+{
+    char hex[2 * 64 + 1];
+    return json_string(dacc_hex_encode(b, n, hex));
+}
+
+dacc_status dacc_round_state(const dacc_round *r, json_t **out, dacc_error *err)
+{
+    json_t *mine = NULL;
+    dacc_status st = r->mech->state(r->mstate, &mine, err);
+    if (st != DACC_OK)
+        return st;
+    json_t *o = json_object();
+    json_object_set_new(o, "round", hex_string(r->id, 32));
+    json_object_set_new(o, "mechanism", json_string(r->mech->name));
+    json_object_set_new(o, "title", json_string(r->title));
+    json_object_set_new(o, "operator", hex_string(r->operator_key, 32));
+    json_object_set_new(o, "phase", json_string(dacc_round_phase(r)));
+    json_object_set_new(o, "events", json_integer((json_int_t)r->count));
+    json_object_set_new(o, "signers", json_integer((json_int_t)r->seqs.n));
+    json_object_set_new(o, "state_hash", hex_string(r->hash, 32));
+    json_object_set_new(o, "state", mine);
+    *out = o;
+    return DACC_OK;
+}
+
+dacc_status dacc_round_result(const dacc_round *r, json_t **out, dacc_error *err)
+{
+    json_t *res = NULL;
+    dacc_status st = r->mech->result(r->mstate, &res, err);
+    if (st != DACC_OK)
+        return st;
+    json_t *o = json_object();
+    json_object_set_new(o, "round", hex_string(r->id, 32));
+    json_object_set_new(o, "mechanism", json_string(r->mech->name));
+    json_object_set_new(o, "phase", json_string(dacc_round_phase(r)));
+    json_object_set_new(o, "final", json_boolean(r->phase >= r->mech->nphases));
+    json_object_set_new(o, "result", res);
+    *out = o;
+    return DACC_OK;
+}
+
+uint64_t dacc_round_seq(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES])
+{
+    return seq_last(&r->seqs, key);
+}
+
+const char *const *dacc_round_phases_of(const char *mechanism, size_t *n)
+{
+    for (size_t i = 0; i < sizeof mechs / sizeof mechs[0]; i++)
+        if (strcmp(mechs[i]->name, mechanism) == 0) {
+            *n = mechs[i]->nphases;
+            return mechs[i]->phases;
+        }
+    *n = 0;
+    return NULL;
+}
