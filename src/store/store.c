@@ -1,0 +1,460 @@
+/* The event store: rounds in a tlog log, and the index that finds their
+ * entries. The index is a SQLite file beside the log; it records how much
+ * of the log it covers and catches up from there, so a crash between a
+ * log append and the index update loses nothing: the next open indexes
+ * the entries it missed. Appends hold the index's write lock from the
+ * check to the log append, so two appenders cannot both accept the same
+ * author's next event. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "dacc/store.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+/* A round the store keeps applied in memory, up to entry `seen`. */
+typedef struct {
+    uint8_t id[DACC_ROUND_ID_BYTES];
+    dacc_round *r;
+    uint64_t seen; /* entries of the log looked at for it */
+} live_round;
+
+struct dacc_store {
+    dacc_tlog_log *log;
+    sqlite3 *db;
+    int readonly;
+    live_round *live;
+    size_t nlive, caplive;
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS rounds(id BLOB PRIMARY KEY, first INTEGER NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS events(round BLOB NOT NULL, idx INTEGER NOT NULL UNIQUE,"
+    "  PRIMARY KEY(round, idx)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO meta VALUES('version', 1), ('covered', 0);";
+
+static dacc_status db_error(const dacc_store *s, dacc_error *err, const char *what)
+{
+    return dacc_error_set(err, DACC_ERR_IO, "round index: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static dacc_status exec(dacc_store *s, const char *sql, dacc_error *err)
+{
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? DACC_OK
+                                                                   : db_error(s, err, sql);
+}
+
+/* One statement with up to two blob/integer parameters, stepped to the
+ * end; *value gets the first column of its (single) row when asked. */
+static dacc_status run(dacc_store *s, const char *sql, const uint8_t *id, int64_t a, int64_t *value,
+                       dacc_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_error(s, err, "preparing");
+    if (id != NULL)
+        sqlite3_bind_blob(q, 1, id, DACC_ROUND_ID_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)a);
+    int rc, rows = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (rows++ == 0 && value != NULL)
+            *value = (int64_t)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return db_error(s, err, "a statement failed");
+    if (value != NULL && rows == 0)
+        return DACC_ERR_NOTFOUND;
+    return DACC_OK;
+}
+
+static dacc_status index_entry(dacc_store *s, uint64_t i, const uint8_t *data, size_t len,
+                               dacc_error *err)
+{
+    uint8_t id[DACC_ROUND_ID_BYTES];
+    int is_config;
+    if (dacc_store_entry_round(data, len, id, &is_config) != DACC_OK)
+        return DACC_OK; /* not a round event: the log holds other entries too */
+    return run(s,
+               is_config ? "INSERT OR IGNORE INTO rounds VALUES(?1, ?2)"
+                         : "INSERT INTO events SELECT ?1, ?2 WHERE EXISTS "
+                           "(SELECT 1 FROM rounds WHERE id = ?1)",
+               id, (int64_t)i, NULL, err);
+}
+
+/* Indexes the entries from what the index covers to the log's size, inside
+ * the caller's transaction. */
+static dacc_status catch_up(dacc_store *s, dacc_error *err)
+{
+    int64_t from = 0;
+    dacc_status st = run(s, "SELECT value FROM meta WHERE key = 'covered'", NULL, 0, &from, err);
+    uint64_t to = dacc_tlog_log_size(s->log);
+    if (st == DACC_OK && (uint64_t)from > to)
+        return dacc_error_set(err, DACC_ERR_STATE,
+                              "the round index covers %lld entries but the log has %llu: it "
+                              "belongs to another log",
+                              (long long)from, (unsigned long long)to);
+    for (uint64_t i = (uint64_t)from; st == DACC_OK && i < to; i++) {
+        uint8_t *data;
+        size_t len;
+        st = dacc_tlog_log_entry(s->log, i, &data, &len, err);
+        if (st == DACC_OK) {
+            st = index_entry(s, i, data, len, err);
+            free(data);
+        }
+    }
+    if (st == DACC_OK && to > (uint64_t)from)
+        st = run(s, "UPDATE meta SET value = ?2 WHERE key = 'covered'", NULL, (int64_t)to, NULL,
+                 err);
+    return st;
+}
+
+static dacc_status end(dacc_store *s, dacc_status st, dacc_error *err)
+{
+    if (st == DACC_OK)
+        return exec(s, "COMMIT", err);
+    exec(s, "ROLLBACK", NULL);
+    return st;
+}
+
+static dacc_status open_db(dacc_store *s, const char *path, dacc_error *err)
+{
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) ==
+        SQLITE_OK)
+        return DACC_OK;
+    sqlite3_close(s->db);
+    s->db = NULL;
+    s->readonly = 1;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+        return DACC_OK;
+    return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot open the round index");
+}
+
+dacc_status dacc_store_open(dacc_tlog_log *log, const char *index_path, dacc_store **out,
+                            dacc_error *err)
+{
+    dacc_store *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    s->log = log;
+    dacc_status st = open_db(s, index_path, err);
+    if (st == DACC_OK)
+        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    if (st == DACC_OK && !s->readonly)
+        st = exec(s, "PRAGMA journal_mode=WAL", err);
+    if (st == DACC_OK && !s->readonly)
+        st = exec(s, schema, err);
+    if (st == DACC_OK && !s->readonly && (st = exec(s, "BEGIN IMMEDIATE", err)) == DACC_OK)
+        st = end(s, catch_up(s, err), err);
+    if (st != DACC_OK) {
+        dacc_store_free(s);
+        return st;
+    }
+    *out = s;
+    return DACC_OK;
+}
+
+void dacc_store_free(dacc_store *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->nlive; i++)
+        dacc_round_free(s->live[i].r);
+    free(s->live);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static dacc_status push_u64(uint64_t **v, size_t *n, size_t *cap, uint64_t x, dacc_error *err)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 256;
+        uint64_t *w = realloc(*v, c * sizeof *w);
+        if (w == NULL)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        *v = w, *cap = c;
+    }
+    (*v)[(*n)++] = x;
+    return DACC_OK;
+}
+
+dacc_status dacc_store_round_entries(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES],
+                                     uint64_t **idx, size_t *n, dacc_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT first FROM rounds WHERE id = ?1 UNION ALL "
+                           "SELECT idx FROM events WHERE round = ?1 ORDER BY 1",
+                           -1, &q, NULL) != SQLITE_OK)
+        return db_error(s, err, "reading");
+    sqlite3_bind_blob(q, 1, id, DACC_ROUND_ID_BYTES, SQLITE_STATIC);
+    size_t cap = 0;
+    uint64_t *v = NULL;
+    int rc;
+    dacc_status st = DACC_OK;
+    *n = 0;
+    while (st == DACC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        st = push_u64(&v, n, &cap, (uint64_t)sqlite3_column_int64(q, 0), err);
+    if (st == DACC_OK && rc != SQLITE_DONE)
+        st = db_error(s, err, "reading");
+    sqlite3_finalize(q);
+    if (st == DACC_OK && *n == 0)
+        st = dacc_error_set(err, DACC_ERR_NOTFOUND, "no such round in the log");
+    if (st != DACC_OK) {
+        free(v);
+        return st;
+    }
+    *idx = v;
+    return DACC_OK;
+}
+
+dacc_status dacc_store_each_round(dacc_store *s, void *ctx,
+                                  void (*fn)(void *ctx, const uint8_t id[DACC_ROUND_ID_BYTES],
+                                             const char *mechanism, uint64_t first,
+                                             uint64_t entries),
+                                  dacc_error *err)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, first, (SELECT count(*) FROM events WHERE round = id) "
+                           "FROM rounds ORDER BY first",
+                           -1, &q, NULL) != SQLITE_OK)
+        return db_error(s, err, "reading");
+    int rc;
+    dacc_status st = DACC_OK;
+    while (st == DACC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        uint64_t first = (uint64_t)sqlite3_column_int64(q, 1);
+        uint8_t *data;
+        size_t len;
+        dacc_round *r = NULL;
+        st = dacc_tlog_log_entry(s->log, first, &data, &len, err);
+        if (st == DACC_OK) {
+            st = dacc_round_new(data, len, &r, err);
+            free(data);
+        }
+        if (st == DACC_OK)
+            fn(ctx, sqlite3_column_blob(q, 0), dacc_round_mechanism(r), first,
+               1 + (uint64_t)sqlite3_column_int64(q, 2));
+        dacc_round_free(r);
+    }
+    if (st == DACC_OK && rc != SQLITE_DONE)
+        st = db_error(s, err, "reading");
+    sqlite3_finalize(q);
+    return st;
+}
+
+/* ---- live rounds ---- */
+
+static live_round *find_live(dacc_store *s, const uint8_t id[32])
+{
+    for (size_t i = 0; i < s->nlive; i++)
+        if (memcmp(s->live[i].id, id, 32) == 0)
+            return &s->live[i];
+    return NULL;
+}
+
+static void drop_live(dacc_store *s, const uint8_t id[32])
+{
+    live_round *l = find_live(s, id);
+    if (l == NULL)
+        return;
+    dacc_round_free(l->r);
+    *l = s->live[--s->nlive];
+}
+
+static dacc_status add_live(dacc_store *s, const uint8_t id[32], dacc_round *r, uint64_t seen,
+                            dacc_error *err)
+{
+    if (s->nlive == s->caplive) {
+        size_t cap = s->caplive ? 2 * s->caplive : 16;
+        live_round *v = realloc(s->live, cap * sizeof *v);
+        if (v == NULL) {
+            dacc_round_free(r);
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        }
+        s->live = v, s->caplive = cap;
+    }
+    live_round *l = &s->live[s->nlive++];
+    memcpy(l->id, id, 32);
+    l->r = r;
+    l->seen = seen;
+    return DACC_OK;
+}
+
+/* Brings a live round up to the log: the round's entries past l->seen, as
+ * the index lists them, applied in order. They were accepted when they
+ * were appended, so a refusal means the store is not what it was. */
+static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
+{
+    uint64_t *idx;
+    size_t n;
+    dacc_status st = dacc_store_round_entries(s, l->id, &idx, &n, err);
+    for (size_t k = 0; st == DACC_OK && k < n; k++) {
+        if (idx[k] < l->seen)
+            continue;
+        uint8_t *data;
+        size_t len;
+        st = dacc_tlog_log_entry(s->log, idx[k], &data, &len, err);
+        if (st == DACC_OK) {
+            st = dacc_round_apply(l->r, data, len, err);
+            free(data);
+        }
+        if (st != DACC_OK)
+            dacc_error_prefix(err, "the store's entry %llu: ", (unsigned long long)idx[k]);
+    }
+    free(idx);
+    if (st == DACC_OK)
+        l->seen = dacc_tlog_log_size(s->log);
+    return st;
+}
+
+/* The live round of id, loaded from its config entry and refreshed. */
+static dacc_status live(dacc_store *s, const uint8_t id[32], live_round **out, dacc_error *err)
+{
+    live_round *l = find_live(s, id);
+    int64_t first;
+    if (l == NULL) {
+        dacc_status st = run(s, "SELECT first FROM rounds WHERE id = ?1", id, 0, &first, err);
+        if (st == DACC_ERR_NOTFOUND)
+            return dacc_error_set(err, DACC_ERR_NOTFOUND, "no such round in the log");
+        uint8_t *data;
+        size_t len;
+        dacc_round *r = NULL;
+        if (st == DACC_OK)
+            st = dacc_tlog_log_entry(s->log, (uint64_t)first, &data, &len, err);
+        if (st == DACC_OK) {
+            st = dacc_round_new(data, len, &r, err);
+            free(data);
+        }
+        if (st == DACC_OK)
+            st = add_live(s, id, r, (uint64_t)first + 1, err);
+        if (st != DACC_OK)
+            return st;
+        l = &s->live[s->nlive - 1];
+    }
+    dacc_status st = refresh(s, l, err);
+    if (st != DACC_OK) {
+        drop_live(s, id);
+        return st;
+    }
+    *out = l;
+    return DACC_OK;
+}
+
+dacc_status dacc_store_load(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES], dacc_round **out,
+                            dacc_error *err)
+{
+    live_round *l;
+    dacc_status st = live(s, id, &l, err);
+    if (st != DACC_OK)
+        return st;
+    /* The caller gets its own copy: the live round stays the store's. */
+    uint64_t *idx;
+    size_t n;
+    st = dacc_store_round_entries(s, id, &idx, &n, err);
+    dacc_round *r = NULL;
+    for (size_t k = 0; st == DACC_OK && k < n; k++) {
+        uint8_t *data;
+        size_t len;
+        st = dacc_tlog_log_entry(s->log, idx[k], &data, &len, err);
+        if (st == DACC_OK) {
+            st = k == 0 ? dacc_round_new(data, len, &r, err) : dacc_round_apply(r, data, len, err);
+            free(data);
+        }
+    }
+    if (n > 0)
+        free(idx);
+    if (st != DACC_OK) {
+        dacc_round_free(r);
+        return st;
+    }
+    *out = r;
+    return DACC_OK;
+}
+
+/* ---- appending ---- */
+
+/* Applies env to its round (the live one, or a new one for a config),
+ * remembering which rounds the batch touched in touched[]. */
+static dacc_status accept_one(dacc_store *s, const void *env, size_t len, uint8_t (*touched)[32],
+                              size_t *ntouched, dacc_error *err)
+{
+    uint8_t id[32];
+    int is_config;
+    if (len > DACC_TLOG_ENTRY_MAX)
+        return dacc_error_set(err, DACC_ERR_LIMIT, "an event of %zu bytes; a log entry holds %d",
+                              len, DACC_TLOG_ENTRY_MAX);
+    if (dacc_store_entry_round(env, len, id, &is_config) != DACC_OK) {
+        dacc_round_event ev; /* decode for the precise reason */
+        dacc_status st = dacc_round_event_decode("event", env, len, &ev, err);
+        if (st == DACC_OK)
+            dacc_round_event_clear(&ev);
+        return st != DACC_OK ? st : dacc_error_set(err, DACC_ERR_INVALID, "not a round event");
+    }
+    memcpy(touched[(*ntouched)++], id, 32);
+    if (is_config) {
+        int64_t first;
+        if (find_live(s, id) != NULL ||
+            run(s, "SELECT first FROM rounds WHERE id = ?1", id, 0, &first, NULL) == DACC_OK)
+            return dacc_error_set(err, DACC_ERR_STATE, "the round exists already");
+        dacc_round *r;
+        dacc_status st = dacc_round_new(env, len, &r, err);
+        return st == DACC_OK ? add_live(s, id, r, dacc_tlog_log_size(s->log), err) : st;
+    }
+    live_round *l;
+    dacc_status st = live(s, id, &l, err);
+    return st == DACC_OK ? dacc_round_apply(l->r, env, len, err) : st;
+}
+
+/* Index rows for the batch just logged from entry first. */
+static dacc_status index_batch(dacc_store *s, const void *const *envs, const size_t *lens, size_t n,
+                               uint64_t first, dacc_error *err)
+{
+    dacc_status st = DACC_OK;
+    for (size_t i = 0; i < n && st == DACC_OK; i++)
+        st = index_entry(s, first + i, envs[i], lens[i], err);
+    if (st == DACC_OK)
+        st = run(s, "UPDATE meta SET value = ?2 WHERE key = 'covered'", NULL, (int64_t)(first + n),
+                 NULL, err);
+    return st;
+}
+
+dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size_t *lens, size_t n,
+                              uint64_t *first, size_t *bad, dacc_error *err)
+{
+    if (s->readonly)
+        return dacc_error_set(err, DACC_ERR_STATE, "the round index is read-only");
+    uint8_t(*touched)[32] = calloc(n ? n : 1, 32);
+    size_t ntouched = 0;
+    if (touched == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st = exec(s, "BEGIN IMMEDIATE", err);
+    if (st == DACC_OK)
+        st = catch_up(s, err);
+    for (size_t i = 0; i < n && st == DACC_OK; i++)
+        if ((st = accept_one(s, envs[i], lens[i], touched, &ntouched, err)) != DACC_OK && bad)
+            *bad = i;
+    if (st == DACC_OK)
+        st = dacc_tlog_log_append(s->log, envs, lens, n, first, err);
+    if (st != DACC_OK) {
+        /* the batch changed live rounds it did not log: load them afresh */
+        for (size_t i = 0; i < ntouched; i++)
+            drop_live(s, touched[i]);
+        free(touched);
+        return end(s, st, err);
+    }
+    /* the touched rounds have seen everything up to the end of the batch;
+     * others catch up when next used */
+    for (size_t i = 0; i < ntouched; i++) {
+        live_round *l = find_live(s, touched[i]);
+        if (l != NULL)
+            l->seen = *first + n;
+    }
+    free(touched);
+    /* The events are durable in the log now; an index that fails to record
+     * them catches up at the next open, so this cannot lose them. */
+    end(s, index_batch(s, envs, lens, n, *first, NULL), NULL);
+    return DACC_OK;
+}
