@@ -77,5 +77,6 @@ int cmd_notes(int argc, char **argv);
 int cmd_fund(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_rng(int argc, char **argv);
+int cmd_round(int argc, char **argv);
 
 #endif

@@ -62,7 +62,7 @@ dacc_status load_signer(const char *path, dacc_tlog_signer *s, dacc_error *err)
     return st;
 }
 
-static dacc_status write_keys(const char *prefix, const dacc_tlog_signer *s, dacc_error *err)
+dacc_status write_key_files(const char *prefix, const dacc_tlog_signer *s, dacc_error *err)
 {
     char path[4096], text[DACC_TLOG_KEY_TEXT_MAX + 1];
     dacc_tlog_signer_format(s, text);
@@ -114,7 +114,7 @@ int cmd_log_keygen(int argc, char **argv)
     dacc_status st = dacc_tlog_keygen(
         argv[optind], cosign ? DACC_TLOG_KEY_COSIGN : DACC_TLOG_KEY_ED25519, &s, &err);
     if (st == DACC_OK)
-        st = write_keys(argv[optind + 1], &s, &err);
+        st = write_key_files(argv[optind + 1], &s, &err);
     sodium_memzero(&s, sizeof s);
     return st == DACC_OK ? CLI_OK : fail(prog, &err);
 }
@@ -155,7 +155,7 @@ static int cmd_init(int argc, char **argv)
         st = dacc_tlog_log_create(path, origin, &err);
     if (st == DACC_OK) {
         dir_path(path, sizeof path, dir, "log");
-        st = write_keys(path, &s, &err);
+        st = write_key_files(path, &s, &err);
     }
     sodium_memzero(&s, sizeof s);
     if (st != DACC_OK)

@@ -8,6 +8,9 @@
 /* A one-line key file (C2SP vkey or skey text); errors name the file. */
 dacc_status load_verifier(const char *path, dacc_tlog_verifier *v, dacc_error *err);
 dacc_status load_signer(const char *path, dacc_tlog_signer *s, dacc_error *err);
+/* PREFIX.key (the secret key, readable by its owner only) and PREFIX.pub,
+ * each written atomically. */
+dacc_status write_key_files(const char *prefix, const dacc_tlog_signer *s, dacc_error *err);
 
 int cmd_log_verify(int argc, char **argv);
 int cmd_log_cosign(int argc, char **argv);

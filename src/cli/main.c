@@ -15,6 +15,7 @@ static const cli_command commands[] = {
     { "pause", "soft pause: k-of-N heartbeats, publication, device verifier, simulation",
       cmd_pause },
     { "rng", "reproducible random draws from a published seed", cmd_rng },
+    { "round", "rounds: signed events in a log, results, replay by anyone", cmd_round },
 };
 
 static const char about[] =

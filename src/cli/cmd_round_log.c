@@ -1,0 +1,289 @@
+/* dacc round event|append|show|result|replay: signing events, and rounds
+ * in a log directory. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "dacc/codec.h"
+#include "dacc/file.h"
+#include "dacc/jcs.h"
+#include "dacc/json.h"
+#include "round_cli.h"
+
+static char *hex8(const uint8_t *b, char out[17])
+{
+    return dacc_hex_encode(b, 8, out);
+}
+
+/* ---- event ---- */
+
+static const char event_usage[] =
+    "Usage: dacc round event --key KEY.key --type TYPE (--round ID | --config FILE)\n"
+    "                        (--seq N | --log DIR) [-o OUT] [BODY.json | -]\n\n"
+    "Sign one event of a round: the JSON object BODY (a file, - for standard input,\n"
+    "or --body TEXT) becomes the body of an event of TYPE (pgf/donation, round/close,\n"
+    "...; docs/round.md) by KEY's owner, canonicalised (RFC 8785) and put in a DSSE\n"
+    "envelope. The event's sequence number is N, or, with --log, the next one of\n"
+    "this key in the round as the log holds it.\n\n"
+    "  --body TEXT          the body as text instead of a file\n"
+    "  -o, --output FILE    where to write the envelope (default: stdout)\n";
+
+typedef struct {
+    const char *key, *type, *round, *config, *log, *body_text, *out;
+    uint64_t seq;
+} event_opts;
+
+static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
+{
+    static const struct option longs[] = {
+        { "key", required_argument, NULL, 'k' },   { "type", required_argument, NULL, 't' },
+        { "round", required_argument, NULL, 'r' }, { "config", required_argument, NULL, 'c' },
+        { "seq", required_argument, NULL, 's' },   { "log", required_argument, NULL, 'l' },
+        { "body", required_argument, NULL, 'b' },  { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
+    };
+    int ch, rc = CLI_OK;
+    *o = (event_opts){ .out = "-" };
+    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'k':
+            o->key = optarg;
+            break;
+        case 't':
+            o->type = optarg;
+            break;
+        case 'r':
+            o->round = optarg;
+            break;
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'l':
+            o->log = optarg;
+            break;
+        case 'b':
+            o->body_text = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 's':
+            rc = cli_opt_u64(prog, "--seq", optarg, 1, INT64_MAX, &o->seq);
+            break;
+        case 'h':
+            return -1;
+        default:
+            return CLI_USAGE;
+        }
+    }
+    if (rc != CLI_OK)
+        return rc;
+    if (o->key == NULL || o->type == NULL || (o->round == NULL) == (o->config == NULL))
+        return cli_usage(prog, "expected --key, --type and one of --round or --config");
+    if ((o->seq == 0) == (o->log == NULL))
+        return cli_usage(prog, "give --seq N or --log DIR (not both)");
+    if ((o->body_text != NULL) + (argc - optind) != 1)
+        return cli_usage(prog, "expected one BODY (a file, -, or --body TEXT)");
+    const char *outs[] = { o->out };
+    return cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0);
+}
+
+/* The round id, and the round itself when --log is given (for the seq). */
+static dacc_status event_round(const event_opts *o, uint8_t id[32], round_log *l, dacc_round **r,
+                               dacc_error *err)
+{
+    dacc_status st = DACC_OK;
+    *r = NULL;
+    if (o->config != NULL) {
+        char *data;
+        size_t len;
+        dacc_round *c = NULL;
+        st = dacc_file_read(o->config, 1u << 20, &data, &len, err);
+        if (st == DACC_OK) {
+            st = dacc_round_new(data, len, &c, err);
+            free(data);
+        }
+        if (st == DACC_OK)
+            memcpy(id, dacc_round_id(c), 32);
+        dacc_round_free(c);
+    }
+    if (st == DACC_OK && o->log != NULL && (st = round_log_open(o->log, 0, l, err)) == DACC_OK &&
+        o->round != NULL)
+        st = round_log_find(l, o->round, id, err);
+    else if (st == DACC_OK && o->round != NULL &&
+             (strlen(o->round) != 64 || dacc_hex_decode(o->round, 64, id, 32, err) != DACC_OK))
+        st = dacc_error_set(err, DACC_ERR_INVALID, "--round: expected 64 hex digits");
+    if (st == DACC_OK && o->log != NULL)
+        st = dacc_store_load(l->store, id, r, err);
+    return st;
+}
+
+static dacc_status event_body(const event_opts *o, const char *path, json_t **body, dacc_error *err)
+{
+    dacc_status st = o->body_text != NULL ? dacc_json_load_buffer("--body", o->body_text,
+                                                                  strlen(o->body_text), body, err)
+                                          : dacc_json_load_file(path, body, err);
+    if (st == DACC_OK && !json_is_object(*body)) {
+        json_decref(*body);
+        return dacc_error_set(err, DACC_ERR_INVALID, "the body must be a JSON object");
+    }
+    return st;
+}
+
+int cmd_round_event(int argc, char **argv)
+{
+    static const char prog[] = "dacc round event";
+    event_opts o;
+    int rc = parse_event(prog, argc, argv, &o);
+    if (rc < 0)
+        return cli_help(event_usage);
+    if (rc != CLI_OK)
+        return rc;
+    uint8_t sk[64], id[32];
+    round_log l = { 0 };
+    dacc_round *r = NULL;
+    json_t *body = NULL;
+    dacc_buf env;
+    dacc_buf_init(&env, 0);
+    dacc_error err;
+    dacc_status st = round_load_key(o.key, sk, &err);
+    if (st == DACC_OK)
+        st = event_round(&o, id, &l, &r, &err);
+    if (st == DACC_OK)
+        st = event_body(&o, argv[optind], &body, &err);
+    uint64_t seq = r != NULL ? dacc_round_seq(r, sk + 32) + 1 : o.seq;
+    if (st == DACC_OK)
+        st = dacc_round_event_sign(id, seq, o.type, body, sk, &env, &err);
+    sodium_memzero(sk, sizeof sk);
+    if (st == DACC_OK && (st = dacc_buf_putc(&env, '\n')) == DACC_OK)
+        st = dacc_file_write(o.out, env.data, env.len, &err);
+    json_decref(body);
+    dacc_round_free(r);
+    round_log_close(&l);
+    dacc_buf_free(&env);
+    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+}
+
+/* ---- append ---- */
+
+static const char append_usage[] =
+    "Usage: dacc round append --log DIR [FILE...]\n\n"
+    "Check events against their rounds and log them: every event in the FILEs (one\n"
+    "envelope per line; none or - : standard input) must be accepted, in order, by\n"
+    "its round as the log holds it; then all are appended to the log in one\n"
+    "transaction and each line printed with its log entry. If one is refused,\n"
+    "nothing is logged and the refusal is named (exit status 1). A config event\n"
+    "creates its round.\n";
+
+typedef struct {
+    char **data;
+    size_t *lens, n, cap;
+    dacc_buf text;
+} env_list;
+
+static dacc_status take_line(env_list *l, const char *p, size_t len, dacc_error *err)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 256;
+        char **d = realloc(l->data, cap * sizeof *d);
+        size_t *ln = d ? realloc(l->lens, cap * sizeof *ln) : NULL;
+        if (d != NULL)
+            l->data = d;
+        if (ln == NULL)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        l->lens = ln, l->cap = cap;
+    }
+    if ((l->data[l->n] = malloc(len ? len : 1)) == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    memcpy(l->data[l->n], p, len);
+    l->lens[l->n++] = len;
+    return DACC_OK;
+}
+
+static dacc_status read_envelopes(const char *path, env_list *l, dacc_error *err)
+{
+    char *data;
+    size_t len;
+    dacc_status st = dacc_file_read(path, 1u << 30, &data, &len, err);
+    for (size_t pos = 0; st == DACC_OK && pos < len;) {
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t ll = nl ? (size_t)(nl - (data + pos)) : len - pos, k = ll;
+        while (k > 0 && (data[pos + k - 1] == '\r' || data[pos + k - 1] == ' '))
+            k--;
+        if (k > 0)
+            st = take_line(l, data + pos, k, err);
+        pos += ll + 1;
+    }
+    if (st == DACC_OK || data != NULL)
+        free(data);
+    return st;
+}
+
+static void free_envelopes(env_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->data[i]);
+    free(l->data);
+    free(l->lens);
+}
+
+static void print_appended(const env_list *l, uint64_t first)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        dacc_round_event ev;
+        char a[17], b[17];
+        if (dacc_round_event_decode("event", l->data[i], l->lens[i], &ev, NULL) != DACC_OK)
+            continue;
+        printf("entry %" PRIu64 ": %s by %s… seq %" PRIu64 " (round %s…)\n", first + i, ev.type,
+               hex8(ev.signer, a), ev.seq, ev.is_config ? "new" : hex8(ev.round, b));
+        dacc_round_event_clear(&ev);
+    }
+}
+
+int cmd_round_append(int argc, char **argv)
+{
+    static const char prog[] = "dacc round append";
+    static const struct option longs[] = { { "log", required_argument, NULL, 'l' },
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
+    const char *dir = NULL;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+        if (ch == 'l')
+            dir = optarg;
+        else if (ch == 'h')
+            return cli_help(append_usage);
+        else
+            return CLI_USAGE;
+    }
+    if (dir == NULL)
+        return cli_usage(prog, "--log DIR is required");
+    env_list l = { 0 };
+    dacc_error err;
+    dacc_status st = DACC_OK;
+    for (int i = optind; i < argc && st == DACC_OK; i++)
+        st = read_envelopes(argv[i], &l, &err);
+    if (st == DACC_OK && optind == argc)
+        st = read_envelopes("-", &l, &err);
+    if (st == DACC_OK && l.n == 0)
+        st = dacc_error_set(&err, DACC_ERR_INVALID, "no events to append");
+    round_log rl = { 0 };
+    uint64_t first = 0;
+    size_t bad = 0;
+    if (st == DACC_OK)
+        st = round_log_open(dir, 1, &rl, &err);
+    if (st == DACC_OK &&
+        (st = dacc_store_append(rl.store, (const void *const *)l.data, l.lens, l.n, &first, &bad,
+                                &err)) != DACC_OK &&
+        l.n > 1)
+        dacc_error_prefix(&err, "event %zu of %zu, nothing logged: ", bad + 1, l.n);
+    if (st == DACC_OK)
+        print_appended(&l, first);
+    round_log_close(&rl);
+    free_envelopes(&l);
+    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+}

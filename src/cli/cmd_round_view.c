@@ -1,0 +1,426 @@
+/* dacc round show|result|replay: a round's state and result, from the
+ * operator's log or, for replay, from what the log publishes. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dacc/codec.h"
+#include "dacc/csv.h"
+#include "dacc/file.h"
+#include "dacc/jcs.h"
+#include "dacc/json.h"
+#include "round_cli.h"
+
+/* ---- printing results ---- */
+
+/* A cell of a result table as text: strings as they are, numbers as JSON
+ * writes them. */
+static char *cell_text(const json_t *v)
+{
+    if (json_is_string(v))
+        return strdup(json_string_value(v));
+    if (json_is_null(v) || v == NULL)
+        return strdup("");
+    dacc_buf b;
+    dacc_buf_init(&b, 0);
+    if (dacc_jcs_write(v, &b, NULL) != DACC_OK) {
+        dacc_buf_free(&b);
+        return strdup("?");
+    }
+    return dacc_buf_detach(&b, NULL);
+}
+
+/* The result's table (result.table: a list of flat objects, each with the
+ * first row's columns) as CSV or aligned text. */
+static int write_table(FILE *fp, const json_t *table, cli_format f)
+{
+    const json_t *first = json_array_get(table, 0);
+    size_t nc = json_object_size(first), nr = json_array_size(table);
+    const char *cols[64];
+    size_t k = 0;
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)first, key, v)
+    {
+        if (k < 64)
+            cols[k++] = key;
+    }
+    nc = k;
+    size_t width[64] = { 0 };
+    for (size_t c = 0; c < nc; c++)
+        width[c] = strlen(cols[c]);
+    for (size_t r = 0; f == CLI_FORMAT_TEXT && r < nr; r++)
+        for (size_t c = 0; c < nc; c++) {
+            char *t = cell_text(json_object_get(json_array_get(table, r), cols[c]));
+            if (t != NULL && strlen(t) > width[c])
+                width[c] = strlen(t);
+            free(t);
+        }
+    for (size_t r = 0; r <= nr; r++) {
+        const char *cells[64];
+        char *own[64] = { 0 };
+        for (size_t c = 0; c < nc; c++)
+            cells[c] =
+                r == 0
+                    ? cols[c]
+                    : (own[c] = cell_text(json_object_get(json_array_get(table, r - 1), cols[c])));
+        if (f == CLI_FORMAT_CSV)
+            dacc_csv_write_row(fp, ',', cells, nc);
+        else
+            for (size_t c = 0; c < nc; c++)
+                fprintf(fp, c == 0 ? "%-*s" : "  %*s", (int)width[c], cells[c] ? cells[c] : "");
+        if (f != CLI_FORMAT_CSV)
+            fputc('\n', fp);
+        for (size_t c = 0; c < nc; c++)
+            free(own[c]);
+    }
+    return ferror(fp) ? -1 : 0;
+}
+
+/* text: the scalar fields of result, one per line, then the table. */
+static int write_text(FILE *fp, const json_t *doc)
+{
+    const json_t *res = json_object_get(doc, "result");
+    const char *key;
+    const json_t *v;
+    fprintf(fp, "round %s (%s), phase %s%s\n", json_string_value(json_object_get(doc, "round")),
+            json_string_value(json_object_get(doc, "mechanism")),
+            json_string_value(json_object_get(doc, "phase")),
+            json_is_true(json_object_get(doc, "final")) ? ", final" : ", so far");
+    json_object_foreach((json_t *)res, key, v)
+    {
+        if (json_is_array(v) || json_is_object(v))
+            continue;
+        char *t = cell_text(v);
+        fprintf(fp, "%s: %s\n", key, t ? t : "");
+        free(t);
+    }
+    const json_t *table = json_object_get(res, "table");
+    return json_array_size(table) > 0 ? write_table(fp, table, CLI_FORMAT_TEXT)
+                                      : (ferror(fp) ? -1 : 0);
+}
+
+typedef struct {
+    const json_t *doc;
+    cli_format f;
+} doc_ctx;
+
+static int write_doc(FILE *fp, void *ctx)
+{
+    const doc_ctx *d = ctx;
+    if (d->f == CLI_FORMAT_JSON)
+        return dacc_json_write_stream(fp, d->doc, DACC_JSON_PRETTY, NULL) == DACC_OK ? 0 : -1;
+    if (d->f == CLI_FORMAT_CSV) {
+        const json_t *table = json_object_get(json_object_get(d->doc, "result"), "table");
+        return write_table(fp, table, CLI_FORMAT_CSV);
+    }
+    return write_text(fp, d->doc);
+}
+
+/* ---- show ---- */
+
+static void list_round(void *ctx, const uint8_t id[32], const char *mech, uint64_t first,
+                       uint64_t entries)
+{
+    char hex[65];
+    (void)ctx;
+    printf("%s  %-9s  from entry %" PRIu64 ", %" PRIu64 " events\n", dacc_hex_encode(id, 32, hex),
+           mech, first, entries);
+}
+
+typedef struct {
+    const char *log, *out;
+    cli_format f;
+} view_opts;
+
+static int parse_view(const char *prog, int argc, char **argv, unsigned formats, view_opts *o,
+                      const char *usage)
+{
+    static const struct option longs[] = { { "log", required_argument, NULL, 'l' },
+                                           { "format", required_argument, NULL, 'f' },
+                                           { "output", required_argument, NULL, 'o' },
+                                           { "help", no_argument, NULL, 'h' },
+                                           { NULL, 0, NULL, 0 } };
+    int ch, rc = CLI_OK;
+    *o = (view_opts){ .out = "-", .f = CLI_FORMAT_TEXT };
+    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "f:o:h", longs, NULL)) != -1) {
+        if (ch == 'l')
+            o->log = optarg;
+        else if (ch == 'f')
+            rc = cli_opt_format(prog, optarg, formats, &o->f);
+        else if (ch == 'o')
+            o->out = optarg;
+        else if (ch == 'h')
+            return cli_help(usage), -1;
+        else
+            return CLI_USAGE;
+    }
+    if (rc == CLI_OK && o->log == NULL)
+        return cli_usage(prog, "--log DIR is required");
+    const char *outs[] = { o->out };
+    return rc == CLI_OK ? cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0) : rc;
+}
+
+static const char show_usage[] =
+    "Usage: dacc round show --log DIR [ROUND] [-f text|json] [-o FILE]\n\n"
+    "Without ROUND, list the log's rounds; with it (64 hex digits or a unique prefix),\n"
+    "show the round's state: phase, events, signers, state hash, and the mechanism's\n"
+    "counts.\n";
+
+int cmd_round_show(int argc, char **argv)
+{
+    static const char prog[] = "dacc round show";
+    view_opts o;
+    int rc = parse_view(prog, argc, argv, CLI_ALLOW_TEXT | CLI_ALLOW_JSON, &o, show_usage);
+    if (rc != CLI_OK)
+        return rc < 0 ? CLI_OK : rc;
+    if (argc - optind > 1)
+        return cli_usage(prog, "expected at most one ROUND");
+    round_log l;
+    dacc_error err;
+    uint8_t id[32];
+    dacc_round *r = NULL;
+    json_t *state = NULL;
+    dacc_status st = round_log_open(o.log, 0, &l, &err);
+    if (st == DACC_OK && optind == argc)
+        st = dacc_store_each_round(l.store, NULL, list_round, &err);
+    else if (st == DACC_OK && (st = round_log_find(&l, argv[optind], id, &err)) == DACC_OK &&
+             (st = dacc_store_load(l.store, id, &r, &err)) == DACC_OK &&
+             (st = dacc_round_state(r, &state, &err)) == DACC_OK)
+        st = dacc_json_write_file(o.out, state, DACC_JSON_PRETTY, &err);
+    json_decref(state);
+    dacc_round_free(r);
+    round_log_close(&l);
+    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+}
+
+/* ---- result ---- */
+
+static const char result_usage[] =
+    "Usage: dacc round result --log DIR ROUND [-f text|json|csv] [-o FILE]\n\n"
+    "Print a round's result as its events so far determine it (final once its last\n"
+    "phase closed): payouts, leaderboard and allocation, prices, statuses. CSV is\n"
+    "the result's table.\n";
+
+int cmd_round_result(int argc, char **argv)
+{
+    static const char prog[] = "dacc round result";
+    view_opts o;
+    int rc = parse_view(prog, argc, argv, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV, &o,
+                        result_usage);
+    if (rc != CLI_OK)
+        return rc < 0 ? CLI_OK : rc;
+    if (argc - optind != 1)
+        return cli_usage(prog, "expected one ROUND");
+    round_log l;
+    dacc_error err;
+    uint8_t id[32];
+    dacc_round *r = NULL;
+    json_t *res = NULL;
+    dacc_status st = round_log_open(o.log, 0, &l, &err);
+    if (st == DACC_OK && (st = round_log_find(&l, argv[optind], id, &err)) == DACC_OK &&
+        (st = dacc_store_load(l.store, id, &r, &err)) == DACC_OK &&
+        (st = dacc_round_result(r, &res, &err)) == DACC_OK) {
+        doc_ctx d = { res, o.f };
+        st = cli_emit(o.out, write_doc, &d, &err);
+    }
+    json_decref(res);
+    dacc_round_free(r);
+    round_log_close(&l);
+    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+}
+
+/* ---- replay ---- */
+
+static const char replay_usage[] =
+    "Usage: dacc round replay (--log DIR | --tiles DIR --log-key FILE) ROUND\n"
+    "                         [--expect FILE] [-f text|json] [-o FILE]\n\n"
+    "Rebuild a round from the log and check all of it: the checkpoint's signature by\n"
+    "the log key (DIR/log.pub, or --log-key), every entry of the round against the\n"
+    "checkpoint with an inclusion proof, every event's signature, and every event\n"
+    "accepted by the round's rules in log order. From --tiles (the static files\n"
+    "`dacc log tiles` writes) no database is needed: every entry is read and the\n"
+    "tree recomputed. Prints the state hash and the result; -f json also lists\n"
+    "the state hash after each event (the trace).\n\n"
+    "  --expect FILE   compare with a published replay (-f json output): exit 1 on\n"
+    "                  any difference, naming the first event where they diverge\n";
+
+typedef struct {
+    const char *log, *tiles, *key, *expect, *out;
+    cli_format f;
+} replay_opts;
+
+static int parse_replay(const char *prog, int argc, char **argv, replay_opts *o)
+{
+    static const struct option longs[] = {
+        { "log", required_argument, NULL, 'l' },     { "tiles", required_argument, NULL, 't' },
+        { "log-key", required_argument, NULL, 'k' }, { "expect", required_argument, NULL, 'e' },
+        { "format", required_argument, NULL, 'f' },  { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+    };
+    int ch, rc = CLI_OK;
+    *o = (replay_opts){ .out = "-", .f = CLI_FORMAT_TEXT };
+    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "f:o:h", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'l':
+            o->log = optarg;
+            break;
+        case 't':
+            o->tiles = optarg;
+            break;
+        case 'k':
+            o->key = optarg;
+            break;
+        case 'e':
+            o->expect = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'f':
+            rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON, &o->f);
+            break;
+        case 'h':
+            return -1;
+        default:
+            return CLI_USAGE;
+        }
+    }
+    if (rc != CLI_OK)
+        return rc;
+    if ((o->log == NULL) == (o->tiles == NULL) || (o->tiles != NULL && o->key == NULL))
+        return cli_usage(prog, "give --log DIR, or --tiles DIR with --log-key FILE");
+    if (argc - optind != 1)
+        return cli_usage(prog, "expected one ROUND");
+    const char *outs[] = { o->out };
+    return cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0);
+}
+
+static json_t *replay_doc(const dacc_round *r, const dacc_store_source *src,
+                          const dacc_store_step *steps, size_t n, json_t *result)
+{
+    char hex[65];
+    uint8_t h[32];
+    dacc_round_state_hash(r, h);
+    json_t *doc = json_object(), *trace = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(trace, json_pack("{sIss}", "entry", (json_int_t)steps[i].entry,
+                                               "state", dacc_hex_encode(steps[i].state, 32, hex)));
+    json_object_set_new(doc, "round", json_string(dacc_hex_encode(dacc_round_id(r), 32, hex)));
+    json_object_set_new(doc, "mechanism", json_string(dacc_round_mechanism(r)));
+    json_object_set_new(doc, "phase", json_string(dacc_round_phase(r)));
+    json_object_set_new(doc, "events", json_integer((json_int_t)n));
+    json_object_set_new(doc, "state_hash", json_string(dacc_hex_encode(h, 32, hex)));
+    json_object_set_new(doc, "checkpoint",
+                        json_pack("{sIss}", "size", (json_int_t)src->size, "root",
+                                  dacc_hex_encode(src->root, 32, hex)));
+    json_object_set_new(doc, "final",
+                        json_object_get(result, "final")
+                            ? json_incref(json_object_get(result, "final"))
+                            : json_false());
+    json_object_set_new(doc, "result", json_incref(json_object_get(result, "result")));
+    json_object_set_new(doc, "trace", trace);
+    return doc;
+}
+
+/* The first difference between a published replay and this one. */
+static dacc_status compare(const char *path, const json_t *want, const json_t *got, dacc_error *err)
+{
+    const json_t *wt = json_object_get(want, "trace"), *gt = json_object_get(got, "trace");
+    size_t n =
+        json_array_size(wt) < json_array_size(gt) ? json_array_size(wt) : json_array_size(gt);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *a = json_array_get(wt, i), *b = json_array_get(gt, i);
+        if (!json_equal(a, b))
+            return dacc_error_at(err, DACC_ERR_VERIFY, path, 0, 0,
+                                 "diverges at event %zu (log entry %lld): expected state %s, "
+                                 "the log gives %s",
+                                 i + 1, (long long)json_integer_value(json_object_get(b, "entry")),
+                                 json_string_value(json_object_get(a, "state")),
+                                 json_string_value(json_object_get(b, "state")));
+    }
+    if (json_array_size(wt) != json_array_size(gt))
+        return dacc_error_at(err, DACC_ERR_VERIFY, path, 0, 0,
+                             "the published replay has %zu events, the log %zu",
+                             json_array_size(wt), json_array_size(gt));
+    if (!json_equal(json_object_get(want, "result"), json_object_get(got, "result")))
+        return dacc_error_at(err, DACC_ERR_VERIFY, path, 0, 0,
+                             "the same events, but a different result: not what dacc computes");
+    return DACC_OK;
+}
+
+static dacc_status do_replay(const replay_opts *o, const char *round, json_t **doc, dacc_error *err)
+{
+    round_log l = { 0 };
+    round_source *src = NULL;
+    uint8_t id[32];
+    uint64_t *idx = NULL;
+    size_t n = 0, nsteps = 0;
+    dacc_round *r = NULL;
+    dacc_store_step *steps = NULL;
+    json_t *res = NULL;
+    char key[4096];
+    snprintf(key, sizeof key, "%s/log.pub", o->log ? o->log : "");
+    dacc_status st = o->log ? round_log_open(o->log, 0, &l, err)
+                            : round_source_tiles(o->tiles, o->key, &src, err);
+    if (st == DACC_OK && o->log)
+        st = round_source_store(&l, o->key ? o->key : key, &src, err);
+    if (st == DACC_OK && (strlen(round) != 64 || dacc_hex_decode(round, 64, id, 32, NULL)))
+        st = o->log ? round_log_find(&l, round, id, err)
+                    : dacc_error_set(err, DACC_ERR_INVALID, "ROUND: expected 64 hex digits");
+    if (st == DACC_OK && o->log)
+        st = dacc_store_round_entries(l.store, id, &idx, &n, err);
+    if (st == DACC_OK)
+        st = dacc_store_replay(round_source_get(src), id, idx, n, &r, &steps, &nsteps, err);
+    if (st == DACC_OK)
+        st = dacc_round_result(r, &res, err);
+    if (st == DACC_OK)
+        *doc = replay_doc(r, round_source_get(src), steps, nsteps, res);
+    json_decref(res);
+    free(steps);
+    free(idx);
+    dacc_round_free(r);
+    round_source_free(src);
+    round_log_close(&l);
+    return st;
+}
+
+static int write_replay(FILE *fp, void *ctx)
+{
+    const doc_ctx *d = ctx;
+    if (d->f == CLI_FORMAT_JSON)
+        return write_doc(fp, ctx);
+    fprintf(fp, "replayed %lld events of round %s against a checkpoint of %lld entries\n",
+            (long long)json_integer_value(json_object_get(d->doc, "events")),
+            json_string_value(json_object_get(d->doc, "round")),
+            (long long)json_integer_value(
+                json_object_get(json_object_get(d->doc, "checkpoint"), "size")));
+    fprintf(fp, "state hash %s\n", json_string_value(json_object_get(d->doc, "state_hash")));
+    return write_text(fp, d->doc);
+}
+
+int cmd_round_replay(int argc, char **argv)
+{
+    static const char prog[] = "dacc round replay";
+    replay_opts o;
+    int rc = parse_replay(prog, argc, argv, &o);
+    if (rc < 0)
+        return cli_help(replay_usage);
+    if (rc != CLI_OK)
+        return rc;
+    json_t *doc = NULL, *want = NULL;
+    dacc_error err;
+    dacc_status st = do_replay(&o, argv[optind], &doc, &err);
+    if (st == DACC_OK && o.expect != NULL &&
+        (st = dacc_json_load_file(o.expect, &want, &err)) == DACC_OK)
+        st = compare(o.expect, want, doc, &err);
+    if (st == DACC_OK) {
+        doc_ctx d = { doc, o.f };
+        st = cli_emit(o.out, write_replay, &d, &err);
+    }
+    json_decref(doc);
+    json_decref(want);
+    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+}

@@ -1,0 +1,45 @@
+/* Shared pieces of dacc round (private to src/cli). */
+#ifndef DACC_ROUND_CLI_H
+#define DACC_ROUND_CLI_H
+
+#include <stdint.h>
+
+#include "dacc/error.h"
+#include "dacc/store.h"
+
+/* An Ed25519 signing key from a .key file (the signed-note key format). */
+dacc_status round_load_key(const char *path, uint8_t sk[64], dacc_error *err);
+/* A public key from 64 hex digits or a .pub key line. */
+dacc_status round_parse_pub(const char *text, size_t len, uint8_t pk[32], dacc_error *err);
+
+/* A log directory (DIR/log.db, log.key, log.pub) and its round index
+ * (DIR/rounds.db); writable needs log.key. */
+typedef struct {
+    dacc_tlog_log *log;
+    dacc_store *store;
+} round_log;
+dacc_status round_log_open(const char *dir, int writable, round_log *out, dacc_error *err);
+void round_log_close(round_log *l);
+
+/* A round id: 64 hex digits, or a unique prefix of at least 8 among the
+ * log's rounds. */
+dacc_status round_log_find(round_log *l, const char *text, uint8_t id[32], dacc_error *err);
+
+/* A replay source over a log directory's store, or over tiles as `dacc log
+ * tiles` writes them (DIR/checkpoint, DIR/tile/entries/...); the
+ * checkpoint is verified with the log's public key either way. */
+typedef struct round_source round_source;
+dacc_status round_source_store(round_log *l, const char *pubkey, round_source **out,
+                               dacc_error *err);
+dacc_status round_source_tiles(const char *dir, const char *pubkey, round_source **out,
+                               dacc_error *err);
+const dacc_store_source *round_source_get(const round_source *s);
+void round_source_free(round_source *s);
+
+int cmd_round_event(int argc, char **argv);
+int cmd_round_append(int argc, char **argv);
+int cmd_round_show(int argc, char **argv);
+int cmd_round_result(int argc, char **argv);
+int cmd_round_replay(int argc, char **argv);
+
+#endif
