@@ -246,6 +246,27 @@ Test(round_store, a_lost_index_is_rebuilt_from_the_entries)
     drop_log(&f);
 }
 
+/* A source that hands out entry `at` with one byte flipped. */
+typedef struct {
+    src_ctx base;
+    uint64_t at;
+    size_t byte;
+} flip_ctx;
+
+static dacc_status flip_entry(void *ctx, uint64_t i, uint8_t **data, size_t *len, dacc_error *err)
+{
+    flip_ctx *f = ctx;
+    dacc_status st = dacc_tlog_log_entry(f->base.log, i, data, len, err);
+    if (st == DACC_OK && i == f->at)
+        (*data)[f->byte % *len] ^= 0x20;
+    return st;
+}
+
+static dacc_status flip_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[32])
+{
+    return dacc_tlog_log_hash(((flip_ctx *)ctx)->base.log, level, index, out);
+}
+
 Test(round_store, a_flipped_byte_in_any_entry_stops_replay_there, .timeout = 120)
 {
     log_fixture f;
@@ -267,27 +288,19 @@ Test(round_store, a_flipped_byte_in_any_entry_stops_replay_there, .timeout = 120
     uint64_t *idx;
     size_t n;
     cr_assert_eq(dacc_store_round_entries(f.store, id, &idx, &n, &err), DACC_OK);
-    /* tamper through an entry source that flips one byte of entry t */
-    for (size_t t = 0; t < n; t++) {
-        uint8_t *data;
-        size_t len;
-        cr_assert_eq(dacc_tlog_log_entry(f.log, idx[t], &data, &len, NULL), DACC_OK);
-        for (size_t b = 0; b < len; b += len / 7 + 1) {
-            dacc_tlog_leaf_hash(data, len, (uint8_t[32]){ 0 });
-            /* a flipped entry no longer matches the tree the checkpoint signs */
-            data[b] ^= 0x20;
-            uint8_t leaf[32], proof[64][32];
-            size_t pn;
-            dacc_tlog_leaf_hash(data, len, leaf);
-            cr_assert_eq(dacc_tlog_prove_inclusion(src.hash, src.ctx, idx[t], src.size, proof, &pn),
-                         DACC_OK);
-            cr_assert_neq(dacc_tlog_verify_inclusion(leaf, idx[t], src.size,
-                                                     (const uint8_t(*)[32])proof, pn, src.root),
-                          DACC_OK, "entry %zu byte %zu", t, b);
-            data[b] ^= 0x20;
+    for (size_t t = 0; t < n; t++)
+        for (size_t b = 0; b < 600; b += 37) {
+            flip_ctx fc = { c, idx[t], b };
+            dacc_store_source bad = src;
+            bad.ctx = &fc;
+            bad.entry = flip_entry;
+            bad.hash = flip_hash;
+            char want[32];
+            snprintf(want, sizeof want, "entry %llu ", (unsigned long long)idx[t]);
+            cr_assert_eq(dacc_store_replay(&bad, id, idx, n, &r, NULL, NULL, &err), DACC_ERR_VERIFY,
+                         "a flip in entry %zu byte %zu went unnoticed", t, b);
+            cr_assert(strstr(err.message, want) != NULL, "%s (want %s)", err.message, want);
         }
-        free(data);
-    }
     free(idx);
     drop_log(&f);
 }
