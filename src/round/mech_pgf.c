@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dacc/codec.h"
+#include "dacc/csv.h"
 #include "dacc/pgf.h"
 #include "internal.h"
 
@@ -151,8 +152,7 @@ static dacc_status pgf_init(void **state, const json_t *params, dacc_error *err)
     return DACC_OK;
 }
 
-/* {"project": name, "amount": units}: at most 2^53 base units, so the
- * matching (in binary64) sees the amount exactly. */
+/* {"project": name, "amount": units}: at most 2^64 - 1 base units. */
 static dacc_status pgf_apply(void *state, const round_view *v, const dacc_round_event *ev,
                              dacc_error *err)
 {
@@ -167,8 +167,9 @@ static dacc_status pgf_apply(void *state, const round_view *v, const dacc_round_
         st = round_amount(ev->body, "amount", &amount, err);
     if (st != DACC_OK)
         return st;
-    if (amount == 0 || amount > ((dacc_u128)1 << 53))
-        return round_refuse(err, DACC_ERR_INVALID, "field \"amount\": expected 1 to 2^53 units");
+    if (amount == 0 || amount > UINT64_MAX)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"amount\": expected 1 to 2^64 - 1 units");
     if (s->total + amount < amount)
         return round_refuse(err, DACC_ERR_INVALID, "the round's total would pass 2^128");
     long p = find_project(s, project);
@@ -199,21 +200,26 @@ static dacc_status pgf_close(void *state, const round_view *v, const uint8_t *se
 }
 
 /* The donations as `dacc fund` reads them: donor = the key in hex, amounts
- * in money units (base units / 10^decimals, exact to the double), rows
- * below min_donation dropped. */
+ * in money units (base units / 10^decimals), rows below min_donation
+ * dropped. */
 static dacc_status build_round(const pgf_state *s, dacc_pgf_round **out, dacc_error *err)
 {
     dacc_pgf_round *r = dacc_pgf_round_new();
-    double unit = pow(10, s->decimals);
     dacc_status st = r ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    char hex[65];
+    char hex[65], text[DACC_MONEY_STRLEN];
     for (size_t i = 0; i < s->ndon && st == DACC_OK; i++) {
         const donation *d = &s->don[i];
+        double amount;
         if (d->units < s->min_units)
             continue;
+        /* through the decimal text, as the export reader does, so the two
+         * see the same double for every amount */
+        size_t n = dacc_money_format(d->units, s->decimals, 0, text);
         const char *p = s->project[d->project];
-        st = dacc_pgf_round_add(r, dacc_hex_encode(d->donor, 32, hex), 64, p, strlen(p),
-                                (double)d->units / unit, err);
+        st = dacc_csv_parse_double(text, n, &amount, err);
+        if (st == DACC_OK)
+            st = dacc_pgf_round_add(r, dacc_hex_encode(d->donor, 32, hex), 64, p, strlen(p), amount,
+                                    err);
     }
     if (st != DACC_OK) {
         dacc_pgf_round_free(r);
