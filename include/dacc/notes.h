@@ -215,6 +215,11 @@ typedef struct dacc_notes_synth_out {
 dacc_status dacc_notes_synth(const dacc_notes_synth_params *sp, const dacc_notes_synth_out *out,
                              dacc_progress *pr, dacc_error *err);
 
+/* The columns of a published file kind ('n' notes, 'r' ratings, 'h'
+ * noteStatusHistory, 'e' userEnrollment), in order, as the readers
+ * require them; NULL for another kind. */
+const char *const *dacc_notes_columns(char kind, size_t *n);
+
 #ifdef __cplusplus
 }
 #endif

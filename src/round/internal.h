@@ -42,6 +42,11 @@ typedef struct round_mech {
 
 extern const round_mech round_mech_pgf;
 extern const round_mech round_mech_market;
+extern const round_mech round_mech_notes;
+
+/* The four published files a notes round's events make (notes, ratings,
+ * noteStatusHistory, userEnrollment), for tests and `dacc round export`. */
+dacc_status round_notes_files(const void *state, dacc_buf files[4], dacc_error *err);
 
 /* ---- helpers for the mechanisms' decoders ---- */
 
