@@ -43,6 +43,7 @@ typedef struct round_mech {
 extern const round_mech round_mech_pgf;
 extern const round_mech round_mech_market;
 extern const round_mech round_mech_notes;
+extern const round_mech round_mech_pause;
 
 /* The four published files a notes round's events make (notes, ratings,
  * noteStatusHistory, userEnrollment), for tests and `dacc round export`. */

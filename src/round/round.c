@@ -13,7 +13,8 @@
 
 #define MAX_PHASES 8
 
-static const round_mech *const mechs[] = { &round_mech_pgf, &round_mech_market, &round_mech_notes };
+static const round_mech *const mechs[] = { &round_mech_pgf, &round_mech_market, &round_mech_notes,
+                                           &round_mech_pause };
 
 /* Authors' sequence numbers: open addressing over keys hashed with a
  * per-round random SipHash key, so nobody can choose keys that collide
