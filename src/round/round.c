@@ -42,8 +42,7 @@ struct dacc_round {
     uint64_t close_events[MAX_PHASES]; /* 0: closed by the operator only */
     uint64_t close_size[MAX_PHASES];   /* an operator close must carry at.size >= this */
     int open;                          /* anyone may take part */
-    uint8_t (*eligible)[32];           /* sorted */
-    size_t neligible;
+    seq_map eligible;                  /* else these keys (seq 1: present) */
     seq_map seqs;
     uint64_t count;
 };
@@ -62,14 +61,16 @@ static size_t seq_find(const seq_map *m, const uint8_t key[32])
     return i;
 }
 
-/* Makes room for one more author before anything changes, so that the
+/* Makes room for extra more keys before anything changes, so that the
  * commit after the mechanism's apply cannot fail. */
-static dacc_status seq_reserve(seq_map *m, dacc_error *err)
+static dacc_status seq_reserve(seq_map *m, size_t extra, dacc_error *err)
 {
-    if ((m->n + 1) * 2 <= m->cap)
+    if ((m->n + extra) * 2 <= m->cap)
         return DACC_OK;
     seq_map g = *m;
     g.cap = m->cap ? 2 * m->cap : 64;
+    while ((m->n + extra) * 2 > g.cap)
+        g.cap *= 2;
     g.n = 0;
     if ((g.slot = calloc(g.cap, sizeof *g.slot)) == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
@@ -98,9 +99,36 @@ static void seq_set(seq_map *m, const uint8_t key[32], uint64_t seq)
 
 /* ---- the config ---- */
 
-static int by_key(const void *a, const void *b)
+/* Adds keys (a JSON list of 64-hex-digit strings) to the eligible set;
+ * all or none: a malformed or repeated key refuses the whole list. */
+static dacc_status admit_keys(dacc_round *r, const json_t *keys, const char *field, dacc_error *err)
 {
-    return memcmp(a, b, 32);
+    size_t n = json_array_size(keys);
+    uint8_t(*k)[32] = calloc(n ? n : 1, 32);
+    if (!json_is_array(keys) || k == NULL) {
+        free(k);
+        return round_refuse(err, DACC_ERR_INVALID, "field \"%s\": expected a list of keys", field);
+    }
+    dacc_status st = DACC_OK;
+    for (size_t i = 0; i < n && st == DACC_OK; i++) {
+        const char *s = json_string_value(json_array_get(keys, i));
+        if (s == NULL || strlen(s) != 64 || dacc_hex_decode(s, 64, k[i], 32, NULL) != DACC_OK)
+            st = round_refuse(err, DACC_ERR_INVALID, "field \"%s\": item %zu is not 64 hex digits",
+                              field, i + 1);
+        else if (seq_last(&r->eligible, k[i]) != 0)
+            st = round_refuse(err, DACC_ERR_INVALID, "field \"%s\": item %zu is eligible already",
+                              field, i + 1);
+        for (size_t j = 0; j < i && st == DACC_OK; j++)
+            if (memcmp(k[j], k[i], 32) == 0)
+                st = round_refuse(err, DACC_ERR_INVALID, "field \"%s\": a key twice", field);
+    }
+    if (st == DACC_OK)
+        st = seq_reserve(&r->eligible, n, err);
+    /* room is made: past here nothing can fail */
+    for (size_t i = 0; i < n && st == DACC_OK; i++)
+        seq_set(&r->eligible, k[i], 1);
+    free(k);
+    return st;
 }
 
 static dacc_status read_eligible(dacc_round *r, const json_t *el, dacc_error *err)
@@ -112,25 +140,7 @@ static dacc_status read_eligible(dacc_round *r, const json_t *el, dacc_error *er
         return round_refuse(err, DACC_ERR_INVALID,
                             "field \"eligible\": give {\"open\": true} or {\"keys\": [...]}");
     r->open = open != NULL;
-    if (r->open)
-        return DACC_OK;
-    size_t n = json_array_size(keys);
-    if (!json_is_array(keys) || n == 0 || (r->eligible = calloc(n, 32)) == NULL)
-        return round_refuse(err, DACC_ERR_INVALID,
-                            "field \"eligible.keys\": expected a non-empty list of keys");
-    for (size_t i = 0; i < n; i++) {
-        const char *s = json_string_value(json_array_get(keys, i));
-        if (s == NULL || strlen(s) != 64 ||
-            dacc_hex_decode(s, 64, r->eligible[i], 32, NULL) != DACC_OK)
-            return round_refuse(err, DACC_ERR_INVALID,
-                                "field \"eligible.keys\": item %zu is not 64 hex digits", i + 1);
-    }
-    qsort(r->eligible, n, 32, by_key);
-    for (size_t i = 1; i < n; i++)
-        if (memcmp(r->eligible[i - 1], r->eligible[i], 32) == 0)
-            return round_refuse(err, DACC_ERR_INVALID, "field \"eligible.keys\": a key twice");
-    r->neligible = n;
-    return DACC_OK;
+    return r->open ? DACC_OK : admit_keys(r, keys, "eligible.keys", err);
 }
 
 /* "phases": one entry per phase of the mechanism, in its order, each
@@ -228,6 +238,7 @@ dacc_status dacc_round_new(const void *config, size_t len, dacc_round **out, dac
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     }
     randombytes_buf(r->seqs.hkey, sizeof r->seqs.hkey);
+    randombytes_buf(r->eligible.hkey, sizeof r->eligible.hkey);
     if (!ev.is_config)
         st = round_refuse(err, DACC_ERR_INVALID, "a round starts with a round/config event");
     else if (ev.seq != 1)
@@ -235,7 +246,7 @@ dacc_status dacc_round_new(const void *config, size_t len, dacc_round **out, dac
     if (st == DACC_OK)
         st = read_config(r, &ev, err);
     if (st == DACC_OK)
-        st = seq_reserve(&r->seqs, err);
+        st = seq_reserve(&r->seqs, 1, err);
     if (st != DACC_OK) {
         dacc_error_prefix(err, "config: ");
         dacc_round_event_clear(&ev);
@@ -265,7 +276,7 @@ void dacc_round_free(dacc_round *r)
         return;
     if (r->mech != NULL && r->mstate != NULL)
         r->mech->free(r->mstate);
-    free(r->eligible);
+    free(r->eligible.slot);
     free(r->seqs.slot);
     free(r);
 }
@@ -304,7 +315,7 @@ void dacc_round_state_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES])
 
 static int eligible(const dacc_round *r, const uint8_t key[32])
 {
-    return r->open || bsearch(key, r->eligible, r->neligible, 32, by_key) != NULL;
+    return r->open || seq_last(&r->eligible, key) != 0;
 }
 
 static const round_action *find_action(const round_mech *m, const char *type)
@@ -370,6 +381,21 @@ static dacc_status check_close(const dacc_round *r, const dacc_round_event *ev, 
     return DACC_OK;
 }
 
+/* round/admit: {"keys": [...]} by the operator makes more keys eligible
+ * while the round is open (a config holds as many as fit in one log entry). */
+static dacc_status admit(dacc_round *r, const dacc_round_event *ev, dacc_error *err)
+{
+    if (memcmp(ev->signer, r->operator_key, 32) != 0)
+        return round_refuse(err, DACC_ERR_STATE, "only the round's operator admits keys");
+    if (r->open)
+        return round_refuse(err, DACC_ERR_STATE, "the round is open to anyone already");
+    if (r->phase >= r->mech->nphases)
+        return round_refuse(err, DACC_ERR_STATE, "round/admit after the round closed");
+    if (round_only(ev->body, "keys", err) != DACC_OK)
+        return DACC_ERR_INVALID;
+    return admit_keys(r, json_object_get(ev->body, "keys"), "keys", err);
+}
+
 /* Closes the open phase (seed NULL: the state hash seeds what the mechanism
  * draws). */
 static dacc_status close_phase(dacc_round *r, const uint8_t *seed, dacc_error *err)
@@ -395,9 +421,11 @@ static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_e
                             "the signer's event %llu, where %llu comes next (a replay, or an "
                             "earlier event missing)",
                             (unsigned long long)ev->seq, (unsigned long long)expect);
-    dacc_status st = seq_reserve(&r->seqs, err);
+    dacc_status st = seq_reserve(&r->seqs, 1, err);
     if (st != DACC_OK)
         return st;
+    if (strcmp(ev->type, "round/admit") == 0)
+        return admit(r, ev, err);
     if (strcmp(ev->type, "round/close") == 0) {
         uint8_t seed[32];
         int has_seed;
@@ -420,7 +448,7 @@ dacc_status dacc_round_apply(dacc_round *r, const void *envelope, size_t len, da
     dacc_status st = dacc_round_event_decode("event", envelope, len, &ev, err);
     if (st != DACC_OK)
         return st;
-    int was_close = strcmp(ev.type, "round/close") == 0;
+    int was_round = strncmp(ev.type, "round/", 6) == 0; /* admit, close: not the mechanism's */
     st = apply_event(r, &ev, err);
     if (st != DACC_OK) {
         char hex[9];
@@ -431,11 +459,11 @@ dacc_status dacc_round_apply(dacc_round *r, const void *envelope, size_t len, da
     seq_set(&r->seqs, ev.signer, ev.seq);
     hash_step(r->hash, ev.hash, sizeof ev.hash);
     r->count++;
-    r->phase_events += !was_close;
+    r->phase_events += !was_round;
     dacc_round_event_clear(&ev);
     /* A phase that closes after N events closes with the Nth; what it
      * draws is seeded by the state hash, which no single author chooses. */
-    if (!was_close && r->phase < r->mech->nphases && r->close_events[r->phase] != 0 &&
+    if (!was_round && r->phase < r->mech->nphases && r->close_events[r->phase] != 0 &&
         r->phase_events >= r->close_events[r->phase])
         return close_phase(r, NULL, err);
     return DACC_OK;

@@ -283,30 +283,41 @@ static dacc_status add_live(dacc_store *s, const uint8_t id[32], dacc_round *r, 
     return DACC_OK;
 }
 
-/* Brings a live round up to the log: the round's entries past l->seen, as
- * the index lists them, applied in order. They were accepted when they
- * were appended, so a refusal means the store is not what it was. */
+/* Brings a live round up to the log: the round's entries from l->seen on,
+ * as the index lists them, applied in order (nothing to do while the log
+ * has not grown, as within one batch). They were accepted when they were
+ * appended, so a refusal means the store is not what it was. */
 static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
 {
-    uint64_t *idx;
-    size_t n;
-    dacc_status st = dacc_store_round_entries(s, l->id, &idx, &n, err);
-    for (size_t k = 0; st == DACC_OK && k < n; k++) {
-        if (idx[k] < l->seen)
-            continue;
+    uint64_t size = dacc_tlog_log_size(s->log);
+    if (l->seen >= size)
+        return DACC_OK;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT idx FROM events WHERE round = ?1 AND idx >= ?2 ORDER BY idx", -1,
+                           &q, NULL) != SQLITE_OK)
+        return db_error(s, err, "reading");
+    sqlite3_bind_blob(q, 1, l->id, DACC_ROUND_ID_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)l->seen);
+    dacc_status st = DACC_OK;
+    int rc;
+    while (st == DACC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        uint64_t i = (uint64_t)sqlite3_column_int64(q, 0);
         uint8_t *data;
         size_t len;
-        st = dacc_tlog_log_entry(s->log, idx[k], &data, &len, err);
+        st = dacc_tlog_log_entry(s->log, i, &data, &len, err);
         if (st == DACC_OK) {
             st = dacc_round_apply(l->r, data, len, err);
             free(data);
         }
         if (st != DACC_OK)
-            dacc_error_prefix(err, "the store's entry %llu: ", (unsigned long long)idx[k]);
+            dacc_error_prefix(err, "the store's entry %llu: ", (unsigned long long)i);
     }
-    free(idx);
+    if (st == DACC_OK && rc != SQLITE_DONE)
+        st = db_error(s, err, "reading");
+    sqlite3_finalize(q);
     if (st == DACC_OK)
-        l->seen = dacc_tlog_log_size(s->log);
+        l->seen = size;
     return st;
 }
 

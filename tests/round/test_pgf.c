@@ -234,3 +234,27 @@ Test(round_pgf, a_phase_closes_itself_after_its_event_count)
     cr_assert_str_eq(dacc_round_phase(f.r), "closed");
     dacc_round_free(f.r);
 }
+
+Test(round_pgf, the_operator_admits_more_keys_while_the_round_is_open)
+{
+    pgf_fixture f;
+    setup(&f, "\"operator\"");
+    dacc_error err;
+    char body[256];
+    snprintf(body, sizeof body, "{\"keys\":[\"%s\"]}", f.dave.hex);
+    refused(&f,
+            test_event(&f.dave, f.id, "pgf/donation", "{\"amount\":\"5\",\"project\":\"p1\"}", 1),
+            DACC_ERR_STATE, "not eligible");
+    refused(&f, test_event(&f.alice, f.id, "round/admit", body, 1), DACC_ERR_STATE,
+            "only the round's operator");
+    cr_assert_eq(test_apply(f.r, test_event(&f.op, f.id, "round/admit", body, 0), &err), DACC_OK,
+                 "%s", err.message);
+    refused(&f, test_event(&f.op, f.id, "round/admit", body, 3), DACC_ERR_INVALID,
+            "eligible already");
+    cr_assert_eq(test_apply(f.r,
+                            test_event(&f.dave, f.id, "pgf/donation",
+                                       "{\"amount\":\"5\",\"project\":\"p1\"}", 1),
+                            &err),
+                 DACC_OK, "%s", err.message);
+    dacc_round_free(f.r);
+}
