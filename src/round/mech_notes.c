@@ -327,6 +327,21 @@ static json_t *status_rows(const dacc_notes *nt)
     return rows;
 }
 
+/* Before a model can be fitted, every note needs more ratings. */
+static json_t *unscored_rows(const notes_state *s)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; i < s->nn; i++) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)s->n[i].id);
+        json_array_append_new(rows,
+                              json_pack("{ss ss sI sI sn sn}", "note", id, "status",
+                                        "NEEDS_MORE_RATINGS", "ratings", (json_int_t)0,
+                                        "final_ratings", (json_int_t)0, "intercept", "factor"));
+    }
+    return rows;
+}
+
 static dacc_status notes_result(const void *state, json_t **out, dacc_error *err)
 {
     static const char kinds[] = "nrhe";
@@ -343,12 +358,17 @@ static dacc_status notes_result(const void *state, json_t **out, dacc_error *err
                                     false, err);
     dacc_notes_params p;
     dacc_notes_params_default(&p);
-    if (st == DACC_OK)
-        st = dacc_notes_score(nt, &p, NULL, err);
-    if (st == DACC_OK)
-        *out =
-            json_pack("{sIsIso}", "notes", (json_int_t)((const notes_state *)state)->nn, "ratings",
-                      (json_int_t)((const notes_state *)state)->nr, "table", status_rows(nt));
+    dacc_error why;
+    dacc_status scored = st == DACC_OK ? dacc_notes_score(nt, &p, NULL, &why) : st;
+    const notes_state *s = state;
+    if (scored == DACC_OK)
+        *out = json_pack("{sIsIso}", "notes", (json_int_t)s->nn, "ratings", (json_int_t)s->nr,
+                         "table", status_rows(nt));
+    else if (st == DACC_OK && scored == DACC_ERR_INVALID) /* too few ratings to fit a model */
+        *out = json_pack("{sIsIssso}", "notes", (json_int_t)s->nn, "ratings", (json_int_t)s->nr,
+                         "unscored", dacc_error_message(&why), "table", unscored_rows(s));
+    else if (st == DACC_OK)
+        st = dacc_error_set(err, scored, "%s", dacc_error_message(&why));
     dacc_notes_free(nt);
     for (int k = 0; k < 4; k++)
         dacc_buf_free(&f[k]);
