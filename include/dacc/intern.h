@@ -2,15 +2,19 @@
  *
  * A map from keys to the indices 0, 1, 2, ... in insertion order: the first
  * key added gets 0, the next new key 1, and adding a key that is there
- * already returns the index it got then. Modules keep their per-name data in
+ * already returns the index it got then. Modules keep their per-key data in
  * plain arrays indexed by it (a graph's nodes, a round's donors, a ledger's
  * accounts), and results never depend on the table's layout.
  *
  * Keys are compared as bytes, by (bytes, length): "a" and "a\0b" are two
- * keys, and a key may be binary (two 32-bit indices, an int64). Each key is
- * copied once into the map's arena, NUL-terminated and without padding; the
- * copies stay where they are until dacc_intern_free, so a key without a NUL
- * can be used as a C string for as long as the map lives.
+ * keys. Two kinds of map hold them:
+ *  - a map of names (dacc_intern_new) copies each key once into its arena,
+ *    NUL-terminated and without padding; the copies never move, so a key
+ *    without a NUL can be used as a C string for as long as the map lives;
+ *  - a map of fixed width (dacc_intern_new_fixed) holds binary keys of one
+ *    size, such as two 32-bit indices or an int64, back to back in one
+ *    array: a lookup reads one slot and one key, and a key costs only its
+ *    width. Its key pointers are valid until the next add.
  *
  * Hash (dacc_intern_hash): h = 0x9e3779b97f4a7c15 xor len; then for each
  * whole 8-byte word w of the key, read in the machine's byte order,
@@ -19,13 +23,14 @@
  * The hash only decides where a key sits in the table, never an index.
  *
  * Table: open addressing with linear probing over a power of two of slots
- * (at least 16), each holding an index + 1 (0: empty). When adding a key
- * would fill more than 3/4 of the slots, the table doubles and every index
- * is placed again from the low 32 bits of its hash, which the map keeps
- * beside the key, so growing never reads the keys. The entry array
- * (key, length, hash: 16 bytes a key) doubles too. Memory: 16 bytes per key,
- * 4 bytes per slot (between 1.33 and 2.67 slots per key), and the key
- * copies. At most DACC_INTERN_MAX keys.
+ * (at least 16). A slot holds the low 32 bits of its key's hash beside the
+ * key's index + 1 (0: empty), so a probe compares hashes in the table and
+ * reads a key only when they agree. When adding a key would fill more than
+ * 3/4 of the slots, the table doubles and every slot moves by the hash it
+ * holds, never rereading a key; the key array doubles when full. Memory:
+ * 8 bytes per slot (between 1.33 and 2.67 slots per key), and per key
+ * either its width, or an 8-byte pointer and its copy with a 4-byte length
+ * before it and a NUL after. At most DACC_INTERN_MAX keys.
  *
  * A map is not safe to change from two threads at once; lookups may run
  * concurrently when nothing is added.
@@ -49,12 +54,18 @@ typedef struct dacc_intern dacc_intern;
 #define DACC_INTERN_NONE UINT32_MAX
 /* Most keys a map holds (2^31), so that slot numbers fit in 32 bits. */
 #define DACC_INTERN_MAX ((size_t)1 << 31)
+/* Widest key of a map of fixed width. */
+#define DACC_INTERN_MAX_WIDTH 64
 
-/* An empty map whose key copies take at most cap bytes in all (0: no cap).
- * NULL when out of memory. */
+/* An empty map of names whose copies take at most cap bytes in all (0: no
+ * cap). NULL when out of memory. */
 dacc_intern *dacc_intern_new(size_t cap);
 
-/* Releases the map and every key copy. NULL is a no-op. */
+/* An empty map whose keys all have width bytes (1 to DACC_INTERN_MAX_WIDTH).
+ * NULL when out of memory or width is out of range. */
+dacc_intern *dacc_intern_new_fixed(size_t width);
+
+/* Releases the map and every key. NULL is a no-op. */
 void dacc_intern_free(dacc_intern *m);
 
 /* The hash above. */
@@ -62,6 +73,7 @@ uint64_t dacc_intern_hash(const void *key, size_t len);
 
 /* The index of key[0..len): the existing one, or the next (dacc_intern_count
  * before the call) for a new key, with *added (may be NULL) telling which.
+ * DACC_ERR_INVALID when a map of fixed width gets another length;
  * DACC_ERR_LIMIT when the map is full, the key is 2^32 - 1 bytes or longer,
  * or (in a map with a cap) its copy does not fit; DACC_ERR_NOMEM when memory
  * runs out. The map holds the same keys afterwards as before. */
@@ -82,11 +94,13 @@ uint32_t dacc_intern_find_hashed(const dacc_intern *m, const void *key, size_t l
 /* Number of keys. */
 size_t dacc_intern_count(const dacc_intern *m);
 
-/* The copy of key idx (< dacc_intern_count), NUL-terminated, and its length
- * (len may be NULL). Valid until dacc_intern_free. */
+/* Key idx (< dacc_intern_count) and its length (len may be NULL): in a map
+ * of names the NUL-terminated copy, valid until dacc_intern_free; in a map
+ * of fixed width the key's bytes, valid until the next add. */
 const char *dacc_intern_key(const dacc_intern *m, uint32_t idx, size_t *len);
 
-/* Bytes obtained from the system for the key copies (what the cap bounds). */
+/* Bytes the keys take: the arena of a map of names (what the cap bounds),
+ * the key array of a map of fixed width. */
 size_t dacc_intern_footprint(const dacc_intern *m);
 
 #ifdef __cplusplus

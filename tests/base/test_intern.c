@@ -154,6 +154,33 @@ Test(intern, a_full_map_refuses_and_stays_as_it_was)
     dacc_intern_free(m);
 }
 
+Test(intern, fixed_width_keys)
+{
+    cr_assert_null(dacc_intern_new_fixed(0));
+    cr_assert_null(dacc_intern_new_fixed(DACC_INTERN_MAX_WIDTH + 1));
+    dacc_intern *m = dacc_intern_new_fixed(8);
+    for (uint32_t i = 0; i < 100000; i++) {
+        uint32_t pair[2] = { i % 317, i }, idx;
+        bool added;
+        cr_assert_eq(dacc_intern_add(m, pair, sizeof pair, &idx, &added), DACC_OK);
+        cr_assert_eq(idx, i);
+        cr_assert(added);
+    }
+    for (uint32_t i = 0; i < 100000; i += 11) {
+        uint32_t pair[2] = { i % 317, i }, other[2] = { i % 317 + 1, i };
+        cr_assert_eq(dacc_intern_find(m, pair, sizeof pair), i);
+        cr_assert_eq(dacc_intern_find(m, other, sizeof other), DACC_INTERN_NONE);
+        size_t len;
+        cr_assert_eq(memcmp(dacc_intern_key(m, i, &len), pair, 8), 0);
+        cr_assert_eq(len, 8);
+    }
+    uint32_t idx;
+    cr_assert_eq(dacc_intern_add(m, "short", 5, &idx, NULL), DACC_ERR_INVALID);
+    cr_assert_eq(dacc_intern_find(m, "short", 5), DACC_INTERN_NONE);
+    cr_assert_eq(dacc_intern_count(m), 100000);
+    dacc_intern_free(m);
+}
+
 Test(intern, free_null_is_harmless)
 {
     dacc_intern_free(NULL);
