@@ -81,8 +81,9 @@ dacc_status dacc_intern_add(dacc_intern *m, const void *key, size_t len, uint32_
                             bool *added);
 
 /* As dacc_intern_add with hash = dacc_intern_hash(key, len) computed by the
- * caller, for readers that hash on several threads and add on one. (The map
- * relies only on equal keys having equal hashes; a caller that uses the
+ * caller, for readers that hash on several threads and add on one. Only
+ * the low 32 bits of hash are used, so a caller may keep just those. (The
+ * map relies only on equal keys having equal hashes; a caller that uses the
  * hashed calls for every key may use a hash of its own.) */
 dacc_status dacc_intern_add_hashed(dacc_intern *m, const void *key, size_t len, uint64_t hash,
                                    uint32_t *idx, bool *added);

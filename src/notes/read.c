@@ -155,12 +155,17 @@ static dacc_status check_header(dacc_csv *csv, char kind, dacc_error *err)
 
 dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx)
 {
+    return notes_note_index_h(nt, id, dacc_intern_hash(&id, sizeof id), idx);
+}
+
+dacc_status notes_note_index_h(dacc_notes *nt, int64_t id, uint64_t h, uint32_t *idx)
+{
     bool added;
-    if (notes_i64_get(&nt->notes, id, idx, &added) != DACC_OK)
+    if (dacc_intern_add_hashed(nt->notes, &id, sizeof id, h, idx, &added) != DACC_OK)
         return DACC_ERR_NOMEM;
     if (!added)
         return DACC_OK;
-    if (nt->notes.n > nt->note_cap) {
+    if (*idx >= nt->note_cap) {
         size_t cap = nt->note_cap ? nt->note_cap * 2 : 1024;
         note_info *p = realloc(nt->note, cap * sizeof *p);
         if (!p)
@@ -175,17 +180,17 @@ dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx)
 
 dacc_status notes_part_index(dacc_notes *nt, const char *s, size_t len, uint32_t *idx)
 {
-    return notes_part_index_h(nt, s, len, notes_hash_bytes(s, len), idx);
+    return notes_part_index_h(nt, s, len, dacc_intern_hash(s, len), idx);
 }
 
 dacc_status notes_part_index_h(dacc_notes *nt, const char *s, size_t len, uint64_t h, uint32_t *idx)
 {
     bool added;
-    if (notes_str_get_h(&nt->parts, nt->arena, s, len, h, idx, &added) != DACC_OK)
+    if (dacc_intern_add_hashed(nt->parts, s, len, h, idx, &added) != DACC_OK)
         return DACC_ERR_NOMEM;
     if (!added)
         return DACC_OK;
-    if (nt->parts.n > nt->part_cap) {
+    if (*idx >= nt->part_cap) {
         size_t cap = nt->part_cap ? nt->part_cap * 2 : 1024;
         part_info *p = realloc(nt->part, cap * sizeof *p);
         if (!p)

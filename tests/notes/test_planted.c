@@ -160,7 +160,7 @@ Test(notes_planted, filters_apply_once_each)
     cr_assert_eq(n, 55);
     cr_assert_eq(notes_filter_counts(nt, all, out, 5, 10, cn, cr), 50);
     for (size_t k = 0; k < n; k++)
-        cr_assert_eq(out[k], nt->notes.key[nt->r.note[k]] != 1);
+        cr_assert_eq(out[k], notes_note_id(nt, nt->r.note[k]) != 1);
     cr_assert_eq(notes_filter_counts(nt, all, out, 5, 1, cn, cr), 55);
     cr_assert_eq(notes_filter_counts(nt, all, out, 6, 1, cn, cr), 0);
     free(all), free(out);

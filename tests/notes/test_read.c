@@ -224,7 +224,7 @@ Test(notes_read, chunked_file_rows_and_error_lines)
     cr_assert_eq(dacc_notes_read_ratings(nt, path, false, &err), DACC_OK, "%s", err.message);
     cr_assert_eq(dacc_notes_rating_count(nt), lines - 1);
     /* Rows keep file order: the last row's note is the largest id. */
-    cr_assert_eq(nt->notes.key[nt->r.note[nt->r.n - 1]], (int64_t)(sp.ratings / 40 + 1));
+    cr_assert_eq(notes_note_id(nt, nt->r.note[nt->r.n - 1]), (int64_t)(sp.ratings / 40 + 1));
     dacc_notes_free(nt);
     fp = fopen(path, "a");
     fputs("12\tq\t5\t2\t0\t0\t\t\tMAYBE" ZEROS35, fp);
