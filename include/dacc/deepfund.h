@@ -69,14 +69,17 @@ double dacc_deepfund_graph_weight(const dacc_deepfund_graph *g, uint32_t edge);
 /* True when every edge has a weight. */
 bool dacc_deepfund_graph_weighted(const dacc_deepfund_graph *g);
 
-/* Reads edges into g. The format is chosen by content: a JSON object is
+/* Readers take a file's bytes, data[0..len), which the caller keeps alive
+ * for the call; name is the file's name in messages (and, ending in .tsv,
+ * makes the delimiter a tab). The module opens no file.
+ *
+ * Reads edges into g. The format is chosen by content: a JSON object is
  * networkx node-link data ("nodes" and "links" or "edges", each link with
  * "source" = the dependent project, "target" = the dependency, optional
  * "weight"); anything else is CSV/TSV with a header naming the parent column
  * (parent, source, seed_repo_url or repo), the dependency column
  * (dependency, target, package_repo_url or dependency_repo_url) and an
  * optional weight column (weight). Errors name file, line and column. */
-dacc_status dacc_deepfund_graph_read(dacc_deepfund_graph *g, const char *path, dacc_error *err);
 dacc_status dacc_deepfund_graph_read_memory(dacc_deepfund_graph *g, const char *name,
                                             const char *data, size_t len, dacc_error *err);
 
@@ -166,8 +169,6 @@ unsigned long dacc_deepfund_jury_line(const dacc_deepfund_jury *j, size_t i);
  * more valuable one) with multiplier (>= 1), or ratio (value b / value a,
  * > 0), or log_ratio (c itself). An unknown project is an error unless
  * DACC_DEEPFUND_EXTEND. */
-dacc_status dacc_deepfund_jury_read(dacc_deepfund_jury *j, dacc_deepfund_graph *g, const char *path,
-                                    dacc_deepfund_read_opts *opts, dacc_error *err);
 dacc_status dacc_deepfund_jury_read_memory(dacc_deepfund_jury *j, dacc_deepfund_graph *g,
                                            const char *name, const char *data, size_t len,
                                            dacc_deepfund_read_opts *opts, dacc_error *err);
@@ -182,9 +183,6 @@ dacc_status dacc_deepfund_submission_set(dacc_deepfund_submission *s, uint32_t e
                                          dacc_error *err);
 
 /* Reads rows repo (or dependency), parent (optional), weight. */
-dacc_status dacc_deepfund_submission_read(dacc_deepfund_submission *s, dacc_deepfund_graph *g,
-                                          const char *path, dacc_deepfund_read_opts *opts,
-                                          dacc_error *err);
 dacc_status dacc_deepfund_submission_read_memory(dacc_deepfund_submission *s,
                                                  dacc_deepfund_graph *g, const char *name,
                                                  const char *data, size_t len,
