@@ -48,9 +48,9 @@ typedef struct dacc_pgf_read_opts {
     size_t dropped; /* out: rows dropped by the rules */
 } dacc_pgf_read_opts;
 
-/* Reads CSV/TSV donations; errors name file, line and column. */
-dacc_status dacc_pgf_round_read(dacc_pgf_round *r, const char *path, dacc_pgf_read_opts *opts,
-                                dacc_error *err);
+/* Reads CSV/TSV donations from data[0..len), a file's bytes the caller
+ * keeps for the call (the module opens no file); name is the file's name
+ * in messages. Errors name file, line and column. */
 dacc_status dacc_pgf_round_read_memory(dacc_pgf_round *r, const char *name, const char *data,
                                        size_t len, dacc_pgf_read_opts *opts, dacc_error *err);
 
@@ -96,8 +96,7 @@ void dacc_pgf_clusters_free(dacc_pgf_clusters *c);
 dacc_status dacc_pgf_clusters_add(dacc_pgf_clusters *c, const char *donor, size_t dlen,
                                   const char *cluster, size_t clen, double weight, dacc_error *err);
 /* CSV with columns donor (or address, voter), cluster, and optional weight
- * (default 1). */
-dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_error *err);
+ * (default 1), from memory as dacc_pgf_round_read_memory. */
 dacc_status dacc_pgf_clusters_read_memory(dacc_pgf_clusters *c, const char *name, const char *data,
                                           size_t len, dacc_error *err);
 /* The rows as read, in file order; the strings live as long as c. */

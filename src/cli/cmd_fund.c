@@ -392,13 +392,12 @@ typedef dacc_status (*memory_reader)(void *obj, const char *name, const char *da
 
 static dacc_status read_with(const char *path, memory_reader fn, void *obj, dacc_error *err)
 {
-    char *data;
-    size_t len;
-    dacc_status st = dacc_file_read(path, 0, &data, &len, err);
+    dacc_file_data d;
+    dacc_status st = dacc_file_load(path, 0, &d, err);
     if (st != DACC_OK)
         return st;
-    st = fn(obj, path, data, len, err);
-    free(data);
+    st = fn(obj, path, d.data, d.len, err);
+    dacc_file_data_release(&d);
     return st;
 }
 
@@ -406,6 +405,18 @@ static dacc_status scores_reader(void *obj, const char *name, const char *data, 
                                  dacc_error *err)
 {
     return dacc_pgf_scores_read_memory(obj, name, data, len, err);
+}
+
+typedef struct {
+    dacc_pgf_round *r;
+    dacc_pgf_read_opts *opts;
+} round_ctx;
+
+static dacc_status round_reader(void *obj, const char *name, const char *data, size_t len,
+                                dacc_error *err)
+{
+    round_ctx *c = obj;
+    return dacc_pgf_round_read_memory(c->r, name, data, len, c->opts, err);
 }
 
 static dacc_status clusters_reader(void *obj, const char *name, const char *data, size_t len,
@@ -443,7 +454,7 @@ static int load(const char *prog, fund_opts *o, dacc_pgf_round **r)
     if (scores != NULL)
         dacc_pgf_scores_use(scores, &o->read);
     if (st == DACC_OK)
-        st = dacc_pgf_round_read(*r, o->input, &o->read, &err);
+        st = read_with(o->input, round_reader, &(round_ctx){ *r, &o->read }, &err);
     dacc_pgf_scores_free(scores);
     o->read.score_donor = NULL;
     o->read.score_value = NULL;

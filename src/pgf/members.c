@@ -81,17 +81,6 @@ static dacc_status clusters_from(dacc_pgf_clusters *c, dacc_csv *csv, dacc_error
     return st == DACC_END ? DACC_OK : st;
 }
 
-dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_error *err)
-{
-    dacc_csv *csv;
-    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
-    if (st != DACC_OK)
-        return st;
-    st = clusters_from(c, csv, err);
-    dacc_csv_free(csv);
-    return st;
-}
-
 dacc_status dacc_pgf_clusters_read_memory(dacc_pgf_clusters *c, const char *name, const char *data,
                                           size_t len, dacc_error *err)
 {
