@@ -21,7 +21,7 @@ struct dacc_pgf_round {
     /* built from rows: names sorted, donations summed (zeros dropped) */
     const char **donor, **project;
     size_t ndonors, nprojects;
-    uint32_t *donor_rank; /* first-seen index -> place in donor[] */
+    uint32_t *donor_rank, *project_rank; /* first-seen index -> place in donor[], project[] */
     /* by project: donors pfirst[p] .. pfirst[p+1] in pdonor (ascending), amounts pamt */
     size_t *pfirst, *pdonor;
     double *pamt;

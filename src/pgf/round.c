@@ -29,6 +29,7 @@ static void free_matrix(dacc_pgf_round *r)
     free(r->donor);
     free(r->project);
     free(r->donor_rank);
+    free(r->project_rank);
     free(r->pfirst);
     free(r->pdonor);
     free(r->pamt);
@@ -37,7 +38,7 @@ static void free_matrix(dacc_pgf_round *r)
     free(r->damt);
     free(r->ptotal);
     r->donor = r->project = NULL;
-    r->donor_rank = NULL;
+    r->donor_rank = r->project_rank = NULL;
     r->pfirst = r->pdonor = r->dfirst = r->dproj = NULL;
     r->pamt = r->damt = r->ptotal = NULL;
 }
@@ -132,7 +133,7 @@ dacc_status pgf_sort_names(const dacc_intern *m, const unsigned char *used, cons
 }
 
 /* Names sorted, counting only those with a row. */
-static dacc_status list_names(dacc_pgf_round *r, uint32_t **prank)
+static dacc_status list_names(dacc_pgf_round *r)
 {
     size_t nd = dacc_intern_count(r->donors), np = dacc_intern_count(r->projects);
     unsigned char *dused = calloc(nd ? nd : 1, 1), *pused = calloc(np ? np : 1, 1);
@@ -144,7 +145,7 @@ static dacc_status list_names(dacc_pgf_round *r, uint32_t **prank)
     if (st == DACC_OK)
         st = pgf_sort_names(r->donors, dused, &r->donor, &r->donor_rank, &r->ndonors);
     if (st == DACC_OK)
-        st = pgf_sort_names(r->projects, pused, &r->project, prank, &r->nprojects);
+        st = pgf_sort_names(r->projects, pused, &r->project, &r->project_rank, &r->nprojects);
     free(dused);
     free(pused);
     return st;
@@ -169,7 +170,7 @@ static dacc_status sort_pass(const size_t *in, size_t n, const uint32_t *key, si
 
 /* Row numbers ordered by donor name, then project name, then file order
  * (two stable passes: linear, and repeated pairs keep file order). */
-static dacc_status order_rows(const dacc_pgf_round *r, const uint32_t *prank, size_t *order)
+static dacc_status order_rows(const dacc_pgf_round *r, size_t *order)
 {
     size_t n = r->nrows;
     size_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
@@ -177,7 +178,7 @@ static dacc_status order_rows(const dacc_pgf_round *r, const uint32_t *prank, si
     dacc_status st = tmp && pk && dk ? DACC_OK : DACC_ERR_NOMEM;
     for (size_t i = 0; st == DACC_OK && i < n; i++) {
         order[i] = i;
-        pk[i] = prank[r->rows[i].project];
+        pk[i] = r->project_rank[r->rows[i].project];
         dk[i] = r->donor_rank[r->rows[i].donor];
     }
     if (st == DACC_OK)
@@ -191,19 +192,18 @@ static dacc_status order_rows(const dacc_pgf_round *r, const uint32_t *prank, si
 }
 
 /* Rows in (donor, project, file) order, summed into (donor, project, amount). */
-static dacc_status collapse(dacc_pgf_round *r, const uint32_t *prank, size_t *cells, size_t **cd,
-                            size_t **cp, double **ca)
+static dacc_status collapse(dacc_pgf_round *r, size_t *cells, size_t **cd, size_t **cp, double **ca)
 {
     size_t cap = r->nrows ? r->nrows : 1;
     size_t *order = malloc(cap * sizeof *order);
     *cd = malloc(cap * sizeof **cd);
     *cp = malloc(cap * sizeof **cp);
     *ca = malloc(cap * sizeof **ca);
-    dacc_status st = order && *cd && *cp && *ca ? order_rows(r, prank, order) : DACC_ERR_NOMEM;
+    dacc_status st = order && *cd && *cp && *ca ? order_rows(r, order) : DACC_ERR_NOMEM;
     size_t n = 0;
     for (size_t i = 0; st == DACC_OK && i < r->nrows; i++) {
         const pgf_row *x = &r->rows[order[i]];
-        size_t d = r->donor_rank[x->donor], p = prank[x->project];
+        size_t d = r->donor_rank[x->donor], p = r->project_rank[x->project];
         if (n > 0 && (*cd)[n - 1] == d && (*cp)[n - 1] == p) {
             (*ca)[n - 1] += x->amount;
             continue;
@@ -270,13 +270,11 @@ dacc_status pgf_build(dacc_pgf_round *r)
     free_matrix(r);
     size_t n, *cd = NULL, *cp = NULL;
     double *ca = NULL;
-    uint32_t *prank = NULL;
-    dacc_status st = list_names(r, &prank);
+    dacc_status st = list_names(r);
     if (st == DACC_OK)
-        st = collapse(r, prank, &n, &cd, &cp, &ca);
+        st = collapse(r, &n, &cd, &cp, &ca);
     if (st == DACC_OK)
         st = index_cells(r, n, cd, cp, ca);
-    free(prank);
     free(cd);
     free(cp);
     free(ca);
