@@ -35,6 +35,8 @@
 extern "C" {
 #endif
 
+struct json_t; /* jansson's, for dacc_deepfund_round_summary */
+
 /* ---- graph ------------------------------------------------------------ */
 
 typedef struct dacc_deepfund_graph dacc_deepfund_graph;
@@ -285,6 +287,53 @@ dacc_status dacc_deepfund_allocate(const dacc_deepfund_graph *g, const double *w
                                    const uint32_t *seeds, const double *seed_share, size_t nseeds,
                                    dacc_u128 pool, dacc_u128 *amounts, double *share,
                                    dacc_error *err);
+
+/* Resolves project names to node numbers (the seeds of an allocation):
+ * DACC_ERR_NOTFOUND naming an unknown one, DACC_ERR_INVALID when two names
+ * are one project (canonical spelling), which would double its share. */
+dacc_status dacc_deepfund_seed_nodes(const dacc_deepfund_graph *g, const char *const *names,
+                                     size_t n, uint32_t *ids, dacc_error *err);
+
+/* ---- a whole round (`dacc deepfund run`) ------------------------------------ */
+
+/* What a round computes. Arrays are owned by the result. */
+typedef struct dacc_deepfund_round_result {
+    size_t nsubs;
+    double **sub_logits;         /* per submission, per edge */
+    dacc_deepfund_score *scores; /* per submission; NULL without submissions */
+    int rank_part;               /* DACC_DEEPFUND_PRIVATE with a private split, else ALL */
+    double *mixture;             /* per submission: the optimal mixture */
+    dacc_deepfund_mix_info mix;  /* with submissions */
+    dacc_deepfund_aggregate_info aggregate; /* without: weights from the jury alone */
+    double *logits, *weights;               /* per edge: the round's logits, final weights */
+    dacc_u128 pool;                         /* in base units at decimals */
+    unsigned decimals;
+    dacc_u128 *amounts; /* per node, summing to pool */
+    double *share;      /* per node, before rounding */
+} dacc_deepfund_round_result;
+
+/* Runs the round spec describes on inputs already read (the caller reads
+ * the files the spec names; its lenient and parent keys are reading
+ * options): each submission's logits (normalize), the leaderboard on the
+ * jury split by split_seed and private_fraction, and the optimal mixture;
+ * or, with no submission, the jury's own logits (huber). Then the final
+ * weights (originality), and the pool allocated from seed_nodes (none: the
+ * graph's roots). On failure *out is empty and err names the input or key
+ * at fault (a key's name prefixes the message: "pool: ..."). */
+dacc_status dacc_deepfund_round_run(const dacc_deepfund_graph *g, const dacc_deepfund_jury *jury,
+                                    const dacc_deepfund_submission *const *subs, size_t nsubs,
+                                    const dacc_deepfund_round_spec *spec,
+                                    dacc_deepfund_round_result *out, dacc_error *err);
+void dacc_deepfund_round_result_free(dacc_deepfund_round_result *r);
+
+/* The summary a round's manifest records (projects, edges, jury_answers,
+ * pool, decimals, and the mixture with its cost and KKT residual, or the
+ * aggregate loss), as a new jansson object (include dacc/json.h to use
+ * it); NULL when out of memory. */
+struct json_t *dacc_deepfund_round_summary(const dacc_deepfund_graph *g,
+                                           const dacc_deepfund_jury *jury,
+                                           const dacc_deepfund_submission *const *subs,
+                                           const dacc_deepfund_round_result *r);
 
 /* ---- choosing juror questions ---------------------------------------------- */
 

@@ -103,7 +103,7 @@ static dacc_status load_submissions(const df_opts *o, unsigned flags, df_inputs 
     return DACC_OK;
 }
 
-static dacc_status compute_logits(const df_opts *o, df_inputs *in, dacc_error *err)
+dacc_status df_logits(const df_opts *o, df_inputs *in, dacc_error *err)
 {
     size_t ne = dacc_deepfund_graph_edges(in->g);
     for (size_t i = 0; i < in->nsubs; i++) {
@@ -142,8 +142,6 @@ dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *
         if (st == DACC_OK)
             report_dropped(o->jury, &ro);
     }
-    if (st == DACC_OK)
-        st = compute_logits(o, in, err);
     return st;
 }
 
@@ -161,22 +159,10 @@ void df_inputs_free(df_inputs *in)
 dacc_status df_seed_nodes(const df_opts *o, const dacc_deepfund_graph *g, uint32_t *ids,
                           dacc_error *err)
 {
-    for (size_t i = 0; i < o->nseed_nodes; i++) {
-        long v = dacc_deepfund_graph_find(g, o->seed_nodes[i], strlen(o->seed_nodes[i]));
-        if (v < 0)
-            return dacc_error_set(err, DACC_ERR_NOTFOUND, "--seed-node: unknown project \"%s\"",
-                                  o->seed_nodes[i]);
-        ids[i] = (uint32_t)v;
-        /* Names are matched case-insensitively and with or without the
-         * URL prefix, so two spellings can name one project: counting it
-         * twice would silently double its share. */
-        for (size_t k = 0; k < i; k++)
-            if (ids[k] == ids[i])
-                return dacc_error_set(err, DACC_ERR_INVALID,
-                                      "--seed-node: \"%s\" and \"%s\" are the same project",
-                                      o->seed_nodes[k], o->seed_nodes[i]);
-    }
-    return DACC_OK;
+    dacc_status st = dacc_deepfund_seed_nodes(g, o->seed_nodes, o->nseed_nodes, ids, err);
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "--seed-node: ");
+    return st;
 }
 
 static void csv_row(FILE *fp, const char *const *cells, size_t n)
