@@ -92,6 +92,14 @@ dacc_status dacc_intern_add_hashed(dacc_intern *m, const void *key, size_t len, 
 uint32_t dacc_intern_find(const dacc_intern *m, const void *key, size_t len);
 uint32_t dacc_intern_find_hashed(const dacc_intern *m, const void *key, size_t len, uint64_t hash);
 
+/* For a map of width 8: the same as dacc_intern_add(m, &key, 8, ...) and
+ * dacc_intern_find(m, &key, 8), with the key's 8 bytes passed by value
+ * (as it lies in memory), which is faster for keys made on the fly (an
+ * edge's two node numbers). DACC_ERR_INVALID / DACC_INTERN_NONE for a map
+ * of another kind. */
+dacc_status dacc_intern_add_u64(dacc_intern *m, uint64_t key, uint32_t *idx, bool *added);
+uint32_t dacc_intern_find_u64(const dacc_intern *m, uint64_t key);
+
 /* Number of keys. */
 size_t dacc_intern_count(const dacc_intern *m);
 

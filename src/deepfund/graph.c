@@ -34,10 +34,11 @@ size_t df_canonical(const char *s, size_t len, char *buf, size_t cap)
     return n;
 }
 
-/* An edge's key: the two node numbers as they lie in memory (a binary key). */
-typedef struct {
-    uint32_t parent, child;
-} edge_key;
+/* An edge's key: the two node numbers in one word. */
+static uint64_t edge_key(uint32_t parent, uint32_t child)
+{
+    return (uint64_t)parent << 32 | child;
+}
 
 dacc_deepfund_graph *dacc_deepfund_graph_new(void)
 {
@@ -46,7 +47,7 @@ dacc_deepfund_graph *dacc_deepfund_graph_new(void)
         return NULL;
     g->arena = dacc_arena_new(0);
     g->by_name = dacc_intern_new(0);
-    g->by_edge = dacc_intern_new_fixed(sizeof(edge_key));
+    g->by_edge = dacc_intern_new_fixed(sizeof(uint64_t));
     if (g->arena == NULL || g->by_name == NULL || g->by_edge == NULL) {
         dacc_deepfund_graph_free(g);
         return NULL;
@@ -111,14 +112,15 @@ dacc_status dacc_deepfund_graph_add_node(dacc_deepfund_graph *g, const char *nam
     size_t kl = df_canonical(name, len, key, sizeof key);
     if (kl == 0)
         return dacc_error_set(err, DACC_ERR_INVALID, "empty project name");
-    uint32_t v = dacc_intern_find(g->by_name, key, kl);
+    uint64_t h = dacc_intern_hash(key, kl);
+    uint32_t v = dacc_intern_find_hashed(g->by_name, key, kl, h);
     if (v != DACC_INTERN_NONE) {
         *id = v;
         return DACC_OK;
     }
     /* The display spelling first, so a failure leaves no node without one. */
     dacc_status st = add_display(g, (uint32_t)g->nnodes, name, len, err);
-    if (st == DACC_OK && (st = dacc_intern_add(g->by_name, key, kl, &v, NULL)) != DACC_OK)
+    if (st == DACC_OK && (st = dacc_intern_add_hashed(g->by_name, key, kl, h, &v, NULL)) != DACC_OK)
         return intern_error(st, "projects", err);
     if (st != DACC_OK)
         return st;
@@ -129,8 +131,7 @@ dacc_status dacc_deepfund_graph_add_node(dacc_deepfund_graph *g, const char *nam
 
 long dacc_deepfund_graph_find_edge(const dacc_deepfund_graph *g, uint32_t parent, uint32_t child)
 {
-    edge_key k = { parent, child };
-    uint32_t e = dacc_intern_find(g->by_edge, &k, sizeof k);
+    uint32_t e = dacc_intern_find_u64(g->by_edge, edge_key(parent, child));
     return e == DACC_INTERN_NONE ? -1 : (long)e;
 }
 
@@ -159,18 +160,19 @@ dacc_status dacc_deepfund_graph_add_edge(dacc_deepfund_graph *g, uint32_t parent
         return dacc_error_set(err, DACC_ERR_RANGE, "node number out of range");
     if (weight != DACC_DEEPFUND_UNWEIGHTED && !(weight >= 0 && weight <= 1))
         return dacc_error_set(err, DACC_ERR_RANGE, "edge weight %g is not in [0, 1]", weight);
-    edge_key k = { parent, child };
-    if (dacc_intern_find(g->by_edge, &k, sizeof k) != DACC_INTERN_NONE)
-        return dacc_error_set(err, DACC_ERR_INVALID, "edge %s -> %s appears twice",
-                              g->names[parent], g->names[child]);
     if (g->nedges >= UINT32_MAX - 1)
         return dacc_error_set(err, DACC_ERR_LIMIT, "too many edges");
     if (g->nedges == g->edge_cap && grow_edges(g) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    /* One probe: an edge already there is found, and nothing changes. */
     uint32_t e;
-    dacc_status st = dacc_intern_add(g->by_edge, &k, sizeof k, &e, NULL);
+    bool added;
+    dacc_status st = dacc_intern_add_u64(g->by_edge, edge_key(parent, child), &e, &added);
     if (st != DACC_OK)
         return intern_error(st, "edges", err);
+    if (!added)
+        return dacc_error_set(err, DACC_ERR_INVALID, "edge %s -> %s appears twice",
+                              g->names[parent], g->names[child]);
     g->nedges++;
     g->parent[e] = parent;
     g->child[e] = child;

@@ -64,10 +64,11 @@ struct dacc_market_ledger {
 
 #define NO_POSITION UINT32_MAX
 
-/* The key of a position: its account and market numbers. */
-typedef struct {
-    uint32_t account, market;
-} pair_key;
+/* The key of a position: its account and market numbers in one word. */
+static uint64_t pair_key(size_t a, size_t m)
+{
+    return (uint64_t)a << 32 | (uint32_t)m;
+}
 
 #define GROW(arr, n, cap)                                                                          \
     (((n) < (cap)) ? 1                                                                             \
@@ -83,7 +84,7 @@ dacc_market_ledger *dacc_market_ledger_new(void)
     l->market_ids = dacc_intern_new(0);
     l->account_ids = dacc_intern_new(0);
     l->batch_ids = dacc_intern_new(0);
-    l->pair_ids = dacc_intern_new_fixed(sizeof(pair_key));
+    l->pair_ids = dacc_intern_new_fixed(sizeof(uint64_t));
     if (!l->market_ids || !l->account_ids || !l->batch_ids || !l->pair_ids) {
         dacc_market_ledger_free(l);
         return NULL;
@@ -257,8 +258,7 @@ dacc_u128 dacc_market_ledger_balance(const dacc_market_ledger *l, const char *na
 
 static position *find_position(const dacc_market_ledger *l, size_t a, size_t m)
 {
-    pair_key k = { (uint32_t)a, (uint32_t)m };
-    uint32_t i = dacc_intern_find(l->pair_ids, &k, sizeof k);
+    uint32_t i = dacc_intern_find_u64(l->pair_ids, pair_key(a, m));
     uint32_t p = i == DACC_INTERN_NONE ? NO_POSITION : l->pos_of_key[i];
     return p == NO_POSITION ? NULL : l->pos[p];
 }
@@ -356,10 +356,9 @@ static dacc_status trade_reserve(dacc_market_ledger *l, trade_ctx *c, dacc_error
     void *tmp;
     if (!c->fresh)
         return DACC_OK;
-    pair_key k = { (uint32_t)c->a, (uint32_t)c->m };
     bool added;
     if (!GROW(l->pos, l->npos, l->cappos) ||
-        dacc_intern_add(l->pair_ids, &k, sizeof k, &c->key, &added) != DACC_OK)
+        dacc_intern_add_u64(l->pair_ids, pair_key(c->a, c->m), &c->key, &added) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (c->key >= l->capkeys) {
         size_t cap = l->capkeys ? 2 * l->capkeys : 16;

@@ -174,11 +174,33 @@ Test(intern, fixed_width_keys)
         cr_assert_eq(memcmp(dacc_intern_key(m, i, &len), pair, 8), 0);
         cr_assert_eq(len, 8);
     }
+    /* by value, the same keys */
+    for (uint32_t i = 0; i < 100000; i += 7) {
+        uint32_t pair[2] = { i % 317, i }, idx;
+        uint64_t word;
+        memcpy(&word, pair, 8);
+        bool added = true;
+        cr_assert_eq(dacc_intern_find_u64(m, word), i);
+        cr_assert_eq(dacc_intern_add_u64(m, word, &idx, &added), DACC_OK);
+        cr_assert_eq(idx, i);
+        cr_assert_not(added);
+    }
     uint32_t idx;
+    bool added;
+    cr_assert_eq(dacc_intern_add_u64(m, UINT64_MAX, &idx, &added), DACC_OK);
+    cr_assert(added);
+    cr_assert_eq(idx, 100000);
+    uint64_t last = UINT64_MAX;
+    cr_assert_eq(dacc_intern_find(m, &last, 8), 100000);
+    cr_assert_eq(dacc_intern_count(m), 100001);
     cr_assert_eq(dacc_intern_add(m, "short", 5, &idx, NULL), DACC_ERR_INVALID);
     cr_assert_eq(dacc_intern_find(m, "short", 5), DACC_INTERN_NONE);
-    cr_assert_eq(dacc_intern_count(m), 100000);
+    cr_assert_eq(dacc_intern_count(m), 100001);
     dacc_intern_free(m);
+    dacc_intern *names = dacc_intern_new(0); /* by value only for width 8 */
+    cr_assert_eq(dacc_intern_add_u64(names, 1, &idx, NULL), DACC_ERR_INVALID);
+    cr_assert_eq(dacc_intern_find_u64(names, 1), DACC_INTERN_NONE);
+    dacc_intern_free(names);
 }
 
 Test(intern, free_null_is_harmless)
