@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dacc_error err;
     dacc_status st = DACC_OK;
     for (int k = 0; k < 4 && st == DACC_OK; k++)
-        st = dacc_notes_read_memory(nt, kinds[k], names[k], part[k], len[k], lenient, &err);
+        st = dacc_notes_read_memory(nt, kinds[k], names[k], part[k], len[k],
+                                    lenient ? DACC_NOTES_LENIENT : 0, &err);
     if (st == DACC_OK && dacc_notes_rating_count(nt) <= 2000) {
         dacc_notes_params p;
         dacc_notes_params_default(&p);

@@ -11,12 +11,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "dacc/file.h"
 #include "dacc/notes.h"
 #include "notes/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static dacc_status read_mapped(dacc_notes *nt, const uint8_t *data, size_t size, bool lenient,
+/* The bytes as a file mapped the way the command line maps one, read with
+ * DACC_NOTES_MAPPED so parsed pages are given back. */
+static dacc_status read_mapped(dacc_notes *nt, const uint8_t *data, size_t size, unsigned flags,
                                dacc_error *err)
 {
     int fd = memfd_create("ratings-00000.tsv", MFD_CLOEXEC);
@@ -25,8 +28,13 @@ static dacc_status read_mapped(dacc_notes *nt, const uint8_t *data, size_t size,
     dacc_status st = DACC_ERR_IO;
     if (write(fd, data, size) == (ssize_t)size) {
         char path[64];
+        dacc_file_data d;
         snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        st = dacc_notes_read_ratings(nt, path, lenient, err);
+        if (dacc_file_load(path, 0, &d, err) == DACC_OK) {
+            st = dacc_notes_read_memory(nt, 'r', path, d.data, d.len,
+                                        flags | (d.mapped ? DACC_NOTES_MAPPED : 0), err);
+            dacc_file_data_release(&d);
+        }
     }
     close(fd);
     return st;
@@ -36,14 +44,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
         return 0;
-    bool lenient = (data[0] & 1) != 0;
+    unsigned flags = (data[0] & 1) ? DACC_NOTES_LENIENT : 0;
     dacc_notes *a = dacc_notes_new(), *b = dacc_notes_new();
     if (a != NULL && b != NULL) {
         a->chunk_bytes = 1 + (data[0] >> 1);
         dacc_error ea, eb;
-        dacc_status sa = read_mapped(a, data + 1, size - 1, lenient, &ea);
+        dacc_status sa = read_mapped(a, data + 1, size - 1, flags, &ea);
         dacc_status sb =
-            dacc_notes_read_memory(b, 'r', "m", (const char *)data + 1, size - 1, lenient, &eb);
+            dacc_notes_read_memory(b, 'r', "m", (const char *)data + 1, size - 1, flags, &eb);
         int differ = sa != sb || (sa != DACC_OK && ea.line != eb.line) ||
                      (sa == DACC_OK && (dacc_notes_rating_count(a) != dacc_notes_rating_count(b) ||
                                         dacc_notes_skipped(a) != dacc_notes_skipped(b)));

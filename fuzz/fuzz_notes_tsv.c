@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dacc_error err;
     char kind = kinds[data[0] & 3];
     bool lenient = (data[0] & 4) != 0;
-    if (dacc_notes_read_memory(nt, kind, "fuzz.tsv", (const char *)data + 1, size - 1, lenient,
-                               &err) == DACC_OK &&
+    if (dacc_notes_read_memory(nt, kind, "fuzz.tsv", (const char *)data + 1, size - 1,
+                               lenient ? DACC_NOTES_LENIENT : 0, &err) == DACC_OK &&
         kind == 'r' && dacc_notes_rating_count(nt) <= 2000) {
         dacc_notes_params p;
         dacc_notes_params_default(&p);

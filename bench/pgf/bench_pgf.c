@@ -42,10 +42,13 @@ static int run(const char *path, char **only, int nonly)
     dacc_pgf_round *r = dacc_pgf_round_new();
     dacc_error err;
     double t0 = now();
-    if (dacc_pgf_round_read(r, path, NULL, &err) != DACC_OK) {
+    dacc_file_data d;
+    if (dacc_file_load(path, 0, &d, &err) != DACC_OK ||
+        dacc_pgf_round_read_memory(r, path, d.data, d.len, NULL, &err) != DACC_OK) {
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
+    dacc_file_data_release(&d);
     size_t n = dacc_pgf_round_projects(r);
     double *m = malloc(n * sizeof *m), t1 = now();
     printf("read=%.3f donors=%zu projects=%zu\n", t1 - t0, dacc_pgf_round_donors(r), n);

@@ -2,6 +2,7 @@
  *
  *   dacc/error.h     status codes and located error messages
  *   dacc/mem.h       arena allocator and capped growable buffer
+ *   dacc/intern.h    interning map: names to dense indices in insertion order
  *   dacc/money.h     exact 128-bit money and largest-remainder apportionment
  *   dacc/csv.h       CSV/TSV reader with typed, located getters
  *   dacc/codec.h     SHA-256, hex, base64, UTF-8 checks
@@ -18,6 +19,7 @@
 #include "dacc/csv.h"
 #include "dacc/error.h"
 #include "dacc/file.h"
+#include "dacc/intern.h"
 #include "dacc/mem.h"
 #include "dacc/money.h"
 #include "dacc/progress.h"

@@ -69,6 +69,12 @@ dacc_status dacc_csv_open(const char *path, const dacc_csv_options *opts, dacc_c
 dacc_status dacc_csv_open_memory(const char *name, const void *data, size_t len,
                                  const dacc_csv_options *opts, dacc_csv **out, dacc_error *err);
 
+/* Reads a stream the caller opened (and closes, after dacc_csv_free), in
+ * blocks, so a file of any size takes bounded memory; name is used in
+ * messages and, without a delimiter in opts, chooses it as for a path. */
+dacc_status dacc_csv_open_stream(const char *name, FILE *fp, const dacc_csv_options *opts,
+                                 dacc_csv **out, dacc_error *err);
+
 /* Releases the reader, its mapping and its buffers. NULL is a no-op. */
 void dacc_csv_free(dacc_csv *csv);
 

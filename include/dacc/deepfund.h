@@ -35,6 +35,8 @@
 extern "C" {
 #endif
 
+struct json_t; /* jansson's, for dacc_deepfund_round_summary */
+
 /* ---- graph ------------------------------------------------------------ */
 
 typedef struct dacc_deepfund_graph dacc_deepfund_graph;
@@ -69,14 +71,17 @@ double dacc_deepfund_graph_weight(const dacc_deepfund_graph *g, uint32_t edge);
 /* True when every edge has a weight. */
 bool dacc_deepfund_graph_weighted(const dacc_deepfund_graph *g);
 
-/* Reads edges into g. The format is chosen by content: a JSON object is
+/* Readers take a file's bytes, data[0..len), which the caller keeps alive
+ * for the call; name is the file's name in messages (and, ending in .tsv,
+ * makes the delimiter a tab). The module opens no file.
+ *
+ * Reads edges into g. The format is chosen by content: a JSON object is
  * networkx node-link data ("nodes" and "links" or "edges", each link with
  * "source" = the dependent project, "target" = the dependency, optional
  * "weight"); anything else is CSV/TSV with a header naming the parent column
  * (parent, source, seed_repo_url or repo), the dependency column
  * (dependency, target, package_repo_url or dependency_repo_url) and an
  * optional weight column (weight). Errors name file, line and column. */
-dacc_status dacc_deepfund_graph_read(dacc_deepfund_graph *g, const char *path, dacc_error *err);
 dacc_status dacc_deepfund_graph_read_memory(dacc_deepfund_graph *g, const char *name,
                                             const char *data, size_t len, dacc_error *err);
 
@@ -166,8 +171,6 @@ unsigned long dacc_deepfund_jury_line(const dacc_deepfund_jury *j, size_t i);
  * more valuable one) with multiplier (>= 1), or ratio (value b / value a,
  * > 0), or log_ratio (c itself). An unknown project is an error unless
  * DACC_DEEPFUND_EXTEND. */
-dacc_status dacc_deepfund_jury_read(dacc_deepfund_jury *j, dacc_deepfund_graph *g, const char *path,
-                                    dacc_deepfund_read_opts *opts, dacc_error *err);
 dacc_status dacc_deepfund_jury_read_memory(dacc_deepfund_jury *j, dacc_deepfund_graph *g,
                                            const char *name, const char *data, size_t len,
                                            dacc_deepfund_read_opts *opts, dacc_error *err);
@@ -182,9 +185,6 @@ dacc_status dacc_deepfund_submission_set(dacc_deepfund_submission *s, uint32_t e
                                          dacc_error *err);
 
 /* Reads rows repo (or dependency), parent (optional), weight. */
-dacc_status dacc_deepfund_submission_read(dacc_deepfund_submission *s, dacc_deepfund_graph *g,
-                                          const char *path, dacc_deepfund_read_opts *opts,
-                                          dacc_error *err);
 dacc_status dacc_deepfund_submission_read_memory(dacc_deepfund_submission *s,
                                                  dacc_deepfund_graph *g, const char *name,
                                                  const char *data, size_t len,
@@ -287,6 +287,53 @@ dacc_status dacc_deepfund_allocate(const dacc_deepfund_graph *g, const double *w
                                    const uint32_t *seeds, const double *seed_share, size_t nseeds,
                                    dacc_u128 pool, dacc_u128 *amounts, double *share,
                                    dacc_error *err);
+
+/* Resolves project names to node numbers (the seeds of an allocation):
+ * DACC_ERR_NOTFOUND naming an unknown one, DACC_ERR_INVALID when two names
+ * are one project (canonical spelling), which would double its share. */
+dacc_status dacc_deepfund_seed_nodes(const dacc_deepfund_graph *g, const char *const *names,
+                                     size_t n, uint32_t *ids, dacc_error *err);
+
+/* ---- a whole round (`dacc deepfund run`) ------------------------------------ */
+
+/* What a round computes. Arrays are owned by the result. */
+typedef struct dacc_deepfund_round_result {
+    size_t nsubs;
+    double **sub_logits;         /* per submission, per edge */
+    dacc_deepfund_score *scores; /* per submission; NULL without submissions */
+    int rank_part;               /* DACC_DEEPFUND_PRIVATE with a private split, else ALL */
+    double *mixture;             /* per submission: the optimal mixture */
+    dacc_deepfund_mix_info mix;  /* with submissions */
+    dacc_deepfund_aggregate_info aggregate; /* without: weights from the jury alone */
+    double *logits, *weights;               /* per edge: the round's logits, final weights */
+    dacc_u128 pool;                         /* in base units at decimals */
+    unsigned decimals;
+    dacc_u128 *amounts; /* per node, summing to pool */
+    double *share;      /* per node, before rounding */
+} dacc_deepfund_round_result;
+
+/* Runs the round spec describes on inputs already read (the caller reads
+ * the files the spec names; its lenient and parent keys are reading
+ * options): each submission's logits (normalize), the leaderboard on the
+ * jury split by split_seed and private_fraction, and the optimal mixture;
+ * or, with no submission, the jury's own logits (huber). Then the final
+ * weights (originality), and the pool allocated from seed_nodes (none: the
+ * graph's roots). On failure *out is empty and err names the input or key
+ * at fault (a key's name prefixes the message: "pool: ..."). */
+dacc_status dacc_deepfund_round_run(const dacc_deepfund_graph *g, const dacc_deepfund_jury *jury,
+                                    const dacc_deepfund_submission *const *subs, size_t nsubs,
+                                    const dacc_deepfund_round_spec *spec,
+                                    dacc_deepfund_round_result *out, dacc_error *err);
+void dacc_deepfund_round_result_free(dacc_deepfund_round_result *r);
+
+/* The summary a round's manifest records (projects, edges, jury_answers,
+ * pool, decimals, and the mixture with its cost and KKT residual, or the
+ * aggregate loss), as a new jansson object (include dacc/json.h to use
+ * it); NULL when out of memory. */
+struct json_t *dacc_deepfund_round_summary(const dacc_deepfund_graph *g,
+                                           const dacc_deepfund_jury *jury,
+                                           const dacc_deepfund_submission *const *subs,
+                                           const dacc_deepfund_round_result *r);
 
 /* ---- choosing juror questions ---------------------------------------------- */
 

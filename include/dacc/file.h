@@ -1,4 +1,5 @@
-/* dacc — whole-file reading, memory mapping, and atomic output.
+/* dacc — whole-file reading, memory mapping, directory listing, and atomic
+ * output: the file handling the shells share.
  *
  * Output never half-exists: dacc_file_out writes to a temporary file beside
  * the target, and only dacc_file_out_commit (flush, fsync, rename, fsync of
@@ -11,6 +12,7 @@
 #ifndef DACC_FILE_H
 #define DACC_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -29,6 +31,30 @@ dacc_status dacc_file_read(const char *path, size_t max, char **data, size_t *le
  * so callers can fall back to streaming. Release with dacc_file_unmap. */
 dacc_status dacc_file_map(const char *path, const void **data, size_t *len, dacc_error *err);
 void dacc_file_unmap(const void *data, size_t len);
+
+/* A whole input in memory, for the readers of the modules (which take
+ * memory, never a path): a regular file is mapped read-only, anything else
+ * (a pipe, "-") read into a buffer. data is not NUL-terminated when mapped;
+ * an empty file has len 0. */
+typedef struct dacc_file_data {
+    const char *data;
+    size_t len;
+    bool mapped; /* a private read-only mapping: a reader may give its pages back */
+} dacc_file_data;
+
+/* Loads path; DACC_ERR_LIMIT when it is larger than max bytes (0: no
+ * limit). On failure *out is empty. */
+dacc_status dacc_file_load(const char *path, size_t max, dacc_file_data *out, dacc_error *err);
+
+/* Unmaps or frees the input and empties d. An empty d is a no-op. */
+void dacc_file_data_release(dacc_file_data *d);
+
+/* The names of the entries of dir that start with prefix and end with
+ * suffix (either may be ""), sorted by strcmp so that every system lists
+ * them in the same order; *n may be 0. Free with dacc_dir_list_free. */
+dacc_status dacc_dir_list(const char *dir, const char *prefix, const char *suffix, char ***names,
+                          size_t *n, dacc_error *err);
+void dacc_dir_list_free(char **names, size_t n);
 
 typedef struct dacc_file_out dacc_file_out;
 

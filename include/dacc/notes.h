@@ -97,20 +97,25 @@ dacc_notes *dacc_notes_new(void);
 void dacc_notes_free(dacc_notes *nt);
 
 /* Reading. Files are the published TSVs with their exact header (docs/
- * notes.md); every error names file, line and column. With lenient set a
- * malformed row is skipped and counted instead (dacc_notes_skipped). A
- * ratings path may be a directory: every ratings-*.tsv in it is read in
- * name order. */
-dacc_status dacc_notes_read_notes(dacc_notes *nt, const char *path, bool lenient, dacc_error *err);
-dacc_status dacc_notes_read_ratings(dacc_notes *nt, const char *path, bool lenient,
-                                    dacc_error *err);
-dacc_status dacc_notes_read_history(dacc_notes *nt, const char *path, bool lenient,
-                                    dacc_error *err);
-dacc_status dacc_notes_read_enrollment(dacc_notes *nt, const char *path, bool lenient,
-                                       dacc_error *err);
-/* The same, from memory (for tests and the fuzzer); name is used in errors. */
+ * notes.md), one call per file, whose kind is 'n' (notes), 'r' (ratings;
+ * the published data comes in several shards, each read in turn), 'h'
+ * (note status history) or 'e' (user enrollment); name is used in errors,
+ * which name file, line and column. The module opens no file: the caller
+ * gives the bytes, or a stream it opened and closes.
+ *
+ * Ratings from memory are parsed in parallel in large chunks (the result
+ * does not depend on the thread count); from a stream, one row at a time. */
+#define DACC_NOTES_LENIENT 0x01u /* skip and count malformed rows instead of failing */
+/* data is a private read-only mapping of a file (dacc_file_load, mmap)
+ * that the caller keeps until the call returns: the ratings reader gives
+ * the pages it has parsed back to the system as it goes (MADV_DONTNEED),
+ * so a file of 10^8 ratings never occupies memory whole. */
+#define DACC_NOTES_MAPPED 0x02u
+
 dacc_status dacc_notes_read_memory(dacc_notes *nt, char kind, const char *name, const char *data,
-                                   size_t len, bool lenient, dacc_error *err);
+                                   size_t len, unsigned flags, dacc_error *err);
+dacc_status dacc_notes_read_stream(dacc_notes *nt, char kind, const char *name, FILE *fp,
+                                   unsigned flags, dacc_error *err);
 
 /* Shows the rows read so far on pr (NULL: none) while reading. */
 void dacc_notes_set_progress(dacc_notes *nt, dacc_progress *pr);

@@ -34,6 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dacc/error.h"
 #include "dacc/tlog.h"
 
 #ifdef __cplusplus
@@ -203,6 +204,36 @@ dacc_status dacc_pause_state_file_format(const dacc_pause_state_file *f, char **
  * once. A note without signatures (a draft: text only) is accepted. */
 dacc_status dacc_pause_note_merge(const char *const *notes, const size_t *lens, size_t n,
                                   char **out, size_t *out_len, dacc_error *err);
+
+/* ---- the fleet simulation (dacc pause simulate) --------------------------------- */
+
+typedef struct dacc_pause_sim_params {
+    uint64_t weeks;   /* weeks simulated */
+    uint64_t devices; /* devices in the fleet */
+    const char *seed; /* text seed of every key and signing decision */
+} dacc_pause_sim_params;
+
+/* One simulated week. event is static text. */
+typedef struct dacc_pause_sim_week {
+    uint64_t week;
+    const char *event;
+    unsigned running;                          /* devices that run at the week's end */
+    unsigned reasons[DACC_PAUSE_REASON_COUNT]; /* devices per verifier reason (withheld: none) */
+} dacc_pause_sim_week;
+
+/* Receives each week in turn; an error stops the simulation. */
+typedef dacc_status (*dacc_pause_sim_fn)(void *ctx, const dacc_pause_sim_week *week,
+                                         dacc_error *err);
+
+/* A fleet under a 3-of-7 pause root with 2-of-3 witnesses over p->weeks
+ * weeks (docs/pause.md): each week the bodies sign the heartbeat (each
+ * with probability 0.8; fewer than 3 is a pause), and on a fixed schedule
+ * week 3 of each 8 only 2 sign, week 5 an attacker forges a body's
+ * signature, week 6 it withholds the bundle from half the devices, week 7
+ * it replays last week's bundle; in week 9 the root rotates. Every device
+ * runs the real verifier. The same params give the same weeks. */
+dacc_status dacc_pause_simulate(const dacc_pause_sim_params *p, dacc_pause_sim_fn fn, void *ctx,
+                                dacc_error *err);
 
 #ifdef __cplusplus
 }

@@ -48,9 +48,9 @@ typedef struct dacc_pgf_read_opts {
     size_t dropped; /* out: rows dropped by the rules */
 } dacc_pgf_read_opts;
 
-/* Reads CSV/TSV donations; errors name file, line and column. */
-dacc_status dacc_pgf_round_read(dacc_pgf_round *r, const char *path, dacc_pgf_read_opts *opts,
-                                dacc_error *err);
+/* Reads CSV/TSV donations from data[0..len), a file's bytes the caller
+ * keeps for the call (the module opens no file); name is the file's name
+ * in messages. Errors name file, line and column. */
 dacc_status dacc_pgf_round_read_memory(dacc_pgf_round *r, const char *name, const char *data,
                                        size_t len, dacc_pgf_read_opts *opts, dacc_error *err);
 
@@ -63,6 +63,8 @@ double dacc_pgf_round_total(const dacc_pgf_round *r, size_t p);
 size_t dacc_pgf_round_count(const dacc_pgf_round *r, size_t p);
 /* Donation of donor i to project p (0 when none). */
 double dacc_pgf_round_get(const dacc_pgf_round *r, size_t i, size_t p);
+/* The number of the project named name[0..len), or SIZE_MAX. */
+size_t dacc_pgf_round_find_project(const dacc_pgf_round *r, const char *name, size_t len);
 
 /* ---- mechanisms: raw matching per project ------------------------------------ */
 
@@ -96,8 +98,7 @@ void dacc_pgf_clusters_free(dacc_pgf_clusters *c);
 dacc_status dacc_pgf_clusters_add(dacc_pgf_clusters *c, const char *donor, size_t dlen,
                                   const char *cluster, size_t clen, double weight, dacc_error *err);
 /* CSV with columns donor (or address, voter), cluster, and optional weight
- * (default 1). */
-dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_error *err);
+ * (default 1), from memory as dacc_pgf_round_read_memory. */
 dacc_status dacc_pgf_clusters_read_memory(dacc_pgf_clusters *c, const char *name, const char *data,
                                           size_t len, dacc_error *err);
 /* The rows as read, in file order; the strings live as long as c. */
@@ -140,6 +141,57 @@ dacc_status dacc_pgf_cluster_match(dacc_pgf_cluster_kind kind, const size_t *con
                                    const size_t *group_sizes, size_t ngroups,
                                    const double *contributions, size_t nagents, double M,
                                    double *funding, dacc_error *err);
+
+/* Every project's subsidy under the paper's family with explicit groups
+ * (`dacc fund cluster`): a project's donors are the agents; each cluster
+ * of groups, restricted to them, is a group, listing a member once per row
+ * (weights are not used); groups come in the order their cluster first
+ * appears in groups, then each donor in no cluster alone. match[p] (one
+ * per project) is the funding above the donations, at least 0. Time grows
+ * with the donations times the clusters per donor, and memory with the
+ * rows, not with their product. */
+dacc_status dacc_pgf_cluster_round(const dacc_pgf_round *r, const dacc_pgf_clusters *groups,
+                                   dacc_pgf_cluster_kind kind, double M, double *match,
+                                   dacc_error *err);
+
+/* ---- explaining one project's match ------------------------------------------ */
+
+/* Pairs are listed only for projects with at most this many donors (their
+ * number grows with its square). */
+#define DACC_PGF_EXPLAIN_MAX_DONORS 2000
+
+typedef struct dacc_pgf_explain_donor {
+    size_t donor;  /* round donor number */
+    double amount; /* given to the project */
+    double
+        qf_share; /* percent of the QF match: 100 sqrt(c_i) (sum_j sqrt(c_j) - sqrt(c_i)) / match */
+} dacc_pgf_explain_donor;
+
+typedef struct dacc_pgf_explain_pair {
+    size_t a, b; /* donor numbers, a < b */
+    double raw;  /* QF's term for the pair, 2 sqrt(c_a c_b) */
+    double k;    /* what pairwise bounding keeps of it: M / (M + overlap of a and b) */
+} dacc_pgf_explain_pair;
+
+/* Owned by the explanation; dacc_pgf_explanation_free releases it. */
+typedef struct dacc_pgf_explanation {
+    size_t project, ndonors;
+    double donated;
+    double qf, pairwise, cocm;      /* the project's matching: QF, pairwise, COCM (markov) */
+    dacc_pgf_explain_donor *donors; /* ndonors, in donor order */
+    dacc_pgf_explain_pair *pairs;   /* the npairs largest raw terms, largest first */
+    size_t npairs;
+} dacc_pgf_explanation;
+
+/* Which donors and pairs made project's match (`dacc fund explain`): the
+ * matchings under QF, pairwise (M, half_pairs) and COCM markov (harsh as
+ * for dacc_pgf_cocm), each donor's share of the QF match, and up to
+ * max_pairs pairs (ties in donor order), when the project has 2 to
+ * DACC_PGF_EXPLAIN_MAX_DONORS donors. On failure *out is empty. */
+dacc_status dacc_pgf_explain(const dacc_pgf_round *r, size_t project, double M, bool half_pairs,
+                             bool harsh, size_t max_pairs, dacc_pgf_explanation *out,
+                             dacc_error *err);
+void dacc_pgf_explanation_free(dacc_pgf_explanation *e);
 
 /* ---- the pool ------------------------------------------------------------------ */
 

@@ -310,6 +310,25 @@ typedef struct dacc_tlog_audit_report {
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
                                 unsigned flags, dacc_tlog_audit_report *report, dacc_error *err);
 
+/* ---- static tiles (dacc log tiles) ------------------------------------------ */
+
+/* Receives one file of the static layout: its path relative to the tile
+ * root ("tile/0/x001/234", "tile/entries/000.p/7", "checkpoint") and its
+ * bytes, valid for the call. Returns DACC_OK, or an error (with err set)
+ * that stops the writing. */
+typedef dacc_status (*dacc_tlog_tile_sink)(void *ctx, const char *path, const void *data,
+                                           size_t len, dacc_error *err);
+
+/* Hands the log to sink as static files for the tree of its latest
+ * checkpoint: every hash tile (height 8, level by level, a partial tile
+ * "N.p/W" at each right edge), every entry bundle (each entry after its
+ * 2-byte big-endian length), then the checkpoint itself, last, so a reader
+ * of the files never sees a checkpoint before its tiles. *count gets the
+ * number of tiles and bundles. Stops at the first error, the sink's or the
+ * store's. The module opens no file: where the files go is the sink's. */
+dacc_status dacc_tlog_tiles_write(dacc_tlog_log *log, dacc_tlog_tile_sink sink, void *ctx,
+                                  uint64_t *count, dacc_error *err);
+
 /* ---- entry files (dacc log append) ----------------------------------------- */
 
 /* One entry per line: "\n" or "\r\n" ends a line and is not part of the

@@ -64,7 +64,7 @@ void dacc_csv_free(dacc_csv *c)
 {
     if (c == NULL)
         return;
-    if (c->fp != NULL && c->fp != stdin)
+    if (c->fp != NULL && c->own_fp)
         fclose(c->fp);
     dacc_file_unmap(c->map, c->map_len);
     free(c->sbuf);
@@ -469,6 +469,7 @@ dacc_status dacc_csv_open(const char *path, const dacc_csv_options *opts, dacc_c
         dacc_error_clear(err);
     }
     c->fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    c->own_fp = c->fp != NULL && c->fp != stdin;
     c->sbuf = malloc(STREAM_BLOCK);
     if (c->fp == NULL || c->sbuf == NULL) {
         dacc_status st = dacc_error_at(err, c->fp ? DACC_ERR_NOMEM : DACC_ERR_IO, c->name, 0, 0,
@@ -476,6 +477,20 @@ dacc_status dacc_csv_open(const char *path, const dacc_csv_options *opts, dacc_c
         dacc_csv_free(c);
         return st;
     }
+    c->scap = STREAM_BLOCK;
+    return finish_open(c, out, err);
+}
+
+dacc_status dacc_csv_open_stream(const char *name, FILE *fp, const dacc_csv_options *opts,
+                                 dacc_csv **out, dacc_error *err)
+{
+    *out = NULL;
+    dacc_csv *c = csv_alloc(name, opts);
+    if (c == NULL || (c->sbuf = malloc(STREAM_BLOCK)) == NULL) {
+        dacc_csv_free(c);
+        return dacc_error_at(err, DACC_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    c->fp = fp;
     c->scap = STREAM_BLOCK;
     return finish_open(c, out, err);
 }

@@ -16,7 +16,8 @@ struct dacc_csv {
     size_t len, pos;
     int eof; /* nothing follows the window */
 
-    FILE *fp; /* streaming input, else NULL */
+    FILE *fp;   /* streaming input, else NULL */
+    int own_fp; /* fp was opened here (closed by dacc_csv_free) */
     unsigned char *sbuf;
     size_t scap;
     const void *map; /* mapping to release, else NULL */

@@ -183,7 +183,7 @@ static int start(const char *prog, const char *help, int argc, char **argv, int 
     if (rc != CLI_OK)
         return rc;
     dacc_error err;
-    if (df_load(o, need_jury, in, &err) != DACC_OK) {
+    if (df_load(o, need_jury, in, &err) != DACC_OK || df_logits(o, in, &err) != DACC_OK) {
         df_inputs_free(in);
         return cli_fail(prog, &err);
     }

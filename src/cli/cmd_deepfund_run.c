@@ -42,8 +42,7 @@ typedef struct {
     char dir[PATH_CAP];
     char graph[PATH_CAP], jury[PATH_CAP];
     char subs[DF_MAX_SUBMISSIONS][PATH_CAP + 256];
-    df_opts o;
-    const char *split_seed;
+    df_opts o; /* the files to read and how */
     dacc_deepfund_config *config;
 } round_cfg;
 
@@ -57,8 +56,9 @@ static dacc_status resolve(const round_cfg *r, const char *rel, char *out, size_
     return DACC_OK;
 }
 
-/* The library's reading of the config, as the options of the subcommands,
- * with file names resolved against the config's directory. */
+/* What the shell needs of the config: the files to read, resolved against
+ * the config's directory, and how to read them. The rest of the spec is
+ * the library's (dacc_deepfund_round_run). */
 static dacc_status take_spec(round_cfg *r, const dacc_deepfund_round_spec *s, dacc_error *err)
 {
     dacc_status st = DACC_OK;
@@ -73,17 +73,8 @@ static dacc_status take_spec(round_cfg *r, const dacc_deepfund_round_spec *s, da
         snprintf(r->subs[i], PATH_CAP + 256, "%.255s=%s", s->sub_names[i], path);
         r->o.subs[r->o.nsubs++] = r->subs[i];
     }
-    for (size_t i = 0; i < s->nseed_nodes && i < DF_MAX_SEEDS; i++)
-        r->o.seed_nodes[r->o.nseed_nodes++] = s->seed_nodes[i];
-    r->o.pool_text = s->pool;
     r->o.parent = s->parent;
-    r->o.decimals = s->decimals;
-    r->o.originality = s->originality;
-    r->o.huber = s->huber;
-    r->o.private_fraction = s->private_fraction;
-    r->o.read_flags =
-        (s->normalize ? DACC_DEEPFUND_NORMALIZE : 0) | (s->lenient ? DACC_DEEPFUND_LENIENT : 0);
-    r->split_seed = s->split_seed;
+    r->o.read_flags = s->lenient ? DACC_DEEPFUND_LENIENT : 0;
     return st;
 }
 
@@ -108,82 +99,24 @@ static dacc_status read_config(const char *file, round_cfg *r, dacc_error *err)
 typedef struct {
     round_cfg *cfg;
     df_inputs in;
-    dacc_u128 pool;
-    dacc_deepfund_score *sc;
-    double *mixw, *logits, *weights, *share;
-    dacc_u128 *amounts;
-    dacc_deepfund_mix_info mix;
-    dacc_deepfund_aggregate_info agg;
-    int part;
+    dacc_deepfund_round_result res;
 } round_state;
 
 static void round_free(round_state *s)
 {
     df_inputs_free(&s->in);
-    free(s->sc);
-    free(s->mixw);
-    free(s->logits);
-    free(s->weights);
-    free(s->share);
-    free(s->amounts);
+    dacc_deepfund_round_result_free(&s->res);
 }
 
-static dacc_status score_and_mix(round_state *s, dacc_error *err)
-{
-    const dacc_deepfund_sample *smp = dacc_deepfund_jury_samples(s->in.jury);
-    size_t n = dacc_deepfund_jury_size(s->in.jury), ne = dacc_deepfund_graph_edges(s->in.g);
-    const double *const *L = (const double *const *)s->in.logits;
-    if (s->in.nsubs == 0) {
-        dacc_deepfund_aggregate_opts ao = { .huber = s->cfg->o.huber };
-        return dacc_deepfund_aggregate(smp, n, ne, &ao, s->logits, &s->agg, err);
-    }
-    uint8_t *priv = calloc(n ? n : 1, 1);
-    s->sc = calloc(s->in.nsubs, sizeof *s->sc);
-    s->mixw = calloc(s->in.nsubs, sizeof *s->mixw);
-    if (priv == NULL || s->sc == NULL || s->mixw == NULL) {
-        free(priv);
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    }
-    uint8_t seed[DACC_RNG_SEEDBYTES];
-    dacc_rng_seed_from_text(s->cfg->split_seed, seed);
-    dacc_deepfund_split(seed, s->cfg->o.private_fraction, n, priv);
-    dacc_deepfund_score_all(smp, n, priv, L, s->in.nsubs, s->sc);
-    free(priv);
-    s->part = s->cfg->o.private_fraction > 0 ? DACC_DEEPFUND_PRIVATE : DACC_DEEPFUND_ALL;
-    dacc_status st = dacc_deepfund_mix(smp, n, L, s->in.nsubs, ne, s->mixw, &s->mix, err);
-    if (st == DACC_OK)
-        dacc_deepfund_combine(L, s->mixw, s->in.nsubs, ne, s->logits);
-    return st;
-}
-
+/* Reading is the shell's part; the round itself is the library's. */
 static dacc_status compute(round_state *s, dacc_error *err)
 {
-    const df_opts *o = &s->cfg->o;
-    dacc_status st = df_load(o, 1, &s->in, err);
+    dacc_status st = df_load(&s->cfg->o, 1, &s->in, err);
     if (st != DACC_OK)
         return st;
-    if (dacc_money_parse(o->pool_text, strlen(o->pool_text), o->decimals, &s->pool, err) !=
-        DACC_OK) {
-        dacc_error_prefix(err, "pool: ");
-        return DACC_ERR_INVALID;
-    }
-    size_t ne = dacc_deepfund_graph_edges(s->in.g), nn = dacc_deepfund_graph_nodes(s->in.g);
-    s->logits = malloc((ne ? ne : 1) * sizeof *s->logits);
-    s->weights = malloc((ne ? ne : 1) * sizeof *s->weights);
-    s->share = malloc((nn ? nn : 1) * sizeof *s->share);
-    s->amounts = malloc((nn ? nn : 1) * sizeof *s->amounts);
-    if (!s->logits || !s->weights || !s->share || !s->amounts)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    st = score_and_mix(s, err);
-    if (st == DACC_OK)
-        st = dacc_deepfund_weights(s->in.g, s->logits, o->originality, s->weights, err);
-    uint32_t seeds[DF_MAX_SEEDS];
-    if (st == DACC_OK)
-        st = df_seed_nodes(o, s->in.g, seeds, err);
-    if (st == DACC_OK)
-        st = dacc_deepfund_allocate(s->in.g, s->weights, seeds, NULL, o->nseed_nodes, s->pool,
-                                    s->amounts, s->share, err);
-    return st;
+    return dacc_deepfund_round_run(s->in.g, s->in.jury,
+                                   (const dacc_deepfund_submission *const *)s->in.sub, s->in.nsubs,
+                                   dacc_deepfund_config_spec(s->cfg->config), &s->res, err);
 }
 
 /* ---- outputs ---- */
@@ -191,32 +124,32 @@ static dacc_status compute(round_state *s, dacc_error *err)
 static int w_board(FILE *fp, void *ctx)
 {
     const round_state *s = ctx;
-    return df_write_leaderboard(fp, CLI_FORMAT_CSV, &s->in, s->sc, s->part);
+    return df_write_leaderboard(fp, CLI_FORMAT_CSV, &s->in, s->res.scores, s->res.rank_part);
 }
 
 static int w_mixture(FILE *fp, void *ctx)
 {
     const round_state *s = ctx;
-    return df_write_mixture(fp, CLI_FORMAT_JSON, &s->in, s->mixw, &s->mix);
+    return df_write_mixture(fp, CLI_FORMAT_JSON, &s->in, s->res.mixture, &s->res.mix);
 }
 
 static int w_weights(FILE *fp, void *ctx)
 {
     const round_state *s = ctx;
-    return df_write_weights(fp, CLI_FORMAT_CSV, s->in.g, s->logits, s->weights);
+    return df_write_weights(fp, CLI_FORMAT_CSV, s->in.g, s->res.logits, s->res.weights);
 }
 
 static int w_alloc(FILE *fp, void *ctx)
 {
     const round_state *s = ctx;
-    return df_write_allocation(fp, CLI_FORMAT_CSV, s->in.g, s->amounts, s->share,
-                               s->cfg->o.decimals, s->pool);
+    return df_write_allocation(fp, CLI_FORMAT_CSV, s->in.g, s->res.amounts, s->res.share,
+                               s->res.decimals, s->res.pool);
 }
 
 static int w_svg(FILE *fp, void *ctx)
 {
     const round_state *s = ctx;
-    return df_write_svg(fp, s->in.g, s->amounts, s->cfg->o.decimals, s->pool, s->cfg->o.top);
+    return df_write_svg(fp, s->in.g, s->res.amounts, s->res.decimals, s->res.pool, s->cfg->o.top);
 }
 
 /* An entry of the manifest: the file at path (as recorded; shown) hashed
@@ -263,30 +196,6 @@ static dacc_status manifest_inputs(const round_state *s, const char *config, jso
     return st;
 }
 
-static json_t *summary(const round_state *s)
-{
-    json_t *sum = json_object();
-    json_object_set_new(sum, "projects",
-                        json_integer((json_int_t)dacc_deepfund_graph_nodes(s->in.g)));
-    json_object_set_new(sum, "edges", json_integer((json_int_t)dacc_deepfund_graph_edges(s->in.g)));
-    json_object_set_new(sum, "jury_answers",
-                        json_integer((json_int_t)dacc_deepfund_jury_size(s->in.jury)));
-    json_object_set_new(sum, "pool", dacc_json_money(s->pool, s->cfg->o.decimals));
-    json_object_set_new(sum, "decimals", json_integer(s->cfg->o.decimals));
-    if (s->in.nsubs > 0) {
-        json_t *w = json_object();
-        for (size_t i = 0; i < s->in.nsubs; i++)
-            json_object_set_new(w, dacc_deepfund_submission_name(s->in.sub[i]),
-                                json_real(s->mixw[i]));
-        json_object_set_new(sum, "mixture", w);
-        json_object_set_new(sum, "mixture_cost", json_real(s->mix.cost));
-        json_object_set_new(sum, "kkt_residual", json_real(s->mix.kkt));
-    } else {
-        json_object_set_new(sum, "aggregate_loss", json_real(s->agg.cost));
-    }
-    return sum;
-}
-
 /* The names of the output set, manifest last; a run without submissions
  * writes no leaderboard or mixture. */
 static const char *const out_names[] = { "leaderboard.csv", "mixture.json",   "weights.csv",
@@ -314,7 +223,10 @@ static dacc_status write_set(round_state *s, const char *config, const char *dir
             st = DACC_ERR_IO;
         json_array_append_new(outputs, e);
     }
-    json_object_set_new(man, "summary", summary(s));
+    json_object_set_new(
+        man, "summary",
+        dacc_deepfund_round_summary(s->in.g, s->in.jury,
+                                    (const dacc_deepfund_submission *const *)s->in.sub, &s->res));
     if (st == DACC_OK) {
         snprintf(path, sizeof path, "%s/manifest.json", tmp);
         st = dacc_json_write_file(path, man, DACC_JSON_PRETTY, err);
@@ -359,14 +271,14 @@ static void print_summary(const round_state *s, const char *dir)
            dacc_deepfund_graph_nodes(s->in.g), dacc_deepfund_graph_edges(s->in.g),
            dacc_deepfund_jury_size(s->in.jury), s->in.nsubs);
     if (s->in.nsubs > 0) {
-        df_write_leaderboard(stdout, CLI_FORMAT_TEXT, &s->in, s->sc, s->part);
+        df_write_leaderboard(stdout, CLI_FORMAT_TEXT, &s->in, s->res.scores, s->res.rank_part);
         printf("mixture:\n");
-        df_write_mixture(stdout, CLI_FORMAT_TEXT, &s->in, s->mixw, &s->mix);
+        df_write_mixture(stdout, CLI_FORMAT_TEXT, &s->in, s->res.mixture, &s->res.mix);
     } else {
-        printf("no submissions: weights from the jury alone (loss %.9g)\n", s->agg.cost);
+        printf("no submissions: weights from the jury alone (loss %.9g)\n", s->res.aggregate.cost);
     }
     char amount[DACC_MONEY_STRLEN];
-    dacc_money_format(s->pool, s->cfg->o.decimals, 0, amount);
+    dacc_money_format(s->res.pool, s->res.decimals, 0, amount);
     printf("allocated %s; outputs and manifest.json in %s\n", amount, dir);
 }
 

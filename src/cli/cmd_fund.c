@@ -392,13 +392,12 @@ typedef dacc_status (*memory_reader)(void *obj, const char *name, const char *da
 
 static dacc_status read_with(const char *path, memory_reader fn, void *obj, dacc_error *err)
 {
-    char *data;
-    size_t len;
-    dacc_status st = dacc_file_read(path, 0, &data, &len, err);
+    dacc_file_data d;
+    dacc_status st = dacc_file_load(path, 0, &d, err);
     if (st != DACC_OK)
         return st;
-    st = fn(obj, path, data, len, err);
-    free(data);
+    st = fn(obj, path, d.data, d.len, err);
+    dacc_file_data_release(&d);
     return st;
 }
 
@@ -406,6 +405,18 @@ static dacc_status scores_reader(void *obj, const char *name, const char *data, 
                                  dacc_error *err)
 {
     return dacc_pgf_scores_read_memory(obj, name, data, len, err);
+}
+
+typedef struct {
+    dacc_pgf_round *r;
+    dacc_pgf_read_opts *opts;
+} round_ctx;
+
+static dacc_status round_reader(void *obj, const char *name, const char *data, size_t len,
+                                dacc_error *err)
+{
+    round_ctx *c = obj;
+    return dacc_pgf_round_read_memory(c->r, name, data, len, c->opts, err);
 }
 
 static dacc_status clusters_reader(void *obj, const char *name, const char *data, size_t len,
@@ -443,7 +454,7 @@ static int load(const char *prog, fund_opts *o, dacc_pgf_round **r)
     if (scores != NULL)
         dacc_pgf_scores_use(scores, &o->read);
     if (st == DACC_OK)
-        st = dacc_pgf_round_read(*r, o->input, &o->read, &err);
+        st = read_with(o->input, round_reader, &(round_ctx){ *r, &o->read }, &err);
     dacc_pgf_scores_free(scores);
     o->read.score_donor = NULL;
     o->read.score_value = NULL;
@@ -579,88 +590,6 @@ static int cmd_compare(int argc, char **argv)
 
 /* ---- cluster: the paper's family with explicit groups ---- */
 
-static const char *row_donor(const dacc_pgf_clusters *g, size_t i)
-{
-    const char *d, *c;
-    dacc_pgf_clusters_row(g, i, &d, &c, NULL);
-    return d;
-}
-
-static const char *row_cluster(const dacc_pgf_clusters *g, size_t i)
-{
-    const char *d, *c;
-    dacc_pgf_clusters_row(g, i, &d, &c, NULL);
-    return c;
-}
-
-/* Subsidy of project p under the paper's mechanism: its donors are the
- * agents; each named cluster restricted to them is a group; a donor in no
- * cluster is a group of one. */
-static dacc_status cluster_project(const dacc_pgf_round *r, size_t p, const dacc_pgf_clusters *g,
-                                   dacc_pgf_cluster_kind kind, double M, double *out,
-                                   dacc_error *err)
-{
-    size_t n = dacc_pgf_round_count(r, p), nd = dacc_pgf_round_donors(r), na = 0;
-    size_t ng_rows = dacc_pgf_clusters_count(g);
-    size_t *agent_of = malloc((nd ? nd : 1) * sizeof *agent_of);
-    double *c = malloc((n ? n : 1) * sizeof *c);
-    size_t *flat = malloc((ng_rows + n + 1) * sizeof *flat),
-           *sizes = calloc(ng_rows + n + 1, sizeof *sizes);
-    const size_t **groups = malloc((ng_rows + n + 1) * sizeof *groups);
-    unsigned char *grouped = calloc(n ? n : 1, 1);
-    dacc_status st = agent_of && c && flat && sizes && groups && grouped
-                         ? DACC_OK
-                         : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == DACC_OK && i < nd; i++) {
-        double v = dacc_pgf_round_get(r, i, p);
-        agent_of[i] = v > 0 ? na : SIZE_MAX;
-        if (v > 0)
-            c[na++] = v;
-    }
-    size_t ng = 0, used = 0;
-    for (size_t a = 0; st == DACC_OK && a < ng_rows; a++) {
-        int first = 1; /* a cluster's first row starts its group */
-        for (size_t b = 0; b < a && first; b++)
-            first = strcmp(row_cluster(g, b), row_cluster(g, a)) != 0;
-        if (!first)
-            continue;
-        size_t start = used;
-        for (size_t b = a; b < ng_rows; b++) {
-            if (strcmp(row_cluster(g, b), row_cluster(g, a)) != 0)
-                continue;
-            for (size_t i = 0; i < nd; i++)
-                if (agent_of[i] != SIZE_MAX &&
-                    strcmp(dacc_pgf_round_donor(r, i), row_donor(g, b)) == 0) {
-                    flat[used++] = agent_of[i];
-                    grouped[agent_of[i]] = 1;
-                }
-        }
-        if (used > start) {
-            groups[ng] = flat + start;
-            sizes[ng++] = used - start;
-        }
-    }
-    for (size_t i = 0; st == DACC_OK && i < na; i++)
-        if (!grouped[i]) {
-            flat[used] = i;
-            groups[ng] = flat + used++;
-            sizes[ng++] = 1;
-        }
-    double total = 0, f = 0;
-    for (size_t i = 0; i < na; i++)
-        total += c[i];
-    if (st == DACC_OK)
-        st = dacc_pgf_cluster_match(kind, groups, sizes, ng, c, na, M, &f, err);
-    *out = st == DACC_OK ? (f - total > 0 ? f - total : 0) : 0;
-    free(agent_of);
-    free(c);
-    free(flat);
-    free(sizes);
-    free(groups);
-    free(grouped);
-    return st;
-}
-
 static int cmd_cluster(int argc, char **argv)
 {
     static const char prog[] = "dacc fund cluster";
@@ -702,8 +631,8 @@ static int cmd_cluster(int argc, char **argv)
     dacc_status st = g != NULL ? DACC_OK
                      : m       ? DACC_ERR_INVALID
                                : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
-    for (size_t p = 0; st == DACC_OK && p < n; p++)
-        st = cluster_project(r, p, g, kind, o.M, &m[p], &err);
+    if (st == DACC_OK)
+        st = dacc_pgf_cluster_round(r, g, kind, o.M, m, &err);
     char name[32];
     snprintf(name, sizeof name, "cluster_%s", o.mech);
     const char *names[1] = { name };
@@ -722,46 +651,21 @@ static int cmd_cluster(int argc, char **argv)
 
 /* ---- explain ---- */
 
-typedef struct {
-    size_t i, j;
-    double raw, k;
-} pair_line;
-
-static int by_raw(const void *a, const void *b)
+static void print_explanation(const dacc_pgf_round *r, const char *project,
+                              const dacc_pgf_explanation *e)
 {
-    const pair_line *x = a, *y = b;
-    return x->raw < y->raw ? 1 : x->raw > y->raw ? -1 : (x->i < y->i ? -1 : x->i > y->i);
-}
-
-/* Overlap of donors i and j across the round: sum_q sqrt(c_iq c_jq). */
-static double overlap(const dacc_pgf_round *r, size_t i, size_t j)
-{
-    double s = 0;
-    for (size_t q = 0; q < dacc_pgf_round_projects(r); q++) {
-        double a = dacc_pgf_round_get(r, i, q), b = a > 0 ? dacc_pgf_round_get(r, j, q) : 0;
-        s += sqrt(a * b);
-    }
-    return s;
-}
-
-static void explain_pairs(const dacc_pgf_round *r, size_t p, const size_t *don, size_t n, double M)
-{
-    size_t np = n * (n - 1) / 2, k = 0;
-    pair_line *pl = malloc((np ? np : 1) * sizeof *pl);
-    if (pl == NULL)
+    printf("project %s: %zu donors gave %.4f\n", project, e->ndonors, e->donated);
+    printf("matching: QF %.4f, pairwise %.4f, COCM (markov) %.4f\n\n", e->qf, e->pairwise, e->cocm);
+    printf("%-40s %12s %14s\n", "donor", "amount", "QF share");
+    for (size_t t = 0; t < e->ndonors; t++)
+        printf("%-40s %12.4f %13.2f%%\n", dacc_pgf_round_donor(r, e->donors[t].donor),
+               e->donors[t].amount, e->donors[t].qf_share);
+    if (e->npairs == 0)
         return;
-    for (size_t a = 0; a < n; a++)
-        for (size_t b = a + 1; b < n; b++) {
-            double ca = dacc_pgf_round_get(r, don[a], p), cb = dacc_pgf_round_get(r, don[b], p);
-            pl[k++] = (pair_line){ don[a], don[b], 2 * sqrt(ca * cb),
-                                   M / (M + overlap(r, don[a], don[b])) };
-        }
-    qsort(pl, np, sizeof *pl, by_raw);
     printf("\nlargest pairs (QF counts 2 sqrt(c_i c_j) for each; pairwise scales it by k):\n");
-    for (size_t t = 0; t < np && t < 10; t++)
-        printf("  %-20s %-20s %12.4f   k = %.4f\n", dacc_pgf_round_donor(r, pl[t].i),
-               dacc_pgf_round_donor(r, pl[t].j), pl[t].raw, pl[t].k);
-    free(pl);
+    for (size_t t = 0; t < e->npairs; t++)
+        printf("  %-20s %-20s %12.4f   k = %.4f\n", dacc_pgf_round_donor(r, e->pairs[t].a),
+               dacc_pgf_round_donor(r, e->pairs[t].b), e->pairs[t].raw, e->pairs[t].k);
 }
 
 static int cmd_explain(int argc, char **argv)
@@ -781,44 +685,18 @@ static int cmd_explain(int argc, char **argv)
     dacc_pgf_round *r;
     if (rc != CLI_OK || (rc = load(prog, &o, &r)) != CLI_OK)
         return rc;
-    size_t n = dacc_pgf_round_projects(r), p = n;
-    for (size_t q = 0; q < n; q++)
-        if (strcmp(dacc_pgf_round_project(r, q), o.project) == 0)
-            p = q;
-    double *m[3] = { malloc((n ? n : 1) * sizeof(double)), malloc((n ? n : 1) * sizeof(double)),
-                     malloc((n ? n : 1) * sizeof(double)) };
-    size_t *don = malloc((dacc_pgf_round_donors(r) + 1) * sizeof *don), nd = 0;
     dacc_error err;
-    if (p == n) {
-        rc = cli_fail(prog, (dacc_error_set(&err, DACC_ERR_NOTFOUND, "no project \"%s\" in %s",
-                                            o.project, o.input),
-                             &err));
-    } else if (!m[0] || !m[1] || !m[2] || !don || dacc_pgf_qf(r, m[0], &err) != DACC_OK ||
-               dacc_pgf_pairwise(r, o.M, o.half, m[1], &err) != DACC_OK ||
-               dacc_pgf_cocm(r, NULL, DACC_PGF_MARKOV, !o.fancy, m[2], &err) != DACC_OK) {
+    dacc_pgf_explanation e;
+    size_t p = dacc_pgf_round_find_project(r, o.project, strlen(o.project));
+    if (p == SIZE_MAX) {
+        dacc_error_set(&err, DACC_ERR_NOTFOUND, "no project \"%s\" in %s", o.project, o.input);
+        rc = cli_fail(prog, &err);
+    } else if (dacc_pgf_explain(r, p, o.M, o.half, !o.fancy, 10, &e, &err) != DACC_OK) {
         rc = cli_fail(prog, &err);
     } else {
-        double s = 0;
-        for (size_t i = 0; i < dacc_pgf_round_donors(r); i++)
-            if (dacc_pgf_round_get(r, i, p) > 0) {
-                don[nd++] = i;
-                s += sqrt(dacc_pgf_round_get(r, i, p));
-            }
-        printf("project %s: %zu donors gave %.4f\n", o.project, nd, dacc_pgf_round_total(r, p));
-        printf("matching: QF %.4f, pairwise %.4f, COCM (markov) %.4f\n\n", m[0][p], m[1][p],
-               m[2][p]);
-        printf("%-40s %12s %14s\n", "donor", "amount", "QF share");
-        for (size_t t = 0; t < nd; t++) {
-            double c = dacc_pgf_round_get(r, don[t], p), part = sqrt(c) * (s - sqrt(c));
-            printf("%-40s %12.4f %13.2f%%\n", dacc_pgf_round_donor(r, don[t]), c,
-                   m[0][p] > 0 ? 100 * part / m[0][p] : 0);
-        }
-        if (nd > 1 && nd <= 2000)
-            explain_pairs(r, p, don, nd, o.M);
+        print_explanation(r, o.project, &e);
+        dacc_pgf_explanation_free(&e);
     }
-    for (int k = 0; k < 3; k++)
-        free(m[k]);
-    free(don);
     dacc_pgf_round_free(r);
     return rc;
 }

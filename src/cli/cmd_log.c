@@ -484,9 +484,12 @@ static int cmd_audit(int argc, char **argv)
 
 /* ---- tiles ---- */
 
-static dacc_status write_at(const char *root, const char *rel, const void *data, size_t len,
+/* The sink of dacc_tlog_tiles_write: rel under the directory ctx, creating
+ * the directories on its path. */
+static dacc_status write_at(void *ctx, const char *rel, const void *data, size_t len,
                             dacc_error *err)
 {
+    const char *root = ctx;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", root, rel);
     for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
@@ -498,63 +501,6 @@ static dacc_status write_at(const char *root, const char *rel, const void *data,
         *p = '/';
     }
     return dacc_file_write(path, data, len, err);
-}
-
-static dacc_status write_hash_tiles(dacc_tlog_log *log, const char *out, uint64_t size,
-                                    uint64_t *count, dacc_error *err)
-{
-    uint8_t buf[DACC_TLOG_TILE_WIDTH * HB];
-    char rel[128];
-    for (unsigned level = 0; level * 8 < 64 && (size >> (level * 8)) > 0; level++) {
-        uint64_t hashes = size >> (level * 8);
-        for (uint64_t t = 0; t * DACC_TLOG_TILE_WIDTH < hashes; t++) {
-            uint64_t lo = t * DACC_TLOG_TILE_WIDTH;
-            unsigned w =
-                (unsigned)(hashes - lo < DACC_TLOG_TILE_WIDTH ? hashes - lo : DACC_TLOG_TILE_WIDTH);
-            for (unsigned i = 0; i < w; i++)
-                if (dacc_tlog_log_hash(log, level * 8, lo + i, buf + (size_t)i * HB) != DACC_OK)
-                    return dacc_error_set(err, DACC_ERR_STATE, "stored hash missing");
-            dacc_tlog_tile_path((int)level, t, w, rel, sizeof rel);
-            dacc_status st = write_at(out, rel, buf, (size_t)w * HB, err);
-            if (st != DACC_OK)
-                return st;
-            ++*count;
-        }
-    }
-    return DACC_OK;
-}
-
-static dacc_status write_bundles(dacc_tlog_log *log, const char *out, uint64_t size,
-                                 uint64_t *count, dacc_error *err)
-{
-    dacc_buf b;
-    dacc_buf_init(&b, (size_t)DACC_TLOG_TILE_WIDTH * (DACC_TLOG_ENTRY_MAX + 2));
-    char rel[128];
-    dacc_status st = DACC_OK;
-    for (uint64_t t = 0; t * DACC_TLOG_TILE_WIDTH < size && st == DACC_OK; t++) {
-        uint64_t lo = t * DACC_TLOG_TILE_WIDTH;
-        unsigned w =
-            (unsigned)(size - lo < DACC_TLOG_TILE_WIDTH ? size - lo : DACC_TLOG_TILE_WIDTH);
-        dacc_buf_reset(&b);
-        for (unsigned i = 0; i < w && st == DACC_OK; i++) {
-            uint8_t *data;
-            size_t len;
-            st = dacc_tlog_log_entry(log, lo + i, &data, &len, err);
-            if (st != DACC_OK)
-                break;
-            unsigned char pre[2] = { (unsigned char)(len >> 8), (unsigned char)len };
-            st = dacc_buf_append(&b, pre, 2);
-            if (st == DACC_OK)
-                st = dacc_buf_append(&b, data, len);
-            free(data);
-        }
-        dacc_tlog_tile_path(-1, t, w, rel, sizeof rel);
-        if (st == DACC_OK)
-            st = write_at(out, rel, b.data, b.len, err);
-        ++*count;
-    }
-    dacc_buf_free(&b);
-    return st;
 }
 
 static int cmd_tiles(int argc, char **argv)
@@ -574,22 +520,13 @@ static int cmd_tiles(int argc, char **argv)
     if (open_dir(argv[1], 0, &log, &err) != DACC_OK)
         return fail(prog, &err);
     const char *out = argv[2];
-    char *note = NULL;
-    size_t len;
     uint64_t size = dacc_tlog_log_size(log), count = 0;
     dacc_status st = mkdir(out, 0777) != 0 && errno != EEXIST
                          ? dacc_error_at(&err, DACC_ERR_IO, out, 0, 0, "%s", strerror(errno))
-                         : dacc_tlog_log_checkpoint(log, &note, &len, &err);
-    if (st == DACC_OK)
-        st = write_hash_tiles(log, out, size, &count, &err);
-    if (st == DACC_OK)
-        st = write_bundles(log, out, size, &count, &err);
-    if (st == DACC_OK) /* last, so a reader never sees a checkpoint without its tiles */
-        st = write_at(out, "checkpoint", note, len, &err);
+                         : dacc_tlog_tiles_write(log, write_at, (void *)out, &count, &err);
     if (st == DACC_OK)
         printf("wrote %" PRIu64 " tiles and bundles for %" PRIu64 " entries to %s\n", count, size,
                out);
-    free(note);
     dacc_tlog_log_free(log);
     return st == DACC_OK ? CLI_OK : fail(prog, &err);
 }

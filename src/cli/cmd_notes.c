@@ -1,6 +1,5 @@
 /* dacc notes: score Community Notes data with the bridging model, or write
  * synthetic data with planted structure. */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -61,28 +60,15 @@ typedef struct {
 /* The first file in dir whose name starts with prefix and ends in .tsv. */
 static char *find_input(const char *dir, const char *prefix)
 {
-    DIR *d = opendir(dir);
-    if (!d)
+    char **names;
+    size_t n;
+    dacc_error err;
+    if (dacc_dir_list(dir, prefix, ".tsv", &names, &n, &err) != DACC_OK)
         return NULL;
-    char *best = NULL;
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (strncmp(e->d_name, prefix, strlen(prefix)) || len < 5 ||
-            strcmp(e->d_name + len - 4, ".tsv"))
-            continue;
-        if (!best || strcmp(e->d_name, best) < 0) {
-            free(best);
-            best = strdup(e->d_name);
-        }
-    }
-    closedir(d);
-    if (!best)
-        return NULL;
-    size_t n = strlen(dir) + strlen(best) + 2;
-    char *path = malloc(n);
-    if (path)
-        snprintf(path, n, "%s/%s", dir, best);
-    free(best);
+    char *path = n > 0 ? malloc(strlen(dir) + strlen(names[0]) + 2) : NULL;
+    if (path != NULL)
+        sprintf(path, "%s/%s", dir, names[0]);
+    dacc_dir_list_free(names, n);
     return path;
 }
 
@@ -152,6 +138,60 @@ static const char *resolve(const char *given, const char *dir, const char *prefi
     return *owned = find_input(dir, prefix);
 }
 
+/* One file of the given kind. A non-empty regular ratings file is mapped
+ * and read in parallel, its pages given back as they are parsed; anything
+ * else streams. */
+static dacc_status read_one(dacc_notes *nt, char kind, const char *path, unsigned flags,
+                            dacc_error *err)
+{
+    struct stat sb;
+    if (kind == 'r' && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        sb.st_size > 0) {
+        dacc_file_data d;
+        dacc_status st = dacc_file_load(path, 0, &d, err);
+        if (st != DACC_OK)
+            return st;
+        st = dacc_notes_read_memory(nt, kind, path, d.data, d.len,
+                                    flags | (d.mapped ? DACC_NOTES_MAPPED : 0), err);
+        dacc_file_data_release(&d);
+        return st;
+    }
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (fp == NULL)
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    dacc_status st = dacc_notes_read_stream(nt, kind, path, fp, flags, err);
+    if (!is_stdin)
+        fclose(fp);
+    return st;
+}
+
+/* A ratings file, or a directory of ratings*.tsv shards read in name order. */
+static dacc_status read_ratings(dacc_notes *nt, const char *path, unsigned flags, dacc_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return read_one(nt, 'r', path, flags, err);
+    char **names;
+    size_t n;
+    dacc_status st = dacc_dir_list(path, "ratings", ".tsv", &names, &n, err);
+    if (st == DACC_OK && n == 0)
+        st = dacc_error_set(err, DACC_ERR_NOTFOUND, "%s: no ratings*.tsv files in the directory",
+                            path);
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        char *full = malloc(strlen(path) + strlen(names[i]) + 2);
+        if (full == NULL)
+            st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        else {
+            sprintf(full, "%s/%s", path, names[i]);
+            st = read_one(nt, 'r', full, flags, err);
+            free(full);
+        }
+    }
+    dacc_dir_list_free(names, n);
+    return st;
+}
+
 static dacc_status read_all(dacc_notes *nt, score_args *a, dacc_error *err)
 {
     char *own[4] = { 0 };
@@ -159,6 +199,7 @@ static dacc_status read_all(dacc_notes *nt, score_args *a, dacc_error *err)
     const char *hist = resolve(a->history, a->dir, "noteStatusHistory", &own[1]);
     const char *enr = resolve(a->enrollment, a->dir, "userEnrollment", &own[2]);
     const char *ratings = a->ratings ? a->ratings : a->dir;
+    unsigned flags = a->lenient ? DACC_NOTES_LENIENT : 0;
     dacc_status st = DACC_OK;
     if (!notes || !hist || !enr || !ratings)
         st = dacc_error_set(err, DACC_ERR_NOTFOUND,
@@ -169,13 +210,13 @@ static dacc_status read_all(dacc_notes *nt, score_args *a, dacc_error *err)
                             : !enr  ? "userEnrollment"
                                     : "ratings");
     if (st == DACC_OK)
-        st = dacc_notes_read_notes(nt, notes, a->lenient, err);
+        st = read_one(nt, 'n', notes, flags, err);
     if (st == DACC_OK)
-        st = dacc_notes_read_history(nt, hist, a->lenient, err);
+        st = read_one(nt, 'h', hist, flags, err);
     if (st == DACC_OK)
-        st = dacc_notes_read_enrollment(nt, enr, a->lenient, err);
+        st = read_one(nt, 'e', enr, flags, err);
     if (st == DACC_OK)
-        st = dacc_notes_read_ratings(nt, ratings, a->lenient, err);
+        st = read_ratings(nt, ratings, flags, err);
     for (int k = 0; k < 4; k++)
         free(own[k]);
     return st;

@@ -36,6 +36,8 @@ typedef struct df_inputs {
 /* Reads the graph (when given), the submissions and the jury (when given);
  * without a graph, the projects named by the other files make it. */
 dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *err);
+/* Each submission's logits (in->logits), with o->read_flags. */
+dacc_status df_logits(const df_opts *o, df_inputs *in, dacc_error *err);
 void df_inputs_free(df_inputs *in);
 
 /* Resolves the --seed-node names. */

@@ -29,6 +29,48 @@ static void split_submission(const char *arg, char *name, size_t cap, const char
     *path = arg;
 }
 
+/* A file handed to one of the library's readers, which take memory. */
+typedef dacc_status (*df_reader)(void *ctx, const char *name, const char *data, size_t len,
+                                 dacc_error *err);
+
+static dacc_status read_file(const char *path, df_reader fn, void *ctx, dacc_error *err)
+{
+    dacc_file_data d;
+    dacc_status st = dacc_file_load(path, 0, &d, err);
+    if (st != DACC_OK)
+        return st;
+    st = fn(ctx, path, d.data, d.len, err);
+    dacc_file_data_release(&d);
+    return st;
+}
+
+typedef struct {
+    dacc_deepfund_graph *g;
+    dacc_deepfund_jury *jury;
+    dacc_deepfund_submission *sub;
+    dacc_deepfund_read_opts *ro;
+} read_ctx;
+
+static dacc_status graph_reader(void *ctx, const char *name, const char *data, size_t len,
+                                dacc_error *err)
+{
+    return dacc_deepfund_graph_read_memory(((read_ctx *)ctx)->g, name, data, len, err);
+}
+
+static dacc_status jury_reader(void *ctx, const char *name, const char *data, size_t len,
+                               dacc_error *err)
+{
+    read_ctx *c = ctx;
+    return dacc_deepfund_jury_read_memory(c->jury, c->g, name, data, len, c->ro, err);
+}
+
+static dacc_status submission_reader(void *ctx, const char *name, const char *data, size_t len,
+                                     dacc_error *err)
+{
+    read_ctx *c = ctx;
+    return dacc_deepfund_submission_read_memory(c->sub, c->g, name, data, len, c->ro, err);
+}
+
 static void report_dropped(const char *file, const dacc_deepfund_read_opts *ro)
 {
     if (ro->dropped > 0)
@@ -52,7 +94,8 @@ static dacc_status load_submissions(const df_opts *o, unsigned flags, df_inputs 
             return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
         in->nsubs = i + 1;
         dacc_deepfund_read_opts ro = { .flags = flags, .parent = o->parent };
-        dacc_status st = dacc_deepfund_submission_read(in->sub[i], in->g, path, &ro, err);
+        read_ctx c = { .g = in->g, .sub = in->sub[i], .ro = &ro };
+        dacc_status st = read_file(path, submission_reader, &c, err);
         if (st != DACC_OK)
             return st;
         report_dropped(path, &ro);
@@ -60,7 +103,7 @@ static dacc_status load_submissions(const df_opts *o, unsigned flags, df_inputs 
     return DACC_OK;
 }
 
-static dacc_status compute_logits(const df_opts *o, df_inputs *in, dacc_error *err)
+dacc_status df_logits(const df_opts *o, df_inputs *in, dacc_error *err)
 {
     size_t ne = dacc_deepfund_graph_edges(in->g);
     for (size_t i = 0; i < in->nsubs; i++) {
@@ -85,7 +128,7 @@ dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *
     unsigned flags = o->read_flags & DACC_DEEPFUND_LENIENT;
     dacc_status st = DACC_OK;
     if (o->graph != NULL)
-        st = dacc_deepfund_graph_read(in->g, o->graph, err);
+        st = read_file(o->graph, graph_reader, &(read_ctx){ .g = in->g }, err);
     else
         flags |= DACC_DEEPFUND_EXTEND;
     if (st == DACC_OK)
@@ -94,12 +137,11 @@ dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *
         st = dacc_error_set(err, DACC_ERR_INVALID, "--jury FILE is required");
     if (st == DACC_OK && o->jury != NULL) {
         dacc_deepfund_read_opts ro = { .flags = flags, .parent = o->parent };
-        st = dacc_deepfund_jury_read(in->jury, in->g, o->jury, &ro, err);
+        read_ctx c = { .g = in->g, .jury = in->jury, .ro = &ro };
+        st = read_file(o->jury, jury_reader, &c, err);
         if (st == DACC_OK)
             report_dropped(o->jury, &ro);
     }
-    if (st == DACC_OK)
-        st = compute_logits(o, in, err);
     return st;
 }
 
@@ -117,22 +159,10 @@ void df_inputs_free(df_inputs *in)
 dacc_status df_seed_nodes(const df_opts *o, const dacc_deepfund_graph *g, uint32_t *ids,
                           dacc_error *err)
 {
-    for (size_t i = 0; i < o->nseed_nodes; i++) {
-        long v = dacc_deepfund_graph_find(g, o->seed_nodes[i], strlen(o->seed_nodes[i]));
-        if (v < 0)
-            return dacc_error_set(err, DACC_ERR_NOTFOUND, "--seed-node: unknown project \"%s\"",
-                                  o->seed_nodes[i]);
-        ids[i] = (uint32_t)v;
-        /* Names are matched case-insensitively and with or without the
-         * URL prefix, so two spellings can name one project: counting it
-         * twice would silently double its share. */
-        for (size_t k = 0; k < i; k++)
-            if (ids[k] == ids[i])
-                return dacc_error_set(err, DACC_ERR_INVALID,
-                                      "--seed-node: \"%s\" and \"%s\" are the same project",
-                                      o->seed_nodes[k], o->seed_nodes[i]);
-    }
-    return DACC_OK;
+    dacc_status st = dacc_deepfund_seed_nodes(g, o->seed_nodes, o->nseed_nodes, ids, err);
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "--seed-node: ");
+    return st;
 }
 
 static void csv_row(FILE *fp, const char *const *cells, size_t n)
@@ -407,15 +437,20 @@ int df_write_svg(FILE *fp, const dacc_deepfund_graph *g, const dacc_u128 *amount
     return ferror(fp) ? -1 : 0;
 }
 
+typedef struct {
+    const dacc_deepfund_graph *g;
+    double *w;
+} weights_ctx;
+
+static dacc_status weights_reader(void *ctx, const char *name, const char *data, size_t len,
+                                  dacc_error *err)
+{
+    weights_ctx *c = ctx;
+    return dacc_deepfund_weights_read_memory(c->g, name, data, len, c->w, err);
+}
+
 dacc_status df_read_weights(const char *path, const dacc_deepfund_graph *g, double *w,
                             dacc_error *err)
 {
-    char *data;
-    size_t len;
-    dacc_status st = dacc_file_read(path, 0, &data, &len, err);
-    if (st != DACC_OK)
-        return st;
-    st = dacc_deepfund_weights_read_memory(g, path, data, len, w, err);
-    free(data);
-    return st;
+    return read_file(path, weights_reader, &(weights_ctx){ g, w }, err);
 }

@@ -7,73 +7,6 @@
 
 #include "internal.h"
 
-#define EMPTY UINT32_MAX
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    return x ^ (x >> 33);
-}
-
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then mixed */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-    return mix64(h);
-}
-
-static dacc_status table_grow(df_table *t)
-{
-    size_t cap = t->cap ? t->cap * 2 : 64;
-    uint64_t *keys = malloc(cap * sizeof *keys);
-    uint32_t *vals = malloc(cap * sizeof *vals);
-    if (keys == NULL || vals == NULL) {
-        free(keys);
-        free(vals);
-        return DACC_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < cap; i++)
-        vals[i] = EMPTY;
-    for (size_t i = 0; i < t->cap; i++) {
-        if (t->vals[i] == EMPTY)
-            continue;
-        size_t j = mix64(t->keys[i]) & (cap - 1);
-        while (vals[j] != EMPTY)
-            j = (j + 1) & (cap - 1);
-        keys[j] = t->keys[i];
-        vals[j] = t->vals[i];
-    }
-    free(t->keys);
-    free(t->vals);
-    t->keys = keys;
-    t->vals = vals;
-    t->cap = cap;
-    return DACC_OK;
-}
-
-/* First slot for key: either holding key (with same(val) true when given)
- * or empty. */
-static size_t table_slot(const df_table *t, uint64_t key,
-                         int (*same)(const void *, uint32_t, const void *), const void *ctx,
-                         const void *probe)
-{
-    size_t j = mix64(key) & (t->cap - 1);
-    while (t->vals[j] != EMPTY &&
-           !(t->keys[j] == key && (same == NULL || same(ctx, t->vals[j], probe))))
-        j = (j + 1) & (t->cap - 1);
-    return j;
-}
-
-static void table_free(df_table *t)
-{
-    free(t->keys);
-    free(t->vals);
-}
-
 size_t df_canonical(const char *s, size_t len, char *buf, size_t cap)
 {
     static const char *const prefixes[] = { "https://", "http://", "www." };
@@ -101,14 +34,21 @@ size_t df_canonical(const char *s, size_t len, char *buf, size_t cap)
     return n;
 }
 
+/* An edge's key: the two node numbers in one word. */
+static uint64_t edge_key(uint32_t parent, uint32_t child)
+{
+    return (uint64_t)parent << 32 | child;
+}
+
 dacc_deepfund_graph *dacc_deepfund_graph_new(void)
 {
     dacc_deepfund_graph *g = calloc(1, sizeof *g);
     if (g == NULL)
         return NULL;
     g->arena = dacc_arena_new(0);
-    if (g->arena == NULL || table_grow(&g->by_name) != DACC_OK ||
-        table_grow(&g->by_edge) != DACC_OK) {
+    g->by_name = dacc_intern_new(0);
+    g->by_edge = dacc_intern_new_fixed(sizeof(uint64_t));
+    if (g->arena == NULL || g->by_name == NULL || g->by_edge == NULL) {
         dacc_deepfund_graph_free(g);
         return NULL;
     }
@@ -120,26 +60,13 @@ void dacc_deepfund_graph_free(dacc_deepfund_graph *g)
     if (g == NULL)
         return;
     dacc_arena_free(g->arena);
+    dacc_intern_free(g->by_name);
+    dacc_intern_free(g->by_edge);
     free(g->names);
-    free(g->keys);
     free(g->parent);
     free(g->child);
     free(g->weight);
-    table_free(&g->by_name);
-    table_free(&g->by_edge);
     free(g);
-}
-
-typedef struct {
-    const char *key;
-    size_t len;
-} name_probe;
-
-static int same_name(const void *ctx, uint32_t id, const void *probe)
-{
-    const dacc_deepfund_graph *g = ctx;
-    const name_probe *p = probe;
-    return strncmp(g->keys[id], p->key, p->len) == 0 && g->keys[id][p->len] == '\0';
 }
 
 #define NAME_MAX_BYTES 4096
@@ -148,9 +75,31 @@ long dacc_deepfund_graph_find(const dacc_deepfund_graph *g, const char *name, si
 {
     char key[NAME_MAX_BYTES];
     size_t kl = df_canonical(name, len, key, sizeof key);
-    name_probe p = { key, kl };
-    size_t j = table_slot(&g->by_name, hash_bytes(key, kl), same_name, g, &p);
-    return g->by_name.vals[j] == EMPTY ? -1 : (long)g->by_name.vals[j];
+    uint32_t v = dacc_intern_find(g->by_name, key, kl);
+    return v == DACC_INTERN_NONE ? -1 : (long)v;
+}
+
+static dacc_status intern_error(dacc_status st, const char *what, dacc_error *err)
+{
+    return st == DACC_ERR_LIMIT ? dacc_error_set(err, st, "too many %s", what)
+                                : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+}
+
+/* The display spelling of a new node v, kept as first seen. */
+static dacc_status add_display(dacc_deepfund_graph *g, uint32_t v, const char *name, size_t len,
+                               dacc_error *err)
+{
+    if (v == g->name_cap) {
+        size_t cap = g->name_cap ? g->name_cap * 2 : 64;
+        char **names = realloc(g->names, cap * sizeof *names);
+        if (names == NULL)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        g->names = names;
+        g->name_cap = cap;
+    }
+    if ((g->names[v] = dacc_arena_strndup(g->arena, name, len)) == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    return DACC_OK;
 }
 
 dacc_status dacc_deepfund_graph_add_node(dacc_deepfund_graph *g, const char *name, size_t len,
@@ -163,51 +112,27 @@ dacc_status dacc_deepfund_graph_add_node(dacc_deepfund_graph *g, const char *nam
     size_t kl = df_canonical(name, len, key, sizeof key);
     if (kl == 0)
         return dacc_error_set(err, DACC_ERR_INVALID, "empty project name");
-    uint64_t h = hash_bytes(key, kl);
-    name_probe p = { key, kl };
-    size_t j = table_slot(&g->by_name, h, same_name, g, &p);
-    if (g->by_name.vals[j] != EMPTY) {
-        *id = g->by_name.vals[j];
+    uint64_t h = dacc_intern_hash(key, kl);
+    uint32_t v = dacc_intern_find_hashed(g->by_name, key, kl, h);
+    if (v != DACC_INTERN_NONE) {
+        *id = v;
         return DACC_OK;
     }
-    if (g->nnodes >= UINT32_MAX - 1)
-        return dacc_error_set(err, DACC_ERR_LIMIT, "too many projects");
-    if (g->nnodes == g->node_cap) {
-        size_t cap = g->node_cap ? g->node_cap * 2 : 64;
-        char **names = realloc(g->names, cap * sizeof *names);
-        if (names != NULL)
-            g->names = names;
-        char **keys = realloc(g->keys, cap * sizeof *keys);
-        if (keys != NULL)
-            g->keys = keys;
-        if (names == NULL || keys == NULL)
-            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-        g->node_cap = cap;
-    }
-    char *nm = dacc_arena_strndup(g->arena, name, len);
-    char *k = dacc_arena_strndup(g->arena, key, kl);
-    if (nm == NULL || k == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    uint32_t v = (uint32_t)g->nnodes++;
-    g->names[v] = nm;
-    g->keys[v] = k;
-    g->by_name.keys[j] = h;
-    g->by_name.vals[j] = v;
-    if (++g->by_name.n * 2 > g->by_name.cap && table_grow(&g->by_name) != DACC_OK)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    /* The display spelling first, so a failure leaves no node without one. */
+    dacc_status st = add_display(g, (uint32_t)g->nnodes, name, len, err);
+    if (st == DACC_OK && (st = dacc_intern_add_hashed(g->by_name, key, kl, h, &v, NULL)) != DACC_OK)
+        return intern_error(st, "projects", err);
+    if (st != DACC_OK)
+        return st;
+    g->nnodes++;
     *id = v;
     return DACC_OK;
 }
 
-static uint64_t edge_key(uint32_t parent, uint32_t child)
-{
-    return (uint64_t)parent << 32 | child;
-}
-
 long dacc_deepfund_graph_find_edge(const dacc_deepfund_graph *g, uint32_t parent, uint32_t child)
 {
-    size_t j = table_slot(&g->by_edge, edge_key(parent, child), NULL, NULL, NULL);
-    return g->by_edge.vals[j] == EMPTY ? -1 : (long)g->by_edge.vals[j];
+    uint32_t e = dacc_intern_find_u64(g->by_edge, edge_key(parent, child));
+    return e == DACC_INTERN_NONE ? -1 : (long)e;
 }
 
 static dacc_status grow_edges(dacc_deepfund_graph *g)
@@ -235,23 +160,23 @@ dacc_status dacc_deepfund_graph_add_edge(dacc_deepfund_graph *g, uint32_t parent
         return dacc_error_set(err, DACC_ERR_RANGE, "node number out of range");
     if (weight != DACC_DEEPFUND_UNWEIGHTED && !(weight >= 0 && weight <= 1))
         return dacc_error_set(err, DACC_ERR_RANGE, "edge weight %g is not in [0, 1]", weight);
-    uint64_t key = edge_key(parent, child);
-    size_t j = table_slot(&g->by_edge, key, NULL, NULL, NULL);
-    if (g->by_edge.vals[j] != EMPTY)
-        return dacc_error_set(err, DACC_ERR_INVALID, "edge %s -> %s appears twice",
-                              g->names[parent], g->names[child]);
     if (g->nedges >= UINT32_MAX - 1)
         return dacc_error_set(err, DACC_ERR_LIMIT, "too many edges");
     if (g->nedges == g->edge_cap && grow_edges(g) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    uint32_t e = (uint32_t)g->nedges++;
+    /* One probe: an edge already there is found, and nothing changes. */
+    uint32_t e;
+    bool added;
+    dacc_status st = dacc_intern_add_u64(g->by_edge, edge_key(parent, child), &e, &added);
+    if (st != DACC_OK)
+        return intern_error(st, "edges", err);
+    if (!added)
+        return dacc_error_set(err, DACC_ERR_INVALID, "edge %s -> %s appears twice",
+                              g->names[parent], g->names[child]);
+    g->nedges++;
     g->parent[e] = parent;
     g->child[e] = child;
     g->weight[e] = weight;
-    g->by_edge.keys[j] = key;
-    g->by_edge.vals[j] = e;
-    if (++g->by_edge.n * 2 > g->by_edge.cap && table_grow(&g->by_edge) != DACC_OK)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (edge != NULL)
         *edge = e;
     return DACC_OK;

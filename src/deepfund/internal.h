@@ -6,29 +6,22 @@
 #include <stdint.h>
 
 #include "dacc/deepfund.h"
+#include "dacc/intern.h"
 #include "dacc/mem.h"
 
-/* Open-addressing table from 64-bit keys to 32-bit values; slot value
- * UINT32_MAX is empty. Used for names (keyed by hash, checked by string)
- * and for edges (keyed by parent << 32 | child). */
-typedef struct df_table {
-    uint64_t *keys;
-    uint32_t *vals;
-    size_t cap; /* power of two */
-    size_t n;
-} df_table;
-
+/* Nodes are the graph's canonical names interned (dacc/intern.h), so a
+ * node's number is its place in first-seen order; edges are the interned
+ * (parent, child) pairs, so an edge id is its place in file order. */
 struct dacc_deepfund_graph {
     dacc_arena *arena;
-    char **names; /* display spelling per node */
-    char **keys;  /* canonical spelling per node */
-    size_t nnodes, node_cap;
-    df_table by_name;
+    dacc_intern *by_name; /* canonical spelling -> node */
+    char **names;         /* display spelling per node (the first seen) */
+    size_t name_cap;
 
+    dacc_intern *by_edge; /* (parent, child) as two uint32 -> edge */
     uint32_t *parent, *child;
     double *weight;
-    size_t nedges, edge_cap;
-    df_table by_edge;
+    size_t nnodes, nedges, edge_cap;
 };
 
 /* Children of every node as a compressed row: edges of node v are

@@ -1,12 +1,12 @@
 /* Readers for graphs (CSV and networkx node-link JSON), juries and
- * submissions. Every row error names file, line and column. */
+ * submissions, from memory (the caller opens the files). Every row error
+ * names file, line and column. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dacc/csv.h"
-#include "dacc/file.h"
 #include "dacc/json.h"
 #include "internal.h"
 
@@ -213,18 +213,6 @@ dacc_status dacc_deepfund_graph_read_memory(dacc_deepfund_graph *g, const char *
         return st;
     st = graph_csv(g, csv, err);
     dacc_csv_free(csv);
-    return st;
-}
-
-dacc_status dacc_deepfund_graph_read(dacc_deepfund_graph *g, const char *path, dacc_error *err)
-{
-    char *data;
-    size_t len;
-    dacc_status st = dacc_file_read(path, (size_t)1 << 34, &data, &len, err);
-    if (st != DACC_OK)
-        return st;
-    st = dacc_deepfund_graph_read_memory(g, path, data, len, err);
-    free(data);
     return st;
 }
 
@@ -447,18 +435,6 @@ static dacc_status jury_from(dacc_deepfund_jury *j, dacc_deepfund_graph *g, dacc
     return st == DACC_OK ? each_row(csv, jury_csv_row, &r, opts, err) : st;
 }
 
-dacc_status dacc_deepfund_jury_read(dacc_deepfund_jury *j, dacc_deepfund_graph *g, const char *path,
-                                    dacc_deepfund_read_opts *opts, dacc_error *err)
-{
-    dacc_csv *csv;
-    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
-    if (st != DACC_OK)
-        return st;
-    st = jury_from(j, g, csv, opts, err);
-    dacc_csv_free(csv);
-    return st;
-}
-
 dacc_status dacc_deepfund_jury_read_memory(dacc_deepfund_jury *j, dacc_deepfund_graph *g,
                                            const char *name, const char *data, size_t len,
                                            dacc_deepfund_read_opts *opts, dacc_error *err)
@@ -571,19 +547,6 @@ static dacc_status submission_from(dacc_deepfund_submission *s, dacc_deepfund_gr
         st = dacc_error_at(err, DACC_ERR_INVALID, dacc_csv_name(csv), 1, 0,
                            "the parent and project columns are the same");
     return st == DACC_OK ? each_row(csv, submission_csv_row, &r, opts, err) : st;
-}
-
-dacc_status dacc_deepfund_submission_read(dacc_deepfund_submission *s, dacc_deepfund_graph *g,
-                                          const char *path, dacc_deepfund_read_opts *opts,
-                                          dacc_error *err)
-{
-    dacc_csv *csv;
-    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
-    if (st != DACC_OK)
-        return st;
-    st = submission_from(s, g, csv, opts, err);
-    dacc_csv_free(csv);
-    return st;
 }
 
 dacc_status dacc_deepfund_submission_read_memory(dacc_deepfund_submission *s,

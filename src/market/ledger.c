@@ -4,11 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dacc/intern.h"
 #include "dacc/rng.h"
 #include "internal.h"
 
 typedef struct {
-    char *id;
+    const char *id; /* the interned copy */
     dacc_market *m;
     uint64_t opened, last_t;
     long double integral[DACC_MARKET_MAX_OUTCOMES];
@@ -29,7 +30,7 @@ typedef struct {
 } position;
 
 typedef struct {
-    char *id;
+    const char *id; /* the interned copy */
     size_t *markets, k, m;
     dacc_market_settle_rule rule;
     size_t *chosen;
@@ -37,21 +38,37 @@ typedef struct {
 } batch;
 
 typedef struct {
-    char *name;
+    const char *name; /* the interned copy */
     dacc_u128 balance;
 } account;
 
+/* Markets, accounts and batches are numbered by the interning map of their
+ * ids (dacc/intern.h), in the order they were made; positions by the map of
+ * (account, market) pairs, whose entry may stay without a position when a
+ * trade that reserved it failed, hence pos_of_key. Positions themselves are
+ * listed in the order their first trade committed. */
 struct dacc_market_ledger {
     dacc_u128 deposited_hi, deposited_lo; /* every deposit, as one 256-bit sum */
+    dacc_intern *market_ids, *account_ids, *batch_ids, *pair_ids;
     lmarket *mk;
     size_t nmk, capmk;
     account *ac;
     size_t nac, capac;
     position **pos;
     size_t npos, cappos;
+    uint32_t *pos_of_key; /* per (account, market) pair: its position, or NO_POSITION */
+    size_t capkeys;
     batch *bt;
     size_t nbt, capbt;
 };
+
+#define NO_POSITION UINT32_MAX
+
+/* The key of a position: its account and market numbers in one word. */
+static uint64_t pair_key(size_t a, size_t m)
+{
+    return (uint64_t)a << 32 | (uint32_t)m;
+}
 
 #define GROW(arr, n, cap)                                                                          \
     (((n) < (cap)) ? 1                                                                             \
@@ -61,30 +78,41 @@ struct dacc_market_ledger {
 
 dacc_market_ledger *dacc_market_ledger_new(void)
 {
-    return calloc(1, sizeof(dacc_market_ledger));
+    dacc_market_ledger *l = calloc(1, sizeof *l);
+    if (l == NULL)
+        return NULL;
+    l->market_ids = dacc_intern_new(0);
+    l->account_ids = dacc_intern_new(0);
+    l->batch_ids = dacc_intern_new(0);
+    l->pair_ids = dacc_intern_new_fixed(sizeof(uint64_t));
+    if (!l->market_ids || !l->account_ids || !l->batch_ids || !l->pair_ids) {
+        dacc_market_ledger_free(l);
+        return NULL;
+    }
+    return l;
 }
 
 void dacc_market_ledger_free(dacc_market_ledger *l)
 {
     if (l == NULL)
         return;
-    for (size_t i = 0; i < l->nmk; i++) {
-        free(l->mk[i].id);
+    for (size_t i = 0; i < l->nmk; i++)
         dacc_market_free(l->mk[i].m);
-    }
-    for (size_t i = 0; i < l->nac; i++)
-        free(l->ac[i].name);
     for (size_t i = 0; i < l->npos; i++)
         free(l->pos[i]);
     for (size_t i = 0; i < l->nbt; i++) {
-        free(l->bt[i].id);
         free(l->bt[i].markets);
         free(l->bt[i].chosen);
     }
     free(l->mk);
     free(l->ac);
     free(l->pos);
+    free(l->pos_of_key);
     free(l->bt);
+    dacc_intern_free(l->market_ids);
+    dacc_intern_free(l->account_ids);
+    dacc_intern_free(l->batch_ids);
+    dacc_intern_free(l->pair_ids);
     free(l);
 }
 
@@ -97,20 +125,32 @@ static dacc_status check_id(const char *what, const char *id, dacc_error *err)
     return DACC_OK;
 }
 
+static long find_in(const dacc_intern *ids, const char *id)
+{
+    uint32_t i = dacc_intern_find(ids, id, strlen(id));
+    return i == DACC_INTERN_NONE ? -1 : (long)i;
+}
+
 static long find_market(const dacc_market_ledger *l, const char *id)
 {
-    for (size_t i = 0; i < l->nmk; i++)
-        if (strcmp(l->mk[i].id, id) == 0)
-            return (long)i;
-    return -1;
+    return find_in(l->market_ids, id);
 }
 
 static long find_account(const dacc_market_ledger *l, const char *name)
 {
-    for (size_t i = 0; i < l->nac; i++)
-        if (strcmp(l->ac[i].name, name) == 0)
-            return (long)i;
-    return -1;
+    return find_in(l->account_ids, name);
+}
+
+/* Interns id as the next entry of ids (the caller checked it is new and
+ * made room in its array); the copy lives as long as the ledger. */
+static const char *new_id(dacc_intern *ids, const char *id, dacc_error *err)
+{
+    uint32_t i;
+    if (dacc_intern_add(ids, id, strlen(id), &i, NULL) != DACC_OK) {
+        dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    return dacc_intern_key(ids, i, NULL);
 }
 
 dacc_market *dacc_market_ledger_market(const dacc_market_ledger *l, const char *id)
@@ -131,9 +171,8 @@ dacc_status dacc_market_ledger_add(dacc_market_ledger *l, const char *id, dacc_m
         dacc_market_free(m);
         return dacc_error_set(err, DACC_ERR_INVALID, "market %s exists already", id);
     }
-    char *copy = strdup(id);
-    if (copy == NULL || !GROW(l->mk, l->nmk, l->capmk)) {
-        free(copy);
+    const char *copy = GROW(l->mk, l->nmk, l->capmk) ? new_id(l->market_ids, id, err) : NULL;
+    if (copy == NULL) {
         dacc_market_free(m);
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     }
@@ -159,11 +198,9 @@ static dacc_status account_of(dacc_market_ledger *l, const char *name, int creat
         return dacc_error_set(err, DACC_ERR_NOTFOUND, "no account %s", name);
     if (check_id("account", name, err) != DACC_OK)
         return DACC_ERR_INVALID;
-    char *copy = strdup(name);
-    if (copy == NULL || !GROW(l->ac, l->nac, l->capac)) {
-        free(copy);
+    const char *copy = GROW(l->ac, l->nac, l->capac) ? new_id(l->account_ids, name, err) : NULL;
+    if (copy == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    }
     l->ac[l->nac] = (account){ copy, 0 };
     *out = l->nac++;
     return DACC_OK;
@@ -221,10 +258,9 @@ dacc_u128 dacc_market_ledger_balance(const dacc_market_ledger *l, const char *na
 
 static position *find_position(const dacc_market_ledger *l, size_t a, size_t m)
 {
-    for (size_t i = 0; i < l->npos; i++)
-        if (l->pos[i]->account == a && l->pos[i]->market == m)
-            return l->pos[i];
-    return NULL;
+    uint32_t i = dacc_intern_find_u64(l->pair_ids, pair_key(a, m));
+    uint32_t p = i == DACC_INTERN_NONE ? NO_POSITION : l->pos_of_key[i];
+    return p == NO_POSITION ? NULL : l->pos[p];
 }
 
 dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *name,
@@ -285,6 +321,7 @@ typedef struct {
     position *p;
     position next;
     int fresh;
+    uint32_t key; /* a fresh position's pair entry, once reserved */
 } trade_ctx;
 
 static dacc_status trade_start(dacc_market_ledger *l, const char *name, const char *market,
@@ -319,7 +356,21 @@ static dacc_status trade_reserve(dacc_market_ledger *l, trade_ctx *c, dacc_error
     void *tmp;
     if (!c->fresh)
         return DACC_OK;
-    if (!GROW(l->pos, l->npos, l->cappos) || (c->p = malloc(sizeof *c->p)) == NULL)
+    bool added;
+    if (!GROW(l->pos, l->npos, l->cappos) ||
+        dacc_intern_add_u64(l->pair_ids, pair_key(c->a, c->m), &c->key, &added) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (c->key >= l->capkeys) {
+        size_t cap = l->capkeys ? 2 * l->capkeys : 16;
+        uint32_t *p = realloc(l->pos_of_key, cap * sizeof *p);
+        if (p == NULL) /* the entry stays, without a position, as after a failed trade */
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        l->pos_of_key = p;
+        l->capkeys = cap;
+    }
+    if (added)
+        l->pos_of_key[c->key] = NO_POSITION;
+    if ((c->p = malloc(sizeof *c->p)) == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     return DACC_OK;
 }
@@ -330,8 +381,10 @@ static void trade_commit(dacc_market_ledger *l, trade_ctx *c, uint64_t t, dacc_u
     dacc_market_prices(c->x->m, c->x->price);
     l->ac[c->a].balance = balance;
     *c->p = c->next;
-    if (c->fresh)
+    if (c->fresh) {
+        l->pos_of_key[c->key] = (uint32_t)l->npos;
         l->pos[l->npos++] = c->p;
+    }
 }
 
 static dacc_status zero_trade(dacc_error *err)
@@ -552,10 +605,7 @@ dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *name, c
 
 static long find_batch(const dacc_market_ledger *l, const char *id)
 {
-    for (size_t i = 0; i < l->nbt; i++)
-        if (strcmp(l->bt[i].id, id) == 0)
-            return (long)i;
-    return -1;
+    return find_in(l->batch_ids, id);
 }
 
 dacc_status dacc_market_ledger_batch(dacc_market_ledger *l, const char *id,
@@ -569,15 +619,13 @@ dacc_status dacc_market_ledger_batch(dacc_market_ledger *l, const char *id,
         return dacc_error_set(err, DACC_ERR_INVALID, "batch %s exists already", id);
     if (k == 0 || m > k)
         return dacc_error_set(err, DACC_ERR_RANGE, "a batch chooses m <= k of k >= 1 markets");
-    batch b = { .id = strdup(id),
-                .markets = calloc(k, sizeof(size_t)),
+    batch b = { .markets = calloc(k, sizeof(size_t)),
                 .k = k,
                 .m = m,
                 .rule = rule,
                 .chosen = calloc(m ? m : 1, sizeof(size_t)) };
-    dacc_status st = b.id && b.markets && b.chosen
-                         ? DACC_OK
-                         : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st =
+        b.markets && b.chosen ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < k && st == DACC_OK; i++) {
         long x = find_market(l, markets[i]);
         if (x < 0)
@@ -590,8 +638,9 @@ dacc_status dacc_market_ledger_batch(dacc_market_ledger *l, const char *id,
     }
     if (st == DACC_OK && !GROW(l->bt, l->nbt, l->capbt))
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK && (b.id = new_id(l->batch_ids, id, err)) == NULL)
+        st = DACC_ERR_NOMEM;
     if (st != DACC_OK) {
-        free(b.id);
         free(b.markets);
         free(b.chosen);
         return st;
@@ -690,23 +739,23 @@ dacc_status dacc_market_ledger_settle(dacc_market_ledger *l, const char *id, uin
     return st;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp((*(const account *const *)a)->name, (*(const account *const *)b)->name);
+}
+
 void dacc_market_ledger_each_account(const dacc_market_ledger *l, void *ctx,
                                      void (*fn)(void *ctx, const char *name, dacc_u128 balance))
 {
-    size_t *order = malloc((l->nac ? l->nac : 1) * sizeof *order);
+    const account **order = malloc((l->nac ? l->nac : 1) * sizeof *order);
     if (order == NULL)
         return;
     for (size_t i = 0; i < l->nac; i++)
-        order[i] = i;
-    for (size_t i = 1; i < l->nac; i++) /* insertion sort by name */
-        for (size_t j = i; j > 0 && strcmp(l->ac[order[j - 1]].name, l->ac[order[j]].name) > 0;
-             j--) {
-            size_t t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
+        order[i] = &l->ac[i];
+    if (l->nac > 0) /* names are distinct, so the order is total */
+        qsort(order, l->nac, sizeof *order, by_name);
     for (size_t i = 0; i < l->nac; i++)
-        fn(ctx, l->ac[order[i]].name, l->ac[order[i]].balance);
+        fn(ctx, order[i]->name, order[i]->balance);
     free(order);
 }
 

@@ -17,7 +17,7 @@
 static dacc_status valid_ratings(const dacc_notes *nt, const uint8_t *sel, uint8_t *valid,
                                  dacc_error *err)
 {
-    size_t nn = nt->notes.n;
+    size_t nn = notes_nnotes(nt);
     memset(valid, 0, nt->r.n);
     uint8_t *old_seen = calloc(nn ? nn : 1, 1);
     uint32_t *order = malloc((nt->r.n ? nt->r.n : 1) * sizeof *order);
@@ -55,14 +55,14 @@ static dacc_status valid_ratings(const dacc_notes *nt, const uint8_t *sel, uint8
 
 static void author_scores(const dacc_notes *nt, const note_scores *r1, double *diff, double *mean)
 {
-    size_t np = nt->parts.n;
+    size_t np = notes_nparts(nt);
     uint32_t *count = calloc(np ? np : 1, sizeof *count);
     uint32_t *crh = calloc(np ? np : 1, sizeof *crh), *crnh = calloc(np ? np : 1, sizeof *crnh);
     double *sum = calloc(np ? np : 1, sizeof *sum);
     for (size_t u = 0; u < np; u++)
         diff[u] = mean[u] = NAN;
     if (count && crh && crnh && sum) {
-        for (size_t n = 0; n < nt->notes.n; n++) {
+        for (size_t n = 0; n < notes_nnotes(nt); n++) {
             uint32_t a = nt->note[n].author;
             if (a == NOTES_NONE || isnan(r1->i[n]))
                 continue;
@@ -83,7 +83,7 @@ static void author_scores(const dacc_notes *nt, const note_scores *r1, double *d
 dacc_status notes_helpfulness(dacc_notes *nt, const dacc_notes_params *p, const uint8_t *sel,
                               const note_scores *r1, dacc_error *err)
 {
-    size_t np = nt->parts.n;
+    size_t np = notes_nparts(nt);
     uint8_t *valid = malloc(nt->r.n ? nt->r.n : 1);
     uint32_t *agree = calloc(np ? np : 1, sizeof *agree),
              *count = calloc(np ? np : 1, sizeof *count);

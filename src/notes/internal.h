@@ -3,7 +3,9 @@
 #define DACC_NOTES_INTERNAL_H
 
 #include <math.h>
+#include <string.h>
 
+#include "dacc/intern.h"
 #include "dacc/mem.h"
 #include "dacc/notes.h"
 
@@ -12,25 +14,6 @@
 /* The published ratings columns, in order (read.c). */
 #define NOTES_RATING_COLS 35
 extern const char *const notes_rating_cols[NOTES_RATING_COLS];
-
-/* Open-addressing maps from ids to dense indices; both grow by doubling. */
-typedef struct {
-    uint32_t *slot; /* index + 1, 0 = empty */
-    size_t cap;     /* power of two */
-} id_table;
-
-typedef struct {
-    id_table t;
-    int64_t *key;
-    size_t n, cap;
-} i64_map;
-
-typedef struct {
-    id_table t;
-    const char **key; /* in the arena */
-    uint32_t *len;
-    size_t n, cap;
-} str_map;
 
 /* Classification of a note, from the notes file. */
 enum { CLS_NONE = 0, CLS_MISLEADING = 1, CLS_NOT_MISLEADING = 2, CLS_OTHER = 3 };
@@ -67,10 +50,9 @@ typedef struct {
 } note_scores;
 
 struct dacc_notes {
-    dacc_arena *arena;
-    i64_map notes;
-    str_map parts;
-    note_info *note; /* notes.n, grown with it */
+    dacc_intern *notes; /* note ids, the 8 bytes of each int64, to note indices */
+    dacc_intern *parts; /* participant ids to participant indices */
+    note_info *note;    /* notes.n, grown with it */
     size_t note_cap;
     part_info *part; /* parts.n */
     size_t part_cap;
@@ -103,20 +85,35 @@ struct dacc_notes {
     } sum;
 };
 
-/* maps.c */
-dacc_status notes_i64_get(i64_map *m, int64_t key, uint32_t *idx, bool *added);
-uint32_t notes_i64_find(const i64_map *m, int64_t key);
-dacc_status notes_str_get(str_map *m, dacc_arena *a, const char *s, size_t len, uint32_t *idx,
-                          bool *added);
-/* As notes_str_get, with h = notes_hash_bytes(s, len) computed by the caller. */
-dacc_status notes_str_get_h(str_map *m, dacc_arena *a, const char *s, size_t len, uint64_t h,
-                            uint32_t *idx, bool *added);
-uint64_t notes_hash_bytes(const char *s, size_t len);
-void notes_i64_free(i64_map *m);
-void notes_str_free(str_map *m);
+/* The interned ids: counts, and each index's id. */
+static inline size_t notes_nnotes(const dacc_notes *nt)
+{
+    return dacc_intern_count(nt->notes);
+}
+
+static inline size_t notes_nparts(const dacc_notes *nt)
+{
+    return dacc_intern_count(nt->parts);
+}
+
+static inline int64_t notes_note_id(const dacc_notes *nt, size_t n)
+{
+    int64_t id;
+    memcpy(&id, dacc_intern_key(nt->notes, (uint32_t)n, NULL), sizeof id);
+    return id;
+}
+
+static inline const char *notes_part_id(const dacc_notes *nt, size_t u)
+{
+    return dacc_intern_key(nt->parts, (uint32_t)u, NULL);
+}
 
 /* read.c */
+/* The index of note id (hash: dacc_intern_hash of its 8 bytes) and of
+ * participant s[0..len) (hash: dacc_intern_hash(s, len)), new or existing;
+ * DACC_ERR_NOMEM when they cannot be added. */
 dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx);
+dacc_status notes_note_index_h(dacc_notes *nt, int64_t id, uint64_t h, uint32_t *idx);
 dacc_status notes_part_index(dacc_notes *nt, const char *s, size_t len, uint32_t *idx);
 dacc_status notes_part_index_h(dacc_notes *nt, const char *s, size_t len, uint64_t h,
                                uint32_t *idx);

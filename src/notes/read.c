@@ -2,14 +2,10 @@
  * the core model uses are parsed; the header must still be the published
  * one, so that a shifted or foreign file is refused at line 1 rather than
  * scored wrongly. */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/stat.h>
-
 #include "dacc/csv.h"
-#include "dacc/file.h"
 #include "internal.h"
 
 const char *const notes_rating_cols[NOTES_RATING_COLS] = { "noteId",
@@ -155,12 +151,17 @@ static dacc_status check_header(dacc_csv *csv, char kind, dacc_error *err)
 
 dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx)
 {
+    return notes_note_index_h(nt, id, dacc_intern_hash(&id, sizeof id), idx);
+}
+
+dacc_status notes_note_index_h(dacc_notes *nt, int64_t id, uint64_t h, uint32_t *idx)
+{
     bool added;
-    if (notes_i64_get(&nt->notes, id, idx, &added) != DACC_OK)
+    if (dacc_intern_add_hashed(nt->notes, &id, sizeof id, h, idx, &added) != DACC_OK)
         return DACC_ERR_NOMEM;
     if (!added)
         return DACC_OK;
-    if (nt->notes.n > nt->note_cap) {
+    if (*idx >= nt->note_cap) {
         size_t cap = nt->note_cap ? nt->note_cap * 2 : 1024;
         note_info *p = realloc(nt->note, cap * sizeof *p);
         if (!p)
@@ -175,17 +176,17 @@ dacc_status notes_note_index(dacc_notes *nt, int64_t id, uint32_t *idx)
 
 dacc_status notes_part_index(dacc_notes *nt, const char *s, size_t len, uint32_t *idx)
 {
-    return notes_part_index_h(nt, s, len, notes_hash_bytes(s, len), idx);
+    return notes_part_index_h(nt, s, len, dacc_intern_hash(s, len), idx);
 }
 
 dacc_status notes_part_index_h(dacc_notes *nt, const char *s, size_t len, uint64_t h, uint32_t *idx)
 {
     bool added;
-    if (notes_str_get_h(&nt->parts, nt->arena, s, len, h, idx, &added) != DACC_OK)
+    if (dacc_intern_add_hashed(nt->parts, s, len, h, idx, &added) != DACC_OK)
         return DACC_ERR_NOMEM;
     if (!added)
         return DACC_OK;
-    if (nt->parts.n > nt->part_cap) {
+    if (*idx >= nt->part_cap) {
         size_t cap = nt->part_cap ? nt->part_cap * 2 : 1024;
         part_info *p = realloc(nt->part, cap * sizeof *p);
         if (!p)
@@ -425,15 +426,13 @@ static dacc_csv_options read_options(char kind, bool lenient)
      * published files); notes hold free text that pandas reads with quotes. */
     dacc_csv_options o = { .delimiter = '\t' };
     o.flags = kind == 'n' ? DACC_CSV_LAZY_QUOTES : DACC_CSV_NO_QUOTES;
-    /* Large files (ratings) take the parallel reader; this one streams. */
-    o.flags |= DACC_CSV_NO_MMAP;
     if (lenient)
         o.flags |= DACC_CSV_ALLOW_RAGGED;
     return o;
 }
 
-/* Ratings from memory or a mapped file: the header through the CSV reader,
- * the body through the parallel reader. */
+/* Ratings from memory (a mapped file or not): the header through the CSV
+ * reader, the body through the parallel reader. */
 static dacc_status ratings_fast(dacc_notes *nt, const char *name, const char *data, size_t len,
                                 bool lenient, bool mapped, dacc_error *err)
 {
@@ -453,146 +452,51 @@ static dacc_status ratings_fast(dacc_notes *nt, const char *name, const char *da
     return st;
 }
 
-static bool regular_file(const char *path)
+static dacc_status check_kind(char kind, dacc_error *err)
 {
-    struct stat sb;
-    return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
-}
-
-static dacc_status read_file(dacc_notes *nt, const char *path, char kind, bool lenient,
-                             dacc_error *err)
-{
-    if (kind == 'r' && regular_file(path)) {
-        const void *map;
-        size_t len;
-        dacc_status st = dacc_file_map(path, &map, &len, err);
-        if (st != DACC_OK)
-            return st;
-        st = ratings_fast(nt, path, map, len, lenient, true, err);
-        dacc_file_unmap(map, len);
-        return st;
-    }
-    dacc_csv_options o = read_options(kind, lenient);
-    dacc_csv *csv;
-    dacc_status st = dacc_csv_open(path, &o, &csv, err);
-    if (st != DACC_OK)
-        return st;
-    st = read_rows(nt, csv, kind, lenient, err);
-    dacc_csv_free(csv);
-    return st;
+    if (kind == 0 || strchr("rnhe", kind) == NULL)
+        return dacc_error_set(err, DACC_ERR_INVALID, "unknown file kind '%c'", kind);
+    return DACC_OK;
 }
 
 dacc_status dacc_notes_read_memory(dacc_notes *nt, char kind, const char *name, const char *data,
-                                   size_t len, bool lenient, dacc_error *err)
+                                   size_t len, unsigned flags, dacc_error *err)
 {
-    if (!strchr("rnhe", kind) || !kind)
-        return dacc_error_set(err, DACC_ERR_INVALID, "unknown file kind '%c'", kind);
+    dacc_status st = check_kind(kind, err);
+    if (st != DACC_OK)
+        return st;
+    bool lenient = flags & DACC_NOTES_LENIENT;
     nt->scored = false;
-    if (kind == 'r')
-        return ratings_fast(nt, name, data, len, lenient, false, err);
+    if (kind == 'r') {
+        nt->files_ratings++;
+        return ratings_fast(nt, name, data, len, lenient, flags & DACC_NOTES_MAPPED, err);
+    }
     dacc_csv_options o = read_options(kind, lenient);
     dacc_csv *csv;
-    dacc_status st = dacc_csv_open_memory(name, data, len, &o, &csv, err);
+    st = dacc_csv_open_memory(name, data, len, &o, &csv, err);
     if (st != DACC_OK)
         return st;
     st = read_rows(nt, csv, kind, lenient, err);
     dacc_csv_free(csv);
-    nt->scored = false;
     return st;
 }
 
-dacc_status dacc_notes_read_notes(dacc_notes *nt, const char *path, bool lenient, dacc_error *err)
+dacc_status dacc_notes_read_stream(dacc_notes *nt, char kind, const char *name, FILE *fp,
+                                   unsigned flags, dacc_error *err)
 {
+    dacc_status st = check_kind(kind, err);
+    if (st != DACC_OK)
+        return st;
+    bool lenient = flags & DACC_NOTES_LENIENT;
     nt->scored = false;
-    return read_file(nt, path, 'n', lenient, err);
-}
-
-dacc_status dacc_notes_read_history(dacc_notes *nt, const char *path, bool lenient, dacc_error *err)
-{
-    nt->scored = false;
-    return read_file(nt, path, 'h', lenient, err);
-}
-
-dacc_status dacc_notes_read_enrollment(dacc_notes *nt, const char *path, bool lenient,
-                                       dacc_error *err)
-{
-    nt->scored = false;
-    return read_file(nt, path, 'e', lenient, err);
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The shard names in a directory (ratings-*.tsv), sorted so that the
- * reading order, and with it every result, is the same on every system. */
-static dacc_status list_shards(const char *dir, char ***names, size_t *n, dacc_error *err)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return dacc_error_set(err, DACC_ERR_IO, "%s: cannot open the directory", dir);
-    size_t cap = 0;
-    *names = NULL, *n = 0;
-    dacc_status st = DACC_OK;
-    for (struct dirent *e; st == DACC_OK && (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (strncmp(e->d_name, "ratings", 7) != 0 || len < 11 ||
-            strcmp(e->d_name + len - 4, ".tsv") != 0)
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **p = realloc(*names, cap * sizeof *p);
-            if (!p) {
-                st = DACC_ERR_NOMEM;
-                break;
-            }
-            *names = p;
-        }
-        if (!((*names)[*n] = strdup(e->d_name)))
-            st = DACC_ERR_NOMEM;
-        else
-            (*n)++;
-    }
-    closedir(d);
-    if (st == DACC_OK && *n == 0)
-        st = dacc_error_set(err, DACC_ERR_NOTFOUND, "%s: no ratings*.tsv files in the directory",
-                            dir);
-    else if (st == DACC_ERR_NOMEM)
-        dacc_error_set(err, st, "out of memory listing %s", dir);
-    else
-        qsort(*names, *n, sizeof **names, by_name);
-    return st;
-}
-
-dacc_status dacc_notes_read_ratings(dacc_notes *nt, const char *path, bool lenient, dacc_error *err)
-{
-    nt->scored = false;
-    DIR *d = opendir(path);
-    if (!d) {
-        nt->files_ratings++;
-        return read_file(nt, path, 'r', lenient, err);
-    }
-    closedir(d);
-    char **names = NULL;
-    size_t n = 0;
-    dacc_status st = list_shards(path, &names, &n, err);
-    for (size_t i = 0; i < n; i++) {
-        if (st == DACC_OK) {
-            size_t len = strlen(path) + strlen(names[i]) + 2;
-            char *full = malloc(len);
-            if (!full)
-                st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-            else {
-                snprintf(full, len, "%s/%s", path, names[i]);
-                st = read_file(nt, full, 'r', lenient, err);
-                nt->files_ratings++;
-                free(full);
-            }
-        }
-        free(names[i]);
-    }
-    free(names);
+    nt->files_ratings += kind == 'r';
+    dacc_csv_options o = read_options(kind, lenient);
+    dacc_csv *csv;
+    st = dacc_csv_open_stream(name, fp, &o, &csv, err);
+    if (st != DACC_OK)
+        return st;
+    st = read_rows(nt, csv, kind, lenient, err);
+    dacc_csv_free(csv);
     return st;
 }
 

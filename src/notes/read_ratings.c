@@ -22,7 +22,7 @@
 typedef struct {
     int64_t note, created;
     const char *rater;
-    uint64_t hash;
+    uint32_t hash, note_hash; /* of the rater id and the note id: all the map uses */
     uint32_t rlen;
     uint8_t helpful;
 } row;
@@ -138,7 +138,8 @@ static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r
     int bad;
     if ((st = notes_parse_answer(f + 6, len + 6, &r->helpful, &bad, err)) != DACC_OK)
         return *col = 6 + bad, st;
-    r->rater = f[1], r->rlen = (uint32_t)len[1], r->hash = notes_hash_bytes(f[1], len[1]);
+    r->rater = f[1], r->rlen = (uint32_t)len[1], r->hash = (uint32_t)dacc_intern_hash(f[1], len[1]);
+    r->note_hash = (uint32_t)dacc_intern_hash(&r->note, sizeof r->note);
     return DACC_OK;
 }
 
@@ -208,7 +209,8 @@ static dacc_status intern_rows(dacc_notes *nt, const chunk *c, dacc_error *err)
     for (size_t j = 0; j < c->n; j++) {
         const row *r = &c->rows[j];
         uint32_t ni, ri;
-        if (notes_push_rating(&nt->r) != DACC_OK || notes_note_index(nt, r->note, &ni) != DACC_OK ||
+        if (notes_push_rating(&nt->r) != DACC_OK ||
+            notes_note_index_h(nt, r->note, r->note_hash, &ni) != DACC_OK ||
             notes_part_index_h(nt, r->rater, r->rlen, r->hash, &ri) != DACC_OK)
             return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading ratings");
         rating_vec *v = &nt->r;
@@ -247,12 +249,17 @@ dacc_status notes_read_ratings_fast(dacc_notes *nt, const char *name, const char
 {
     const char *end = data + len, *s = body;
     size_t bytes = nt->chunk_bytes ? nt->chunk_bytes : CHUNK_BYTES;
-    chunk c[BATCH];
+    /* Each chunk's row buffer is kept from batch to batch: allocating and
+     * freeing ten megabytes per chunk left the allocator holding tens of
+     * megabytes of free heap once the maps had raised its mmap threshold. */
+    chunk c[BATCH] = { 0 };
     dacc_status st = DACC_OK;
     while (st == DACC_OK && s < end) {
         int k = 0;
         for (; k < BATCH && s < end; k++) {
-            c[k] = (chunk){ .begin = s, .end = chunk_end(s, end, bytes) };
+            c[k] = (chunk){
+                .begin = s, .end = chunk_end(s, end, bytes), .rows = c[k].rows, .cap = c[k].cap
+            };
             s = c[k].end;
         }
 #pragma omp parallel for schedule(dynamic, 1)
@@ -264,9 +271,10 @@ dacc_status notes_read_ratings_fast(dacc_notes *nt, const char *name, const char
             if (st == DACC_OK)
                 st = intern_rows(nt, &c[j], err);
             nt->skipped += c[j].skipped;
-            free(c[j].rows);
         }
         release(c[0].begin, c[k - 1].end, mapped);
     }
+    for (int j = 0; j < BATCH; j++)
+        free(c[j].rows);
     return st;
 }

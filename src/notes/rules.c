@@ -135,7 +135,7 @@ void notes_rule_status(const dacc_notes_params *p, const note_info *ni, double i
 dacc_status notes_apply_rules(const rules_input *in, note_scores *out, dacc_error *err)
 {
     const dacc_notes *nt = in->nt;
-    size_t nn = nt->notes.n;
+    size_t nn = notes_nnotes(nt);
     sign_counts *sc = calloc(nn ? nn : 1, sizeof *sc);
     if (!sc)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory scoring %zu notes", nn);

@@ -45,8 +45,12 @@ void dacc_notes_params_default(dacc_notes_params *p)
 dacc_notes *dacc_notes_new(void)
 {
     dacc_notes *nt = calloc(1, sizeof *nt);
-    if (nt && !(nt->arena = dacc_arena_new(0))) {
-        free(nt);
+    if (nt == NULL)
+        return NULL;
+    nt->notes = dacc_intern_new_fixed(sizeof(int64_t));
+    nt->parts = dacc_intern_new(0);
+    if (nt->notes == NULL || nt->parts == NULL) {
+        dacc_notes_free(nt);
         return NULL;
     }
     return nt;
@@ -71,11 +75,10 @@ void dacc_notes_free(dacc_notes *nt)
     if (!nt)
         return;
     free_results(nt);
-    notes_i64_free(&nt->notes);
-    notes_str_free(&nt->parts);
+    dacc_intern_free(nt->notes);
+    dacc_intern_free(nt->parts);
     free(nt->note), free(nt->part);
     free(nt->r.note), free(nt->r.rater), free(nt->r.created), free(nt->r.helpful);
-    dacc_arena_free(nt->arena);
     free(nt);
 }
 
@@ -127,7 +130,7 @@ static int by_rater(const void *a, const void *b)
 static dacc_status group_by_note(const dacc_notes *nt, const uint8_t *sel, size_t **off,
                                  uint32_t **idx)
 {
-    size_t nn = nt->notes.n;
+    size_t nn = notes_nnotes(nt);
     *off = calloc(nn + 1, sizeof **off);
     *idx = malloc((nt->r.n ? nt->r.n : 1) * sizeof **idx);
     if (!*off || !*idx)
@@ -158,7 +161,7 @@ static dacc_status drop_duplicates(dacc_notes *nt, uint8_t *sel, bool lenient, d
     dacc_status st = group_by_note(nt, sel, &off, &idx);
     rater_ref *buf = NULL;
     size_t bufcap = 0;
-    for (size_t n = 0; st == DACC_OK && n < nt->notes.n; n++) {
+    for (size_t n = 0; st == DACC_OK && n < notes_nnotes(nt); n++) {
         size_t m = off[n + 1] - off[n];
         if (m < 2)
             continue;
@@ -183,7 +186,8 @@ static dacc_status drop_duplicates(dacc_notes *nt, uint8_t *sel, bool lenient, d
                 st = dacc_error_set(err, DACC_ERR_INVALID,
                                     "ratings: rater %s rated note %lld twice with different "
                                     "answers (use --lenient to keep the first)",
-                                    nt->parts.key[buf[j].rater], (long long)nt->notes.key[n]);
+                                    notes_part_id(nt, buf[j].rater),
+                                    (long long)notes_note_id(nt, n));
                 break;
             }
             nt->skipped += !same;
@@ -217,7 +221,7 @@ size_t notes_select_scope(const dacc_notes *nt, const dacc_notes_params *p, uint
 size_t notes_filter_counts(const dacc_notes *nt, const uint8_t *in, uint8_t *out, unsigned min_note,
                            unsigned min_rater, uint32_t *cn, uint32_t *cr)
 {
-    size_t nn = nt->notes.n, np = nt->parts.n, kept = 0;
+    size_t nn = notes_nnotes(nt), np = notes_nparts(nt), kept = 0;
     memcpy(out, in, nt->r.n);
     for (int pass = 0; pass < 3; pass++) {
         bool notes = pass != 1;
@@ -343,7 +347,7 @@ static dacc_status fit_round(const dacc_notes *nt, const dacc_notes_params *p, c
                              dacc_error *err)
 {
     subset s = { 0 };
-    size_t nn = nt->notes.n, np = nt->parts.n;
+    size_t nn = notes_nnotes(nt), np = notes_nparts(nt);
     dacc_status st = make_subset(nt, sel, &s);
     if (st != DACC_OK) {
         subset_free(&s);
@@ -395,7 +399,7 @@ dacc_status notes_sort_by_time(const dacc_notes *nt, uint32_t *idx, size_t n)
 static size_t stable_subset(const dacc_notes *nt, const dacc_notes_params *p, const uint8_t *train,
                             uint8_t *out, uint32_t *total, uint32_t *from_group)
 {
-    size_t nn = nt->notes.n, kept = 0;
+    size_t nn = notes_nnotes(nt), kept = 0;
     memset(total, 0, nn * sizeof *total), memset(from_group, 0, nn * sizeof *from_group);
     memset(out, 0, nt->r.n);
     if (isnan(p->stable_group))
@@ -446,8 +450,8 @@ static bool scores_new(note_scores *s, size_t nn)
 
 static dacc_status work_new(work *w, const dacc_notes *nt)
 {
-    size_t n = nt->r.n ? nt->r.n : 1, nn = nt->notes.n ? nt->notes.n : 1;
-    size_t np = nt->parts.n ? nt->parts.n : 1;
+    size_t n = nt->r.n ? nt->r.n : 1, nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1;
+    size_t np = notes_nparts(nt) ? notes_nparts(nt) : 1;
     w->scope = malloc(n), w->train = malloc(n), w->stable = malloc(n);
     w->round2 = malloc(n), w->final = malloc(n);
     w->cn = malloc(nn * sizeof *w->cn), w->cr = malloc(np * sizeof *w->cr);
@@ -464,17 +468,17 @@ static dacc_status work_new(work *w, const dacc_notes *nt)
 static void rule_view(work *w, const dacc_notes *nt, const params *x, const uint8_t *has_note,
                       const uint8_t *has_rater)
 {
-    for (size_t n = 0; n < nt->notes.n; n++) {
+    for (size_t n = 0; n < notes_nnotes(nt); n++) {
         w->nan_or_i[n] = has_note[n] ? x->m.note_i[n] : NAN;
         w->nan_or_f[n] = has_note[n] ? x->m.note_f[n] : NAN;
     }
-    for (size_t u = 0; u < nt->parts.n; u++)
+    for (size_t u = 0; u < notes_nparts(nt); u++)
         w->rater_f[u] = has_rater[u] ? x->m.rater_f[u] : NAN;
 }
 
 static void keep_rater_params(const dacc_notes *nt, const params *x, double *pi, double *pf)
 {
-    for (size_t u = 0; u < nt->parts.n; u++) {
+    for (size_t u = 0; u < notes_nparts(nt); u++) {
         pi[u] = x->has_rater[u] ? x->m.rater_i[u] : NAN;
         pf[u] = x->has_rater[u] ? x->m.rater_f[u] : NAN;
     }
@@ -482,7 +486,8 @@ static void keep_rater_params(const dacc_notes *nt, const params *x, double *pi,
 
 static dacc_status alloc_results(dacc_notes *nt)
 {
-    size_t nn = nt->notes.n ? nt->notes.n : 1, np = nt->parts.n ? nt->parts.n : 1;
+    size_t nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1,
+           np = notes_nparts(nt) ? notes_nparts(nt) : 1;
     bool ok = scores_new(&nt->fin, nn);
     nt->final_ratings = calloc(nn, sizeof *nt->final_ratings);
     nt->r1_i = malloc(np * sizeof(double)), nt->r1_f = malloc(np * sizeof(double));
@@ -530,7 +535,7 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
         w->round2[k] = w->train[k] && nt->above[nt->r.rater[k]] == 1;
         helpful += w->round2[k];
     }
-    for (size_t u = 0; u < nt->parts.n; u++)
+    for (size_t u = 0; u < notes_nparts(nt); u++)
         nt->sum.helpful_raters += nt->above[u] == 1 && w->r1.has_rater[u];
     if (!helpful)
         return dacc_error_set(err, DACC_ERR_INVALID,
@@ -552,7 +557,7 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
 {
     notes_filter_counts(nt, w->scope, w->final, p->min_ratings_per_note, 0, w->cn, w->cr);
     size_t notes2 = 0;
-    for (size_t n = 0; n < nt->notes.n; n++)
+    for (size_t n = 0; n < notes_nnotes(nt); n++)
         notes2 += w->r2.has_note[n];
     for (size_t k = 0; k < nt->r.n; k++) {
         uint32_t u = nt->r.rater[k];
@@ -564,12 +569,12 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
         subset_free(&s);
         return dacc_error_set(err, st, "out of memory");
     }
-    params_start(&w->fin, &w->r2, &s, nt->notes.n, nt->parts.n, p->seed);
+    params_start(&w->fin, &w->r2, &s, notes_nnotes(nt), notes_nparts(nt), p->seed);
     nt->sum.final = s.n;
     for (size_t k = 0; k < s.n; k++)
         nt->final_ratings[s.note[k]]++;
     dacc_notes_fit_info info;
-    st = notes_fit_run(s.note, s.rater, s.h, s.n, nt->notes.n, nt->parts.n, p, true,
+    st = notes_fit_run(s.note, s.rater, s.h, s.n, notes_nnotes(nt), notes_nparts(nt), p, true,
                        (double)nt->sum.round2 / (double)notes2, &w->fin.m, &info, NULL, err);
     if (st == DACC_OK) {
         rule_view(w, nt, &w->fin, w->fin.has_note, w->fin.has_rater);
@@ -605,7 +610,7 @@ static int by_name(const void *a, const void *b)
  * score by id (byte order). */
 static dacc_status order_results(dacc_notes *nt)
 {
-    size_t nn = nt->notes.n, np = nt->parts.n;
+    size_t nn = notes_nnotes(nt), np = notes_nparts(nt);
     id_idx *a = malloc((nn ? nn : 1) * sizeof *a);
     name_idx *b = malloc((np ? np : 1) * sizeof *b);
     if (!a || !b) {
@@ -615,7 +620,7 @@ static dacc_status order_results(dacc_notes *nt)
     size_t m = 0;
     for (size_t n = 0; n < nn; n++)
         if (nt->note[n].in_notes || nt->note[n].in_history)
-            a[m++] = (id_idx){ nt->notes.key[n], (uint32_t)n };
+            a[m++] = (id_idx){ notes_note_id(nt, n), (uint32_t)n };
     qsort(a, m, sizeof *a, by_id);
     for (size_t j = 0; j < m; j++)
         nt->result_order[j] = a[j].idx;
@@ -623,7 +628,7 @@ static dacc_status order_results(dacc_notes *nt)
     m = 0;
     for (size_t u = 0; u < np; u++)
         if (!isnan(nt->r1_i[u]) || !isnan(nt->r2_i[u]) || nt->above[u] >= 0)
-            b[m++] = (name_idx){ nt->parts.key[u], (uint32_t)u };
+            b[m++] = (name_idx){ notes_part_id(nt, u), (uint32_t)u };
     qsort(b, m, sizeof *b, by_name);
     for (size_t j = 0; j < m; j++)
         nt->rater_order[j] = b[j].idx;
@@ -643,13 +648,13 @@ static dacc_status preprocess(dacc_notes *nt, const dacc_notes_params *p, work *
         nt->sum.ratings_used += w->scope[k];
     nt->sum.training = notes_filter_counts(nt, w->scope, w->train, p->min_ratings_per_note,
                                            p->min_ratings_per_rater, w->cn, w->cr);
-    for (size_t n = 0; n < nt->notes.n; n++)
+    for (size_t n = 0; n < notes_nnotes(nt); n++)
         nt->sum.notes_training += w->cn[n] > 0;
     for (size_t k = 0; k < nt->r.n; k++)
         w->cr[nt->r.rater[k]] = 0;
     for (size_t k = 0; k < nt->r.n; k++)
         w->cr[nt->r.rater[k]] |= w->train[k];
-    for (size_t u = 0; u < nt->parts.n; u++)
+    for (size_t u = 0; u < notes_nparts(nt); u++)
         nt->sum.raters_training += w->cr[u] > 0;
     if (!nt->sum.training)
         return dacc_error_set(err, DACC_ERR_INVALID,
@@ -706,7 +711,7 @@ size_t dacc_notes_result_count(const dacc_notes *nt)
 void dacc_notes_result_at(const dacc_notes *nt, size_t i, dacc_notes_result *out)
 {
     uint32_t n = nt->result_order[i];
-    *out = (dacc_notes_result){ .note_id = nt->notes.key[n],
+    *out = (dacc_notes_result){ .note_id = notes_note_id(nt, n),
                                 .intercept = nt->fin.i[n],
                                 .factor = nt->fin.f[n],
                                 .status = (dacc_notes_status)nt->fin.status[n],
@@ -723,7 +728,7 @@ size_t dacc_notes_rater_count(const dacc_notes *nt)
 void dacc_notes_rater_at(const dacc_notes *nt, size_t i, dacc_notes_rater *out)
 {
     uint32_t u = nt->rater_order[i];
-    *out = (dacc_notes_rater){ .participant_id = nt->parts.key[u],
+    *out = (dacc_notes_rater){ .participant_id = notes_part_id(nt, u),
                                .intercept = nt->r2_i[u],
                                .factor = nt->r2_f[u],
                                .first_intercept = nt->r1_i[u],

@@ -2,23 +2,26 @@
 #ifndef DACC_PGF_INTERNAL_H
 #define DACC_PGF_INTERNAL_H
 
+#include "dacc/intern.h"
 #include "dacc/mem.h"
 #include "dacc/pgf.h"
 
+/* One donation (or cluster membership) as read: interned names and an
+ * amount; rows keep file order. */
 typedef struct {
-    const char *donor, *project;
+    uint32_t donor, project;
     double amount;
-    size_t order;
 } pgf_row;
 
 struct dacc_pgf_round {
-    dacc_arena *arena;
+    dacc_intern *donors, *projects; /* names in first-seen order */
     pgf_row *rows;
     size_t nrows, caprows;
     int dirty;
     /* built from rows: names sorted, donations summed (zeros dropped) */
     const char **donor, **project;
     size_t ndonors, nprojects;
+    uint32_t *donor_rank, *project_rank; /* first-seen index -> place in donor[], project[] */
     /* by project: donors pfirst[p] .. pfirst[p+1] in pdonor (ascending), amounts pamt */
     size_t *pfirst, *pdonor;
     double *pamt;
@@ -31,12 +34,24 @@ struct dacc_pgf_round {
 /* Builds the matrix if rows changed; DACC_ERR_NOMEM on failure. */
 dacc_status pgf_build(dacc_pgf_round *r);
 
-/* Cluster rows as read (donor name, cluster name, weight). */
+/* Cluster rows as read: donor and cluster names interned, project =
+ * cluster, amount = weight. */
 struct dacc_pgf_clusters {
-    dacc_arena *arena;
-    pgf_row *rows; /* donor, project = cluster, amount = weight */
+    dacc_intern *donors, *clusters;
+    pgf_row *rows;
     size_t n, cap;
 };
+
+/* The round's donor index (in name order) of a name, or SIZE_MAX; the
+ * matrix must be built. */
+size_t pgf_donor_index(const dacc_pgf_round *r, const char *name, size_t len);
+
+/* The names of m that used marks (NULL: all), sorted with strcmp (names
+ * hold no NUL, so the order is total): sorted[k] is the k-th, rank[i] the
+ * place of name i (UINT32_MAX when unmarked), *n their number. sorted and
+ * rank are malloc'd, also on failure (DACC_ERR_NOMEM). */
+dacc_status pgf_sort_names(const dacc_intern *m, const unsigned char *used, const char ***sorted,
+                           uint32_t **rank, size_t *n);
 
 /* Membership of the round's donors in clusters, both ways: donor i is in
  * clusters dcl[dfirst[i] .. dfirst[i+1]) with weights dw; cluster g has

@@ -10,8 +10,12 @@
 dacc_pgf_clusters *dacc_pgf_clusters_new(void)
 {
     dacc_pgf_clusters *c = calloc(1, sizeof *c);
-    if (c != NULL && (c->arena = dacc_arena_new(0)) == NULL) {
-        free(c);
+    if (c == NULL)
+        return NULL;
+    c->donors = dacc_intern_new(0);
+    c->clusters = dacc_intern_new(0);
+    if (c->donors == NULL || c->clusters == NULL) {
+        dacc_pgf_clusters_free(c);
         return NULL;
     }
     return c;
@@ -21,7 +25,8 @@ void dacc_pgf_clusters_free(dacc_pgf_clusters *c)
 {
     if (c == NULL)
         return;
-    dacc_arena_free(c->arena);
+    dacc_intern_free(c->donors);
+    dacc_intern_free(c->clusters);
     free(c->rows);
     free(c);
 }
@@ -33,6 +38,8 @@ dacc_status dacc_pgf_clusters_add(dacc_pgf_clusters *c, const char *donor, size_
         return dacc_error_set(err, DACC_ERR_RANGE, "a cluster weight must be >= 0, got %g", weight);
     if (dlen == 0 || clen == 0)
         return dacc_error_set(err, DACC_ERR_INVALID, "empty donor or cluster name");
+    if (memchr(donor, '\0', dlen) != NULL || memchr(cluster, '\0', clen) != NULL)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a name with a NUL byte");
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 256;
         pgf_row *rows = realloc(c->rows, cap * sizeof *rows);
@@ -41,12 +48,11 @@ dacc_status dacc_pgf_clusters_add(dacc_pgf_clusters *c, const char *donor, size_
         c->rows = rows;
         c->cap = cap;
     }
-    char *d = dacc_arena_strndup(c->arena, donor, dlen),
-         *g = dacc_arena_strndup(c->arena, cluster, clen);
-    if (d == NULL || g == NULL)
+    uint32_t d, g;
+    if (dacc_intern_add(c->donors, donor, dlen, &d, NULL) != DACC_OK ||
+        dacc_intern_add(c->clusters, cluster, clen, &g, NULL) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    c->rows[c->n] = (pgf_row){ d, g, weight, c->n };
-    c->n++;
+    c->rows[c->n++] = (pgf_row){ d, g, weight };
     return DACC_OK;
 }
 
@@ -75,17 +81,6 @@ static dacc_status clusters_from(dacc_pgf_clusters *c, dacc_csv *csv, dacc_error
     return st == DACC_END ? DACC_OK : st;
 }
 
-dacc_status dacc_pgf_clusters_read(dacc_pgf_clusters *c, const char *path, dacc_error *err)
-{
-    dacc_csv *csv;
-    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
-    if (st != DACC_OK)
-        return st;
-    st = clusters_from(c, csv, err);
-    dacc_csv_free(csv);
-    return st;
-}
-
 dacc_status dacc_pgf_clusters_read_memory(dacc_pgf_clusters *c, const char *name, const char *data,
                                           size_t len, dacc_error *err)
 {
@@ -106,8 +101,8 @@ size_t dacc_pgf_clusters_count(const dacc_pgf_clusters *c)
 void dacc_pgf_clusters_row(const dacc_pgf_clusters *c, size_t i, const char **donor,
                            const char **cluster, double *weight)
 {
-    *donor = c->rows[i].donor;
-    *cluster = c->rows[i].project;
+    *donor = dacc_intern_key(c->donors, c->rows[i].donor, NULL);
+    *cluster = dacc_intern_key(c->clusters, c->rows[i].project, NULL);
     if (weight != NULL)
         *weight = c->rows[i].amount;
 }
@@ -138,36 +133,47 @@ static int by_cell(const void *a, const void *b)
     return x->g < y->g ? -1 : x->g > y->g;
 }
 
-static int by_str(const void *a, const void *b)
+/* The round's donor number of each donor the clusters name (SIZE_MAX for
+ * those not in the round). */
+static size_t *round_donors(const dacc_pgf_round *r, const dacc_pgf_clusters *c)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    size_t n = dacc_intern_count(c->donors);
+    size_t *to = malloc((n ? n : 1) * sizeof *to);
+    for (size_t i = 0; to != NULL && i < n; i++) {
+        size_t len;
+        const char *name = dacc_intern_key(c->donors, (uint32_t)i, &len);
+        to[i] = pgf_donor_index(r, name, len);
+    }
+    return to;
 }
 
 /* Cells (donor index, cluster index, weight) of the clusters file, for the
- * round's donors only; clusters numbered in name order. */
-static size_t file_cells(const dacc_pgf_round *r, const dacc_pgf_clusters *c, cell *cells,
-                         const char **names, size_t *nc)
+ * round's donors only; clusters with such a row numbered in name order. */
+static dacc_status file_cells(const dacc_pgf_round *r, const dacc_pgf_clusters *c, cell *cells,
+                              size_t *ncells, size_t *nc)
 {
-    size_t n = 0, k = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        const char *d = c->rows[i].donor;
-        if (c->rows[i].amount > 0 && bsearch(&d, r->donor, r->ndonors, sizeof *r->donor, by_str))
-            names[k++] = c->rows[i].project;
+    size_t ng = dacc_intern_count(c->clusters), n = 0;
+    size_t *donor = round_donors(r, c);
+    unsigned char *used = calloc(ng ? ng : 1, 1);
+    const char **sorted = NULL;
+    uint32_t *rank = NULL;
+    dacc_status st = donor && used ? DACC_OK : DACC_ERR_NOMEM;
+    for (size_t i = 0; st == DACC_OK && i < c->n; i++)
+        if (c->rows[i].amount > 0 && donor[c->rows[i].donor] != SIZE_MAX)
+            used[c->rows[i].project] = 1;
+    if (st == DACC_OK)
+        st = pgf_sort_names(c->clusters, used, &sorted, &rank, nc);
+    for (size_t i = 0; st == DACC_OK && i < c->n; i++) {
+        const pgf_row *x = &c->rows[i];
+        if (x->amount > 0 && donor[x->donor] != SIZE_MAX)
+            cells[n++] = (cell){ donor[x->donor], rank[x->project], x->amount };
     }
-    qsort(names, k, sizeof *names, by_str);
-    *nc = 0;
-    for (size_t i = 0; i < k; i++)
-        if (*nc == 0 || strcmp(names[*nc - 1], names[i]) != 0)
-            names[(*nc)++] = names[i];
-    for (size_t i = 0; i < c->n; i++) {
-        const char *d = c->rows[i].donor, *g = c->rows[i].project;
-        const char **hit = bsearch(&d, r->donor, r->ndonors, sizeof *r->donor, by_str);
-        if (hit == NULL || !(c->rows[i].amount > 0))
-            continue;
-        const char **gh = bsearch(&g, names, *nc, sizeof *names, by_str);
-        cells[n++] = (cell){ (size_t)(hit - r->donor), (size_t)(gh - names), c->rows[i].amount };
-    }
-    return n;
+    *ncells = n;
+    free(donor);
+    free(used);
+    free(sorted);
+    free(rank);
+    return st;
 }
 
 static dacc_status index_members(pgf_members *m, cell *cells, size_t n)
@@ -225,23 +231,20 @@ dacc_status pgf_members_build(const dacc_pgf_round *r, const dacc_pgf_clusters *
     m->nd = r->ndonors;
     size_t n = clusters ? clusters->n : r->dfirst[r->ndonors];
     cell *cells = malloc((n ? n : 1) * sizeof *cells);
-    const char **names = clusters ? malloc((n ? n : 1) * sizeof *names) : NULL;
-    if (cells == NULL || (clusters && names == NULL)) {
-        free(cells);
-        free(names);
+    if (cells == NULL)
         return DACC_ERR_NOMEM;
-    }
+    dacc_status st = DACC_OK;
     if (clusters != NULL) {
-        n = file_cells(r, clusters, cells, names, &m->nc);
+        st = file_cells(r, clusters, cells, &n, &m->nc);
     } else {
         m->nc = r->nprojects;
         for (size_t i = 0; i < r->ndonors; i++)
             for (size_t a = r->dfirst[i]; a < r->dfirst[i + 1]; a++)
                 cells[a] = (cell){ i, r->dproj[a], r->damt[a] };
     }
-    dacc_status st = index_members(m, cells, n);
+    if (st == DACC_OK)
+        st = index_members(m, cells, n);
     free(cells);
-    free(names);
     if (st != DACC_OK)
         pgf_members_free(m);
     return st;

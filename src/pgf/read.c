@@ -126,19 +126,6 @@ static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opt
     return st == DACC_END ? DACC_OK : st;
 }
 
-dacc_status dacc_pgf_round_read(dacc_pgf_round *r, const char *path, dacc_pgf_read_opts *opts,
-                                dacc_error *err)
-{
-    dacc_pgf_read_opts none = { 0 };
-    dacc_csv *csv;
-    dacc_status st = dacc_csv_open(path, NULL, &csv, err);
-    if (st != DACC_OK)
-        return st;
-    st = read_rows(r, csv, opts ? opts : &none, err);
-    dacc_csv_free(csv);
-    return st;
-}
-
 dacc_status dacc_pgf_round_read_memory(dacc_pgf_round *r, const char *name, const char *data,
                                        size_t len, dacc_pgf_read_opts *opts, dacc_error *err)
 {

@@ -1,6 +1,8 @@
-/* The round: donations collected as rows, then sorted into a sparse matrix
- * whose donors and projects are numbered in name order (as qf-calculator's
- * sort_index) and whose repeated pairs are summed in file order. */
+/* The round: donations collected as rows of interned names, then sorted
+ * into a sparse matrix whose donors and projects are numbered in name order
+ * (as qf-calculator's sort_index) and whose repeated pairs are summed in
+ * file order. Only the distinct names are sorted; the rows follow by two
+ * counting passes. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +13,12 @@
 dacc_pgf_round *dacc_pgf_round_new(void)
 {
     dacc_pgf_round *r = calloc(1, sizeof *r);
-    if (r != NULL && (r->arena = dacc_arena_new(0)) == NULL) {
-        free(r);
+    if (r == NULL)
+        return NULL;
+    r->donors = dacc_intern_new(0);
+    r->projects = dacc_intern_new(0);
+    if (r->donors == NULL || r->projects == NULL) {
+        dacc_pgf_round_free(r);
         return NULL;
     }
     return r;
@@ -22,6 +28,8 @@ static void free_matrix(dacc_pgf_round *r)
 {
     free(r->donor);
     free(r->project);
+    free(r->donor_rank);
+    free(r->project_rank);
     free(r->pfirst);
     free(r->pdonor);
     free(r->pamt);
@@ -30,6 +38,7 @@ static void free_matrix(dacc_pgf_round *r)
     free(r->damt);
     free(r->ptotal);
     r->donor = r->project = NULL;
+    r->donor_rank = r->project_rank = NULL;
     r->pfirst = r->pdonor = r->dfirst = r->dproj = NULL;
     r->pamt = r->damt = r->ptotal = NULL;
 }
@@ -40,8 +49,21 @@ void dacc_pgf_round_free(dacc_pgf_round *r)
         return;
     free_matrix(r);
     free(r->rows);
-    dacc_arena_free(r->arena);
+    dacc_intern_free(r->donors);
+    dacc_intern_free(r->projects);
     free(r);
+}
+
+static dacc_status intern_name(dacc_intern *m, const char *s, size_t len, uint32_t *idx,
+                               dacc_error *err)
+{
+    /* Names are sorted with strcmp, which would stop at a NUL. */
+    if (memchr(s, '\0', len) != NULL)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a name with a NUL byte");
+    dacc_status st = dacc_intern_add(m, s, len, idx, NULL);
+    if (st != DACC_OK)
+        return dacc_error_set(err, st, st == DACC_ERR_NOMEM ? "out of memory" : "too many names");
+    return DACC_OK;
 }
 
 dacc_status dacc_pgf_round_add(dacc_pgf_round *r, const char *donor, size_t dlen,
@@ -60,73 +82,128 @@ dacc_status dacc_pgf_round_add(dacc_pgf_round *r, const char *donor, size_t dlen
         r->rows = rows;
         r->caprows = cap;
     }
-    char *d = dacc_arena_strndup(r->arena, donor, dlen);
-    char *p = dacc_arena_strndup(r->arena, project, plen);
-    if (d == NULL || p == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    r->rows[r->nrows] = (pgf_row){ d, p, amount, r->nrows };
-    r->nrows++;
+    /* A name interned without its row (the second add failing) has no
+     * donation, and pgf_build lists only names that have rows. */
+    uint32_t d, p;
+    dacc_status st = intern_name(r->donors, donor, dlen, &d, err);
+    if (st == DACC_OK)
+        st = intern_name(r->projects, project, plen, &p, err);
+    if (st != DACC_OK)
+        return st;
+    r->rows[r->nrows++] = (pgf_row){ d, p, amount };
     r->dirty = 1;
     return DACC_OK;
 }
 
-static int by_donor(const void *a, const void *b)
-{
-    const pgf_row *x = a, *y = b;
-    int c = strcmp(x->donor, y->donor);
-    if (c == 0)
-        c = strcmp(x->project, y->project);
-    return c != 0 ? c : (x->order < y->order ? -1 : x->order > y->order);
-}
+typedef struct {
+    const char *name;
+    uint32_t idx;
+} named;
 
 static int by_name(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp(((const named *)a)->name, ((const named *)b)->name);
 }
 
-static size_t index_of(const char **names, size_t n, const char *name)
+dacc_status pgf_sort_names(const dacc_intern *m, const unsigned char *used, const char ***sorted,
+                           uint32_t **rank, size_t *n)
 {
-    const char **hit = bsearch(&name, names, n, sizeof *names, by_name);
-    return (size_t)(hit - names);
-}
-
-/* Sorted distinct project names. */
-static dacc_status list_projects(dacc_pgf_round *r)
-{
-    const char **all = malloc((r->nrows ? r->nrows : 1) * sizeof *all);
-    if (all == NULL)
+    size_t all = dacc_intern_count(m), k = 0;
+    named *v = malloc((all ? all : 1) * sizeof *v);
+    *sorted = malloc((all ? all : 1) * sizeof **sorted);
+    *rank = malloc((all ? all : 1) * sizeof **rank);
+    if (v == NULL || *sorted == NULL || *rank == NULL) {
+        free(v);
         return DACC_ERR_NOMEM;
-    for (size_t i = 0; i < r->nrows; i++)
-        all[i] = r->rows[i].project;
-    qsort(all, r->nrows, sizeof *all, by_name);
-    size_t n = 0;
-    for (size_t i = 0; i < r->nrows; i++)
-        if (n == 0 || strcmp(all[n - 1], all[i]) != 0)
-            all[n++] = all[i];
-    r->project = all;
-    r->nprojects = n;
+    }
+    for (size_t i = 0; i < all; i++) {
+        (*rank)[i] = UINT32_MAX;
+        if (used == NULL || used[i])
+            v[k++] = (named){ dacc_intern_key(m, (uint32_t)i, NULL), (uint32_t)i };
+    }
+    if (k > 0) /* names are distinct: the order is total, whatever qsort does with ties */
+        qsort(v, k, sizeof *v, by_name);
+    for (size_t j = 0; j < k; j++) {
+        (*sorted)[j] = v[j].name;
+        (*rank)[v[j].idx] = (uint32_t)j;
+    }
+    free(v);
+    *n = k;
     return DACC_OK;
 }
 
-/* Rows sorted by donor then project, summed into (donor, project, amount). */
+/* Names sorted, counting only those with a row. */
+static dacc_status list_names(dacc_pgf_round *r)
+{
+    size_t nd = dacc_intern_count(r->donors), np = dacc_intern_count(r->projects);
+    unsigned char *dused = calloc(nd ? nd : 1, 1), *pused = calloc(np ? np : 1, 1);
+    dacc_status st = dused && pused ? DACC_OK : DACC_ERR_NOMEM;
+    for (size_t i = 0; st == DACC_OK && i < r->nrows; i++) {
+        dused[r->rows[i].donor] = 1;
+        pused[r->rows[i].project] = 1;
+    }
+    if (st == DACC_OK)
+        st = pgf_sort_names(r->donors, dused, &r->donor, &r->donor_rank, &r->ndonors);
+    if (st == DACC_OK)
+        st = pgf_sort_names(r->projects, pused, &r->project, &r->project_rank, &r->nprojects);
+    free(dused);
+    free(pused);
+    return st;
+}
+
+/* One stable counting-sort pass: out gets in ordered by key[in[i]]. */
+static dacc_status sort_pass(const size_t *in, size_t n, const uint32_t *key, size_t nkeys,
+                             size_t *out)
+{
+    size_t *start = calloc(nkeys + 1, sizeof *start);
+    if (start == NULL)
+        return DACC_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        start[key[in[i]] + 1]++;
+    for (size_t k = 0; k < nkeys; k++)
+        start[k + 1] += start[k];
+    for (size_t i = 0; i < n; i++)
+        out[start[key[in[i]]]++] = in[i];
+    free(start);
+    return DACC_OK;
+}
+
+/* Row numbers ordered by donor name, then project name, then file order
+ * (two stable passes: linear, and repeated pairs keep file order). */
+static dacc_status order_rows(const dacc_pgf_round *r, size_t *order)
+{
+    size_t n = r->nrows;
+    size_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    uint32_t *pk = malloc((n ? n : 1) * sizeof *pk), *dk = malloc((n ? n : 1) * sizeof *dk);
+    dacc_status st = tmp && pk && dk ? DACC_OK : DACC_ERR_NOMEM;
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        order[i] = i;
+        pk[i] = r->project_rank[r->rows[i].project];
+        dk[i] = r->donor_rank[r->rows[i].donor];
+    }
+    if (st == DACC_OK)
+        st = sort_pass(order, n, pk, r->nprojects, tmp);
+    if (st == DACC_OK)
+        st = sort_pass(tmp, n, dk, r->ndonors, order);
+    free(tmp);
+    free(pk);
+    free(dk);
+    return st;
+}
+
+/* Rows in (donor, project, file) order, summed into (donor, project, amount). */
 static dacc_status collapse(dacc_pgf_round *r, size_t *cells, size_t **cd, size_t **cp, double **ca)
 {
-    if (r->nrows > 0) /* qsort must not see a NULL base, even for zero rows */
-        qsort(r->rows, r->nrows, sizeof *r->rows, by_donor);
     size_t cap = r->nrows ? r->nrows : 1;
-    r->donor = malloc(cap * sizeof *r->donor);
+    size_t *order = malloc(cap * sizeof *order);
     *cd = malloc(cap * sizeof **cd);
     *cp = malloc(cap * sizeof **cp);
     *ca = malloc(cap * sizeof **ca);
-    if (!r->donor || !*cd || !*cp || !*ca)
-        return DACC_ERR_NOMEM;
+    dacc_status st = order && *cd && *cp && *ca ? order_rows(r, order) : DACC_ERR_NOMEM;
     size_t n = 0;
-    r->ndonors = 0;
-    for (size_t i = 0; i < r->nrows; i++) {
-        const pgf_row *x = &r->rows[i];
-        if (r->ndonors == 0 || strcmp(r->donor[r->ndonors - 1], x->donor) != 0)
-            r->donor[r->ndonors++] = x->donor;
-        size_t d = r->ndonors - 1, p = index_of(r->project, r->nprojects, x->project);
+    for (size_t i = 0; st == DACC_OK && i < r->nrows; i++) {
+        const pgf_row *x = &r->rows[order[i]];
+        size_t d = r->donor_rank[x->donor], p = r->project_rank[x->project];
         if (n > 0 && (*cd)[n - 1] == d && (*cp)[n - 1] == p) {
             (*ca)[n - 1] += x->amount;
             continue;
@@ -135,16 +212,17 @@ static dacc_status collapse(dacc_pgf_round *r, size_t *cells, size_t **cd, size_
         (*cp)[n] = p;
         (*ca)[n++] = x->amount;
     }
+    free(order);
     /* Zero donations are no donations (qf-calculator drops all-zero rows). */
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; st == DACC_OK && i < n; i++)
         if ((*ca)[i] > 0) {
             (*cd)[k] = (*cd)[i];
             (*cp)[k] = (*cp)[i];
             (*ca)[k++] = (*ca)[i];
         }
     *cells = k;
-    return DACC_OK;
+    return st;
 }
 
 static dacc_status index_cells(dacc_pgf_round *r, size_t n, const size_t *cd, const size_t *cp,
@@ -192,7 +270,7 @@ dacc_status pgf_build(dacc_pgf_round *r)
     free_matrix(r);
     size_t n, *cd = NULL, *cp = NULL;
     double *ca = NULL;
-    dacc_status st = list_projects(r);
+    dacc_status st = list_names(r);
     if (st == DACC_OK)
         st = collapse(r, &n, &cd, &cp, &ca);
     if (st == DACC_OK)
@@ -205,6 +283,12 @@ dacc_status pgf_build(dacc_pgf_round *r)
     else
         r->dirty = 0;
     return st;
+}
+
+size_t pgf_donor_index(const dacc_pgf_round *r, const char *name, size_t len)
+{
+    uint32_t i = dacc_intern_find(r->donors, name, len);
+    return i == DACC_INTERN_NONE || r->donor_rank[i] == UINT32_MAX ? SIZE_MAX : r->donor_rank[i];
 }
 
 size_t dacc_pgf_round_donors(const dacc_pgf_round *r)

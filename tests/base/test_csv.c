@@ -559,3 +559,30 @@ Test(csv, real_model_submission_with_crlf)
     cr_assert_float_eq(sum, 1.0, 1e-6);
     dacc_csv_free(csv);
 }
+
+/* A stream the caller opened is read in blocks and left open. */
+Test(csv, caller_opened_stream)
+{
+    FILE *fp = tmpfile();
+    cr_assert_not_null(fp);
+    fputs("name\tn\n", fp);
+    for (int i = 0; i < 50000; i++)
+        fprintf(fp, "row%d\t%d\n", i, i);
+    rewind(fp);
+    dacc_csv *csv;
+    dacc_error err;
+    cr_assert_eq(dacc_csv_open_stream("in.tsv", fp, NULL, &csv, &err), DACC_OK, "%s", err.message);
+    int64_t v, sum = 0;
+    size_t rows = 0;
+    while (dacc_csv_next(csv, &err) == DACC_OK) {
+        cr_assert_eq(dacc_csv_get_i64(csv, 1, &v, &err), DACC_OK, "%s", err.message);
+        sum += v;
+        rows++;
+    }
+    cr_assert_eq(rows, 50000);
+    cr_assert_eq(sum, (int64_t)50000 * 49999 / 2);
+    cr_assert_eq(dacc_csv_line(csv), 50001);
+    dacc_csv_free(csv);
+    cr_assert_eq(fseek(fp, 0, SEEK_SET), 0, "the stream is still the caller's");
+    fclose(fp);
+}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dacc/file.h"
 #include "support.h"
@@ -139,4 +140,67 @@ Test(file, map_regular_and_empty_files)
     remove_tree(dir);
     free(dir);
     free(path);
+}
+
+/* A regular file is mapped, a pipe read; both give the same bytes. */
+Test(file, load_maps_files_and_reads_pipes)
+{
+    char *dir = make_temp_dir(), *path = path_join(dir, "in.csv");
+    write_text(path, "a,b\n1,2\n");
+    dacc_file_data d;
+    dacc_error err;
+    cr_assert_eq(dacc_file_load(path, 0, &d, &err), DACC_OK, "%s", err.message);
+    cr_assert(d.mapped);
+    cr_assert_eq(d.len, 8);
+    cr_assert_eq(memcmp(d.data, "a,b\n1,2\n", 8), 0);
+    dacc_file_data_release(&d);
+    cr_assert_null(d.data);
+    cr_assert_eq(dacc_file_load(path, 4, &d, &err), DACC_ERR_LIMIT);
+    cr_assert_null(d.data);
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    cr_assert_eq(write(fds[1], "x,y\n", 4), 4);
+    close(fds[1]);
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/dev/fd/%d", fds[0]);
+    cr_assert_eq(dacc_file_load(fdpath, 0, &d, &err), DACC_OK, "%s", err.message);
+    cr_assert_not(d.mapped);
+    cr_assert_eq(d.len, 4);
+    cr_assert_eq(memcmp(d.data, "x,y\n", 4), 0);
+    dacc_file_data_release(&d);
+    close(fds[0]);
+    cr_assert_eq(dacc_file_load(dir, 0, &d, &err), DACC_ERR_IO); /* a directory reads as nothing */
+    char *missing = path_join(dir, "missing.csv");
+    cr_assert_eq(dacc_file_load(missing, 0, &d, &err), DACC_ERR_IO);
+    cr_assert(strstr(err.message, "missing.csv") != NULL, "%s", err.message);
+    remove_tree(dir);
+    free(dir), free(path), free(missing);
+}
+
+Test(file, dir_list_filters_and_sorts)
+{
+    char *dir = make_temp_dir();
+    const char *files[] = { "ratings-00001.tsv", "ratings-00000.tsv", "ratings.tsv.bak",
+                            "notes-00000.tsv",   "ratings-b.tsv",     "ratings" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *p = path_join(dir, files[i]);
+        write_text(p, "");
+        free(p);
+    }
+    char **names;
+    size_t n;
+    dacc_error err;
+    cr_assert_eq(dacc_dir_list(dir, "ratings", ".tsv", &names, &n, &err), DACC_OK);
+    cr_assert_eq(n, 3);
+    cr_assert_str_eq(names[0], "ratings-00000.tsv");
+    cr_assert_str_eq(names[1], "ratings-00001.tsv");
+    cr_assert_str_eq(names[2], "ratings-b.tsv");
+    dacc_dir_list_free(names, n);
+    cr_assert_eq(dacc_dir_list(dir, "votes", ".tsv", &names, &n, &err), DACC_OK);
+    cr_assert_eq(n, 0);
+    dacc_dir_list_free(names, n);
+    char *missing = path_join(dir, "nowhere");
+    cr_assert_eq(dacc_dir_list(missing, "", "", &names, &n, &err), DACC_ERR_IO);
+    remove_tree(dir);
+    free(dir), free(missing);
 }

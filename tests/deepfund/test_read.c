@@ -226,9 +226,13 @@ Test(submission, real_pond_files)
     dacc_deepfund_submission *s = dacc_deepfund_submission_new("arbitron");
     dacc_deepfund_read_opts ro = { .flags = DACC_DEEPFUND_EXTEND };
     dacc_error err;
-    cr_assert_eq(dacc_deepfund_submission_read(s, g, SOURCE_PATH("tests/data/model-arbitron.csv"),
-                                               &ro, &err),
-                 DACC_OK, "%s", err.message);
+    size_t len;
+    char *text = read_text(SOURCE_PATH("tests/data/model-arbitron.csv"), &len);
+    cr_assert_not_null(text);
+    cr_assert_eq(
+        dacc_deepfund_submission_read_memory(s, g, "model-arbitron.csv", text, len, &ro, &err),
+        DACC_OK, "%s", err.message);
+    free(text);
     cr_assert_eq(dacc_deepfund_graph_edges(g), 45);
     double L[45];
     cr_assert_eq(dacc_deepfund_submission_logits(s, g, 0, L, &err), DACC_OK, "%s", err.message);

@@ -45,6 +45,29 @@ static void read_expected(const char *dir, expected *ex)
     free(path);
 }
 
+/* A submission or jury file, as the command line hands one to the library. */
+static dacc_status read_sub(dacc_deepfund_submission *s, dacc_deepfund_graph *g, const char *path,
+                            dacc_deepfund_read_opts *ro, dacc_error *err)
+{
+    size_t len;
+    char *text = read_text(path, &len);
+    cr_assert_not_null(text, "%s", path);
+    dacc_status st = dacc_deepfund_submission_read_memory(s, g, path, text, len, ro, err);
+    free(text);
+    return st;
+}
+
+static dacc_status read_jury(dacc_deepfund_jury *j, dacc_deepfund_graph *g, const char *path,
+                             dacc_deepfund_read_opts *ro, dacc_error *err)
+{
+    size_t len;
+    char *text = read_text(path, &len);
+    cr_assert_not_null(text, "%s", path);
+    dacc_status st = dacc_deepfund_jury_read_memory(j, g, path, text, len, ro, err);
+    free(text);
+    return st;
+}
+
 static void check_case(const char *rel)
 {
     char dir[512];
@@ -61,13 +84,12 @@ static void check_case(const char *rel)
         char file[600];
         snprintf(file, sizeof file, "%s/%s.csv", dir, ex.name[k]);
         subs[k] = dacc_deepfund_submission_new(ex.name[k]);
-        cr_assert_eq(dacc_deepfund_submission_read(subs[k], g, file, &ro, &err), DACC_OK, "%s",
-                     err.message);
+        cr_assert_eq(read_sub(subs[k], g, file, &ro, &err), DACC_OK, "%s", err.message);
     }
     dacc_deepfund_jury *j = dacc_deepfund_jury_new();
     char *jury = path_join(dir, "jury.csv");
     ro.flags = 0;
-    cr_assert_eq(dacc_deepfund_jury_read(j, g, jury, &ro, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(read_jury(j, g, jury, &ro, &err), DACC_OK, "%s", err.message);
     size_t ne = dacc_deepfund_graph_edges(g);
     for (size_t k = 0; k < ex.n; k++) {
         logits[k] = malloc(ne * sizeof(double));

@@ -173,3 +173,76 @@ Test(market_cli, run_and_quote)
     remove_tree(dir);
     free(dir);
 }
+
+typedef struct {
+    char last[64];
+    size_t n;
+    int sorted;
+} order_ctx;
+
+static void check_order(void *ctx, const char *name, dacc_u128 balance)
+{
+    order_ctx *o = ctx;
+    (void)balance;
+    if (o->n++ > 0 && strcmp(o->last, name) >= 0)
+        o->sorted = 0;
+    snprintf(o->last, sizeof o->last, "%s", name);
+}
+
+typedef struct {
+    size_t n;
+    int ok;
+} pos_ctx;
+
+/* Positions come in the order their first trade committed: account k's
+ * position in market k % 3, for k = 2999 down to 0. */
+static void check_position(void *ctx, const char *account, const char *market,
+                           const dacc_u128 *shares, unsigned n)
+{
+    pos_ctx *p = ctx;
+    char want_a[32], want_m[32];
+    size_t k = 2999 - p->n++;
+    snprintf(want_a, sizeof want_a, "t%04zu", k);
+    snprintf(want_m, sizeof want_m, "m%zu", k % 3);
+    if (strcmp(account, want_a) != 0 || strcmp(market, want_m) != 0 || n != 2 ||
+        shares[1] != 1000000u)
+        p->ok = 0;
+}
+
+/* Thousands of accounts and positions, found by (account, market): each
+ * account's position in each market is its own, accounts list in name
+ * order and positions in the order they were opened. */
+Test(ledger, many_accounts_and_positions)
+{
+    dacc_market_ledger *l = dacc_market_ledger_new();
+    dacc_error err;
+    dacc_buf ops;
+    dacc_buf_init(&ops, 0);
+    for (int m = 0; m < 3; m++)
+        dacc_buf_printf(
+            &ops, "{\"op\":\"create\",\"market\":\"m%d\",\"kind\":\"lmsr\",\"b\":\"100\"}\n", m);
+    for (int k = 2999; k >= 0; k--)
+        dacc_buf_printf(&ops, "{\"op\":\"deposit\",\"account\":\"t%04d\",\"amount\":\"10\"}\n", k);
+    for (int k = 2999; k >= 0; k--)
+        dacc_buf_printf(&ops,
+                        "{\"op\":\"buy\",\"account\":\"t%04d\",\"market\":\"m%d\",\"outcome\":1,"
+                        "\"shares\":\"1\"}\n",
+                        k, k % 3);
+    cr_assert_eq(dacc_market_ops_run(l, "ops.jsonl", ops.data, ops.len, 6, NULL, NULL, &err),
+                 DACC_OK, "%s", err.message);
+    cr_assert(dacc_market_ledger_position(l, "t0004", "m1", 1) == 1000000u);
+    cr_assert(dacc_market_ledger_position(l, "t0004", "m0", 1) == 0);
+    cr_assert(dacc_market_ledger_position(l, "t0004", "m1", 0) == 0);
+    cr_assert(dacc_market_ledger_position(l, "nobody", "m1", 1) == 0);
+    order_ctx o = { .sorted = 1 };
+    dacc_market_ledger_each_account(l, &o, check_order);
+    cr_assert_eq(o.n, 3000);
+    cr_assert(o.sorted, "accounts are not in name order");
+    pos_ctx p = { .ok = 1 };
+    dacc_market_ledger_each_position(l, &p, check_position);
+    cr_assert_eq(p.n, 3000);
+    cr_assert(p.ok, "positions are not in the order they were opened");
+    cr_assert_eq(dacc_market_ledger_audit(l, &err), DACC_OK, "%s", err.message);
+    dacc_buf_free(&ops);
+    dacc_market_ledger_free(l);
+}

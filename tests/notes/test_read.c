@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dacc/file.h"
 #include "dacc/notes.h"
 #include "internal.h"
 #include "support.h"
@@ -25,7 +26,8 @@ static dacc_status read_ratings(dacc_notes *nt, const char *rows, bool lenient, 
 {
     static char buf[1 << 14];
     snprintf(buf, sizeof buf, "%s%s", rating_header, rows);
-    return dacc_notes_read_memory(nt, 'r', "ratings.tsv", buf, strlen(buf), lenient, err);
+    return dacc_notes_read_memory(nt, 'r', "ratings.tsv", buf, strlen(buf),
+                                  lenient ? DACC_NOTES_LENIENT : 0, err);
 }
 
 Test(notes_read, helpful_num_from_both_forms)
@@ -64,9 +66,8 @@ Test(notes_read, errors_name_file_line_and_column)
                  DACC_ERR_PARSE);
     cr_assert(strstr(err.message, "ratings.tsv:2: column \"noteId\"") != NULL, "%s", err.message);
     const char bad_header[] = "noteId\trater\n1\ta\n";
-    cr_assert_eq(
-        dacc_notes_read_memory(nt, 'r', "r.tsv", bad_header, strlen(bad_header), false, &err),
-        DACC_ERR_PARSE);
+    cr_assert_eq(dacc_notes_read_memory(nt, 'r', "r.tsv", bad_header, strlen(bad_header), 0, &err),
+                 DACC_ERR_PARSE);
     cr_assert(strstr(err.message, "r.tsv:1") != NULL, "%s", err.message);
     dacc_notes_free(nt);
 }
@@ -100,12 +101,12 @@ Test(notes_read, notes_and_history_must_agree)
                        "\ttrustworthySources\tsummary\tisMediaNote\tisCollaborativeNote\n";
     strcat(notes, "7\tauthor\t100\t9\tNOT_MISLEADING\t\t\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1"
                   "\t\"a \"\"quoted\"\" summary, with\ttab\"\t0\t0\n");
-    cr_assert_eq(dacc_notes_read_memory(nt, 'n', "notes.tsv", notes, strlen(notes), false, &err),
+    cr_assert_eq(dacc_notes_read_memory(nt, 'n', "notes.tsv", notes, strlen(notes), 0, &err),
                  DACC_OK, "%s", err.message);
     cr_assert_eq(nt->note[0].cls, CLS_NOT_MISLEADING);
     cr_assert_eq(nt->note[0].created, 100);
     /* The same note again is refused. */
-    cr_assert_eq(dacc_notes_read_memory(nt, 'n', "notes.tsv", notes, strlen(notes), false, &err),
+    cr_assert_eq(dacc_notes_read_memory(nt, 'n', "notes.tsv", notes, strlen(notes), 0, &err),
                  DACC_ERR_INVALID);
     cr_assert(strstr(err.message, "notes.tsv:2") && strstr(err.message, "twice"), "%s",
               err.message);
@@ -161,7 +162,7 @@ static void read_kind(dacc_notes *nt, char kind, const char *header, const char 
     static char buf[1 << 14];
     dacc_error err = { 0 };
     snprintf(buf, sizeof buf, "%s%s", header, rows);
-    cr_assert_eq(dacc_notes_read_memory(nt, kind, "t.tsv", buf, strlen(buf), false, &err), DACC_OK,
+    cr_assert_eq(dacc_notes_read_memory(nt, kind, "t.tsv", buf, strlen(buf), 0, &err), DACC_OK,
                  "%s", err.message);
 }
 
@@ -203,8 +204,21 @@ Test(notes_read, ratings_in_scope)
 #define ZEROS35                                                                                    \
     "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tDEFAULT\t\t\n"
 
-/* A file larger than one parallel chunk (16 MB): every row read once, in
- * order, and an error in a later chunk names its physical line. */
+/* A mapped ratings file, as the command line reads one. */
+static dacc_status read_mapped(dacc_notes *nt, const char *path, unsigned flags, dacc_error *err)
+{
+    dacc_file_data d;
+    dacc_status st = dacc_file_load(path, 0, &d, err);
+    cr_assert_eq(st, DACC_OK, "%s", err->message);
+    cr_assert(d.mapped);
+    st = dacc_notes_read_memory(nt, 'r', path, d.data, d.len, flags | DACC_NOTES_MAPPED, err);
+    dacc_file_data_release(&d);
+    return st;
+}
+
+/* A file larger than one parallel chunk (16 MB), mapped and given back as it
+ * is parsed: every row read once, in order, an error in a later chunk names
+ * its physical line, and a stream of the same file reads the same rows. */
 Test(notes_read, chunked_file_rows_and_error_lines)
 {
     char *dir = make_temp_dir(), *path = path_join(dir, "ratings-00000.tsv");
@@ -221,23 +235,31 @@ Test(notes_read, chunked_file_rows_and_error_lines)
     for (size_t k = 0; k < len; k++)
         lines += text[k] == '\n';
     dacc_notes *nt = dacc_notes_new();
-    cr_assert_eq(dacc_notes_read_ratings(nt, path, false, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(read_mapped(nt, path, 0, &err), DACC_OK, "%s", err.message);
     cr_assert_eq(dacc_notes_rating_count(nt), lines - 1);
     /* Rows keep file order: the last row's note is the largest id. */
-    cr_assert_eq(nt->notes.key[nt->r.note[nt->r.n - 1]], (int64_t)(sp.ratings / 40 + 1));
+    cr_assert_eq(notes_note_id(nt, nt->r.note[nt->r.n - 1]), (int64_t)(sp.ratings / 40 + 1));
     dacc_notes_free(nt);
     fp = fopen(path, "a");
     fputs("12\tq\t5\t2\t0\t0\t\t\tMAYBE" ZEROS35, fp);
     fputs("13\tq\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS35, fp);
     fclose(fp);
     nt = dacc_notes_new();
-    cr_assert_eq(dacc_notes_read_ratings(nt, path, false, &err), DACC_ERR_PARSE);
+    cr_assert_eq(read_mapped(nt, path, 0, &err), DACC_ERR_PARSE);
     char want[128];
     snprintf(want, sizeof want, ":%zu: column \"helpfulnessLevel\"", lines + 1);
     cr_assert(strstr(err.message, want) != NULL, "%s (want %s)", err.message, want);
     dacc_notes_free(nt);
     nt = dacc_notes_new();
-    cr_assert_eq(dacc_notes_read_ratings(nt, dir, true, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(read_mapped(nt, path, DACC_NOTES_LENIENT, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_notes_rating_count(nt), lines);
+    cr_assert_eq(dacc_notes_skipped(nt), 1);
+    dacc_notes_free(nt);
+    nt = dacc_notes_new();
+    fp = fopen(path, "rb");
+    cr_assert_eq(dacc_notes_read_stream(nt, 'r', path, fp, DACC_NOTES_LENIENT, &err), DACC_OK, "%s",
+                 err.message);
+    fclose(fp);
     cr_assert_eq(dacc_notes_rating_count(nt), lines);
     cr_assert_eq(dacc_notes_skipped(nt), 1);
     dacc_notes_free(nt);
