@@ -203,6 +203,13 @@ void dacc_round_state_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES]);
 dacc_status dacc_round_state(const dacc_round *r, json_t **out, dacc_error *err);
 dacc_status dacc_round_result(const dacc_round *r, json_t **out, dacc_error *err);
 
+/* What the round holds for one key, for a participant's own view: whether
+ * it is the operator or eligible, its last sequence number, the phase, and
+ * the mechanism's part ("state": a deep-funding juror's drawn questions,
+ * each marked answered or not). *out is new (json_decref). */
+dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES],
+                                   json_t **out, dacc_error *err);
+
 /* The last sequence number key used in the round; 0 when it sent nothing. */
 uint64_t dacc_round_seq(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES]);
 

@@ -97,3 +97,20 @@ dacc_status round_integer(const json_t *body, const char *field, int64_t lo, int
     return round_refuse(err, DACC_ERR_INVALID, "field \"%s\": expected an integer in [%lld, %lld]",
                         field, (long long)lo, (long long)hi);
 }
+
+dacc_status round_csv_cell(dacc_buf *b, const char *text, char sep, dacc_error *err)
+{
+    dacc_status st = DACC_OK;
+    if (strpbrk(text, ",\"\r\n") == NULL) {
+        st = dacc_buf_append(b, text, strlen(text));
+    } else {
+        st = dacc_buf_putc(b, '"');
+        for (const char *p = text; *p && st == DACC_OK; p++)
+            st = *p == '"' ? dacc_buf_append(b, "\"\"", 2) : dacc_buf_putc(b, *p);
+        if (st == DACC_OK)
+            st = dacc_buf_putc(b, '"');
+    }
+    if (st == DACC_OK)
+        st = dacc_buf_putc(b, sep);
+    return st == DACC_OK ? DACC_OK : dacc_error_set(err, st, "out of memory writing a CSV cell");
+}

@@ -37,9 +37,14 @@ typedef struct round_mech {
     dacc_status (*close)(void *state, const round_view *v, const uint8_t *seed, dacc_error *err);
     dacc_status (*state)(const void *state, json_t **out, dacc_error *err);
     dacc_status (*result)(const void *state, json_t **out, dacc_error *err);
+    /* What the mechanism holds for one key (a juror's drawn questions);
+     * may be NULL. */
+    dacc_status (*participant)(const void *state, const uint8_t key[32], json_t **out,
+                               dacc_error *err);
     void (*free)(void *state);
 } round_mech;
 
+extern const round_mech round_mech_deepfund;
 extern const round_mech round_mech_pgf;
 extern const round_mech round_mech_market;
 extern const round_mech round_mech_notes;
@@ -65,6 +70,9 @@ dacc_status round_decimal(const json_t *body, const char *field, double lo, doub
 /* A required integer in [lo, hi]. */
 dacc_status round_integer(const json_t *body, const char *field, int64_t lo, int64_t hi,
                           int64_t *out, dacc_error *err);
+/* Appends text as one CSV field (quoted when it holds a comma, a quote or a
+ * line break) and then sep. */
+dacc_status round_csv_cell(dacc_buf *b, const char *text, char sep, dacc_error *err);
 /* A refusal: DACC_ERR_INVALID with a message (the round core adds which
  * event it was). */
 dacc_status round_refuse(dacc_error *err, dacc_status st, const char *fmt, ...)

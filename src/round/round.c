@@ -13,7 +13,8 @@
 
 #define MAX_PHASES 8
 
-static const round_mech *const mechs[] = { &round_mech_pgf, &round_mech_market, &round_mech_notes,
+static const round_mech *const mechs[] = { &round_mech_deepfund, &round_mech_pgf,
+                                           &round_mech_market, &round_mech_notes,
                                            &round_mech_pause };
 
 /* Authors' sequence numbers: open addressing over keys hashed with a
@@ -493,6 +494,27 @@ dacc_status dacc_round_state(const dacc_round *r, json_t **out, dacc_error *err)
     json_object_set_new(o, "signers", json_integer((json_int_t)r->seqs.n));
     json_object_set_new(o, "state_hash", hex_string(r->hash, 32));
     json_object_set_new(o, "state", mine);
+    *out = o;
+    return DACC_OK;
+}
+
+dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES],
+                                   json_t **out, dacc_error *err)
+{
+    json_t *mine = NULL;
+    if (r->mech->participant != NULL) {
+        dacc_status st = r->mech->participant(r->mstate, key, &mine, err);
+        if (st != DACC_OK)
+            return st;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "key", hex_string(key, 32));
+    json_object_set_new(o, "operator", json_boolean(memcmp(key, r->operator_key, 32) == 0));
+    json_object_set_new(o, "eligible", json_boolean(eligible(r, key)));
+    json_object_set_new(o, "seq", json_integer((json_int_t)dacc_round_seq(r, key)));
+    json_object_set_new(o, "phase", json_string(dacc_round_phase(r)));
+    if (mine != NULL)
+        json_object_set_new(o, "state", mine);
     *out = o;
     return DACC_OK;
 }
