@@ -1,14 +1,19 @@
-/* The real data of ../shared/data as rounds: the 1,931 donations of Gitcoin
- * Grants Round 3 (tests/data/gitcoin-gr03-contributions.csv, published by
- * Gitcoin; see tests/data/README.md) as signed donation events, each
- * donor's key derived from its published address for the test. The
- * round's payouts must be those of `dacc fund qf` and `dacc fund cocm` on
- * the same donations, to the base unit. */
+/* The real data of ../shared/data as rounds (copies in tests/data; see its
+ * README):
+ *  - the 1,931 donations of Gitcoin Grants Round 3 as signed donation
+ *    events, each donor's key derived from its published address for the
+ *    test; the payouts must be those of `dacc fund qf` and `dacc fund cocm`
+ *    on the same donations, to the base unit;
+ *  - the Pond L1 jury of the Deep Funding round (593 answers by 37 jurors)
+ *    as signed juror events, each juror's key derived from its published
+ *    id, with the published model submissions; the leaderboard and the
+ *    mixture must be those of `dacc deepfund score` and `dacc deepfund mix`. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "dacc/csv.h"
 #include "dacc/pgf.h"
+#include "df_fixture.h"
 #include "fixture.h"
 #include "support.h"
 
@@ -175,4 +180,108 @@ Test(round_real, gr03_as_a_qf_round_pays_what_fund_qf_pays, .timeout = 120)
 Test(round_real, gr03_as_a_cocm_round_pays_what_fund_cocm_pays, .timeout = 120)
 {
     check_method("cocm", 1);
+}
+
+/* ---- the Pond L1 jury ---- */
+
+#define POND(f)          SOURCE_PATH("tests/data/" f)
+#define RUN_ARGS(r, ...) run_dacc(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+
+static const char *const pond_models[] = { "model-arbitron", "model-composite_model",
+                                           "model-final_seer_weights" };
+
+/* The graph: the level-1 edges (ethereum -> each repository), as the
+ * first submission names them. */
+static json_t *pond_graph(void)
+{
+    static const char *const cols[] = { "repo", "parent" };
+    table t = table_read(POND("model-arbitron.csv"), cols, 2);
+    json_t *edges = json_array();
+    for (size_t r = 0; r < t.n; r++)
+        json_array_append_new(edges, json_pack("[ss]", t.cell[r][1], t.cell[r][0]));
+    table_free(&t, 2);
+    return edges;
+}
+
+static void run_batch(const char *cmd, const char *out)
+{
+    run_result r;
+    RUN_ARGS(&r, "deepfund", cmd, "--normalize", "-f", strcmp(cmd, "mix") == 0 ? "json" : "csv",
+             "-o", out, "--jury", POND("pond-l1-juror-pairs.csv"), POND("model-arbitron.csv"),
+             POND("model-composite_model.csv"));
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+}
+
+Test(round_real, the_pond_jury_as_a_round_ranks_and_mixes_as_deepfund_score_and_mix, .timeout = 120)
+{
+    table jury = table_read(POND("pond-l1-juror-pairs.csv"), df_jury_cols, 6);
+    cr_assert_eq(jury.n, 593);
+    df_round d;
+    /* the submissions of the round are percentages or have rounding
+     * error: the batch commands need --normalize, the round "normalize" */
+    json_t *params = json_pack("{sosssbsI}", "graph", pond_graph(), "pool", "1000000", "normalize",
+                               1, "decimals", (json_int_t)0);
+    df_begin(&d, pond_models, 3, &jury, 0, params);
+    cr_assert_eq(d.njurors, 37);
+    dacc_error err;
+    char path[512];
+    for (size_t m = 0; m < 3; m++) {
+        snprintf(path, sizeof path, POND("%s.csv"), pond_models[m]);
+        dacc_status st = test_apply(
+            d.r, df_event(&d.model[m], d.id, "deepfund/submission", df_weights(path)), &err);
+        if (m < 2) {
+            cr_assert_eq(st, DACC_OK, "%s: %s", pond_models[m], err.message);
+            continue;
+        }
+        /* as published, one weight of this file reads "0.02853076603930131C":
+         * the batch commands refuse the file, and the round the submission */
+        cr_assert_eq(st, DACC_ERR_INVALID);
+        cr_assert(strstr(err.message, "field \"weights\": weights:21") != NULL, "%s", err.message);
+    }
+    df_close(&d, "submissions");
+    df_answers(&d, &jury);
+    df_close(&d, "jury");
+
+    json_t *res;
+    cr_assert_eq(dacc_round_result(d.r, &res, &err), DACC_OK, "%s", err.message);
+    const json_t *got = json_object_get(res, "result");
+    cr_assert_eq(json_integer_value(json_object_get(got, "answers")), 593);
+    cr_assert_eq(json_integer_value(json_object_get(got, "models")), 2);
+
+    char *dir = make_temp_dir(), *board = path_join(dir, "score.csv"),
+         *mix = path_join(dir, "mix.json");
+    run_batch("score", board);
+    run_batch("mix", mix);
+    static const char *const cols[] = { "rank", "submission", "mse" };
+    table want = table_read(board, cols, 3);
+    size_t len;
+    char *text = read_text(mix, &len);
+    json_t *mixed = NULL;
+    cr_assert_eq(dacc_json_load_buffer("mix", text, len, &mixed, NULL), DACC_OK);
+    const json_t *rows = json_object_get(got, "leaderboard");
+    cr_assert_eq(want.n, 2);
+    for (size_t r = 0; r < want.n; r++) {
+        size_t m = strcmp(want.cell[r][1], pond_models[0]) == 0 ? 0 : 1;
+        const json_t *row = json_array_get(rows, m);
+        cr_assert_str_eq(want.cell[r][1], pond_models[m]);
+        cr_assert_eq(json_integer_value(json_object_get(row, "rank")), atoi(want.cell[r][0]));
+        cr_assert_eq(json_real_value(json_object_get(row, "mse")), df_num(want.cell[r][2]), "%s",
+                     pond_models[m]);
+        cr_assert_eq(
+            json_real_value(json_object_get(row, "mixture")),
+            json_real_value(json_object_get(json_object_get(mixed, "weights"), pond_models[m])),
+            "%s", pond_models[m]);
+    }
+    cr_assert_eq(json_real_value(json_object_get(got, "mixture_cost")),
+                 json_real_value(json_object_get(mixed, "cost")));
+    json_decref(mixed);
+    free(text);
+    table_free(&want, 3);
+    json_decref(res);
+    table_free(&jury, 6);
+    dacc_round_free(d.r);
+    free(board);
+    free(mix);
+    free(dir);
 }
