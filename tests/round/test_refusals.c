@@ -192,3 +192,44 @@ Test(round_refusals, pause)
     dacc_round_free(f.r);
     dacc_buf_free(&f.config);
 }
+
+Test(round_refusals, deepfund)
+{
+    ctx c;
+    test_key_of("refusal op", &c.op);
+    test_key_of("refusal p", &c.p);
+    test_key_of("refusal q", &c.q);
+    test_key_of("refusal outsider", &c.outsider);
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"eligible\":{\"keys\":[\"%s\",\"%s\"]},\"mechanism\":\"deepfund\",\"params\":{"
+             "\"graph\":[[\"root\",\"a\"],[\"root\",\"b\"]],\"pool\":\"100\"},\"phases\":[{"
+             "\"close\":\"operator\",\"name\":\"submissions\"},{\"close\":\"operator\",\"name\":"
+             "\"jury\"}]}",
+             c.p.hex, c.q.hex);
+    dacc_buf env = test_event(&c.op, NULL, "round/config", body, 0);
+    dacc_error err;
+    cr_assert_eq(dacc_round_new(env.data, env.len, &c.r, &err), DACC_OK, "%s", err.message);
+    dacc_buf_free(&env);
+    const uint8_t *id = dacc_round_id(c.r);
+    const char *w = "{\"weights\":[[\"a\",\"root\",\"0.5\"],[\"b\",\"root\",\"0.5\"]]}";
+    const char *bad = "{\"weights\":[[\"a\",\"root\",\"1\"]]}";
+    refused(&c, forged(&c, &c.p, &c.q, "deepfund/submission", w), DACC_ERR_VERIFY,
+            "no valid signature");
+    refused(&c, test_event(&c.outsider, id, "deepfund/submission", w, 1), DACC_ERR_STATE,
+            "not eligible");
+    refused(&c, test_event(&c.p, id, "deepfund/submission", bad, 1), DACC_ERR_INVALID,
+            "field \"weights\"");
+    dacc_buf ok = test_event(&c.p, id, "deepfund/submission", w, 1), again;
+    dacc_buf_init(&again, 0);
+    dacc_buf_append(&again, ok.data, ok.len);
+    cr_assert_eq(test_apply(c.r, ok, &err), DACC_OK, "%s", err.message);
+    refused(&c, again, DACC_ERR_STATE, "where 2 comes next");
+    cr_assert_eq(test_apply(c.r,
+                            test_event(&c.op, id, "round/close", "{\"phase\":\"submissions\"}", 0),
+                            &err),
+                 DACC_OK, "%s", err.message);
+    refused(&c, test_event(&c.q, id, "deepfund/submission", w, 1), DACC_ERR_STATE,
+            "belongs to phase \"submissions\"");
+    dacc_round_free(c.r);
+}

@@ -238,3 +238,41 @@ Test(round_tiles, pause)
     dacc_buf_free(&f.config);
     check(&s);
 }
+
+Test(round_tiles, deepfund)
+{
+    test_key op, k[4]; /* two models, two jurors */
+    test_key_of("tiles deepfund op", &op);
+    for (int i = 0; i < 4; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "d%d", i);
+        test_key_of(name, &k[i]);
+    }
+    char body[4096];
+    int used = snprintf(body, sizeof body, "{\"mechanism\":\"deepfund\",\"eligible\":{\"keys\":[");
+    for (int i = 0; i < 4; i++)
+        used +=
+            snprintf(body + used, sizeof body - (size_t)used, "%s\"%s\"", i ? "," : "", k[i].hex);
+    snprintf(body + used, sizeof body - (size_t)used,
+             "]},\"phases\":[{\"name\":\"submissions\",\"close\":\"operator\"},{\"name\":\"jury\","
+             "\"close\":\"operator\"}],\"params\":{\"graph\":[[\"root\",\"a\"],[\"root\",\"b\"]],"
+             "\"pool\":\"10000\",\"decimals\":2}}");
+    scenario s;
+    start(&s, &op, body);
+    add(&s, &op, "deepfund/graph", "{\"edges\":[[\"root\",\"c\"],[\"a\",\"c\"]]}");
+    add(&s, &k[0], "deepfund/submission",
+        "{\"weights\":[[\"a\",\"root\",\"0.5\"],[\"b\",\"root\",\"0.25\"],[\"c\",\"root\","
+        "\"0.25\"],[\"c\",\"a\",\"1\"]]}");
+    add(&s, &k[1], "deepfund/submission",
+        "{\"weights\":[[\"a\",\"root\",\"0.2\"],[\"b\",\"root\",\"0.2\"],[\"c\",\"root\","
+        "\"0.6\"],[\"c\",\"a\",\"1\"]]}");
+    add(&s, &op, "round/close", "{\"phase\":\"submissions\"}");
+    add(&s, &k[2], "deepfund/answer",
+        "{\"a\":\"a\",\"b\":\"c\",\"choice\":2,\"multiplier\":\"3\",\"parent\":\"root\"}");
+    add(&s, &k[3], "deepfund/answer",
+        "{\"a\":\"b\",\"b\":\"a\",\"choice\":2,\"multiplier\":\"1.5\",\"parent\":\"root\"}");
+    add(&s, &k[2], "deepfund/answer",
+        "{\"a\":\"a\",\"b\":\"c\",\"choice\":2,\"multiplier\":\"2\",\"parent\":\"root\"}");
+    add(&s, &op, "round/close", "{\"phase\":\"jury\"}");
+    check(&s);
+}
