@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "dacc/codec.h"
+#include "dacc/deepfund.h"
 #include "dacc/error.h"
 #include "dacc/json.h"
 #include "dacc/mem.h"
@@ -203,6 +204,11 @@ void dacc_round_state_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES]);
 dacc_status dacc_round_state(const dacc_round *r, json_t **out, dacc_error *err);
 dacc_status dacc_round_result(const dacc_round *r, json_t **out, dacc_error *err);
 
+/* SHA-256 of the result's "result" member in canonical JSON (RFC 8785):
+ * what a round/result event carries. */
+dacc_status dacc_round_result_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES],
+                                   dacc_error *err);
+
 /* What the round holds for one key, for a participant's own view: whether
  * it is the operator or eligible, its last sequence number, the phase, and
  * the mechanism's part ("state": a deep-funding juror's drawn questions,
@@ -216,6 +222,33 @@ uint64_t dacc_round_seq(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BY
 /* The phases of a mechanism ("pgf": donations), in order; NULL for a name
  * that is no mechanism. */
 const char *const *dacc_round_phases_of(const char *mechanism, size_t *n);
+
+/* ---- a batch deep-funding run as a round -------------------------------- */
+
+/* The events of a recorded run, in log order (the config first), and the
+ * live round after the last. */
+typedef struct dacc_round_record {
+    dacc_buf *env;
+    size_t n, cap;
+    dacc_round *round;
+} dacc_round_record;
+
+/* Records `dacc deepfund run` on inputs already read as a deepfund round
+ * signed with op_sk (the operator's Ed25519 secret key): the config (the
+ * spec as params, the graph, the keys eligible), more round/admit and
+ * deepfund/graph events when those do not fit in one log entry, each
+ * submission signed by a key derived from op_sk and its name, the close of
+ * the submissions, every juror answer as a log_ratio signed by the jury's
+ * key (derived likewise), the close of the jury, and round/result with the
+ * hash of the round's result. Each event is applied to the live round as
+ * it is made, so a record that fails (an event too large for a log entry,
+ * an answer comparing projects of two parents) fails whole. */
+dacc_status dacc_round_record_deepfund(const dacc_deepfund_graph *g, const dacc_deepfund_jury *jury,
+                                       const dacc_deepfund_submission *const *subs, size_t nsubs,
+                                       const dacc_deepfund_round_spec *spec, const char *title,
+                                       const uint8_t op_sk[64], dacc_round_record *out,
+                                       dacc_error *err);
+void dacc_round_record_free(dacc_round_record *r);
 
 #ifdef __cplusplus
 }

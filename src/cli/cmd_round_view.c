@@ -2,6 +2,7 @@
  * operator's log or, for replay, from what the log publishes. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,14 +16,21 @@
 
 /* ---- printing results ---- */
 
-/* A cell of a result table as text: strings as they are, numbers as JSON
- * writes them. */
+/* A cell of a result table as text: strings as they are, reals as the
+ * batch commands' CSV writes them (%.17g, which reads back to the same
+ * double), so that a round's table and the batch command's file compare
+ * byte for byte; other values as JSON writes them. */
 static char *cell_text(const json_t *v)
 {
     if (json_is_string(v))
         return strdup(json_string_value(v));
     if (json_is_null(v) || v == NULL)
         return strdup("");
+    if (json_is_real(v)) {
+        char t[40];
+        snprintf(t, sizeof t, "%.17g", json_real_value(v));
+        return strdup(t);
+    }
     dacc_buf b;
     dacc_buf_init(&b, 0);
     if (dacc_jcs_write(v, &b, NULL) != DACC_OK) {
@@ -131,23 +139,35 @@ static void list_round(void *ctx, const uint8_t id[32], const char *mech, uint64
 }
 
 typedef struct {
-    const char *log, *out;
+    const char *log, *out, *who;
     cli_format f;
 } view_opts;
+
+static const char show_usage[] =
+    "Usage: dacc round show --log DIR [ROUND] [--for KEY] [-f text|json] [-o FILE]\n\n"
+    "Without ROUND, list the log's rounds; with it (64 hex digits or a unique prefix),\n"
+    "show the round's state: phase, events, signers, state hash, and the mechanism's\n"
+    "counts.\n\n"
+    "  --for KEY        what the round holds for one participant instead: whether the\n"
+    "                   key is eligible, its last sequence number (the next event is\n"
+    "                   seq + 1) and, in a deep-funding round of drawn questions, the\n"
+    "                   juror's questions; KEY is 64 hex digits or a .pub file\n";
 
 static int parse_view(const char *prog, int argc, char **argv, unsigned formats, view_opts *o,
                       const char *usage)
 {
-    static const struct option longs[] = { { "log", required_argument, NULL, 'l' },
-                                           { "format", required_argument, NULL, 'f' },
-                                           { "output", required_argument, NULL, 'o' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
+    static const struct option longs[] = {
+        { "log", required_argument, NULL, 'l' },    { "for", required_argument, NULL, 'w' },
+        { "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 }
+    };
     int ch, rc = CLI_OK;
     *o = (view_opts){ .out = "-", .f = CLI_FORMAT_TEXT };
     while (rc == CLI_OK && (ch = getopt_long(argc, argv, "f:o:h", longs, NULL)) != -1) {
         if (ch == 'l')
             o->log = optarg;
+        else if (ch == 'w' && usage == show_usage)
+            o->who = optarg;
         else if (ch == 'f')
             rc = cli_opt_format(prog, optarg, formats, &o->f);
         else if (ch == 'o')
@@ -163,11 +183,30 @@ static int parse_view(const char *prog, int argc, char **argv, unsigned formats,
     return rc == CLI_OK ? cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0) : rc;
 }
 
-static const char show_usage[] =
-    "Usage: dacc round show --log DIR [ROUND] [-f text|json] [-o FILE]\n\n"
-    "Without ROUND, list the log's rounds; with it (64 hex digits or a unique prefix),\n"
-    "show the round's state: phase, events, signers, state hash, and the mechanism's\n"
-    "counts.\n";
+/* KEY of --for: 64 hex digits, or a file holding a .pub key line. */
+static dacc_status for_key(const char *arg, uint8_t pk[32], dacc_error *err)
+{
+    if (strlen(arg) == 64 && strspn(arg, "0123456789abcdefABCDEF") == 64)
+        return round_parse_pub(arg, 64, pk, err);
+    dacc_file_data d;
+    dacc_status st = dacc_file_load(arg, 4096, &d, err);
+    if (st == DACC_OK) {
+        st = round_parse_pub(d.data, d.len, pk, err);
+        dacc_file_data_release(&d);
+    }
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "--for: ");
+    return st;
+}
+
+static dacc_status view_state(const dacc_round *r, const char *who, json_t **out, dacc_error *err)
+{
+    uint8_t pk[32];
+    if (who == NULL)
+        return dacc_round_state(r, out, err);
+    dacc_status st = for_key(who, pk, err);
+    return st == DACC_OK ? dacc_round_participant(r, pk, out, err) : st;
+}
 
 int cmd_round_show(int argc, char **argv)
 {
@@ -178,6 +217,8 @@ int cmd_round_show(int argc, char **argv)
         return rc < 0 ? CLI_OK : rc;
     if (argc - optind > 1)
         return cli_usage(prog, "expected at most one ROUND");
+    if (o.who != NULL && optind == argc)
+        return cli_usage(prog, "--for needs a ROUND");
     round_log l;
     dacc_error err;
     uint8_t id[32];
@@ -188,7 +229,7 @@ int cmd_round_show(int argc, char **argv)
         st = dacc_store_each_round(l.store, NULL, list_round, &err);
     else if (st == DACC_OK && (st = round_log_find(&l, argv[optind], id, &err)) == DACC_OK &&
              (st = dacc_store_load(l.store, id, &r, &err)) == DACC_OK &&
-             (st = dacc_round_state(r, &state, &err)) == DACC_OK)
+             (st = view_state(r, o.who, &state, &err)) == DACC_OK)
         st = dacc_json_write_file(o.out, state, DACC_JSON_PRETTY, &err);
     json_decref(state);
     dacc_round_free(r);
@@ -320,6 +361,9 @@ static json_t *replay_doc(const dacc_round *r, const dacc_store_source *src,
                         json_object_get(result, "final")
                             ? json_incref(json_object_get(result, "final"))
                             : json_false());
+    if (json_object_get(result, "attested_sha256") != NULL)
+        json_object_set_new(doc, "attested_sha256",
+                            json_incref(json_object_get(result, "attested_sha256")));
     json_object_set_new(doc, "result", json_incref(json_object_get(result, "result")));
     json_object_set_new(doc, "trace", trace);
     return doc;

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "dacc/codec.h"
+#include "dacc/jcs.h"
 #include "internal.h"
 
 #define MAX_PHASES 8
@@ -46,6 +47,8 @@ struct dacc_round {
     seq_map eligible;                  /* else these keys (seq 1: present) */
     seq_map seqs;
     uint64_t count;
+    bool attested; /* a round/result event fixed the result's hash */
+    uint8_t result_hash[DACC_SHA256_BYTES];
 };
 
 /* ---- authors' sequence numbers ---- */
@@ -410,6 +413,37 @@ static dacc_status close_phase(dacc_round *r, const uint8_t *seed, dacc_error *e
     return st;
 }
 
+/* round/result: {"sha256": hex} by the operator once every phase has
+ * closed, the hash of the result the round computes: a result published
+ * with the round is then checked by every replay, not only by those who
+ * compare it by hand. */
+static dacc_status attest(dacc_round *r, const dacc_round_event *ev, dacc_error *err)
+{
+    const char *hex;
+    uint8_t want[32], got[32];
+    char ghex[65];
+    if (memcmp(ev->signer, r->operator_key, 32) != 0)
+        return round_refuse(err, DACC_ERR_STATE, "only the round's operator attests its result");
+    if (r->phase < r->mech->nphases)
+        return round_refuse(err, DACC_ERR_STATE, "round/result before the round closed");
+    if (r->attested)
+        return round_refuse(err, DACC_ERR_STATE, "the round's result is attested already");
+    if (round_only(ev->body, "sha256", err) != DACC_OK ||
+        round_string(ev->body, "sha256", 64, &hex, err) != DACC_OK)
+        return DACC_ERR_INVALID;
+    if (strlen(hex) != 64 || dacc_hex_decode(hex, 64, want, 32, NULL) != DACC_OK)
+        return round_refuse(err, DACC_ERR_INVALID, "field \"sha256\": expected 64 hex digits");
+    dacc_status st = dacc_round_result_hash(r, got, err);
+    if (st != DACC_OK)
+        return st;
+    if (memcmp(want, got, 32) != 0)
+        return round_refuse(err, DACC_ERR_INVALID, "the round's result has SHA-256 %s, not %s",
+                            dacc_hex_encode(got, 32, ghex), hex);
+    r->attested = true;
+    memcpy(r->result_hash, got, 32);
+    return DACC_OK;
+}
+
 static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_error *err)
 {
     uint64_t expect = seq_last(&r->seqs, ev->signer) + 1;
@@ -427,6 +461,8 @@ static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_e
         return st;
     if (strcmp(ev->type, "round/admit") == 0)
         return admit(r, ev, err);
+    if (strcmp(ev->type, "round/result") == 0)
+        return attest(r, ev, err);
     if (strcmp(ev->type, "round/close") == 0) {
         uint8_t seed[32];
         int has_seed;
@@ -493,6 +529,8 @@ dacc_status dacc_round_state(const dacc_round *r, json_t **out, dacc_error *err)
     json_object_set_new(o, "events", json_integer((json_int_t)r->count));
     json_object_set_new(o, "signers", json_integer((json_int_t)r->seqs.n));
     json_object_set_new(o, "state_hash", hex_string(r->hash, 32));
+    if (r->attested)
+        json_object_set_new(o, "attested_sha256", hex_string(r->result_hash, 32));
     json_object_set_new(o, "state", mine);
     *out = o;
     return DACC_OK;
@@ -519,6 +557,22 @@ dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_R
     return DACC_OK;
 }
 
+dacc_status dacc_round_result_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES],
+                                   dacc_error *err)
+{
+    json_t *res = NULL;
+    dacc_status st = r->mech->result(r->mstate, &res, err);
+    dacc_buf b;
+    dacc_buf_init(&b, 0);
+    if (st == DACC_OK)
+        st = dacc_jcs_write(res, &b, err);
+    if (st == DACC_OK)
+        dacc_sha256(b.data, b.len, out);
+    dacc_buf_free(&b);
+    json_decref(res);
+    return st;
+}
+
 dacc_status dacc_round_result(const dacc_round *r, json_t **out, dacc_error *err)
 {
     json_t *res = NULL;
@@ -530,6 +584,8 @@ dacc_status dacc_round_result(const dacc_round *r, json_t **out, dacc_error *err
     json_object_set_new(o, "mechanism", json_string(r->mech->name));
     json_object_set_new(o, "phase", json_string(dacc_round_phase(r)));
     json_object_set_new(o, "final", json_boolean(r->phase >= r->mech->nphases));
+    if (r->attested)
+        json_object_set_new(o, "attested_sha256", hex_string(r->result_hash, 32));
     json_object_set_new(o, "result", res);
     *out = o;
     return DACC_OK;
