@@ -180,6 +180,10 @@ typedef struct dacc_deepfund_submission dacc_deepfund_submission;
 dacc_deepfund_submission *dacc_deepfund_submission_new(const char *name);
 void dacc_deepfund_submission_free(dacc_deepfund_submission *s);
 const char *dacc_deepfund_submission_name(const dacc_deepfund_submission *s);
+/* The rows read or set, in order: row i (< _rows) is the weight the
+ * submission gives edge *edge. */
+size_t dacc_deepfund_submission_rows(const dacc_deepfund_submission *s);
+double dacc_deepfund_submission_row(const dacc_deepfund_submission *s, size_t i, uint32_t *edge);
 /* Sets the weight of one edge (> 0). */
 dacc_status dacc_deepfund_submission_set(dacc_deepfund_submission *s, uint32_t edge, double w,
                                          dacc_error *err);

@@ -31,6 +31,11 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "  -o, --out DIR     output directory (default: CONFIG's directory/out)\n"
+    "      --log DIR     also record the run as a round in the log DIR (made by\n"
+    "                    `dacc log init`): the config, every input and the result's\n"
+    "                    hash as signed events, so `dacc round replay` recomputes the\n"
+    "                    allocation; the manifest names the round (needs --key)\n"
+    "      --key FILE    the operator's Ed25519 key (`dacc round keygen`) for --log\n"
     "  -q, --quiet       print nothing on success\n"
     "  -h, --help        show this help\n"
     "\n"
@@ -100,6 +105,8 @@ typedef struct {
     round_cfg *cfg;
     df_inputs in;
     dacc_deepfund_round_result res;
+    const char *log; /* --log: where the run was recorded */
+    df_logged logged;
 } round_state;
 
 static void round_free(round_state *s)
@@ -227,6 +234,8 @@ static dacc_status write_set(round_state *s, const char *config, const char *dir
         man, "summary",
         dacc_deepfund_round_summary(s->in.g, s->in.jury,
                                     (const dacc_deepfund_submission *const *)s->in.sub, &s->res));
+    if (s->log != NULL)
+        json_object_set_new(man, "round", df_logged_json(&s->logged, s->log));
     if (st == DACC_OK) {
         snprintf(path, sizeof path, "%s/manifest.json", tmp);
         st = dacc_json_write_file(path, man, DACC_JSON_PRETTY, err);
@@ -280,23 +289,32 @@ static void print_summary(const round_state *s, const char *dir)
     char amount[DACC_MONEY_STRLEN];
     dacc_money_format(s->res.pool, s->res.decimals, 0, amount);
     printf("allocated %s; outputs and manifest.json in %s\n", amount, dir);
+    if (s->log != NULL) {
+        char id[65];
+        printf("recorded as round %s in %s (entries %llu to %llu)\n",
+               dacc_hex_encode(s->logged.id, 32, id), s->log, (unsigned long long)s->logged.first,
+               (unsigned long long)(s->logged.first + s->logged.events - 1));
+    }
 }
 
 int cmd_deepfund_run(int argc, char **argv)
 {
     static const struct option longs[] = {
-        { "out", required_argument, NULL, 'o' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "out", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
+        { "log", required_argument, NULL, 'L' }, { "key", required_argument, NULL, 'K' },
+        { "help", no_argument, NULL, 'h' },      { NULL, 0, NULL, 0 },
     };
-    const char *out = NULL;
+    const char *out = NULL, *log = NULL, *key = NULL;
     int ch, quiet = 0;
     while ((ch = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
         if (ch == 'o')
             out = optarg;
         else if (ch == 'q')
             quiet = 1;
+        else if (ch == 'L')
+            log = optarg;
+        else if (ch == 'K')
+            key = optarg;
         else if (ch == 'h')
             return cli_help(usage);
         else
@@ -304,9 +322,11 @@ int cmd_deepfund_run(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return cli_usage(prog, "expected one CONFIG file");
+    if ((log == NULL) != (key == NULL))
+        return cli_usage(prog, "--log and --key go together");
     const char *config = argv[optind];
     round_cfg *cfg = malloc(sizeof *cfg);
-    round_state s = { .cfg = cfg };
+    round_state s = { .cfg = cfg, .log = log };
     dacc_error err;
     char dir[PATH_CAP];
     dacc_status st = cfg ? read_config(config, cfg, &err)
@@ -320,6 +340,11 @@ int cmd_deepfund_run(int argc, char **argv)
     }
     if (st == DACC_OK && rc == CLI_OK)
         st = compute(&s, &err);
+    /* the log first: outputs that name a round are written only once the
+     * round is in the log */
+    if (st == DACC_OK && rc == CLI_OK && log != NULL)
+        st = df_record_run(&s.in, dacc_deepfund_config_spec(cfg->config), &s.res, config, log, key,
+                           &s.logged, &err);
     if (st == DACC_OK && rc == CLI_OK)
         st = write_outputs(&s, config, dir, &err);
     if (st == DACC_OK && rc == CLI_OK && !quiet)

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "dacc/deepfund.h"
+#include "dacc/json.h"
 
 #define DF_MAX_SUBMISSIONS 1024
 #define DF_MAX_SEEDS       256
@@ -62,5 +63,22 @@ dacc_status df_read_weights(const char *path, const dacc_deepfund_graph *g, doub
                             dacc_error *err);
 
 int cmd_deepfund_run(int argc, char **argv);
+
+/* `deepfund run --log`: where the run went in the log. */
+typedef struct df_logged {
+    uint8_t id[32];            /* the round id */
+    uint64_t first;            /* the log index of its config */
+    size_t events;             /* entries it took */
+    uint8_t result_sha256[32]; /* what its round/result event attests */
+} df_logged;
+
+/* Records the run (inputs in, result res) as a round signed with the key
+ * in key_file and appends it to the log in log_dir, all or nothing. */
+dacc_status df_record_run(const df_inputs *in, const dacc_deepfund_round_spec *spec,
+                          const dacc_deepfund_round_result *res, const char *config,
+                          const char *log_dir, const char *key_file, df_logged *out,
+                          dacc_error *err);
+/* The manifest's "round" object. */
+json_t *df_logged_json(const df_logged *l, const char *log_dir);
 
 #endif

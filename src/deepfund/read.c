@@ -460,6 +460,17 @@ dacc_deepfund_submission *dacc_deepfund_submission_new(const char *name)
     return s;
 }
 
+size_t dacc_deepfund_submission_rows(const dacc_deepfund_submission *s)
+{
+    return s->n;
+}
+
+double dacc_deepfund_submission_row(const dacc_deepfund_submission *s, size_t i, uint32_t *edge)
+{
+    *edge = s->edge[i];
+    return s->w[i];
+}
+
 void dacc_deepfund_submission_free(dacc_deepfund_submission *s)
 {
     if (s == NULL)

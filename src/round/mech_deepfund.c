@@ -412,12 +412,20 @@ static dacc_status drawn_pair(const df_state *s, const dacc_round_event *ev, ans
     return st;
 }
 
-/* choice 1 or 2 (the more valuable of a and b), multiplier how many times
- * more: c = ln(value b / value a), as the jury reader computes it. */
+/* The answer: choice 1 or 2 (the more valuable of a and b) with
+ * multiplier (how many times more), c = ln(value b / value a) as the jury
+ * reader computes it; or c itself as "log_ratio" (how `deepfund run
+ * --log` records answers, whatever form the jury file gave them in). */
 static dacc_status read_choice(const df_state *s, const json_t *b, double *c, dacc_error *err)
 {
     int64_t choice;
     double m;
+    if (json_object_get(b, "log_ratio") != NULL) {
+        if (json_object_get(b, "choice") != NULL || json_object_get(b, "multiplier") != NULL)
+            return round_refuse(err, DACC_ERR_INVALID,
+                                "field \"log_ratio\": give it or choice and multiplier, not both");
+        return round_decimal(b, "log_ratio", -1e6, 1e6, c, err);
+    }
     dacc_status st = round_integer(b, "choice", 1, 2, &choice, err);
     if (st == DACC_OK)
         st = round_decimal(b, "multiplier", 1, s->max_multiplier, &m, err);
@@ -430,9 +438,10 @@ static dacc_status add_answer(df_state *s, const dacc_round_event *ev, dacc_erro
 {
     answer a = { 0 };
     uint64_t asked_key = 0;
-    dacc_status st = round_only(
-        ev->body, s->questions ? "question choice multiplier" : "a b parent choice multiplier",
-        err);
+    dacc_status st = round_only(ev->body,
+                                s->questions ? "question choice multiplier log_ratio"
+                                             : "a b parent choice multiplier log_ratio",
+                                err);
     if (st == DACC_OK)
         st =
             s->questions ? drawn_pair(s, ev, &a, &asked_key, err) : free_pair(s, ev->body, &a, err);

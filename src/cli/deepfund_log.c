@@ -1,0 +1,96 @@
+/* dacc deepfund run --log: the run recorded as a round in a log, so that a
+ * published allocation is checked by `dacc round replay` rather than by
+ * trust in whoever ran it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "dacc/codec.h"
+#include "dacc/round.h"
+#include "deepfund.h"
+#include "round_cli.h"
+
+/* The round's allocation must be the run's, amount for amount: both are
+ * computed from the same values, so a difference is a defect, and the
+ * round is not logged. */
+static dacc_status same_allocation(const dacc_round *r, const dacc_deepfund_graph *g,
+                                   const dacc_deepfund_round_result *res, dacc_error *err)
+{
+    json_t *doc = NULL;
+    dacc_status st = dacc_round_result(r, &doc, err);
+    const json_t *table = json_object_get(json_object_get(doc, "result"), "table");
+    for (uint32_t v = 0; st == DACC_OK && v < dacc_deepfund_graph_nodes(g); v++) {
+        char want[DACC_MONEY_STRLEN];
+        dacc_money_format(res->amounts[v], res->decimals, 0, want);
+        const char *got = json_string_value(json_object_get(json_array_get(table, v), "amount"));
+        if (got == NULL || strcmp(got, want) != 0)
+            st = dacc_error_set(err, DACC_ERR_STATE,
+                                "the round allocates %s to %s where the run allocates %s; "
+                                "nothing logged",
+                                got ? got : "nothing", dacc_deepfund_graph_name(g, v), want);
+    }
+    json_decref(doc);
+    return st;
+}
+
+static dacc_status append_all(const char *dir, const dacc_round_record *rec, uint64_t *first,
+                              dacc_error *err)
+{
+    const void **data = malloc(rec->n * sizeof *data);
+    size_t *lens = malloc(rec->n * sizeof *lens), bad = 0;
+    round_log l = { 0 };
+    dacc_status st = data && lens ? round_log_open(dir, 1, &l, err)
+                                  : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == DACC_OK && i < rec->n; i++) {
+        data[i] = rec->env[i].data;
+        lens[i] = rec->env[i].len;
+    }
+    if (st == DACC_OK &&
+        (st = dacc_store_append(l.store, data, lens, rec->n, first, &bad, err)) != DACC_OK)
+        dacc_error_prefix(err, "%s: event %zu of %zu, nothing logged: ", dir, bad + 1, rec->n);
+    round_log_close(&l);
+    free(data);
+    free(lens);
+    return st;
+}
+
+dacc_status df_record_run(const df_inputs *in, const dacc_deepfund_round_spec *spec,
+                          const dacc_deepfund_round_result *res, const char *config,
+                          const char *log_dir, const char *key_file, df_logged *out,
+                          dacc_error *err)
+{
+    uint8_t sk[64];
+    dacc_status st = round_load_key(key_file, sk, err);
+    if (st != DACC_OK)
+        return st;
+    const char *base = strrchr(config, '/');
+    char title[128];
+    snprintf(title, sizeof title, "dacc deepfund run %.100s", base ? base + 1 : config);
+    dacc_round_record rec;
+    st = dacc_round_record_deepfund(in->g, in->jury,
+                                    (const dacc_deepfund_submission *const *)in->sub, in->nsubs,
+                                    spec, title, sk, &rec, err);
+    sodium_memzero(sk, sizeof sk);
+    if (st != DACC_OK)
+        return st;
+    st = same_allocation(rec.round, in->g, res, err);
+    if (st == DACC_OK)
+        st = append_all(log_dir, &rec, &out->first, err);
+    if (st == DACC_OK) {
+        memcpy(out->id, dacc_round_id(rec.round), 32);
+        out->events = rec.n;
+        st = dacc_round_result_hash(rec.round, out->result_sha256, err);
+    }
+    dacc_round_record_free(&rec);
+    return st;
+}
+
+json_t *df_logged_json(const df_logged *l, const char *log_dir)
+{
+    char id[65], h[65];
+    return json_pack("{sssssIsIss}", "id", dacc_hex_encode(l->id, 32, id), "log", log_dir,
+                     "first_entry", (json_int_t)l->first, "events", (json_int_t)l->events,
+                     "result_sha256", dacc_hex_encode(l->result_sha256, 32, h));
+}
