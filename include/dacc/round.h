@@ -204,6 +204,17 @@ void dacc_round_state_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES]);
 dacc_status dacc_round_state(const dacc_round *r, json_t **out, dacc_error *err);
 dacc_status dacc_round_result(const dacc_round *r, json_t **out, dacc_error *err);
 
+/* An event may cite the result of another round, closed before it:
+ * "by_round": <id> (a market resolved by a deep-funding jury). The round
+ * asks fn for that round's result (*out: what dacc_round_result gives, new)
+ * as the log held it just before the citing event: the store gives its
+ * rounds one, replay one that replays the cited round from the same log up
+ * to that entry. DACC_ERR_NOTFOUND: no such round there. Without fn, a
+ * citing event is refused. */
+typedef dacc_status (*dacc_round_cite_fn)(void *ctx, const uint8_t id[DACC_ROUND_ID_BYTES],
+                                          json_t **out, dacc_error *err);
+void dacc_round_set_cite(dacc_round *r, dacc_round_cite_fn fn, void *ctx);
+
 /* SHA-256 of the result's "result" member in canonical JSON (RFC 8785):
  * what a round/result event carries. */
 dacc_status dacc_round_result_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES],

@@ -18,6 +18,9 @@ typedef struct {
     const uint8_t *id;
     const uint8_t *operator_key;
     unsigned phase; /* index into the mechanism's phases */
+    /* The closed round an event's "by_round" cites, as dacc_round_result
+     * gives it (mechanism, final, result); NULL when it cites none. */
+    const json_t *cited;
 } round_view;
 
 /* A mechanism: its phases and actions, and a state behind four pure

@@ -16,6 +16,7 @@ typedef struct {
     unsigned decimals;
     uint64_t clock; /* events applied: the ledger's time */
     char **ids;     /* markets in creation order */
+    json_t **bind;  /* per market: its "resolve_by", or NULL */
     size_t nids, capids;
 } market_state;
 
@@ -32,21 +33,79 @@ static void market_free(void *state)
     if (s == NULL)
         return;
     dacc_market_ledger_free(s->l);
-    for (size_t i = 0; i < s->nids; i++)
+    for (size_t i = 0; i < s->nids; i++) {
         free(s->ids[i]);
+        json_decref(s->bind[i]);
+    }
     free(s->ids);
+    free(s->bind);
     free(s);
 }
 
-/* {"id": ..., "kind": ..., and the create fields of an operations file,
- * every value a string} */
+/* "resolve_by": {"round": <a deep-funding round's id>, "projects": [one
+ * project of that round per outcome]}: the market resolves by that round's
+ * allocation to those projects, once it has closed (info finance: a
+ * market on what the jury will decide). */
+static dacc_status read_binding(const json_t *b, unsigned outcomes, dacc_error *err)
+{
+    const char *hex = json_string_value(json_object_get(b, "round"));
+    const json_t *projects = json_object_get(b, "projects");
+    if (!json_is_object(b) || round_only(b, "round projects", NULL) != DACC_OK || hex == NULL ||
+        strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"resolve_by\": expected {\"round\": <id>, \"projects\": "
+                            "[...]}");
+    if (json_array_size(projects) != outcomes)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"resolve_by\": one project per outcome (%u)", outcomes);
+    for (size_t i = 0; i < outcomes; i++)
+        if (!json_is_string(json_array_get(projects, i)))
+            return round_refuse(err, DACC_ERR_INVALID,
+                                "field \"resolve_by\": project %zu is not a string", i + 1);
+    return DACC_OK;
+}
+
+static dacc_status keep_market(market_state *s, const char *id, dacc_market *m, json_t *bind,
+                               dacc_error *err)
+{
+    char *copy = strdup(id);
+    if (copy != NULL && s->nids == s->capids) {
+        size_t cap = s->capids ? 2 * s->capids : 16;
+        char **p = realloc(s->ids, cap * sizeof *p);
+        json_t **b = p ? realloc(s->bind, cap * sizeof *b) : NULL;
+        s->ids = p ? p : s->ids;
+        s->bind = b ? b : s->bind;
+        if (b != NULL)
+            s->capids = cap;
+    }
+    if (copy == NULL || s->nids == s->capids) {
+        free(copy);
+        dacc_market_free(m);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    dacc_status st = dacc_market_ledger_add(s->l, id, m, s->clock, err);
+    if (st != DACC_OK) {
+        free(copy);
+        return st;
+    }
+    s->ids[s->nids] = copy;
+    s->bind[s->nids++] = json_incref(bind);
+    return DACC_OK;
+}
+
+/* {"id": ..., "kind": ..., the create fields of an operations file, every
+ * value a string, and "resolve_by" (optional)} */
 static dacc_status create_market(market_state *s, const json_t *spec, dacc_error *err)
 {
     const char *names[16], *values[16], *id = NULL, *key;
     size_t n = 0;
-    const json_t *v;
+    json_t *v, *bind = NULL;
     json_object_foreach((json_t *)spec, key, v)
     {
+        if (strcmp(key, "resolve_by") == 0) {
+            bind = v;
+            continue;
+        }
         if (!json_is_string(v))
             return round_refuse(err, DACC_ERR_INVALID, "field \"%s\": expected a string", key);
         if (strcmp(key, "sold") == 0) /* shares no one paid for would break conservation */
@@ -64,26 +123,10 @@ static dacc_status create_market(market_state *s, const json_t *spec, dacc_error
         return round_refuse(err, DACC_ERR_INVALID, "market \"%s\" exists already", id);
     dacc_market *m;
     dacc_status st = dacc_market_from_fields(n, names, values, s->decimals, &m, err);
-    char *copy = st == DACC_OK ? strdup(id) : NULL;
-    if (st == DACC_OK && copy == NULL) {
+    if (st == DACC_OK && bind != NULL &&
+        (st = read_binding(bind, dacc_market_outcomes(m), err)) != DACC_OK)
         dacc_market_free(m);
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    }
-    if (st == DACC_OK && s->nids == s->capids) {
-        size_t cap = s->capids ? 2 * s->capids : 16;
-        char **p = realloc(s->ids, cap * sizeof *p);
-        if (p == NULL) {
-            free(copy);
-            dacc_market_free(m);
-            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-        }
-        s->ids = p, s->capids = cap;
-    }
-    if (st == DACC_OK && (st = dacc_market_ledger_add(s->l, id, m, s->clock, err)) == DACC_OK)
-        s->ids[s->nids++] = copy;
-    else
-        free(copy);
-    return st;
+    return st == DACC_OK ? keep_market(s, id, m, bind, err) : st;
 }
 
 /* params: {"decimals": 0..30, "markets": [market, ...]} */
@@ -151,24 +194,81 @@ static dacc_status trade(market_state *s, const char *account, const json_t *b, 
                                          limit, s->clock, &moved, &traded, err);
 }
 
-/* {"market": id, and one of "outcome": k, "payouts": [n, ...], "invalid": true} */
-static dacc_status resolve(market_state *s, const json_t *b, dacc_error *err)
+static long market_index(const market_state *s, const char *id)
+{
+    for (size_t i = 0; i < s->nids; i++)
+        if (strcmp(s->ids[i], id) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Payouts from a closed deep-funding round's allocation: outcome i pays
+ * in proportion to what the round gives project i, each amount divided
+ * by d = max / (2^32 - 1) + 1 (exact when every amount is below 2^32 - 1)
+ * so the payouts fit the ledger's 32-bit numerators. */
+static dacc_status cited_payouts(const json_t *bind, const json_t *cited, uint64_t *num,
+                                 dacc_error *err)
+{
+    const json_t *res = json_object_get(cited, "result");
+    const json_t *table = json_object_get(res, "table"),
+                 *projects = json_object_get(bind, "projects");
+    if (strcmp(json_string_value(json_object_get(cited, "mechanism")), "deepfund") != 0)
+        return round_refuse(err, DACC_ERR_INVALID, "field \"by_round\": not a deep-funding round");
+    unsigned dec = (unsigned)json_integer_value(json_object_get(res, "decimals"));
+    dacc_u128 a[DACC_MARKET_MAX_OUTCOMES], max = 0;
+    for (size_t i = 0; i < json_array_size(projects); i++) {
+        const char *want = json_string_value(json_array_get(projects, i)), *amount = NULL;
+        for (size_t r = 0; r < json_array_size(table) && amount == NULL; r++) {
+            const json_t *row = json_array_get(table, r);
+            if (strcmp(json_string_value(json_object_get(row, "project")), want) == 0)
+                amount = json_string_value(json_object_get(row, "amount"));
+        }
+        if (amount == NULL || dacc_money_parse(amount, strlen(amount), dec, &a[i], NULL) != DACC_OK)
+            return round_refuse(err, DACC_ERR_INVALID,
+                                "the cited round allocates nothing to \"%s\"", want);
+        max = a[i] > max ? a[i] : max;
+    }
+    if (max == 0)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "the cited round allocates nothing to any of the market's projects");
+    dacc_u128 d = max / UINT32_MAX + 1;
+    for (size_t i = 0; i < json_array_size(projects); i++)
+        num[i] = (uint64_t)(a[i] / d);
+    return DACC_OK;
+}
+
+/* {"market": id, and one of "outcome": k, "payouts": [n, ...], "invalid":
+ * true; or "by_round": the id its resolve_by names} */
+static dacc_status resolve(market_state *s, const round_view *v, const json_t *b, dacc_error *err)
 {
     const char *id;
-    dacc_status st = round_only(b, "market outcome payouts invalid", err);
+    dacc_status st = round_only(b, "market outcome payouts invalid by_round", err);
     if (st == DACC_OK)
         st = market_id(s, b, &id, err);
     if (st != DACC_OK)
         return st;
     const json_t *o = json_object_get(b, "outcome"), *p = json_object_get(b, "payouts"),
-                 *inv = json_object_get(b, "invalid");
+                 *inv = json_object_get(b, "invalid"), *by = json_object_get(b, "by_round");
+    const json_t *bind = s->bind[market_index(s, id)];
     unsigned n = dacc_market_outcomes(dacc_market_ledger_market(s->l, id));
+    uint64_t num[DACC_MARKET_MAX_OUTCOMES] = { 0 };
+    if (bind != NULL || by != NULL) {
+        if (bind == NULL)
+            return round_refuse(err, DACC_ERR_INVALID, "market \"%s\" names no round to resolve by",
+                                id);
+        if (by == NULL || o || p || inv ||
+            strcmp(json_string_value(by), json_string_value(json_object_get(bind, "round"))) != 0)
+            return round_refuse(err, DACC_ERR_INVALID,
+                                "market \"%s\" resolves only by round %.8s…: give \"by_round\"", id,
+                                json_string_value(json_object_get(bind, "round")));
+        st = cited_payouts(bind, v->cited, num, err);
+        return st == DACC_OK ? dacc_market_ledger_resolve(s->l, id, num, err) : st;
+    }
     if ((o != NULL) + (p != NULL) + (inv != NULL) != 1 || (inv != NULL && !json_is_true(inv)))
         return round_refuse(err, DACC_ERR_INVALID,
                             "give one of \"outcome\", \"payouts\" and \"invalid\": true");
     if (inv != NULL)
         return dacc_market_ledger_resolve_invalid(s->l, id, err);
-    uint64_t num[DACC_MARKET_MAX_OUTCOMES] = { 0 };
     int64_t k;
     if (o != NULL && (st = round_integer(b, "outcome", 0, (int64_t)n - 1, &k, err)) == DACC_OK)
         num[k] = 1;
@@ -183,8 +283,8 @@ static dacc_status resolve(market_state *s, const json_t *b, dacc_error *err)
     return st == DACC_OK ? dacc_market_ledger_resolve(s->l, id, num, err) : st;
 }
 
-static dacc_status dispatch(market_state *s, const dacc_round_event *ev, const char *account,
-                            dacc_error *err)
+static dacc_status dispatch(market_state *s, const round_view *v, const dacc_round_event *ev,
+                            const char *account, dacc_error *err)
 {
     const json_t *b = ev->body;
     const char *action = strchr(ev->type, '/') + 1, *id, *who;
@@ -203,7 +303,7 @@ static dacc_status dispatch(market_state *s, const dacc_round_event *ev, const c
         return dacc_market_ledger_deposit(s->l, who, amount, err);
     }
     if (strcmp(action, "resolve") == 0)
-        return resolve(s, b, err);
+        return resolve(s, v, b, err);
     if (strcmp(action, "redeem") == 0) {
         if ((st = round_only(b, "market", err)) != DACC_OK || (st = market_id(s, b, &id, err)))
             return st;
@@ -217,10 +317,9 @@ static dacc_status market_apply(void *state, const round_view *v, const dacc_rou
 {
     market_state *s = state;
     char account[65];
-    (void)v;
     dacc_hex_encode(ev->signer, 32, account);
     s->clock++;
-    dacc_status st = dispatch(s, ev, account, err);
+    dacc_status st = dispatch(s, v, ev, account, err);
     /* The ledger refuses every operation that would break conservation;
      * this is the check that it did. */
     if (st == DACC_OK && dacc_market_ledger_audit(s->l, err) != DACC_OK)
@@ -260,11 +359,13 @@ static json_t *market_rows(const market_state *s)
         dacc_market_prices(m, p);
         for (unsigned k = 0; k < dacc_market_outcomes(m); k++)
             json_array_append_new(prices, json_real(p[k]));
-        json_array_append_new(rows, json_pack("{ss ss so so so sb}", "market", s->ids[i], "kind",
-                                              kinds[dacc_market_type(m)], "prices", prices,
-                                              "collateral", units(dacc_market_balance(m)), "fees",
-                                              units(dacc_market_fees(m)), "resolved",
-                                              dacc_market_resolved(m)));
+        json_t *row = json_pack("{ss ss so so so sb}", "market", s->ids[i], "kind",
+                                kinds[dacc_market_type(m)], "prices", prices, "collateral",
+                                units(dacc_market_balance(m)), "fees", units(dacc_market_fees(m)),
+                                "resolved", dacc_market_resolved(m));
+        if (s->bind[i] != NULL)
+            json_object_set(row, "resolve_by", s->bind[i]);
+        json_array_append_new(rows, row);
     }
     return rows;
 }

@@ -47,6 +47,8 @@ struct dacc_round {
     seq_map eligible;                  /* else these keys (seq 1: present) */
     seq_map seqs;
     uint64_t count;
+    dacc_round_cite_fn cite; /* how an event citing another round finds it */
+    void *cite_ctx;
     bool attested; /* a round/result event fixed the result's hash */
     uint8_t result_hash[DACC_SHA256_BYTES];
 };
@@ -404,13 +406,47 @@ static dacc_status admit(dacc_round *r, const dacc_round_event *ev, dacc_error *
  * draws). */
 static dacc_status close_phase(dacc_round *r, const uint8_t *seed, dacc_error *err)
 {
-    round_view v = { r->id, r->operator_key, r->phase };
+    round_view v = { r->id, r->operator_key, r->phase, NULL };
     dacc_status st = r->mech->close(r->mstate, &v, seed ? seed : r->hash, err);
     if (st == DACC_OK) {
         r->phase++;
         r->phase_events = 0;
     }
     return st;
+}
+
+/* The closed round body's "by_round" names, through the cite function:
+ * apply still reads nothing but what it is given, and the log that orders
+ * both rounds decides what the cited round's result was at this event. */
+static dacc_status cite(const dacc_round *r, const json_t *body, json_t **out, dacc_error *err)
+{
+    const char *hex;
+    uint8_t id[32];
+    if (round_string(body, "by_round", 64, &hex, err) != DACC_OK || strlen(hex) != 64 ||
+        dacc_hex_decode(hex, 64, id, 32, NULL) != DACC_OK)
+        return round_refuse(err, DACC_ERR_INVALID, "field \"by_round\": expected a round id");
+    if (memcmp(id, r->id, 32) == 0)
+        return round_refuse(err, DACC_ERR_INVALID, "field \"by_round\": the round itself");
+    if (r->cite == NULL)
+        return round_refuse(err, DACC_ERR_STATE,
+                            "the event cites round %.8s…, and this round has no log to find it in",
+                            hex);
+    dacc_status st = r->cite(r->cite_ctx, id, out, err);
+    if (st == DACC_ERR_NOTFOUND)
+        return round_refuse(err, DACC_ERR_STATE, "round %.8s… is not in the log before this event",
+                            hex);
+    if (st == DACC_OK && !json_is_true(json_object_get(*out, "final"))) {
+        json_decref(*out);
+        *out = NULL;
+        return round_refuse(err, DACC_ERR_STATE, "round %.8s… has not closed", hex);
+    }
+    return st;
+}
+
+void dacc_round_set_cite(dacc_round *r, dacc_round_cite_fn fn, void *ctx)
+{
+    r->cite = fn;
+    r->cite_ctx = ctx;
 }
 
 /* round/result: {"sha256": hex} by the operator once every phase has
@@ -473,9 +509,13 @@ static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_e
     }
     const round_action *a = find_action(r->mech, ev->type);
     st = check_action(r, ev, a, err);
-    round_view v = { r->id, r->operator_key, r->phase };
+    json_t *cited = NULL;
+    if (st == DACC_OK && json_object_get(ev->body, "by_round") != NULL)
+        st = cite(r, ev->body, &cited, err);
+    round_view v = { r->id, r->operator_key, r->phase, cited };
     if (st == DACC_OK)
         st = r->mech->apply(r->mstate, &v, ev, err);
+    json_decref(cited);
     return st;
 }
 

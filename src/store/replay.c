@@ -87,10 +87,40 @@ static dacc_status step_push(step_list *l, uint64_t entry, const dacc_round *r, 
     return DACC_OK;
 }
 
+/* How a replayed round finds a round one of its events cites: by
+ * replaying that round from the same source, over the entries before the
+ * citing one only, so the cited round's result is what it was then. */
+typedef struct {
+    const dacc_store_source *src;
+    uint64_t at; /* the entry being applied */
+    int depth;   /* rounds citing rounds, at most MAX_CITE_DEPTH deep */
+} cite_ctx;
+
+#define MAX_CITE_DEPTH 4
+
+static dacc_status replay_upto(const dacc_store_source *src, const uint8_t id[32],
+                               const uint64_t *idx, size_t n, uint64_t limit, int depth,
+                               dacc_round **out, step_list *steps, dacc_error *err);
+
+static dacc_status replay_cite(void *ctx, const uint8_t id[32], json_t **out, dacc_error *err)
+{
+    const cite_ctx *c = ctx;
+    if (c->depth >= MAX_CITE_DEPTH)
+        return dacc_error_set(err, DACC_ERR_LIMIT, "rounds cite rounds more than %d deep",
+                              MAX_CITE_DEPTH);
+    dacc_round *r = NULL;
+    dacc_status st = replay_upto(c->src, id, NULL, 0, c->at, c->depth + 1, &r, NULL, err);
+    if (st == DACC_OK)
+        st = dacc_round_result(r, out, err);
+    dacc_round_free(r);
+    return st;
+}
+
 /* Entry i: the round's config (creating *r), one of its events (applied),
- * or, when scanning the whole log, another round's or no round's (skipped). */
+ * or, when scanning, another round's or no round's (skipped). */
 static dacc_status replay_one(const dacc_store_source *src, const uint8_t id[32], uint64_t i,
-                              int scanning, dacc_round **r, step_list *steps, dacc_error *err)
+                              int scanning, cite_ctx *cc, dacc_round **r, step_list *steps,
+                              dacc_error *err)
 {
     uint8_t *data, eid[32];
     size_t len;
@@ -100,18 +130,19 @@ static dacc_status replay_one(const dacc_store_source *src, const uint8_t id[32]
         return st;
     int mine =
         dacc_store_entry_round(data, len, eid, &is_config) == DACC_OK && memcmp(eid, id, 32) == 0;
+    cc->at = i;
     if (!mine && !scanning)
         st = dacc_error_set(err, DACC_ERR_VERIFY, "entry %llu is not an event of the round",
                             (unsigned long long)i);
     else if (mine && *r == NULL && !is_config)
         st = dacc_error_set(err, DACC_ERR_VERIFY, "entry %llu comes before the round's config",
                             (unsigned long long)i);
-    else if (mine && *r == NULL)
-        st = dacc_round_new(data, len, r, err);
-    else if (mine && is_config)
+    else if (mine && *r == NULL && (st = dacc_round_new(data, len, r, err)) == DACC_OK)
+        dacc_round_set_cite(*r, replay_cite, cc);
+    else if (mine && is_config && *r != NULL && st == DACC_OK)
         st = dacc_error_set(err, DACC_ERR_VERIFY, "entry %llu repeats the round's config",
                             (unsigned long long)i);
-    else if (mine)
+    else if (mine && st == DACC_OK)
         st = dacc_round_apply(*r, data, len, err);
     if (mine && st == DACC_OK && steps != NULL)
         st = step_push(steps, i, *r, err);
@@ -121,24 +152,40 @@ static dacc_status replay_one(const dacc_store_source *src, const uint8_t id[32]
     return st;
 }
 
+/* The entries idx[0..n), or with idx NULL every entry before limit. */
+static dacc_status replay_upto(const dacc_store_source *src, const uint8_t id[32],
+                               const uint64_t *idx, size_t n, uint64_t limit, int depth,
+                               dacc_round **out, step_list *steps, dacc_error *err)
+{
+    dacc_round *r = NULL;
+    cite_ctx cc = { src, 0, depth };
+    uint64_t count = idx != NULL ? n : limit;
+    dacc_status st = DACC_OK;
+    for (uint64_t k = 0; k < count && st == DACC_OK; k++)
+        st = replay_one(src, id, idx != NULL ? idx[k] : k, idx == NULL, &cc, &r, steps, err);
+    if (st == DACC_OK && r == NULL)
+        st = dacc_error_set(err, DACC_ERR_NOTFOUND, "the log holds no config of the round");
+    /* the round outlives cc: it cites nothing more once replayed */
+    if (r != NULL)
+        dacc_round_set_cite(r, NULL, NULL);
+    if (st != DACC_OK) {
+        dacc_round_free(r);
+        return st;
+    }
+    *out = r;
+    return DACC_OK;
+}
+
 dacc_status dacc_store_replay(const dacc_store_source *src, const uint8_t id[DACC_ROUND_ID_BYTES],
                               const uint64_t *idx, size_t n, dacc_round **out,
                               dacc_store_step **steps, size_t *nsteps, dacc_error *err)
 {
-    dacc_round *r = NULL;
     step_list l = { 0 };
-    uint64_t count = idx != NULL ? n : src->size;
-    dacc_status st = DACC_OK;
-    for (uint64_t k = 0; k < count && st == DACC_OK; k++)
-        st = replay_one(src, id, idx != NULL ? idx[k] : k, idx == NULL, &r, steps ? &l : NULL, err);
-    if (st == DACC_OK && r == NULL)
-        st = dacc_error_set(err, DACC_ERR_NOTFOUND, "the log holds no config of the round");
+    dacc_status st = replay_upto(src, id, idx, n, src->size, 0, out, steps ? &l : NULL, err);
     if (st != DACC_OK) {
-        dacc_round_free(r);
         free(l.v);
         return st;
     }
-    *out = r;
     if (steps != NULL) {
         *steps = l.v;
         *nsteps = l.n;

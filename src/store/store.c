@@ -247,6 +247,28 @@ dacc_status dacc_store_each_round(dacc_store *s, void *ctx,
 
 /* ---- live rounds ---- */
 
+static dacc_status live(dacc_store *s, const uint8_t id[32], live_round **out, dacc_error *err);
+
+/* What a round's event citing round id sees: the store's live round. The
+ * store holds only accepted events, and a round is cited only once closed,
+ * after which its result no longer changes: its live state is the state at
+ * the citing event. */
+static dacc_status store_cite(void *ctx, const uint8_t id[32], json_t **out, dacc_error *err)
+{
+    live_round *l;
+    dacc_status st = live(ctx, id, &l, err);
+    return st == DACC_OK ? dacc_round_result(l->r, out, err) : st;
+}
+
+static dacc_status new_round(dacc_store *s, const void *data, size_t len, dacc_round **r,
+                             dacc_error *err)
+{
+    dacc_status st = dacc_round_new(data, len, r, err);
+    if (st == DACC_OK)
+        dacc_round_set_cite(*r, store_cite, s);
+    return st;
+}
+
 static live_round *find_live(dacc_store *s, const uint8_t id[32])
 {
     for (size_t i = 0; i < s->nlive; i++)
@@ -292,12 +314,17 @@ static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
     uint64_t size = dacc_tlog_log_size(s->log);
     if (l->seen >= size)
         return DACC_OK;
+    /* applying an event that cites another round may load that round and
+     * move the live array: only the id and the round itself stay put */
+    uint8_t id[DACC_ROUND_ID_BYTES];
+    dacc_round *r = l->r;
+    memcpy(id, l->id, sizeof id);
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT idx FROM events WHERE round = ?1 AND idx >= ?2 ORDER BY idx", -1,
                            &q, NULL) != SQLITE_OK)
         return db_error(s, err, "reading");
-    sqlite3_bind_blob(q, 1, l->id, DACC_ROUND_ID_BYTES, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 1, id, DACC_ROUND_ID_BYTES, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, (sqlite3_int64)l->seen);
     dacc_status st = DACC_OK;
     int rc;
@@ -307,7 +334,7 @@ static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
         size_t len;
         st = dacc_tlog_log_entry(s->log, i, &data, &len, err);
         if (st == DACC_OK) {
-            st = dacc_round_apply(l->r, data, len, err);
+            st = dacc_round_apply(r, data, len, err);
             free(data);
         }
         if (st != DACC_OK)
@@ -317,7 +344,7 @@ static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
         st = db_error(s, err, "reading");
     sqlite3_finalize(q);
     if (st == DACC_OK)
-        l->seen = size;
+        find_live(s, id)->seen = size;
     return st;
 }
 
@@ -336,7 +363,7 @@ static dacc_status live(dacc_store *s, const uint8_t id[32], live_round **out, d
         if (st == DACC_OK)
             st = dacc_tlog_log_entry(s->log, (uint64_t)first, &data, &len, err);
         if (st == DACC_OK) {
-            st = dacc_round_new(data, len, &r, err);
+            st = new_round(s, data, len, &r, err);
             free(data);
         }
         if (st == DACC_OK)
@@ -350,7 +377,7 @@ static dacc_status live(dacc_store *s, const uint8_t id[32], live_round **out, d
         drop_live(s, id);
         return st;
     }
-    *out = l;
+    *out = find_live(s, id);
     return DACC_OK;
 }
 
@@ -371,7 +398,7 @@ dacc_status dacc_store_load(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES]
         size_t len;
         st = dacc_tlog_log_entry(s->log, idx[k], &data, &len, err);
         if (st == DACC_OK) {
-            st = k == 0 ? dacc_round_new(data, len, &r, err) : dacc_round_apply(r, data, len, err);
+            st = k == 0 ? new_round(s, data, len, &r, err) : dacc_round_apply(r, data, len, err);
             free(data);
         }
     }
@@ -411,7 +438,7 @@ static dacc_status accept_one(dacc_store *s, const void *env, size_t len, uint8_
             run(s, "SELECT first FROM rounds WHERE id = ?1", id, 0, &first, NULL) == DACC_OK)
             return dacc_error_set(err, DACC_ERR_STATE, "the round exists already");
         dacc_round *r;
-        dacc_status st = dacc_round_new(env, len, &r, err);
+        dacc_status st = new_round(s, env, len, &r, err);
         return st == DACC_OK ? add_live(s, id, r, dacc_tlog_log_size(s->log), err) : st;
     }
     live_round *l;
