@@ -204,16 +204,29 @@ void dacc_round_state_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES]);
 dacc_status dacc_round_state(const dacc_round *r, json_t **out, dacc_error *err);
 dacc_status dacc_round_result(const dacc_round *r, json_t **out, dacc_error *err);
 
-/* An event may cite the result of another round, closed before it:
- * "by_round": <id> (a market resolved by a deep-funding jury). The round
- * asks fn for that round's result (*out: what dacc_round_result gives, new)
- * as the log held it just before the citing event: the store gives its
- * rounds one, replay one that replays the cited round from the same log up
- * to that entry. DACC_ERR_NOTFOUND: no such round there. Without fn, a
- * citing event is refused. */
-typedef dacc_status (*dacc_round_cite_fn)(void *ctx, const uint8_t id[DACC_ROUND_ID_BYTES],
-                                          json_t **out, dacc_error *err);
-void dacc_round_set_cite(dacc_round *r, dacc_round_cite_fn fn, void *ctx);
+/* What a round in a log may ask of the log, for the event being applied
+ * (apply reads nothing else, and a round without a log asks nothing):
+ *  - cite: the result of the round an event's "by_round" names (a market
+ *    resolved by a deep-funding jury), as dacc_round_result gives it (*out
+ *    new), as the log held it just before this event; DACC_ERR_NOTFOUND
+ *    when the log holds no such round before it;
+ *  - root: the index this event takes in the log, and the tree hash of the
+ *    log's first size entries, for a round/close whose "at" names them;
+ *    DACC_ERR_RANGE when the log cannot give that size's root here.
+ * The store gives its rounds one over its log; replay one over the source
+ * it replays, in which a cited round is replayed up to the citing entry.
+ * A round without one refuses a citing event and takes a close's "at" as
+ * given (nothing is logged without passing through one that checks). */
+typedef struct dacc_round_log {
+    void *ctx;
+    dacc_status (*cite)(void *ctx, const uint8_t id[DACC_ROUND_ID_BYTES], json_t **out,
+                        dacc_error *err);
+    dacc_status (*root)(void *ctx, uint64_t size, uint8_t out[DACC_SHA256_BYTES], uint64_t *index,
+                        dacc_error *err);
+} dacc_round_log;
+
+/* Sets (a copy of) log, or with NULL none. */
+void dacc_round_set_log(dacc_round *r, const dacc_round_log *log);
 
 /* SHA-256 of the result's "result" member in canonical JSON (RFC 8785):
  * what a round/result event carries. */

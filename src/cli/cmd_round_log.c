@@ -30,21 +30,30 @@ static const char event_usage[] =
     "envelope. The event's sequence number is N, or, with --log, the next one of\n"
     "this key in the round as the log holds it.\n\n"
     "  --body TEXT          the body as text instead of a file\n"
+    "  --at                 put the log's size and root now into the body as \"at\"\n"
+    "                       (a round/close whose phase seeds a draw; needs --log)\n"
     "  -o, --output FILE    where to write the envelope (default: stdout)\n";
 
 typedef struct {
     const char *key, *type, *round, *config, *log, *body_text, *out;
     uint64_t seq;
+    int at;
 } event_opts;
 
 static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
 {
     static const struct option longs[] = {
-        { "key", required_argument, NULL, 'k' },   { "type", required_argument, NULL, 't' },
-        { "round", required_argument, NULL, 'r' }, { "config", required_argument, NULL, 'c' },
-        { "seq", required_argument, NULL, 's' },   { "log", required_argument, NULL, 'l' },
-        { "body", required_argument, NULL, 'b' },  { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
+        { "key", required_argument, NULL, 'k' },
+        { "type", required_argument, NULL, 't' },
+        { "round", required_argument, NULL, 'r' },
+        { "config", required_argument, NULL, 'c' },
+        { "seq", required_argument, NULL, 's' },
+        { "log", required_argument, NULL, 'l' },
+        { "body", required_argument, NULL, 'b' },
+        { "output", required_argument, NULL, 'o' },
+        { "at", no_argument, NULL, 'a' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     int ch, rc = CLI_OK;
     *o = (event_opts){ .out = "-" };
@@ -71,6 +80,9 @@ static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
         case 'o':
             o->out = optarg;
             break;
+        case 'a':
+            o->at = 1;
+            break;
         case 's':
             rc = cli_opt_u64(prog, "--seq", optarg, 1, INT64_MAX, &o->seq);
             break;
@@ -88,6 +100,8 @@ static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
         return cli_usage(prog, "give --seq N or --log DIR (not both)");
     if ((o->body_text != NULL) + (argc - optind) != 1)
         return cli_usage(prog, "expected one BODY (a file, -, or --body TEXT)");
+    if (o->at && o->log == NULL)
+        return cli_usage(prog, "--at needs --log DIR");
     const char *outs[] = { o->out };
     return cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0);
 }
@@ -134,6 +148,22 @@ static dacc_status event_body(const event_opts *o, const char *path, json_t **bo
     return st;
 }
 
+/* "at": the log's size and root as the log holds them now. */
+static dacc_status add_at(const round_log *l, json_t *body, dacc_error *err)
+{
+    uint64_t size = dacc_tlog_log_size(l->log);
+    uint8_t root[32];
+    char hex[65];
+    if (size == 0)
+        return dacc_error_set(err, DACC_ERR_STATE, "--at: the log is empty");
+    if (dacc_tlog_tree_hash(dacc_tlog_log_hash, l->log, size, root) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_IO, "--at: reading the log's hashes");
+    json_object_set_new(
+        body, "at",
+        json_pack("{sIss}", "size", (json_int_t)size, "root", dacc_hex_encode(root, 32, hex)));
+    return DACC_OK;
+}
+
 int cmd_round_event(int argc, char **argv)
 {
     static const char prog[] = "dacc round event";
@@ -155,6 +185,8 @@ int cmd_round_event(int argc, char **argv)
         st = event_round(&o, id, &l, &r, &err);
     if (st == DACC_OK)
         st = event_body(&o, argv[optind], &body, &err);
+    if (st == DACC_OK && o.at)
+        st = add_at(&l, body, &err);
     uint64_t seq = r != NULL ? dacc_round_seq(r, sk + 32) + 1 : o.seq;
     if (st == DACC_OK)
         st = dacc_round_event_sign(id, seq, o.type, body, sk, &env, &err);

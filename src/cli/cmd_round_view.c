@@ -191,7 +191,10 @@ static dacc_status for_key(const char *arg, uint8_t pk[32], dacc_error *err)
     dacc_file_data d;
     dacc_status st = dacc_file_load(arg, 4096, &d, err);
     if (st == DACC_OK) {
-        st = round_parse_pub(d.data, d.len, pk, err);
+        size_t len = d.len; /* the file's line, without its line end */
+        while (len > 0 && (d.data[len - 1] == '\n' || d.data[len - 1] == '\r'))
+            len--;
+        st = round_parse_pub(d.data, len, pk, err);
         dacc_file_data_release(&d);
     }
     if (st != DACC_OK)
@@ -361,6 +364,8 @@ static json_t *replay_doc(const dacc_round *r, const dacc_store_source *src,
                         json_object_get(result, "final")
                             ? json_incref(json_object_get(result, "final"))
                             : json_false());
+    if (json_object_get(result, "result_unavailable") != NULL)
+        json_object_set(doc, "result_unavailable", json_object_get(result, "result_unavailable"));
     if (json_object_get(result, "attested_sha256") != NULL)
         json_object_set_new(doc, "attested_sha256",
                             json_incref(json_object_get(result, "attested_sha256")));
@@ -418,8 +423,11 @@ static dacc_status do_replay(const replay_opts *o, const char *round, json_t **d
         st = dacc_store_round_entries(l.store, id, &idx, &n, err);
     if (st == DACC_OK)
         st = dacc_store_replay(round_source_get(src), id, idx, n, &r, &steps, &nsteps, err);
-    if (st == DACC_OK)
-        st = dacc_round_result(r, &res, err);
+    /* a round too young for a result (no juror has answered) still
+     * replays: the state hash is what the replay proves */
+    dacc_error why;
+    if (st == DACC_OK && dacc_round_result(r, &res, &why) != DACC_OK)
+        res = json_pack("{ss}", "result_unavailable", dacc_error_message(&why));
     if (st == DACC_OK)
         *doc = replay_doc(r, round_source_get(src), steps, nsteps, res);
     json_decref(res);
@@ -442,6 +450,9 @@ static int write_replay(FILE *fp, void *ctx)
             (long long)json_integer_value(
                 json_object_get(json_object_get(d->doc, "checkpoint"), "size")));
     fprintf(fp, "state hash %s\n", json_string_value(json_object_get(d->doc, "state_hash")));
+    const char *why = json_string_value(json_object_get(d->doc, "result_unavailable"));
+    if (why != NULL)
+        fprintf(fp, "no result yet: %s\n", why);
     return write_text(fp, d->doc);
 }
 

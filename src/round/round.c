@@ -47,9 +47,8 @@ struct dacc_round {
     seq_map eligible;                  /* else these keys (seq 1: present) */
     seq_map seqs;
     uint64_t count;
-    dacc_round_cite_fn cite; /* how an event citing another round finds it */
-    void *cite_ctx;
-    bool attested; /* a round/result event fixed the result's hash */
+    dacc_round_log log; /* what it may ask of the log it is in; zero: none */
+    bool attested;      /* a round/result event fixed the result's hash */
     uint8_t result_hash[DACC_SHA256_BYTES];
 };
 
@@ -353,6 +352,34 @@ static dacc_status check_action(const dacc_round *r, const dacc_round_event *ev,
     return DACC_OK;
 }
 
+/* A close's "at" against the log: a size the log had reached before this
+ * event, and its root then, so the operator cannot choose the seed. */
+static dacc_status check_at(const dacc_round *r, uint64_t size, const uint8_t root[32],
+                            const char *hex, dacc_error *err)
+{
+    uint8_t want[32];
+    uint64_t index = 0;
+    char whex[65];
+    if (r->log.root == NULL)
+        return DACC_OK;
+    dacc_status st = r->log.root(r->log.ctx, 0, want, &index, err);
+    if (st == DACC_OK && size > index)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"at\": size %llu is beyond this event, entry %llu of the log",
+                            (unsigned long long)size, (unsigned long long)index);
+    if (st == DACC_OK)
+        st = r->log.root(r->log.ctx, size, want, &index, err);
+    if (st == DACC_ERR_RANGE)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"at\": the log gives no root at size %llu here",
+                            (unsigned long long)size);
+    if (st == DACC_OK && memcmp(want, root, 32) != 0)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"at\": the log's root at size %llu is %s, not %s",
+                            (unsigned long long)size, dacc_hex_encode(want, 32, whex), hex);
+    return st;
+}
+
 /* round/close: {"phase": name, "at": {"size": N, "root": hex}?} by the
  * operator, naming the open phase. *seed gets at.root when given. */
 static dacc_status check_close(const dacc_round *r, const dacc_round_event *ev, uint8_t seed[32],
@@ -379,6 +406,9 @@ static dacc_status check_close(const dacc_round *r, const dacc_round_event *ev, 
             dacc_hex_decode(root, strlen(root), seed, 32, err) != DACC_OK)
             return DACC_ERR_INVALID;
         *has_seed = 1;
+        dacc_status st = check_at(r, (uint64_t)size, seed, root, err);
+        if (st != DACC_OK)
+            return st;
     }
     if ((uint64_t)size < r->close_size[r->phase])
         return round_refuse(err, DACC_ERR_STATE,
@@ -427,11 +457,11 @@ static dacc_status cite(const dacc_round *r, const json_t *body, json_t **out, d
         return round_refuse(err, DACC_ERR_INVALID, "field \"by_round\": expected a round id");
     if (memcmp(id, r->id, 32) == 0)
         return round_refuse(err, DACC_ERR_INVALID, "field \"by_round\": the round itself");
-    if (r->cite == NULL)
+    if (r->log.cite == NULL)
         return round_refuse(err, DACC_ERR_STATE,
                             "the event cites round %.8s…, and this round has no log to find it in",
                             hex);
-    dacc_status st = r->cite(r->cite_ctx, id, out, err);
+    dacc_status st = r->log.cite(r->log.ctx, id, out, err);
     if (st == DACC_ERR_NOTFOUND)
         return round_refuse(err, DACC_ERR_STATE, "round %.8s… is not in the log before this event",
                             hex);
@@ -443,10 +473,12 @@ static dacc_status cite(const dacc_round *r, const json_t *body, json_t **out, d
     return st;
 }
 
-void dacc_round_set_cite(dacc_round *r, dacc_round_cite_fn fn, void *ctx)
+void dacc_round_set_log(dacc_round *r, const dacc_round_log *log)
 {
-    r->cite = fn;
-    r->cite_ctx = ctx;
+    if (log != NULL)
+        r->log = *log;
+    else
+        memset(&r->log, 0, sizeof r->log);
 }
 
 /* round/result: {"sha256": hex} by the operator once every phase has

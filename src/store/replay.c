@@ -116,6 +116,21 @@ static dacc_status replay_cite(void *ctx, const uint8_t id[32], json_t **out, da
     return st;
 }
 
+/* The root at size, recomputed from the source's hashes, which every entry
+ * replayed is proved against. */
+static dacc_status replay_root(void *ctx, uint64_t size, uint8_t out[32], uint64_t *index,
+                               dacc_error *err)
+{
+    const cite_ctx *c = ctx;
+    *index = c->at;
+    if (size > c->src->size)
+        return DACC_ERR_RANGE;
+    return dacc_tlog_tree_hash(c->src->hash, c->src->ctx, size, out) == DACC_OK
+               ? DACC_OK
+               : dacc_error_set(err, DACC_ERR_VERIFY, "the log's hashes at size %llu",
+                                (unsigned long long)size);
+}
+
 /* Entry i: the round's config (creating *r), one of its events (applied),
  * or, when scanning, another round's or no round's (skipped). */
 static dacc_status replay_one(const dacc_store_source *src, const uint8_t id[32], uint64_t i,
@@ -138,7 +153,7 @@ static dacc_status replay_one(const dacc_store_source *src, const uint8_t id[32]
         st = dacc_error_set(err, DACC_ERR_VERIFY, "entry %llu comes before the round's config",
                             (unsigned long long)i);
     else if (mine && *r == NULL && (st = dacc_round_new(data, len, r, err)) == DACC_OK)
-        dacc_round_set_cite(*r, replay_cite, cc);
+        dacc_round_set_log(*r, &(dacc_round_log){ cc, replay_cite, replay_root });
     else if (mine && is_config && *r != NULL && st == DACC_OK)
         st = dacc_error_set(err, DACC_ERR_VERIFY, "entry %llu repeats the round's config",
                             (unsigned long long)i);
@@ -167,7 +182,7 @@ static dacc_status replay_upto(const dacc_store_source *src, const uint8_t id[32
         st = dacc_error_set(err, DACC_ERR_NOTFOUND, "the log holds no config of the round");
     /* the round outlives cc: it cites nothing more once replayed */
     if (r != NULL)
-        dacc_round_set_cite(r, NULL, NULL);
+        dacc_round_set_log(r, NULL);
     if (st != DACC_OK) {
         dacc_round_free(r);
         return st;

@@ -27,6 +27,7 @@ struct dacc_store {
     int readonly;
     live_round *live;
     size_t nlive, caplive;
+    uint64_t applying; /* the log index of the event being applied */
 };
 
 static const char schema[] =
@@ -255,17 +256,35 @@ static dacc_status live(dacc_store *s, const uint8_t id[32], live_round **out, d
  * the citing event. */
 static dacc_status store_cite(void *ctx, const uint8_t id[32], json_t **out, dacc_error *err)
 {
+    dacc_store *s = ctx;
+    uint64_t applying = s->applying; /* loading the cited round moves it */
     live_round *l;
-    dacc_status st = live(ctx, id, &l, err);
+    dacc_status st = live(s, id, &l, err);
+    s->applying = applying;
     return st == DACC_OK ? dacc_round_result(l->r, out, err) : st;
+}
+
+/* The root of the log's first size entries, from the stored hashes: only
+ * sizes the log has reached, not entries of a batch still being checked. */
+static dacc_status store_root(void *ctx, uint64_t size, uint8_t out[32], uint64_t *index,
+                              dacc_error *err)
+{
+    dacc_store *s = ctx;
+    *index = s->applying;
+    if (size > dacc_tlog_log_size(s->log))
+        return DACC_ERR_RANGE;
+    return dacc_tlog_tree_hash(dacc_tlog_log_hash, s->log, size, out) == DACC_OK
+               ? DACC_OK
+               : dacc_error_set(err, DACC_ERR_IO, "reading the log's hashes");
 }
 
 static dacc_status new_round(dacc_store *s, const void *data, size_t len, dacc_round **r,
                              dacc_error *err)
 {
     dacc_status st = dacc_round_new(data, len, r, err);
+    dacc_round_log log = { s, store_cite, store_root };
     if (st == DACC_OK)
-        dacc_round_set_cite(*r, store_cite, s);
+        dacc_round_set_log(*r, &log);
     return st;
 }
 
@@ -333,6 +352,7 @@ static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
         uint8_t *data;
         size_t len;
         st = dacc_tlog_log_entry(s->log, i, &data, &len, err);
+        s->applying = i;
         if (st == DACC_OK) {
             st = dacc_round_apply(r, data, len, err);
             free(data);
@@ -397,6 +417,7 @@ dacc_status dacc_store_load(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES]
         uint8_t *data;
         size_t len;
         st = dacc_tlog_log_entry(s->log, idx[k], &data, &len, err);
+        s->applying = idx[k];
         if (st == DACC_OK) {
             st = k == 0 ? new_round(s, data, len, &r, err) : dacc_round_apply(r, data, len, err);
             free(data);
@@ -416,8 +437,8 @@ dacc_status dacc_store_load(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES]
 
 /* Applies env to its round (the live one, or a new one for a config),
  * remembering which rounds the batch touched in touched[]. */
-static dacc_status accept_one(dacc_store *s, const void *env, size_t len, uint8_t (*touched)[32],
-                              size_t *ntouched, dacc_error *err)
+static dacc_status accept_one(dacc_store *s, const void *env, size_t len, uint64_t position,
+                              uint8_t (*touched)[32], size_t *ntouched, dacc_error *err)
 {
     uint8_t id[32];
     int is_config;
@@ -443,6 +464,7 @@ static dacc_status accept_one(dacc_store *s, const void *env, size_t len, uint8_
     }
     live_round *l;
     dacc_status st = live(s, id, &l, err);
+    s->applying = position;
     return st == DACC_OK ? dacc_round_apply(l->r, env, len, err) : st;
 }
 
@@ -472,7 +494,9 @@ dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size
     if (st == DACC_OK)
         st = catch_up(s, err);
     for (size_t i = 0; i < n && st == DACC_OK; i++)
-        if ((st = accept_one(s, envs[i], lens[i], touched, &ntouched, err)) != DACC_OK && bad)
+        if ((st = accept_one(s, envs[i], lens[i], dacc_tlog_log_size(s->log) + i, touched,
+                             &ntouched, err)) != DACC_OK &&
+            bad)
             *bad = i;
     if (st == DACC_OK)
         st = dacc_tlog_log_append(s->log, envs, lens, n, first, err);

@@ -3,6 +3,7 @@
  * deepfund run` writes for the same files; drawn questions come from the
  * seed of the submissions' close and are answered once each; a graph in
  * parts, a replaced submission, and every refusal. */
+#include "dacc/tlog.h"
 #include "df_fixture.h"
 
 #define EXAMPLE(f)  SOURCE_PATH("examples/deepfund/" f)
@@ -389,4 +390,84 @@ Test(round_deepfund, bad_params_are_refused_with_the_field_named)
                   cases[i].params, err.message, cases[i].want);
         dacc_buf_free(&env);
     }
+}
+
+/* ---- the seed of the draw, checked against the log ---- */
+
+static int append_env(const char *dir, const char *log, dacc_buf env, char **err_text)
+{
+    char *file = path_join(dir, "ev.env");
+    dacc_buf_putc(&env, '\0');
+    write_text(file, env.data);
+    dacc_buf_free(&env);
+    run_result r;
+    RUN(&r, "round", "append", "--log", log, file);
+    int status = r.status;
+    *err_text = strdup(r.err);
+    run_result_free(&r);
+    free(file);
+    return status;
+}
+
+Test(round_deepfund, a_close_seeds_the_draw_only_with_the_logs_own_root, .timeout = 60)
+{
+    test_key op, j;
+    test_key_of("seed op", &op);
+    test_key_of("seed juror", &j);
+    char *dir = make_temp_dir(), *log = path_join(dir, "LOG"), *msg;
+    run_result r;
+    RUN(&r, "log", "init", "--origin", "example.org/rounds", log);
+    cr_assert_eq(r.status, 0);
+    run_result_free(&r);
+    json_t *cfg = json_pack("{ss s{s[s]} s[{ssss}{ssss}] s{sosssI}}", "mechanism", "deepfund",
+                            "eligible", "keys", j.hex, "phases", "name", "submissions", "close",
+                            "operator", "name", "jury", "close", "operator", "params", "graph",
+                            small_graph(), "pool", "1000", "questions", (json_int_t)2);
+    dacc_round *live;
+    dacc_buf env = df_event(&op, NULL, "round/config", cfg);
+    cr_assert_eq(dacc_round_new(env.data, env.len, &live, NULL), DACC_OK);
+    uint8_t id[32], root[32];
+    memcpy(id, dacc_round_id(live), 32);
+    dacc_round_free(live);
+    /* the log will hold the config alone: its root is the config's leaf hash */
+    dacc_tlog_leaf_hash(env.data, env.len, root);
+    cr_assert_eq(append_env(dir, log, env, &msg), 0, "%s", msg);
+    free(msg);
+
+    static const struct {
+        int size;
+        const char *want; /* NULL: accepted */
+    } closes[] = {
+        { 1, "the log's root at size 1 is" }, /* a root the operator chose */
+        { 5, "beyond this event" },           /* a size the log has not reached */
+        { 1, NULL },                          /* the log's own root */
+    };
+    for (size_t c = 0; c < 3; c++) {
+        char hex[65];
+        if (closes[c].want == NULL)
+            dacc_hex_encode(root, 32, hex);
+        else
+            memset(hex, 'a', 64), hex[64] = '\0';
+        json_t *b = json_pack("{s{sIss}ss}", "at", "size", (json_int_t)closes[c].size, "root", hex,
+                              "phase", "submissions");
+        int status = append_env(dir, log, df_event(&op, id, "round/close", b), &msg);
+        if (closes[c].want == NULL) {
+            cr_assert_eq(status, 0, "%s", msg);
+        } else {
+            cr_assert_eq(status, 1);
+            cr_assert(strstr(msg, closes[c].want) != NULL, "%s", msg);
+            op.seq--;
+        }
+        free(msg);
+    }
+    /* a replay from the published tiles checks the root again */
+    char *site = path_join(dir, "site"), *pub = path_join(log, "log.pub"), idhex[65];
+    RUN(&r, "log", "tiles", log, site);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "round", "replay", "--tiles", site, "--log-key", pub, dacc_hex_encode(id, 32, idhex));
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(site), free(pub), free(log), free(dir);
 }
