@@ -32,20 +32,26 @@ dacc_status dacc_pgf_round_add(dacc_pgf_round *r, const char *donor, size_t dlen
                                const char *project, size_t plen, double amount, dacc_error *err);
 
 /* Column names and round rules for reading exports. Zero-initialised means:
- * columns donor/voter/address/contributor, project/grant_id/project_name/
- * recipient, amount/amountUSD/amount_in_usdt; no minimum; no scores. */
+ * the columns of the known export layouts (docs/pgf.md "Export layouts"),
+ * amounts from the one USD column (refused as ambiguous when several
+ * amount columns and no single USD one could be meant); no minimum; no
+ * scores; a "coefficient" column (Grants Stack's vote_coefficients)
+ * multiplying each donation. */
 typedef struct dacc_pgf_read_opts {
     const char *donor_col, *project_col, *amount_col;
     double min_donation;   /* donations below it are dropped (qf-calculator's rule) */
     const char *self_col;  /* column with the recipient's address: self-donations dropped */
     const char *score_col; /* donor score column: linear weight 0.5 at s50 to 1 at s100 */
-    double s50, s100;      /* thresholds (both 0: no score weighting) */
+    double s50, s100;      /* thresholds, required with scores; s50 <= s100 */
     /* Scores from a separate (donor, score) table instead of a column:
      * score_donor sorted ascending (strcmp), nscores entries. */
     const char *const *score_donor;
     const double *score_value;
     size_t nscores;
-    size_t dropped; /* out: rows dropped by the rules */
+    bool ignore_coefficient; /* do not apply a "coefficient" column */
+    size_t dropped;          /* out: rows dropped by the rules */
+    char amount_used[64];    /* out: the amount column read */
+    bool coefficient_used;   /* out: a coefficient column weighed the donations */
 } dacc_pgf_read_opts;
 
 /* Reads CSV/TSV donations from data[0..len), a file's bytes the caller
@@ -202,15 +208,17 @@ typedef enum {
 
 /* Integer payouts of pool (base units) from raw matching in the same money
  * unit scaled by unit (base units per matching unit, for the saturation
- * rule). cap: the most a project may get, as a share of the pool (0 or >= 1:
- * no cap), redistributed iteratively to projects under it (strict
- * inequalities, as qf-calculator's check_matching_cap). Payouts sum to the
- * pool (BY_SHARE) or to the rounded total of raw matching (SATURATION, when
- * below the pool), never exceed the cap, and share[p] reports the real
- * share of the pool before rounding (may be NULL). When the cap binds for
- * every project with matching, what they cannot take is left undistributed
- * rather than given to projects without matching: *left (may be NULL) gets
- * it, and payouts + left = the amount. */
+ * rule). Each project's share of the pool is its share of matching
+ * (BY_SHARE) or, under SATURATION when raw matching totals less than the
+ * pool, its raw matching over the pool. cap: the most a project may get, as
+ * a share of the pool (0 or >= 1: no cap); the excess is spread over the
+ * projects under it in proportion, repeatedly (strict inequalities, as
+ * qf-calculator's check_matching_cap and pluralistic's absolute cap).
+ * Payouts never exceed the cap; share[p] (may be NULL) is the real share
+ * of the pool before rounding. What is not paid -- the pool above raw
+ * matching under SATURATION, what the cap keeps when every project with
+ * matching is at it, the whole pool when nothing has matching -- goes to
+ * *left (may be NULL): payouts + *left = pool, exactly. */
 dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, double unit,
                                 double cap, dacc_pgf_pool_rule rule, dacc_u128 *payouts,
                                 double *share, dacc_u128 *left, dacc_error *err);

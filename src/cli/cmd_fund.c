@@ -17,6 +17,7 @@ typedef struct {
     cli_format format;
     dacc_pgf_style style;
     bool fancy, saturation, half;
+    unsigned thresholds; /* bit 0: --s50 given, bit 1: --s100 */
     const char *input;
     const char *mech; /* for cluster: vanilla, squared, co, pairwise */
     const char *groups, *clusters, *scores;
@@ -26,9 +27,15 @@ typedef struct {
 
 static const char common[] =
     "Input: a CSV/TSV of donations with a header (Gitcoin/Allo exports work as they are):\n"
-    "  --donor-column NAME    default: donor, voter, address or contributor\n"
-    "  --project-column NAME  default: project, grant_id, project_name or recipient\n"
-    "  --amount-column NAME   default: amount, amountUSD or amount_in_usdt\n"
+    "  --donor-column NAME    default: donor, voter, address, contributor, donorAddress\n"
+    "                         or donor_address\n"
+    "  --project-column NAME  default: project, projectId, project_id, applicationId,\n"
+    "                         application_id, grant_id, project_name, recipient, ...\n"
+    "  --amount-column NAME   default: the one USD column (amountUSD, amountInUsd,\n"
+    "                         amount_in_usd, amount_in_usdt), else amount; a file\n"
+    "                         with several candidate columns is refused as ambiguous\n"
+    "  A coefficient column (Grants Stack vote_coefficients) multiplies each donation;\n"
+    "  docs/pgf.md lists the export layouts read as they are.\n"
     "Round rules:\n"
     "  --min-donation X       drop donations below X\n"
     "  --self-column NAME     drop donations whose recipient address is the donor's\n"
@@ -38,8 +45,8 @@ static const char common[] =
     "Pool:\n"
     "  -p, --pool AMOUNT      the matching pool (without it, raw matching is printed)\n"
     "  -d, --decimals N       decimals of the pool and payouts (default 2)\n"
-    "  --cap SHARE            the most one project gets, as a share of the pool (0.1 = 10%;\n"
-    "                         default none), the excess going to projects under it\n"
+    "  --cap SHARE            the most one project gets, as a share of the pool: 0.1 or\n"
+    "                         10% (default none), the excess going to projects under it\n"
     "  --saturation           pluralistic's rule: a pool larger than raw matching pays\n"
     "                         raw matching and keeps the rest (default: the whole pool)\n"
     "Output:\n"
@@ -80,6 +87,26 @@ static int opt_double(const char *prog, const char *name, const char *arg, doubl
     return CLI_OK;
 }
 
+/* A share (0.1) or a percentage (10%), as qf-calculator's users write caps;
+ * a bare number above 1 is refused, since 10 would otherwise mean 1000%. */
+static int parse_cap(const char *prog, const char *arg, double *out)
+{
+    size_t len = strlen(arg);
+    bool pct = len > 0 && arg[len - 1] == '%';
+    dacc_error err;
+    if (dacc_csv_parse_double(arg, len - pct, out, &err) != DACC_OK)
+        return cli_usage(prog, "--cap: %s", err.message);
+    if (pct)
+        *out /= 100;
+    if (!(*out >= 0 && *out <= 1))
+        return cli_usage(
+            prog,
+            pct ? "--cap: a percentage from 0%% to 100%%, got '%s'"
+                : "--cap: a share from 0 to 1 (or a percentage such as 10%%), got '%s'",
+            arg);
+    return CLI_OK;
+}
+
 static int parse_style(const char *prog, const char *arg, dacc_pgf_style *out)
 {
     if (strcmp(arg, "markov") == 0)
@@ -114,11 +141,13 @@ static int parse_more(const char *prog, int ch, fund_opts *o)
     case O_MIN:
         return opt_double(prog, "--min-donation", optarg, &o->read.min_donation);
     case O_S50:
+        o->thresholds |= 1;
         return opt_double(prog, "--s50", optarg, &o->read.s50);
     case O_S100:
+        o->thresholds |= 2;
         return opt_double(prog, "--s100", optarg, &o->read.s100);
     case O_CAP:
-        return opt_double(prog, "--cap", optarg, &o->cap);
+        return parse_cap(prog, optarg, &o->cap);
     case O_M:
         return opt_double(prog, "-M", optarg, &o->M);
     case O_SAT:
@@ -219,8 +248,14 @@ static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want
                                             : "expected one donations FILE");
     o->input = argv[optind];
     o->project = want_project ? argv[optind + 1] : NULL;
-    if (!(o->cap >= 0) || !(o->M > 0) || !(o->blend >= 0 && o->blend <= 1) || !(o->target >= 0))
-        return cli_usage(prog, "--cap and --target must be >= 0, M > 0, --blend in [0,1]");
+    if (!(o->M > 0) || !(o->blend >= 0 && o->blend <= 1) || !(o->target >= 0))
+        return cli_usage(prog, "--target must be >= 0, M > 0, --blend in [0,1]");
+    bool scored = o->read.score_col != NULL || o->scores != NULL;
+    if (scored != (o->thresholds == 3))
+        return cli_usage(prog, scored ? "--score-column and --scores need --s50 and --s100"
+                                      : "--s50 and --s100 need --score-column or --scores");
+    if (o->read.s100 < o->read.s50)
+        return cli_usage(prog, "--s100 (%g) is below --s50 (%g)", o->read.s100, o->read.s50);
     const char *outs[] = { o->output, o->svg };
     return cli_outputs_distinct(prog, argc, argv, outs, 2, NULL, 0);
 }
@@ -236,7 +271,24 @@ typedef struct {
     dacc_u128 *pay; /* for the first mechanism, when a pool is given */
     double *share;
     dacc_u128 pool, left;
+    const char *why_left; /* why left is not paid out */
 } table;
+
+/* Why part of the pool stays undistributed, for the reader of the table. */
+static const char *why_left(const fund_opts *o, const double *match, size_t n, double unit,
+                            dacc_u128 pool, dacc_u128 left)
+{
+    double total = 0;
+    for (size_t p = 0; p < n; p++)
+        total += match[p];
+    if (total == 0)
+        return "no project has matching";
+    if (!o->saturation || total * unit >= (double)pool)
+        return "every project with matching is at the cap";
+    return pool - left < (dacc_u128)floor(total * unit)
+               ? "raw matching is below the pool (--saturation), and the cap keeps the rest"
+               : "raw matching is below the pool (--saturation)";
+}
 
 static int write_table(FILE *fp, void *ctx)
 {
@@ -263,6 +315,8 @@ static int write_table(FILE *fp, void *ctx)
         if (t->pay != NULL) {
             json_object_set_new(doc, "pool", dacc_json_money(t->pool, t->o->decimals));
             json_object_set_new(doc, "undistributed", dacc_json_money(t->left, t->o->decimals));
+            if (t->left > 0)
+                json_object_set_new(doc, "undistributed_because", json_string(t->why_left));
         }
         int bad = dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
         json_decref(doc);
@@ -295,7 +349,7 @@ static int write_table(FILE *fp, void *ctx)
     }
     if (t->pay != NULL && !csv && t->left > 0) {
         dacc_money_format(t->left, t->o->decimals, 0, amount);
-        fprintf(fp, "undistributed (every funded project at the cap): %s\n", amount);
+        fprintf(fp, "undistributed: %s (%s)\n", amount, t->why_left);
     }
     return ferror(fp) ? -1 : 0;
 }
@@ -372,6 +426,7 @@ static int emit(const char *prog, const fund_opts *o, table *t)
         }
         t->pay = pay;
         t->share = share;
+        t->why_left = why_left(o, t->match[0], n, unit, t->pool, t->left);
     }
     int rc = CLI_OK;
     if (cli_emit(o->output, write_table, t, &err) != DACC_OK)
@@ -466,6 +521,16 @@ static int load(const char *prog, fund_opts *o, dacc_pgf_round **r)
     }
     if (o->read.dropped > 0)
         fprintf(stderr, "%s: %zu donations dropped by the round rules\n", prog, o->read.dropped);
+    if (o->read.coefficient_used)
+        fprintf(stderr, "%s: donations weighed by the file's coefficient column\n", prog);
+    if (dacc_pgf_round_projects(*r) == 0) {
+        dacc_error_set(&err, DACC_ERR_INVALID,
+                       "%s: no donation is left after the round rules (%zu dropped)", o->input,
+                       o->read.dropped);
+        dacc_pgf_round_free(*r);
+        *r = NULL;
+        return cli_fail(prog, &err);
+    }
     return CLI_OK;
 }
 

@@ -1,6 +1,7 @@
 /* From raw matching to integer payouts of a pool; and Gitcoin's integer
  * linear QF, bit for bit. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,59 +36,69 @@ static void cap_shares(double *s, size_t n, double cap)
     }
 }
 
-dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, double unit,
-                                double cap, dacc_pgf_pool_rule rule, dacc_u128 *payouts,
-                                double *share, dacc_u128 *left, dacc_error *err)
+static double sum(const double *s, size_t n)
 {
-    double total = 0;
-    for (size_t p = 0; p < n; p++) {
-        if (!(match[p] >= 0) || !isfinite(match[p]))
-            return dacc_error_set(err, DACC_ERR_RANGE, "matching of project %zu is %g", p,
-                                  match[p]);
-        total += match[p];
-    }
-    double *s = malloc((n ? n : 1) * sizeof *s);
-    if (s == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    double t = 0;
     for (size_t p = 0; p < n; p++)
-        s[p] = total > 0 ? match[p] / total : 0;
-    int capped = cap > 0 && cap < 1;
-    if (capped)
-        cap_shares(s, n, cap);
-    dacc_u128 amount = pool, kept = 0;
-    if (rule == DACC_PGF_SATURATION && total * unit < (double)pool)
-        amount = (dacc_u128)floor(total * unit); /* an unsaturated round pays raw matching */
-    double taken = 0;
+        t += s[p];
+    return t;
+}
+
+/* Largest-remainder rounding may add a unit to a capped project: move it to
+ * the largest project under the cap, or keep it in the pool. */
+static void enforce_cap(dacc_u128 *payouts, const double *s, size_t n, dacc_u128 limit,
+                        dacc_u128 *left)
+{
     for (size_t p = 0; p < n; p++)
-        taken += s[p];
-    if (capped && taken < 1 - 1e-12) { /* every funded project is at the cap */
-        dacc_u128 give = (dacc_u128)floor((double)amount * taken);
-        kept = amount - give;
-        amount = give;
-    }
-    if (left != NULL)
-        *left = total > 0 ? kept : amount;
-    dacc_status st = total > 0 ? dacc_money_apportion(amount, s, n, payouts, err) : DACC_OK;
-    if (total == 0)
-        memset(payouts, 0, n * sizeof *payouts);
-    /* Largest-remainder rounding may add a unit to a capped project: move it
-     * to the largest project under the cap. */
-    dacc_u128 limit = capped ? (dacc_u128)floor((double)pool * cap) : pool;
-    for (size_t p = 0; st == DACC_OK && capped && p < n; p++)
         while (payouts[p] > limit) {
             size_t best = n;
             for (size_t q = 0; q < n; q++)
                 if (payouts[q] < limit && s[q] > 0 && (best == n || s[q] > s[best]))
                     best = q;
-            if (best == n) { /* nobody under the cap can take it: keep it */
-                payouts[p]--;
-                if (left != NULL)
-                    ++*left;
-                continue;
-            }
             payouts[p]--;
-            payouts[best]++;
+            if (best == n)
+                ++*left;
+            else
+                payouts[best]++;
         }
+}
+
+dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, double unit,
+                                double cap, dacc_pgf_pool_rule rule, dacc_u128 *payouts,
+                                double *share, dacc_u128 *left, dacc_error *err)
+{
+    for (size_t p = 0; p < n; p++)
+        if (!(match[p] >= 0) || !isfinite(match[p]))
+            return dacc_error_set(err, DACC_ERR_RANGE, "matching of project %zu is %g", p,
+                                  match[p]);
+    double total = sum(match, n);
+    double *s = malloc((n ? n : 1) * sizeof *s);
+    if (s == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    /* Shares are of the pool, so that the cap is a share of the pool even
+     * when an unsaturated round pays only raw matching (pluralistic caps
+     * the absolute amount pool * cap). */
+    bool unsaturated = rule == DACC_PGF_SATURATION && total * unit < (double)pool;
+    for (size_t p = 0; p < n; p++)
+        s[p] = total > 0 ? (unsaturated ? match[p] * unit / (double)pool : match[p] / total) : 0;
+    dacc_u128 amount = total == 0 ? 0 : unsaturated ? (dacc_u128)floor(total * unit) : pool;
+    bool capped = cap > 0 && cap < 1;
+    double before = sum(s, n);
+    if (capped)
+        cap_shares(s, n, cap);
+    double after = sum(s, n);
+    /* What the cap keeps from projects that all sit at it stays in the pool
+     * rather than going to projects without matching. */
+    if (capped && after < before * (1 - 1e-12))
+        amount = (dacc_u128)floor((double)amount * (after / before));
+    dacc_u128 kept = pool - amount;
+    dacc_status st = amount > 0 ? dacc_money_apportion(amount, s, n, payouts, err) : DACC_OK;
+    if (amount == 0)
+        memset(payouts, 0, n * sizeof *payouts);
+    if (st == DACC_OK && capped)
+        enforce_cap(payouts, s, n, (dacc_u128)floor((double)pool * cap), &kept);
+    if (st == DACC_OK && left != NULL)
+        *left = kept;
     if (share != NULL && st == DACC_OK)
         memcpy(share, s, n * sizeof *s);
     free(s);

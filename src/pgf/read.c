@@ -12,25 +12,90 @@
 
 typedef struct {
     size_t donor, project, amount;
-    long self, score;
+    long self, score, coefficient;
 } columns;
+
+/* The layouts of docs/pgf.md "Export layouts": dacc's own, Gitcoin's
+ * cGrants (GR03), the Grants Stack indexer's votes and vote_coefficients
+ * exports, the Allo indexer's donations (GraphQL and SQL spellings) and
+ * qf-calculator's frame. A unique id comes before a display name, which
+ * two projects may share. */
+static const char *const donor_names[] = { "donor",       "voter",        "address",
+                                           "contributor", "donorAddress", "donor_address" };
+static const char *const project_names[] = {
+    "project",          "projectId",         "project_id",   "applicationId",
+    "application_id",   "grant_id",          "project_name", "recipient",
+    "recipientAddress", "recipient_address", "grantAddress"
+};
+/* Amounts by unit: USD first, because the token columns hold base units of
+ * whatever token each donor paid in and cannot be summed across donors. */
+static const char *const usd_names[] = { "amountUSD", "amountInUsd", "amountUsd", "amount_in_usd",
+                                         "amount_in_usdt" };
+static const char *const token_names[] = { "amount",
+                                           "amountRoundToken",
+                                           "amountInRoundMatchToken",
+                                           "amount_in_round_match_token",
+                                           "raw_amount_in_token",
+                                           "amount_in_token_minus_gas" };
+
+/* Appends the columns of names[] the file has to out ("a, b") and counts
+ * them; *col gets the first. */
+static size_t present(dacc_csv *csv, const char *const *names, size_t n, size_t *col, char *out,
+                      size_t cap)
+{
+    size_t found = 0, o = strlen(out);
+    for (size_t k = 0; k < n; k++) {
+        long i = dacc_csv_find(csv, names[k]);
+        if (i < 0)
+            continue;
+        if (found++ == 0)
+            *col = (size_t)i;
+        int m = snprintf(out + o, cap - o, "%s%s", o ? ", " : "", names[k]);
+        o = m > 0 && (size_t)m < cap - o ? o + (size_t)m : o;
+    }
+    return found;
+}
+
+/* The amount column: the one USD column, else the one column of another
+ * unit; several candidates of a kind are ambiguous and refused. */
+static dacc_status find_amount(dacc_csv *csv, const dacc_pgf_read_opts *o, size_t *col,
+                               dacc_error *err)
+{
+    if (o->amount_col)
+        return dacc_csv_require(csv, o->amount_col, col, err);
+    char usd[160] = "", token[200] = "";
+    size_t nusd = present(csv, usd_names, NELEM(usd_names), col, usd, sizeof usd);
+    if (nusd == 1)
+        return DACC_OK;
+    if (nusd > 1)
+        return dacc_error_at(err, DACC_ERR_INVALID, dacc_csv_name(csv), 1, 0,
+                             "ambiguous amount: several USD columns (%s); "
+                             "name one with --amount-column",
+                             usd);
+    size_t ntoken = present(csv, token_names, NELEM(token_names), col, token, sizeof token);
+    if (ntoken == 1)
+        return DACC_OK;
+    if (ntoken > 1)
+        return dacc_error_at(err, DACC_ERR_INVALID, dacc_csv_name(csv), 1, 0,
+                             "ambiguous amount: columns in different units (%s) and no USD "
+                             "column; name one with --amount-column",
+                             token);
+    static const char *const any[] = { "amount", "amountUSD", "amountInUsd", "amount_in_usd" };
+    return dacc_csv_require_any(csv, any, NELEM(any), col, err);
+}
 
 static dacc_status find_columns(dacc_csv *csv, const dacc_pgf_read_opts *o, columns *c,
                                 dacc_error *err)
 {
-    static const char *const donors[] = { "donor", "voter", "address", "contributor" };
-    static const char *const projects[] = { "project", "grant_id", "project_name", "recipient" };
-    static const char *const amounts[] = { "amount", "amountUSD", "amount_in_usdt" };
-    dacc_status st = o->donor_col
-                         ? dacc_csv_require(csv, o->donor_col, &c->donor, err)
-                         : dacc_csv_require_any(csv, donors, NELEM(donors), &c->donor, err);
+    dacc_status st =
+        o->donor_col ? dacc_csv_require(csv, o->donor_col, &c->donor, err)
+                     : dacc_csv_require_any(csv, donor_names, NELEM(donor_names), &c->donor, err);
     if (st == DACC_OK)
         st = o->project_col
                  ? dacc_csv_require(csv, o->project_col, &c->project, err)
-                 : dacc_csv_require_any(csv, projects, NELEM(projects), &c->project, err);
+                 : dacc_csv_require_any(csv, project_names, NELEM(project_names), &c->project, err);
     if (st == DACC_OK)
-        st = o->amount_col ? dacc_csv_require(csv, o->amount_col, &c->amount, err)
-                           : dacc_csv_require_any(csv, amounts, NELEM(amounts), &c->amount, err);
+        st = find_amount(csv, o, &c->amount, err);
     size_t col;
     c->self = c->score = -1;
     if (st == DACC_OK && o->self_col &&
@@ -39,6 +104,9 @@ static dacc_status find_columns(dacc_csv *csv, const dacc_pgf_read_opts *o, colu
     if (st == DACC_OK && o->score_col &&
         (st = dacc_csv_require(csv, o->score_col, &col, err)) == DACC_OK)
         c->score = (long)col;
+    /* Grants Stack's vote_coefficients export: its calculator multiplies
+     * each donation by the column (Passport's 0 or 1). */
+    c->coefficient = o->ignore_coefficient ? -1 : dacc_csv_find(csv, "coefficient");
     return st;
 }
 
@@ -94,15 +162,24 @@ static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opt
 {
     columns c;
     dacc_status st = find_columns(csv, o, &c, err);
+    if (st == DACC_OK) {
+        snprintf(o->amount_used, sizeof o->amount_used, "%s", dacc_csv_colname(csv, c.amount));
+        o->coefficient_used = c.coefficient >= 0;
+    }
+    size_t rows = 0;
     while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
         const char *d, *p;
         size_t dl, pl;
-        double amount, w;
+        double amount, w, k = 1;
+        rows++;
         if ((st = dacc_csv_get_str(csv, c.donor, &d, &dl, err)) != DACC_OK ||
             (st = dacc_csv_get_str(csv, c.project, &p, &pl, err)) != DACC_OK ||
             (st = dacc_csv_get_double_in(csv, c.amount, 0, 1e300, &amount, err)) != DACC_OK ||
-            (st = score_weight(csv, o, &c, &w, err)) != DACC_OK)
+            (st = score_weight(csv, o, &c, &w, err)) != DACC_OK ||
+            (c.coefficient >= 0 &&
+             (st = dacc_csv_get_double_in(csv, (size_t)c.coefficient, 0, 1, &k, err)) != DACC_OK))
             break;
+        w *= k;
         if (dl == 0 || pl == 0) {
             st = dacc_csv_error(csv, dl == 0 ? c.donor : c.project, err, DACC_ERR_INVALID,
                                 "empty name");
@@ -123,6 +200,9 @@ static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opt
             st = dacc_csv_error(csv, c.amount, err, st, "%s", e.message);
         }
     }
+    if (st == DACC_END && rows == 0)
+        return dacc_error_at(err, DACC_ERR_INVALID, dacc_csv_name(csv), 1, 0,
+                             "no donations: the file has a header and no rows");
     return st == DACC_END ? DACC_OK : st;
 }
 
@@ -130,11 +210,19 @@ dacc_status dacc_pgf_round_read_memory(dacc_pgf_round *r, const char *name, cons
                                        size_t len, dacc_pgf_read_opts *opts, dacc_error *err)
 {
     dacc_pgf_read_opts none = { 0 };
+    dacc_pgf_read_opts *o = opts ? opts : &none;
+    if ((o->score_col || o->score_donor) && o->s50 == 0 && o->s100 == 0)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "donor scores need thresholds: s50 and s100 (both 0 given)");
+    if (o->s100 < o->s50)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "score thresholds inverted: s100 (%g) is below s50 (%g)", o->s100,
+                              o->s50);
     dacc_csv *csv;
     dacc_status st = dacc_csv_open_memory(name, data, len, NULL, &csv, err);
     if (st != DACC_OK)
         return st;
-    st = read_rows(r, csv, opts ? opts : &none, err);
+    st = read_rows(r, csv, o, err);
     dacc_csv_free(csv);
     return st;
 }
