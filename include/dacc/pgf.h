@@ -31,6 +31,14 @@ void dacc_pgf_round_free(dacc_pgf_round *r);
 dacc_status dacc_pgf_round_add(dacc_pgf_round *r, const char *donor, size_t dlen,
                                const char *project, size_t plen, double amount, dacc_error *err);
 
+/* Adds a donation in base units at `decimals` decimals, for an exact round
+ * (on-chain integer QF reads these units, never a rounded double). A round
+ * is exact from its first donation: it then refuses dacc_pgf_round_add and
+ * other decimals, and an inexact round refuses this (DACC_ERR_STATE). */
+dacc_status dacc_pgf_round_add_units(dacc_pgf_round *r, const char *donor, size_t dlen,
+                                     const char *project, size_t plen, dacc_u128 units,
+                                     unsigned decimals, dacc_error *err);
+
 /* Column names and round rules for reading exports. Zero-initialised means:
  * the columns of the known export layouts (docs/pgf.md "Export layouts"),
  * amounts from the one USD column (refused as ambiguous when several
@@ -49,9 +57,20 @@ typedef struct dacc_pgf_read_opts {
     const double *score_value;
     size_t nscores;
     bool ignore_coefficient; /* do not apply a "coefficient" column */
-    size_t dropped;          /* out: rows dropped by the rules */
-    char amount_used[64];    /* out: the amount column read */
-    bool coefficient_used;   /* out: a coefficient column weighed the donations */
+    /* Exact rounds for integer QF: amounts read as decimal text at
+     * exact_decimals into base units (dacc_pgf_round_add_units); a weight w
+     * (coefficient, score) multiplies them as the Grants Stack calculator
+     * does, by floor(units * trunc(w * 10^4) / 10^4). Without amount_col,
+     * the round-token column (amountRoundToken, amountInRoundMatchToken,
+     * amount_in_round_match_token, base units: read at 0 decimals) comes
+     * before the USD and token columns. */
+    bool exact;
+    unsigned exact_decimals;
+    size_t dropped;        /* out: rows dropped by the rules */
+    char amount_used[64];  /* out: the amount column read */
+    char project_used[64]; /* out: the project column read */
+    bool amount_in_units;  /* out: exact, and that column held base units */
+    bool coefficient_used; /* out: a coefficient column weighed the donations */
 } dacc_pgf_read_opts;
 
 /* Reads CSV/TSV donations from data[0..len), a file's bytes the caller
@@ -231,6 +250,60 @@ dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, d
 dacc_status dacc_pgf_linear_qf(const dacc_pgf_round *r, unsigned decimals, dacc_u128 pool,
                                dacc_u128 cap, bool ignore_saturation, dacc_u128 *matched,
                                dacc_error *err);
+
+/* Each project's figures in pluralistic's Calculation: base units received,
+ * donors, the sum of integer square roots, the raw QF match (qf), the match
+ * before the cap and after it; pluralistic's capOverflow is
+ * matched_without_cap - cap. */
+typedef struct {
+    dacc_u128 received, count, sqrt_sum, qf, matched_without_cap, matched;
+} dacc_pgf_linear_row;
+
+/* As dacc_pgf_linear_qf, filling rows[0 .. projects) with the figures. */
+dacc_status dacc_pgf_linear_qf_rows(const dacc_pgf_round *r, unsigned decimals, dacc_u128 pool,
+                                    dacc_u128 cap, bool ignore_saturation,
+                                    dacc_pgf_linear_row *rows, dacc_error *err);
+
+/* ---- Allo v2's Merkle distribution ---------------------------------------------- */
+
+/* One payout of DonationVotingMerkleDistribution: its index is its place
+ * in the list given to dacc_pgf_allo_tree_new. */
+typedef struct {
+    uint8_t recipient_id[20], recipient_address[20];
+    dacc_u128 amount; /* base units of the pool's token */
+} dacc_pgf_allo_payout;
+
+/* The leaf the strategy checks: keccak256(keccak256(abi.encode(index,
+ * recipientId, recipientAddress, amount))). */
+dacc_status dacc_pgf_allo_leaf(uint64_t index, const dacc_pgf_allo_payout *p, uint8_t out[32],
+                               dacc_error *err);
+
+/* OpenZeppelin's StandardMerkleTree ("standard-v1", leaves sorted) over
+ * the payouts (n >= 1): node 0 is the root the strategy is given (its
+ * updateDistribution), nodes 0 .. 2n-2 the dump's "tree". */
+typedef struct dacc_pgf_allo_tree dacc_pgf_allo_tree;
+dacc_status dacc_pgf_allo_tree_new(const dacc_pgf_allo_payout *payouts, size_t n,
+                                   dacc_pgf_allo_tree **out, dacc_error *err);
+void dacc_pgf_allo_tree_free(dacc_pgf_allo_tree *t);
+size_t dacc_pgf_allo_nodes(const dacc_pgf_allo_tree *t);
+const uint8_t *dacc_pgf_allo_node(const dacc_pgf_allo_tree *t, size_t i);
+/* The node of payout `value` (the dump's "treeIndex"). */
+size_t dacc_pgf_allo_tree_index(const dacc_pgf_allo_tree *t, size_t value);
+/* Payout value's Merkle proof (OpenZeppelin's getProof): its length, with
+ * up to cap sibling hashes, leaf level first, in proof[]. */
+size_t dacc_pgf_allo_proof(const dacc_pgf_allo_tree *t, size_t value, const uint8_t **proof,
+                           size_t cap);
+
+/* Fills each project's recipientId and recipientAddress (out[p], amounts
+ * kept) from a CSV with the columns cols[0] (the project, as the round
+ * names it), cols[1] and cols[2] (addresses, 0x and 40 hex digits); rows
+ * of projects outside the round are skipped. The donations file itself
+ * serves, with cols[0] == cols[1] when the project key is the recipientId.
+ * Refuses a project given two recipients or none. */
+dacc_status dacc_pgf_allo_recipients_read_memory(const dacc_pgf_round *r, const char *name,
+                                                 const char *data, size_t len,
+                                                 const char *const cols[3],
+                                                 dacc_pgf_allo_payout *out, dacc_error *err);
 
 #ifdef __cplusplus
 }

@@ -8,24 +8,9 @@
 #include "dacc/csv.h"
 #include "dacc/json.h"
 #include "dacc/pgf.h"
+#include "fund.h"
 
-typedef struct {
-    const char *pool_text, *output, *svg, *project;
-    unsigned decimals;
-    double cap, M;
-    dacc_pgf_read_opts read;
-    cli_format format;
-    dacc_pgf_style style;
-    bool fancy, saturation, half;
-    unsigned thresholds; /* bit 0: --s50 given, bit 1: --s100 */
-    const char *input;
-    const char *mech; /* for cluster: vanilla, squared, co, pairwise */
-    const char *groups, *clusters, *scores;
-    double blend;  /* COCM's weight when blended with QF; 0: COCM alone */
-    double target; /* pairwise: find the M that spends this total; 0: off */
-} fund_opts;
-
-static const char common[] =
+const char fund_common_help[] =
     "Input: a CSV/TSV of donations with a header (Gitcoin/Allo exports work as they are):\n"
     "  --donor-column NAME    default: donor, voter, address, contributor, donorAddress\n"
     "                         or donor_address\n"
@@ -76,7 +61,10 @@ enum {
     O_SCORES,
     O_CLUSTERS,
     O_BLEND,
-    O_TARGET
+    O_TARGET,
+    O_IGNSAT,
+    O_ALLO,
+    O_RECIPIENTS
 };
 
 static int opt_double(const char *prog, const char *name, const char *arg, double *out)
@@ -178,6 +166,15 @@ static int parse_more(const char *prog, int ch, fund_opts *o)
         return opt_double(prog, "--blend", optarg, &o->blend);
     case O_TARGET:
         return opt_double(prog, "--target", optarg, &o->target);
+    case O_IGNSAT:
+        o->ignore_saturation = true;
+        return CLI_OK;
+    case O_ALLO:
+        o->allo = optarg;
+        return CLI_OK;
+    case O_RECIPIENTS:
+        o->recipients = optarg;
+        return CLI_OK;
     case O_STYLE:
         return parse_style(prog, optarg, &o->style);
     default:
@@ -185,7 +182,7 @@ static int parse_more(const char *prog, int ch, fund_opts *o)
     }
 }
 
-static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want_project)
+int fund_parse(const char *prog, int argc, char **argv, fund_opts *o, int want_project)
 {
     static const struct option longs[] = {
         { "pool", required_argument, NULL, 'p' },
@@ -214,6 +211,9 @@ static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want
         { "scores", required_argument, NULL, O_SCORES },
         { "blend", required_argument, NULL, O_BLEND },
         { "target", required_argument, NULL, O_TARGET },
+        { "ignore-saturation", no_argument, NULL, O_IGNSAT },
+        { "allo", required_argument, NULL, O_ALLO },
+        { "recipients", required_argument, NULL, O_RECIPIENTS },
         { NULL, 0, NULL, 0 },
     };
     *o = (fund_opts){ .decimals = 2, .M = 0.01, .half = true, .output = "-", .mech = "co" };
@@ -227,6 +227,7 @@ static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want
         case 'd':
             rc = cli_opt_u64(prog, "--decimals", optarg, 0, DACC_MONEY_MAX_DECIMALS, &v);
             o->decimals = (unsigned)v;
+            o->decimals_given = true;
             break;
         case 'f':
             rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_CSV | CLI_ALLOW_JSON,
@@ -256,8 +257,8 @@ static int parse(const char *prog, int argc, char **argv, fund_opts *o, int want
                                       : "--s50 and --s100 need --score-column or --scores");
     if (o->read.s100 < o->read.s50)
         return cli_usage(prog, "--s100 (%g) is below --s50 (%g)", o->read.s100, o->read.s50);
-    const char *outs[] = { o->output, o->svg };
-    return cli_outputs_distinct(prog, argc, argv, outs, 2, NULL, 0);
+    const char *outs[] = { o->output, o->svg, o->allo };
+    return cli_outputs_distinct(prog, argc, argv, outs, 3, NULL, 0);
 }
 
 /* ---- the table ---- */
@@ -440,12 +441,7 @@ static int emit(const char *prog, const fund_opts *o, table *t)
 
 /* ---- commands ---- */
 
-/* A whole file, handed to one of the library's readers (which take memory,
- * never paths). */
-typedef dacc_status (*memory_reader)(void *obj, const char *name, const char *data, size_t len,
-                                     dacc_error *err);
-
-static dacc_status read_with(const char *path, memory_reader fn, void *obj, dacc_error *err)
+dacc_status fund_read_with(const char *path, fund_reader fn, void *obj, dacc_error *err)
 {
     dacc_file_data d;
     dacc_status st = dacc_file_load(path, 0, &d, err);
@@ -488,14 +484,14 @@ static dacc_pgf_clusters *load_clusters(const char *path, dacc_error *err)
         dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    if (read_with(path, clusters_reader, c, err) != DACC_OK) {
+    if (fund_read_with(path, clusters_reader, c, err) != DACC_OK) {
         dacc_pgf_clusters_free(c);
         return NULL;
     }
     return c;
 }
 
-static int load(const char *prog, fund_opts *o, dacc_pgf_round **r)
+int fund_load(const char *prog, fund_opts *o, dacc_pgf_round **r)
 {
     dacc_error err;
     dacc_pgf_scores *scores = o->scores ? dacc_pgf_scores_new() : NULL;
@@ -505,11 +501,11 @@ static int load(const char *prog, fund_opts *o, dacc_pgf_round **r)
         dacc_pgf_scores_free(scores);
         return cli_fail(prog, (dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory"), &err));
     }
-    dacc_status st = scores ? read_with(o->scores, scores_reader, scores, &err) : DACC_OK;
+    dacc_status st = scores ? fund_read_with(o->scores, scores_reader, scores, &err) : DACC_OK;
     if (scores != NULL)
         dacc_pgf_scores_use(scores, &o->read);
     if (st == DACC_OK)
-        st = read_with(o->input, round_reader, &(round_ctx){ *r, &o->read }, &err);
+        st = fund_read_with(o->input, round_reader, &(round_ctx){ *r, &o->read }, &err);
     dacc_pgf_scores_free(scores);
     o->read.score_donor = NULL;
     o->read.score_value = NULL;
@@ -539,14 +535,14 @@ typedef enum { M_QF, M_PAIRWISE, M_COCM, M_COMPARE } mech;
 static int run_mech(const char *prog, const char *help, int argc, char **argv, mech which)
 {
     fund_opts o;
-    int rc = parse(prog, argc, argv, &o, 0);
+    int rc = fund_parse(prog, argc, argv, &o, 0);
     if (rc < 0) {
         fputs(help, stdout);
-        fputs(common, stdout);
+        fputs(fund_common_help, stdout);
         return CLI_OK;
     }
     dacc_pgf_round *r;
-    if (rc != CLI_OK || (rc = load(prog, &o, &r)) != CLI_OK)
+    if (rc != CLI_OK || (rc = fund_load(prog, &o, &r)) != CLI_OK)
         return rc;
     size_t n = dacc_pgf_round_projects(r);
     double *m[5] = { 0 };
@@ -659,7 +655,7 @@ static int cmd_cluster(int argc, char **argv)
 {
     static const char prog[] = "dacc fund cluster";
     fund_opts o;
-    int rc = parse(prog, argc, argv, &o, 0);
+    int rc = fund_parse(prog, argc, argv, &o, 0);
     if (rc < 0) {
         fputs("Usage: dacc fund cluster --groups FILE [--kind K] [options] FILE\n\nThe cluster-"
               "matching family of Miller, Weyl and Erichsen (pluralqf.py) with\nexplicit groups "
@@ -668,7 +664,7 @@ static int cmd_cluster(int argc, char **argv)
               "  --kind K       co (connection-oriented, default), vanilla, squared, pairwise\n"
               "  --M M          pairwise's bound (default 0.01)\n\n",
               stdout);
-        fputs(common, stdout);
+        fputs(fund_common_help, stdout);
         return CLI_OK;
     }
     if (rc != CLI_OK)
@@ -687,7 +683,7 @@ static int cmd_cluster(int argc, char **argv)
     if (o.groups == NULL)
         return cli_usage(prog, "--groups FILE is required");
     dacc_pgf_round *r;
-    if ((rc = load(prog, &o, &r)) != CLI_OK)
+    if ((rc = fund_load(prog, &o, &r)) != CLI_OK)
         return rc;
     dacc_error err;
     size_t n = dacc_pgf_round_projects(r);
@@ -737,18 +733,18 @@ static int cmd_explain(int argc, char **argv)
 {
     static const char prog[] = "dacc fund explain";
     fund_opts o;
-    int rc = parse(prog, argc, argv, &o, 1);
+    int rc = fund_parse(prog, argc, argv, &o, 1);
     if (rc < 0) {
         fputs("Usage: dacc fund explain [options] FILE PROJECT\n\nWhich donors and pairs made a "
               "project's match: each donor's share of its QF match\n(sqrt(c_i) times the other "
               "donors' square roots), the largest pairs and how much\npairwise bounding keeps of "
               "them, and the match under each mechanism.\n\n",
               stdout);
-        fputs(common, stdout);
+        fputs(fund_common_help, stdout);
         return CLI_OK;
     }
     dacc_pgf_round *r;
-    if (rc != CLI_OK || (rc = load(prog, &o, &r)) != CLI_OK)
+    if (rc != CLI_OK || (rc = fund_load(prog, &o, &r)) != CLI_OK)
         return rc;
     dacc_error err;
     dacc_pgf_explanation e;
@@ -773,6 +769,7 @@ static const cli_command subcommands[] = {
     { "cluster", "the paper's cluster-match family with explicit groups", cmd_cluster },
     { "compare", "mechanisms side by side, with an SVG chart", cmd_compare },
     { "explain", "which donors and pairs made a project's match", cmd_explain },
+    { "linear", "Allo's on-chain integer QF, and its Merkle distribution", cmd_fund_linear },
 };
 
 int cmd_fund(int argc, char **argv)

@@ -18,6 +18,11 @@ struct dacc_pgf_round {
     pgf_row *rows;
     size_t nrows, caprows;
     int dirty;
+    /* Exact rounds (dacc_pgf_round_add_units): each row's amount in base
+     * units at exact_decimals, summed into punits beside pamt. */
+    dacc_u128 *units, *punits;
+    bool exact;
+    unsigned exact_decimals;
     /* built from rows: names sorted, donations summed (zeros dropped) */
     const char **donor, **project;
     size_t ndonors, nprojects;

@@ -121,44 +121,65 @@ static dacc_u128 isqrt(dacc_u128 n, dacc_u128 *rem)
     return x;
 }
 
-typedef struct {
-    dacc_u128 received, count, sqrt_sum, rem_sum, qf, matched, without_cap;
-} calc;
+static dacc_status too_large(dacc_error *err, const char *project)
+{
+    return dacc_error_set(err, DACC_ERR_RANGE, "project %s: its sums overflow 128-bit base units",
+                          project);
+}
 
-static dacc_status linear_calcs(const dacc_pgf_round *r, unsigned decimals, calc *c,
+/* One project's received, count, sum of square roots and raw QF match. */
+static dacc_status linear_project(const dacc_pgf_round *r, size_t p, double unit,
+                                  dacc_pgf_linear_row *c, dacc_error *err)
+{
+    dacc_u128 rem_sum = 0, sq;
+    memset(c, 0, sizeof *c);
+    for (size_t k = r->pfirst[p]; k < r->pfirst[p + 1]; k++) {
+        double v = r->pamt[k] * unit;
+        if (!r->exact && (v != floor(v) || v > 1e30))
+            return dacc_error_set(err, DACC_ERR_RANGE,
+                                  "project %s: a donation is not a whole number of base units",
+                                  r->project[p]);
+        dacc_u128 a = r->exact ? r->punits[k] : (dacc_u128)v, rem;
+        dacc_u128 root = isqrt(a, &rem);
+        if (dacc_money_add(c->received, a, &c->received) != DACC_OK ||
+            dacc_money_add(c->sqrt_sum, root, &c->sqrt_sum) != DACC_OK ||
+            dacc_money_add(rem_sum, rem, &rem_sum) != DACC_OK)
+            return too_large(err, r->project[p]);
+        c->count++;
+    }
+    if (c->count > 1 && (dacc_money_mul(c->sqrt_sum, c->sqrt_sum, &sq) != DACC_OK ||
+                         dacc_money_add(sq, rem_sum, &sq) != DACC_OK))
+        return too_large(err, r->project[p]);
+    /* (sum s_i)^2 + sum r_i >= sum (s_i^2 + r_i) = received: no wrap */
+    c->qf = c->count > 1 ? sq - c->received : 0;
+    return DACC_OK;
+}
+
+static dacc_status linear_calcs(const dacc_pgf_round *r, unsigned decimals, dacc_pgf_linear_row *c,
                                 dacc_u128 *total_sqrt, dacc_error *err)
 {
-    double unit = 1;
-    for (unsigned d = 0; d < decimals; d++)
-        unit *= 10;
+    if (r->exact && decimals != r->exact_decimals)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "the round's donations are at %u decimals, not %u", r->exact_decimals,
+                              decimals);
+    double unit = pow(10, decimals);
     *total_sqrt = 0;
     for (size_t p = 0; p < r->nprojects; p++) {
-        memset(&c[p], 0, sizeof c[p]);
-        for (size_t k = r->pfirst[p]; k < r->pfirst[p + 1]; k++) {
-            double v = r->pamt[k] * unit;
-            if (v != floor(v) || v > 1e30)
-                return dacc_error_set(err, DACC_ERR_RANGE,
-                                      "project %s: a donation is not a whole number of base units",
-                                      r->project[p]);
-            dacc_u128 a = (dacc_u128)v, rem;
-            c[p].received += a;
-            c[p].count++;
-            c[p].sqrt_sum += isqrt(a, &rem);
-            c[p].rem_sum += rem;
-        }
-        if (c[p].count > 1) {
-            c[p].qf = c[p].sqrt_sum * c[p].sqrt_sum + c[p].rem_sum - c[p].received;
-            *total_sqrt += c[p].qf;
-        }
+        dacc_status st = linear_project(r, p, unit, &c[p], err);
+        if (st != DACC_OK)
+            return st;
+        if (dacc_money_add(*total_sqrt, c[p].qf, total_sqrt) != DACC_OK)
+            return too_large(err, r->project[p]);
     }
     return DACC_OK;
 }
 
-static void linear_cap(calc *c, size_t n, dacc_u128 cap)
+/* pluralistic's cap loop; its products stay below 2^256 (muldiv). */
+static void linear_cap(dacc_pgf_linear_row *c, size_t n, dacc_u128 cap)
 {
     dacc_u128 overflow;
     do {
-        dacc_u128 uncapped = 0;
+        dacc_u128 uncapped = 0, add;
         overflow = 0;
         for (size_t p = 0; p < n; p++) {
             if (c[p].matched > cap) {
@@ -171,34 +192,50 @@ static void linear_cap(calc *c, size_t n, dacc_u128 cap)
         if (uncapped == 0 || overflow == 0)
             break;
         for (size_t p = 0; p < n; p++)
-            if (c[p].matched < cap)
-                c[p].matched += c[p].matched * overflow / uncapped;
+            if (c[p].matched < cap && dacc_money_muldiv(c[p].matched, overflow, uncapped,
+                                                        DACC_MONEY_ROUND_DOWN, &add) == DACC_OK)
+                c[p].matched += add;
     } while (overflow > 0);
+}
+
+dacc_status dacc_pgf_linear_qf_rows(const dacc_pgf_round *r, unsigned decimals, dacc_u128 pool,
+                                    dacc_u128 cap, bool ignore_saturation,
+                                    dacc_pgf_linear_row *rows, dacc_error *err)
+{
+    if (pgf_build((dacc_pgf_round *)r) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    size_t n = r->nprojects;
+    dacc_u128 total_sqrt = 0, total_qf = 0;
+    dacc_status st = linear_calcs(r, decimals, rows, &total_sqrt, err);
+    for (size_t p = 0; st == DACC_OK && p < n; p++) {
+        total_qf += rows[p].qf;
+        rows[p].matched = 0;
+        if (total_sqrt > 0 && dacc_money_muldiv(rows[p].qf, pool, total_sqrt, DACC_MONEY_ROUND_DOWN,
+                                                &rows[p].matched) != DACC_OK)
+            st = too_large(err, r->project[p]);
+    }
+    /* An unsaturated round pays each project its raw match. */
+    if (st == DACC_OK && total_qf < pool && !ignore_saturation)
+        for (size_t p = 0; p < n; p++)
+            rows[p].matched = rows[p].qf;
+    for (size_t p = 0; st == DACC_OK && p < n; p++)
+        rows[p].matched_without_cap = rows[p].matched;
+    if (st == DACC_OK && cap > 0)
+        linear_cap(rows, n, cap);
+    return st;
 }
 
 dacc_status dacc_pgf_linear_qf(const dacc_pgf_round *r, unsigned decimals, dacc_u128 pool,
                                dacc_u128 cap, bool ignore_saturation, dacc_u128 *matched,
                                dacc_error *err)
 {
-    if (pgf_build((dacc_pgf_round *)r) != DACC_OK)
+    size_t n = dacc_pgf_round_projects(r);
+    dacc_pgf_linear_row *rows = calloc(n ? n : 1, sizeof *rows);
+    if (rows == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    size_t n = r->nprojects;
-    calc *c = calloc(n ? n : 1, sizeof *c);
-    dacc_u128 total_sqrt, total_qf = 0;
-    if (c == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    dacc_status st = linear_calcs(r, decimals, c, &total_sqrt, err);
-    for (size_t p = 0; st == DACC_OK && p < n; p++) {
-        total_qf += c[p].qf;
-        c[p].matched = total_sqrt > 0 ? c[p].qf * pool / total_sqrt : 0;
-    }
-    if (st == DACC_OK && total_qf < pool && !ignore_saturation)
-        for (size_t p = 0; p < n; p++)
-            c[p].matched = c[p].qf;
-    if (st == DACC_OK && cap > 0)
-        linear_cap(c, n, cap);
+    dacc_status st = dacc_pgf_linear_qf_rows(r, decimals, pool, cap, ignore_saturation, rows, err);
     for (size_t p = 0; st == DACC_OK && p < n; p++)
-        matched[p] = c[p].matched;
-    free(c);
+        matched[p] = rows[p].matched;
+    free(rows);
     return st;
 }

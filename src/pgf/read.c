@@ -58,12 +58,21 @@ static size_t present(dacc_csv *csv, const char *const *names, size_t n, size_t 
 
 /* The amount column: the one USD column, else the one column of another
  * unit; several candidates of a kind are ambiguous and refused. */
-static dacc_status find_amount(dacc_csv *csv, const dacc_pgf_read_opts *o, size_t *col,
-                               dacc_error *err)
+/* Base units of the round's match token, what on-chain integer QF sums. */
+static const char *const round_token_names[] = { "amountRoundToken", "amountInRoundMatchToken",
+                                                 "amount_in_round_match_token" };
+
+static dacc_status find_amount(dacc_csv *csv, dacc_pgf_read_opts *o, size_t *col, dacc_error *err)
 {
+    o->amount_in_units = false;
     if (o->amount_col)
         return dacc_csv_require(csv, o->amount_col, col, err);
     char usd[160] = "", token[200] = "";
+    if (o->exact &&
+        present(csv, round_token_names, NELEM(round_token_names), col, token, sizeof token) > 0) {
+        o->amount_in_units = true;
+        return DACC_OK;
+    }
     size_t nusd = present(csv, usd_names, NELEM(usd_names), col, usd, sizeof usd);
     if (nusd == 1)
         return DACC_OK;
@@ -84,8 +93,7 @@ static dacc_status find_amount(dacc_csv *csv, const dacc_pgf_read_opts *o, size_
     return dacc_csv_require_any(csv, any, NELEM(any), col, err);
 }
 
-static dacc_status find_columns(dacc_csv *csv, const dacc_pgf_read_opts *o, columns *c,
-                                dacc_error *err)
+static dacc_status find_columns(dacc_csv *csv, dacc_pgf_read_opts *o, columns *c, dacc_error *err)
 {
     dacc_status st =
         o->donor_col ? dacc_csv_require(csv, o->donor_col, &c->donor, err)
@@ -157,6 +165,48 @@ static dacc_status score_weight(dacc_csv *csv, const dacc_pgf_read_opts *o, cons
     return DACC_OK;
 }
 
+struct name {
+    const char *s;
+    size_t len;
+};
+
+/* Round-token columns hold base units already; others are decimal text. */
+static unsigned text_decimals(const dacc_pgf_read_opts *o)
+{
+    return o->amount_in_units ? 0 : o->exact_decimals;
+}
+
+/* The amount in the round's money unit: a double, or in an exact round the
+ * decimal text's base units (as a double only for the round rules). */
+static dacc_status read_amount(dacc_csv *csv, const dacc_pgf_read_opts *o, const columns *c,
+                               double *amount, dacc_error *err)
+{
+    if (!o->exact)
+        return dacc_csv_get_double_in(csv, c->amount, 0, 1e300, amount, err);
+    dacc_u128 u;
+    dacc_status st = dacc_csv_get_money(csv, c->amount, text_decimals(o), &u, err);
+    *amount = (double)u / pow(10, o->exact_decimals);
+    return st;
+}
+
+/* Adds the row, weighed by w: an exact round's base units as the Grants
+ * Stack calculator weighs them, floor(units * trunc(w * 10^4) / 10^4). */
+static dacc_status add(dacc_pgf_round *r, const dacc_pgf_read_opts *o, dacc_csv *csv,
+                       const columns *c, struct name d, struct name p, double amount, double w,
+                       dacc_error *err)
+{
+    if (!o->exact)
+        return dacc_pgf_round_add(r, d.s, d.len, p.s, p.len, amount * w, err);
+    dacc_u128 u;
+    dacc_status st = dacc_csv_get_money(csv, c->amount, text_decimals(o), &u, err);
+    if (st != DACC_OK)
+        return st;
+    dacc_u128 scaled = (dacc_u128)trunc(w * 10000);
+    if (scaled != 10000)
+        u = u / 10000 * scaled + u % 10000 * scaled / 10000;
+    return dacc_pgf_round_add_units(r, d.s, d.len, p.s, p.len, u, o->exact_decimals, err);
+}
+
 static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opts *o,
                              dacc_error *err)
 {
@@ -164,6 +214,7 @@ static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opt
     dacc_status st = find_columns(csv, o, &c, err);
     if (st == DACC_OK) {
         snprintf(o->amount_used, sizeof o->amount_used, "%s", dacc_csv_colname(csv, c.amount));
+        snprintf(o->project_used, sizeof o->project_used, "%s", dacc_csv_colname(csv, c.project));
         o->coefficient_used = c.coefficient >= 0;
     }
     size_t rows = 0;
@@ -174,7 +225,7 @@ static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opt
         rows++;
         if ((st = dacc_csv_get_str(csv, c.donor, &d, &dl, err)) != DACC_OK ||
             (st = dacc_csv_get_str(csv, c.project, &p, &pl, err)) != DACC_OK ||
-            (st = dacc_csv_get_double_in(csv, c.amount, 0, 1e300, &amount, err)) != DACC_OK ||
+            (st = read_amount(csv, o, &c, &amount, err)) != DACC_OK ||
             (st = score_weight(csv, o, &c, &w, err)) != DACC_OK ||
             (c.coefficient >= 0 &&
              (st = dacc_csv_get_double_in(csv, (size_t)c.coefficient, 0, 1, &k, err)) != DACC_OK))
@@ -195,7 +246,8 @@ static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opt
             o->dropped++;
             continue;
         }
-        if ((st = dacc_pgf_round_add(r, d, dl, p, pl, amount * w, err)) != DACC_OK) {
+        if ((st = add(r, o, csv, &c, (struct name){ d, dl }, (struct name){ p, pl }, amount, w,
+                      err)) != DACC_OK) {
             dacc_error e = *err;
             st = dacc_csv_error(csv, c.amount, err, st, "%s", e.message);
         }

@@ -37,6 +37,8 @@ static void free_matrix(dacc_pgf_round *r)
     free(r->dproj);
     free(r->damt);
     free(r->ptotal);
+    free(r->punits);
+    r->punits = NULL;
     r->donor = r->project = NULL;
     r->donor_rank = r->project_rank = NULL;
     r->pfirst = r->pdonor = r->dfirst = r->dproj = NULL;
@@ -49,6 +51,7 @@ void dacc_pgf_round_free(dacc_pgf_round *r)
         return;
     free_matrix(r);
     free(r->rows);
+    free(r->units);
     dacc_intern_free(r->donors);
     dacc_intern_free(r->projects);
     free(r);
@@ -66,26 +69,37 @@ static dacc_status intern_name(dacc_intern *m, const char *s, size_t len, uint32
     return DACC_OK;
 }
 
-dacc_status dacc_pgf_round_add(dacc_pgf_round *r, const char *donor, size_t dlen,
-                               const char *project, size_t plen, double amount, dacc_error *err)
+static dacc_status grow_rows(dacc_pgf_round *r, dacc_error *err)
+{
+    if (r->nrows < r->caprows)
+        return DACC_OK;
+    size_t cap = r->caprows ? 2 * r->caprows : 1024;
+    pgf_row *rows = realloc(r->rows, cap * sizeof *rows);
+    if (rows != NULL)
+        r->rows = rows;
+    dacc_u128 *units = rows != NULL && r->exact ? realloc(r->units, cap * sizeof *units) : NULL;
+    if (units != NULL)
+        r->units = units;
+    if (rows == NULL || (r->exact && units == NULL))
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    r->caprows = cap;
+    return DACC_OK;
+}
+
+static dacc_status add_row(dacc_pgf_round *r, const char *donor, size_t dlen, const char *project,
+                           size_t plen, double amount, dacc_error *err)
 {
     if (!(amount >= 0) || !isfinite(amount))
         return dacc_error_set(err, DACC_ERR_RANGE, "a donation must be finite and >= 0, got %g",
                               amount);
     if (dlen == 0 || plen == 0)
         return dacc_error_set(err, DACC_ERR_INVALID, "empty donor or project name");
-    if (r->nrows == r->caprows) {
-        size_t cap = r->caprows ? 2 * r->caprows : 1024;
-        pgf_row *rows = realloc(r->rows, cap * sizeof *rows);
-        if (rows == NULL)
-            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-        r->rows = rows;
-        r->caprows = cap;
-    }
+    dacc_status st = grow_rows(r, err);
     /* A name interned without its row (the second add failing) has no
      * donation, and pgf_build lists only names that have rows. */
     uint32_t d, p;
-    dacc_status st = intern_name(r->donors, donor, dlen, &d, err);
+    if (st == DACC_OK)
+        st = intern_name(r->donors, donor, dlen, &d, err);
     if (st == DACC_OK)
         st = intern_name(r->projects, project, plen, &p, err);
     if (st != DACC_OK)
@@ -93,6 +107,39 @@ dacc_status dacc_pgf_round_add(dacc_pgf_round *r, const char *donor, size_t dlen
     r->rows[r->nrows++] = (pgf_row){ d, p, amount };
     r->dirty = 1;
     return DACC_OK;
+}
+
+dacc_status dacc_pgf_round_add(dacc_pgf_round *r, const char *donor, size_t dlen,
+                               const char *project, size_t plen, double amount, dacc_error *err)
+{
+    if (r->exact)
+        return dacc_error_set(err, DACC_ERR_STATE,
+                              "an exact round takes donations in base units only");
+    return add_row(r, donor, dlen, project, plen, amount, err);
+}
+
+dacc_status dacc_pgf_round_add_units(dacc_pgf_round *r, const char *donor, size_t dlen,
+                                     const char *project, size_t plen, dacc_u128 units,
+                                     unsigned decimals, dacc_error *err)
+{
+    if (!r->exact && r->nrows > 0)
+        return dacc_error_set(err, DACC_ERR_STATE,
+                              "the round already holds donations that are not in base units");
+    if (r->exact && decimals != r->exact_decimals)
+        return dacc_error_set(err, DACC_ERR_INVALID, "donations at %u decimals in a round at %u",
+                              decimals, r->exact_decimals);
+    if (!r->exact) {
+        r->units = malloc((r->caprows ? r->caprows : 1) * sizeof *r->units);
+        if (r->units == NULL)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        r->exact = true;
+        r->exact_decimals = decimals;
+    }
+    size_t at = r->nrows;
+    dacc_status st = add_row(r, donor, dlen, project, plen, (double)units / pow(10, decimals), err);
+    if (st == DACC_OK)
+        r->units[at] = units;
+    return st;
 }
 
 typedef struct {
@@ -191,44 +238,65 @@ static dacc_status order_rows(const dacc_pgf_round *r, size_t *order)
     return st;
 }
 
-/* Rows in (donor, project, file) order, summed into (donor, project, amount). */
-static dacc_status collapse(dacc_pgf_round *r, size_t *cells, size_t **cd, size_t **cp, double **ca)
+typedef struct {
+    size_t n, *d, *p;
+    double *a;
+    dacc_u128 *u; /* exact rounds only */
+} pgf_cells;
+
+static void cells_free(pgf_cells *c)
+{
+    free(c->d);
+    free(c->p);
+    free(c->a);
+    free(c->u);
+}
+
+/* Rows in (donor, project, file) order, summed into cells (donor, project,
+ * amount). */
+static dacc_status collapse(dacc_pgf_round *r, pgf_cells *c)
 {
     size_t cap = r->nrows ? r->nrows : 1;
     size_t *order = malloc(cap * sizeof *order);
-    *cd = malloc(cap * sizeof **cd);
-    *cp = malloc(cap * sizeof **cp);
-    *ca = malloc(cap * sizeof **ca);
-    dacc_status st = order && *cd && *cp && *ca ? order_rows(r, order) : DACC_ERR_NOMEM;
+    *c = (pgf_cells){ 0, malloc(cap * sizeof *c->d), malloc(cap * sizeof *c->p),
+                      malloc(cap * sizeof *c->a), r->exact ? malloc(cap * sizeof *c->u) : NULL };
+    dacc_status st = order && c->d && c->p && c->a && (c->u || !r->exact) ? order_rows(r, order)
+                                                                          : DACC_ERR_NOMEM;
     size_t n = 0;
     for (size_t i = 0; st == DACC_OK && i < r->nrows; i++) {
         const pgf_row *x = &r->rows[order[i]];
         size_t d = r->donor_rank[x->donor], p = r->project_rank[x->project];
-        if (n > 0 && (*cd)[n - 1] == d && (*cp)[n - 1] == p) {
-            (*ca)[n - 1] += x->amount;
+        dacc_u128 u = r->exact ? r->units[order[i]] : 0;
+        if (n > 0 && c->d[n - 1] == d && c->p[n - 1] == p) {
+            c->a[n - 1] += x->amount;
+            if (r->exact && (c->u[n - 1] += u) < u)
+                st = DACC_ERR_RANGE;
             continue;
         }
-        (*cd)[n] = d;
-        (*cp)[n] = p;
-        (*ca)[n++] = x->amount;
+        c->d[n] = d;
+        c->p[n] = p;
+        if (r->exact)
+            c->u[n] = u;
+        c->a[n++] = x->amount;
     }
     free(order);
     /* Zero donations are no donations (qf-calculator drops all-zero rows). */
     size_t k = 0;
     for (size_t i = 0; st == DACC_OK && i < n; i++)
-        if ((*ca)[i] > 0) {
-            (*cd)[k] = (*cd)[i];
-            (*cp)[k] = (*cp)[i];
-            (*ca)[k++] = (*ca)[i];
+        if (c->a[i] > 0) {
+            c->d[k] = c->d[i];
+            c->p[k] = c->p[i];
+            if (r->exact)
+                c->u[k] = c->u[i];
+            c->a[k++] = c->a[i];
         }
-    *cells = k;
+    c->n = k;
     return st;
 }
 
-static dacc_status index_cells(dacc_pgf_round *r, size_t n, const size_t *cd, const size_t *cp,
-                               const double *ca)
+static dacc_status index_cells(dacc_pgf_round *r, const pgf_cells *c)
 {
-    size_t P = r->nprojects, D = r->ndonors;
+    size_t P = r->nprojects, D = r->ndonors, n = c->n;
     r->pfirst = calloc(P + 1, sizeof *r->pfirst);
     r->dfirst = calloc(D + 1, sizeof *r->dfirst);
     r->pdonor = malloc((n ? n : 1) * sizeof *r->pdonor);
@@ -236,15 +304,16 @@ static dacc_status index_cells(dacc_pgf_round *r, size_t n, const size_t *cd, co
     r->pamt = malloc((n ? n : 1) * sizeof *r->pamt);
     r->damt = malloc((n ? n : 1) * sizeof *r->damt);
     r->ptotal = calloc(P ? P : 1, sizeof *r->ptotal);
+    r->punits = r->exact ? malloc((n ? n : 1) * sizeof *r->punits) : NULL;
     size_t *fill = malloc((P ? P : 1) * sizeof *fill);
     if (!r->pfirst || !r->dfirst || !r->pdonor || !r->dproj || !r->pamt || !r->damt || !r->ptotal ||
-        !fill) {
+        !fill || (r->exact && !r->punits)) {
         free(fill);
         return DACC_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        r->pfirst[cp[i] + 1]++;
-        r->dfirst[cd[i] + 1]++;
+        r->pfirst[c->p[i] + 1]++;
+        r->dfirst[c->d[i] + 1]++;
     }
     for (size_t p = 0; p < P; p++)
         r->pfirst[p + 1] += r->pfirst[p];
@@ -253,11 +322,14 @@ static dacc_status index_cells(dacc_pgf_round *r, size_t n, const size_t *cd, co
     memcpy(fill, r->pfirst, P * sizeof *fill);
     /* cells are sorted by donor then project: both indexes come out sorted */
     for (size_t i = 0; i < n; i++) {
-        r->dproj[i] = cp[i];
-        r->damt[i] = ca[i];
-        r->pdonor[fill[cp[i]]] = cd[i];
-        r->pamt[fill[cp[i]]++] = ca[i];
-        r->ptotal[cp[i]] += ca[i];
+        size_t at = fill[c->p[i]]++;
+        r->dproj[i] = c->p[i];
+        r->damt[i] = c->a[i];
+        r->pdonor[at] = c->d[i];
+        r->pamt[at] = c->a[i];
+        if (r->exact)
+            r->punits[at] = c->u[i];
+        r->ptotal[c->p[i]] += c->a[i];
     }
     free(fill);
     return DACC_OK;
@@ -268,16 +340,13 @@ dacc_status pgf_build(dacc_pgf_round *r)
     if (!r->dirty && r->pfirst != NULL)
         return DACC_OK;
     free_matrix(r);
-    size_t n, *cd = NULL, *cp = NULL;
-    double *ca = NULL;
+    pgf_cells c = { 0 };
     dacc_status st = list_names(r);
     if (st == DACC_OK)
-        st = collapse(r, &n, &cd, &cp, &ca);
+        st = collapse(r, &c);
     if (st == DACC_OK)
-        st = index_cells(r, n, cd, cp, ca);
-    free(cd);
-    free(cp);
-    free(ca);
+        st = index_cells(r, &c);
+    cells_free(&c);
     if (st != DACC_OK)
         free_matrix(r);
     else
