@@ -710,65 +710,13 @@ static int cmd_cluster(int argc, char **argv)
     return rc;
 }
 
-/* ---- explain ---- */
-
-static void print_explanation(const dacc_pgf_round *r, const char *project,
-                              const dacc_pgf_explanation *e)
-{
-    printf("project %s: %zu donors gave %.4f\n", project, e->ndonors, e->donated);
-    printf("matching: QF %.4f, pairwise %.4f, COCM (markov) %.4f\n\n", e->qf, e->pairwise, e->cocm);
-    printf("%-40s %12s %14s\n", "donor", "amount", "QF share");
-    for (size_t t = 0; t < e->ndonors; t++)
-        printf("%-40s %12.4f %13.2f%%\n", dacc_pgf_round_donor(r, e->donors[t].donor),
-               e->donors[t].amount, e->donors[t].qf_share);
-    if (e->npairs == 0)
-        return;
-    printf("\nlargest pairs (QF counts 2 sqrt(c_i c_j) for each; pairwise scales it by k):\n");
-    for (size_t t = 0; t < e->npairs; t++)
-        printf("  %-20s %-20s %12.4f   k = %.4f\n", dacc_pgf_round_donor(r, e->pairs[t].a),
-               dacc_pgf_round_donor(r, e->pairs[t].b), e->pairs[t].raw, e->pairs[t].k);
-}
-
-static int cmd_explain(int argc, char **argv)
-{
-    static const char prog[] = "dacc fund explain";
-    fund_opts o;
-    int rc = fund_parse(prog, argc, argv, &o, 1);
-    if (rc < 0) {
-        fputs("Usage: dacc fund explain [options] FILE PROJECT\n\nWhich donors and pairs made a "
-              "project's match: each donor's share of its QF match\n(sqrt(c_i) times the other "
-              "donors' square roots), the largest pairs and how much\npairwise bounding keeps of "
-              "them, and the match under each mechanism.\n\n",
-              stdout);
-        fputs(fund_common_help, stdout);
-        return CLI_OK;
-    }
-    dacc_pgf_round *r;
-    if (rc != CLI_OK || (rc = fund_load(prog, &o, &r)) != CLI_OK)
-        return rc;
-    dacc_error err;
-    dacc_pgf_explanation e;
-    size_t p = dacc_pgf_round_find_project(r, o.project, strlen(o.project));
-    if (p == SIZE_MAX) {
-        dacc_error_set(&err, DACC_ERR_NOTFOUND, "no project \"%s\" in %s", o.project, o.input);
-        rc = cli_fail(prog, &err);
-    } else if (dacc_pgf_explain(r, p, o.M, o.half, !o.fancy, 10, &e, &err) != DACC_OK) {
-        rc = cli_fail(prog, &err);
-    } else {
-        print_explanation(r, o.project, &e);
-        dacc_pgf_explanation_free(&e);
-    }
-    dacc_pgf_round_free(r);
-    return rc;
-}
-
 static const cli_command subcommands[] = {
     { "qf", "quadratic funding", cmd_qf },
     { "pairwise", "pairwise-bounded QF", cmd_pairwise },
     { "cocm", "connection-oriented cluster match (Gitcoin's)", cmd_cocm },
     { "cluster", "the paper's cluster-match family with explicit groups", cmd_cluster },
     { "compare", "mechanisms side by side, with an SVG chart", cmd_compare },
-    { "explain", "which donors and pairs made a project's match", cmd_explain },
+    { "explain", "which donors and pairs made a project's match", cmd_fund_explain },
     { "linear", "Allo's on-chain integer QF, and its Merkle distribution", cmd_fund_linear },
 };
 

@@ -42,5 +42,6 @@ typedef dacc_status (*fund_reader)(void *obj, const char *name, const char *data
 dacc_status fund_read_with(const char *path, fund_reader fn, void *obj, dacc_error *err);
 
 int cmd_fund_linear(int argc, char **argv);
+int cmd_fund_explain(int argc, char **argv);
 
 #endif

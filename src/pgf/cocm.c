@@ -105,34 +105,59 @@ static size_t project_clusters(const cocm_ctx *c, size_t p, cocm_work *w)
     return nh;
 }
 
-static double project_match(const cocm_ctx *c, size_t p, bool harsh, cocm_work *w)
+/* Adds sign times donor i's terms (donation ci) to the project's P'. */
+static void add_donor(const cocm_ctx *c, size_t i, double ci, bool harsh, size_t nh, double sign,
+                      cocm_work *w)
 {
-    const dacc_pgf_round *r = c->r;
     const pgf_members *m = c->m;
-    size_t nh = project_clusters(c, p, w);
-    memset(w->pp, 0, nh * nh * sizeof *w->pp);
-    for (size_t b = r->pfirst[p]; b < r->pfirst[p + 1]; b++) {
-        size_t i = r->pdonor[b];
-        double ci = r->pamt[b];
-        if (m->dfirst[i] == m->dfirst[i + 1])
-            continue; /* in no cluster: the reference drops the donor */
-        k_row(c, i, w->hs, nh, w->k, w->mark, w->cnt, w->list);
+    if (m->dfirst[i] == m->dfirst[i + 1])
+        return; /* in no cluster: the reference drops the donor */
+    k_row(c, i, w->hs, nh, w->k, w->mark, w->cnt, w->list);
+    for (size_t a = m->dfirst[i]; a < m->dfirst[i + 1]; a++)
+        w->k[w->local[m->dcl[a]]] = 1; /* max(k, membership) */
+    for (size_t h = 0; h < nh; h++) {
+        double kk = w->k[h] > 1 ? 1 : w->k[h];
+        double K = harsh ? (1 - kk) * ci : kk * sqrt(ci) + (1 - kk) * ci;
+        if (K == 0)
+            continue;
         for (size_t a = m->dfirst[i]; a < m->dfirst[i + 1]; a++)
-            w->k[w->local[m->dcl[a]]] = 1; /* max(k, membership) */
-        for (size_t h = 0; h < nh; h++) {
-            double kk = w->k[h] > 1 ? 1 : w->k[h];
-            double K = harsh ? (1 - kk) * ci : kk * sqrt(ci) + (1 - kk) * ci;
-            if (K == 0)
-                continue;
-            for (size_t a = m->dfirst[i]; a < m->dfirst[i + 1]; a++)
-                w->pp[h * nh + w->local[m->dcl[a]]] += K * n_of(m, i, a);
-        }
+            w->pp[h * nh + w->local[m->dcl[a]]] += sign * K * n_of(m, i, a);
     }
+}
+
+static double pp_match(const double *pp, size_t nh)
+{
     double sum = 0;
     for (size_t g = 0; g < nh; g++)
         for (size_t h = 0; h < nh; h++)
-            if (g != h)
-                sum += sqrt(w->pp[g * nh + h] * w->pp[h * nh + g]);
+            if (g != h && pp[g * nh + h] > 0 && pp[h * nh + g] > 0)
+                sum += sqrt(pp[g * nh + h] * pp[h * nh + g]);
+    return sum;
+}
+
+/* Project p's match; with marginal, also each of its donors' marginal part:
+ * the match less the match with that donor's own terms taken out of P'
+ * (everyone else's k unchanged). */
+static double project_match(const cocm_ctx *c, size_t p, bool harsh, cocm_work *w, double *marginal)
+{
+    const dacc_pgf_round *r = c->r;
+    size_t nh = project_clusters(c, p, w);
+    memset(w->pp, 0, nh * nh * sizeof *w->pp);
+    for (size_t b = r->pfirst[p]; b < r->pfirst[p + 1]; b++)
+        add_donor(c, r->pdonor[b], r->pamt[b], harsh, nh, 1, w);
+    double sum = pp_match(w->pp, nh);
+    /* Each donor from the same P', so that one's rounding is not the next's. */
+    double *whole = marginal ? malloc((nh ? nh * nh : 1) * sizeof *whole) : NULL;
+    if (whole != NULL)
+        memcpy(whole, w->pp, nh * nh * sizeof *whole);
+    for (size_t b = r->pfirst[p]; whole != NULL && b < r->pfirst[p + 1]; b++) {
+        add_donor(c, r->pdonor[b], r->pamt[b], harsh, nh, -1, w);
+        marginal[b - r->pfirst[p]] = sum - pp_match(w->pp, nh);
+        memcpy(w->pp, whole, nh * nh * sizeof *whole);
+    }
+    if (marginal != NULL && whole == NULL)
+        sum = -1; /* out of memory */
+    free(whole);
     for (size_t t = 0; t < nh; t++)
         w->local[w->hs[t]] = SIZE_MAX;
     return sum;
@@ -182,7 +207,7 @@ dacc_status dacc_pgf_cocm(const dacc_pgf_round *r, const dacc_pgf_clusters *clus
         int ok = st == DACC_OK && work_init(&w, m.nc, r->ndonors);
 #pragma omp for schedule(dynamic, 1)
         for (size_t p = 0; p < r->nprojects; p++)
-            match[p] = ok ? project_match(&c, p, harsh, &w) : 0;
+            match[p] = ok ? project_match(&c, p, harsh, &w, NULL) : 0;
         if (!ok) {
 #pragma omp atomic write
             failed = 1;
@@ -194,4 +219,23 @@ dacc_status dacc_pgf_cocm(const dacc_pgf_round *r, const dacc_pgf_clusters *clus
     if (failed)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory in COCM");
     return DACC_OK;
+}
+
+dacc_status pgf_cocm_marginal(const dacc_pgf_round *r, size_t p, bool harsh, double *marginal)
+{
+    pgf_members m;
+    dacc_status st = pgf_members_build(r, NULL, &m);
+    if (st != DACC_OK)
+        return st;
+    cocm_ctx c = { r, &m, DACC_PGF_MARKOV, NULL };
+    cocm_work w = { 0 };
+    st = build_pjp(&c);
+    if (st == DACC_OK && !work_init(&w, m.nc, r->ndonors))
+        st = DACC_ERR_NOMEM;
+    if (st == DACC_OK && project_match(&c, p, harsh, &w, marginal) < 0)
+        st = DACC_ERR_NOMEM;
+    work_free(&w);
+    free(c.pjp);
+    pgf_members_free(&m);
+    return st;
 }

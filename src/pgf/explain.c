@@ -39,19 +39,39 @@ static dacc_status matchings(const dacc_pgf_round *r, size_t p, double M, bool h
     return st;
 }
 
-/* Each donor's part of the QF match: sqrt(c_i) times the other donors'
- * square roots, as a percentage of the match (0 when there is none). */
-static void donor_parts(const dacc_pgf_round *r, size_t p, dacc_pgf_explanation *e)
+static int by_amount(const void *x, const void *y)
 {
-    double s = 0;
+    const dacc_pgf_explain_donor *a = x, *b = y;
+    if (a->amount != b->amount)
+        return a->amount < b->amount ? 1 : -1;
+    return a->donor < b->donor ? -1 : a->donor > b->donor;
+}
+
+/* Each donor's part of the QF match: sqrt(c_i) times the other donors'
+ * square roots, as a percentage of the match (0 when there is none); and
+ * its marginal part of the COCM match. */
+static dacc_status donor_parts(const dacc_pgf_round *r, size_t p, bool harsh,
+                               dacc_pgf_explanation *e, dacc_error *err)
+{
+    double s = 0, *marginal = NULL;
+    bool cocm = e->ndonors <= DACC_PGF_EXPLAIN_MAX_DONORS;
+    if (cocm && ((marginal = malloc((e->ndonors ? e->ndonors : 1) * sizeof *marginal)) == NULL ||
+                 pgf_cocm_marginal(r, p, harsh, marginal) != DACC_OK)) {
+        free(marginal);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
     for (size_t b = r->pfirst[p]; b < r->pfirst[p + 1]; b++)
         s += sqrt(r->pamt[b]);
     for (size_t t = 0; t < e->ndonors; t++) {
         size_t b = r->pfirst[p] + t;
         double c = r->pamt[b], part = sqrt(c) * (s - sqrt(c));
         e->donors[t] =
-            (dacc_pgf_explain_donor){ r->pdonor[b], c, e->qf > 0 ? 100 * part / e->qf : 0 };
+            (dacc_pgf_explain_donor){ r->pdonor[b], c, e->qf > 0 ? 100 * part / e->qf : 0,
+                                      cocm ? marginal[t] : NAN };
     }
+    free(marginal);
+    qsort(e->donors, e->ndonors, sizeof *e->donors, by_amount);
+    return DACC_OK;
 }
 
 /* Overlap of donors i and j across the round, sum_q sqrt(c_iq c_jq): a
@@ -123,7 +143,7 @@ dacc_status dacc_pgf_explain(const dacc_pgf_round *r, size_t project, double M, 
     dacc_status st = out->donors ? matchings(r, project, M, half_pairs, harsh, out, err)
                                  : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK)
-        donor_parts(r, project, out);
+        st = donor_parts(r, project, harsh, out, err);
     if (st == DACC_OK && max_pairs > 0 && out->ndonors > 1 &&
         out->ndonors <= DACC_PGF_EXPLAIN_MAX_DONORS)
         st = largest_pairs(r, project, M, max_pairs, out, err);

@@ -74,4 +74,9 @@ dacc_status pgf_members_build(const dacc_pgf_round *r, const dacc_pgf_clusters *
                               pgf_members *m);
 void pgf_members_free(pgf_members *m);
 
+/* COCM markov (as Gitcoin calls it) per donor of project p, in the
+ * project's donor order: the match lost when the donor's own terms leave
+ * the project's P', everyone else's k unchanged. */
+dacc_status pgf_cocm_marginal(const dacc_pgf_round *r, size_t p, bool harsh, double *marginal);
+
 #endif

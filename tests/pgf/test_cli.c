@@ -91,3 +91,42 @@ Test(fund_cli, clusters_blend_target_and_scores)
     remove_tree(dir);
     free(dir);
 }
+
+Test(fund_cli, explain_takes_formats_outputs_and_the_pool)
+{
+    char *dir = make_temp_dir(), *out = path_join(dir, "e.json"), *one = path_join(dir, "one.csv");
+    run_result r;
+    RUN(&r, "fund", "explain", "--pool", "1000", "--cap", "10%", "-f", "json", "-o", out, GR03,
+        "40");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(r.out_len, 0, "-o writes the file, not stdout: %s", r.out);
+    run_result_free(&r);
+    char *doc = read_text(out, NULL);
+    cr_assert(doc && strstr(doc, "\"payouts\"") && strstr(doc, "\"cocm_markov\"") &&
+                  strstr(doc, "\"cocm_marginal\"") && strstr(doc, "\"pool\": \"1000\""),
+              "%s", doc);
+    /* donors by contribution: the largest of project 40 first */
+    const char *first = strstr(doc, "\"donor_list\"");
+    cr_assert(first && strstr(first, "0xcda84cc75ec5c92a5dacabc13241256beceef964") <
+                           strstr(first, "0x09cabec1ead1c0ba254b09efb3ee13841712be14"));
+    free(doc);
+    RUN(&r, "fund", "explain", "-f", "csv", GR03, "40");
+    cr_assert(strncmp(r.out,
+                      "donor,amount,qf_share_percent,cocm_marginal\n"
+                      "0xcda84cc75ec5c92a5dacabc13241256beceef964,",
+                      86) == 0,
+              "%s", r.out);
+    run_result_free(&r);
+    /* pairwise's k at a small M keeps its digits */
+    RUN(&r, "fund", "explain", "--M", "0.0001", GR03, "85");
+    cr_assert(strstr(r.out, "k = 6.496e-07") && !strstr(r.out, "k = 0.0000"), "%s", r.out);
+    run_result_free(&r);
+    write_text(one, "donor,project,amount\na,p,5\nb,q,1\nc,q,2\n");
+    RUN(&r, "fund", "explain", one, "p");
+    cr_assert(strstr(r.out, "project p: 1 donor gave"), "%s", r.out);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(out);
+    free(one);
+    free(dir);
+}

@@ -62,7 +62,14 @@ Test(explain, shares_add_up_and_pairs_come_largest_first)
         total += e.donors[t].qf_share;
         given += e.donors[t].amount;
         cr_assert_eq(e.donors[t].amount, dacc_pgf_round_get(r, e.donors[t].donor, p));
-        cr_assert(t == 0 || e.donors[t - 1].donor < e.donors[t].donor);
+        /* largest donation first, ties in donor order */
+        cr_assert(t == 0 || e.donors[t - 1].amount > e.donors[t].amount ||
+                  (e.donors[t - 1].amount == e.donors[t].amount &&
+                   e.donors[t - 1].donor < e.donors[t].donor));
+        /* taking terms out of P' never raises the match */
+        cr_assert(e.donors[t].cocm_marginal >= 0 &&
+                      e.donors[t].cocm_marginal <= e.cocm * (1 + 1e-12),
+                  "%g of %g", e.donors[t].cocm_marginal, e.cocm);
     }
     cr_assert(fabs(total - 100) < 1e-9, "shares sum to %.12g%%", total);
     cr_assert(fabs(given - e.donated) < 1e-9);
