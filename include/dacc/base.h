@@ -36,6 +36,10 @@ dacc_status dacc_init(void);
 
 /* "MAJOR.MINOR.PATCH" of this library. */
 const char *dacc_version(void);
+/* The source commit the library was built from ("-dirty" with uncommitted
+ * changes; "unknown" outside a git checkout), and the compiler. */
+const char *dacc_commit(void);
+const char *dacc_compiler(void);
 
 #ifdef __cplusplus
 }

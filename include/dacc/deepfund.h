@@ -277,6 +277,13 @@ dacc_status dacc_deepfund_aggregate(const dacc_deepfund_sample *s, size_t n, siz
                                     const dacc_deepfund_aggregate_opts *opts, double *logits,
                                     dacc_deepfund_aggregate_info *info, dacc_error *err);
 
+/* The Huber threshold from the answers themselves, as the deep-funding
+ * analysis sets it: 1.345 * MAD / 0.6745, MAD the median absolute
+ * deviation of the answers' c from their median (0 when n is 0 or half the
+ * answers agree exactly: least squares). */
+dacc_status dacc_deepfund_huber_auto(const dacc_deepfund_sample *s, size_t n, double *delta,
+                                     dacc_error *err);
+
 /* ---- allocation ------------------------------------------------------------ */
 
 /* Pushes pool through g. weights[e] is the share of the parent's money

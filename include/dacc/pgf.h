@@ -190,6 +190,10 @@ typedef struct dacc_pgf_explain_donor {
     double amount; /* given to the project */
     double
         qf_share; /* percent of the QF match: 100 sqrt(c_i) (sum_j sqrt(c_j) - sqrt(c_i)) / match */
+    /* COCM (markov) match lost without the donor's own terms in the
+     * project's P', the others' k unchanged; these need not sum to the
+     * match. NAN past DACC_PGF_EXPLAIN_MAX_DONORS donors. */
+    double cocm_marginal;
 } dacc_pgf_explain_donor;
 
 typedef struct dacc_pgf_explain_pair {
@@ -203,7 +207,7 @@ typedef struct dacc_pgf_explanation {
     size_t project, ndonors;
     double donated;
     double qf, pairwise, cocm;      /* the project's matching: QF, pairwise, COCM (markov) */
-    dacc_pgf_explain_donor *donors; /* ndonors, in donor order */
+    dacc_pgf_explain_donor *donors; /* ndonors, largest donation first, ties in donor order */
     dacc_pgf_explain_pair *pairs;   /* the npairs largest raw terms, largest first */
     size_t npairs;
 } dacc_pgf_explanation;

@@ -137,6 +137,32 @@ dacc_status cli_emit(const char *path, cli_write_fn fn, void *ctx, dacc_error *e
     return dacc_file_out_commit(out, err);
 }
 
+/* Files first and uncommitted, standard output after them, commits last:
+ * a failure before the commits leaves every file as it was. */
+dacc_status cli_emit_all(const cli_output *outs, size_t n, dacc_error *err)
+{
+    dacc_file_out *files[CLI_MAX_OUTPUTS] = { 0 };
+    dacc_status st =
+        n <= CLI_MAX_OUTPUTS ? DACC_OK : dacc_error_set(err, DACC_ERR_LIMIT, "too many outputs");
+    for (int pass = 0; pass < 2 && st == DACC_OK; pass++)
+        for (size_t k = 0; k < n && st == DACC_OK; k++) {
+            if (outs[k].path == NULL || (strcmp(outs[k].path, "-") == 0) != pass)
+                continue;
+            st = dacc_file_out_open(outs[k].path, &files[k], err);
+            if (st == DACC_OK && outs[k].fn(dacc_file_out_fp(files[k]), outs[k].ctx) != 0)
+                st = dacc_error_at(err, DACC_ERR_IO, outs[k].path, 0, 0, "write failed");
+        }
+    for (size_t k = 0; k < n && k < CLI_MAX_OUTPUTS; k++) {
+        if (files[k] == NULL)
+            continue;
+        if (st == DACC_OK)
+            st = dacc_file_out_commit(files[k], err);
+        else
+            dacc_file_out_abort(files[k]);
+    }
+    return st;
+}
+
 /* The paths an argument may name: itself; the value of --name=value; the
  * FILE of NAME=FILE (deepfund's named submissions); the value of a short
  * option written together with it (-gFILE). Returns how many. */

@@ -57,6 +57,17 @@ int cli_opt_money(const char *prog, const char *opt, const char *arg, unsigned d
 typedef int (*cli_write_fn)(FILE *fp, void *ctx);
 dacc_status cli_emit(const char *path, cli_write_fn fn, void *ctx, dacc_error *err);
 
+/* Several outputs, all or none: every file is written before any replaces
+ * what was there (a failure writes none), standard output ("-") after the
+ * files; NULL paths are skipped. At most CLI_MAX_OUTPUTS. */
+#define CLI_MAX_OUTPUTS 8
+typedef struct {
+    const char *path;
+    cli_write_fn fn;
+    void *ctx;
+} cli_output;
+dacc_status cli_emit_all(const cli_output *outs, size_t n, dacc_error *err);
+
 /* Refuses an output that would replace an input: when one of outputs
  * (NULL entries skipped) names the same existing file, by device and inode,
  * as any other argument of the command (option values included) or one of

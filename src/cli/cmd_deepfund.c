@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dacc/csv.h"
+#include "dacc/json.h"
 #include "deepfund.h"
 
 static const char common_help[] =
@@ -13,8 +14,9 @@ static const char common_help[] =
     "  -g, --graph FILE        dependency graph: CSV parent,dependency[,weight] or\n"
     "                          networkx node-link JSON (without it, the projects\n"
     "                          named by the other files make the graph)\n"
-    "  -j, --jury FILE         juror answers: repo_a,repo_b[,parent] and choice +\n"
-    "                          multiplier, ratio, or log_ratio\n"
+    "  -j, --jury FILE         juror answers: repo_a,repo_b (or a,b or project_a,\n"
+    "                          project_b)[,parent] and choice + multiplier, ratio,\n"
+    "                          or log_ratio\n"
     "  SUBMISSION              model submissions, NAME=FILE or FILE: repo[,parent],weight\n"
     "      --parent NAME       parent assumed by files without a parent column\n"
     "                          (default: root)\n"
@@ -59,6 +61,10 @@ static int parse_more(const char *prog, int ch, df_opts *o)
     case OPT_PRIVATE:
         return opt_double(prog, "--private", optarg, 0, 1, &o->private_fraction);
     case OPT_HUBER:
+        if (strcmp(optarg, "auto") == 0) {
+            o->huber = -1; /* from the answers, once they are read */
+            return CLI_OK;
+        }
         return opt_double(prog, "--huber", optarg, 0, 1e6, &o->huber);
     case OPT_ORIGINALITY:
         return opt_double(prog, "--originality", optarg, 0, 1, &o->originality);
@@ -326,10 +332,11 @@ static int cmd_sample(int argc, char **argv)
 static const char score_help[] =
     "Usage: dacc deepfund score [options] --jury FILE SUBMISSION...\n"
     "\n"
-    "Score each submission against the jury: the sum and mean over juror answers\n"
-    "(a, b, c) of (ln w_b - ln w_a - c)^2, lowest first. With --private, answers\n"
-    "are split by --seed into a public part and a private part (the leaderboard\n"
-    "is then ranked on the private part, which submitters cannot see).\n"
+    "Score each submission against the jury: the sum (cost) and mean (mse) over\n"
+    "juror answers (a, b, c) of (ln w_b - ln w_a - c)^2, lowest first. With\n"
+    "--private, answers are split by --seed into a public part and a private\n"
+    "part (the leaderboard is then ranked on the private part, which\n"
+    "submitters cannot see).\n"
     "\n"
     "      --private FRACTION  share of answers held private (default 0)\n"
     "  -s, --seed TEXT         seed of the split (default: dacc)\n\n";
@@ -425,14 +432,14 @@ static dacc_status mix_and_write(const df_opts *o, const df_inputs *in, dacc_err
                                dacc_deepfund_jury_size(in->jury), (const double *const *)in->logits,
                                in->nsubs, ne, w, &info, err);
     mix_ctx ctx = { o->format, in, w, mixed, weights, &info };
-    if (st == DACC_OK)
-        st = cli_emit(o->output, write_mix, &ctx, err);
     if (st == DACC_OK && o->weights != NULL) {
         dacc_deepfund_combine((const double *const *)in->logits, w, in->nsubs, ne, mixed);
         st = dacc_deepfund_weights(in->g, mixed, o->originality, weights, err);
-        if (st == DACC_OK)
-            st = cli_emit(o->weights, write_edge_weights, &ctx, err);
     }
+    const cli_output outs[] = { { o->output, write_mix, &ctx },
+                                { o->weights, write_edge_weights, &ctx } };
+    if (st == DACC_OK)
+        st = cli_emit_all(outs, 2, err);
     free(w);
     free(mixed);
     free(weights);
@@ -465,14 +472,53 @@ static const char aggregate_help[] =
     "parent passes on. Projects no juror compared get log-weight 0.\n"
     "Output: parent,dependency,weight,logit (the input of allocate --weights).\n"
     "\n"
-    "      --huber DELTA       Huber threshold on log-ratio errors (default 0: squares)\n"
+    "      --huber DELTA       Huber threshold on log-ratio errors (default 0: squares);\n"
+    "                          auto: 1.345 MAD / 0.6745 of the answers' log-ratios\n"
     "      --originality X     share kept by parents where the graph gives no\n"
     "                          weights (default 0)\n\n";
 
+typedef struct {
+    mix_ctx m;
+    const dacc_deepfund_aggregate_info *info;
+    double huber;
+} agg_ctx;
+
 static int write_agg(FILE *fp, void *ctx)
 {
-    const mix_ctx *c = ctx;
-    return df_write_weights(fp, c->f, c->in->g, c->logits, c->weights);
+    const agg_ctx *c = ctx;
+    if (c->m.f != CLI_FORMAT_JSON)
+        return df_write_weights(fp, c->m.f, c->m.in->g, c->m.logits, c->m.weights);
+    const dacc_deepfund_aggregate_info *i = c->info;
+    json_t *doc = json_pack("{s:f,s:f,s:I,s:f,s:I,s:I,s:I}", "loss", i->cost, "huber", c->huber,
+                            "iterations", (json_int_t)i->iterations, "residual", i->residual,
+                            "huber_rounds", (json_int_t)i->rounds, "components",
+                            (json_int_t)i->components, "uncompared", (json_int_t)i->uncompared);
+    json_object_set_new(doc, "weights", df_weights_json(c->m.in->g, c->m.logits, c->m.weights));
+    int bad = dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
+    json_decref(doc);
+    return bad ? -1 : 0;
+}
+
+/* A jury that names the projects itself cannot tell a misspelling from a
+ * project: say which projects only one answer names. */
+static void warn_single_answers(const char *prog, const df_inputs *in)
+{
+    size_t ne = dacc_deepfund_graph_edges(in->g), n = dacc_deepfund_jury_size(in->jury), lone = 0;
+    const dacc_deepfund_sample *s = dacc_deepfund_jury_samples(in->jury);
+    unsigned *seen = calloc(ne ? ne : 1, sizeof *seen);
+    if (seen == NULL)
+        return;
+    for (size_t k = 0; k < n; k++)
+        seen[s[k].a]++, seen[s[k].b]++;
+    for (uint32_t e = 0; e < ne; e++)
+        if (seen[e] == 1 && lone++ < 5)
+            fprintf(stderr, "%s: warning: only one answer names %s (under %s): misspelt?\n", prog,
+                    dacc_deepfund_graph_name(in->g, dacc_deepfund_graph_child(in->g, e)),
+                    dacc_deepfund_graph_name(in->g, dacc_deepfund_graph_parent(in->g, e)));
+    if (lone > 5)
+        fprintf(stderr, "%s: warning: %zu projects in all are named by one answer only\n", prog,
+                lone);
+    free(seen);
 }
 
 static int cmd_aggregate(int argc, char **argv)
@@ -485,7 +531,9 @@ static int cmd_aggregate(int argc, char **argv)
         return finish(rc);
     if (o.format == CLI_FORMAT_TEXT)
         o.format = CLI_FORMAT_CSV;
-    size_t ne = dacc_deepfund_graph_edges(in.g);
+    if (o.graph == NULL && in.nsubs == 0)
+        warn_single_answers(prog, &in);
+    size_t ne = dacc_deepfund_graph_edges(in.g), n = dacc_deepfund_jury_size(in.jury);
     double *logits = malloc((ne ? ne : 1) * sizeof *logits);
     double *weights = malloc((ne ? ne : 1) * sizeof *weights);
     dacc_error err;
@@ -493,14 +541,20 @@ static int cmd_aggregate(int argc, char **argv)
     dacc_deepfund_aggregate_opts ao = { .huber = o.huber };
     dacc_status st =
         logits && weights ? DACC_OK : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK && o.huber < 0) {
+        st = dacc_deepfund_huber_auto(dacc_deepfund_jury_samples(in.jury), n, &ao.huber, &err);
+        fprintf(stderr, "%s: --huber auto: delta %.9g (1.345 MAD / 0.6745 of %zu answers)\n", prog,
+                ao.huber, n);
+    }
     if (st == DACC_OK)
-        st =
-            dacc_deepfund_aggregate(dacc_deepfund_jury_samples(in.jury),
-                                    dacc_deepfund_jury_size(in.jury), ne, &ao, logits, &info, &err);
+        st = dacc_deepfund_aggregate(dacc_deepfund_jury_samples(in.jury), n, ne, &ao, logits, &info,
+                                     &err);
     if (st == DACC_OK)
         st = dacc_deepfund_weights(in.g, logits, o.originality, weights, &err);
     if (st == DACC_OK) {
-        mix_ctx ctx = { .f = o.format, .in = &in, .logits = logits, .weights = weights };
+        agg_ctx ctx = { { .f = o.format, .in = &in, .logits = logits, .weights = weights },
+                        &info,
+                        ao.huber };
         st = cli_emit(o.output, write_agg, &ctx, &err);
         fprintf(stderr,
                 "%s: loss %.9g, %u CG iterations, residual %.3g, %zu comparison groups, %zu "

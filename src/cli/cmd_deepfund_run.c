@@ -174,6 +174,12 @@ static json_t *hashed(const char *role, const char *name, const char *path, cons
     if (name != NULL)
         json_object_set_new(e, "name", json_string(name));
     json_object_set_new(e, "path", json_string(path));
+    /* as typed, and where that was: a relative path means nothing to a
+     * reader elsewhere */
+    char *abs = realpath(read, NULL);
+    if (abs != NULL && strcmp(read, path) == 0)
+        json_object_set_new(e, "absolute_path", json_string(abs));
+    free(abs);
     json_object_set_new(e, "sha256", json_string(dacc_hex_encode(h, sizeof h, hex)));
     return e;
 }
@@ -215,6 +221,9 @@ static dacc_status write_set(round_state *s, const char *config, const char *dir
     static const cli_write_fn fns[N_OUTS - 1] = { w_board, w_mixture, w_weights, w_alloc, w_svg };
     json_t *man = json_object(), *inputs = json_array(), *outputs = json_array();
     json_object_set_new(man, "dacc", json_string(dacc_version()));
+    json_object_set_new(man, "build",
+                        json_pack("{s:s,s:s,s:s}", "version", dacc_version(), "commit",
+                                  dacc_commit(), "compiler", dacc_compiler()));
     json_object_set_new(man, "inputs", inputs);
     json_object_set_new(man, "outputs", outputs);
     dacc_status st = manifest_inputs(s, config, inputs, err);

@@ -50,6 +50,8 @@ int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in, const dacc
                          int rank_part);
 int df_write_mixture(FILE *fp, cli_format f, const df_inputs *in, const double *w,
                      const dacc_deepfund_mix_info *info);
+/* The edge weights as a JSON array of {parent, dependency, weight, logit}. */
+json_t *df_weights_json(const dacc_deepfund_graph *g, const double *logits, const double *weights);
 int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const double *logits,
                      const double *weights);
 int df_write_allocation(FILE *fp, cli_format f, const dacc_deepfund_graph *g,

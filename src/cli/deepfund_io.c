@@ -136,11 +136,18 @@ dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *
     if (st == DACC_OK && need_jury && o->jury == NULL)
         st = dacc_error_set(err, DACC_ERR_INVALID, "--jury FILE is required");
     if (st == DACC_OK && o->jury != NULL) {
-        dacc_deepfund_read_opts ro = { .flags = flags, .parent = o->parent };
+        /* Once a graph or a submission names the projects, a juror's
+         * project outside them is a misspelling, not a new project. */
+        unsigned jflags = o->graph != NULL || o->nsubs > 0 ? flags & ~DACC_DEEPFUND_EXTEND : flags;
+        dacc_deepfund_read_opts ro = { .flags = jflags, .parent = o->parent };
         read_ctx c = { .g = in->g, .jury = in->jury, .ro = &ro };
         st = read_file(o->jury, jury_reader, &c, err);
         if (st == DACC_OK)
             report_dropped(o->jury, &ro);
+        if (st == DACC_OK && need_jury && dacc_deepfund_jury_size(in->jury) == 0)
+            st = dacc_error_at(err, DACC_ERR_INVALID, o->jury, 0, 0,
+                               ro.dropped > 0 ? "no juror answers left: every row was dropped"
+                                              : "no juror answers: the file has a header only");
     }
     return st;
 }
@@ -229,8 +236,8 @@ int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in, const dacc
                                             "public_mse", "private_n",  "private_mse" };
         csv_row(fp, head, 9);
     } else {
-        fprintf(fp, "%-4s  %-24s  %8s  %14s  %8s  %12s  %8s  %12s\n", "rank", "submission", "n",
-                "mse", "public_n", "public_mse", "priv_n", "private_mse");
+        fprintf(fp, "%-4s  %-24s  %8s  %14s  %14s  %8s  %12s  %8s  %12s\n", "rank", "submission",
+                "n", "cost", "mse", "public_n", "public_mse", "priv_n", "private_mse");
     }
     for (size_t r = 0; r < in->nsubs; r++) {
         const dacc_deepfund_score *s = &sc[ord[r]];
@@ -239,17 +246,23 @@ int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in, const dacc
         snprintf(c[0], 40, "%zu", r + 1);
         snprintf(c[2], 40, "%zu", s->n[0]);
         snprintf(c[3], 40, "%.17g", s->sse[0]);
-        snprintf(c[4], 40, "%.17g", s->mse[0]);
         snprintf(c[5], 40, "%zu", s->n[1]);
-        snprintf(c[6], 40, "%.17g", s->mse[1]);
         snprintf(c[7], 40, "%zu", s->n[2]);
-        snprintf(c[8], 40, "%.17g", s->mse[2]);
+        /* an empty part has no mean: an empty field, never nan */
+        for (int p = 0; p < 3; p++) {
+            if (s->n[p] == 0)
+                snprintf(c[4 + 2 * p], 40, "%s", f == CLI_FORMAT_CSV ? "" : "-");
+            else if (f == CLI_FORMAT_CSV)
+                snprintf(c[4 + 2 * p], 40, "%.17g", s->mse[p]);
+            else
+                snprintf(c[4 + 2 * p], 40, "%.6f", s->mse[p]);
+        }
         if (f == CLI_FORMAT_CSV) {
             const char *row[] = { c[0], name, c[2], c[3], c[4], c[5], c[6], c[7], c[8] };
             csv_row(fp, row, 9);
         } else {
-            fprintf(fp, "%-4zu  %-24s  %8zu  %14.6f  %8zu  %12.6f  %8zu  %12.6f\n", r + 1, name,
-                    s->n[0], s->mse[0], s->n[1], s->mse[1], s->n[2], s->mse[2]);
+            fprintf(fp, "%-4zu  %-24s  %8zu  %14.6f  %14s  %8zu  %12s  %8zu  %12s\n", r + 1, name,
+                    s->n[0], s->sse[0], c[4], s->n[1], c[6], s->n[2], c[8]);
         }
     }
     return ferror(fp) ? -1 : 0;
@@ -286,11 +299,30 @@ int df_write_mixture(FILE *fp, cli_format f, const df_inputs *in, const double *
     return ferror(fp) ? -1 : 0;
 }
 
+json_t *df_weights_json(const dacc_deepfund_graph *g, const double *logits, const double *weights)
+{
+    json_t *doc = json_array();
+    for (uint32_t e = 0; e < dacc_deepfund_graph_edges(g); e++) {
+        json_t *r = json_object();
+        json_object_set_new(
+            r, "parent",
+            json_string(dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, e))));
+        json_object_set_new(
+            r, "dependency",
+            json_string(dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, e))));
+        json_object_set_new(r, "weight", json_real(weights[e]));
+        json_object_set_new(r, "logit", json_real(logits[e]));
+        json_array_append_new(doc, r);
+    }
+    return doc;
+}
+
 int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const double *logits,
                      const double *weights)
 {
+    if (f == CLI_FORMAT_JSON)
+        return dump_json(fp, df_weights_json(g, logits, weights));
     size_t ne = dacc_deepfund_graph_edges(g);
-    json_t *doc = f == CLI_FORMAT_JSON ? json_array() : NULL;
     if (f == CLI_FORMAT_CSV) {
         static const char *const head[] = { "parent", "dependency", "weight", "logit" };
         csv_row(fp, head, 4);
@@ -298,14 +330,7 @@ int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const
     for (uint32_t e = 0; e < ne; e++) {
         const char *p = dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, e));
         const char *c = dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, e));
-        if (doc != NULL) {
-            json_t *r = json_object();
-            json_object_set_new(r, "parent", json_string(p));
-            json_object_set_new(r, "dependency", json_string(c));
-            json_object_set_new(r, "weight", json_real(weights[e]));
-            json_object_set_new(r, "logit", json_real(logits[e]));
-            json_array_append_new(doc, r);
-        } else if (f == CLI_FORMAT_CSV) {
+        if (f == CLI_FORMAT_CSV) {
             char w[40], l[40];
             snprintf(w, sizeof w, "%.17g", weights[e]);
             snprintf(l, sizeof l, "%.17g", logits[e]);
@@ -315,7 +340,7 @@ int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const
             fprintf(fp, "%-40s  %-40s  %.9f\n", p, c, weights[e]);
         }
     }
-    return doc != NULL ? dump_json(fp, doc) : (ferror(fp) ? -1 : 0);
+    return ferror(fp) ? -1 : 0;
 }
 
 int df_write_allocation(FILE *fp, cli_format f, const dacc_deepfund_graph *g,

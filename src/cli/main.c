@@ -45,7 +45,7 @@ static int finish_stdout(int rc)
 int main(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
-        printf("dacc %s\n", dacc_version());
+        printf("dacc %s\ncommit %s\ncompiler %s\n", dacc_version(), dacc_commit(), dacc_compiler());
         return finish_stdout(CLI_OK);
     }
     if (dacc_init() != DACC_OK) {

@@ -228,3 +228,35 @@ dacc_status dacc_deepfund_aggregate(const dacc_deepfund_sample *s, size_t n, siz
     lap_free(&l);
     return DACC_OK;
 }
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of v[0..n), n > 0; v is sorted in place. */
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, by_value);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+dacc_status dacc_deepfund_huber_auto(const dacc_deepfund_sample *s, size_t n, double *delta,
+                                     dacc_error *err)
+{
+    *delta = 0;
+    if (n == 0)
+        return DACC_OK;
+    double *v = malloc(n * sizeof *v);
+    if (v == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < n; k++)
+        v[k] = s[k].c;
+    double mid = median(v, n);
+    for (size_t k = 0; k < n; k++)
+        v[k] = fabs(v[k] - mid);
+    *delta = 1.345 * median(v, n) / 0.6745;
+    free(v);
+    return DACC_OK;
+}

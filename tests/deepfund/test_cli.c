@@ -133,3 +133,95 @@ Test(deepfund_cli, errors_exit_1_with_location)
     remove_tree(dir);
     free(dir);
 }
+
+/* Issue 12 item 13: the jury's projects, empty juries, --huber auto, the
+ * cost and loss in every format, all-or-none outputs, a manifest that says
+ * what built it. */
+Test(deepfund_cli, juries_as_users_bring_them)
+{
+    char *dir = make_temp_dir(), *graph = path_join(dir, "g.csv"), *jury = path_join(dir, "j.csv"),
+         *typo = path_join(dir, "t.csv"), *empty = path_join(dir, "e.csv"),
+         *sub = path_join(dir, "s.csv");
+    write_text(graph, "parent,dependency\nroot,a\nroot,b\nroot,c\n");
+    /* project_a / project_b, as some exports name them */
+    write_text(jury, "project_a,project_b,parent,log_ratio\na,b,root,0\na,b,root,1\nb,c,root,2\n"
+                     "a,c,root,3\nc,b,root,10\n");
+    write_text(typo, "repo_a,repo_b,parent,log_ratio\na,b,root,1\na,bb,root,2\n");
+    write_text(empty, "repo_a,repo_b,parent,choice,multiplier\n");
+    write_text(sub, "repo,parent,weight\na,root,0.5\nb,root,0.3\nc,root,0.2\n");
+    run_result r, s;
+    RUN(&r, "deepfund", "aggregate", "-j", jury, "-g", graph, "--huber", "auto");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* c = 0 1 2 3 10: median 2, deviations 2 1 0 1 8, MAD 1 */
+    cr_assert(strstr(r.err, "delta 1.99406968"), "%s", r.err);
+    RUN(&s, "deepfund", "aggregate", "-j", jury, "-g", graph, "--huber", "1.9940696812453669");
+    cr_assert_str_eq(r.out, s.out);
+    run_result_free(&r);
+    run_result_free(&s);
+    RUN(&r, "deepfund", "aggregate", "-j", jury, "-g", graph, "-f", "json");
+    cr_assert(strstr(r.out, "\"loss\":") && strstr(r.out, "\"weights\": ["), "%s", r.out);
+    run_result_free(&r);
+    /* a misspelt project: refused once the graph or a submission names them */
+    RUN(&r, "deepfund", "aggregate", "-j", typo, "-g", graph);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "t.csv:3") && strstr(r.err, "bb"), "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "deepfund", "aggregate", "-j", typo, sub);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "deepfund", "aggregate", "-j", typo);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "warning: only one answer names bb"), "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "deepfund", "score", "-j", empty, "-g", graph, sub);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "no juror answers"), "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "deepfund", "score", "-j", jury, "-g", graph, sub);
+    cr_assert(strstr(r.out, " cost ") && !strstr(r.out, "nan"), "%s", r.out);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(graph);
+    free(jury);
+    free(typo);
+    free(empty);
+    free(sub);
+    free(dir);
+}
+
+Test(deepfund_cli, mix_writes_both_outputs_or_neither)
+{
+    char *dir = make_temp_dir(), *out = path_join(dir, "out.json");
+    write_text(out, "old\n");
+    char *bad = path_join(dir, "nodir/w.csv");
+    run_result r;
+    RUN(&r, "deepfund", "mix", "-f", "json", "-o", out, "--weights", bad, "-j", EX("jury.csv"),
+        "-g", EX("graph.csv"), EX("model-bold.csv"), EX("model-careful.csv"));
+    cr_assert_eq(r.status, 1);
+    run_result_free(&r);
+    char *text = read_text(out, NULL);
+    cr_assert_str_eq(text, "old\n", "the failed run replaced %s", out);
+    free(text);
+    remove_tree(dir);
+    free(out);
+    free(bad);
+    free(dir);
+}
+
+Test(deepfund_cli, the_manifest_names_the_build_and_where_inputs_were)
+{
+    char *dir = make_temp_dir(), *o = path_join(dir, "o"), *man = path_join(o, "manifest.json");
+    run_result r;
+    RUN(&r, "deepfund", "run", "-q", "-o", o, EX("round.json"));
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    char *text = read_text(man, NULL);
+    cr_assert(text && strstr(text, "\"build\"") && strstr(text, "\"commit\"") &&
+                  strstr(text, "\"compiler\"") && strstr(text, "\"absolute_path\": \"/"),
+              "%s", text);
+    free(text);
+    remove_tree(dir);
+    free(o);
+    free(man);
+    free(dir);
+}
