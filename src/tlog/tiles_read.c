@@ -109,12 +109,15 @@ static dacc_status load_tile(dacc_tlog_tiles *t, unsigned level, uint64_t n, til
 static dacc_status hash_at(dacc_tlog_tiles *t, unsigned level, uint64_t index, uint8_t out[HB],
                            dacc_error *err)
 {
+    if (level >= 64)
+        return dacc_error_set(err, DACC_ERR_RANGE, "no hash at level %u", level);
     unsigned tl = level / 8, k = level % 8;
-    uint64_t count = t->cp.size >> (8 * tl), first = index << k, span = (uint64_t)1 << k;
-    if (level >= 64 || index > (count >> k) || first + span > count)
+    uint64_t count = t->cp.size >> (8 * tl), span = (uint64_t)1 << k;
+    if (index > (count >> k) || (index << k) + span > count)
         return dacc_error_set(err, DACC_ERR_RANGE,
                               "hash (%u, %" PRIu64 ") is outside the tree of size %" PRIu64, level,
                               index, t->cp.size);
+    uint64_t first = index << k;
     tile_slot *s;
     dacc_status st = load_tile(t, tl, first / W, &s, err);
     if (st != DACC_OK)
