@@ -57,7 +57,10 @@ static dacc_status check_signed(const note_file *nf, const char *path,
     return DACC_OK;
 }
 
-static dacc_status read_proof(const char *path, dacc_tlog_proof *p, dacc_error *err)
+/* A proof file. A tlog-proof points into its text: with keep, *keep gets
+ * the text (the caller frees it after using p); without, the text is freed
+ * and p's checkpoint and extra are cleared rather than left dangling. */
+static dacc_status read_proof(const char *path, dacc_tlog_proof *p, char **keep, dacc_error *err)
 {
     char *text;
     size_t len;
@@ -65,7 +68,13 @@ static dacc_status read_proof(const char *path, dacc_tlog_proof *p, dacc_error *
     if (st != DACC_OK)
         return st;
     st = dacc_tlog_proof_parse(path, text, len, p, err);
+    if (keep != NULL && st == DACC_OK) {
+        *keep = text;
+        return DACC_OK;
+    }
     free(text);
+    p->checkpoint = p->extra = NULL;
+    p->checkpoint_len = p->extra_len = 0;
     return st;
 }
 
@@ -102,7 +111,7 @@ static dacc_status check_newer(const dacc_tlog_checkpoint *old, const dacc_tlog_
     int have = proof_path != NULL || (src != NULL && cp->size > old->size);
     dacc_status st = DACC_OK;
     if (proof_path != NULL && cp->size > old->size)
-        st = read_proof(proof_path, &p, err);
+        st = read_proof(proof_path, &p, NULL, err);
     else if (have && cp->size > old->size)
         st = proof_from(src, cp, 1, old->size, &p, err);
     if (st == DACC_OK)
@@ -133,19 +142,21 @@ static dacc_status check_inclusion(const note_file *nf, const char *proof_path, 
 {
     const dacc_tlog_checkpoint *cp = &nf->cp;
     dacc_tlog_proof p;
-    char *entry;
+    char *entry, *text = NULL;
     size_t len;
-    dacc_status st =
-        proof_path ? read_proof(proof_path, &p, err) : proof_from(src, cp, 0, index, &p, err);
+    dacc_status st = proof_path ? read_proof(proof_path, &p, &text, err)
+                                : proof_from(src, cp, 0, index, &p, err);
     if (st != DACC_OK)
         return st;
     if (proof_path == NULL)
         proof_path = src->dir;
     if (p.consistency || p.size != cp->size)
-        return dacc_error_at(err, DACC_ERR_INVALID, proof_path, 0, 0,
-                             "not an inclusion proof for size %" PRIu64, cp->size);
-    if (p.format == DACC_TLOG_PROOF_C2SP &&
-        (st = same_checkpoint(&p, proof_path, &nf->note, err)) != DACC_OK)
+        st = dacc_error_at(err, DACC_ERR_INVALID, proof_path, 0, 0,
+                           "not an inclusion proof for size %" PRIu64, cp->size);
+    else if (p.format == DACC_TLOG_PROOF_C2SP)
+        st = same_checkpoint(&p, proof_path, &nf->note, err);
+    free(text);
+    if (st != DACC_OK)
         return st;
     if ((st = dacc_file_read(entry_path, DACC_TLOG_ENTRY_MAX, &entry, &len, err)) != DACC_OK)
         return st;
@@ -305,12 +316,16 @@ static dacc_status load_checkpoint(const verify_opts *o, note_file *nf, log_sour
         return note_from(o->checkpoint, src->note, src->note_len, !o->note_only, nf, err);
     }
     dacc_tlog_proof p;
-    dacc_status st = read_proof(o->inclusion, &p, err);
+    char *text = NULL;
+    dacc_status st = read_proof(o->inclusion, &p, &text, err);
     if (st == DACC_OK && p.format != DACC_TLOG_PROOF_C2SP)
         st = dacc_error_at(err, DACC_ERR_INVALID, o->inclusion, 0, 0,
                            "a dacc-proof/v1 proof carries no checkpoint: give the CHECKPOINT");
     *name = o->inclusion;
-    return st == DACC_OK ? note_from(o->inclusion, p.checkpoint, p.checkpoint_len, 1, nf, err) : st;
+    if (st == DACC_OK)
+        st = note_from(o->inclusion, p.checkpoint, p.checkpoint_len, 1, nf, err);
+    free(text);
+    return st;
 }
 
 static dacc_status run_verify(const verify_opts *o, dacc_error *err)
@@ -398,7 +413,7 @@ static dacc_status cosign_run(const char *key, const char *log_key, const char *
     if (st == DACC_OK && access(state, F_OK) == 0)
         st = dacc_file_read(state, 1 << 16, &old, &old_len, err);
     if (st == DACC_OK && proof != NULL)
-        st = read_proof(proof, &p, err);
+        st = read_proof(proof, &p, NULL, err);
     if (st == DACC_OK)
         st = dacc_tlog_witness_cosign(&w, &lv, old, old_len, note, len, proof ? &p : NULL, t, line,
                                       err);
