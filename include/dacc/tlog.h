@@ -2,9 +2,9 @@
  * with C2SP signed notes, checkpoints, cosignatures and tiles, and a
  * crash-safe store.
  *
- * Formats follow the published specifications byte for byte, so existing
- * verifiers and witnesses (Go's sumdb/note and sumdb/tlog, Sigsum, Tessera)
- * can check a dacc log:
+ * Formats follow the published specifications byte for byte, so other
+ * tools can check the parts they know (docs/tlog.md lists which: Go's
+ * sumdb/note the checkpoint signature, sumdb/tlog the proofs):
  *  - leaf hash SHA-256(0x00 || entry), node hash SHA-256(0x01 || l || r);
  *  - c2sp.org/signed-note: text ending in a newline, a blank line, then lines
  *    "— NAME base64(key ID || signature)"; key ID = SHA-256(NAME || "\n" ||
@@ -13,7 +13,9 @@
  *    "time T\n" || body, with an 8-byte big-endian T before the signature);
  *  - c2sp.org/tlog-checkpoint: origin, decimal size, base64 root hash,
  *    optional extension lines;
- *  - c2sp.org/tlog-tiles: tile/L/N[.p/W] and tile/entries/N[.p/W] paths.
+ *  - c2sp.org/tlog-tiles: tile/L/N[.p/W] and tile/entries/N[.p/W] paths,
+ *    written and read;
+ *  - c2sp.org/tlog-proof@v1 inclusion proofs.
  *
  * The verification functions (proofs, notes, checkpoints, cosignatures) use
  * no heap and no global state, so the soft-pause device verifier reuses
