@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 srcs="src/pause/verify.c src/tlog/merkle.c src/tlog/note.c src/tlog/checkpoint.c
-      src/tlog/proof_text.c src/base/codec.c src/base/error.c"
+      src/tlog/proof_text.c src/base/codec.c src/base/sha256.c src/base/error.c"
 for f in $srcs; do
     "$cc" -std=c11 -D_DEFAULT_SOURCE -Os -I"$here/include" -I"$here/src/base" \
         -fstack-usage -fcallgraph-info=su -c "$here/$f" -o "$out/$(basename "$f" .c).o"

@@ -1,4 +1,5 @@
-/* dacc — SHA-256, hex, base64 and UTF-8 checks (on libsodium).
+/* dacc — SHA-256 (libsodium, or OpenSSL where the CPU has SHA instructions),
+ * hex, base64 and UTF-8 checks.
  *
  * Decoders are strict: they refuse odd lengths, characters outside the
  * alphabet, missing or misplaced padding, and output that would not fit,
@@ -19,7 +20,37 @@ extern "C" {
 #define DACC_SHA256_BYTES  32
 #define DACC_SHA256_HEXLEN 64
 
+/* SHA-256 by the process's default backend (dacc_sha256_default). */
 void dacc_sha256(const void *data, size_t len, uint8_t out[DACC_SHA256_BYTES]);
+
+/* The SHA-256 implementations behind dacc_sha256; all give the same bytes. */
+typedef enum {
+    DACC_SHA256_AUTO = 0,  /* the process default */
+    DACC_SHA256_LIBSODIUM, /* libsodium's portable C */
+    DACC_SHA256_OPENSSL,   /* OpenSSL libcrypto's assembly (SHA-NI, ARMv8 SHA2) */
+} dacc_sha256_backend;
+
+/* OpenSSL when the CPU has SHA instructions, else libsodium; the
+ * environment variable DACC_SHA256=libsodium or =openssl overrides it (for
+ * benchmarks and tests). Decided on the first call and kept for the life
+ * of the process. */
+dacc_sha256_backend dacc_sha256_default(void);
+/* "openssl" or "libsodium" (AUTO: the default's name). */
+const char *dacc_sha256_backend_name(dacc_sha256_backend b);
+/* 1 when the CPU has SHA-256 instructions (x86 SHA-NI, ARMv8 SHA2). */
+int dacc_sha256_cpu_has_sha(void);
+
+/* Incremental SHA-256 with a chosen backend; no heap, nothing to free. */
+typedef struct dacc_sha256_ctx {
+    dacc_sha256_backend backend;
+    uint64_t opaque[16]; /* the backend's own state */
+} dacc_sha256_ctx;
+void dacc_sha256_init(dacc_sha256_ctx *c, dacc_sha256_backend backend);
+void dacc_sha256_update(dacc_sha256_ctx *c, const void *data, size_t len);
+void dacc_sha256_final(dacc_sha256_ctx *c, uint8_t out[DACC_SHA256_BYTES]);
+/* One-shot SHA-256 with a chosen backend. */
+void dacc_sha256_with(dacc_sha256_backend backend, const void *data, size_t len,
+                      uint8_t out[DACC_SHA256_BYTES]);
 
 /* SHA-256 of a whole file ("-" reads standard input), streamed in blocks. */
 dacc_status dacc_sha256_file(const char *path, uint8_t out[DACC_SHA256_BYTES], dacc_error *err);

@@ -2,9 +2,9 @@
  * with C2SP signed notes, checkpoints, cosignatures and tiles, and a
  * crash-safe store.
  *
- * Formats follow the published specifications byte for byte, so existing
- * verifiers and witnesses (Go's sumdb/note and sumdb/tlog, Sigsum, Tessera)
- * can check a dacc log:
+ * Formats follow the published specifications byte for byte, so other
+ * tools can check the parts they know (docs/tlog.md lists which: Go's
+ * sumdb/note the checkpoint signature, sumdb/tlog the proofs):
  *  - leaf hash SHA-256(0x00 || entry), node hash SHA-256(0x01 || l || r);
  *  - c2sp.org/signed-note: text ending in a newline, a blank line, then lines
  *    "— NAME base64(key ID || signature)"; key ID = SHA-256(NAME || "\n" ||
@@ -13,7 +13,9 @@
  *    "time T\n" || body, with an 8-byte big-endian T before the signature);
  *  - c2sp.org/tlog-checkpoint: origin, decimal size, base64 root hash,
  *    optional extension lines;
- *  - c2sp.org/tlog-tiles: tile/L/N[.p/W] and tile/entries/N[.p/W] paths.
+ *  - c2sp.org/tlog-tiles: tile/L/N[.p/W] and tile/entries/N[.p/W] paths,
+ *    written and read;
+ *  - c2sp.org/tlog-proof@v1 inclusion proofs.
  *
  * The verification functions (proofs, notes, checkpoints, cosignatures) use
  * no heap and no global state, so the soft-pause device verifier reuses
@@ -198,6 +200,20 @@ size_t dacc_tlog_tile_path(int level, uint64_t n, unsigned width, char *out, siz
 
 /* ---- proof files ----------------------------------------------------------------
  *
+ * Inclusion proofs are written in the standard c2sp.org/tlog-proof@v1 form:
+ *
+ *   c2sp.org/tlog-proof@v1
+ *   extra <base64>                 (optional, opaque, unauthenticated)
+ *   index 5
+ *   <base64 of 32 bytes>           (the hashes, leaf's sibling first)
+ *   ...
+ *                                  (an empty line)
+ *   <the signed checkpoint note, verbatim>
+ *
+ * Consistency proofs (which tlog-proof does not cover), and inclusion
+ * proofs for a size without a checkpoint, use dacc's own form, which is
+ * still read:
+ *
  *   dacc-proof/v1 inclusion        dacc-proof/v1 consistency
  *   index 5                        old 6
  *   size 8                         size 8
@@ -205,20 +221,35 @@ size_t dacc_tlog_tile_path(int level, uint64_t n, unsigned width, char *out, siz
  *   ...                            ...
  *
  * Every line ends in a newline; numbers are decimal without leading zeros;
- * at most DACC_TLOG_MAX_PROOF hashes. */
+ * base64 is canonical; at most DACC_TLOG_MAX_PROOF hashes. Both forms are
+ * canonical: parse then format gives the same bytes. */
+
+#define DACC_TLOG_PROOF_DACC 0 /* dacc-proof/v1 */
+#define DACC_TLOG_PROOF_C2SP 1 /* c2sp.org/tlog-proof@v1 (inclusion only) */
 
 typedef struct dacc_tlog_proof {
     bool consistency; /* else inclusion */
     uint64_t a;       /* the index (inclusion) or the old size (consistency) */
-    uint64_t size;
+    uint64_t size;    /* for tlog-proof, the checkpoint's size */
     uint8_t hash[DACC_TLOG_MAX_PROOF][DACC_TLOG_HASH_BYTES];
     size_t n;
+    int format; /* DACC_TLOG_PROOF_* */
+    /* tlog-proof only, pointing into the text parsed (or set by the caller
+     * before formatting): the extra line's base64 (NULL when absent) and
+     * the checkpoint note. The parser checks that the note is a checkpoint
+     * text, a blank line and signature lines; checking the signatures is
+     * the caller's (dacc_tlog_note_parse, dacc_tlog_note_verify). */
+    const char *extra;
+    size_t extra_len;
+    const char *checkpoint;
+    size_t checkpoint_len;
 } dacc_tlog_proof;
 
 /* name is used in messages ("proof.txt:4: expected ..."). */
 dacc_status dacc_tlog_proof_parse(const char *name, const char *text, size_t len,
                                   dacc_tlog_proof *p, dacc_error *err);
-/* Writes p in the format above; returns the length (0 if cap is too small). */
+/* Writes p in its format (p->format); returns the length, or 0 if cap is
+ * too small or p is a tlog-proof without a checkpoint or for consistency. */
 size_t dacc_tlog_proof_format(const dacc_tlog_proof *p, char *out, size_t cap);
 
 /* ---- witnessing (c2sp.org/tlog-witness) ------------------------------------- */
@@ -328,6 +359,53 @@ typedef dacc_status (*dacc_tlog_tile_sink)(void *ctx, const char *path, const vo
  * store's. The module opens no file: where the files go is the sink's. */
 dacc_status dacc_tlog_tiles_write(dacc_tlog_log *log, dacc_tlog_tile_sink sink, void *ctx,
                                   uint64_t *count, dacc_error *err);
+
+/* ---- reading a tiles layout (an auditor's or a client's view) -------------- */
+
+/* Reads one file of a tiles layout by its path relative to the tile root
+ * ("checkpoint", "tile/0/x001/234", "tile/entries/000.p/7"): *data gets a
+ * malloc'd copy the caller frees. DACC_ERR_NOTFOUND when there is no such
+ * file (a partial tile may then be read from its full successor), another
+ * error with err set when it cannot be read. Where the files come from (a
+ * directory, a URL, memory) is the callback's: the module opens nothing. */
+typedef dacc_status (*dacc_tlog_fetch_fn)(void *ctx, const char *path, uint8_t **data, size_t *len,
+                                          dacc_error *err);
+
+typedef struct dacc_tlog_tiles dacc_tlog_tiles;
+
+/* Reads and parses "checkpoint" through fetch (ctx is kept for later
+ * reads). With key, the checkpoint must carry its valid signature
+ * (DACC_ERR_VERIFY otherwise); with key NULL it is only parsed, and
+ * anything built on it is unauthenticated. Tiles are read when needed,
+ * each checked for its exact length; a few are cached. */
+dacc_status dacc_tlog_tiles_open(dacc_tlog_fetch_fn fetch, void *ctx, const dacc_tlog_verifier *key,
+                                 dacc_tlog_tiles **out, dacc_error *err);
+/* Frees t (NULL is a no-op). */
+void dacc_tlog_tiles_free(dacc_tlog_tiles *t);
+/* The checkpoint: parsed, and as the whole note read (valid until free). */
+const dacc_tlog_checkpoint *dacc_tlog_tiles_checkpoint(const dacc_tlog_tiles *t, const char **note,
+                                                       size_t *len);
+/* A dacc_tlog_hash_fn over the tiles (ctx = the dacc_tlog_tiles) for the
+ * tree of the checkpoint's size: a hash at a level that is not a multiple
+ * of 8 is computed from the tile below it. On failure the reason (missing
+ * tile, wrong length, read error) is in dacc_tlog_tiles_error. */
+dacc_status dacc_tlog_tiles_hash(void *ctx, unsigned level, uint64_t index,
+                                 uint8_t out[DACC_TLOG_HASH_BYTES]);
+const dacc_error *dacc_tlog_tiles_error(const dacc_tlog_tiles *t);
+/* Entry index from its entry bundle (caller frees *data). The entry is
+ * checked against the leaf hash in the level-0 tile, and that hash against
+ * the checkpoint's root by an inclusion proof built from the tiles, so a
+ * returned entry is the one the checkpoint commits to. */
+dacc_status dacc_tlog_tiles_entry(dacc_tlog_tiles *t, uint64_t index, uint8_t **data, size_t *len,
+                                  dacc_error *err);
+/* Checks everything the layout holds for the checkpoint's tree: every
+ * entry bundle (exactly the entries of its width), the entries rehashed
+ * into a fresh tree, every hash tile equal to that tree's hashes, and the
+ * tree's root equal to the checkpoint's. report->checkpoints is 1 (the
+ * layout keeps only the latest); report->hashes counts the tile hashes
+ * compared. DACC_ERR_VERIFY or the read error, naming the file at fault. */
+dacc_status dacc_tlog_tiles_audit(dacc_tlog_tiles *t, dacc_tlog_audit_report *report,
+                                  dacc_error *err);
 
 /* ---- entry files (dacc log append) ----------------------------------------- */
 

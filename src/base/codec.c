@@ -8,30 +8,25 @@
 
 #include "utf8.h"
 
-void dacc_sha256(const void *data, size_t len, uint8_t out[DACC_SHA256_BYTES])
-{
-    crypto_hash_sha256(out, data, len);
-}
-
 dacc_status dacc_sha256_file(const char *path, uint8_t out[DACC_SHA256_BYTES], dacc_error *err)
 {
     int is_stdin = strcmp(path, "-") == 0;
     FILE *fp = is_stdin ? stdin : fopen(path, "rb");
     if (fp == NULL)
         return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
+    dacc_sha256_ctx st;
+    dacc_sha256_init(&st, DACC_SHA256_AUTO);
     unsigned char block[1 << 16];
     size_t n;
     while ((n = fread(block, 1, sizeof block, fp)) > 0)
-        crypto_hash_sha256_update(&st, block, n);
+        dacc_sha256_update(&st, block, n);
     int failed = ferror(fp);
     int saved = errno;
     if (!is_stdin)
         fclose(fp);
     if (failed)
         return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "read failed: %s", strerror(saved));
-    crypto_hash_sha256_final(&st, out);
+    dacc_sha256_final(&st, out);
     return DACC_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "dacc/file.h"
 #include "dacc/tlog.h"
 #include "log_keys.h"
+#include "log_source.h"
 
 #define HB            DACC_TLOG_HASH_BYTES
 #define MAX_WITNESSES 32
@@ -55,7 +57,10 @@ static dacc_status check_signed(const note_file *nf, const char *path,
     return DACC_OK;
 }
 
-static dacc_status read_proof(const char *path, dacc_tlog_proof *p, dacc_error *err)
+/* A proof file. A tlog-proof points into its text: with keep, *keep gets
+ * the text (the caller frees it after using p); without, the text is freed
+ * and p's checkpoint and extra are cleared rather than left dangling. */
+static dacc_status read_proof(const char *path, dacc_tlog_proof *p, char **keep, dacc_error *err)
 {
     char *text;
     size_t len;
@@ -63,36 +68,96 @@ static dacc_status read_proof(const char *path, dacc_tlog_proof *p, dacc_error *
     if (st != DACC_OK)
         return st;
     st = dacc_tlog_proof_parse(path, text, len, p, err);
+    if (keep != NULL && st == DACC_OK) {
+        *keep = text;
+        return DACC_OK;
+    }
     free(text);
+    p->checkpoint = p->extra = NULL;
+    p->checkpoint_len = p->extra_len = 0;
     return st;
 }
 
-/* old -> new: refuses a rollback, a fork at one size, or a bad proof. */
+/* The proof of kind for a (index or old size) in the tree of cp, built
+ * from the log src rather than read from a file. */
+static dacc_status proof_from(log_source *src, const dacc_tlog_checkpoint *cp, int consistency,
+                              uint64_t a, dacc_tlog_proof *p, dacc_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->consistency = consistency != 0;
+    p->a = a;
+    p->size = cp->size;
+    if (cp->size != src->cp.size || memcmp(cp->root, src->cp.root, HB) != 0)
+        return dacc_error_set(err, DACC_ERR_INVALID, "%s holds another tree than the checkpoint",
+                              src->dir);
+    if (consistency ? (a == 0 || a > cp->size) : a >= cp->size)
+        return dacc_error_set(err, DACC_ERR_RANGE,
+                              "%s %" PRIu64 " is outside the tree of size %" PRIu64,
+                              consistency ? "old size" : "index", a, cp->size);
+    dacc_status st = consistency
+                         ? dacc_tlog_prove_consistency(source_hash_fn(src), source_hash_ctx(src), a,
+                                                       p->size, p->hash, &p->n)
+                         : dacc_tlog_prove_inclusion(source_hash_fn(src), source_hash_ctx(src), a,
+                                                     p->size, p->hash, &p->n);
+    return st == DACC_OK ? DACC_OK : source_hash_failed(src, st, err);
+}
+
+/* old -> new: refuses a rollback, a fork at one size, or a bad proof (from
+ * proof_path, or built from src). */
 static dacc_status check_newer(const dacc_tlog_checkpoint *old, const dacc_tlog_checkpoint *cp,
-                               const char *proof_path, dacc_error *err)
+                               const char *proof_path, log_source *src, dacc_error *err)
 {
     dacc_tlog_proof p;
-    dacc_status st =
-        proof_path != NULL && cp->size > old->size ? read_proof(proof_path, &p, err) : DACC_OK;
+    int have = proof_path != NULL || (src != NULL && cp->size > old->size);
+    dacc_status st = DACC_OK;
+    if (proof_path != NULL && cp->size > old->size)
+        st = read_proof(proof_path, &p, NULL, err);
+    else if (have && cp->size > old->size)
+        st = proof_from(src, cp, 1, old->size, &p, err);
     if (st == DACC_OK)
-        st = dacc_tlog_checkpoint_follows(old, cp, proof_path ? &p : NULL, err);
+        st = dacc_tlog_checkpoint_follows(old, cp, have ? &p : NULL, err);
     if (st != DACC_OK && proof_path != NULL && st != DACC_ERR_STATE)
         dacc_error_prefix(err, "%s: ", proof_path);
     return st;
 }
 
-static dacc_status check_inclusion(const dacc_tlog_checkpoint *cp, const char *proof_path,
-                                   const char *entry_path, dacc_error *err)
+/* A tlog-proof's own checkpoint must be the one verified. */
+static dacc_status same_checkpoint(const dacc_tlog_proof *p, const char *proof_path,
+                                   const dacc_tlog_note *checked, dacc_error *err)
 {
+    dacc_tlog_note n;
+    dacc_status st = dacc_tlog_note_parse(p->checkpoint, p->checkpoint_len, &n, err);
+    if (st != DACC_OK) {
+        dacc_error_prefix(err, "%s: its checkpoint: ", proof_path);
+        return st;
+    }
+    if (n.text_len != checked->text_len || memcmp(n.text, checked->text, n.text_len) != 0)
+        return dacc_error_at(err, DACC_ERR_INVALID, proof_path, 0, 0,
+                             "its checkpoint is not the checkpoint being verified");
+    return DACC_OK;
+}
+
+static dacc_status check_inclusion(const note_file *nf, const char *proof_path, log_source *src,
+                                   uint64_t index, const char *entry_path, dacc_error *err)
+{
+    const dacc_tlog_checkpoint *cp = &nf->cp;
     dacc_tlog_proof p;
-    char *entry;
+    char *entry, *text = NULL;
     size_t len;
-    dacc_status st = read_proof(proof_path, &p, err);
+    dacc_status st = proof_path ? read_proof(proof_path, &p, &text, err)
+                                : proof_from(src, cp, 0, index, &p, err);
     if (st != DACC_OK)
         return st;
+    if (proof_path == NULL)
+        proof_path = src->dir;
     if (p.consistency || p.size != cp->size)
-        return dacc_error_at(err, DACC_ERR_INVALID, proof_path, 0, 0,
-                             "not an inclusion proof for size %" PRIu64, cp->size);
+        st = dacc_error_at(err, DACC_ERR_INVALID, proof_path, 0, 0,
+                           "not an inclusion proof for size %" PRIu64, cp->size);
+    else if (p.format == DACC_TLOG_PROOF_C2SP)
+        st = same_checkpoint(&p, proof_path, &nf->note, err);
+    free(text);
+    if (st != DACC_OK)
+        return st;
     if ((st = dacc_file_read(entry_path, DACC_TLOG_ENTRY_MAX, &entry, &len, err)) != DACC_OK)
         return st;
     uint8_t leaf[HB];
@@ -108,6 +173,8 @@ static dacc_status check_inclusion(const dacc_tlog_checkpoint *cp, const char *p
 
 typedef struct {
     const char *key, *old, *consistency, *inclusion, *entry, *checkpoint;
+    uint64_t index;
+    int has_index;
     const char *witness[MAX_WITNESSES];
     size_t nwitness;
     uint64_t quorum;
@@ -115,14 +182,20 @@ typedef struct {
 } verify_opts;
 
 static const char verify_usage[] =
-    "Usage: dacc log verify --key LOG.pub [options] CHECKPOINT\n\n"
-    "Verify a signed checkpoint, and optionally what it proves:\n"
+    "Usage: dacc log verify --key LOG.pub [options] [CHECKPOINT | DIR]\n\n"
+    "Verify a signed checkpoint, and optionally what it proves. DIR is a log store\n"
+    "or a tiles directory: its latest checkpoint is verified, and proofs not given\n"
+    "as files are built from it. Without either, the checkpoint is the one inside\n"
+    "the --inclusion proof (c2sp.org/tlog-proof@v1).\n"
     "  -k, --key FILE          the log's public key (required)\n"
     "  -w, --witness FILE      a witness's cosignature key (repeatable)\n"
     "  -q, --quorum K          require K witness cosignatures (default 0)\n"
     "      --old FILE          a checkpoint seen before: refuse an older or forked one\n"
     "      --consistency FILE  consistency proof from --old to CHECKPOINT\n"
-    "      --inclusion FILE    inclusion proof of --entry in CHECKPOINT\n"
+    "      --inclusion FILE    inclusion proof of --entry in CHECKPOINT (tlog-proof@v1\n"
+    "                          or dacc-proof/v1; a tlog-proof's checkpoint must be\n"
+    "                          CHECKPOINT's)\n"
+    "      --index N           with DIR: the proof of --entry at N, built from DIR\n"
     "      --entry FILE        the entry's bytes\n"
     "      --note              CHECKPOINT is any signed note: check signatures only\n"
     "Exit status 1 with a precise message when anything fails.\n";
@@ -139,6 +212,7 @@ static int parse_verify(int argc, char **argv, verify_opts *o)
         { "inclusion", required_argument, NULL, 'I' },
         { "entry", required_argument, NULL, 'E' },
         { "note", no_argument, NULL, 'N' },
+        { "index", required_argument, NULL, 'X' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -173,23 +247,85 @@ static int parse_verify(int argc, char **argv, verify_opts *o)
         case 'N':
             o->note_only = 1;
             break;
+        case 'X':
+            if ((rc = cli_opt_u64(prog, "--index", optarg, 0, INT64_MAX, &o->index)))
+                return rc;
+            o->has_index = 1;
+            break;
         case 'h':
             return -1;
         default:
             return cli_usage(prog, "unknown option");
         }
     }
-    if (o->key == NULL || argc - optind != 1)
-        return cli_usage(prog, "expected --key FILE and a CHECKPOINT");
-    if ((o->inclusion == NULL) != (o->entry == NULL))
-        return cli_usage(prog, "--inclusion and --entry go together");
+    if (o->key == NULL || argc - optind > 1 || (argc - optind == 0 && o->inclusion == NULL))
+        return cli_usage(prog, "expected --key FILE and a CHECKPOINT, a DIR, or --inclusion");
+    if (o->inclusion != NULL && o->has_index)
+        return cli_usage(prog, "--inclusion or --index, not both");
+    if ((o->inclusion == NULL && !o->has_index) != (o->entry == NULL))
+        return cli_usage(prog, "--entry goes with --inclusion or --index");
     if (o->consistency != NULL && o->old == NULL)
         return cli_usage(prog, "--consistency needs --old");
     if (o->quorum > o->nwitness)
         return cli_usage(prog, "--quorum %" PRIu64 " with only %zu witnesses", o->quorum,
                          o->nwitness);
-    o->checkpoint = argv[optind];
+    o->checkpoint = optind < argc ? argv[optind] : NULL;
     return CLI_OK;
+}
+
+static int is_dir(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* nf gets a copy of note as if read from name. */
+static dacc_status note_from(const char *name, const char *note, size_t len, int checkpoint,
+                             note_file *nf, dacc_error *err)
+{
+    nf->text = malloc(len + 1);
+    if (nf->text == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    memcpy(nf->text, note, len);
+    nf->len = len;
+    dacc_status st = dacc_tlog_note_parse(nf->text, nf->len, &nf->note, err);
+    if (st == DACC_OK && checkpoint)
+        st = dacc_tlog_checkpoint_parse(nf->note.text, nf->note.text_len, &nf->cp, err);
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "%s: ", name);
+    return st;
+}
+
+/* The checkpoint to verify: a file, a directory's latest (src is then
+ * open), or the one inside a tlog-proof. *name names it in messages. */
+static dacc_status load_checkpoint(const verify_opts *o, note_file *nf, log_source *src,
+                                   int *src_open, const char **name, dacc_error *err)
+{
+    *name = o->checkpoint;
+    if (o->checkpoint != NULL && !is_dir(o->checkpoint)) {
+        if (o->has_index)
+            return dacc_error_set(err, DACC_ERR_INVALID,
+                                  "--index needs a DIR to build the proof from");
+        return read_note(o->checkpoint, !o->note_only, nf, err);
+    }
+    if (o->checkpoint != NULL) {
+        dacc_status st = source_open(o->checkpoint, NULL, src, err);
+        if (st != DACC_OK)
+            return st;
+        *src_open = 1;
+        return note_from(o->checkpoint, src->note, src->note_len, !o->note_only, nf, err);
+    }
+    dacc_tlog_proof p;
+    char *text = NULL;
+    dacc_status st = read_proof(o->inclusion, &p, &text, err);
+    if (st == DACC_OK && p.format != DACC_TLOG_PROOF_C2SP)
+        st = dacc_error_at(err, DACC_ERR_INVALID, o->inclusion, 0, 0,
+                           "a dacc-proof/v1 proof carries no checkpoint: give the CHECKPOINT");
+    *name = o->inclusion;
+    if (st == DACC_OK)
+        st = note_from(o->inclusion, p.checkpoint, p.checkpoint_len, 1, nf, err);
+    free(text);
+    return st;
 }
 
 static dacc_status run_verify(const verify_opts *o, dacc_error *err)
@@ -199,36 +335,38 @@ static dacc_status run_verify(const verify_opts *o, dacc_error *err)
     for (size_t i = 0; i < o->nwitness && st == DACC_OK; i++)
         st = load_verifier(o->witness[i], &known[1 + i], err);
     note_file nf = { 0 }, old = { 0 };
+    log_source src;
+    int src_open = 0;
+    const char *name = o->checkpoint;
     size_t witnesses = 0, ow;
     if (st == DACC_OK)
-        st = read_note(o->checkpoint, !o->note_only, &nf, err);
+        st = load_checkpoint(o, &nf, &src, &src_open, &name, err);
     if (st == DACC_OK)
-        st = check_signed(&nf, o->checkpoint, known, 1 + o->nwitness, &witnesses, err);
+        st = check_signed(&nf, name, known, 1 + o->nwitness, &witnesses, err);
     if (st == DACC_OK && witnesses < o->quorum)
-        st = dacc_error_at(err, DACC_ERR_VERIFY, o->checkpoint, 0, 0,
+        st = dacc_error_at(err, DACC_ERR_VERIFY, name, 0, 0,
                            "%zu witness cosignatures, %" PRIu64 " required", witnesses, o->quorum);
-    if (st == DACC_OK && o->note_only) {
+    if (st == DACC_OK && o->note_only)
         printf("note signed by %s and %zu witnesses\n", known[0].name, witnesses);
-        free(nf.text);
-        return DACC_OK;
-    }
-    if (st == DACC_OK && o->old != NULL) {
+    if (st == DACC_OK && !o->note_only && o->old != NULL) {
         st = read_note(o->old, 1, &old, err);
         if (st == DACC_OK)
             st = check_signed(&old, o->old, known, 1, &ow, err);
         if (st == DACC_OK)
-            st = check_newer(&old.cp, &nf.cp, o->consistency, err);
+            st = check_newer(&old.cp, &nf.cp, o->consistency, src_open ? &src : NULL, err);
     }
-    if (st == DACC_OK && o->inclusion != NULL)
-        st = check_inclusion(&nf.cp, o->inclusion, o->entry, err);
-    if (st == DACC_OK) {
+    if (st == DACC_OK && !o->note_only && o->entry != NULL)
+        st = check_inclusion(&nf, o->inclusion, src_open ? &src : NULL, o->index, o->entry, err);
+    if (st == DACC_OK && !o->note_only) {
         printf("checkpoint verified: %s, size %" PRIu64 ", %zu witness cosignature%s\n",
                nf.cp.origin, nf.cp.size, witnesses, witnesses == 1 ? "" : "s");
         if (o->old != NULL)
             printf("consistent with the checkpoint of size %" PRIu64 "\n", old.cp.size);
-        if (o->inclusion != NULL)
+        if (o->entry != NULL)
             printf("entry %s is included\n", o->entry);
     }
+    if (src_open)
+        source_close(&src);
     free(nf.text);
     free(old.text);
     return st;
@@ -275,7 +413,7 @@ static dacc_status cosign_run(const char *key, const char *log_key, const char *
     if (st == DACC_OK && access(state, F_OK) == 0)
         st = dacc_file_read(state, 1 << 16, &old, &old_len, err);
     if (st == DACC_OK && proof != NULL)
-        st = read_proof(proof, &p, err);
+        st = read_proof(proof, &p, NULL, err);
     if (st == DACC_OK)
         st = dacc_tlog_witness_cosign(&w, &lv, old, old_len, note, len, proof ? &p : NULL, t, line,
                                       err);

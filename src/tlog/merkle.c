@@ -4,18 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dacc/codec.h"
 #include "dacc/tlog.h"
 
 #define HB DACC_TLOG_HASH_BYTES
 
 void dacc_tlog_leaf_hash(const void *entry, size_t len, uint8_t out[HB])
 {
-    crypto_hash_sha256_state st;
+    dacc_sha256_ctx st;
     const uint8_t zero = 0x00;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, &zero, 1);
-    crypto_hash_sha256_update(&st, entry, len);
-    crypto_hash_sha256_final(&st, out);
+    dacc_sha256_init(&st, DACC_SHA256_AUTO);
+    dacc_sha256_update(&st, &zero, 1);
+    dacc_sha256_update(&st, entry, len);
+    dacc_sha256_final(&st, out);
 }
 
 void dacc_tlog_node_hash(const uint8_t left[HB], const uint8_t right[HB], uint8_t out[HB])
@@ -24,7 +25,7 @@ void dacc_tlog_node_hash(const uint8_t left[HB], const uint8_t right[HB], uint8_
     buf[0] = 0x01;
     memcpy(buf + 1, left, HB);
     memcpy(buf + 1 + HB, right, HB);
-    crypto_hash_sha256(out, buf, sizeof buf);
+    dacc_sha256(buf, sizeof buf, out);
 }
 
 /* Largest power of two strictly below n (n >= 2). */
@@ -71,7 +72,7 @@ static dacc_status range_hash(dacc_tlog_hash_fn fn, void *ctx, uint64_t lo, uint
 dacc_status dacc_tlog_tree_hash(dacc_tlog_hash_fn fn, void *ctx, uint64_t size, uint8_t out[HB])
 {
     if (size == 0) {
-        crypto_hash_sha256(out, NULL, 0);
+        dacc_sha256(NULL, 0, out);
         return DACC_OK;
     }
     return range_hash(fn, ctx, 0, size, out);

@@ -59,11 +59,15 @@ func must(err error) {
 	}
 }
 
-func readProof(path string) (kind string, a, size int64, hashes []tlog.Hash) {
-	f, err := os.Open(path)
+// readProof reads a dacc-proof/v1 file or a c2sp.org/tlog-proof@v1 one;
+// for the latter, cp is the checkpoint note it carries.
+func readProof(path string) (kind string, a, size int64, hashes []tlog.Hash, cp []byte) {
+	data, err := os.ReadFile(path)
 	must(err)
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+	if bytes.HasPrefix(data, []byte("c2sp.org/tlog-proof@v1\n")) {
+		return readTlogProof(data)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Scan()
 	kind = strings.TrimPrefix(sc.Text(), "dacc-proof/v1 ")
 	sc.Scan()
@@ -73,18 +77,52 @@ func readProof(path string) (kind string, a, size int64, hashes []tlog.Hash) {
 	size, err = strconv.ParseInt(strings.Fields(sc.Text())[1], 10, 64)
 	must(err)
 	for sc.Scan() {
-		b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(sc.Text(), "hash "))
-		must(err)
-		var h tlog.Hash
-		copy(h[:], b)
-		hashes = append(hashes, h)
+		hashes = append(hashes, decodeHash(strings.TrimPrefix(sc.Text(), "hash ")))
 	}
 	return
+}
+
+func decodeHash(s string) tlog.Hash {
+	b, err := base64.StdEncoding.DecodeString(s)
+	must(err)
+	if len(b) != tlog.HashSize {
+		must(fmt.Errorf("hash of %d bytes", len(b)))
+	}
+	var h tlog.Hash
+	copy(h[:], b)
+	return h
+}
+
+// readTlogProof follows the layout of c2sp.org/tlog-proof: the magic line,
+// an optional extra line, the index, hashes, an empty line, the checkpoint.
+func readTlogProof(data []byte) (kind string, a, size int64, hashes []tlog.Hash, cp []byte) {
+	head, note, ok := bytes.Cut(data, []byte("\n\n"))
+	if !ok {
+		must(fmt.Errorf("tlog-proof without an empty line before the checkpoint"))
+	}
+	lines := strings.Split(string(head), "\n")[1:]
+	if strings.HasPrefix(lines[0], "extra ") {
+		lines = lines[1:]
+	}
+	var err error
+	a, err = strconv.ParseInt(strings.TrimPrefix(lines[0], "index "), 10, 64)
+	must(err)
+	for _, l := range lines[1:] {
+		hashes = append(hashes, decodeHash(l))
+	}
+	cp = note
+	size, err = strconv.ParseInt(strings.SplitN(string(note), "\n", 3)[1], 10, 64)
+	must(err)
+	return "inclusion", a, size, hashes, cp
 }
 
 func openCheckpoint(verifiers note.Verifiers, path string) tlog.Tree {
 	msg, err := os.ReadFile(path)
 	must(err)
+	return openNote(verifiers, msg)
+}
+
+func openNote(verifiers note.Verifiers, msg []byte) tlog.Tree {
 	n, err := note.Open(msg, verifiers)
 	must(err)
 	lines := strings.SplitN(n.Text, "\n", 4)
@@ -106,18 +144,24 @@ func verify(args []string) {
 	must(err)
 	tree := openCheckpoint(note.VerifierList(v), args[1])
 	if len(args) >= 4 {
-		_, idx, size, proof := readProof(args[2])
+		_, idx, size, proof, cp := readProof(args[2])
 		entry, err := os.ReadFile(args[3])
 		must(err)
 		if size != tree.N {
 			must(fmt.Errorf("proof for size %d, checkpoint %d", size, tree.N))
+		}
+		if cp != nil {
+			if openNote(note.VerifierList(v), cp) != tree {
+				must(fmt.Errorf("the tlog-proof's checkpoint is another tree"))
+			}
+			fmt.Printf("go note.Open: the tlog-proof's own checkpoint verified\n")
 		}
 		must(tlog.CheckRecord(proof, tree.N, tree.Hash, idx, tlog.RecordHash(entry)))
 		fmt.Printf("go tlog.CheckRecord: entry %d included\n", idx)
 	}
 	if len(args) >= 6 {
 		old := openCheckpoint(note.VerifierList(v), args[4])
-		_, _, _, proof := readProof(args[5])
+		_, _, _, proof, _ := readProof(args[5])
 		must(tlog.CheckTree(proof, tree.N, tree.Hash, old.N, old.Hash))
 		fmt.Printf("go tlog.CheckTree: %d is consistent with %d\n", tree.N, old.N)
 	}
