@@ -10,18 +10,54 @@
 
 #define MINUTE_MS         60000.0
 #define NOTE_LOCK_MS      (14 * 24 * 60 * MINUTE_MS) /* constants.noteLockMillis */
-#define STABLE_MIN_MS     (30 * MINUTE_MS)           /* requiredStableCrhMinutesThreshold */
 #define STABLE_CRH_MAX_MS (60 * MINUTE_MS)           /* maxStableCrhMinutesThreshold */
 #define STABLE_NYH_MAX_MS (360 * MINUTE_MS)          /* maxNyhMinutesThreshold */
 #define TOMBSTONES_LAUNCH 1652918400000.0            /* constants.deletedNoteTombstonesLaunchTime */
+#define LAST_DAYS_MS      (28 * 24 * 60 * MINUTE_MS) /* constants.emergingWriterDays */
+#define TAG_MIN_RATINGS   2                          /* constants.minRatingsToGetTag */
+#define TAGS_FOR_STATUS   2                          /* constants.minTagsNeededForStatus */
 
-static const char *const meta_names[META_RULE_COUNT] = { "MetaInitialNMR (v1.0)",
-                                                         "CoreModel (v1.1)",
-                                                         "NmrDueToMinStableCrhTime (v1.0)",
-                                                         "ScoringDriftGuard (v1.0)" };
+static const char *const meta_names[META_RULE_COUNT] = {
+    "MetaInitialNMR (v1.0)", "CoreModel (v1.1)", "NmrDueToMinStableCrhTime (v1.0)",
+    "ScoringDriftGuard (v1.0)", "InsufficientExplanation (v1.0)"
+};
 
-/* RuleID's lockingEnabled: of these rules only CoreModel locks a note. */
-static const bool meta_locks[META_RULE_COUNT] = { false, true, false, false };
+/* scoring_rules.RuleID's lockingEnabled. */
+static const bool meta_locks[META_RULE_COUNT] = { false, true, false, false, true };
+
+/* The ratings columns of the tags, in the TSV order of the bits. */
+static const char *const tag_names[NOTES_TAGS] = { "helpfulOther",
+                                                   "helpfulInformative",
+                                                   "helpfulClear",
+                                                   "helpfulEmpathetic",
+                                                   "helpfulGoodSources",
+                                                   "helpfulUniqueContext",
+                                                   "helpfulAddressesClaim",
+                                                   "helpfulImportantContext",
+                                                   "helpfulUnbiasedLanguage",
+                                                   "notHelpfulOther",
+                                                   "notHelpfulIncorrect",
+                                                   "notHelpfulSourcesMissingOrUnreliable",
+                                                   "notHelpfulOpinionSpeculationOrBias",
+                                                   "notHelpfulMissingKeyPoints",
+                                                   "notHelpfulOutdated",
+                                                   "notHelpfulHardToUnderstand",
+                                                   "notHelpfulArgumentativeOrBiased",
+                                                   "notHelpfulOffTopic",
+                                                   "notHelpfulSpamHarassmentOrAbuse",
+                                                   "notHelpfulIrrelevantSources",
+                                                   "notHelpfulOpinionSpeculation",
+                                                   "notHelpfulNoteNotNeeded" };
+
+/* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
+ * notHelpfulTagsAndTieBreakOrder): of equal counts the higher wins. */
+static const int8_t tag_priority[NOTES_TAGS] = { 0, 8, 7, 3,  4,  2, 5, 6,  1, 0, 8,
+                                                 2, 4, 5, 12, 10, 7, 9, 11, 1, 3, 6 };
+
+const char *notes_tag_name(int i)
+{
+    return i >= 0 && i < NOTES_TAGS ? tag_names[i] : "?";
+}
 
 const char *notes_meta_rule_name(int rule)
 {
@@ -63,11 +99,51 @@ static double stable_crh(const note_info *ni, note_meta *m, double now)
         to = DACC_NOTES_CRH, updated = -1;
     else if (nyh && now - t > STABLE_NYH_MAX_MS)
         to = DACC_NOTES_NMR, updated = -1;
-    else
-        to = DACC_NOTES_NMR; /* too soon, or a flip predicted (see above) */
+    else /* under 30 minutes, or a flip predicted (see above): keep waiting */
+        to = DACC_NOTES_NMR;
     if (to >= 0 && to != s)
         act(m, META_STABLE_CRH, (uint8_t)to);
     return updated;
+}
+
+/* explanation_tags.get_top_two_tags_for_note: of the tags given by at least
+ * TAG_MIN_RATINGS ratings, the two with the most, ties to the higher
+ * priority; none unless TAGS_FOR_STATUS tags qualify. */
+static void top_two_tags(const note_stats *ns, bool helpful, int8_t *first, int8_t *second)
+{
+    int lo = helpful ? 0 : NOTES_HELPFUL_TAGS, hi = helpful ? NOTES_HELPFUL_TAGS : NOTES_TAGS;
+    int best[2] = { -1, -1 }, qualified = 0;
+    for (int t = lo; t < hi; t++) {
+        if (ns->tag[t] < TAG_MIN_RATINGS)
+            continue;
+        qualified++;
+        for (int j = 0; j < 2; j++) {
+            int b = best[j];
+            if (b < 0 || ns->tag[t] > ns->tag[b] ||
+                (ns->tag[t] == ns->tag[b] && tag_priority[t] > tag_priority[b])) {
+                if (j == 0)
+                    best[1] = best[0];
+                best[j] = t;
+                break;
+            }
+        }
+    }
+    *first = *second = -1;
+    if (qualified >= TAGS_FOR_STATUS)
+        *first = (int8_t)best[0], *second = (int8_t)best[1];
+}
+
+/* InsufficientExplanation: a CRH or CRNH note gets its top two tags of the
+ * matching kind, and without two it becomes NMR. */
+static void explanation(const note_stats *ns, note_meta *m)
+{
+    m->tag1 = m->tag2 = -1;
+    bool crh = m->final_status == DACC_NOTES_CRH, crnh = m->final_status == DACC_NOTES_CRNH;
+    if (!crh && !crnh)
+        return;
+    top_two_tags(ns, crh, &m->tag1, &m->tag2);
+    if (m->tag2 < 0)
+        act(m, META_EXPLANATION, DACC_NOTES_NMR);
 }
 
 static void meta_rules(const note_info *ni, uint8_t core, note_meta *m, double *updated, double now)
@@ -129,7 +205,28 @@ dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err)
             continue;
         double updated;
         meta_rules(ni, nt->fin.status[n], &nt->meta[n], &updated, now);
+        explanation(&nt->stats[n], &nt->meta[n]);
         update_history(ni, &nt->meta[n], updated, now);
+    }
+    return DACC_OK;
+}
+
+dacc_status notes_note_stats(dacc_notes *nt, const uint8_t *sel, double now, dacc_error *err)
+{
+    size_t nn = notes_nnotes(nt);
+    free(nt->stats);
+    nt->stats = calloc(nn ? nn : 1, sizeof *nt->stats);
+    if (!nt->stats)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for %zu notes", nn);
+    for (size_t k = 0; k < nt->r.n; k++) {
+        if (!sel[k])
+            continue;
+        note_stats *ns = &nt->stats[nt->r.note[k]];
+        uint32_t tags = nt->r.tags[k];
+        for (int t = 0; t < NOTES_TAGS; t++)
+            ns->tag[t] += tags >> t & 1;
+        ns->population += tags >> NOTES_POPULATION & 1;
+        ns->last28 += (double)nt->r.created[k] > now - LAST_DAYS_MS;
     }
     return DACC_OK;
 }

@@ -15,6 +15,20 @@
 #define NOTES_RATING_COLS 35
 extern const char *const notes_rating_cols[NOTES_RATING_COLS];
 
+/* The explanation tags of a rating, bit i for column NOTES_TAG_FIRST + i
+ * (helpfulOther ... notHelpfulNoteNotNeeded, 9 helpful then 13 not
+ * helpful), and NOTES_POPULATION for ratingSourceBucketed POPULATION_SAMPLED. */
+#define NOTES_TAG_FIRST    9
+#define NOTES_TAGS         22
+#define NOTES_HELPFUL_TAGS 9
+#define NOTES_POPULATION   NOTES_TAGS
+#define NOTES_SOURCE_COL   32
+
+/* The tag bits of fields f[NOTES_TAG_FIRST .. NOTES_SOURCE_COL] of a
+ * ratings row (read_ratings.c); on error *bad is the column at fault. */
+dacc_status notes_parse_tags(const char *const *f, const size_t *len, uint32_t *tags, int *bad,
+                             dacc_error *err);
+
 /* Classification of a note, from the notes file. */
 enum { CLS_NONE = 0, CLS_MISLEADING = 1, CLS_NOT_MISLEADING = 2, CLS_OTHER = 3 };
 
@@ -33,7 +47,20 @@ typedef struct {
 } note_info;
 
 /* The meta-scorer's rules over the core model alone (history.c). */
-enum { META_INITIAL_NMR, META_CORE_MODEL, META_STABLE_CRH, META_DRIFT_GUARD, META_RULE_COUNT };
+enum {
+    META_INITIAL_NMR,
+    META_CORE_MODEL,
+    META_STABLE_CRH,
+    META_DRIFT_GUARD,
+    META_EXPLANATION,
+    META_RULE_COUNT
+};
+
+/* Per note, over the ratings numRatings counts (note_ratings.compute_note_stats). */
+typedef struct {
+    uint32_t tag[NOTES_TAGS];
+    uint32_t population, last28;
+} note_stats;
 
 /* Per note: what the meta rules decided and the note's updated history. */
 typedef struct {
@@ -42,6 +69,7 @@ typedef struct {
     uint8_t pre_stable;     /* status before NmrDueToMinStableCrhTime */
     uint8_t unlocked;       /* status + 1 the drift guard replaced, 0 when none */
     uint8_t rules, decided; /* META_* bits; the last rule that acted */
+    int8_t tag1, tag2;      /* firstTag and secondTag (tag index), -1 when none */
     uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
 } note_meta;
 
@@ -54,6 +82,7 @@ typedef struct {
 typedef struct {
     uint32_t *note, *rater;
     int64_t *created;
+    uint32_t *tags; /* NOTES_TAG_* bits */
     uint8_t *helpful;
     size_t n, cap;
 } rating_vec;
@@ -109,6 +138,8 @@ struct dacc_notes {
     double *author_diff, *author_mean, *agree;
     int8_t *above;
     note_meta *meta;        /* per note, after scoring */
+    note_stats *stats;      /* per note, after scoring */
+    uint32_t *final_round;  /* coreNumFinalRoundRatings per note */
     double now;             /* the run's time, milliseconds since the epoch */
     uint32_t *result_order; /* note indices in id order */
     size_t result_n;
@@ -228,6 +259,10 @@ dacc_status notes_helpfulness(dacc_notes *nt, const dacc_notes_params *p, const 
 /* history.c: the meta rules and the updated status history of every
  * note, at time now (milliseconds); fills nt->meta. */
 dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err);
+/* history.c: tag and rating counts per note over the ratings in sel. */
+dacc_status notes_note_stats(dacc_notes *nt, const uint8_t *sel, double now, dacc_error *err);
+/* The name of tag i (its ratings column). */
+const char *notes_tag_name(int i);
 const char *notes_meta_rule_name(int rule);
 /* The latest time in the data read (ratings, notes, history), NaN if none. */
 double notes_latest_time(const dacc_notes *nt);

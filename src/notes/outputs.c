@@ -48,7 +48,12 @@ enum {
     R_AGREE,
     R_ABOVE,
     R_I1,
-    R_F1
+    R_F1,
+    F_TAG1,
+    F_TAG2,
+    F_LAST28,
+    F_POPULATION,
+    F_TAG_COUNT /* + the tag's index: NOTES_TAGS fields */
 };
 
 typedef struct {
@@ -61,8 +66,8 @@ static const column scored_cols[] = {
     { "coreNoteIntercept", F_CORE_I },
     { "coreNoteFactor1", F_CORE_F },
     { "finalRatingStatus", F_FINAL },
-    { "firstTag", F_EMPTY },
-    { "secondTag", F_EMPTY },
+    { "firstTag", F_TAG1 },
+    { "secondTag", F_TAG2 },
     { "coreActiveRules", F_CORE_RULES },
     { "activeFilterTags", F_EMPTY },
     { "classification", F_CLASS },
@@ -241,35 +246,35 @@ static const column aux_cols[] = {
     { "createdAtMillis", F_CREATED },
     { "noteAuthorParticipantId", F_AUTHOR },
     { "awaitingBool", F_NMR_BOOL },
-    { "numRatingsLast28", F_EMPTY },
-    { "numPopulationSampledRatings", F_EMPTY },
+    { "numRatingsLast28", F_LAST28 },
+    { "numPopulationSampledRatings", F_POPULATION },
     { "currentStatus", F_OLD_STATUS },
     { "crhBool", F_CRH_BOOL },
     { "crnhBool", F_CRNH_BOOL },
     { "unlockedRatingStatus", F_UNLOCKED },
     { "preStabilizationRatingStatus", F_PRE_STABLE },
-    { "helpfulOther", F_EMPTY },
-    { "helpfulInformative", F_EMPTY },
-    { "helpfulClear", F_EMPTY },
-    { "helpfulEmpathetic", F_EMPTY },
-    { "helpfulGoodSources", F_EMPTY },
-    { "helpfulUniqueContext", F_EMPTY },
-    { "helpfulAddressesClaim", F_EMPTY },
-    { "helpfulImportantContext", F_EMPTY },
-    { "helpfulUnbiasedLanguage", F_EMPTY },
-    { "notHelpfulOther", F_EMPTY },
-    { "notHelpfulIncorrect", F_EMPTY },
-    { "notHelpfulSourcesMissingOrUnreliable", F_EMPTY },
-    { "notHelpfulOpinionSpeculationOrBias", F_EMPTY },
-    { "notHelpfulMissingKeyPoints", F_EMPTY },
-    { "notHelpfulOutdated", F_EMPTY },
-    { "notHelpfulHardToUnderstand", F_EMPTY },
-    { "notHelpfulArgumentativeOrBiased", F_EMPTY },
-    { "notHelpfulOffTopic", F_EMPTY },
-    { "notHelpfulSpamHarassmentOrAbuse", F_EMPTY },
-    { "notHelpfulIrrelevantSources", F_EMPTY },
-    { "notHelpfulOpinionSpeculation", F_EMPTY },
-    { "notHelpfulNoteNotNeeded", F_EMPTY },
+    { "helpfulOther", F_TAG_COUNT + 0 },
+    { "helpfulInformative", F_TAG_COUNT + 1 },
+    { "helpfulClear", F_TAG_COUNT + 2 },
+    { "helpfulEmpathetic", F_TAG_COUNT + 3 },
+    { "helpfulGoodSources", F_TAG_COUNT + 4 },
+    { "helpfulUniqueContext", F_TAG_COUNT + 5 },
+    { "helpfulAddressesClaim", F_TAG_COUNT + 6 },
+    { "helpfulImportantContext", F_TAG_COUNT + 7 },
+    { "helpfulUnbiasedLanguage", F_TAG_COUNT + 8 },
+    { "notHelpfulOther", F_TAG_COUNT + 9 },
+    { "notHelpfulIncorrect", F_TAG_COUNT + 10 },
+    { "notHelpfulSourcesMissingOrUnreliable", F_TAG_COUNT + 11 },
+    { "notHelpfulOpinionSpeculationOrBias", F_TAG_COUNT + 12 },
+    { "notHelpfulMissingKeyPoints", F_TAG_COUNT + 13 },
+    { "notHelpfulOutdated", F_TAG_COUNT + 14 },
+    { "notHelpfulHardToUnderstand", F_TAG_COUNT + 15 },
+    { "notHelpfulArgumentativeOrBiased", F_TAG_COUNT + 16 },
+    { "notHelpfulOffTopic", F_TAG_COUNT + 17 },
+    { "notHelpfulSpamHarassmentOrAbuse", F_TAG_COUNT + 18 },
+    { "notHelpfulIrrelevantSources", F_TAG_COUNT + 19 },
+    { "notHelpfulOpinionSpeculation", F_TAG_COUNT + 20 },
+    { "notHelpfulNoteNotNeeded", F_TAG_COUNT + 21 },
     { "notHelpfulOtherAdjusted", F_EMPTY },
     { "notHelpfulIncorrectAdjusted", F_EMPTY },
     { "notHelpfulSourcesMissingOrUnreliableAdjusted", F_EMPTY },
@@ -349,6 +354,11 @@ static int put_code(FILE *fp, uint8_t code)
     return code ? fputs(dacc_notes_status_name((dacc_notes_status)(code - 1)), fp) == EOF : 0;
 }
 
+static int put_bool(FILE *fp, bool v)
+{
+    return fputs(v ? "True" : "False", fp) == EOF;
+}
+
 static int put_rules(FILE *fp, uint32_t rules, int count, const char *(*name)(int))
 {
     bool first = true;
@@ -405,7 +415,7 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
     case F_NOW:
         return put_num(fp, m->current_ts);
     case F_FINAL_N:
-        return nt->final_ratings[n] ? fprintf(fp, "%u", nt->final_ratings[n]) < 0 : 0;
+        return nt->final_round[n] ? fprintf(fp, "%u", nt->final_round[n]) < 0 : 0;
     case F_RESCORING:
         return fputs("ALL_NOTES", fp) == EOF; /* every note is scored, none carried over */
     case F_STABLE_TS:
@@ -430,19 +440,29 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return put_num(fp, m->change_ts);
     case F_FIRST_STABLE_TS:
         return put_num(fp, m->first_stable_ts);
-    case F_NMR_BOOL:
-        return fputc(m->final_status == DACC_NOTES_NMR ? '1' : '0', fp) == EOF;
+    case F_NMR_BOOL: /* booleans as the reference writes them (pandas' bool) */
+        return put_bool(fp, m->final_status == DACC_NOTES_NMR);
     case F_OLD_STATUS:
         return put_code(fp, ni->current_status);
     case F_CRH_BOOL:
-        return fputc(m->final_status == DACC_NOTES_CRH ? '1' : '0', fp) == EOF;
+        return put_bool(fp, m->final_status == DACC_NOTES_CRH);
     case F_CRNH_BOOL:
-        return fputc(m->final_status == DACC_NOTES_CRNH ? '1' : '0', fp) == EOF;
+        return put_bool(fp, m->final_status == DACC_NOTES_CRNH);
     case F_UNLOCKED:
         return put_code(fp, m->unlocked);
     case F_PRE_STABLE:
         return put_code(fp, (uint8_t)(m->pre_stable + 1));
+    case F_TAG1:
+        return m->tag1 < 0 ? 0 : fputs(notes_tag_name(m->tag1), fp) == EOF;
+    case F_TAG2:
+        return m->tag2 < 0 ? 0 : fputs(notes_tag_name(m->tag2), fp) == EOF;
+    case F_LAST28:
+        return fprintf(fp, "%u", nt->stats[n].last28) < 0;
+    case F_POPULATION:
+        return fprintf(fp, "%u", nt->stats[n].population) < 0;
     default:
+        if (field >= F_TAG_COUNT && field < F_TAG_COUNT + NOTES_TAGS)
+            return fprintf(fp, "%u", nt->stats[n].tag[field - F_TAG_COUNT]) < 0;
         return 0;
     }
 }
@@ -463,7 +483,7 @@ static int put_rater_field(FILE *fp, const dacc_notes_rater *r, int field)
     case R_AGREE:
         return put_num(fp, r->agree_ratio);
     case R_ABOVE:
-        return r->above_threshold < 0 ? 0 : fputs(r->above_threshold ? "True" : "False", fp) == EOF;
+        return r->above_threshold < 0 ? 0 : put_bool(fp, r->above_threshold);
     case R_I1:
         return put_num(fp, r->first_intercept);
     case R_F1:

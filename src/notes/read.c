@@ -241,7 +241,10 @@ dacc_status notes_push_rating(rating_vec *r)
     uint8_t *helpful = realloc(r->helpful, cap * sizeof *helpful);
     if (helpful)
         r->helpful = helpful;
-    if (!note || !rater || !created || !helpful)
+    uint32_t *tags = realloc(r->tags, cap * sizeof *tags);
+    if (tags)
+        r->tags = tags;
+    if (!note || !rater || !created || !helpful || !tags)
         return DACC_ERR_NOMEM;
     r->cap = cap;
     return DACC_OK;
@@ -262,12 +265,27 @@ static dacc_status rating_helpful(dacc_csv *csv, uint8_t *h, dacc_error *err)
     return DACC_OK;
 }
 
+static dacc_status rating_tags(dacc_csv *csv, uint32_t *tags, dacc_error *err)
+{
+    const char *f[NOTES_SOURCE_COL + 1];
+    size_t len[NOTES_SOURCE_COL + 1];
+    for (size_t k = NOTES_TAG_FIRST; k <= NOTES_SOURCE_COL; k++)
+        f[k] = dacc_csv_field(csv, k, &len[k]);
+    int bad;
+    dacc_error msg = { 0 };
+    dacc_status st = notes_parse_tags(f, len, tags, &bad, &msg);
+    if (st != DACC_OK)
+        return dacc_csv_error(csv, (size_t)bad, err, st, "%s", msg.message);
+    return DACC_OK;
+}
+
 static dacc_status rating_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
 {
     int64_t note_id, created;
     const char *rater;
     size_t rlen;
     uint8_t h;
+    uint32_t tags;
     dacc_status st = dacc_csv_get_i64(csv, 0, &note_id, err);
     if (st == DACC_OK)
         st = get_id(csv, 1, &rater, &rlen, err);
@@ -275,6 +293,8 @@ static dacc_status rating_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
         st = dacc_csv_get_i64(csv, 2, &created, err);
     if (st == DACC_OK)
         st = rating_helpful(csv, &h, err);
+    if (st == DACC_OK)
+        st = rating_tags(csv, &tags, err);
     if (st != DACC_OK)
         return st;
     rating_vec *r = &nt->r;
@@ -284,6 +304,7 @@ static dacc_status rating_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
         notes_part_index(nt, rater, rlen, &ri) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading ratings");
     r->note[r->n] = ni, r->rater[r->n] = ri, r->created[r->n] = created, r->helpful[r->n] = h;
+    r->tags[r->n] = tags;
     r->n++;
     return DACC_OK;
 }

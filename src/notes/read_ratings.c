@@ -25,6 +25,7 @@ typedef struct {
     uint32_t hash, note_hash; /* of the rater id and the note id: all the map uses */
     uint32_t rlen;
     uint32_t line; /* line within the chunk, from 0 */
+    uint32_t tags;
     uint8_t helpful;
 } row;
 
@@ -77,6 +78,23 @@ static dacc_status level(const char *s, size_t len, uint8_t *h, dacc_error *err)
     return DACC_OK;
 }
 
+dacc_status notes_parse_tags(const char *const *f, const size_t *len, uint32_t *tags, int *bad,
+                             dacc_error *err)
+{
+    *tags = 0;
+    for (int k = 0; k < NOTES_TAGS; k++) {
+        int v = 0;
+        dacc_status st = flag(f[NOTES_TAG_FIRST + k], len[NOTES_TAG_FIRST + k], &v, err);
+        if (st != DACC_OK)
+            return *bad = NOTES_TAG_FIRST + k, st;
+        *tags |= (uint32_t)(v == 1) << k;
+    }
+    const char *src = f[NOTES_SOURCE_COL];
+    if (len[NOTES_SOURCE_COL] == 18 && memcmp(src, "POPULATION_SAMPLED", 18) == 0)
+        *tags |= 1u << NOTES_POPULATION;
+    return DACC_OK;
+}
+
 dacc_status notes_parse_answer(const char *const f[3], const size_t len[3], uint8_t *h, int *bad,
                                dacc_error *err)
 {
@@ -123,12 +141,12 @@ static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r
 {
     if (check_text(s, e, col, err) != DACC_OK)
         return DACC_ERR_PARSE;
-    const char *f[9];
-    size_t len[9], nf = 0;
+    const char *f[NOTES_SOURCE_COL + 1];
+    size_t len[NOTES_SOURCE_COL + 1], nf = 0;
     for (const char *p = s;; nf++) {
         const char *tab = memchr(p, '\t', (size_t)(e - p));
         const char *end = tab ? tab : e;
-        if (nf < 9)
+        if (nf <= NOTES_SOURCE_COL)
             f[nf] = p, len[nf] = (size_t)(end - p);
         if (!tab) {
             nf++;
@@ -149,6 +167,8 @@ static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r
     int bad;
     if ((st = notes_parse_answer(f + 6, len + 6, &r->helpful, &bad, err)) != DACC_OK)
         return *col = 6 + bad, st;
+    if ((st = notes_parse_tags(f, len, &r->tags, &bad, err)) != DACC_OK)
+        return *col = bad, st;
     r->rater = f[1], r->rlen = (uint32_t)len[1], r->hash = (uint32_t)dacc_intern_hash(f[1], len[1]);
     r->note_hash = (uint32_t)dacc_intern_hash(&r->note, sizeof r->note);
     return DACC_OK;
@@ -247,7 +267,7 @@ static dacc_status intern_rows(dacc_notes *nt, const chunk *c, unsigned long lin
             return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading ratings");
         rating_vec *v = &nt->r;
         v->note[v->n] = ni, v->rater[v->n] = ri, v->created[v->n] = r->created;
-        v->helpful[v->n] = r->helpful;
+        v->helpful[v->n] = r->helpful, v->tags[v->n] = r->tags;
         v->n++;
         if ((++nt->rows & 0xffff) == 0)
             dacc_progress_update(nt->progress, nt->rows);

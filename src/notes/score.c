@@ -63,8 +63,9 @@ static void free_results(dacc_notes *nt)
     free(nt->fin.num), free(nt->final_ratings);
     free(nt->r1_i), free(nt->r1_f), free(nt->r2_i), free(nt->r2_f);
     free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
-    free(nt->result_order), free(nt->rater_order), free(nt->meta);
-    nt->meta = NULL;
+    free(nt->result_order), free(nt->rater_order), free(nt->meta), free(nt->stats);
+    free(nt->final_round);
+    nt->meta = NULL, nt->stats = NULL, nt->final_round = NULL;
     memset(&nt->fin, 0, sizeof nt->fin);
     nt->final_ratings = NULL, nt->r1_i = nt->r1_f = nt->r2_i = nt->r2_f = NULL;
     nt->author_diff = nt->author_mean = nt->agree = NULL, nt->above = NULL;
@@ -82,6 +83,7 @@ void dacc_notes_free(dacc_notes *nt)
     notes_origin_free(nt);
     free(nt->note), free(nt->part);
     free(nt->r.note), free(nt->r.rater), free(nt->r.created), free(nt->r.helpful);
+    free(nt->r.tags);
     free(nt);
 }
 
@@ -513,13 +515,14 @@ static dacc_status alloc_results(dacc_notes *nt)
            np = notes_nparts(nt) ? notes_nparts(nt) : 1;
     bool ok = scores_new(&nt->fin, nn);
     nt->final_ratings = calloc(nn, sizeof *nt->final_ratings);
+    nt->final_round = calloc(nn, sizeof *nt->final_round);
     nt->r1_i = malloc(np * sizeof(double)), nt->r1_f = malloc(np * sizeof(double));
     nt->r2_i = malloc(np * sizeof(double)), nt->r2_f = malloc(np * sizeof(double));
     nt->author_diff = malloc(np * sizeof(double)), nt->author_mean = malloc(np * sizeof(double));
     nt->agree = malloc(np * sizeof(double)), nt->above = malloc(np);
     nt->result_order = malloc(nn * sizeof(uint32_t)),
     nt->rater_order = malloc(np * sizeof(uint32_t));
-    ok = ok && nt->final_ratings && nt->r1_i && nt->r1_f && nt->r2_i && nt->r2_f;
+    ok = ok && nt->final_ratings && nt->final_round && nt->r1_i && nt->r1_f && nt->r2_i && nt->r2_f;
     ok = ok && nt->author_diff && nt->author_mean && nt->agree && nt->above;
     return ok && nt->result_order && nt->rater_order ? DACC_OK : DACC_ERR_NOMEM;
 }
@@ -596,6 +599,10 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
     nt->sum.final = s.n;
     for (size_t k = 0; k < s.n; k++)
         nt->final_ratings[s.note[k]]++;
+    /* coreNumFinalRoundRatings (mf_base_scorer.score_final): the note's ratings
+     * in scope by raters the prescoring gave parameters, helpful or not. */
+    for (size_t k = 0; k < nt->r.n; k++)
+        nt->final_round[nt->r.note[k]] += w->scope[k] && !isnan(nt->r1_i[nt->r.rater[k]]);
     dacc_notes_fit_info info;
     st = notes_fit_run(s.note, s.rater, s.h, s.n, notes_nnotes(nt), notes_nparts(nt), p, true,
                        (double)nt->sum.round2 / (double)notes2, &w->fin.m, &info, NULL, err);
@@ -719,6 +726,8 @@ dacc_status dacc_notes_score(dacc_notes *nt, const dacc_notes_params *p, dacc_pr
     if (st == DACC_OK && order_results(nt) != DACC_OK)
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     double now = isnan(p->epoch_millis) ? notes_latest_time(nt) : p->epoch_millis;
+    if (st == DACC_OK)
+        st = notes_note_stats(nt, w.scope, now, err);
     if (st == DACC_OK)
         st = notes_meta_score(nt, now, err);
     work_free(&w);

@@ -172,10 +172,12 @@ Test(notes_outputs, run_after_run_stabilization_and_locking)
         cr_assert_str_eq(cell(&n0, crh[i], "timestampMillisOfFirstNmrDueToMinStableCrhTime"), T0);
         cr_assert_str_eq(cell(&n0, crh[i], "currentCoreStatus"), CRH);
     }
+    /* A CRNH note needs two not-helpful tags, which synthetic ratings never
+     * tick: it stays NMR by InsufficientExplanation, a rule that locks. */
     for (size_t i = 0; i < ncrnh; i++) {
-        cr_assert_str_eq(cell(&s0, crnh[i], "finalRatingStatus"), "CURRENTLY_RATED_NOT_HELPFUL");
-        cr_assert_str_eq(cell(&n0, crnh[i], "firstNonNMRStatus"), "CURRENTLY_RATED_NOT_HELPFUL");
-        cr_assert_str_eq(cell(&n0, crnh[i], "timestampMillisOfFirstNonNMRStatus"), T0);
+        cr_assert_str_eq(cell(&s0, crnh[i], "finalRatingStatus"), "NEEDS_MORE_RATINGS");
+        cr_assert_str_eq(cell(&s0, crnh[i], "decidedBy"), "InsufficientExplanation (v1.0)");
+        cr_assert_str_eq(cell(&n0, crnh[i], "firstNonNMRStatus"), "");
         cr_assert_str_eq(cell(&n0, crnh[i], "lockedStatus"), ""); /* younger than 14 days */
     }
     /* 45 minutes on: still waiting (no pflip model: a flip counts as predicted). */
@@ -199,6 +201,9 @@ Test(notes_outputs, run_after_run_stabilization_and_locking)
     table_load(&n2, h[2]);
     for (size_t i = 0; i < ncrh; i++) {
         cr_assert_str_eq(cell(&s2, crh[i], "finalRatingStatus"), CRH);
+        /* shown with its two top helpful tags (InsufficientExplanation) */
+        cr_assert(strncmp(cell(&s2, crh[i], "firstTag"), "helpful", 7) == 0);
+        cr_assert(strncmp(cell(&s2, crh[i], "secondTag"), "helpful", 7) == 0);
         cr_assert_str_eq(cell(&n2, crh[i], "currentStatus"), CRH);
         cr_assert_str_eq(cell(&n2, crh[i], "firstNonNMRStatus"), CRH);
         cr_assert_str_eq(cell(&n2, crh[i], "timestampMillisOfFirstNonNMRStatus"), T2);
@@ -210,13 +215,17 @@ Test(notes_outputs, run_after_run_stabilization_and_locking)
     score_at(dir, h[2], o[3], T3);
     table n3;
     table_load(&n3, h[3]);
+    for (size_t i = 0; i < ncrnh; i++)
+        cr_assert_str_eq(cell(&n3, crnh[i], "lockedStatus"), "NEEDS_MORE_RATINGS");
     for (size_t i = 0; i < ncrh; i++) {
         cr_assert_str_eq(cell(&n3, crh[i], "lockedStatus"), CRH);
         cr_assert_str_eq(cell(&n3, crh[i], "timestampMillisOfStatusLock"), T3);
         cr_assert_str_eq(cell(&n3, crh[i], "timestampMillisOfMostRecentStatusChange"), T2);
     }
     /* A locked status holds against the model (ScoringDriftGuard): lock one
-     * CRH note to CRNH in the history the next run reads. */
+     * CRH note to NMR in the history the next run reads. (Locked to CRNH,
+     * the note would lose that status again for want of two not-helpful
+     * tags, as in the reference, whose InsufficientExplanation runs last.) */
     size_t len;
     char *hist = read_text(h[3], &len), *row;
     char key[64];
@@ -227,10 +236,10 @@ Test(notes_outputs, run_after_run_stabilization_and_locking)
 #define BEFORE_LOCKED "\t" T2 "\t" CRH "\t" T3 "\t" CRH "\t" T2 "\t" CRH "\t" T3 "\t"
     char *lock = strstr(row, BEFORE_LOCKED CRH "\t");
     cr_assert(lock, "%.200s", row);
-    char *edited = malloc(len + 16);
+    char *edited = malloc(len + 32);
     size_t at = (size_t)(lock - hist) + strlen(BEFORE_LOCKED);
     memcpy(edited, hist, at);
-    strcpy(edited + at, "CURRENTLY_RATED_NOT_HELPFUL");
+    strcpy(edited + at, "NEEDS_MORE_RATINGS");
     strcat(edited, hist + at + strlen(CRH));
     char *h3e = path_join(dir, "edited_history.tsv");
     write_text(h3e, edited);
@@ -242,7 +251,7 @@ Test(notes_outputs, run_after_run_stabilization_and_locking)
     p = path_join(o[4], "aux_note_info.tsv");
     table_load(&a4, p);
     free(p);
-    cr_assert_str_eq(cell(&s4, crh[0], "finalRatingStatus"), "CURRENTLY_RATED_NOT_HELPFUL");
+    cr_assert_str_eq(cell(&s4, crh[0], "finalRatingStatus"), "NEEDS_MORE_RATINGS");
     cr_assert_str_eq(cell(&s4, crh[0], "decidedBy"), "ScoringDriftGuard (v1.0)");
     cr_assert_str_eq(cell(&a4, crh[0], "unlockedRatingStatus"), CRH);
     cr_assert_str_eq(cell(&s4, crh[1], "finalRatingStatus"), CRH);

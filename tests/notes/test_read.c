@@ -113,6 +113,26 @@ Test(notes_read, notes_and_history_must_agree)
     dacc_notes_free(nt);
 }
 
+Test(notes_read, tags_are_flags)
+{
+    dacc_notes *nt = dacc_notes_new();
+    dacc_error err = { 0 };
+    /* notHelpfulIncorrect (column 20) and a population-sampled rating */
+    cr_assert_eq(read_ratings(nt,
+                              "1\ta\t5\t2\t0\t0\t\t\tNOT_HELPFUL\t0\t0\t0\t0\t0\t0\t0\t0\t0"
+                              "\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tPOPULATION_SAMPLED\n",
+                              false, &err),
+                 DACC_OK, "%s", err.message);
+    cr_assert_eq(nt->r.tags[0], 1u << 10 | 1u << NOTES_POPULATION);
+    cr_assert_eq(read_ratings(nt,
+                              "1\tb\t5\t2\t0\t0\t\t\tHELPFUL\t0\t0\t2\t0\t0\t0\t0\t0\t0"
+                              "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tDEFAULT\n",
+                              false, &err),
+                 DACC_ERR_PARSE);
+    cr_assert(strstr(err.message, "ratings.tsv:2: column \"helpfulClear\""), "%s", err.message);
+    dacc_notes_free(nt);
+}
+
 Test(notes_read, conflicting_duplicate_ratings)
 {
     dacc_notes *nt = dacc_notes_new();
