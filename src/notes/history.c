@@ -89,7 +89,9 @@ static double stable_crh(const note_info *ni, note_meta *m, double now)
     bool crh = s == DACC_NOTES_CRH, nyh = s == DACC_NOTES_NYH, in = t > 0;
     if (!crh && !nyh)
         return in ? -1 : NAN;
-    int to = -1; /* the status the rule sets, -1 for none */
+    if (t == 0)
+        return t; /* neither waiting, nor done, nor never: the rule has no case */
+    int to = -1;  /* the status the rule sets, -1 for none */
     double updated = t;
     if (isnan(t) || (crh && t < 0))
         to = DACC_NOTES_NMR, updated = now;

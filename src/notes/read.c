@@ -379,7 +379,7 @@ static uint8_t status_code(const char *s, size_t len)
     return 0;
 }
 
-/* A status column of the history: one of the exported statuses or empty. */
+/* A status column of the history: a status the scorer writes, or empty. */
 static dacc_status get_status(dacc_csv *csv, size_t col, uint8_t *code, dacc_error *err)
 {
     const char *s;
@@ -388,10 +388,10 @@ static dacc_status get_status(dacc_csv *csv, size_t col, uint8_t *code, dacc_err
     if (st != DACC_OK)
         return st;
     *code = len ? status_code(s, len) : 0;
-    if (len && (*code == 0 || *code > DACC_NOTES_CRNH + 1))
+    if (len && *code == 0)
         return dacc_csv_error(csv, col, err, DACC_ERR_PARSE,
-                              "expected NEEDS_MORE_RATINGS, CURRENTLY_RATED_HELPFUL, "
-                              "CURRENTLY_RATED_NOT_HELPFUL or nothing, got \"%.*s\"",
+                              "expected a status (NEEDS_MORE_RATINGS, CURRENTLY_RATED_HELPFUL, "
+                              "CURRENTLY_RATED_NOT_HELPFUL, ...) or nothing, got \"%.*s\"",
                               (int)(len > 40 ? 40 : len), s);
     return DACC_OK;
 }
