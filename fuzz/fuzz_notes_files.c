@@ -2,13 +2,42 @@
  * across them run (a status history for notes that do not exist, ratings of
  * unknown notes, enrollment of unknown raters), then scoring. The input is
  * notes, ratings, noteStatusHistory and userEnrollment TSVs separated by
- * lines "----"; the first byte picks lenient reading and the filters. */
+ * lines "----"; the first byte picks lenient reading and the filters.
+ * After a successful score the four outputs are written, and the updated
+ * status history, which the next run reads, must read back strictly. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "dacc/notes.h"
 #include "split.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every output writes; the history written reads back with no error. */
+static void write_and_reread(const dacc_notes *nt)
+{
+    for (int k = DACC_NOTES_OUT_SCORED; k <= DACC_NOTES_OUT_AUX; k++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *fp = open_memstream(&buf, &len);
+        if (!fp)
+            return;
+        int bad = dacc_notes_write_output(nt, (dacc_notes_output)k, fp);
+        fclose(fp);
+        if (bad)
+            abort();
+        if (k == DACC_NOTES_OUT_HISTORY) {
+            dacc_notes *again = dacc_notes_new();
+            dacc_error err;
+            if (again && dacc_notes_read_memory(again, 'h', "note_status_history.tsv", buf, len, 0,
+                                                &err) != DACC_OK)
+                abort();
+            dacc_notes_free(again);
+        }
+        free(buf);
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,7 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p.min_ratings_per_note = 1 + (data[0] >> 6);
         p.min_ratings_per_rater = 1 + (data[0] >> 6);
         p.max_sweeps = 50;
-        (void)dacc_notes_score(nt, &p, NULL, &err);
+        if (dacc_notes_score(nt, &p, NULL, &err) == DACC_OK)
+            write_and_reread(nt);
     }
     dacc_notes_free(nt);
     return 0;

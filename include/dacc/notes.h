@@ -89,6 +89,11 @@ typedef struct dacc_notes_params {
     double convergence;             /* stop when the loss changes by less (1e-10) */
     unsigned max_sweeps;            /* cap on alternating sweeps per fit (2000) */
     uint64_t seed;                  /* initial factors of the first fit */
+    /* The run's time in milliseconds since the epoch, for the status history
+     * (stabilization, locking, timestamps): the reference's --epoch-millis.
+     * NaN (the default): the latest time in the data read, so that the same
+     * files give the same output; the module reads no clock. */
+    double epoch_millis;
 } dacc_notes_params;
 
 void dacc_notes_params_default(dacc_notes_params *p);
@@ -120,7 +125,16 @@ dacc_status dacc_notes_read_stream(dacc_notes *nt, char kind, const char *name, 
 /* Shows the rows read so far on pr (NULL: none) while reading. */
 void dacc_notes_set_progress(dacc_notes *nt, dacc_progress *pr);
 
+/* Rows skipped under DACC_NOTES_LENIENT: malformed rows as they are read,
+ * and a rater's second, different rating of a note when scoring. The
+ * first DACC_NOTES_SKIP_REASONS of them keep their fault (file, line,
+ * field and message, as the error would have been), in the order they
+ * were found: reading order, then duplicates by note. */
+#define DACC_NOTES_SKIP_REASONS 5
 uint64_t dacc_notes_skipped(const dacc_notes *nt);
+size_t dacc_notes_skip_reason_count(const dacc_notes *nt);
+/* The i-th kept fault, valid until the next read or score; NULL past the end. */
+const dacc_error *dacc_notes_skip_reason(const dacc_notes *nt, size_t i);
 size_t dacc_notes_rating_count(const dacc_notes *nt);
 
 /* Runs the whole pipeline (OpenMP threads; the result does not depend on
@@ -134,9 +148,10 @@ typedef struct dacc_notes_result {
     int64_t note_id;
     double intercept, factor; /* final model; NaN when the note was not scored */
     dacc_notes_status status;
-    uint32_t rules;         /* bit i: rule i acted on the note */
-    uint32_t num_ratings;   /* ratings the status rules count */
-    uint32_t final_ratings; /* ratings in the final note fit */
+    uint32_t rules;                 /* bit i: rule i acted on the note */
+    uint32_t num_ratings;           /* ratings the status rules count */
+    uint32_t final_ratings;         /* ratings in the final note fit */
+    dacc_notes_status final_status; /* after the meta rules: NMR, CRH or CRNH */
 } dacc_notes_result;
 
 typedef struct dacc_notes_rater {
@@ -155,10 +170,28 @@ void dacc_notes_result_at(const dacc_notes *nt, size_t i, dacc_notes_result *out
 size_t dacc_notes_rater_count(const dacc_notes *nt);
 void dacc_notes_rater_at(const dacc_notes *nt, size_t i, dacc_notes_rater *out);
 
-/* Writes the reference's scored-notes TSV (noteId, coreNoteIntercept,
- * coreNoteFactor1, coreRatingStatus, coreActiveRules, coreNumFinalRoundRatings,
- * numRatings), its helpfulness-scores TSV, and a JSON summary. Return
- * nonzero on a write error. */
+/* The reference scorer's output files, with its column names in its order
+ * (docs/notes.md lists which the core model fills; the others are empty
+ * fields): scored_notes.tsv, helpfulness_scores.tsv, note_status_history.tsv
+ * (the updated history, which the next run reads as its status history)
+ * and aux_note_info.tsv. Return nonzero on a write error or before
+ * dacc_notes_score has succeeded. */
+typedef enum {
+    DACC_NOTES_OUT_SCORED,
+    DACC_NOTES_OUT_HELPFULNESS,
+    DACC_NOTES_OUT_HISTORY,
+    DACC_NOTES_OUT_AUX
+} dacc_notes_output;
+
+int dacc_notes_write_output(const dacc_notes *nt, dacc_notes_output which, FILE *fp);
+/* Column i of an output file, NULL past the last. */
+const char *dacc_notes_output_column(dacc_notes_output which, size_t i);
+/* The time the run took as now (dacc_notes_params.epoch_millis, or the
+ * latest time in the data); NaN before scoring. */
+double dacc_notes_now(const dacc_notes *nt);
+
+/* scored_notes.tsv and helpfulness_scores.tsv, as dacc_notes_write_output
+ * writes them; and a JSON summary of the run. */
 int dacc_notes_write_scored(const dacc_notes *nt, FILE *fp);
 int dacc_notes_write_helpfulness(const dacc_notes *nt, FILE *fp);
 int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp);

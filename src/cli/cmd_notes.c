@@ -2,6 +2,7 @@
  * synthetic data with planted structure. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,28 +13,45 @@
 #include "dacc/notes.h"
 
 static const char score_usage[] =
-    "Usage: dacc notes score [options] [DIR]\n\n"
-    "Score notes as the Community Notes core scorer does (docs/notes.md): read the\n"
-    "published TSV files, fit the bridging matrix factorization in its three rounds,\n"
-    "rate contributors' helpfulness, and give every note a status with the rules\n"
-    "that decided it. DIR holds the files under their published names\n"
-    "(notes-00000.tsv, ratings-0000N.tsv, noteStatusHistory-00000.tsv,\n"
-    "userEnrollment-00000.tsv); options name files one by one instead.\n\n"
-    "  --notes FILE         the notes file\n"
-    "  --ratings PATH       a ratings file, or a directory of ratings*.tsv shards\n"
-    "  --history FILE       the note status history file\n"
-    "  --enrollment FILE    the user enrollment file\n"
-    "  -o, --outdir DIR     write scored_notes.tsv, helpfulness_scores.tsv and\n"
-    "                       summary.json there (created if missing; each file\n"
-    "                       written atomically); without it the\n"
-    "                       summary goes to standard output\n"
-    "  --lenient            skip malformed rows and conflicting duplicate ratings,\n"
-    "                       counting them in the summary, instead of stopping\n"
-    "  --seed N             seed of the first fit's starting factors (default 0)\n"
-    "  --all-groups         keep raters outside the core modeling groups\n"
-    "  --keep-not-misleading  score every note, not only the reference's set\n"
-    "  -h, --help           show this help\n\n"
-    "A progress line (stage, rows, sweeps) shows on a terminal. Exit status 0, 1 on\n"
+    "Usage: dacc notes score [options] [DIR]\n"
+    "       dacc notes score --enrollment F --notes F --ratings F --status F --outdir D\n\n"
+    "Score notes as the Community Notes scorer does with its core model alone\n"
+    "(docs/notes.md): read the published TSV files, fit the bridging matrix\n"
+    "factorization in its three rounds, rate contributors' helpfulness, give every\n"
+    "note a core status with the rules that decided it, then its final status and\n"
+    "its updated status history. The options are the reference scorer's (main.py).\n"
+    "DIR holds the files under their published names (notes-00000.tsv,\n"
+    "ratings-0000N.tsv, noteStatusHistory-00000.tsv, userEnrollment-00000.tsv).\n\n"
+    "  -n, --notes FILE        the notes file (required without DIR)\n"
+    "  -r, --ratings PATH      a ratings file, or a directory of ratings*.tsv shards\n"
+    "                          (required without DIR)\n"
+    "  -s, --status FILE       the note status history: the published file, or the\n"
+    "                          note_status_history.tsv of the previous run\n"
+    "                          (--history is the same option). Optional: without it,\n"
+    "                          noteStatusHistory-00000.tsv in DIR or beside the notes\n"
+    "                          file, else every note is taken as new (no earlier\n"
+    "                          status, lock or stabilization)\n"
+    "  -e, --enrollment FILE   the user enrollment file. Optional: without it,\n"
+    "                          userEnrollment-00000.tsv in DIR or beside the notes\n"
+    "                          file, else every rater is taken as unassigned to a\n"
+    "                          modeling group (kept by the core model; no stable\n"
+    "                          initialisation)\n"
+    "  -o, --outdir DIR        write scored_notes.tsv, helpfulness_scores.tsv,\n"
+    "                          note_status_history.tsv, aux_note_info.tsv and\n"
+    "                          summary.json there, all or none (created if\n"
+    "                          missing); without it the summary goes to standard\n"
+    "                          output. An output may not replace an input\n"
+    "  --epoch-millis MS       the run's time, for the status history (default: the\n"
+    "                          latest time in the data, so that runs repeat)\n"
+    "  --lenient               skip malformed rows and conflicting duplicate ratings,\n"
+    "                          saying how many on standard error, with the first few\n"
+    "                          reasons, instead of stopping\n"
+    "  --seed N                seed of the first fit's starting factors (default 0)\n"
+    "  --all-groups            keep raters outside the core modeling groups\n"
+    "  --keep-not-misleading   score every note, not only the reference's set\n"
+    "  -h, --help              show this help\n\n"
+    "What is assumed (a missing file, the time) is said on standard error. A\n"
+    "progress line (stage, rows, sweeps) shows on a terminal. Exit status 0, 1 on\n"
     "bad input or I/O failure (with file, line and column), 2 on a usage error.\n";
 
 static const char synth_usage[] =
@@ -57,6 +75,8 @@ typedef struct {
     dacc_notes_params p;
 } score_args;
 
+static const char prog_score[] = "dacc notes score";
+
 /* The first file in dir whose name starts with prefix and ends in .tsv. */
 static char *find_input(const char *dir, const char *prefix)
 {
@@ -72,44 +92,51 @@ static char *find_input(const char *dir, const char *prefix)
     return path;
 }
 
+static int opt_double(const char *prog, const char *opt, const char *arg, double lo, double hi,
+                      double *out);
+
 static int parse_score(int argc, char **argv, score_args *a)
 {
-    static const struct option longs[] = { { "notes", required_argument, NULL, 'N' },
-                                           { "ratings", required_argument, NULL, 'R' },
-                                           { "history", required_argument, NULL, 'H' },
-                                           { "enrollment", required_argument, NULL, 'E' },
+    static const struct option longs[] = { { "notes", required_argument, NULL, 'n' },
+                                           { "ratings", required_argument, NULL, 'r' },
+                                           { "status", required_argument, NULL, 's' },
+                                           { "history", required_argument, NULL, 's' },
+                                           { "enrollment", required_argument, NULL, 'e' },
                                            { "outdir", required_argument, NULL, 'o' },
+                                           { "epoch-millis", required_argument, NULL, 't' },
                                            { "lenient", no_argument, NULL, 'l' },
-                                           { "seed", required_argument, NULL, 's' },
+                                           { "seed", required_argument, NULL, 'S' },
                                            { "all-groups", no_argument, NULL, 'g' },
                                            { "keep-not-misleading", no_argument, NULL, 'k' },
                                            { "help", no_argument, NULL, 'h' },
                                            { NULL, 0, NULL, 0 } };
-    const char *prog = "dacc notes score";
     int ch, rc = CLI_OK;
     cli_getopt_reset();
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
+    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "n:r:s:e:o:h", longs, NULL)) != -1) {
         switch (ch) {
-        case 'N':
+        case 'n':
             a->notes = optarg;
             break;
-        case 'R':
+        case 'r':
             a->ratings = optarg;
             break;
-        case 'H':
+        case 's':
             a->history = optarg;
             break;
-        case 'E':
+        case 'e':
             a->enrollment = optarg;
             break;
         case 'o':
             a->outdir = optarg;
             break;
+        case 't':
+            rc = opt_double(prog_score, "--epoch-millis", optarg, 0, 9e15, &a->p.epoch_millis);
+            break;
         case 'l':
             a->lenient = true;
             break;
-        case 's':
-            rc = cli_opt_u64(prog, "--seed", optarg, 0, UINT64_MAX, &a->p.seed);
+        case 'S':
+            rc = cli_opt_u64(prog_score, "--seed", optarg, 0, UINT64_MAX, &a->p.seed);
             break;
         case 'g':
             a->p.core_groups_only = false;
@@ -126,9 +153,28 @@ static int parse_score(int argc, char **argv, score_args *a)
     if (rc != CLI_OK)
         return rc;
     if (optind + 1 < argc)
-        return cli_usage(prog, "expected at most one directory, got %d arguments", argc - optind);
+        return cli_usage(prog_score, "expected at most one directory, got %d arguments",
+                         argc - optind);
     a->dir = optind < argc ? argv[optind] : NULL;
     return CLI_OK;
+}
+
+/* Where an optional file is looked for when not named: DIR, else the
+ * directory of the notes file (the reference looks in the working
+ * directory; the published files come together). */
+static char *search_dir(const score_args *a)
+{
+    const char *from = a->dir ? a->dir : a->notes;
+    const char *slash = a->dir ? NULL : strrchr(from, '/');
+    size_t len = a->dir ? strlen(from) : slash ? (size_t)(slash - from) : 1;
+    char *d = malloc(len + 2);
+    if (d) {
+        memcpy(d, a->dir || slash ? from : ".", len);
+        d[len] = '\0';
+        if (len == 0)
+            strcpy(d, "/");
+    }
+    return d;
 }
 
 static const char *resolve(const char *given, const char *dir, const char *prefix, char **owned)
@@ -192,63 +238,102 @@ static dacc_status read_ratings(dacc_notes *nt, const char *path, unsigned flags
     return st;
 }
 
+/* Says on standard error what a missing optional file means, in the
+ * reference's terms (docs/notes.md, "Optional inputs"). */
+static void say_missing(const char *dir, bool history)
+{
+    if (history)
+        fprintf(stderr,
+                "%s: no status history (--status; none in %s): every note is taken as new,\n"
+                "  with no earlier status, lock or stabilization period, as the reference\n"
+                "  adds a note missing from its history (note_status_history.merge_note_info)\n",
+                prog_score, dir);
+    else
+        fprintf(stderr,
+                "%s: no user enrollment (--enrollment; none in %s): every rater is taken as\n"
+                "  unassigned to a modeling group, which the core model keeps (scorer.py,\n"
+                "  includeUnassigned); with no group-13 raters there is no stable\n"
+                "  initialisation, so round 1 starts from seeded random factors\n",
+                prog_score, dir);
+}
+
 static dacc_status read_all(dacc_notes *nt, score_args *a, dacc_error *err)
 {
-    char *own[4] = { 0 };
+    char *own[3] = { 0 };
+    char *dir = search_dir(a);
     const char *notes = resolve(a->notes, a->dir, "notes", &own[0]);
-    const char *hist = resolve(a->history, a->dir, "noteStatusHistory", &own[1]);
-    const char *enr = resolve(a->enrollment, a->dir, "userEnrollment", &own[2]);
+    const char *hist = resolve(a->history, dir, "noteStatusHistory", &own[1]);
+    const char *enr = resolve(a->enrollment, dir, "userEnrollment", &own[2]);
     const char *ratings = a->ratings ? a->ratings : a->dir;
     unsigned flags = a->lenient ? DACC_NOTES_LENIENT : 0;
-    dacc_status st = DACC_OK;
-    if (!notes || !hist || !enr || !ratings)
+    dacc_status st = dir ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK && (!notes || !ratings))
         st = dacc_error_set(err, DACC_ERR_NOTFOUND,
-                            "missing input: give DIR with the published files, or --notes, "
-                            "--ratings, --history and --enrollment (%s not found)",
-                            !notes  ? "notes"
-                            : !hist ? "noteStatusHistory"
-                            : !enr  ? "userEnrollment"
-                                    : "ratings");
+                            "missing input: give DIR with the published files, or --notes and "
+                            "--ratings (%s not found)",
+                            !notes ? "notes" : "ratings");
     if (st == DACC_OK)
         st = read_one(nt, 'n', notes, flags, err);
-    if (st == DACC_OK)
+    if (st == DACC_OK && hist)
         st = read_one(nt, 'h', hist, flags, err);
-    if (st == DACC_OK)
+    if (st == DACC_OK && enr)
         st = read_one(nt, 'e', enr, flags, err);
     if (st == DACC_OK)
         st = read_ratings(nt, ratings, flags, err);
-    for (int k = 0; k < 4; k++)
+    if (st == DACC_OK && !hist)
+        say_missing(dir, true);
+    if (st == DACC_OK && !enr)
+        say_missing(dir, false);
+    for (int k = 0; k < 3; k++)
         free(own[k]);
+    free(dir);
     return st;
 }
 
-static int write_scored(FILE *fp, void *ctx)
+/* --lenient says what it skipped: how many rows, and why the first few. */
+static void say_skipped(const dacc_notes *nt)
 {
-    return dacc_notes_write_scored(ctx, fp);
+    uint64_t n = dacc_notes_skipped(nt);
+    if (n == 0)
+        return;
+    fprintf(stderr, "%s: --lenient: skipped %llu row%s%s\n", prog_score, (unsigned long long)n,
+            n == 1 ? "" : "s", n > dacc_notes_skip_reason_count(nt) ? "; the first:" : ":");
+    for (size_t i = 0; i < dacc_notes_skip_reason_count(nt); i++)
+        fprintf(stderr, "  %s\n", dacc_error_message(dacc_notes_skip_reason(nt, i)));
 }
 
-static int write_helpful(FILE *fp, void *ctx)
+typedef struct {
+    const dacc_notes *nt;
+    dacc_notes_output which;
+} out_ctx;
+
+static int write_tsv(FILE *fp, void *ctx)
 {
-    return dacc_notes_write_helpfulness(ctx, fp);
+    const out_ctx *o = ctx;
+    return dacc_notes_write_output(o->nt, o->which, fp);
 }
 
 static int write_summary(FILE *fp, void *ctx)
 {
-    return dacc_notes_write_summary(ctx, fp);
+    return dacc_notes_write_summary(((const out_ctx *)ctx)->nt, fp);
 }
 
-static const char *const score_names[] = { "scored_notes.tsv", "helpfulness_scores.tsv",
-                                           "summary.json" };
+#define N_OUTPUTS 5
+static const char *const score_names[N_OUTPUTS] = { "scored_notes.tsv", "helpfulness_scores.tsv",
+                                                    "note_status_history.tsv", "aux_note_info.tsv",
+                                                    "summary.json" };
 
-/* The three files appear together or not at all (dacc_dir_out). */
+/* The five files appear together or not at all (dacc_dir_out). */
 static dacc_status emit_outputs(dacc_notes *nt, const char *outdir, dacc_error *err)
 {
+    out_ctx ctx[N_OUTPUTS];
+    for (int k = 0; k < N_OUTPUTS; k++)
+        ctx[k] = (out_ctx){ nt, (dacc_notes_output)k };
     if (!outdir)
-        return cli_emit("-", write_summary, nt, err);
-    cli_write_fn fns[] = { write_scored, write_helpful, write_summary };
+        return cli_emit("-", write_summary, &ctx[0], err);
     dacc_dir_out *set = NULL;
-    dacc_status st = dacc_dir_out_open(outdir, score_names, 3, &set, err);
-    for (int k = 0; st == DACC_OK && k < 3; k++) {
+    dacc_status st = dacc_dir_out_open(outdir, score_names, N_OUTPUTS, &set, err);
+    for (int k = 0; st == DACC_OK && k < N_OUTPUTS; k++) {
         const char *tmp = dacc_dir_out_path(set);
         size_t n = strlen(tmp) + strlen(score_names[k]) + 2;
         char *path = malloc(n);
@@ -257,7 +342,7 @@ static dacc_status emit_outputs(dacc_notes *nt, const char *outdir, dacc_error *
             break;
         }
         snprintf(path, n, "%s/%s", tmp, score_names[k]);
-        st = cli_emit(path, fns[k], nt, err);
+        st = cli_emit(path, k + 1 < N_OUTPUTS ? write_tsv : write_summary, &ctx[k], err);
         free(path);
     }
     if (st == DACC_OK)
@@ -275,11 +360,11 @@ static int score_main(int argc, char **argv)
         return cli_help(score_usage);
     if (rc != CLI_OK)
         return rc;
-    if (!a.dir && (!a.notes || !a.ratings || !a.history || !a.enrollment))
-        return cli_usage("dacc notes score",
-                         "give DIR, or all of --notes, --ratings, --history and --enrollment");
-    if (a.outdir != NULL && (rc = cli_set_distinct("dacc notes score", argc, argv, a.outdir,
-                                                   score_names, 3, NULL, 0)) != CLI_OK)
+    if (!a.dir && (!a.notes || !a.ratings))
+        return cli_usage(prog_score, "give DIR, or --notes and --ratings (--status and "
+                                     "--enrollment are optional)");
+    if (a.outdir != NULL && (rc = cli_set_distinct(prog_score, argc, argv, a.outdir, score_names,
+                                                   N_OUTPUTS, NULL, 0)) != CLI_OK)
         return rc;
     dacc_error err = { 0 };
     dacc_notes *nt = dacc_notes_new();
@@ -293,10 +378,15 @@ static int score_main(int argc, char **argv)
     if (st == DACC_OK)
         st = dacc_notes_score(nt, &a.p, pr, &err);
     dacc_progress_free(pr);
+    if (nt)
+        say_skipped(nt);
+    if (st == DACC_OK && isnan(a.p.epoch_millis))
+        fprintf(stderr, "%s: the run's time is the latest in the data, %.17g ms (--epoch-millis)\n",
+                prog_score, dacc_notes_now(nt));
     if (st == DACC_OK)
         st = emit_outputs(nt, a.outdir, &err);
     dacc_notes_free(nt);
-    return st == DACC_OK ? CLI_OK : cli_fail("dacc notes score", &err);
+    return st == DACC_OK ? CLI_OK : cli_fail(prog_score, &err);
 }
 
 static int opt_double(const char *prog, const char *opt, const char *arg, double lo, double hi,

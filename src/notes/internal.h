@@ -15,6 +15,20 @@
 #define NOTES_RATING_COLS 35
 extern const char *const notes_rating_cols[NOTES_RATING_COLS];
 
+/* The explanation tags of a rating, bit i for column NOTES_TAG_FIRST + i
+ * (helpfulOther ... notHelpfulNoteNotNeeded, 9 helpful then 13 not
+ * helpful), and NOTES_POPULATION for ratingSourceBucketed POPULATION_SAMPLED. */
+#define NOTES_TAG_FIRST    9
+#define NOTES_TAGS         22
+#define NOTES_HELPFUL_TAGS 9
+#define NOTES_POPULATION   NOTES_TAGS
+#define NOTES_SOURCE_COL   32
+
+/* The tag bits of fields f[NOTES_TAG_FIRST .. NOTES_SOURCE_COL] of a
+ * ratings row (read_ratings.c); on error *bad is the column at fault. */
+dacc_status notes_parse_tags(const char *const *f, const size_t *len, uint32_t *tags, int *bad,
+                             dacc_error *err);
+
 /* Classification of a note, from the notes file. */
 enum { CLS_NONE = 0, CLS_MISLEADING = 1, CLS_NOT_MISLEADING = 2, CLS_OTHER = 3 };
 
@@ -26,7 +40,38 @@ typedef struct {
     uint8_t cls;           /* CLS_* */
     uint8_t in_notes, in_history;
     uint8_t current_status; /* dacc_notes_status + 1, 0 when empty */
+    /* The rest of the note's status history (NaN or 0 when empty), for the
+     * meta rules and the updated history (history.c). */
+    double first_ts, lock_ts, retro_ts, change_ts, stable_ts, first_stable_ts;
+    uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
 } note_info;
+
+/* The meta-scorer's rules over the core model alone (history.c). */
+enum {
+    META_INITIAL_NMR,
+    META_CORE_MODEL,
+    META_STABLE_CRH,
+    META_DRIFT_GUARD,
+    META_EXPLANATION,
+    META_RULE_COUNT
+};
+
+/* Per note, over the ratings numRatings counts (note_ratings.compute_note_stats). */
+typedef struct {
+    uint32_t tag[NOTES_TAGS];
+    uint32_t population, last28;
+} note_stats;
+
+/* Per note: what the meta rules decided and the note's updated history. */
+typedef struct {
+    double first_ts, current_ts, latest_ts, lock_ts, change_ts, stable_ts, first_stable_ts;
+    uint8_t final_status;   /* dacc_notes_status: NMR, CRH or CRNH */
+    uint8_t pre_stable;     /* status before NmrDueToMinStableCrhTime */
+    uint8_t unlocked;       /* status + 1 the drift guard replaced, 0 when none */
+    uint8_t rules, decided; /* META_* bits; the last rule that acted */
+    int8_t tag1, tag2;      /* firstTag and secondTag (tag index), -1 when none */
+    uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
+} note_meta;
 
 typedef struct {
     double group;     /* modelingGroup or NaN */
@@ -37,9 +82,21 @@ typedef struct {
 typedef struct {
     uint32_t *note, *rater;
     int64_t *created;
+    uint32_t *tags; /* NOTES_TAG_* bits */
     uint8_t *helpful;
     size_t n, cap;
 } rating_vec;
+
+/* Where ratings came from, so that a fault found after reading (a rater
+ * who rated a note twice) names its file and line: runs of ratings on
+ * consecutive lines of one file. A run starts at each file, each chunk of
+ * the parallel reader and after each skipped or empty line, so there are
+ * few runs however many ratings. */
+typedef struct {
+    size_t first;       /* index of the run's first rating */
+    uint32_t file;      /* index into dacc_notes.files */
+    unsigned long line; /* line of the run's first rating */
+} line_run;
 
 /* Per-note results of a round. */
 typedef struct {
@@ -58,6 +115,15 @@ struct dacc_notes {
     size_t part_cap;
     rating_vec r;
     uint64_t skipped;
+    dacc_error skip_why[DACC_NOTES_SKIP_REASONS]; /* the first skipped rows' faults */
+    size_t skip_why_n;
+    char **files; /* names of the ratings files read, in order */
+    size_t files_n;
+    line_run *runs;
+    size_t runs_n, runs_cap;
+    uint32_t cur_file;    /* the ratings file being read */
+    uint64_t dup_skipped; /* of skipped: duplicates found by the last score */
+    size_t dup_why;       /* of skip_why: the same */
     unsigned files_ratings;
     bool lenient;       /* a file was read leniently: duplicate ratings are skipped too */
     size_t chunk_bytes; /* ratings chunk size; 0: 16 MiB (tests and fuzzing set it small) */
@@ -71,6 +137,10 @@ struct dacc_notes {
     double *r1_i, *r1_f, *r2_i, *r2_f; /* per participant, NaN when absent */
     double *author_diff, *author_mean, *agree;
     int8_t *above;
+    note_meta *meta;        /* per note, after scoring */
+    note_stats *stats;      /* per note, after scoring */
+    uint32_t *final_round;  /* coreNumFinalRoundRatings per note */
+    double now;             /* the run's time, milliseconds since the epoch */
     uint32_t *result_order; /* note indices in id order */
     size_t result_n;
     uint32_t *rater_order; /* participants with any score, in id order */
@@ -127,6 +197,17 @@ const char *const *notes_columns(char kind, size_t *n);
 dacc_status notes_parse_answer(const char *const f[3], const size_t len[3], uint8_t *h, int *bad,
                                dacc_error *err);
 
+/* origin.c: a ratings file about to be read becomes file *id. */
+dacc_status notes_add_file(dacc_notes *nt, const char *name, uint32_t *id);
+/* The next rating (index nt->r.n) is on line of file; DACC_ERR_NOMEM when
+ * a new run cannot be added. */
+dacc_status notes_mark_line(dacc_notes *nt, uint32_t file, unsigned long line);
+/* The file and line rating k was read from ("?" and 0 when unknown). */
+void notes_rating_origin(const dacc_notes *nt, size_t k, const char **file, unsigned long *line);
+/* Keeps why a row was skipped, if it is among the first few. */
+void notes_note_skip(dacc_notes *nt, const dacc_error *why);
+void notes_origin_free(dacc_notes *nt);
+
 /* Room for one more rating. */
 dacc_status notes_push_rating(rating_vec *r);
 
@@ -174,6 +255,17 @@ size_t notes_filter_counts(const dacc_notes *nt, const uint8_t *in, uint8_t *out
  * nt->author_diff, author_mean, agree and above. */
 dacc_status notes_helpfulness(dacc_notes *nt, const dacc_notes_params *p, const uint8_t *sel,
                               const note_scores *r1, dacc_error *err);
+
+/* history.c: the meta rules and the updated status history of every
+ * note, at time now (milliseconds); fills nt->meta. */
+dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err);
+/* history.c: tag and rating counts per note over the ratings in sel. */
+dacc_status notes_note_stats(dacc_notes *nt, const uint8_t *sel, double now, dacc_error *err);
+/* The name of tag i (its ratings column). */
+const char *notes_tag_name(int i);
+const char *notes_meta_rule_name(int rule);
+/* The latest time in the data read (ratings, notes, history), NaN if none. */
+double notes_latest_time(const dacc_notes *nt);
 
 /* score.c: sorts rating indices by creation time, ties in index order. */
 dacc_status notes_sort_by_time(const dacc_notes *nt, uint32_t *idx, size_t n);

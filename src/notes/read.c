@@ -168,9 +168,16 @@ dacc_status notes_note_index_h(dacc_notes *nt, int64_t id, uint64_t h, uint32_t 
             return DACC_ERR_NOMEM;
         nt->note = p, nt->note_cap = cap;
     }
-    nt->note[*idx] = (note_info){
-        .created = INT64_MIN, .hist_created = INT64_MIN, .latest_non_nmr = NAN, .author = NOTES_NONE
-    };
+    nt->note[*idx] = (note_info){ .created = INT64_MIN,
+                                  .hist_created = INT64_MIN,
+                                  .latest_non_nmr = NAN,
+                                  .first_ts = NAN,
+                                  .lock_ts = NAN,
+                                  .retro_ts = NAN,
+                                  .change_ts = NAN,
+                                  .stable_ts = NAN,
+                                  .first_stable_ts = NAN,
+                                  .author = NOTES_NONE };
     return DACC_OK;
 }
 
@@ -234,7 +241,10 @@ dacc_status notes_push_rating(rating_vec *r)
     uint8_t *helpful = realloc(r->helpful, cap * sizeof *helpful);
     if (helpful)
         r->helpful = helpful;
-    if (!note || !rater || !created || !helpful)
+    uint32_t *tags = realloc(r->tags, cap * sizeof *tags);
+    if (tags)
+        r->tags = tags;
+    if (!note || !rater || !created || !helpful || !tags)
         return DACC_ERR_NOMEM;
     r->cap = cap;
     return DACC_OK;
@@ -255,12 +265,27 @@ static dacc_status rating_helpful(dacc_csv *csv, uint8_t *h, dacc_error *err)
     return DACC_OK;
 }
 
+static dacc_status rating_tags(dacc_csv *csv, uint32_t *tags, dacc_error *err)
+{
+    const char *f[NOTES_SOURCE_COL + 1];
+    size_t len[NOTES_SOURCE_COL + 1];
+    for (size_t k = NOTES_TAG_FIRST; k <= NOTES_SOURCE_COL; k++)
+        f[k] = dacc_csv_field(csv, k, &len[k]);
+    int bad;
+    dacc_error msg = { 0 };
+    dacc_status st = notes_parse_tags(f, len, tags, &bad, &msg);
+    if (st != DACC_OK)
+        return dacc_csv_error(csv, (size_t)bad, err, st, "%s", msg.message);
+    return DACC_OK;
+}
+
 static dacc_status rating_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
 {
     int64_t note_id, created;
     const char *rater;
     size_t rlen;
     uint8_t h;
+    uint32_t tags;
     dacc_status st = dacc_csv_get_i64(csv, 0, &note_id, err);
     if (st == DACC_OK)
         st = get_id(csv, 1, &rater, &rlen, err);
@@ -268,14 +293,18 @@ static dacc_status rating_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
         st = dacc_csv_get_i64(csv, 2, &created, err);
     if (st == DACC_OK)
         st = rating_helpful(csv, &h, err);
+    if (st == DACC_OK)
+        st = rating_tags(csv, &tags, err);
     if (st != DACC_OK)
         return st;
     rating_vec *r = &nt->r;
     uint32_t ni, ri;
-    if (notes_push_rating(r) != DACC_OK || notes_note_index(nt, note_id, &ni) != DACC_OK ||
+    if (notes_mark_line(nt, nt->cur_file, dacc_csv_line(csv)) != DACC_OK ||
+        notes_push_rating(r) != DACC_OK || notes_note_index(nt, note_id, &ni) != DACC_OK ||
         notes_part_index(nt, rater, rlen, &ri) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading ratings");
     r->note[r->n] = ni, r->rater[r->n] = ri, r->created[r->n] = created, r->helpful[r->n] = h;
+    r->tags[r->n] = tags;
     r->n++;
     return DACC_OK;
 }
@@ -350,6 +379,45 @@ static uint8_t status_code(const char *s, size_t len)
     return 0;
 }
 
+/* A status column of the history: a status the scorer writes, or empty. */
+static dacc_status get_status(dacc_csv *csv, size_t col, uint8_t *code, dacc_error *err)
+{
+    const char *s;
+    size_t len;
+    dacc_status st = dacc_csv_get_str(csv, col, &s, &len, err);
+    if (st != DACC_OK)
+        return st;
+    *code = len ? status_code(s, len) : 0;
+    if (len && *code == 0)
+        return dacc_csv_error(csv, col, err, DACC_ERR_PARSE,
+                              "expected a status (NEEDS_MORE_RATINGS, CURRENTLY_RATED_HELPFUL, "
+                              "CURRENTLY_RATED_NOT_HELPFUL, ...) or nothing, got \"%.*s\"",
+                              (int)(len > 40 ? 40 : len), s);
+    return DACC_OK;
+}
+
+/* The history columns the meta rules and the updated history use, as
+ * (column, where) pairs: timestamps, then statuses. */
+static dacc_status history_fields(dacc_csv *csv, note_info *n, dacc_error *err)
+{
+    struct {
+        size_t col;
+        double *v;
+    } ts[] = { { 3, &n->first_ts },        { 7, &n->latest_non_nmr }, { 9, &n->lock_ts },
+               { 11, &n->retro_ts },       { 17, &n->change_ts },     { 18, &n->stable_ts },
+               { 22, &n->first_stable_ts } };
+    struct {
+        size_t col;
+        uint8_t *v;
+    } ss[] = { { 4, &n->first_status }, { 8, &n->latest_status }, { 10, &n->locked_status } };
+    dacc_status st = DACC_OK;
+    for (size_t k = 0; st == DACC_OK && k < sizeof ts / sizeof *ts; k++)
+        st = get_opt_double(csv, ts[k].col, ts[k].v, err);
+    for (size_t k = 0; st == DACC_OK && k < sizeof ss / sizeof *ss; k++)
+        st = get_status(csv, ss[k].col, ss[k].v, err);
+    return st;
+}
+
 static dacc_status history_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
 {
     note_info *n;
@@ -357,15 +425,16 @@ static dacc_status history_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
     uint32_t author;
     const char *cur;
     size_t clen;
-    double latest;
     dacc_status st = note_head(nt, csv, true, &n, &created, &author, err);
     if (st == DACC_OK)
         st = dacc_csv_get_str(csv, 6, &cur, &clen, err);
+    note_info parsed = *n;
     if (st == DACC_OK)
-        st = get_opt_double(csv, 7, &latest, err);
+        st = history_fields(csv, &parsed, err);
     if (st != DACC_OK)
         return st;
-    n->in_history = 1, n->hist_created = created, n->latest_non_nmr = latest;
+    *n = parsed;
+    n->in_history = 1, n->hist_created = created;
     n->current_status = status_code(cur, clen);
     if (!n->in_notes)
         n->created = created, n->author = author;
@@ -413,6 +482,7 @@ static dacc_status read_rows(dacc_notes *nt, dacc_csv *csv, char kind, bool leni
             dacc_progress_update(nt->progress, nt->rows);
         if (lenient && st != DACC_OK && st != DACC_ERR_NOMEM) {
             nt->skipped++;
+            notes_note_skip(nt, err);
             dacc_error_clear(err);
             st = DACC_OK;
         }
@@ -469,6 +539,8 @@ dacc_status dacc_notes_read_memory(dacc_notes *nt, char kind, const char *name, 
     nt->scored = false;
     if (kind == 'r') {
         nt->files_ratings++;
+        if (notes_add_file(nt, name, &nt->cur_file) != DACC_OK)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
         return ratings_fast(nt, name, data, len, lenient, flags & DACC_NOTES_MAPPED, err);
     }
     dacc_csv_options o = read_options(kind, lenient);
@@ -490,6 +562,8 @@ dacc_status dacc_notes_read_stream(dacc_notes *nt, char kind, const char *name, 
     bool lenient = flags & DACC_NOTES_LENIENT;
     nt->scored = false;
     nt->files_ratings += kind == 'r';
+    if (kind == 'r' && notes_add_file(nt, name, &nt->cur_file) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     dacc_csv_options o = read_options(kind, lenient);
     dacc_csv *csv;
     st = dacc_csv_open_stream(name, fp, &o, &csv, err);

@@ -24,14 +24,26 @@ typedef struct {
     const char *rater;
     uint32_t hash, note_hash; /* of the rater id and the note id: all the map uses */
     uint32_t rlen;
+    uint32_t line; /* line within the chunk, from 0 */
+    uint32_t tags;
     uint8_t helpful;
 } row;
+
+/* A skipped line's fault, kept until its line number is known. */
+typedef struct {
+    dacc_error err; /* the message, without the location */
+    uint32_t line;  /* within the chunk */
+    int col;        /* column of the fault, -1 for the record */
+} skip_note;
 
 typedef struct {
     const char *begin, *end;
     row *rows;
     size_t n, cap;
     uint64_t skipped;
+    uint32_t lines; /* lines in the chunk, empty ones included */
+    skip_note why[DACC_NOTES_SKIP_REASONS];
+    size_t why_n;
     dacc_status st;
     const char *bad_line; /* start of the first bad line */
     dacc_error err;       /* its message, without the location */
@@ -63,6 +75,23 @@ static dacc_status level(const char *s, size_t len, uint8_t *h, dacc_error *err)
                               "expected HELPFUL, SOMEWHAT_HELPFUL, NOT_HELPFUL or nothing, got "
                               "\"%.*s\"",
                               (int)(len > 40 ? 40 : len), s);
+    return DACC_OK;
+}
+
+dacc_status notes_parse_tags(const char *const *f, const size_t *len, uint32_t *tags, int *bad,
+                             dacc_error *err)
+{
+    *tags = 0;
+    for (int k = 0; k < NOTES_TAGS; k++) {
+        int v = 0;
+        dacc_status st = flag(f[NOTES_TAG_FIRST + k], len[NOTES_TAG_FIRST + k], &v, err);
+        if (st != DACC_OK)
+            return *bad = NOTES_TAG_FIRST + k, st;
+        *tags |= (uint32_t)(v == 1) << k;
+    }
+    const char *src = f[NOTES_SOURCE_COL];
+    if (len[NOTES_SOURCE_COL] == 18 && memcmp(src, "POPULATION_SAMPLED", 18) == 0)
+        *tags |= 1u << NOTES_POPULATION;
     return DACC_OK;
 }
 
@@ -112,12 +141,12 @@ static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r
 {
     if (check_text(s, e, col, err) != DACC_OK)
         return DACC_ERR_PARSE;
-    const char *f[9];
-    size_t len[9], nf = 0;
+    const char *f[NOTES_SOURCE_COL + 1];
+    size_t len[NOTES_SOURCE_COL + 1], nf = 0;
     for (const char *p = s;; nf++) {
         const char *tab = memchr(p, '\t', (size_t)(e - p));
         const char *end = tab ? tab : e;
-        if (nf < 9)
+        if (nf <= NOTES_SOURCE_COL)
             f[nf] = p, len[nf] = (size_t)(end - p);
         if (!tab) {
             nf++;
@@ -138,6 +167,8 @@ static dacc_status parse_line(const char *s, const char *e, size_t ncols, row *r
     int bad;
     if ((st = notes_parse_answer(f + 6, len + 6, &r->helpful, &bad, err)) != DACC_OK)
         return *col = 6 + bad, st;
+    if ((st = notes_parse_tags(f, len, &r->tags, &bad, err)) != DACC_OK)
+        return *col = bad, st;
     r->rater = f[1], r->rlen = (uint32_t)len[1], r->hash = (uint32_t)dacc_intern_hash(f[1], len[1]);
     r->note_hash = (uint32_t)dacc_intern_hash(&r->note, sizeof r->note);
     return DACC_OK;
@@ -163,6 +194,7 @@ static void parse_chunk(chunk *c, size_t ncols, bool lenient)
         const char *e = nl ? nl : c->end, *next = nl ? nl + 1 : c->end;
         if (e > s && e[-1] == '\r')
             e--;
+        uint32_t line = c->lines++;
         if (e == s) { /* an empty line, as the CSV reader skips them */
             s = next;
             continue;
@@ -171,12 +203,15 @@ static void parse_chunk(chunk *c, size_t ncols, bool lenient)
         int col;
         dacc_error err = { 0 };
         if (parse_line(s, e, ncols, &r, &col, &err) == DACC_OK) {
+            r.line = line;
             if (!chunk_push(c, &r)) {
                 c->st = DACC_ERR_NOMEM;
                 return;
             }
         } else if (lenient) {
             c->skipped++;
+            if (c->why_n < DACC_NOTES_SKIP_REASONS)
+                c->why[c->why_n++] = (skip_note){ err, line, col };
         } else {
             c->st = err.status, c->err = err, c->bad_line = s, c->bad_col = col;
             return;
@@ -204,18 +239,35 @@ static dacc_status chunk_error(const chunk *c, const char *name, const char *bas
                             c->err.message);
 }
 
-static dacc_status intern_rows(dacc_notes *nt, const chunk *c, dacc_error *err)
+/* The kept faults of a chunk's skipped lines, located now that the line
+ * where the chunk starts is known. */
+static void note_skips(dacc_notes *nt, const chunk *c, const char *name, unsigned long line0)
+{
+    for (size_t j = 0; j < c->why_n; j++) {
+        const skip_note *w = &c->why[j];
+        dacc_error e = { 0 };
+        if (w->col < 0)
+            dacc_error_at(&e, w->err.status, name, line0 + w->line, 0, "%s", w->err.message);
+        else
+            dacc_error_field(&e, w->err.status, name, line0 + w->line, "column",
+                             notes_rating_cols[w->col], "%s", w->err.message);
+        notes_note_skip(nt, &e);
+    }
+}
+
+static dacc_status intern_rows(dacc_notes *nt, const chunk *c, unsigned long line0, dacc_error *err)
 {
     for (size_t j = 0; j < c->n; j++) {
         const row *r = &c->rows[j];
         uint32_t ni, ri;
-        if (notes_push_rating(&nt->r) != DACC_OK ||
+        if (notes_mark_line(nt, nt->cur_file, line0 + r->line) != DACC_OK ||
+            notes_push_rating(&nt->r) != DACC_OK ||
             notes_note_index_h(nt, r->note, r->note_hash, &ni) != DACC_OK ||
             notes_part_index_h(nt, r->rater, r->rlen, r->hash, &ri) != DACC_OK)
             return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory reading ratings");
         rating_vec *v = &nt->r;
         v->note[v->n] = ni, v->rater[v->n] = ri, v->created[v->n] = r->created;
-        v->helpful[v->n] = r->helpful;
+        v->helpful[v->n] = r->helpful, v->tags[v->n] = r->tags;
         v->n++;
         if ((++nt->rows & 0xffff) == 0)
             dacc_progress_update(nt->progress, nt->rows);
@@ -254,6 +306,7 @@ dacc_status notes_read_ratings_fast(dacc_notes *nt, const char *name, const char
      * megabytes of free heap once the maps had raised its mmap threshold. */
     chunk c[BATCH] = { 0 };
     dacc_status st = DACC_OK;
+    unsigned long line0 = line_of(data, body); /* the line each chunk starts at */
     while (st == DACC_OK && s < end) {
         int k = 0;
         for (; k < BATCH && s < end; k++) {
@@ -269,8 +322,10 @@ dacc_status notes_read_ratings_fast(dacc_notes *nt, const char *name, const char
             if (st == DACC_OK && c[j].st != DACC_OK)
                 st = chunk_error(&c[j], name, data, err);
             if (st == DACC_OK)
-                st = intern_rows(nt, &c[j], err);
+                st = intern_rows(nt, &c[j], line0, err);
+            note_skips(nt, &c[j], name, line0);
             nt->skipped += c[j].skipped;
+            line0 += c[j].lines;
         }
         release(c[0].begin, c[k - 1].end, mapped);
     }

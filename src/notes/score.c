@@ -39,7 +39,8 @@ void dacc_notes_params_default(dacc_notes_params *p)
                               .filter_not_misleading = true,
                               .convergence = 1e-9,
                               .max_sweeps = 2000,
-                              .seed = 0 };
+                              .seed = 0,
+                              .epoch_millis = NAN };
 }
 
 dacc_notes *dacc_notes_new(void)
@@ -62,7 +63,9 @@ static void free_results(dacc_notes *nt)
     free(nt->fin.num), free(nt->final_ratings);
     free(nt->r1_i), free(nt->r1_f), free(nt->r2_i), free(nt->r2_f);
     free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
-    free(nt->result_order), free(nt->rater_order);
+    free(nt->result_order), free(nt->rater_order), free(nt->meta), free(nt->stats);
+    free(nt->final_round);
+    nt->meta = NULL, nt->stats = NULL, nt->final_round = NULL;
     memset(&nt->fin, 0, sizeof nt->fin);
     nt->final_ratings = NULL, nt->r1_i = nt->r1_f = nt->r2_i = nt->r2_f = NULL;
     nt->author_diff = nt->author_mean = nt->agree = NULL, nt->above = NULL;
@@ -77,8 +80,10 @@ void dacc_notes_free(dacc_notes *nt)
     free_results(nt);
     dacc_intern_free(nt->notes);
     dacc_intern_free(nt->parts);
+    notes_origin_free(nt);
     free(nt->note), free(nt->part);
     free(nt->r.note), free(nt->r.rater), free(nt->r.created), free(nt->r.helpful);
+    free(nt->r.tags);
     free(nt);
 }
 
@@ -151,6 +156,24 @@ static dacc_status group_by_note(const dacc_notes *nt, const uint8_t *sel, size_
     return DACC_OK;
 }
 
+/* The fault of rating b, a second rating of a note by the rater of rating
+ * a, located at b's file and line. */
+static dacc_status duplicate_error(const dacc_notes *nt, uint32_t a, uint32_t b, bool lenient,
+                                   dacc_error *err)
+{
+    const char *fa, *fb;
+    unsigned long la, lb;
+    notes_rating_origin(nt, a, &fa, &la);
+    notes_rating_origin(nt, b, &fb, &lb);
+    return dacc_error_field(err, DACC_ERR_INVALID, fb, lb, "column", "raterParticipantId",
+                            "rater %s rated note %lld a second time, with a different answer "
+                            "(first at %s:%lu)%s",
+                            notes_part_id(nt, nt->r.rater[b]),
+                            (long long)notes_note_id(nt, nt->r.note[b]), fa, la,
+                            lenient ? ": skipped, the first is kept"
+                                    : "; --lenient keeps the first and skips this one");
+}
+
 /* remove_duplicate_ratings: identical repeats are dropped; a rater who rated
  * a note twice differently is an error (the reference asserts), or with
  * lenient the later rating is skipped. */
@@ -183,14 +206,16 @@ static dacc_status drop_duplicates(dacc_notes *nt, uint8_t *sel, bool lenient, d
             bool same =
                 nt->r.created[a] == nt->r.created[b] && nt->r.helpful[a] == nt->r.helpful[b];
             if (!same && !lenient) {
-                st = dacc_error_set(err, DACC_ERR_INVALID,
-                                    "ratings: rater %s rated note %lld twice with different "
-                                    "answers (use --lenient to keep the first)",
-                                    notes_part_id(nt, buf[j].rater),
-                                    (long long)notes_note_id(nt, n));
+                st = duplicate_error(nt, a, b, false, err);
                 break;
             }
-            nt->skipped += !same;
+            if (!same) {
+                dacc_error why = { 0 };
+                duplicate_error(nt, a, b, true, &why);
+                nt->dup_why += nt->skip_why_n < DACC_NOTES_SKIP_REASONS;
+                notes_note_skip(nt, &why);
+                nt->dup_skipped++, nt->skipped++;
+            }
             sel[b] = 0;
             buf[j].k = a; /* a third copy compares with the kept one */
         }
@@ -490,13 +515,14 @@ static dacc_status alloc_results(dacc_notes *nt)
            np = notes_nparts(nt) ? notes_nparts(nt) : 1;
     bool ok = scores_new(&nt->fin, nn);
     nt->final_ratings = calloc(nn, sizeof *nt->final_ratings);
+    nt->final_round = calloc(nn, sizeof *nt->final_round);
     nt->r1_i = malloc(np * sizeof(double)), nt->r1_f = malloc(np * sizeof(double));
     nt->r2_i = malloc(np * sizeof(double)), nt->r2_f = malloc(np * sizeof(double));
     nt->author_diff = malloc(np * sizeof(double)), nt->author_mean = malloc(np * sizeof(double));
     nt->agree = malloc(np * sizeof(double)), nt->above = malloc(np);
     nt->result_order = malloc(nn * sizeof(uint32_t)),
     nt->rater_order = malloc(np * sizeof(uint32_t));
-    ok = ok && nt->final_ratings && nt->r1_i && nt->r1_f && nt->r2_i && nt->r2_f;
+    ok = ok && nt->final_ratings && nt->final_round && nt->r1_i && nt->r1_f && nt->r2_i && nt->r2_f;
     ok = ok && nt->author_diff && nt->author_mean && nt->agree && nt->above;
     return ok && nt->result_order && nt->rater_order ? DACC_OK : DACC_ERR_NOMEM;
 }
@@ -573,6 +599,10 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
     nt->sum.final = s.n;
     for (size_t k = 0; k < s.n; k++)
         nt->final_ratings[s.note[k]]++;
+    /* coreNumFinalRoundRatings (mf_base_scorer.score_final): the note's ratings
+     * in scope by raters the prescoring gave parameters, helpful or not. */
+    for (size_t k = 0; k < nt->r.n; k++)
+        nt->final_round[nt->r.note[k]] += w->scope[k] && !isnan(nt->r1_i[nt->r.rater[k]]);
     dacc_notes_fit_info info;
     st = notes_fit_run(s.note, s.rater, s.h, s.n, notes_nnotes(nt), notes_nparts(nt), p, true,
                        (double)nt->sum.round2 / (double)notes2, &w->fin.m, &info, NULL, err);
@@ -670,6 +700,9 @@ dacc_status dacc_notes_score(dacc_notes *nt, const dacc_notes_params *p, dacc_pr
 {
     free_results(nt);
     memset(&nt->sum, 0, sizeof nt->sum);
+    /* Duplicates are found again by this run: forget the last run's. */
+    nt->skipped -= nt->dup_skipped, nt->skip_why_n -= nt->dup_why;
+    nt->dup_skipped = 0, nt->dup_why = 0;
     if (!nt->r.n)
         return dacc_error_set(err, DACC_ERR_INVALID, "no ratings were read");
     work w = { 0 };
@@ -692,6 +725,11 @@ dacc_status dacc_notes_score(dacc_notes *nt, const dacc_notes_params *p, dacc_pr
     }
     if (st == DACC_OK && order_results(nt) != DACC_OK)
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    double now = isnan(p->epoch_millis) ? notes_latest_time(nt) : p->epoch_millis;
+    if (st == DACC_OK)
+        st = notes_note_stats(nt, w.scope, now, err);
+    if (st == DACC_OK)
+        st = notes_meta_score(nt, now, err);
     work_free(&w);
     if (st != DACC_OK) {
         free_results(nt);
@@ -717,7 +755,13 @@ void dacc_notes_result_at(const dacc_notes *nt, size_t i, dacc_notes_result *out
                                 .status = (dacc_notes_status)nt->fin.status[n],
                                 .rules = nt->fin.rules[n],
                                 .num_ratings = nt->fin.num[n],
-                                .final_ratings = nt->final_ratings[n] };
+                                .final_ratings = nt->final_ratings[n],
+                                .final_status = (dacc_notes_status)nt->meta[n].final_status };
+}
+
+double dacc_notes_now(const dacc_notes *nt)
+{
+    return nt->scored ? nt->now : NAN;
 }
 
 size_t dacc_notes_rater_count(const dacc_notes *nt)

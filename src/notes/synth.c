@@ -58,17 +58,33 @@ static double p_helpful(const world *w, size_t note, size_t rater)
     }
 }
 
+/* The 22 tag fields of a rating: a helpful answer ticks two of the nine
+ * helpful tags, chosen by the note (so a note has top tags, as the
+ * reference's explanation rule needs) and, for the second, also by the
+ * rater; a not-helpful answer ticks none, since not-helpful tags set off
+ * the reference's tag-outlier and low-diligence filters, which dacc does
+ * not run. No random draw: the answers are what they were without tags. */
+static void tag_fields(char *out, size_t note, size_t rater, bool helpful)
+{
+    size_t a = note % 9, b = (a + 1 + note / 9 % 8) % 9;
+    bool second = (rater + note) % 3 != 0;
+    for (size_t k = 0; k < 22; k++) {
+        bool on = helpful && (k == a || (second && k == b));
+        out[2 * k] = '\t', out[2 * k + 1] = on ? '1' : '0';
+    }
+    out[44] = '\0';
+}
+
 static int write_rating(FILE *fp, const world *w, mix_rng *r, size_t note, size_t rater,
                         int64_t created)
 {
     double p = w->noisy[rater] ? 0.5 : p_helpful(w, note, rater), x = unit(r);
     const char *level = x < p ? (unit(r) < 0.12 ? "SOMEWHAT_HELPFUL" : "HELPFUL") : "NOT_HELPFUL";
-    char id[40];
+    char id[40], tags[45];
     participant(id, rater);
-    return fprintf(fp,
-                   "%zu\t%s\t%lld\t2\t0\t0\t\t\t%s\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0"
-                   "\t0\t0\t0\t0\t0\t0\t0\t%zu\tDEFAULT\t\t\n",
-                   note + 1, id, (long long)created, level, 1000000 + note) < 0;
+    tag_fields(tags, note, rater, x < p);
+    return fprintf(fp, "%zu\t%s\t%lld\t2\t0\t0\t\t\t%s%s\t%zu\tDEFAULT\t\t\n", note + 1, id,
+                   (long long)created, level, tags, 1000000 + note) < 0;
 }
 
 /* The published header of a file kind, from the reader's column list. */

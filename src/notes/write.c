@@ -1,73 +1,8 @@
-/* Output files: the reference's scored-notes and helpfulness-scores columns
- * (NaN written as an empty field, booleans as True/False, as pandas does)
- * and a JSON summary of the run. */
+/* The JSON summary of a run (the four TSV outputs are in outputs.c). */
 #include <jansson.h>
 
 #include "dacc/json.h"
 #include "internal.h"
-
-static int put_double(FILE *fp, double v, char end)
-{
-    if (isnan(v))
-        return fputc(end, fp) == EOF ? -1 : 0;
-    return fprintf(fp, "%.17g%c", v, end) < 0 ? -1 : 0;
-}
-
-static int put_rules(FILE *fp, uint32_t rules)
-{
-    bool first = true;
-    for (int r = 0; r < DACC_NOTES_RULE_COUNT; r++) {
-        if (!(rules & 1u << r))
-            continue;
-        if (fprintf(fp, "%s%s", first ? "" : ",", dacc_notes_rule_name((dacc_notes_rule)r)) < 0)
-            return -1;
-        first = false;
-    }
-    return 0;
-}
-
-int dacc_notes_write_scored(const dacc_notes *nt, FILE *fp)
-{
-    int bad = fputs("noteId\tcoreNoteIntercept\tcoreNoteFactor1\tcoreRatingStatus\tcoreActiveRules"
-                    "\tcoreNumFinalRoundRatings\tnumRatings\n",
-                    fp) == EOF;
-    for (size_t j = 0; !bad && j < dacc_notes_result_count(nt); j++) {
-        dacc_notes_result r;
-        dacc_notes_result_at(nt, j, &r);
-        bad |= fprintf(fp, "%lld\t", (long long)r.note_id) < 0;
-        bad |= put_double(fp, r.intercept, '\t') || put_double(fp, r.factor, '\t');
-        bad |= fprintf(fp, "%s\t", dacc_notes_status_name(r.status)) < 0;
-        bad |= put_rules(fp, r.rules);
-        if (r.final_ratings)
-            bad |= fprintf(fp, "\t%u\t%u\n", r.final_ratings, r.num_ratings) < 0;
-        else
-            bad |= fprintf(fp, "\t\t%u\n", r.num_ratings) < 0;
-    }
-    return bad ? -1 : 0;
-}
-
-int dacc_notes_write_helpfulness(const dacc_notes *nt, FILE *fp)
-{
-    int bad = fputs("raterParticipantId\tcoreRaterIntercept\tcoreRaterFactor1"
-                    "\tcrhCrnhRatioDifference\tmeanNoteScore\traterAgreeRatio"
-                    "\taboveHelpfulnessThreshold\tcoreFirstRoundRaterIntercept"
-                    "\tcoreFirstRoundRaterFactor1\n",
-                    fp) == EOF;
-    for (size_t j = 0; !bad && j < dacc_notes_rater_count(nt); j++) {
-        dacc_notes_rater r;
-        dacc_notes_rater_at(nt, j, &r);
-        bad |= fprintf(fp, "%s\t", r.participant_id) < 0;
-        bad |= put_double(fp, r.intercept, '\t') || put_double(fp, r.factor, '\t');
-        bad |= put_double(fp, r.crh_crnh_ratio_difference, '\t');
-        bad |= put_double(fp, r.mean_note_score, '\t') || put_double(fp, r.agree_ratio, '\t');
-        bad |= fputs(r.above_threshold < 0 ? "\t"
-                     : r.above_threshold   ? "True\t"
-                                           : "False\t",
-                     fp) == EOF;
-        bad |= put_double(fp, r.first_intercept, '\t') || put_double(fp, r.first_factor, '\n');
-    }
-    return bad ? -1 : 0;
-}
 
 static json_t *params_json(const dacc_notes_params *p)
 {

@@ -16,15 +16,21 @@ static char *score_with_threads(const char *dir, const char *out, const char *th
     cr_assert_eq(r.status, 0, "%s", r.err);
     run_result_free(&r);
     unsetenv("OMP_NUM_THREADS");
-    char *scored = path_join(out, "scored_notes.tsv"),
-         *help = path_join(out, "helpfulness_scores.tsv");
-    size_t a, b;
-    char *sa = read_text(scored, &a), *hb = read_text(help, &b);
-    cr_assert(sa && hb);
-    char *both = malloc(a + b + 1);
-    memcpy(both, sa, a), memcpy(both + a, hb, b), both[a + b] = 0;
-    free(sa), free(hb), free(scored), free(help);
-    return both;
+    static const char *const names[] = { "scored_notes.tsv", "helpfulness_scores.tsv",
+                                         "note_status_history.tsv", "aux_note_info.tsv" };
+    char *all = calloc(1, 1);
+    size_t n = 0;
+    for (int k = 0; k < 4; k++) {
+        char *path = path_join(out, names[k]);
+        size_t len;
+        char *text = read_text(path, &len);
+        cr_assert(text, "%s", names[k]);
+        all = realloc(all, n + len + 1);
+        memcpy(all + n, text, len + 1);
+        n += len;
+        free(text), free(path);
+    }
+    return all;
 }
 
 Test(notes_cli, synth_then_score_is_deterministic)
@@ -40,7 +46,7 @@ Test(notes_cli, synth_then_score_is_deterministic)
     run_result_free(&r);
     char *a = score_with_threads(dir, o1, "1"), *b = score_with_threads(dir, o2, "2");
     cr_assert_str_eq(a, b);
-    cr_assert(strncmp(a, "noteId\tcoreNoteIntercept\tcoreNoteFactor1\tcoreRatingStatus", 57) == 0);
+    cr_assert(strncmp(a, "noteId\tcoreNoteIntercept\tcoreNoteFactor1\tfinalRatingStatus", 58) == 0);
     free(a), free(b), free(o1), free(o2);
     remove_tree(dir);
     free(dir);

@@ -113,6 +113,26 @@ Test(notes_read, notes_and_history_must_agree)
     dacc_notes_free(nt);
 }
 
+Test(notes_read, tags_are_flags)
+{
+    dacc_notes *nt = dacc_notes_new();
+    dacc_error err = { 0 };
+    /* notHelpfulIncorrect (column 20) and a population-sampled rating */
+    cr_assert_eq(read_ratings(nt,
+                              "1\ta\t5\t2\t0\t0\t\t\tNOT_HELPFUL\t0\t0\t0\t0\t0\t0\t0\t0\t0"
+                              "\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tPOPULATION_SAMPLED\n",
+                              false, &err),
+                 DACC_OK, "%s", err.message);
+    cr_assert_eq(nt->r.tags[0], 1u << 10 | 1u << NOTES_POPULATION);
+    cr_assert_eq(read_ratings(nt,
+                              "1\tb\t5\t2\t0\t0\t\t\tHELPFUL\t0\t0\t2\t0\t0\t0\t0\t0\t0"
+                              "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tDEFAULT\n",
+                              false, &err),
+                 DACC_ERR_PARSE);
+    cr_assert(strstr(err.message, "ratings.tsv:2: column \"helpfulClear\""), "%s", err.message);
+    dacc_notes_free(nt);
+}
+
 Test(notes_read, conflicting_duplicate_ratings)
 {
     dacc_notes *nt = dacc_notes_new();
@@ -126,7 +146,87 @@ Test(notes_read, conflicting_duplicate_ratings)
     dacc_notes_params_default(&p);
     p.filter_not_misleading = false;
     cr_assert_eq(dacc_notes_score(nt, &p, NULL, &err), DACC_ERR_INVALID);
-    cr_assert(strstr(err.message, "rated note 1 twice"), "%s", err.message);
+    /* The second rating is at fault: its file, line and column, and where
+     * the first one is. */
+    cr_assert_str_eq(err.file, "ratings.tsv");
+    cr_assert_eq(err.line, 3);
+    cr_assert_str_eq(err.field, "raterParticipantId");
+    cr_assert(strstr(err.message, "ratings.tsv:3: column \"raterParticipantId\": rater a rated "
+                                  "note 1 a second time") &&
+                  strstr(err.message, "first at ratings.tsv:2"),
+              "%s", err.message);
+    dacc_notes_free(nt);
+}
+
+/* A shard of ratings rows as a stream (the reader of pipes and small
+ * files), to check it locates ratings as the parallel reader does. */
+static dacc_status stream_ratings(dacc_notes *nt, const char *name, const char *rows, bool lenient,
+                                  dacc_error *err)
+{
+    static char buf[1 << 14];
+    snprintf(buf, sizeof buf, "%s%s", rating_header, rows);
+    FILE *fp = fmemopen(buf, strlen(buf), "r");
+    dacc_status st =
+        dacc_notes_read_stream(nt, 'r', name, fp, lenient ? DACC_NOTES_LENIENT : 0, err);
+    fclose(fp);
+    return st;
+}
+
+Test(notes_read, duplicate_across_shards_names_both)
+{
+    for (int parallel = 0; parallel < 2; parallel++) {
+        dacc_notes *nt = dacc_notes_new();
+        nt->chunk_bytes = 40; /* many chunks: lines counted across them */
+        dacc_error err = { 0 };
+        const char *one = "2\tb\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS "\n"
+                          "1\ta\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS;
+        const char *two =
+            "3\tc\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS "3\td\t5\t2\t0\t0\t\t\tHELPFUL" ZEROS
+            "1\ta\t9\t2\t0\t0\t\t\tNOT_HELPFUL" ZEROS;
+        if (parallel) {
+            static char b1[1 << 14], b2[1 << 14];
+            snprintf(b1, sizeof b1, "%s%s", rating_header, one);
+            snprintf(b2, sizeof b2, "%s%s", rating_header, two);
+            cr_assert_eq(
+                dacc_notes_read_memory(nt, 'r', "ratings-00000.tsv", b1, strlen(b1), 0, &err),
+                DACC_OK, "%s", err.message);
+            cr_assert_eq(
+                dacc_notes_read_memory(nt, 'r', "ratings-00001.tsv", b2, strlen(b2), 0, &err),
+                DACC_OK, "%s", err.message);
+        } else {
+            cr_assert_eq(stream_ratings(nt, "ratings-00000.tsv", one, false, &err), DACC_OK);
+            cr_assert_eq(stream_ratings(nt, "ratings-00001.tsv", two, false, &err), DACC_OK);
+        }
+        dacc_notes_params p;
+        dacc_notes_params_default(&p);
+        p.filter_not_misleading = false;
+        cr_assert_eq(dacc_notes_score(nt, &p, NULL, &err), DACC_ERR_INVALID);
+        cr_assert_str_eq(err.file, "ratings-00001.tsv");
+        cr_assert_eq(err.line, 4, "%s", err.message);
+        cr_assert(strstr(err.message, "first at ratings-00000.tsv:4"), "%s", err.message);
+        dacc_notes_free(nt);
+    }
+}
+
+Test(notes_read, lenient_keeps_the_first_reasons)
+{
+    dacc_notes *nt = dacc_notes_new();
+    nt->chunk_bytes = 40;
+    dacc_error err = { 0 };
+    char rows[4096] = "";
+    for (int k = 0; k < 7; k++) /* seven bad rows on lines 2, 4, ..., 14 */
+        strcat(rows, "1\tx\t5\t2\t0\t0\t\t\tGREAT" ZEROS "1\ty\t5\t2\t0\t0\t1\t0\t" ZEROS);
+    cr_assert_eq(read_ratings(nt, rows, true, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_notes_skipped(nt), 7);
+    cr_assert_eq(dacc_notes_skip_reason_count(nt), DACC_NOTES_SKIP_REASONS);
+    for (size_t i = 0; i < DACC_NOTES_SKIP_REASONS; i++) {
+        const dacc_error *why = dacc_notes_skip_reason(nt, i);
+        cr_assert_str_eq(why->file, "ratings.tsv");
+        cr_assert_eq(why->line, 2 + 2 * i, "%s", why->message);
+        cr_assert_str_eq(why->field, "helpfulnessLevel");
+        cr_assert(strstr(why->message, "GREAT"), "%s", why->message);
+    }
+    cr_assert_null(dacc_notes_skip_reason(nt, DACC_NOTES_SKIP_REASONS));
     dacc_notes_free(nt);
 }
 

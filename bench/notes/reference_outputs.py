@@ -1,0 +1,111 @@
+"""Runs the reference scorer with its core model alone on a directory of
+published-format TSVs and writes its four output files, for compare.py.
+
+Usage: reference_outputs.py DATA_DIR STATUS_FILE OUT_DIR EPOCH_MILLIS
+
+What it runs is main.py's pipeline (run_scoring.run_scoring) with
+--scorers MFCoreScorer --nopseudoraters, seed 42, through the reference's
+own functions: preprocess_data; MFCoreScorer.prescore, combine_prescorer_scorer_results and score_final;
+combine_final_scorer_results; post_note_scoring (note stats, meta_score with
+only the core model's rules, the status history update); and
+the first step of run_contributor_scoring for helpfulness_scores.tsv. Left out, because
+main.py cannot run them on synthetic data (the topic classifier needs note
+texts of at least two topics and fails on "Synthetic note N.") or because
+dacc has no counterpart: the topic model, post-selection similarity, and the
+pflip and PCRH models, whose outputs are given as missing (NaN), which is
+what those columns hold when the models score nothing. The note subsets of
+rescoringActiveRules are ALL_NOTES only (main.py's others depend on the wall
+clock). Needs COMMUNITYNOTES (a checkout of github twitter/communitynotes),
+Debian's python3-torch, python3-pandas, python3-sklearn, and the stand-ins
+run.sh sets up (see reference.py).
+"""
+import os
+import sys
+
+ref = os.environ.get("COMMUNITYNOTES", "/tmp/cnref")
+sys.path.insert(0, os.path.join(ref, "scoring", "src"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import reference  # noqa: E402  (pandas 2's value_counts on pandas 1.5)
+from scoring import constants as c  # noqa: E402
+from scoring import process_data, run_scoring  # noqa: E402
+from scoring.enums import Scorers  # noqa: E402
+from scoring.mf_core_scorer import MFCoreScorer  # noqa: E402
+from scoring.post_selection_similarity import apply_post_selection_similarity  # noqa: E402
+from scoring.run_scoring import PFLIP_LABEL  # noqa: E402
+
+
+def read(path, mapping):
+    return pd.read_csv(path, sep="\t", dtype=mapping, keep_default_na=True)
+
+
+def main():
+    data, status, out, epoch = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+    if pd.__version__.startswith("1."):
+        reference.pandas2_value_counts()
+    c.epochMillis = epoch
+    c.useCurrentTimeInsteadOfEpochMillisForNoteStatusHistory = False
+    notes = read(os.path.join(data, "notes-00000.tsv"), c.noteTSVTypeMapping)
+    ratings = read(os.path.join(data, "ratings-00000.tsv"), c.publicRatingTSVTypeMapping)
+    ratings = ratings.drop(columns=[c.suggestionKey, c.suggestionIdKey])
+    nsh = read(status, c.noteStatusHistoryTSVTypeMapping)
+    enrollment = read(os.path.join(data, "userEnrollment-00000.tsv"),
+                      c.userEnrollmentTSVTypeMapping)
+    notes, ratings, nsh = process_data.preprocess_data(notes, ratings, nsh)
+    # --skip-pss: an empty post-selection similarity table, applied as main.py does, and
+    # the order _run_scorers gives the ratings before every scorer.
+    pss = pd.DataFrame(columns=[c.raterParticipantIdKey, c.postSelectionValueKey,
+                                c.quasiCliqueValueKey])
+    ratings = apply_post_selection_similarity(notes, ratings, pss)
+    ratings = ratings.sort_values([c.highVolumeRaterKey, c.correlatedRaterKey], ascending=True)
+    topics = pd.DataFrame({c.noteIdKey: pd.Series([], dtype="int64"),
+                           c.noteTopicKey: pd.Series([], dtype=object)})
+    scorer = MFCoreScorer(seed=42, pseudoraters=False, useStableInitialization=True, threads=2)
+    pre = scorer.prescore(c.PrescoringArgs(topics, ratings, nsh, enrollment))
+    preNotes, preRaters, meta = run_scoring.combine_prescorer_scorer_results([pre])
+    final = scorer.score_final(c.FinalScoringArgs(
+        topics, ratings, nsh, enrollment, prescoringNoteModelOutput=preNotes,
+        prescoringRaterModelOutput=preRaters, prescoringMetaOutput=meta, empiricalTotals=None))
+    scored, aux = run_scoring.combine_final_scorer_results([final], nsh)
+    for col in (c.coreNegFactorPopulationSampledRatingCountKey,
+                c.corePosFactorPopulationSampledRatingCountKey):
+        if col in aux.columns:
+            aux[col] = aux[col].fillna(0).astype(np.int64)
+    scored[PFLIP_LABEL] = np.nan
+    scored[c.pflipProbaKey] = np.nan
+    scored, aux = run_scoring.merge_pcrh_results(pd.DataFrame(), scored, aux)
+    # The meta-scorer's NmrDueToMinStableCrhTime depends on the Gaussian model's rule, and
+    # that on the expansion model's, so both are enabled with nothing scored: their status
+    # columns are missing, and their rules act on no note. No topic model: no topic.
+    for col in (c.expansionRatingStatusKey, c.expansionNoteInterceptKey,
+                c.gaussianRatingStatusKey, c.gaussianNoteInterceptKey, c.noteTopicKey,
+                c.topicNoteConfidentKey, c.groupRatingStatusKey, c.modelingGroupKey,
+                c.multiGroupRatingStatusKey, c.modelingMultiGroupKey):
+        if col not in scored.columns:
+            scored[col] = np.nan
+    enabled = {Scorers.MFCoreScorer, Scorers.MFExpansionScorer, Scorers.GaussianScorer}
+    subsets = [c.NoteSubset(noteSet=None, maxNewCrhChurnRate=1.0, maxOldCrhChurnRate=1.0,
+                            description=c.RescoringRuleID.ALL_NOTES)]
+    scored, newNsh, aux = run_scoring.post_note_scoring(
+        {Scorers.MFCoreScorer: [scorer]}, scored, aux, ratings, nsh, subsets,
+        enabledScorers=enabled, strictColumns=False, checkFlips=False)
+    scored = scored.reindex(columns=c.noteModelOutputTSVColumns)
+    newNsh = newNsh.reindex(columns=c.noteStatusHistoryTSVColumns)
+    aux = aux.reindex(columns=c.auxiliaryScoredNotesTSVColumns)
+    # run_contributor_scoring's first step: the prescoring rater parameters as helpfulness
+    # scores. Its next, the contributor state machine (contributor_state.py), is left out as
+    # dacc leaves it out: those columns are empty in both.
+    helpful = run_scoring.convert_prescoring_rater_model_output_to_coalesced_helpfulness_scores(
+        preRaters, enrollment)
+    helpful = helpful.reindex(columns=c.raterModelOutputTSVColumns)
+    os.makedirs(out, exist_ok=True)
+    for df, name in ((scored, "scored_notes.tsv"), (helpful, "helpfulness_scores.tsv"),
+                     (newNsh, "note_status_history.tsv"), (aux, "aux_note_info.tsv")):
+        process_data.write_tsv_local(df, os.path.join(out, name))
+
+
+if __name__ == "__main__":
+    main()

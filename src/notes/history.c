@@ -1,0 +1,257 @@
+/* From the core model's status to a note's final status and its updated
+ * status history, as the reference's meta-scorer does when the core model
+ * is the only scorer (run_scoring.meta_score) and as it then updates the
+ * history (note_status_history._update_single_note_status_history).
+ * docs/notes.md names the source of every rule and constant. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MINUTE_MS         60000.0
+#define NOTE_LOCK_MS      (14 * 24 * 60 * MINUTE_MS) /* constants.noteLockMillis */
+#define STABLE_CRH_MAX_MS (60 * MINUTE_MS)           /* maxStableCrhMinutesThreshold */
+#define STABLE_NYH_MAX_MS (360 * MINUTE_MS)          /* maxNyhMinutesThreshold */
+#define TOMBSTONES_LAUNCH 1652918400000.0            /* constants.deletedNoteTombstonesLaunchTime */
+#define LAST_DAYS_MS      (28 * 24 * 60 * MINUTE_MS) /* constants.emergingWriterDays */
+#define TAG_MIN_RATINGS   2                          /* constants.minRatingsToGetTag */
+#define TAGS_FOR_STATUS   2                          /* constants.minTagsNeededForStatus */
+
+static const char *const meta_names[META_RULE_COUNT] = {
+    "MetaInitialNMR (v1.0)", "CoreModel (v1.1)", "NmrDueToMinStableCrhTime (v1.0)",
+    "ScoringDriftGuard (v1.0)", "InsufficientExplanation (v1.0)"
+};
+
+/* scoring_rules.RuleID's lockingEnabled. */
+static const bool meta_locks[META_RULE_COUNT] = { false, true, false, false, true };
+
+/* The ratings columns of the tags, in the TSV order of the bits. */
+static const char *const tag_names[NOTES_TAGS] = { "helpfulOther",
+                                                   "helpfulInformative",
+                                                   "helpfulClear",
+                                                   "helpfulEmpathetic",
+                                                   "helpfulGoodSources",
+                                                   "helpfulUniqueContext",
+                                                   "helpfulAddressesClaim",
+                                                   "helpfulImportantContext",
+                                                   "helpfulUnbiasedLanguage",
+                                                   "notHelpfulOther",
+                                                   "notHelpfulIncorrect",
+                                                   "notHelpfulSourcesMissingOrUnreliable",
+                                                   "notHelpfulOpinionSpeculationOrBias",
+                                                   "notHelpfulMissingKeyPoints",
+                                                   "notHelpfulOutdated",
+                                                   "notHelpfulHardToUnderstand",
+                                                   "notHelpfulArgumentativeOrBiased",
+                                                   "notHelpfulOffTopic",
+                                                   "notHelpfulSpamHarassmentOrAbuse",
+                                                   "notHelpfulIrrelevantSources",
+                                                   "notHelpfulOpinionSpeculation",
+                                                   "notHelpfulNoteNotNeeded" };
+
+/* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
+ * notHelpfulTagsAndTieBreakOrder): of equal counts the higher wins. */
+static const int8_t tag_priority[NOTES_TAGS] = { 0, 8, 7, 3,  4,  2, 5, 6,  1, 0, 8,
+                                                 2, 4, 5, 12, 10, 7, 9, 11, 1, 3, 6 };
+
+const char *notes_tag_name(int i)
+{
+    return i >= 0 && i < NOTES_TAGS ? tag_names[i] : "?";
+}
+
+const char *notes_meta_rule_name(int rule)
+{
+    return rule >= 0 && rule < META_RULE_COUNT ? meta_names[rule] : "?";
+}
+
+static void act(note_meta *m, int rule, uint8_t status)
+{
+    m->final_status = status;
+    m->rules |= (uint8_t)(1u << rule);
+    m->decided = (uint8_t)rule;
+}
+
+/* NmrDueToMinStableCrhTime: a note that newly scores CRH (or NYH) waits as
+ * NMR; it leaves the wait as CRH once it has waited STABLE_CRH_MAX_MS. The
+ * reference also lets it out early when its pflip model predicts no flip;
+ * without that model the prediction is missing, which the rule counts as a
+ * predicted flip (PFLIP_LABEL != CRH), so the note waits the whole time.
+ * Returns the stabilization time to store (NaN: keep the history's). */
+static double stable_crh(const note_info *ni, note_meta *m, double now)
+{
+    uint8_t s = m->final_status;
+    if (ni->current_status == DACC_NOTES_CRH + 1) {
+        if (s == DACC_NOTES_NYH)
+            act(m, META_STABLE_CRH, DACC_NOTES_CRH);
+        return NAN;
+    }
+    double t = ni->stable_ts;
+    bool crh = s == DACC_NOTES_CRH, nyh = s == DACC_NOTES_NYH, in = t > 0;
+    if (!crh && !nyh)
+        return in ? -1 : NAN;
+    if (t == 0)
+        return t; /* neither waiting, nor done, nor never: the rule has no case */
+    int to = -1;  /* the status the rule sets, -1 for none */
+    double updated = t;
+    if (isnan(t) || (crh && t < 0))
+        to = DACC_NOTES_NMR, updated = now;
+    else if (t < 0)
+        to = DACC_NOTES_NMR;
+    else if (crh && now - t > STABLE_CRH_MAX_MS)
+        to = DACC_NOTES_CRH, updated = -1;
+    else if (nyh && now - t > STABLE_NYH_MAX_MS)
+        to = DACC_NOTES_NMR, updated = -1;
+    else /* under 30 minutes, or a flip predicted (see above): keep waiting */
+        to = DACC_NOTES_NMR;
+    if (to >= 0 && to != s)
+        act(m, META_STABLE_CRH, (uint8_t)to);
+    return updated;
+}
+
+/* explanation_tags.get_top_two_tags_for_note: of the tags given by at least
+ * TAG_MIN_RATINGS ratings, the two with the most, ties to the higher
+ * priority; none unless TAGS_FOR_STATUS tags qualify. */
+static void top_two_tags(const note_stats *ns, bool helpful, int8_t *first, int8_t *second)
+{
+    int lo = helpful ? 0 : NOTES_HELPFUL_TAGS, hi = helpful ? NOTES_HELPFUL_TAGS : NOTES_TAGS;
+    int best[2] = { -1, -1 }, qualified = 0;
+    for (int t = lo; t < hi; t++) {
+        if (ns->tag[t] < TAG_MIN_RATINGS)
+            continue;
+        qualified++;
+        for (int j = 0; j < 2; j++) {
+            int b = best[j];
+            if (b < 0 || ns->tag[t] > ns->tag[b] ||
+                (ns->tag[t] == ns->tag[b] && tag_priority[t] > tag_priority[b])) {
+                if (j == 0)
+                    best[1] = best[0];
+                best[j] = t;
+                break;
+            }
+        }
+    }
+    *first = *second = -1;
+    if (qualified >= TAGS_FOR_STATUS)
+        *first = (int8_t)best[0], *second = (int8_t)best[1];
+}
+
+/* InsufficientExplanation: a CRH or CRNH note gets its top two tags of the
+ * matching kind, and without two it becomes NMR. */
+static void explanation(const note_stats *ns, note_meta *m)
+{
+    m->tag1 = m->tag2 = -1;
+    bool crh = m->final_status == DACC_NOTES_CRH, crnh = m->final_status == DACC_NOTES_CRNH;
+    if (!crh && !crnh)
+        return;
+    top_two_tags(ns, crh, &m->tag1, &m->tag2);
+    if (m->tag2 < 0)
+        act(m, META_EXPLANATION, DACC_NOTES_NMR);
+}
+
+static void meta_rules(const note_info *ni, uint8_t core, note_meta *m, double *updated, double now)
+{
+    m->rules = 0;
+    act(m, META_INITIAL_NMR, DACC_NOTES_NMR);
+    /* ApplyModelResult exports FIRM_REJECT as NEEDS_MORE_RATINGS. */
+    act(m, META_CORE_MODEL, core == DACC_NOTES_FIRM_REJECT ? DACC_NOTES_NMR : core);
+    m->pre_stable = m->final_status;
+    *updated = stable_crh(ni, m, now);
+    m->unlocked = 0;
+    if (ni->locked_status && ni->locked_status != m->final_status + 1) {
+        m->unlocked = (uint8_t)(m->final_status + 1);
+        act(m, META_DRIFT_GUARD, (uint8_t)(ni->locked_status - 1));
+    }
+}
+
+/* _update_single_note_status_history for one note. */
+static void update_history(const note_info *ni, note_meta *m, double updated, double now)
+{
+    uint8_t fin = (uint8_t)(m->final_status + 1);
+    m->change_ts = ni->current_status != fin ? now : isnan(ni->change_ts) ? -1 : ni->change_ts;
+    m->current_ts = now;
+    m->lock_ts = ni->lock_ts, m->locked_status = ni->locked_status;
+    double created = (double)ni->created;
+    if (!ni->locked_status && now - created > NOTE_LOCK_MS && meta_locks[m->decided])
+        m->locked_status = fin, m->lock_ts = now;
+    m->stable_ts = ni->stable_ts, m->first_stable_ts = ni->first_stable_ts;
+    if (m->locked_status)
+        m->stable_ts = -1;
+    else if (!isnan(updated)) {
+        m->stable_ts = updated;
+        if (isnan(m->first_stable_ts))
+            m->first_stable_ts = updated;
+    }
+    m->first_status = ni->first_status, m->first_ts = ni->first_ts;
+    m->latest_status = ni->latest_status, m->latest_ts = ni->latest_non_nmr;
+    if (created < TOMBSTONES_LAUNCH || fin == DACC_NOTES_NMR + 1)
+        return; /* older notes keep their first and latest statuses */
+    if (!m->first_status) {
+        m->first_status = m->latest_status = fin;
+        m->first_ts = m->latest_ts = now;
+    }
+    if (fin != m->latest_status)
+        m->latest_status = fin, m->latest_ts = now;
+}
+
+dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err)
+{
+    size_t nn = notes_nnotes(nt);
+    free(nt->meta);
+    nt->meta = calloc(nn ? nn : 1, sizeof *nt->meta);
+    if (!nt->meta)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for %zu notes", nn);
+    nt->now = now;
+    for (size_t n = 0; n < nn; n++) {
+        const note_info *ni = &nt->note[n];
+        if (!ni->in_notes && !ni->in_history)
+            continue;
+        double updated;
+        meta_rules(ni, nt->fin.status[n], &nt->meta[n], &updated, now);
+        explanation(&nt->stats[n], &nt->meta[n]);
+        update_history(ni, &nt->meta[n], updated, now);
+    }
+    return DACC_OK;
+}
+
+dacc_status notes_note_stats(dacc_notes *nt, const uint8_t *sel, double now, dacc_error *err)
+{
+    size_t nn = notes_nnotes(nt);
+    free(nt->stats);
+    nt->stats = calloc(nn ? nn : 1, sizeof *nt->stats);
+    if (!nt->stats)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for %zu notes", nn);
+    for (size_t k = 0; k < nt->r.n; k++) {
+        if (!sel[k])
+            continue;
+        note_stats *ns = &nt->stats[nt->r.note[k]];
+        uint32_t tags = nt->r.tags[k];
+        for (int t = 0; t < NOTES_TAGS; t++)
+            ns->tag[t] += tags >> t & 1;
+        ns->population += tags >> NOTES_POPULATION & 1;
+        ns->last28 += (double)nt->r.created[k] > now - LAST_DAYS_MS;
+    }
+    return DACC_OK;
+}
+
+static double max_d(double a, double b)
+{
+    return isnan(a) || b > a ? b : a;
+}
+
+double notes_latest_time(const dacc_notes *nt)
+{
+    double t = NAN;
+    for (size_t k = 0; k < nt->r.n; k++)
+        t = max_d(t, (double)nt->r.created[k]);
+    for (size_t n = 0; n < notes_nnotes(nt); n++) {
+        const note_info *ni = &nt->note[n];
+        if (ni->created != INT64_MIN)
+            t = max_d(t, (double)ni->created);
+        double ts[] = { ni->first_ts, ni->latest_non_nmr, ni->lock_ts, ni->change_ts,
+                        ni->stable_ts };
+        for (size_t j = 0; j < sizeof ts / sizeof *ts; j++)
+            if (!isnan(ts[j]) && ts[j] > 0)
+                t = max_d(t, ts[j]);
+    }
+    return t;
+}

@@ -1,0 +1,534 @@
+/* The reference scorer's four output files, column for column in its order
+ * (constants.py: noteModelOutputTSVColumns, raterModelOutputTSVColumns,
+ * noteStatusHistoryTSVColumns, auxiliaryScoredNotesTSVColumns). A column
+ * the core model does not determine is written empty, as pandas writes
+ * NaN; docs/notes.md says for each why. tests/notes/test_outputs.c checks
+ * the names against the reference's, kept in tests/notes/vectors. */
+#include "internal.h"
+
+/* What a column holds. Note fields first, then rater fields. */
+enum {
+    F_EMPTY,
+    F_NOTE_ID,
+    F_CORE_I,
+    F_CORE_F,
+    F_FINAL,
+    F_CORE_RULES,
+    F_CLASS,
+    F_CREATED,
+    F_CORE_STATUS,
+    F_META_RULES,
+    F_DECIDED,
+    F_NUM,
+    F_NOW,
+    F_FINAL_N,
+    F_RESCORING,
+    F_STABLE_TS,
+    F_AUTHOR,
+    F_FIRST_TS,
+    F_FIRST,
+    F_LATEST_TS,
+    F_LATEST,
+    F_LOCK_TS,
+    F_LOCKED,
+    F_RETRO_TS,
+    F_CHANGE_TS,
+    F_FIRST_STABLE_TS,
+    F_NMR_BOOL,
+    F_OLD_STATUS,
+    F_CRH_BOOL,
+    F_CRNH_BOOL,
+    F_UNLOCKED,
+    F_PRE_STABLE,
+    R_ID,
+    R_I,
+    R_F,
+    R_DIFF,
+    R_MEAN,
+    R_AGREE,
+    R_ABOVE,
+    R_I1,
+    R_F1,
+    F_TAG1,
+    F_TAG2,
+    F_LAST28,
+    F_POPULATION,
+    F_TAG_COUNT /* + the tag's index: NOTES_TAGS fields */
+};
+
+typedef struct {
+    const char *name;
+    int field;
+} column;
+
+static const column scored_cols[] = {
+    { "noteId", F_NOTE_ID },
+    { "coreNoteIntercept", F_CORE_I },
+    { "coreNoteFactor1", F_CORE_F },
+    { "finalRatingStatus", F_FINAL },
+    { "firstTag", F_TAG1 },
+    { "secondTag", F_TAG2 },
+    { "coreActiveRules", F_CORE_RULES },
+    { "activeFilterTags", F_EMPTY },
+    { "classification", F_CLASS },
+    { "createdAtMillis", F_CREATED },
+    { "coreRatingStatus", F_CORE_STATUS },
+    { "metaScorerActiveRules", F_META_RULES },
+    { "decidedBy", F_DECIDED },
+    { "expansionNoteIntercept", F_EMPTY },
+    { "expansionNoteFactor1", F_EMPTY },
+    { "expansionRatingStatus", F_EMPTY },
+    { "coverageNoteIntercept", F_EMPTY },
+    { "coverageNoteFactor1", F_EMPTY },
+    { "coverageRatingStatus", F_EMPTY },
+    { "coreNoteInterceptMin", F_EMPTY },
+    { "coreNoteInterceptMax", F_EMPTY },
+    { "expansionNoteInterceptMin", F_EMPTY },
+    { "expansionNoteInterceptMax", F_EMPTY },
+    { "coverageNoteInterceptMin", F_EMPTY },
+    { "coverageNoteInterceptMax", F_EMPTY },
+    { "groupNoteIntercept", F_EMPTY },
+    { "groupNoteFactor1", F_EMPTY },
+    { "groupRatingStatus", F_EMPTY },
+    { "groupNoteInterceptMax", F_EMPTY },
+    { "groupNoteInterceptMin", F_EMPTY },
+    { "modelingGroup", F_EMPTY },
+    { "numRatings", F_NUM },
+    { "timestampMillisOfCurrentStatus", F_NOW },
+    { "expansionPlusNoteIntercept", F_EMPTY },
+    { "expansionPlusNoteFactor1", F_EMPTY },
+    { "expansionPlusRatingStatus", F_EMPTY },
+    { "topicNoteIntercept", F_EMPTY },
+    { "topicNoteFactor1", F_EMPTY },
+    { "topicRatingStatus", F_EMPTY },
+    { "noteTopic", F_EMPTY },
+    { "topicNoteConfident", F_EMPTY },
+    { "expansionActiveRules", F_EMPTY },
+    { "expansionPlusActiveRules", F_EMPTY },
+    { "groupActiveRules", F_EMPTY },
+    { "topicActiveRules", F_EMPTY },
+    { "coreNumFinalRoundRatings", F_FINAL_N },
+    { "expansionNumFinalRoundRatings", F_EMPTY },
+    { "expansionPlusNumFinalRoundRatings", F_EMPTY },
+    { "groupNumFinalRoundRatings", F_EMPTY },
+    { "topicNumFinalRoundRatings", F_EMPTY },
+    { "rescoringActiveRules", F_RESCORING },
+    { "multiGroupNoteIntercept", F_EMPTY },
+    { "multiGroupNoteFactor1", F_EMPTY },
+    { "multiGroupRatingStatus", F_EMPTY },
+    { "modelingMultiGroup", F_EMPTY },
+    { "multiGroupActiveRules", F_EMPTY },
+    { "multiGroupNumFinalRoundRatings", F_EMPTY },
+    { "coreWithTopicsNoteFactor1", F_EMPTY },
+    { "coreWithTopicsNoteIntercept", F_EMPTY },
+    { "coreWithTopicsRatingStatus", F_EMPTY },
+    { "coreWithTopicsActiveRules", F_EMPTY },
+    { "coreWithTopicsNumFinalRoundRatings", F_EMPTY },
+    { "coreWithTopicsNoteInterceptMin", F_EMPTY },
+    { "coreWithTopicsNoteInterceptMax", F_EMPTY },
+    { "timestampMillisOfNmrDueToMinStableCrhTime", F_STABLE_TS },
+    { "coreNoteInterceptNoHighVol", F_EMPTY },
+    { "coreWithTopicsNoteInterceptNoHighVol", F_EMPTY },
+    { "expansionNoteInterceptNoHighVol", F_EMPTY },
+    { "expansionPlusNoteInterceptNoHighVol", F_EMPTY },
+    { "groupNoteInterceptNoHighVol", F_EMPTY },
+    { "multiGroupNoteInterceptNoHighVol", F_EMPTY },
+    { "topicNoteInterceptNoHighVol", F_EMPTY },
+    { "coreNoteInterceptNoCorrelated", F_EMPTY },
+    { "coreNoteInterceptPopulationSampled", F_EMPTY },
+    { "coreWithTopicsNoteInterceptNoCorrelated", F_EMPTY },
+    { "expansionNoteInterceptNoCorrelated", F_EMPTY },
+    { "expansionPlusNoteInterceptNoCorrelated", F_EMPTY },
+    { "groupNoteInterceptNoCorrelated", F_EMPTY },
+    { "multiGroupNoteInterceptNoCorrelated", F_EMPTY },
+    { "topicNoteInterceptNoCorrelated", F_EMPTY },
+    { "gaussianNoteIntercept", F_EMPTY },
+    { "gaussianNoteFactor1", F_EMPTY },
+    { "gaussianRatingStatus", F_EMPTY },
+    { "gaussianActiveRules", F_EMPTY },
+    { "gaussianNoteInterceptNoCorrelated", F_EMPTY },
+    { "gaussianNoteInterceptNoHighVol", F_EMPTY },
+    { "gaussianNoteInterceptPopulationSampled", F_EMPTY },
+    { "gaussianNumFinalRoundRatings", F_EMPTY },
+    { "timestampMinuteOfFinalScoringOutput", F_EMPTY },
+    { "gaussianCoreWithTopicsNoteIntercept", F_EMPTY },
+    { "gaussianCoreWithTopicsNoteFactor1", F_EMPTY },
+    { "gaussianCoreWithTopicsRatingStatus", F_EMPTY },
+    { "gaussianCoreWithTopicsActiveRules", F_EMPTY },
+    { "gaussianCoreWithTopicsNoteInterceptNoHighVol", F_EMPTY },
+    { "gaussianCoreWithTopicsNoteInterceptNoCorrelated", F_EMPTY },
+    { "gaussianCoreWithTopicsNoteInterceptPopulationSampled", F_EMPTY },
+    { "gaussianCoreWithTopicsNumFinalRoundRatings", F_EMPTY },
+    { "abovePcrhThresholdTime", F_EMPTY },
+    { "pflipProba", F_EMPTY },
+};
+
+static const column helpful_cols[] = {
+    { "raterParticipantId", R_ID },
+    { "coreRaterIntercept", R_I },
+    { "coreRaterFactor1", R_F },
+    { "crhCrnhRatioDifference", R_DIFF },
+    { "meanNoteScore", R_MEAN },
+    { "raterAgreeRatio", R_AGREE },
+    { "successfulRatingHelpfulCount", F_EMPTY },
+    { "successfulRatingNotHelpfulCount", F_EMPTY },
+    { "successfulRatingTotal", F_EMPTY },
+    { "unsuccessfulRatingHelpfulCount", F_EMPTY },
+    { "unsuccessfulRatingNotHelpfulCount", F_EMPTY },
+    { "unsuccessfulRatingTotal", F_EMPTY },
+    { "ratingsAwaitingMoreRatings", F_EMPTY },
+    { "ratedAfterDecision", F_EMPTY },
+    { "notesCurrentlyRatedHelpful", F_EMPTY },
+    { "notesCurrentlyRatedNotHelpful", F_EMPTY },
+    { "notesAwaitingMoreRatings", F_EMPTY },
+    { "enrollmentState", F_EMPTY },
+    { "successfulRatingNeededToEarnIn", F_EMPTY },
+    { "authorTopNotHelpfulTagValues", F_EMPTY },
+    { "timestampOfLastStateChange", F_EMPTY },
+    { "aboveHelpfulnessThreshold", R_ABOVE },
+    { "isEmergingWriter", F_EMPTY },
+    { "aggregateRatingReceivedTotal", F_EMPTY },
+    { "timestampOfLastEarnOut", F_EMPTY },
+    { "groupRaterIntercept", F_EMPTY },
+    { "groupRaterFactor1", F_EMPTY },
+    { "modelingGroup", F_EMPTY },
+    { "raterHelpfulnessReputation", F_EMPTY },
+    { "numberOfTimesEarnedOut", F_EMPTY },
+    { "expansionRaterIntercept", F_EMPTY },
+    { "expansionRaterFactor1", F_EMPTY },
+    { "expansionPlusRaterIntercept", F_EMPTY },
+    { "expansionPlusRaterFactor1", F_EMPTY },
+    { "multiGroupRaterIntercept", F_EMPTY },
+    { "multiGroupRaterFactor1", F_EMPTY },
+    { "modelingMultiGroup", F_EMPTY },
+    { "coreWithTopicsRaterIntercept", F_EMPTY },
+    { "coreWithTopicsRaterFactor1", F_EMPTY },
+    { "coreFirstRoundRaterIntercept", R_I1 },
+    { "coreFirstRoundRaterFactor1", R_F1 },
+    { "crhTotal14d", F_EMPTY },
+    { "crnhTotal14d", F_EMPTY },
+    { "nmrTotal14d", F_EMPTY },
+    { "crhTotal90d", F_EMPTY },
+    { "crnhTotal90d", F_EMPTY },
+    { "nmrTotal90d", F_EMPTY },
+};
+
+static const column history_cols[] = {
+    { "noteId", F_NOTE_ID },
+    { "noteAuthorParticipantId", F_AUTHOR },
+    { "createdAtMillis", F_CREATED },
+    { "timestampMillisOfFirstNonNMRStatus", F_FIRST_TS },
+    { "firstNonNMRStatus", F_FIRST },
+    { "timestampMillisOfCurrentStatus", F_NOW },
+    { "currentStatus", F_FINAL },
+    { "timestampMillisOfLatestNonNMRStatus", F_LATEST_TS },
+    { "mostRecentNonNMRStatus", F_LATEST },
+    { "timestampMillisOfStatusLock", F_LOCK_TS },
+    { "lockedStatus", F_LOCKED },
+    { "timestampMillisOfRetroLock", F_RETRO_TS },
+    { "currentCoreStatus", F_CORE_STATUS },
+    { "currentExpansionStatus", F_EMPTY },
+    { "currentGroupStatus", F_EMPTY },
+    { "currentDecidedBy", F_DECIDED },
+    { "currentModelingGroup", F_EMPTY },
+    { "timestampMillisOfMostRecentStatusChange", F_CHANGE_TS },
+    { "timestampMillisOfNmrDueToMinStableCrhTime", F_STABLE_TS },
+    { "currentMultiGroupStatus", F_EMPTY },
+    { "currentModelingMultiGroup", F_EMPTY },
+    { "timestampMinuteOfFinalScoringOutput", F_EMPTY },
+    { "timestampMillisOfFirstNmrDueToMinStableCrhTime", F_FIRST_STABLE_TS },
+    { "abovePcrhThresholdTime", F_EMPTY },
+};
+
+static const column aux_cols[] = {
+    { "noteId", F_NOTE_ID },
+    { "ratingWeight", F_EMPTY },
+    { "createdAtMillis", F_CREATED },
+    { "noteAuthorParticipantId", F_AUTHOR },
+    { "awaitingBool", F_NMR_BOOL },
+    { "numRatingsLast28", F_LAST28 },
+    { "numPopulationSampledRatings", F_POPULATION },
+    { "currentStatus", F_OLD_STATUS },
+    { "crhBool", F_CRH_BOOL },
+    { "crnhBool", F_CRNH_BOOL },
+    { "unlockedRatingStatus", F_UNLOCKED },
+    { "preStabilizationRatingStatus", F_PRE_STABLE },
+    { "helpfulOther", F_TAG_COUNT + 0 },
+    { "helpfulInformative", F_TAG_COUNT + 1 },
+    { "helpfulClear", F_TAG_COUNT + 2 },
+    { "helpfulEmpathetic", F_TAG_COUNT + 3 },
+    { "helpfulGoodSources", F_TAG_COUNT + 4 },
+    { "helpfulUniqueContext", F_TAG_COUNT + 5 },
+    { "helpfulAddressesClaim", F_TAG_COUNT + 6 },
+    { "helpfulImportantContext", F_TAG_COUNT + 7 },
+    { "helpfulUnbiasedLanguage", F_TAG_COUNT + 8 },
+    { "notHelpfulOther", F_TAG_COUNT + 9 },
+    { "notHelpfulIncorrect", F_TAG_COUNT + 10 },
+    { "notHelpfulSourcesMissingOrUnreliable", F_TAG_COUNT + 11 },
+    { "notHelpfulOpinionSpeculationOrBias", F_TAG_COUNT + 12 },
+    { "notHelpfulMissingKeyPoints", F_TAG_COUNT + 13 },
+    { "notHelpfulOutdated", F_TAG_COUNT + 14 },
+    { "notHelpfulHardToUnderstand", F_TAG_COUNT + 15 },
+    { "notHelpfulArgumentativeOrBiased", F_TAG_COUNT + 16 },
+    { "notHelpfulOffTopic", F_TAG_COUNT + 17 },
+    { "notHelpfulSpamHarassmentOrAbuse", F_TAG_COUNT + 18 },
+    { "notHelpfulIrrelevantSources", F_TAG_COUNT + 19 },
+    { "notHelpfulOpinionSpeculation", F_TAG_COUNT + 20 },
+    { "notHelpfulNoteNotNeeded", F_TAG_COUNT + 21 },
+    { "notHelpfulOtherAdjusted", F_EMPTY },
+    { "notHelpfulIncorrectAdjusted", F_EMPTY },
+    { "notHelpfulSourcesMissingOrUnreliableAdjusted", F_EMPTY },
+    { "notHelpfulOpinionSpeculationOrBiasAdjusted", F_EMPTY },
+    { "notHelpfulMissingKeyPointsAdjusted", F_EMPTY },
+    { "notHelpfulOutdatedAdjusted", F_EMPTY },
+    { "notHelpfulHardToUnderstandAdjusted", F_EMPTY },
+    { "notHelpfulArgumentativeOrBiasedAdjusted", F_EMPTY },
+    { "notHelpfulOffTopicAdjusted", F_EMPTY },
+    { "notHelpfulSpamHarassmentOrAbuseAdjusted", F_EMPTY },
+    { "notHelpfulIrrelevantSourcesAdjusted", F_EMPTY },
+    { "notHelpfulOpinionSpeculationAdjusted", F_EMPTY },
+    { "notHelpfulNoteNotNeededAdjusted", F_EMPTY },
+    { "notHelpfulOtherAdjustedRatio", F_EMPTY },
+    { "notHelpfulIncorrectAdjustedRatio", F_EMPTY },
+    { "notHelpfulSourcesMissingOrUnreliableAdjustedRatio", F_EMPTY },
+    { "notHelpfulOpinionSpeculationOrBiasAdjustedRatio", F_EMPTY },
+    { "notHelpfulMissingKeyPointsAdjustedRatio", F_EMPTY },
+    { "notHelpfulOutdatedAdjustedRatio", F_EMPTY },
+    { "notHelpfulHardToUnderstandAdjustedRatio", F_EMPTY },
+    { "notHelpfulArgumentativeOrBiasedAdjustedRatio", F_EMPTY },
+    { "notHelpfulOffTopicAdjustedRatio", F_EMPTY },
+    { "notHelpfulSpamHarassmentOrAbuseAdjustedRatio", F_EMPTY },
+    { "notHelpfulIrrelevantSourcesAdjustedRatio", F_EMPTY },
+    { "notHelpfulOpinionSpeculationAdjustedRatio", F_EMPTY },
+    { "notHelpfulNoteNotNeededAdjustedRatio", F_EMPTY },
+    { "notHelpfulIncorrect_interval", F_EMPTY },
+    { "p_incorrect_user_interval", F_EMPTY },
+    { "num_voters_interval", F_EMPTY },
+    { "tf_idf_incorrect_interval", F_EMPTY },
+    { "lowDiligenceIntercept", F_EMPTY },
+    { "coreNegFactor_populationSampledRatingCount", F_EMPTY },
+    { "corePosFactor_populationSampledRatingCount", F_EMPTY },
+    { "pcrhExitN", F_EMPTY },
+    { "pcrhExitProba", F_EMPTY },
+    { "pcrhRevoked", F_EMPTY },
+    { "pcrhRevokeN", F_EMPTY },
+    { "pcrhFinalPred", F_EMPTY },
+};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const column *file_columns(dacc_notes_output which, size_t *n)
+{
+    switch (which) {
+    case DACC_NOTES_OUT_SCORED:
+        *n = COUNT(scored_cols);
+        return scored_cols;
+    case DACC_NOTES_OUT_HELPFULNESS:
+        *n = COUNT(helpful_cols);
+        return helpful_cols;
+    case DACC_NOTES_OUT_HISTORY:
+        *n = COUNT(history_cols);
+        return history_cols;
+    case DACC_NOTES_OUT_AUX:
+        *n = COUNT(aux_cols);
+        return aux_cols;
+    }
+    *n = 0;
+    return NULL;
+}
+
+const char *dacc_notes_output_column(dacc_notes_output which, size_t i)
+{
+    size_t n;
+    const column *c = file_columns(which, &n);
+    return c && i < n ? c[i].name : NULL;
+}
+
+static int put_num(FILE *fp, double v)
+{
+    return isnan(v) ? 0 : fprintf(fp, "%.17g", v) < 0;
+}
+
+/* A status + 1 code (0: empty). */
+static int put_code(FILE *fp, uint8_t code)
+{
+    return code ? fputs(dacc_notes_status_name((dacc_notes_status)(code - 1)), fp) == EOF : 0;
+}
+
+static int put_bool(FILE *fp, bool v)
+{
+    return fputs(v ? "True" : "False", fp) == EOF;
+}
+
+static int put_rules(FILE *fp, uint32_t rules, int count, const char *(*name)(int))
+{
+    bool first = true;
+    for (int r = 0; r < count; r++) {
+        if (!(rules & 1u << r))
+            continue;
+        if (fprintf(fp, "%s%s", first ? "" : ",", name(r)) < 0)
+            return -1;
+        first = false;
+    }
+    return 0;
+}
+
+static const char *core_rule_name(int r)
+{
+    return dacc_notes_rule_name((dacc_notes_rule)r);
+}
+
+static int put_class(FILE *fp, uint8_t cls)
+{
+    static const char *const names[] = { "", "MISINFORMED_OR_POTENTIALLY_MISLEADING",
+                                         "NOT_MISLEADING", "" };
+    return fputs(names[cls & 3], fp) == EOF;
+}
+
+static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
+{
+    const note_info *ni = &nt->note[n];
+    const note_meta *m = &nt->meta[n];
+    uint8_t core = nt->fin.status[n];
+    switch (field) {
+    case F_NOTE_ID:
+        return fprintf(fp, "%lld", (long long)notes_note_id(nt, n)) < 0;
+    case F_CORE_I:
+        return put_num(fp, nt->fin.i[n]);
+    case F_CORE_F:
+        return put_num(fp, nt->fin.f[n]);
+    case F_FINAL:
+        return put_code(fp, (uint8_t)(m->final_status + 1));
+    case F_CORE_RULES:
+        return put_rules(fp, nt->fin.rules[n], DACC_NOTES_RULE_COUNT, core_rule_name);
+    case F_CLASS:
+        return put_class(fp, ni->cls);
+    case F_CREATED:
+        return fprintf(fp, "%lld", (long long)ni->created) < 0;
+    case F_CORE_STATUS:
+        return put_code(fp, (uint8_t)(core + 1));
+    case F_META_RULES:
+        return put_rules(fp, m->rules, META_RULE_COUNT, notes_meta_rule_name);
+    case F_DECIDED:
+        return fputs(notes_meta_rule_name(m->decided), fp) == EOF;
+    case F_NUM:
+        return fprintf(fp, "%u", nt->fin.num[n]) < 0;
+    case F_NOW:
+        return put_num(fp, m->current_ts);
+    case F_FINAL_N:
+        return nt->final_round[n] ? fprintf(fp, "%u", nt->final_round[n]) < 0 : 0;
+    case F_RESCORING:
+        return fputs("ALL_NOTES", fp) == EOF; /* every note is scored, none carried over */
+    case F_STABLE_TS:
+        return put_num(fp, m->stable_ts);
+    case F_AUTHOR:
+        return ni->author == NOTES_NONE ? 0 : fputs(notes_part_id(nt, ni->author), fp) == EOF;
+    case F_FIRST_TS:
+        return put_num(fp, m->first_ts);
+    case F_FIRST:
+        return put_code(fp, m->first_status);
+    case F_LATEST_TS:
+        return put_num(fp, m->latest_ts);
+    case F_LATEST:
+        return put_code(fp, m->latest_status);
+    case F_LOCK_TS:
+        return put_num(fp, m->lock_ts);
+    case F_LOCKED:
+        return put_code(fp, m->locked_status);
+    case F_RETRO_TS:
+        return put_num(fp, ni->retro_ts);
+    case F_CHANGE_TS:
+        return put_num(fp, m->change_ts);
+    case F_FIRST_STABLE_TS:
+        return put_num(fp, m->first_stable_ts);
+    case F_NMR_BOOL: /* booleans as the reference writes them (pandas' bool) */
+        return put_bool(fp, m->final_status == DACC_NOTES_NMR);
+    case F_OLD_STATUS:
+        return put_code(fp, ni->current_status);
+    case F_CRH_BOOL:
+        return put_bool(fp, m->final_status == DACC_NOTES_CRH);
+    case F_CRNH_BOOL:
+        return put_bool(fp, m->final_status == DACC_NOTES_CRNH);
+    case F_UNLOCKED:
+        return put_code(fp, m->unlocked);
+    case F_PRE_STABLE:
+        return put_code(fp, (uint8_t)(m->pre_stable + 1));
+    case F_TAG1:
+        return m->tag1 < 0 ? 0 : fputs(notes_tag_name(m->tag1), fp) == EOF;
+    case F_TAG2:
+        return m->tag2 < 0 ? 0 : fputs(notes_tag_name(m->tag2), fp) == EOF;
+    case F_LAST28:
+        return fprintf(fp, "%u", nt->stats[n].last28) < 0;
+    case F_POPULATION:
+        return fprintf(fp, "%u", nt->stats[n].population) < 0;
+    default:
+        if (field >= F_TAG_COUNT && field < F_TAG_COUNT + NOTES_TAGS)
+            return fprintf(fp, "%u", nt->stats[n].tag[field - F_TAG_COUNT]) < 0;
+        return 0;
+    }
+}
+
+static int put_rater_field(FILE *fp, const dacc_notes_rater *r, int field)
+{
+    switch (field) {
+    case R_ID:
+        return fputs(r->participant_id, fp) == EOF;
+    case R_I:
+        return put_num(fp, r->intercept);
+    case R_F:
+        return put_num(fp, r->factor);
+    case R_DIFF:
+        return put_num(fp, r->crh_crnh_ratio_difference);
+    case R_MEAN:
+        return put_num(fp, r->mean_note_score);
+    case R_AGREE:
+        return put_num(fp, r->agree_ratio);
+    case R_ABOVE:
+        return r->above_threshold < 0 ? 0 : put_bool(fp, r->above_threshold);
+    case R_I1:
+        return put_num(fp, r->first_intercept);
+    case R_F1:
+        return put_num(fp, r->first_factor);
+    default:
+        return 0;
+    }
+}
+
+static int put_header(FILE *fp, const column *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (fprintf(fp, "%s%c", c[k].name, k + 1 < n ? '\t' : '\n') < 0)
+            return -1;
+    return 0;
+}
+
+int dacc_notes_write_output(const dacc_notes *nt, dacc_notes_output which, FILE *fp)
+{
+    size_t n;
+    const column *c = file_columns(which, &n);
+    if (!c || !nt->scored)
+        return -1;
+    int bad = put_header(fp, c, n);
+    bool raters = which == DACC_NOTES_OUT_HELPFULNESS;
+    size_t rows = raters ? nt->rater_n : nt->result_n;
+    for (size_t j = 0; !bad && j < rows; j++) {
+        dacc_notes_rater r;
+        if (raters)
+            dacc_notes_rater_at(nt, j, &r);
+        for (size_t k = 0; !bad && k < n; k++) {
+            bad |= raters ? put_rater_field(fp, &r, c[k].field)
+                          : put_note_field(fp, nt, nt->result_order[j], c[k].field);
+            bad |= fputc(k + 1 < n ? '\t' : '\n', fp) == EOF;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+int dacc_notes_write_scored(const dacc_notes *nt, FILE *fp)
+{
+    return dacc_notes_write_output(nt, DACC_NOTES_OUT_SCORED, fp);
+}
+
+int dacc_notes_write_helpfulness(const dacc_notes *nt, FILE *fp)
+{
+    return dacc_notes_write_output(nt, DACC_NOTES_OUT_HELPFULNESS, fp);
+}
