@@ -277,12 +277,15 @@ dacc_status dacc_deepfund_aggregate(const dacc_deepfund_sample *s, size_t n, siz
                                     const dacc_deepfund_aggregate_opts *opts, double *logits,
                                     dacc_deepfund_aggregate_info *info, dacc_error *err);
 
-/* The Huber threshold from the answers themselves, as the deep-funding
- * analysis sets it: 1.345 * MAD / 0.6745, MAD the median absolute
- * deviation of the answers' c from their median (0 when n is 0 or half the
- * answers agree exactly: least squares). */
-dacc_status dacc_deepfund_huber_auto(const dacc_deepfund_sample *s, size_t n, double *delta,
-                                     dacc_error *err);
+/* The Huber threshold from the answers themselves, as robust regression
+ * sets it: 1.345 * MAD / 0.6745, MAD the median absolute deviation of the
+ * residuals L[b] - L[a] - c of the least-squares fit; when MAD is 0 (more
+ * than half the residuals equal) the mean absolute deviation times
+ * sqrt(pi / 2) stands in for MAD / 0.6745, so that agreeing answers with
+ * one outlier still get a threshold that limits it. 0 (least squares) when
+ * n is 0 or every residual is the same. */
+dacc_status dacc_deepfund_huber_auto(const dacc_deepfund_sample *s, size_t n, size_t nedges,
+                                     double *delta, dacc_error *err);
 
 /* ---- allocation ------------------------------------------------------------ */
 

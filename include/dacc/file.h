@@ -76,6 +76,12 @@ FILE *dacc_file_out_fp(dacc_file_out *f);
  * temporary file is removed and the target is untouched. */
 dacc_status dacc_file_out_commit(dacc_file_out *f, dacc_error *err);
 
+/* Flushes, fsyncs and closes the temporary file without making it visible
+ * yet (commit then only renames it): several outputs can all be made
+ * durable before any replaces what was there. On failure f still needs
+ * dacc_file_out_abort. */
+dacc_status dacc_file_out_prepare(dacc_file_out *f, dacc_error *err);
+
 /* Discards the output and frees f. NULL is a no-op. */
 void dacc_file_out_abort(dacc_file_out *f);
 

@@ -229,6 +229,12 @@ typedef enum {
     DACC_PGF_SATURATION, /* pluralistic: raw matching when it is below the pool */
 } dacc_pgf_pool_rule;
 
+/* floor(pool x cap) exactly, so that an 18-decimal pool is not rounded
+ * through a double: a cap that is a decimal of at most 9 digits (15%,
+ * 0.125) is taken as that decimal, any other as the double's exact value;
+ * 0 unless 0 < cap < 1. */
+dacc_u128 dacc_pgf_cap_amount(dacc_u128 pool, double cap);
+
 /* Integer payouts of pool (base units) from raw matching in the same money
  * unit scaled by unit (base units per matching unit, for the saturation
  * rule). Each project's share of the pool is its share of matching

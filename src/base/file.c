@@ -387,6 +387,17 @@ static const char *out_close(dacc_file_out *f, int *saved)
     return why;
 }
 
+dacc_status dacc_file_out_prepare(dacc_file_out *f, dacc_error *err)
+{
+    if (f->kind == OUT_STDOUT || f->fp == NULL)
+        return DACC_OK;
+    int saved = 0;
+    const char *why = out_close(f, &saved);
+    if (why != NULL)
+        return dacc_error_at(err, DACC_ERR_IO, f->path, 0, 0, "%s: %s", why, strerror(saved));
+    return DACC_OK;
+}
+
 dacc_status dacc_file_out_commit(dacc_file_out *f, dacc_error *err)
 {
     if (f->kind == OUT_STDOUT) {
@@ -395,7 +406,7 @@ dacc_status dacc_file_out_commit(dacc_file_out *f, dacc_error *err)
         return bad ? dacc_error_set(err, DACC_ERR_IO, "writing standard output failed") : DACC_OK;
     }
     int saved = 0;
-    const char *why = out_close(f, &saved);
+    const char *why = f->fp != NULL ? out_close(f, &saved) : NULL;
     if (why == NULL && f->kind == OUT_ATOMIC && rename(f->tmp, f->path) != 0) {
         why = "rename failed";
         saved = errno;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 int cli_usage(const char *prog, const char *fmt, ...)
@@ -137,22 +138,33 @@ dacc_status cli_emit(const char *path, cli_write_fn fn, void *ctx, dacc_error *e
     return dacc_file_out_commit(out, err);
 }
 
-/* Files first and uncommitted, standard output after them, commits last:
- * a failure before the commits leaves every file as it was. */
+static dacc_status emit_pass(const cli_output *outs, size_t n, bool to_stdout,
+                             dacc_file_out **files, dacc_error *err)
+{
+    dacc_status st = DACC_OK;
+    for (size_t k = 0; k < n && st == DACC_OK; k++) {
+        if (outs[k].path == NULL || (strcmp(outs[k].path, "-") == 0) != to_stdout)
+            continue;
+        st = dacc_file_out_open(outs[k].path, &files[k], err);
+        if (st == DACC_OK && outs[k].fn(dacc_file_out_fp(files[k]), outs[k].ctx) != 0)
+            st = dacc_error_at(err, DACC_ERR_IO, outs[k].path, 0, 0, "write failed");
+        if (st == DACC_OK && !to_stdout)
+            st = dacc_file_out_prepare(files[k], err); /* durable: a full disk shows here */
+    }
+    return st;
+}
+
+/* Every file written and made durable, then standard output, then the
+ * renames: a failure before the renames leaves every file as it was. */
 dacc_status cli_emit_all(const cli_output *outs, size_t n, dacc_error *err)
 {
     dacc_file_out *files[CLI_MAX_OUTPUTS] = { 0 };
-    dacc_status st =
-        n <= CLI_MAX_OUTPUTS ? DACC_OK : dacc_error_set(err, DACC_ERR_LIMIT, "too many outputs");
-    for (int pass = 0; pass < 2 && st == DACC_OK; pass++)
-        for (size_t k = 0; k < n && st == DACC_OK; k++) {
-            if (outs[k].path == NULL || (strcmp(outs[k].path, "-") == 0) != pass)
-                continue;
-            st = dacc_file_out_open(outs[k].path, &files[k], err);
-            if (st == DACC_OK && outs[k].fn(dacc_file_out_fp(files[k]), outs[k].ctx) != 0)
-                st = dacc_error_at(err, DACC_ERR_IO, outs[k].path, 0, 0, "write failed");
-        }
-    for (size_t k = 0; k < n && k < CLI_MAX_OUTPUTS; k++) {
+    if (n > CLI_MAX_OUTPUTS)
+        return dacc_error_set(err, DACC_ERR_LIMIT, "too many outputs");
+    dacc_status st = emit_pass(outs, n, false, files, err);
+    if (st == DACC_OK)
+        st = emit_pass(outs, n, true, files, err);
+    for (size_t k = 0; k < n; k++) {
         if (files[k] == NULL)
             continue;
         if (st == DACC_OK)

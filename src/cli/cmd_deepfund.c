@@ -473,7 +473,8 @@ static const char aggregate_help[] =
     "Output: parent,dependency,weight,logit (the input of allocate --weights).\n"
     "\n"
     "      --huber DELTA       Huber threshold on log-ratio errors (default 0: squares);\n"
-    "                          auto: 1.345 MAD / 0.6745 of the answers' log-ratios\n"
+    "                          auto: 1.345 MAD / 0.6745 of the least-squares\n"
+    "                          residuals\n"
     "      --originality X     share kept by parents where the graph gives no\n"
     "                          weights (default 0)\n\n";
 
@@ -542,9 +543,14 @@ static int cmd_aggregate(int argc, char **argv)
     dacc_status st =
         logits && weights ? DACC_OK : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK && o.huber < 0) {
-        st = dacc_deepfund_huber_auto(dacc_deepfund_jury_samples(in.jury), n, &ao.huber, &err);
-        fprintf(stderr, "%s: --huber auto: delta %.9g (1.345 MAD / 0.6745 of %zu answers)\n", prog,
-                ao.huber, n);
+        st = dacc_deepfund_huber_auto(dacc_deepfund_jury_samples(in.jury), n, ne, &ao.huber, &err);
+        if (st == DACC_OK && ao.huber == 0)
+            fprintf(stderr, "%s: --huber auto: every residual is the same; least squares\n", prog);
+        else if (st == DACC_OK)
+            fprintf(stderr,
+                    "%s: --huber auto: delta %.9g (1.345 MAD / 0.6745 of the %zu answers' "
+                    "least-squares residuals)\n",
+                    prog, ao.huber, n);
     }
     if (st == DACC_OK)
         st = dacc_deepfund_aggregate(dacc_deepfund_jury_samples(in.jury), n, ne, &ao, logits, &info,

@@ -25,7 +25,7 @@ static const char help[] =
     "  -d, --decimals N         the pool token's decimals (required: 18 for ETH\n"
     "                           and DAI, 6 for USDC)\n"
     "  --cap SHARE              pluralistic's matchingCapAmount, pool x SHARE\n"
-    "                           (to 0.01%)\n"
+    "                           (exactly, SHARE to 10^-9)\n"
     "  --ignore-saturation      scale matches to the whole pool even when raw\n"
     "                           matching is below it\n"
     "  --allo FILE              write the Merkle distribution: OpenZeppelin's\n"
@@ -280,22 +280,13 @@ static dacc_status allo_payouts(const fund_opts *o, const dacc_pgf_round *r,
     return DACC_OK;
 }
 
-/* pool x share to 0.01%, exactly: floor(pool * trunc(share * 10^4) / 10^4). */
-static dacc_u128 cap_amount(dacc_u128 pool, double share)
-{
-    if (!(share > 0 && share < 1))
-        return 0;
-    dacc_u128 s = (dacc_u128)trunc(share * 10000);
-    return pool / 10000 * s + pool % 10000 * s / 10000;
-}
-
 static int run_linear(const char *prog, fund_opts *o, const dacc_pgf_round *r)
 {
     dacc_error err;
     linear_table t = { .o = o, .r = r };
     if (cli_opt_money(prog, "--pool", o->pool_text, o->decimals, &t.pool) != CLI_OK)
         return CLI_USAGE;
-    t.cap = cap_amount(t.pool, o->cap);
+    t.cap = dacc_pgf_cap_amount(t.pool, o->cap);
     size_t n = dacc_pgf_round_projects(r), npay = 0;
     dacc_pgf_linear_row *rows = calloc(n ? n : 1, sizeof *rows);
     dacc_pgf_allo_payout *pay = NULL;
@@ -308,13 +299,10 @@ static int run_linear(const char *prog, fund_opts *o, const dacc_pgf_round *r)
     t.rows = rows;
     if (st == DACC_OK && o->allo)
         st = allo_payouts(o, r, rows, &pay, &npay, &tree, &err);
-    /* The distribution first: a table on the screen must not claim a file
-     * that was not written. */
     allo_file a = { pay, npay, tree };
-    if (st == DACC_OK && o->allo)
-        st = cli_emit(o->allo, write_allo, &a, &err);
+    const cli_output outs[] = { { o->allo, write_allo, &a }, { o->output, write_linear, &t } };
     if (st == DACC_OK)
-        st = cli_emit(o->output, write_linear, &t, &err);
+        st = cli_emit_all(outs, 2, &err);
     if (st == DACC_OK && o->allo) {
         char root[2 + 64 + 1] = "0x";
         dacc_hex_encode(dacc_pgf_allo_node(tree, 0), 32, root + 2);

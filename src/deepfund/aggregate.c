@@ -242,21 +242,35 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-dacc_status dacc_deepfund_huber_auto(const dacc_deepfund_sample *s, size_t n, double *delta,
-                                     dacc_error *err)
+dacc_status dacc_deepfund_huber_auto(const dacc_deepfund_sample *s, size_t n, size_t nedges,
+                                     double *delta, dacc_error *err)
 {
     *delta = 0;
     if (n == 0)
         return DACC_OK;
-    double *v = malloc(n * sizeof *v);
-    if (v == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    for (size_t k = 0; k < n; k++)
-        v[k] = s[k].c;
-    double mid = median(v, n);
-    for (size_t k = 0; k < n; k++)
-        v[k] = fabs(v[k] - mid);
-    *delta = 1.345 * median(v, n) / 0.6745;
+    double *v = malloc(n * sizeof *v), *logits = malloc((nedges ? nedges : 1) * sizeof *logits);
+    dacc_deepfund_aggregate_info info;
+    dacc_deepfund_aggregate_opts squares = { 0 };
+    dacc_status st = v && logits
+                         ? dacc_deepfund_aggregate(s, n, nedges, &squares, logits, &info, err)
+                         : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK) {
+        /* the scale of the least-squares residuals, robustly */
+        for (size_t k = 0; k < n; k++)
+            v[k] = logits[s[k].b] - logits[s[k].a] - s[k].c;
+        double mid = median(v, n), mean = 0;
+        for (size_t k = 0; k < n; k++) {
+            v[k] = fabs(v[k] - mid);
+            mean += v[k] / (double)n;
+        }
+        /* MAD / 0.6745 is the normal-consistent scale; when more than half
+         * the residuals agree it is 0 however far the others lie, and the
+         * mean absolute deviation times sqrt(pi / 2) stands in */
+        double mad = median(v, n);
+        double scale = mad > 0 ? mad / 0.6745 : mean * 1.2533141373155003;
+        *delta = 1.345 * scale;
+    }
     free(v);
-    return DACC_OK;
+    free(logits);
+    return st;
 }

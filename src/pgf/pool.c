@@ -44,23 +44,47 @@ static double sum(const double *s, size_t n)
     return t;
 }
 
-/* Largest-remainder rounding may add a unit to a capped project: move it to
- * the largest project under the cap, or keep it in the pool. */
-static void enforce_cap(dacc_u128 *payouts, const double *s, size_t n, dacc_u128 limit,
-                        dacc_u128 *left)
+dacc_u128 dacc_pgf_cap_amount(dacc_u128 pool, double cap)
 {
+    if (!(cap > 0 && cap < 1))
+        return 0;
+    const dacc_u128 scale = 1000000000;
+    double nines = cap * 1e9;
+    long long c = llround(nines);
+    if (fabs(nines - (double)c) <= 1e-6) /* a decimal of at most 9 digits, as typed */
+        return pool / scale * (dacc_u128)c + pool % scale * (dacc_u128)c / scale;
+    /* otherwise the double itself, cap = m 2^(e - 53), exactly */
+    int e;
+    double f = frexp(cap, &e);
+    dacc_u128 m = (dacc_u128)ldexp(f, 53), out = 0;
+    if (53 - e > 127)
+        return 0;
+    (void)dacc_money_muldiv(pool, m, (dacc_u128)1 << (53 - e), DACC_MONEY_ROUND_DOWN, &out);
+    return out;
+}
+
+/* Rounding (and a cap that binds everywhere) may leave projects above the
+ * exact limit: the excess goes, in bulk, to the projects under it with the
+ * largest shares first, and what none can take stays in the pool. */
+static void enforce_cap(dacc_u128 *pay, const double *s, size_t n, dacc_u128 limit)
+{
+    dacc_u128 excess = 0;
     for (size_t p = 0; p < n; p++)
-        while (payouts[p] > limit) {
-            size_t best = n;
-            for (size_t q = 0; q < n; q++)
-                if (payouts[q] < limit && s[q] > 0 && (best == n || s[q] > s[best]))
-                    best = q;
-            payouts[p]--;
-            if (best == n)
-                ++*left;
-            else
-                payouts[best]++;
+        if (pay[p] > limit) {
+            excess += pay[p] - limit;
+            pay[p] = limit;
         }
+    while (excess > 0) {
+        size_t best = n;
+        for (size_t q = 0; q < n; q++)
+            if (pay[q] < limit && s[q] > 0 && (best == n || s[q] > s[best]))
+                best = q;
+        if (best == n)
+            return;
+        dacc_u128 give = limit - pay[best] < excess ? limit - pay[best] : excess;
+        pay[best] += give;
+        excess -= give;
+    }
 }
 
 dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, double unit,
@@ -82,23 +106,23 @@ dacc_status dacc_pgf_distribute(const double *match, size_t n, dacc_u128 pool, d
     for (size_t p = 0; p < n; p++)
         s[p] = total > 0 ? (unsaturated ? match[p] * unit / (double)pool : match[p] / total) : 0;
     dacc_u128 amount = total == 0 ? 0 : unsaturated ? (dacc_u128)floor(total * unit) : pool;
+    if (amount > pool) /* a double's rounding of a pool near 2^128 */
+        amount = pool;
     bool capped = cap > 0 && cap < 1;
-    double before = sum(s, n);
     if (capped)
         cap_shares(s, n, cap);
-    double after = sum(s, n);
-    /* What the cap keeps from projects that all sit at it stays in the pool
-     * rather than going to projects without matching. */
-    if (capped && after < before * (1 - 1e-12))
-        amount = (dacc_u128)floor((double)amount * (after / before));
-    dacc_u128 kept = pool - amount;
     dacc_status st = amount > 0 ? dacc_money_apportion(amount, s, n, payouts, err) : DACC_OK;
     if (amount == 0)
         memset(payouts, 0, n * sizeof *payouts);
+    /* What the cap keeps from projects that all sit at it stays in the pool
+     * rather than going to projects without matching. */
     if (st == DACC_OK && capped)
-        enforce_cap(payouts, s, n, (dacc_u128)floor((double)pool * cap), &kept);
+        enforce_cap(payouts, s, n, dacc_pgf_cap_amount(pool, cap));
+    dacc_u128 paid = 0;
+    for (size_t p = 0; st == DACC_OK && p < n; p++)
+        paid += payouts[p];
     if (st == DACC_OK && left != NULL)
-        *left = kept;
+        *left = pool - paid;
     if (share != NULL && st == DACC_OK)
         memcpy(share, s, n * sizeof *s);
     free(s);

@@ -13,6 +13,7 @@
 typedef struct {
     size_t donor, project, amount;
     long self, score, coefficient;
+    long usd; /* an exact round's USD column, for --min-donation as Grants Stack applies it */
 } columns;
 
 /* The layouts of docs/pgf.md "Export layouts": dacc's own, Gitcoin's
@@ -115,6 +116,11 @@ static dacc_status find_columns(dacc_csv *csv, dacc_pgf_read_opts *o, columns *c
     /* Grants Stack's vote_coefficients export: its calculator multiplies
      * each donation by the column (Passport's 0 or 1). */
     c->coefficient = o->ignore_coefficient ? -1 : dacc_csv_find(csv, "coefficient");
+    char usd[160] = "";
+    c->usd = -1;
+    if (st == DACC_OK && o->amount_in_units &&
+        present(csv, usd_names, NELEM(usd_names), &col, usd, sizeof usd) == 1)
+        c->usd = (long)col;
     return st;
 }
 
@@ -242,7 +248,11 @@ static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opt
             const char *s = dacc_csv_field(csv, (size_t)c.self, &sl);
             self = s != NULL && sl == dl && strncasecmp(s, d, dl) == 0;
         }
-        if (amount < o->min_donation || self || w == 0) {
+        double floor_of = amount; /* what the minimum is compared with */
+        if (c.usd >= 0 && o->min_donation > 0 &&
+            (st = dacc_csv_get_double_in(csv, (size_t)c.usd, 0, 1e300, &floor_of, err)) != DACC_OK)
+            break;
+        if (floor_of < o->min_donation || self || w == 0) {
             o->dropped++;
             continue;
         }
@@ -275,6 +285,12 @@ dacc_status dacc_pgf_round_read_memory(dacc_pgf_round *r, const char *name, cons
     if (st != DACC_OK)
         return st;
     st = read_rows(r, csv, o, err);
+    /* an exact round's sums are checked here, where the error can say so */
+    if (st == DACC_OK && o->exact && (st = pgf_build(r)) != DACC_OK)
+        st = st == DACC_ERR_RANGE
+                 ? dacc_error_at(err, st, name, 0, 0,
+                                 "a donor's donations to one project sum past 2^128 base units")
+                 : dacc_error_set(err, st, "out of memory");
     dacc_csv_free(csv);
     return st;
 }

@@ -152,12 +152,25 @@ Test(deepfund_cli, juries_as_users_bring_them)
     run_result r, s;
     RUN(&r, "deepfund", "aggregate", "-j", jury, "-g", graph, "--huber", "auto");
     cr_assert_eq(r.status, 0, "%s", r.err);
-    /* c = 0 1 2 3 10: median 2, deviations 2 1 0 1 8, MAD 1 */
-    cr_assert(strstr(r.err, "delta 1.99406968"), "%s", r.err);
-    RUN(&s, "deepfund", "aggregate", "-j", jury, "-g", graph, "--huber", "1.9940696812453669");
-    cr_assert_str_eq(r.out, s.out);
+    /* least squares gives logits a -0.625, b 1.5, c -0.875 (exact, by
+     * hand); residuals -7.625 -4.375 -3.25 1.125 2.125: median -3.25, MAD
+     * 4.375; 1.345 * 4.375 / 0.6745 = 8.7240548554... */
+    cr_assert(strstr(r.err, "delta 8.72405486"), "%s", r.err);
+    run_result_free(&r);
+    /* four agreeing answers and an outlier: MAD is 0, the mean absolute
+     * deviation stands in: residuals 1.6 (x4) and -6.4, mean deviation 1.6,
+     * delta 1.345 * 1.6 * sqrt(pi / 2) = 2.6971320... and Huber is applied */
+    char *outlier = path_join(dir, "o.csv");
+    write_text(outlier, "repo_a,repo_b,parent,log_ratio\na,b,root,0\na,b,root,0\na,b,root,0\n"
+                        "a,b,root,0\na,b,root,8\n");
+    RUN(&r, "deepfund", "aggregate", "-j", outlier, "-g", graph, "--huber", "auto");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "delta 2.69713202"), "%s", r.err);
+    RUN(&s, "deepfund", "aggregate", "-j", outlier, "-g", graph);
+    cr_assert(strcmp(r.out, s.out) != 0, "auto must not be least squares here");
     run_result_free(&r);
     run_result_free(&s);
+    free(outlier);
     RUN(&r, "deepfund", "aggregate", "-j", jury, "-g", graph, "-f", "json");
     cr_assert(strstr(r.out, "\"loss\":") && strstr(r.out, "\"weights\": ["), "%s", r.out);
     run_result_free(&r);

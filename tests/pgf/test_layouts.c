@@ -162,3 +162,30 @@ Test(layouts, round_rules_refuse_what_they_cannot_mean)
     free(empty);
     free(dir);
 }
+
+/* An 18-decimal pool: the cap is exact (a double would put each project
+ * 7.1e10 base units over it) and the rounding is settled in one step, not
+ * one base unit per pass. */
+Test(layouts, an_eighteen_decimal_pool_keeps_the_exact_cap, .timeout = 20)
+{
+    char *dir = make_temp_dir(), *f = path_join(dir, "five.csv");
+    write_text(f, "donor,project,amount\na,p1,1\nb,p1,1\na,p2,1\nb,p2,1\na,p3,1\nb,p3,1\n"
+                  "a,p4,1\nb,p4,1\na,p5,1\nb,p5,1\n");
+    run_result r;
+    RUN(&r, "fund", "qf", "--pool", "25000000", "--decimals", "18", "--cap", "15%", "-f", "csv", f);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    for (int p = 1; p <= 5; p++) {
+        char want[64];
+        snprintf(want, sizeof want, "p%d,2,2,2,0.14999999999999999,3750000.000000000000000000\n",
+                 p);
+        cr_assert(strstr(r.out, want), "%s missing in\n%s", want, r.out);
+    }
+    run_result_free(&r);
+    RUN(&r, "fund", "qf", "--pool", "25000000", "--decimals", "18", "--cap", "15%", "-f", "json",
+        f);
+    cr_assert(strstr(r.out, "\"undistributed\": \"6250000\""), "%s", r.out);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(f);
+    free(dir);
+}

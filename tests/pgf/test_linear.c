@@ -170,3 +170,43 @@ Test(linear, the_leaf_is_allo_s)
     cr_assert(memcmp(dacc_pgf_allo_node(t, 0), h, 32) == 0, "one leaf is the root");
     dacc_pgf_allo_tree_free(t);
 }
+
+/* pluralistic.js at its current head (322323c, linearQFWithAggregates)
+ * keeps the remainders of the integer square roots: qf = (sum s_i)^2 +
+ * sum r_i - received. Donations 2 and 2: s = 1, r = 1 each: 4 + 2 - 4 = 2
+ * (the version before the remainders gave 0). */
+Test(linear, remainders_as_pluralistic_keeps_them)
+{
+    char *dir = make_temp_dir(), *f = path_join(dir, "two.csv");
+    write_text(f, "voter,projectId,amountRoundToken\na,p,2\nb,p,2\na,q,3\nb,q,6\n");
+    run_result r;
+    RUN(&r, "fund", "linear", "--pool", "0.000000000000001", "--decimals", "18", "-f", "csv", f);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* q: sqrt 3 = 1 rem 2, sqrt 6 = 2 rem 2: 9 + 4 - 9 = 4 */
+    cr_assert(strstr(r.out, "p,2,4,2,") && strstr(r.out, "q,2,9,3,"), "%s", r.out);
+    run_result_free(&r);
+    /* the cap is pool x share exactly: 57% is not 56.99% */
+    RUN(&r, "fund", "linear", "--pool", "1", "--decimals", "6", "--cap", "57%", "-f", "json", f);
+    cr_assert(strstr(r.out, "\"cap\": \"570000\""), "%s", r.out);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(f);
+    free(dir);
+}
+
+/* --min-donation compares USD when the amounts are the round token's base
+ * units, as the Grants Stack calculator's minimumAmountUSD does. */
+Test(linear, the_minimum_is_in_usd)
+{
+    char *dir = make_temp_dir(), *f = path_join(dir, "m.csv");
+    write_text(f, "voter,projectId,amountUSD,amountRoundToken\na,p,0.5,500000\nb,p,2,2000000\n"
+                  "c,p,3,3000000\n");
+    run_result r;
+    RUN(&r, "fund", "linear", "--pool", "10", "--decimals", "6", "--min-donation", "1", f);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "1 donations dropped"), "%s", r.err);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(f);
+    free(dir);
+}
