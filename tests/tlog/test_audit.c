@@ -151,6 +151,61 @@ Test(audit, deleted_checkpoint_fails)
     free(dir);
 }
 
+static void put_checkpoint(const char *db, int64_t size, const void *note, size_t n)
+{
+    sqlite3 *h;
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    cr_assert_eq(
+        sqlite3_prepare_v2(h, "UPDATE checkpoints SET note = ? WHERE size = ?", -1, &q, NULL),
+        SQLITE_OK, "%s", sqlite3_errmsg(h));
+    sqlite3_bind_blob(q, 1, note, (int)n, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, size);
+    cr_assert_eq(sqlite3_step(q), SQLITE_DONE, "%s", sqlite3_errmsg(h));
+    cr_assert_eq(sqlite3_changes(h), 1);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+}
+
+/* Changes character `at` of the base64 in the last signature line of
+ * checkpoint `size` to the one whose 6-bit value differs in its top bit,
+ * which is never a spare bit, so the decoded signature always changes and
+ * the encoding stays canonical. Done in C because SQL on the BLOB column
+ * compares bytes with text as never equal. Returns the note as it was in
+ * *orig (to put back) and its length. */
+static size_t flip_sig_char(const char *db, int64_t size, size_t at, uint8_t **orig)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    sqlite3 *h;
+    sqlite3_stmt *q;
+    cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT note FROM checkpoints WHERE size = ?", -1, &q, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(h));
+    sqlite3_bind_int64(q, 1, size);
+    cr_assert_eq(sqlite3_step(q), SQLITE_ROW, "no checkpoint %" PRId64, size);
+    size_t n = (size_t)sqlite3_column_bytes(q, 0);
+    *orig = malloc(n);
+    uint8_t *note = malloc(n);
+    cr_assert(*orig != NULL && note != NULL);
+    memcpy(*orig, sqlite3_column_blob(q, 0), n);
+    memcpy(note, *orig, n);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    cr_assert(n >= 2 && note[n - 1] == '\n');
+    size_t sp = n - 1;
+    while (sp > 0 && note[sp - 1] != ' ' && note[sp - 1] != '\n')
+        sp--;
+    cr_assert(sp > 0 && note[sp - 1] == ' ', "no signature line");
+    cr_assert(sp + at < n - 1 && note[sp + at] != '=', "character %zu is not in the signature", at);
+    const char *c = memchr(b64, note[sp + at], 64);
+    cr_assert_not_null(c);
+    note[sp + at] = (uint8_t)b64[(c - b64) ^ 32];
+    cr_assert(memcmp(note, *orig, n) != 0);
+    put_checkpoint(db, size, note, n);
+    free(note);
+    return n;
+}
+
 static void expect_append_refused(const char *L, const char *why)
 {
     run_result r;
@@ -172,12 +227,20 @@ Test(audit, append_refuses_store_failing_cheap_checks)
     expect_audit_fails(L, "does not match");
     sql(db, "UPDATE entries SET data = CAST('100' AS BLOB) WHERE idx = 99");
     run_ok(NULL, (const char *const[]){ "log", "audit", L, NULL });
-    /* One base64 character of the latest checkpoint's signature changed. */
-    sql(db, "UPDATE checkpoints SET note = CAST(substr(note, 1, length(note) - 10) ||"
-            " (CASE substr(note, length(note) - 9, 1) WHEN 'A' THEN 'B' ELSE 'A' END) ||"
-            " substr(note, length(note) - 8) AS BLOB)");
-    expect_append_refused(L, "signature");
-    expect_audit_fails(L, "checkpoint 100");
+    /* One base64 character of the latest checkpoint's signature changed,
+     * at each of several places: the first and last characters that are
+     * wholly signature, ones in between, and the last one before the
+     * padding, whose spare bits are not the ones flipped. */
+    static const size_t at[] = { 6, 7, 30, 60, 83, 90 };
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        uint8_t *orig;
+        size_t n = flip_sig_char(db, 100, at[i], &orig);
+        expect_append_refused(L, "signature");
+        expect_audit_fails(L, "checkpoint 100");
+        put_checkpoint(db, 100, orig, n);
+        free(orig);
+    }
+    run_ok(NULL, (const char *const[]){ "log", "audit", L, NULL });
     free(in);
     free(db);
     free(L);
