@@ -373,3 +373,135 @@ Test(serve, hostile_requests_get_4xx_and_log_nothing)
     free(url);
     world_end(&w);
 }
+
+typedef struct {
+    const world *w;
+    const char *url;
+    char **envs;
+    size_t n;
+    /* out: the receipted events, each with its index */
+    size_t acked;
+    uint64_t *index;
+    size_t *which;
+} loader;
+
+/* Posts envs in order until the node stops answering; records every 201. */
+static void *load(void *arg)
+{
+    loader *l = arg;
+    for (size_t i = 0; i < l->n; i++) {
+        size_t len;
+        char *text = read_text(l->envs[i], &len);
+        CURL *c = curl_easy_init();
+        char url[256];
+        snprintf(url, sizeof url, "%s%s", l->w->n.base, l->url);
+        http_result r = { 0 };
+        struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_body);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+        CURLcode rc = curl_easy_perform(c);
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+        curl_slist_free_all(h);
+        curl_easy_cleanup(c);
+        free(text);
+        bool ok = rc == CURLE_OK && r.status == 201 && r.body != NULL;
+        if (ok) {
+            const char *ix = strstr(r.body, "\"index\": ");
+            l->index[l->acked] = strtoull(ix + 9, NULL, 10);
+            l->which[l->acked++] = i;
+        }
+        free(r.body);
+        if (!ok)
+            break;
+    }
+    return NULL;
+}
+
+/* SIGKILL at random moments while a writer posts: every event that got a
+ * 201 receipt is in the log at its receipt's index after the restart, and
+ * the log audits. */
+Test(serve, killed_nodes_keep_every_receipted_event, .timeout = 600)
+{
+    world w = { 0 };
+    world_start(&w);
+    http_result r;
+    char *cfg = at(&w, "config.env"), *url = events_url(&w), *pub = at(&w, "data/log.pub");
+    http_post_file(&w.n, "/api/v1/rounds", cfg, &r);
+    cr_assert_eq(r.status, 201);
+    http_free(&r);
+    enum { EVENTS = 400, KILLS = 50 };
+    char **envs = malloc(EVENTS * sizeof *envs);
+    for (unsigned i = 0; i < EVENTS; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "e%u.env", i);
+        envs[i] =
+            event(&w, "alice", "pgf/donation", i + 1, "{\"project\":\"p\",\"amount\":\"1\"}", name);
+    }
+    uint64_t *index = malloc(EVENTS * sizeof *index);
+    size_t *which = malloc(EVENTS * sizeof *which), next = 0;
+    uint64_t seed = 0x9e3779b97f4a7c15ULL;
+    for (int kill_no = 0; kill_no < KILLS && next < EVENTS; kill_no++) {
+        loader l = { &w, url, envs + next, EVENTS - next, 0, index, which };
+        pthread_t t;
+        pthread_create(&t, NULL, load, &l);
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        sleep_ms(5 + (long)((seed >> 33) % 40));
+        node_kill(&w.n);
+        pthread_join(t, NULL);
+        node_start(&w.n, w.data, NULL);
+        /* every receipted event is the log's entry at its index */
+        for (size_t k = 0; k < l.acked; k++) {
+            char path[64];
+            snprintf(path, sizeof path, "/tile/entries/%03llu.p/%llu",
+                     (unsigned long long)(index[k] / 256),
+                     (unsigned long long)(index[k] % 256 + 1));
+            http(&w.n, "GET", path, NULL, NULL, 0, &r);
+            cr_assert_eq(r.status, 200, "kill %d: entry %llu is gone", kill_no,
+                         (unsigned long long)index[k]);
+            const unsigned char *b = (const unsigned char *)r.body;
+            size_t off = 0, len = 0;
+            for (uint64_t e = 0; e <= index[k] % 256; e++) {
+                len = (size_t)b[off] << 8 | b[off + 1];
+                off += 2 + (e < index[k] % 256 ? len : 0);
+            }
+            size_t elen;
+            char *want = read_text(l.envs[which[k]], &elen);
+            cr_assert(want && elen == len + 1 && memcmp(b + off, want, len) == 0,
+                      "kill %d: entry %llu is not the receipted event", kill_no,
+                      (unsigned long long)index[k]);
+            free(want);
+            http_free(&r);
+        }
+        /* the restarted node's checkpoint follows every one it signed before */
+        char *old = at(&w, "old-checkpoint");
+        if (kill_no > 0)
+            run_in(
+                (const char *const[]){ "log", "verify", "--key", pub, "--old", old, w.data, NULL });
+        http(&w.n, "GET", "/checkpoint", NULL, NULL, 0, &r);
+        write_text(old, r.body);
+        http_free(&r);
+        free(old);
+        /* the log goes on from what it holds: the events after its last */
+        uint64_t size = tree_size(&w);
+        cr_assert(size >= 1 + next + l.acked, "kill %d: %llu entries, %zu receipted", kill_no,
+                  (unsigned long long)size, next + l.acked);
+        next = (size_t)size - 1;
+    }
+    cr_assert_eq(node_stop(&w.n), 0);
+    run_in((const char *const[]){ "log", "audit", "--key", pub, w.data, NULL });
+    for (unsigned i = 0; i < EVENTS; i++)
+        free(envs[i]);
+    free(envs);
+    free(index);
+    free(which);
+    free(pub);
+    free(cfg);
+    free(url);
+    w.n.log = NULL;
+    world_end(&w);
+}
