@@ -17,7 +17,7 @@ BENCHB  = $(BUILD)/bench
 
 FORMAT_FILES = $(shell find include src tests fuzz bench -name '*.[ch]' 2>/dev/null | sort)
 
-.PHONY: all build run check test asan format format-check bench fuzz install valgrind clean footprint
+.PHONY: all build run example check test asan format format-check bench fuzz install valgrind clean footprint
 
 all: build
 
@@ -26,9 +26,15 @@ build:
 	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DDACC_TESTS=OFF $(CMAKE_QUIET)
 	@cmake --build $(RELEASE) -j$(JOBS)
 
-# The main job on the embedded defaults.
+# The main job on the embedded defaults: the node, serving the example
+# round until interrupted (LISTEN=ADDR:PORT to move it).
+LISTEN ?= 127.0.0.1:8080
 run: build
-	@scripts/main-job.sh $(RELEASE)/dacc
+	@scripts/main-job.sh $(RELEASE)/dacc $(LISTEN)
+
+# The batch example: a deep-funding round from files, with its manifest.
+example: build
+	@scripts/example-job.sh $(RELEASE)/dacc
 
 # Every test with gcc, then again with clang under ASan + UBSan, then formatting.
 check:

@@ -16,6 +16,7 @@ static const cli_command commands[] = {
       cmd_pause },
     { "rng", "reproducible random draws from a published seed", cmd_rng },
     { "round", "rounds: signed events in a log, results, replay by anyone", cmd_round },
+    { "serve", "the node: an HTTP/JSON API over the rounds and the log", cmd_serve },
 };
 
 static const char about[] =

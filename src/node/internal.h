@@ -1,0 +1,98 @@
+/* The node's parts (private): the store behind one lock, the sequencer
+ * that group-commits events, the HTTP glue and the routes. */
+#ifndef DACC_NODE_INTERNAL_H
+#define DACC_NODE_INTERNAL_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "../cli/round_cli.h"
+#include "dacc/json.h"
+#include "node.h"
+
+/* An event waiting for the log, and then its answer. The HTTP thread that
+ * queued it is suspended until the sequencer fills the answer and resumes
+ * its connection. */
+typedef struct node_job {
+    uint8_t *env; /* the envelope as the log keeps it (dacc_dsse_write) */
+    size_t len;
+    struct MHD_Connection *conn;
+    /* the answer */
+    unsigned status;
+    char *body; /* malloc'd JSON */
+    size_t body_len;
+    bool problem; /* body is application/problem+json */
+    bool done;
+    struct node_job *next;
+} node_job;
+
+struct dacc_node {
+    dacc_node_opts o;
+    round_log rl;          /* the data directory's log and round index */
+    pthread_mutex_t store; /* guards rl: one SQLite connection, one writer */
+    /* the queue of events for the sequencer */
+    pthread_mutex_t qlock;
+    pthread_cond_t qcond;
+    node_job *head, *tail;
+    size_t queued;
+    bool stopping;
+    pthread_t sequencer;
+    bool sequencer_started;
+    void *batch; /* the sequencer's scratch */
+    struct MHD_Daemon *daemon;
+    uint16_t port;
+    unsigned inflight; /* queued events whose answer is not yet sent (atomic) */
+};
+
+/* ---- sequencer.c ---- */
+dacc_status node_sequencer_start(dacc_node *n, dacc_error *err);
+/* Answers every queued event, then stops the thread. */
+void node_sequencer_stop(dacc_node *n);
+/* Queues job; false when the node is stopping (nothing queued). */
+bool node_enqueue(dacc_node *n, node_job *job);
+void node_job_free(node_job *job);
+
+/* ---- answers (answer.c) ---- */
+
+/* A response being built for one request. */
+typedef struct {
+    unsigned status;
+    char *body; /* malloc'd */
+    size_t len;
+    const char *type;  /* Content-Type */
+    const char *cache; /* Cache-Control, or NULL */
+} node_answer;
+
+/* RFC 9457 problem details: status, a title, the detail, and the field at
+ * fault when known (err's field, or the given one). */
+void node_problem(node_answer *a, unsigned status, const char *title, const char *detail,
+                  const char *field);
+/* From a library error: its status decides 400, 404, 409, 413, 422 or 500. */
+void node_problem_from(node_answer *a, const dacc_error *err, const char *title);
+/* JSON (doc is stolen), pretty-printed with a final newline. */
+void node_json(node_answer *a, unsigned status, json_t *doc);
+void node_bytes(node_answer *a, unsigned status, const char *type, const void *data, size_t len,
+                const char *cache);
+/* The HTTP status for a refusal of the library's kind. */
+unsigned node_status_of(dacc_status st);
+
+/* ---- routes (routes_log.c, routes_api.c) ---- */
+
+/* The log as C2SP serves it: /checkpoint, /tile/... ; false when url is
+ * not one of these paths. */
+bool node_route_log(dacc_node *n, const char *url, node_answer *a);
+/* /api/v1/... reads; false when url is not one of them. */
+bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
+/* A POSTed event: checked, then a job for the sequencer (*job), or an
+ * answer at once (a refusal). want_config: the body must be a config
+ * (POST /api/v1/rounds), else an event of round_hex. */
+void node_post_event(dacc_node *n, const char *body, size_t len, bool want_config,
+                     const char *round_hex, node_job **job, node_answer *a);
+
+/* The receipt of the event at index in the log as it now stands (under
+ * the store lock): index, leaf hash, a tlog-proof@v1 inclusion proof and
+ * the checkpoint it is proved against. */
+json_t *node_receipt(dacc_node *n, uint64_t index, dacc_error *err);
+
+#endif

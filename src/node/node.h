@@ -1,0 +1,39 @@
+/* The node (dacc serve): an HTTP/JSON server over the event store. Every
+ * accepted event is appended to the log, durable and under a signed
+ * checkpoint, before its 201 receipt; reads come from the same store. The
+ * node is a shell (ARCHITECTURE: files, HTTP and time live here): the
+ * rounds, the log and the store are libdacc's. docs/node.md. */
+#ifndef DACC_NODE_H
+#define DACC_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dacc/error.h"
+
+typedef struct dacc_node_opts {
+    const char *data;         /* the data directory (created with a fresh log when new) */
+    const char *origin;       /* the log's origin when it is created */
+    const char *host;         /* listen address (an IPv4 literal) */
+    uint16_t port;            /* 0: any free port (dacc_node_port tells) */
+    unsigned threads;         /* HTTP worker threads */
+    unsigned max_connections; /* open connections at most */
+    unsigned timeout;         /* seconds a connection may idle */
+    size_t max_body;          /* bytes of a request body */
+    unsigned batch;           /* events per log append at most (group commit) */
+    bool quiet;               /* no request log on stderr */
+} dacc_node_opts;
+
+/* The defaults every field of opts falls back to when zero. */
+void dacc_node_defaults(dacc_node_opts *o);
+
+typedef struct dacc_node dacc_node;
+
+/* Opens (or creates) the data directory and starts serving. */
+dacc_status dacc_node_start(const dacc_node_opts *o, dacc_node **out, dacc_error *err);
+uint16_t dacc_node_port(const dacc_node *n);
+/* Stops accepting, answers the events already queued, and closes. */
+void dacc_node_stop(dacc_node *n);
+
+#endif

@@ -1,0 +1,157 @@
+/* The log as c2sp.org/tlog-tiles serves it: the checkpoint, hash tiles and
+ * entry bundles, computed from the store on request. Paths are parsed
+ * strictly (no other spelling of a tile is accepted), so a path such as
+ * "tile/../x" is simply not a tile. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define TILE_WIDTH 256
+static const char immutable[] = "public, max-age=31536000, immutable";
+static const char fresh[] = "no-cache";
+
+/* Digits of s[0..len) as a number without leading zeros (a lone 0 is
+ * fine); false on anything else or above max. */
+static bool number(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+    if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9' || v > (max - (uint64_t)(s[i] - '0')) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* A tile index: groups of three digits, all but the last prefixed with
+ * "x" ("x001/x234/067"), then optionally ".p/W" with 1 <= W < 256. */
+static bool tile_index(const char *s, uint64_t *n, unsigned *width)
+{
+    uint64_t v = 0;
+    for (;;) {
+        bool last = s[0] != 'x';
+        const char *d = last ? s : s + 1;
+        if (strspn(d, "0123456789") != 3 || v > UINT64_MAX / 1000)
+            return false;
+        v = v * 1000 + (uint64_t)((d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0'));
+        s = d + 3;
+        if (last)
+            break;
+        if (*s++ != '/')
+            return false;
+    }
+    *n = v;
+    *width = TILE_WIDTH;
+    if (*s == '\0')
+        return true;
+    uint64_t w;
+    if (strncmp(s, ".p/", 3) != 0 || !number(s + 3, strlen(s + 3), TILE_WIDTH - 1, &w) || w == 0)
+        return false;
+    *width = (unsigned)w;
+    return true;
+}
+
+/* Hashes (or entries) at level 8 * level that the tree of size has. */
+static uint64_t available(uint64_t size, unsigned level)
+{
+    return 8 * level >= 64 ? 0 : size >> (8 * level);
+}
+
+static void hash_tile(dacc_node *n, unsigned level, uint64_t index, unsigned width, node_answer *a)
+{
+    uint8_t buf[TILE_WIDTH * DACC_TLOG_HASH_BYTES];
+    dacc_status st = DACC_OK;
+    for (unsigned i = 0; i < width && st == DACC_OK; i++)
+        st = dacc_tlog_log_hash(n->rl.log, 8 * level, index * TILE_WIDTH + i,
+                                buf + (size_t)i * DACC_TLOG_HASH_BYTES);
+    if (st != DACC_OK)
+        node_problem(a, 500, "the tile could not be read", dacc_strerror(st), NULL);
+    else
+        node_bytes(a, 200, "application/octet-stream", buf, (size_t)width * DACC_TLOG_HASH_BYTES,
+                   width == TILE_WIDTH ? immutable : fresh);
+}
+
+static void entry_bundle(dacc_node *n, uint64_t index, unsigned width, node_answer *a)
+{
+    dacc_buf b;
+    dacc_buf_init(&b, 0);
+    dacc_error err;
+    dacc_status st = DACC_OK;
+    for (unsigned i = 0; i < width && st == DACC_OK; i++) {
+        uint8_t *data;
+        size_t len;
+        st = dacc_tlog_log_entry(n->rl.log, index * TILE_WIDTH + i, &data, &len, &err);
+        if (st != DACC_OK)
+            break;
+        uint8_t be[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+        st = dacc_buf_append(&b, be, 2);
+        if (st == DACC_OK)
+            st = dacc_buf_append(&b, data, len);
+        free(data);
+    }
+    if (st != DACC_OK)
+        node_problem(a, 500, "the entry bundle could not be read", dacc_strerror(st), NULL);
+    else
+        node_bytes(a, 200, "application/octet-stream", b.data, b.len,
+                   width == TILE_WIDTH ? immutable : fresh);
+    dacc_buf_free(&b);
+}
+
+static void tile(dacc_node *n, const char *path, node_answer *a)
+{
+    bool entries = strncmp(path, "entries/", 8) == 0;
+    uint64_t level = 0, index;
+    unsigned width;
+    const char *rest = path + 8;
+    if (!entries) {
+        const char *slash = strchr(path, '/');
+        if (slash == NULL || !number(path, (size_t)(slash - path), 63, &level)) {
+            node_problem(a, 404, "no such tile", path, NULL);
+            return;
+        }
+        rest = slash + 1;
+    }
+    if (!tile_index(rest, &index, &width)) {
+        node_problem(a, 404, "no such tile", path, NULL);
+        return;
+    }
+    uint64_t have = available(dacc_tlog_log_size(n->rl.log), (unsigned)level);
+    if (index > have / TILE_WIDTH || index * TILE_WIDTH + width > have) {
+        node_problem(a, 404, "no such tile: past the tree", path, NULL);
+        return;
+    }
+    if (entries)
+        entry_bundle(n, index, width, a);
+    else
+        hash_tile(n, (unsigned)level, index, width, a);
+}
+
+static void checkpoint(dacc_node *n, node_answer *a)
+{
+    char *note;
+    size_t len;
+    dacc_error err;
+    if (dacc_tlog_log_checkpoint(n->rl.log, &note, &len, &err) != DACC_OK) {
+        node_problem_from(a, &err, "no checkpoint");
+        return;
+    }
+    node_bytes(a, 200, "text/plain; charset=utf-8", note, len, fresh);
+    free(note);
+}
+
+bool node_route_log(dacc_node *n, const char *url, node_answer *a)
+{
+    if (strcmp(url, "/checkpoint") != 0 && strncmp(url, "/tile/", 6) != 0)
+        return false;
+    pthread_mutex_lock(&n->store);
+    if (url[1] == 'c')
+        checkpoint(n, a);
+    else
+        tile(n, url + 6, a);
+    pthread_mutex_unlock(&n->store);
+    return true;
+}

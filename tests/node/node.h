@@ -1,0 +1,204 @@
+/* Starting a real `dacc serve` on a loopback port and talking HTTP to it
+ * (libcurl), for the node's tests. The node picks a free port (port 0) and
+ * says which on standard error; the tests read it from there. */
+#ifndef DACC_TEST_NODE_H
+#define DACC_TEST_NODE_H
+
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "support.h"
+
+typedef struct {
+    pid_t pid;
+    unsigned port;
+    char *log; /* the node's standard error, a file */
+    char base[64];
+} test_node;
+
+static inline void sleep_ms(long ms)
+{
+    nanosleep(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000L }, NULL);
+}
+
+/* Starts dacc serve --listen 127.0.0.1:0 --data DATA [extra...] with its
+ * standard error in DATA.log, and waits (10 s at most) until it listens. */
+static inline void node_start(test_node *n, const char *data, const char *const *extra)
+{
+    size_t len = strlen(data) + 5;
+    n->log = malloc(len);
+    snprintf(n->log, len, "%s.log", data);
+    const char *argv[32] = { DACC_EXE, "serve", "--listen", "127.0.0.1:0", "--data", data };
+    size_t k = 6;
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && k < 31; i++)
+        argv[k++] = extra[i];
+    argv[k] = NULL;
+    n->pid = fork();
+    cr_assert(n->pid >= 0);
+    if (n->pid == 0) {
+        int fd = open(n->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 2);
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        execv(DACC_EXE, (char *const *)argv);
+        _exit(127);
+    }
+    n->port = 0;
+    for (int i = 0; i < 1000 && n->port == 0; i++) {
+        sleep_ms(10);
+        char *text = read_text(n->log, NULL);
+        const char *at = text ? strstr(text, "listening on http://127.0.0.1:") : NULL;
+        if (at != NULL)
+            n->port = (unsigned)strtoul(at + strlen("listening on http://127.0.0.1:"), NULL, 10);
+        free(text);
+        int status;
+        if (n->port == 0 && waitpid(n->pid, &status, WNOHANG) == n->pid) {
+            char *log = read_text(n->log, NULL);
+            cr_assert_fail("dacc serve exited: %s", log ? log : "");
+        }
+    }
+    cr_assert(n->port > 0, "dacc serve did not start listening");
+    snprintf(n->base, sizeof n->base, "http://127.0.0.1:%u", n->port);
+}
+
+static inline int node_wait(test_node *n)
+{
+    int status = 0;
+    for (int i = 0; i < 1500; i++) {
+        if (waitpid(n->pid, &status, WNOHANG) == n->pid) {
+            free(n->log);
+            n->log = NULL;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        sleep_ms(10);
+    }
+    kill(n->pid, SIGKILL);
+    waitpid(n->pid, &status, 0);
+    cr_assert_fail("dacc serve did not stop within 15 s");
+    return -1;
+}
+
+/* SIGTERM; the exit status. */
+static inline int node_stop(test_node *n)
+{
+    kill(n->pid, SIGTERM);
+    return node_wait(n);
+}
+
+/* SIGKILL: a crash. */
+static inline void node_kill(test_node *n)
+{
+    kill(n->pid, SIGKILL);
+    (void)node_wait(n);
+}
+
+typedef struct {
+    long status;
+    char *body; /* NUL-terminated */
+    size_t len;
+    char type[128];  /* Content-Type */
+    char cache[128]; /* Cache-Control */
+} http_result;
+
+static inline size_t http_body(char *p, size_t size, size_t n, void *ctx)
+{
+    http_result *r = ctx;
+    size_t add = size * n;
+    r->body = realloc(r->body, r->len + add + 1);
+    cr_assert_not_null(r->body);
+    memcpy(r->body + r->len, p, add);
+    r->len += add;
+    r->body[r->len] = '\0';
+    return add;
+}
+
+static inline size_t http_header(char *p, size_t size, size_t n, void *ctx)
+{
+    http_result *r = ctx;
+    size_t len = size * n;
+    static const char *const names[2] = { "content-type:", "cache-control:" };
+    char *dest[2] = { r->type, r->cache };
+    for (int k = 0; k < 2; k++) {
+        size_t nl = strlen(names[k]);
+        if (len > nl && strncasecmp(p, names[k], nl) == 0) {
+            size_t v = nl;
+            while (v < len && p[v] == ' ')
+                v++;
+            size_t e = len;
+            while (e > v && (p[e - 1] == '\r' || p[e - 1] == '\n'))
+                e--;
+            snprintf(dest[k], 128, "%.*s", (int)(e - v), p + v);
+        }
+    }
+    return len;
+}
+
+/* method path on the node, with body (NULL: none) of content type (NULL:
+ * none). */
+static inline void http(const test_node *n, const char *method, const char *path, const char *type,
+                        const void *body, size_t len, http_result *r)
+{
+    memset(r, 0, sizeof *r);
+    CURL *c = curl_easy_init();
+    cr_assert_not_null(c);
+    char url[4096], ct[160];
+    snprintf(url, sizeof url, "%s%s", n->base, path);
+    struct curl_slist *h = NULL;
+    if (type != NULL) {
+        snprintf(ct, sizeof ct, "Content-Type: %s", type);
+        h = curl_slist_append(h, ct);
+    }
+    h = curl_slist_append(h, "Expect:");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+    if (body != NULL) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    CURLcode rc = curl_easy_perform(c);
+    cr_assert_eq(rc, CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    if (r->body == NULL) {
+        r->body = calloc(1, 1);
+        cr_assert_not_null(r->body);
+    }
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+}
+
+static inline void http_free(http_result *r)
+{
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
+
+/* POSTs the file at path as application/json. */
+static inline void http_post_file(const test_node *n, const char *url, const char *path,
+                                  http_result *r)
+{
+    size_t len;
+    char *text = read_text(path, &len);
+    cr_assert_not_null(text, "%s", path);
+    http(n, "POST", url, "application/json", text, len, r);
+    free(text);
+}
+
+#endif
