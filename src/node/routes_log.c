@@ -6,54 +6,11 @@
 #include <string.h>
 
 #include "internal.h"
+#include "paths.h"
 
 #define TILE_WIDTH 256
 static const char immutable[] = "public, max-age=31536000, immutable";
 static const char fresh[] = "no-cache";
-
-/* Digits of s[0..len) as a number without leading zeros (a lone 0 is
- * fine); false on anything else or above max. */
-static bool number(const char *s, size_t len, uint64_t max, uint64_t *out)
-{
-    if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
-        return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9' || v > (max - (uint64_t)(s[i] - '0')) / 10)
-            return false;
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* A tile index: groups of three digits, all but the last prefixed with
- * "x" ("x001/x234/067"), then optionally ".p/W" with 1 <= W < 256. */
-static bool tile_index(const char *s, uint64_t *n, unsigned *width)
-{
-    uint64_t v = 0;
-    for (;;) {
-        bool last = s[0] != 'x';
-        const char *d = last ? s : s + 1;
-        if (strspn(d, "0123456789") != 3 || v > UINT64_MAX / 1000)
-            return false;
-        v = v * 1000 + (uint64_t)((d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0'));
-        s = d + 3;
-        if (last)
-            break;
-        if (*s++ != '/')
-            return false;
-    }
-    *n = v;
-    *width = TILE_WIDTH;
-    if (*s == '\0')
-        return true;
-    uint64_t w;
-    if (strncmp(s, ".p/", 3) != 0 || !number(s + 3, strlen(s + 3), TILE_WIDTH - 1, &w) || w == 0)
-        return false;
-    *width = (unsigned)w;
-    return true;
-}
 
 /* Hashes (or entries) at level 8 * level that the tree of size has. */
 static uint64_t available(uint64_t size, unsigned level)
@@ -103,22 +60,14 @@ static void entry_bundle(dacc_node *n, uint64_t index, unsigned width, node_answ
 
 static void tile(dacc_node *n, const char *path, node_answer *a)
 {
-    bool entries = strncmp(path, "entries/", 8) == 0;
-    uint64_t level = 0, index;
-    unsigned width;
-    const char *rest = path + 8;
-    if (!entries) {
-        const char *slash = strchr(path, '/');
-        if (slash == NULL || !number(path, (size_t)(slash - path), 63, &level)) {
-            node_problem(a, 404, "no such tile", path, NULL);
-            return;
-        }
-        rest = slash + 1;
-    }
-    if (!tile_index(rest, &index, &width)) {
+    node_tile t;
+    if (!node_tile_parse(path, &t)) {
         node_problem(a, 404, "no such tile", path, NULL);
         return;
     }
+    bool entries = t.level < 0;
+    uint64_t level = entries ? 0 : (uint64_t)t.level, index = t.index;
+    unsigned width = t.width;
     uint64_t have = available(dacc_tlog_log_size(n->rl.log), (unsigned)level);
     if (index > have / TILE_WIDTH || index * TILE_WIDTH + width > have) {
         node_problem(a, 404, "no such tile: past the tree", path, NULL);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "dacc/json.h"
+#include "dacc/tlog.h"
 #include "node.h"
 
 #define RUN(r, ...) run_dacc(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
@@ -457,9 +458,11 @@ Test(serve, killed_nodes_keep_every_receipted_event, .timeout = 600)
         /* every receipted event is the log's entry at its index */
         for (size_t k = 0; k < l.acked; k++) {
             char path[64];
-            snprintf(path, sizeof path, "/tile/entries/%03llu.p/%llu",
-                     (unsigned long long)(index[k] / 256),
-                     (unsigned long long)(index[k] % 256 + 1));
+            char tile[48];
+            dacc_tlog_tile_path(-1, index[k] / 256,
+                                (unsigned)(index[k] % 256 + 1) % 256 /* 0: full */, tile,
+                                sizeof tile);
+            snprintf(path, sizeof path, "/%s", tile);
             http(&w.n, "GET", path, NULL, NULL, 0, &r);
             cr_assert_eq(r.status, 200, "kill %d: entry %llu is gone", kill_no,
                          (unsigned long long)index[k]);
