@@ -123,6 +123,18 @@ dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 m
 dacc_status dacc_market_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 min_proceeds,
                              dacc_u128 *proceeds, dacc_error *err);
 
+/* By a sum instead of a number of shares: spend buys the shares
+ * dacc_market_quote_spend gives for budget and charges exactly the cost it
+ * gives (FPMM: the whole budget, fee included, as the Gnosis contract's
+ * buy); receive sells the shares dacc_market_quote_receive gives and pays
+ * exactly its proceeds. A quote and the trade after it are one computation,
+ * so they never differ by a unit. Limits: min_shares (0 = none), the fewest
+ * shares to buy; max_shares (0 = none), the most to sell. */
+dacc_status dacc_market_spend(dacc_market *m, unsigned i, dacc_u128 budget, dacc_u128 min_shares,
+                              dacc_u128 *shares, dacc_u128 *cost, dacc_error *err);
+dacc_status dacc_market_receive(dacc_market *m, unsigned i, dacc_u128 r, dacc_u128 max_shares,
+                                dacc_u128 *shares, dacc_u128 *proceeds, dacc_error *err);
+
 /* CPMM only: adds liquidity A to both sides, keeping the probability. */
 dacc_status dacc_market_cpmm_add_liquidity(dacc_market *m, dacc_u128 amount, dacc_error *err);
 

@@ -37,4 +37,10 @@ f128 mk_lslmsr_cost(f128 alpha, const f128 *q, unsigned n);
 /* CPMM shares bought with amount a of one side. */
 f128 mk_cpmm_shares(f128 y, f128 no, f128 p, int yes, f128 a);
 
+/* The only code that changes a market for a trade: a buy of x shares for
+ * exactly c, a sale of x shares for exactly r, as a quote computed them
+ * (exec.c). Refusals change nothing. */
+dacc_status mk_exec_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 c, dacc_error *err);
+dacc_status mk_exec_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 r, dacc_error *err);
+
 #endif

@@ -392,6 +392,31 @@ static dacc_status zero_trade(dacc_error *err)
     return dacc_error_set(err, DACC_ERR_INVALID, "a trade of zero shares");
 }
 
+/* The quote of a buy, by shares or by budget: what the trade will do,
+ * exactly (the executor takes these numbers, it does not recompute). */
+static dacc_status quote_buy_by(const dacc_market *m, unsigned outcome, dacc_u128 *shares,
+                                dacc_u128 amount, dacc_u128 *cost, dacc_error *err)
+{
+    if (*shares == 0 && amount == 0)
+        return zero_trade(err);
+    if (*shares != 0)
+        return dacc_market_quote_buy(m, outcome, *shares, cost, err);
+    dacc_status st = dacc_market_quote_spend(m, outcome, amount, shares, cost, err);
+    if (st == DACC_OK && *shares == 0)
+        st = dacc_error_set(err, DACC_ERR_STATE, "the budget buys no share");
+    return st;
+}
+
+static dacc_status quote_sell_by(const dacc_market *m, unsigned outcome, dacc_u128 *shares,
+                                 dacc_u128 amount, dacc_u128 *got, dacc_error *err)
+{
+    if (*shares == 0 && amount == 0)
+        return zero_trade(err);
+    if (*shares != 0)
+        return dacc_market_quote_sell(m, outcome, *shares, got, err);
+    return dacc_market_quote_receive(m, outcome, amount, shares, got, err);
+}
+
 dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, const char *market,
                                    unsigned outcome, dacc_u128 shares, dacc_u128 amount,
                                    dacc_u128 limit, uint64_t t, dacc_u128 *moved, dacc_u128 *traded,
@@ -400,14 +425,8 @@ dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, cons
     trade_ctx c = { 0 };
     dacc_u128 cost;
     dacc_status st = trade_start(l, name, market, outcome, t, &c, err);
-    if (st == DACC_OK && shares == 0 && amount == 0)
-        st = zero_trade(err);
-    if (st == DACC_OK && shares == 0)
-        st = dacc_market_quote_spend(c.x->m, outcome, amount, &shares, &cost, err);
-    if (st == DACC_OK && shares == 0)
-        st = dacc_error_set(err, DACC_ERR_STATE, "the budget buys no share");
     if (st == DACC_OK)
-        st = dacc_market_quote_buy(c.x->m, outcome, shares, &cost, err);
+        st = quote_buy_by(c.x->m, outcome, &shares, amount, &cost, err);
     if (st != DACC_OK)
         return st;
     if (cost > l->ac[c.a].balance)
@@ -418,7 +437,7 @@ dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, cons
         !net_move(&c.next.paid, cost, 1))
         return dacc_error_set(err, DACC_ERR_RANGE, "the position would overflow");
     if ((st = trade_reserve(l, &c, err)) != DACC_OK ||
-        (st = dacc_market_buy(c.x->m, outcome, shares, cost, &cost, err)) != DACC_OK) {
+        (st = mk_exec_buy(c.x->m, outcome, shares, cost, err)) != DACC_OK) {
         if (c.fresh)
             free(c.p);
         return st;
@@ -437,22 +456,24 @@ dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *name, con
     trade_ctx c = { 0 };
     dacc_u128 got, balance;
     dacc_status st = trade_start(l, name, market, outcome, t, &c, err);
-    if (st == DACC_OK && shares == 0 && amount == 0)
-        st = zero_trade(err);
-    if (st == DACC_OK && shares == 0)
-        st = dacc_market_quote_receive(c.x->m, outcome, amount, &shares, &got, err);
+    /* The holding is checked before the quote, and again for the shares a
+     * sum to receive needs. */
     if (st == DACC_OK && (c.fresh || shares > c.next.shares[outcome]))
         st = dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares than that", name);
     if (st == DACC_OK)
-        st = dacc_market_quote_sell(c.x->m, outcome, shares, &got, err);
+        st = quote_sell_by(c.x->m, outcome, &shares, amount, &got, err);
+    if (st == DACC_OK && shares > c.next.shares[outcome])
+        st = dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares than that", name);
     if (st != DACC_OK)
         return st;
+    if (got < limit)
+        return dacc_error_set(err, DACC_ERR_STATE, "the proceeds are below the limit");
     c.next.shares[outcome] -= shares;
     if (dacc_money_add(l->ac[c.a].balance, got, &balance) != DACC_OK ||
         !net_move(&c.next.paid, got, 0))
         return dacc_error_set(err, DACC_ERR_RANGE, "%s's balance would overflow", name);
     /* An existing position (the shares are there), so nothing to reserve. */
-    if ((st = dacc_market_sell(c.x->m, outcome, shares, limit, &got, err)) != DACC_OK)
+    if ((st = mk_exec_sell(c.x->m, outcome, shares, got, err)) != DACC_OK)
         return st;
     trade_commit(l, &c, t, balance);
     *moved = got;
