@@ -12,6 +12,7 @@ typedef struct {
     const char *id; /* the interned copy */
     dacc_market *m;
     uint64_t opened, last_t;
+    uint32_t first, last; /* its positions, in commit order, or NO_POSITION */
     long double integral[DACC_MARKET_MAX_OUTCOMES];
     double price[DACC_MARKET_MAX_OUTCOMES];
 } lmarket;
@@ -23,10 +24,13 @@ typedef struct {
     dacc_u128 in, out;
 } net;
 
+/* A position holds only its market's n outcomes: its shares are
+ * l->sh[off .. off + n), so a binary market's position costs two amounts,
+ * not 256. next chains the market's positions for refunds. */
 typedef struct {
-    size_t account, market;
-    dacc_u128 shares[DACC_MARKET_MAX_OUTCOMES];
+    uint32_t account, market, next;
     net paid;
+    size_t off;
 } position;
 
 typedef struct {
@@ -54,8 +58,10 @@ struct dacc_market_ledger {
     size_t nmk, capmk;
     account *ac;
     size_t nac, capac;
-    position **pos;
+    position *pos;
     size_t npos, cappos;
+    dacc_u128 *sh; /* every position's shares, back to back */
+    size_t nsh, capsh;
     uint32_t *pos_of_key; /* per (account, market) pair: its position, or NO_POSITION */
     size_t capkeys;
     batch *bt;
@@ -98,8 +104,6 @@ void dacc_market_ledger_free(dacc_market_ledger *l)
         return;
     for (size_t i = 0; i < l->nmk; i++)
         dacc_market_free(l->mk[i].m);
-    for (size_t i = 0; i < l->npos; i++)
-        free(l->pos[i]);
     for (size_t i = 0; i < l->nbt; i++) {
         free(l->bt[i].markets);
         free(l->bt[i].chosen);
@@ -107,6 +111,7 @@ void dacc_market_ledger_free(dacc_market_ledger *l)
     free(l->mk);
     free(l->ac);
     free(l->pos);
+    free(l->sh);
     free(l->pos_of_key);
     free(l->bt);
     dacc_intern_free(l->market_ids);
@@ -181,6 +186,7 @@ dacc_status dacc_market_ledger_add(dacc_market_ledger *l, const char *id, dacc_m
     x->id = copy;
     x->m = m;
     x->opened = x->last_t = opened;
+    x->first = x->last = NO_POSITION;
     dacc_market_prices(m, x->price);
     return DACC_OK;
 }
@@ -260,7 +266,17 @@ static position *find_position(const dacc_market_ledger *l, size_t a, size_t m)
 {
     uint32_t i = dacc_intern_find_u64(l->pair_ids, pair_key(a, m));
     uint32_t p = i == DACC_INTERN_NONE ? NO_POSITION : l->pos_of_key[i];
-    return p == NO_POSITION ? NULL : l->pos[p];
+    return p == NO_POSITION ? NULL : &l->pos[p];
+}
+
+static dacc_u128 *shares_of(const dacc_market_ledger *l, const position *p)
+{
+    return l->sh + p->off;
+}
+
+static unsigned outcomes_of(const dacc_market_ledger *l, const position *p)
+{
+    return l->mk[p->market].m->n;
 }
 
 dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *name,
@@ -268,7 +284,7 @@ dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *n
 {
     long a = find_account(l, name), m = find_market(l, market);
     position *p = a >= 0 && m >= 0 ? find_position(l, (size_t)a, (size_t)m) : NULL;
-    return p != NULL && outcome < DACC_MARKET_MAX_OUTCOMES ? p->shares[outcome] : 0;
+    return p != NULL && outcome < outcomes_of(l, p) ? shares_of(l, p)[outcome] : 0;
 }
 
 /* n moved by amount into the market (in) or out of it; 0 when the
@@ -312,20 +328,24 @@ double dacc_market_ledger_twap(const dacc_market_ledger *l, const char *market, 
     return (double)(sum / (long double)(until - x->opened));
 }
 
-/* A trade in the making: the account, the market, and the position after
- * the trade, copied so that nothing is written before every check passes.
- * fresh is set when the account had no position in the market yet. */
+/* A trade in the making: the account, the market, and the position's
+ * shares and net payment after the trade, copied so that nothing is written
+ * before every check passes. p is NULL when the account had no position in
+ * the market yet (fresh). */
 typedef struct {
     size_t a, m;
     lmarket *x;
     position *p;
-    position next;
     int fresh;
     uint32_t key; /* a fresh position's pair entry, once reserved */
+    net paid;
+    dacc_u128 next[DACC_MARKET_MAX_OUTCOMES];
 } trade_ctx;
 
-static dacc_status trade_start(dacc_market_ledger *l, const char *name, const char *market,
-                               unsigned outcome, uint64_t t, trade_ctx *c, dacc_error *err)
+/* The market and account of a trade, and the account's position, without
+ * an outcome to check (vector trades, complete sets). */
+static dacc_status trade_open(dacc_market_ledger *l, const char *name, const char *market,
+                              uint64_t t, trade_ctx *c, dacc_error *err)
 {
     long m = find_market(l, market);
     if (m < 0)
@@ -335,43 +355,60 @@ static dacc_status trade_start(dacc_market_ledger *l, const char *name, const ch
         return st;
     c->m = (size_t)m;
     c->x = &l->mk[m];
-    if (outcome >= c->x->m->n)
-        return dacc_error_set(err, DACC_ERR_RANGE, "market %s has no outcome %u", market, outcome);
     if (t < c->x->last_t)
         return dacc_error_set(err, DACC_ERR_INVALID, "time %llu is before the last trade (%llu)",
                               (unsigned long long)t, (unsigned long long)c->x->last_t);
     c->p = find_position(l, c->a, c->m);
     c->fresh = c->p == NULL;
-    if (c->p != NULL)
-        c->next = *c->p;
-    else
-        c->next = (position){ .account = c->a, .market = c->m };
+    if (c->p != NULL) {
+        memcpy(c->next, shares_of(l, c->p), c->x->m->n * sizeof *c->next);
+        c->paid = c->p->paid;
+    }
     return DACC_OK;
+}
+
+static dacc_status trade_start(dacc_market_ledger *l, const char *name, const char *market,
+                               unsigned outcome, uint64_t t, trade_ctx *c, dacc_error *err)
+{
+    dacc_status st = trade_open(l, name, market, t, c, err);
+    if (st == DACC_OK && outcome >= c->x->m->n)
+        return dacc_error_set(err, DACC_ERR_RANGE, "market %s has no outcome %u", market, outcome);
+    return st;
+}
+
+/* Grows *arr (of elem-byte items, capacity *cap) to hold need items. */
+static int grow_to(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 1;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*arr, n * elem);
+    if (p == NULL)
+        return 0;
+    *arr = p;
+    *cap = n;
+    return 1;
 }
 
 /* Makes room for a new position before the market changes, so that the
  * commit after it cannot fail. */
 static dacc_status trade_reserve(dacc_market_ledger *l, trade_ctx *c, dacc_error *err)
 {
-    void *tmp;
     if (!c->fresh)
         return DACC_OK;
     bool added;
-    if (!GROW(l->pos, l->npos, l->cappos) ||
+    if (l->npos >= NO_POSITION - 1 ||
+        !grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
+        !grow_to((void **)&l->sh, &l->capsh, l->nsh + c->x->m->n, sizeof *l->sh) ||
         dacc_intern_add_u64(l->pair_ids, pair_key(c->a, c->m), &c->key, &added) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    if (c->key >= l->capkeys) {
-        size_t cap = l->capkeys ? 2 * l->capkeys : 16;
-        uint32_t *p = realloc(l->pos_of_key, cap * sizeof *p);
-        if (p == NULL) /* the entry stays, without a position, as after a failed trade */
-            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-        l->pos_of_key = p;
-        l->capkeys = cap;
-    }
+    if (!grow_to((void **)&l->pos_of_key, &l->capkeys, (size_t)c->key + 1, sizeof *l->pos_of_key))
+        /* the entry stays, without a position, as after a failed trade */
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (added)
         l->pos_of_key[c->key] = NO_POSITION;
-    if ((c->p = malloc(sizeof *c->p)) == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     return DACC_OK;
 }
 
@@ -380,11 +417,22 @@ static void trade_commit(dacc_market_ledger *l, trade_ctx *c, uint64_t t, dacc_u
     advance(c->x, t, NULL);
     dacc_market_prices(c->x->m, c->x->price);
     l->ac[c->a].balance = balance;
-    *c->p = c->next;
     if (c->fresh) {
-        l->pos_of_key[c->key] = (uint32_t)l->npos;
-        l->pos[l->npos++] = c->p;
+        uint32_t i = (uint32_t)l->npos++;
+        l->pos[i] = (position){
+            .account = (uint32_t)c->a, .market = (uint32_t)c->m, .next = NO_POSITION, .off = l->nsh
+        };
+        l->nsh += c->x->m->n;
+        if (c->x->last == NO_POSITION)
+            c->x->first = i;
+        else
+            l->pos[c->x->last].next = i;
+        c->x->last = i;
+        l->pos_of_key[c->key] = i;
+        c->p = &l->pos[i];
     }
+    memcpy(shares_of(l, c->p), c->next, c->x->m->n * sizeof *c->next);
+    c->p->paid = c->paid;
 }
 
 static dacc_status zero_trade(dacc_error *err)
@@ -433,15 +481,12 @@ dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, cons
         return dacc_error_set(err, DACC_ERR_STATE, "%s has less money than the cost", name);
     if (limit != 0 && cost > limit)
         return dacc_error_set(err, DACC_ERR_STATE, "the cost exceeds the limit");
-    if (dacc_money_add(c.next.shares[outcome], shares, &c.next.shares[outcome]) != DACC_OK ||
-        !net_move(&c.next.paid, cost, 1))
+    if (dacc_money_add(c.next[outcome], shares, &c.next[outcome]) != DACC_OK ||
+        !net_move(&c.paid, cost, 1))
         return dacc_error_set(err, DACC_ERR_RANGE, "the position would overflow");
     if ((st = trade_reserve(l, &c, err)) != DACC_OK ||
-        (st = mk_exec_buy(c.x->m, outcome, shares, cost, err)) != DACC_OK) {
-        if (c.fresh)
-            free(c.p);
+        (st = mk_exec_buy(c.x->m, outcome, shares, cost, err)) != DACC_OK)
         return st;
-    }
     trade_commit(l, &c, t, l->ac[c.a].balance - cost);
     *moved = cost;
     *traded = shares;
@@ -458,19 +503,18 @@ dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *name, con
     dacc_status st = trade_start(l, name, market, outcome, t, &c, err);
     /* The holding is checked before the quote, and again for the shares a
      * sum to receive needs. */
-    if (st == DACC_OK && (c.fresh || shares > c.next.shares[outcome]))
+    if (st == DACC_OK && (c.fresh || shares > c.next[outcome]))
         st = dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares than that", name);
     if (st == DACC_OK)
         st = quote_sell_by(c.x->m, outcome, &shares, amount, &got, err);
-    if (st == DACC_OK && shares > c.next.shares[outcome])
+    if (st == DACC_OK && shares > c.next[outcome])
         st = dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares than that", name);
     if (st != DACC_OK)
         return st;
     if (got < limit)
         return dacc_error_set(err, DACC_ERR_STATE, "the proceeds are below the limit");
-    c.next.shares[outcome] -= shares;
-    if (dacc_money_add(l->ac[c.a].balance, got, &balance) != DACC_OK ||
-        !net_move(&c.next.paid, got, 0))
+    c.next[outcome] -= shares;
+    if (dacc_money_add(l->ac[c.a].balance, got, &balance) != DACC_OK || !net_move(&c.paid, got, 0))
         return dacc_error_set(err, DACC_ERR_RANGE, "%s's balance would overflow", name);
     /* An existing position (the shares are there), so nothing to reserve. */
     if ((st = mk_exec_sell(c.x->m, outcome, shares, got, err)) != DACC_OK)
@@ -496,9 +540,8 @@ static dacc_u128 refunds_due(const dacc_market_ledger *l, size_t m, int *ok)
 {
     dacc_u128 total = 0;
     *ok = 1;
-    for (size_t i = 0; i < l->npos && *ok; i++)
-        if (l->pos[i]->market == m)
-            *ok = dacc_money_add(total, l->pos[i]->paid.in, &total) == DACC_OK;
+    for (uint32_t i = l->mk[m].first; i != NO_POSITION && *ok; i = l->pos[i].next)
+        *ok = dacc_money_add(total, l->pos[i].paid.in, &total) == DACC_OK;
     return *ok ? total : 0;
 }
 
@@ -528,10 +571,8 @@ static dacc_status refund_plan(const dacc_market_ledger *l, size_t m, dacc_u128 
     dacc_u128 due = refunds_due(l, m, &ok);
     if (!ok)
         return dacc_error_set(err, DACC_ERR_RANGE, "the refunds of market %s pass 2^128", x->id);
-    for (size_t i = 0; i < l->npos; i++) {
-        const position *p = l->pos[i];
-        if (p->market != m)
-            continue;
+    for (uint32_t i = x->first; i != NO_POSITION; i = l->pos[i].next) {
+        const position *p = &l->pos[i];
         dacc_u128 r = refund_of(p, due, x->m->balance);
         if (dacc_money_add(credit[p->account], r, &credit[p->account]) != DACC_OK ||
             dacc_money_add(l->ac[p->account].balance, credit[p->account], &after) != DACC_OK)
@@ -547,15 +588,13 @@ static void refund_apply(dacc_market_ledger *l, size_t m)
     dacc_market *mk = l->mk[m].m;
     int ok;
     dacc_u128 due = refunds_due(l, m, &ok), collateral = mk->balance;
-    for (size_t i = 0; i < l->npos; i++) {
-        position *p = l->pos[i];
-        if (p->market != m)
-            continue;
+    for (uint32_t i = l->mk[m].first; i != NO_POSITION; i = l->pos[i].next) {
+        position *p = &l->pos[i];
         dacc_u128 r = refund_of(p, due, collateral);
         l->ac[p->account].balance += r;
         mk->balance -= r;
         p->paid = (net){ 0, 0 };
-        memset(p->shares, 0, sizeof p->shares);
+        memset(shares_of(l, p), 0, mk->n * sizeof *l->sh);
     }
     memset(mk->sold, 0, sizeof mk->sold);
     dacc_market_resolve_invalid(mk, NULL);
@@ -586,8 +625,8 @@ static dacc_status redeem_plan(const dacc_market_ledger *l, const position *p, d
     dacc_u128 pay, after;
     *total = 0;
     for (unsigned i = 0; i < mk->n; i++)
-        if (dacc_money_muldiv(p->shares[i], mk->num[i], mk->den, DACC_MONEY_ROUND_DOWN, &pay) !=
-                DACC_OK ||
+        if (dacc_money_muldiv(shares_of(l, p)[i], mk->num[i], mk->den, DACC_MONEY_ROUND_DOWN,
+                              &pay) != DACC_OK ||
             dacc_money_add(*total, pay, total) != DACC_OK)
             return dacc_error_set(err, DACC_ERR_RANGE, "the payout would overflow");
     if (*total > mk->balance)
@@ -616,8 +655,8 @@ dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *name, c
         return st;
     for (unsigned i = 0; i < mk->n; i++) {
         dacc_u128 pay;
-        dacc_market_redeem(mk, i, p->shares[i], &pay, NULL); /* checked by redeem_plan */
-        p->shares[i] = 0;
+        dacc_market_redeem(mk, i, shares_of(l, p)[i], &pay, NULL); /* checked by redeem_plan */
+        shares_of(l, p)[i] = 0;
     }
     l->ac[a].balance += total; /* nothing refunds a resolved market, so paid stays as it is */
     *payout = total;
@@ -792,8 +831,8 @@ void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
                                                  const dacc_u128 *shares, unsigned n))
 {
     for (size_t i = 0; i < l->npos; i++) {
-        const position *p = l->pos[i];
-        fn(ctx, l->ac[p->account].name, l->mk[p->market].id, p->shares, l->mk[p->market].m->n);
+        const position *p = &l->pos[i];
+        fn(ctx, l->ac[p->account].name, l->mk[p->market].id, shares_of(l, p), outcomes_of(l, p));
     }
 }
 
