@@ -154,6 +154,9 @@ dacc_status dacc_market_resolve_scalar(dacc_market *m, double lo, double hi, dou
  * of accounts, which belongs to a ledger (docs/market.md). */
 dacc_status dacc_market_resolve_invalid(dacc_market *m, dacc_error *err);
 bool dacc_market_resolved(const dacc_market *m);
+/* What redeeming x shares of i pays (floor) once resolved; 0 before, or
+ * when the payout would pass 2^128 - 1. Changes nothing. */
+void dacc_market_payout(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout);
 /* Payout (floor) for redeeming x shares of i after resolution; the shares
  * leave the market. */
 dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout,
@@ -252,6 +255,26 @@ void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
                                       void (*fn)(void *ctx, const char *account, const char *market,
                                                  const dacc_u128 *shares, unsigned n));
 
+/* ---- state files ---------------------------------------------------------------- */
+
+/* The state of a ledger as JSON text (docs/market.md, "State files"): for
+ * people, each market's prices (or, once resolved, its payout per share),
+ * holdings, collateral and fees, and each account's balance and positions;
+ * for dacc, the member "ledger" with everything exactly (amounts, maker
+ * parameters, price integrals, the clock), so that
+ * dacc_market_ledger_load gives back a ledger that behaves and saves byte
+ * for byte as this one. *out is malloc'd, NUL-terminated, ends in a
+ * newline; the caller frees it. */
+dacc_status dacc_market_ledger_save(const dacc_market_ledger *l, unsigned decimals, char **out,
+                                    size_t *len, dacc_error *err);
+/* Reads a state written by dacc_market_ledger_save (name for messages).
+ * Refuses, naming the field, a document that is not such a state, or one
+ * whose positions do not add up to the shares traders hold or whose money
+ * is not conserved (an edited state). *out is a new ledger the caller
+ * frees; *decimals the decimals its amounts were written at. */
+dacc_status dacc_market_ledger_load(const char *name, const char *data, size_t len,
+                                    dacc_market_ledger **out, unsigned *decimals, dacc_error *err);
+
 /* ---- operations files ------------------------------------------------------------ */
 
 /* Replays an operations file (docs/market.md): JSON Lines (one object per
@@ -259,7 +282,8 @@ void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
  * redeem, batch, draw, settle. Amounts are decimals at `decimals` places.
  * report (may be NULL) gets one line of text per operation. Stops at the
  * first failing operation with an error naming the file, line and field;
- * the ledger keeps every operation before it. */
+ * the ledger keeps every operation before it. Times continue the ledger's
+ * clock (the last operation's time of the files run on it before). */
 dacc_status dacc_market_ops_run(dacc_market_ledger *l, const char *name, const char *data,
                                 size_t len, unsigned decimals, void *ctx,
                                 void (*report)(void *ctx, const char *line), dacc_error *err);

@@ -305,6 +305,13 @@ dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u12
     return DACC_OK;
 }
 
+void dacc_market_payout(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout)
+{
+    *payout = 0;
+    if (m->resolved && i < m->n)
+        dacc_money_muldiv(x, m->num[i], m->den, DACC_MONEY_ROUND_DOWN, payout);
+}
+
 dacc_u128 dacc_market_worst_loss(const dacc_market *m)
 {
     return m->funding;

@@ -15,6 +15,8 @@ f128 powq(f128, f128);
 f128 fabsq(f128);
 f128 floorq(f128);
 f128 ceilq(f128);
+f128 frexpq(f128, int *);
+f128 ldexpq(f128, int);
 
 struct dacc_market {
     dacc_market_kind kind;
@@ -22,6 +24,7 @@ struct dacc_market {
     f128 b;        /* LMSR liquidity; LS-LMSR alpha; CPMM p */
     dacc_u128 fee; /* FPMM, per 10^18 */
     dacc_u128 balance, fees, funding;
+    dacc_u128 sets; /* complete sets split and not merged (in sold, not in LS-LMSR's q) */
     dacc_u128 sold[DACC_MARKET_MAX_OUTCOMES]; /* shares held by traders */
     dacc_u128 q0[DACC_MARKET_MAX_OUTCOMES];   /* LS-LMSR initial quantities */
     dacc_u128 pool[DACC_MARKET_MAX_OUTCOMES]; /* FPMM and CPMM pools */

@@ -7,74 +7,7 @@
 #include "dacc/intern.h"
 #include "dacc/rng.h"
 #include "internal.h"
-
-typedef struct {
-    const char *id; /* the interned copy */
-    dacc_market *m;
-    uint64_t opened, last_t;
-    uint32_t first, last; /* its positions, in commit order, or NO_POSITION */
-    long double integral[DACC_MARKET_MAX_OUTCOMES];
-    double price[DACC_MARKET_MAX_OUTCOMES];
-} lmarket;
-
-/* What an account put into a market net of what it took out, a signed
- * amount as two magnitudes of which at most one is nonzero, so repeated
- * trades never accumulate towards 2^128. An invalid resolution refunds in. */
-typedef struct {
-    dacc_u128 in, out;
-} net;
-
-/* A position holds only its market's n outcomes: its shares are
- * l->sh[off .. off + n), so a binary market's position costs two amounts,
- * not 256. next chains the market's positions for refunds. */
-typedef struct {
-    uint32_t account, market, next;
-    net paid;
-    size_t off;
-} position;
-
-typedef struct {
-    const char *id; /* the interned copy */
-    size_t *markets, k, m;
-    dacc_market_settle_rule rule;
-    size_t *chosen;
-    int drawn;
-} batch;
-
-typedef struct {
-    const char *name; /* the interned copy */
-    dacc_u128 balance;
-} account;
-
-/* Markets, accounts and batches are numbered by the interning map of their
- * ids (dacc/intern.h), in the order they were made; positions by the map of
- * (account, market) pairs, whose entry may stay without a position when a
- * trade that reserved it failed, hence pos_of_key. Positions themselves are
- * listed in the order their first trade committed. */
-struct dacc_market_ledger {
-    dacc_u128 deposited_hi, deposited_lo; /* every deposit, as one 256-bit sum */
-    dacc_intern *market_ids, *account_ids, *batch_ids, *pair_ids;
-    lmarket *mk;
-    size_t nmk, capmk;
-    account *ac;
-    size_t nac, capac;
-    position *pos;
-    size_t npos, cappos;
-    dacc_u128 *sh; /* every position's shares, back to back */
-    size_t nsh, capsh;
-    uint32_t *pos_of_key; /* per (account, market) pair: its position, or NO_POSITION */
-    size_t capkeys;
-    batch *bt;
-    size_t nbt, capbt;
-};
-
-#define NO_POSITION UINT32_MAX
-
-/* The key of a position: its account and market numbers in one word. */
-static uint64_t pair_key(size_t a, size_t m)
-{
-    return (uint64_t)a << 32 | (uint32_t)m;
-}
+#include "ledger.h"
 
 #define GROW(arr, n, cap)                                                                          \
     (((n) < (cap)) ? 1                                                                             \
@@ -210,6 +143,11 @@ static dacc_status account_of(dacc_market_ledger *l, const char *name, int creat
     l->ac[l->nac] = (account){ copy, 0 };
     *out = l->nac++;
     return DACC_OK;
+}
+
+dacc_status mk_ledger_account(dacc_market_ledger *l, const char *name, size_t *out, dacc_error *err)
+{
+    return account_of(l, name, 1, out, err);
 }
 
 dacc_status dacc_market_ledger_deposit(dacc_market_ledger *l, const char *account_name,
@@ -376,8 +314,7 @@ static dacc_status trade_start(dacc_market_ledger *l, const char *name, const ch
     return st;
 }
 
-/* Grows *arr (of elem-byte items, capacity *cap) to hold need items. */
-static int grow_to(void **arr, size_t *cap, size_t need, size_t elem)
+int mk_grow_to(void **arr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 1;
@@ -400,11 +337,12 @@ static dacc_status trade_reserve(dacc_market_ledger *l, trade_ctx *c, dacc_error
         return DACC_OK;
     bool added;
     if (l->npos >= NO_POSITION - 1 ||
-        !grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
-        !grow_to((void **)&l->sh, &l->capsh, l->nsh + c->x->m->n, sizeof *l->sh) ||
+        !mk_grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
+        !mk_grow_to((void **)&l->sh, &l->capsh, l->nsh + c->x->m->n, sizeof *l->sh) ||
         dacc_intern_add_u64(l->pair_ids, pair_key(c->a, c->m), &c->key, &added) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    if (!grow_to((void **)&l->pos_of_key, &l->capkeys, (size_t)c->key + 1, sizeof *l->pos_of_key))
+    if (!mk_grow_to((void **)&l->pos_of_key, &l->capkeys, (size_t)c->key + 1,
+                    sizeof *l->pos_of_key))
         /* the entry stays, without a position, as after a failed trade */
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (added)

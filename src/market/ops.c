@@ -17,6 +17,7 @@
 #include "dacc/json.h"
 #include "dacc/rng.h"
 #include "internal.h"
+#include "ledger.h"
 
 #define MAX_FIELDS 32
 #define LIST_MAX   DACC_MARKET_MAX_OUTCOMES
@@ -811,15 +812,19 @@ dacc_status dacc_market_ops_run(dacc_market_ledger *l, const char *name, const c
                                 void (*report)(void *ctx, const char *line), dacc_error *err)
 {
     engine e = { .l = l, .ctx = ctx, .report = report };
-    uint64_t t = 0;
+    /* A file continues the ledger's clock, so a live market resumed from
+     * its state keeps the time of the operations before. */
+    uint64_t t = l->clock;
     row r = { .file = name, .decimals = decimals, .time = &t };
     if (decimals > 30)
         return dacc_error_set(err, DACC_ERR_RANGE, "at most 30 decimals");
     size_t i = 0;
     while (i < len && isspace((unsigned char)data[i]))
         i++;
-    return i < len && data[i] == '{' ? run_jsonl(&e, &r, data, len, err)
-                                     : run_csv(&e, &r, data, len, err);
+    dacc_status st = i < len && data[i] == '{' ? run_jsonl(&e, &r, data, len, err)
+                                               : run_csv(&e, &r, data, len, err);
+    l->clock = t;
+    return st;
 }
 
 /* ---- a market from named fields (dacc market quote) ---- */
