@@ -135,6 +135,33 @@ dacc_status dacc_market_spend(dacc_market *m, unsigned i, dacc_u128 budget, dacc
 dacc_status dacc_market_receive(dacc_market *m, unsigned i, dacc_u128 r, dacc_u128 max_shares,
                                 dacc_u128 *shares, dacc_u128 *proceeds, dacc_error *err);
 
+/* Vector trades (Gnosis's LMSR calcNetCost): amount[i] shares of each
+ * outcome i at once, sold where sell[i], bought elsewhere, with one
+ * rounding: the exact net cost C(q + d) - C(q) rounded up is charged
+ * (*cost); when it is negative, the trader receives its magnitude rounded
+ * down (*proceeds); the other is 0. A vector of one nonzero entry is
+ * exactly dacc_market_quote_buy or _sell. Sales are limited to what
+ * traders hold. LMSR and LS-LMSR (FPMM and CPMM: DACC_ERR_UNSUPPORTED). The
+ * trade refuses, changing nothing, when the cost passes max_cost or the
+ * proceeds fall short of min_proceeds. */
+dacc_status dacc_market_quote_vector(const dacc_market *m, const dacc_u128 *amount,
+                                     const bool *sell, dacc_u128 *cost, dacc_u128 *proceeds,
+                                     dacc_error *err);
+dacc_status dacc_market_trade_vector(dacc_market *m, const dacc_u128 *amount, const bool *sell,
+                                     dacc_u128 max_cost, dacc_u128 min_proceeds, dacc_u128 *cost,
+                                     dacc_u128 *proceeds, dacc_error *err);
+
+/* Complete sets (conditional tokens' splitPosition / mergePositions): split
+ * takes s units of collateral for s shares of every outcome; merge gives
+ * them back for s shares of every outcome. No price moves. Any maker; an
+ * LS-LMSR merges only sets that were split (other shares are its
+ * liability, sold back at its price). Refused once resolved. */
+dacc_status dacc_market_split(dacc_market *m, dacc_u128 s, dacc_error *err);
+dacc_status dacc_market_merge(dacc_market *m, dacc_u128 s, dacc_error *err);
+/* Complete sets split and not merged, as an LS-LMSR counts them (0 for the
+ * other makers, whose prices do not depend on them). */
+dacc_u128 dacc_market_sets(const dacc_market *m);
+
 /* CPMM only: adds liquidity A to both sides, keeping the probability. */
 dacc_status dacc_market_cpmm_add_liquidity(dacc_market *m, dacc_u128 amount, dacc_error *err);
 
@@ -194,6 +221,20 @@ dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *account, 
                                     unsigned outcome, dacc_u128 shares, dacc_u128 amount,
                                     dacc_u128 limit, uint64_t t, dacc_u128 *moved,
                                     dacc_u128 *traded, dacc_error *err);
+
+/* A vector trade (dacc_market_trade_vector) for the account at time t:
+ * sales come out of the account's own shares. limit: with
+ * limit_is_proceeds false, the most to pay (0 = none); with it true, the
+ * least to receive (the trade must be a net sale), as Gnosis's signed
+ * collateral limit. */
+dacc_status dacc_market_ledger_trade(dacc_market_ledger *l, const char *account, const char *market,
+                                     const dacc_u128 *amount, const bool *sell, dacc_u128 limit,
+                                     bool limit_is_proceeds, uint64_t t, dacc_u128 *cost,
+                                     dacc_u128 *proceeds, dacc_error *err);
+/* Splits s units of the account's money into s complete sets (merge
+ * false), or merges s complete sets of its shares back into money. */
+dacc_status dacc_market_ledger_sets(dacc_market_ledger *l, const char *account, const char *market,
+                                    bool merge, dacc_u128 s, uint64_t t, dacc_error *err);
 
 /* The conservation law, checked: every deposit plus every maker's funding
  * equals the accounts' balances plus the makers' collateral and fees, to

@@ -305,6 +305,87 @@ dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u12
     return DACC_OK;
 }
 
+dacc_status mk_exec_vector(dacc_market *m, const dacc_u128 *amount, const bool *sell,
+                           dacc_u128 cost, dacc_u128 proceeds, dacc_error *err)
+{
+    dacc_u128 balance;
+    if (m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "the market is resolved: trading is closed");
+    if (dacc_money_add(m->balance, cost, &balance) != DACC_OK)
+        return overflow(err);
+    if (balance < proceeds)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the maker cannot pay that much");
+    for (unsigned i = 0; i < m->n; i++) /* checked by the quote */
+        m->sold[i] = sell[i] ? m->sold[i] - amount[i] : m->sold[i] + amount[i];
+    m->balance = balance - proceeds;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_trade_vector(dacc_market *m, const dacc_u128 *amount, const bool *sell,
+                                     dacc_u128 max_cost, dacc_u128 min_proceeds, dacc_u128 *cost,
+                                     dacc_u128 *proceeds, dacc_error *err)
+{
+    dacc_u128 c, r;
+    dacc_status st = dacc_market_quote_vector(m, amount, sell, &c, &r, err);
+    if (st != DACC_OK)
+        return st;
+    if (c > max_cost || r < min_proceeds)
+        return dacc_error_set(err, DACC_ERR_STATE, "the net cost is beyond the limit");
+    if ((st = mk_exec_vector(m, amount, sell, c, r, err)) == DACC_OK)
+        *cost = c, *proceeds = r;
+    return st;
+}
+
+/* Complete sets: s units of collateral for s shares of every outcome, and
+ * back (conditional tokens' splitPosition and mergePositions). The sets
+ * are backed by their own collateral, so no maker's price moves: LMSR's
+ * cost shifts by exactly s (C(q + s) = C(q) + s), LS-LMSR counts them
+ * apart from its quantities, and FPMM and CPMM price from their pools. */
+dacc_status dacc_market_split(dacc_market *m, dacc_u128 s, dacc_error *err)
+{
+    dacc_u128 balance, sets = m->sets;
+    if (m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "the market is resolved: trading is closed");
+    if (s == 0)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a split of zero sets");
+    if (dacc_money_add(m->balance, s, &balance) != DACC_OK ||
+        (m->kind == DACC_MARKET_LSLMSR && dacc_money_add(sets, s, &sets) != DACC_OK))
+        return overflow(err);
+    for (unsigned i = 0; i < m->n; i++)
+        if (m->sold[i] > DACC_U128_MAX - s)
+            return overflow(err);
+    for (unsigned i = 0; i < m->n; i++)
+        m->sold[i] += s;
+    m->balance = balance;
+    m->sets = sets;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_merge(dacc_market *m, dacc_u128 s, dacc_error *err)
+{
+    if (m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE,
+                              "the market is resolved: redeem the shares instead");
+    if (s == 0)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a merge of zero sets");
+    if (m->kind == DACC_MARKET_LSLMSR && s > m->sets)
+        return dacc_error_set(err, DACC_ERR_RANGE,
+                              "an lslmsr market merges only sets that were split (%s)",
+                              "the rest is a sale to the maker");
+    for (unsigned i = 0; i < m->n; i++)
+        if (m->sold[i] < s)
+            return dacc_error_set(err, DACC_ERR_RANGE,
+                                  "merging more sets than traders hold of outcome %u", i);
+    if (m->balance < s)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the maker cannot pay that much");
+    for (unsigned i = 0; i < m->n; i++)
+        m->sold[i] -= s;
+    m->balance -= s;
+    if (m->kind == DACC_MARKET_LSLMSR)
+        m->sets -= s;
+    return DACC_OK;
+}
+
 void dacc_market_payout(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout)
 {
     *payout = 0;

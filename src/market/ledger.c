@@ -463,6 +463,93 @@ dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *name, con
     return DACC_OK;
 }
 
+/* The account's shares after a vector: buys added, sales taken from what
+ * it holds (never from what others hold). */
+static dacc_status vector_position(trade_ctx *c, const char *name, const dacc_u128 *amount,
+                                   const bool *sell, dacc_error *err)
+{
+    for (unsigned i = 0; i < c->x->m->n; i++) {
+        if (sell[i] && c->next[i] < amount[i])
+            return dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares of outcome %u", name,
+                                  i);
+        if (!sell[i] && dacc_money_add(c->next[i], amount[i], &c->next[i]) != DACC_OK)
+            return dacc_error_set(err, DACC_ERR_RANGE, "the position would overflow");
+        if (sell[i])
+            c->next[i] -= amount[i];
+    }
+    return DACC_OK;
+}
+
+/* The account's balance after paying cost and receiving proceeds, and its
+ * net payment into the market. */
+static dacc_status settle_money(dacc_market_ledger *l, trade_ctx *c, const char *name,
+                                dacc_u128 cost, dacc_u128 proceeds, dacc_u128 *balance,
+                                dacc_error *err)
+{
+    if (cost > l->ac[c->a].balance)
+        return dacc_error_set(err, DACC_ERR_STATE, "%s has less money than the cost", name);
+    if (dacc_money_add(l->ac[c->a].balance - cost, proceeds, balance) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_RANGE, "%s's balance would overflow", name);
+    if ((cost != 0 && !net_move(&c->paid, cost, 1)) ||
+        (proceeds != 0 && !net_move(&c->paid, proceeds, 0)))
+        return dacc_error_set(err, DACC_ERR_RANGE, "the position would overflow");
+    return DACC_OK;
+}
+
+dacc_status dacc_market_ledger_trade(dacc_market_ledger *l, const char *name, const char *market,
+                                     const dacc_u128 *amount, const bool *sell, dacc_u128 limit,
+                                     bool limit_is_proceeds, uint64_t t, dacc_u128 *cost,
+                                     dacc_u128 *proceeds, dacc_error *err)
+{
+    trade_ctx c = { 0 };
+    dacc_u128 pay = 0, got = 0, balance;
+    dacc_status st = trade_open(l, name, market, t, &c, err);
+    if (st == DACC_OK) /* the account's own holdings first: the clearer refusal */
+        st = vector_position(&c, name, amount, sell, err);
+    if (st == DACC_OK)
+        st = dacc_market_quote_vector(c.x->m, amount, sell, &pay, &got, err);
+    if (st == DACC_OK && pay == 0 && got == 0) {
+        int any = 0;
+        for (unsigned i = 0; i < c.x->m->n; i++)
+            any |= amount[i] != 0;
+        if (!any)
+            st = zero_trade(err);
+    }
+    if (st == DACC_OK && (limit_is_proceeds ? pay != 0 || got < limit : limit != 0 && pay > limit))
+        st = dacc_error_set(err, DACC_ERR_STATE, "the net cost is beyond the limit");
+    if (st == DACC_OK)
+        st = settle_money(l, &c, name, pay, got, &balance, err);
+    if (st == DACC_OK && (st = trade_reserve(l, &c, err)) == DACC_OK &&
+        (st = mk_exec_vector(c.x->m, amount, sell, pay, got, err)) == DACC_OK) {
+        trade_commit(l, &c, t, balance);
+        *cost = pay;
+        *proceeds = got;
+    }
+    return st;
+}
+
+dacc_status dacc_market_ledger_sets(dacc_market_ledger *l, const char *name, const char *market,
+                                    bool merge, dacc_u128 s, uint64_t t, dacc_error *err)
+{
+    trade_ctx c = { 0 };
+    dacc_u128 amount[DACC_MARKET_MAX_OUTCOMES], balance;
+    bool sell[DACC_MARKET_MAX_OUTCOMES];
+    dacc_status st = trade_open(l, name, market, t, &c, err);
+    if (st == DACC_OK && s == 0)
+        st = dacc_error_set(err, DACC_ERR_INVALID, "a %s of zero sets", merge ? "merge" : "split");
+    for (unsigned i = 0; st == DACC_OK && i < c.x->m->n; i++)
+        amount[i] = s, sell[i] = merge;
+    if (st == DACC_OK)
+        st = vector_position(&c, name, amount, sell, err);
+    if (st == DACC_OK)
+        st = settle_money(l, &c, name, merge ? 0 : s, merge ? s : 0, &balance, err);
+    if (st == DACC_OK && (st = trade_reserve(l, &c, err)) == DACC_OK &&
+        (st = merge ? dacc_market_merge(c.x->m, s, err) : dacc_market_split(c.x->m, s, err)) ==
+            DACC_OK)
+        trade_commit(l, &c, t, balance);
+    return st;
+}
+
 dacc_status dacc_market_ledger_resolve(dacc_market_ledger *l, const char *market,
                                        const uint64_t *numerators, dacc_error *err)
 {
@@ -535,6 +622,7 @@ static void refund_apply(dacc_market_ledger *l, size_t m)
         memset(shares_of(l, p), 0, mk->n * sizeof *l->sh);
     }
     memset(mk->sold, 0, sizeof mk->sold);
+    mk->sets = 0;
     dacc_market_resolve_invalid(mk, NULL);
 }
 

@@ -179,6 +179,10 @@ dacc_u128 dacc_market_fees(const dacc_market *m)
 {
     return m->fees;
 }
+dacc_u128 dacc_market_sets(const dacc_market *m)
+{
+    return m->sets;
+}
 dacc_u128 dacc_market_sold(const dacc_market *m, unsigned i)
 {
     return i < m->n ? m->sold[i] : 0;
@@ -187,7 +191,7 @@ dacc_u128 dacc_market_sold(const dacc_market *m, unsigned i)
 static void quantities(const dacc_market *m, f128 *q)
 {
     for (unsigned i = 0; i < m->n; i++)
-        q[i] = (f128)m->sold[i] + (f128)m->q0[i];
+        q[i] = mk_quantity(m, i);
 }
 
 void dacc_market_prices(const dacc_market *m, double *prices)
