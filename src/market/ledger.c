@@ -1,5 +1,6 @@
 /* The ledger: accounts, positions across markets, time-weighted prices and
  * jury-sampled batches. Every operation checks before it writes. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,26 @@ void dacc_market_ledger_free(dacc_market_ledger *l)
     dacc_intern_free(l->batch_ids);
     dacc_intern_free(l->pair_ids);
     free(l);
+}
+
+/* The prices the time-weighted average accumulates after each trade. An
+ * LMSR's are its softmax in double precision (a relative error of a few
+ * 10^-16, far below the 10^-9 at which a TWAP becomes payout numerators):
+ * the binary128 softmax of dacc_market_prices costs n software
+ * exponentials, two thirds of a ledger trade's time. */
+static void twap_prices(const dacc_market *m, double *p)
+{
+    if (m->kind != DACC_MARKET_LMSR) {
+        dacc_market_prices(m, p);
+        return;
+    }
+    double b = (double)m->b, top = (double)m->sold[0] / b, s = 0;
+    for (unsigned j = 1; j < m->n; j++)
+        top = (double)m->sold[j] / b > top ? (double)m->sold[j] / b : top;
+    for (unsigned j = 0; j < m->n; j++)
+        s += p[j] = exp((double)m->sold[j] / b - top);
+    for (unsigned j = 0; j < m->n; j++)
+        p[j] /= s;
 }
 
 static dacc_status check_id(const char *what, const char *id, dacc_error *err)
@@ -120,7 +141,7 @@ dacc_status dacc_market_ledger_add(dacc_market_ledger *l, const char *id, dacc_m
     x->m = m;
     x->opened = x->last_t = opened;
     x->first = x->last = NO_POSITION;
-    dacc_market_prices(m, x->price);
+    twap_prices(m, x->price);
     return DACC_OK;
 }
 
@@ -143,6 +164,12 @@ static dacc_status account_of(dacc_market_ledger *l, const char *name, int creat
     l->ac[l->nac] = (account){ copy, 0 };
     *out = l->nac++;
     return DACC_OK;
+}
+
+const double *mk_ledger_prices(const dacc_market_ledger *l, const char *id)
+{
+    long i = find_market(l, id);
+    return i < 0 ? NULL : l->mk[i].price;
 }
 
 dacc_status mk_ledger_account(dacc_market_ledger *l, const char *name, size_t *out, dacc_error *err)
@@ -353,7 +380,7 @@ static dacc_status trade_reserve(dacc_market_ledger *l, trade_ctx *c, dacc_error
 static void trade_commit(dacc_market_ledger *l, trade_ctx *c, uint64_t t, dacc_u128 balance)
 {
     advance(c->x, t, NULL);
-    dacc_market_prices(c->x->m, c->x->price);
+    twap_prices(c->x->m, c->x->price);
     l->ac[c->a].balance = balance;
     if (c->fresh) {
         uint32_t i = (uint32_t)l->npos++;

@@ -423,11 +423,13 @@ static dacc_status op_trade(engine *e, const row *r, int buy, dacc_error *err)
         dacc_error_prefix(err, "%s:%lu: ", r->file, r->line);
         return st;
     }
+    if (e->report == NULL)
+        return DACC_OK;
     char a[DACC_MONEY_STRLEN], b[DACC_MONEY_STRLEN];
     dacc_money_format(traded, r->decimals, 0, a);
     dacc_money_format(moved, r->decimals, 0, b);
-    double p[DACC_MARKET_MAX_OUTCOMES];
-    dacc_market_prices(dacc_market_ledger_market(e->l, mk), p);
+    /* the prices the trade left, as the ledger keeps them for its TWAP */
+    const double *p = mk_ledger_prices(e->l, mk);
     say(e, "line %lu: %s %s %s of %s:%u for %s (price now %.6f)", r->line, acct,
         buy ? "buys" : "sells", a, mk, (unsigned)outcome, b, p[outcome]);
     return DACC_OK;
