@@ -121,7 +121,13 @@ static int cmd_run(int argc, char **argv)
     if (st == DACC_OK && out != NULL)
         st = save_state(l, (unsigned)decimals, out, &err);
     dacc_market_ledger_free(l);
-    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+    if (st == DACC_OK)
+        return CLI_OK;
+    int fail = cli_fail(prog, &err);
+    if (out != NULL && l != NULL) /* the lines printed before the failure took no effect */
+        fprintf(stderr, "%s: nothing written: no operation of %s is applied%s%s\n", prog,
+                argv[optind], state ? "; the state stays " : "", state ? state : "");
+    return fail;
 }
 
 static const char quote_usage[] =

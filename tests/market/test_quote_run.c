@@ -59,6 +59,14 @@ Test(quote_run, spend_and_receive_charge_exactly_the_quote, .timeout = 120)
             dacc_u128 unit = unit_of(kind), budget = 1 + dacc_rng_below(&r, 40 * unit);
             dacc_u128 qs, qc, s, c, rs, rp, s2, p2;
             cr_assert_eq(dacc_market_quote_spend(m, i, budget, &qs, &qc, NULL), DACC_OK);
+            /* the most shares the budget pays for (FPMM: the contract's buy) */
+            dacc_u128 next;
+            if (kind != 2) {
+                cr_assert(qc <= budget, "kind %u: the cost passes the budget", kind);
+                cr_assert(dacc_market_quote_buy(m, i, qs + 1, &next, NULL) != DACC_OK ||
+                              next > budget,
+                          "kind %u: one more share also fits the budget", kind);
+            }
             dacc_market *twin = dacc_market_clone(m);
             cr_assert_eq(dacc_market_spend(m, i, budget, 0, &s, &c, NULL), DACC_OK);
             cr_assert(s == qs && c == qc, "kind %u: spend differs from its quote", kind);
