@@ -166,12 +166,6 @@ static dacc_status account_of(dacc_market_ledger *l, const char *name, int creat
     return DACC_OK;
 }
 
-const double *mk_ledger_prices(const dacc_market_ledger *l, const char *id)
-{
-    long i = find_market(l, id);
-    return i < 0 ? NULL : l->mk[i].price;
-}
-
 dacc_status mk_ledger_account(dacc_market_ledger *l, const char *name, size_t *out, dacc_error *err)
 {
     return account_of(l, name, 1, out, err);

@@ -78,10 +78,6 @@ static inline uint64_t pair_key(size_t a, size_t m)
  * out of memory, *arr unchanged. */
 int mk_grow_to(void **arr, size_t *cap, size_t need, size_t elem);
 
-/* The prices in force in market id since its last trade (NULL: no such
- * market): what dacc_market_prices gave after that trade. */
-const double *mk_ledger_prices(const dacc_market_ledger *l, const char *id);
-
 /* Account name's number, made (with balance 0) when new. */
 dacc_status mk_ledger_account(dacc_market_ledger *l, const char *name, size_t *out,
                               dacc_error *err);

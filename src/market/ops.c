@@ -428,8 +428,8 @@ static dacc_status op_trade(engine *e, const row *r, int buy, dacc_error *err)
     char a[DACC_MONEY_STRLEN], b[DACC_MONEY_STRLEN];
     dacc_money_format(traded, r->decimals, 0, a);
     dacc_money_format(moved, r->decimals, 0, b);
-    /* the prices the trade left, as the ledger keeps them for its TWAP */
-    const double *p = mk_ledger_prices(e->l, mk);
+    double p[DACC_MARKET_MAX_OUTCOMES];
+    dacc_market_prices(dacc_market_ledger_market(e->l, mk), p);
     say(e, "line %lu: %s %s %s of %s:%u for %s (price now %.6f)", r->line, acct,
         buy ? "buys" : "sells", a, mk, (unsigned)outcome, b, p[outcome]);
     return DACC_OK;
