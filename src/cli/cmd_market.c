@@ -139,6 +139,8 @@ static const char quote_usage[] =
     "Answer one question about a market in a given state, with exact money:\n"
     "  buy N      what N shares cost (ceiling)      spend C    shares C buys (floor)\n"
     "  sell N     what N shares return (floor)      receive R  shares to sell for R (ceiling)\n"
+    "  trade A0;A1;...  (no OUTCOME) the net cost of a vector, positive buys, negative\n"
+    "             sells: its ceiling is charged, or a net sale returns the floor\n"
     "The answer is what `market run` would do: a trade executes its quote.\n\n"
     "  --state STATE --market ID  the market ID of a state `market run -o` wrote; without a\n"
     "                             question, print its prices, or once it is resolved its\n"
@@ -218,6 +220,40 @@ static int quote_options(const char *prog, int argc, char **argv, quote_fields *
     return CLI_OK;
 }
 
+/* trade AMOUNTS: the net cost of a vector, as the trade op charges it. */
+static int quote_vector(const char *prog, const dacc_market *m, const char *list, unsigned decimals)
+{
+    dacc_u128 amount[DACC_MARKET_MAX_OUTCOMES], cost, proceeds;
+    bool sell[DACC_MARKET_MAX_OUTCOMES];
+    unsigned n = dacc_market_outcomes(m), k = 0;
+    for (const char *s = list;; k++) {
+        const char *end = strchr(s, ';');
+        char item[DACC_MONEY_STRLEN + 2];
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        if (k == n || len >= sizeof item)
+            return cli_usage(prog, "AMOUNTS: one signed amount per outcome (%u)", n);
+        memcpy(item, s, len);
+        item[len] = '\0';
+        sell[k] = item[0] == '-';
+        int rc = cli_opt_money(prog, "AMOUNTS", item + sell[k], decimals, &amount[k]);
+        if (rc != CLI_OK)
+            return rc;
+        sell[k] = sell[k] && amount[k] != 0;
+        if (end == NULL)
+            break;
+        s = end + 1;
+    }
+    if (k + 1 != n)
+        return cli_usage(prog, "AMOUNTS: one signed amount per outcome (%u)", n);
+    dacc_error err;
+    if (dacc_market_quote_vector(m, amount, sell, &cost, &proceeds, &err) != DACC_OK)
+        return cli_fail(prog, &err);
+    char t[DACC_MONEY_STRLEN];
+    dacc_money_format(proceeds ? proceeds : cost, decimals, 0, t);
+    printf("trading %s %s %s\n", list, proceeds ? "returns" : "costs", t);
+    return CLI_OK;
+}
+
 static int quote_answer(const char *prog, const dacc_market *m, char **args, unsigned decimals)
 {
     const char *what = args[0];
@@ -284,7 +320,8 @@ static void print_standing(const char *id, const dacc_market *m, unsigned decima
 static int quote_state(const char *prog, const quote_fields *q, int seen_d, uint64_t decimals,
                        int nargs, char **args)
 {
-    if (q->n != 0 || q->market == NULL || (nargs != 0 && nargs != 3))
+    if (q->n != 0 || q->market == NULL ||
+        (nargs != 0 && nargs != 3 && !(nargs == 2 && strcmp(args[0], "trade") == 0)))
         return cli_usage(prog, "with --state: --market ID and optionally "
                                "buy|spend|sell|receive OUTCOME AMOUNT, no market options");
     char *data;
@@ -315,7 +352,7 @@ static int quote_state(const char *prog, const quote_fields *q, int seen_d, uint
                                             "market %s is resolved: trading is closed", q->market),
                              &err));
     else if (rc == CLI_OK && nargs != 0)
-        rc = quote_answer(prog, m, args, d);
+        rc = nargs == 2 ? quote_vector(prog, m, args[1], d) : quote_answer(prog, m, args, d);
     dacc_market_ledger_free(l);
     return rc;
 }
@@ -337,13 +374,16 @@ static int cmd_quote(int argc, char **argv)
     int has_kind = 0;
     for (size_t i = 0; i < q.n; i++)
         has_kind |= strcmp(q.names[i], "kind") == 0;
-    if (!has_kind || argc - optind != 3)
-        return cli_usage(prog, "expected --kind and: buy|spend|sell|receive OUTCOME AMOUNT");
+    int vector = argc - optind == 2 && strcmp(argv[optind], "trade") == 0;
+    if (!has_kind || (argc - optind != 3 && !vector))
+        return cli_usage(
+            prog, "expected --kind and: buy|spend|sell|receive OUTCOME AMOUNT, or trade AMOUNTS");
     dacc_market *m = NULL;
     dacc_error err;
     if (dacc_market_from_fields(q.n, q.names, q.values, (unsigned)decimals, &m, &err) != DACC_OK)
         return cli_fail(prog, &err);
-    rc = quote_answer(prog, m, argv + optind, (unsigned)decimals);
+    rc = vector ? quote_vector(prog, m, argv[optind + 1], (unsigned)decimals)
+                : quote_answer(prog, m, argv + optind, (unsigned)decimals);
     dacc_market_free(m);
     return rc;
 }

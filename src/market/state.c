@@ -289,7 +289,9 @@ static dacc_status get_f128(const rd *r, const json_t *v, const char *where, f12
         mant >> 113 != 0)
         return bad(r, where, "expected MANTISSA p EXPONENT, a positive binary128");
     long x = strtol(p + 1, &end, 10);
-    if (*end != '\0' || end == p + 1 || x < -16600 || x > 16300)
+    /* a maker's parameter is a positive normal number well inside the
+     * range (a liquidity in base units, an alpha, a probability) */
+    if (*end != '\0' || end == p + 1 || x < -1200 || x > 1000)
         return bad(r, where, "exponent out of range");
     *out = ldexpq((f128)mant, (int)x);
     return DACC_OK;

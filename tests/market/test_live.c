@@ -56,19 +56,19 @@ static void generate(sbuf *ops)
     dacc_rng_init(&r, seed);
     char op[512];
     const char *const creates[] = {
-        "{\"op\":\"create\",\"time\":1,\"market\":\"l\",\"kind\":\"lmsr\",\"b\":\"50\","
-        "\"outcomes\":3}\n",
-        "{\"op\":\"create\",\"market\":\"s\",\"kind\":\"lslmsr\",\"alpha\":0.05,\"q0\":\"40;40\"}"
-        "\n",
-        "{\"op\":\"create\",\"market\":\"f\",\"kind\":\"fpmm\",\"balances\":\"30;30;30\","
-        "\"fee\":\"0.003\"}\n",
-        "{\"op\":\"create\",\"market\":\"c\",\"kind\":\"cpmm\",\"yes\":\"50\",\"no\":\"50\","
-        "\"p\":0.5}\n",
+        ("{\"op\":\"create\",\"time\":1,\"market\":\"l\",\"kind\":\"lmsr\",\"b\":\"50\","
+         "\"outcomes\":3}\n"),
+        ("{\"op\":\"create\",\"market\":\"s\",\"kind\":\"lslmsr\",\"alpha\":0.05,\"q0\":\"40;40\"}"
+         "\n"),
+        ("{\"op\":\"create\",\"market\":\"f\",\"kind\":\"fpmm\",\"balances\":\"30;30;30\","
+         "\"fee\":\"0.003\"}\n"),
+        ("{\"op\":\"create\",\"market\":\"c\",\"kind\":\"cpmm\",\"yes\":\"50\",\"no\":\"50\","
+         "\"p\":0.5}\n"),
         "{\"op\":\"create\",\"market\":\"b1\",\"kind\":\"lmsr\",\"funding\":\"20\"}\n",
         "{\"op\":\"create\",\"market\":\"b2\",\"kind\":\"lmsr\",\"funding\":\"20\"}\n",
         "{\"op\":\"create\",\"market\":\"b3\",\"kind\":\"lmsr\",\"funding\":\"20\"}\n",
-        "{\"op\":\"batch\",\"batch\":\"jury\",\"markets\":\"b1;b2;b3\",\"choose\":1,"
-        "\"rule\":\"twap\"}\n",
+        ("{\"op\":\"batch\",\"batch\":\"jury\",\"markets\":\"b1;b2;b3\",\"choose\":1,"
+         "\"rule\":\"twap\"}\n"),
     };
     for (size_t i = 0; i < sizeof creates / sizeof creates[0]; i++)
         cr_assert(keep(scratch, ops, creates[i]), "%s", creates[i]);

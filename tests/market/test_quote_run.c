@@ -173,3 +173,33 @@ Test(quote_run, lmsr_spend_quote_equals_run, .timeout = 120)
     free(dir);
     free(ops);
 }
+
+/* A vector: quote trade prints what the trade op charges. */
+Test(quote_run, vector_quote_equals_run)
+{
+    run_result q, o;
+    const char *qa[] = { "market", "quote",      "--kind", "lmsr",   "--b",
+                         "100",    "--outcomes", "4",      "--sold", "10;10;10;10",
+                         "trade",  "5;-3;0;-2",  NULL };
+    run_dacc(&q, NULL, qa);
+    cr_assert_eq(q.status, 0, "%s", q.err);
+    char *dir = make_temp_dir(), *ops = path_join(dir, "ops.jsonl");
+    write_text(ops,
+               "{\"op\":\"create\",\"market\":\"m\",\"kind\":\"lmsr\",\"b\":\"100\","
+               "\"outcomes\":4}\n"
+               "{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"100\"}\n"
+               "{\"op\":\"split\",\"account\":\"a\",\"market\":\"m\",\"amount\":\"10\"}\n"
+               "{\"op\":\"trade\",\"account\":\"a\",\"market\":\"m\",\"amounts\":\"5;-3;0;-2\"}\n");
+    const char *ra[] = { "market", "run", ops, NULL };
+    run_dacc(&o, NULL, ra);
+    cr_assert_eq(o.status, 0, "%s", o.err);
+    char cost[64], want[128];
+    cr_assert_eq(sscanf(q.out, "trading 5;-3;0;-2 costs %63s", cost), 1, "%s", q.out);
+    snprintf(want, sizeof want, "a trades 5;-3;0;-2 on m for %s\n", cost);
+    cr_assert(strstr(o.out, want) != NULL, "quote %s, run %s", q.out, o.out);
+    run_result_free(&q);
+    run_result_free(&o);
+    remove_tree(dir);
+    free(dir);
+    free(ops);
+}

@@ -193,8 +193,8 @@ Test(vectors, operations_file)
     const char *more[] = {
         "{\"op\":\"trade\",\"account\":\"a\",\"market\":\"m\",\"amounts\":\"1;-1;0;0\"}\n",
         "{\"op\":\"trade\",\"account\":\"a\",\"market\":\"m\",\"amounts\":\"1;2;3\"}\n",
-        "{\"op\":\"trade\",\"account\":\"a\",\"market\":\"m\",\"amounts\":\"1;0;0;-1\","
-        "\"limit\":\"-1\"}\n",
+        ("{\"op\":\"trade\",\"account\":\"a\",\"market\":\"m\",\"amounts\":\"1;0;0;-1\","
+         "\"limit\":\"-1\"}\n"),
         "{\"op\":\"merge\",\"account\":\"a\",\"market\":\"m\",\"amount\":\"1\"}\n",
     };
     const char *why[] = { "holds fewer shares of outcome 1", "one amount per outcome",
