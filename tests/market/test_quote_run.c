@@ -135,9 +135,36 @@ Test(quote_run, fpmm_spend_is_the_contracts_buy)
     free(state);
 }
 
+/* The issue's first reproduction: the example's omen-style market (FPMM,
+ * 500;500, fee 2%), quote spend 0 25. On main the quote said 25.000000 and
+ * the run charged 24.999999 for the same 47.855576 shares. */
+Test(quote_run, the_examples_spend_of_25)
+{
+    run_result q, o;
+    const char *qa[] = { "market", "quote", "--kind", "fpmm", "--balances", "500;500",
+                         "--fee",  "0.02",  "spend",  "0",    "25",         NULL };
+    run_dacc(&q, NULL, qa);
+    cr_assert_eq(q.status, 0, "%s", q.err);
+    cr_assert_str_eq(q.out, "buying 47.855576 shares of outcome 0 costs 25.000000\n");
+    char *dir = make_temp_dir(), *ops = path_join(dir, "ops.jsonl");
+    write_text(ops, "{\"op\":\"create\",\"market\":\"m\",\"kind\":\"fpmm\",\"balances\":"
+                    "\"500;500\",\"fee\":\"0.02\"}\n"
+                    "{\"op\":\"deposit\",\"account\":\"bob\",\"amount\":\"100\"}\n"
+                    "{\"op\":\"buy\",\"account\":\"bob\",\"market\":\"m\",\"outcome\":0,"
+                    "\"spend\":\"25\"}\n");
+    const char *ra[] = { "market", "run", ops, NULL };
+    run_dacc(&o, NULL, ra);
+    cr_assert_eq(o.status, 0, "%s", o.err);
+    cr_assert(strstr(o.out, "bob buys 47.855576 of m:0 for 25.000000 ") != NULL, "%s", o.out);
+    run_result_free(&q);
+    run_result_free(&o);
+    remove_tree(dir);
+    free(dir);
+    free(ops);
+}
+
 /* LMSR through the command line: quote spend and the run agree on shares
- * and cost for budgets around many liquidities (the issue's 25 at b near
- * 267 among them). */
+ * and cost for a budget of 25 at many liquidities. */
 Test(quote_run, lmsr_spend_quote_equals_run, .timeout = 120)
 {
     char *dir = make_temp_dir(), *ops = path_join(dir, "ops.jsonl");
