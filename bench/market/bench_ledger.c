@@ -75,21 +75,35 @@ static result run(size_t accounts)
         if (dacc_market_ledger_deposit(l, names[a], 1000000000, &err) != DACC_OK)
             fail("deposit", &err);
     size_t heap_accounts = heap_now();
-    /* trades: 4 buys for each sell, the sells of shares bought before */
-    size_t trades = ops_target - ops - MARKETS - accounts * 2;
-    uint64_t t = 0;
+    /* trades: 4 buys of 3 shares for each sale of 1 share of a random
+     * earlier buy not sold from yet (so every sale is of shares held, and
+     * no lookup beyond the trade's own is timed) */
+    size_t trades = ops_target - ops - MARKETS - accounts * 2, nheld = 0;
+    if (trades > ops_target) {
+        fprintf(stderr, "bench_ledger: too few accounts\n");
+        exit(1);
+    }
+    uint64_t t = 0, *held = malloc((trades + 1) * sizeof *held);
     for (size_t k = 0; k < trades; k++, ops++) {
         size_t a = (size_t)dacc_rng_below(&r, accounts);
         unsigned m = (unsigned)dacc_rng_below(&r, MARKETS), o = (unsigned)dacc_rng_below(&r, 2);
         dacc_u128 moved, traded;
-        if (k % 5 == 4 && dacc_market_ledger_position(l, names[a], mk[m], o) >= 1000000) {
+        if (k % 5 == 4 && nheld > 0) {
+            size_t h = (size_t)dacc_rng_below(&r, nheld);
+            uint64_t e = held[h];
+            held[h] = held[--nheld];
+            a = (size_t)(e >> 8), m = (unsigned)(e >> 1 & 127), o = (unsigned)(e & 1);
             if (dacc_market_ledger_sell(l, names[a], mk[m], o, 1000000, 0, 0, ++t, &moved, &traded,
                                         &err) != DACC_OK)
                 fail("sell", &err);
-        } else if (dacc_market_ledger_buy(l, names[a], mk[m], o, 3000000, 0, 0, ++t, &moved,
-                                          &traded, &err) != DACC_OK)
+            continue;
+        }
+        if (dacc_market_ledger_buy(l, names[a], mk[m], o, 3000000, 0, 0, ++t, &moved, &traded,
+                                   &err) != DACC_OK)
             fail("buy", &err);
+        held[nheld++] = (uint64_t)a << 8 | m << 1 | o;
     }
+    free(held);
     size_t heap_all = heap_now();
     for (int m = 0; m < MARKETS; m++, ops++) {
         uint64_t num[2] = { (uint64_t)(m % 2), (uint64_t)(1 - m % 2) };
