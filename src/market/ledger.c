@@ -339,9 +339,13 @@ int mk_grow_to(void **arr, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 1;
+    /* by half again, not double: these arrays hold every position, and a
+     * doubling's slack would be up to a position's size again */
     size_t n = *cap ? *cap : 16;
     while (n < need)
-        n *= 2;
+        n += n / 2;
+    if (n > SIZE_MAX / elem)
+        return 0;
     void *p = realloc(*arr, n * elem);
     if (p == NULL)
         return 0;
@@ -357,8 +361,9 @@ static dacc_status trade_reserve(dacc_market_ledger *l, trade_ctx *c, dacc_error
     if (!c->fresh)
         return DACC_OK;
     bool added;
-    if (l->npos >= NO_POSITION - 1 ||
-        !mk_grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
+    if (l->npos >= NO_POSITION - 1 || l->nsh + c->x->m->n > MAX_SHARE_SLOTS)
+        return dacc_error_set(err, DACC_ERR_LIMIT, "the ledger holds as many positions as it can");
+    if (!mk_grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
         !mk_grow_to((void **)&l->sh, &l->capsh, l->nsh + c->x->m->n, sizeof *l->sh) ||
         dacc_intern_add_u64(l->pair_ids, pair_key(c->a, c->m), &c->key, &added) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
@@ -378,9 +383,10 @@ static void trade_commit(dacc_market_ledger *l, trade_ctx *c, uint64_t t, dacc_u
     l->ac[c->a].balance = balance;
     if (c->fresh) {
         uint32_t i = (uint32_t)l->npos++;
-        l->pos[i] = (position){
-            .account = (uint32_t)c->a, .market = (uint32_t)c->m, .next = NO_POSITION, .off = l->nsh
-        };
+        l->pos[i] = (position){ .account = (uint32_t)c->a,
+                                .market = (uint32_t)c->m,
+                                .next = NO_POSITION,
+                                .off = (uint32_t)l->nsh };
         l->nsh += c->x->m->n;
         if (c->x->last == NO_POSITION)
             c->x->first = i;

@@ -25,10 +25,13 @@ typedef struct {
  * l->sh[off .. off + n), so a binary market's position costs two amounts,
  * not 256. next chains the market's positions for refunds. */
 typedef struct {
-    uint32_t account, market, next;
+    uint32_t account, market, next, off; /* 48 bytes with paid */
     net paid;
-    size_t off;
 } position;
+
+/* The most shares slots the positions may use (off is 32 bits): 64 GB of
+ * amounts, more than a ledger in memory holds. */
+#define MAX_SHARE_SLOTS ((size_t)UINT32_MAX)
 
 typedef struct {
     const char *id; /* the interned copy */

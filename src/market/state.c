@@ -436,8 +436,9 @@ static dacc_status read_position(dacc_market_ledger *l, const rd *r, const json_
     unsigned n = x->m->n;
     uint32_t key;
     bool added;
-    if (l->npos >= NO_POSITION - 1 ||
-        !mk_grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
+    if (l->npos >= NO_POSITION - 1 || l->nsh + n > MAX_SHARE_SLOTS)
+        return dacc_error_set(r->err, DACC_ERR_LIMIT, "more positions than a ledger holds");
+    if (!mk_grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
         !mk_grow_to((void **)&l->sh, &l->capsh, l->nsh + n, sizeof *l->sh) ||
         dacc_intern_add_u64(l->pair_ids, pair_key((size_t)a, (size_t)m), &key, &added) != DACC_OK ||
         !mk_grow_to((void **)&l->pos_of_key, &l->capkeys, (size_t)key + 1, sizeof *l->pos_of_key))
@@ -446,7 +447,7 @@ static dacc_status read_position(dacc_market_ledger *l, const rd *r, const json_
         return bad(r, "ledger.positions", "a position listed twice");
     position *p = &l->pos[l->npos];
     *p = (position){
-        .account = (uint32_t)a, .market = (uint32_t)m, .next = NO_POSITION, .off = l->nsh
+        .account = (uint32_t)a, .market = (uint32_t)m, .next = NO_POSITION, .off = (uint32_t)l->nsh
     };
     dacc_status st = get_units(r, json_array_get(e, 2), "ledger.positions", &p->paid.in);
     if (st == DACC_OK)
