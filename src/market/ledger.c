@@ -228,9 +228,9 @@ static position *find_position(const dacc_market_ledger *l, size_t a, size_t m)
     return p == NO_POSITION ? NULL : &l->pos[p];
 }
 
-static dacc_u128 *shares_of(const dacc_market_ledger *l, const position *p)
+dacc_u128 *mk_shares(const dacc_market_ledger *l, const position *p)
 {
-    return l->sh + p->off;
+    return l->mk[p->market].m->n <= INLINE_SHARES ? (dacc_u128 *)p->own : l->sh + p->off;
 }
 
 static unsigned outcomes_of(const dacc_market_ledger *l, const position *p)
@@ -243,7 +243,7 @@ dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *n
 {
     long a = find_account(l, name), m = find_market(l, market);
     position *p = a >= 0 && m >= 0 ? find_position(l, (size_t)a, (size_t)m) : NULL;
-    return p != NULL && outcome < outcomes_of(l, p) ? shares_of(l, p)[outcome] : 0;
+    return p != NULL && outcome < outcomes_of(l, p) ? mk_shares(l, p)[outcome] : 0;
 }
 
 /* n moved by amount into the market (in) or out of it; 0 when the
@@ -322,7 +322,7 @@ static dacc_status trade_open(dacc_market_ledger *l, const char *name, const cha
     c->p = find_position(l, c->a, c->m);
     c->fresh = c->p == NULL;
     if (c->p != NULL) {
-        memcpy(c->next, shares_of(l, c->p), c->x->m->n * sizeof *c->next);
+        memcpy(c->next, mk_shares(l, c->p), c->x->m->n * sizeof *c->next);
         c->paid = c->p->paid;
     } else {
         memset(c->next, 0, c->x->m->n * sizeof *c->next);
@@ -366,10 +366,10 @@ static dacc_status trade_reserve(dacc_market_ledger *l, trade_ctx *c, dacc_error
     if (!c->fresh)
         return DACC_OK;
     bool added;
-    if (l->npos >= NO_POSITION - 1 || l->nsh + c->x->m->n > MAX_SHARE_SLOTS)
+    if (l->npos >= NO_POSITION - 1 || l->nsh + mk_slots(c->x->m->n) > MAX_SHARE_SLOTS)
         return dacc_error_set(err, DACC_ERR_LIMIT, "the ledger holds as many positions as it can");
     if (!mk_grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
-        !mk_grow_to((void **)&l->sh, &l->capsh, l->nsh + c->x->m->n, sizeof *l->sh) ||
+        !mk_grow_to((void **)&l->sh, &l->capsh, l->nsh + mk_slots(c->x->m->n), sizeof *l->sh) ||
         dacc_intern_add_u64(l->pair_ids, pair_key(c->a, c->m), &c->key, &added) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (!mk_grow_to((void **)&l->pos_of_key, &l->capkeys, (size_t)c->key + 1,
@@ -392,7 +392,7 @@ static void trade_commit(dacc_market_ledger *l, trade_ctx *c, uint64_t t, dacc_u
                                 .market = (uint32_t)c->m,
                                 .next = NO_POSITION,
                                 .off = (uint32_t)l->nsh };
-        l->nsh += c->x->m->n;
+        l->nsh += mk_slots(c->x->m->n);
         if (c->x->last == NO_POSITION)
             c->x->first = i;
         else
@@ -401,7 +401,7 @@ static void trade_commit(dacc_market_ledger *l, trade_ctx *c, uint64_t t, dacc_u
         l->pos_of_key[c->key] = i;
         c->p = &l->pos[i];
     }
-    memcpy(shares_of(l, c->p), c->next, c->x->m->n * sizeof *c->next);
+    memcpy(mk_shares(l, c->p), c->next, c->x->m->n * sizeof *c->next);
     c->p->paid = c->paid;
 }
 
@@ -651,7 +651,7 @@ static void refund_apply(dacc_market_ledger *l, size_t m)
         l->ac[p->account].balance += r;
         mk->balance -= r;
         p->paid = (net){ 0, 0 };
-        memset(shares_of(l, p), 0, mk->n * sizeof *l->sh);
+        memset(mk_shares(l, p), 0, mk->n * sizeof *l->sh);
     }
     memset(mk->sold, 0, sizeof mk->sold);
     mk->sets = 0;
@@ -683,7 +683,7 @@ static dacc_status redeem_plan(const dacc_market_ledger *l, const position *p, d
     dacc_u128 pay, after;
     *total = 0;
     for (unsigned i = 0; i < mk->n; i++)
-        if (dacc_money_muldiv(shares_of(l, p)[i], mk->num[i], mk->den, DACC_MONEY_ROUND_DOWN,
+        if (dacc_money_muldiv(mk_shares(l, p)[i], mk->num[i], mk->den, DACC_MONEY_ROUND_DOWN,
                               &pay) != DACC_OK ||
             dacc_money_add(*total, pay, total) != DACC_OK)
             return dacc_error_set(err, DACC_ERR_RANGE, "the payout would overflow");
@@ -713,8 +713,8 @@ dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *name, c
         return st;
     for (unsigned i = 0; i < mk->n; i++) {
         dacc_u128 pay;
-        dacc_market_redeem(mk, i, shares_of(l, p)[i], &pay, NULL); /* checked by redeem_plan */
-        shares_of(l, p)[i] = 0;
+        dacc_market_redeem(mk, i, mk_shares(l, p)[i], &pay, NULL); /* checked by redeem_plan */
+        mk_shares(l, p)[i] = 0;
     }
     l->ac[a].balance += total; /* nothing refunds a resolved market, so paid stays as it is */
     *payout = total;
@@ -890,7 +890,7 @@ void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
 {
     for (size_t i = 0; i < l->npos; i++) {
         const position *p = &l->pos[i];
-        fn(ctx, l->ac[p->account].name, l->mk[p->market].id, shares_of(l, p), outcomes_of(l, p));
+        fn(ctx, l->ac[p->account].name, l->mk[p->market].id, mk_shares(l, p), outcomes_of(l, p));
     }
 }
 

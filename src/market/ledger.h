@@ -21,12 +21,15 @@ typedef struct {
     dacc_u128 in, out;
 } net;
 
-/* A position holds only its market's n outcomes: its shares are
- * l->sh[off .. off + n), so a binary market's position costs two amounts,
- * not 256. next chains the market's positions for refunds. */
+/* A position holds only its market's n outcomes: a binary market's two
+ * amounts in the position itself (one cache miss less per trade), more in
+ * l->sh[off .. off + n); never 256. next chains the market's positions for
+ * refunds. */
+#define INLINE_SHARES 2
 typedef struct {
-    uint32_t account, market, next, off; /* 48 bytes with paid */
+    uint32_t account, market, next, off;
     net paid;
+    dacc_u128 own[INLINE_SHARES];
 } position;
 
 /* The most shares slots the positions may use (off is 32 bits): 64 GB of
@@ -77,9 +80,18 @@ static inline uint64_t pair_key(size_t a, size_t m)
     return (uint64_t)a << 32 | (uint32_t)m;
 }
 
+/* The slots of l->sh a position of an n-outcome market takes. */
+static inline size_t mk_slots(unsigned n)
+{
+    return n <= INLINE_SHARES ? 0 : n;
+}
+
 /* Grows *arr (of elem-byte items, capacity *cap) to hold need items; 0 when
  * out of memory, *arr unchanged. */
 int mk_grow_to(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* The shares of position p (its market's n of them). */
+dacc_u128 *mk_shares(const dacc_market_ledger *l, const position *p);
 
 /* Account name's number, made (with balance 0) when new. */
 dacc_status mk_ledger_account(dacc_market_ledger *l, const char *name, size_t *out,

@@ -114,7 +114,7 @@ static json_t *view_accounts(const dacc_market_ledger *l, unsigned decimals)
         const dacc_market *m = l->mk[p->market].m;
         json_t *list = json_array();
         for (unsigned k = 0; k < m->n; k++)
-            json_array_append_new(list, dacc_json_money(l->sh[p->off + k], decimals));
+            json_array_append_new(list, dacc_json_money(mk_shares(l, p)[k], decimals));
         json_object_set_new(pos[p->account], l->mk[p->market].id, list);
     }
     if (l->nac > 0) /* names are distinct, so the order is total */
@@ -184,7 +184,7 @@ static json_t *exact_ledger(const dacc_market_ledger *l)
         json_array_append_new(pos,
                               json_pack("[IIooo]", (json_int_t)p->account, (json_int_t)p->market,
                                         units(p->paid.in), units(p->paid.out),
-                                        unit_list(l->sh + p->off, l->mk[p->market].m->n)));
+                                        unit_list(mk_shares(l, p), l->mk[p->market].m->n)));
     }
     for (size_t i = 0; i < l->nbt; i++) {
         const batch *b = &l->bt[i];
@@ -436,10 +436,10 @@ static dacc_status read_position(dacc_market_ledger *l, const rd *r, const json_
     unsigned n = x->m->n;
     uint32_t key;
     bool added;
-    if (l->npos >= NO_POSITION - 1 || l->nsh + n > MAX_SHARE_SLOTS)
+    if (l->npos >= NO_POSITION - 1 || l->nsh + mk_slots(n) > MAX_SHARE_SLOTS)
         return dacc_error_set(r->err, DACC_ERR_LIMIT, "more positions than a ledger holds");
     if (!mk_grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
-        !mk_grow_to((void **)&l->sh, &l->capsh, l->nsh + n, sizeof *l->sh) ||
+        !mk_grow_to((void **)&l->sh, &l->capsh, l->nsh + mk_slots(n), sizeof *l->sh) ||
         dacc_intern_add_u64(l->pair_ids, pair_key((size_t)a, (size_t)m), &key, &added) != DACC_OK ||
         !mk_grow_to((void **)&l->pos_of_key, &l->capkeys, (size_t)key + 1, sizeof *l->pos_of_key))
         return dacc_error_set(r->err, DACC_ERR_NOMEM, "out of memory");
@@ -453,13 +453,13 @@ static dacc_status read_position(dacc_market_ledger *l, const rd *r, const json_
     if (st == DACC_OK)
         st = get_units(r, json_array_get(e, 3), "ledger.positions", &p->paid.out);
     if (st == DACC_OK)
-        st = get_list(r, json_array_get(e, 4), "ledger.positions", n, l->sh + l->nsh);
+        st = get_list(r, json_array_get(e, 4), "ledger.positions", n, mk_shares(l, p));
     if (st != DACC_OK) {
         l->pos_of_key[key] = NO_POSITION;
         return st;
     }
     uint32_t i = (uint32_t)l->npos++;
-    l->nsh += n;
+    l->nsh += mk_slots(n);
     l->pos_of_key[key] = i;
     if (x->last == NO_POSITION)
         x->first = i;
@@ -512,7 +512,7 @@ static dacc_status check_positions(const dacc_market_ledger *l, const rd *r)
         for (unsigned i = 0; i < m->n; i++) {
             dacc_u128 sum = 0;
             for (uint32_t p = l->mk[k].first; p != NO_POSITION; p = l->pos[p].next)
-                if (dacc_money_add(sum, l->sh[l->pos[p].off + i], &sum) != DACC_OK)
+                if (dacc_money_add(sum, mk_shares(l, &l->pos[p])[i], &sum) != DACC_OK)
                     return bad(r, "ledger.positions", "shares pass 2^128");
             if (sum != m->sold[i])
                 return bad(r, "ledger.positions",
