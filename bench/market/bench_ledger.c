@@ -4,7 +4,9 @@
  * ledger calls on one core. Prints operations per second, the heap per
  * position and per account, and the growth of the time per doubling of the
  * size, up to the largest A given (default 10^6 accounts, 10^7
- * operations). Names are made before the clock starts; nothing else is. */
+ * operations). Names are made before the clock starts; nothing else is.
+ * With --state, also the time to save each ledger as a state file and load
+ * it back (what `market run --state` costs per file of a live market). */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +49,28 @@ static void count(void *ctx, const char *acct, const char *market, const dacc_u1
     (void)acct, (void)market, (void)s, (void)n;
     ((size_t *)ctx)[0]++;
 }
+
+/* A live market's cost per file: writing its state and reading it back. */
+static void state_cost(const dacc_market_ledger *l)
+{
+    char *text;
+    size_t len;
+    unsigned d;
+    dacc_error err;
+    dacc_market_ledger *back;
+    double t0 = now();
+    if (dacc_market_ledger_save(l, 6, &text, &len, &err) != DACC_OK)
+        fail("save", &err);
+    double t1 = now();
+    if (dacc_market_ledger_load("state", text, len, &back, &d, &err) != DACC_OK)
+        fail("load", &err);
+    double t2 = now();
+    printf("state: %.1f MB, save %.2f s, load %.2f s\n", (double)len / 1e6, t1 - t0, t2 - t1);
+    dacc_market_ledger_free(back);
+    free(text);
+}
+
+static int with_state;
 
 static result run(size_t accounts)
 {
@@ -125,6 +149,8 @@ static result run(size_t accounts)
     res.positions = npos;
     res.heap_per_position = (double)(heap_all - heap_accounts) / (double)npos;
     res.heap_per_account = (double)(heap_accounts - heap0) / (double)accounts;
+    if (with_state)
+        state_cost(l);
     dacc_market_ledger_free(l);
     free(names);
     return res;
@@ -135,6 +161,7 @@ int main(int argc, char **argv)
     if (dacc_init() != DACC_OK)
         return 1;
     size_t top = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 1000000;
+    with_state = argc > 2 && strcmp(argv[2], "--state") == 0;
     size_t start = top;
     while (start / 2 >= 15625)
         start /= 2;
