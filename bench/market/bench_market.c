@@ -29,6 +29,39 @@ static double plain_trade(double b, double *q, unsigned n, unsigned i, double x)
     return c;
 }
 
+/* The latency of a CPMM and an LS-LMSR trade by a budget (spend) and by
+ * shares (buy), executed, on pools of 10^3 units at 6 decimals. */
+static void latency(void)
+{
+    const int N = 200;
+    dacc_u128 q0[2] = { 1000000000, 1000000000 };
+    for (int kind = 0; kind < 2; kind++) {
+        dacc_market *m;
+        if (kind == 0)
+            dacc_market_new_cpmm(1000000000, 1000000000, 0.5, &m, NULL);
+        else
+            dacc_market_new_lslmsr(2, 0.05, q0, &m, NULL);
+        double t0 = now();
+        for (int t = 0; t < N; t++) {
+            dacc_u128 s, c;
+            if (dacc_market_spend(m, (unsigned)t % 2, 1000000 + (dacc_u128)t * 7919, 0, &s, &c,
+                                  NULL) != DACC_OK)
+                exit(1);
+        }
+        double t1 = now();
+        for (int t = 0; t < N; t++) {
+            dacc_u128 c;
+            if (dacc_market_buy(m, (unsigned)t % 2, 1000000 + (dacc_u128)t * 7919, DACC_U128_MAX,
+                                &c, NULL) != DACC_OK)
+                exit(1);
+        }
+        double t2 = now();
+        printf("%s: spend %.1f us per trade, buy by shares %.1f us per trade\n",
+               kind == 0 ? "cpmm" : "lslmsr", (t1 - t0) / N * 1e6, (t2 - t1) / N * 1e6);
+        dacc_market_free(m);
+    }
+}
+
 int main(void)
 {
     if (dacc_init() != DACC_OK)
@@ -70,5 +103,6 @@ int main(void)
         free(x);
         free(q);
     }
+    latency();
     return 0;
 }

@@ -123,6 +123,45 @@ dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 m
 dacc_status dacc_market_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 min_proceeds,
                              dacc_u128 *proceeds, dacc_error *err);
 
+/* By a sum instead of a number of shares: spend buys the shares
+ * dacc_market_quote_spend gives for budget and charges exactly the cost it
+ * gives (FPMM: the whole budget, fee included, as the Gnosis contract's
+ * buy); receive sells the shares dacc_market_quote_receive gives and pays
+ * exactly its proceeds. A quote and the trade after it are one computation,
+ * so they never differ by a unit. Limits: min_shares (0 = none), the fewest
+ * shares to buy; max_shares (0 = none), the most to sell. */
+dacc_status dacc_market_spend(dacc_market *m, unsigned i, dacc_u128 budget, dacc_u128 min_shares,
+                              dacc_u128 *shares, dacc_u128 *cost, dacc_error *err);
+dacc_status dacc_market_receive(dacc_market *m, unsigned i, dacc_u128 r, dacc_u128 max_shares,
+                                dacc_u128 *shares, dacc_u128 *proceeds, dacc_error *err);
+
+/* Vector trades (Gnosis's LMSR calcNetCost): amount[i] shares of each
+ * outcome i at once, sold where sell[i], bought elsewhere, with one
+ * rounding: the exact net cost C(q + d) - C(q) rounded up is charged
+ * (*cost); when it is negative, the trader receives its magnitude rounded
+ * down (*proceeds); the other is 0. A vector of one nonzero entry is
+ * exactly dacc_market_quote_buy or _sell. Sales are limited to what
+ * traders hold. LMSR and LS-LMSR (FPMM and CPMM: DACC_ERR_UNSUPPORTED). The
+ * trade refuses, changing nothing, when the cost passes max_cost or the
+ * proceeds fall short of min_proceeds. */
+dacc_status dacc_market_quote_vector(const dacc_market *m, const dacc_u128 *amount,
+                                     const bool *sell, dacc_u128 *cost, dacc_u128 *proceeds,
+                                     dacc_error *err);
+dacc_status dacc_market_trade_vector(dacc_market *m, const dacc_u128 *amount, const bool *sell,
+                                     dacc_u128 max_cost, dacc_u128 min_proceeds, dacc_u128 *cost,
+                                     dacc_u128 *proceeds, dacc_error *err);
+
+/* Complete sets (conditional tokens' splitPosition / mergePositions): split
+ * takes s units of collateral for s shares of every outcome; merge gives
+ * them back for s shares of every outcome. No price moves. Any maker; an
+ * LS-LMSR merges only sets that were split (other shares are its
+ * liability, sold back at its price). Refused once resolved. */
+dacc_status dacc_market_split(dacc_market *m, dacc_u128 s, dacc_error *err);
+dacc_status dacc_market_merge(dacc_market *m, dacc_u128 s, dacc_error *err);
+/* Complete sets split and not merged, as an LS-LMSR counts them (0 for the
+ * other makers, whose prices do not depend on them). */
+dacc_u128 dacc_market_sets(const dacc_market *m);
+
 /* CPMM only: adds liquidity A to both sides, keeping the probability. */
 dacc_status dacc_market_cpmm_add_liquidity(dacc_market *m, dacc_u128 amount, dacc_error *err);
 
@@ -142,6 +181,9 @@ dacc_status dacc_market_resolve_scalar(dacc_market *m, double lo, double hi, dou
  * of accounts, which belongs to a ledger (docs/market.md). */
 dacc_status dacc_market_resolve_invalid(dacc_market *m, dacc_error *err);
 bool dacc_market_resolved(const dacc_market *m);
+/* What redeeming x shares of i pays (floor) once resolved; 0 before, or
+ * when the payout would pass 2^128 - 1. Changes nothing. */
+void dacc_market_payout(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout);
 /* Payout (floor) for redeeming x shares of i after resolution; the shares
  * leave the market. */
 dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout,
@@ -179,6 +221,20 @@ dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *account, 
                                     unsigned outcome, dacc_u128 shares, dacc_u128 amount,
                                     dacc_u128 limit, uint64_t t, dacc_u128 *moved,
                                     dacc_u128 *traded, dacc_error *err);
+
+/* A vector trade (dacc_market_trade_vector) for the account at time t:
+ * sales come out of the account's own shares. limit: with
+ * limit_is_proceeds false, the most to pay (0 = none); with it true, the
+ * least to receive (the trade must be a net sale), as Gnosis's signed
+ * collateral limit. */
+dacc_status dacc_market_ledger_trade(dacc_market_ledger *l, const char *account, const char *market,
+                                     const dacc_u128 *amount, const bool *sell, dacc_u128 limit,
+                                     bool limit_is_proceeds, uint64_t t, dacc_u128 *cost,
+                                     dacc_u128 *proceeds, dacc_error *err);
+/* Splits s units of the account's money into s complete sets (merge
+ * false), or merges s complete sets of its shares back into money. */
+dacc_status dacc_market_ledger_sets(dacc_market_ledger *l, const char *account, const char *market,
+                                    bool merge, dacc_u128 s, uint64_t t, dacc_error *err);
 
 /* The conservation law, checked: every deposit plus every maker's funding
  * equals the accounts' balances plus the makers' collateral and fees, to
@@ -240,6 +296,26 @@ void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
                                       void (*fn)(void *ctx, const char *account, const char *market,
                                                  const dacc_u128 *shares, unsigned n));
 
+/* ---- state files ---------------------------------------------------------------- */
+
+/* The state of a ledger as JSON text (docs/market.md, "State files"): for
+ * people, each market's prices (or, once resolved, its payout per share),
+ * holdings, collateral and fees, and each account's balance and positions;
+ * for dacc, the member "ledger" with everything exactly (amounts, maker
+ * parameters, price integrals, the clock), so that
+ * dacc_market_ledger_load gives back a ledger that behaves and saves byte
+ * for byte as this one. *out is malloc'd, NUL-terminated, ends in a
+ * newline; the caller frees it. */
+dacc_status dacc_market_ledger_save(const dacc_market_ledger *l, unsigned decimals, char **out,
+                                    size_t *len, dacc_error *err);
+/* Reads a state written by dacc_market_ledger_save (name for messages).
+ * Refuses, naming the field, a document that is not such a state, or one
+ * whose positions do not add up to the shares traders hold or whose money
+ * is not conserved (an edited state). *out is a new ledger the caller
+ * frees; *decimals the decimals its amounts were written at. */
+dacc_status dacc_market_ledger_load(const char *name, const char *data, size_t len,
+                                    dacc_market_ledger **out, unsigned *decimals, dacc_error *err);
+
 /* ---- operations files ------------------------------------------------------------ */
 
 /* Replays an operations file (docs/market.md): JSON Lines (one object per
@@ -247,7 +323,8 @@ void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
  * redeem, batch, draw, settle. Amounts are decimals at `decimals` places.
  * report (may be NULL) gets one line of text per operation. Stops at the
  * first failing operation with an error naming the file, line and field;
- * the ledger keeps every operation before it. */
+ * the ledger keeps every operation before it. Times continue the ledger's
+ * clock (the last operation's time of the files run on it before). */
 dacc_status dacc_market_ops_run(dacc_market_ledger *l, const char *name, const char *data,
                                 size_t len, unsigned decimals, void *ctx,
                                 void (*report)(void *ctx, const char *line), dacc_error *err);

@@ -9,93 +9,91 @@
 #include "dacc/json.h"
 #include "dacc/market.h"
 
-static const char *const kind_names[] = { "lmsr", "lslmsr", "fpmm", "cpmm" };
-
 static void print_line(void *ctx, const char *line)
 {
     (void)ctx;
     puts(line);
 }
 
-typedef struct {
-    json_t *doc;
-    unsigned decimals;
-} state_ctx;
-
-static json_t *amount(dacc_u128 v, unsigned decimals)
-{
-    return dacc_json_money(v, decimals);
-}
-
-static void add_market(void *ctx, const char *id, const dacc_market *m)
-{
-    state_ctx *s = ctx;
-    json_t *o = json_object(), *prices = json_array(), *sold = json_array();
-    double p[DACC_MARKET_MAX_OUTCOMES];
-    dacc_market_prices(m, p);
-    for (unsigned i = 0; i < dacc_market_outcomes(m); i++) {
-        json_array_append_new(prices, json_real(p[i]));
-        json_array_append_new(sold, amount(dacc_market_sold(m, i), s->decimals));
-    }
-    json_object_set_new(o, "kind", json_string(kind_names[dacc_market_type(m)]));
-    json_object_set_new(o, "prices", prices);
-    json_object_set_new(o, "shares_held_by_traders", sold);
-    json_object_set_new(o, "maker_balance", amount(dacc_market_balance(m), s->decimals));
-    json_object_set_new(o, "fees", amount(dacc_market_fees(m), s->decimals));
-    json_object_set_new(o, "worst_case_loss", amount(dacc_market_worst_loss(m), s->decimals));
-    json_object_set_new(o, "resolved", json_boolean(dacc_market_resolved(m)));
-    json_object_set_new(json_object_get(s->doc, "markets"), id, o);
-}
-
-static void add_account(void *ctx, const char *name, dacc_u128 balance)
-{
-    state_ctx *s = ctx;
-    json_t *o = json_object();
-    json_object_set_new(o, "balance", amount(balance, s->decimals));
-    json_object_set_new(o, "positions", json_object());
-    json_object_set_new(json_object_get(s->doc, "accounts"), name, o);
-}
-
-static void add_position(void *ctx, const char *account, const char *market,
-                         const dacc_u128 *shares, unsigned n)
-{
-    state_ctx *s = ctx;
-    json_t *a = json_object_get(json_object_get(s->doc, "accounts"), account), *list = json_array();
-    for (unsigned i = 0; i < n; i++)
-        json_array_append_new(list, amount(shares[i], s->decimals));
-    json_object_set_new(json_object_get(a, "positions"), market, list);
-}
-
 static const char run_usage[] =
     "Usage: dacc market run [options] FILE\n\n"
     "Replay an operations file (JSON Lines, or CSV with a header; docs/market.md):\n"
-    "create markets (lmsr, lslmsr, fpmm, cpmm), deposit, buy, sell, resolve (an outcome,\n"
-    "payouts, a scalar value, or invalid = refund every trade), redeem, and jury-sampled\n"
-    "batches (batch, draw from a published seed, settle the rest by refund or time-\n"
-    "weighted price). Prints one line per operation; stops at the first bad one with\n"
-    "its line and field.\n\n"
-    "  -d, --decimals N     decimals of every amount (default 6)\n"
-    "  -o, --output FILE    write the final state as JSON (atomically)\n"
+    "create markets (lmsr, lslmsr, fpmm, cpmm), deposit, buy, sell, trade (a signed\n"
+    "amount per outcome at once, one rounding), split and merge complete sets, resolve\n"
+    "(an outcome, payouts, a scalar value, or invalid = refund every trade), redeem, and\n"
+    "jury-sampled batches (batch, draw from a published seed, settle the rest by refund\n"
+    "or time-weighted price). Prints one line per operation; stops at the first bad one\n"
+    "with its line and field.\n\n"
+    "A live market: --state IN applies FILE to the state a previous run wrote with -o,\n"
+    "all or nothing: when an operation fails, nothing is written and IN still holds the\n"
+    "state before FILE, so a corrected FILE can be applied to it again.\n\n"
+    "  -s, --state IN       start from the state IN (written by -o), not from nothing\n"
+    "  -d, --decimals N     decimals of every amount (default 6; with --state, the\n"
+    "                       state's, and a different N is refused)\n"
+    "  -o, --output FILE    write the final state as JSON (atomically; a new file, not IN)\n"
     "  -q, --quiet          print nothing but errors\n"
     "  -h, --help           show this help\n\n"
-    "Exit status: 0 on success, 1 on a bad operation, 2 on a usage error.\n";
+    "Exit status: 0 on success, 1 on a bad operation or state, 2 on a usage error.\n";
+
+/* The ledger to run on: a new one, or the one a state file holds (whose
+ * decimals win; a different -d is a mistake worth refusing). */
+static dacc_status start_ledger(const char *state, int seen_d, uint64_t *decimals,
+                                dacc_market_ledger **l, dacc_error *err)
+{
+    if (state == NULL) {
+        *l = dacc_market_ledger_new();
+        return *l ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    char *data;
+    size_t len;
+    unsigned d;
+    dacc_status st = dacc_file_read(state, (size_t)1 << 34, &data, &len, err);
+    if (st != DACC_OK)
+        return st;
+    st = dacc_market_ledger_load(state, data, len, l, &d, err);
+    free(data);
+    if (st == DACC_OK && seen_d && d != *decimals) {
+        dacc_market_ledger_free(*l);
+        *l = NULL;
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "%s: its amounts are at %u decimals, --decimals says %u", state, d,
+                              (unsigned)*decimals);
+    }
+    *decimals = d;
+    return st;
+}
+
+static dacc_status save_state(const dacc_market_ledger *l, unsigned decimals, const char *out,
+                              dacc_error *err)
+{
+    char *text;
+    size_t len;
+    dacc_status st = dacc_market_ledger_save(l, decimals, &text, &len, err);
+    if (st == DACC_OK) {
+        st = dacc_file_write(out, text, len, err);
+        free(text);
+    }
+    return st;
+}
 
 static int cmd_run(int argc, char **argv)
 {
     static const char prog[] = "dacc market run";
-    static const struct option longs[] = { { "decimals", required_argument, NULL, 'd' },
-                                           { "output", required_argument, NULL, 'o' },
-                                           { "quiet", no_argument, NULL, 'q' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
+    static const struct option longs[] = {
+        { "decimals", required_argument, NULL, 'd' }, { "output", required_argument, NULL, 'o' },
+        { "state", required_argument, NULL, 's' },    { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 }
+    };
     uint64_t decimals = 6;
-    const char *out = NULL;
-    int ch, rc = CLI_OK, quiet = 0;
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "d:o:qh", longs, NULL)) != -1) {
+    const char *out = NULL, *state = NULL;
+    int ch, rc = CLI_OK, quiet = 0, seen_d = 0;
+    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "d:o:s:qh", longs, NULL)) != -1) {
         if (ch == 'd')
-            rc = cli_opt_u64(prog, "--decimals", optarg, 0, 30, &decimals);
+            rc = cli_opt_u64(prog, "--decimals", optarg, 0, 30, &decimals), seen_d = 1;
         else if (ch == 'o')
             out = optarg;
+        else if (ch == 's')
+            state = optarg;
         else if (ch == 'q')
             quiet = 1;
         else if (ch == 'h')
@@ -113,35 +111,40 @@ static int cmd_run(int argc, char **argv)
     char *data;
     size_t len;
     dacc_error err;
-    dacc_market_ledger *l = dacc_market_ledger_new();
-    dacc_status st = l ? dacc_file_read(argv[optind], (size_t)1 << 32, &data, &len, &err)
-                       : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
-    if (st == DACC_OK) {
+    dacc_market_ledger *l = NULL;
+    dacc_status st = start_ledger(state, seen_d, &decimals, &l, &err);
+    if (st == DACC_OK &&
+        (st = dacc_file_read(argv[optind], (size_t)1 << 32, &data, &len, &err)) == DACC_OK) {
         st = dacc_market_ops_run(l, argv[optind], data, len, (unsigned)decimals, NULL,
                                  quiet ? NULL : print_line, &err);
         free(data);
     }
-    if (st == DACC_OK && out != NULL) {
-        state_ctx s = { json_object(), (unsigned)decimals };
-        json_object_set_new(s.doc, "decimals", json_integer((json_int_t)decimals));
-        json_object_set_new(s.doc, "markets", json_object());
-        json_object_set_new(s.doc, "accounts", json_object());
-        dacc_market_ledger_each_market(l, &s, add_market);
-        dacc_market_ledger_each_account(l, &s, add_account);
-        dacc_market_ledger_each_position(l, &s, add_position);
-        st = dacc_json_write_file(out, s.doc, DACC_JSON_PRETTY, &err);
-        json_decref(s.doc);
-    }
+    if (st == DACC_OK && out != NULL)
+        st = save_state(l, (unsigned)decimals, out, &err);
     dacc_market_ledger_free(l);
-    return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
+    if (st == DACC_OK)
+        return CLI_OK;
+    int fail = cli_fail(prog, &err);
+    if (out != NULL && l != NULL) /* the lines printed before the failure took no effect */
+        fprintf(stderr, "%s: nothing written: no operation of %s is applied%s%s\n", prog,
+                argv[optind], state ? "; the state stays " : "", state ? state : "");
+    return fail;
 }
 
 static const char quote_usage[] =
     "Usage: dacc market quote --kind KIND [market options] (buy|spend|sell|receive) OUTCOME "
-    "AMOUNT\n\n"
+    "AMOUNT\n"
+    "       dacc market quote --state STATE --market ID [(buy|spend|sell|receive) OUTCOME "
+    "AMOUNT]\n\n"
     "Answer one question about a market in a given state, with exact money:\n"
     "  buy N      what N shares cost (ceiling)      spend C    shares C buys (floor)\n"
-    "  sell N     what N shares return (floor)      receive R  shares to sell for R (ceiling)\n\n"
+    "  sell N     what N shares return (floor)      receive R  shares to sell for R (ceiling)\n"
+    "  trade A0;A1;...  (no OUTCOME) the net cost of a vector, positive buys, negative\n"
+    "             sells: its ceiling is charged, or a net sale returns the floor\n"
+    "The answer is what `market run` would do: a trade executes its quote.\n\n"
+    "  --state STATE --market ID  the market ID of a state `market run -o` wrote; without a\n"
+    "                             question, print its prices, or once it is resolved its\n"
+    "                             payout per share (a question is then refused)\n"
     "  --kind lmsr|lslmsr|fpmm|cpmm\n"
     "  --outcomes N               outcomes (default: the length of a list option, else 2)\n"
     "  --b B | --funding F        LMSR liquidity, or funding with b = F / ln n\n"
@@ -158,6 +161,7 @@ static const char quote_usage[] =
 typedef struct {
     const char *names[16], *values[16];
     size_t n;
+    const char *state, *market; /* --state FILE --market ID */
 } quote_fields;
 
 /* The market options, as the fields of a create op (--q by the kind). */
@@ -173,6 +177,7 @@ static int quote_options(const char *prog, int argc, char **argv, quote_fields *
         { "fee", required_argument, NULL, 'f' },      { "yes", required_argument, NULL, 'y' },
         { "no", required_argument, NULL, 'n' },       { "p", required_argument, NULL, 'p' },
         { "decimals", required_argument, NULL, 'd' }, { "outcomes", required_argument, NULL, 'N' },
+        { "state", required_argument, NULL, 's' },    { "market", required_argument, NULL, 'm' },
         { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
     };
     const char *qlist = NULL;
@@ -188,8 +193,14 @@ static int quote_options(const char *prog, int argc, char **argv, quote_fields *
         }
         if ((ch == 'd' && seen_d++) || (ch == 'Q' && qlist != NULL))
             return cli_usage(prog, "--%s is given twice", name);
+        if ((ch == 's' && q->state != NULL) || (ch == 'm' && q->market != NULL))
+            return cli_usage(prog, "--%s is given twice", name);
         if (ch == 'd')
             rc = cli_opt_u64(prog, "--decimals", optarg, 0, 30, decimals);
+        else if (ch == 's')
+            q->state = optarg;
+        else if (ch == 'm')
+            q->market = optarg;
         else if (ch == 'Q')
             qlist = optarg;
         else if (name == NULL || q->n == 15)
@@ -206,6 +217,40 @@ static int quote_options(const char *prog, int argc, char **argv, quote_fields *
         return cli_usage(prog, "--q applies to lmsr (shares sold) and lslmsr (q0)");
     q->names[q->n] = strcmp(kind, "lmsr") == 0 ? "sold" : "q0";
     q->values[q->n++] = qlist;
+    return CLI_OK;
+}
+
+/* trade AMOUNTS: the net cost of a vector, as the trade op charges it. */
+static int quote_vector(const char *prog, const dacc_market *m, const char *list, unsigned decimals)
+{
+    dacc_u128 amount[DACC_MARKET_MAX_OUTCOMES], cost, proceeds;
+    bool sell[DACC_MARKET_MAX_OUTCOMES];
+    unsigned n = dacc_market_outcomes(m), k = 0;
+    for (const char *s = list;; k++) {
+        const char *end = strchr(s, ';');
+        char item[DACC_MONEY_STRLEN + 2];
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        if (k == n || len >= sizeof item)
+            return cli_usage(prog, "AMOUNTS: one signed amount per outcome (%u)", n);
+        memcpy(item, s, len);
+        item[len] = '\0';
+        sell[k] = item[0] == '-';
+        int rc = cli_opt_money(prog, "AMOUNTS", item + sell[k], decimals, &amount[k]);
+        if (rc != CLI_OK)
+            return rc;
+        sell[k] = sell[k] && amount[k] != 0;
+        if (end == NULL)
+            break;
+        s = end + 1;
+    }
+    if (k + 1 != n)
+        return cli_usage(prog, "AMOUNTS: one signed amount per outcome (%u)", n);
+    dacc_error err;
+    if (dacc_market_quote_vector(m, amount, sell, &cost, &proceeds, &err) != DACC_OK)
+        return cli_fail(prog, &err);
+    char t[DACC_MONEY_STRLEN];
+    dacc_money_format(proceeds ? proceeds : cost, decimals, 0, t);
+    printf("trading %s %s %s\n", list, proceeds ? "returns" : "costs", t);
     return CLI_OK;
 }
 
@@ -243,24 +288,102 @@ static int quote_answer(const char *prog, const dacc_market *m, char **args, uns
     return CLI_OK;
 }
 
+/* What a market in a state file stands at: its prices, or once resolved
+ * its payout per share (what redeeming one share pays). */
+static void print_standing(const char *id, const dacc_market *m, unsigned decimals)
+{
+    unsigned n = dacc_market_outcomes(m);
+    if (!dacc_market_resolved(m)) {
+        double p[DACC_MARKET_MAX_OUTCOMES];
+        dacc_market_prices(m, p);
+        printf("market %s: prices", id);
+        for (unsigned i = 0; i < n; i++)
+            printf("%s%.6f", i ? ";" : " ", p[i]);
+        putchar('\n');
+        return;
+    }
+    dacc_u128 one = 1, pay;
+    for (unsigned i = 0; i < decimals; i++)
+        one *= 10;
+    printf("market %s is resolved: payout per share", id);
+    for (unsigned i = 0; i < n; i++) {
+        char t[DACC_MONEY_STRLEN];
+        dacc_market_payout(m, i, one, &pay);
+        dacc_money_format(pay, decimals, DACC_MONEY_TRIM, t);
+        printf("%s%s", i ? ";" : " ", t);
+    }
+    putchar('\n');
+}
+
+/* quote --state FILE --market ID [QUESTION]: the market as the live
+ * ledger holds it. */
+static int quote_state(const char *prog, const quote_fields *q, int seen_d, uint64_t decimals,
+                       int nargs, char **args)
+{
+    if (q->n != 0 || q->market == NULL ||
+        (nargs != 0 && nargs != 3 && !(nargs == 2 && strcmp(args[0], "trade") == 0)))
+        return cli_usage(prog, "with --state: --market ID and optionally "
+                               "buy|spend|sell|receive OUTCOME AMOUNT, no market options");
+    char *data;
+    size_t len;
+    unsigned d;
+    dacc_error err;
+    dacc_market_ledger *l = NULL;
+    dacc_status st = dacc_file_read(q->state, (size_t)1 << 34, &data, &len, &err);
+    if (st == DACC_OK) {
+        st = dacc_market_ledger_load(q->state, data, len, &l, &d, &err);
+        free(data);
+    }
+    if (st != DACC_OK)
+        return cli_fail(prog, &err);
+    int rc = CLI_OK;
+    const dacc_market *m = dacc_market_ledger_market(l, q->market);
+    if (seen_d && d != decimals)
+        rc = cli_usage(prog, "%s: its amounts are at %u decimals, --decimals says %u", q->state, d,
+                       (unsigned)decimals);
+    else if (m == NULL)
+        rc = cli_fail(
+            prog, (dacc_error_set(&err, DACC_ERR_NOTFOUND, "%s: no market %s", q->state, q->market),
+                   &err));
+    else if (nargs == 0 || dacc_market_resolved(m))
+        print_standing(q->market, m, d);
+    if (rc == CLI_OK && m != NULL && nargs != 0 && dacc_market_resolved(m))
+        rc = cli_fail(prog, (dacc_error_set(&err, DACC_ERR_STATE,
+                                            "market %s is resolved: trading is closed", q->market),
+                             &err));
+    else if (rc == CLI_OK && nargs != 0)
+        rc = nargs == 2 ? quote_vector(prog, m, args[1], d) : quote_answer(prog, m, args, d);
+    dacc_market_ledger_free(l);
+    return rc;
+}
+
 static int cmd_quote(int argc, char **argv)
 {
     static const char prog[] = "dacc market quote";
     quote_fields q = { .n = 0 };
-    uint64_t decimals = 6;
+    uint64_t decimals = UINT64_MAX; /* not given */
     int help = 0, rc = quote_options(prog, argc, argv, &q, &decimals, &help);
     if (rc != CLI_OK || help)
         return rc;
+    int seen_d = decimals != UINT64_MAX;
+    decimals = seen_d ? decimals : 6;
+    if (q.state != NULL)
+        return quote_state(prog, &q, seen_d, decimals, argc - optind, argv + optind);
+    if (q.market != NULL)
+        return cli_usage(prog, "--market applies with --state");
     int has_kind = 0;
     for (size_t i = 0; i < q.n; i++)
         has_kind |= strcmp(q.names[i], "kind") == 0;
-    if (!has_kind || argc - optind != 3)
-        return cli_usage(prog, "expected --kind and: buy|spend|sell|receive OUTCOME AMOUNT");
+    int vector = argc - optind == 2 && strcmp(argv[optind], "trade") == 0;
+    if (!has_kind || (argc - optind != 3 && !vector))
+        return cli_usage(
+            prog, "expected --kind and: buy|spend|sell|receive OUTCOME AMOUNT, or trade AMOUNTS");
     dacc_market *m = NULL;
     dacc_error err;
     if (dacc_market_from_fields(q.n, q.names, q.values, (unsigned)decimals, &m, &err) != DACC_OK)
         return cli_fail(prog, &err);
-    rc = quote_answer(prog, m, argv + optind, (unsigned)decimals);
+    rc = vector ? quote_vector(prog, m, argv[optind + 1], (unsigned)decimals)
+                : quote_answer(prog, m, argv + optind, (unsigned)decimals);
     dacc_market_free(m);
     return rc;
 }

@@ -69,17 +69,15 @@ static dacc_status cpmm_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 c
     return DACC_OK;
 }
 
-dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 max_cost,
-                            dacc_u128 *cost, dacc_error *err)
+/* Executes a buy of x shares of i for exactly c, the amount a quote gave:
+ * the one place a buy changes a market, so what a quote says is what a
+ * trade does. */
+dacc_status mk_exec_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 c, dacc_error *err)
 {
-    dacc_u128 c, sold, balance;
+    dacc_u128 sold, balance;
     dacc_status st = open_trade(m, i, x, err);
-    if (st == DACC_OK)
-        st = dacc_market_quote_buy(m, i, x, &c, err);
     if (st != DACC_OK)
         return st;
-    if (c > max_cost)
-        return dacc_error_set(err, DACC_ERR_STATE, "the cost exceeds the limit");
     if (dacc_money_add(m->sold[i], x, &sold) != DACC_OK ||
         dacc_money_add(m->balance, c, &balance) != DACC_OK)
         return overflow(err);
@@ -92,8 +90,41 @@ dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 m
     if (st != DACC_OK)
         return st;
     m->sold[i] = sold;
-    *cost = c;
     return DACC_OK;
+}
+
+dacc_status dacc_market_buy(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 max_cost,
+                            dacc_u128 *cost, dacc_error *err)
+{
+    dacc_u128 c;
+    dacc_status st = open_trade(m, i, x, err);
+    if (st == DACC_OK)
+        st = dacc_market_quote_buy(m, i, x, &c, err);
+    if (st != DACC_OK)
+        return st;
+    if (c > max_cost)
+        return dacc_error_set(err, DACC_ERR_STATE, "the cost exceeds the limit");
+    if ((st = mk_exec_buy(m, i, x, c, err)) == DACC_OK)
+        *cost = c;
+    return st;
+}
+
+dacc_status dacc_market_spend(dacc_market *m, unsigned i, dacc_u128 budget, dacc_u128 min_shares,
+                              dacc_u128 *shares, dacc_u128 *cost, dacc_error *err)
+{
+    dacc_u128 x, c;
+    dacc_status st = open_trade(m, i, budget, err);
+    if (st == DACC_OK)
+        st = dacc_market_quote_spend(m, i, budget, &x, &c, err);
+    if (st != DACC_OK)
+        return st;
+    if (x == 0 || x < min_shares)
+        return dacc_error_set(err, DACC_ERR_STATE,
+                              x == 0 ? "the budget buys no share"
+                                     : "the shares are below the limit");
+    if ((st = mk_exec_buy(m, i, x, c, err)) == DACC_OK)
+        *shares = x, *cost = c;
+    return st;
 }
 
 static dacc_status fpmm_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 r, dacc_error *err)
@@ -133,17 +164,15 @@ static dacc_status cpmm_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 
     return DACC_OK;
 }
 
-dacc_status dacc_market_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 min_proceeds,
-                             dacc_u128 *proceeds, dacc_error *err)
+/* Executes a sale of x shares of i for exactly r, as a quote gave it. */
+dacc_status mk_exec_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 r, dacc_error *err)
 {
-    dacc_u128 r;
     dacc_status st = open_trade(m, i, x, err);
-    if (st == DACC_OK)
-        st = dacc_market_quote_sell(m, i, x, &r, err);
     if (st != DACC_OK)
         return st;
-    if (r < min_proceeds)
-        return dacc_error_set(err, DACC_ERR_STATE, "the proceeds are below the limit");
+    if (x > m->sold[i])
+        return dacc_error_set(err, DACC_ERR_RANGE,
+                              "selling more shares of outcome %u than traders hold", i);
     if (m->kind != DACC_MARKET_FPMM && m->balance < r)
         return dacc_error_set(err, DACC_ERR_RANGE, "the maker cannot pay that much");
     if (m->kind == DACC_MARKET_FPMM)
@@ -155,8 +184,39 @@ dacc_status dacc_market_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 
     if (st != DACC_OK)
         return st;
     m->sold[i] -= x;
-    *proceeds = r;
     return DACC_OK;
+}
+
+dacc_status dacc_market_sell(dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 min_proceeds,
+                             dacc_u128 *proceeds, dacc_error *err)
+{
+    dacc_u128 r;
+    dacc_status st = open_trade(m, i, x, err);
+    if (st == DACC_OK)
+        st = dacc_market_quote_sell(m, i, x, &r, err);
+    if (st != DACC_OK)
+        return st;
+    if (r < min_proceeds)
+        return dacc_error_set(err, DACC_ERR_STATE, "the proceeds are below the limit");
+    if ((st = mk_exec_sell(m, i, x, r, err)) == DACC_OK)
+        *proceeds = r;
+    return st;
+}
+
+dacc_status dacc_market_receive(dacc_market *m, unsigned i, dacc_u128 r, dacc_u128 max_shares,
+                                dacc_u128 *shares, dacc_u128 *proceeds, dacc_error *err)
+{
+    dacc_u128 x, got;
+    dacc_status st = open_trade(m, i, r, err);
+    if (st == DACC_OK)
+        st = dacc_market_quote_receive(m, i, r, &x, &got, err);
+    if (st != DACC_OK)
+        return st;
+    if (max_shares != 0 && x > max_shares)
+        return dacc_error_set(err, DACC_ERR_STATE, "the shares to sell exceed the limit");
+    if ((st = mk_exec_sell(m, i, x, got, err)) == DACC_OK)
+        *shares = x, *proceeds = got;
+    return st;
 }
 
 dacc_status dacc_market_cpmm_add_liquidity(dacc_market *m, dacc_u128 amount, dacc_error *err)
@@ -243,6 +303,94 @@ dacc_status dacc_market_redeem(dacc_market *m, unsigned i, dacc_u128 x, dacc_u12
     m->balance -= pay;
     *payout = pay;
     return DACC_OK;
+}
+
+dacc_status mk_exec_vector(dacc_market *m, const dacc_u128 *amount, const bool *sell,
+                           dacc_u128 cost, dacc_u128 proceeds, dacc_error *err)
+{
+    dacc_u128 balance;
+    if (m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "the market is resolved: trading is closed");
+    if (dacc_money_add(m->balance, cost, &balance) != DACC_OK)
+        return overflow(err);
+    if (balance < proceeds)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the maker cannot pay that much");
+    for (unsigned i = 0; i < m->n; i++) /* checked by the quote */
+        m->sold[i] = sell[i] ? m->sold[i] - amount[i] : m->sold[i] + amount[i];
+    m->balance = balance - proceeds;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_trade_vector(dacc_market *m, const dacc_u128 *amount, const bool *sell,
+                                     dacc_u128 max_cost, dacc_u128 min_proceeds, dacc_u128 *cost,
+                                     dacc_u128 *proceeds, dacc_error *err)
+{
+    dacc_u128 c, r;
+    dacc_status st = dacc_market_quote_vector(m, amount, sell, &c, &r, err);
+    if (st != DACC_OK)
+        return st;
+    if (c > max_cost || r < min_proceeds)
+        return dacc_error_set(err, DACC_ERR_STATE, "the net cost is beyond the limit");
+    if ((st = mk_exec_vector(m, amount, sell, c, r, err)) == DACC_OK)
+        *cost = c, *proceeds = r;
+    return st;
+}
+
+/* Complete sets: s units of collateral for s shares of every outcome, and
+ * back (conditional tokens' splitPosition and mergePositions). The sets
+ * are backed by their own collateral, so no maker's price moves: LMSR's
+ * cost shifts by exactly s (C(q + s) = C(q) + s), LS-LMSR counts them
+ * apart from its quantities, and FPMM and CPMM price from their pools. */
+dacc_status dacc_market_split(dacc_market *m, dacc_u128 s, dacc_error *err)
+{
+    dacc_u128 balance, sets = m->sets;
+    if (m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE, "the market is resolved: trading is closed");
+    if (s == 0)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a split of zero sets");
+    if (dacc_money_add(m->balance, s, &balance) != DACC_OK ||
+        (m->kind == DACC_MARKET_LSLMSR && dacc_money_add(sets, s, &sets) != DACC_OK))
+        return overflow(err);
+    for (unsigned i = 0; i < m->n; i++)
+        if (m->sold[i] > DACC_U128_MAX - s)
+            return overflow(err);
+    for (unsigned i = 0; i < m->n; i++)
+        m->sold[i] += s;
+    m->balance = balance;
+    m->sets = sets;
+    return DACC_OK;
+}
+
+dacc_status dacc_market_merge(dacc_market *m, dacc_u128 s, dacc_error *err)
+{
+    if (m->resolved)
+        return dacc_error_set(err, DACC_ERR_STATE,
+                              "the market is resolved: redeem the shares instead");
+    if (s == 0)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a merge of zero sets");
+    if (m->kind == DACC_MARKET_LSLMSR && s > m->sets)
+        return dacc_error_set(err, DACC_ERR_RANGE,
+                              "an lslmsr market merges only sets that were split (%s)",
+                              "the rest is a sale to the maker");
+    for (unsigned i = 0; i < m->n; i++)
+        if (m->sold[i] < s)
+            return dacc_error_set(err, DACC_ERR_RANGE,
+                                  "merging more sets than traders hold of outcome %u", i);
+    if (m->balance < s)
+        return dacc_error_set(err, DACC_ERR_RANGE, "the maker cannot pay that much");
+    for (unsigned i = 0; i < m->n; i++)
+        m->sold[i] -= s;
+    m->balance -= s;
+    if (m->kind == DACC_MARKET_LSLMSR)
+        m->sets -= s;
+    return DACC_OK;
+}
+
+void dacc_market_payout(const dacc_market *m, unsigned i, dacc_u128 x, dacc_u128 *payout)
+{
+    *payout = 0;
+    if (m->resolved && i < m->n)
+        dacc_money_muldiv(x, m->num[i], m->den, DACC_MONEY_ROUND_DOWN, payout);
 }
 
 dacc_u128 dacc_market_worst_loss(const dacc_market *m)

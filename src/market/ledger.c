@@ -1,5 +1,6 @@
 /* The ledger: accounts, positions across markets, time-weighted prices and
  * jury-sampled batches. Every operation checks before it writes. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,68 +8,7 @@
 #include "dacc/intern.h"
 #include "dacc/rng.h"
 #include "internal.h"
-
-typedef struct {
-    const char *id; /* the interned copy */
-    dacc_market *m;
-    uint64_t opened, last_t;
-    long double integral[DACC_MARKET_MAX_OUTCOMES];
-    double price[DACC_MARKET_MAX_OUTCOMES];
-} lmarket;
-
-/* What an account put into a market net of what it took out, a signed
- * amount as two magnitudes of which at most one is nonzero, so repeated
- * trades never accumulate towards 2^128. An invalid resolution refunds in. */
-typedef struct {
-    dacc_u128 in, out;
-} net;
-
-typedef struct {
-    size_t account, market;
-    dacc_u128 shares[DACC_MARKET_MAX_OUTCOMES];
-    net paid;
-} position;
-
-typedef struct {
-    const char *id; /* the interned copy */
-    size_t *markets, k, m;
-    dacc_market_settle_rule rule;
-    size_t *chosen;
-    int drawn;
-} batch;
-
-typedef struct {
-    const char *name; /* the interned copy */
-    dacc_u128 balance;
-} account;
-
-/* Markets, accounts and batches are numbered by the interning map of their
- * ids (dacc/intern.h), in the order they were made; positions by the map of
- * (account, market) pairs, whose entry may stay without a position when a
- * trade that reserved it failed, hence pos_of_key. Positions themselves are
- * listed in the order their first trade committed. */
-struct dacc_market_ledger {
-    dacc_u128 deposited_hi, deposited_lo; /* every deposit, as one 256-bit sum */
-    dacc_intern *market_ids, *account_ids, *batch_ids, *pair_ids;
-    lmarket *mk;
-    size_t nmk, capmk;
-    account *ac;
-    size_t nac, capac;
-    position **pos;
-    size_t npos, cappos;
-    uint32_t *pos_of_key; /* per (account, market) pair: its position, or NO_POSITION */
-    size_t capkeys;
-    batch *bt;
-    size_t nbt, capbt;
-};
-
-#define NO_POSITION UINT32_MAX
-
-/* The key of a position: its account and market numbers in one word. */
-static uint64_t pair_key(size_t a, size_t m)
-{
-    return (uint64_t)a << 32 | (uint32_t)m;
-}
+#include "ledger.h"
 
 #define GROW(arr, n, cap)                                                                          \
     (((n) < (cap)) ? 1                                                                             \
@@ -98,8 +38,6 @@ void dacc_market_ledger_free(dacc_market_ledger *l)
         return;
     for (size_t i = 0; i < l->nmk; i++)
         dacc_market_free(l->mk[i].m);
-    for (size_t i = 0; i < l->npos; i++)
-        free(l->pos[i]);
     for (size_t i = 0; i < l->nbt; i++) {
         free(l->bt[i].markets);
         free(l->bt[i].chosen);
@@ -107,6 +45,7 @@ void dacc_market_ledger_free(dacc_market_ledger *l)
     free(l->mk);
     free(l->ac);
     free(l->pos);
+    free(l->sh);
     free(l->pos_of_key);
     free(l->bt);
     dacc_intern_free(l->market_ids);
@@ -114,6 +53,26 @@ void dacc_market_ledger_free(dacc_market_ledger *l)
     dacc_intern_free(l->batch_ids);
     dacc_intern_free(l->pair_ids);
     free(l);
+}
+
+/* The prices the time-weighted average accumulates after each trade. An
+ * LMSR's are its softmax in double precision (a relative error of a few
+ * 10^-16, far below the 10^-9 at which a TWAP becomes payout numerators):
+ * the binary128 softmax of dacc_market_prices costs n software
+ * exponentials, two thirds of a ledger trade's time. */
+static void twap_prices(const dacc_market *m, double *p)
+{
+    if (m->kind != DACC_MARKET_LMSR) {
+        dacc_market_prices(m, p);
+        return;
+    }
+    double b = (double)m->b, top = (double)m->sold[0] / b, s = 0;
+    for (unsigned j = 1; j < m->n; j++)
+        top = (double)m->sold[j] / b > top ? (double)m->sold[j] / b : top;
+    for (unsigned j = 0; j < m->n; j++)
+        s += p[j] = exp((double)m->sold[j] / b - top);
+    for (unsigned j = 0; j < m->n; j++)
+        p[j] /= s;
 }
 
 static dacc_status check_id(const char *what, const char *id, dacc_error *err)
@@ -181,7 +140,8 @@ dacc_status dacc_market_ledger_add(dacc_market_ledger *l, const char *id, dacc_m
     x->id = copy;
     x->m = m;
     x->opened = x->last_t = opened;
-    dacc_market_prices(m, x->price);
+    x->first = x->last = NO_POSITION;
+    twap_prices(m, x->price);
     return DACC_OK;
 }
 
@@ -204,6 +164,11 @@ static dacc_status account_of(dacc_market_ledger *l, const char *name, int creat
     l->ac[l->nac] = (account){ copy, 0 };
     *out = l->nac++;
     return DACC_OK;
+}
+
+dacc_status mk_ledger_account(dacc_market_ledger *l, const char *name, size_t *out, dacc_error *err)
+{
+    return account_of(l, name, 1, out, err);
 }
 
 dacc_status dacc_market_ledger_deposit(dacc_market_ledger *l, const char *account_name,
@@ -260,7 +225,17 @@ static position *find_position(const dacc_market_ledger *l, size_t a, size_t m)
 {
     uint32_t i = dacc_intern_find_u64(l->pair_ids, pair_key(a, m));
     uint32_t p = i == DACC_INTERN_NONE ? NO_POSITION : l->pos_of_key[i];
-    return p == NO_POSITION ? NULL : l->pos[p];
+    return p == NO_POSITION ? NULL : &l->pos[p];
+}
+
+dacc_u128 *mk_shares(const dacc_market_ledger *l, const position *p)
+{
+    return l->mk[p->market].m->n <= INLINE_SHARES ? (dacc_u128 *)p->own : l->sh + p->off;
+}
+
+static unsigned outcomes_of(const dacc_market_ledger *l, const position *p)
+{
+    return l->mk[p->market].m->n;
 }
 
 dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *name,
@@ -268,7 +243,7 @@ dacc_u128 dacc_market_ledger_position(const dacc_market_ledger *l, const char *n
 {
     long a = find_account(l, name), m = find_market(l, market);
     position *p = a >= 0 && m >= 0 ? find_position(l, (size_t)a, (size_t)m) : NULL;
-    return p != NULL && outcome < DACC_MARKET_MAX_OUTCOMES ? p->shares[outcome] : 0;
+    return p != NULL && outcome < outcomes_of(l, p) ? mk_shares(l, p)[outcome] : 0;
 }
 
 /* n moved by amount into the market (in) or out of it; 0 when the
@@ -312,22 +287,28 @@ double dacc_market_ledger_twap(const dacc_market_ledger *l, const char *market, 
     return (double)(sum / (long double)(until - x->opened));
 }
 
-/* A trade in the making: the account, the market, and the position after
- * the trade, copied so that nothing is written before every check passes.
- * fresh is set when the account had no position in the market yet. */
+/* A trade in the making: the account, the market, and the position's
+ * shares and net payment after the trade, copied so that nothing is written
+ * before every check passes. p is NULL when the account had no position in
+ * the market yet (fresh). */
 typedef struct {
     size_t a, m;
     lmarket *x;
     position *p;
-    position next;
     int fresh;
     uint32_t key; /* a fresh position's pair entry, once reserved */
+    net paid;
+    dacc_u128 next[DACC_MARKET_MAX_OUTCOMES];
 } trade_ctx;
 
-static dacc_status trade_start(dacc_market_ledger *l, const char *name, const char *market,
-                               unsigned outcome, uint64_t t, trade_ctx *c, dacc_error *err)
+/* The market and account of a trade, and the account's position, without
+ * an outcome to check (vector trades, complete sets). */
+static dacc_status trade_open(dacc_market_ledger *l, const char *name, const char *market,
+                              uint64_t t, trade_ctx *c, dacc_error *err)
 {
     long m = find_market(l, market);
+    c->x = NULL;
+    c->key = 0;
     if (m < 0)
         return dacc_error_set(err, DACC_ERR_NOTFOUND, "no market %s", market);
     dacc_status st = account_of(l, name, 0, &c->a, err);
@@ -335,56 +316,93 @@ static dacc_status trade_start(dacc_market_ledger *l, const char *name, const ch
         return st;
     c->m = (size_t)m;
     c->x = &l->mk[m];
-    if (outcome >= c->x->m->n)
-        return dacc_error_set(err, DACC_ERR_RANGE, "market %s has no outcome %u", market, outcome);
     if (t < c->x->last_t)
         return dacc_error_set(err, DACC_ERR_INVALID, "time %llu is before the last trade (%llu)",
                               (unsigned long long)t, (unsigned long long)c->x->last_t);
     c->p = find_position(l, c->a, c->m);
     c->fresh = c->p == NULL;
-    if (c->p != NULL)
-        c->next = *c->p;
-    else
-        c->next = (position){ .account = c->a, .market = c->m };
+    if (c->p != NULL) {
+        memcpy(c->next, mk_shares(l, c->p), c->x->m->n * sizeof *c->next);
+        c->paid = c->p->paid;
+    } else {
+        memset(c->next, 0, c->x->m->n * sizeof *c->next);
+        c->paid = (net){ 0, 0 };
+    }
     return DACC_OK;
+}
+
+static dacc_status trade_start(dacc_market_ledger *l, const char *name, const char *market,
+                               unsigned outcome, uint64_t t, trade_ctx *c, dacc_error *err)
+{
+    dacc_status st = trade_open(l, name, market, t, c, err);
+    if (st == DACC_OK && outcome >= c->x->m->n)
+        return dacc_error_set(err, DACC_ERR_RANGE, "market %s has no outcome %u", market, outcome);
+    return st;
+}
+
+int mk_grow_to(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 1;
+    /* by half again, not double: these arrays hold every position, and a
+     * doubling's slack would be up to a position's size again */
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n += n / 2;
+    if (n > SIZE_MAX / elem)
+        return 0;
+    void *p = realloc(*arr, n * elem);
+    if (p == NULL)
+        return 0;
+    *arr = p;
+    *cap = n;
+    return 1;
 }
 
 /* Makes room for a new position before the market changes, so that the
  * commit after it cannot fail. */
 static dacc_status trade_reserve(dacc_market_ledger *l, trade_ctx *c, dacc_error *err)
 {
-    void *tmp;
     if (!c->fresh)
         return DACC_OK;
     bool added;
-    if (!GROW(l->pos, l->npos, l->cappos) ||
+    if (l->npos >= NO_POSITION - 1 || l->nsh + mk_slots(c->x->m->n) > MAX_SHARE_SLOTS)
+        return dacc_error_set(err, DACC_ERR_LIMIT, "the ledger holds as many positions as it can");
+    if (!mk_grow_to((void **)&l->pos, &l->cappos, l->npos + 1, sizeof *l->pos) ||
+        !mk_grow_to((void **)&l->sh, &l->capsh, l->nsh + mk_slots(c->x->m->n), sizeof *l->sh) ||
         dacc_intern_add_u64(l->pair_ids, pair_key(c->a, c->m), &c->key, &added) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    if (c->key >= l->capkeys) {
-        size_t cap = l->capkeys ? 2 * l->capkeys : 16;
-        uint32_t *p = realloc(l->pos_of_key, cap * sizeof *p);
-        if (p == NULL) /* the entry stays, without a position, as after a failed trade */
-            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-        l->pos_of_key = p;
-        l->capkeys = cap;
-    }
+    if (!mk_grow_to((void **)&l->pos_of_key, &l->capkeys, (size_t)c->key + 1,
+                    sizeof *l->pos_of_key))
+        /* the entry stays, without a position, as after a failed trade */
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (added)
         l->pos_of_key[c->key] = NO_POSITION;
-    if ((c->p = malloc(sizeof *c->p)) == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     return DACC_OK;
 }
 
 static void trade_commit(dacc_market_ledger *l, trade_ctx *c, uint64_t t, dacc_u128 balance)
 {
     advance(c->x, t, NULL);
-    dacc_market_prices(c->x->m, c->x->price);
+    twap_prices(c->x->m, c->x->price);
     l->ac[c->a].balance = balance;
-    *c->p = c->next;
     if (c->fresh) {
-        l->pos_of_key[c->key] = (uint32_t)l->npos;
-        l->pos[l->npos++] = c->p;
+        uint32_t i = (uint32_t)l->npos++;
+        l->pos[i] = (position){ .account = (uint32_t)c->a,
+                                .market = (uint32_t)c->m,
+                                .next = NO_POSITION,
+                                .off = (uint32_t)l->nsh };
+        l->nsh += mk_slots(c->x->m->n);
+        if (c->x->last == NO_POSITION)
+            c->x->first = i;
+        else
+            l->pos[c->x->last].next = i;
+        c->x->last = i;
+        l->pos_of_key[c->key] = i;
+        c->p = &l->pos[i];
     }
+    memcpy(mk_shares(l, c->p), c->next, c->x->m->n * sizeof *c->next);
+    c->p->paid = c->paid;
 }
 
 static dacc_status zero_trade(dacc_error *err)
@@ -392,37 +410,53 @@ static dacc_status zero_trade(dacc_error *err)
     return dacc_error_set(err, DACC_ERR_INVALID, "a trade of zero shares");
 }
 
+/* The quote of a buy, by shares or by budget: what the trade will do,
+ * exactly (the executor takes these numbers, it does not recompute). */
+static dacc_status quote_buy_by(const dacc_market *m, unsigned outcome, dacc_u128 *shares,
+                                dacc_u128 amount, dacc_u128 *cost, dacc_error *err)
+{
+    if (*shares == 0 && amount == 0)
+        return zero_trade(err);
+    if (*shares != 0)
+        return dacc_market_quote_buy(m, outcome, *shares, cost, err);
+    dacc_status st = dacc_market_quote_spend(m, outcome, amount, shares, cost, err);
+    if (st == DACC_OK && *shares == 0)
+        st = dacc_error_set(err, DACC_ERR_STATE, "the budget buys no share");
+    return st;
+}
+
+static dacc_status quote_sell_by(const dacc_market *m, unsigned outcome, dacc_u128 *shares,
+                                 dacc_u128 amount, dacc_u128 *got, dacc_error *err)
+{
+    if (*shares == 0 && amount == 0)
+        return zero_trade(err);
+    if (*shares != 0)
+        return dacc_market_quote_sell(m, outcome, *shares, got, err);
+    return dacc_market_quote_receive(m, outcome, amount, shares, got, err);
+}
+
 dacc_status dacc_market_ledger_buy(dacc_market_ledger *l, const char *name, const char *market,
                                    unsigned outcome, dacc_u128 shares, dacc_u128 amount,
                                    dacc_u128 limit, uint64_t t, dacc_u128 *moved, dacc_u128 *traded,
                                    dacc_error *err)
 {
-    trade_ctx c = { 0 };
+    trade_ctx c; /* trade_open fills it: zeroing its 4 KB was a tenth of a trade */
     dacc_u128 cost;
     dacc_status st = trade_start(l, name, market, outcome, t, &c, err);
-    if (st == DACC_OK && shares == 0 && amount == 0)
-        st = zero_trade(err);
-    if (st == DACC_OK && shares == 0)
-        st = dacc_market_quote_spend(c.x->m, outcome, amount, &shares, &cost, err);
-    if (st == DACC_OK && shares == 0)
-        st = dacc_error_set(err, DACC_ERR_STATE, "the budget buys no share");
     if (st == DACC_OK)
-        st = dacc_market_quote_buy(c.x->m, outcome, shares, &cost, err);
+        st = quote_buy_by(c.x->m, outcome, &shares, amount, &cost, err);
     if (st != DACC_OK)
         return st;
     if (cost > l->ac[c.a].balance)
         return dacc_error_set(err, DACC_ERR_STATE, "%s has less money than the cost", name);
     if (limit != 0 && cost > limit)
         return dacc_error_set(err, DACC_ERR_STATE, "the cost exceeds the limit");
-    if (dacc_money_add(c.next.shares[outcome], shares, &c.next.shares[outcome]) != DACC_OK ||
-        !net_move(&c.next.paid, cost, 1))
+    if (dacc_money_add(c.next[outcome], shares, &c.next[outcome]) != DACC_OK ||
+        !net_move(&c.paid, cost, 1))
         return dacc_error_set(err, DACC_ERR_RANGE, "the position would overflow");
     if ((st = trade_reserve(l, &c, err)) != DACC_OK ||
-        (st = dacc_market_buy(c.x->m, outcome, shares, cost, &cost, err)) != DACC_OK) {
-        if (c.fresh)
-            free(c.p);
+        (st = mk_exec_buy(c.x->m, outcome, shares, cost, err)) != DACC_OK)
         return st;
-    }
     trade_commit(l, &c, t, l->ac[c.a].balance - cost);
     *moved = cost;
     *traded = shares;
@@ -434,30 +468,118 @@ dacc_status dacc_market_ledger_sell(dacc_market_ledger *l, const char *name, con
                                     dacc_u128 limit, uint64_t t, dacc_u128 *moved,
                                     dacc_u128 *traded, dacc_error *err)
 {
-    trade_ctx c = { 0 };
+    trade_ctx c; /* trade_open fills it: zeroing its 4 KB was a tenth of a trade */
     dacc_u128 got, balance;
     dacc_status st = trade_start(l, name, market, outcome, t, &c, err);
-    if (st == DACC_OK && shares == 0 && amount == 0)
-        st = zero_trade(err);
-    if (st == DACC_OK && shares == 0)
-        st = dacc_market_quote_receive(c.x->m, outcome, amount, &shares, &got, err);
-    if (st == DACC_OK && (c.fresh || shares > c.next.shares[outcome]))
+    /* The holding is checked before the quote, and again for the shares a
+     * sum to receive needs. */
+    if (st == DACC_OK && (c.fresh || shares > c.next[outcome]))
         st = dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares than that", name);
     if (st == DACC_OK)
-        st = dacc_market_quote_sell(c.x->m, outcome, shares, &got, err);
+        st = quote_sell_by(c.x->m, outcome, &shares, amount, &got, err);
+    if (st == DACC_OK && shares > c.next[outcome])
+        st = dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares than that", name);
     if (st != DACC_OK)
         return st;
-    c.next.shares[outcome] -= shares;
-    if (dacc_money_add(l->ac[c.a].balance, got, &balance) != DACC_OK ||
-        !net_move(&c.next.paid, got, 0))
+    if (got < limit)
+        return dacc_error_set(err, DACC_ERR_STATE, "the proceeds are below the limit");
+    c.next[outcome] -= shares;
+    if (dacc_money_add(l->ac[c.a].balance, got, &balance) != DACC_OK || !net_move(&c.paid, got, 0))
         return dacc_error_set(err, DACC_ERR_RANGE, "%s's balance would overflow", name);
     /* An existing position (the shares are there), so nothing to reserve. */
-    if ((st = dacc_market_sell(c.x->m, outcome, shares, limit, &got, err)) != DACC_OK)
+    if ((st = mk_exec_sell(c.x->m, outcome, shares, got, err)) != DACC_OK)
         return st;
     trade_commit(l, &c, t, balance);
     *moved = got;
     *traded = shares;
     return DACC_OK;
+}
+
+/* The account's shares after a vector: buys added, sales taken from what
+ * it holds (never from what others hold). */
+static dacc_status vector_position(trade_ctx *c, const char *name, const dacc_u128 *amount,
+                                   const bool *sell, dacc_error *err)
+{
+    for (unsigned i = 0; i < c->x->m->n; i++) {
+        if (sell[i] && c->next[i] < amount[i])
+            return dacc_error_set(err, DACC_ERR_STATE, "%s holds fewer shares of outcome %u", name,
+                                  i);
+        if (!sell[i] && dacc_money_add(c->next[i], amount[i], &c->next[i]) != DACC_OK)
+            return dacc_error_set(err, DACC_ERR_RANGE, "the position would overflow");
+        if (sell[i])
+            c->next[i] -= amount[i];
+    }
+    return DACC_OK;
+}
+
+/* The account's balance after paying cost and receiving proceeds, and its
+ * net payment into the market. */
+static dacc_status settle_money(dacc_market_ledger *l, trade_ctx *c, const char *name,
+                                dacc_u128 cost, dacc_u128 proceeds, dacc_u128 *balance,
+                                dacc_error *err)
+{
+    if (cost > l->ac[c->a].balance)
+        return dacc_error_set(err, DACC_ERR_STATE, "%s has less money than the cost", name);
+    if (dacc_money_add(l->ac[c->a].balance - cost, proceeds, balance) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_RANGE, "%s's balance would overflow", name);
+    if ((cost != 0 && !net_move(&c->paid, cost, 1)) ||
+        (proceeds != 0 && !net_move(&c->paid, proceeds, 0)))
+        return dacc_error_set(err, DACC_ERR_RANGE, "the position would overflow");
+    return DACC_OK;
+}
+
+dacc_status dacc_market_ledger_trade(dacc_market_ledger *l, const char *name, const char *market,
+                                     const dacc_u128 *amount, const bool *sell, dacc_u128 limit,
+                                     bool limit_is_proceeds, uint64_t t, dacc_u128 *cost,
+                                     dacc_u128 *proceeds, dacc_error *err)
+{
+    trade_ctx c; /* trade_open fills it: zeroing its 4 KB was a tenth of a trade */
+    dacc_u128 pay = 0, got = 0, balance;
+    dacc_status st = trade_open(l, name, market, t, &c, err);
+    if (st == DACC_OK) /* the account's own holdings first: the clearer refusal */
+        st = vector_position(&c, name, amount, sell, err);
+    if (st == DACC_OK)
+        st = dacc_market_quote_vector(c.x->m, amount, sell, &pay, &got, err);
+    if (st == DACC_OK && pay == 0 && got == 0) {
+        int any = 0;
+        for (unsigned i = 0; i < c.x->m->n; i++)
+            any |= amount[i] != 0;
+        if (!any)
+            st = zero_trade(err);
+    }
+    if (st == DACC_OK && (limit_is_proceeds ? pay != 0 || got < limit : limit != 0 && pay > limit))
+        st = dacc_error_set(err, DACC_ERR_STATE, "the net cost is beyond the limit");
+    if (st == DACC_OK)
+        st = settle_money(l, &c, name, pay, got, &balance, err);
+    if (st == DACC_OK && (st = trade_reserve(l, &c, err)) == DACC_OK &&
+        (st = mk_exec_vector(c.x->m, amount, sell, pay, got, err)) == DACC_OK) {
+        trade_commit(l, &c, t, balance);
+        *cost = pay;
+        *proceeds = got;
+    }
+    return st;
+}
+
+dacc_status dacc_market_ledger_sets(dacc_market_ledger *l, const char *name, const char *market,
+                                    bool merge, dacc_u128 s, uint64_t t, dacc_error *err)
+{
+    trade_ctx c; /* trade_open fills it: zeroing its 4 KB was a tenth of a trade */
+    dacc_u128 amount[DACC_MARKET_MAX_OUTCOMES], balance;
+    bool sell[DACC_MARKET_MAX_OUTCOMES];
+    dacc_status st = trade_open(l, name, market, t, &c, err);
+    if (st == DACC_OK && s == 0)
+        st = dacc_error_set(err, DACC_ERR_INVALID, "a %s of zero sets", merge ? "merge" : "split");
+    for (unsigned i = 0; st == DACC_OK && i < c.x->m->n; i++)
+        amount[i] = s, sell[i] = merge;
+    if (st == DACC_OK)
+        st = vector_position(&c, name, amount, sell, err);
+    if (st == DACC_OK)
+        st = settle_money(l, &c, name, merge ? 0 : s, merge ? s : 0, &balance, err);
+    if (st == DACC_OK && (st = trade_reserve(l, &c, err)) == DACC_OK &&
+        (st = merge ? dacc_market_merge(c.x->m, s, err) : dacc_market_split(c.x->m, s, err)) ==
+            DACC_OK)
+        trade_commit(l, &c, t, balance);
+    return st;
 }
 
 dacc_status dacc_market_ledger_resolve(dacc_market_ledger *l, const char *market,
@@ -475,9 +597,8 @@ static dacc_u128 refunds_due(const dacc_market_ledger *l, size_t m, int *ok)
 {
     dacc_u128 total = 0;
     *ok = 1;
-    for (size_t i = 0; i < l->npos && *ok; i++)
-        if (l->pos[i]->market == m)
-            *ok = dacc_money_add(total, l->pos[i]->paid.in, &total) == DACC_OK;
+    for (uint32_t i = l->mk[m].first; i != NO_POSITION && *ok; i = l->pos[i].next)
+        *ok = dacc_money_add(total, l->pos[i].paid.in, &total) == DACC_OK;
     return *ok ? total : 0;
 }
 
@@ -507,10 +628,8 @@ static dacc_status refund_plan(const dacc_market_ledger *l, size_t m, dacc_u128 
     dacc_u128 due = refunds_due(l, m, &ok);
     if (!ok)
         return dacc_error_set(err, DACC_ERR_RANGE, "the refunds of market %s pass 2^128", x->id);
-    for (size_t i = 0; i < l->npos; i++) {
-        const position *p = l->pos[i];
-        if (p->market != m)
-            continue;
+    for (uint32_t i = x->first; i != NO_POSITION; i = l->pos[i].next) {
+        const position *p = &l->pos[i];
         dacc_u128 r = refund_of(p, due, x->m->balance);
         if (dacc_money_add(credit[p->account], r, &credit[p->account]) != DACC_OK ||
             dacc_money_add(l->ac[p->account].balance, credit[p->account], &after) != DACC_OK)
@@ -526,17 +645,16 @@ static void refund_apply(dacc_market_ledger *l, size_t m)
     dacc_market *mk = l->mk[m].m;
     int ok;
     dacc_u128 due = refunds_due(l, m, &ok), collateral = mk->balance;
-    for (size_t i = 0; i < l->npos; i++) {
-        position *p = l->pos[i];
-        if (p->market != m)
-            continue;
+    for (uint32_t i = l->mk[m].first; i != NO_POSITION; i = l->pos[i].next) {
+        position *p = &l->pos[i];
         dacc_u128 r = refund_of(p, due, collateral);
         l->ac[p->account].balance += r;
         mk->balance -= r;
         p->paid = (net){ 0, 0 };
-        memset(p->shares, 0, sizeof p->shares);
+        memset(mk_shares(l, p), 0, mk->n * sizeof *l->sh);
     }
     memset(mk->sold, 0, sizeof mk->sold);
+    mk->sets = 0;
     dacc_market_resolve_invalid(mk, NULL);
 }
 
@@ -565,8 +683,8 @@ static dacc_status redeem_plan(const dacc_market_ledger *l, const position *p, d
     dacc_u128 pay, after;
     *total = 0;
     for (unsigned i = 0; i < mk->n; i++)
-        if (dacc_money_muldiv(p->shares[i], mk->num[i], mk->den, DACC_MONEY_ROUND_DOWN, &pay) !=
-                DACC_OK ||
+        if (dacc_money_muldiv(mk_shares(l, p)[i], mk->num[i], mk->den, DACC_MONEY_ROUND_DOWN,
+                              &pay) != DACC_OK ||
             dacc_money_add(*total, pay, total) != DACC_OK)
             return dacc_error_set(err, DACC_ERR_RANGE, "the payout would overflow");
     if (*total > mk->balance)
@@ -595,8 +713,8 @@ dacc_status dacc_market_ledger_redeem(dacc_market_ledger *l, const char *name, c
         return st;
     for (unsigned i = 0; i < mk->n; i++) {
         dacc_u128 pay;
-        dacc_market_redeem(mk, i, p->shares[i], &pay, NULL); /* checked by redeem_plan */
-        p->shares[i] = 0;
+        dacc_market_redeem(mk, i, mk_shares(l, p)[i], &pay, NULL); /* checked by redeem_plan */
+        mk_shares(l, p)[i] = 0;
     }
     l->ac[a].balance += total; /* nothing refunds a resolved market, so paid stays as it is */
     *payout = total;
@@ -771,8 +889,8 @@ void dacc_market_ledger_each_position(const dacc_market_ledger *l, void *ctx,
                                                  const dacc_u128 *shares, unsigned n))
 {
     for (size_t i = 0; i < l->npos; i++) {
-        const position *p = l->pos[i];
-        fn(ctx, l->ac[p->account].name, l->mk[p->market].id, p->shares, l->mk[p->market].m->n);
+        const position *p = &l->pos[i];
+        fn(ctx, l->ac[p->account].name, l->mk[p->market].id, mk_shares(l, p), outcomes_of(l, p));
     }
 }
 

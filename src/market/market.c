@@ -179,6 +179,10 @@ dacc_u128 dacc_market_fees(const dacc_market *m)
 {
     return m->fees;
 }
+dacc_u128 dacc_market_sets(const dacc_market *m)
+{
+    return m->sets;
+}
 dacc_u128 dacc_market_sold(const dacc_market *m, unsigned i)
 {
     return i < m->n ? m->sold[i] : 0;
@@ -187,7 +191,7 @@ dacc_u128 dacc_market_sold(const dacc_market *m, unsigned i)
 static void quantities(const dacc_market *m, f128 *q)
 {
     for (unsigned i = 0; i < m->n; i++)
-        q[i] = (f128)m->sold[i] + (f128)m->q0[i];
+        q[i] = mk_quantity(m, i);
 }
 
 void dacc_market_prices(const dacc_market *m, double *prices)
@@ -198,16 +202,18 @@ void dacc_market_prices(const dacc_market *m, double *prices)
     for (unsigned i = 0; i < m->n; i++)
         dq[i] = (double)q[i];
     switch (m->kind) {
-    case DACC_MARKET_LMSR:
-        for (unsigned i = 0; i < m->n; i++) {
-            f128 top = q[0] / m->b, s = 0;
-            for (unsigned j = 1; j < m->n; j++)
-                top = q[j] / m->b > top ? q[j] / m->b : top;
-            for (unsigned j = 0; j < m->n; j++)
-                s += expq(q[j] / m->b - top);
-            prices[i] = (double)(expq(q[i] / m->b - top) / s);
-        }
+    case DACC_MARKET_LMSR: {
+        /* the softmax: n exponentials, each used for its own price and
+         * the sum (the ledger computes prices after every trade) */
+        f128 top = q[0] / m->b, s = 0, e[DACC_MARKET_MAX_OUTCOMES];
+        for (unsigned j = 1; j < m->n; j++)
+            top = q[j] / m->b > top ? q[j] / m->b : top;
+        for (unsigned j = 0; j < m->n; j++)
+            s += e[j] = expq(q[j] / m->b - top);
+        for (unsigned i = 0; i < m->n; i++)
+            prices[i] = (double)(e[i] / s);
         break;
+    }
     case DACC_MARKET_LSLMSR:
         for (unsigned i = 0; i < m->n; i++)
             prices[i] = dacc_market_lslmsr_price((double)m->b, dq, m->n, i);

@@ -17,6 +17,7 @@
 #include "dacc/json.h"
 #include "dacc/rng.h"
 #include "internal.h"
+#include "ledger.h"
 
 #define MAX_FIELDS 32
 #define LIST_MAX   DACC_MARKET_MAX_OUTCOMES
@@ -24,7 +25,7 @@
 /* Every field name an operation can carry, space-separated. */
 static const char all_fields[] =
     "op time market kind outcomes outcome b funding alpha q0 balances fee yes no p account amount "
-    "shares spend receive limit payouts value lo hi invalid batch markets choose rule seed";
+    "shares spend receive limit payouts value lo hi invalid batch markets choose rule seed amounts";
 
 typedef struct {
     const char *key;
@@ -422,6 +423,8 @@ static dacc_status op_trade(engine *e, const row *r, int buy, dacc_error *err)
         dacc_error_prefix(err, "%s:%lu: ", r->file, r->line);
         return st;
     }
+    if (e->report == NULL)
+        return DACC_OK;
     char a[DACC_MONEY_STRLEN], b[DACC_MONEY_STRLEN];
     dacc_money_format(traded, r->decimals, 0, a);
     dacc_money_format(moved, r->decimals, 0, b);
@@ -430,6 +433,120 @@ static dacc_status op_trade(engine *e, const row *r, int buy, dacc_error *err)
     say(e, "line %lu: %s %s %s of %s:%u for %s (price now %.6f)", r->line, acct,
         buy ? "buys" : "sells", a, mk, (unsigned)outcome, b, p[outcome]);
     return DACC_OK;
+}
+
+/* A signed decimal: an optional '-' then an amount (a '-0' is 0, bought). */
+static dacc_status signed_amount(const row *r, const char *name, const char *s, size_t len,
+                                 dacc_u128 *mag, bool *neg, size_t item, dacc_error *err)
+{
+    dacc_error e;
+    *neg = len > 0 && s[0] == '-';
+    if (dacc_money_parse(s + *neg, len - *neg, r->decimals, mag, &e) != DACC_OK)
+        return item ? dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", name,
+                                       "item %zu: %s", item, e.message)
+                    : dacc_error_field(err, DACC_ERR_PARSE, r->file, r->line, "field", name, "%s",
+                                       e.message);
+    *neg = *neg && *mag != 0;
+    return DACC_OK;
+}
+
+/* amounts: one signed amount per outcome, positive buys, negative sells. */
+static dacc_status amounts_of(const row *r, unsigned n, dacc_u128 *amount, bool *sell,
+                              dacc_error *err)
+{
+    const char *s;
+    dacc_status st = need(r, "amounts", &s, err);
+    size_t k = 0;
+    while (st == DACC_OK) {
+        const char *end = strchr(s, ';');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        if (k == n)
+            return bad(r, "amounts", err, "more amounts than the market has outcomes");
+        st = signed_amount(r, "amounts", s, len, &amount[k], &sell[k], k + 1, err);
+        k++;
+        if (end == NULL)
+            break;
+        s = end + 1;
+    }
+    if (st == DACC_OK && k != n)
+        return bad(r, "amounts", err, "one amount per outcome");
+    return st;
+}
+
+static void say_vector(engine *e, const row *r, const char *acct, const char *mk,
+                       const char *amounts, dacc_u128 cost, dacc_u128 proceeds)
+{
+    char t[DACC_MONEY_STRLEN];
+    dacc_money_format(cost ? cost : proceeds, r->decimals, 0, t);
+    say(e, "line %lu: %s trades %s on %s %s %s", r->line, acct, amounts, mk,
+        proceeds ? "and receives" : "for", t);
+}
+
+/* A vector trade: the Gnosis net cost of the amounts, rounded once. A
+ * negative limit is the least to receive. */
+static dacc_status op_vector(engine *e, const row *r, dacc_error *err)
+{
+    const char *acct, *mk, *amounts;
+    dacc_u128 amount[DACC_MARKET_MAX_OUTCOMES], limit = 0, cost, proceeds;
+    bool sell[DACC_MARKET_MAX_OUTCOMES], neg = false;
+    dacc_status st = need(r, "account", &acct, err);
+    if (st == DACC_OK)
+        st = need(r, "market", &mk, err);
+    const dacc_market *m = st == DACC_OK ? dacc_market_ledger_market(e->l, mk) : NULL;
+    if (st == DACC_OK && m == NULL)
+        return bad(r, "market", err, "no such market");
+    if (st == DACC_OK)
+        st = amounts_of(r, dacc_market_outcomes(m), amount, sell, err);
+    const field *lf = st == DACC_OK ? find(r, "limit") : NULL;
+    if (lf != NULL)
+        st = signed_amount(r, "limit", lf->val, strlen(lf->val), &limit, &neg, 0, err);
+    if (st == DACC_OK && lf != NULL && limit == 0)
+        return bad(r, "limit", err, "a limit of zero: leave it out for none");
+    if (st == DACC_OK)
+        st = need(r, "amounts", &amounts, err);
+    if (st != DACC_OK)
+        return st;
+    st = dacc_market_ledger_trade(e->l, acct, mk, amount, sell, limit, neg, *r->time, &cost,
+                                  &proceeds, err);
+    if (st != DACC_OK) {
+        dacc_error_prefix(err, "%s:%lu: ", r->file, r->line);
+        return st;
+    }
+    say_vector(e, r, acct, mk, amounts, cost, proceeds);
+    return DACC_OK;
+}
+
+static dacc_status op_sets(engine *e, const row *r, bool merge, dacc_error *err)
+{
+    const char *acct, *mk;
+    dacc_u128 s;
+    dacc_status st = need(r, "account", &acct, err);
+    if (st == DACC_OK)
+        st = need(r, "market", &mk, err);
+    if (st == DACC_OK)
+        st = money(r, "amount", r->decimals, &s, err);
+    if (st == DACC_OK && s == 0)
+        return bad(r, "amount", err, "zero sets");
+    if (st == DACC_OK &&
+        (st = dacc_market_ledger_sets(e->l, acct, mk, merge, s, *r->time, err)) != DACC_OK)
+        dacc_error_prefix(err, "%s:%lu: ", r->file, r->line);
+    if (st == DACC_OK) {
+        char t[DACC_MONEY_STRLEN];
+        dacc_money_format(s, r->decimals, 0, t);
+        say(e, "line %lu: %s %s %s complete sets of %s", r->line, acct, merge ? "merges" : "splits",
+            t, mk);
+    }
+    return st;
+}
+
+static dacc_status op_split(engine *e, const row *r, dacc_error *err)
+{
+    return op_sets(e, r, false, err);
+}
+
+static dacc_status op_merge(engine *e, const row *r, dacc_error *err)
+{
+    return op_sets(e, r, true, err);
 }
 
 /* ---- resolution ---- */
@@ -630,6 +747,9 @@ static const struct {
     { "deposit", "account amount", op_deposit },
     { "buy", "account market outcome shares spend limit", op_buy },
     { "sell", "account market outcome shares receive limit", op_sell },
+    { "trade", "account market amounts limit", op_vector },
+    { "split", "account market amount", op_split },
+    { "merge", "account market amount", op_merge },
     { "resolve", "market outcome payouts value lo hi invalid", op_resolve },
     { "redeem", "account market", op_redeem },
     { "batch", "batch markets choose rule", op_batch },
@@ -665,8 +785,8 @@ static dacc_status run_row(engine *e, row *r, dacc_error *err)
         return st;
     }
     return st == DACC_OK ? bad(r, "op", err,
-                               "expected create, deposit, buy, sell, resolve, redeem, batch, "
-                               "draw or settle")
+                               "expected create, deposit, buy, sell, trade, split, merge, "
+                               "resolve, redeem, batch, draw or settle")
                          : st;
 }
 
@@ -811,15 +931,19 @@ dacc_status dacc_market_ops_run(dacc_market_ledger *l, const char *name, const c
                                 void (*report)(void *ctx, const char *line), dacc_error *err)
 {
     engine e = { .l = l, .ctx = ctx, .report = report };
-    uint64_t t = 0;
+    /* A file continues the ledger's clock, so a live market resumed from
+     * its state keeps the time of the operations before. */
+    uint64_t t = l->clock;
     row r = { .file = name, .decimals = decimals, .time = &t };
     if (decimals > 30)
         return dacc_error_set(err, DACC_ERR_RANGE, "at most 30 decimals");
     size_t i = 0;
     while (i < len && isspace((unsigned char)data[i]))
         i++;
-    return i < len && data[i] == '{' ? run_jsonl(&e, &r, data, len, err)
-                                     : run_csv(&e, &r, data, len, err);
+    dacc_status st = i < len && data[i] == '{' ? run_jsonl(&e, &r, data, len, err)
+                                               : run_csv(&e, &r, data, len, err);
+    l->clock = t;
+    return st;
 }
 
 /* ---- a market from named fields (dacc market quote) ---- */
