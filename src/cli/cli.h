@@ -79,6 +79,13 @@ int cli_outputs_distinct(const char *prog, int argc, char **argv, const char *co
 int cli_set_distinct(const char *prog, int argc, char **argv, const char *dir,
                      const char *const *names, size_t n, const char *const *inputs, size_t n_in);
 
+/* Whether s is an http:// or https:// URL. */
+int cli_is_url(const char *s);
+/* The file rel of a tiles layout at base (a directory or a URL), at most
+ * max bytes: DACC_ERR_NOTFOUND (err untouched) when there is none. */
+dacc_status cli_fetch(const char *base, const char *rel, size_t max, uint8_t **data, size_t *len,
+                      dacc_error *err);
+
 /* Top-level commands, one source file each. */
 int cmd_apportion(int argc, char **argv);
 int cmd_deepfund(int argc, char **argv);

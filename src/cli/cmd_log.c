@@ -330,8 +330,9 @@ static int cmd_append(int argc, char **argv)
 
 /* "DIR, a log store or a tiles directory" in every read-side usage. */
 #define SOURCE_HELP                                                                                \
-    "DIR is a log store (DIR/log.db) or a directory written by dacc log tiles\n"                   \
-    "(DIR/checkpoint, DIR/tile/...), read the same way.\n"                                         \
+    "DIR is a log store (DIR/log.db), a directory written by dacc log tiles\n"                     \
+    "(DIR/checkpoint, DIR/tile/...), or a node's URL (http://HOST:PORT, with --key),\n"            \
+    "read the same way.\n"                                                                         \
     "  -k, --key FILE   check DIR's checkpoint against the log's key (from tiles, every\n"         \
     "                   hash read is checked against that checkpoint)\n"
 

@@ -8,6 +8,7 @@
 
 #include "dacc/file.h"
 #include "log_keys.h"
+#include "cli.h"
 #include "log_source.h"
 
 /* A tile, bundle or checkpoint is at most a bundle of 256 entries of
@@ -16,25 +17,19 @@
 
 static int exists(const char *dir, const char *name)
 {
+    if (cli_is_url(dir))
+        return 0; /* a URL is read as tiles, and its key is never taken from it */
     char path[4096];
     struct stat sb;
     snprintf(path, sizeof path, "%s/%s", dir, name);
     return stat(path, &sb) == 0;
 }
 
-/* The dacc_tlog_fetch_fn of a tiles directory (ctx = its path). */
+/* The dacc_tlog_fetch_fn of a tiles directory or a node's URL (ctx). */
 static dacc_status fetch_file(void *ctx, const char *rel, uint8_t **data, size_t *len,
                               dacc_error *err)
 {
-    char path[4096];
-    struct stat sb;
-    snprintf(path, sizeof path, "%s/%s", (const char *)ctx, rel);
-    if (stat(path, &sb) != 0 && errno == ENOENT)
-        return DACC_ERR_NOTFOUND;
-    char *text;
-    dacc_status st = dacc_file_read(path, FETCH_MAX, &text, len, err);
-    *data = (uint8_t *)text;
-    return st;
+    return cli_fetch((const char *)ctx, rel, FETCH_MAX, data, len, err);
 }
 
 static dacc_status open_store(const char *dir, log_source *s, dacc_error *err)
@@ -98,7 +93,7 @@ dacc_status source_open(const char *dir, const dacc_tlog_verifier *key, log_sour
     dacc_status st;
     if (exists(dir, "log.db"))
         st = open_store(dir, s, err);
-    else if (exists(dir, "checkpoint"))
+    else if (cli_is_url(dir) || exists(dir, "checkpoint"))
         st = open_tiles(dir, key, s, err);
     else
         st = dacc_error_at(err, DACC_ERR_NOTFOUND, dir, 0, 0,
@@ -168,7 +163,10 @@ dacc_status source_key(const char *dir, const char *file, dacc_tlog_verifier *v,
     char path[4096];
     if (file == NULL && !exists(dir, "log.pub"))
         return dacc_error_at(err, DACC_ERR_INVALID, dir, 0, 0,
-                             "no log.pub here: give the log's key with --key LOG.pub");
+                             cli_is_url(dir)
+                                 ? "give the log's key with --key LOG.pub (a key served by the "
+                                   "log itself would prove nothing)"
+                                 : "no log.pub here: give the log's key with --key LOG.pub");
     snprintf(path, sizeof path, "%s/log.pub", dir);
     return load_verifier(file ? file : path, v, err);
 }

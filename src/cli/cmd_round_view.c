@@ -285,9 +285,10 @@ static const char replay_usage[] =
     "the log key (DIR/log.pub, or --log-key), every entry of the round against the\n"
     "checkpoint with an inclusion proof, every event's signature, and every event\n"
     "accepted by the round's rules in log order. From --tiles (the static files\n"
-    "`dacc log tiles` writes) no database is needed: every entry is read and the\n"
-    "tree recomputed. Prints the state hash and the result; -f json also lists\n"
-    "the state hash after each event (the trace).\n\n"
+    "`dacc log tiles` writes, or a node's URL: http://HOST:PORT) no database is\n"
+    "needed: every entry is read and the tree recomputed. Prints the state hash\n"
+    "and the result; -f json also lists the state hash after each event (the\n"
+    "trace).\n\n"
     "  --expect FILE   compare with a published replay (-f json output): exit 1 on\n"
     "                  any difference, naming the first event where they diverge\n";
 

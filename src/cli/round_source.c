@@ -199,13 +199,16 @@ static dacc_status read_bundles(const char *dir, round_source *s, dacc_error *er
         char rel[256], path[4352];
         dacc_tlog_tile_path(-1, t, width, rel, sizeof rel);
         snprintf(path, sizeof path, "%s/%s", dir, rel);
-        char *data;
+        uint8_t *data;
         size_t len;
         uint64_t before = b.next;
-        if ((st = dacc_file_read(path, 1u << 25, &data, &len, err)) != DACC_OK)
+        if ((st = cli_fetch(dir, rel, 1u << 25, &data, &len, err)) != DACC_OK) {
+            if (st == DACC_ERR_NOTFOUND)
+                dacc_error_at(err, st, path, 0, 0, "missing");
             break;
-        st =
-            dacc_tlog_split_entries(path, data, len, DACC_TLOG_SPLIT_PREFIXED, take_entry, &b, err);
+        }
+        st = dacc_tlog_split_entries(path, (const char *)data, len, DACC_TLOG_SPLIT_PREFIXED,
+                                     take_entry, &b, err);
         free(data);
         if (st == DACC_OK && b.next - before != width)
             st = dacc_error_at(err, DACC_ERR_VERIFY, path, 0, 0, "holds %llu entries, not %u",
@@ -242,7 +245,9 @@ dacc_status round_source_tiles(const char *dir, const char *pubkey, round_source
     }
     s->src = (dacc_store_source){ .ctx = s, .entry = tiles_entry, .hash = tiles_hash };
     snprintf(path, sizeof path, "%s/checkpoint", dir);
-    dacc_status st = dacc_file_read(path, 1u << 16, &note, &len, err);
+    dacc_status st = cli_fetch(dir, "checkpoint", 1u << 16, (uint8_t **)&note, &len, err);
+    if (st == DACC_ERR_NOTFOUND)
+        dacc_error_at(err, st, path, 0, 0, "missing");
     if (st == DACC_OK)
         st = checked_checkpoint(path, note, len, pubkey, &s->src, err);
     free(note);

@@ -199,6 +199,27 @@ Test(serve, a_round_over_http_with_receipts_and_refusals)
     http(&w.n, "GET", path, NULL, NULL, 0, &r);
     cr_assert(strstr(r.body, "\"index\": 2") && strstr(r.body, "\"next\": 2"), "%s", r.body);
     http_free(&r);
+    /* An auditor needs only the node's URL and the log's key: the log
+     * audits over HTTP, and the round replays from its tiles to the
+     * node's own result. */
+    char *pub = at(&w, "data/log.pub");
+    run_in((const char *const[]){ "log", "audit", "--key", pub, w.n.base, NULL });
+    run_result rep;
+    RUN(&rep, "round", "replay", "--tiles", w.n.base, "--log-key", pub, "-f", "json", w.id);
+    cr_assert_eq(rep.status, 0, "%s", rep.err);
+    json_t *replayed = json_loads(rep.out, 0, NULL), *served = json_loads(result, 0, NULL);
+    cr_assert(
+        replayed && served &&
+            json_equal(json_object_get(replayed, "result"), json_object_get(served, "result")),
+        "replay:\n%s\nnode:\n%s", rep.out, result);
+    json_decref(replayed);
+    json_decref(served);
+    run_result_free(&rep);
+    RUN(&rep, "log", "audit", w.n.base);
+    cr_assert_eq(rep.status, 1, "a URL's key is never taken from it");
+    cr_assert(strstr(rep.err, "--key"), "%s", rep.err);
+    run_result_free(&rep);
+    free(pub);
     /* The node's result is what anyone replaying its log gets. */
     cr_assert_eq(node_stop(&w.n), 0);
     run_result cli;
