@@ -275,6 +275,39 @@ dacc_status dacc_tlog_witness_cosign(const dacc_tlog_signer *witness,
                                      const dacc_tlog_proof *proof, uint64_t time,
                                      char line[DACC_TLOG_KEY_TEXT_MAX], dacc_error *err);
 
+/* The add-checkpoint request body: "old SIZE", up to 63 base64 proof
+ * lines, an empty line, then the checkpoint note (pointing into the body
+ * parsed, or set by the caller before formatting). */
+#define DACC_TLOG_WITNESS_MAX_PROOF 63
+typedef struct dacc_tlog_witness_request {
+    uint64_t old;
+    uint8_t proof[DACC_TLOG_WITNESS_MAX_PROOF][DACC_TLOG_HASH_BYTES];
+    size_t n;
+    const char *note;
+    size_t note_len;
+} dacc_tlog_witness_request;
+
+dacc_status dacc_tlog_witness_request_parse(const char *body, size_t len,
+                                            dacc_tlog_witness_request *r, dacc_error *err);
+/* Writes r's body (NUL-terminated); its length, or 0 when cap is too small. */
+size_t dacc_tlog_witness_request_format(const dacc_tlog_witness_request *r, char *out, size_t cap);
+
+/* The witness's answer to add-checkpoint, for the log whose key is log_key
+ * (the caller found it by the checkpoint's origin; an unknown origin is
+ * the caller's 404), with stored the text of the last checkpoint it
+ * cosigned for that log (NULL: none). Returns the HTTP status the spec
+ * prescribes: 200 with line the cosignature; 400 malformed or old above
+ * the size; 403 no valid signature by log_key; 404 another origin; 409 old
+ * is not the stored size (*latest gets that size); 422 a bad root, proof
+ * or fork; 500 a stored state that does not parse. err says why. On 200
+ * the caller must persist the new checkpoint before replying, atomically
+ * with reading stored. */
+unsigned dacc_tlog_witness_add(const dacc_tlog_signer *witness, const dacc_tlog_verifier *log_key,
+                               const char *stored, size_t stored_len,
+                               const dacc_tlog_witness_request *r, uint64_t time,
+                               char line[DACC_TLOG_KEY_TEXT_MAX], uint64_t *latest,
+                               dacc_error *err);
+
 /* ---- the log store -------------------------------------------------------------- */
 
 typedef struct dacc_tlog_log dacc_tlog_log;

@@ -25,6 +25,10 @@ static const char help[] =
     "  --threads N         HTTP worker threads (default 4)\n"
     "  --max-connections N open connections at most (default 1024)\n"
     "  --timeout SECONDS   idle connection timeout (default 30)\n"
+    "  --witness-key FILE  act as a witness (c2sp.org/tlog-witness: POST\n"
+    "                      /add-checkpoint) with this cosignature key\n"
+    "                      (dacc log keygen --cosign)\n"
+    "  --witness-log FILE  the public key of a log it witnesses (repeatable)\n"
     "  -q, --quiet         no request log on standard error\n"
     "  -h, --help          show this help\n\n"
     "Standard error gets one line per request: method, path, status, bytes and\n"
@@ -56,6 +60,8 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
         { "max-connections", required_argument, NULL, 'C' },
         { "timeout", required_argument, NULL, 't' },
         { "quiet", no_argument, NULL, 'q' },
+        { "witness-key", required_argument, NULL, 'W' },
+        { "witness-log", required_argument, NULL, 'L' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -88,6 +94,15 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
             break;
         case 'q':
             o->quiet = true;
+            break;
+        case 'W':
+            o->witness_key = optarg;
+            break;
+        case 'L':
+            if (o->nwitness_logs == sizeof o->witness_logs / sizeof *o->witness_logs)
+                rc = cli_usage(prog, "at most 16 --witness-log keys");
+            else
+                o->witness_logs[o->nwitness_logs++] = optarg;
             break;
         case 'h':
             return -1;

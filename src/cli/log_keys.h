@@ -15,5 +15,6 @@ dacc_status write_key_files(const char *prefix, const dacc_tlog_signer *s, dacc_
 int cmd_log_verify(int argc, char **argv);
 int cmd_log_cosign(int argc, char **argv);
 int cmd_log_keygen(int argc, char **argv);
+int cmd_log_add_checkpoint(int argc, char **argv);
 
 #endif

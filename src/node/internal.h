@@ -43,6 +43,12 @@ struct dacc_node {
     struct MHD_Daemon *daemon;
     uint16_t port;
     unsigned inflight; /* queued events whose answer is not yet sent (atomic) */
+    /* the witness: its key, the logs it knows, one request at a time */
+    bool witnessing;
+    dacc_tlog_signer witness;
+    dacc_tlog_verifier logs[16];
+    size_t nlogs;
+    pthread_mutex_t wlock;
 };
 
 /* ---- sequencer.c ---- */
@@ -76,6 +82,11 @@ void node_bytes(node_answer *a, unsigned status, const char *type, const void *d
                 const char *cache);
 /* The HTTP status for a refusal of the library's kind. */
 unsigned node_status_of(dacc_status st);
+
+/* ---- witness.c ---- */
+dacc_status node_witness_open(dacc_node *n, dacc_error *err);
+/* POST /add-checkpoint */
+void node_add_checkpoint(dacc_node *n, const char *body, size_t len, node_answer *a);
 
 /* ---- routes (routes_log.c, routes_api.c) ---- */
 

@@ -23,6 +23,11 @@ typedef struct dacc_node_opts {
     size_t max_body;          /* bytes of a request body */
     unsigned batch;           /* events per log append at most (group commit) */
     bool quiet;               /* no request log on stderr */
+    /* As a witness (c2sp.org/tlog-witness add-checkpoint): its cosignature
+     * key file, and the public key files of the logs it witnesses. */
+    const char *witness_key;
+    const char *witness_logs[16];
+    size_t nwitness_logs;
 } dacc_node_opts;
 
 /* The defaults every field of opts falls back to when zero. */

@@ -92,6 +92,14 @@ static bool json_body(struct MHD_Connection *c)
 static void post(dacc_node *n, struct MHD_Connection *c, node_request *q, node_answer *a)
 {
     const char *url = q->url;
+    if (strcmp(url, "/add-checkpoint") == 0) {
+        if (q->too_large) {
+            node_problem(a, 413, "the body is too large", NULL, NULL);
+            return;
+        }
+        node_add_checkpoint(n, q->body.data ? q->body.data : "", q->body.len, a);
+        return;
+    }
     bool config = strcmp(url, "/api/v1/rounds") == 0;
     const char *id = url + strlen("/api/v1/rounds/");
     bool event = strncmp(url, "/api/v1/rounds/", 15) == 0 && strlen(id) == 64 + 7 &&
@@ -287,6 +295,8 @@ dacc_status dacc_node_start(const dacc_node_opts *o, dacc_node **out, dacc_error
     if (st == DACC_OK)
         st = round_log_open(n->o.data, 1, &n->rl, err);
     if (st == DACC_OK)
+        st = node_witness_open(n, err);
+    if (st == DACC_OK)
         st = node_sequencer_start(n, err);
     if (st == DACC_OK)
         st = listen_on(n, err);
@@ -319,6 +329,8 @@ void dacc_node_stop(dacc_node *n)
     if (n->daemon != NULL)
         MHD_stop_daemon(n->daemon);
     round_log_close(&n->rl);
+    sodium_memzero(&n->witness, sizeof n->witness);
+    pthread_mutex_destroy(&n->wlock);
     pthread_cond_destroy(&n->qcond);
     pthread_mutex_destroy(&n->qlock);
     pthread_mutex_destroy(&n->store);
