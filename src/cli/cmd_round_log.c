@@ -203,13 +203,21 @@ int cmd_round_event(int argc, char **argv)
 /* ---- append ---- */
 
 static const char append_usage[] =
-    "Usage: dacc round append --log DIR [FILE...]\n\n"
+    "Usage: dacc round append --log DIR [FILE...]\n"
+    "       dacc round append --node URL --log-key LOG.pub [--seen FILE] [FILE...]\n\n"
     "Check events against their rounds and log them: every event in the FILEs (one\n"
     "envelope per line; none or - : standard input) must be accepted, in order, by\n"
     "its round as the log holds it; then all are appended to the log in one\n"
     "transaction and each line printed with its log entry. If one is refused,\n"
     "nothing is logged and the refusal is named (exit status 1). A config event\n"
-    "creates its round.\n";
+    "creates its round.\n\n"
+    "With --node the events are posted to a node (dacc serve), one by one in\n"
+    "order, and each receipt is checked before the next is sent: the entry's leaf\n"
+    "hash, its inclusion proof, and the checkpoint's signature by --log-key. At\n"
+    "the first refusal it stops (the events before it are logged). With --seen\n"
+    "FILE, the last checkpoint must follow the one in FILE (a consistency proof\n"
+    "from the node's tiles), and FILE is updated: a node that rewrites its log\n"
+    "is caught.\n";
 
 typedef struct {
     char **data;
@@ -279,21 +287,31 @@ static void print_appended(const env_list *l, uint64_t first)
 int cmd_round_append(int argc, char **argv)
 {
     static const char prog[] = "dacc round append";
-    static const struct option longs[] = { { "log", required_argument, NULL, 'l' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
-    const char *dir = NULL;
+    static const struct option longs[] = {
+        { "log", required_argument, NULL, 'l' },     { "node", required_argument, NULL, 'n' },
+        { "log-key", required_argument, NULL, 'k' }, { "seen", required_argument, NULL, 's' },
+        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 }
+    };
+    const char *dir = NULL, *node = NULL, *key = NULL, *seen = NULL;
     int ch;
     while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         if (ch == 'l')
             dir = optarg;
+        else if (ch == 'n')
+            node = optarg;
+        else if (ch == 'k')
+            key = optarg;
+        else if (ch == 's')
+            seen = optarg;
         else if (ch == 'h')
             return cli_help(append_usage);
         else
             return CLI_USAGE;
     }
-    if (dir == NULL)
-        return cli_usage(prog, "--log DIR is required");
+    if ((dir == NULL) == (node == NULL))
+        return cli_usage(prog, "give --log DIR or --node URL");
+    if (node == NULL && (key != NULL || seen != NULL))
+        return cli_usage(prog, "--log-key and --seen go with --node");
     env_list l = { 0 };
     dacc_error err;
     dacc_status st = DACC_OK;
@@ -303,6 +321,11 @@ int cmd_round_append(int argc, char **argv)
         st = read_envelopes("-", &l, &err);
     if (st == DACC_OK && l.n == 0)
         st = dacc_error_set(&err, DACC_ERR_INVALID, "no events to append");
+    if (st == DACC_OK && node != NULL) {
+        int rc = round_append_node(node, key, seen, l.data, l.lens, l.n);
+        free_envelopes(&l);
+        return rc;
+    }
     round_log rl = { 0 };
     uint64_t first = 0;
     size_t bad = 0;

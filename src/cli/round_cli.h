@@ -36,6 +36,10 @@ dacc_status round_source_tiles(const char *dir, const char *pubkey, round_source
 const dacc_store_source *round_source_get(const round_source *s);
 void round_source_free(round_source *s);
 
+/* dacc round append --node: envs posted in order, each receipt checked. */
+int round_append_node(const char *node, const char *key, const char *seen, char **envs,
+                      const size_t *lens, size_t n);
+
 int cmd_round_event(int argc, char **argv);
 int cmd_round_append(int argc, char **argv);
 int cmd_round_show(int argc, char **argv);

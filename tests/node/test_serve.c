@@ -529,3 +529,62 @@ Test(serve, killed_nodes_keep_every_receipted_event, .timeout = 600)
     w.n.log = NULL;
     world_end(&w);
 }
+
+/* The command-line client: events posted one by one, every receipt checked
+ * against the log key; with --seen, a node that rewrote its log (a copy of
+ * its data grown another way, same key) is caught. */
+Test(serve, the_client_checks_receipts_and_catches_a_fork)
+{
+    world w = { 0 };
+    world_start(&w);
+    char *cfg = at(&w, "config.env"), *pub = at(&w, "data/log.pub"), *seen = at(&w, "seen.txt"),
+         *alice = at(&w, "alice.pub");
+    run_result r;
+    RUN(&r, "round", "append", "--node", w.n.base, "--log-key", pub, "--seen", seen, cfg);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "entry 0: receipt verified"), "%s", r.out);
+    run_result_free(&r);
+    char *a1 =
+        event(&w, "alice", "pgf/donation", 1, "{\"project\":\"p\",\"amount\":\"1\"}", "a1.env");
+    char *a2 =
+        event(&w, "alice", "pgf/donation", 2, "{\"project\":\"p\",\"amount\":\"2\"}", "a2.env");
+    /* a receipt checked with another key is refused, though the event is logged */
+    RUN(&r, "round", "append", "--node", w.n.base, "--log-key", alice, a1);
+    cr_assert_eq(r.status, 1);
+    run_result_free(&r);
+    /* the node's data copied at size 2, then each copy grows its own way */
+    cr_assert_eq(node_stop(&w.n), 0);
+    char *fork = at(&w, "fork"), cmd[8192];
+    snprintf(cmd, sizeof cmd, "cp -r %s %s", w.data, fork);
+    cr_assert_eq(system(cmd), 0);
+    node_start(&w.n, w.data, NULL);
+    RUN(&r, "round", "append", "--node", w.n.base, "--log-key", pub, "--seen", seen, a2);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    cr_assert_eq(node_stop(&w.n), 0);
+    test_node f;
+    node_start(&f, fork, NULL);
+    char *b1 =
+        event(&w, "bob", "pgf/donation", 1, "{\"project\":\"q\",\"amount\":\"9\"}", "b1.env");
+    char *b2 =
+        event(&w, "bob", "pgf/donation", 2, "{\"project\":\"q\",\"amount\":\"9\"}", "b2.env");
+    RUN(&r, "round", "append", "--node", f.base, "--log-key", pub, b1);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "round", "append", "--node", f.base, "--log-key", pub, "--seen", seen, b2);
+    cr_assert_eq(r.status, 1, "the fork went unnoticed: %s", r.out);
+    cr_assert(strstr(r.err, "consistency") || strstr(r.err, "fork"), "%s", r.err);
+    run_result_free(&r);
+    cr_assert_eq(node_stop(&f), 0);
+    w.n.log = NULL;
+    free(fork);
+    free(a1);
+    free(a2);
+    free(b1);
+    free(b2);
+    free(alice);
+    free(seen);
+    free(pub);
+    free(cfg);
+    world_end(&w);
+}
