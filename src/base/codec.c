@@ -86,6 +86,15 @@ char *dacc_base64_encode(const uint8_t *in, size_t n, char *out)
 dacc_status dacc_base64_decode(const char *b64, size_t b64_len, uint8_t *out, size_t out_cap,
                                size_t *out_len, dacc_error *err)
 {
+    /* libsodium 1.0.18 takes some bytes >= 0x80 for base64 digits (so
+     * "Gru\x90\x8a..." decodes): only the alphabet gets through to it. */
+    for (size_t i = 0; i < b64_len; i++) {
+        unsigned char c = (unsigned char)b64[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/' || c == '='))
+            return dacc_error_set(err, DACC_ERR_PARSE, "malformed base64: byte 0x%02x at %zu", c,
+                                  i);
+    }
     if (b64_len % 4 != 0)
         return dacc_error_set(err, DACC_ERR_PARSE,
                               "base64 length %zu is not a multiple of 4 (padding missing?)",
@@ -98,7 +107,7 @@ dacc_status dacc_base64_decode(const char *b64, size_t b64_len, uint8_t *out, si
                               b64_len / 4 * 3 - pad, out_cap);
     const char *end = NULL;
     size_t n = 0;
-    /* libsodium refuses bad characters, bad padding and non-zero spare bits. */
+    /* libsodium refuses bad padding and non-zero spare bits. */
     if (sodium_base642bin(out, out_cap, b64, b64_len, NULL, &n, &end,
                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
         end != b64 + b64_len)

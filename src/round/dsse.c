@@ -166,6 +166,15 @@ static int b64_variant(const char *s, size_t n, int padded)
 static dacc_status b64_decode(const char *file, const char *field, const char *s, size_t n,
                               size_t cap, uint8_t **out, size_t *out_len, dacc_error *err)
 {
+    /* libsodium 1.0.18 takes some bytes >= 0x80 for digits: only the two
+     * alphabets (and padding) get through to it */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/' || c == '-' || c == '_' || c == '='))
+            return dacc_error_field(err, DACC_ERR_PARSE, file, 0, "field", field,
+                                    "malformed base64: byte 0x%02x at %zu", c, i);
+    }
     size_t body = n;
     while (body > 0 && n - body < 2 && s[body - 1] == '=')
         body--;

@@ -95,6 +95,17 @@ Test(codec, base64_is_strict)
     cr_assert_eq(dacc_base64_decode("Zm9vYmFy", 8, out, 5, &len, &e), DACC_ERR_LIMIT);
     cr_assert_eq(dacc_base64_decode("Zm9vYmE=", 8, out, 5, &len, &e), DACC_OK);
     cr_assert_eq(len, 5);
+    /* bytes above 0x7f, which libsodium 1.0.18 reads as digits (found by the
+     * tlog_witness_request fuzz target): every byte of every position */
+    static const char good[] = "PlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw=";
+    char t[sizeof good];
+    for (size_t at = 0; at + 1 < sizeof good; at++)
+        for (int c = 0x80; c <= 0xff; c++) {
+            memcpy(t, good, sizeof good);
+            t[at] = (char)c;
+            cr_assert_eq(dacc_base64_decode(t, strlen(t), out, sizeof out, &len, &e),
+                         DACC_ERR_PARSE, "byte 0x%02x at %zu taken for base64", c, at);
+        }
 }
 
 Test(codec, utf8_validation)

@@ -377,6 +377,31 @@ Test(dsse, four_base64_spellings_are_one_envelope)
     dacc_buf_free(&first);
 }
 
+/* No fifth spelling: libsodium 1.0.18 reads every byte above 0x7f as some
+ * base64 digit; two characters replaced by one two-byte UTF-8 sequence (so
+ * the JSON stays valid and the length the same) must be refused, at every
+ * position. */
+Test(dsse, no_byte_outside_the_alphabet)
+{
+    static const char good[] = "+Pn6+/z9/v8/Pg==";
+    size_t accepted = 0;
+    for (size_t at = 0; at + 1 < 14; at++)
+        for (unsigned c = 0x80; c <= 0x7ff; c++) {
+            char b64[32], text[160];
+            memcpy(b64, good, sizeof good);
+            b64[at] = (char)(0xc0 | c >> 6);
+            b64[at + 1] = (char)(0x80 | (c & 0x3f));
+            snprintf(text, sizeof text,
+                     "{\"payload\":\"%s\",\"payloadType\":\"t\",\"signatures\":[]}", b64);
+            dacc_dsse_envelope *e = NULL;
+            if (dacc_dsse_parse("t", text, strlen(text), &e, NULL) == DACC_OK) {
+                accepted++;
+                dacc_dsse_free(e);
+            }
+        }
+    cr_assert_eq(accepted, 0, "%zu payloads with non-ASCII read as base64", accepted);
+}
+
 /* ---- tampering ------------------------------------------------------------- */
 
 /* Parses type and body with sig spliced in, and verifies it under pk:
