@@ -27,6 +27,15 @@ typedef struct node_job {
     struct node_job *next;
 } node_job;
 
+/* A full tile, kept (routes_log.c). */
+#define NODE_TILE_CACHE 1024
+typedef struct {
+    int level;
+    uint64_t index;
+    uint8_t *data;
+    size_t len;
+} node_cached_tile;
+
 struct dacc_node {
     dacc_node_opts o;
     round_log rl;          /* the data directory's log and round index */
@@ -49,6 +58,8 @@ struct dacc_node {
     dacc_tlog_verifier logs[16];
     size_t nlogs;
     pthread_mutex_t wlock;
+    node_cached_tile tiles[NODE_TILE_CACHE];
+    pthread_mutex_t tiles_lock;
 };
 
 /* ---- sequencer.c ---- */
@@ -93,6 +104,7 @@ void node_add_checkpoint(dacc_node *n, const char *body, size_t len, node_answer
 /* The log as C2SP serves it: /checkpoint, /tile/... ; false when url is
  * not one of these paths. */
 bool node_route_log(dacc_node *n, const char *url, node_answer *a);
+void node_tiles_free(dacc_node *n);
 /* /api/v1/... reads; false when url is not one of them. */
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
 /* A POSTed event: checked, then a job for the sequencer (*job), or an

@@ -92,15 +92,59 @@ static void checkpoint(dacc_node *n, node_answer *a)
     free(note);
 }
 
+/* Full tiles never change: the latest ones are kept in memory, so that a
+ * mirror or an auditor fetching them does not wait for the store's lock. */
+static size_t cache_slot(const node_tile *t)
+{
+    uint64_t h = (uint64_t)(t->level + 1) * 0x9e3779b97f4a7c15ULL ^ t->index;
+    return (size_t)((h ^ (h >> 29)) % NODE_TILE_CACHE);
+}
+
+static bool cached(dacc_node *n, const node_tile *t, node_answer *a)
+{
+    node_cached_tile *c = &n->tiles[cache_slot(t)];
+    pthread_mutex_lock(&n->tiles_lock);
+    bool hit = c->data != NULL && c->level == t->level && c->index == t->index;
+    if (hit)
+        node_bytes(a, 200, "application/octet-stream", c->data, c->len, immutable);
+    pthread_mutex_unlock(&n->tiles_lock);
+    return hit;
+}
+
+static void keep(dacc_node *n, const node_tile *t, const node_answer *a)
+{
+    node_cached_tile *c = &n->tiles[cache_slot(t)];
+    uint8_t *copy = malloc(a->len ? a->len : 1);
+    if (copy == NULL)
+        return;
+    memcpy(copy, a->body, a->len);
+    pthread_mutex_lock(&n->tiles_lock);
+    free(c->data);
+    *c = (node_cached_tile){ t->level, t->index, copy, a->len };
+    pthread_mutex_unlock(&n->tiles_lock);
+}
+
 bool node_route_log(dacc_node *n, const char *url, node_answer *a)
 {
     if (strcmp(url, "/checkpoint") != 0 && strncmp(url, "/tile/", 6) != 0)
         return false;
+    node_tile t;
+    bool full = url[1] == 't' && node_tile_parse(url + 6, &t) && t.width == TILE_WIDTH;
+    if (full && cached(n, &t, a))
+        return true;
     pthread_mutex_lock(&n->store);
     if (url[1] == 'c')
         checkpoint(n, a);
     else
         tile(n, url + 6, a);
     pthread_mutex_unlock(&n->store);
+    if (full && a->status == 200)
+        keep(n, &t, a);
     return true;
+}
+
+void node_tiles_free(dacc_node *n)
+{
+    for (size_t i = 0; i < NODE_TILE_CACHE; i++)
+        free(n->tiles[i].data);
 }

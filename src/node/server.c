@@ -269,7 +269,8 @@ static dacc_status listen_on(dacc_node *n, dacc_error *err)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)n->o.threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned int)n->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)n->o.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_NOTIFY_COMPLETED, completed, n, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024, MHD_OPTION_NOTIFY_COMPLETED, completed,
+        n, MHD_OPTION_END);
     if (n->daemon == NULL)
         return dacc_error_set(err, DACC_ERR_IO, "cannot listen on %s:%u", n->o.host,
                               (unsigned)n->o.port);
@@ -287,6 +288,7 @@ dacc_status dacc_node_start(const dacc_node_opts *o, dacc_node **out, dacc_error
     n->o = *o;
     dacc_node_defaults(&n->o);
     pthread_mutex_init(&n->store, NULL);
+    pthread_mutex_init(&n->tiles_lock, NULL);
     pthread_mutex_init(&n->qlock, NULL);
     pthread_cond_init(&n->qcond, NULL);
     dacc_status st = create_data(&n->o, err);
@@ -329,6 +331,8 @@ void dacc_node_stop(dacc_node *n)
     if (n->daemon != NULL)
         MHD_stop_daemon(n->daemon);
     round_log_close(&n->rl);
+    node_tiles_free(n);
+    pthread_mutex_destroy(&n->tiles_lock);
     sodium_memzero(&n->witness, sizeof n->witness);
     pthread_mutex_destroy(&n->wlock);
     pthread_cond_destroy(&n->qcond);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,6 +47,8 @@ static inline void node_start(test_node *n, const char *data, const char *const 
     n->pid = fork();
     cr_assert(n->pid >= 0);
     if (n->pid == 0) {
+        /* a test that fails half way must not leave its node running */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         int fd = open(n->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(fd, 2);
         int null = open("/dev/null", O_RDWR);
