@@ -25,6 +25,9 @@ static const char help[] =
     "  --threads N         HTTP worker threads (default 4)\n"
     "  --max-connections N open connections at most (default 1024)\n"
     "  --timeout SECONDS   idle connection timeout (default 30)\n"
+    "  --witness URL=PUB   a witness asked to cosign this node's checkpoints\n"
+    "                      (repeatable; PUB its cosignature key): /checkpoint\n"
+    "                      then carries every valid cosignature\n"
     "  --witness-key FILE  act as a witness (c2sp.org/tlog-witness: POST\n"
     "                      /add-checkpoint) with this cosignature key\n"
     "                      (dacc log keygen --cosign)\n"
@@ -62,6 +65,7 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
         { "quiet", no_argument, NULL, 'q' },
         { "witness-key", required_argument, NULL, 'W' },
         { "witness-log", required_argument, NULL, 'L' },
+        { "witness", required_argument, NULL, 'w' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -97,6 +101,12 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
             break;
         case 'W':
             o->witness_key = optarg;
+            break;
+        case 'w':
+            if (o->nwitnesses == sizeof o->witnesses / sizeof *o->witnesses)
+                rc = cli_usage(prog, "at most 8 --witness");
+            else
+                o->witnesses[o->nwitnesses++] = optarg;
             break;
         case 'L':
             if (o->nwitness_logs == sizeof o->witness_logs / sizeof *o->witness_logs)

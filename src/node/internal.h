@@ -36,6 +36,14 @@ typedef struct {
     size_t len;
 } node_cached_tile;
 
+/* A witness this node asks to cosign its checkpoints (cosign.c). */
+#define NODE_MAX_WITNESSES 8
+typedef struct {
+    char url[512];
+    dacc_tlog_verifier key;
+    uint64_t size; /* what it last cosigned, as far as this node knows */
+} node_peer;
+
 struct dacc_node {
     dacc_node_opts o;
     round_log rl;          /* the data directory's log and round index */
@@ -60,7 +68,26 @@ struct dacc_node {
     pthread_mutex_t wlock;
     node_cached_tile tiles[NODE_TILE_CACHE];
     pthread_mutex_t tiles_lock;
+    /* its own witnesses: the cosigning thread, woken when the log grows */
+    node_peer peers[NODE_MAX_WITNESSES];
+    size_t npeers;
+    pthread_t cosigner;
+    bool cosigner_started, cosign_stop, cosign_ready;
+    uint64_t grown;
+    pthread_mutex_t cosign_lock, cosigned_lock;
+    pthread_cond_t cosign_cond;
+    char *cosigned; /* the latest checkpoint with its cosignatures */
+    size_t cosigned_len;
+    uint64_t cosigned_size;
 };
+
+/* ---- cosign.c ---- */
+/* --witness URL=WITNESS.pub */
+dacc_status node_cosign_add(dacc_node *n, const char *spec, dacc_error *err);
+dacc_status node_cosign_start(dacc_node *n, dacc_error *err);
+void node_cosign_stop(dacc_node *n);
+/* The log grew: cosignatures are asked for, in the background. */
+void node_cosign_grown(dacc_node *n);
 
 /* ---- sequencer.c ---- */
 dacc_status node_sequencer_start(dacc_node *n, dacc_error *err);
@@ -104,6 +131,9 @@ void node_add_checkpoint(dacc_node *n, const char *body, size_t len, node_answer
 /* The log as C2SP serves it: /checkpoint, /tile/... ; false when url is
  * not one of these paths. */
 bool node_route_log(dacc_node *n, const char *url, node_answer *a);
+/* The checkpoint of size with its witnesses' cosignatures, when this node
+ * has them; false (a untouched) otherwise. */
+bool node_cosigned(dacc_node *n, uint64_t size, node_answer *a);
 void node_tiles_free(dacc_node *n);
 /* /api/v1/... reads; false when url is not one of them. */
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);

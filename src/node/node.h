@@ -28,6 +28,9 @@ typedef struct dacc_node_opts {
     const char *witness_key;
     const char *witness_logs[16];
     size_t nwitness_logs;
+    /* Witnesses asked to cosign this node's checkpoints: "URL=WITNESS.pub". */
+    const char *witnesses[8];
+    size_t nwitnesses;
 } dacc_node_opts;
 
 /* The defaults every field of opts falls back to when zero. */

@@ -84,6 +84,8 @@ static void checkpoint(dacc_node *n, node_answer *a)
     char *note;
     size_t len;
     dacc_error err;
+    if (node_cosigned(n, dacc_tlog_log_size(n->rl.log), a))
+        return;
     if (dacc_tlog_log_checkpoint(n->rl.log, &note, &len, &err) != DACC_OK) {
         node_problem_from(a, &err, "no checkpoint");
         return;

@@ -116,8 +116,10 @@ static void commit(dacc_node *n, batch *b, size_t k)
         if (st == DACC_OK)
             receipts(n, jobs, k, first);
         pthread_mutex_unlock(&n->store);
-        if (st == DACC_OK)
+        if (st == DACC_OK) {
+            node_cosign_grown(n);
             return;
+        }
         if (bad >= k || !is_refusal(st)) {
             for (size_t i = 0; i < k; i++)
                 refuse(jobs[i], &err, "the log could not take the event");

@@ -298,6 +298,10 @@ dacc_status dacc_node_start(const dacc_node_opts *o, dacc_node **out, dacc_error
         st = round_log_open(n->o.data, 1, &n->rl, err);
     if (st == DACC_OK)
         st = node_witness_open(n, err);
+    for (size_t i = 0; st == DACC_OK && i < n->o.nwitnesses; i++)
+        st = node_cosign_add(n, n->o.witnesses[i], err);
+    if (st == DACC_OK)
+        st = node_cosign_start(n, err);
     if (st == DACC_OK)
         st = node_sequencer_start(n, err);
     if (st == DACC_OK)
@@ -324,6 +328,7 @@ void dacc_node_stop(dacc_node *n)
     if (n->daemon != NULL)
         MHD_quiesce_daemon(n->daemon);
     node_sequencer_stop(n);
+    node_cosign_stop(n);
     /* Let the answers of the last events reach their callers (5 s at most:
      * the events are durable whether or not their receipts arrive). */
     for (int i = 0; i < 500 && __atomic_load_n(&n->inflight, __ATOMIC_ACQUIRE) > 0; i++)

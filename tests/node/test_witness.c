@@ -173,3 +173,64 @@ Test(witness, another_node_s_checkpoints_over_http)
     free(wkey);
     free(apub);
 }
+
+/* The node asks its --witness to cosign each new checkpoint and serves
+ * the checkpoint with the cosignature, which dacc log verify accepts with
+ * a quorum of one; a witness that is down leaves the plain checkpoint. */
+Test(witness, a_node_serves_its_cosigned_checkpoint)
+{
+    char *dir = make_temp_dir(), *A = path_join(dir, "A"), *W = path_join(dir, "W"),
+         *wit = path_join(dir, "wit"), *wkey = path_join(dir, "wit.key"),
+         *wpub = path_join(dir, "wit.pub"), *apub = path_join(dir, "A/log.pub"),
+         *op = path_join(dir, "op"), *opkey = path_join(dir, "op.key"),
+         *params = path_join(dir, "params.json"), *cfg = path_join(dir, "config.env"),
+         *cp = path_join(dir, "cp.txt"), *el = path_join(dir, "eligible.txt");
+    ok((const char *const[]){ "log", "init", "--origin", "a.example/log", A, NULL });
+    ok((const char *const[]){ "log", "keygen", "--cosign", "w.example/w", wit, NULL });
+    run_result r;
+    RUN(&r, "round", "keygen", op);
+    cr_assert_eq(r.status, 0);
+    write_text(el, r.out);
+    run_result_free(&r);
+    write_text(params, "{\"pool\":\"1000\",\"decimals\":2,\"method\":\"qf\"}");
+    ok((const char *const[]){ "round", "new", "--key", opkey, "--mechanism", "pgf", "--params",
+                              params, "--eligible", el, "-o", cfg, NULL });
+    test_node w, a;
+    node_start(&w, W, (const char *const[]){ "--witness-key", wkey, "--witness-log", apub, NULL });
+    char spec[512];
+    snprintf(spec, sizeof spec, "%s=%s", w.base, wpub);
+    node_start(&a, A, (const char *const[]){ "--witness", spec, NULL });
+    http_result h;
+    http_post_file(&a, "/api/v1/rounds", cfg, &h);
+    cr_assert_eq(h.status, 201, "%s", h.body);
+    http_free(&h);
+    bool cosigned = false;
+    for (int i = 0; i < 500 && !cosigned; i++) {
+        http(&a, "GET", "/checkpoint", NULL, NULL, 0, &h);
+        cosigned = strstr(h.body, "\xe2\x80\x94 w.example/w ") != NULL;
+        if (cosigned)
+            write_text(cp, h.body);
+        http_free(&h);
+        if (!cosigned)
+            sleep_ms(10);
+    }
+    cr_assert(cosigned, "no cosignature within 5 s");
+    ok((const char *const[]){ "log", "verify", "--key", apub, "--witness", wpub, "--quorum", "1",
+                              cp, NULL });
+    cr_assert_eq(node_stop(&w), 0);
+    cr_assert_eq(node_stop(&a), 0);
+    remove_tree(dir);
+    free(dir);
+    free(A);
+    free(W);
+    free(wit);
+    free(wkey);
+    free(wpub);
+    free(apub);
+    free(op);
+    free(opkey);
+    free(params);
+    free(cfg);
+    free(cp);
+    free(el);
+}
