@@ -25,6 +25,10 @@ static const char help[] =
     "  --threads N         HTTP worker threads (default 4)\n"
     "  --max-connections N open connections at most (default 1024)\n"
     "  --timeout SECONDS   idle connection timeout (default 30)\n"
+    "  --key-rate N        events per second one signing key may post, in bursts\n"
+    "                      of 2N (default 0: no limit); beyond it, 429\n"
+    "  --address-rate N    the same per client address (behind a proxy, that is\n"
+    "                      the proxy's: limit there)\n"
     "  --witness URL=PUB   a witness asked to cosign this node's checkpoints\n"
     "                      (repeatable; PUB its cosignature key): /checkpoint\n"
     "                      then carries every valid cosignature\n"
@@ -66,6 +70,8 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
         { "witness-key", required_argument, NULL, 'W' },
         { "witness-log", required_argument, NULL, 'L' },
         { "witness", required_argument, NULL, 'w' },
+        { "key-rate", required_argument, NULL, 'K' },
+        { "address-rate", required_argument, NULL, 'A' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -101,6 +107,12 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
             break;
         case 'W':
             o->witness_key = optarg;
+            break;
+        case 'K':
+        case 'A':
+            rc = cli_opt_u64(prog, ch == 'K' ? "--key-rate" : "--address-rate", optarg, 0, 1000000,
+                             &v);
+            *(ch == 'K' ? &o->key_rate : &o->address_rate) = (double)v;
             break;
         case 'w':
             if (o->nwitnesses == sizeof o->witnesses / sizeof *o->witnesses)

@@ -33,12 +33,12 @@ void node_json(node_answer *a, unsigned status, json_t *doc)
     char *body = text ? realloc(text, len + 2) : NULL;
     if (body == NULL) {
         free(text);
-        *a = (node_answer){ 500, NULL, 0, "application/problem+json", NULL };
+        *a = (node_answer){ 500, NULL, 0, "application/problem+json", NULL, 0 };
         return;
     }
     body[len] = '\n';
     body[len + 1] = '\0';
-    *a = (node_answer){ status, body, len + 1, "application/json", NULL };
+    *a = (node_answer){ status, body, len + 1, "application/json", NULL, 0 };
 }
 
 void node_bytes(node_answer *a, unsigned status, const char *type, const void *data, size_t len,
@@ -47,8 +47,8 @@ void node_bytes(node_answer *a, unsigned status, const char *type, const void *d
     char *body = malloc(len ? len : 1);
     if (body != NULL && len > 0)
         memcpy(body, data, len);
-    *a = body ? (node_answer){ status, body, len, type, cache }
-              : (node_answer){ 500, NULL, 0, "text/plain", NULL };
+    *a = body ? (node_answer){ status, body, len, type, cache, 0 }
+              : (node_answer){ 500, NULL, 0, "text/plain", NULL, 0 };
 }
 
 static const char *reason(unsigned status)
@@ -70,6 +70,8 @@ static const char *reason(unsigned status)
         return "unsupported-media-type";
     case 422:
         return "refused";
+    case 429:
+        return "too-many-requests";
     case 503:
         return "unavailable";
     default:

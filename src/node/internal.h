@@ -27,6 +27,25 @@ typedef struct node_job {
     struct node_job *next;
 } node_job;
 
+/* A token bucket per id (a signing key, or a hash of a client address). */
+typedef struct {
+    uint8_t id[32];
+    double tokens, at;
+    bool used;
+} node_bucket;
+typedef struct {
+    node_bucket *slots; /* NULL: no limit */
+    size_t used;
+    double rate, burst; /* tokens per second, and at most */
+    pthread_mutex_t lock;
+} node_limiter;
+
+/* ---- limits.c ---- */
+dacc_status node_limiter_init(node_limiter *l, double rate, double burst, dacc_error *err);
+void node_limiter_free(node_limiter *l);
+/* 0 when id may go now (a token taken), else the seconds until it may. */
+double node_limit_take(node_limiter *l, const uint8_t id[32]);
+
 /* A full tile, kept (routes_log.c). */
 #define NODE_TILE_CACHE 1024
 typedef struct {
@@ -76,7 +95,8 @@ struct dacc_node {
     uint64_t grown;
     pthread_mutex_t cosign_lock, cosigned_lock;
     pthread_cond_t cosign_cond;
-    char *cosigned; /* the latest checkpoint with its cosignatures */
+    node_limiter per_key, per_address; /* events posted */
+    char *cosigned;                    /* the latest checkpoint with its cosignatures */
     size_t cosigned_len;
     uint64_t cosigned_size;
 };
@@ -104,8 +124,9 @@ typedef struct {
     unsigned status;
     char *body; /* malloc'd */
     size_t len;
-    const char *type;  /* Content-Type */
-    const char *cache; /* Cache-Control, or NULL */
+    const char *type;     /* Content-Type */
+    const char *cache;    /* Cache-Control, or NULL */
+    unsigned retry_after; /* seconds, for a 429 (0: no header) */
 } node_answer;
 
 /* RFC 9457 problem details: status, a title, the detail, and the field at

@@ -28,6 +28,9 @@ typedef struct dacc_node_opts {
     const char *witness_key;
     const char *witness_logs[16];
     size_t nwitness_logs;
+    /* Events per second each signing key and each client address may post
+     * (0: no limit), with bursts of that many. */
+    double key_rate, address_rate;
     /* Witnesses asked to cosign this node's checkpoints: "URL=WITNESS.pub". */
     const char *witnesses[8];
     size_t nwitnesses;

@@ -257,7 +257,6 @@ static dacc_status canonical(const char *body, size_t len, uint8_t **out, size_t
 void node_post_event(dacc_node *n, const char *body, size_t len, bool want_config,
                      const char *round_hex, node_job **job, node_answer *a)
 {
-    (void)n;
     *job = NULL;
     dacc_round_event ev;
     dacc_error err;
@@ -270,7 +269,13 @@ void node_post_event(dacc_node *n, const char *body, size_t len, bool want_confi
     bool ok = want_config
                   ? ev.is_config != 0
                   : !ev.is_config && strcmp(dacc_hex_encode(ev.round, 32, hex), round_hex) == 0;
+    double wait = ok ? node_limit_take(&n->per_key, ev.signer) : 0;
     dacc_round_event_clear(&ev);
+    if (wait > 0) {
+        node_problem(a, 429, "too many events from this key", NULL, "signer");
+        a->retry_after = (unsigned)wait + 1;
+        return;
+    }
     if (!ok) {
         node_problem(a, 422,
                      want_config ? "not a round config: post events to the round's URL"

@@ -15,6 +15,7 @@
 
 #include "../cli/log_keys.h"
 #include "dacc/base.h"
+#include "dacc/codec.h"
 #include "internal.h"
 
 typedef struct {
@@ -70,6 +71,11 @@ static enum MHD_Result send_answer(struct MHD_Connection *c, node_request *q, no
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (a->cache != NULL)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, a->cache);
+    if (a->retry_after > 0) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%u", a->retry_after);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
     q->status = a->status;
     q->bytes = a->len;
     enum MHD_Result ok = MHD_queue_response(c, a->status, r);
@@ -85,6 +91,24 @@ static bool json_body(struct MHD_Connection *c)
     size_t n = strcspn(t, "; ");
     return (n == 16 && strncmp(t, "application/json", 16) == 0) ||
            (n == 35 && strncmp(t, "application/vnd.dsse.envelope+json", 35) == 0);
+}
+
+/* The client address's bucket (IPv4 or IPv6 bytes, hashed into an id). */
+static double address_wait(dacc_node *n, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL || n->per_address.slots == NULL)
+        return 0;
+    const struct sockaddr *sa = info->client_addr;
+    uint8_t id[32];
+    if (sa->sa_family == AF_INET)
+        dacc_sha256(&((const struct sockaddr_in *)sa)->sin_addr, 4, id);
+    else if (sa->sa_family == AF_INET6)
+        dacc_sha256(&((const struct sockaddr_in6 *)sa)->sin6_addr, 16, id);
+    else
+        return 0;
+    return node_limit_take(&n->per_address, id);
 }
 
 /* A POST: an event for the log, queued (the connection suspended until
@@ -111,6 +135,12 @@ static void post(dacc_node *n, struct MHD_Connection *c, node_request *q, node_a
     }
     if (q->too_large) {
         node_problem(a, 413, "the body is too large", NULL, NULL);
+        return;
+    }
+    double wait = address_wait(n, c);
+    if (wait > 0) {
+        node_problem(a, 429, "too many events from this address", NULL, NULL);
+        a->retry_after = (unsigned)wait + 1;
         return;
     }
     if (!json_body(c)) {
@@ -180,8 +210,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     node_answer a = { 0 };
     if (q->job != NULL) { /* resumed: the sequencer has answered */
         node_job *j = q->job;
-        a = (node_answer){ j->status, j->body, j->body_len,
-                           j->problem ? "application/problem+json" : "application/json", NULL };
+        a = (node_answer){
+            j->status,   j->body,
+            j->body_len, j->problem ? "application/problem+json" : "application/json",
+            NULL,        0
+        };
         j->body = NULL;
         return send_answer(c, q, &a);
     }
@@ -289,6 +322,8 @@ dacc_status dacc_node_start(const dacc_node_opts *o, dacc_node **out, dacc_error
     dacc_node_defaults(&n->o);
     pthread_mutex_init(&n->store, NULL);
     pthread_mutex_init(&n->tiles_lock, NULL);
+    node_limiter_init(&n->per_key, n->o.key_rate, 2 * n->o.key_rate, NULL);
+    node_limiter_init(&n->per_address, n->o.address_rate, 2 * n->o.address_rate, NULL);
     pthread_mutex_init(&n->qlock, NULL);
     pthread_cond_init(&n->qcond, NULL);
     dacc_status st = create_data(&n->o, err);
@@ -337,6 +372,8 @@ void dacc_node_stop(dacc_node *n)
         MHD_stop_daemon(n->daemon);
     round_log_close(&n->rl);
     node_tiles_free(n);
+    node_limiter_free(&n->per_key);
+    node_limiter_free(&n->per_address);
     pthread_mutex_destroy(&n->tiles_lock);
     sodium_memzero(&n->witness, sizeof n->witness);
     pthread_mutex_destroy(&n->wlock);

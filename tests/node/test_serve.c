@@ -588,3 +588,54 @@ Test(serve, the_client_checks_receipts_and_catches_a_fork)
     free(cfg);
     world_end(&w);
 }
+
+/* Rate limits: a key may post --key-rate events a second in bursts of
+ * twice that, an address --address-rate; beyond, 429 and nothing logged. */
+Test(serve, rate_limits_per_key_and_per_address)
+{
+    world w = { 0 };
+    w.dir = make_temp_dir();
+    w.data = at(&w, "data");
+    make_round(&w);
+    node_start(&w.n, w.data, (const char *const[]){ "--key-rate", "1", NULL });
+    char *cfg = at(&w, "config.env"), *url = events_url(&w);
+    http_result r;
+    http_post_file(&w.n, "/api/v1/rounds", cfg, &r);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_free(&r);
+    long got[4];
+    char *es[4];
+    for (unsigned i = 0; i < 4; i++) { /* signed first: the posts come within the second */
+        char name[16];
+        snprintf(name, sizeof name, "k%u.env", i);
+        es[i] =
+            event(&w, "alice", "pgf/donation", i + 1, "{\"project\":\"p\",\"amount\":\"1\"}", name);
+    }
+    for (unsigned i = 0; i < 4; i++) {
+        http_post_file(&w.n, url, es[i], &r);
+        got[i] = r.status;
+        if (r.status == 429)
+            cr_assert(strstr(r.body, "too many events from this key"), "%s", r.body);
+        http_free(&r);
+        free(es[i]);
+    }
+    cr_assert(got[0] == 201 && got[1] == 201 && got[2] == 429, "%ld %ld %ld %ld", got[0], got[1],
+              got[2], got[3]);
+    cr_assert_eq(tree_size(&w), 3, "a refused event is not logged");
+    cr_assert_eq(node_stop(&w.n), 0);
+    /* per address: the second post within the second is refused */
+    node_start(&w.n, w.data, (const char *const[]){ "--address-rate", "1", NULL });
+    char *e = event(&w, "bob", "pgf/donation", 1, "{\"project\":\"p\",\"amount\":\"1\"}", "b.env");
+    long statuses[3];
+    for (int i = 0; i < 3; i++) {
+        http_post_file(&w.n, url, e, &r);
+        statuses[i] = r.status;
+        http_free(&r);
+    }
+    cr_assert(statuses[0] == 201 && statuses[2] == 429, "%ld %ld %ld", statuses[0], statuses[1],
+              statuses[2]);
+    free(e);
+    free(cfg);
+    free(url);
+    world_end(&w);
+}
