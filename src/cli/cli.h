@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "dacc/base.h"
+#include "dacc/mem.h"
 
 /* Exit statuses of every command. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -85,6 +86,14 @@ int cli_is_url(const char *s);
  * max bytes: DACC_ERR_NOTFOUND (err untouched) when there is none. */
 dacc_status cli_fetch(const char *base, const char *rel, size_t max, uint8_t **data, size_t *len,
                       dacc_error *err);
+
+/* POSTs body (of Content-Type type) to url; *status gets the HTTP status
+ * and *answer (initialised here, the caller frees it) the response body,
+ * at most max bytes. An error only when no answer came (or it was too
+ * large). */
+dacc_status cli_http_post(const char *url, const char *type, const void *body, size_t len,
+                          size_t max, long timeout, long *status, dacc_buf *answer,
+                          dacc_error *err);
 
 /* Top-level commands, one source file each. */
 int cmd_apportion(int argc, char **argv);

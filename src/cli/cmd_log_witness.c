@@ -2,7 +2,6 @@
  * It writes the add-checkpoint body for the log's latest checkpoint (with
  * the consistency proof from the size the witness last cosigned), and with
  * --post sends it to a witness and prints the cosignature. */
-#include <curl/curl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -50,11 +49,6 @@ static dacc_status body_of(log_source *src, uint64_t old, dacc_buf *out, dacc_er
     return out->len > 0 ? DACC_OK : dacc_error_set(err, DACC_ERR_LIMIT, "the request does not fit");
 }
 
-static size_t take(char *p, size_t size, size_t n, void *ctx)
-{
-    return dacc_buf_append(ctx, p, size * n) == DACC_OK ? size * n : 0;
-}
-
 /* POSTs body to url/add-checkpoint: the witness's status and its answer. */
 static dacc_status post(const char *url, const dacc_buf *body, long *status, dacc_buf *answer,
                         dacc_error *err)
@@ -63,24 +57,8 @@ static dacc_status post(const char *url, const dacc_buf *body, long *status, dac
     size_t ul = strlen(url);
     snprintf(full, sizeof full, "%.*s/add-checkpoint",
              (int)(ul && url[ul - 1] == '/' ? ul - 1 : ul), url);
-    CURL *c = curl_easy_init();
-    if (c == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "cannot start an HTTP client");
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: text/plain");
-    curl_easy_setopt(c, CURLOPT_URL, full);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, answer);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    CURLcode rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    if (rc != CURLE_OK)
-        return dacc_error_at(err, DACC_ERR_IO, full, 0, 0, "%s", curl_easy_strerror(rc));
-    return DACC_OK;
+    return cli_http_post(full, "text/plain", body->data, body->len, 1u << 16, 30, status, answer,
+                         err);
 }
 
 static int report(const char *prog, const char *url, long status, const dacc_buf *answer)
@@ -130,7 +108,7 @@ int cmd_log_add_checkpoint(int argc, char **argv)
     log_source src;
     dacc_buf body, answer;
     dacc_buf_init(&body, 0);
-    dacc_buf_init(&answer, 1u << 16);
+    dacc_buf_init(&answer, 0);
     dacc_status st = key ? load_verifier(key, &v, &err) : DACC_OK;
     if (st == DACC_OK)
         st = source_open(argv[optind], key ? &v : NULL, &src, &err);

@@ -4,7 +4,6 @@
  * the log key the user gave, and (with --seen) that it follows the last
  * checkpoint this client saw, by a consistency proof built from the node's
  * tiles. A node cannot hand a receipt for an entry it did not log. */
-#include <curl/curl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +19,6 @@
 #include "log_keys.h"
 #include "log_source.h"
 #include "round_cli.h"
-
-static size_t take(char *p, size_t size, size_t n, void *ctx)
-{
-    return dacc_buf_append(ctx, p, size * n) == DACC_OK ? size * n : 0;
-}
 
 /* POSTs env to the node's URL for it; the status and the answer. */
 static dacc_status post(const char *node, const char *env, size_t len, long *status,
@@ -42,24 +36,7 @@ static dacc_status post(const char *node, const char *env, size_t len, long *sta
         snprintf(url, sizeof url, "%.*s/api/v1/rounds/%s/events", (int)(nl - trim), node,
                  dacc_hex_encode(ev.round, 32, hex));
     dacc_round_event_clear(&ev);
-    CURL *c = curl_easy_init();
-    if (c == NULL)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "cannot start an HTTP client");
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, env);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, answer);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    CURLcode rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    return rc == CURLE_OK
-               ? DACC_OK
-               : dacc_error_at(err, DACC_ERR_IO, url, 0, 0, "%s", curl_easy_strerror(rc));
+    return cli_http_post(url, "application/json", env, len, 1u << 20, 60, status, answer, err);
 }
 
 /* The receipt checked against the envelope sent and the log key; *note
@@ -156,7 +133,7 @@ static dacc_status post_all(const node_opts *o, char **envs, const size_t *lens,
         seen = NULL; /* the first time: trust on first use */
     for (size_t i = 0; st == DACC_OK && i < n; i++) {
         dacc_buf answer, env;
-        dacc_buf_init(&answer, 1u << 20);
+        dacc_buf_init(&answer, 0);
         dacc_buf_init(&env, DACC_TLOG_ENTRY_MAX);
         long status = 0;
         uint64_t index;
@@ -174,7 +151,8 @@ static dacc_status post_all(const node_opts *o, char **envs, const size_t *lens,
                                 answer.data ? answer.data : "");
         char *note = NULL;
         if (st == DACC_OK)
-            st = check_receipt(answer.data, env.data, env.len, &key, &index, &note, err);
+            st = check_receipt(answer.data ? answer.data : "", env.data, env.len, &key, &index,
+                               &note, err);
         if (st == DACC_OK) {
             printf("entry %" PRIu64 ": receipt verified\n", index);
             free(latest);

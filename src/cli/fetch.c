@@ -86,3 +86,40 @@ dacc_status cli_fetch(const char *base, const char *rel, size_t max, uint8_t **d
     *data = (uint8_t *)text;
     return st;
 }
+
+dacc_status cli_http_post(const char *url, const char *type, const void *body, size_t len,
+                          size_t max, long timeout, long *status, dacc_buf *answer, dacc_error *err)
+{
+    CURL *c = curl_easy_init();
+    if (c == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "cannot start an HTTP client");
+    char header[160];
+    snprintf(header, sizeof header, "Content-Type: %s", type);
+    struct curl_slist *h = curl_slist_append(NULL, header);
+    sink s = { .over = 0 };
+    dacc_buf_init(&s.b, max);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    CURLcode rc = curl_easy_perform(c);
+    *status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    if (rc != CURLE_OK && !s.over) {
+        dacc_buf_free(&s.b);
+        return dacc_error_at(err, DACC_ERR_IO, url, 0, 0, "%s", curl_easy_strerror(rc));
+    }
+    if (s.over) {
+        dacc_buf_free(&s.b);
+        return dacc_error_at(err, DACC_ERR_LIMIT, url, 0, 0, "answer larger than %zu bytes", max);
+    }
+    *answer = s.b;
+    return DACC_OK;
+}

@@ -5,12 +5,12 @@
  * and keeps the checkpoint with every valid cosignature for /checkpoint.
  * A witness that is down or refuses only leaves its line out; appends never
  * wait for witnesses. */
-#include <curl/curl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dacc/file.h"
+#include "../cli/cli.h"
+#include "../cli/log_keys.h"
 #include "dacc/mem.h"
 #include "internal.h"
 
@@ -23,15 +23,7 @@ dacc_status node_cosign_add(dacc_node *n, const char *spec, dacc_error *err)
                               NODE_MAX_WITNESSES, spec);
     node_peer *p = &n->peers[n->npeers];
     snprintf(p->url, sizeof p->url, "%.*s", (int)(eq - spec), spec);
-    char *text;
-    size_t len;
-    dacc_status st = dacc_file_read(eq + 1, DACC_TLOG_KEY_TEXT_MAX, &text, &len, err);
-    if (st != DACC_OK)
-        return st;
-    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-        len--;
-    st = dacc_tlog_verifier_parse(text, len, &p->key, err);
-    free(text);
+    dacc_status st = load_verifier(eq + 1, &p->key, err);
     if (st == DACC_OK && p->key.type != DACC_TLOG_KEY_COSIGN)
         st = dacc_error_set(err, DACC_ERR_INVALID, "%s: not a witness (cosignature) key", eq + 1);
     if (st == DACC_OK)
@@ -39,30 +31,15 @@ dacc_status node_cosign_add(dacc_node *n, const char *spec, dacc_error *err)
     return st;
 }
 
-static size_t take(char *p, size_t size, size_t k, void *ctx)
-{
-    return dacc_buf_append(ctx, p, size * k) == DACC_OK ? size * k : 0;
-}
-
 static long post(const char *base, const char *body, size_t len, dacc_buf *answer)
 {
     char url[600];
-    snprintf(url, sizeof url, "%s/add-checkpoint", base);
-    CURL *c = curl_easy_init();
-    if (c == NULL)
-        return 0;
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, answer);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     long status = 0;
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    return status;
+    snprintf(url, sizeof url, "%s/add-checkpoint", base);
+    return cli_http_post(url, "text/plain", body, len, 1u << 16, 10, &status, answer, NULL) ==
+                   DACC_OK
+               ? status
+               : 0;
 }
 
 /* The request for the checkpoint note of size, from old (the proof read
@@ -92,7 +69,7 @@ static void ask(dacc_node *n, node_peer *p, const char *note, size_t note_len, u
     for (int attempt = 0; attempt < 2; attempt++) {
         dacc_buf body, answer;
         dacc_buf_init(&body, 0);
-        dacc_buf_init(&answer, 1u << 16);
+        dacc_buf_init(&answer, 0);
         long status = request(n, note, note_len, p->size, size, &body)
                           ? post(p->url, body.data, body.len, &answer)
                           : 0;

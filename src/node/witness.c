@@ -19,22 +19,6 @@
 #include "dacc/file.h"
 #include "internal.h"
 
-static dacc_status load_key_file(const char *path, dacc_tlog_verifier *v, dacc_error *err)
-{
-    char *text;
-    size_t len;
-    dacc_status st = dacc_file_read(path, DACC_TLOG_KEY_TEXT_MAX, &text, &len, err);
-    if (st != DACC_OK)
-        return st;
-    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-        len--;
-    st = dacc_tlog_verifier_parse(text, len, v, err);
-    free(text);
-    if (st != DACC_OK)
-        dacc_error_prefix(err, "%s: ", path);
-    return st;
-}
-
 dacc_status node_witness_open(dacc_node *n, dacc_error *err)
 {
     pthread_mutex_init(&n->wlock, NULL);
@@ -47,7 +31,7 @@ dacc_status node_witness_open(dacc_node *n, dacc_error *err)
         st = dacc_error_at(err, DACC_ERR_INVALID, n->o.witness_key, 0, 0,
                            "not a witness key (make one with dacc log keygen --cosign)");
     for (size_t i = 0; st == DACC_OK && i < n->o.nwitness_logs; i++)
-        st = load_key_file(n->o.witness_logs[i], &n->logs[n->nlogs++], err);
+        st = load_verifier(n->o.witness_logs[i], &n->logs[n->nlogs++], err);
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/witness", n->o.data);
     if (st == DACC_OK && mkdir(dir, 0700) != 0 && errno != EEXIST)

@@ -25,30 +25,6 @@ static const char *const meta_names[META_RULE_COUNT] = {
 /* scoring_rules.RuleID's lockingEnabled. */
 static const bool meta_locks[META_RULE_COUNT] = { false, true, false, false, true };
 
-/* The ratings columns of the tags, in the TSV order of the bits. */
-static const char *const tag_names[NOTES_TAGS] = { "helpfulOther",
-                                                   "helpfulInformative",
-                                                   "helpfulClear",
-                                                   "helpfulEmpathetic",
-                                                   "helpfulGoodSources",
-                                                   "helpfulUniqueContext",
-                                                   "helpfulAddressesClaim",
-                                                   "helpfulImportantContext",
-                                                   "helpfulUnbiasedLanguage",
-                                                   "notHelpfulOther",
-                                                   "notHelpfulIncorrect",
-                                                   "notHelpfulSourcesMissingOrUnreliable",
-                                                   "notHelpfulOpinionSpeculationOrBias",
-                                                   "notHelpfulMissingKeyPoints",
-                                                   "notHelpfulOutdated",
-                                                   "notHelpfulHardToUnderstand",
-                                                   "notHelpfulArgumentativeOrBiased",
-                                                   "notHelpfulOffTopic",
-                                                   "notHelpfulSpamHarassmentOrAbuse",
-                                                   "notHelpfulIrrelevantSources",
-                                                   "notHelpfulOpinionSpeculation",
-                                                   "notHelpfulNoteNotNeeded" };
-
 /* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
  * notHelpfulTagsAndTieBreakOrder): of equal counts the higher wins. */
 static const int8_t tag_priority[NOTES_TAGS] = { 0, 8, 7, 3,  4,  2, 5, 6,  1, 0, 8,
@@ -56,7 +32,8 @@ static const int8_t tag_priority[NOTES_TAGS] = { 0, 8, 7, 3,  4,  2, 5, 6,  1, 0
 
 const char *notes_tag_name(int i)
 {
-    return i >= 0 && i < NOTES_TAGS ? tag_names[i] : "?";
+    /* the tags are the ratings file's columns, in the order of their bits */
+    return i >= 0 && i < NOTES_TAGS ? notes_rating_cols[NOTES_TAG_FIRST + i] : "?";
 }
 
 const char *notes_meta_rule_name(int rule)
