@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../node/node.h"
+#include "dacc/node.h"
 #include "cli.h"
 
 static const char help[] =

@@ -9,7 +9,7 @@
 
 #include "../cli/round_cli.h"
 #include "dacc/json.h"
-#include "node.h"
+#include "dacc/node.h"
 
 /* An event waiting for the log, and then its answer. The HTTP thread that
  * queued it is suspended until the sequencer fills the answer and resumes

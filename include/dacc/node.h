@@ -2,7 +2,10 @@
  * accepted event is appended to the log, durable and under a signed
  * checkpoint, before its 201 receipt; reads come from the same store. The
  * node is a shell (ARCHITECTURE: files, HTTP and time live here): the
- * rounds, the log and the store are libdacc's. docs/node.md. */
+ * rounds, the log and the store are libdacc's. docs/node.md.
+ *
+ * The node links libmicrohttpd and libcurl, which libdacc does not: its
+ * objects are built into the dacc executable, not into libdacc. */
 #ifndef DACC_NODE_H
 #define DACC_NODE_H
 
@@ -11,6 +14,10 @@
 #include <stdint.h>
 
 #include "dacc/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct dacc_node_opts {
     const char *data;         /* the data directory (created with a fresh log when new) */
@@ -46,5 +53,9 @@ dacc_status dacc_node_start(const dacc_node_opts *o, dacc_node **out, dacc_error
 uint16_t dacc_node_port(const dacc_node *n);
 /* Stops accepting, answers the events already queued, and closes. */
 void dacc_node_stop(dacc_node *n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
