@@ -240,6 +240,26 @@ dacc_status dacc_round_result_hash(const dacc_round *r, uint8_t out[DACC_SHA256_
 dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES],
                                    json_t **out, dacc_error *err);
 
+/* A read a participant needs before acting, computed on the round as it
+ * stands (nothing changes). args is an object; name and args by mechanism:
+ *  - deepfund "questions" {"key": hex}: the juror's drawn questions not yet
+ *    answered, in the order drawn, with how many are answered;
+ *  - market "quote" {"market": id, "outcome": k, "side": "buy" or "sell",
+ *    and "shares" or (buy) "spend" / (sell) "receive": base units as a
+ *    string}: the shares and the cost or proceeds the trade would have now,
+ *    to the unit (the same computation as the trade), the prices before and
+ *    after; the account's balance and holdings are checked only when the
+ *    trade is applied;
+ *  - notes "note" {"note": id}: the note's status as the round's result
+ *    gives it, the scoring rules that acted on it, each with the figures it
+ *    compared, and the model's intercept and factor.
+ * DACC_ERR_UNSUPPORTED for a name the mechanism has no query of;
+ * DACC_ERR_NOTFOUND for a key, market or note the round does not hold;
+ * DACC_ERR_INVALID for malformed args (err->field names the member). *out
+ * is new (json_decref). */
+dacc_status dacc_round_query(const dacc_round *r, const char *name, const json_t *args,
+                             json_t **out, dacc_error *err);
+
 /* The last sequence number key used in the round; 0 when it sent nothing. */
 uint64_t dacc_round_seq(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES]);
 

@@ -279,14 +279,16 @@ int cmd_round_result(int argc, char **argv)
 /* ---- replay ---- */
 
 static const char replay_usage[] =
-    "Usage: dacc round replay (--log DIR | --tiles DIR --log-key FILE) ROUND\n"
+    "Usage: dacc round replay (--log DIR | --tiles DIR --log-key FILE |\n"
+    "                          --node URL --log-key FILE) ROUND\n"
     "                         [--expect FILE] [-f text|json] [-o FILE]\n\n"
     "Rebuild a round from the log and check all of it: the checkpoint's signature by\n"
     "the log key (DIR/log.pub, or --log-key), every entry of the round against the\n"
     "checkpoint with an inclusion proof, every event's signature, and every event\n"
     "accepted by the round's rules in log order. From --tiles (the static files\n"
-    "`dacc log tiles` writes, or a node's URL: http://HOST:PORT) no database is\n"
-    "needed: every entry is read and the tree recomputed. Prints the state hash\n"
+    "`dacc log tiles` writes, or a node's URL: http://HOST:PORT; --node URL is the\n"
+    "same) no database is needed: every entry is read and the tree recomputed, so a\n"
+    "node's /result can be checked by anyone holding its log key. Prints the state hash\n"
     "and the result; -f json also lists the state hash after each event (the\n"
     "trace).\n\n"
     "  --expect FILE   compare with a published replay (-f json output): exit 1 on\n"
@@ -300,10 +302,15 @@ typedef struct {
 static int parse_replay(const char *prog, int argc, char **argv, replay_opts *o)
 {
     static const struct option longs[] = {
-        { "log", required_argument, NULL, 'l' },     { "tiles", required_argument, NULL, 't' },
-        { "log-key", required_argument, NULL, 'k' }, { "expect", required_argument, NULL, 'e' },
-        { "format", required_argument, NULL, 'f' },  { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+        { "log", required_argument, NULL, 'l' },
+        { "tiles", required_argument, NULL, 't' },
+        { "node", required_argument, NULL, 'n' },
+        { "log-key", required_argument, NULL, 'k' },
+        { "expect", required_argument, NULL, 'e' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     int ch, rc = CLI_OK;
     *o = (replay_opts){ .out = "-", .f = CLI_FORMAT_TEXT };
@@ -313,6 +320,11 @@ static int parse_replay(const char *prog, int argc, char **argv, replay_opts *o)
             o->log = optarg;
             break;
         case 't':
+        case 'n':
+            if (o->tiles != NULL)
+                return cli_usage(prog, "give one of --tiles and --node");
+            if (ch == 'n' && !cli_is_url(optarg))
+                return cli_usage(prog, "--node: expected http://HOST:PORT, got '%s'", optarg);
             o->tiles = optarg;
             break;
         case 'k':
@@ -336,7 +348,7 @@ static int parse_replay(const char *prog, int argc, char **argv, replay_opts *o)
     if (rc != CLI_OK)
         return rc;
     if ((o->log == NULL) == (o->tiles == NULL) || (o->tiles != NULL && o->key == NULL))
-        return cli_usage(prog, "give --log DIR, or --tiles DIR with --log-key FILE");
+        return cli_usage(prog, "give --log DIR, or --tiles DIR or --node URL with --log-key FILE");
     if (argc - optind != 1)
         return cli_usage(prog, "expected one ROUND");
     const char *outs[] = { o->out };

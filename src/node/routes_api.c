@@ -118,14 +118,22 @@ static void state_or_result(dacc_round *r, bool result, node_answer *a)
     node_json(a, 200, doc);
 }
 
-static void participant(dacc_round *r, struct MHD_Connection *c, node_answer *a)
+/* ?key=<64 hex>; NULL (and a 400) when missing or malformed. */
+static const char *key_arg(struct MHD_Connection *c, uint8_t key[32], node_answer *a)
 {
     const char *k = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "key");
-    uint8_t key[32];
     if (k == NULL || strlen(k) != 64 || dacc_hex_decode(k, 64, key, 32, NULL) != DACC_OK) {
         node_problem(a, 400, "a participant's key is 64 hex digits", NULL, "key");
-        return;
+        return NULL;
     }
+    return k;
+}
+
+static void participant(dacc_round *r, struct MHD_Connection *c, node_answer *a)
+{
+    uint8_t key[32];
+    if (key_arg(c, key, a) == NULL)
+        return;
     json_t *doc;
     dacc_error err;
     if (dacc_round_participant(r, key, &doc, &err) != DACC_OK) {
@@ -133,6 +141,74 @@ static void participant(dacc_round *r, struct MHD_Connection *c, node_answer *a)
         return;
     }
     node_json(a, 200, doc);
+}
+
+static const char *arg(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ?market=M&outcome=K and one of buy=SHARES, sell=SHARES, spend=AMOUNT,
+ * receive=AMOUNT: the args of the market's "quote". */
+static json_t *quote_args(struct MHD_Connection *c, node_answer *a)
+{
+    static const char *const by[][3] = { { "buy", "buy", "shares" },
+                                         { "sell", "sell", "shares" },
+                                         { "spend", "buy", "spend" },
+                                         { "receive", "sell", "receive" } };
+    const char *k = arg(c, "outcome");
+    uint64_t outcome;
+    if (k == NULL || dacc_csv_parse_u64(k, strlen(k), &outcome, NULL) != DACC_OK || outcome > 255) {
+        node_problem(a, 400, "an outcome is a number, 0 for the first", NULL, "outcome");
+        return NULL;
+    }
+    json_t *args = json_pack("{ss?sI}", "market", arg(c, "market"), "outcome", (json_int_t)outcome);
+    size_t given = 0;
+    for (size_t i = 0; i < 4; i++) {
+        const char *v = arg(c, by[i][0]);
+        if (v == NULL)
+            continue;
+        given++;
+        json_object_set_new(args, "side", json_string(by[i][1]));
+        json_object_set_new(args, by[i][2], json_string(v));
+    }
+    if (given != 1) {
+        json_decref(args);
+        node_problem(a, 400, "give one of buy, sell (shares), spend and receive (base units)", NULL,
+                     "buy");
+        return NULL;
+    }
+    return args;
+}
+
+/* A mechanism's read: /questions?key=, /quote?..., /notes/{note}. */
+static void query(dacc_round *r, struct MHD_Connection *c, const char *rest, node_answer *a)
+{
+    json_t *args = NULL, *doc;
+    const char *name = "questions";
+    if (strcmp(rest, "/questions") == 0) {
+        uint8_t key[32];
+        const char *k = key_arg(c, key, a);
+        if (k == NULL)
+            return;
+        args = json_pack("{ss}", "key", k);
+    } else if (strcmp(rest, "/quote") == 0) {
+        name = "quote";
+        if ((args = quote_args(c, a)) == NULL)
+            return;
+    } else {
+        name = "note";
+        args = json_pack("{ss}", "note", rest + strlen("/notes/"));
+    }
+    dacc_error err;
+    dacc_status st = dacc_round_query(r, name, args, &doc, &err);
+    json_decref(args);
+    if (st == DACC_ERR_UNSUPPORTED)
+        node_problem(a, 404, "no such resource", dacc_error_message(&err), NULL);
+    else if (st != DACC_OK)
+        node_problem_from(a, &err, "the query was refused");
+    else
+        node_json(a, 200, doc);
 }
 
 /* The envelope of entry index as JSON (the log keeps it as JSON text). */
@@ -199,8 +275,10 @@ static void one_round(dacc_node *n, struct MHD_Connection *c, const char *url, n
         events(n, c, id, a);
         return;
     }
-    bool known = rest[0] == '\0' || strcmp(rest, "/state") == 0 || strcmp(rest, "/result") == 0 ||
-                 strcmp(rest, "/participant") == 0;
+    bool asks = strcmp(rest, "/questions") == 0 || strcmp(rest, "/quote") == 0 ||
+                (strncmp(rest, "/notes/", 7) == 0 && rest[7] != '\0' && !strchr(rest + 7, '/'));
+    bool known = asks || rest[0] == '\0' || strcmp(rest, "/state") == 0 ||
+                 strcmp(rest, "/result") == 0 || strcmp(rest, "/participant") == 0;
     if (!known) {
         node_problem(a, 404, "no such resource", url, NULL);
         return;
@@ -211,7 +289,9 @@ static void one_round(dacc_node *n, struct MHD_Connection *c, const char *url, n
         node_problem_from(a, &err, "no such round");
         return;
     }
-    if (rest[0] == '\0')
+    if (asks)
+        query(r, c, rest, a);
+    else if (rest[0] == '\0')
         summary(r, a);
     else if (strcmp(rest, "/participant") == 0)
         participant(r, c, a);

@@ -21,6 +21,13 @@ dacc_status round_refuse(dacc_error *err, dacc_status st, const char *fmt, ...)
     return dacc_error_set(err, st, "%s", msg);
 }
 
+dacc_status round_at_field(dacc_error *err, dacc_status st, const char *field)
+{
+    if (st != DACC_OK && err != NULL)
+        snprintf(err->field, sizeof err->field, "%s", field);
+    return st;
+}
+
 static int in_list(const char *list, const char *word)
 {
     size_t wl = strlen(word);

@@ -44,6 +44,10 @@ typedef struct round_mech {
      * may be NULL. */
     dacc_status (*participant)(const void *state, const uint8_t key[32], json_t **out,
                                dacc_error *err);
+    /* A named read (dacc_round_query); may be NULL (no queries). A name
+     * the mechanism does not know is DACC_ERR_UNSUPPORTED. */
+    dacc_status (*query)(const void *state, const char *name, const json_t *args, json_t **out,
+                         dacc_error *err);
     void (*free)(void *state);
 } round_mech;
 
@@ -73,6 +77,9 @@ dacc_status round_decimal(const json_t *body, const char *field, double lo, doub
 /* A required integer in [lo, hi]. */
 dacc_status round_integer(const json_t *body, const char *field, int64_t lo, int64_t hi,
                           int64_t *out, dacc_error *err);
+/* st, with err->field set to field (when st is a failure and err not
+ * NULL): for a query's refusal, which a node answers naming the member. */
+dacc_status round_at_field(dacc_error *err, dacc_status st, const char *field);
 /* Appends text as one CSV field (quoted when it holds a comma, a quote or a
  * line break) and then sep. */
 dacc_status round_csv_cell(dacc_buf *b, const char *text, char sep, dacc_error *err);

@@ -669,6 +669,48 @@ static dacc_status df_participant(const void *state, const uint8_t key[32], json
     return st;
 }
 
+/* "questions" {"key": hex}: what a juror is still to answer. */
+static dacc_status df_query(const void *state, const char *name, const json_t *args, json_t **out,
+                            dacc_error *err)
+{
+    const char *hex = json_string_value(json_object_get(args, "key"));
+    uint8_t key[32];
+    if (strcmp(name, "questions") != 0)
+        return dacc_error_set(err, DACC_ERR_UNSUPPORTED, "a deepfund round has no query \"%s\"",
+                              name);
+    if (hex == NULL || strlen(hex) != 64 || dacc_hex_decode(hex, 64, key, 32, NULL) != DACC_OK)
+        return round_at_field(
+            err, dacc_error_set(err, DACC_ERR_INVALID, "a juror's key is 64 hex digits"), "key");
+    json_t *mine;
+    dacc_status st = df_participant(state, key, &mine, err);
+    if (st != DACC_OK)
+        return st;
+    const df_state *s = state;
+    json_t *drawn = json_object_get(mine, "questions"), *open = json_array(), *q;
+    size_t i, answered = 0;
+    json_array_foreach(drawn, i, q)
+    {
+        if (json_is_true(json_object_get(q, "answered")))
+            answered++;
+        else
+            json_array_append(open, q);
+    }
+    /* Without a draw (no sampled questions, or the draw not made yet) a
+     * juror is asked nothing in particular. */
+    *out = json_pack("{sssbsIsIso}", "key", hex, "drawn", drawn != NULL, "asked",
+                     (json_int_t)json_array_size(drawn), "answered", (json_int_t)answered,
+                     "questions", open);
+    if (drawn == NULL)
+        json_object_set_new(*out, "why",
+                            json_string(s->questions == 0
+                                            ? "the round samples no questions: a juror "
+                                              "may compare any two siblings"
+                                            : "the questions are drawn when the "
+                                              "submissions close"));
+    json_decref(mine);
+    return *out ? DACC_OK : nomem(err);
+}
+
 const round_mech round_mech_deepfund = {
     .name = "deepfund",
     .phases = df_phases,
@@ -681,5 +723,6 @@ const round_mech round_mech_deepfund = {
     .state = df_state_json,
     .result = df_result,
     .participant = df_participant,
+    .query = df_query,
     .free = df_free,
 };

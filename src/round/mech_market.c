@@ -390,6 +390,96 @@ static dacc_status market_state_json(const void *state, json_t **out, dacc_error
     return DACC_OK;
 }
 
+static json_t *prices_json(const dacc_market *m)
+{
+    double p[DACC_MARKET_MAX_OUTCOMES];
+    json_t *list = json_array();
+    dacc_market_prices(m, p);
+    for (unsigned k = 0; k < dacc_market_outcomes(m); k++)
+        json_array_append_new(list, json_real(p[k]));
+    return list;
+}
+
+/* The trade a quote describes, made on a copy of the market: the numbers
+ * are the trade's own, so the trade placed next (with nothing between)
+ * costs exactly what the quote said. */
+static dacc_status quote_on(dacc_market *m, unsigned k, bool buy, bool by_shares, dacc_u128 v,
+                            dacc_u128 *shares, dacc_u128 *money, dacc_error *err)
+{
+    *shares = v;
+    if (buy)
+        return by_shares ? dacc_market_buy(m, k, v, DACC_U128_MAX, money, err)
+                         : dacc_market_spend(m, k, v, 0, shares, money, err);
+    return by_shares ? dacc_market_sell(m, k, v, 0, money, err)
+                     : dacc_market_receive(m, k, v, 0, shares, money, err);
+}
+
+static dacc_status quote_args(const market_state *s, const json_t *a, const char **id, int64_t *k,
+                              bool *buy, bool *by_shares, dacc_u128 *v, dacc_error *err)
+{
+    const char *side = json_string_value(json_object_get(a, "side"));
+    if (side == NULL || (strcmp(side, "buy") != 0 && strcmp(side, "sell") != 0))
+        return round_at_field(err, round_refuse(err, DACC_ERR_INVALID, "side is buy or sell"),
+                              "side");
+    *buy = side[0] == 'b';
+    const char *by = *buy ? "spend" : "receive";
+    dacc_status st = round_only(
+        a, *buy ? "side market outcome shares spend" : "side market outcome shares receive", err);
+    if (st != DACC_OK)
+        return st;
+    if ((st = round_string(a, "market", DACC_MARKET_ID_MAX, id, err)) != DACC_OK)
+        return round_at_field(err, st, "market");
+    if (dacc_market_ledger_market(s->l, *id) == NULL)
+        return round_at_field(err, dacc_error_set(err, DACC_ERR_NOTFOUND, "no market \"%s\"", *id),
+                              "market");
+    unsigned n = dacc_market_outcomes(dacc_market_ledger_market(s->l, *id));
+    if ((st = round_integer(a, "outcome", 0, (int64_t)n - 1, k, err)) != DACC_OK)
+        return round_at_field(err, st, "outcome");
+    *by_shares = json_object_get(a, "shares") != NULL;
+    if (*by_shares == (json_object_get(a, by) != NULL))
+        return round_at_field(
+            err, round_refuse(err, DACC_ERR_INVALID, "give one of \"shares\" and \"%s\"", by),
+            "shares");
+    const char *f = *by_shares ? "shares" : by;
+    st = round_amount(a, f, v, err);
+    if (st == DACC_OK && *v == 0)
+        st = round_refuse(err, DACC_ERR_INVALID, "field \"%s\": a trade of nothing", f);
+    return round_at_field(err, st, f);
+}
+
+/* "quote": a trade's price before it is placed. */
+static dacc_status market_query(const void *state, const char *name, const json_t *args,
+                                json_t **out, dacc_error *err)
+{
+    const market_state *s = state;
+    const char *id;
+    int64_t k;
+    bool buy = false, by_shares = false;
+    dacc_u128 v = 0, shares, money;
+    if (strcmp(name, "quote") != 0)
+        return dacc_error_set(err, DACC_ERR_UNSUPPORTED, "a market round has no query \"%s\"",
+                              name);
+    dacc_status st = quote_args(s, args, &id, &k, &buy, &by_shares, &v, err);
+    if (st != DACC_OK)
+        return st;
+    const dacc_market *m = dacc_market_ledger_market(s->l, id);
+    if (dacc_market_resolved(m))
+        return dacc_error_set(err, DACC_ERR_STATE, "market \"%s\" is resolved: it trades no more",
+                              id);
+    dacc_market *copy = dacc_market_clone(m);
+    if (copy == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    st = quote_on(copy, (unsigned)k, buy, by_shares, v, &shares, &money, err);
+    if (st == DACC_OK)
+        *out = json_pack("{ss sI ss so so so so}", "market", id, "outcome", (json_int_t)k, "side",
+                         buy ? "buy" : "sell", "shares", units(shares), buy ? "cost" : "proceeds",
+                         units(money), "prices", prices_json(m), "prices_after", prices_json(copy));
+    dacc_market_free(copy);
+    if (st == DACC_OK && *out == NULL)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    return st;
+}
+
 const round_mech round_mech_market = {
     .name = "market",
     .phases = market_phases,
@@ -401,5 +491,6 @@ const round_mech round_mech_market = {
     .close = market_close,
     .state = market_state_json,
     .result = market_result,
+    .query = market_query,
     .free = market_free,
 };

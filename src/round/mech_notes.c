@@ -5,6 +5,7 @@
  * layout (docs/notes.md), with each participant's key in hex as its id
  * and the event order as the clock: an event's time is
  * 1700000000000 + 1000 * (its position among the mechanism's events) ms. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,7 +343,11 @@ static json_t *unscored_rows(const notes_state *s)
     return rows;
 }
 
-static dacc_status notes_result(const void *state, json_t **out, dacc_error *err)
+/* The published files of the round, read and scored: *nt (new) when the
+ * files read; *scored the scoring's status, DACC_ERR_INVALID (with *why)
+ * when too few ratings fit a model. */
+static dacc_status notes_scored(const void *state, dacc_notes **nt, dacc_status *scored,
+                                dacc_error *why, dacc_error *err)
 {
     static const char kinds[] = "nrhe";
     static const char *const names[] = { "notes-00000.tsv", "ratings-00000.tsv",
@@ -350,29 +355,155 @@ static dacc_status notes_result(const void *state, json_t **out, dacc_error *err
                                          "userEnrollment-00000.tsv" };
     dacc_buf f[4];
     dacc_status st = round_notes_files(state, f, err);
-    dacc_notes *nt = st == DACC_OK ? dacc_notes_new() : NULL;
-    if (st == DACC_OK && nt == NULL)
+    *nt = st == DACC_OK ? dacc_notes_new() : NULL;
+    if (st == DACC_OK && *nt == NULL)
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     for (int k = 0; k < 4 && st == DACC_OK; k++)
-        st = dacc_notes_read_memory(nt, kinds[k], names[k], f[k].data ? f[k].data : "", f[k].len,
+        st = dacc_notes_read_memory(*nt, kinds[k], names[k], f[k].data ? f[k].data : "", f[k].len,
                                     false, err);
     dacc_notes_params p;
     dacc_notes_params_default(&p);
-    dacc_error why;
-    dacc_status scored = st == DACC_OK ? dacc_notes_score(nt, &p, NULL, &why) : st;
+    *scored = st == DACC_OK ? dacc_notes_score(*nt, &p, NULL, why) : st;
+    if (st == DACC_OK && *scored != DACC_OK && *scored != DACC_ERR_INVALID)
+        st = dacc_error_set(err, *scored, "%s", dacc_error_message(why));
+    for (int k = 0; k < 4; k++)
+        dacc_buf_free(&f[k]);
+    if (st != DACC_OK) {
+        dacc_notes_free(*nt);
+        *nt = NULL;
+    }
+    return st;
+}
+
+static dacc_status notes_result(const void *state, json_t **out, dacc_error *err)
+{
     const notes_state *s = state;
+    dacc_notes *nt;
+    dacc_status scored;
+    dacc_error why;
+    dacc_status st = notes_scored(state, &nt, &scored, &why, err);
+    if (st != DACC_OK)
+        return st;
     if (scored == DACC_OK)
         *out = json_pack("{sIsIso}", "notes", (json_int_t)s->nn, "ratings", (json_int_t)s->nr,
                          "table", status_rows(nt));
-    else if (st == DACC_OK && scored == DACC_ERR_INVALID) /* too few ratings to fit a model */
+    else /* too few ratings to fit a model */
         *out = json_pack("{sIsIssso}", "notes", (json_int_t)s->nn, "ratings", (json_int_t)s->nr,
                          "unscored", dacc_error_message(&why), "table", unscored_rows(s));
-    else if (st == DACC_OK)
-        st = dacc_error_set(err, scored, "%s", dacc_error_message(&why));
     dacc_notes_free(nt);
-    for (int k = 0; k < 4; k++)
-        dacc_buf_free(&f[k]);
-    return st;
+    return DACC_OK;
+}
+
+/* What a rule that acted on a note compared, in words. */
+static json_t *reason(dacc_notes_rule rule, const dacc_notes_result *r, const dacc_notes_params *p)
+{
+    char says[256];
+    double a = fabs(r->factor);
+    switch (rule) {
+    case DACC_NOTES_RULE_INITIAL_NMR:
+        snprintf(says, sizeof says, "every note starts as NEEDS_MORE_RATINGS");
+        break;
+    case DACC_NOTES_RULE_GENERAL_CRH:
+        snprintf(says, sizeof says, "%u ratings (at least %u) and intercept %.4f >= %.2f",
+                 r->num_ratings, p->min_ratings_needed, r->intercept, p->crh_threshold);
+        break;
+    case DACC_NOTES_RULE_GENERAL_CRNH:
+        snprintf(says, sizeof says, "intercept %.4f <= %.2f %+.1f * |factor| = %.4f", r->intercept,
+                 p->crnh_intercept, p->crnh_factor_multiplier,
+                 p->crnh_intercept + p->crnh_factor_multiplier * a);
+        break;
+    case DACC_NOTES_RULE_NM_CRNH:
+        snprintf(says, sizeof says, "a \"not misleading\" note with intercept %.4f < %.2f",
+                 r->intercept, p->crnh_nm_intercept);
+        break;
+    case DACC_NOTES_RULE_CRH_INERTIA:
+        snprintf(says, sizeof says, "already helpful, and intercept %.4f >= %.2f", r->intercept,
+                 p->crh_threshold - p->inertia_delta);
+        break;
+    case DACC_NOTES_RULE_LARGE_FACTOR:
+        snprintf(says, sizeof says, "|factor| %.4f > %.2f: helpful to one side only", a,
+                 p->factor_threshold);
+        break;
+    case DACC_NOTES_RULE_LOW_INTERCEPT:
+        snprintf(says, sizeof says, "intercept %.4f < %.2f", r->intercept,
+                 p->firm_reject_threshold);
+        break;
+    case DACC_NOTES_RULE_MIN_MINORITY:
+        snprintf(says, sizeof says, "fewer than %d raters of the minority side found it helpful",
+                 p->min_minority_net_helpful);
+        break;
+    case DACC_NOTES_RULE_RATER_BALANCE:
+        snprintf(says, sizeof says, "the minority side's net helpful share is under %.2f",
+                 p->min_minority_net_ratio);
+        break;
+    case DACC_NOTES_RULE_RATIO_CRNH:
+    default:
+        snprintf(says, sizeof says,
+                 "raters on both sides of the factor mostly found it not helpful");
+    }
+    return json_pack("{ssss}", "rule", dacc_notes_rule_name(rule), "says", says);
+}
+
+static json_t *note_status(const dacc_notes_result *r)
+{
+    dacc_notes_params p;
+    dacc_notes_params_default(&p);
+    json_t *why = json_array();
+    for (int k = 0; k < DACC_NOTES_RULE_COUNT; k++)
+        if (r->rules >> k & 1u)
+            json_array_append_new(why, reason((dacc_notes_rule)k, r, &p));
+    if (r->num_ratings < p.min_ratings_needed) {
+        char says[96];
+        snprintf(says, sizeof says, "%u ratings: a status needs %u", r->num_ratings,
+                 p.min_ratings_needed);
+        json_array_append_new(why, json_pack("{ssss}", "rule", "MinRatingsNeeded", "says", says));
+    }
+    json_t *o = json_pack("{ss sI sI so}", "status", dacc_notes_status_name(r->status), "ratings",
+                          (json_int_t)r->num_ratings, "final_ratings", (json_int_t)r->final_ratings,
+                          "reasons", why);
+    json_object_set_new(o, "intercept",
+                        r->intercept == r->intercept ? json_real(r->intercept) : json_null());
+    json_object_set_new(o, "factor", r->factor == r->factor ? json_real(r->factor) : json_null());
+    return o;
+}
+
+/* "note" {"note": id}: one note's status and why. */
+static dacc_status notes_query(const void *state, const char *name, const json_t *args,
+                               json_t **out, dacc_error *err)
+{
+    const notes_state *s = state;
+    int64_t id;
+    if (strcmp(name, "note") != 0)
+        return dacc_error_set(err, DACC_ERR_UNSUPPORTED, "a notes round has no query \"%s\"", name);
+    dacc_status st = round_at_field(err, id_field(args, "note", &id, err), "note");
+    if (st != DACC_OK)
+        return st;
+    if (find_note(s, id) < 0)
+        return round_at_field(
+            err, dacc_error_set(err, DACC_ERR_NOTFOUND, "no note %lld", (long long)id), "note");
+    dacc_notes *nt;
+    dacc_status scored;
+    dacc_error why;
+    if ((st = notes_scored(state, &nt, &scored, &why, err)) != DACC_OK)
+        return st;
+    dacc_notes_result r = { .note_id = -1 };
+    for (size_t i = 0; scored == DACC_OK && i < dacc_notes_result_count(nt) && r.note_id != id; i++)
+        dacc_notes_result_at(nt, i, &r);
+    if (r.note_id == id) {
+        *out = note_status(&r);
+    } else { /* no model yet, or the note filtered out before scoring */
+        *out = json_pack("{ss sI sI s[{ssss}] sn sn}", "status", "NEEDS_MORE_RATINGS", "ratings",
+                         (json_int_t)0, "final_ratings", (json_int_t)0, "reasons", "rule",
+                         "Unscored", "says",
+                         scored == DACC_OK ? "the note has too few ratings to be scored"
+                                           : dacc_error_message(&why),
+                         "intercept", "factor");
+    }
+    dacc_notes_free(nt);
+    char text[24];
+    snprintf(text, sizeof text, "%lld", (long long)id);
+    json_object_set_new(*out, "note", json_string(text));
+    return DACC_OK;
 }
 
 static dacc_status notes_state_json(const void *state, json_t **out, dacc_error *err)
@@ -395,5 +526,6 @@ const round_mech round_mech_notes = {
     .close = notes_close,
     .state = notes_state_json,
     .result = notes_result,
+    .query = notes_query,
     .free = notes_free,
 };

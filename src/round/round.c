@@ -629,6 +629,17 @@ dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_R
     return DACC_OK;
 }
 
+dacc_status dacc_round_query(const dacc_round *r, const char *name, const json_t *args,
+                             json_t **out, dacc_error *err)
+{
+    if (!json_is_object(args))
+        return dacc_error_set(err, DACC_ERR_INVALID, "a query's arguments are a JSON object");
+    if (r->mech->query == NULL)
+        return dacc_error_set(err, DACC_ERR_UNSUPPORTED, "a %s round answers no queries",
+                              r->mech->name);
+    return r->mech->query(r->mstate, name, args, out, err);
+}
+
 dacc_status dacc_round_result_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES],
                                    dacc_error *err)
 {
