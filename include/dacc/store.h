@@ -57,6 +57,16 @@ dacc_status dacc_store_each_round(dacc_store *s, void *ctx,
 dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size_t *lens, size_t n,
                               uint64_t *first, size_t *bad, dacc_error *err);
 
+/* The store's own live round, brought up to the log as s's log handle
+ * knows it (its own appends; a log handle reads its size when it opens and
+ * appends): read it (state, result, queries) without the copy
+ * dacc_store_load replays, for a process that is its log's one writer, as
+ * the node is. *out is the store's, valid until the next call on s; the
+ * caller must not apply to it and, when threads share s, reads it under
+ * the lock that serialises s. */
+dacc_status dacc_store_peek(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES],
+                            const dacc_round **out, dacc_error *err);
+
 /* The round as the store holds it now (caller frees). */
 dacc_status dacc_store_load(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES], dacc_round **out,
                             dacc_error *err);

@@ -13,10 +13,13 @@ dacc_status round_load_key(const char *path, uint8_t sk[64], dacc_error *err);
 dacc_status round_parse_pub(const char *text, size_t len, uint8_t pk[32], dacc_error *err);
 
 /* A log directory (DIR/log.db, log.key, log.pub) and its round index
- * (DIR/rounds.db); writable needs log.key. */
+ * (DIR/rounds.db); writable needs log.key, and holds DIR/log.lock (an
+ * exclusive flock) until closed: one writer at a time, because a writer's
+ * live rounds follow only its own appends. */
 typedef struct {
     dacc_tlog_log *log;
     dacc_store *store;
+    int lock; /* the lock's descriptor + 1; 0: none */
 } round_log;
 dacc_status round_log_open(const char *dir, int writable, round_log *out, dacc_error *err);
 void round_log_close(round_log *l);

@@ -1,8 +1,12 @@
 /* Where dacc round reads a log: the operator's directory (log.db, log.key,
  * rounds.db), or the static tiles the log publishes, checked entry by
  * entry against a checkpoint signed by the log's key. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -13,20 +17,46 @@
 
 /* ---- the operator's directory ---- */
 
+/* DIR/log.lock, held: a second writer is told who holds it rather than
+ * left to race the first. */
+static dacc_status take_lock(const char *dir, int *lock, dacc_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/log.lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return dacc_error_set(err, DACC_ERR_IO, "%s: %s", path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        return e == EWOULDBLOCK
+                   ? dacc_error_set(err, DACC_ERR_STATE,
+                                    "%s is in use by another writer (a running dacc serve? stop "
+                                    "it, or post the events to it with --node)",
+                                    dir)
+                   : dacc_error_set(err, DACC_ERR_IO, "%s: %s", path, strerror(e));
+    }
+    *lock = fd + 1;
+    return DACC_OK;
+}
+
 dacc_status round_log_open(const char *dir, int writable, round_log *out, dacc_error *err)
 {
     char path[4096];
     dacc_tlog_signer s;
     dacc_status st = DACC_OK;
     memset(out, 0, sizeof *out);
-    if (writable) {
+    if (writable)
+        st = take_lock(dir, &out->lock, err);
+    if (writable && st == DACC_OK) {
         snprintf(path, sizeof path, "%s/log.key", dir);
         st = load_signer(path, &s, err);
     }
     snprintf(path, sizeof path, "%s/log.db", dir);
     if (st == DACC_OK)
         st = dacc_tlog_log_open(path, writable ? &s : NULL, &out->log, err);
-    sodium_memzero(&s, sizeof s);
+    if (writable)
+        sodium_memzero(&s, sizeof s);
     snprintf(path, sizeof path, "%s/rounds.db", dir);
     if (st == DACC_OK)
         st = dacc_store_open(out->log, path, &out->store, err);
@@ -39,6 +69,8 @@ void round_log_close(round_log *l)
 {
     dacc_store_free(l->store);
     dacc_tlog_log_free(l->log);
+    if (l->lock > 0)
+        close(l->lock - 1); /* releases the flock */
     memset(l, 0, sizeof *l);
 }
 

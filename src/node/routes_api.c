@@ -96,7 +96,7 @@ static bool round_id(const char *url, uint8_t id[32], const char **rest)
     return true;
 }
 
-static void summary(dacc_round *r, node_answer *a)
+static void summary(const dacc_round *r, node_answer *a)
 {
     json_t *doc = json_pack("{s:o,s:s,s:s,s:I,s:o}", "id", hex_json(dacc_round_id(r), 32),
                             "mechanism", dacc_round_mechanism(r), "phase", dacc_round_phase(r),
@@ -105,7 +105,7 @@ static void summary(dacc_round *r, node_answer *a)
     node_json(a, 200, doc);
 }
 
-static void state_or_result(dacc_round *r, bool result, node_answer *a)
+static void state_or_result(const dacc_round *r, bool result, node_answer *a)
 {
     json_t *doc;
     dacc_error err;
@@ -129,7 +129,7 @@ static const char *key_arg(struct MHD_Connection *c, uint8_t key[32], node_answe
     return k;
 }
 
-static void participant(dacc_round *r, struct MHD_Connection *c, node_answer *a)
+static void participant(const dacc_round *r, struct MHD_Connection *c, node_answer *a)
 {
     uint8_t key[32];
     if (key_arg(c, key, a) == NULL)
@@ -182,7 +182,7 @@ static json_t *quote_args(struct MHD_Connection *c, node_answer *a)
 }
 
 /* A mechanism's read: /questions?key=, /quote?..., /notes/{note}. */
-static void query(dacc_round *r, struct MHD_Connection *c, const char *rest, node_answer *a)
+static void query(const dacc_round *r, struct MHD_Connection *c, const char *rest, node_answer *a)
 {
     json_t *args = NULL, *doc;
     const char *name = "questions";
@@ -283,9 +283,10 @@ static void one_round(dacc_node *n, struct MHD_Connection *c, const char *url, n
         node_problem(a, 404, "no such resource", url, NULL);
         return;
     }
-    dacc_round *r;
+    /* the store's live round, read under the store lock (the caller's) */
+    const dacc_round *r;
     dacc_error err;
-    if (dacc_store_load(n->rl.store, id, &r, &err) != DACC_OK) {
+    if (dacc_store_peek(n->rl.store, id, &r, &err) != DACC_OK) {
         node_problem_from(a, &err, "no such round");
         return;
     }
@@ -297,7 +298,6 @@ static void one_round(dacc_node *n, struct MHD_Connection *c, const char *url, n
         participant(r, c, a);
     else
         state_or_result(r, rest[1] == 'r', a);
-    dacc_round_free(r);
 }
 
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a)

@@ -401,6 +401,16 @@ static dacc_status live(dacc_store *s, const uint8_t id[32], live_round **out, d
     return DACC_OK;
 }
 
+dacc_status dacc_store_peek(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES],
+                            const dacc_round **out, dacc_error *err)
+{
+    live_round *l;
+    dacc_status st = live(s, id, &l, err);
+    if (st == DACC_OK)
+        *out = l->r;
+    return st;
+}
+
 dacc_status dacc_store_load(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES], dacc_round **out,
                             dacc_error *err)
 {

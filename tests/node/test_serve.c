@@ -639,3 +639,38 @@ Test(serve, rate_limits_per_key_and_per_address)
     free(url);
     world_end(&w);
 }
+
+/* A data directory has one writer: a second node, or `dacc round append
+ * --log` beside a running node, is refused with the reason (a writer's
+ * rounds follow only its own appends), and works once the node stops. */
+Test(serve, one_writer_per_data_directory)
+{
+    world w = { 0 };
+    world_start(&w);
+    char *cfg = at(&w, "config.env");
+    http_result r;
+    http_post_file(&w.n, "/api/v1/rounds", cfg, &r);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_free(&r);
+    run_result second;
+    RUN(&second, "serve", "--listen", "127.0.0.1:0", "--data", w.data, "--quiet");
+    cr_assert_eq(second.status, 1, "%s", second.err);
+    cr_assert(strstr(second.err, "in use by another writer"), "%s", second.err);
+    run_result_free(&second);
+    char *e =
+        event(&w, "alice", "pgf/donation", 1, "{\"project\":\"p\",\"amount\":\"5\"}", "a.env");
+    RUN(&second, "round", "append", "--log", w.data, e);
+    cr_assert_eq(second.status, 1, "%s", second.err);
+    cr_assert(strstr(second.err, "in use by another writer"), "%s", second.err);
+    run_result_free(&second);
+    cr_assert_eq(tree_size(&w), 1);
+    cr_assert_eq(node_stop(&w.n), 0);
+    RUN(&second, "round", "append", "--log", w.data, e);
+    cr_assert_eq(second.status, 0, "%s", second.err);
+    run_result_free(&second);
+    free(e);
+    free(cfg);
+    remove_tree(w.dir);
+    free(w.dir);
+    free(w.data);
+}

@@ -332,3 +332,34 @@ Test(round_store, reordering_two_authors_gives_the_same_result)
     dacc_buf_free(&a), dacc_buf_free(&b), dacc_buf_free(&a2), dacc_buf_free(&cfg);
     dacc_round_free(x), dacc_round_free(y), dacc_round_free(z);
 }
+
+/* The live round a reader peeks at is the round a replay gives, after
+ * every append. */
+Test(round_store, a_peek_is_the_loaded_round_after_every_append)
+{
+    log_fixture f;
+    make_log(&f);
+    dacc_error err;
+    uint64_t entry;
+    dacc_buf cfg = pgf_config();
+    dacc_round *r;
+    cr_assert_eq(dacc_round_new(cfg.data, cfg.len, &r, &err), DACC_OK);
+    uint8_t id[32], a[32], b[32];
+    memcpy(id, dacc_round_id(r), 32);
+    dacc_round_free(r);
+    cr_assert_eq(append(&f, cfg, &entry, &err), DACC_OK);
+    const dacc_round *live;
+    for (uint64_t k = 1; k <= 4; k++) {
+        cr_assert_eq(append(&f, donation((int)(k % 4), 10 * k, id, 1), &entry, &err), DACC_OK);
+        cr_assert_eq(dacc_store_peek(f.store, id, &live, &err), DACC_OK, "%s", err.message);
+        cr_assert_eq(dacc_store_load(f.store, id, &r, &err), DACC_OK);
+        dacc_round_state_hash(live, a);
+        dacc_round_state_hash(r, b);
+        cr_assert_arr_eq(a, b, 32);
+        cr_assert_eq(dacc_round_count(live), k + 1);
+        dacc_round_free(r);
+    }
+    uint8_t unknown[32] = { 1 };
+    cr_assert_eq(dacc_store_peek(f.store, unknown, &live, &err), DACC_ERR_NOTFOUND);
+    drop_log(&f);
+}
