@@ -158,6 +158,12 @@ typedef struct dacc_round_event {
  * least one valid signature by signer. On failure ev is cleared. */
 dacc_status dacc_round_event_decode(const char *name, const void *envelope, size_t len,
                                     dacc_round_event *ev, dacc_error *err);
+/* As dacc_round_event_decode, and on success *logged (freed first; the
+ * caller frees it) holds the envelope as a log keeps it (dacc_dsse_write),
+ * the bytes ev->hash is of: one decoding gives both the event and its
+ * entry. */
+dacc_status dacc_round_event_decode_logged(const char *name, const void *envelope, size_t len,
+                                           dacc_round_event *ev, dacc_buf *logged, dacc_error *err);
 void dacc_round_event_clear(dacc_round_event *ev);
 
 /* Builds, canonicalises and signs an event with the 64-byte secret key sk
@@ -190,6 +196,13 @@ uint64_t dacc_round_count(const dacc_round *r);
  * content). Pure: no clock, file or network; everything it needs is in the
  * event. */
 dacc_status dacc_round_apply(dacc_round *r, const void *envelope, size_t len, dacc_error *err);
+
+/* As dacc_round_apply, for an event dacc_round_event_decode gave: it is
+ * neither decoded nor verified again, so a caller that checked the event
+ * as it arrived (a node, in its HTTP threads) pays for the signature once.
+ * ev must come from that decoding, unchanged (apply relies on its
+ * signature check); ev stays the caller's. */
+dacc_status dacc_round_apply_event(dacc_round *r, const dacc_round_event *ev, dacc_error *err);
 
 /* The state hash: a commitment to the accepted events, in order.
  * H_0 = SHA-256("dacc-round/v1\n" || config payload), and for each accepted

@@ -57,6 +57,14 @@ dacc_status dacc_store_each_round(dacc_store *s, void *ctx,
 dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size_t *lens, size_t n,
                               uint64_t *first, size_t *bad, dacc_error *err);
 
+/* As dacc_store_append, for events the caller decoded once with
+ * dacc_round_event_decode_logged: evs[i] from it, envs[i] its logged
+ * bytes. They are applied with dacc_round_apply_event, neither decoded nor
+ * verified again. */
+dacc_status dacc_store_append_decoded(dacc_store *s, const dacc_round_event *const *evs,
+                                      const void *const *envs, const size_t *lens, size_t n,
+                                      uint64_t *first, size_t *bad, dacc_error *err);
+
 /* The store's own live round, brought up to the log as s's log handle
  * knows it (its own appends; a log handle reads its size when it opens and
  * appends): read it (state, result, queries) without the copy

@@ -17,6 +17,7 @@
 typedef struct node_job {
     uint8_t *env; /* the envelope as the log keeps it (dacc_dsse_write) */
     size_t len;
+    dacc_round_event ev; /* env decoded and its signature checked, once */
     struct MHD_Connection *conn;
     /* the answer */
     unsigned status;

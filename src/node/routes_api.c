@@ -315,65 +315,50 @@ bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url,
 
 /* ---- posted events ---- */
 
-/* The envelope in the bytes the log keeps (dacc_dsse_write), so that an
- * entry's hash does not depend on how a client spelled its JSON. */
-static dacc_status canonical(const char *body, size_t len, uint8_t **out, size_t *out_len,
-                             dacc_error *err)
-{
-    dacc_dsse_envelope *e;
-    dacc_status st = dacc_dsse_parse("request", body, len, &e, err);
-    if (st != DACC_OK)
-        return st;
-    dacc_buf b;
-    dacc_buf_init(&b, DACC_TLOG_ENTRY_MAX);
-    st = dacc_dsse_write(e, &b, err);
-    dacc_dsse_free(e);
-    if (st != DACC_OK)
-        return st;
-    *out = (uint8_t *)dacc_buf_detach(&b, out_len);
-    return *out ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-}
-
 void node_post_event(dacc_node *n, const char *body, size_t len, bool want_config,
                      const char *round_hex, node_job **job, node_answer *a)
 {
     *job = NULL;
-    dacc_round_event ev;
+    node_job *j = calloc(1, sizeof *j);
     dacc_error err;
-    if (dacc_round_event_decode("request", body, len, &ev, &err) != DACC_OK) {
+    if (j == NULL) {
+        node_problem(a, 500, "out of memory", NULL, NULL);
+        return;
+    }
+    /* One decoding gives the event, its signature checked, and the bytes
+     * the log keeps (canonical, so an entry's hash does not depend on how
+     * a client spelled its JSON); the sequencer uses both as they are. */
+    dacc_buf logged;
+    dacc_buf_init(&logged, 0);
+    if (dacc_round_event_decode_logged("request", body, len, &j->ev, &logged, &err) != DACC_OK) {
         node_problem(a, err.status == DACC_ERR_VERIFY ? 403 : 400, "not a signed event",
                      dacc_error_message(&err), err.field);
+        node_job_free(j);
         return;
     }
     char hex[65];
-    bool ok = want_config
-                  ? ev.is_config != 0
-                  : !ev.is_config && strcmp(dacc_hex_encode(ev.round, 32, hex), round_hex) == 0;
-    double wait = ok ? node_limit_take(&n->per_key, ev.signer) : 0;
-    dacc_round_event_clear(&ev);
+    bool ok = want_config ? j->ev.is_config != 0
+                          : !j->ev.is_config &&
+                                strcmp(dacc_hex_encode(j->ev.round, 32, hex), round_hex) == 0;
+    double wait = ok ? node_limit_take(&n->per_key, j->ev.signer) : 0;
     if (wait > 0) {
         node_problem(a, 429, "too many events from this key", NULL, "signer");
         a->retry_after = (unsigned)wait + 1;
-        return;
-    }
-    if (!ok) {
+    } else if (!ok) {
         node_problem(a, 422,
                      want_config ? "not a round config: post events to the round's URL"
                                  : "the event is not of this round",
                      NULL, "round");
+    } else if (logged.len > DACC_TLOG_ENTRY_MAX) {
+        node_problem(a, 413, "the event does not fit in a log entry", NULL, NULL);
+    } else if ((j->env = (uint8_t *)dacc_buf_detach(&logged, &j->len)) == NULL) {
+        node_problem(a, 500, "out of memory", NULL, NULL);
+    } else {
+        *job = j;
         return;
     }
-    node_job *j = calloc(1, sizeof *j);
-    if (j == NULL || canonical(body, len, &j->env, &j->len, &err) != DACC_OK) {
-        if (j == NULL)
-            dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
-        free(j);
-        {
-            node_problem_from(a, &err, "the envelope could not be kept");
-            return;
-        }
-    }
-    *job = j;
+    dacc_buf_free(&logged);
+    node_job_free(j);
 }
 
 /* ---- receipts ---- */

@@ -14,6 +14,7 @@ void node_job_free(node_job *job)
         return;
     free(job->env);
     free(job->body);
+    dacc_round_event_clear(&job->ev);
     free(job);
 }
 
@@ -96,6 +97,7 @@ static void receipts(dacc_node *n, node_job **jobs, size_t k, uint64_t first)
 typedef struct {
     node_job **jobs, **all;
     const void **envs;
+    const dacc_round_event **evs;
     size_t *lens;
 } batch;
 
@@ -107,12 +109,16 @@ static void commit(dacc_node *n, batch *b, size_t k)
         for (size_t i = 0; i < k; i++) {
             b->envs[i] = jobs[i]->env;
             b->lens[i] = jobs[i]->len;
+            b->evs[i] = &jobs[i]->ev;
         }
         dacc_error err;
         uint64_t first = 0;
         size_t bad = SIZE_MAX;
         pthread_mutex_lock(&n->store);
-        dacc_status st = dacc_store_append(n->rl.store, b->envs, b->lens, k, &first, &bad, &err);
+        /* decoded and verified in the HTTP threads: not again here, in the
+         * one thread every event passes through */
+        dacc_status st =
+            dacc_store_append_decoded(n->rl.store, b->evs, b->envs, b->lens, k, &first, &bad, &err);
         if (st == DACC_OK)
             receipts(n, jobs, k, first);
         pthread_mutex_unlock(&n->store);
@@ -154,6 +160,7 @@ static void batch_free(batch *b)
     free(b->jobs);
     free(b->all);
     free(b->envs);
+    free(b->evs);
     free(b->lens);
     free(b);
 }
@@ -166,9 +173,10 @@ dacc_status node_sequencer_start(dacc_node *n, dacc_error *err)
         b->jobs = malloc(m * sizeof *b->jobs);
         b->all = malloc(m * sizeof *b->all);
         b->envs = malloc(m * sizeof *b->envs);
+        b->evs = malloc(m * sizeof *b->evs);
         b->lens = malloc(m * sizeof *b->lens);
     }
-    if (b == NULL || !b->jobs || !b->all || !b->envs || !b->lens) {
+    if (b == NULL || !b->jobs || !b->all || !b->envs || !b->evs || !b->lens) {
         batch_free(b);
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     }

@@ -85,6 +85,12 @@ static dacc_status payload_fields(const char *name, const json_t *p, dacc_round_
 dacc_status dacc_round_event_decode(const char *name, const void *envelope, size_t len,
                                     dacc_round_event *ev, dacc_error *err)
 {
+    return dacc_round_event_decode_logged(name, envelope, len, ev, NULL, err);
+}
+
+dacc_status dacc_round_event_decode_logged(const char *name, const void *envelope, size_t len,
+                                           dacc_round_event *ev, dacc_buf *logged, dacc_error *err)
+{
     memset(ev, 0, sizeof *ev);
     dacc_dsse_envelope *e = NULL;
     json_t *p = NULL;
@@ -118,7 +124,12 @@ dacc_status dacc_round_event_decode(const char *name, const void *envelope, size
         ev->body = json_incref(json_object_get(p, "body"));
         dacc_sha256(canon.data, canon.len, ev->hash);
     }
-    dacc_buf_free(&canon);
+    if (st == DACC_OK && logged != NULL) {
+        dacc_buf_free(logged);
+        *logged = canon; /* handed over */
+    } else {
+        dacc_buf_free(&canon);
+    }
     json_decref(p);
     dacc_dsse_free(e);
     if (st != DACC_OK)

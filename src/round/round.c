@@ -551,31 +551,36 @@ static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_e
     return st;
 }
 
-dacc_status dacc_round_apply(dacc_round *r, const void *envelope, size_t len, dacc_error *err)
+dacc_status dacc_round_apply_event(dacc_round *r, const dacc_round_event *ev, dacc_error *err)
 {
-    dacc_round_event ev;
-    dacc_status st = dacc_round_event_decode("event", envelope, len, &ev, err);
-    if (st != DACC_OK)
-        return st;
-    int was_round = strncmp(ev.type, "round/", 6) == 0; /* admit, close: not the mechanism's */
-    st = apply_event(r, &ev, err);
+    int was_round = strncmp(ev->type, "round/", 6) == 0; /* admit, close: not the mechanism's */
+    dacc_status st = apply_event(r, ev, err);
     if (st != DACC_OK) {
         char hex[9];
-        dacc_error_prefix(err, "%s by %s…: ", ev.type, dacc_hex_encode(ev.signer, 4, hex));
-        dacc_round_event_clear(&ev);
+        dacc_error_prefix(err, "%s by %s…: ", ev->type, dacc_hex_encode(ev->signer, 4, hex));
         return st;
     }
-    seq_set(&r->seqs, ev.signer, ev.seq);
-    hash_step(r->hash, ev.hash, sizeof ev.hash);
+    seq_set(&r->seqs, ev->signer, ev->seq);
+    hash_step(r->hash, ev->hash, sizeof ev->hash);
     r->count++;
     r->phase_events += !was_round;
-    dacc_round_event_clear(&ev);
     /* A phase that closes after N events closes with the Nth; what it
      * draws is seeded by the state hash, which no single author chooses. */
     if (!was_round && r->phase < r->mech->nphases && r->close_events[r->phase] != 0 &&
         r->phase_events >= r->close_events[r->phase])
         return close_phase(r, NULL, err);
     return DACC_OK;
+}
+
+dacc_status dacc_round_apply(dacc_round *r, const void *envelope, size_t len, dacc_error *err)
+{
+    dacc_round_event ev;
+    dacc_status st = dacc_round_event_decode("event", envelope, len, &ev, err);
+    if (st != DACC_OK)
+        return st;
+    st = dacc_round_apply_event(r, &ev, err);
+    dacc_round_event_clear(&ev);
+    return st;
 }
 
 /* ---- views ---- */

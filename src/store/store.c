@@ -71,6 +71,16 @@ static dacc_status run(dacc_store *s, const char *sql, const uint8_t *id, int64_
     return DACC_OK;
 }
 
+static dacc_status index_row(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES], int is_config,
+                             uint64_t i, dacc_error *err)
+{
+    return run(s,
+               is_config ? "INSERT OR IGNORE INTO rounds VALUES(?1, ?2)"
+                         : "INSERT INTO events SELECT ?1, ?2 WHERE EXISTS "
+                           "(SELECT 1 FROM rounds WHERE id = ?1)",
+               id, (int64_t)i, NULL, err);
+}
+
 static dacc_status index_entry(dacc_store *s, uint64_t i, const uint8_t *data, size_t len,
                                dacc_error *err)
 {
@@ -78,11 +88,7 @@ static dacc_status index_entry(dacc_store *s, uint64_t i, const uint8_t *data, s
     int is_config;
     if (dacc_store_entry_round(data, len, id, &is_config) != DACC_OK)
         return DACC_OK; /* not a round event: the log holds other entries too */
-    return run(s,
-               is_config ? "INSERT OR IGNORE INTO rounds VALUES(?1, ?2)"
-                         : "INSERT INTO events SELECT ?1, ?2 WHERE EXISTS "
-                           "(SELECT 1 FROM rounds WHERE id = ?1)",
-               id, (int64_t)i, NULL, err);
+    return index_row(s, id, is_config, i, err);
 }
 
 /* Indexes the entries from what the index covers to the log's size, inside
@@ -445,21 +451,34 @@ dacc_status dacc_store_load(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES]
 
 /* ---- appending ---- */
 
-/* Applies env to its round (the live one, or a new one for a config),
- * remembering which rounds the batch touched in touched[]. */
-static dacc_status accept_one(dacc_store *s, const void *env, size_t len, uint64_t position,
-                              uint8_t (*touched)[32], size_t *ntouched, dacc_error *err)
+/* The round an event is of: its id, or for a config the id it creates. */
+static void event_round(const dacc_round_event *ev, uint8_t id[32])
+{
+    if (ev->is_config)
+        dacc_sha256(ev->payload, ev->payload_len, id);
+    else
+        memcpy(id, ev->round, 32);
+}
+
+/* Applies env (decoded already as ev, or ev NULL) to its round (the live
+ * one, or a new one for a config), remembering which rounds the batch
+ * touched in touched[]. */
+static dacc_status accept_one(dacc_store *s, const dacc_round_event *ev, const void *env,
+                              size_t len, uint64_t position, uint8_t (*touched)[32],
+                              size_t *ntouched, dacc_error *err)
 {
     uint8_t id[32];
-    int is_config;
+    int is_config = ev != NULL && ev->is_config;
     if (len > DACC_TLOG_ENTRY_MAX)
         return dacc_error_set(err, DACC_ERR_LIMIT, "an event of %zu bytes; a log entry holds %d",
                               len, DACC_TLOG_ENTRY_MAX);
-    if (dacc_store_entry_round(env, len, id, &is_config) != DACC_OK) {
-        dacc_round_event ev; /* decode for the precise reason */
-        dacc_status st = dacc_round_event_decode("event", env, len, &ev, err);
+    if (ev != NULL)
+        event_round(ev, id);
+    else if (dacc_store_entry_round(env, len, id, &is_config) != DACC_OK) {
+        dacc_round_event why; /* decode for the precise reason */
+        dacc_status st = dacc_round_event_decode("event", env, len, &why, err);
         if (st == DACC_OK)
-            dacc_round_event_clear(&ev);
+            dacc_round_event_clear(&why);
         return st != DACC_OK ? st : dacc_error_set(err, DACC_ERR_INVALID, "not a round event");
     }
     memcpy(touched[(*ntouched)++], id, 32);
@@ -475,24 +494,36 @@ static dacc_status accept_one(dacc_store *s, const void *env, size_t len, uint64
     live_round *l;
     dacc_status st = live(s, id, &l, err);
     s->applying = position;
-    return st == DACC_OK ? dacc_round_apply(l->r, env, len, err) : st;
+    if (st != DACC_OK)
+        return st;
+    return ev != NULL ? dacc_round_apply_event(l->r, ev, err)
+                      : dacc_round_apply(l->r, env, len, err);
 }
 
 /* Index rows for the batch just logged from entry first. */
-static dacc_status index_batch(dacc_store *s, const void *const *envs, const size_t *lens, size_t n,
+static dacc_status index_batch(dacc_store *s, const dacc_round_event *const *evs,
+                               const void *const *envs, const size_t *lens, size_t n,
                                uint64_t first, dacc_error *err)
 {
     dacc_status st = DACC_OK;
-    for (size_t i = 0; i < n && st == DACC_OK; i++)
-        st = index_entry(s, first + i, envs[i], lens[i], err);
+    for (size_t i = 0; i < n && st == DACC_OK; i++) {
+        if (evs == NULL) {
+            st = index_entry(s, first + i, envs[i], lens[i], err);
+            continue;
+        }
+        uint8_t id[32];
+        event_round(evs[i], id);
+        st = index_row(s, id, evs[i]->is_config, first + i, err);
+    }
     if (st == DACC_OK)
         st = run(s, "UPDATE meta SET value = ?2 WHERE key = 'covered'", NULL, (int64_t)(first + n),
                  NULL, err);
     return st;
 }
 
-dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size_t *lens, size_t n,
-                              uint64_t *first, size_t *bad, dacc_error *err)
+static dacc_status append(dacc_store *s, const dacc_round_event *const *evs,
+                          const void *const *envs, const size_t *lens, size_t n, uint64_t *first,
+                          size_t *bad, dacc_error *err)
 {
     if (s->readonly)
         return dacc_error_set(err, DACC_ERR_STATE, "the round index is read-only");
@@ -504,8 +535,8 @@ dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size
     if (st == DACC_OK)
         st = catch_up(s, err);
     for (size_t i = 0; i < n && st == DACC_OK; i++)
-        if ((st = accept_one(s, envs[i], lens[i], dacc_tlog_log_size(s->log) + i, touched,
-                             &ntouched, err)) != DACC_OK &&
+        if ((st = accept_one(s, evs ? evs[i] : NULL, envs[i], lens[i],
+                             dacc_tlog_log_size(s->log) + i, touched, &ntouched, err)) != DACC_OK &&
             bad)
             *bad = i;
     if (st == DACC_OK)
@@ -527,6 +558,19 @@ dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size
     free(touched);
     /* The events are durable in the log now; an index that fails to record
      * them catches up at the next open, so this cannot lose them. */
-    end(s, index_batch(s, envs, lens, n, *first, NULL), NULL);
+    end(s, index_batch(s, evs, envs, lens, n, *first, NULL), NULL);
     return DACC_OK;
+}
+
+dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size_t *lens, size_t n,
+                              uint64_t *first, size_t *bad, dacc_error *err)
+{
+    return append(s, NULL, envs, lens, n, first, bad, err);
+}
+
+dacc_status dacc_store_append_decoded(dacc_store *s, const dacc_round_event *const *evs,
+                                      const void *const *envs, const size_t *lens, size_t n,
+                                      uint64_t *first, size_t *bad, dacc_error *err)
+{
+    return append(s, evs, envs, lens, n, first, bad, err);
 }

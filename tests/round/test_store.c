@@ -363,3 +363,73 @@ Test(round_store, a_peek_is_the_loaded_round_after_every_append)
     cr_assert_eq(dacc_store_peek(f.store, unknown, &live, &err), DACC_ERR_NOTFOUND);
     drop_log(&f);
 }
+
+/* Events decoded once (dacc_round_event_decode_logged) and appended with
+ * dacc_store_append_decoded log the same bytes, reach the same state and
+ * refuse the same events as the envelopes appended whole. */
+Test(round_store, decoded_appends_equal_whole_ones)
+{
+    log_fixture f[2];
+    dacc_error err;
+    uint8_t id[32], hash[2][32];
+    for (int k = 0; k < 2; k++) {
+        make_log(&f[k]);
+        dacc_buf cfg = pgf_config(); /* same keys, same bytes: the same round id */
+        dacc_round *r;
+        cr_assert_eq(dacc_round_new(cfg.data, cfg.len, &r, &err), DACC_OK);
+        memcpy(id, dacc_round_id(r), 32);
+        dacc_round_free(r);
+        uint64_t entry;
+        cr_assert_eq(append(&f[k], cfg, &entry, &err), DACC_OK);
+        /* the third repeats alice's seq 1 */
+        dacc_buf e[3] = { donation(0, 10, id, 1), donation(1, 20, id, 1), donation(0, 30, id, 1) };
+        const void *p[3];
+        size_t len[3], bad = 99;
+        dacc_round_event ev[3];
+        const dacc_round_event *evs[3];
+        dacc_buf logged[3];
+        for (int i = 0; i < 3; i++) {
+            p[i] = e[i].data, len[i] = e[i].len;
+            if (k == 1) {
+                dacc_buf_init(&logged[i], 0);
+                cr_assert_eq(dacc_round_event_decode_logged("e", e[i].data, e[i].len, &ev[i],
+                                                            &logged[i], &err),
+                             DACC_OK, "%s", err.message);
+                uint8_t h[32];
+                dacc_sha256(logged[i].data, logged[i].len, h);
+                cr_assert_arr_eq(h, ev[i].hash, 32, "the hash is of the logged bytes");
+                p[i] = logged[i].data, len[i] = logged[i].len;
+                evs[i] = &ev[i];
+            }
+        }
+        dacc_status st =
+            k == 0 ? dacc_store_append(f[k].store, p, len, 3, &entry, &bad, &err)
+                   : dacc_store_append_decoded(f[k].store, evs, p, len, 3, &entry, &bad, &err);
+        cr_assert_eq(st, DACC_ERR_STATE);
+        cr_assert_eq(bad, 2);
+        st = k == 0 ? dacc_store_append(f[k].store, p, len, 2, &entry, &bad, &err)
+                    : dacc_store_append_decoded(f[k].store, evs, p, len, 2, &entry, &bad, &err);
+        cr_assert_eq(st, DACC_OK, "%s", err.message);
+        const dacc_round *live;
+        cr_assert_eq(dacc_store_peek(f[k].store, id, &live, &err), DACC_OK);
+        dacc_round_state_hash(live, hash[k]);
+        for (int i = 0; i < 3; i++) {
+            dacc_buf_free(&e[i]);
+            if (k == 1) {
+                dacc_buf_free(&logged[i]);
+                dacc_round_event_clear(&ev[i]);
+            }
+        }
+    }
+    cr_assert_arr_eq(hash[0], hash[1], 32);
+    for (uint64_t i = 0; i < 3; i++) {
+        uint8_t *a, *b;
+        size_t la, lb;
+        cr_assert_eq(dacc_tlog_log_entry(f[0].log, i, &a, &la, NULL), DACC_OK);
+        cr_assert_eq(dacc_tlog_log_entry(f[1].log, i, &b, &lb, NULL), DACC_OK);
+        cr_assert(la == lb && memcmp(a, b, la) == 0, "entry %llu differs", (unsigned long long)i);
+        free(a), free(b);
+    }
+    drop_log(&f[0]);
+    drop_log(&f[1]);
+}
