@@ -397,7 +397,10 @@ static const char cosign_usage[] =
     "that CHECKPOINT is consistent with the last checkpoint this witness cosigned\n"
     "(kept in --state; the first one is trusted on first use), then add a\n"
     "cosignature/v1 line and print the cosigned checkpoint. Refuses a checkpoint\n"
-    "older than the state, a second root for one size, or a bad proof.\n"
+    "older than the state, a second root for one size, or a bad proof. The state\n"
+    "is replaced durably before the cosigned checkpoint is written, and FILE.lock\n"
+    "beside it is held meanwhile, so that witnesses sharing it (dacc log witness)\n"
+    "take turns.\n"
     "  --time T   the cosignature timestamp (default: now, in seconds)\n";
 
 /* STATE.lock, taken exclusively: the descriptor to close, or -1. */
