@@ -145,7 +145,8 @@ static poll_result poll_once(const poll_opts *o)
                         .state = o->state,
                         .time = (uint64_t)time(NULL),
                         .skip_same = true };
-    st = witness_cosign_note(&wo, src.note, src.note_len, proof_from_tiles, &tp, o->out, &r, &err);
+    /* r.outcome says what came of it, err why */
+    (void)witness_cosign_note(&wo, src.note, src.note_len, proof_from_tiles, &tp, o->out, &r, &err);
     source_close(&src); /* r.cp.ext pointed into it; nothing below reads it */
     switch (r.outcome) {
     case WITNESS_COSIGNED:
@@ -163,8 +164,7 @@ static poll_result poll_once(const poll_opts *o)
     case WITNESS_FAILED:
         break;
     }
-    (void)st;
-    cli_fail(prog, &err);
+    cli_fail(prog, &err); /* the state or the output: a disk that needs a human */
     return POLL_STOP;
 }
 
