@@ -677,6 +677,7 @@ static const cli_command subcommands[] = {
     { "entry", "print one entry (checked against the checkpoint when from tiles)", cmd_entry },
     { "verify", "verify a checkpoint, a note, or a proof against a checkpoint", cmd_log_verify },
     { "cosign", "act as a witness: check consistency, then cosign", cmd_log_cosign },
+    { "witness", "a witness that polls a node and cosigns while consistent", cmd_log_witness },
     { "add-checkpoint", "ask a witness to cosign (c2sp.org/tlog-witness)", cmd_log_add_checkpoint },
     { "tiles", "write the log as static C2SP tiles", cmd_tiles },
     { "audit", "recompute everything and check every stored checkpoint", cmd_audit },

@@ -25,11 +25,25 @@ static int exists(const char *dir, const char *name)
     return stat(path, &sb) == 0;
 }
 
-/* The dacc_tlog_fetch_fn of a tiles directory or a node's URL (ctx). */
+/* The dacc_tlog_fetch_fn of a tiles directory or a node's URL (ctx). Its
+ * messages leave out the directory or URL, which the callers put before
+ * them (else it came twice: "http://n/http://n/checkpoint: ..."), and the
+ * file, which the tiles reader names, except the checkpoint's. */
 static dacc_status fetch_file(void *ctx, const char *rel, uint8_t **data, size_t *len,
                               dacc_error *err)
 {
-    return cli_fetch((const char *)ctx, rel, FETCH_MAX, data, len, err);
+    dacc_error e;
+    dacc_error_clear(&e);
+    dacc_status st = cli_fetch((const char *)ctx, rel, FETCH_MAX, data, len, &e);
+    if (st == DACC_OK || st == DACC_ERR_NOTFOUND)
+        return st;
+    const char *why = e.message;
+    size_t fl = strlen(e.file);
+    if (fl > 0 && strncmp(why, e.file, fl) == 0 && strncmp(why + fl, ": ", 2) == 0)
+        why += fl + 2;
+    if (strcmp(rel, "checkpoint") == 0)
+        return dacc_error_set(err, st, "checkpoint: %s", why);
+    return dacc_error_set(err, st, "%s", why);
 }
 
 static dacc_status open_store(const char *dir, log_source *s, dacc_error *err)

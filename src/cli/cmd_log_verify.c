@@ -1,10 +1,13 @@
 /* dacc log verify and dacc log cosign: the client's and the witness's
  * checks, from files, with no access to the log's database. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +17,7 @@
 #include "dacc/tlog.h"
 #include "log_keys.h"
 #include "log_source.h"
+#include "log_witness.h"
 
 #define HB            DACC_TLOG_HASH_BYTES
 #define MAX_WITNESSES 32
@@ -393,8 +397,135 @@ static const char cosign_usage[] =
     "that CHECKPOINT is consistent with the last checkpoint this witness cosigned\n"
     "(kept in --state; the first one is trusted on first use), then add a\n"
     "cosignature/v1 line and print the cosigned checkpoint. Refuses a checkpoint\n"
-    "older than the state, a second root for one size, or a bad proof.\n"
+    "older than the state, a second root for one size, or a bad proof. The state\n"
+    "is replaced durably before the cosigned checkpoint is written, and FILE.lock\n"
+    "beside it is held meanwhile, so that witnesses sharing it (dacc log witness)\n"
+    "take turns.\n"
     "  --time T   the cosignature timestamp (default: now, in seconds)\n";
+
+/* STATE.lock, taken exclusively: the descriptor to close, or -1. */
+static int lock_state(const char *state, dacc_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s.lock", state);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot lock: %s", strerror(errno));
+            close(fd);
+            return -1;
+        }
+    }
+    return fd;
+}
+
+/* The state's checkpoint text (*text NULL when there is no state yet). */
+static dacc_status read_state(const char *state, char **text, size_t *len, dacc_error *err)
+{
+    *text = NULL;
+    *len = 0;
+    if (access(state, F_OK) != 0 && errno == ENOENT)
+        return DACC_OK;
+    return dacc_file_read(state, 1 << 16, text, len, err);
+}
+
+/* note and its cosignature line, atomically to out. */
+static dacc_status publish(const char *out, const char *note, size_t len, const char *line,
+                           dacc_error *err)
+{
+    size_t ll = strlen(line);
+    char *full = malloc(len + ll);
+    if (full == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    memcpy(full, note, len);
+    memcpy(full + len, line, ll);
+    dacc_status st = dacc_file_write(out, full, len + ll, err);
+    free(full);
+    return st;
+}
+
+/* Under the lock: the decision, then the state, then the output. */
+static dacc_status decide_and_write(const witness_opts *o, const char *note, size_t len,
+                                    const dacc_tlog_note *n, witness_proof_fn proof, void *ctx,
+                                    const char *out, witness_result *r, dacc_error *err)
+{
+    char *old = NULL, line[DACC_TLOG_KEY_TEXT_MAX];
+    size_t old_len;
+    const dacc_tlog_proof *p = NULL;
+    dacc_status st = read_state(o->state, &old, &old_len, err);
+    if (st == DACC_OK && old != NULL &&
+        (st = dacc_tlog_checkpoint_parse(old, old_len, &r->old, err)) != DACC_OK)
+        dacc_error_prefix(err, "%s: ", o->state);
+    r->had_state = st == DACC_OK && old != NULL;
+    r->old.ext = NULL;
+    r->old.ext_len = 0;
+    if (st != DACC_OK) {
+        free(old);
+        return st;
+    }
+    if (o->skip_same && r->had_state && r->old.size == r->cp.size &&
+        memcmp(r->old.root, r->cp.root, HB) == 0 && strcmp(r->old.origin, r->cp.origin) == 0) {
+        free(old);
+        r->outcome = WITNESS_UNCHANGED;
+        return DACC_OK;
+    }
+    if (r->had_state && r->cp.size > r->old.size && r->old.size > 0 &&
+        (st = proof(ctx, r->old.size, &p, err)) != DACC_OK) {
+        free(old);
+        r->outcome = WITNESS_NO_PROOF;
+        return st;
+    }
+    r->outcome = WITNESS_REFUSED;
+    st = dacc_tlog_witness_cosign(o->key, o->log_key, old, old_len, note, len, p, o->time, line,
+                                  err);
+    free(old);
+    if (st != DACC_OK)
+        return st;
+    r->outcome = WITNESS_FAILED;
+    /* durable before the cosignature exists anywhere: a crash between the
+     * two loses a cosignature, never lets a second one contradict it */
+    if ((st = dacc_file_write(o->state, n->text, n->text_len, err)) != DACC_OK)
+        return st;
+    if ((st = publish(out, note, len, line, err)) != DACC_OK)
+        return st;
+    r->outcome = WITNESS_COSIGNED;
+    return DACC_OK;
+}
+
+dacc_status witness_cosign_note(const witness_opts *o, const char *note, size_t len,
+                                witness_proof_fn proof, void *ctx, const char *out,
+                                witness_result *r, dacc_error *err)
+{
+    dacc_tlog_note n;
+    memset(r, 0, sizeof *r);
+    r->outcome = WITNESS_REFUSED;
+    dacc_status st = dacc_tlog_note_parse(note, len, &n, err);
+    if (st == DACC_OK)
+        st = dacc_tlog_checkpoint_parse(n.text, n.text_len, &r->cp, err);
+    if (st != DACC_OK)
+        return st;
+    r->outcome = WITNESS_FAILED;
+    int fd = lock_state(o->state, err);
+    if (fd < 0)
+        return DACC_ERR_IO;
+    st = decide_and_write(o, note, len, &n, proof, ctx, out, r, err);
+    close(fd);
+    return st;
+}
+
+/* dacc log cosign's proof: the --proof file, read before (or none). */
+static dacc_status given_proof(void *ctx, uint64_t old, const dacc_tlog_proof **proof,
+                               dacc_error *err)
+{
+    (void)old;
+    (void)err;
+    *proof = ctx;
+    return DACC_OK;
+}
 
 static dacc_status cosign_run(const char *key, const char *log_key, const char *state,
                               const char *proof, uint64_t t, const char *out, const char *path,
@@ -403,42 +534,24 @@ static dacc_status cosign_run(const char *key, const char *log_key, const char *
     dacc_tlog_signer w;
     dacc_tlog_verifier lv;
     dacc_tlog_proof p;
-    char *note = NULL, *old = NULL, line[DACC_TLOG_KEY_TEXT_MAX];
-    size_t len = 0, old_len = 0;
+    witness_result r;
+    char *note = NULL;
+    size_t len = 0;
     dacc_status st = load_signer(key, &w, err);
     if (st == DACC_OK)
         st = load_verifier(log_key, &lv, err);
     if (st == DACC_OK)
         st = dacc_file_read(path, 1 << 20, &note, &len, err);
-    if (st == DACC_OK && access(state, F_OK) == 0)
-        st = dacc_file_read(state, 1 << 16, &old, &old_len, err);
     if (st == DACC_OK && proof != NULL)
         st = read_proof(proof, &p, NULL, err);
-    if (st == DACC_OK)
-        st = dacc_tlog_witness_cosign(&w, &lv, old, old_len, note, len, proof ? &p : NULL, t, line,
-                                      err);
     if (st == DACC_OK) {
-        /* The state is the cosigned text: the note up to its blank line. */
-        dacc_tlog_note n;
-        dacc_tlog_note_parse(note, len, &n, NULL);
-        st = dacc_file_write(state, n.text, n.text_len, err);
-    }
-    if (st == DACC_OK) {
-        size_t ll = strlen(line);
-        char *full = malloc(len + ll);
-        st = full ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-        if (full != NULL) {
-            memcpy(full, note, len);
-            memcpy(full + len, line, ll);
-            st = dacc_file_write(out, full, len + ll, err);
-            free(full);
-        }
+        witness_opts o = { .key = &w, .log_key = &lv, .state = state, .time = t };
+        st = witness_cosign_note(&o, note, len, given_proof, proof ? &p : NULL, out, &r, err);
     }
     if (st != DACC_OK)
         dacc_error_prefix(err, "%s: ", path);
     sodium_memzero(&w, sizeof w);
     free(note);
-    free(old);
     return st;
 }
 

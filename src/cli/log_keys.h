@@ -16,5 +16,6 @@ int cmd_log_verify(int argc, char **argv);
 int cmd_log_cosign(int argc, char **argv);
 int cmd_log_keygen(int argc, char **argv);
 int cmd_log_add_checkpoint(int argc, char **argv);
+int cmd_log_witness(int argc, char **argv);
 
 #endif
