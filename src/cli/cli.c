@@ -41,9 +41,13 @@ void cli_getopt_reset(void)
 static void list_commands(FILE *fp, const char *prog, const char *about, const cli_command *cmds,
                           size_t n)
 {
+    /* one column for the summaries, as wide as the longest name needs */
+    int w = 12;
+    for (size_t i = 0; i < n; i++)
+        w = (int)strlen(cmds[i].name) > w ? (int)strlen(cmds[i].name) : w;
     fprintf(fp, "Usage: %s <command> [options]\n\n%s\n\nCommands:\n", prog, about);
     for (size_t i = 0; i < n; i++)
-        fprintf(fp, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
+        fprintf(fp, "  %-*s %s\n", w, cmds[i].name, cmds[i].summary);
     fprintf(fp, "\nRun '%s <command> --help' for the options of a command.\n", prog);
 }
 

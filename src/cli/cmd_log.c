@@ -674,7 +674,7 @@ static const cli_command subcommands[] = {
     { "checkpoint", "print the latest signed checkpoint", cmd_checkpoint },
     { "prove-inclusion", "inclusion proof of an entry", cmd_prove_inclusion },
     { "prove-consistency", "consistency proof between two tree sizes", cmd_prove_consistency },
-    { "entry", "print one entry (checked against the checkpoint when from tiles)", cmd_entry },
+    { "entry", "print one entry (from tiles: checked against the checkpoint)", cmd_entry },
     { "verify", "verify a checkpoint, a note, or a proof against a checkpoint", cmd_log_verify },
     { "cosign", "act as a witness: check consistency, then cosign", cmd_log_cosign },
     { "witness", "a witness that polls a node and cosigns while consistent", cmd_log_witness },
