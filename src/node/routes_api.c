@@ -75,10 +75,8 @@ static void rounds(dacc_node *n, struct MHD_Connection *c, node_answer *a)
     dacc_error err;
     if (dacc_store_each_round(n->rl.store, &p, list_round, &err) != DACC_OK) {
         json_decref(p.list);
-        {
-            node_problem_from(a, &err, "the rounds could not be listed");
-            return;
-        }
+        node_problem_from(a, &err, "the rounds could not be listed");
+        return;
     }
     json_t *doc = json_pack("{s:o}", "rounds", p.list);
     if (p.more)
@@ -251,10 +249,8 @@ static void events(dacc_node *n, struct MHD_Connection *c, const uint8_t id[32],
     if (taken < limit && k < count) { /* an entry failed to read */
         free(idx);
         json_decref(list);
-        {
-            node_problem_from(a, &err, "the events could not be read");
-            return;
-        }
+        node_problem_from(a, &err, "the events could not be read");
+        return;
     }
     json_t *doc = json_pack("{s:o}", "events", list);
     if (k < count)
