@@ -14,8 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/sha.h>
 #include <sodium.h>
+/* DACC_SHA256_SODIUM_ONLY: the build of the soft-pause device verifier
+ * (libdacc-pause), which firmware links with libsodium alone. */
+#ifndef DACC_SHA256_SODIUM_ONLY
+#include <openssl/sha.h>
+#endif
 
 #include "dacc/codec.h"
 
@@ -28,8 +32,13 @@
 #endif
 #endif
 
+#ifndef DACC_SHA256_SODIUM_ONLY
 _Static_assert(sizeof(SHA256_CTX) <= sizeof(((dacc_sha256_ctx *)0)->opaque),
                "dacc_sha256_ctx holds an OpenSSL SHA256_CTX");
+#define OSSL(call) call
+#else
+#define OSSL(call) ((void)0)
+#endif
 _Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(((dacc_sha256_ctx *)0)->opaque),
                "dacc_sha256_ctx holds a libsodium state");
 
@@ -47,6 +56,9 @@ int dacc_sha256_cpu_has_sha(void)
 
 static dacc_sha256_backend choose(void)
 {
+#ifdef DACC_SHA256_SODIUM_ONLY
+    return DACC_SHA256_LIBSODIUM;
+#endif
     const char *env = getenv("DACC_SHA256");
     if (env != NULL && strcmp(env, "libsodium") == 0)
         return DACC_SHA256_LIBSODIUM;
@@ -75,14 +87,20 @@ const char *dacc_sha256_backend_name(dacc_sha256_backend b)
 {
     if (b == DACC_SHA256_AUTO)
         b = dacc_sha256_default();
+#ifdef DACC_SHA256_SODIUM_ONLY
+    b = DACC_SHA256_LIBSODIUM;
+#endif
     return b == DACC_SHA256_OPENSSL ? "openssl" : "libsodium";
 }
 
 void dacc_sha256_init(dacc_sha256_ctx *c, dacc_sha256_backend backend)
 {
     c->backend = backend == DACC_SHA256_AUTO ? dacc_sha256_default() : backend;
+#ifdef DACC_SHA256_SODIUM_ONLY
+    c->backend = DACC_SHA256_LIBSODIUM;
+#endif
     if (c->backend == DACC_SHA256_OPENSSL)
-        SHA256_Init((SHA256_CTX *)(void *)c->opaque);
+        OSSL(SHA256_Init((SHA256_CTX *)(void *)c->opaque));
     else
         crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)c->opaque);
 }
@@ -92,7 +110,7 @@ void dacc_sha256_update(dacc_sha256_ctx *c, const void *data, size_t len)
     if (len == 0)
         return; /* data may then be NULL, which neither library promises to accept */
     if (c->backend == DACC_SHA256_OPENSSL)
-        SHA256_Update((SHA256_CTX *)(void *)c->opaque, data, len);
+        OSSL(SHA256_Update((SHA256_CTX *)(void *)c->opaque, data, len));
     else
         crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)c->opaque, data, len);
 }
@@ -100,7 +118,7 @@ void dacc_sha256_update(dacc_sha256_ctx *c, const void *data, size_t len)
 void dacc_sha256_final(dacc_sha256_ctx *c, uint8_t out[DACC_SHA256_BYTES])
 {
     if (c->backend == DACC_SHA256_OPENSSL)
-        SHA256_Final(out, (SHA256_CTX *)(void *)c->opaque);
+        OSSL(SHA256_Final(out, (SHA256_CTX *)(void *)c->opaque));
     else
         crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)c->opaque, out);
 }

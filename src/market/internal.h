@@ -4,8 +4,24 @@
 
 #include "dacc/market.h"
 
-/* binary128 and the libquadmath functions used, declared here so that any
+/* binary128: where long double is binary128 (aarch64 and other 64-bit
+ * Linux ABIs but x86-64) it is long double with libm's functions; on x86-64
+ * GCC's and clang's __float128 with libquadmath's, declared here so that any
  * compiler with __float128 can build without GCC's quadmath.h. */
+#if __LDBL_MANT_DIG__ == 113
+typedef long double f128;
+#define logq   logl
+#define expq   expl
+#define log1pq log1pl
+#define expm1q expm1l
+#define powq   powl
+#define fabsq  fabsl
+#define floorq floorl
+#define ceilq  ceill
+#define frexpq frexpl
+#define ldexpq ldexpl
+#include <math.h>
+#else
 __extension__ typedef __float128 f128;
 f128 logq(f128);
 f128 expq(f128);
@@ -17,6 +33,7 @@ f128 floorq(f128);
 f128 ceilq(f128);
 f128 frexpq(f128, int *);
 f128 ldexpq(f128, int);
+#endif
 
 struct dacc_market {
     dacc_market_kind kind;
