@@ -56,6 +56,18 @@ typedef struct {
     size_t len;
 } node_cached_tile;
 
+/* A round's result as last computed, kept while its state hash is the same
+ * (a result is a function of the state): a deep-funding mixture or a notes
+ * scoring is computed once per change, not once per GET (routes_api.c;
+ * under the store lock). */
+#define NODE_RESULT_CACHE 64
+typedef struct {
+    uint8_t id[32], state[32];
+    char *body; /* the JSON answered, or NULL: an empty slot */
+    size_t len;
+    uint64_t used; /* for evicting the least recently used */
+} node_cached_result;
+
 /* A witness this node asks to cosign its checkpoints (cosign.c). */
 #define NODE_MAX_WITNESSES 8
 typedef struct {
@@ -87,6 +99,8 @@ struct dacc_node {
     size_t nlogs;
     pthread_mutex_t wlock;
     node_cached_tile tiles[NODE_TILE_CACHE];
+    node_cached_result results[NODE_RESULT_CACHE];
+    uint64_t results_clock;
     pthread_mutex_t tiles_lock;
     /* its own witnesses: the cosigning thread, woken when the log grows */
     node_peer peers[NODE_MAX_WITNESSES];
@@ -157,6 +171,7 @@ bool node_route_log(dacc_node *n, const char *url, node_answer *a);
  * has them; false (a untouched) otherwise. */
 bool node_cosigned(dacc_node *n, uint64_t size, node_answer *a);
 void node_tiles_free(dacc_node *n);
+void node_results_free(dacc_node *n);
 /* /api/v1/... reads; false when url is not one of them. */
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
 /* A POSTed event: checked, then a job for the sequencer (*job), or an

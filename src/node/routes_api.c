@@ -103,8 +103,45 @@ static void summary(const dacc_round *r, node_answer *a)
     node_json(a, 200, doc);
 }
 
-static void state_or_result(const dacc_round *r, bool result, node_answer *a)
+/* The cache slot for round r in its current state: a hit (body set), or
+ * the slot to fill (body NULL). */
+static node_cached_result *cached_result(dacc_node *n, const dacc_round *r)
 {
+    uint8_t state[32];
+    dacc_round_state_hash(r, state);
+    node_cached_result *slot = &n->results[0];
+    for (size_t i = 0; i < NODE_RESULT_CACHE; i++) {
+        node_cached_result *c = &n->results[i];
+        if (memcmp(c->id, dacc_round_id(r), 32) == 0) {
+            slot = c;
+            break;
+        }
+        if (c->used < slot->used)
+            slot = c;
+    }
+    if (memcmp(slot->id, dacc_round_id(r), 32) != 0 || memcmp(slot->state, state, 32) != 0) {
+        free(slot->body);
+        slot->body = NULL;
+        memcpy(slot->id, dacc_round_id(r), 32);
+        memcpy(slot->state, state, 32);
+    }
+    slot->used = ++n->results_clock;
+    return slot;
+}
+
+void node_results_free(dacc_node *n)
+{
+    for (size_t i = 0; i < NODE_RESULT_CACHE; i++)
+        free(n->results[i].body);
+}
+
+static void state_or_result(dacc_node *n, const dacc_round *r, bool result, node_answer *a)
+{
+    node_cached_result *c = result ? cached_result(n, r) : NULL;
+    if (c != NULL && c->body != NULL) {
+        node_bytes(a, 200, "application/json", c->body, c->len, NULL);
+        return;
+    }
     json_t *doc;
     dacc_error err;
     dacc_status st = result ? dacc_round_result(r, &doc, &err) : dacc_round_state(r, &doc, &err);
@@ -114,6 +151,10 @@ static void state_or_result(const dacc_round *r, bool result, node_answer *a)
         return;
     }
     node_json(a, 200, doc);
+    if (c != NULL && a->status == 200 && (c->body = malloc(a->len)) != NULL) {
+        memcpy(c->body, a->body, a->len);
+        c->len = a->len;
+    }
 }
 
 /* ?key=<64 hex>; NULL (and a 400) when missing or malformed. */
@@ -293,7 +334,7 @@ static void one_round(dacc_node *n, struct MHD_Connection *c, const char *url, n
     else if (strcmp(rest, "/participant") == 0)
         participant(r, c, a);
     else
-        state_or_result(r, rest[1] == 'r', a);
+        state_or_result(n, r, rest[1] == 'r', a);
 }
 
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a)

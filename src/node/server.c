@@ -372,6 +372,7 @@ void dacc_node_stop(dacc_node *n)
         MHD_stop_daemon(n->daemon);
     round_log_close(&n->rl);
     node_tiles_free(n);
+    node_results_free(n);
     node_limiter_free(&n->per_key);
     node_limiter_free(&n->per_address);
     pthread_mutex_destroy(&n->tiles_lock);
