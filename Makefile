@@ -17,7 +17,7 @@ BENCHB  = $(BUILD)/bench
 
 FORMAT_FILES = $(shell find include src tests fuzz bench -name '*.[ch]' 2>/dev/null | sort)
 
-.PHONY: all build run example check test asan format format-check bench fuzz install valgrind clean footprint
+.PHONY: all build run example check test asan format format-check bench fuzz install valgrind clean footprint check-arm64
 
 all: build
 
@@ -42,6 +42,11 @@ check:
 	@$(MAKE) --no-print-directory footprint
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory format-check
+
+# The market and soft-pause tests cross-built for arm64, run under qemu-user
+# (slow: not part of check).
+check-arm64:
+	@scripts/check-arm64.sh
 
 # Code size and worst-case stack of the soft-pause device verifier.
 footprint:

@@ -9,6 +9,11 @@ pkgs_check="$pkgs_build libcriterion-dev clang libclang-rt-14-dev clang-format g
 pkgs_fuzz="$pkgs_build clang libclang-rt-14-dev"
 pkgs_bench="$pkgs_build python3 python3-numpy python3-scipy python3-pandas python3-torch python3-sklearn time golang-go golang-golang-x-mod-dev"
 pkgs_valgrind="$pkgs_check valgrind"
+# make check-arm64: the cross compiler, qemu-user and the :arm64 -dev
+# packages that are multi-arch (Botan's and Criterion's are not: installing
+# them for arm64 removes the native ones, so scripts/check-arm64.sh unpacks
+# those beside the system instead).
+pkgs_arm64="$pkgs_build gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libsodium-dev:arm64 libjansson-dev:arm64 libsqlite3-dev:arm64 libssl-dev:arm64 libmicrohttpd-dev:arm64 libcurl4-openssl-dev:arm64 libffi8:arm64 libgit2-1.5:arm64 libboxfort-dev:arm64"
 
 want=""
 for group in "${@:-build}"; do
@@ -18,15 +23,20 @@ for group in "${@:-build}"; do
     fuzz) want="$want $pkgs_fuzz" ;;
     bench) want="$want $pkgs_bench" ;;
     valgrind) want="$want $pkgs_valgrind" ;;
-    *) echo "deps.sh: unknown group '$group' (build, check, fuzz, bench, valgrind)" >&2; exit 2 ;;
+    arm64) want="$want $pkgs_arm64" ;;
+    *) echo "deps.sh: unknown group '$group' (build, check, fuzz, bench, valgrind, arm64)" >&2; exit 2 ;;
     esac
 done
 
 missing=""
+native=$(dpkg --print-architecture)
 for p in $want; do
     case " $missing " in *" $p "*) continue ;; esac
-    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-    [ "$status" = "install ok installed" ] || missing="$missing $p"
+    # With a foreign architecture added, a name matches every architecture's
+    # package: only the native one (or the one named, as in foo:arm64) counts.
+    ok=$(dpkg-query -W -f='${binary:Package} ${Status}\n' "$p" 2>/dev/null |
+        awk -v p="$p" -v n="$p:$native" '($1 == p || $1 == n) && / install ok installed$/' || true)
+    [ -n "$ok" ] || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 
@@ -42,6 +52,13 @@ else
     SUDO=""
 fi
 export DEBIAN_FRONTEND=noninteractive
+case "$missing" in
+*:arm64*)
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        $SUDO dpkg --add-architecture arm64
+        $SUDO apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
+    fi ;;
+esac
 # A fresh machine has empty package lists; refresh them once if needed.
 if ! $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends $missing >/dev/null 2>&1; then
     $SUDO apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null

@@ -20,17 +20,16 @@ static int round_dir(f128 v, f128 scale, int up, dacc_u128 *out)
 
 static f128 lmsr_delta(const dacc_market *m, unsigned i, f128 x)
 {
-    f128 q[DACC_MARKET_MAX_OUTCOMES], top, s = 0;
-    for (unsigned j = 0; j < m->n; j++)
+    f128 q[DACC_MARKET_MAX_OUTCOMES], top = 0, s = 0;
+    for (unsigned j = 0; j < m->n; j++) {
         q[j] = (f128)m->sold[j];
+        top = j == 0 || q[j] / m->b > top ? q[j] / m->b : top;
+    }
     if (fabsq(x) / m->b > 10000) { /* expm1 would overflow: take the difference */
         f128 c0 = mk_lmsr_cost(m->b, q, m->n);
         q[i] += x;
         return mk_lmsr_cost(m->b, q, m->n) - c0;
     }
-    top = q[0] / m->b;
-    for (unsigned j = 1; j < m->n; j++)
-        top = q[j] / m->b > top ? q[j] / m->b : top;
     for (unsigned j = 0; j < m->n; j++)
         s += expq(q[j] / m->b - top);
     f128 p = expq(q[i] / m->b - top) / s;
