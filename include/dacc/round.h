@@ -319,8 +319,7 @@ void dacc_round_record_pgf_donor(const uint8_t op_sk[64], const char *donor, uin
  * do not match (DACC_ERR_INVALID). On failure *out is empty. */
 dacc_status dacc_round_record_pgf(const dacc_round_donation *d, size_t n,
                                   const dacc_round_pgf_spec *spec, const char *title,
-                                  const uint8_t op_sk[64], dacc_round_record *out,
-                                  dacc_error *err);
+                                  const uint8_t op_sk[64], dacc_round_record *out, dacc_error *err);
 
 #ifdef __cplusplus
 }
