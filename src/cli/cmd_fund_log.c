@@ -32,6 +32,8 @@ int fund_log_usage(const char *prog, const fund_opts *o, const char *method)
 {
     if (o->pool_text == NULL)
         return cli_usage(prog, "--log needs --pool: a round pays out a pool");
+    if (strcmp(o->input, "-") == 0)
+        return cli_usage(prog, "--log reads the donations twice: give a file, not standard input");
     if (o->decimals > 18)
         return cli_usage(prog, "--log: a round has at most 18 decimals, not %u", o->decimals);
     if (o->saturation)
@@ -53,7 +55,9 @@ int fund_log_usage(const char *prog, const fund_opts *o, const char *method)
 
 typedef struct {
     const fund_opts *o;
-    dacc_round_donation *d; /* names owned by the interning maps below */
+    size_t donor, project, amount; /* the columns the reader used */
+    long self;                     /* --self-column's, or -1 */
+    dacc_round_donation *d;        /* names owned by names */
     size_t n, cap;
     dacc_intern *names;    /* donor and project names */
     dacc_pgf_round *check; /* the rows as the reader would sum them */
@@ -70,10 +74,10 @@ static dacc_status intern_name(rows *w, const char *s, size_t len, const char **
     return DACC_OK;
 }
 
-static dacc_status keep_row(rows *w, dacc_csv *csv, size_t cd, size_t cp, size_t ca,
-                            dacc_error *err)
+static dacc_status keep_row(rows *w, dacc_csv *csv, dacc_error *err)
 {
     const fund_opts *o = w->o;
+    const size_t cd = w->donor, cp = w->project, ca = w->amount;
     const char *d, *p;
     size_t dl, pl;
     double amount;
@@ -88,12 +92,9 @@ static dacc_status keep_row(rows *w, dacc_csv *csv, size_t cd, size_t cp, size_t
         return dacc_csv_error(csv, dl == 0 ? cd : cp, err, DACC_ERR_INVALID, "empty name");
     /* the reader's round rules: self-donations and donations below the
      * minimum are not counted, so not recorded */
-    if (o->read.self_col != NULL) {
-        size_t sc, sl;
-        const char *s;
-        if ((st = dacc_csv_require(csv, o->read.self_col, &sc, err)) != DACC_OK)
-            return st;
-        s = dacc_csv_field(csv, sc, &sl);
+    if (w->self >= 0) {
+        size_t sl;
+        const char *s = dacc_csv_field(csv, (size_t)w->self, &sl);
         if (s != NULL && sl == dl && strncasecmp(s, d, dl) == 0)
             return DACC_OK;
     }
@@ -137,17 +138,21 @@ static dacc_status rows_reader(void *obj, const char *name, const char *data, si
     dacc_status st = dacc_csv_open_memory(name, data, len, NULL, &csv, err);
     if (st != DACC_OK)
         return st;
-    size_t cd, cp, ca;
     st = o->read.donor_col
-             ? dacc_csv_require(csv, o->read.donor_col, &cd, err)
+             ? dacc_csv_require(csv, o->read.donor_col, &w->donor, err)
              : dacc_csv_require_any(csv, donor_names, sizeof donor_names / sizeof donor_names[0],
-                                    &cd, err);
+                                    &w->donor, err);
     if (st == DACC_OK)
-        st = dacc_csv_require(csv, o->read.project_used, &cp, err);
+        st = dacc_csv_require(csv, o->read.project_used, &w->project, err);
     if (st == DACC_OK)
-        st = dacc_csv_require(csv, o->read.amount_used, &ca, err);
+        st = dacc_csv_require(csv, o->read.amount_used, &w->amount, err);
+    size_t sc;
+    w->self = -1;
+    if (st == DACC_OK && o->read.self_col != NULL &&
+        (st = dacc_csv_require(csv, o->read.self_col, &sc, err)) == DACC_OK)
+        w->self = (long)sc;
     while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK)
-        st = keep_row(w, csv, cd, cp, ca, err);
+        st = keep_row(w, csv, err);
     dacc_csv_free(csv);
     return st == DACC_END ? DACC_OK : st;
 }

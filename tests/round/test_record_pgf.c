@@ -414,6 +414,9 @@ Test(round_record_pgf, fund_log_refuses_what_a_round_cannot_hold_and_logs_nothin
           "at most 18 decimals",
           { "fund", "qf", "--pool", "100", "-d", "19", "--log", b.log, "--key", b.key,
             donations } },
+        { 2,
+          "not standard input",
+          { "fund", "qf", "--pool", "100", "--log", b.log, "--key", b.key, "-" } },
         /* a file that is not a key */
         { 1,
           "not.key",
@@ -434,6 +437,12 @@ Test(round_record_pgf, fund_log_refuses_what_a_round_cannot_hold_and_logs_nothin
     RUN(&r, "fund", "pairwise", "--pool", "100", "--log", b.log, "--key", b.key, donations);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.err, "(entries 0 to 5)") != NULL, "%s", r.err);
+    run_result_free(&r);
+    /* a donation the round rules drop is not recorded: bob's 3 */
+    RUN(&r, "fund", "qf", "--pool", "100", "--min-donation", "4", "--log", b.log, "--key", b.key,
+        donations);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "(entries 6 to 10)") != NULL, "%s", r.err);
     run_result_free(&r);
     free(donations), free(notakey);
     teardown(&b);
