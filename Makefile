@@ -26,13 +26,16 @@ build:
 	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DDACC_TESTS=OFF $(CMAKE_QUIET)
 	@cmake --build $(RELEASE) -j$(JOBS)
 
-# The main job on the embedded defaults: the node, serving the example
-# round until interrupted (LISTEN=ADDR:PORT to move it).
+# The main job: the node, serving the four example rounds of
+# scripts/example-rounds.sh (deep funding on the Pond L1 jury, QF on
+# Gitcoin GR03, a market resolved by the jury, a notes programme) until
+# interrupted (LISTEN=ADDR:PORT to move it).
 LISTEN ?= 127.0.0.1:8080
 run: build
 	@scripts/main-job.sh $(RELEASE)/dacc $(LISTEN)
 
-# The batch example: a deep-funding round from files, with its manifest.
+# The batch example: the synthetic deep-funding round of examples/deepfund
+# from files, with its manifest.
 example: build
 	@scripts/example-job.sh $(RELEASE)/dacc
 
