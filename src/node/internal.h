@@ -46,6 +46,39 @@ void node_limiter_free(node_limiter *l);
 /* 0 when id may go now (a token taken), else the seconds until it may. */
 double node_limit_take(node_limiter *l, const uint8_t id[32]);
 
+/* The open connections and how long each has been reading its request:
+ * one that has not sent a whole request within the deadline of being
+ * opened (or of its last answer) is closed, however it trickles its bytes
+ * (a slow loris), by a thread that shuts its socket down. libmicrohttpd's
+ * own timeout only closes connections that send nothing at all. */
+typedef struct {
+    int fd;       /* -1: a free slot */
+    bool reading; /* a request is on its way in (not yet answered) */
+    double since; /* when it began (monotonic seconds) */
+} node_conn;
+typedef struct {
+    node_conn *slots;           /* cap of them: at most as many as the daemon admits */
+    size_t cap, *spare, nspare; /* the free slots' indices */
+    double deadline;            /* seconds */
+    unsigned long cut;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pthread_t thread;
+    bool started, stop;
+} node_conns;
+dacc_status node_conns_start(node_conns *t, size_t cap, unsigned deadline, dacc_error *err);
+/* After the daemon has stopped (no connection left). */
+void node_conns_stop(node_conns *t);
+/* A connection opened on socket fd: its slot (NULL when none is free: no
+ * deadline for it), until node_conns_close, which comes before the
+ * daemon closes fd, so that fd is never shut down once it may be reused. */
+node_conn *node_conns_open(node_conns *t, int fd);
+void node_conns_close(node_conns *t, node_conn *c);
+/* The request is read and answered (or queued): no deadline while it is. */
+void node_conns_answered(node_conns *t, node_conn *c);
+/* The answer is sent: the next request's time starts. */
+void node_conns_next(node_conns *t, node_conn *c);
+
 /* A full tile, kept (routes_log.c). */
 #define NODE_TILE_CACHE 1024
 typedef struct {
@@ -99,6 +132,7 @@ struct dacc_node {
     char *cosigned;                    /* the latest checkpoint with its cosignatures */
     size_t cosigned_len;
     uint64_t cosigned_size;
+    node_conns conns; /* open connections and their deadlines */
 };
 
 /* ---- cosign.c ---- */
