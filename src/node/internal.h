@@ -203,4 +203,62 @@ void node_post_event(dacc_node *n, const char *body, size_t len, bool want_confi
  * the checkpoint it is proved against. */
 json_t *node_receipt(dacc_node *n, uint64_t index, dacc_error *err);
 
+/* ---- config.c: dacc serve's options, from its command line or a file ---- */
+
+/* The options, by the long names that are also a config file's keys. */
+enum {
+    NODE_OPT_LISTEN,
+    NODE_OPT_DATA,
+    NODE_OPT_ORIGIN,
+    NODE_OPT_THREADS,
+    NODE_OPT_MAX_CONNECTIONS,
+    NODE_OPT_PER_ADDRESS_CONNECTIONS,
+    NODE_OPT_TIMEOUT,
+    NODE_OPT_KEY_RATE,
+    NODE_OPT_ADDRESS_RATE,
+    NODE_OPT_WITNESS,
+    NODE_OPT_WITNESS_KEY,
+    NODE_OPT_WITNESS_LOG,
+    NODE_OPT_QUIET,
+    NODE_OPTIONS
+};
+/* Option i's long name (NULL past the last); whether it is a flag (takes
+ * no value) and whether it may be given more than once. */
+const char *node_option_name(unsigned i);
+bool node_option_flag(unsigned i);
+bool node_option_repeatable(unsigned i);
+/* The option called name[0..len) (without dashes), or NODE_OPTIONS. */
+unsigned node_option_find(const char *name, size_t len);
+
+typedef struct {
+    dacc_node_opts o;
+    char host[64];                    /* o.host points here once listen is set */
+    char *text;                       /* a config file's bytes (owned): its values point here */
+    unsigned long line[NODE_OPTIONS]; /* the file's line that set each option (0: none) */
+} node_settings;
+
+/* No option set: the node's defaults (dacc_node_defaults), port 8080. */
+void node_settings_init(node_settings *s);
+/* Frees the file's bytes; s is as after node_settings_init. */
+void node_settings_free(node_settings *s);
+/* Sets option i from value (NULL: a flag given bare); the strings of s->o
+ * then point into value, which must outlive s. A repeatable option adds
+ * value to its list. On failure s is unchanged and err says what is wrong
+ * with value, without naming the option (the caller says where it came
+ * from). */
+dacc_status node_option_set(node_settings *s, unsigned i, const char *value, dacc_error *err);
+/* Empties a repeatable option's list (the command line's replaces the
+ * file's); nothing for another. */
+void node_option_forget(node_settings *s, unsigned i);
+/* A config file's bytes, named file in messages: one option a line as
+ * `name value` or `name = value` (the value is the rest of the line, its
+ * blanks trimmed; a flag alone or with true or false), blank lines, and
+ * lines whose first non-blank is '#'. Keys are option_name's; only a
+ * repeatable one may come twice. s keeps a copy of text (freed by
+ * node_settings_free), so text need not outlive the call; one file per s. An unknown key,
+ * a bad value, a repeated key or a NUL byte fails with
+ * "file:line: key \"name\": ..." and leaves s with the lines before it. */
+dacc_status node_config_parse(node_settings *s, const char *file, const char *text, size_t len,
+                              dacc_error *err);
+
 #endif

@@ -4,6 +4,7 @@
  * while others are served, the connection limit, oversized headers and
  * malformed requests answered 4xx (or closed), and nothing logged. */
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include "dacc/json.h"
 #include "node.h"
@@ -381,4 +382,185 @@ Test(hardening, oversized_headers_and_malformed_requests, .timeout = 120)
     remove_tree(dir);
     free(dir);
     free(data);
+}
+
+/* --per-address-connections: one address's connection beyond it is closed
+ * at once, unanswered; once one of its others closes, it gets in. */
+Test(hardening, the_per_address_connection_limit_holds, .timeout = 120)
+{
+    char *dir = make_temp_dir(), *data = path_join(dir, "data");
+    test_node n;
+    node_start(&n, data, (const char *const[]){ "--per-address-connections", "3", NULL });
+    int held[3];
+    for (int i = 0; i < 3; i++)
+        held[i] = node_connect(&n);
+    sleep_ms(200);
+    static const char get[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    int extra = node_connect(&n);
+    node_send_all(extra, get, sizeof get - 1);
+    char buf[4096];
+    bool closed;
+    node_read_until_closed(extra, buf, sizeof buf, 5000, &closed);
+    close(extra);
+    cr_assert(closed && buf[0] == '\0', "a fourth connection from 127.0.0.1: %s", buf);
+    close(held[0]);
+    sleep_ms(200);
+    cr_assert_eq(get_status(&n, "/"), 200);
+    close(held[1]);
+    close(held[2]);
+    cr_assert_eq(node_stop(&n), 0);
+    remove_tree(dir);
+    free(dir);
+    free(data);
+}
+
+/* ---- the config file ---- */
+
+static char *witness_body(const char *log, const char *pub)
+{
+    run_result r;
+    RUN(&r, "log", "add-checkpoint", "--key", pub, "--old", "0", log);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *b = r.out;
+    r.out = NULL;
+    run_result_free(&r);
+    return b;
+}
+
+/* Every form a line may take sets its option: the file's timeout closes a
+ * silent connection, its quiet leaves the request log empty, its witness
+ * key and log make the node a witness of A; the command line's --listen
+ * and --data override the file's (which could not serve), and its
+ * --witness-log replaces the file's list. */
+Test(hardening, a_config_file_sets_the_options, .timeout = 120)
+{
+    char *dir = make_temp_dir(), *data = path_join(dir, "data"), *A = path_join(dir, "A"),
+         *B = path_join(dir, "B"), *apub = path_join(dir, "A/log.pub"),
+         *bpub = path_join(dir, "B/log.pub"), *wit = path_join(dir, "wit"),
+         *wkey = path_join(dir, "wit.key"), *conf = path_join(dir, "node.conf");
+    ok((const char *const[]){ "log", "init", "--origin", "a.example/log", A, NULL });
+    ok((const char *const[]){ "log", "init", "--origin", "b.example/log", B, NULL });
+    ok((const char *const[]){ "log", "keygen", "--cosign", "w.example/w", wit, NULL });
+    run_result r;
+    run_dacc(&r, "one\n", (const char *const[]){ "log", "append", A, NULL });
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    char text[4096];
+    snprintf(text, sizeof text,
+             "# a node that witnesses A\n"
+             "\n"
+             "listen 127.0.0.1:1\n"
+             "data = /nonexistent/dacc\n"
+             "   timeout=2   \r\n"
+             "threads\t2\n"
+             "quiet\n"
+             "witness-key %s\n"
+             "witness-log = %s\n"
+             "witness-log %s\n"
+             "  # the end\n",
+             wkey, bpub, apub);
+    write_text(conf, text);
+    test_node n;
+    node_start(&n, data, (const char *const[]){ "--config", conf, NULL });
+    char *body = witness_body(A, apub);
+    http_result h;
+    http(&n, "POST", "/add-checkpoint", "text/plain", body, strlen(body), &h);
+    cr_assert_eq(h.status, 200, "a witness of A: %s", h.body);
+    http_free(&h);
+    int fd = node_connect(&n);
+    char buf[64];
+    bool closed;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    node_read_until_closed(fd, buf, sizeof buf, 10000, &closed);
+    close(fd);
+    cr_assert(closed && seconds_since(&t0) < 5, "timeout 2: closed after %.1f s",
+              seconds_since(&t0));
+    char *log = read_text(n.log, NULL);
+    cr_assert(strstr(log, "POST /add-checkpoint") == NULL, "quiet: %s", log);
+    free(log);
+    cr_assert_eq(node_stop(&n), 0);
+    /* --witness-log on the command line replaces the file's two */
+    node_start(&n, data, (const char *const[]){ "--config", conf, "--witness-log", bpub, NULL });
+    http(&n, "POST", "/add-checkpoint", "text/plain", body, strlen(body), &h);
+    cr_assert_eq(h.status, 404, "A is no longer witnessed: %s", h.body);
+    cr_assert(strstr(h.body, "unknown log"), "%s", h.body);
+    http_free(&h);
+    cr_assert_eq(node_stop(&n), 0);
+    free(body);
+    remove_tree(dir);
+    free(dir);
+    free(data);
+    free(A);
+    free(B);
+    free(apub);
+    free(bpub);
+    free(wit);
+    free(wkey);
+    free(conf);
+}
+
+/* A bad line is a usage error (2) naming the file, the line and the key,
+ * and the node does not start; a file that cannot be read, 1. */
+Test(hardening, bad_config_files_name_the_file_line_and_key, .timeout = 120)
+{
+    char *dir = make_temp_dir(), *data = path_join(dir, "data"), *conf = path_join(dir, "c.conf");
+    static const char nul[] = "threads 2\nquiet\0\n";
+    char witnesses[2048] = "";
+    for (int i = 0; i < 9; i++)
+        snprintf(witnesses + strlen(witnesses), sizeof witnesses - strlen(witnesses),
+                 "witness http://w%d.example=w.pub\n", i);
+    struct {
+        const char *text;
+        size_t len; /* 0: strlen */
+        const char *want;
+    } cases[] = {
+        { "threads 2\nthread 3\n", 0, ":2: key \"thread\": not an option of dacc serve" },
+        { "--threads 3\n", 0, ":1: key \"--threads\": keys are the long options without" },
+        { "# x\nthreads 0\n", 0, ":2: key \"threads\": expected an integer in [1, 256], got 0" },
+        { "timeout = soon\n", 0, ":1: key \"timeout\": expected a non-negative integer" },
+        { "data a\n\ndata b\n", 0, ":3: key \"data\": given twice (first on line 1)" },
+        { "quiet\nquiet = no\n", 0, ":2: key \"quiet\": given twice" },
+        { "quiet = no\n", 0, ":1: key \"quiet\": expected true, false or nothing" },
+        { "data =\n", 0, ":1: key \"data\": a value is needed" },
+        { "listen 8080\n", 0, ":1: key \"listen\": expected ADDR:PORT" },
+        { "listen localhost:8080\n", 0, ":1: key \"listen\": 'localhost' is not an IPv4" },
+        { "key-rate -1\n", 0, ":1: key \"key-rate\": expected a non-negative integer" },
+        { "config other.conf\n", 0, ":1: key \"config\": not an option" },
+        { witnesses, 0, ":9: key \"witness\": at most 8 of them" },
+        { nul, sizeof nul - 1, ":2: a NUL byte" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        FILE *f = fopen(conf, "wb");
+        cr_assert_not_null(f);
+        size_t len = cases[k].len ? cases[k].len : strlen(cases[k].text);
+        cr_assert_eq(fwrite(cases[k].text, 1, len, f), len);
+        fclose(f);
+        run_result r;
+        RUN(&r, "serve", "--listen", "127.0.0.1:0", "--data", data, "--config", conf);
+        cr_assert_eq(r.status, 2, "case %zu: %d %s", k, r.status, r.err);
+        char want[512];
+        snprintf(want, sizeof want, "dacc serve: %s%s", conf, cases[k].want);
+        cr_assert(strstr(r.err, want) != NULL, "case %zu: %s", k, r.err);
+        run_result_free(&r);
+    }
+    /* a good file with a bad option after it: the option is at fault */
+    write_text(conf, "threads 2\n");
+    run_result r;
+    RUN(&r, "serve", "--config", conf, "--threads", "0", "--data", data);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "dacc serve: --threads: expected an integer"), "%s", r.err);
+    run_result_free(&r);
+    char *missing = path_join(dir, "missing.conf");
+    RUN(&r, "serve", "--config", missing, "--data", data);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "missing.conf"), "%s", r.err);
+    run_result_free(&r);
+    struct stat st;
+    cr_assert(stat(data, &st) != 0, "no node started");
+    free(missing);
+    remove_tree(dir);
+    free(dir);
+    free(data);
+    free(conf);
 }
