@@ -362,6 +362,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     dacc_node *n = cls;
     node_request *q = *con_cls;
+    closing = false; /* its message, if any, came before */
     node_conns_next(&n->conns, conn_of(c));
     if (q == NULL)
         return;
