@@ -192,6 +192,23 @@ bool node_cosigned(dacc_node *n, uint64_t size, node_answer *a);
 void node_tiles_free(dacc_node *n);
 /* /api/v1/... reads; false when url is not one of them. */
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
+/* What a POST to url is for (server.c): a round's config, an event of
+ * round round_hex (the url's 64 characters, "" otherwise), an
+ * add-checkpoint request; or nothing, under /api/ (404) or elsewhere
+ * (405). */
+typedef enum {
+    NODE_POST_NOWHERE,
+    NODE_POST_UNKNOWN,
+    NODE_POST_CONFIG,
+    NODE_POST_EVENT,
+    NODE_POST_CHECKPOINT
+} node_post_kind;
+node_post_kind node_post_route(const char *url, char round_hex[65]);
+/* A page's cursor and size from the values of ?after= and &limit= (NULL:
+ * not given): false, with a 400 in a, when either is malformed or limit is
+ * not 1 to 1000 (default 100). Pure: the query is parsed by the daemon. */
+bool node_page_parse(const char *after_text, const char *limit_text, uint64_t *after, size_t *limit,
+                     bool *has_after, node_answer *a);
 /* A POSTed event: checked, then a job for the sequencer (*job), or an
  * answer at once (a refusal). want_config: the body must be a config
  * (POST /api/v1/rounds), else an event of round_hex. */

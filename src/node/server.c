@@ -120,12 +120,31 @@ static double address_wait(dacc_node *n, struct MHD_Connection *c)
     return node_limit_take(&n->per_address, id);
 }
 
+node_post_kind node_post_route(const char *url, char round_hex[65])
+{
+    static const char rounds[] = "/api/v1/rounds";
+    const size_t r = sizeof rounds - 1;
+    round_hex[0] = '\0';
+    if (strcmp(url, "/add-checkpoint") == 0)
+        return NODE_POST_CHECKPOINT;
+    if (strcmp(url, rounds) == 0)
+        return NODE_POST_CONFIG;
+    if (strlen(url) == r + 1 + 64 + 7 && strncmp(url, rounds, r) == 0 && url[r] == '/' &&
+        strcmp(url + r + 1 + 64, "/events") == 0) {
+        memcpy(round_hex, url + r + 1, 64);
+        round_hex[64] = '\0';
+        return NODE_POST_EVENT;
+    }
+    return strncmp(url, "/api/", 5) == 0 ? NODE_POST_UNKNOWN : NODE_POST_NOWHERE;
+}
+
 /* A POST: an event for the log, queued (the connection suspended until
  * the sequencer answers) or refused at once. */
 static void post(dacc_node *n, struct MHD_Connection *c, node_request *q, node_answer *a)
 {
-    const char *url = q->url;
-    if (strcmp(url, "/add-checkpoint") == 0) {
+    char hex[65];
+    node_post_kind kind = node_post_route(q->url, hex);
+    if (kind == NODE_POST_CHECKPOINT) {
         if (q->too_large) {
             node_problem(a, 413, "the body is too large", NULL, NULL);
             return;
@@ -133,12 +152,8 @@ static void post(dacc_node *n, struct MHD_Connection *c, node_request *q, node_a
         node_add_checkpoint(n, q->body.data ? q->body.data : "", q->body.len, a);
         return;
     }
-    bool config = strcmp(url, "/api/v1/rounds") == 0;
-    const char *id = url + strlen("/api/v1/rounds/");
-    bool event = strncmp(url, "/api/v1/rounds/", 15) == 0 && strlen(id) == 64 + 7 &&
-                 strcmp(id + 64, "/events") == 0;
-    if (!config && !event) {
-        node_problem(a, strncmp(url, "/api/", 5) == 0 ? 404 : 405, "nothing to post here", url,
+    if (kind == NODE_POST_UNKNOWN || kind == NODE_POST_NOWHERE) {
+        node_problem(a, kind == NODE_POST_UNKNOWN ? 404 : 405, "nothing to post here", q->url,
                      NULL);
         return;
     }
@@ -157,10 +172,9 @@ static void post(dacc_node *n, struct MHD_Connection *c, node_request *q, node_a
                      "Content-Type");
         return;
     }
-    char hex[65];
-    snprintf(hex, sizeof hex, "%.64s", config ? "" : id);
     node_job *job;
-    node_post_event(n, q->body.data ? q->body.data : "", q->body.len, config, hex, &job, a);
+    node_post_event(n, q->body.data ? q->body.data : "", q->body.len, kind == NODE_POST_CONFIG, hex,
+                    &job, a);
     if (job == NULL)
         return;
     job->conn = c;
