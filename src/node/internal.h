@@ -52,15 +52,15 @@ double node_limit_take(node_limiter *l, const uint8_t id[32]);
  * (a slow loris), by a thread that shuts its socket down. libmicrohttpd's
  * own timeout only closes connections that send nothing at all. */
 typedef struct {
-    int fd;       /* -1: a free slot */
-    bool reading; /* a request is on its way in (not yet answered) */
-    double since; /* when it began (monotonic seconds) */
+    int fd; /* -1: a free slot (under the table's lock) */
+    /* Set by the connection's worker without the lock (atomics): */
+    bool reading;     /* a request is on its way in (not yet answered) */
+    int64_t since_ms; /* when it began (monotonic milliseconds) */
 } node_conn;
 typedef struct {
     node_conn *slots;           /* cap of them: at most as many as the daemon admits */
     size_t cap, *spare, nspare; /* the free slots' indices */
-    double deadline;            /* seconds */
-    unsigned long cut;
+    int64_t deadline_ms;
     pthread_mutex_t lock;
     pthread_cond_t cond;
     pthread_t thread;

@@ -89,6 +89,13 @@ double node_limit_take(node_limiter *l, const uint8_t id[32])
 
 #define REAP_EVERY_NS 250000000L /* how often the deadlines are checked */
 
+static int64_t millis(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static void *reap(void *arg)
 {
     node_conns *t = arg;
@@ -102,17 +109,17 @@ static void *reap(void *arg)
             until.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&t->cond, &t->lock, &until);
-        double now = seconds();
+        int64_t now = millis();
         for (size_t i = 0; i < t->cap; i++) {
             node_conn *c = &t->slots[i];
-            if (c->fd >= 0 && c->reading && now - c->since > t->deadline) {
-                /* The daemon sees the end of the stream and closes it; the
-                 * fd stays this connection's until node_conns_close, which
-                 * waits for this lock. */
-                shutdown(c->fd, SHUT_RDWR);
-                c->reading = false;
-                t->cut++;
-            }
+            if (c->fd < 0 || !__atomic_load_n(&c->reading, __ATOMIC_ACQUIRE) ||
+                now - __atomic_load_n(&c->since_ms, __ATOMIC_RELAXED) <= t->deadline_ms)
+                continue;
+            /* The daemon sees the end of the stream and closes the
+             * connection; the fd stays this connection's until
+             * node_conns_close, which waits for this lock. */
+            shutdown(c->fd, SHUT_RDWR);
+            __atomic_store_n(&c->reading, false, __ATOMIC_RELAXED);
         }
     }
     pthread_mutex_unlock(&t->lock);
@@ -128,7 +135,7 @@ dacc_status node_conns_start(node_conns *t, size_t cap, unsigned deadline, dacc_
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&t->cond, &attr);
     pthread_condattr_destroy(&attr);
-    t->deadline = deadline;
+    t->deadline_ms = (int64_t)deadline * 1000;
     t->slots = malloc(cap * sizeof *t->slots);
     t->spare = malloc(cap * sizeof *t->spare);
     if (t->slots == NULL || t->spare == NULL)
@@ -167,7 +174,9 @@ node_conn *node_conns_open(node_conns *t, int fd)
     pthread_mutex_lock(&t->lock);
     if (t->nspare > 0) {
         c = &t->slots[t->spare[--t->nspare]];
-        *c = (node_conn){ .fd = fd, .reading = true, .since = seconds() };
+        __atomic_store_n(&c->since_ms, millis(), __ATOMIC_RELAXED);
+        __atomic_store_n(&c->reading, true, __ATOMIC_RELEASE);
+        c->fd = fd;
     }
     pthread_mutex_unlock(&t->lock);
     return c;
@@ -179,26 +188,24 @@ void node_conns_close(node_conns *t, node_conn *c)
         return;
     pthread_mutex_lock(&t->lock);
     c->fd = -1;
-    c->reading = false;
+    __atomic_store_n(&c->reading, false, __ATOMIC_RELAXED);
     t->spare[t->nspare++] = (size_t)(c - t->slots);
     pthread_mutex_unlock(&t->lock);
 }
 
+/* The two below run for every request, in its worker: no lock. */
 void node_conns_answered(node_conns *t, node_conn *c)
 {
-    if (c == NULL)
-        return;
-    pthread_mutex_lock(&t->lock);
-    c->reading = false;
-    pthread_mutex_unlock(&t->lock);
+    (void)t;
+    if (c != NULL)
+        __atomic_store_n(&c->reading, false, __ATOMIC_RELAXED);
 }
 
 void node_conns_next(node_conns *t, node_conn *c)
 {
+    (void)t;
     if (c == NULL)
         return;
-    pthread_mutex_lock(&t->lock);
-    c->reading = true;
-    c->since = seconds();
-    pthread_mutex_unlock(&t->lock);
+    __atomic_store_n(&c->since_ms, millis(), __ATOMIC_RELAXED);
+    __atomic_store_n(&c->reading, true, __ATOMIC_RELEASE);
 }
