@@ -26,7 +26,7 @@ typedef struct dacc_node_opts {
     uint16_t port;            /* 0: any free port (dacc_node_port tells) */
     unsigned threads;         /* HTTP worker threads */
     unsigned max_connections; /* open connections at most */
-    unsigned timeout;         /* seconds a connection may idle */
+    unsigned timeout;         /* seconds a connection may idle, and a request take to arrive */
     size_t max_body;          /* bytes of a request body */
     unsigned batch;           /* events per log append at most (group commit) */
     bool quiet;               /* no request log on stderr */
@@ -41,6 +41,8 @@ typedef struct dacc_node_opts {
     /* Witnesses asked to cosign this node's checkpoints: "URL=WITNESS.pub". */
     const char *witnesses[8];
     size_t nwitnesses;
+    /* Open connections from one client address at most (0: no limit). */
+    unsigned per_address_connections;
 } dacc_node_opts;
 
 /* The defaults every field of opts falls back to when zero. */

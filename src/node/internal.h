@@ -47,6 +47,39 @@ void node_limiter_free(node_limiter *l);
 /* 0 when id may go now (a token taken), else the seconds until it may. */
 double node_limit_take(node_limiter *l, const uint8_t id[32]);
 
+/* The open connections and how long each has been reading its request:
+ * one that has not sent a whole request within the deadline of being
+ * opened (or of its last answer) is closed, however it trickles its bytes
+ * (a slow loris), by a thread that shuts its socket down. libmicrohttpd's
+ * own timeout only closes connections that send nothing at all. */
+typedef struct {
+    int fd; /* -1: a free slot (under the table's lock) */
+    /* Set by the connection's worker without the lock (atomics): */
+    bool reading;     /* a request is on its way in (not yet answered) */
+    int64_t since_ms; /* when it began (monotonic milliseconds) */
+} node_conn;
+typedef struct {
+    node_conn *slots;           /* cap of them: at most as many as the daemon admits */
+    size_t cap, *spare, nspare; /* the free slots' indices */
+    int64_t deadline_ms;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pthread_t thread;
+    bool started, stop;
+} node_conns;
+dacc_status node_conns_start(node_conns *t, size_t cap, unsigned deadline, dacc_error *err);
+/* After the daemon has stopped (no connection left). */
+void node_conns_stop(node_conns *t);
+/* A connection opened on socket fd: its slot (NULL when none is free: no
+ * deadline for it), until node_conns_close, which comes before the
+ * daemon closes fd, so that fd is never shut down once it may be reused. */
+node_conn *node_conns_open(node_conns *t, int fd);
+void node_conns_close(node_conns *t, node_conn *c);
+/* The request is read and answered (or queued): no deadline while it is. */
+void node_conns_answered(node_conns *t, node_conn *c);
+/* The answer is sent: the next request's time starts. */
+void node_conns_next(node_conns *t, node_conn *c);
+
 /* A full tile, kept (routes_log.c). */
 #define NODE_TILE_CACHE 1024
 typedef struct {
@@ -114,6 +147,7 @@ struct dacc_node {
     char *cosigned;                    /* the latest checkpoint with its cosignatures */
     size_t cosigned_len;
     uint64_t cosigned_size;
+    node_conns conns; /* open connections and their deadlines */
 };
 
 /* ---- cosign.c ---- */
@@ -174,6 +208,23 @@ void node_tiles_free(dacc_node *n);
 void node_results_free(dacc_node *n);
 /* /api/v1/... reads; false when url is not one of them. */
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
+/* What a POST to url is for (server.c): a round's config, an event of
+ * round round_hex (the url's 64 characters, "" otherwise), an
+ * add-checkpoint request; or nothing, under /api/ (404) or elsewhere
+ * (405). */
+typedef enum {
+    NODE_POST_NOWHERE,
+    NODE_POST_UNKNOWN,
+    NODE_POST_CONFIG,
+    NODE_POST_EVENT,
+    NODE_POST_CHECKPOINT
+} node_post_kind;
+node_post_kind node_post_route(const char *url, char round_hex[65]);
+/* A page's cursor and size from the values of ?after= and &limit= (NULL:
+ * not given): false, with a 400 in a, when either is malformed or limit is
+ * not 1 to 1000 (default 100). Pure: the query is parsed by the daemon. */
+bool node_page_parse(const char *after_text, const char *limit_text, uint64_t *after, size_t *limit,
+                     bool *has_after, node_answer *a);
 /* A POSTed event: checked, then a job for the sequencer (*job), or an
  * answer at once (a refusal). want_config: the body must be a config
  * (POST /api/v1/rounds), else an event of round_hex. */
@@ -184,5 +235,63 @@ void node_post_event(dacc_node *n, const char *body, size_t len, bool want_confi
  * the store lock): index, leaf hash, a tlog-proof@v1 inclusion proof and
  * the checkpoint it is proved against. */
 json_t *node_receipt(dacc_node *n, uint64_t index, dacc_error *err);
+
+/* ---- config.c: dacc serve's options, from its command line or a file ---- */
+
+/* The options, by the long names that are also a config file's keys. */
+enum {
+    NODE_OPT_LISTEN,
+    NODE_OPT_DATA,
+    NODE_OPT_ORIGIN,
+    NODE_OPT_THREADS,
+    NODE_OPT_MAX_CONNECTIONS,
+    NODE_OPT_PER_ADDRESS_CONNECTIONS,
+    NODE_OPT_TIMEOUT,
+    NODE_OPT_KEY_RATE,
+    NODE_OPT_ADDRESS_RATE,
+    NODE_OPT_WITNESS,
+    NODE_OPT_WITNESS_KEY,
+    NODE_OPT_WITNESS_LOG,
+    NODE_OPT_QUIET,
+    NODE_OPTIONS
+};
+/* Option i's long name (NULL past the last); whether it is a flag (takes
+ * no value) and whether it may be given more than once. */
+const char *node_option_name(unsigned i);
+bool node_option_flag(unsigned i);
+bool node_option_repeatable(unsigned i);
+/* The option called name[0..len) (without dashes), or NODE_OPTIONS. */
+unsigned node_option_find(const char *name, size_t len);
+
+typedef struct {
+    dacc_node_opts o;
+    char host[64];                    /* o.host points here once listen is set */
+    char *text;                       /* a config file's bytes (owned): its values point here */
+    unsigned long line[NODE_OPTIONS]; /* the file's line that set each option (0: none) */
+} node_settings;
+
+/* No option set: the node's defaults (dacc_node_defaults), port 8080. */
+void node_settings_init(node_settings *s);
+/* Frees the file's bytes; s is as after node_settings_init. */
+void node_settings_free(node_settings *s);
+/* Sets option i from value (NULL: a flag given bare); the strings of s->o
+ * then point into value, which must outlive s. A repeatable option adds
+ * value to its list. On failure s is unchanged and err says what is wrong
+ * with value, without naming the option (the caller says where it came
+ * from). */
+dacc_status node_option_set(node_settings *s, unsigned i, const char *value, dacc_error *err);
+/* Empties a repeatable option's list (the command line's replaces the
+ * file's); nothing for another. */
+void node_option_forget(node_settings *s, unsigned i);
+/* A config file's bytes, named file in messages: one option a line as
+ * `name value` or `name = value` (the value is the rest of the line, its
+ * blanks trimmed; a flag alone or with true or false), blank lines, and
+ * lines whose first non-blank is '#'. Keys are option_name's; only a
+ * repeatable one may come twice. s keeps a copy of text (freed by
+ * node_settings_free), so text need not outlive the call; one file per s. An unknown key,
+ * a bad value, a repeated key or a NUL byte fails with
+ * "file:line: key \"name\": ..." and leaves s with the lines before it. */
+dacc_status node_config_parse(node_settings *s, const char *file, const char *text, size_t len,
+                              dacc_error *err);
 
 #endif
