@@ -30,7 +30,8 @@ typedef struct dacc_store dacc_store;
 
 /* Opens the store of log (opened by the caller, for appending if events
  * will be appended) with its index at index_path (created when missing;
- * read-only when the log is). Brings the index up to the log's size. */
+ * read-only when the log is; ignored for a PostgreSQL log, whose index is
+ * in its own database). Brings the index up to the log's size. */
 dacc_status dacc_store_open(dacc_tlog_log *log, const char *index_path, dacc_store **out,
                             dacc_error *err);
 void dacc_store_free(dacc_store *s);
@@ -64,6 +65,23 @@ dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size
 dacc_status dacc_store_append_decoded(dacc_store *s, const dacc_round_event *const *evs,
                                       const void *const *envs, const size_t *lens, size_t n,
                                       uint64_t *first, size_t *bad, dacc_error *err);
+
+/* As dacc_store_append_decoded, for a log several processes share
+ * (PostgreSQL: dacc_tlog_log_shared), with the index rows and then
+ * fn(ctx, first, err) inside the log's own transaction: the statements fn
+ * runs (dacc_tlog_log_sql) commit with the events or not at all, and fn
+ * failing fails the append. evs may be NULL (the envelopes are decoded).
+ * The batch is checked against the rounds as the log holds them under its
+ * write lock, whatever other processes appended before.
+ * DACC_ERR_UNSUPPORTED for a SQLite log. */
+dacc_status dacc_store_append_also(dacc_store *s, const dacc_round_event *const *evs,
+                                   const void *const *envs, const size_t *lens, size_t n,
+                                   dacc_status (*fn)(void *ctx, uint64_t first, dacc_error *err),
+                                   void *ctx, uint64_t *first, size_t *bad, dacc_error *err);
+
+/* For a shared log, reads the size other processes' appends reached, so
+ * that the next reads (peek, load, entries) see them; nothing otherwise. */
+dacc_status dacc_store_refresh(dacc_store *s, dacc_error *err);
 
 /* The store's own live round, brought up to the log as s's log handle
  * knows it (its own appends; a log handle reads its size when it opens and
