@@ -41,6 +41,11 @@ typedef struct dacc_node_opts {
     /* Witnesses asked to cosign this node's checkpoints: "URL=WITNESS.pub". */
     const char *witnesses[8];
     size_t nwitnesses;
+    /* The log and its round index in a PostgreSQL database (a postgres://
+     * URL) instead of DATA/log.db, shared by every node given the same
+     * URL and the same log key (DATA/log.key): one of them integrates the
+     * events all of them accept (docs/scale.md). NULL: SQLite. */
+    const char *store;
 } dacc_node_opts;
 
 /* The defaults every field of opts falls back to when zero. */

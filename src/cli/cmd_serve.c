@@ -20,6 +20,12 @@ static const char help[] =
     "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
     "  --data DIR          the data directory: log.db, log.key, log.pub, rounds.db\n"
     "                      (default ./dacc-data; created with a fresh log key)\n"
+    "  --store URL         keep the log and its round index in the PostgreSQL\n"
+    "                      database at URL (postgres://...) rather than in DIR;\n"
+    "                      every node given the same URL and log key (DIR/log.key,\n"
+    "                      copied from the first node's) serves the same log, and\n"
+    "                      one at a time integrates the events all of them accept\n"
+    "                      (docs/scale.md)\n"
     "  --origin ORIGIN     the log's origin when the directory is created\n"
     "                      (default localhost/dacc)\n"
     "  --threads N         HTTP worker threads (default 4)\n"
@@ -72,6 +78,7 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
         { "witness", required_argument, NULL, 'w' },
         { "key-rate", required_argument, NULL, 'K' },
         { "address-rate", required_argument, NULL, 'A' },
+        { "store", required_argument, NULL, 'S' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -89,6 +96,12 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
             break;
         case 'O':
             o->origin = optarg;
+            break;
+        case 'S':
+            if (strncmp(optarg, "postgres://", 11) != 0 &&
+                strncmp(optarg, "postgresql://", 13) != 0)
+                rc = cli_usage(prog, "--store: expected a postgres:// URL, got '%s'", optarg);
+            o->store = optarg;
             break;
         case 'T':
             rc = cli_opt_u64(prog, "--threads", optarg, 1, 256, &v);

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "../cli/log_keys.h"
+#include "../cli/log_source.h"
 #include "dacc/base.h"
 #include "dacc/codec.h"
 #include "internal.h"
@@ -252,11 +253,38 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- the data directory ---- */
 
+/* --store URL: the log in PostgreSQL, its key in the data directory
+ * (made when missing: the first node's, which the others are given), and
+ * DATA/log.store naming the database for round_log_open and dacc log. Nodes
+ * starting together may both try to create the log: one does, and the
+ * other finds it. */
+static dacc_status create_shared(const dacc_node_opts *o, dacc_error *err)
+{
+    char path[4096];
+    struct stat st;
+    dacc_tlog_signer s;
+    dacc_status rc = DACC_OK;
+    snprintf(path, sizeof path, "%s/log.key", o->data);
+    if (stat(path, &st) != 0) {
+        rc = dacc_tlog_keygen(o->origin, DACC_TLOG_KEY_ED25519, &s, err);
+        snprintf(path, sizeof path, "%s/log", o->data);
+        if (rc == DACC_OK)
+            rc = write_key_files(path, &s, err);
+        sodium_memzero(&s, sizeof s);
+    }
+    dacc_error create_err;
+    if (rc == DACC_OK && dacc_tlog_log_create(o->store, o->origin, &create_err) == DACC_OK)
+        fprintf(stderr, "dacc serve: created a log %s in the database\n", o->origin);
+    return rc == DACC_OK ? source_write_store(o->data, o->store, err) : rc;
+}
+
 static dacc_status create_data(const dacc_node_opts *o, dacc_error *err)
 {
     char path[4096];
     if (mkdir(o->data, 0700) != 0 && errno != EEXIST)
         return dacc_error_at(err, DACC_ERR_IO, o->data, 0, 0, "%s", strerror(errno));
+    if (o->store != NULL)
+        return create_shared(o, err);
     snprintf(path, sizeof path, "%s/log.db", o->data);
     struct stat st;
     if (stat(path, &st) == 0)
