@@ -2,10 +2,31 @@
  * them in one log transaction under one signed checkpoint, so that many
  * writers pay for one fsync. An event its round refuses is answered with
  * the refusal and left out, and the rest are appended without it; each
- * caller is answered only when its own event is durable. */
+ * caller is answered only when its own event is durable.
+ *
+ * Several nodes on one PostgreSQL database (--store) work the same way
+ * with one more step: each node's sequencer thread hands its events over
+ * to the database (the pending table, one insert per batch), and exactly
+ * one node at a time, the one holding the sequencer's advisory lock,
+ * integrates them: it takes the pending rows in order, appends them as
+ * above, and in the same transaction deletes them and records each
+ * outcome in the results table, so that an event is integrated once or
+ * not at all whoever dies when. LISTEN/NOTIFY wakes the integrator when
+ * events are pending and every node when outcomes are written; each node
+ * then answers its own callers, a 201 with the receipt built from the
+ * durable checkpoint. When the integrator dies its session ends, the lock
+ * is free, and the next node to take it carries on from the database. */
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <sodium.h>
+
+#include "dacc/codec.h"
 #include "internal.h"
 
 void node_job_free(node_job *job)
@@ -137,18 +158,29 @@ static void commit(dacc_node *n, batch *b, size_t k)
     }
 }
 
+/* Hands an answered job back to its HTTP thread; job is not ours after. */
+static void finish(node_job *job)
+{
+    struct MHD_Connection *c = job->conn;
+    __atomic_store_n(&job->done, true, __ATOMIC_RELEASE);
+    MHD_resume_connection(c);
+}
+
+static void forward(dacc_node *n, node_job **jobs, size_t k);
+
 static void *run(void *arg)
 {
     dacc_node *n = arg;
     batch *b = n->batch;
     for (size_t k; (k = take(n, b->jobs, n->o.batch)) > 0;) {
+        if (n->shared != NULL) {
+            forward(n, b->jobs, k);
+            continue;
+        }
         memcpy(b->all, b->jobs, k * sizeof *b->all);
         commit(n, b, k);
-        for (size_t i = 0; i < k; i++) {
-            struct MHD_Connection *c = b->all[i]->conn;
-            __atomic_store_n(&b->all[i]->done, true, __ATOMIC_RELEASE);
-            MHD_resume_connection(c);
-        }
+        for (size_t i = 0; i < k; i++)
+            finish(b->all[i]);
     }
     return NULL;
 }
@@ -202,4 +234,713 @@ void node_sequencer_stop(dacc_node *n)
     n->sequencer_started = false;
     batch_free(n->batch);
     n->batch = NULL;
+}
+
+/* ---- several nodes, one database ---- */
+
+#define SEQUENCER_LOCK "7234017357148433523" /* pg_advisory_lock key: 'dacctlog' + 12 */
+#define WAIT_MAX       15.0         /* seconds an event waits for its outcome before a 503 */
+#define RESULTS_KEEP   "10 minutes" /* outcomes nobody collected (their node died) */
+
+/* The node's tables, created once (under the log's write lock). */
+static const char *const node_schema[] = {
+    "CREATE TABLE pending(id bigserial PRIMARY KEY, node text NOT NULL, seq bigint NOT NULL,"
+    " env bytea NOT NULL, at timestamptz NOT NULL DEFAULT now(), UNIQUE(node, seq))",
+    "CREATE TABLE results(node text NOT NULL, seq bigint NOT NULL, status integer NOT NULL,"
+    " idx bigint, body text, at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY(node, seq))",
+    "INSERT INTO dacc_schema VALUES ('node', 1)",
+};
+
+struct node_shared {
+    char id[33]; /* this node's name in the tables: random, new at each start */
+    PGconn *c;   /* the coordinator's own session: the lock, LISTEN, outcomes */
+    PGconn *fwd; /* the sequencer thread's: handing events over */
+    bool held;   /* this node is the integrator */
+    bool stop;   /* stop once no handed-over event waits */
+    uint64_t next_seq;
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t lock; /* guards the waiting list and stop */
+    node_job *waiting;
+    double last_gc;
+};
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void answer_problem(node_job *job, unsigned status, const char *title, const char *detail)
+{
+    node_answer a;
+    node_problem(&a, status, title, detail, NULL);
+    answer(job, &a);
+}
+
+/* ---- handing events over (the sequencer thread, every node) ---- */
+
+/* A growable text buffer for the array literals of one statement. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} text_buf;
+
+/* Room for n more bytes and a NUL. */
+static bool text_reserve(text_buf *t, size_t n)
+{
+    if (t->len + n + 1 <= t->cap)
+        return true;
+    size_t cap = t->cap ? t->cap : 4096;
+    while (cap < t->len + n + 1)
+        cap *= 2;
+    char *q = realloc(t->p, cap);
+    if (q == NULL)
+        return false;
+    t->p = q, t->cap = cap;
+    return true;
+}
+
+static bool text_add(text_buf *t, const char *s, size_t n)
+{
+    if (!text_reserve(t, n))
+        return false;
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+    return true;
+}
+
+/* '{1,2,3}' and '{hex,hex}': the seqs and envelopes of jobs. */
+static bool job_arrays(node_job **jobs, size_t k, text_buf *seqs, text_buf *envs)
+{
+    bool ok = text_add(seqs, "{", 1) && text_add(envs, "{", 1);
+    for (size_t i = 0; ok && i < k; i++) {
+        char num[32];
+        int nl =
+            snprintf(num, sizeof num, "%s%llu", i ? "," : "", (unsigned long long)jobs[i]->seq);
+        ok = text_add(seqs, num, (size_t)nl) && (i == 0 || text_add(envs, ",", 1)) &&
+             text_reserve(envs, 2 * jobs[i]->len);
+        if (ok) {
+            dacc_hex_encode(jobs[i]->env, jobs[i]->len, envs->p + envs->len);
+            envs->len += 2 * jobs[i]->len;
+        }
+    }
+    return ok && text_add(seqs, "}", 1) && text_add(envs, "}", 1);
+}
+
+static bool session(PGconn **c, const char *url, const char *name, const char *listen);
+
+/* The insert of a batch, on the sequencer thread's own session (not the
+ * store's: the integrator holds that one while it appends), reconnected
+ * when lost. */
+static dacc_status hand_over(dacc_node *n, const char *const *params, dacc_error *err)
+{
+    node_shared *sh = n->shared;
+    if (!session(&sh->fwd, n->o.store, "dacc-forward", NULL))
+        return dacc_error_set(err, DACC_ERR_IO, "%s", PQerrorMessage(sh->fwd));
+    PGresult *r = PQexecParams(sh->fwd,
+                               "WITH i AS (INSERT INTO pending(node, seq, env) SELECT $1, t.s, "
+                               "decode(t.e, 'hex') FROM unnest($2::bigint[], $3::text[]) AS "
+                               "t(s, e) RETURNING 1) SELECT pg_notify('dacc_pending', '')",
+                               3, NULL, params, NULL, NULL, 0);
+    dacc_status st =
+        PQresultStatus(r) == PGRES_TUPLES_OK
+            ? DACC_OK
+            : dacc_error_set(err, DACC_ERR_IO, "handing events over: %s", PQresultErrorMessage(r));
+    PQclear(r);
+    return st;
+}
+
+/* Hands jobs to the database: they wait (in sh->waiting, before the rows
+ * exist, so that no outcome can come back before its job is found) until
+ * the integrator's outcome, or get a 503 now when the insert fails. */
+static void forward(dacc_node *n, node_job **jobs, size_t k)
+{
+    node_shared *sh = n->shared;
+    double t = now_s();
+    pthread_mutex_lock(&sh->lock);
+    for (size_t i = 0; i < k; i++) {
+        jobs[i]->seq = ++sh->next_seq;
+        jobs[i]->handed = t;
+        jobs[i]->next = sh->waiting;
+        sh->waiting = jobs[i];
+    }
+    pthread_mutex_unlock(&sh->lock);
+    text_buf seqs = { 0 }, envs = { 0 };
+    dacc_error err;
+    dacc_status st = job_arrays(jobs, k, &seqs, &envs)
+                         ? DACC_OK
+                         : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
+    const char *params[3] = { sh->id, seqs.p, envs.p };
+    if (st == DACC_OK)
+        st = hand_over(n, params, &err);
+    free(seqs.p);
+    free(envs.p);
+    if (st == DACC_OK)
+        return;
+    /* nothing was handed over: take them back and say so */
+    pthread_mutex_lock(&sh->lock);
+    for (size_t i = 0; i < k; i++) {
+        node_job **p = &sh->waiting;
+        while (*p != NULL && *p != jobs[i])
+            p = &(*p)->next;
+        if (*p != NULL)
+            *p = jobs[i]->next;
+    }
+    pthread_mutex_unlock(&sh->lock);
+    for (size_t i = 0; i < k; i++) {
+        answer_problem(jobs[i], 503, "the database cannot be reached; the event is not logged",
+                       dacc_error_message(&err));
+        finish(jobs[i]);
+    }
+}
+
+/* ---- integrating (the node holding the lock) ---- */
+
+typedef struct {
+    int64_t id;
+    char node[33];
+    uint64_t seq;
+    dacc_buf env; /* the envelope as logged */
+    dacc_round_event ev;
+    bool decoded;
+} pending_row;
+
+typedef struct {
+    pending_row *rows;
+    size_t n, cap;
+    dacc_error err;
+    bool failed;
+} pending_list;
+
+static dacc_status take_row(void *ctx, size_t ncols, const char *const *v, const size_t *lens,
+                            dacc_error *err)
+{
+    pending_list *l = ctx;
+    if (ncols < 4 || v[0] == NULL || v[1] == NULL || v[2] == NULL || v[3] == NULL || lens[1] > 32 ||
+        lens[3] % 2 != 0)
+        return dacc_error_set(err, DACC_ERR_VERIFY, "a malformed pending row");
+    pending_row *r = &l->rows[l->n];
+    memset(r, 0, sizeof *r);
+    r->id = strtoll(v[0], NULL, 10);
+    memcpy(r->node, v[1], lens[1]);
+    r->seq = strtoull(v[2], NULL, 10);
+    uint8_t *raw = malloc(lens[3] / 2 + 1);
+    if (raw == NULL || dacc_hex_decode(v[3], lens[3], raw, lens[3] / 2, NULL) != DACC_OK) {
+        free(raw);
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    dacc_buf_init(&r->env, 0);
+    dacc_status st =
+        dacc_round_event_decode_logged("pending event", raw, lens[3] / 2, &r->ev, &r->env, &l->err);
+    free(raw);
+    r->decoded = st == DACC_OK;
+    l->n++;
+    return DACC_OK;
+}
+
+static void rows_free(pending_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        dacc_buf_free(&l->rows[i].env);
+        if (l->rows[i].decoded)
+            dacc_round_event_clear(&l->rows[i].ev);
+    }
+    l->n = 0;
+}
+
+/* The outcome of one row that is not logged (a refusal): its row goes,
+ * its outcome comes, in one statement. */
+static dacc_status refuse_row(dacc_node *n, const pending_row *r, const node_answer *a,
+                              dacc_error *err)
+{
+    char id[24], status[8];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    snprintf(status, sizeof status, "%u", a->status);
+    const char *params[3] = { id, status, a->body ? a->body : "" };
+    return dacc_tlog_log_sql(n->rl.log,
+                             "WITH d AS (DELETE FROM pending WHERE id = $1::bigint RETURNING node,"
+                             " seq) INSERT INTO results(node, seq, status, body) SELECT node, seq,"
+                             " $2::int, $3 FROM d",
+                             3, params, NULL, NULL, err);
+}
+
+typedef struct {
+    dacc_node *n;
+    pending_row **rows;
+    size_t k;
+    uint64_t deleted;
+} logged_ctx;
+
+static dacc_status count_row(void *ctx, size_t ncols, const char *const *v, const size_t *lens,
+                             dacc_error *err)
+{
+    (void)lens, (void)err;
+    *(uint64_t *)ctx = ncols > 0 && v[0] ? strtoull(v[0], NULL, 10) : 0;
+    return DACC_OK;
+}
+
+/* In the append's transaction: the rows go and their outcomes come, or,
+ * when another integrator took any of them meanwhile, nothing at all. */
+static dacc_status record_logged(void *ctx, uint64_t first, dacc_error *err)
+{
+    logged_ctx *c = ctx;
+    text_buf ids = { 0 }, nodes = { 0 }, seqs = { 0 };
+    bool ok = text_add(&ids, "{", 1) && text_add(&nodes, "{", 1) && text_add(&seqs, "{", 1);
+    for (size_t i = 0; ok && i < c->k; i++) {
+        char a[32], b[32];
+        int al = snprintf(a, sizeof a, "%s%lld", i ? "," : "", (long long)c->rows[i]->id);
+        int bl = snprintf(b, sizeof b, "%s%llu", i ? "," : "", (unsigned long long)c->rows[i]->seq);
+        ok = text_add(&ids, a, (size_t)al) && text_add(&seqs, b, (size_t)bl) &&
+             (i == 0 || text_add(&nodes, ",", 1)) &&
+             text_add(&nodes, c->rows[i]->node, strlen(c->rows[i]->node));
+    }
+    ok = ok && text_add(&ids, "}", 1) && text_add(&nodes, "}", 1) && text_add(&seqs, "}", 1);
+    char from[24];
+    snprintf(from, sizeof from, "%llu", (unsigned long long)first);
+    dacc_status st = ok ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    const char *del[1] = { ids.p }, *ins[3] = { nodes.p, seqs.p, from };
+    if (st == DACC_OK)
+        st = dacc_tlog_log_sql(c->n->rl.log,
+                               "WITH d AS (DELETE FROM pending WHERE id = ANY($1::bigint[]) "
+                               "RETURNING 1) SELECT count(*) FROM d",
+                               1, del, count_row, &c->deleted, err);
+    if (st == DACC_OK && c->deleted != c->k)
+        st = dacc_error_set(err, DACC_ERR_STATE,
+                            "another node integrated these events meanwhile (%llu of %zu left)",
+                            (unsigned long long)c->deleted, c->k);
+    if (st == DACC_OK)
+        st = dacc_tlog_log_sql(c->n->rl.log,
+                               "INSERT INTO results(node, seq, status, idx) SELECT t.n, t.s, 201,"
+                               " $3::bigint + t.o - 1 FROM unnest($1::text[], $2::bigint[]) WITH "
+                               "ORDINALITY AS t(n, s, o)",
+                               3, ins, NULL, NULL, err);
+    if (st == DACC_OK)
+        st = dacc_tlog_log_sql(c->n->rl.log, "SELECT pg_notify('dacc_done', '')", 0, NULL, NULL,
+                               NULL, err);
+    free(ids.p);
+    free(nodes.p);
+    free(seqs.p);
+    return st;
+}
+
+/* Appends the decoded rows, leaving out the ones their rounds refuse (each
+ * refusal recorded as its outcome). false when the database failed: the
+ * rows stay pending for the next attempt, here or on another node. */
+static bool integrate_rows(dacc_node *n, pending_row **rows, size_t k)
+{
+    const void **envs = malloc((k ? k : 1) * sizeof *envs);
+    const dacc_round_event **evs = malloc((k ? k : 1) * sizeof *evs);
+    size_t *lens = malloc((k ? k : 1) * sizeof *lens);
+    bool ok = envs && evs && lens;
+    while (ok && k > 0) {
+        for (size_t i = 0; i < k; i++) {
+            envs[i] = rows[i]->env.data;
+            lens[i] = rows[i]->env.len;
+            evs[i] = &rows[i]->ev;
+        }
+        dacc_error err;
+        uint64_t first;
+        size_t bad = SIZE_MAX;
+        logged_ctx c = { n, rows, k, 0 };
+        dacc_status st = dacc_store_append_also(n->rl.store, evs, envs, lens, k, record_logged, &c,
+                                                &first, &bad, &err);
+        if (st == DACC_OK)
+            break;
+        if (bad >= k || !is_refusal(st)) {
+            if (!n->o.quiet)
+                fprintf(stderr, "dacc serve: integrating %zu events failed: %s\n", k,
+                        dacc_error_message(&err));
+            ok = false;
+            break;
+        }
+        node_answer a;
+        node_problem_from(&a, &err, "the round refuses the event");
+        ok = refuse_row(n, rows[bad], &a, &err) == DACC_OK;
+        free(a.body);
+        memmove(rows + bad, rows + bad + 1, (k - bad - 1) * sizeof *rows);
+        k--;
+    }
+    free(envs);
+    free(evs);
+    free(lens);
+    return ok;
+}
+
+/* One batch of pending events, oldest first: how many were taken, or -1
+ * when the database failed. */
+static long integrate_batch(dacc_node *n, pending_list *l)
+{
+    char limit[16];
+    snprintf(limit, sizeof limit, "%u", n->o.batch);
+    const char *params[1] = { limit };
+    pthread_mutex_lock(&n->store);
+    dacc_status st = dacc_tlog_log_sql(n->rl.log,
+                                       "SELECT id, node, seq, encode(env, 'hex') FROM pending "
+                                       "ORDER BY id LIMIT $1::int",
+                                       1, params, take_row, l, NULL);
+    pending_row **ok = malloc((l->n ? l->n : 1) * sizeof *ok);
+    size_t k = 0;
+    bool fine = st == DACC_OK && ok != NULL;
+    for (size_t i = 0; fine && i < l->n; i++) {
+        if (l->rows[i].decoded) {
+            ok[k++] = &l->rows[i];
+            continue;
+        }
+        node_answer a; /* the accepting node checked it: a row someone else wrote */
+        node_problem(&a, 400, "the pending event does not decode", NULL, NULL);
+        fine = refuse_row(n, &l->rows[i], &a, NULL) == DACC_OK;
+        free(a.body);
+    }
+    if (fine)
+        fine = integrate_rows(n, ok, k);
+    pthread_mutex_unlock(&n->store);
+    long taken = fine ? (long)l->n : -1;
+    if (getenv("DACC_TRACE"))
+        fprintf(stderr, "batch %zu\n", l->n);
+    free(ok);
+    rows_free(l);
+    if (fine && taken > 0)
+        node_cosign_grown(n);
+    return taken;
+}
+
+static void integrate(dacc_node *n)
+{
+    pending_list l = { 0 };
+    l.rows = malloc(n->o.batch * sizeof *l.rows);
+    if (l.rows == NULL)
+        return;
+    long taken;
+    while ((taken = integrate_batch(n, &l)) == (long)n->o.batch)
+        ;
+    free(l.rows);
+    if (taken < 0) /* the database failed: give it a moment */
+        nanosleep(&(struct timespec){ 0, 200000000L }, NULL);
+}
+
+/* ---- answering this node's events ---- */
+
+static node_job *unwait(node_shared *sh, uint64_t seq)
+{
+    for (node_job **p = &sh->waiting; *p != NULL; p = &(*p)->next)
+        if ((*p)->seq == seq) {
+            node_job *j = *p;
+            *p = j->next;
+            return j;
+        }
+    return NULL;
+}
+
+/* One outcome, taken from the results table. */
+typedef struct {
+    node_job *job;
+    unsigned status;
+    uint64_t idx;
+    char *body;
+} outcome;
+
+typedef struct {
+    dacc_node *n;
+    outcome *v;
+    size_t len, cap;
+} outcomes;
+
+static dacc_status take_outcome(void *ctx, size_t ncols, const char *const *v, const size_t *lens,
+                                dacc_error *err)
+{
+    outcomes *o = ctx;
+    (void)lens, (void)err;
+    if (ncols < 4 || v[0] == NULL || v[1] == NULL)
+        return DACC_OK;
+    if (o->len == o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 64;
+        outcome *w = realloc(o->v, cap * sizeof *w);
+        if (w == NULL)
+            return DACC_OK; /* answered 503 on the wait's bound */
+        o->v = w, o->cap = cap;
+    }
+    pthread_mutex_lock(&o->n->shared->lock);
+    node_job *job = unwait(o->n->shared, strtoull(v[0], NULL, 10));
+    pthread_mutex_unlock(&o->n->shared->lock);
+    if (job == NULL)
+        return DACC_OK; /* answered 503 already, on the wait's bound */
+    o->v[o->len++] = (outcome){ job, (unsigned)atoi(v[1]), v[2] ? strtoull(v[2], NULL, 10) : 0,
+                                v[3] ? strdup(v[3]) : NULL };
+    return DACC_OK;
+}
+
+/* An outcome's answer: a 201 with its receipt, from the log as it now
+ * stands (the checkpoint that made it durable, or a later one), under the
+ * store lock the caller holds; or the refusal the integrator recorded. */
+static void answer_outcome(dacc_node *n, outcome *o)
+{
+    node_answer a;
+    if (o->status != 201) {
+        a = (node_answer){
+            o->status, o->body, o->body ? strlen(o->body) : 0, "application/problem+json", NULL, 0
+        };
+        o->body = NULL;
+        answer(o->job, &a);
+        return;
+    }
+    dacc_error err;
+    json_t *r = node_receipt(n, o->idx, &err);
+    if (r == NULL)
+        node_problem(&a, 500, "the event is logged but its receipt failed",
+                     dacc_error_message(&err), NULL);
+    else
+        node_json(&a, 201, r);
+    answer(o->job, &a);
+}
+
+static void coord_sql(node_shared *sh, const char *q, size_t n, const char *const *params,
+                      dacc_tlog_row_fn fn, void *ctx)
+{
+    PGresult *r = PQexecParams(sh->c, q, (int)n, NULL, params, NULL, NULL, 0);
+    ExecStatusType t = PQresultStatus(r);
+    size_t lens[8];
+    const char *vals[8];
+    int cols = PQnfields(r) < 8 ? PQnfields(r) : 8;
+    for (int i = 0; t == PGRES_TUPLES_OK && fn != NULL && i < PQntuples(r); i++) {
+        for (int k = 0; k < cols; k++) {
+            vals[k] = PQgetisnull(r, i, k) ? NULL : PQgetvalue(r, i, k);
+            lens[k] = (size_t)PQgetlength(r, i, k);
+        }
+        fn(ctx, (size_t)cols, vals, lens, NULL);
+    }
+    PQclear(r);
+}
+
+/* Outcomes for this node's events: taken (deleted: the rows are this
+ * node's alone, so nothing races for them), then answered together, the
+ * receipts under one hold of the store lock. */
+static void deliver(dacc_node *n)
+{
+    const char *params[1] = { n->shared->id };
+    outcomes o = { n, NULL, 0, 0 };
+    coord_sql(n->shared, "DELETE FROM results WHERE node = $1 RETURNING seq, status, idx, body", 1,
+              params, take_outcome, &o);
+    if (o.len == 0)
+        return;
+    pthread_mutex_lock(&n->store);
+    dacc_store_refresh(n->rl.store, NULL);
+    for (size_t i = 0; i < o.len; i++)
+        answer_outcome(n, &o.v[i]);
+    pthread_mutex_unlock(&n->store);
+    for (size_t i = 0; i < o.len; i++) {
+        free(o.v[i].body);
+        finish(o.v[i].job);
+    }
+    free(o.v);
+}
+
+/* Events waiting past the bound are answered 503: the integrator is down
+ * or the database unreachable. Such an event may still be logged later
+ * (its row stays pending): the caller may look for it, not assume it is
+ * lost. */
+static void expire(dacc_node *n, double bound)
+{
+    node_shared *sh = n->shared;
+    double t = now_s();
+    node_job *late = NULL;
+    pthread_mutex_lock(&sh->lock);
+    for (node_job **p = &sh->waiting; *p != NULL;) {
+        node_job *j = *p;
+        if (t - j->handed >= bound) {
+            *p = j->next;
+            j->next = late;
+            late = j;
+        } else {
+            p = &j->next;
+        }
+    }
+    pthread_mutex_unlock(&sh->lock);
+    while (late != NULL) {
+        node_job *j = late;
+        late = j->next;
+        answer_problem(j, 503, "no integrator answered in time; the event may yet be logged",
+                       "the sequencer node or the database is unavailable");
+        finish(j);
+    }
+}
+
+/* ---- the coordinator thread ---- */
+
+/* *c connected (again, after a loss), named with the process id so that
+ * an operator, or a test, sees in pg_stat_activity which node holds the
+ * lock; with listen, that LISTEN command run. */
+static bool session(PGconn **c, const char *url, const char *name, const char *listen)
+{
+    if (*c != NULL && PQstatus(*c) == CONNECTION_OK)
+        return true;
+    PQfinish(*c);
+    char app[48];
+    snprintf(app, sizeof app, "%s-%ld", name, (long)getpid());
+    const char *keys[] = { "connect_timeout", "application_name", "dbname", NULL };
+    const char *vals[] = { "5", app, url, NULL };
+    *c = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(*c) != CONNECTION_OK)
+        return false;
+    /* Neither session's commits need their own flush: a pending row lost
+     * in a crash of the server was never answered 201 (the integrator's
+     * commit, synchronous, flushes the log up to and past it), and an
+     * outcome's deletion lost only leaves a row for the clean-up. */
+    PGresult *r = PQexec(*c, "SET synchronous_commit = off");
+    PQclear(r);
+    if (listen == NULL)
+        return true;
+    r = PQexec(*c, listen);
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok;
+}
+
+static bool coord_connect(dacc_node *n)
+{
+    node_shared *sh = n->shared;
+    if (sh->c != NULL && PQstatus(sh->c) == CONNECTION_OK)
+        return true;
+    sh->held = false;
+    return session(&sh->c, n->o.store, "dacc-sequencer", "LISTEN dacc_pending; LISTEN dacc_done");
+}
+
+static void try_lock(dacc_node *n)
+{
+    node_shared *sh = n->shared;
+    PGresult *r = PQexec(sh->c, "SELECT pg_try_advisory_lock(" SEQUENCER_LOCK ")");
+    sh->held = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    if (sh->held) /* an event worth a line even when quiet */
+        fprintf(stderr, "dacc serve: this node integrates the events now (node %s)\n", sh->id);
+}
+
+/* Sleeps until a notification or ms; true when outcomes were written. */
+static bool wait_notify(node_shared *sh, int ms)
+{
+    struct pollfd p = { PQsocket(sh->c), POLLIN, 0 };
+    if (p.fd >= 0)
+        poll(&p, 1, ms);
+    if (!PQconsumeInput(sh->c))
+        return false; /* the connection is gone: coord_connect sees it */
+    bool done = false;
+    PGnotify *note;
+    while ((note = PQnotifies(sh->c)) != NULL) {
+        done |= strcmp(note->relname, "dacc_done") == 0;
+        PQfreemem(note);
+    }
+    return done;
+}
+
+/* Other nodes appended: reads (tiles, rounds, receipts) follow. */
+static void follow(dacc_node *n)
+{
+    pthread_mutex_lock(&n->store);
+    dacc_store_refresh(n->rl.store, NULL);
+    pthread_mutex_unlock(&n->store);
+    node_cosign_grown(n);
+}
+
+static bool keep_going(node_shared *sh, double *deadline)
+{
+    pthread_mutex_lock(&sh->lock);
+    bool stop = sh->stop, idle = sh->waiting == NULL;
+    pthread_mutex_unlock(&sh->lock);
+    if (stop && *deadline == 0)
+        *deadline = now_s() + 5;
+    return !stop || (!idle && now_s() < *deadline);
+}
+
+static void *coordinate(void *arg)
+{
+    dacc_node *n = arg;
+    node_shared *sh = n->shared;
+    double deadline = 0;
+    while (keep_going(sh, &deadline)) {
+        if (!coord_connect(n)) {
+            expire(n, WAIT_MAX);
+            nanosleep(&(struct timespec){ 0, 200000000L }, NULL);
+            continue;
+        }
+        if (!sh->held)
+            try_lock(n);
+        if (sh->held)
+            integrate(n);
+        deliver(n);
+        expire(n, WAIT_MAX);
+        if (sh->held && now_s() - sh->last_gc > 60) {
+            coord_sql(sh, "DELETE FROM results WHERE at < now() - interval '" RESULTS_KEEP "'", 0,
+                      NULL, NULL, NULL);
+            sh->last_gc = now_s();
+        }
+        if (wait_notify(sh, sh->held ? 100 : 50))
+            follow(n);
+    }
+    expire(n, 0);
+    PQfinish(sh->c); /* ends the session: the lock goes to another node */
+    sh->c = NULL;
+    return NULL;
+}
+
+static dacc_status schema_row(void *ctx, size_t ncols, const char *const *v, const size_t *lens,
+                              dacc_error *err)
+{
+    (void)lens, (void)err;
+    *(bool *)ctx = ncols > 0 && v[0] != NULL;
+    return DACC_OK;
+}
+
+/* The node's tables, in one of the log's write transactions so that nodes
+ * starting together make them once. */
+static dacc_status node_migrate(dacc_node *n, dacc_error *err)
+{
+    bool have = false;
+    dacc_status st = dacc_tlog_log_begin(n->rl.log, err);
+    if (st == DACC_OK)
+        st =
+            dacc_tlog_log_sql(n->rl.log, "SELECT version FROM dacc_schema WHERE component = 'node'",
+                              0, NULL, schema_row, &have, err);
+    for (size_t i = 0; st == DACC_OK && !have && i < sizeof node_schema / sizeof *node_schema; i++)
+        st = dacc_tlog_log_sql(n->rl.log, node_schema[i], 0, NULL, NULL, NULL, err);
+    if (st == DACC_OK)
+        return dacc_tlog_log_commit(n->rl.log, err);
+    dacc_tlog_log_rollback(n->rl.log);
+    return st;
+}
+
+dacc_status node_shared_start(dacc_node *n, dacc_error *err)
+{
+    node_shared *sh = calloc(1, sizeof *sh);
+    if (sh == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    uint8_t id[16];
+    randombytes_buf(id, sizeof id);
+    dacc_hex_encode(id, sizeof id, sh->id);
+    pthread_mutex_init(&sh->lock, NULL);
+    n->shared = sh;
+    dacc_status st = node_migrate(n, err);
+    if (st == DACC_OK && pthread_create(&sh->thread, NULL, coordinate, n) != 0)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "cannot start the coordinator thread");
+    sh->started = st == DACC_OK;
+    return st;
+}
+
+void node_shared_stop(dacc_node *n)
+{
+    node_shared *sh = n->shared;
+    if (sh == NULL)
+        return;
+    if (sh->started) {
+        pthread_mutex_lock(&sh->lock);
+        sh->stop = true;
+        pthread_mutex_unlock(&sh->lock);
+        pthread_join(sh->thread, NULL);
+    }
+    PQfinish(sh->c);
+    PQfinish(sh->fwd);
+    pthread_mutex_destroy(&sh->lock);
+    free(sh);
+    n->shared = NULL;
 }

@@ -365,6 +365,8 @@ dacc_status dacc_node_start(const dacc_node_opts *o, dacc_node **out, dacc_error
         st = node_cosign_add(n, n->o.witnesses[i], err);
     if (st == DACC_OK)
         st = node_cosign_start(n, err);
+    if (st == DACC_OK && n->o.store != NULL)
+        st = node_shared_start(n, err);
     if (st == DACC_OK)
         st = node_sequencer_start(n, err);
     if (st == DACC_OK)
@@ -391,6 +393,7 @@ void dacc_node_stop(dacc_node *n)
     if (n->daemon != NULL)
         MHD_quiesce_daemon(n->daemon);
     node_sequencer_stop(n);
+    node_shared_stop(n);
     node_cosign_stop(n);
     /* Let the answers of the last events reach their callers (5 s at most:
      * the events are durable whether or not their receipts arrive). */

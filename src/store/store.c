@@ -699,10 +699,71 @@ static dacc_status accept_one(dacc_store *s, const dacc_round_event *ev, const v
 }
 
 /* Index rows for the batch just logged from entry first. */
+/* '{hex,...}' and '{idx,...}' of the batch's rows of one kind, appended to
+ * ids and idx (each at least 70 * n + 3 bytes). */
+static void pg_arrays(const uint8_t (*id)[32], const int *is_config, int want, size_t n,
+                      uint64_t first, char *ids, char *idx)
+{
+    char *p = ids, *q = idx;
+    *p++ = '{', *q++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (is_config[i] != want)
+            continue;
+        if (p[-1] != '{')
+            *p++ = ',', *q++ = ',';
+        dacc_hex_encode(id[i], 32, p);
+        p += 64;
+        q += sprintf(q, "%llu", (unsigned long long)(first + i));
+    }
+    strcpy(p, "}");
+    strcpy(q, "}");
+}
+
+/* The index rows of a batch in two statements, not one per event: a
+ * round trip to a PostgreSQL server costs more than the row. */
+static dacc_status pg_index_batch(dacc_store *s, const dacc_round_event *const *evs,
+                                  const void *const *envs, const size_t *lens, size_t n,
+                                  uint64_t first, dacc_error *err)
+{
+    uint8_t(*id)[32] = malloc((n ? n : 1) * 32);
+    int *is_config = malloc((n ? n : 1) * sizeof *is_config);
+    char *ids = malloc(70 * n + 3), *idx = malloc(24 * n + 3);
+    dacc_status st = id && is_config && ids && idx
+                         ? DACC_OK
+                         : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        if (evs != NULL) {
+            event_round(evs[i], id[i]);
+            is_config[i] = evs[i]->is_config;
+        } else if (dacc_store_entry_round(envs[i], lens[i], id[i], &is_config[i]) != DACC_OK) {
+            is_config[i] = -1; /* not a round event */
+        }
+    }
+    static const char *const sql[2] = {
+        "INSERT INTO events SELECT decode(t.r, 'hex'), t.i FROM unnest($1::text[], "
+        "$2::bigint[]) AS t(r, i) WHERE EXISTS (SELECT 1 FROM rounds WHERE id = decode(t.r, "
+        "'hex'))",
+        "INSERT INTO rounds SELECT decode(t.r, 'hex'), t.i FROM unnest($1::text[], "
+        "$2::bigint[]) AS t(r, i) ON CONFLICT DO NOTHING",
+    };
+    for (int want = 1; st == DACC_OK && want >= 0; want--) { /* rounds before their events */
+        pg_arrays((const uint8_t(*)[32])id, is_config, want, n, first, ids, idx);
+        const char *params[2] = { ids, idx };
+        if (strcmp(ids, "{}") != 0)
+            st = dacc_tlog_log_sql(s->log, sql[want], 2, params, NULL, NULL, err);
+    }
+    free(id), free(is_config), free(ids), free(idx);
+    if (st == DACC_OK)
+        st = query(s, Q_SET_COVERED, NULL, (int64_t)(first + n), NULL, NULL, err);
+    return st;
+}
+
 static dacc_status index_batch(dacc_store *s, const dacc_round_event *const *evs,
                                const void *const *envs, const size_t *lens, size_t n,
                                uint64_t first, dacc_error *err)
 {
+    if (s->shared)
+        return pg_index_batch(s, evs, envs, lens, n, first, err);
     dacc_status st = DACC_OK;
     for (size_t i = 0; i < n && st == DACC_OK; i++) {
         if (evs == NULL) {

@@ -19,6 +19,15 @@ typedef struct {
 
 #define COUNT_UNKNOWN UINT64_MAX
 
+/* A shared store's hashes are a round trip each, and a proof or a tile
+ * reads dozens; committed ones never change (the store refuses updates),
+ * so the hashes read outside a transaction are kept, direct-mapped. */
+#define HASH_CACHE 8192
+typedef struct {
+    uint64_t key; /* level << 56 | index, plus 1: 0 is an empty slot */
+    uint8_t h[HB];
+} hash_slot;
+
 struct dacc_tlog_log {
     tlog_store *s;
     const tlog_store_ops *ops;
@@ -28,6 +37,7 @@ struct dacc_tlog_log {
     int can_sign;
     int in_txn, added; /* inside dacc_tlog_log_begin; add was called */
     log_state txn;     /* the state the open transaction builds */
+    hash_slot *cache;  /* shared stores: committed hashes read before */
 };
 
 /* A SQLite file or a PostgreSQL URL. */
@@ -226,6 +236,9 @@ dacc_status dacc_tlog_log_open(const char *path, const dacc_tlog_signer *signer,
         store_open(path, signer ? TLOG_STORE_WRITE : TLOG_STORE_READ, &log->s, &log->ops, err);
     if (st == DACC_OK)
         st = open_state(log, err);
+    if (st == DACC_OK && log->ops->shared &&
+        (log->cache = calloc(HASH_CACHE, sizeof *log->cache)) == NULL)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (st != DACC_OK) {
         dacc_tlog_log_free(log);
         return st;
@@ -240,6 +253,7 @@ void dacc_tlog_log_free(dacc_tlog_log *log)
         return;
     if (log->ops != NULL)
         log->ops->close(log->s);
+    free(log->cache);
     sodium_memzero(&log->signer, sizeof log->signer);
     free(log);
 }
@@ -492,7 +506,19 @@ dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **da
 dacc_status dacc_tlog_log_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[HB])
 {
     dacc_tlog_log *log = ctx;
-    return log->ops->get_hash(log->s, level, index, out, NULL);
+    uint64_t key = ((uint64_t)level << 56 | index) + 1;
+    hash_slot *slot = log->cache ? &log->cache[(key * 0x9e3779b97f4a7c15ULL) >> 51] : NULL;
+    if (slot != NULL && slot->key == key) {
+        memcpy(out, slot->h, HB);
+        return DACC_OK;
+    }
+    dacc_status st = log->ops->get_hash(log->s, level, index, out, NULL);
+    /* inside a transaction a hash may be one that rolls back: not kept */
+    if (st == DACC_OK && slot != NULL && !log->in_txn) {
+        slot->key = key;
+        memcpy(slot->h, out, HB);
+    }
+    return st;
 }
 
 /* ---- audit ---- */

@@ -47,6 +47,20 @@ void pg_exec(const char *url, const char *sql)
     PQfinish(c);
 }
 
+char *pg_value(const char *url, const char *sql)
+{
+    PGconn *c = PQconnectdb(url);
+    char *out = NULL;
+    if (PQstatus(c) == CONNECTION_OK) {
+        PGresult *r = PQexec(c, sql);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+            out = strdup(PQgetvalue(r, 0, 0));
+        PQclear(r);
+    }
+    PQfinish(c);
+    return out;
+}
+
 char *pg_new_database(void)
 {
     static unsigned counter;

@@ -17,4 +17,8 @@ char *test_log_location(const char *dir);
 /* Runs sql on the database at url; fails the test on error. */
 void pg_exec(const char *url, const char *sql);
 
+/* The first column of the first row of sql on url (caller frees), or NULL
+ * when there is none or the server cannot be reached. */
+char *pg_value(const char *url, const char *sql);
+
 #endif

@@ -8,6 +8,8 @@
 #                            user=dacc), stop the server, exit with CMD's status
 #   pg.sh start DIR          start a server in DIR (empty or missing); prints the URL
 #   pg.sh stop DIR           stop it (immediate shutdown) and remove DIR
+#   pg.sh down DIR, up DIR   stop the server (connections cut) and start it
+#                            again, keeping its data: a database outage
 #
 # PostgreSQL refuses to run as root. The tests run as root on CI, so the
 # server then runs as the unprivileged user nobody (runuser), which owns
@@ -66,8 +68,19 @@ stop() {
     rm -rf "$dir"
 }
 
+# The server of DIR alone, stopped (fast: connections cut) and started
+# again, for outage tests.
+server() {
+    bin=$(bindir)
+    case $1 in
+    down) as_owner "$bin/pg_ctl" -D "$2/data" -m fast -w stop >/dev/null ;;
+    up) as_owner "$bin/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 60 start >/dev/null ;;
+    esac
+}
+
 case "${1:-}" in
 start) start "$2" ;;
+down | up) server "$1" "$2" ;;
 stop) stop "$2" ;;
 run)
     shift
