@@ -598,8 +598,6 @@ static long integrate_batch(dacc_node *n, pending_list *l)
         fine = integrate_rows(n, ok, k);
     pthread_mutex_unlock(&n->store);
     long taken = fine ? (long)l->n : -1;
-    if (getenv("DACC_TRACE"))
-        fprintf(stderr, "batch %zu\n", l->n);
     free(ok);
     rows_free(l);
     if (fine && taken > 0)
