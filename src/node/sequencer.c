@@ -240,6 +240,7 @@ void node_sequencer_stop(dacc_node *n)
 
 #define SEQUENCER_LOCK "7234017357148433523" /* pg_advisory_lock key: 'dacctlog' + 12 */
 #define WAIT_MAX       15.0         /* seconds an event waits for its outcome before a 503 */
+#define OUTAGE_WAIT    1.0          /* the same while the database cannot be reached */
 #define RESULTS_KEEP   "10 minutes" /* outcomes nobody collected (their node died) */
 
 /* The node's tables, created once (under the log's write lock). */
@@ -256,6 +257,7 @@ struct node_shared {
     PGconn *c;   /* the coordinator's own session: the lock, LISTEN, outcomes */
     PGconn *fwd; /* the sequencer thread's: handing events over */
     bool held;   /* this node is the integrator */
+    bool warm;   /* its rounds are live: it may take the lock */
     bool stop;   /* stop once no handed-over event waits */
     uint64_t next_seq;
     pthread_t thread;
@@ -391,8 +393,7 @@ static void forward(dacc_node *n, node_job **jobs, size_t k)
     }
     pthread_mutex_unlock(&sh->lock);
     for (size_t i = 0; i < k; i++) {
-        answer_problem(jobs[i], 503, "the database cannot be reached; the event is not logged",
-                       dacc_error_message(&err));
+        answer_problem(jobs[i], 503, "the database cannot be reached", dacc_error_message(&err));
         finish(jobs[i]);
     }
 }
@@ -467,12 +468,28 @@ static dacc_status refuse_row(dacc_node *n, const pending_row *r, const node_ans
                              3, params, NULL, NULL, err);
 }
 
+/* A refusal found while the batch is checked, recorded with the rest. */
+typedef struct {
+    size_t i;
+    node_answer a;
+} refusal;
+
 typedef struct {
     dacc_node *n;
     pending_row **rows;
     size_t k;
+    refusal *refused;
+    size_t nrefused;
     uint64_t deleted;
 } logged_ctx;
+
+static void note_refusal(void *ctx, size_t i, const dacc_error *why)
+{
+    logged_ctx *c = ctx;
+    refusal *r = &c->refused[c->nrefused++];
+    r->i = i;
+    node_problem_from(&r->a, why, "the round refuses the event");
+}
 
 static dacc_status count_row(void *ctx, size_t ncols, const char *const *v, const size_t *lens,
                              dacc_error *err)
@@ -482,22 +499,51 @@ static dacc_status count_row(void *ctx, size_t ncols, const char *const *v, cons
     return DACC_OK;
 }
 
-/* In the append's transaction: the rows go and their outcomes come, or,
- * when another integrator took any of them meanwhile, nothing at all. */
-static dacc_status record_logged(void *ctx, uint64_t first, dacc_error *err)
+/* '{a,b,...}' of the rows' ids, or of the kept rows' nodes or seqs. */
+static bool row_array(text_buf *t, pending_row **rows, const size_t *pick, size_t n, int what)
+{
+    bool ok = text_add(t, "{", 1);
+    for (size_t j = 0; ok && j < n; j++) {
+        const pending_row *r = rows[pick ? pick[j] : j];
+        char num[32];
+        int len = what == 0   ? snprintf(num, sizeof num, "%lld", (long long)r->id)
+                  : what == 2 ? snprintf(num, sizeof num, "%llu", (unsigned long long)r->seq)
+                              : 0;
+        ok = (j == 0 || text_add(t, ",", 1)) &&
+             (what == 1 ? text_add(t, r->node, strlen(r->node)) : text_add(t, num, (size_t)len));
+    }
+    return ok && text_add(t, "}", 1);
+}
+
+static dacc_status record_refusals(logged_ctx *c, dacc_error *err)
+{
+    dacc_status st = DACC_OK;
+    for (size_t j = 0; j < c->nrefused && st == DACC_OK; j++) {
+        const pending_row *r = c->rows[c->refused[j].i];
+        char seq[24], status[8];
+        snprintf(seq, sizeof seq, "%llu", (unsigned long long)r->seq);
+        snprintf(status, sizeof status, "%u", c->refused[j].a.status);
+        const char *body = c->refused[j].a.body ? c->refused[j].a.body : "{}";
+        const char *params[4] = { r->node, seq, status, body };
+        st = dacc_tlog_log_sql(c->n->rl.log,
+                               "INSERT INTO results(node, seq, status, body) VALUES ($1, "
+                               "$2::bigint, $3::int, $4)",
+                               4, params, NULL, NULL, err);
+    }
+    return st;
+}
+
+/* In the append's transaction: every row of the batch goes and its
+ * outcome comes (an index or a refusal), or, when another integrator took
+ * any of them meanwhile, nothing at all. */
+static dacc_status record_logged(void *ctx, uint64_t first, const size_t *kept, size_t nkept,
+                                 dacc_error *err)
 {
     logged_ctx *c = ctx;
     text_buf ids = { 0 }, nodes = { 0 }, seqs = { 0 };
-    bool ok = text_add(&ids, "{", 1) && text_add(&nodes, "{", 1) && text_add(&seqs, "{", 1);
-    for (size_t i = 0; ok && i < c->k; i++) {
-        char a[32], b[32];
-        int al = snprintf(a, sizeof a, "%s%lld", i ? "," : "", (long long)c->rows[i]->id);
-        int bl = snprintf(b, sizeof b, "%s%llu", i ? "," : "", (unsigned long long)c->rows[i]->seq);
-        ok = text_add(&ids, a, (size_t)al) && text_add(&seqs, b, (size_t)bl) &&
-             (i == 0 || text_add(&nodes, ",", 1)) &&
-             text_add(&nodes, c->rows[i]->node, strlen(c->rows[i]->node));
-    }
-    ok = ok && text_add(&ids, "}", 1) && text_add(&nodes, "}", 1) && text_add(&seqs, "}", 1);
+    bool ok = row_array(&ids, c->rows, NULL, c->k, 0) &&
+              row_array(&nodes, c->rows, kept, nkept, 1) &&
+              row_array(&seqs, c->rows, kept, nkept, 2);
     char from[24];
     snprintf(from, sizeof from, "%llu", (unsigned long long)first);
     dacc_status st = ok ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
@@ -511,12 +557,14 @@ static dacc_status record_logged(void *ctx, uint64_t first, dacc_error *err)
         st = dacc_error_set(err, DACC_ERR_STATE,
                             "another node integrated these events meanwhile (%llu of %zu left)",
                             (unsigned long long)c->deleted, c->k);
-    if (st == DACC_OK)
+    if (st == DACC_OK && nkept > 0)
         st = dacc_tlog_log_sql(c->n->rl.log,
                                "INSERT INTO results(node, seq, status, idx) SELECT t.n, t.s, 201,"
                                " $3::bigint + t.o - 1 FROM unnest($1::text[], $2::bigint[]) WITH "
                                "ORDINALITY AS t(n, s, o)",
                                3, ins, NULL, NULL, err);
+    if (st == DACC_OK)
+        st = record_refusals(c, err);
     if (st == DACC_OK)
         st = dacc_tlog_log_sql(c->n->rl.log, "SELECT pg_notify('dacc_done', '')", 0, NULL, NULL,
                                NULL, err);
@@ -526,43 +574,37 @@ static dacc_status record_logged(void *ctx, uint64_t first, dacc_error *err)
     return st;
 }
 
-/* Appends the decoded rows, leaving out the ones their rounds refuse (each
- * refusal recorded as its outcome). false when the database failed: the
- * rows stay pending for the next attempt, here or on another node. */
+/* Appends the decoded rows in one transaction, the ones their rounds
+ * refuse left out and their refusals recorded with the rest. false when
+ * the database failed: the rows stay pending for the next attempt, here
+ * or on another node. */
 static bool integrate_rows(dacc_node *n, pending_row **rows, size_t k)
 {
-    const void **envs = malloc((k ? k : 1) * sizeof *envs);
-    const dacc_round_event **evs = malloc((k ? k : 1) * sizeof *evs);
-    size_t *lens = malloc((k ? k : 1) * sizeof *lens);
-    bool ok = envs && evs && lens;
-    while (ok && k > 0) {
-        for (size_t i = 0; i < k; i++) {
-            envs[i] = rows[i]->env.data;
-            lens[i] = rows[i]->env.len;
-            evs[i] = &rows[i]->ev;
-        }
-        dacc_error err;
-        uint64_t first;
-        size_t bad = SIZE_MAX;
-        logged_ctx c = { n, rows, k, 0 };
-        dacc_status st = dacc_store_append_also(n->rl.store, evs, envs, lens, k, record_logged, &c,
-                                                &first, &bad, &err);
-        if (st == DACC_OK)
-            break;
-        if (bad >= k || !is_refusal(st)) {
-            if (!n->o.quiet)
-                fprintf(stderr, "dacc serve: integrating %zu events failed: %s\n", k,
-                        dacc_error_message(&err));
-            ok = false;
-            break;
-        }
-        node_answer a;
-        node_problem_from(&a, &err, "the round refuses the event");
-        ok = refuse_row(n, rows[bad], &a, &err) == DACC_OK;
-        free(a.body);
-        memmove(rows + bad, rows + bad + 1, (k - bad - 1) * sizeof *rows);
-        k--;
+    size_t m = k ? k : 1;
+    const void **envs = malloc(m * sizeof *envs);
+    const dacc_round_event **evs = malloc(m * sizeof *evs);
+    size_t *lens = malloc(m * sizeof *lens);
+    logged_ctx c = { n, rows, k, calloc(m, sizeof(refusal)), 0, 0 };
+    bool ok = envs && evs && lens && c.refused;
+    for (size_t i = 0; ok && i < k; i++) {
+        envs[i] = rows[i]->env.data;
+        lens[i] = rows[i]->env.len;
+        evs[i] = &rows[i]->ev;
     }
+    dacc_error err;
+    uint64_t first;
+    size_t bad = SIZE_MAX;
+    dacc_store_also also = { record_logged, note_refusal, &c };
+    if (ok && dacc_store_append_also(n->rl.store, evs, envs, lens, k, &also, &first, &bad, &err) !=
+                  DACC_OK) {
+        /* worth a line even when quiet: the events wait meanwhile */
+        fprintf(stderr, "dacc serve: integrating %zu events failed: %s\n", k,
+                dacc_error_message(&err));
+        ok = false;
+    }
+    for (size_t j = 0; c.refused != NULL && j < c.nrefused; j++)
+        free(c.refused[j].a.body);
+    free(c.refused);
     free(envs);
     free(evs);
     free(lens);
@@ -685,10 +727,24 @@ static void answer_outcome(dacc_node *n, outcome *o)
         return;
     }
     dacc_error err;
+    dacc_error_clear(&err);
     json_t *r = node_receipt(n, o->idx, &err);
-    if (r == NULL)
-        node_problem(&a, 500, "the event is logged but its receipt failed",
-                     dacc_error_message(&err), NULL);
+    /* a proof whose hashes could not be read leaves err unset: the same
+     * failure of the database */
+    if (r == NULL && err.status == DACC_OK)
+        dacc_error_set(&err, DACC_ERR_IO, "the log's hashes cannot be read");
+    /* the store's session may have been cut since (the database came
+     * back): the next statement reconnects */
+    if (r == NULL && err.status == DACC_ERR_IO && dacc_store_refresh(n->rl.store, NULL) == DACC_OK)
+        r = node_receipt(n, o->idx, &err);
+    if (r == NULL && err.status == DACC_OK)
+        dacc_error_set(&err, DACC_ERR_IO, "the log's hashes cannot be read");
+    char why[DACC_ERROR_MSG_MAX + 64];
+    snprintf(why, sizeof why, "logged at index %llu; %s", (unsigned long long)o->idx,
+             dacc_error_message(&err));
+    if (r == NULL) /* durable, but no receipt to show for it now */
+        node_problem(&a, err.status == DACC_ERR_IO ? 503 : 500,
+                     "the event is logged but its receipt cannot be built now", why, NULL);
     else
         node_json(&a, 201, r);
     answer(o->job, &a);
@@ -760,7 +816,8 @@ static void expire(dacc_node *n, double bound)
         node_job *j = late;
         late = j->next;
         answer_problem(j, 503, "no integrator answered in time; the event may yet be logged",
-                       "the sequencer node or the database is unavailable");
+                       bound < WAIT_MAX ? "the database cannot be reached"
+                                        : "the sequencer node or the database is unavailable");
         finish(j);
     }
 }
@@ -832,13 +889,28 @@ static bool wait_notify(node_shared *sh, int ms)
     return done;
 }
 
-/* Other nodes appended: reads (tiles, rounds, receipts) follow. */
+/* Another node appended: reads (tiles, rounds, receipts) follow, and so
+ * do the live rounds, so that this node can take over integrating at
+ * once. */
 static void follow(dacc_node *n)
 {
     pthread_mutex_lock(&n->store);
-    dacc_store_refresh(n->rl.store, NULL);
+    dacc_store_follow(n->rl.store, NULL);
     pthread_mutex_unlock(&n->store);
     node_cosign_grown(n);
+}
+
+/* A node competes for the lock only once its rounds are live: a cold
+ * integrator would replay whole rounds while every caller waits. */
+static bool warm(dacc_node *n)
+{
+    dacc_error err;
+    pthread_mutex_lock(&n->store);
+    dacc_status st = dacc_store_warm(n->rl.store, &err);
+    pthread_mutex_unlock(&n->store);
+    if (st != DACC_OK)
+        fprintf(stderr, "dacc serve: loading the rounds: %s\n", dacc_error_message(&err));
+    return st == DACC_OK;
 }
 
 static bool keep_going(node_shared *sh, double *deadline)
@@ -858,11 +930,14 @@ static void *coordinate(void *arg)
     double deadline = 0;
     while (keep_going(sh, &deadline)) {
         if (!coord_connect(n)) {
-            expire(n, WAIT_MAX);
+            /* the database is gone: say so soon rather than at the bound */
+            expire(n, OUTAGE_WAIT);
             nanosleep(&(struct timespec){ 0, 200000000L }, NULL);
             continue;
         }
-        if (!sh->held)
+        if (!sh->warm)
+            sh->warm = warm(n);
+        if (!sh->held && sh->warm)
             try_lock(n);
         if (sh->held)
             integrate(n);

@@ -554,7 +554,10 @@ static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
     memcpy(id, l->id, sizeof id);
     u64_list since = { NULL, 0, 0 };
     dacc_status st = query(s, Q_SINCE, id, (int64_t)l->seen, collect, &since, err);
-    for (size_t k = 0; st == DACC_OK && k < since.n; k++) {
+    /* the index may already hold rows past the size this handle knows
+     * (another node's append, committed since): those wait for the next
+     * refresh, which starts at size */
+    for (size_t k = 0; st == DACC_OK && k < since.n && since.v[k] < size; k++) {
         uint64_t i = since.v[k];
         uint8_t *data;
         size_t len;
@@ -664,7 +667,7 @@ static void event_round(const dacc_round_event *ev, uint8_t id[32])
  * touched in touched[]. */
 static dacc_status accept_one(dacc_store *s, const dacc_round_event *ev, const void *env,
                               size_t len, uint64_t position, uint8_t (*touched)[32],
-                              size_t *ntouched, dacc_error *err)
+                              size_t *ntouched, int *hard, dacc_error *err)
 {
     uint8_t id[32];
     int is_config = ev != NULL && ev->is_config;
@@ -692,6 +695,9 @@ static dacc_status accept_one(dacc_store *s, const dacc_round_event *ev, const v
     live_round *l;
     dacc_status st = live(s, id, &l, err);
     s->applying = position;
+    /* no such round refuses the event; a round that cannot be brought up
+     * to the log is the store's failure, not the event's */
+    *hard = st != DACC_OK && st != DACC_ERR_NOTFOUND;
     if (st != DACC_OK)
         return st;
     return ev != NULL ? dacc_round_apply_event(l->r, ev, err)
@@ -781,9 +787,50 @@ static dacc_status index_batch(dacc_store *s, const dacc_round_event *const *evs
 
 /* What the caller runs in the append's transaction (dacc_store_append_also). */
 typedef struct {
-    dacc_status (*fn)(void *ctx, uint64_t first, dacc_error *err);
+    dacc_status (*fn)(void *ctx, uint64_t first, const size_t *kept, size_t nkept, dacc_error *err);
+    void (*refused)(void *ctx, size_t i, const dacc_error *why);
     void *ctx;
 } also_hook;
+
+/* A round's refusal of one event, as opposed to the store failing. */
+static int is_refusal(dacc_status st)
+{
+    return st != DACC_ERR_IO && st != DACC_ERR_NOMEM;
+}
+
+/* The batch without the events refused (also->refused told of each):
+ * their positions in kept[0..*nkept), the rest compacted in place. A
+ * refused event leaves its round as it was (dacc_round_apply), so the
+ * others are checked as if it had never come. */
+static dacc_status accept_all(dacc_store *s, const dacc_round_event **evs, const void **envs,
+                              size_t *lens, size_t n, size_t *kept, size_t *nkept, size_t *bad,
+                              uint8_t (*touched)[32], size_t *ntouched, const also_hook *also,
+                              dacc_error *err)
+{
+    dacc_status st = DACC_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < n && st == DACC_OK; i++) {
+        int hard = 0;
+        dacc_error why;
+        st = accept_one(s, evs ? evs[i] : NULL, envs[i], lens[i], dacc_tlog_log_size(s->log) + k,
+                        touched, ntouched, &hard, &why);
+        if (st == DACC_OK) {
+            if (evs)
+                evs[k] = evs[i];
+            envs[k] = envs[i], lens[k] = lens[i], kept[k++] = i;
+        } else if (also != NULL && also->refused != NULL && !hard && is_refusal(st)) {
+            also->refused(also->ctx, i, &why);
+            st = DACC_OK;
+        } else {
+            if (err != NULL)
+                *err = why;
+            if (bad)
+                *bad = i;
+        }
+    }
+    *nkept = k;
+    return st;
+}
 
 /* Checks the batch against the rounds and logs it, inside the index's
  * transaction; for a shared log the index rows and the caller's hook join
@@ -793,19 +840,30 @@ static dacc_status check_and_log(dacc_store *s, const dacc_round_event *const *e
                                  uint64_t *first, size_t *bad, uint8_t (*touched)[32],
                                  size_t *ntouched, const also_hook *also, dacc_error *err)
 {
-    dacc_status st = catch_up(s, err);
-    for (size_t i = 0; i < n && st == DACC_OK; i++)
-        if ((st = accept_one(s, evs ? evs[i] : NULL, envs[i], lens[i],
-                             dacc_tlog_log_size(s->log) + i, touched, ntouched, err)) != DACC_OK &&
-            bad)
-            *bad = i;
-    if (st != DACC_OK || !s->shared)
-        return st == DACC_OK ? dacc_tlog_log_append(s->log, envs, lens, n, first, err) : st;
-    st = dacc_tlog_log_add(s->log, envs, lens, n, first, err);
-    if (st == DACC_OK)
-        st = index_batch(s, evs, envs, lens, n, *first, err);
+    size_t m = n ? n : 1, nkept = 0;
+    const dacc_round_event **ev2 = evs ? malloc(m * sizeof *ev2) : NULL;
+    const void **env2 = malloc(m * sizeof *env2);
+    size_t *len2 = malloc(m * sizeof *len2), *kept = malloc(m * sizeof *kept);
+    dacc_status st = (evs && !ev2) || !env2 || !len2 || !kept
+                         ? dacc_error_set(err, DACC_ERR_NOMEM, "out of memory")
+                         : catch_up(s, err);
+    if (st == DACC_OK) {
+        if (evs)
+            memcpy(ev2, evs, n * sizeof *ev2);
+        memcpy(env2, envs, n * sizeof *env2);
+        memcpy(len2, lens, n * sizeof *len2);
+        st = accept_all(s, ev2, env2, len2, n, kept, &nkept, bad, touched, ntouched, also, err);
+    }
+    *first = dacc_tlog_log_size(s->log);
+    if (st == DACC_OK && !s->shared)
+        st = dacc_tlog_log_append(s->log, env2, len2, nkept, first, err);
+    else if (st == DACC_OK && nkept > 0)
+        st = dacc_tlog_log_add(s->log, env2, len2, nkept, first, err);
+    if (st == DACC_OK && s->shared && nkept > 0)
+        st = index_batch(s, ev2, env2, len2, nkept, *first, err);
     if (st == DACC_OK && also != NULL && also->fn != NULL)
-        st = also->fn(also->ctx, *first, err);
+        st = also->fn(also->ctx, *first, kept, nkept, err);
+    free(ev2), free(env2), free(len2), free(kept);
     return st;
 }
 
@@ -839,7 +897,7 @@ static dacc_status append(dacc_store *s, const dacc_round_event *const *evs,
     for (size_t i = 0; i < ntouched; i++) {
         live_round *l = find_live(s, touched[i]);
         if (l != NULL)
-            l->seen = *first + n;
+            l->seen = dacc_tlog_log_size(s->log);
     }
     free(touched);
     /* SQLite: the events are durable in the log now; an index that fails
@@ -864,14 +922,67 @@ dacc_status dacc_store_append_decoded(dacc_store *s, const dacc_round_event *con
 
 dacc_status dacc_store_append_also(dacc_store *s, const dacc_round_event *const *evs,
                                    const void *const *envs, const size_t *lens, size_t n,
-                                   dacc_status (*fn)(void *ctx, uint64_t first, dacc_error *err),
-                                   void *ctx, uint64_t *first, size_t *bad, dacc_error *err)
+                                   const dacc_store_also *also, uint64_t *first, size_t *bad,
+                                   dacc_error *err)
 {
-    also_hook also = { fn, ctx };
-    return append(s, evs, envs, lens, n, first, bad, &also, err);
+    also_hook h = { also->fn, also->refused, also->ctx };
+    return append(s, evs, envs, lens, n, first, bad, &h, err);
 }
 
 dacc_status dacc_store_refresh(dacc_store *s, dacc_error *err)
 {
     return dacc_tlog_log_shared(s->log) ? dacc_tlog_log_refresh(s->log, err) : DACC_OK;
+}
+
+dacc_status dacc_store_follow(dacc_store *s, dacc_error *err)
+{
+    dacc_status st = dacc_store_refresh(s, err);
+    /* by id, not by slot: applying an event that cites a round may load
+     * that one and move the array */
+    size_t n = s->nlive;
+    uint8_t(*ids)[32] = malloc((n ? n : 1) * 32);
+    if (st == DACC_OK && ids == NULL)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == DACC_OK && i < n; i++)
+        memcpy(ids[i], s->live[i].id, 32);
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        live_round *l;
+        st = live(s, ids[i], &l, err);
+    }
+    free(ids);
+    return st;
+}
+
+typedef struct {
+    uint8_t (*ids)[32];
+    size_t n, cap;
+} id_list;
+
+static void collect_id(void *ctx, const uint8_t id[32], const char *mech, uint64_t first,
+                       uint64_t entries)
+{
+    id_list *l = ctx;
+    (void)mech, (void)first, (void)entries;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        uint8_t(*v)[32] = realloc(l->ids, cap * 32);
+        if (v == NULL)
+            return;
+        l->ids = v, l->cap = cap;
+    }
+    memcpy(l->ids[l->n++], id, 32);
+}
+
+dacc_status dacc_store_warm(dacc_store *s, dacc_error *err)
+{
+    id_list l = { NULL, 0, 0 };
+    dacc_status st = dacc_store_refresh(s, err);
+    if (st == DACC_OK)
+        st = dacc_store_each_round(s, &l, collect_id, err);
+    for (size_t i = 0; st == DACC_OK && i < l.n; i++) {
+        live_round *r;
+        st = live(s, l.ids[i], &r, err);
+    }
+    free(l.ids);
+    return st;
 }

@@ -219,6 +219,16 @@ static void drop_buffers(tlog_store *s)
 
 /* ---- statements ---- */
 
+static dacc_status ensure_connected(tlog_store *s, dacc_error *err);
+
+/* Inside a transaction a lost connection must fail it: reconnecting
+ * would carry on outside it. */
+static int in_transaction(const tlog_store *s)
+{
+    PGTransactionStatusType t = PQtransactionStatus(s->c);
+    return t == PQTRANS_ACTIVE || t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
 static dacc_status prepare(tlog_store *s, dacc_error *err)
 {
     for (int i = 0; i < S_COUNT; i++) {
@@ -244,6 +254,8 @@ static dacc_status run(tlog_store *s, int which, int n, const char *const *vals,
     if (bin >= 0)
         fmts[bin] = 1;
     dacc_status st = flush(s, err);
+    if (st == DACC_OK && !in_transaction(s))
+        st = ensure_connected(s, err);
     if (st != DACC_OK)
         return st;
     char name[8];
@@ -610,7 +622,7 @@ static dacc_status pg_sql(tlog_store *s, const char *q, size_t n, const char *co
                           dacc_tlog_row_fn fn, void *ctx, dacc_error *err)
 {
     dacc_status st = flush(s, err);
-    if (st == DACC_OK && PQtransactionStatus(s->c) == PQTRANS_IDLE)
+    if (st == DACC_OK && !in_transaction(s))
         st = ensure_connected(s, err);
     if (st != DACC_OK)
         return st;
