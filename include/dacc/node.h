@@ -46,6 +46,10 @@ typedef struct dacc_node_opts {
      * URL and the same log key (DATA/log.key): one of them integrates the
      * events all of them accept (docs/scale.md). NULL: SQLite. */
     const char *store;
+    /* /checkpoint only with at least this many valid cosignatures by the
+     * --witness witnesses (the latest checkpoint that has them); 503
+     * otherwise. 0: no threshold. */
+    unsigned witness_threshold;
 } dacc_node_opts;
 
 /* The defaults every field of opts falls back to when zero. */

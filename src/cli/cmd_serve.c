@@ -38,6 +38,9 @@ static const char help[] =
     "  --witness URL=PUB   a witness asked to cosign this node's checkpoints\n"
     "                      (repeatable; PUB its cosignature key): /checkpoint\n"
     "                      then carries every valid cosignature\n"
+    "  --witness-threshold N  serve /checkpoint only once N of the --witness\n"
+    "                      witnesses have cosigned it (the latest checkpoint that\n"
+    "                      has them; 503 until one has)\n"
     "  --witness-key FILE  act as a witness (c2sp.org/tlog-witness: POST\n"
     "                      /add-checkpoint) with this cosignature key\n"
     "                      (dacc log keygen --cosign)\n"
@@ -79,6 +82,7 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
         { "key-rate", required_argument, NULL, 'K' },
         { "address-rate", required_argument, NULL, 'A' },
         { "store", required_argument, NULL, 'S' },
+        { "witness-threshold", required_argument, NULL, 'H' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -96,6 +100,10 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
             break;
         case 'O':
             o->origin = optarg;
+            break;
+        case 'H':
+            rc = cli_opt_u64(prog, "--witness-threshold", optarg, 0, 8, &v);
+            o->witness_threshold = (unsigned)v;
             break;
         case 'S':
             if (strncmp(optarg, "postgres://", 11) != 0 &&
@@ -145,6 +153,9 @@ static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t ca
             rc = cli_usage(prog, "unknown option");
         }
     }
+    if (rc == CLI_OK && o->witness_threshold > o->nwitnesses)
+        rc =
+            cli_usage(prog, "--witness-threshold %u needs as many --witness", o->witness_threshold);
     if (rc == CLI_OK && optind != argc)
         rc = cli_usage(prog, "unexpected argument '%s'", argv[optind]);
     return rc;

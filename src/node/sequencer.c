@@ -993,7 +993,9 @@ dacc_status node_shared_start(dacc_node *n, dacc_error *err)
     dacc_hex_encode(id, sizeof id, sh->id);
     pthread_mutex_init(&sh->lock, NULL);
     n->shared = sh;
+    pthread_mutex_lock(&n->store); /* the cosigner may be reading already */
     dacc_status st = node_migrate(n, err);
+    pthread_mutex_unlock(&n->store);
     if (st == DACC_OK && pthread_create(&sh->thread, NULL, coordinate, n) != 0)
         st = dacc_error_set(err, DACC_ERR_NOMEM, "cannot start the coordinator thread");
     sh->started = st == DACC_OK;

@@ -169,8 +169,56 @@ static void post(dacc_node *n, struct MHD_Connection *c, node_request *q, node_a
     __atomic_add_fetch(&n->inflight, 1, __ATOMIC_ACQ_REL);
 }
 
+/* --witness-threshold: the latest checkpoint enough witnesses cosigned
+ * (the cosigner keeps only lines that verify), or 503 saying how many did. */
+static void witnessed_checkpoint(dacc_node *n, node_answer *a)
+{
+    dacc_tlog_note note;
+    size_t have = 0;
+    uint64_t size = 0;
+    pthread_mutex_lock(&n->cosigned_lock);
+    if (n->cosigned != NULL &&
+        dacc_tlog_note_parse(n->cosigned, n->cosigned_len, &note, NULL) == DACC_OK)
+        have = note.nsigs - 1; /* the log's own signature first */
+    size = n->cosigned_size;
+    if (have >= n->o.witness_threshold)
+        node_bytes(a, 200, "text/plain; charset=utf-8", n->cosigned, n->cosigned_len, "no-cache");
+    pthread_mutex_unlock(&n->cosigned_lock);
+    if (have >= n->o.witness_threshold)
+        return;
+    char why[160];
+    snprintf(why, sizeof why,
+             "%zu of the %u cosignatures this node requires (checkpoint of size %llu)", have,
+             n->o.witness_threshold, (unsigned long long)size);
+    node_problem(a, 503, "no checkpoint has been cosigned by enough witnesses", why, NULL);
+    a->retry_after = 1;
+}
+
+/* GET /witness/logs: the logs this node witnesses (its --witness-log keys). */
+static void witnessed_logs(dacc_node *n, node_answer *a)
+{
+    json_t *logs = json_array();
+    char text[DACC_TLOG_KEY_TEXT_MAX];
+    for (size_t i = 0; i < n->nlogs; i++) {
+        dacc_tlog_verifier_format(&n->logs[i], text);
+        json_array_append_new(logs, json_pack("{s:s,s:s}", "origin", n->logs[i].name, "key", text));
+    }
+    if (n->witnessing)
+        dacc_tlog_verifier_format(&n->witness.v, text);
+    node_json(a, 200,
+              json_pack("{s:s?,s:o}", "witness", n->witnessing ? text : NULL, "logs", logs));
+}
+
 static void get(dacc_node *n, struct MHD_Connection *c, node_request *q, node_answer *a)
 {
+    if (n->o.witness_threshold > 0 && strcmp(q->url, "/checkpoint") == 0) {
+        witnessed_checkpoint(n, a);
+        return;
+    }
+    if (strcmp(q->url, "/witness/logs") == 0) {
+        witnessed_logs(n, a);
+        return;
+    }
     if (node_route_log(n, q->url, a) || node_route_api_get(n, c, q->url, a))
         return;
     if (strcmp(q->url, "/") == 0) {
