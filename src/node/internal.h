@@ -108,7 +108,8 @@ struct dacc_node {
     char *cosigned;                    /* the latest checkpoint with its cosignatures */
     size_t cosigned_len;
     uint64_t cosigned_size;
-    node_shared *shared; /* --store: NULL for a SQLite node */
+    node_shared *shared;  /* --store: NULL for a SQLite node */
+    long threshold_asked; /* --witness-threshold: when witnesses were last asked again (s) */
 };
 
 /* ---- cosign.c ---- */

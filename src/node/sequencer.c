@@ -167,14 +167,21 @@ static void finish(node_job *job)
 }
 
 static void forward(dacc_node *n, node_job **jobs, size_t k);
+static bool integrating(dacc_node *n);
+static void integrate_local(dacc_node *n, node_job **jobs, size_t k);
 
 static void *run(void *arg)
 {
     dacc_node *n = arg;
     batch *b = n->batch;
     for (size_t k; (k = take(n, b->jobs, n->o.batch)) > 0;) {
+        /* the integrator appends its own events itself, as a lone node
+         * does; the others hand theirs over */
         if (n->shared != NULL) {
-            forward(n, b->jobs, k);
+            if (integrating(n))
+                integrate_local(n, b->jobs, k);
+            else
+                forward(n, b->jobs, k);
             continue;
         }
         memcpy(b->all, b->jobs, k * sizeof *b->all);
@@ -266,6 +273,12 @@ struct node_shared {
     node_job *waiting;
     double last_gc;
 };
+
+/* Whether this node holds the sequencer lock, as its coordinator last saw. */
+static bool integrating(dacc_node *n)
+{
+    return __atomic_load_n(&n->shared->held, __ATOMIC_ACQUIRE);
+}
 
 static double now_s(void)
 {
@@ -398,8 +411,56 @@ static void forward(dacc_node *n, node_job **jobs, size_t k)
     }
 }
 
+/* The latest checkpoint, read once for a batch of receipts. */
+typedef struct {
+    char *note;
+    size_t len;
+    dacc_tlog_checkpoint cp;
+    bool ok;
+} shared_cp;
+
+static void read_checkpoint(dacc_node *n, shared_cp *c)
+{
+    dacc_tlog_note parsed;
+    c->ok = dacc_tlog_log_checkpoint(n->rl.log, &c->note, &c->len, NULL) == DACC_OK;
+    if (c->ok)
+        c->ok = dacc_tlog_note_parse(c->note, c->len, &parsed, NULL) == DACC_OK &&
+                dacc_tlog_checkpoint_parse(parsed.text, parsed.text_len, &c->cp, NULL) == DACC_OK;
+}
+
+/* The receipt node_receipt gives (the same fields, in the same order),
+ * for an event whose bytes the node holds (the job's), against the
+ * checkpoint read once for the batch: two reads of the database fewer per
+ * event. NULL when anything fails: node_receipt then tries on its own. */
+static json_t *batch_receipt(dacc_node *n, const shared_cp *c, const node_job *job, uint64_t index)
+{
+    if (!c->ok || index >= c->cp.size)
+        return NULL;
+    uint8_t leaf[DACC_TLOG_HASH_BYTES];
+    char hex[2 * DACC_TLOG_HASH_BYTES + 1];
+    dacc_tlog_leaf_hash(job->env, job->len, leaf);
+    dacc_tlog_proof p = { .a = index, .size = c->cp.size, .format = DACC_TLOG_PROOF_C2SP };
+    size_t np;
+    if (dacc_tlog_prove_inclusion(dacc_tlog_log_hash, n->rl.log, index, c->cp.size, p.hash, &np) !=
+        DACC_OK)
+        return NULL;
+    p.n = np;
+    p.checkpoint = c->note;
+    p.checkpoint_len = c->len;
+    char text[64 + DACC_TLOG_MAX_PROOF * 48 + 8192];
+    size_t tl = dacc_tlog_proof_format(&p, text, sizeof text);
+    if (tl == 0 || tl >= sizeof text)
+        return NULL;
+    return json_pack("{s:I,s:s,s:I,s:s%,s:s#}", "index", (json_int_t)index, "leaf_hash",
+                     dacc_hex_encode(leaf, sizeof leaf, hex), "tree_size", (json_int_t)p.size,
+                     "proof", text, tl, "checkpoint", c->note, (int)c->len);
+}
+
 /* ---- integrating (the node holding the lock) ---- */
 
+/* An event to integrate: a pending row (another node's, or this node's
+ * handed over before it held the lock), or one of this node's own queued
+ * events (job: answered here, with no row in the tables). */
 typedef struct {
     int64_t id;
     char node[33];
@@ -407,6 +468,9 @@ typedef struct {
     dacc_buf env; /* the envelope as logged */
     dacc_round_event ev;
     bool decoded;
+    node_job *job; /* this node's own event, not a row */
+    bool logged;   /* job: at index, once committed */
+    uint64_t index;
 } pending_row;
 
 typedef struct {
@@ -446,7 +510,7 @@ static void rows_free(pending_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         dacc_buf_free(&l->rows[i].env);
-        if (l->rows[i].decoded)
+        if (l->rows[i].decoded && l->rows[i].job == NULL) /* a job's event stays the job's */
             dacc_round_event_clear(&l->rows[i].ev);
     }
     l->n = 0;
@@ -486,6 +550,12 @@ typedef struct {
 static void note_refusal(void *ctx, size_t i, const dacc_error *why)
 {
     logged_ctx *c = ctx;
+    if (c->rows[i]->job != NULL) { /* this node's own: answered here, no row */
+        node_answer a;
+        node_problem_from(&a, why, "the round refuses the event");
+        answer(c->rows[i]->job, &a);
+        return;
+    }
     refusal *r = &c->refused[c->nrefused++];
     r->i = i;
     node_problem_from(&r->a, why, "the round refuses the event");
@@ -499,18 +569,23 @@ static dacc_status count_row(void *ctx, size_t ncols, const char *const *v, cons
     return DACC_OK;
 }
 
-/* '{a,b,...}' of the rows' ids, or of the kept rows' nodes or seqs. */
+/* '{a,b,...}' of the rows' ids, or of the kept rows' nodes or seqs: the
+ * pending rows only (this node's own events have none). */
 static bool row_array(text_buf *t, pending_row **rows, const size_t *pick, size_t n, int what)
 {
     bool ok = text_add(t, "{", 1);
+    bool any = false;
     for (size_t j = 0; ok && j < n; j++) {
         const pending_row *r = rows[pick ? pick[j] : j];
+        if (r->job != NULL)
+            continue;
         char num[32];
         int len = what == 0   ? snprintf(num, sizeof num, "%lld", (long long)r->id)
                   : what == 2 ? snprintf(num, sizeof num, "%llu", (unsigned long long)r->seq)
                               : 0;
-        ok = (j == 0 || text_add(t, ",", 1)) &&
+        ok = (!any || text_add(t, ",", 1)) &&
              (what == 1 ? text_add(t, r->node, strlen(r->node)) : text_add(t, num, (size_t)len));
+        any = true;
     }
     return ok && text_add(t, "}", 1);
 }
@@ -540,6 +615,15 @@ static dacc_status record_logged(void *ctx, uint64_t first, const size_t *kept, 
                                  dacc_error *err)
 {
     logged_ctx *c = ctx;
+    size_t rows = 0, kept_rows = 0;
+    for (size_t i = 0; i < c->k; i++)
+        rows += c->rows[i]->job == NULL;
+    for (size_t j = 0; j < nkept; j++) {
+        pending_row *r = c->rows[kept[j]];
+        kept_rows += r->job == NULL;
+        r->logged = r->job != NULL; /* once committed */
+        r->index = first + j;
+    }
     text_buf ids = { 0 }, nodes = { 0 }, seqs = { 0 };
     bool ok = row_array(&ids, c->rows, NULL, c->k, 0) &&
               row_array(&nodes, c->rows, kept, nkept, 1) &&
@@ -553,11 +637,11 @@ static dacc_status record_logged(void *ctx, uint64_t first, const size_t *kept, 
                                "WITH d AS (DELETE FROM pending WHERE id = ANY($1::bigint[]) "
                                "RETURNING 1) SELECT count(*) FROM d",
                                1, del, count_row, &c->deleted, err);
-    if (st == DACC_OK && c->deleted != c->k)
+    if (st == DACC_OK && c->deleted != rows)
         st = dacc_error_set(err, DACC_ERR_STATE,
                             "another node integrated these events meanwhile (%llu of %zu left)",
-                            (unsigned long long)c->deleted, c->k);
-    if (st == DACC_OK && nkept > 0)
+                            (unsigned long long)c->deleted, rows);
+    if (st == DACC_OK && kept_rows > 0)
         st = dacc_tlog_log_sql(c->n->rl.log,
                                "INSERT INTO results(node, seq, status, idx) SELECT t.n, t.s, 201,"
                                " $3::bigint + t.o - 1 FROM unnest($1::text[], $2::bigint[]) WITH "
@@ -601,6 +685,8 @@ static bool integrate_rows(dacc_node *n, pending_row **rows, size_t k)
         fprintf(stderr, "dacc serve: integrating %zu events failed: %s\n", k,
                 dacc_error_message(&err));
         ok = false;
+        for (size_t i = 0; i < k; i++)
+            rows[i]->logged = false; /* rolled back */
     }
     for (size_t j = 0; c.refused != NULL && j < c.nrefused; j++)
         free(c.refused[j].a.body);
@@ -611,9 +697,59 @@ static bool integrate_rows(dacc_node *n, pending_row **rows, size_t k)
     return ok;
 }
 
-/* One batch of pending events, oldest first: how many were taken, or -1
- * when the database failed. */
-static long integrate_batch(dacc_node *n, pending_list *l)
+/* This node's own events, appended after the pending rows, as rows that
+ * are answered here. */
+static bool add_jobs(pending_list *l, node_job **jobs, size_t njobs)
+{
+    for (size_t i = 0; i < njobs; i++) {
+        pending_row *r = &l->rows[l->n++];
+        memset(r, 0, sizeof *r);
+        r->job = jobs[i];
+        r->ev = jobs[i]->ev;
+        r->decoded = true;
+        dacc_buf_init(&r->env, 0);
+        if (dacc_buf_append(&r->env, jobs[i]->env, jobs[i]->len) != DACC_OK)
+            return false;
+    }
+    return true;
+}
+
+/* The answers of this node's own events in the batch, under the store
+ * lock: a receipt for each logged one (refusals were answered when found),
+ * 503 for all when the batch failed. */
+static void answer_jobs(dacc_node *n, pending_list *l, bool fine)
+{
+    shared_cp cp = { 0 };
+    bool read = false;
+    for (size_t i = 0; i < l->n; i++) {
+        pending_row *r = &l->rows[i];
+        if (r->job == NULL || r->job->body != NULL) /* not ours, or refused: answered */
+            continue;
+        if (!fine || !r->logged) {
+            answer_problem(r->job, 503, "the database cannot be reached", NULL);
+            continue;
+        }
+        if (!read)
+            read_checkpoint(n, &cp), read = true;
+        json_t *receipt = batch_receipt(n, &cp, r->job, r->index);
+        dacc_error err;
+        if (receipt == NULL)
+            receipt = node_receipt(n, r->index, &err);
+        node_answer a;
+        if (receipt == NULL)
+            node_problem(&a, 503, "the event is logged but its receipt cannot be built now", NULL,
+                         NULL);
+        else
+            node_json(&a, 201, receipt);
+        answer(r->job, &a);
+    }
+    free(cp.note);
+}
+
+/* One batch: the pending events, oldest first, then this node's own jobs
+ * (may be none), in one transaction. How many pending rows were taken, or
+ * -1 when the database failed. Every job is answered (not finished). */
+static long integrate_batch(dacc_node *n, pending_list *l, node_job **jobs, size_t njobs)
 {
     char limit[16];
     snprintf(limit, sizeof limit, "%u", n->o.batch);
@@ -623,9 +759,11 @@ static long integrate_batch(dacc_node *n, pending_list *l)
                                        "SELECT id, node, seq, encode(env, 'hex') FROM pending "
                                        "ORDER BY id LIMIT $1::int",
                                        1, params, take_row, l, NULL);
+    size_t pending = l->n;
+    bool fine = st == DACC_OK && add_jobs(l, jobs, njobs);
     pending_row **ok = malloc((l->n ? l->n : 1) * sizeof *ok);
     size_t k = 0;
-    bool fine = st == DACC_OK && ok != NULL;
+    fine = fine && ok != NULL;
     for (size_t i = 0; fine && i < l->n; i++) {
         if (l->rows[i].decoded) {
             ok[k++] = &l->rows[i];
@@ -636,15 +774,33 @@ static long integrate_batch(dacc_node *n, pending_list *l)
         fine = refuse_row(n, &l->rows[i], &a, NULL) == DACC_OK;
         free(a.body);
     }
-    if (fine)
+    if (fine && k > 0)
         fine = integrate_rows(n, ok, k);
+    answer_jobs(n, l, fine);
     pthread_mutex_unlock(&n->store);
-    long taken = fine ? (long)l->n : -1;
+    long taken = fine ? (long)pending : -1;
     free(ok);
     rows_free(l);
-    if (fine && taken > 0)
+    if (fine && k > 0)
         node_cosign_grown(n);
     return taken;
+}
+
+/* The sequencer thread of the node holding the lock: its own events go
+ * into the log with whatever is pending, in one transaction. */
+static void integrate_local(dacc_node *n, node_job **jobs, size_t k)
+{
+    pending_list l = { 0 };
+    l.rows = malloc((n->o.batch + k) * sizeof *l.rows);
+    if (l.rows == NULL) {
+        for (size_t i = 0; i < k; i++)
+            answer_problem(jobs[i], 500, "out of memory", NULL);
+    } else {
+        integrate_batch(n, &l, jobs, k);
+    }
+    free(l.rows);
+    for (size_t i = 0; i < k; i++)
+        finish(jobs[i]);
 }
 
 static void integrate(dacc_node *n)
@@ -654,7 +810,7 @@ static void integrate(dacc_node *n)
     if (l.rows == NULL)
         return;
     long taken;
-    while ((taken = integrate_batch(n, &l)) == (long)n->o.batch)
+    while ((taken = integrate_batch(n, &l, NULL, 0)) == (long)n->o.batch)
         ;
     free(l.rows);
     if (taken < 0) /* the database failed: give it a moment */
@@ -715,9 +871,17 @@ static dacc_status take_outcome(void *ctx, size_t ncols, const char *const *v, c
 /* An outcome's answer: a 201 with its receipt, from the log as it now
  * stands (the checkpoint that made it durable, or a later one), under the
  * store lock the caller holds; or the refusal the integrator recorded. */
-static void answer_outcome(dacc_node *n, outcome *o)
+static void answer_outcome(dacc_node *n, const shared_cp *c, outcome *o)
 {
     node_answer a;
+    if (o->status == 201) {
+        json_t *r = batch_receipt(n, c, o->job, o->idx);
+        if (r != NULL) {
+            node_json(&a, 201, r);
+            answer(o->job, &a);
+            return;
+        }
+    }
     if (o->status != 201) {
         a = (node_answer){
             o->status, o->body, o->body ? strlen(o->body) : 0, "application/problem+json", NULL, 0
@@ -779,11 +943,14 @@ static void deliver(dacc_node *n)
               params, take_outcome, &o);
     if (o.len == 0)
         return;
+    shared_cp cp = { 0 };
     pthread_mutex_lock(&n->store);
     dacc_store_refresh(n->rl.store, NULL);
+    read_checkpoint(n, &cp);
     for (size_t i = 0; i < o.len; i++)
-        answer_outcome(n, &o.v[i]);
+        answer_outcome(n, &cp, &o.v[i]);
     pthread_mutex_unlock(&n->store);
+    free(cp.note);
     for (size_t i = 0; i < o.len; i++) {
         free(o.v[i].body);
         finish(o.v[i].job);
@@ -858,7 +1025,7 @@ static bool coord_connect(dacc_node *n)
     node_shared *sh = n->shared;
     if (sh->c != NULL && PQstatus(sh->c) == CONNECTION_OK)
         return true;
-    sh->held = false;
+    __atomic_store_n(&sh->held, false, __ATOMIC_RELEASE);
     return session(&sh->c, n->o.store, "dacc-sequencer", "LISTEN dacc_pending; LISTEN dacc_done");
 }
 
@@ -866,7 +1033,8 @@ static void try_lock(dacc_node *n)
 {
     node_shared *sh = n->shared;
     PGresult *r = PQexec(sh->c, "SELECT pg_try_advisory_lock(" SEQUENCER_LOCK ")");
-    sh->held = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+    bool held = PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+    __atomic_store_n(&sh->held, held, __ATOMIC_RELEASE);
     PQclear(r);
     if (sh->held) /* an event worth a line even when quiet */
         fprintf(stderr, "dacc serve: this node integrates the events now (node %s)\n", sh->id);

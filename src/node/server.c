@@ -186,6 +186,11 @@ static void witnessed_checkpoint(dacc_node *n, node_answer *a)
     pthread_mutex_unlock(&n->cosigned_lock);
     if (have >= n->o.witness_threshold)
         return;
+    /* a witness that was down when the log last grew is asked again, at
+     * most once a second, rather than only at the next growth */
+    long now = (long)time(NULL);
+    if (__atomic_exchange_n(&n->threshold_asked, now, __ATOMIC_ACQ_REL) != now)
+        node_cosign_grown(n);
     char why[160];
     snprintf(why, sizeof why,
              "%zu of the %u cosignatures this node requires (checkpoint of size %llu)", have,
