@@ -43,6 +43,15 @@ typedef struct dacc_node_opts {
     size_t nwitnesses;
     /* Open connections from one client address at most (0: no limit). */
     unsigned per_address_connections;
+    /* The log and its round index in a PostgreSQL database (a postgres://
+     * URL) instead of DATA/log.db, shared by every node given the same
+     * URL and the same log key (DATA/log.key): one of them integrates the
+     * events all of them accept (docs/scale.md). NULL: SQLite. */
+    const char *store;
+    /* /checkpoint only with at least this many valid cosignatures by the
+     * --witness witnesses (the latest checkpoint that has them); 503
+     * otherwise. 0: no threshold. */
+    unsigned witness_threshold;
 } dacc_node_opts;
 
 /* The defaults every field of opts falls back to when zero. */

@@ -31,6 +31,8 @@ static const struct {
     [NODE_OPT_WITNESS_KEY] = { "witness-key", TEXT, false, 0, 0 },
     [NODE_OPT_WITNESS_LOG] = { "witness-log", TEXT, true, 0, 16 },
     [NODE_OPT_QUIET] = { "quiet", FLAG, false, 0, 0 },
+    [NODE_OPT_STORE] = { "store", TEXT, false, 0, 0 },
+    [NODE_OPT_WITNESS_THRESHOLD] = { "witness-threshold", NUMBER, false, 0, 8 },
 };
 
 const char *node_option_name(unsigned i)
@@ -153,6 +155,15 @@ dacc_status node_option_set(node_settings *s, unsigned i, const char *value, dac
         break;
     case NODE_OPT_WITNESS_KEY:
         s->o.witness_key = value;
+        break;
+    case NODE_OPT_STORE:
+        if (strncmp(value, "postgres://", 11) != 0 && strncmp(value, "postgresql://", 13) != 0)
+            return dacc_error_set(err, DACC_ERR_PARSE, "expected a postgres:// URL, got '%s'",
+                                  value);
+        s->o.store = value;
+        break;
+    case NODE_OPT_WITNESS_THRESHOLD:
+        s->o.witness_threshold = (unsigned)v;
         break;
     case NODE_OPT_THREADS:
         s->o.threads = (unsigned)v;

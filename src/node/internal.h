@@ -26,7 +26,15 @@ typedef struct node_job {
     bool problem; /* body is application/problem+json */
     bool done;
     struct node_job *next;
+    /* several nodes (--store): its number among this node's pending
+     * events, and when it was handed over */
+    uint64_t seq;
+    double handed;
 } node_job;
+
+/* The coordination of several nodes on one PostgreSQL database
+ * (sequencer.c): the pending events, the sequencer lock, the answers. */
+typedef struct node_shared node_shared;
 
 /* A token bucket per id (a signing key, or a hash of a client address). */
 typedef struct {
@@ -148,6 +156,8 @@ struct dacc_node {
     size_t cosigned_len;
     uint64_t cosigned_size;
     node_conns conns; /* open connections and their deadlines */
+    node_shared *shared;  /* --store: NULL for a SQLite node */
+    long threshold_asked; /* --witness-threshold: when witnesses were last asked again (s) */
 };
 
 /* ---- cosign.c ---- */
@@ -162,6 +172,12 @@ void node_cosign_grown(dacc_node *n);
 dacc_status node_sequencer_start(dacc_node *n, dacc_error *err);
 /* Answers every queued event, then stops the thread. */
 void node_sequencer_stop(dacc_node *n);
+/* --store: the pending table, the sequencer lock and the thread that
+ * holds it or waits for it, integrates, and answers this node's events;
+ * started before the sequencer, stopped after it (answering every event
+ * it handed over, or 503 after a bound). */
+dacc_status node_shared_start(dacc_node *n, dacc_error *err);
+void node_shared_stop(dacc_node *n);
 /* Queues job; false when the node is stopping (nothing queued). */
 bool node_enqueue(dacc_node *n, node_job *job);
 void node_job_free(node_job *job);
@@ -253,6 +269,8 @@ enum {
     NODE_OPT_WITNESS_KEY,
     NODE_OPT_WITNESS_LOG,
     NODE_OPT_QUIET,
+    NODE_OPT_STORE,
+    NODE_OPT_WITNESS_THRESHOLD,
     NODE_OPTIONS
 };
 /* Option i's long name (NULL past the last); whether it is a flag (takes

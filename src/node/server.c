@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "../cli/log_keys.h"
+#include "../cli/log_source.h"
 #include "dacc/base.h"
 #include "dacc/codec.h"
 #include "dacc/csv.h"
@@ -191,8 +192,61 @@ static void post(dacc_node *n, struct MHD_Connection *c, node_request *q, node_a
     __atomic_add_fetch(&n->inflight, 1, __ATOMIC_ACQ_REL);
 }
 
+/* --witness-threshold: the latest checkpoint enough witnesses cosigned
+ * (the cosigner keeps only lines that verify), or 503 saying how many did. */
+static void witnessed_checkpoint(dacc_node *n, node_answer *a)
+{
+    dacc_tlog_note note;
+    size_t have = 0;
+    uint64_t size = 0;
+    pthread_mutex_lock(&n->cosigned_lock);
+    if (n->cosigned != NULL &&
+        dacc_tlog_note_parse(n->cosigned, n->cosigned_len, &note, NULL) == DACC_OK)
+        have = note.nsigs - 1; /* the log's own signature first */
+    size = n->cosigned_size;
+    if (have >= n->o.witness_threshold)
+        node_bytes(a, 200, "text/plain; charset=utf-8", n->cosigned, n->cosigned_len, "no-cache");
+    pthread_mutex_unlock(&n->cosigned_lock);
+    if (have >= n->o.witness_threshold)
+        return;
+    /* a witness that was down when the log last grew is asked again, at
+     * most once a second, rather than only at the next growth */
+    long now = (long)time(NULL);
+    if (__atomic_exchange_n(&n->threshold_asked, now, __ATOMIC_ACQ_REL) != now)
+        node_cosign_grown(n);
+    char why[160];
+    snprintf(why, sizeof why,
+             "%zu of the %u cosignatures this node requires (checkpoint of size %llu)", have,
+             n->o.witness_threshold, (unsigned long long)size);
+    node_problem(a, 503, "no checkpoint has been cosigned by enough witnesses", why, NULL);
+    a->retry_after = 1;
+}
+
+/* GET /witness/logs: the logs this node witnesses (its --witness-log keys). */
+static void witnessed_logs(dacc_node *n, node_answer *a)
+{
+    json_t *logs = json_array();
+    char text[DACC_TLOG_KEY_TEXT_MAX];
+    for (size_t i = 0; i < n->nlogs; i++) {
+        dacc_tlog_verifier_format(&n->logs[i], text);
+        json_array_append_new(logs, json_pack("{s:s,s:s}", "origin", n->logs[i].name, "key", text));
+    }
+    if (n->witnessing)
+        dacc_tlog_verifier_format(&n->witness.v, text);
+    node_json(a, 200,
+              json_pack("{s:s?,s:o}", "witness", n->witnessing ? text : NULL, "logs", logs));
+}
+
 static void get(dacc_node *n, struct MHD_Connection *c, node_request *q, node_answer *a)
 {
+    if (n->o.witness_threshold > 0 && strcmp(q->url, "/checkpoint") == 0) {
+        witnessed_checkpoint(n, a);
+        return;
+    }
+    if (strcmp(q->url, "/witness/logs") == 0) {
+        witnessed_logs(n, a);
+        return;
+    }
     if (node_route_log(n, q->url, a) || node_route_api_get(n, c, q->url, a))
         return;
     if (strcmp(q->url, "/") == 0) {
@@ -409,11 +463,38 @@ static void connection_event(void *cls, struct MHD_Connection *c, void **socket_
 
 /* ---- the data directory ---- */
 
+/* --store URL: the log in PostgreSQL, its key in the data directory
+ * (made when missing: the first node's, which the others are given), and
+ * DATA/log.store naming the database for round_log_open and dacc log. Nodes
+ * starting together may both try to create the log: one does, and the
+ * other finds it. */
+static dacc_status create_shared(const dacc_node_opts *o, dacc_error *err)
+{
+    char path[4096];
+    struct stat st;
+    dacc_tlog_signer s;
+    dacc_status rc = DACC_OK;
+    snprintf(path, sizeof path, "%s/log.key", o->data);
+    if (stat(path, &st) != 0) {
+        rc = dacc_tlog_keygen(o->origin, DACC_TLOG_KEY_ED25519, &s, err);
+        snprintf(path, sizeof path, "%s/log", o->data);
+        if (rc == DACC_OK)
+            rc = write_key_files(path, &s, err);
+        sodium_memzero(&s, sizeof s);
+    }
+    dacc_error create_err;
+    if (rc == DACC_OK && dacc_tlog_log_create(o->store, o->origin, &create_err) == DACC_OK)
+        fprintf(stderr, "dacc serve: created a log %s in the database\n", o->origin);
+    return rc == DACC_OK ? source_write_store(o->data, o->store, err) : rc;
+}
+
 static dacc_status create_data(const dacc_node_opts *o, dacc_error *err)
 {
     char path[4096];
     if (mkdir(o->data, 0700) != 0 && errno != EEXIST)
         return dacc_error_at(err, DACC_ERR_IO, o->data, 0, 0, "%s", strerror(errno));
+    if (o->store != NULL)
+        return create_shared(o, err);
     snprintf(path, sizeof path, "%s/log.db", o->data);
     struct stat st;
     if (stat(path, &st) == 0)
@@ -499,6 +580,8 @@ dacc_status dacc_node_start(const dacc_node_opts *o, dacc_node **out, dacc_error
         st = node_cosign_add(n, n->o.witnesses[i], err);
     if (st == DACC_OK)
         st = node_cosign_start(n, err);
+    if (st == DACC_OK && n->o.store != NULL)
+        st = node_shared_start(n, err);
     if (st == DACC_OK)
         st = node_sequencer_start(n, err);
     if (st == DACC_OK)
@@ -527,6 +610,7 @@ void dacc_node_stop(dacc_node *n)
     if (n->daemon != NULL)
         MHD_quiesce_daemon(n->daemon);
     node_sequencer_stop(n);
+    node_shared_stop(n);
     node_cosign_stop(n);
     /* Let the answers of the last events reach their callers (5 s at most:
      * the events are durable whether or not their receipts arrive). */
