@@ -1,0 +1,134 @@
+// A juror of a deep-funding round imports a key from the keyboard, answers
+// three drawn questions, each signed in the browser, and verifies the last
+// receipt on the auditor page; a tampered receipt is shown as invalid; the
+// results page and the auditor's checkpoint read without JavaScript.
+
+import { startNode, keyOf, createRound, act, browser, openPage, text, waitText, tabTo,
+         check, assert, done, getJSON } from './lib.mjs';
+
+const node = await startNode();
+const b = await browser();
+const op = await keyOf('df operator'), model = await keyOf('df model'),
+      juror = await keyOf('df juror');
+let id, receipt;
+
+await check('a deep-funding round with drawn questions, its submissions closed', async () => {
+  id = await createRound(node, op, {
+    mechanism: 'deepfund', title: 'Deep funding: the parser family',
+    eligible: { keys: [model.hex, juror.hex] },
+    phases: [{ name: 'submissions', close: 'operator' }, { name: 'jury', close: 'operator' }],
+    params: { graph: [['root', 'https://github.com/example/lexer'],
+                      ['root', 'https://github.com/example/parser'],
+                      ['root', 'https://github.com/example/printer'],
+                      ['root', 'https://github.com/example/checker']],
+              pool: '100000', decimals: 2, questions: 3 } });
+  await act(node, model, id, 'deepfund/submission', { weights: [
+    ['https://github.com/example/lexer', 'root', '0.4'],
+    ['https://github.com/example/parser', 'root', '0.3'],
+    ['https://github.com/example/printer', 'root', '0.2'],
+    ['https://github.com/example/checker', 'root', '0.1']] });
+  await act(node, op, id, 'round/close', { phase: 'submissions' });
+});
+
+const page = await openPage(b, node);
+
+await check('the juror imports a key with the keyboard alone', async () => {
+  await page.goto(`${node.url}/rounds/${id}`);
+  await tabTo(page, '#import-seed');
+  await page.keyboard.type(juror.seedHex);
+  await page.keyboard.press('Enter');
+  const me = await waitText(page, '#my-key', /[0-9a-f]{64}/);
+  assert(me === juror.hex, `the page signs as ${me}, not ${juror.hex}`);
+  await page.waitForSelector('form.question');
+  const asked = await text(page, '#asked');
+  assert(/asked 3 questions and have answered 0/.test(asked), asked);
+});
+
+await check('the juror answers three questions, each with a receipt', async () => {
+  for (let n = 1; n <= 3; n++) {
+    const form = await page.waitForSelector('form.question');
+    const k = await form.evaluate((f) => f.dataset.question);
+    const legend = await text(page, `form[data-question="${k}"] legend`);
+    assert(/which contributed more to root\?/.test(legend), legend);
+    await page.click(`#q${k}-${n % 2 ? 'a' : 'b'}`);
+    await page.$eval(`#q${k}-m`, (e) => { e.value = ''; });
+    await page.type(`#q${k}-m`, String(n + 1));
+    await page.click(`form[data-question="${k}"] button[type=submit]`);
+    await waitText(page, '#asked', new RegExp(`answered ${n}`));
+    const h = await text(page, 'section.receipt h3');
+    assert(new RegExp(`question ${k} is entry \\d+`).test(h), h);
+    const ok = await text(page, 'section.receipt p');
+    assert(/^Checked in this browser/.test(ok), ok);
+    const cmd = await text(page, 'section.receipt .verify-cmd');
+    assert(cmd === 'dacc log verify --key log.pub --inclusion proof.txt --entry event.env', cmd);
+  }
+  assert((await page.$$('section.receipt')).length === 3, 'three receipts');
+  assert(/Nothing left to answer/.test(await text(page, '#participate')), 'all answered');
+  const st = await getJSON(node, `/api/v1/rounds/${id}/state`);
+  assert(st.state.answers === 3, JSON.stringify(st));
+  receipt = JSON.parse(await text(page, 'section.receipt .receipt-json'));
+  assert(page.errors.length === 0, page.errors.join('\n'));
+});
+
+await check('the auditor page verifies the receipt in the browser', async () => {
+  await page.goto(`${node.url}/audit`);
+  await waitText(page, '#consistency-result', /signed by/);
+  const r = await page.$eval('#receipt', (e) => JSON.parse(e.value));
+  assert(r.index === receipt.index, 'the latest receipt is filled in');
+  await page.click('#verify-form button[type=submit]');
+  const v = await waitText(page, '#verdict', /VALID|INVALID/);
+  assert(v.startsWith('VALID'), v + ' ' + await text(page, '#checks'));
+  const checks = await text(page, '#checks');
+  assert(/✓ Entry \d+ hashes to the receipt's leaf hash/.test(checks), checks);
+  assert(/✓ Its inclusion proof leads/.test(checks), checks);
+  assert(/deepfund\/answer by/.test(checks), checks);
+});
+
+await check('a tampered receipt is shown as invalid', async () => {
+  const bad = structuredClone(receipt);
+  const payload = JSON.parse(bad.entry);
+  const ev = JSON.parse(Buffer.from(payload.payload, 'base64').toString());
+  ev.body.multiplier = '999';
+  payload.payload = Buffer.from(JSON.stringify(ev)).toString('base64');
+  bad.entry = JSON.stringify(payload);
+  delete bad.leaf_hash;
+  await page.$eval('#receipt', (e, t) => { e.value = t; }, JSON.stringify(bad));
+  await page.click('#verify-form button[type=submit]');
+  const v = await waitText(page, '#verdict', /VALID|INVALID/);
+  assert(v.startsWith('INVALID'), v);
+  assert(/✗ Its inclusion proof leads/.test(await text(page, '#checks')), await text(page, '#checks'));
+  // a proof hash changed: the proof leads elsewhere
+  const bad2 = structuredClone(receipt);
+  const lines = bad2.proof.split('\n');
+  lines[2] = lines[2].startsWith('A') ? 'B' + lines[2].slice(1) : 'A' + lines[2].slice(1);
+  bad2.proof = lines.join('\n');
+  await page.$eval('#receipt', (e, t) => { e.value = t; }, JSON.stringify(bad2));
+  await page.click('#verify-form button[type=submit]');
+  const v2 = await waitText(page, '#verdict', /VALID|INVALID/);
+  assert(v2.startsWith('INVALID'), v2);
+});
+
+await check('the results read without JavaScript', async () => {
+  await act(node, op, id, 'round/close', { phase: 'jury' });
+  const p = await openPage(b, node, { js: false });
+  await p.goto(`${node.url}/rounds/${id}`);
+  assert(/final result/.test(await text(p, '#results')), await text(p, '#results'));
+  const lb = await text(p, '#leaderboard tbody');
+  assert(lb.includes(model.hex.slice(0, 16)), lb);
+  const top = await text(p, '#allocation tbody tr:first-child');
+  assert(/github\.com\/example\//.test(top), top);
+  assert(await p.$('figure.chart svg[role=img]'), 'the allocation chart');
+  const replay = await text(p, '#replay-cmd');
+  assert(replay === `dacc round replay --node ${node.url} --log-key log.pub ${id}`, replay);
+  assert(/Taking part needs JavaScript/.test(await text(p, '#participate')), 'says what needs JS');
+  await p.goto(`${node.url}/audit`);
+  assert(/Size\s*\d+ entries/.test(await text(p, 'dl.facts')), await text(p, 'dl.facts'));
+  assert(/the log's signature/.test(await text(p, 'table.sigs')), await text(p, 'table.sigs'));
+  await p.goto(`${node.url}/audit?entry=${receipt.index}`);
+  assert(/deepfund\/answer/.test(await text(p, '#entry-json')), await text(p, '#entry-json'));
+  assert(p.errors.length === 0, p.errors.join('\n'));
+});
+
+await b.close();
+await node.stop();
+done();
