@@ -320,7 +320,7 @@ static dacc_status line_axes(dacc_buf *out, const line_frame *f, const dacc_svg_
                              "stroke=\"#cbd5e0\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
                              "text-anchor=\"end\" fill=\"#2d3748\">%.*f</text>\n",
                              f->left, py(f, v), f->left + f->plot_w, py(f, v), f->left - 6,
-                             py(f, v) + 4, d, v);
+                             py(f, v) + 4, d, fabs(v) < ys * 1e-9 ? 0.0 : v);
     double xs = f->npoints > 1 ? nice_step((double)(f->npoints - 1), 6) : 1;
     xs = xs < 1 ? 1 : xs;
     for (double i = 0; i <= (double)(f->npoints - 1) && st == DACC_OK; i += xs)

@@ -43,6 +43,16 @@ static double jnum(const json_t *o, const char *k)
     return json_number_value(json_object_get(o, k));
 }
 
+/* A model's figure, or a dash where the model has none (null). */
+static const char *figure(const json_t *o, const char *k, char out[32])
+{
+    const json_t *v = json_object_get(o, k);
+    if (!json_is_number(v))
+        return "—";
+    snprintf(out, 32, "%.4f", json_number_value(v));
+    return out;
+}
+
 /* ---- assets ---- */
 
 static void asset(const char *path, node_answer *a)
@@ -233,7 +243,11 @@ static void amount_chart(node_html *h, const sort_row *rows, size_t n, const cha
         bool has_point = strchr(units, '.') != NULL;
         const char *text =
             has_point ? strcpy(texts[i], units) : html_units(units, decimals, texts[i]);
-        bars[i] = (dacc_svg_bar){ rows[i].name, strtod(text, NULL), text };
+        /* a repository's URL is its name on the axis (whole in the tooltip) */
+        const char *label = rows[i].name;
+        if (strncmp(label, "https://github.com/", 19) == 0 && label[19] != '\0')
+            label += 19;
+        bars[i] = (dacc_svg_bar){ label, strtod(text, NULL), text };
     }
     if (st == DACC_OK) {
         dacc_svg_bars_opts o = {
@@ -472,12 +486,13 @@ static void pgf_page(node_html *h, const round_view_t *v)
         return;
     }
     char pool[HTML_UNITS_MAX], donated[HTML_UNITS_MAX];
-    html_printf(h,
-                "<dl class=\"facts\"><dt>Pool</dt><dd>%s</dd><dt>Method</dt><dd>%s</dd>"
-                "<dt>Donations</dt><dd id=\"donations\">%lld, %s in all, to %lld projects</dd>"
-                "</dl>\n",
-                html_units(jstr(res, "pool"), d, pool), jstr(res, "method"), jint(s, "donations"),
-                html_units(jstr(s, "donated"), d, donated), jint(s, "projects"));
+    html_printf(
+        h,
+        "<dl class=\"facts\"><dt>Pool</dt><dd>%s</dd><dt>Method</dt><dd>%s</dd>"
+        "<dt>Donations</dt><dd id=\"donations\">%lld donations, %s in all, to %lld projects</dd>"
+        "</dl>\n",
+        html_units(jstr(res, "pool"), d, pool), jstr(res, "method"), jint(s, "donations"),
+        html_units(jstr(s, "donated"), d, donated), jint(s, "projects"));
     size_t n;
     sort_row *rows = sorted(json_object_get(res, "table"), "share", "project", &n);
     amount_chart(h, rows, n, "payout", d,
@@ -722,7 +737,8 @@ static void market_page(node_html *h, const round_view_t *v)
 /* ---- community notes ---- */
 
 /* The notes of the round as their authors wrote them: note id to its
- * event body, from the log. */
+ * event body, from the log, with "received", the ratings it was given
+ * (the scorer counts only those its filters keep). */
 static json_t *note_bodies(dacc_node *n, const uint8_t *id)
 {
     uint64_t *idx;
@@ -731,11 +747,14 @@ static json_t *note_bodies(dacc_node *n, const uint8_t *id)
     if (dacc_store_round_entries(n->rl.store, id, &idx, &count, NULL) != DACC_OK)
         return map;
     for (size_t i = 1; i < count; i++) {
-        json_t *ev = entry_event(n, idx[i]);
+        json_t *ev = entry_event(n, idx[i]), *body = json_object_get(ev, "body"), *note;
         if (ev != NULL && strcmp(jstr(ev, "type"), "notes/note") == 0) {
-            json_t *body = json_object_get(ev, "body");
             json_object_set_new(body, "author", json_string(jstr(ev, "signer")));
+            json_object_set_new(body, "received", json_integer(0));
             json_object_set(map, jstr(body, "note"), body);
+        } else if (ev != NULL && strcmp(jstr(ev, "type"), "notes/rating") == 0 &&
+                   (note = json_object_get(map, jstr(body, "note"))) != NULL) {
+            json_object_set_new(note, "received", json_integer(jint(note, "received") + 1));
         }
         json_decref(ev);
     }
@@ -770,13 +789,14 @@ static void notes_page(node_html *h, const round_view_t *v)
         if (i == shown)
             break;
         const json_t *b = json_object_get(bodies, jstr(row, "note"));
+        char fa[32], fb[32];
         html_printf(h,
                     "<tr><td><a href=\"/rounds/%s/notes/%s\">%s</a></td><td>%s</td><td>%s</td>"
-                    "<td class=\"num\">%lld</td><td class=\"num\">%.3f</td><td class=\"num\">%.3f"
+                    "<td class=\"num\">%lld</td><td class=\"num\">%s</td><td class=\"num\">%s"
                     "</td></tr>\n",
                     v->hex, jstr(row, "note"), jstr(row, "note"), jstr(b, "summary"),
-                    jstr(row, "status"), jint(row, "ratings"), jnum(row, "intercept"),
-                    jnum(row, "factor"));
+                    jstr(row, "status"), jint(row, "ratings"), figure(row, "intercept", fa),
+                    figure(row, "factor", fb));
     }
     html_printf(h, "</tbody></table>\n");
     more_rows(h, shown, n, v->hex);
@@ -791,6 +811,7 @@ static void note_page(node_html *h, const round_view_t *v, const char *note)
     dacc_status st = dacc_round_query(v->r, "note", args, &doc, &err);
     json_decref(args);
     const json_t *b = json_object_get(bodies, note), *why;
+    char fa[32], fb[32];
     html_printf(h,
                 "<section id=\"results\" aria-labelledby=\"note-h\"><h2 id=\"note-h\">Note %s"
                 "</h2>\n",
@@ -800,15 +821,17 @@ static void note_page(node_html *h, const round_view_t *v, const char *note)
         json_decref(bodies);
         return;
     }
-    html_printf(h,
-                "<blockquote id=\"summary\">%s</blockquote>\n<dl class=\"facts\"><dt>Classified as"
-                "</dt><dd>%s</dd><dt>On post</dt><dd>%s</dd><dt>Status</dt><dd id=\"status\">"
-                "<strong>%s</strong></dd><dt>Ratings</dt><dd id=\"ratings\">%lld</dd>"
-                "<dt>Intercept</dt><dd>%.4f</dd><dt>Factor</dt><dd>%.4f</dd></dl>\n"
-                "<h3>Why</h3>\n<ol id=\"reasons\">",
-                jstr(b, "summary"), jstr(b, "classification"), jstr(b, "tweet"),
-                jstr(doc, "status"), jint(doc, "ratings"), jnum(doc, "intercept"),
-                jnum(doc, "factor"));
+    html_printf(
+        h,
+        "<blockquote id=\"summary\">%s</blockquote>\n<dl class=\"facts\"><dt>Classified as"
+        "</dt><dd>%s</dd><dt>On post</dt><dd>%s</dd><dt>Status</dt><dd id=\"status\">"
+        "<strong>%s</strong></dd><dt>Ratings</dt><dd><span id=\"ratings\">%lld</span> received, "
+        "%lld counted by the scorer</dd>"
+        "<dt>Intercept</dt><dd>%s</dd><dt>Factor</dt><dd>%s</dd></dl>\n"
+        "<h3>Why</h3>\n<ol id=\"reasons\">",
+        jstr(b, "summary"), jstr(b, "classification"), jstr(b, "tweet"), jstr(doc, "status"),
+        jint(b, "received"), jint(doc, "ratings"), figure(doc, "intercept", fa),
+        figure(doc, "factor", fb));
     size_t i;
     json_array_foreach(json_object_get(doc, "reasons"), i, why)
     {

@@ -1,0 +1,35 @@
+// `make screenshots`: every page at 1280x800 and 390x844, into docs/web/,
+// from a node holding one round of every mechanism (world.mjs), with the
+// browser's participant holding a key.
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startNode, browser, openPage, check, done } from './lib.mjs';
+import { makeWorld } from './world.mjs';
+
+const out = process.env.SCREENSHOTS ||
+            join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'web');
+mkdirSync(out, { recursive: true });
+const node = await startNode();
+const w = await makeWorld(node);
+const b = await browser();
+export const pages = (w) => [
+  ['home', '/'], ['deepfund', `/rounds/${w.deepfund}`], ['qf', `/rounds/${w.pgf}`],
+  ['market', `/rounds/${w.market}`], ['notes', `/rounds/${w.notes}`],
+  ['note', `/rounds/${w.notes}/notes/1001`], ['pause', `/rounds/${w.pause}`], ['audit', '/audit'],
+  ['key', '/key']];
+for (const [width, height, kind] of [[1280, 800, 'desktop'], [390, 844, 'phone']]) {
+  const page = await openPage(b, node, { width, height });
+  await page.goto(node.url + '/key');
+  await page.evaluate((s) => localStorage.setItem('dacc.key.v1', s), w.me.seedHex);
+  for (const [name, path] of pages(w)) {
+    await check(`${name} at ${width}x${height}`, async () => {
+      await page.goto(node.url + path, { waitUntil: 'networkidle0' });
+      await page.screenshot({ path: join(out, `${name}-${kind}.png`) });
+    });
+  }
+  await page.close();
+}
+await b.close();
+await node.stop();
+done();
