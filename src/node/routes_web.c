@@ -279,16 +279,17 @@ static void round_header(node_html *h, const round_view_t *v)
     char op[65];
     html_printf(h,
                 "<p class=\"kind\">%s round</p>\n<h1>%s</h1>\n<dl class=\"facts\">"
-                "<dt>Phase</dt><dd id=\"phase\">%s</dd><dt>Phases</dt><dd>",
+                "<dt>Phase</dt><dd><span id=\"phase\">%s</span></dd><dt>Phases</dt><dd>",
                 mechanism_name(jstr(st, "mechanism")),
                 jstr(st, "title")[0] ? jstr(st, "title") : mechanism_name(jstr(st, "mechanism")),
                 jstr(st, "phase"));
     phases(h, v->config, jstr(st, "phase"));
     html_printf(h,
-                "</dd><dt>Events</dt><dd>%lld accepted, from %lld signers</dd>"
-                "<dt>Round id</dt><dd><code class=\"id\">%s</code></dd>"
+                "</dd><dt>Events</dt><dd>%lld accepted, from %lld signers</dd></dl>\n"
+                "<details class=\"ids\"><summary>Round id, operator and state hash</summary>"
+                "<dl class=\"facts\"><dt>Round id</dt><dd><code class=\"id\">%s</code></dd>"
                 "<dt>Operator</dt><dd><code class=\"id\">%s</code></dd>"
-                "<dt>State hash</dt><dd><code class=\"id\">%s</code></dd></dl>\n",
+                "<dt>State hash</dt><dd><code class=\"id\">%s</code></dd></dl></details>\n",
                 jint(st, "events"), jint(st, "signers"), v->hex,
                 dacc_hex_encode(dacc_round_operator(v->r), 32, op), jstr(st, "state_hash"));
 }
@@ -668,14 +669,15 @@ static void market_one(node_html *h, const json_t *m, int d)
                 "<section class=\"market\" aria-labelledby=\"m-%s\"><h3 id=\"m-%s\">Market %s</h3>"
                 "\n<dl class=\"facts\"><dt>Kind</dt><dd>%s</dd><dt>Collateral</dt><dd>%s</dd>"
                 "<dt>Fees</dt><dd>%s</dd><dt>Status</dt><dd>%r</dd></dl>\n"
-                "<table class=\"prices\" data-market=\"%s\"><caption>Outcomes and their prices"
+                "<table class=\"prices\" data-market=\"%s\" data-resolved=\"%r\"><caption>Outcomes "
+                "and their prices"
                 "</caption><thead><tr><th scope=\"col\">Outcome</th><th scope=\"col\" "
                 "class=\"num\">Price</th></tr></thead><tbody>\n",
                 jstr(m, "market"), jstr(m, "market"), jstr(m, "market"), jstr(m, "kind"),
                 html_units(jstr(m, "collateral"), d, col), html_units(jstr(m, "fees"), d, fees),
                 json_is_true(json_object_get(m, "resolved")) ? "<strong>resolved</strong>"
                                                              : "trading",
-                jstr(m, "market"));
+                jstr(m, "market"), json_is_true(json_object_get(m, "resolved")) ? "1" : "0");
     json_array_foreach(json_object_get(m, "prices"), i, p)
     {
         html_printf(h, "<tr><td>outcome %zu</td><td class=\"num\">%.4f</td></tr>\n", i,

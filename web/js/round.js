@@ -118,8 +118,21 @@ function balanceOf(key) {
   return row ? row.textContent : null;
 }
 
+// A resolved market pays its shares to whoever redeems them.
+function redeemer(key, forms, receipts, market) {
+  const msg = status();
+  forms.append(el('form', { class: 'redeem', onsubmit: async (e) => {
+    e.preventDefault();
+    await act(key, 'market/redeem', { market }, `your redemption in ${market}`, msg, receipts);
+    const p = document.getElementById('position');
+    if (p) p.dispatchEvent(new Event('refresh'));
+  } }, el('p', {}, `Market ${market} is resolved: redeem your shares for their payout.`),
+  el('button', { type: 'submit' }, `Sign and redeem in ${market}`), msg));
+}
+
 function trader(key, forms, receipts) {
-  const markets = [...document.querySelectorAll('table.prices')];
+  const all = [...document.querySelectorAll('table.prices')];
+  const markets = all.filter((t) => t.dataset.resolved !== '1');
   const d = decimals(), msg = status(), quote = el('output', { id: 't-quote', 'aria-live': 'polite' });
   const position = el('p', { id: 'position' });
   const showPosition = () => {
@@ -186,8 +199,14 @@ function trader(key, forms, receipts) {
   } }, 'Preview the exact cost'),
   quote,
   el('button', { type: 'submit', id: 't-sign', disabled: true }, 'Sign and trade'), msg);
-  forms.append(position, form);
-  outcomes();
+  position.addEventListener('refresh', showPosition);
+  forms.append(position);
+  for (const t of all.filter((t) => t.dataset.resolved === '1'))
+    redeemer(key, forms, receipts, t.dataset.market);
+  if (markets.length) {
+    forms.append(form);
+    outcomes();
+  }
   showPosition();
 }
 

@@ -50,10 +50,16 @@ await check('the juror answers three questions, each with a receipt', async () =
     const k = await form.evaluate((f) => f.dataset.question);
     const legend = await text(page, `form[data-question="${k}"] legend`);
     assert(/which contributed more to root\?/.test(legend), legend);
-    await page.click(`#q${k}-${n % 2 ? 'a' : 'b'}`);
-    await page.$eval(`#q${k}-m`, (e) => { e.value = ''; });
-    await page.type(`#q${k}-m`, String(n + 1));
-    await page.click(`form[data-question="${k}"] button[type=submit]`);
+    // from the keyboard: Tab to the choice, Space (or an arrow, to the
+    // other project), Tab to the multiplier, type it, Enter
+    await tabTo(page, `#q${k}-a`);
+    await page.keyboard.press(n % 2 ? 'Space' : 'ArrowDown');
+    await tabTo(page, `#q${k}-m`);
+    await page.keyboard.down('Control');
+    await page.keyboard.press('KeyA');
+    await page.keyboard.up('Control');
+    await page.keyboard.type(String(n + 1));
+    await page.keyboard.press('Enter');
     await waitText(page, '#asked', new RegExp(`answered ${n}`));
     const h = await text(page, 'section.receipt h3');
     assert(new RegExp(`question ${k} is entry \\d+`).test(h), h);
@@ -63,6 +69,11 @@ await check('the juror answers three questions, each with a receipt', async () =
     assert(cmd === 'dacc log verify --key log.pub --inclusion proof.txt --entry event.env', cmd);
   }
   assert((await page.$$('section.receipt')).length === 3, 'three receipts');
+  const answers = (await getJSON(node, `/api/v1/rounds/${id}/events?limit=100`)).events
+    .map((e) => JSON.parse(Buffer.from(e.envelope.payload, 'base64').toString()))
+    .filter((e) => e.type === 'deepfund/answer').map((e) => e.body);
+  assert(answers.map((a) => `${a.choice}x${a.multiplier}`).join(' ') === '1x2 2x3 1x4',
+         'the answers as typed: ' + JSON.stringify(answers));
   assert(/Nothing left to answer/.test(await text(page, '#participate')), 'all answered');
   const st = await getJSON(node, `/api/v1/rounds/${id}/state`);
   assert(st.state.answers === 3, JSON.stringify(st));

@@ -20,8 +20,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 // ---- the node ----
 
-export async function startNode(extra = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'dacc-web-'));
+// dir: a directory whose data/ already holds a log (made by the caller).
+export async function startNode(extra = [], dir = mkdtempSync(join(tmpdir(), 'dacc-web-'))) {
   const proc = spawn(DACC, ['serve', '--listen', '127.0.0.1:0', '--data', join(dir, 'data'),
                             '--quiet', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -38,11 +38,15 @@ export async function startNode(extra = []) {
     proc.on('exit', (code) => reject(new Error(`dacc serve exited ${code}: ${log}`)));
   });
   return { url, dir, data: join(dir, 'data'), proc,
+           // SIGTERM; the node must exit 0 (a sanitized node reports a leak
+           // or an error through its status)
            stop: () => new Promise((resolve) => {
              proc.removeAllListeners('exit');
-             proc.on('exit', () => {
+             proc.on('exit', (code, signal) => {
                rmSync(dir, { recursive: true, force: true });
-               resolve();
+               check('dacc serve stops cleanly', () =>
+                 assert(code === 0, `dacc serve exited ${code} ${signal || ''}: ${log.slice(-2000)}`))
+                 .then(resolve);
              });
              proc.kill('SIGTERM');
            }) };
@@ -95,11 +99,19 @@ export async function browser() {
 
 // A page that fails the test on any request to another origin than the
 // node's, and on any script error.
-export async function openPage(b, node, { js = true, width = 1280, height = 800 } = {}) {
+// noScripts: the page's own scripts are not loaded (the view without
+// JavaScript), while the test may still evaluate axe in it.
+export async function openPage(b, node, { js = true, width = 1280, height = 800,
+                                         noScripts = false } = {}) {
   const page = await b.newPage();
   await page.setViewport({ width, height });
   await page.setJavaScriptEnabled(js);
   page.errors = [];
+  if (noScripts) {
+    await page.setRequestInterception(true);
+    page.on('request', (req) => (/\/assets\/[0-9a-f]+\/js\//.test(req.url())
+                                 ? req.abort() : req.continue()));
+  }
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('request', (req) => {
     const u = req.url();

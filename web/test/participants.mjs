@@ -6,7 +6,7 @@
 // sees the note's ratings and status with its reasons.
 
 import { startNode, browser, openPage, text, waitText, tabTo, check, assert, done,
-         getJSON } from './lib.mjs';
+         getJSON, act } from './lib.mjs';
 import { makeWorld } from './world.mjs';
 
 const node = await startNode();
@@ -89,6 +89,35 @@ await check('a forecaster previews the exact cost, trades, and sees the price mo
   assert(await page.$('figure.chart svg polyline'), 'a price history');
 });
 
+await check('after resolution, the forecaster redeems and is paid', async () => {
+  const op = w.ops.market;
+  await act(node, op, w.market, 'market/resolve', { market: 'audit', outcome: 0 });
+  await page.goto(`${node.url}/rounds/${w.market}`);
+  await page.waitForSelector('form.redeem');
+  assert(/resolved/.test(await text(page, '#results .market dl')), 'the market says it is resolved');
+  assert(!(await page.$('#trade')), 'no trade form on a resolved market');
+  const m0 = await money();
+  await tabTo(page, 'form.redeem button');
+  await page.keyboard.press('Enter');
+  await waitText(page, 'form.redeem .status', /Logged|Refused/);
+  assert((await text(page, 'form.redeem .status')).startsWith('Logged'),
+         await text(page, 'form.redeem .status'));
+  const m1 = await money();
+  assert(Math.abs(m1 - m0 - 300) < 1e-9, `30000 shares of the outcome paid 300.00: ${m0} -> ${m1}`);
+  assert(/Balances, with the payouts/.test(await text(page, '#accounts caption')), 'payouts');
+});
+
+await check('after the QF round closes, its payouts sum exactly to the pool', async () => {
+  await act(node, w.ops.pgf, w.pgf, 'round/close', { phase: 'donations' });
+  await page.goto(`${node.url}/rounds/${w.pgf}`);
+  assert(/^Payouts/.test(await text(page, '#res-h')), await text(page, '#res-h'));
+  assert(!(await page.$('#donate')), 'no donation form once closed');
+  assert(/the pool 10000\.00 exactly/.test(await text(page, '#pool-check')), await text(page, '#pool-check'));
+  const sum = await page.$$eval('#projects tbody tr', (rows) =>
+    rows.reduce((n, tr) => n + Math.round(Number(tr.cells[5].textContent) * 100), 0));
+  assert(sum === 1000000, `the payouts shown add up to ${sum} base units, not 1000000`);
+});
+
 await check('a rater rates a note and sees its ratings, status and reasons', async () => {
   await page.goto(`${node.url}/rounds/${w.notes}/notes/1002`);
   await page.waitForSelector('#rate');
@@ -113,7 +142,7 @@ await check('the notes list shows each note, its status and why, without JavaScr
   assert(rows.length === 12, `${rows.length} notes`);
   assert(rows.some((r) => r.includes('Größe')), 'non-ASCII summaries');
   await p.goto(`${node.url}/rounds/${w.pgf}`);
-  assert(/Payout by project/.test(await text(p, '#results')), 'the QF results read without JS');
+  assert(/Payouts by project/.test(await text(p, '#results')), 'the QF results read without JS');
   await p.goto(`${node.url}/rounds/${w.pause}`);
   assert(/2 of the 2 needed: ready/.test(await text(p, '#results')), await text(p, '#results'));
   assert(/b0\.example.*b2\.example/.test(await text(p, 'ul.signers')), await text(p, 'ul.signers'));

@@ -6,6 +6,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNode, browser, openPage, check, done } from './lib.mjs';
 import { makeWorld } from './world.mjs';
+import { pages } from './pages.mjs';
 
 const out = process.env.SCREENSHOTS ||
             join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'web');
@@ -13,11 +14,6 @@ mkdirSync(out, { recursive: true });
 const node = await startNode();
 const w = await makeWorld(node);
 const b = await browser();
-export const pages = (w) => [
-  ['home', '/'], ['deepfund', `/rounds/${w.deepfund}`], ['qf', `/rounds/${w.pgf}`],
-  ['market', `/rounds/${w.market}`], ['notes', `/rounds/${w.notes}`],
-  ['note', `/rounds/${w.notes}/notes/1001`], ['pause', `/rounds/${w.pause}`], ['audit', '/audit'],
-  ['key', '/key']];
 for (const [width, height, kind] of [[1280, 800, 'desktop'], [390, 844, 'phone']]) {
   const page = await openPage(b, node, { width, height });
   await page.goto(node.url + '/key');
@@ -26,6 +22,11 @@ for (const [width, height, kind] of [[1280, 800, 'desktop'], [390, 844, 'phone']
     await check(`${name} at ${width}x${height}`, async () => {
       await page.goto(node.url + path, { waitUntil: 'networkidle0' });
       await page.screenshot({ path: join(out, `${name}-${kind}.png`) });
+      // a round's results, further down: a second view, scrolled to them
+      if (path.startsWith('/rounds/') && await page.$('#results')) {
+        await page.$eval('#results', (e) => e.scrollIntoView());
+        await page.screenshot({ path: join(out, `${name}-results-${kind}.png`) });
+      }
     });
   }
   await page.close();

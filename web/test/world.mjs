@@ -11,9 +11,16 @@ import { DACC, keyOf, createRound, act } from './lib.mjs';
 import { keyFromSeed, hex, unb64 } from '../js/event.js';
 
 const repo = (name) => `https://github.com/example/${name}`;
+const ops = new Map(); // operator keys by name, as the rounds left them
+
+async function operator(name) {
+  const k = await keyOf(name);
+  ops.set(name, k);
+  return k;
+}
 
 async function deepfund(node, me) {
-  const op = await keyOf('df operator'), models = [await keyOf('model A'), await keyOf('model B')];
+  const op = await operator('df operator'), models = [await keyOf('model A'), await keyOf('model B')];
   const juror = await keyOf('juror 1');
   const names = ['lexer', 'parser', 'printer', 'checker', 'docs', 'fuzzer'];
   const id = await createRound(node, op, {
@@ -35,7 +42,7 @@ async function deepfund(node, me) {
 }
 
 async function pgf(node, me) {
-  const op = await keyOf('qf operator');
+  const op = await operator('qf operator');
   const id = await createRound(node, op, {
     mechanism: 'pgf', title: 'Quadratic funding: open-source security',
     eligible: { open: true }, phases: [{ name: 'donations', close: 'operator' }],
@@ -53,12 +60,12 @@ async function pgf(node, me) {
 }
 
 async function market(node, me) {
-  const op = await keyOf('market operator'), other = await keyOf('trader 2');
+  const op = await operator('market operator'), other = await keyOf('trader 2');
   const id = await createRound(node, op, {
     mechanism: 'market', title: 'Will the audit find a critical bug by June?',
     eligible: { keys: [me.hex, other.hex] }, phases: [{ name: 'trading', close: 'operator' }],
     params: { decimals: 2, markets: [{ id: 'audit', kind: 'lmsr', outcomes: '2',
-                                       funding: '100000' }] } });
+                                       funding: '1000' }] } });
   for (const k of [me, other])
     await act(node, op, id, 'market/deposit', { account: k.hex, amount: '10000000' });
   for (const [shares, outcome] of [['40000', 0], ['25000', 1], ['60000', 0], ['20000', 1]])
@@ -138,9 +145,14 @@ async function pause(node, dir) {
   return id;
 }
 
+// The rounds' ids, the browser's key (me), and the operators' keys (ops,
+// with their sequence numbers, for tests that go on with a round).
 export async function makeWorld(node) {
   const me = await keyOf('browser');
-  return { me, deepfund: await deepfund(node, me), pgf: await pgf(node, me),
-           market: await market(node, me), notes: await notes(node, me),
-           pause: await pause(node, node.dir) };
+  const w = { me, deepfund: await deepfund(node, me), pgf: await pgf(node, me),
+              market: await market(node, me), notes: await notes(node, me),
+              pause: await pause(node, node.dir) };
+  w.ops = { deepfund: ops.get('df operator'), pgf: ops.get('qf operator'),
+            market: ops.get('market operator') };
+  return w;
 }
