@@ -124,7 +124,8 @@ function verifier(host) {
     try {
       ok = await checkReceipt(receipt.value, (what, why) => steps.append(
         el('li', { class: why ? 'bad' : 'good' }, (why ? '✗ ' : '✓ ') + what + (why ? ': ' + why : ''))));
-      localStorage.setItem(LOGKEY, keyInput.value.trim());
+      // the key is remembered once it has verified a receipt, not before
+      if (ok) localStorage.setItem(LOGKEY, keyInput.value.trim());
     } catch (err) {
       steps.append(el('li', { class: 'bad' }, '✗ ' + err.message));
     }

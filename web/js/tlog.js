@@ -39,9 +39,10 @@ export function parseNote(msg) {
 
 // A verifier key "NAME+HEX8+base64(type || key)", its key hash checked.
 export async function parseVkey(vkey) {
-  const parts = vkey.trim().split('+');
-  if (parts.length !== 3 || !/^[0-9a-f]{8}$/.test(parts[1]))
-    throw new Error('a log key reads NAME+8 hex digits+base64');
+  // the name holds no '+', the base64 may
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim());
+  if (!m) throw new Error('a log key reads NAME+8 hex digits+base64');
+  const parts = [m[1], m[2], m[3]];
   const raw = unb64(parts[2]);
   if (raw.length !== 33 || (raw[0] !== ALG_ED25519 && raw[0] !== ALG_COSIGN))
     throw new Error('not an Ed25519 key');

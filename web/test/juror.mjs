@@ -3,6 +3,7 @@
 // receipt on the auditor page; a tampered receipt is shown as invalid; the
 // results page and the auditor's checkpoint read without JavaScript.
 
+import { createHash } from 'node:crypto';
 import { startNode, keyOf, createRound, act, browser, openPage, text, waitText, tabTo,
          check, assert, done, getJSON } from './lib.mjs';
 
@@ -117,6 +118,39 @@ await check('a tampered receipt is shown as invalid', async () => {
   await page.click('#verify-form button[type=submit]');
   const v2 = await waitText(page, '#verdict', /VALID|INVALID/);
   assert(v2.startsWith('INVALID'), v2);
+});
+
+await check('a receipt checked with another log key is invalid', async () => {
+  await page.$eval('#receipt', (e, t) => { e.value = t; }, JSON.stringify(receipt));
+  // a well-formed key of the same name that is not the log's
+  const stranger = await keyOf('not the log');
+  const raw = Buffer.concat([Buffer.from([1]), Buffer.from(stranger.pub)]);
+  const id = createHash('sha256').update(Buffer.concat([Buffer.from('localhost/dacc\n'), raw]))
+    .digest().subarray(0, 4).toString('hex');
+  const other = `localhost/dacc+${id}+${raw.toString('base64')}`;
+  await page.$eval('#log-key', (e) => { e.value = ''; });
+  await page.type('#log-key', other);
+  await page.click('#verify-form button[type=submit]');
+  const v = await waitText(page, '#verdict', /VALID|INVALID/);
+  assert(v.startsWith('INVALID'), v);
+  assert(/✗ The receipt's checkpoint .* is signed by the log's key: no signature by this key/
+    .test(await text(page, '#checks')), await text(page, '#checks'));
+  await page.$eval('#log-key', (e, k) => { e.value = k; }, await text(page, '#node-key'));
+});
+
+await check('a log that no longer has the root this browser saw is a fork', async () => {
+  // what this browser remembers: the log at size 2 with another root
+  await page.evaluate(() => localStorage.setItem('dacc.seen.v1.localhost/dacc',
+    JSON.stringify({ size: '2', root: Array(32).fill(7) })));
+  await page.reload();
+  const r = await waitText(page, '#consistency-result', /consistent|Not checked/);
+  assert(/^NOT consistent: the log at size 2 had another root/.test(r), r);
+  // and a browser that saw the real size-2 checkpoint is fine
+  await page.evaluate(() => localStorage.removeItem('dacc.seen.v1.localhost/dacc'));
+  await page.reload();
+  assert(/first this browser has seen/.test(await waitText(page, '#consistency-result', /signed/)));
+  await page.reload();
+  assert(/only grown since/.test(await waitText(page, '#consistency-result', /signed/)));
 });
 
 await check('the results read without JavaScript', async () => {

@@ -58,6 +58,12 @@ await check('a browser-signed event with non-ASCII text is accepted as the node 
   const last = ev.events[ev.events.length - 1].envelope;
   const payload = JSON.parse(Buffer.from(last.payload, 'base64').toString('utf8'));
   assert(payload.body.project === name, payload.body.project);
+  // text from an event is text, never markup
+  const html = '<img src=x onerror="window.pwned=1">"\'&';
+  await donate(html, '1');
+  assert(await cell(html, 1) === '1', 'the name is shown as typed');
+  assert(!(await page.$('#projects img')) && !(await page.evaluate(() => window.pwned)),
+         'and never becomes an element');
   assert(page.errors.length === 0, page.errors.join('\n'));
 });
 
