@@ -12,17 +12,43 @@ import { el, lastReceipt } from './ui.js';
 const LOGKEY = 'dacc.logkey.v1';
 const SEEN = 'dacc.seen.v1.';
 
+const WITNESSES = 'dacc.witnesses.v1';
+
 const keyInput = el('textarea', { id: 'log-key', rows: '2', spellcheck: 'false',
                                   'aria-describedby': 'log-key-help' });
 keyInput.value = localStorage.getItem(LOGKEY) ||
                  (document.getElementById('node-key') || {}).textContent || '';
+const witnessInput = el('textarea', { id: 'witness-keys', rows: '2', spellcheck: 'false',
+                                      'aria-describedby': 'witness-help' });
+witnessInput.value = localStorage.getItem(WITNESSES) || '';
 
-async function latest(k) {
+async function latestNote(k) {
   const text = await (await fetch('/checkpoint')).text();
   const note = parseNote(text);
   const v = await verifyNote(note, k);
   if (!v.ok) throw new Error('the latest checkpoint is not signed by this key: ' + v.why);
-  return parseCheckpoint(note.text);
+  return note;
+}
+
+async function latest(k) {
+  return parseCheckpoint((await latestNote(k)).text);
+}
+
+// Each witness key given: its cosignature on the note, and when.
+async function witnesses(note, list) {
+  for (const line of witnessInput.value.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    let k;
+    try {
+      k = await parseVkey(line);
+    } catch (err) {
+      list.append(el('li', { class: 'bad' }, `✗ ${line.slice(0, 40)}: ${err.message}`));
+      continue;
+    }
+    const v = await verifyNote(note, k);
+    list.append(el('li', { class: v.ok ? 'good' : 'bad' }, v.ok
+      ? `✓ cosigned by ${k.name} at ${new Date(v.time * 1000).toISOString()}`
+      : `✗ not cosigned by ${k.name}: ${v.why}`));
+  }
 }
 
 // That the tree of cp (signed) has the roots of the checkpoints given, by
@@ -49,11 +75,22 @@ function remember(cp) {
                        JSON.stringify({ size: cp.size.toString(), root: [...cp.root] }));
 }
 
-async function checkLatest(out) {
-  out.replaceChildren();
+async function checkLatest(host) {
+  const out = el('div'), cosigned = el('ul', { id: 'cosigned' });
+  host.replaceChildren(out, cosigned, el('form', { id: 'witness-form', onsubmit: (e) => {
+    e.preventDefault();
+    localStorage.setItem(WITNESSES, witnessInput.value.trim());
+    checkLatest(host);
+  } }, el('label', { for: 'witness-keys' }, 'Witness keys, one per line (optional)'), witnessInput,
+     el('p', { id: 'witness-help', class: 'help' }, 'Each witness\'s cosignature key ' +
+       '(NAME+HASH+base64, as dacc log keygen --cosign writes it): its cosignature on the ' +
+       'checkpoint is verified here.'),
+     el('button', { type: 'submit' }, 'Check the checkpoint again')));
   try {
     const k = await parseVkey(keyInput.value);
-    const cp = await latest(k);
+    const note = await latestNote(k);
+    const cp = parseCheckpoint(note.text);
+    await witnesses(note, cosigned);
     const seen = seenOf(cp.origin);
     const bad = await consistent(cp, seen ? [seen] : []);
     if (bad) {
