@@ -8,6 +8,7 @@
 import { startNode, browser, openPage, text, waitText, tabTo, check, assert, done,
          getJSON, act } from './lib.mjs';
 import { makeWorld } from './world.mjs';
+import { keyFromSeed, hex, unhex } from '../js/event.js';
 
 const node = await startNode();
 const w = await makeWorld(node);
@@ -15,6 +16,25 @@ const b = await browser();
 const page = await openPage(b, node);
 await page.goto(node.url + '/key');
 await page.evaluate((s) => localStorage.setItem('dacc.key.v1', s), w.me.seedHex);
+
+await check('a new participant makes a key, sees its secret and forgets it, from the keyboard', async () => {
+  const ctx = await b.createBrowserContext();
+  const p = await ctx.newPage();
+  await p.goto(node.url + '/key');
+  await tabTo(p, '#make-key');
+  await p.keyboard.press('Enter');
+  const pub = await waitText(p, '#my-key', /^[0-9a-f]{64}$/);
+  await tabTo(p, '#show-secret');
+  await p.keyboard.press('Enter');
+  const seed = await waitText(p, '#secret', /^[0-9a-f]{64}$/);
+  const k = await keyFromSeed(unhex(seed));
+  assert(hex(k.pub) === pub, 'the secret shown is the key the page signs with');
+  await tabTo(p, '#forget');
+  await p.keyboard.press('Enter');
+  await p.waitForSelector('#make-key');
+  assert(await p.evaluate(() => localStorage.getItem('dacc.key.v1')) === null, 'forgotten');
+  await ctx.close();
+});
 
 const cell = (project, col) => page.$$eval('#projects tbody tr', (rows, p, c) => {
   const r = rows.find((tr) => tr.cells[0].textContent === p);
@@ -93,6 +113,18 @@ await check('a forecaster previews the exact cost, trades, and sees the price mo
   assert(p1 > p0, `the price of outcome 0 moved up: ${p0} -> ${p1}`);
   assert(Math.abs(m0 - m1 - cost) < 1e-9, `paid exactly the quote: ${m0} - ${m1} != ${cost}`);
   assert(await page.$('figure.chart svg polyline'), 'a price history');
+});
+
+await check('a trade the node refuses shows the node\'s reason and changes nothing', async () => {
+  const m0 = await money(), p0 = await price(0);
+  await page.$eval('#t-shares', (e) => { e.value = ''; });
+  await page.type('#t-shares', '100000000');
+  await page.click('#t-preview');
+  await waitText(page, '#t-quote', /costs exactly/);
+  await page.click('#t-sign');
+  const s = await waitText(page, '#trade .status', /Logged|Refused/);
+  assert(/^Refused: .*less money than the cost/.test(s), s);
+  assert(await money() === m0 && await price(0) === p0, 'nothing changed');
 });
 
 await check('after resolution, the forecaster redeems and is paid', async () => {
