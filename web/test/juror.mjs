@@ -4,7 +4,11 @@
 // results page and the auditor's checkpoint read without JavaScript.
 
 import { createHash } from 'node:crypto';
-import { startNode, keyOf, createRound, act, browser, openPage, text, waitText, tabTo,
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DACC, startNode, keyOf, createRound, act, browser, openPage, text, waitText, tabTo,
          check, assert, done, getJSON } from './lib.mjs';
 
 const node = await startNode();
@@ -80,6 +84,26 @@ await check('the juror answers three questions, each with a receipt', async () =
   assert(st.state.answers === 3, JSON.stringify(st));
   receipt = JSON.parse(await text(page, 'section.receipt .receipt-json'));
   assert(page.errors.length === 0, page.errors.join('\n'));
+});
+
+await check('the receipt\'s files pass the dacc log verify command it shows', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dacc-web-receipt-'));
+  // the page's own downloads, saved by the browser
+  const cdp = await page.createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+  const links = await page.$$('.receipts section.receipt:first-of-type a[download]');
+  const names = await Promise.all(links.map((a) => a.evaluate((x) => x.download)));
+  assert(names.join(' ') === 'proof.txt event.env receipt.json', names.join(' '));
+  for (const a of links) await a.click();
+  for (let i = 0; i < 100 && !names.every((n) => existsSync(join(dir, n))); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  assert(readFileSync(join(dir, 'proof.txt'), 'utf8') === receipt.proof, 'proof.txt');
+  assert(readFileSync(join(dir, 'event.env'), 'utf8') === receipt.entry, 'event.env, no newline');
+  assert(JSON.parse(readFileSync(join(dir, 'receipt.json'), 'utf8')).index === receipt.index);
+  execFileSync(DACC, ['log', 'verify', '--key', join(node.data, 'log.pub'), '--inclusion',
+                      join(dir, 'proof.txt'), '--entry', join(dir, 'event.env')],
+               { stdio: 'pipe' });
+  rmSync(dir, { recursive: true });
 });
 
 await check('the auditor page verifies the receipt in the browser', async () => {

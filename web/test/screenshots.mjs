@@ -18,10 +18,26 @@ for (const [width, height, kind] of [[1280, 800, 'desktop'], [390, 844, 'phone']
   const page = await openPage(b, node, { width, height });
   await page.goto(node.url + '/key');
   await page.evaluate((s) => localStorage.setItem('dacc.key.v1', s), w.me.seedHex);
+  // one donation from this browser, so that its receipt is there to verify
+  await page.goto(`${node.url}/rounds/${w.pgf}`, { waitUntil: 'networkidle0' });
+  await page.type('#d-project', 'curl');
+  await page.type('#d-amount', '5');
+  await page.click('#donate button[type=submit]');
+  await page.waitForSelector('section.receipt');
+  if (kind === 'desktop') {
+    await page.$eval('section.receipt', (e) => e.scrollIntoView());
+    await page.screenshot({ path: join(out, `receipt-${kind}.png`) });
+  }
   for (const [name, path] of pages(w)) {
     await check(`${name} at ${width}x${height}`, async () => {
       await page.goto(node.url + path, { waitUntil: 'networkidle0' });
       await page.screenshot({ path: join(out, `${name}-${kind}.png`) });
+      if (path === '/audit') {
+        await page.click('#verify-form button[type=submit]');
+        await page.waitForSelector('#verdict.verdict');
+        await page.$eval('#verify', (e) => e.scrollIntoView());
+        await page.screenshot({ path: join(out, `audit-verified-${kind}.png`) });
+      }
       // a round's results, further down: a second view, scrolled to them
       if (path.startsWith('/rounds/') && await page.$('#results')) {
         await page.$eval('#results', (e) => e.scrollIntoView());
