@@ -138,8 +138,10 @@ void html_end(node_html *h, node_answer *a, unsigned status)
 void html_chart(node_html *h, dacc_status st, dacc_buf *svg, const dacc_error *err)
 {
     if (st == DACC_OK) {
-        /* the chart is markup, its text escaped by the SVG writer */
-        html_printf(h, "<figure class=\"chart\">");
+        /* the chart is markup, its text escaped by the SVG writer; on a
+         * narrow screen it keeps its size and scrolls (so its text stays
+         * readable), and a region that scrolls takes the keyboard's focus */
+        html_printf(h, "<figure class=\"chart\" tabindex=\"0\">");
         put(h, dacc_buf_append(&h->b, svg->data ? svg->data : "", svg->len));
         html_printf(h, "</figure>\n");
     } else {

@@ -373,7 +373,7 @@ static void allocation_table(node_html *h, const round_view_t *v, const sort_row
         html_printf(h, "<tr><td>");
         project_name(h, jstr(rows[i].row, "project"));
         const char *units = jstr(rows[i].row, "amount");
-        html_printf(h, "</td><td class=\"num\">%s</td><td class=\"num\">%.4f%%</td></tr>\n",
+        html_printf(h, "</td><td class=\"num\">%s</td><td class=\"num\">%.2f%%</td></tr>\n",
                     strchr(units, '.') ? units : html_units(units, decimals, amount),
                     100 * jnum(rows[i].row, "share"));
     }
@@ -461,7 +461,7 @@ static void pgf_table(node_html *h, const round_view_t *v, const sort_row *rows,
         const json_t *r = rows[i].row;
         html_printf(h,
                     "<tr><td>%s</td><td class=\"num\">%lld</td><td class=\"num\">%s</td>"
-                    "<td class=\"num\">%.2f</td><td class=\"num\">%.4f%%</td>"
+                    "<td class=\"num\">%.2f</td><td class=\"num\">%.2f%%</td>"
                     "<td class=\"num\">%s</td></tr>\n",
                     jstr(r, "project"), jint(r, "donors"), html_units(jstr(r, "donated"), d, x),
                     jnum(r, "matching"), 100 * jnum(r, "share"),
