@@ -17,7 +17,7 @@ BENCHB  = $(BUILD)/bench
 
 FORMAT_FILES = $(shell find include src tests fuzz bench -name '*.[ch]' 2>/dev/null | sort)
 
-.PHONY: all build run example check test asan format format-check bench fuzz install valgrind clean footprint
+.PHONY: all build run example check test asan format format-check bench fuzz install valgrind clean footprint screenshots
 
 all: build
 
@@ -82,6 +82,15 @@ valgrind:
 	    -DDACC_TESTS=ON $(CMAKE_QUIET)
 	@cmake --build $(CHECK) -j$(JOBS)
 	@scripts/valgrind.sh $(CHECK)
+
+# Every web page at 1280x800 and 390x844, into docs/web/ (web/test/screenshots.mjs).
+screenshots:
+	@scripts/deps.sh check
+	@cmake -S . -B $(CHECK) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
+	    -DDACC_TESTS=ON $(CMAKE_QUIET)
+	@cmake --build $(CHECK) -j$(JOBS) --target dacc
+	@sh web/test/npm.sh web
+	@DACC_EXE=$(CHECK)/dacc node web/test/screenshots.mjs
 
 bench:
 	@scripts/deps.sh bench

@@ -247,6 +247,55 @@ bool node_page_parse(const char *after_text, const char *limit_text, uint64_t *a
 void node_post_event(dacc_node *n, const char *body, size_t len, bool want_config,
                      const char *round_hex, node_job **job, node_answer *a);
 
+/* ---- the web pages (routes_web.c, html.c; docs/web.md) ---- */
+
+/* A file of web/, compiled in (cmake/embed_web.cmake generates the table). */
+typedef struct {
+    const char *path; /* relative to web/, e.g. "js/round.js" */
+    const char *type; /* Content-Type */
+    const unsigned char *data;
+    size_t len;
+} node_asset;
+extern const node_asset node_assets[];
+extern const size_t node_nassets;
+extern const char node_assets_version[]; /* 16 hex digits of the files' hash */
+
+/* The pages (/ for a browser, /rounds/{id}..., /audit, /key) and their
+ * assets (/assets/VERSION/PATH); false when url is none of them, and for /
+ * when the client does not ask for HTML (the API's index answers then). */
+bool node_route_web(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
+
+/* A page being written: the first failure sticks, and the page becomes a
+ * 500 at html_end. */
+typedef struct {
+    dacc_buf b;
+    dacc_status st;
+} node_html;
+/* The Content-Security-Policy of every text/html answer. */
+extern const char node_csp[];
+void html_init(node_html *h);
+/* printf for markup: %s is text, escaped (NULL: nothing); %r is raw markup
+ * the caller vouches for; %d %u %zu %llu %lld and %.Nf are numbers; %%. */
+void html_printf(node_html *h, const char *fmt, ...);
+/* The frame up to <main>: title (text), the page's module under
+ * /assets/VERSION/js/ (NULL: none), and the round the page is about (its
+ * id and mechanism as data attributes; NULL: none). */
+void html_begin(node_html *h, const char *title, const char *script, const char *round_hex,
+                const char *mechanism);
+/* The footer; the page into a (status, text/html, no-cache, the CSP). */
+void html_end(node_html *h, node_answer *a, unsigned status);
+/* A chart dacc_svg_* wrote into svg (freed here) with status st, in a
+ * <figure>, or the reason it is missing. */
+void html_chart(node_html *h, dacc_status st, dacc_buf *svg, const dacc_error *err);
+/* Base units as an amount with decimals ("12345", 2: "123.45"). */
+#define HTML_UNITS_MAX 80
+const char *html_units(const char *units, int decimals, char out[HTML_UNITS_MAX]);
+const char *html_time(uint64_t unix_seconds, char out[32]);
+/* A checkpoint note: origin, size, root, and a table of its signature
+ * lines (the log's, and each witness's cosignature with its time);
+ * details: the note's text too. */
+void html_checkpoint(node_html *h, const char *note, size_t len, bool details);
+
 /* The receipt of the event at index in the log as it now stands (under
  * the store lock): index, leaf hash, a tlog-proof@v1 inclusion proof and
  * the checkpoint it is proved against. */

@@ -81,6 +81,8 @@ static enum MHD_Result send_answer(struct MHD_Connection *c, node_request *q, no
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     if (a->cache != NULL)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, a->cache);
+    if (strncmp(a->type, "text/html", 9) == 0) /* a page (routes_web.c) */
+        MHD_add_response_header(r, "Content-Security-Policy", node_csp);
     if (a->retry_after > 0) {
         char secs[16];
         snprintf(secs, sizeof secs, "%u", a->retry_after);
@@ -247,7 +249,8 @@ static void get(dacc_node *n, struct MHD_Connection *c, node_request *q, node_an
         witnessed_logs(n, a);
         return;
     }
-    if (node_route_log(n, q->url, a) || node_route_api_get(n, c, q->url, a))
+    if (node_route_log(n, q->url, a) || node_route_api_get(n, c, q->url, a) ||
+        node_route_web(n, c, q->url, a))
         return;
     if (strcmp(q->url, "/") == 0) {
         json_t *doc = json_pack("{s:s,s:s,s:s,s:s}", "dacc", dacc_version(), "checkpoint",
