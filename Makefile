@@ -17,7 +17,7 @@ BENCHB  = $(BUILD)/bench
 
 FORMAT_FILES = $(shell find include src tests fuzz bench -name '*.[ch]' 2>/dev/null | sort)
 
-.PHONY: all build run example check test asan format format-check bench fuzz install valgrind clean footprint check-arm64
+.PHONY: all build run example check test asan format format-check bench fuzz install valgrind clean footprint check-arm64 screenshots
 
 all: build
 
@@ -26,13 +26,16 @@ build:
 	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DDACC_TESTS=OFF $(CMAKE_QUIET)
 	@cmake --build $(RELEASE) -j$(JOBS)
 
-# The main job on the embedded defaults: the node, serving the example
-# round until interrupted (LISTEN=ADDR:PORT to move it).
+# The main job: the node, serving the four example rounds of
+# scripts/example-rounds.sh (deep funding on the Pond L1 jury, QF on
+# Gitcoin GR03, a market resolved by the jury, a notes programme) until
+# interrupted (LISTEN=ADDR:PORT to move it).
 LISTEN ?= 127.0.0.1:8080
 run: build
 	@scripts/main-job.sh $(RELEASE)/dacc $(LISTEN)
 
-# The batch example: a deep-funding round from files, with its manifest.
+# The batch example: the synthetic deep-funding round of examples/deepfund
+# from files, with its manifest.
 example: build
 	@scripts/example-job.sh $(RELEASE)/dacc
 
@@ -84,6 +87,15 @@ valgrind:
 	    -DDACC_TESTS=ON $(CMAKE_QUIET)
 	@cmake --build $(CHECK) -j$(JOBS)
 	@scripts/valgrind.sh $(CHECK)
+
+# Every web page at 1280x800 and 390x844, into docs/web/ (web/test/screenshots.mjs).
+screenshots:
+	@scripts/deps.sh check
+	@cmake -S . -B $(CHECK) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
+	    -DDACC_TESTS=ON $(CMAKE_QUIET)
+	@cmake --build $(CHECK) -j$(JOBS) --target dacc
+	@sh web/test/npm.sh web
+	@DACC_EXE=$(CHECK)/dacc node web/test/screenshots.mjs
 
 bench:
 	@scripts/deps.sh bench

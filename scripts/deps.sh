@@ -4,8 +4,8 @@
 # bench, valgrind). Needs root (or sudo) only when something is missing.
 set -eu
 
-pkgs_build="cmake make gcc pkg-config libsodium-dev libssl-dev libjansson-dev libsqlite3-dev libomp-dev libbotan-2-dev libmicrohttpd-dev libcurl4-openssl-dev"
-pkgs_check="$pkgs_build libcriterion-dev clang libclang-rt-14-dev clang-format git python3-pycryptodome curl"
+pkgs_build="cmake make gcc pkg-config libsodium-dev libssl-dev libjansson-dev libsqlite3-dev libomp-dev libbotan-2-dev libmicrohttpd-dev libcurl4-openssl-dev libpq-dev"
+pkgs_check="$pkgs_build libcriterion-dev clang libclang-rt-14-dev clang-format git python3-pycryptodome curl postgresql chromium fonts-dejavu-core"
 pkgs_fuzz="$pkgs_build clang libclang-rt-14-dev"
 pkgs_bench="$pkgs_build python3 python3-numpy python3-scipy python3-pandas python3-torch python3-sklearn time golang-go golang-golang-x-mod-dev"
 pkgs_valgrind="$pkgs_check valgrind"
@@ -30,6 +30,15 @@ done
 
 missing=""
 native=$(dpkg --print-architecture)
+# The browser tests (web/test) run on Node and npm; a machine may have them
+# from elsewhere than Debian (nodesource's nodejs ships npm inside it, and
+# Debian's npm package would conflict with it), so ask for the commands.
+case " $want " in
+*" chromium "*)
+    command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+    command -v npm >/dev/null 2>&1 || missing="$missing npm"
+    ;;
+esac
 for p in $want; do
     case " $missing " in *" $p "*) continue ;; esac
     # With a foreign architecture added, a name matches every architecture's

@@ -26,7 +26,7 @@ typedef struct dacc_node_opts {
     uint16_t port;            /* 0: any free port (dacc_node_port tells) */
     unsigned threads;         /* HTTP worker threads */
     unsigned max_connections; /* open connections at most */
-    unsigned timeout;         /* seconds a connection may idle */
+    unsigned timeout;         /* seconds a connection may idle, and a request take to arrive */
     size_t max_body;          /* bytes of a request body */
     unsigned batch;           /* events per log append at most (group commit) */
     bool quiet;               /* no request log on stderr */
@@ -41,6 +41,17 @@ typedef struct dacc_node_opts {
     /* Witnesses asked to cosign this node's checkpoints: "URL=WITNESS.pub". */
     const char *witnesses[8];
     size_t nwitnesses;
+    /* Open connections from one client address at most (0: no limit). */
+    unsigned per_address_connections;
+    /* The log and its round index in a PostgreSQL database (a postgres://
+     * URL) instead of DATA/log.db, shared by every node given the same
+     * URL and the same log key (DATA/log.key): one of them integrates the
+     * events all of them accept (docs/scale.md). NULL: SQLite. */
+    const char *store;
+    /* /checkpoint only with at least this many valid cosignatures by the
+     * --witness witnesses (the latest checkpoint that has them); 503
+     * otherwise. 0: no threshold. */
+    unsigned witness_threshold;
 } dacc_node_opts;
 
 /* The defaults every field of opts falls back to when zero. */

@@ -307,6 +307,53 @@ dacc_status dacc_round_record_deepfund(const dacc_deepfund_graph *g, const dacc_
                                        dacc_error *err);
 void dacc_round_record_free(dacc_round_record *r);
 
+/* ---- a batch public-goods funding run as a round ------------------------ */
+
+/* One donation of a recorded run: the donor's name as the export gives it
+ * (an address), the project, and the amount in base units at the spec's
+ * decimals (1 to 2^64 - 1). */
+typedef struct dacc_round_donation {
+    const char *donor;
+    const char *project;
+    dacc_u128 units;
+} dacc_round_donation;
+
+/* What a recorded pgf round's params say (docs/round.md, "pgf"). */
+typedef struct dacc_round_pgf_spec {
+    const char *method; /* "qf", "cocm" or "pairwise" */
+    dacc_u128 pool;     /* base units */
+    unsigned decimals;  /* of the pool, the payouts and every donation: 0 to 18 */
+    double cap;         /* the most one project gets, a share of the pool; 0: none */
+    double M;           /* pairwise's bound (> 0); ignored by the other methods */
+} dacc_round_pgf_spec;
+
+/* The public key donor gets in a round recorded with op_sk: BLAKE2b-256
+ * keyed with the operator's seed over "dacc fund run key\n", "donor", a
+ * NUL and the donor's name, as the seed of an Ed25519 key (as
+ * dacc_round_record_deepfund derives its keys), so the same operator and
+ * name give the same key in every run, and only the operator can sign
+ * with it. */
+void dacc_round_record_pgf_donor(const uint8_t op_sk[64], const char *donor, uint8_t pk[32]);
+
+/* Records `dacc fund qf|cocm|pairwise --pool` on donations d[0..n), read
+ * and filtered by the round rules already, as a pgf round signed with
+ * op_sk: the config (spec as params; title; the donors' keys eligible,
+ * more in round/admit events when they do not fit in one), every donation
+ * in the given order as a pgf/donation signed by its donor's key
+ * (dacc_round_record_pgf_donor), the close of the donations and
+ * round/result with the hash of the round's result. The round's payouts
+ * are the batch command's on the same donations with each donor named by
+ * its key in hex (docs/round.md, "pgf"). Each event is applied to the live
+ * round as it is made, so a record that fails fails whole: no donations,
+ * an unknown method, decimals above 18 (DACC_ERR_INVALID), a donation the
+ * round refuses (0 units, more than 2^64 - 1, a project name of more than
+ * 256 bytes or not UTF-8: DACC_ERR_INVALID, named by its number), an event
+ * larger than a log entry (DACC_ERR_LIMIT), an operator key whose halves
+ * do not match (DACC_ERR_INVALID). On failure *out is empty. */
+dacc_status dacc_round_record_pgf(const dacc_round_donation *d, size_t n,
+                                  const dacc_round_pgf_spec *spec, const char *title,
+                                  const uint8_t op_sk[64], dacc_round_record *out, dacc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -30,7 +30,8 @@ typedef struct dacc_store dacc_store;
 
 /* Opens the store of log (opened by the caller, for appending if events
  * will be appended) with its index at index_path (created when missing;
- * read-only when the log is). Brings the index up to the log's size. */
+ * read-only when the log is; ignored for a PostgreSQL log, whose index is
+ * in its own database). Brings the index up to the log's size. */
 dacc_status dacc_store_open(dacc_tlog_log *log, const char *index_path, dacc_store **out,
                             dacc_error *err);
 void dacc_store_free(dacc_store *s);
@@ -64,6 +65,47 @@ dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size
 dacc_status dacc_store_append_decoded(dacc_store *s, const dacc_round_event *const *evs,
                                       const void *const *envs, const size_t *lens, size_t n,
                                       uint64_t *first, size_t *bad, dacc_error *err);
+
+/* What dacc_store_append_also does beside the append, in its transaction. */
+typedef struct dacc_store_also {
+    /* Runs after the index rows: the entries are logged from first, the
+     * j-th of them being envs[kept[j]]. Its statements (dacc_tlog_log_sql)
+     * commit with the events or not at all, and its failing fails the
+     * append. May be NULL. */
+    dacc_status (*fn)(void *ctx, uint64_t first, const size_t *kept, size_t nkept, dacc_error *err);
+    /* With refused set, an event its round refuses is left out, the
+     * reason given to refused, and the rest are logged (without it, the
+     * first refusal stops the batch, as in dacc_store_append). */
+    void (*refused)(void *ctx, size_t i, const dacc_error *why);
+    void *ctx;
+} dacc_store_also;
+
+/* As dacc_store_append_decoded, for a log several processes share
+ * (PostgreSQL: dacc_tlog_log_shared), with the index rows and also's work
+ * inside the log's own transaction. evs may be NULL (the envelopes are
+ * decoded). The batch is checked against the rounds as the log holds them
+ * under its write lock, whatever other processes appended before; a batch
+ * whose every event is refused logs nothing and adds no checkpoint, and
+ * *first is then the log's size. DACC_ERR_UNSUPPORTED for a SQLite log. */
+dacc_status dacc_store_append_also(dacc_store *s, const dacc_round_event *const *evs,
+                                   const void *const *envs, const size_t *lens, size_t n,
+                                   const dacc_store_also *also, uint64_t *first, size_t *bad,
+                                   dacc_error *err);
+
+/* For a shared log, reads the size other processes' appends reached, so
+ * that the next reads (peek, load, entries) see them; nothing otherwise. */
+dacc_status dacc_store_refresh(dacc_store *s, dacc_error *err);
+
+/* As dacc_store_refresh, and the rounds the store keeps live are brought up
+ * to the log too: a node that follows another's appends this way can take
+ * over appending without replaying what it missed first. */
+dacc_status dacc_store_follow(dacc_store *s, dacc_error *err);
+
+/* Makes every round of the log live, replayed up to the log's size: the
+ * work a node does once before it may append for others (several nodes:
+ * the first append of a cold node would otherwise replay whole rounds
+ * while every caller waits). */
+dacc_status dacc_store_warm(dacc_store *s, dacc_error *err);
 
 /* The store's own live round, brought up to the log as s's log handle
  * knows it (its own appends; a log handle reads its size when it opens and

@@ -340,6 +340,51 @@ uint64_t dacc_tlog_log_size(const dacc_tlog_log *log);
 dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
                                  size_t n, uint64_t *first, dacc_error *err);
 
+/* ---- several writers on one database (PostgreSQL stores) ----------------------
+ *
+ * A path starting postgres:// or postgresql:// names a PostgreSQL database
+ * (a libpq connection URL) instead of a SQLite file: dacc_tlog_log_create
+ * and dacc_tlog_log_open take either, and the database's schema is created
+ * or migrated on open. docs/scale.md. */
+
+/* Whether the log's store is one that several processes write at once
+ * (PostgreSQL): then the size a handle caches may fall behind, and
+ * dacc_tlog_log_refresh brings it up. */
+bool dacc_tlog_log_shared(const dacc_tlog_log *log);
+
+/* Re-reads the committed size (one cheap read), so that reads through log
+ * see what other writers appended. */
+dacc_status dacc_tlog_log_refresh(dacc_tlog_log *log, dacc_error *err);
+
+/* An append in steps, for a caller whose own rows in the same database must
+ * commit with the entries (the round index, a node's pending events):
+ * begin takes the write lock and reads the committed state (the size is
+ * then current), add appends n entries under a new signed checkpoint, once
+ * per transaction, after a consistency proof from the previous checkpoint
+ * to the new one verifies against the stored hashes; dacc_tlog_log_sql
+ * meanwhile runs in the same transaction; commit makes it all durable at
+ * once and rollback discards it (the handle keeps the state of before).
+ * dacc_tlog_log_append is these three. */
+dacc_status dacc_tlog_log_begin(dacc_tlog_log *log, dacc_error *err);
+dacc_status dacc_tlog_log_add(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
+                              size_t n, uint64_t *first, dacc_error *err);
+dacc_status dacc_tlog_log_commit(dacc_tlog_log *log, dacc_error *err);
+void dacc_tlog_log_rollback(dacc_tlog_log *log);
+
+/* Receives one row of dacc_tlog_log_sql: ncols columns (16 at most) as
+ * text, NULL for an SQL NULL, valid for the call. */
+typedef dacc_status (*dacc_tlog_row_fn)(void *ctx, size_t ncols, const char *const *vals,
+                                        const size_t *lens, dacc_error *err);
+
+/* Runs one SQL statement with n text parameters ($1...) on the log's
+ * database, inside the transaction of dacc_tlog_log_begin when one is
+ * open, else on its own; fn (may be NULL) gets each row. For the tables
+ * the layers above keep beside the log. DACC_ERR_UNSUPPORTED for a SQLite
+ * store, whose index lives in a file of its own. */
+dacc_status dacc_tlog_log_sql(dacc_tlog_log *log, const char *sql, size_t n,
+                              const char *const *params, dacc_tlog_row_fn fn, void *ctx,
+                              dacc_error *err);
+
 /* The latest signed checkpoint (a whole note); caller frees *note. */
 dacc_status dacc_tlog_log_checkpoint(dacc_tlog_log *log, char **note, size_t *len, dacc_error *err);
 /* Entry index (caller frees *data). */

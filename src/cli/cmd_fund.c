@@ -10,35 +10,54 @@
 #include "dacc/pgf.h"
 #include "fund.h"
 
-const char fund_common_help[] =
-    "Input: a CSV/TSV of donations with a header (Gitcoin/Allo exports work as they are):\n"
-    "  --donor-column NAME    default: donor, voter, address, contributor, donorAddress\n"
-    "                         or donor_address\n"
-    "  --project-column NAME  default: project, projectId, project_id, applicationId,\n"
-    "                         application_id, grant_id, project_name, recipient, ...\n"
-    "  --amount-column NAME   default: the one USD column (amountUSD, amountInUsd,\n"
-    "                         amount_in_usd, amount_in_usdt), else amount; a file\n"
-    "                         with several candidate columns is refused as ambiguous\n"
-    "  A coefficient column (Grants Stack vote_coefficients) multiplies each donation;\n"
-    "  docs/pgf.md lists the export layouts read as they are.\n"
-    "Round rules:\n"
-    "  --min-donation X       drop donations below X\n"
-    "  --self-column NAME     drop donations whose recipient address is the donor's\n"
-    "  --score-column NAME --s50 S --s100 S   weight donors by score: 0 below s50, 0.5\n"
-    "                         at s50 rising linearly to 1 at s100 (donors without a score: 0)\n"
-    "  --scores FILE          the scores from a CSV donor,score instead of a column\n"
-    "Pool:\n"
-    "  -p, --pool AMOUNT      the matching pool (without it, raw matching is printed)\n"
-    "  -d, --decimals N       decimals of the pool and payouts (default 2)\n"
-    "  --cap SHARE            the most one project gets, as a share of the pool: 0.1 or\n"
-    "                         10% (default none), the excess going to projects under it\n"
-    "  --saturation           pluralistic's rule: a pool larger than raw matching pays\n"
-    "                         raw matching and keeps the rest (default: the whole pool)\n"
-    "Output:\n"
-    "  -f, --format FORMAT    text (default), csv or json\n"
-    "  -o, --output FILE      write the result atomically\n"
+/* The options of every dacc fund command, then --log for those that
+ * record a round, then the exit status. */
+#define FUND_OPTIONS_HELP                                                                          \
+    "Input: a CSV/TSV of donations with a header (Gitcoin/Allo exports work as they are):\n"       \
+    "  --donor-column NAME    default: donor, voter, address, contributor, donorAddress\n"         \
+    "                         or donor_address\n"                                                  \
+    "  --project-column NAME  default: project, projectId, project_id, applicationId,\n"           \
+    "                         application_id, grant_id, project_name, recipient, ...\n"            \
+    "  --amount-column NAME   default: the one USD column (amountUSD, amountInUsd,\n"              \
+    "                         amount_in_usd, amount_in_usdt), else amount; a file\n"               \
+    "                         with several candidate columns is refused as ambiguous\n"            \
+    "  A coefficient column (Grants Stack vote_coefficients) multiplies each donation;\n"          \
+    "  docs/pgf.md lists the export layouts read as they are.\n"                                   \
+    "Round rules:\n"                                                                               \
+    "  --min-donation X       drop donations below X\n"                                            \
+    "  --self-column NAME     drop donations whose recipient address is the donor's\n"             \
+    "  --score-column NAME --s50 S --s100 S   weight donors by score: 0 below s50, 0.5\n"          \
+    "                         at s50 rising linearly to 1 at s100 (donors without a score: 0)\n"   \
+    "  --scores FILE          the scores from a CSV donor,score instead of a column\n"             \
+    "Pool:\n"                                                                                      \
+    "  -p, --pool AMOUNT      the matching pool (without it, raw matching is printed)\n"           \
+    "  -d, --decimals N       decimals of the pool and payouts (default 2)\n"                      \
+    "  --cap SHARE            the most one project gets, as a share of the pool: 0.1 or\n"         \
+    "                         10% (default none), the excess going to projects under it\n"         \
+    "  --saturation           pluralistic's rule: a pool larger than raw matching pays\n"          \
+    "                         raw matching and keeps the rest (default: the whole pool)\n"         \
+    "Output:\n"                                                                                    \
+    "  -f, --format FORMAT    text (default), csv or json\n"                                       \
+    "  -o, --output FILE      write the result atomically\n"                                       \
     "  -h, --help             show this help\n"
-    "Exit status: 0 on success, 1 on bad input (file, line and column named), 2 on usage.\n";
+#define FUND_LOG_HELP                                                                              \
+    "As a round in a log (docs/pgf.md):\n"                                                         \
+    "  --log DIR              also record the run as a pgf round in the log DIR (made by\n"        \
+    "                         `dacc log init`): every donation signed by a key derived\n"          \
+    "                         from the operator's and the donor's name, then the close\n"          \
+    "                         and the result's hash; `dacc round replay` recomputes the\n"         \
+    "                         payouts. Needs --pool and amounts exact at --decimals (at\n"         \
+    "                         most 18); refuses --saturation, scores, a coefficient\n"             \
+    "                         column and what the round's method lacks (cocm: --style,\n"          \
+    "                         --fancy, --blend, --clusters; pairwise: --target,\n"                 \
+    "                         --all-pairs). The table is then the round's, its donors\n"           \
+    "                         named by their keys\n"                                               \
+    "  --key FILE             the operator's Ed25519 key (`dacc round keygen`)\n"
+#define FUND_EXIT_HELP                                                                             \
+    "Exit status: 0 on success, 1 on bad input (file, line and column named), 2 on usage.\n"
+
+const char fund_common_help[] = FUND_OPTIONS_HELP FUND_EXIT_HELP;
+const char fund_log_help[] = FUND_OPTIONS_HELP FUND_LOG_HELP FUND_EXIT_HELP;
 
 enum {
     O_DCOL = 256,
@@ -64,7 +83,9 @@ enum {
     O_TARGET,
     O_IGNSAT,
     O_ALLO,
-    O_RECIPIENTS
+    O_RECIPIENTS,
+    O_LOG,
+    O_KEY
 };
 
 static int opt_double(const char *prog, const char *name, const char *arg, double *out)
@@ -175,6 +196,12 @@ static int parse_more(const char *prog, int ch, fund_opts *o)
     case O_RECIPIENTS:
         o->recipients = optarg;
         return CLI_OK;
+    case O_LOG:
+        o->log = optarg;
+        return CLI_OK;
+    case O_KEY:
+        o->key = optarg;
+        return CLI_OK;
     case O_STYLE:
         return parse_style(prog, optarg, &o->style);
     default:
@@ -182,7 +209,7 @@ static int parse_more(const char *prog, int ch, fund_opts *o)
     }
 }
 
-int fund_parse(const char *prog, int argc, char **argv, fund_opts *o, int want_project)
+int fund_parse(const char *prog, int argc, char **argv, fund_opts *o, unsigned flags)
 {
     static const struct option longs[] = {
         { "pool", required_argument, NULL, 'p' },
@@ -214,6 +241,8 @@ int fund_parse(const char *prog, int argc, char **argv, fund_opts *o, int want_p
         { "ignore-saturation", no_argument, NULL, O_IGNSAT },
         { "allo", required_argument, NULL, O_ALLO },
         { "recipients", required_argument, NULL, O_RECIPIENTS },
+        { "log", required_argument, NULL, O_LOG },
+        { "key", required_argument, NULL, O_KEY },
         { NULL, 0, NULL, 0 },
     };
     *o = (fund_opts){ .decimals = 2, .M = 0.01, .half = true, .output = "-", .mech = "co" };
@@ -244,6 +273,12 @@ int fund_parse(const char *prog, int argc, char **argv, fund_opts *o, int want_p
     }
     if (rc != CLI_OK)
         return rc;
+    int want_project = (flags & FUND_PROJECT) != 0;
+    if ((o->log != NULL || o->key != NULL) && !(flags & FUND_LOG))
+        return cli_usage(prog, "--log and --key: only dacc fund qf, cocm and pairwise record "
+                               "a round");
+    if ((o->log == NULL) != (o->key == NULL))
+        return cli_usage(prog, "--log and --key go together");
     if (argc - optind != 1 + want_project)
         return cli_usage(prog, want_project ? "expected a donations FILE and a PROJECT"
                                             : "expected one donations FILE");
@@ -273,6 +308,8 @@ typedef struct {
     double *share;
     dacc_u128 pool, left;
     const char *why_left; /* why left is not paid out */
+    fund_recorded *rec;   /* --log: the round, logged once the payouts are known */
+    json_t *logged;       /* then: which round, for the JSON table */
 } table;
 
 /* Why part of the pool stays undistributed, for the reader of the table. */
@@ -319,6 +356,8 @@ static int write_table(FILE *fp, void *ctx)
             if (t->left > 0)
                 json_object_set_new(doc, "undistributed_because", json_string(t->why_left));
         }
+        if (t->logged != NULL)
+            json_object_set(doc, "round", t->logged);
         int bad = dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
         json_decref(doc);
         return bad ? -1 : 0;
@@ -430,12 +469,17 @@ static int emit(const char *prog, const fund_opts *o, table *t)
         t->why_left = why_left(o, t->match[0], n, unit, t->pool, t->left);
     }
     int rc = CLI_OK;
-    if (cli_emit(o->output, write_table, t, &err) != DACC_OK)
+    /* the log first: a table that names a round is written only once the
+     * round is in the log */
+    if (t->rec != NULL)
+        rc = fund_log_commit(prog, o, t->rec, t->r, pay, &t->logged);
+    if (rc == CLI_OK && cli_emit(o->output, write_table, t, &err) != DACC_OK)
         rc = cli_fail(prog, &err);
     if (rc == CLI_OK && o->svg != NULL && cli_emit(o->svg, write_svg, t, &err) != DACC_OK)
         rc = cli_fail(prog, &err);
     free(pay);
     free(share);
+    json_decref(t->logged);
     return rc;
 }
 
@@ -534,16 +578,29 @@ typedef enum { M_QF, M_PAIRWISE, M_COCM, M_COMPARE } mech;
 
 static int run_mech(const char *prog, const char *help, int argc, char **argv, mech which)
 {
+    static const char *const methods[] = { "qf", "pairwise", "cocm", NULL };
     fund_opts o;
-    int rc = fund_parse(prog, argc, argv, &o, 0);
+    int rc = fund_parse(prog, argc, argv, &o, which == M_COMPARE ? 0 : FUND_LOG);
     if (rc < 0) {
         fputs(help, stdout);
-        fputs(fund_common_help, stdout);
+        fputs(which == M_COMPARE ? fund_common_help : fund_log_help, stdout);
         return CLI_OK;
     }
+    if (rc == CLI_OK && o.log != NULL)
+        rc = fund_log_usage(prog, &o, methods[which]);
     dacc_pgf_round *r;
     if (rc != CLI_OK || (rc = fund_load(prog, &o, &r)) != CLI_OK)
         return rc;
+    /* --log: the run is computed on the donations as the round holds them */
+    fund_recorded rec = { 0 };
+    if (o.log != NULL) {
+        rc = fund_log_record(prog, &o, r, methods[which], &rec);
+        dacc_pgf_round_free(r);
+        if (rc != CLI_OK)
+            return rc;
+        r = rec.keyed;
+        rec.keyed = NULL;
+    }
     size_t n = dacc_pgf_round_projects(r);
     double *m[5] = { 0 };
     const char *names[5];
@@ -592,6 +649,7 @@ static int run_mech(const char *prog, const char *help, int argc, char **argv, m
     }
     if (st == DACC_OK) {
         table t = { .o = &o, .r = r, .names = names, .match = m, .nm = nm };
+        t.rec = o.log != NULL ? &rec : NULL;
         rc = emit(prog, &o, &t);
     } else {
         rc = cli_fail(prog, &err);
@@ -600,6 +658,7 @@ static int run_mech(const char *prog, const char *help, int argc, char **argv, m
         free(m[k]);
     dacc_pgf_clusters_free(cl);
     dacc_pgf_round_free(r);
+    fund_log_free(&rec);
     return rc;
 }
 

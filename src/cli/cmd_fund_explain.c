@@ -193,7 +193,7 @@ int cmd_fund_explain(int argc, char **argv)
 {
     static const char prog[] = "dacc fund explain";
     fund_opts o;
-    int rc = fund_parse(prog, argc, argv, &o, 1);
+    int rc = fund_parse(prog, argc, argv, &o, FUND_PROJECT);
     if (rc < 0) {
         fputs(help, stdout);
         fputs(fund_common_help, stdout);

@@ -124,18 +124,27 @@ static int cmd_init(int argc, char **argv)
 {
     static const char
         prog[] = "dacc log init",
-        usage[] = "Usage: dacc log init --origin ORIGIN DIR\n\n"
+        usage[] = "Usage: dacc log init --origin ORIGIN [--store URL] DIR\n\n"
                   "Create a log in DIR: log.db (SQLite, WAL, synchronous=FULL), log.key and\n"
                   "log.pub (the log's Ed25519 note key, named ORIGIN). ORIGIN is the\n"
-                  "checkpoint origin line, a schema-less URL such as example.org/dacc/round7.\n";
+                  "checkpoint origin line, a schema-less URL such as example.org/dacc/round7.\n"
+                  "  --store URL  keep the log in the PostgreSQL database at URL\n"
+                  "               (postgres://...) instead of log.db: DIR gets the keys and\n"
+                  "               log.store, naming the database for the other commands\n"
+                  "               (docs/scale.md)\n";
     static const struct option longs[] = { { "origin", required_argument, NULL, 'o' },
+                                           { "store", required_argument, NULL, 's' },
                                            { "help", no_argument, NULL, 'h' },
                                            { NULL, 0, NULL, 0 } };
-    const char *origin = NULL;
+    const char *origin = NULL, *store = NULL;
     int ch;
     while ((ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
         if (ch == 'o')
             origin = optarg;
+        else if (ch == 's' && source_is_pg(optarg))
+            store = optarg;
+        else if (ch == 's')
+            return cli_usage(prog, "--store: expected a postgres:// URL, got '%s'", optarg);
         else if (ch == 'h')
             return cli_help(usage);
         else
@@ -149,11 +158,16 @@ static int cmd_init(int argc, char **argv)
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return fail(prog,
                     (dacc_error_at(&err, DACC_ERR_IO, dir, 0, 0, "%s", strerror(errno)), &err));
-    dir_path(path, sizeof path, dir, "log.db");
+    if (store != NULL)
+        snprintf(path, sizeof path, "%s", store);
+    else
+        dir_path(path, sizeof path, dir, "log.db");
     dacc_tlog_signer s;
     dacc_status st = dacc_tlog_keygen(origin, DACC_TLOG_KEY_ED25519, &s, &err);
     if (st == DACC_OK)
         st = dacc_tlog_log_create(path, origin, &err);
+    if (st == DACC_OK && store != NULL)
+        st = source_write_store(dir, store, &err);
     if (st == DACC_OK) {
         dir_path(path, sizeof path, dir, "log");
         st = write_key_files(path, &s, &err);
@@ -174,7 +188,8 @@ static dacc_status open_dir(const char *dir, int need_key, dacc_tlog_log **log, 
         dir_path(path, sizeof path, dir, "log.key");
         st = load_signer(path, &s, err);
     }
-    dir_path(path, sizeof path, dir, "log.db");
+    if (st == DACC_OK)
+        st = source_store_name(dir, path, sizeof path, err);
     if (st == DACC_OK)
         st = dacc_tlog_log_open(path, need_key ? &s : NULL, log, err);
     sodium_memzero(&s, sizeof s);
@@ -563,7 +578,11 @@ static dacc_status audit_source(log_source *src, const dacc_tlog_verifier *v, in
     dacc_status st;
     if (!source_is_tiles(src)) {
         st = dacc_tlog_log_audit(src->log, v, integrity ? DACC_TLOG_AUDIT_INTEGRITY : 0, &r, err);
-        if (st == DACC_OK)
+        if (st == DACC_OK && dacc_tlog_log_shared(src->log))
+            printf("audit passed: %" PRIu64 " entries, %" PRIu64 " hashes, %" PRIu64
+                   " checkpoints checked; PostgreSQL append-only triggers in place\n",
+                   r.entries, r.hashes, r.checkpoints);
+        else if (st == DACC_OK)
             printf("audit passed: %" PRIu64 " entries, %" PRIu64 " hashes, %" PRIu64
                    " checkpoints checked; SQLite %s ok\n",
                    r.entries, r.hashes, r.checkpoints,

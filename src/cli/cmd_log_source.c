@@ -15,8 +15,53 @@
  * 65535 bytes with their prefixes. */
 #define FETCH_MAX ((size_t)DACC_TLOG_TILE_WIDTH * (DACC_TLOG_ENTRY_MAX + 2))
 
+int source_is_pg(const char *name)
+{
+    return strncmp(name, "postgres://", 11) == 0 || strncmp(name, "postgresql://", 13) == 0;
+}
+
+dacc_status source_store_name(const char *dir, char *out, size_t cap, dacc_error *err)
+{
+    if (source_is_pg(dir)) {
+        snprintf(out, cap, "%s", dir);
+        return DACC_OK;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/log.store", dir);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(out, cap, "%s/log.db", dir);
+        return DACC_OK;
+    }
+    /* the file names the database: its first line, a postgres:// URL */
+    int ok = fgets(out, (int)cap, f) != NULL;
+    fclose(f);
+    if (ok)
+        out[strcspn(out, "\r\n")] = '\0';
+    if (!ok || !source_is_pg(out))
+        return dacc_error_at(err, DACC_ERR_PARSE, path, 1, 0,
+                             "expected a postgres:// or postgresql:// URL");
+    return DACC_OK;
+}
+
+dacc_status source_write_store(const char *dir, const char *url, dacc_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/log.store", dir);
+    /* the URL may carry a password: the file is the operator's alone */
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "%s", strerror(errno));
+    chmod(path, 0600);
+    int ok = fprintf(f, "%s\n", url) > 0;
+    ok = fclose(f) == 0 && ok;
+    return ok ? DACC_OK : dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "%s", strerror(errno));
+}
+
 static int exists(const char *dir, const char *name)
 {
+    if (source_is_pg(dir))
+        return strcmp(name, "log.db") == 0; /* a database, read as a store */
     if (cli_is_url(dir))
         return 0; /* a URL is read as tiles, and its key is never taken from it */
     char path[4096];
@@ -49,8 +94,9 @@ static dacc_status fetch_file(void *ctx, const char *rel, uint8_t **data, size_t
 static dacc_status open_store(const char *dir, log_source *s, dacc_error *err)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/log.db", dir);
-    dacc_status st = dacc_tlog_log_open(path, NULL, &s->log, err);
+    dacc_status st = source_store_name(dir, path, sizeof path, err);
+    if (st == DACC_OK)
+        st = dacc_tlog_log_open(path, NULL, &s->log, err);
     if (st == DACC_OK)
         st = dacc_tlog_log_checkpoint(s->log, &s->note, &s->note_len, err);
     /* A store just made has no checkpoint: the empty tree, nothing to prove. */
@@ -105,7 +151,7 @@ dacc_status source_open(const char *dir, const dacc_tlog_verifier *key, log_sour
     memset(s, 0, sizeof *s);
     s->dir = dir;
     dacc_status st;
-    if (exists(dir, "log.db"))
+    if (exists(dir, "log.db") || exists(dir, "log.store"))
         st = open_store(dir, s, err);
     else if (cli_is_url(dir) || exists(dir, "checkpoint"))
         st = open_tiles(dir, key, s, err);
@@ -131,7 +177,7 @@ void source_close(log_source *s)
 
 int source_dir_is_store(const char *dir)
 {
-    return exists(dir, "log.db");
+    return exists(dir, "log.db") || exists(dir, "log.store");
 }
 
 int source_is_tiles(const log_source *s)

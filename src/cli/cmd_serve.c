@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dacc/node.h"
+#include "../node/internal.h"
 #include "cli.h"
+#include "dacc/file.h"
 
 static const char help[] =
-    "Usage: dacc serve [--listen ADDR:PORT] [--data DIR] [options]\n\n"
+    "Usage: dacc serve [--listen ADDR:PORT] [--data DIR] [--config FILE] [options]\n\n"
     "The node: an HTTP/JSON server where participants post signed round events\n"
     "and anyone reads the rounds, their results and the log. An event is\n"
     "answered 201 with a receipt (its log index, leaf hash, an inclusion proof\n"
@@ -20,11 +21,25 @@ static const char help[] =
     "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
     "  --data DIR          the data directory: log.db, log.key, log.pub, rounds.db\n"
     "                      (default ./dacc-data; created with a fresh log key)\n"
+    "  --config FILE       options from FILE, one a line: the long option's name,\n"
+    "                      then its value (\"threads 8\" or \"threads = 8\"), '#'\n"
+    "                      comments; options given here override the file's\n"
+    "  --store URL         keep the log and its round index in the PostgreSQL\n"
+    "                      database at URL (postgres://...) rather than in DIR;\n"
+    "                      every node given the same URL and log key (DIR/log.key,\n"
+    "                      copied from the first node's) serves the same log, and\n"
+    "                      one at a time integrates the events all of them accept\n"
+    "                      (docs/scale.md)\n"
     "  --origin ORIGIN     the log's origin when the directory is created\n"
     "                      (default localhost/dacc)\n"
     "  --threads N         HTTP worker threads (default 4)\n"
-    "  --max-connections N open connections at most (default 1024)\n"
-    "  --timeout SECONDS   idle connection timeout (default 30)\n"
+    "  --max-connections N open connections at most (default 1024); beyond,\n"
+    "                      connections wait to be accepted\n"
+    "  --per-address-connections N\n"
+    "                      open connections from one client address at most\n"
+    "                      (default 0: no limit); beyond, closed at once\n"
+    "  --timeout SECONDS   a connection is closed when idle this long, or when it\n"
+    "                      has not sent a whole request within it (default 30)\n"
     "  --key-rate N        events per second one signing key may post, in bursts\n"
     "                      of 2N (default 0: no limit); beyond it, 429\n"
     "  --address-rate N    the same per client address (behind a proxy, that is\n"
@@ -32,120 +47,109 @@ static const char help[] =
     "  --witness URL=PUB   a witness asked to cosign this node's checkpoints\n"
     "                      (repeatable; PUB its cosignature key): /checkpoint\n"
     "                      then carries every valid cosignature\n"
+    "  --witness-threshold N  serve /checkpoint only once N of the --witness\n"
+    "                      witnesses have cosigned it (the latest checkpoint that\n"
+    "                      has them; 503 until one has)\n"
     "  --witness-key FILE  act as a witness (c2sp.org/tlog-witness: POST\n"
     "                      /add-checkpoint) with this cosignature key\n"
     "                      (dacc log keygen --cosign)\n"
     "  --witness-log FILE  the public key of a log it witnesses (repeatable)\n"
     "  -q, --quiet         no request log on standard error\n"
     "  -h, --help          show this help\n\n"
+    "A request's body is at most 65535 bytes (beyond: 413, before it is read),\n"
+    "its line and headers at most 64 KiB (beyond: 414 or 431).\n"
     "Standard error gets one line per request: method, path, status, bytes and\n"
     "microseconds. SIGINT or SIGTERM stops the node after answering the events\n"
     "it has queued.\n"
-    "Exit status: 0 after a clean stop, 1 when the node cannot start, 2 on usage.\n";
+    "Exit status: 0 after a clean stop, 1 when the node cannot start (or read\n"
+    "FILE), 2 on usage (a bad option, or a bad line in FILE).\n";
 
-static int parse_listen(const char *prog, const char *arg, char *host, size_t cap, uint16_t *port)
+/* An option of the command line, kept until the config file is read. */
+typedef struct {
+    unsigned option;
+    const char *value;
+} given;
+
+/* The command line into *cli (its options, in order) and *config;
+ * -1 for --help. */
+static int parse(int argc, char **argv, given *cli, size_t *n, const char **config)
 {
-    const char *colon = strrchr(arg, ':');
-    uint64_t p;
-    if (colon == NULL || (size_t)(colon - arg) >= cap || colon == arg ||
-        cli_opt_u64(prog, "--listen port", colon + 1, 0, 65535, &p) != CLI_OK)
-        return cli_usage(prog, "--listen: expected ADDR:PORT, got '%s'", arg);
-    memcpy(host, arg, (size_t)(colon - arg));
-    host[colon - arg] = '\0';
-    *port = (uint16_t)p;
+    static const char prog[] = "dacc serve";
+    struct option longs[NODE_OPTIONS + 3];
+    for (unsigned i = 0; i < NODE_OPTIONS; i++)
+        longs[i] = (struct option){ node_option_name(i),
+                                    node_option_flag(i) ? no_argument : required_argument, NULL,
+                                    256 + (int)i };
+    longs[NODE_OPTIONS] = (struct option){ "config", required_argument, NULL, 'c' };
+    longs[NODE_OPTIONS + 1] = (struct option){ "help", no_argument, NULL, 'h' };
+    longs[NODE_OPTIONS + 2] = (struct option){ NULL, 0, NULL, 0 };
+    int ch;
+    *n = 0;
+    *config = NULL;
+    while ((ch = getopt_long(argc, argv, "qh", longs, NULL)) != -1) {
+        if (ch == 'h')
+            return -1;
+        if (ch == 'c') {
+            if (*config != NULL)
+                return cli_usage(prog, "one --config at most");
+            *config = optarg;
+        } else if (ch == 'q' || ch >= 256) {
+            cli[*n].option = ch == 'q' ? NODE_OPT_QUIET : (unsigned)(ch - 256);
+            cli[(*n)++].value = ch == 'q' ? NULL : optarg;
+        } else {
+            return cli_usage(prog, "unknown option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage(prog, "unexpected argument '%s'", argv[optind]);
     return CLI_OK;
 }
 
-static int parse(int argc, char **argv, dacc_node_opts *o, char *host, size_t cap)
+/* The settings: the config file's, then the command line's over them (a
+ * repeatable option given there replaces the file's list). */
+static int settle(node_settings *s, const given *cli, size_t n, const char *config)
 {
     static const char prog[] = "dacc serve";
-    static const struct option longs[] = {
-        { "listen", required_argument, NULL, 'l' },
-        { "data", required_argument, NULL, 'D' },
-        { "origin", required_argument, NULL, 'O' },
-        { "threads", required_argument, NULL, 'T' },
-        { "max-connections", required_argument, NULL, 'C' },
-        { "timeout", required_argument, NULL, 't' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "witness-key", required_argument, NULL, 'W' },
-        { "witness-log", required_argument, NULL, 'L' },
-        { "witness", required_argument, NULL, 'w' },
-        { "key-rate", required_argument, NULL, 'K' },
-        { "address-rate", required_argument, NULL, 'A' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    *o = (dacc_node_opts){ .port = 8080 };
-    int ch, rc = CLI_OK;
-    uint64_t v;
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "qh", longs, NULL)) != -1) {
-        switch (ch) {
-        case 'l':
-            rc = parse_listen(prog, optarg, host, cap, &o->port);
-            o->host = host;
-            break;
-        case 'D':
-            o->data = optarg;
-            break;
-        case 'O':
-            o->origin = optarg;
-            break;
-        case 'T':
-            rc = cli_opt_u64(prog, "--threads", optarg, 1, 256, &v);
-            o->threads = (unsigned)v;
-            break;
-        case 'C':
-            rc = cli_opt_u64(prog, "--max-connections", optarg, 1, 100000, &v);
-            o->max_connections = (unsigned)v;
-            break;
-        case 't':
-            rc = cli_opt_u64(prog, "--timeout", optarg, 1, 3600, &v);
-            o->timeout = (unsigned)v;
-            break;
-        case 'q':
-            o->quiet = true;
-            break;
-        case 'W':
-            o->witness_key = optarg;
-            break;
-        case 'K':
-        case 'A':
-            rc = cli_opt_u64(prog, ch == 'K' ? "--key-rate" : "--address-rate", optarg, 0, 1000000,
-                             &v);
-            *(ch == 'K' ? &o->key_rate : &o->address_rate) = (double)v;
-            break;
-        case 'w':
-            if (o->nwitnesses == sizeof o->witnesses / sizeof *o->witnesses)
-                rc = cli_usage(prog, "at most 8 --witness");
-            else
-                o->witnesses[o->nwitnesses++] = optarg;
-            break;
-        case 'L':
-            if (o->nwitness_logs == sizeof o->witness_logs / sizeof *o->witness_logs)
-                rc = cli_usage(prog, "at most 16 --witness-log keys");
-            else
-                o->witness_logs[o->nwitness_logs++] = optarg;
-            break;
-        case 'h':
-            return -1;
-        default:
-            rc = cli_usage(prog, "unknown option");
-        }
+    dacc_error err;
+    if (config != NULL) {
+        char *text;
+        size_t len;
+        if (dacc_file_read(config, 1u << 20, &text, &len, &err) != DACC_OK)
+            return cli_fail(prog, &err);
+        dacc_status st = node_config_parse(s, config, text, len, &err);
+        free(text);
+        if (st != DACC_OK)
+            return cli_usage(prog, "%s", err.message);
     }
-    if (rc == CLI_OK && optind != argc)
-        rc = cli_usage(prog, "unexpected argument '%s'", argv[optind]);
-    return rc;
+    bool replaced[NODE_OPTIONS] = { false };
+    for (size_t k = 0; k < n; k++) {
+        unsigned i = cli[k].option;
+        if (node_option_repeatable(i) && !replaced[i]) {
+            node_option_forget(s, i);
+            replaced[i] = true;
+        }
+        if (node_option_set(s, i, cli[k].value, &err) != DACC_OK)
+            return cli_usage(prog, "--%s: %s", node_option_name(i), err.message);
+    }
+    return CLI_OK;
 }
 
 int cmd_serve(int argc, char **argv)
 {
-    dacc_node_opts o;
-    char host[64];
-    int rc = parse(argc, argv, &o, host, sizeof host);
-    if (rc < 0)
-        return cli_help(help);
-    if (rc != CLI_OK)
-        return rc;
+    given *cli = malloc((size_t)argc * sizeof *cli);
+    node_settings s;
+    node_settings_init(&s);
+    size_t n;
+    const char *config;
+    int rc = cli ? parse(argc, argv, cli, &n, &config) : CLI_FAIL;
+    if (rc == CLI_OK)
+        rc = settle(&s, cli, n, config);
+    free(cli);
+    if (rc != CLI_OK) {
+        node_settings_free(&s);
+        return rc < 0 ? cli_help(help) : rc;
+    }
+    dacc_node_opts *o = &s.o;
     /* Signals go to sigwait below, not to the server's threads. */
     sigset_t stop;
     sigemptyset(&stop);
@@ -153,16 +157,19 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
-    dacc_node *n;
+    dacc_node *node;
     dacc_error err;
-    if (dacc_node_start(&o, &n, &err) != DACC_OK)
+    if (dacc_node_start(o, &node, &err) != DACC_OK) {
+        node_settings_free(&s);
         return cli_fail("dacc serve", &err);
-    dacc_node_defaults(&o);
-    fprintf(stderr, "dacc serve: listening on http://%s:%u (data %s)\n", o.host,
-            (unsigned)dacc_node_port(n), o.data);
+    }
+    dacc_node_defaults(o);
+    fprintf(stderr, "dacc serve: listening on http://%s:%u (data %s)\n", o->host,
+            (unsigned)dacc_node_port(node), o->data);
     int sig;
     sigwait(&stop, &sig);
     fprintf(stderr, "dacc serve: %s: stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    dacc_node_stop(n);
+    dacc_node_stop(node);
+    node_settings_free(&s);
     return CLI_OK;
 }

@@ -16,8 +16,9 @@ typedef struct {
     int empty;               /* a store with no checkpoint yet: note NULL, size 0 */
 } log_source;
 
-/* Opens dir as a store when dir/log.db exists, else as a tiles layout when
- * dir/checkpoint does. With key, the checkpoint must carry its signature. */
+/* Opens dir as a store when dir/log.db or dir/log.store exists or dir is a
+ * PostgreSQL URL, else as a tiles layout when dir/checkpoint does. With key, the checkpoint must
+ * carry its signature. */
 dacc_status source_open(const char *dir, const dacc_tlog_verifier *key, log_source *s,
                         dacc_error *err);
 void source_close(log_source *s);
@@ -36,5 +37,17 @@ dacc_status source_entry(log_source *s, uint64_t index, uint8_t **data, size_t *
 /* The key to check a source with: file when given, else dir/log.pub
  * (which a store has and a tiles layout may have). */
 dacc_status source_key(const char *dir, const char *file, dacc_tlog_verifier *v, dacc_error *err);
+
+/* ---- where a directory's store is ---- */
+
+/* Whether name is a PostgreSQL URL (postgres://, postgresql://). */
+int source_is_pg(const char *name);
+/* The store of dir as dacc_tlog_log_open takes it: dir itself when it is a
+ * PostgreSQL URL, the URL in dir/log.store when that file exists (a log in
+ * PostgreSQL whose keys are in dir: dacc log init --store, dacc serve
+ * --store), else dir/log.db. */
+dacc_status source_store_name(const char *dir, char *out, size_t cap, dacc_error *err);
+/* Writes url to dir/log.store (mode 0600: a URL may carry a password). */
+dacc_status source_write_store(const char *dir, const char *url, dacc_error *err);
 
 #endif

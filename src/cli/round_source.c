@@ -1,5 +1,6 @@
 /* Where dacc round reads a log: the operator's directory (log.db, log.key,
- * rounds.db), or the static tiles the log publishes, checked entry by
+ * rounds.db; or log.store naming a PostgreSQL database that holds the log
+ * and its index), or the static tiles the log publishes, checked entry by
  * entry against a checkpoint signed by the log's key. */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include "cli.h"
 #include "dacc/file.h"
 #include "log_keys.h"
+#include "log_source.h"
 #include "round_cli.h"
 
 /* ---- the operator's directory ---- */
@@ -46,15 +48,18 @@ dacc_status round_log_open(const char *dir, int writable, round_log *out, dacc_e
     dacc_tlog_signer s;
     dacc_status st = DACC_OK;
     memset(out, 0, sizeof *out);
-    if (writable)
+    char store[4096];
+    st = source_store_name(dir, store, sizeof store, err);
+    /* A PostgreSQL log has many writers: its store serialises them, and
+     * each re-reads the rounds under the log's own lock. */
+    if (st == DACC_OK && writable && !source_is_pg(store))
         st = take_lock(dir, &out->lock, err);
     if (writable && st == DACC_OK) {
         snprintf(path, sizeof path, "%s/log.key", dir);
         st = load_signer(path, &s, err);
     }
-    snprintf(path, sizeof path, "%s/log.db", dir);
     if (st == DACC_OK)
-        st = dacc_tlog_log_open(path, writable ? &s : NULL, &out->log, err);
+        st = dacc_tlog_log_open(store, writable ? &s : NULL, &out->log, err);
     if (writable)
         sodium_memzero(&s, sizeof s);
     snprintf(path, sizeof path, "%s/rounds.db", dir);

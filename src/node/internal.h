@@ -26,7 +26,15 @@ typedef struct node_job {
     bool problem; /* body is application/problem+json */
     bool done;
     struct node_job *next;
+    /* several nodes (--store): its number among this node's pending
+     * events, and when it was handed over */
+    uint64_t seq;
+    double handed;
 } node_job;
+
+/* The coordination of several nodes on one PostgreSQL database
+ * (sequencer.c): the pending events, the sequencer lock, the answers. */
+typedef struct node_shared node_shared;
 
 /* A token bucket per id (a signing key, or a hash of a client address). */
 typedef struct {
@@ -46,6 +54,39 @@ dacc_status node_limiter_init(node_limiter *l, double rate, double burst, dacc_e
 void node_limiter_free(node_limiter *l);
 /* 0 when id may go now (a token taken), else the seconds until it may. */
 double node_limit_take(node_limiter *l, const uint8_t id[32]);
+
+/* The open connections and how long each has been reading its request:
+ * one that has not sent a whole request within the deadline of being
+ * opened (or of its last answer) is closed, however it trickles its bytes
+ * (a slow loris), by a thread that shuts its socket down. libmicrohttpd's
+ * own timeout only closes connections that send nothing at all. */
+typedef struct {
+    int fd; /* -1: a free slot (under the table's lock) */
+    /* Set by the connection's worker without the lock (atomics): */
+    bool reading;     /* a request is on its way in (not yet answered) */
+    int64_t since_ms; /* when it began (monotonic milliseconds) */
+} node_conn;
+typedef struct {
+    node_conn *slots;           /* cap of them: at most as many as the daemon admits */
+    size_t cap, *spare, nspare; /* the free slots' indices */
+    int64_t deadline_ms;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pthread_t thread;
+    bool started, stop;
+} node_conns;
+dacc_status node_conns_start(node_conns *t, size_t cap, unsigned deadline, dacc_error *err);
+/* After the daemon has stopped (no connection left). */
+void node_conns_stop(node_conns *t);
+/* A connection opened on socket fd: its slot (NULL when none is free: no
+ * deadline for it), until node_conns_close, which comes before the
+ * daemon closes fd, so that fd is never shut down once it may be reused. */
+node_conn *node_conns_open(node_conns *t, int fd);
+void node_conns_close(node_conns *t, node_conn *c);
+/* The request is read and answered (or queued): no deadline while it is. */
+void node_conns_answered(node_conns *t, node_conn *c);
+/* The answer is sent: the next request's time starts. */
+void node_conns_next(node_conns *t, node_conn *c);
 
 /* A full tile, kept (routes_log.c). */
 #define NODE_TILE_CACHE 1024
@@ -114,6 +155,9 @@ struct dacc_node {
     char *cosigned;                    /* the latest checkpoint with its cosignatures */
     size_t cosigned_len;
     uint64_t cosigned_size;
+    node_conns conns; /* open connections and their deadlines */
+    node_shared *shared;  /* --store: NULL for a SQLite node */
+    long threshold_asked; /* --witness-threshold: when witnesses were last asked again (s) */
 };
 
 /* ---- cosign.c ---- */
@@ -128,6 +172,12 @@ void node_cosign_grown(dacc_node *n);
 dacc_status node_sequencer_start(dacc_node *n, dacc_error *err);
 /* Answers every queued event, then stops the thread. */
 void node_sequencer_stop(dacc_node *n);
+/* --store: the pending table, the sequencer lock and the thread that
+ * holds it or waits for it, integrates, and answers this node's events;
+ * started before the sequencer, stopped after it (answering every event
+ * it handed over, or 503 after a bound). */
+dacc_status node_shared_start(dacc_node *n, dacc_error *err);
+void node_shared_stop(dacc_node *n);
 /* Queues job; false when the node is stopping (nothing queued). */
 bool node_enqueue(dacc_node *n, node_job *job);
 void node_job_free(node_job *job);
@@ -174,15 +224,141 @@ void node_tiles_free(dacc_node *n);
 void node_results_free(dacc_node *n);
 /* /api/v1/... reads; false when url is not one of them. */
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
+/* What a POST to url is for (server.c): a round's config, an event of
+ * round round_hex (the url's 64 characters, "" otherwise), an
+ * add-checkpoint request; or nothing, under /api/ (404) or elsewhere
+ * (405). */
+typedef enum {
+    NODE_POST_NOWHERE,
+    NODE_POST_UNKNOWN,
+    NODE_POST_CONFIG,
+    NODE_POST_EVENT,
+    NODE_POST_CHECKPOINT
+} node_post_kind;
+node_post_kind node_post_route(const char *url, char round_hex[65]);
+/* A page's cursor and size from the values of ?after= and &limit= (NULL:
+ * not given): false, with a 400 in a, when either is malformed or limit is
+ * not 1 to 1000 (default 100). Pure: the query is parsed by the daemon. */
+bool node_page_parse(const char *after_text, const char *limit_text, uint64_t *after, size_t *limit,
+                     bool *has_after, node_answer *a);
 /* A POSTed event: checked, then a job for the sequencer (*job), or an
  * answer at once (a refusal). want_config: the body must be a config
  * (POST /api/v1/rounds), else an event of round_hex. */
 void node_post_event(dacc_node *n, const char *body, size_t len, bool want_config,
                      const char *round_hex, node_job **job, node_answer *a);
 
+/* ---- the web pages (routes_web.c, html.c; docs/web.md) ---- */
+
+/* A file of web/, compiled in (cmake/embed_web.cmake generates the table). */
+typedef struct {
+    const char *path; /* relative to web/, e.g. "js/round.js" */
+    const char *type; /* Content-Type */
+    const unsigned char *data;
+    size_t len;
+} node_asset;
+extern const node_asset node_assets[];
+extern const size_t node_nassets;
+extern const char node_assets_version[]; /* 16 hex digits of the files' hash */
+
+/* The pages (/ for a browser, /rounds/{id}..., /audit, /key) and their
+ * assets (/assets/VERSION/PATH); false when url is none of them, and for /
+ * when the client does not ask for HTML (the API's index answers then). */
+bool node_route_web(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
+
+/* A page being written: the first failure sticks, and the page becomes a
+ * 500 at html_end. */
+typedef struct {
+    dacc_buf b;
+    dacc_status st;
+} node_html;
+/* The Content-Security-Policy of every text/html answer. */
+extern const char node_csp[];
+void html_init(node_html *h);
+/* printf for markup: %s is text, escaped (NULL: nothing); %r is raw markup
+ * the caller vouches for; %d %u %zu %llu %lld and %.Nf are numbers; %%. */
+void html_printf(node_html *h, const char *fmt, ...);
+/* The frame up to <main>: title (text), the page's module under
+ * /assets/VERSION/js/ (NULL: none), and the round the page is about (its
+ * id and mechanism as data attributes; NULL: none). */
+void html_begin(node_html *h, const char *title, const char *script, const char *round_hex,
+                const char *mechanism);
+/* The footer; the page into a (status, text/html, no-cache, the CSP). */
+void html_end(node_html *h, node_answer *a, unsigned status);
+/* A chart dacc_svg_* wrote into svg (freed here) with status st, in a
+ * <figure>, or the reason it is missing. */
+void html_chart(node_html *h, dacc_status st, dacc_buf *svg, const dacc_error *err);
+/* Base units as an amount with decimals ("12345", 2: "123.45"). */
+#define HTML_UNITS_MAX 80
+const char *html_units(const char *units, int decimals, char out[HTML_UNITS_MAX]);
+const char *html_time(uint64_t unix_seconds, char out[32]);
+/* A checkpoint note: origin, size, root, and a table of its signature
+ * lines (the log's, and each witness's cosignature with its time);
+ * details: the note's text too. */
+void html_checkpoint(node_html *h, const char *note, size_t len, bool details);
+
 /* The receipt of the event at index in the log as it now stands (under
  * the store lock): index, leaf hash, a tlog-proof@v1 inclusion proof and
  * the checkpoint it is proved against. */
 json_t *node_receipt(dacc_node *n, uint64_t index, dacc_error *err);
+
+/* ---- config.c: dacc serve's options, from its command line or a file ---- */
+
+/* The options, by the long names that are also a config file's keys. */
+enum {
+    NODE_OPT_LISTEN,
+    NODE_OPT_DATA,
+    NODE_OPT_ORIGIN,
+    NODE_OPT_THREADS,
+    NODE_OPT_MAX_CONNECTIONS,
+    NODE_OPT_PER_ADDRESS_CONNECTIONS,
+    NODE_OPT_TIMEOUT,
+    NODE_OPT_KEY_RATE,
+    NODE_OPT_ADDRESS_RATE,
+    NODE_OPT_WITNESS,
+    NODE_OPT_WITNESS_KEY,
+    NODE_OPT_WITNESS_LOG,
+    NODE_OPT_QUIET,
+    NODE_OPT_STORE,
+    NODE_OPT_WITNESS_THRESHOLD,
+    NODE_OPTIONS
+};
+/* Option i's long name (NULL past the last); whether it is a flag (takes
+ * no value) and whether it may be given more than once. */
+const char *node_option_name(unsigned i);
+bool node_option_flag(unsigned i);
+bool node_option_repeatable(unsigned i);
+/* The option called name[0..len) (without dashes), or NODE_OPTIONS. */
+unsigned node_option_find(const char *name, size_t len);
+
+typedef struct {
+    dacc_node_opts o;
+    char host[64];                    /* o.host points here once listen is set */
+    char *text;                       /* a config file's bytes (owned): its values point here */
+    unsigned long line[NODE_OPTIONS]; /* the file's line that set each option (0: none) */
+} node_settings;
+
+/* No option set: the node's defaults (dacc_node_defaults), port 8080. */
+void node_settings_init(node_settings *s);
+/* Frees the file's bytes; s is as after node_settings_init. */
+void node_settings_free(node_settings *s);
+/* Sets option i from value (NULL: a flag given bare); the strings of s->o
+ * then point into value, which must outlive s. A repeatable option adds
+ * value to its list. On failure s is unchanged and err says what is wrong
+ * with value, without naming the option (the caller says where it came
+ * from). */
+dacc_status node_option_set(node_settings *s, unsigned i, const char *value, dacc_error *err);
+/* Empties a repeatable option's list (the command line's replaces the
+ * file's); nothing for another. */
+void node_option_forget(node_settings *s, unsigned i);
+/* A config file's bytes, named file in messages: one option a line as
+ * `name value` or `name = value` (the value is the rest of the line, its
+ * blanks trimmed; a flag alone or with true or false), blank lines, and
+ * lines whose first non-blank is '#'. Keys are option_name's; only a
+ * repeatable one may come twice. s keeps a copy of text (freed by
+ * node_settings_free), so text need not outlive the call; one file per s. An unknown key,
+ * a bad value, a repeated key or a NUL byte fails with
+ * "file:line: key \"name\": ..." and leaves s with the lines before it. */
+dacc_status node_config_parse(node_settings *s, const char *file, const char *text, size_t len,
+                              dacc_error *err);
 
 #endif

@@ -17,12 +17,9 @@ static json_t *hex_json(const uint8_t *b, size_t n)
     return json_string(dacc_hex_encode(b, n, hex));
 }
 
-/* ?after=N&limit=M, both optional; false (and a 400) when malformed. */
-static bool page(struct MHD_Connection *c, uint64_t *after, size_t *limit, bool *has_after,
-                 node_answer *a)
+bool node_page_parse(const char *s, const char *l, uint64_t *after, size_t *limit, bool *has_after,
+                     node_answer *a)
 {
-    const char *s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
-    const char *l = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
     dacc_error err;
     uint64_t v = PAGE_DEFAULT;
     *has_after = s != NULL;
@@ -38,6 +35,15 @@ static bool page(struct MHD_Connection *c, uint64_t *after, size_t *limit, bool 
     }
     *limit = (size_t)v;
     return true;
+}
+
+/* ?after=N&limit=M, both optional; false (and a 400) when malformed. */
+static bool page(struct MHD_Connection *c, uint64_t *after, size_t *limit, bool *has_after,
+                 node_answer *a)
+{
+    return node_page_parse(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after"),
+                           MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit"), after,
+                           limit, has_after, a);
 }
 
 typedef struct {

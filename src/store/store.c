@@ -1,15 +1,20 @@
 /* The event store: rounds in a tlog log, and the index that finds their
- * entries. The index is a SQLite file beside the log; it records how much
- * of the log it covers and catches up from there, so a crash between a
- * log append and the index update loses nothing: the next open indexes
- * the entries it missed. Appends hold the index's write lock from the
- * check to the log append, so two appenders cannot both accept the same
- * author's next event. */
+ * entries. For a SQLite log the index is a SQLite file beside it; it
+ * records how much of the log it covers and catches up from there, so a
+ * crash between a log append and the index update loses nothing: the next
+ * open indexes the entries it missed. Appends hold the index's write lock
+ * from the check to the log append, so two appenders cannot both accept
+ * the same author's next event. For a PostgreSQL log (several nodes, one
+ * database) the index is tables in that database, written in the log's
+ * own transaction: the check, the entries and the index rows happen under
+ * the log's write lock and commit together. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
+#include "dacc/codec.h"
 #include "dacc/store.h"
 
 #define BUSY_TIMEOUT_MS 10000
@@ -23,7 +28,8 @@ typedef struct {
 
 struct dacc_store {
     dacc_tlog_log *log;
-    sqlite3 *db;
+    sqlite3 *db; /* the index file; NULL when the index is in the log's database */
+    int shared;  /* the index is in the log's (PostgreSQL) database */
     int readonly;
     live_round *live;
     size_t nlive, caplive;
@@ -37,6 +43,72 @@ static const char schema[] =
     "  PRIMARY KEY(round, idx)) WITHOUT ROWID;"
     "INSERT OR IGNORE INTO meta VALUES('version', 1), ('covered', 0);";
 
+/* The index in the log's PostgreSQL database, one statement per step (the
+ * tlog's schema is there already: dacc_schema records both). An event row
+ * must name a round, and every index row is unique. */
+static const char *const pg_schema[] = {
+    "CREATE TABLE round_index(key text PRIMARY KEY, value bigint NOT NULL)",
+    "CREATE TABLE rounds(id bytea PRIMARY KEY CHECK (length(id) = 32),"
+    " first bigint NOT NULL UNIQUE)",
+    "CREATE TABLE events(round bytea NOT NULL REFERENCES rounds(id), idx bigint NOT NULL UNIQUE,"
+    " PRIMARY KEY(round, idx))",
+    "INSERT INTO round_index VALUES ('covered', 0)",
+};
+#define PG_VERSION 1
+
+/* Every query of the index, in both dialects. Parameters: a round id
+ * (SQLite ?1 as a blob, PostgreSQL $1 as hex) and a number (?2, or the
+ * next $n). Rows: integers, or for Q_EACH_ROUND the id first. */
+enum {
+    Q_COVERED,
+    Q_SET_COVERED,
+    Q_ADD_ROUND,
+    Q_ADD_EVENT,
+    Q_FIRST,
+    Q_ENTRIES,
+    Q_EACH_ROUND,
+    Q_SINCE,
+    Q_COUNT
+};
+
+typedef struct {
+    const char *sqlite, *pg;
+    int id, num; /* which parameters it takes */
+} index_query;
+
+static const index_query queries[Q_COUNT] = {
+    { "SELECT value FROM meta WHERE key = 'covered'",
+      "SELECT value FROM round_index WHERE key = 'covered'", 0, 0 },
+    { "UPDATE meta SET value = ?2 WHERE key = 'covered'",
+      "UPDATE round_index SET value = $1::bigint WHERE key = 'covered'", 0, 1 },
+    { "INSERT OR IGNORE INTO rounds VALUES(?1, ?2)",
+      "INSERT INTO rounds VALUES (decode($1, 'hex'), $2::bigint) ON CONFLICT DO NOTHING", 1, 1 },
+    { "INSERT INTO events SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM rounds WHERE id = ?1)",
+      "INSERT INTO events SELECT decode($1, 'hex'), $2::bigint WHERE EXISTS "
+      "(SELECT 1 FROM rounds WHERE id = decode($1, 'hex'))",
+      1, 1 },
+    { "SELECT first FROM rounds WHERE id = ?1",
+      "SELECT first FROM rounds WHERE id = decode($1, 'hex')", 1, 0 },
+    { "SELECT first FROM rounds WHERE id = ?1 UNION ALL "
+      "SELECT idx FROM events WHERE round = ?1 ORDER BY 1",
+      "SELECT first FROM rounds WHERE id = decode($1, 'hex') UNION ALL "
+      "SELECT idx FROM events WHERE round = decode($1, 'hex') ORDER BY 1",
+      1, 0 },
+    { "SELECT id, first, (SELECT count(*) FROM events WHERE round = id) "
+      "FROM rounds ORDER BY first",
+      "SELECT encode(id, 'hex'), first, (SELECT count(*) FROM events WHERE round = rounds.id) "
+      "FROM rounds ORDER BY first",
+      0, 0 },
+    { "SELECT idx FROM events WHERE round = ?1 AND idx >= ?2 ORDER BY idx",
+      "SELECT idx FROM events WHERE round = decode($1, 'hex') AND idx >= $2::bigint ORDER BY idx",
+      1, 1 },
+};
+
+/* One row of a query: the id column (NULL when the query has none) and
+ * the integer columns after it. */
+typedef dacc_status (*index_row_fn)(void *ctx, const uint8_t *id, const int64_t *v, size_t nv,
+                                    dacc_error *err);
+
 static dacc_status db_error(const dacc_store *s, dacc_error *err, const char *what)
 {
     return dacc_error_set(err, DACC_ERR_IO, "round index: %s: %s", what, sqlite3_errmsg(s->db));
@@ -48,37 +120,107 @@ static dacc_status exec(dacc_store *s, const char *sql, dacc_error *err)
                                                                    : db_error(s, err, sql);
 }
 
-/* One statement with up to two blob/integer parameters, stepped to the
- * end; *value gets the first column of its (single) row when asked. */
-static dacc_status run(dacc_store *s, const char *sql, const uint8_t *id, int64_t a, int64_t *value,
-                       dacc_error *err)
+static dacc_status sqlite_query(dacc_store *s, const index_query *q, const uint8_t *id, int64_t a,
+                                index_row_fn fn, void *ctx, dacc_error *err)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, q->sqlite, -1, &st, NULL) != SQLITE_OK)
         return db_error(s, err, "preparing");
     if (id != NULL)
-        sqlite3_bind_blob(q, 1, id, DACC_ROUND_ID_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)a);
-    int rc, rows = 0;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        if (rows++ == 0 && value != NULL)
-            *value = (int64_t)sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE)
-        return db_error(s, err, "a statement failed");
-    if (value != NULL && rows == 0)
-        return DACC_ERR_NOTFOUND;
+        sqlite3_bind_blob(st, 1, id, DACC_ROUND_ID_BYTES, SQLITE_STATIC);
+    if (q->num)
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)a);
+    int rc, with_id = q == &queries[Q_EACH_ROUND];
+    dacc_status ok = DACC_OK;
+    while (ok == DACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t v[4];
+        size_t nv = 0;
+        for (int c = with_id; c < sqlite3_column_count(st) && nv < 4; c++)
+            v[nv++] = (int64_t)sqlite3_column_int64(st, c);
+        const uint8_t *rid = with_id ? sqlite3_column_blob(st, 0) : NULL;
+        if (with_id && (rid == NULL || sqlite3_column_bytes(st, 0) != DACC_ROUND_ID_BYTES))
+            ok = dacc_error_set(err, DACC_ERR_VERIFY, "round index: a round id is malformed");
+        if (ok == DACC_OK && fn != NULL)
+            ok = fn(ctx, rid, v, nv, err);
+    }
+    if (ok == DACC_OK && rc != SQLITE_DONE)
+        ok = db_error(s, err, "a statement failed");
+    sqlite3_finalize(st);
+    return ok;
+}
+
+typedef struct {
+    index_row_fn fn;
+    void *ctx;
+    int with_id;
+} pg_rows;
+
+static dacc_status pg_row(void *ctx, size_t ncols, const char *const *vals, const size_t *lens,
+                          dacc_error *err)
+{
+    pg_rows *p = ctx;
+    uint8_t id[DACC_ROUND_ID_BYTES];
+    int64_t v[4];
+    size_t nv = 0;
+    if (p->with_id && (ncols == 0 || vals[0] == NULL || lens[0] != 64 ||
+                       dacc_hex_decode(vals[0], 64, id, sizeof id, NULL) != DACC_OK))
+        return dacc_error_set(err, DACC_ERR_VERIFY, "round index: a round id is malformed");
+    for (size_t c = (size_t)p->with_id; c < ncols && nv < 4; c++)
+        v[nv++] = vals[c] ? strtoll(vals[c], NULL, 10) : 0;
+    return p->fn != NULL ? p->fn(p->ctx, p->with_id ? id : NULL, v, nv, err) : DACC_OK;
+}
+
+static dacc_status pg_query(dacc_store *s, const index_query *q, const uint8_t *id, int64_t a,
+                            index_row_fn fn, void *ctx, dacc_error *err)
+{
+    char hex[2 * DACC_ROUND_ID_BYTES + 1], num[24];
+    const char *params[2];
+    size_t n = 0;
+    if (q->id)
+        params[n++] = dacc_hex_encode(id, DACC_ROUND_ID_BYTES, hex);
+    if (q->num) {
+        snprintf(num, sizeof num, "%lld", (long long)a);
+        params[n++] = num;
+    }
+    pg_rows p = { fn, ctx, q == &queries[Q_EACH_ROUND] };
+    dacc_status st = dacc_tlog_log_sql(s->log, q->pg, n, params, pg_row, &p, err);
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "round index: ");
+    return st;
+}
+
+static dacc_status query(dacc_store *s, int which, const uint8_t *id, int64_t a, index_row_fn fn,
+                         void *ctx, dacc_error *err)
+{
+    return s->shared ? pg_query(s, &queries[which], id, a, fn, ctx, err)
+                     : sqlite_query(s, &queries[which], id, a, fn, ctx, err);
+}
+
+static dacc_status first_value(void *ctx, const uint8_t *id, const int64_t *v, size_t nv,
+                               dacc_error *err)
+{
+    int64_t *out = ctx;
+    (void)id, (void)err;
+    if (out[1]++ == 0 && nv > 0)
+        out[0] = v[0];
     return DACC_OK;
+}
+
+/* The first column of a query's first row; DACC_ERR_NOTFOUND when none. */
+static dacc_status value(dacc_store *s, int which, const uint8_t *id, int64_t *out, dacc_error *err)
+{
+    int64_t got[2] = { 0, 0 };
+    dacc_status st = query(s, which, id, 0, first_value, got, err);
+    if (st == DACC_OK && got[1] == 0)
+        return DACC_ERR_NOTFOUND;
+    *out = got[0];
+    return st;
 }
 
 static dacc_status index_row(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES], int is_config,
                              uint64_t i, dacc_error *err)
 {
-    return run(s,
-               is_config ? "INSERT OR IGNORE INTO rounds VALUES(?1, ?2)"
-                         : "INSERT INTO events SELECT ?1, ?2 WHERE EXISTS "
-                           "(SELECT 1 FROM rounds WHERE id = ?1)",
-               id, (int64_t)i, NULL, err);
+    return query(s, is_config ? Q_ADD_ROUND : Q_ADD_EVENT, id, (int64_t)i, NULL, NULL, err);
 }
 
 static dacc_status index_entry(dacc_store *s, uint64_t i, const uint8_t *data, size_t len,
@@ -96,7 +238,7 @@ static dacc_status index_entry(dacc_store *s, uint64_t i, const uint8_t *data, s
 static dacc_status catch_up(dacc_store *s, dacc_error *err)
 {
     int64_t from = 0;
-    dacc_status st = run(s, "SELECT value FROM meta WHERE key = 'covered'", NULL, 0, &from, err);
+    dacc_status st = value(s, Q_COVERED, NULL, &from, err);
     uint64_t to = dacc_tlog_log_size(s->log);
     if (st == DACC_OK && (uint64_t)from > to)
         return dacc_error_set(err, DACC_ERR_STATE,
@@ -113,13 +255,26 @@ static dacc_status catch_up(dacc_store *s, dacc_error *err)
         }
     }
     if (st == DACC_OK && to > (uint64_t)from)
-        st = run(s, "UPDATE meta SET value = ?2 WHERE key = 'covered'", NULL, (int64_t)to, NULL,
-                 err);
+        st = query(s, Q_SET_COVERED, NULL, (int64_t)to, NULL, NULL, err);
     return st;
+}
+
+/* A write transaction on the index: for a shared log, the log's own (the
+ * log's write lock, its state read afresh), so that the index rows and the
+ * entries commit together. */
+static dacc_status begin(dacc_store *s, dacc_error *err)
+{
+    return s->shared ? dacc_tlog_log_begin(s->log, err) : exec(s, "BEGIN IMMEDIATE", err);
 }
 
 static dacc_status end(dacc_store *s, dacc_status st, dacc_error *err)
 {
+    if (s->shared) {
+        if (st == DACC_OK)
+            return dacc_tlog_log_commit(s->log, err);
+        dacc_tlog_log_rollback(s->log);
+        return st;
+    }
     if (st == DACC_OK)
         return exec(s, "COMMIT", err);
     exec(s, "ROLLBACK", NULL);
@@ -139,6 +294,52 @@ static dacc_status open_db(dacc_store *s, const char *path, dacc_error *err)
     return dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "cannot open the round index");
 }
 
+static dacc_status version_row(void *ctx, size_t ncols, const char *const *vals, const size_t *lens,
+                               dacc_error *err)
+{
+    (void)lens, (void)err;
+    *(int *)ctx = ncols > 0 && vals[0] != NULL ? atoi(vals[0]) : 0;
+    return DACC_OK;
+}
+
+/* The index's tables in the log's database, created once (under the
+ * log's write lock, so nodes starting together create them once). */
+static dacc_status pg_migrate(dacc_store *s, dacc_error *err)
+{
+    int v = 0;
+    dacc_status st =
+        dacc_tlog_log_sql(s->log, "SELECT version FROM dacc_schema WHERE component = 'rounds'", 0,
+                          NULL, version_row, &v, err);
+    if (st == DACC_OK && v > PG_VERSION)
+        st = dacc_error_set(err, DACC_ERR_STATE,
+                            "round index: the schema is at version %d, newer than this dacc (%d)",
+                            v, PG_VERSION);
+    for (size_t i = 0; st == DACC_OK && v == 0 && i < sizeof pg_schema / sizeof *pg_schema; i++)
+        st = dacc_tlog_log_sql(s->log, pg_schema[i], 0, NULL, NULL, NULL, err);
+    if (st == DACC_OK && v == 0)
+        st = dacc_tlog_log_sql(s->log, "INSERT INTO dacc_schema VALUES ('rounds', 1)", 0, NULL,
+                               NULL, NULL, err);
+    return st;
+}
+
+/* The index beside a shared log: migrated and caught up in one of the
+ * log's write transactions when the log was opened for appending; a
+ * reader uses it as it is (writers keep it current, in their appends). */
+static dacc_status open_shared(dacc_store *s, dacc_error *err)
+{
+    s->shared = 1;
+    dacc_status st = dacc_tlog_log_begin(s->log, err);
+    if (st == DACC_ERR_STATE) { /* no signing key: read-only */
+        s->readonly = 1;
+        return DACC_OK;
+    }
+    if (st == DACC_OK)
+        st = pg_migrate(s, err);
+    if (st == DACC_OK)
+        st = catch_up(s, err);
+    return end(s, st, err);
+}
+
 dacc_status dacc_store_open(dacc_tlog_log *log, const char *index_path, dacc_store **out,
                             dacc_error *err)
 {
@@ -146,15 +347,20 @@ dacc_status dacc_store_open(dacc_tlog_log *log, const char *index_path, dacc_sto
     if (s == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     s->log = log;
-    dacc_status st = open_db(s, index_path, err);
-    if (st == DACC_OK)
-        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
-    if (st == DACC_OK && !s->readonly)
-        st = exec(s, "PRAGMA journal_mode=WAL", err);
-    if (st == DACC_OK && !s->readonly)
-        st = exec(s, schema, err);
-    if (st == DACC_OK && !s->readonly && (st = exec(s, "BEGIN IMMEDIATE", err)) == DACC_OK)
-        st = end(s, catch_up(s, err), err);
+    dacc_status st;
+    if (dacc_tlog_log_shared(log)) {
+        st = open_shared(s, err);
+    } else {
+        st = open_db(s, index_path, err);
+        if (st == DACC_OK)
+            sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+        if (st == DACC_OK && !s->readonly)
+            st = exec(s, "PRAGMA journal_mode=WAL", err);
+        if (st == DACC_OK && !s->readonly)
+            st = exec(s, schema, err);
+        if (st == DACC_OK && !s->readonly && (st = begin(s, err)) == DACC_OK)
+            st = end(s, catch_up(s, err), err);
+    }
     if (st != DACC_OK) {
         dacc_store_free(s);
         return st;
@@ -187,34 +393,61 @@ static dacc_status push_u64(uint64_t **v, size_t *n, size_t *cap, uint64_t x, da
     return DACC_OK;
 }
 
+typedef struct {
+    uint64_t *v;
+    size_t n, cap;
+} u64_list;
+
+static dacc_status collect(void *ctx, const uint8_t *id, const int64_t *v, size_t nv,
+                           dacc_error *err)
+{
+    u64_list *l = ctx;
+    (void)id;
+    return nv > 0 ? push_u64(&l->v, &l->n, &l->cap, (uint64_t)v[0], err) : DACC_OK;
+}
+
 dacc_status dacc_store_round_entries(dacc_store *s, const uint8_t id[DACC_ROUND_ID_BYTES],
                                      uint64_t **idx, size_t *n, dacc_error *err)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT first FROM rounds WHERE id = ?1 UNION ALL "
-                           "SELECT idx FROM events WHERE round = ?1 ORDER BY 1",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_error(s, err, "reading");
-    sqlite3_bind_blob(q, 1, id, DACC_ROUND_ID_BYTES, SQLITE_STATIC);
-    size_t cap = 0;
-    uint64_t *v = NULL;
-    int rc;
-    dacc_status st = DACC_OK;
-    *n = 0;
-    while (st == DACC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        st = push_u64(&v, n, &cap, (uint64_t)sqlite3_column_int64(q, 0), err);
-    if (st == DACC_OK && rc != SQLITE_DONE)
-        st = db_error(s, err, "reading");
-    sqlite3_finalize(q);
-    if (st == DACC_OK && *n == 0)
+    u64_list l = { NULL, 0, 0 };
+    dacc_status st = query(s, Q_ENTRIES, id, 0, collect, &l, err);
+    if (st == DACC_OK && l.n == 0)
         st = dacc_error_set(err, DACC_ERR_NOTFOUND, "no such round in the log");
     if (st != DACC_OK) {
-        free(v);
+        free(l.v);
         return st;
     }
-    *idx = v;
+    *idx = l.v;
+    *n = l.n;
     return DACC_OK;
+}
+
+typedef struct {
+    dacc_store *s;
+    void *ctx;
+    void (*fn)(void *ctx, const uint8_t id[DACC_ROUND_ID_BYTES], const char *mechanism,
+               uint64_t first, uint64_t entries);
+} each_ctx;
+
+static dacc_status each_one(void *ctx, const uint8_t *id, const int64_t *v, size_t nv,
+                            dacc_error *err)
+{
+    each_ctx *e = ctx;
+    if (nv < 2)
+        return dacc_error_set(err, DACC_ERR_VERIFY, "round index: a short row");
+    uint64_t first = (uint64_t)v[0];
+    uint8_t *data;
+    size_t len;
+    dacc_round *r = NULL;
+    dacc_status st = dacc_tlog_log_entry(e->s->log, first, &data, &len, err);
+    if (st == DACC_OK) {
+        st = dacc_round_new(data, len, &r, err);
+        free(data);
+    }
+    if (st == DACC_OK)
+        e->fn(e->ctx, id, dacc_round_mechanism(r), first, 1 + (uint64_t)v[1]);
+    dacc_round_free(r);
+    return st;
 }
 
 dacc_status dacc_store_each_round(dacc_store *s, void *ctx,
@@ -223,33 +456,8 @@ dacc_status dacc_store_each_round(dacc_store *s, void *ctx,
                                              uint64_t entries),
                                   dacc_error *err)
 {
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, first, (SELECT count(*) FROM events WHERE round = id) "
-                           "FROM rounds ORDER BY first",
-                           -1, &q, NULL) != SQLITE_OK)
-        return db_error(s, err, "reading");
-    int rc;
-    dacc_status st = DACC_OK;
-    while (st == DACC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        uint64_t first = (uint64_t)sqlite3_column_int64(q, 1);
-        uint8_t *data;
-        size_t len;
-        dacc_round *r = NULL;
-        st = dacc_tlog_log_entry(s->log, first, &data, &len, err);
-        if (st == DACC_OK) {
-            st = dacc_round_new(data, len, &r, err);
-            free(data);
-        }
-        if (st == DACC_OK)
-            fn(ctx, sqlite3_column_blob(q, 0), dacc_round_mechanism(r), first,
-               1 + (uint64_t)sqlite3_column_int64(q, 2));
-        dacc_round_free(r);
-    }
-    if (st == DACC_OK && rc != SQLITE_DONE)
-        st = db_error(s, err, "reading");
-    sqlite3_finalize(q);
-    return st;
+    each_ctx e = { s, ctx, fn };
+    return query(s, Q_EACH_ROUND, NULL, 0, each_one, &e, err);
 }
 
 /* ---- live rounds ---- */
@@ -344,17 +552,13 @@ static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
     uint8_t id[DACC_ROUND_ID_BYTES];
     dacc_round *r = l->r;
     memcpy(id, l->id, sizeof id);
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT idx FROM events WHERE round = ?1 AND idx >= ?2 ORDER BY idx", -1,
-                           &q, NULL) != SQLITE_OK)
-        return db_error(s, err, "reading");
-    sqlite3_bind_blob(q, 1, id, DACC_ROUND_ID_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)l->seen);
-    dacc_status st = DACC_OK;
-    int rc;
-    while (st == DACC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        uint64_t i = (uint64_t)sqlite3_column_int64(q, 0);
+    u64_list since = { NULL, 0, 0 };
+    dacc_status st = query(s, Q_SINCE, id, (int64_t)l->seen, collect, &since, err);
+    /* the index may already hold rows past the size this handle knows
+     * (another node's append, committed since): those wait for the next
+     * refresh, which starts at size */
+    for (size_t k = 0; st == DACC_OK && k < since.n && since.v[k] < size; k++) {
+        uint64_t i = since.v[k];
         uint8_t *data;
         size_t len;
         st = dacc_tlog_log_entry(s->log, i, &data, &len, err);
@@ -366,9 +570,7 @@ static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
         if (st != DACC_OK)
             dacc_error_prefix(err, "the store's entry %llu: ", (unsigned long long)i);
     }
-    if (st == DACC_OK && rc != SQLITE_DONE)
-        st = db_error(s, err, "reading");
-    sqlite3_finalize(q);
+    free(since.v);
     if (st == DACC_OK)
         find_live(s, id)->seen = size;
     return st;
@@ -380,7 +582,7 @@ static dacc_status live(dacc_store *s, const uint8_t id[32], live_round **out, d
     live_round *l = find_live(s, id);
     int64_t first;
     if (l == NULL) {
-        dacc_status st = run(s, "SELECT first FROM rounds WHERE id = ?1", id, 0, &first, err);
+        dacc_status st = value(s, Q_FIRST, id, &first, err);
         if (st == DACC_ERR_NOTFOUND)
             return dacc_error_set(err, DACC_ERR_NOTFOUND, "no such round in the log");
         uint8_t *data;
@@ -465,7 +667,7 @@ static void event_round(const dacc_round_event *ev, uint8_t id[32])
  * touched in touched[]. */
 static dacc_status accept_one(dacc_store *s, const dacc_round_event *ev, const void *env,
                               size_t len, uint64_t position, uint8_t (*touched)[32],
-                              size_t *ntouched, dacc_error *err)
+                              size_t *ntouched, int *hard, dacc_error *err)
 {
     uint8_t id[32];
     int is_config = ev != NULL && ev->is_config;
@@ -484,8 +686,7 @@ static dacc_status accept_one(dacc_store *s, const dacc_round_event *ev, const v
     memcpy(touched[(*ntouched)++], id, 32);
     if (is_config) {
         int64_t first;
-        if (find_live(s, id) != NULL ||
-            run(s, "SELECT first FROM rounds WHERE id = ?1", id, 0, &first, NULL) == DACC_OK)
+        if (find_live(s, id) != NULL || value(s, Q_FIRST, id, &first, NULL) == DACC_OK)
             return dacc_error_set(err, DACC_ERR_STATE, "the round exists already");
         dacc_round *r;
         dacc_status st = new_round(s, env, len, &r, err);
@@ -494,6 +695,9 @@ static dacc_status accept_one(dacc_store *s, const dacc_round_event *ev, const v
     live_round *l;
     dacc_status st = live(s, id, &l, err);
     s->applying = position;
+    /* no such round refuses the event; a round that cannot be brought up
+     * to the log is the store's failure, not the event's */
+    *hard = st != DACC_OK && st != DACC_ERR_NOTFOUND;
     if (st != DACC_OK)
         return st;
     return ev != NULL ? dacc_round_apply_event(l->r, ev, err)
@@ -501,10 +705,71 @@ static dacc_status accept_one(dacc_store *s, const dacc_round_event *ev, const v
 }
 
 /* Index rows for the batch just logged from entry first. */
+/* '{hex,...}' and '{idx,...}' of the batch's rows of one kind, appended to
+ * ids and idx (each at least 70 * n + 3 bytes). */
+static void pg_arrays(const uint8_t (*id)[32], const int *is_config, int want, size_t n,
+                      uint64_t first, char *ids, char *idx)
+{
+    char *p = ids, *q = idx;
+    *p++ = '{', *q++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (is_config[i] != want)
+            continue;
+        if (p[-1] != '{')
+            *p++ = ',', *q++ = ',';
+        dacc_hex_encode(id[i], 32, p);
+        p += 64;
+        q += sprintf(q, "%llu", (unsigned long long)(first + i));
+    }
+    strcpy(p, "}");
+    strcpy(q, "}");
+}
+
+/* The index rows of a batch in two statements, not one per event: a
+ * round trip to a PostgreSQL server costs more than the row. */
+static dacc_status pg_index_batch(dacc_store *s, const dacc_round_event *const *evs,
+                                  const void *const *envs, const size_t *lens, size_t n,
+                                  uint64_t first, dacc_error *err)
+{
+    uint8_t(*id)[32] = malloc((n ? n : 1) * 32);
+    int *is_config = malloc((n ? n : 1) * sizeof *is_config);
+    char *ids = malloc(70 * n + 3), *idx = malloc(24 * n + 3);
+    dacc_status st = id && is_config && ids && idx
+                         ? DACC_OK
+                         : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        if (evs != NULL) {
+            event_round(evs[i], id[i]);
+            is_config[i] = evs[i]->is_config;
+        } else if (dacc_store_entry_round(envs[i], lens[i], id[i], &is_config[i]) != DACC_OK) {
+            is_config[i] = -1; /* not a round event */
+        }
+    }
+    static const char *const sql[2] = {
+        "INSERT INTO events SELECT decode(t.r, 'hex'), t.i FROM unnest($1::text[], "
+        "$2::bigint[]) AS t(r, i) WHERE EXISTS (SELECT 1 FROM rounds WHERE id = decode(t.r, "
+        "'hex'))",
+        "INSERT INTO rounds SELECT decode(t.r, 'hex'), t.i FROM unnest($1::text[], "
+        "$2::bigint[]) AS t(r, i) ON CONFLICT DO NOTHING",
+    };
+    for (int want = 1; st == DACC_OK && want >= 0; want--) { /* rounds before their events */
+        pg_arrays((const uint8_t(*)[32])id, is_config, want, n, first, ids, idx);
+        const char *params[2] = { ids, idx };
+        if (strcmp(ids, "{}") != 0)
+            st = dacc_tlog_log_sql(s->log, sql[want], 2, params, NULL, NULL, err);
+    }
+    free(id), free(is_config), free(ids), free(idx);
+    if (st == DACC_OK)
+        st = query(s, Q_SET_COVERED, NULL, (int64_t)(first + n), NULL, NULL, err);
+    return st;
+}
+
 static dacc_status index_batch(dacc_store *s, const dacc_round_event *const *evs,
                                const void *const *envs, const size_t *lens, size_t n,
                                uint64_t first, dacc_error *err)
 {
+    if (s->shared)
+        return pg_index_batch(s, evs, envs, lens, n, first, err);
     dacc_status st = DACC_OK;
     for (size_t i = 0; i < n && st == DACC_OK; i++) {
         if (evs == NULL) {
@@ -516,61 +781,208 @@ static dacc_status index_batch(dacc_store *s, const dacc_round_event *const *evs
         st = index_row(s, id, evs[i]->is_config, first + i, err);
     }
     if (st == DACC_OK)
-        st = run(s, "UPDATE meta SET value = ?2 WHERE key = 'covered'", NULL, (int64_t)(first + n),
-                 NULL, err);
+        st = query(s, Q_SET_COVERED, NULL, (int64_t)(first + n), NULL, NULL, err);
+    return st;
+}
+
+/* What the caller runs in the append's transaction (dacc_store_append_also). */
+typedef struct {
+    dacc_status (*fn)(void *ctx, uint64_t first, const size_t *kept, size_t nkept, dacc_error *err);
+    void (*refused)(void *ctx, size_t i, const dacc_error *why);
+    void *ctx;
+} also_hook;
+
+/* A round's refusal of one event, as opposed to the store failing. */
+static int is_refusal(dacc_status st)
+{
+    return st != DACC_ERR_IO && st != DACC_ERR_NOMEM;
+}
+
+/* The batch without the events refused (also->refused told of each):
+ * their positions in kept[0..*nkept), the rest compacted in place. A
+ * refused event leaves its round as it was (dacc_round_apply), so the
+ * others are checked as if it had never come. */
+static dacc_status accept_all(dacc_store *s, const dacc_round_event **evs, const void **envs,
+                              size_t *lens, size_t n, size_t *kept, size_t *nkept, size_t *bad,
+                              uint8_t (*touched)[32], size_t *ntouched, const also_hook *also,
+                              dacc_error *err)
+{
+    dacc_status st = DACC_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < n && st == DACC_OK; i++) {
+        int hard = 0;
+        dacc_error why;
+        st = accept_one(s, evs ? evs[i] : NULL, envs[i], lens[i], dacc_tlog_log_size(s->log) + k,
+                        touched, ntouched, &hard, &why);
+        if (st == DACC_OK) {
+            if (evs)
+                evs[k] = evs[i];
+            envs[k] = envs[i], lens[k] = lens[i], kept[k++] = i;
+        } else if (also != NULL && also->refused != NULL && !hard && is_refusal(st)) {
+            also->refused(also->ctx, i, &why);
+            st = DACC_OK;
+        } else {
+            if (err != NULL)
+                *err = why;
+            if (bad)
+                *bad = i;
+        }
+    }
+    *nkept = k;
+    return st;
+}
+
+/* Checks the batch against the rounds and logs it, inside the index's
+ * transaction; for a shared log the index rows and the caller's hook join
+ * the log's own transaction, committed by the caller. */
+static dacc_status check_and_log(dacc_store *s, const dacc_round_event *const *evs,
+                                 const void *const *envs, const size_t *lens, size_t n,
+                                 uint64_t *first, size_t *bad, uint8_t (*touched)[32],
+                                 size_t *ntouched, const also_hook *also, dacc_error *err)
+{
+    size_t m = n ? n : 1, nkept = 0;
+    const dacc_round_event **ev2 = evs ? malloc(m * sizeof *ev2) : NULL;
+    const void **env2 = malloc(m * sizeof *env2);
+    size_t *len2 = malloc(m * sizeof *len2), *kept = malloc(m * sizeof *kept);
+    dacc_status st = (evs && !ev2) || !env2 || !len2 || !kept
+                         ? dacc_error_set(err, DACC_ERR_NOMEM, "out of memory")
+                         : catch_up(s, err);
+    if (st == DACC_OK) {
+        if (evs)
+            memcpy(ev2, evs, n * sizeof *ev2);
+        memcpy(env2, envs, n * sizeof *env2);
+        memcpy(len2, lens, n * sizeof *len2);
+        st = accept_all(s, ev2, env2, len2, n, kept, &nkept, bad, touched, ntouched, also, err);
+    }
+    *first = dacc_tlog_log_size(s->log);
+    if (st == DACC_OK && !s->shared)
+        st = dacc_tlog_log_append(s->log, env2, len2, nkept, first, err);
+    else if (st == DACC_OK && nkept > 0)
+        st = dacc_tlog_log_add(s->log, env2, len2, nkept, first, err);
+    if (st == DACC_OK && s->shared && nkept > 0)
+        st = index_batch(s, ev2, env2, len2, nkept, *first, err);
+    if (st == DACC_OK && also != NULL && also->fn != NULL)
+        st = also->fn(also->ctx, *first, kept, nkept, err);
+    free(ev2), free(env2), free(len2), free(kept);
     return st;
 }
 
 static dacc_status append(dacc_store *s, const dacc_round_event *const *evs,
                           const void *const *envs, const size_t *lens, size_t n, uint64_t *first,
-                          size_t *bad, dacc_error *err)
+                          size_t *bad, const also_hook *also, dacc_error *err)
 {
     if (s->readonly)
         return dacc_error_set(err, DACC_ERR_STATE, "the round index is read-only");
+    if (also != NULL && !s->shared)
+        return dacc_error_set(err, DACC_ERR_UNSUPPORTED,
+                              "work in the append's transaction needs a shared (PostgreSQL) log");
     uint8_t(*touched)[32] = calloc(n ? n : 1, 32);
     size_t ntouched = 0;
     if (touched == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    dacc_status st = exec(s, "BEGIN IMMEDIATE", err);
+    dacc_status st = begin(s, err);
     if (st == DACC_OK)
-        st = catch_up(s, err);
-    for (size_t i = 0; i < n && st == DACC_OK; i++)
-        if ((st = accept_one(s, evs ? evs[i] : NULL, envs[i], lens[i],
-                             dacc_tlog_log_size(s->log) + i, touched, &ntouched, err)) != DACC_OK &&
-            bad)
-            *bad = i;
-    if (st == DACC_OK)
-        st = dacc_tlog_log_append(s->log, envs, lens, n, first, err);
+        st = check_and_log(s, evs, envs, lens, n, first, bad, touched, &ntouched, also, err);
+    if (st == DACC_OK && s->shared)
+        st = end(s, st, err); /* the entries, the index and the hook, durable at once */
     if (st != DACC_OK) {
         /* the batch changed live rounds it did not log: load them afresh */
         for (size_t i = 0; i < ntouched; i++)
             drop_live(s, touched[i]);
         free(touched);
-        return end(s, st, err);
+        return s->shared ? (end(s, st, NULL), st) : end(s, st, err);
     }
     /* the touched rounds have seen everything up to the end of the batch;
      * others catch up when next used */
     for (size_t i = 0; i < ntouched; i++) {
         live_round *l = find_live(s, touched[i]);
         if (l != NULL)
-            l->seen = *first + n;
+            l->seen = dacc_tlog_log_size(s->log);
     }
     free(touched);
-    /* The events are durable in the log now; an index that fails to record
-     * them catches up at the next open, so this cannot lose them. */
-    end(s, index_batch(s, evs, envs, lens, n, *first, NULL), NULL);
+    /* SQLite: the events are durable in the log now; an index that fails
+     * to record them catches up at the next open, so this cannot lose them. */
+    if (!s->shared)
+        end(s, index_batch(s, evs, envs, lens, n, *first, NULL), NULL);
     return DACC_OK;
 }
 
 dacc_status dacc_store_append(dacc_store *s, const void *const *envs, const size_t *lens, size_t n,
                               uint64_t *first, size_t *bad, dacc_error *err)
 {
-    return append(s, NULL, envs, lens, n, first, bad, err);
+    return append(s, NULL, envs, lens, n, first, bad, NULL, err);
 }
 
 dacc_status dacc_store_append_decoded(dacc_store *s, const dacc_round_event *const *evs,
                                       const void *const *envs, const size_t *lens, size_t n,
                                       uint64_t *first, size_t *bad, dacc_error *err)
 {
-    return append(s, evs, envs, lens, n, first, bad, err);
+    return append(s, evs, envs, lens, n, first, bad, NULL, err);
+}
+
+dacc_status dacc_store_append_also(dacc_store *s, const dacc_round_event *const *evs,
+                                   const void *const *envs, const size_t *lens, size_t n,
+                                   const dacc_store_also *also, uint64_t *first, size_t *bad,
+                                   dacc_error *err)
+{
+    also_hook h = { also->fn, also->refused, also->ctx };
+    return append(s, evs, envs, lens, n, first, bad, &h, err);
+}
+
+dacc_status dacc_store_refresh(dacc_store *s, dacc_error *err)
+{
+    return dacc_tlog_log_shared(s->log) ? dacc_tlog_log_refresh(s->log, err) : DACC_OK;
+}
+
+dacc_status dacc_store_follow(dacc_store *s, dacc_error *err)
+{
+    dacc_status st = dacc_store_refresh(s, err);
+    /* by id, not by slot: applying an event that cites a round may load
+     * that one and move the array */
+    size_t n = s->nlive;
+    uint8_t(*ids)[32] = malloc((n ? n : 1) * 32);
+    if (st == DACC_OK && ids == NULL)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == DACC_OK && i < n; i++)
+        memcpy(ids[i], s->live[i].id, 32);
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        live_round *l;
+        st = live(s, ids[i], &l, err);
+    }
+    free(ids);
+    return st;
+}
+
+typedef struct {
+    uint8_t (*ids)[32];
+    size_t n, cap;
+} id_list;
+
+static void collect_id(void *ctx, const uint8_t id[32], const char *mech, uint64_t first,
+                       uint64_t entries)
+{
+    id_list *l = ctx;
+    (void)mech, (void)first, (void)entries;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        uint8_t(*v)[32] = realloc(l->ids, cap * 32);
+        if (v == NULL)
+            return;
+        l->ids = v, l->cap = cap;
+    }
+    memcpy(l->ids[l->n++], id, 32);
+}
+
+dacc_status dacc_store_warm(dacc_store *s, dacc_error *err)
+{
+    id_list l = { NULL, 0, 0 };
+    dacc_status st = dacc_store_refresh(s, err);
+    if (st == DACC_OK)
+        st = dacc_store_each_round(s, &l, collect_id, err);
+    for (size_t i = 0; st == DACC_OK && i < l.n; i++) {
+        live_round *r;
+        st = live(s, l.ids[i], &r, err);
+    }
+    free(l.ids);
+    return st;
 }

@@ -19,6 +19,15 @@ typedef struct {
 
 #define COUNT_UNKNOWN UINT64_MAX
 
+/* A shared store's hashes are a round trip each, and a proof or a tile
+ * reads dozens; committed ones never change (the store refuses updates),
+ * so the hashes read outside a transaction are kept, direct-mapped. */
+#define HASH_CACHE 8192
+typedef struct {
+    uint64_t key; /* level << 56 | index, plus 1: 0 is an empty slot */
+    uint8_t h[HB];
+} hash_slot;
+
 struct dacc_tlog_log {
     tlog_store *s;
     const tlog_store_ops *ops;
@@ -26,7 +35,18 @@ struct dacc_tlog_log {
     log_state st;
     dacc_tlog_signer signer;
     int can_sign;
+    int in_txn, added; /* inside dacc_tlog_log_begin; add was called */
+    log_state txn;     /* the state the open transaction builds */
+    hash_slot *cache;  /* shared stores: committed hashes read before */
 };
+
+/* A SQLite file or a PostgreSQL URL. */
+static dacc_status store_open(const char *path, tlog_store_mode mode, tlog_store **s,
+                              const tlog_store_ops **ops, dacc_error *err)
+{
+    return tlog_store_is_pg(path) ? tlog_pg_open(path, mode, s, ops, err)
+                                  : tlog_sqlite_open(path, mode, s, ops, err);
+}
 
 dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_error *err)
 {
@@ -36,7 +56,7 @@ dacc_status dacc_tlog_log_create(const char *path, const char *origin, dacc_erro
                               "the origin must be one line of 1 to 255 bytes");
     tlog_store *s;
     const tlog_store_ops *ops;
-    dacc_status st = tlog_sqlite_open(path, TLOG_STORE_CREATE, &s, &ops, err);
+    dacc_status st = store_open(path, TLOG_STORE_CREATE, &s, &ops, err);
     if (st != DACC_OK)
         return st;
     st = ops->begin(s, err);
@@ -212,10 +232,13 @@ dacc_status dacc_tlog_log_open(const char *path, const dacc_tlog_signer *signer,
         log->signer = *signer;
         log->can_sign = 1;
     }
-    dacc_status st = tlog_sqlite_open(path, signer ? TLOG_STORE_WRITE : TLOG_STORE_READ, &log->s,
-                                      &log->ops, err);
+    dacc_status st =
+        store_open(path, signer ? TLOG_STORE_WRITE : TLOG_STORE_READ, &log->s, &log->ops, err);
     if (st == DACC_OK)
         st = open_state(log, err);
+    if (st == DACC_OK && log->ops->shared &&
+        (log->cache = calloc(HASH_CACHE, sizeof *log->cache)) == NULL)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (st != DACC_OK) {
         dacc_tlog_log_free(log);
         return st;
@@ -230,6 +253,7 @@ void dacc_tlog_log_free(dacc_tlog_log *log)
         return;
     if (log->ops != NULL)
         log->ops->close(log->s);
+    free(log->cache);
     sodium_memzero(&log->signer, sizeof log->signer);
     free(log);
 }
@@ -302,25 +326,46 @@ static dacc_status put_count(dacc_tlog_log *log, const char *key, uint64_t v, da
     return log->ops->put_meta(log->s, key, num, err);
 }
 
-/* The body of an append, inside its write transaction; *ls gets the new
- * state. */
-static dacc_status append_locked(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
-                                 size_t n, log_state *ls, dacc_error *err)
+/* The new tree must extend the one the latest checkpoint signs: a
+ * consistency proof from the old size, built from the hashes as this
+ * transaction stores them, verifies between the two roots. The new root
+ * comes from the same hashes, so this fails only when the stored tree is
+ * not what the checkpoints say (a corrupted or forged row). */
+static dacc_status check_consistent(dacc_tlog_log *log, const log_state *old, uint64_t size,
+                                    const uint8_t root[HB], dacc_error *err)
 {
-    /* Another writer may have appended since this log was read: build on
-     * the state the transaction sees, after checking it. */
-    dacc_status st = load_state(log, err);
-    *ls = log->st;
-    if (st == DACC_OK && ls->checkpoints == COUNT_UNKNOWN) { /* start counting now */
-        ls->checkpoints = 0;
-        st = log->ops->each_checkpoint(log->s, &ls->checkpoints, count_one, err);
-    }
+    if (old->size == 0 || old->size == size)
+        return DACC_OK;
+    uint8_t old_root[HB], proof[DACC_TLOG_MAX_PROOF][HB];
+    size_t n;
+    frontier_root(old, old_root);
+    dacc_status st =
+        dacc_tlog_prove_consistency(dacc_tlog_log_hash, log, old->size, size, proof, &n);
+    if (st == DACC_OK)
+        st = dacc_tlog_verify_consistency(old->size, size, (const uint8_t(*)[HB])proof, n, old_root,
+                                          root);
+    return st == DACC_OK ? DACC_OK
+                         : dacc_error_set(err, DACC_ERR_VERIFY,
+                                          "the tree of size %" PRIu64
+                                          " is not consistent with the checkpoint of size %" PRIu64,
+                                          size, old->size);
+}
+
+/* The body of an append, inside its write transaction: builds on
+ * log->txn, which gets the new state. */
+static dacc_status add_locked(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
+                              size_t n, dacc_error *err)
+{
+    log_state *ls = &log->txn, old = log->txn;
+    dacc_status st = DACC_OK;
     for (size_t i = 0; i < n && st == DACC_OK; i++)
         st = add_leaf(log, ls, entries[i], lens[i], err);
     uint8_t root[HB];
     frontier_root(ls, root);
     char note[1024];
     size_t len = 0;
+    if (st == DACC_OK)
+        st = check_consistent(log, &old, ls->size, root, err);
     if (st == DACC_OK)
         st = sign_checkpoint(log, ls->size, root, note, sizeof note, &len, err);
     if (st == DACC_OK)
@@ -332,30 +377,115 @@ static dacc_status append_locked(dacc_tlog_log *log, const void *const *entries,
     return st;
 }
 
-dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
-                                 size_t n, uint64_t *first, dacc_error *err)
+dacc_status dacc_tlog_log_begin(dacc_tlog_log *log, dacc_error *err)
 {
     if (!log->can_sign)
         return dacc_error_set(err, DACC_ERR_STATE, "appending needs the log's signing key");
-    for (size_t i = 0; i < n; i++)
-        if (lens[i] > DACC_TLOG_ENTRY_MAX)
-            return dacc_error_set(err, DACC_ERR_LIMIT, "entry %zu is %zu bytes, above %d", i,
-                                  lens[i], DACC_TLOG_ENTRY_MAX);
-    log_state ls;
+    if (log->in_txn)
+        return dacc_error_set(err, DACC_ERR_STATE, "a transaction is open already");
     dacc_status st = log->ops->begin(log->s, err);
     if (st != DACC_OK)
         return st;
-    st = append_locked(log, entries, lens, n, &ls, err);
-    if (st == DACC_OK)
-        st = log->ops->commit(log->s, err);
+    /* Another writer may have appended since this log was read: build on
+     * the state the transaction sees, after checking it. */
+    st = load_state(log, err);
+    log->txn = log->st;
+    if (st == DACC_OK && log->txn.checkpoints == COUNT_UNKNOWN) { /* start counting now */
+        log->txn.checkpoints = 0;
+        st = log->ops->each_checkpoint(log->s, &log->txn.checkpoints, count_one, err);
+    }
     if (st != DACC_OK) {
         log->ops->rollback(log->s);
         return st;
     }
-    if (first != NULL)
-        *first = log->st.size;
-    log->st = ls;
+    log->in_txn = 1;
+    log->added = 0;
     return DACC_OK;
+}
+
+dacc_status dacc_tlog_log_add(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
+                              size_t n, uint64_t *first, dacc_error *err)
+{
+    if (!log->in_txn || log->added)
+        return dacc_error_set(err, DACC_ERR_STATE,
+                              log->in_txn ? "one append per transaction" : "no transaction open");
+    for (size_t i = 0; i < n; i++)
+        if (lens[i] > DACC_TLOG_ENTRY_MAX)
+            return dacc_error_set(err, DACC_ERR_LIMIT, "entry %zu is %zu bytes, above %d", i,
+                                  lens[i], DACC_TLOG_ENTRY_MAX);
+    if (first != NULL)
+        *first = log->txn.size;
+    log->added = 1;
+    return add_locked(log, entries, lens, n, err);
+}
+
+dacc_status dacc_tlog_log_commit(dacc_tlog_log *log, dacc_error *err)
+{
+    if (!log->in_txn)
+        return dacc_error_set(err, DACC_ERR_STATE, "no transaction open");
+    dacc_status st = log->ops->commit(log->s, err);
+    if (st != DACC_OK) {
+        dacc_tlog_log_rollback(log);
+        return st;
+    }
+    log->in_txn = 0;
+    log->st = log->txn;
+    return DACC_OK;
+}
+
+void dacc_tlog_log_rollback(dacc_tlog_log *log)
+{
+    if (!log->in_txn)
+        return;
+    log->ops->rollback(log->s);
+    log->in_txn = 0;
+}
+
+dacc_status dacc_tlog_log_append(dacc_tlog_log *log, const void *const *entries, const size_t *lens,
+                                 size_t n, uint64_t *first, dacc_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lens[i] > DACC_TLOG_ENTRY_MAX)
+            return dacc_error_set(err, DACC_ERR_LIMIT, "entry %zu is %zu bytes, above %d", i,
+                                  lens[i], DACC_TLOG_ENTRY_MAX);
+    dacc_status st = dacc_tlog_log_begin(log, err);
+    if (st != DACC_OK)
+        return st;
+    st = dacc_tlog_log_add(log, entries, lens, n, first, err);
+    if (st == DACC_OK)
+        return dacc_tlog_log_commit(log, err);
+    dacc_tlog_log_rollback(log);
+    return st;
+}
+
+bool dacc_tlog_log_shared(const dacc_tlog_log *log)
+{
+    return log->ops->shared != 0;
+}
+
+dacc_status dacc_tlog_log_refresh(dacc_tlog_log *log, dacc_error *err)
+{
+    if (log->in_txn)
+        return DACC_OK; /* begin read the state already */
+    char text[32];
+    uint64_t size;
+    dacc_status st = log->ops->get_meta(log->s, "size", text, sizeof text, err);
+    if (st == DACC_OK)
+        st = parse_count("size", text, &size, err);
+    if (st == DACC_OK && size > log->st.size)
+        log->st.size = size; /* the frontier is read again by the next begin */
+    return st;
+}
+
+dacc_status dacc_tlog_log_sql(dacc_tlog_log *log, const char *sql, size_t n,
+                              const char *const *params, dacc_tlog_row_fn fn, void *ctx,
+                              dacc_error *err)
+{
+    if (log->ops->sql == NULL)
+        return dacc_error_set(err, DACC_ERR_UNSUPPORTED,
+                              "the log's store is not a SQL database "
+                              "that other tables share");
+    return log->ops->sql(log->s, sql, n, params, fn, ctx, err);
 }
 
 dacc_status dacc_tlog_log_checkpoint(dacc_tlog_log *log, char **note, size_t *len, dacc_error *err)
@@ -376,7 +506,19 @@ dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **da
 dacc_status dacc_tlog_log_hash(void *ctx, unsigned level, uint64_t index, uint8_t out[HB])
 {
     dacc_tlog_log *log = ctx;
-    return log->ops->get_hash(log->s, level, index, out, NULL);
+    uint64_t key = ((uint64_t)level << 56 | index) + 1;
+    hash_slot *slot = log->cache ? &log->cache[(key * 0x9e3779b97f4a7c15ULL) >> 51] : NULL;
+    if (slot != NULL && slot->key == key) {
+        memcpy(out, slot->h, HB);
+        return DACC_OK;
+    }
+    dacc_status st = log->ops->get_hash(log->s, level, index, out, NULL);
+    /* inside a transaction a hash may be one that rolls back: not kept */
+    if (st == DACC_OK && slot != NULL && !log->in_txn) {
+        slot->key = key;
+        memcpy(slot->h, out, HB);
+    }
+    return st;
 }
 
 /* ---- audit ---- */

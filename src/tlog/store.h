@@ -1,6 +1,6 @@
-/* The log's storage interface (private). The SQLite backend implements it;
- * a PostgreSQL backend for several nodes sharing one database implements
- * the same operations. Every write happens between begin and commit; commit
+/* The log's storage interface (private). The SQLite backend implements it,
+ * and the PostgreSQL backend (store_pg.c) for several nodes sharing one
+ * database implements the same operations. Every write happens between begin and commit; commit
  * returns only when the transaction is durable.
  *
  * Every read reports a failure of the database (a read error, a corrupted
@@ -69,11 +69,26 @@ typedef struct tlog_store_ops {
      * integrity_check's index checks). DACC_ERR_VERIFY naming the first
      * problem. */
     dacc_status (*check)(tlog_store *s, int full, dacc_error *err);
+    /* One statement of the layers above (the round index, the node's
+     * tables), in the open transaction if any: dacc_tlog_log_sql. NULL for
+     * a backend that keeps only the log. */
+    dacc_status (*sql)(tlog_store *s, const char *q, size_t n, const char *const *params,
+                       dacc_tlog_row_fn fn, void *ctx, dacc_error *err);
     void (*close)(tlog_store *s);
+    /* Several processes write the store at once (begin serialises them). */
+    int shared;
 } tlog_store_ops;
 
 /* Opens a SQLite store at path. */
 dacc_status tlog_sqlite_open(const char *path, tlog_store_mode mode, tlog_store **out,
                              const tlog_store_ops **ops, dacc_error *err);
+
+/* Opens a PostgreSQL store at url (postgres://... or postgresql://...),
+ * creating or migrating its schema unless mode is TLOG_STORE_READ;
+ * TLOG_STORE_CREATE fails when the database holds a log already. */
+dacc_status tlog_pg_open(const char *url, tlog_store_mode mode, tlog_store **out,
+                         const tlog_store_ops **ops, dacc_error *err);
+/* Whether name is a PostgreSQL URL rather than a path. */
+int tlog_store_is_pg(const char *name);
 
 #endif

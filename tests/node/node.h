@@ -206,4 +206,81 @@ static inline void http_post_file(const test_node *n, const char *url, const cha
     free(text);
 }
 
+/* ---- raw connections, for what an HTTP client library would not send ---- */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+/* A TCP connection to the node (blocking); the caller closes it. */
+static inline int node_connect(const test_node *n)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(fd >= 0, "socket: %s", strerror(errno));
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)n->port) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect: %s", strerror(errno));
+    return fd;
+}
+
+/* Sends all of data on fd (false when the peer has gone). */
+static inline bool node_send_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t k = send(fd, p, len, MSG_NOSIGNAL);
+        if (k <= 0)
+            return false;
+        p += k;
+        len -= (size_t)k;
+    }
+    return true;
+}
+
+/* Reads fd until the peer closes it, ms pass or cap - 1 bytes came;
+ * returns the bytes read (NUL-terminated in buf), and in *closed whether
+ * the peer closed (or reset) the connection. */
+static inline size_t node_read_until_closed(int fd, char *buf, size_t cap, long ms, bool *closed)
+{
+    size_t got = 0;
+    *closed = false;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        long left = ms - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        if (left <= 0 || got + 1 >= cap || poll(&p, 1, (int)left) <= 0)
+            break;
+        ssize_t k = recv(fd, buf + got, cap - 1 - got, 0);
+        if (k <= 0) {
+            *closed = true;
+            break;
+        }
+        got += (size_t)k;
+    }
+    buf[got] = '\0';
+    return got;
+}
+
+/* The node's resident memory now, and at its highest so far, in KiB
+ * (VmRSS and VmHWM of /proc/PID/status). */
+static inline void node_memory_kb(const test_node *n, long *rss, long *peak)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)n->pid);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    *rss = *peak = -1;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            *rss = strtol(line + 6, NULL, 10);
+        else if (strncmp(line, "VmHWM:", 6) == 0)
+            *peak = strtol(line + 6, NULL, 10);
+    }
+    fclose(f);
+    cr_assert(*rss > 0 && *peak > 0, "no VmRSS in %s", path);
+}
+
 #endif

@@ -1,4 +1,5 @@
-/* The SQLite log store: appends, proofs from stored hashes, audit, and
+/* The log store (SQLite, or PostgreSQL when run under tests/support/pg.sh):
+ * appends, proofs from stored hashes, audit, and
  * crash safety under SIGKILL at random moments. */
 #include <criterion/criterion.h>
 #include <inttypes.h>
@@ -12,6 +13,7 @@
 
 #include "dacc/base.h"
 #include "dacc/tlog.h"
+#include "pg.h"
 #include "support.h"
 
 #define HB DACC_TLOG_HASH_BYTES
@@ -45,7 +47,7 @@ static dacc_status append_range(dacc_tlog_log *log, uint64_t from, size_t n, dac
 Test(store, append_prove_and_audit)
 {
     char *dir = make_temp_dir();
-    char *db = path_join(dir, "log.db");
+    char *db = test_log_location(dir);
     dacc_error err;
     cr_assert_eq(dacc_tlog_log_create(db, "dacc.test/log", &err), DACC_OK, "%s", err.message);
     cr_assert_eq(dacc_tlog_log_create(db, "dacc.test/log", &err), DACC_ERR_STATE);
@@ -143,7 +145,7 @@ static int kills_wanted(void)
 Test(store, survives_sigkill_at_random_moments, .timeout = 900)
 {
     char *dir = make_temp_dir();
-    char *db = path_join(dir, "log.db");
+    char *db = test_log_location(dir);
     cr_assert_eq(dacc_tlog_log_create(db, "dacc.test/log", NULL), DACC_OK);
     dacc_tlog_signer s = log_signer();
     srand(1234);
