@@ -479,7 +479,9 @@ static dacc_status work_new(work *w, const dacc_notes *nt)
     size_t np = notes_nparts(nt) ? notes_nparts(nt) : 1;
     w->scope = malloc(n), w->train = malloc(n), w->stable = malloc(n);
     w->round2 = malloc(n), w->final = malloc(n);
-    w->cn = malloc(nn * sizeof *w->cn), w->cr = malloc(np * sizeof *w->cr);
+    /* cr counts per rater in the filters and per note in stable_subset
+     * (from_group): as long as the larger of the two */
+    w->cn = malloc(nn * sizeof *w->cn), w->cr = malloc((nn > np ? nn : np) * sizeof *w->cr);
     w->nan_or_i = malloc(nn * sizeof(double)), w->nan_or_f = malloc(nn * sizeof(double));
     w->rater_f = malloc(np * sizeof(double));
     bool ok = w->scope && w->train && w->stable && w->round2 && w->final && w->cn && w->cr &&

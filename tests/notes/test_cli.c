@@ -80,3 +80,34 @@ Test(notes_cli, errors_and_help)
     remove_tree(dir);
     free(dir);
 }
+
+/* More notes than participants: the scorer's per-note counts of the stable
+ * group once went into a buffer sized per participant, and overran it (a
+ * notes round's /result runs the same code, so one author of many notes
+ * could crash a node). The sanitizer build catches the overrun. */
+Test(notes_cli, more_notes_than_raters)
+{
+    char *dir = make_temp_dir(), *out = path_join(dir, "out");
+    run_result r;
+    RUN(&r, "notes", "synth", "-n", "1000", "--per-rater", "30", "--per-note", "20", "--seed", "1",
+        "-o", dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    size_t notes, raters;
+    char *np = path_join(dir, "notes-00000.tsv"), *ep = path_join(dir, "userEnrollment-00000.tsv");
+    char *nt = read_text(np, &notes), *en = read_text(ep, &raters);
+    free(np), free(ep);
+    size_t nl = 0, el = 0;
+    for (size_t i = 0; i < notes; i++)
+        nl += nt[i] == '\n';
+    for (size_t i = 0; i < raters; i++)
+        el += en[i] == '\n';
+    cr_assert_gt(nl, el, "the case needs more notes (%zu) than participants (%zu)", nl, el);
+    free(nt), free(en);
+    RUN(&r, "notes", "score", "-o", out, dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    free(out);
+    remove_tree(dir);
+    free(dir);
+}
