@@ -434,14 +434,21 @@ static dacc_status read_choice(const df_state *s, const json_t *b, double *c, da
     return st;
 }
 
+#define REASON_MAX 2000 /* bytes of a juror's reason */
+
 static dacc_status add_answer(df_state *s, const dacc_round_event *ev, dacc_error *err)
 {
     answer a = { 0 };
     uint64_t asked_key = 0;
     dacc_status st = round_only(ev->body,
-                                s->questions ? "question choice multiplier log_ratio"
-                                             : "a b parent choice multiplier log_ratio",
+                                s->questions ? "question choice multiplier log_ratio reason"
+                                             : "a b parent choice multiplier log_ratio reason",
                                 err);
+    /* a juror's reason is kept in the log with the answer, for readers;
+     * the scores do not use it */
+    const char *why;
+    if (st == DACC_OK && json_object_get(ev->body, "reason") != NULL)
+        st = round_string(ev->body, "reason", REASON_MAX, &why, err);
     if (st == DACC_OK)
         st =
             s->questions ? drawn_pair(s, ev, &a, &asked_key, err) : free_pair(s, ev->body, &a, err);

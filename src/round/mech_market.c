@@ -480,6 +480,37 @@ static dacc_status market_query(const void *state, const char *name, const json_
     return st;
 }
 
+typedef struct {
+    const char *account;
+    json_t *list;
+} positions_of;
+
+static void add_position(void *ctx, const char *account, const char *market,
+                         const dacc_u128 *shares, unsigned n)
+{
+    positions_of *p = ctx;
+    if (strcmp(account, p->account) != 0)
+        return;
+    for (unsigned k = 0; k < n; k++)
+        if (shares[k] != 0)
+            json_array_append_new(p->list, json_pack("{sssIso}", "market", market, "outcome",
+                                                     (json_int_t)k, "shares", units(shares[k])));
+}
+
+/* A trader's own account: its money and the shares it holds. */
+static dacc_status market_participant(const void *state, const uint8_t key[32], json_t **out,
+                                      dacc_error *err)
+{
+    const market_state *s = state;
+    char account[65];
+    dacc_hex_encode(key, 32, account);
+    positions_of p = { account, json_array() };
+    dacc_market_ledger_each_position(s->l, &p, add_position);
+    *out = json_pack("{soso}", "balance", units(dacc_market_ledger_balance(s->l, account)),
+                     "positions", p.list);
+    return *out ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+}
+
 const round_mech round_mech_market = {
     .name = "market",
     .phases = market_phases,
@@ -491,6 +522,7 @@ const round_mech round_mech_market = {
     .close = market_close,
     .state = market_state_json,
     .result = market_result,
+    .participant = market_participant,
     .query = market_query,
     .free = market_free,
 };

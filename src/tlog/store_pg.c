@@ -89,13 +89,13 @@ static const char *const guards[] = {
 enum { S_GET_ENTRY, S_GET_HASH, S_PUT_META, S_GET_META, S_PUT_CP, S_LATEST_CP, S_COUNT };
 
 static const char *const sql[S_COUNT] = {
-    "SELECT data FROM entries WHERE idx = $1",
-    "SELECT hash FROM hashes WHERE level = $1 AND idx = $2",
-    "INSERT INTO meta(key, value) VALUES ($1, $2) "
-    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-    "SELECT value FROM meta WHERE key = $1",
-    "INSERT INTO checkpoints(size, note) VALUES ($1, $2)",
-    "SELECT note, size FROM checkpoints ORDER BY size DESC LIMIT 1",
+    [S_GET_ENTRY] = "SELECT data FROM entries WHERE idx = $1",
+    [S_GET_HASH] = "SELECT hash FROM hashes WHERE level = $1 AND idx = $2",
+    [S_PUT_META] = ("INSERT INTO meta(key, value) VALUES ($1, $2) "
+                    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"),
+    [S_GET_META] = "SELECT value FROM meta WHERE key = $1",
+    [S_PUT_CP] = "INSERT INTO checkpoints(size, note) VALUES ($1, $2)",
+    [S_LATEST_CP] = "SELECT note, size FROM checkpoints ORDER BY size DESC LIMIT 1",
 };
 
 typedef struct {

@@ -253,6 +253,18 @@ static void market_round(const world *w, info_finance *f)
     cr_assert(units(balance_of(res, f->trader.hex)) == left,
               "the trades cost what their quotes said: %s", json_dumps(res, 0));
     json_decref(res);
+    /* the trader's own view: its money and its shares of outcome 0 */
+    char who[160];
+    snprintf(who, sizeof who, "/participant?key=%s", f->trader.hex);
+    json_t *me = get(w, ROUND, f->mk, who, 200), *mine = json_object_get(me, "state");
+    cr_assert(units(str(mine, "balance")) == left, "%s", json_dumps(me, 0));
+    json_t *pos = json_array_get(json_object_get(mine, "positions"), 0);
+    cr_assert_eq(json_array_size(json_object_get(mine, "positions")), 1, "%s", json_dumps(me, 0));
+    cr_assert_str_eq(str(pos, "market"), "jury");
+    cr_assert_eq(json_integer_value(json_object_get(pos, "outcome")), 0);
+    cr_assert(units(str(pos, "shares")) > 200, "300 bought, more for 700, 100 sold: %s",
+              json_dumps(me, 0));
+    json_decref(me);
     /* a quote moves the prices it reports, not the market's */
     json_t *a = get(w, ROUND, f->mk, "/quote?market=jury&outcome=1&buy=50", 200),
            *b = get(w, ROUND, f->mk, "/quote?market=jury&outcome=1&buy=50", 200);

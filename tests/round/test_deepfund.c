@@ -340,7 +340,18 @@ Test(round_deepfund, a_graph_in_parts_a_replaced_submission_and_refusals)
                     "multiplier", "1000");
     refused(&d, test_apply(d.r, df_event(&d.juror[0], d.id, "deepfund/answer", bad), &err),
             DACC_ERR_INVALID, "field \"multiplier\"", &err, &d.juror[0]);
-    /* a model is not a juror unless eligible as one: here both are */
+    /* a reason is a non-empty string of at most 2000 bytes */
+    bad = json_pack("{sssssssIssss}", "a", "a", "b", "b", "parent", "root", "choice", (json_int_t)1,
+                    "multiplier", "2", "reason", "");
+    refused(&d, test_apply(d.r, df_event(&d.juror[0], d.id, "deepfund/answer", bad), &err),
+            DACC_ERR_INVALID, "field \"reason\"", &err, &d.juror[0]);
+    bad = json_pack("{sssssssIsssI}", "a", "a", "b", "b", "parent", "root", "choice", (json_int_t)1,
+                    "multiplier", "2", "reason", (json_int_t)7);
+    refused(&d, test_apply(d.r, df_event(&d.juror[0], d.id, "deepfund/answer", bad), &err),
+            DACC_ERR_INVALID, "field \"reason\"", &err, &d.juror[0]);
+    /* a model is not a juror unless eligible as one: here both are; the
+     * reason goes to the log, and the answer counts as without it */
+    json_object_set_new(ans, "reason", json_string("a depends on it at every layer"));
     cr_assert_eq(test_apply(d.r, df_event(&d.juror[0], d.id, "deepfund/answer", ans), &err),
                  DACC_OK, "%s", err.message);
 

@@ -47,7 +47,10 @@ function questionForm(key, q, max, list, receipts, reload) {
     e.preventDefault();
     const choice = Number(form.querySelector(`input[name=choice-${k}]:checked`).value);
     const m = form.querySelector(`#q${k}-m`).value.trim();
-    if (await act(key, 'deepfund/answer', { question: k, choice, multiplier: m },
+    const why = form.querySelector(`#q${k}-r`).value.trim();
+    const body = { question: k, choice, multiplier: m };
+    if (why) body.reason = why;
+    if (await act(key, 'deepfund/answer', body,
                   `your answer to question ${k}`, msg, receipts))
       await reload();
   } },
@@ -62,6 +65,8 @@ function questionForm(key, q, max, list, receipts, reload) {
   el('label', { for: `q${k}-m` }, `How many times more? (1 to ${max})`),
   el('input', { id: `q${k}-m`, type: 'number', min: '1', max: String(max), step: 'any',
                 value: '2', required: true, inputmode: 'decimal' }),
+  el('label', { for: `q${k}-r` }, 'Why? (optional; logged with your answer, for anyone to read)'),
+  el('textarea', { id: `q${k}-r`, maxlength: '600', rows: '2' }),
   el('button', { type: 'submit' }, 'Sign and send the answer'), msg);
   list.append(form);
 }
@@ -135,11 +140,25 @@ function trader(key, forms, receipts) {
   const markets = all.filter((t) => t.dataset.resolved !== '1');
   const d = decimals(), msg = status(), quote = el('output', { id: 't-quote', 'aria-live': 'polite' });
   const position = el('p', { id: 'position' });
-  const showPosition = () => {
+  // the shares from the node's view of this key, the money as the page shows it
+  const showPosition = async () => {
     const b = balanceOf(key);
-    position.textContent = b === null ? 'You have no account in these markets yet (the operator ' +
-                                        'deposits money into accounts).'
-                                      : `Your money: ${b}.`;
+    if (b === null) {
+      position.textContent = 'You have no account in these markets yet (the operator ' +
+                             'deposits money into accounts).';
+      return;
+    }
+    let held = '';
+    try {
+      const me = await getJSON(`/api/v1/rounds/${round}/participant?key=${hex(key.pub)}`);
+      const list = (me.state && me.state.positions) || [];
+      held = list.length ? 'Your shares: ' + list.map((p) =>
+        `${p.market} outcome ${p.outcome}: ${p.shares}`).join('; ') + '. '
+                         : 'You hold no shares. ';
+    } catch (err) {
+      held = '';
+    }
+    position.textContent = `${held}Your money: ${b}.`;
   };
   let quoted = null;
   const sel = (id) => form.querySelector('#' + id);

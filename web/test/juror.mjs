@@ -64,6 +64,11 @@ await check('the juror answers three questions, each with a receipt', async () =
     await page.keyboard.press('KeyA');
     await page.keyboard.up('Control');
     await page.keyboard.type(String(n + 1));
+    if (n === 2) { // a reason, typed, then the submit button from the keyboard
+      await tabTo(page, `#q${k}-r`);
+      await page.keyboard.type('Geth runs most nodes — «ünïcode»');
+      await tabTo(page, `form[data-question="${k}"] button[type=submit]`);
+    }
     await page.keyboard.press('Enter');
     await waitText(page, '#asked', new RegExp(`answered ${n}`));
     const h = await text(page, 'section.receipt h3');
@@ -79,6 +84,8 @@ await check('the juror answers three questions, each with a receipt', async () =
     .filter((e) => e.type === 'deepfund/answer').map((e) => e.body);
   assert(answers.map((a) => `${a.choice}x${a.multiplier}`).join(' ') === '1x2 2x3 1x4',
          'the answers as typed: ' + JSON.stringify(answers));
+  assert(answers[1].reason === 'Geth runs most nodes — «ünïcode»' && !('reason' in answers[0]),
+         'the reason as typed, only where given: ' + JSON.stringify(answers));
   assert(/Nothing left to answer/.test(await text(page, '#participate')), 'all answered');
   const st = await getJSON(node, `/api/v1/rounds/${id}/state`);
   assert(st.state.answers === 3, JSON.stringify(st));

@@ -112,6 +112,8 @@ await check('a forecaster previews the exact cost, trades, and sees the price mo
   const p1 = await price(0), m1 = await money();
   assert(p1 > p0, `the price of outcome 0 moved up: ${p0} -> ${p1}`);
   assert(Math.abs(m0 - m1 - cost) < 1e-9, `paid exactly the quote: ${m0} - ${m1} != ${cost}`);
+  const held = await waitText(page, '#position', /Your shares: .* outcome 0: /);
+  assert(/outcome 0: 30000[.;]/.test(held), `the position shows the shares bought: ${held}`);
   assert(await page.$('figure.chart svg polyline'), 'a price history');
 });
 
