@@ -5,6 +5,8 @@
  * different tree with the log's key) is caught: its witnesses refuse to
  * cosign, saying why, and its node then serves no checkpoint. Run under
  * tests/support/pg.sh; skips without DACC_TEST_PG. */
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "../../bench/round/events.h"
@@ -37,10 +39,18 @@ static char *name_of(const char *dir, const char *fmt, int i)
     return path_join(dir, name);
 }
 
-/* Ports fixed before any node starts: each names the others as witnesses. */
-static unsigned free_port(int i)
+/* Ports fixed before any node starts: each names the others as witnesses.
+ * One the kernel has just handed out and taken back (a port computed from
+ * the pid collided with other tests' connections). */
+static unsigned free_port(void)
 {
-    return 20000u + (unsigned)(getpid() % 20000) + 7u * (unsigned)i;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof a;
+    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+              getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    close(fd);
+    return ntohs(a.sin_port);
 }
 
 static void start(network *w, int i)
@@ -78,7 +88,10 @@ static void network_start(network *w)
         w->pub[i] = name_of(w->dir, "n%d/log.pub", i);
         w->wkey[i] = name_of(w->dir, "w%d.key", i);
         w->wpub[i] = name_of(w->dir, "w%d.pub", i);
-        w->port[i] = free_port(i);
+        for (int j = 0; j == 0 || (i > 0 && w->port[i] == w->port[i - 1]) ||
+                        (i > 1 && w->port[i] == w->port[i - 2]);
+             j++)
+            w->port[i] = free_port(); /* three different ports */
         char origin[32], *log = name_of(w->dir, "n%d/log", i), *wit = name_of(w->dir, "w%d", i);
         snprintf(origin, sizeof origin, "n%d.example/log", i);
         mkdir(w->data[i], 0700);
