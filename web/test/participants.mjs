@@ -46,6 +46,8 @@ async function donate(project, amount) {
   await page.keyboard.type(project);
   await tabTo(page, '#d-amount');
   await page.keyboard.type(amount);
+  // the last donation's "Logged" must not pass for this one's
+  await page.$eval('#donate .status', (e) => { e.textContent = ''; });
   await page.keyboard.press('Enter');
   await waitText(page, '#donate .status', /Logged|Refused/);
   const s = await text(page, '#donate .status');
@@ -73,6 +75,8 @@ await check('a donor donates and sees the matching estimate move', async () => {
 await check('a browser-signed event with non-ASCII text is accepted as the node reads it', async () => {
   const name = 'Café Ünïcode ✓ 日本';
   await donate(name, '3');
+  await page.waitForFunction((p) => [...document.querySelectorAll('#projects tbody tr')]
+    .some((tr) => tr.cells[0].textContent === p), { timeout: 10000 }, name).catch(() => {});
   assert(await cell(name, 1) === '1', 'the project is listed under its own name');
   const ev = await getJSON(node, `/api/v1/rounds/${w.pgf}/events?limit=1000`);
   const last = ev.events[ev.events.length - 1].envelope;
@@ -81,6 +85,9 @@ await check('a browser-signed event with non-ASCII text is accepted as the node 
   // text from an event is text, never markup
   const html = '<img src=x onerror="window.pwned=1">"\'&';
   await donate(html, '1');
+  // the table is refreshed after the receipt: wait for the new row
+  await page.waitForFunction((p) => [...document.querySelectorAll('#projects tbody tr')]
+    .some((tr) => tr.cells[0].textContent === p), { timeout: 10000 }, html).catch(() => {});
   assert(await cell(html, 1) === '1', 'the name is shown as typed');
   assert(!(await page.$('#projects img')) && !(await page.evaluate(() => window.pwned)),
          'and never becomes an element');
