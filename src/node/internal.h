@@ -155,7 +155,7 @@ struct dacc_node {
     char *cosigned;                    /* the latest checkpoint with its cosignatures */
     size_t cosigned_len;
     uint64_t cosigned_size;
-    node_conns conns; /* open connections and their deadlines */
+    node_conns conns;     /* open connections and their deadlines */
     node_shared *shared;  /* --store: NULL for a SQLite node */
     long threshold_asked; /* --witness-threshold: when witnesses were last asked again (s) */
 };
