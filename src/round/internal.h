@@ -61,6 +61,19 @@ extern const round_mech round_mech_pause;
  * noteStatusHistory, userEnrollment), for tests and `dacc round export`. */
 dacc_status round_notes_files(const void *state, dacc_buf files[4], dacc_error *err);
 
+/* ---- recording batch runs (record.c) ---- */
+
+/* A participant's key for a recorded run: its seed is BLAKE2b-256 keyed
+ * with the operator's seed over domain, role with its NUL, and name, so
+ * only the operator can make it and the same name gives the same key. */
+void round_record_key(const uint8_t op_sk[64], const char *domain, const char *role,
+                      const char *name, uint8_t sk[64]);
+/* Signs body (consumed) as sk's next event of type, applies it to the live
+ * round (the config creates it) and keeps the envelope; a failure names
+ * the event by what. On failure the record is as it was. */
+dacc_status round_record_emit(dacc_round_record *rec, const uint8_t sk[64], const char *type,
+                              json_t *body, const char *what, dacc_error *err);
+
 /* ---- helpers for the mechanisms' decoders ---- */
 
 /* The fields of body must be among the space-separated names of allowed. */

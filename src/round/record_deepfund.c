@@ -21,6 +21,7 @@
 #define PAYLOAD_BUDGET 40000
 /* Keys a config or a round/admit event lists. */
 #define KEYS_PER_EVENT 500
+#define DF_DOMAIN      "dacc deepfund run key\n" /* of the keys it derives */
 
 static dacc_status nomem(dacc_error *err)
 {
@@ -32,58 +33,6 @@ static json_t *number(double v)
     char t[40];
     snprintf(t, sizeof t, "%.17g", v);
     return json_string(t);
-}
-
-/* A key derived from the operator's: BLAKE2b-256 keyed with the operator's
- * seed over the role and name, so only the operator can make it, and
- * the same run makes the same keys. */
-static void derive_key(const uint8_t op_sk[64], const char *role, const char *name, uint8_t sk[64])
-{
-    uint8_t seed[32], pk[32];
-    crypto_generichash_state h;
-    crypto_generichash_init(&h, op_sk, 32, sizeof seed);
-    crypto_generichash_update(&h, (const uint8_t *)"dacc deepfund run key\n", 22);
-    crypto_generichash_update(&h, (const uint8_t *)role, strlen(role) + 1);
-    crypto_generichash_update(&h, (const uint8_t *)name, strlen(name));
-    crypto_generichash_final(&h, seed, sizeof seed);
-    crypto_sign_seed_keypair(pk, sk, seed);
-    sodium_memzero(seed, sizeof seed);
-}
-
-/* Signs body (consumed) as sk's next event of type, applies it to the live
- * round (the config creates it) and keeps the envelope. */
-static dacc_status emit(dacc_round_record *rec, const uint8_t sk[64], const char *type,
-                        json_t *body, const char *what, dacc_error *err)
-{
-    if (body == NULL)
-        return nomem(err);
-    const uint8_t *round = rec->round ? dacc_round_id(rec->round) : NULL;
-    uint64_t seq = rec->round ? dacc_round_seq(rec->round, sk + 32) + 1 : 1;
-    dacc_buf env;
-    dacc_buf_init(&env, 0);
-    dacc_status st = dacc_round_event_sign(round, seq, type, body, sk, &env, err);
-    json_decref(body);
-    if (st == DACC_OK && env.len > DACC_TLOG_ENTRY_MAX)
-        st = dacc_error_set(err, DACC_ERR_LIMIT,
-                            "%s: its event takes %zu bytes, more than a log entry holds (%d)", what,
-                            env.len, DACC_TLOG_ENTRY_MAX);
-    if (st == DACC_OK)
-        st = round ? dacc_round_apply(rec->round, env.data, env.len, err)
-                   : dacc_round_new(env.data, env.len, &rec->round, err);
-    if (st == DACC_OK && rec->n == rec->cap) {
-        size_t cap = rec->cap ? 2 * rec->cap : 64;
-        dacc_buf *v = realloc(rec->env, cap * sizeof *v);
-        if (v == NULL)
-            st = nomem(err);
-        else
-            rec->env = v, rec->cap = cap;
-    }
-    if (st != DACC_OK) {
-        dacc_buf_free(&env);
-        return st;
-    }
-    rec->env[rec->n++] = env;
-    return DACC_OK;
 }
 
 /* Edge e as the params or a deepfund/graph event list it. */
@@ -160,7 +109,7 @@ static dacc_status config(dacc_round_record *rec, const dacc_deepfund_graph *g,
         json_decref(body);
         return st;
     }
-    return emit(rec, op_sk, "round/config", body, "the round's config", err);
+    return round_record_emit(rec, op_sk, "round/config", body, "the round's config", err);
 }
 
 /* The rest of the keys (round/admit) and of the graph (deepfund/graph). */
@@ -173,11 +122,13 @@ static dacc_status admit_and_extend(dacc_round_record *rec, const dacc_deepfund_
         json_t *list = json_array();
         for (size_t k = i; k < nkeys && k < i + KEYS_PER_EVENT; k++)
             json_array_append_new(list, hex_key(keys[k]));
-        st = emit(rec, op_sk, "round/admit", json_pack("{so}", "keys", list), "round/admit", err);
+        st = round_record_emit(rec, op_sk, "round/admit", json_pack("{so}", "keys", list),
+                               "round/admit", err);
     }
     while (st == DACC_OK && next_edge < dacc_deepfund_graph_edges(g))
-        st = emit(rec, op_sk, "deepfund/graph",
-                  json_pack("{so}", "edges", edge_part(g, &next_edge)), "the graph", err);
+        st = round_record_emit(rec, op_sk, "deepfund/graph",
+                               json_pack("{so}", "edges", edge_part(g, &next_edge)), "the graph",
+                               err);
     return st;
 }
 
@@ -196,7 +147,8 @@ static dacc_status submission(dacc_round_record *rec, const dacc_deepfund_graph 
     }
     char what[300];
     snprintf(what, sizeof what, "submission %s", dacc_deepfund_submission_name(sub));
-    return emit(rec, sk, "deepfund/submission", json_pack("{so}", "weights", rows), what, err);
+    return round_record_emit(rec, sk, "deepfund/submission", json_pack("{so}", "weights", rows),
+                             what, err);
 }
 
 static dacc_status answers(dacc_round_record *rec, const dacc_deepfund_graph *g,
@@ -217,7 +169,7 @@ static dacc_status answers(dacc_round_record *rec, const dacc_deepfund_graph *g,
             dacc_deepfund_graph_name(g, pa), "log_ratio", number(s[i].c));
         char what[64];
         snprintf(what, sizeof what, "juror answer %zu", i + 1);
-        st = emit(rec, sk, "deepfund/answer", b, what, err);
+        st = round_record_emit(rec, sk, "deepfund/answer", b, what, err);
     }
     return st;
 }
@@ -225,7 +177,8 @@ static dacc_status answers(dacc_round_record *rec, const dacc_deepfund_graph *g,
 static dacc_status close_phase(dacc_round_record *rec, const uint8_t op_sk[64], const char *phase,
                                dacc_error *err)
 {
-    return emit(rec, op_sk, "round/close", json_pack("{ss}", "phase", phase), "round/close", err);
+    return round_record_emit(rec, op_sk, "round/close", json_pack("{ss}", "phase", phase),
+                             "round/close", err);
 }
 
 static dacc_status attest(dacc_round_record *rec, const uint8_t op_sk[64], dacc_error *err)
@@ -234,8 +187,9 @@ static dacc_status attest(dacc_round_record *rec, const uint8_t op_sk[64], dacc_
     char hex[65];
     dacc_status st = dacc_round_result_hash(rec->round, h, err);
     return st == DACC_OK
-               ? emit(rec, op_sk, "round/result",
-                      json_pack("{ss}", "sha256", dacc_hex_encode(h, 32, hex)), "round/result", err)
+               ? round_record_emit(rec, op_sk, "round/result",
+                                   json_pack("{ss}", "sha256", dacc_hex_encode(h, 32, hex)),
+                                   "round/result", err)
                : st;
 }
 
@@ -274,8 +228,9 @@ dacc_status dacc_round_record_deepfund(const dacc_deepfund_graph *g, const dacc_
     if (keys == NULL)
         return nomem(err);
     for (size_t i = 0; i < nsubs; i++)
-        derive_key(op_sk, "model", dacc_deepfund_submission_name(subs[i]), keys[i]);
-    derive_key(op_sk, "jury", "", keys[nsubs]);
+        round_record_key(op_sk, DF_DOMAIN, "model", dacc_deepfund_submission_name(subs[i]),
+                         keys[i]);
+    round_record_key(op_sk, DF_DOMAIN, "jury", "", keys[nsubs]);
     dacc_status st =
         record(g, jury, subs, nsubs, spec, title, op_sk, (const uint8_t(*)[64])keys, out, err);
     sodium_memzero(keys, (nsubs + 1) * sizeof *keys);

@@ -21,6 +21,7 @@
 /* Keys a config or a round/admit event lists: 500 keys in hex take about
  * 34,000 bytes, which with the rest of the config fits one log entry. */
 #define KEYS_PER_EVENT 500
+#define PGF_DOMAIN     "dacc fund run key\n" /* of the donors' keys */
 /* The mechanism's limits (mech_pgf.c). */
 #define MAX_DECIMALS 18
 
@@ -29,68 +30,12 @@ static dacc_status nomem(dacc_error *err)
     return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
 }
 
-/* The seed of donor's key: BLAKE2b-256 keyed with the operator's seed, so
- * only the operator can make it and the same name gives the same key. */
-static void derive_key(const uint8_t op_sk[64], const char *donor, uint8_t sk[64])
-{
-    static const char domain[] = "dacc fund run key\n", role[] = "donor";
-    uint8_t seed[32], pk[32];
-    crypto_generichash_state h;
-    crypto_generichash_init(&h, op_sk, 32, sizeof seed);
-    crypto_generichash_update(&h, (const uint8_t *)domain, sizeof domain - 1);
-    crypto_generichash_update(&h, (const uint8_t *)role, sizeof role); /* with its NUL */
-    crypto_generichash_update(&h, (const uint8_t *)donor, strlen(donor));
-    crypto_generichash_final(&h, seed, sizeof seed);
-    crypto_sign_seed_keypair(pk, sk, seed);
-    sodium_memzero(seed, sizeof seed);
-    sodium_memzero(&h, sizeof h);
-}
-
 void dacc_round_record_pgf_donor(const uint8_t op_sk[64], const char *donor, uint8_t pk[32])
 {
     uint8_t sk[64];
-    derive_key(op_sk, donor, sk);
+    round_record_key(op_sk, PGF_DOMAIN, "donor", donor, sk);
     memcpy(pk, sk + 32, 32);
     sodium_memzero(sk, sizeof sk);
-}
-
-/* Signs body (consumed) as sk's next event of type, applies it to the live
- * round (the config creates it) and keeps the envelope. On failure the
- * record is as it was. */
-static dacc_status emit(dacc_round_record *rec, const uint8_t sk[64], const char *type,
-                        json_t *body, const char *what, dacc_error *err)
-{
-    if (body == NULL)
-        return nomem(err);
-    const uint8_t *round = rec->round ? dacc_round_id(rec->round) : NULL;
-    uint64_t seq = rec->round ? dacc_round_seq(rec->round, sk + 32) + 1 : 1;
-    dacc_buf env;
-    dacc_buf_init(&env, 0);
-    dacc_status st = dacc_round_event_sign(round, seq, type, body, sk, &env, err);
-    json_decref(body);
-    if (st == DACC_OK && env.len > DACC_TLOG_ENTRY_MAX)
-        st = dacc_error_set(err, DACC_ERR_LIMIT,
-                            "its event takes %zu bytes, more than a log entry holds (%d)", env.len,
-                            DACC_TLOG_ENTRY_MAX);
-    if (st == DACC_OK)
-        st = round ? dacc_round_apply(rec->round, env.data, env.len, err)
-                   : dacc_round_new(env.data, env.len, &rec->round, err);
-    if (st != DACC_OK && st != DACC_ERR_NOMEM)
-        dacc_error_prefix(err, "%s: ", what);
-    if (st == DACC_OK && rec->n == rec->cap) {
-        size_t cap = rec->cap ? 2 * rec->cap : 256;
-        dacc_buf *v = realloc(rec->env, cap * sizeof *v);
-        if (v == NULL)
-            st = nomem(err);
-        else
-            rec->env = v, rec->cap = cap;
-    }
-    if (st != DACC_OK) {
-        dacc_buf_free(&env);
-        return st;
-    }
-    rec->env[rec->n++] = env;
-    return DACC_OK;
 }
 
 static json_t *units_json(dacc_u128 v)
@@ -140,12 +85,13 @@ static dacc_status config_and_admit(dacc_round_record *rec, const dacc_round_pgf
     json_t *body = json_pack("{sssss{so}s[{ssss}]so}", "mechanism", "pgf", "title", title,
                              "eligible", "keys", eligible, "phases", "name", "donations", "close",
                              "operator", "params", params_of(spec));
-    dacc_status st = emit(rec, op_sk, "round/config", body, "the round's config", err);
+    dacc_status st = round_record_emit(rec, op_sk, "round/config", body, "the round's config", err);
     for (size_t i = KEYS_PER_EVENT; i < nkeys && st == DACC_OK; i += KEYS_PER_EVENT) {
         json_t *list = json_array();
         for (size_t k = i; list != NULL && k < nkeys && k < i + KEYS_PER_EVENT; k++)
             json_array_append_new(list, hex_key(keys[k]));
-        st = emit(rec, op_sk, "round/admit", json_pack("{so}", "keys", list), "round/admit", err);
+        st = round_record_emit(rec, op_sk, "round/admit", json_pack("{so}", "keys", list),
+                               "round/admit", err);
     }
     return st;
 }
@@ -157,9 +103,9 @@ static dacc_status donation(dacc_round_record *rec, const dacc_round_donation *d
     snprintf(what, sizeof what, "donation %zu", i + 1);
     if (!dacc_utf8_valid(d->project, strlen(d->project), NULL))
         return dacc_error_set(err, DACC_ERR_INVALID, "%s: the project's name is not UTF-8", what);
-    return emit(rec, sk, "pgf/donation",
-                json_pack("{ssso}", "project", d->project, "amount", units_json(d->units)), what,
-                err);
+    return round_record_emit(
+        rec, sk, "pgf/donation",
+        json_pack("{ssso}", "project", d->project, "amount", units_json(d->units)), what, err);
 }
 
 static dacc_status attest(dacc_round_record *rec, const uint8_t op_sk[64], dacc_error *err)
@@ -168,8 +114,9 @@ static dacc_status attest(dacc_round_record *rec, const uint8_t op_sk[64], dacc_
     char hex[65];
     dacc_status st = dacc_round_result_hash(rec->round, h, err);
     return st == DACC_OK
-               ? emit(rec, op_sk, "round/result",
-                      json_pack("{ss}", "sha256", dacc_hex_encode(h, 32, hex)), "round/result", err)
+               ? round_record_emit(rec, op_sk, "round/result",
+                                   json_pack("{ss}", "sha256", dacc_hex_encode(h, 32, hex)),
+                                   "round/result", err)
                : st;
 }
 
@@ -209,7 +156,7 @@ static dacc_status donors(const dacc_round_donation *d, size_t n, const uint8_t 
         st = nomem(err);
     for (size_t i = 0; i < n && st == DACC_OK; i++)
         if (who[i] == *nkeys) /* first seen: new donors take the next index */
-            derive_key(op_sk, d[i].donor, (*keys)[(*nkeys)++]);
+            round_record_key(op_sk, PGF_DOMAIN, "donor", d[i].donor, (*keys)[(*nkeys)++]);
     dacc_intern_free(names);
     return st;
 }
@@ -231,8 +178,8 @@ dacc_status dacc_round_record_pgf(const dacc_round_donation *d, size_t n,
     for (size_t i = 0; i < n && st == DACC_OK; i++)
         st = donation(out, &d[i], i, keys[who[i]], err);
     if (st == DACC_OK)
-        st = emit(out, op_sk, "round/close", json_pack("{ss}", "phase", "donations"), "round/close",
-                  err);
+        st = round_record_emit(out, op_sk, "round/close", json_pack("{ss}", "phase", "donations"),
+                               "round/close", err);
     if (st == DACC_OK)
         st = attest(out, op_sk, err);
     if (keys != NULL)
