@@ -302,28 +302,6 @@ static dacc_status same_payouts(const fund_recorded *rec, const dacc_pgf_round *
     return st;
 }
 
-/* Every event of the record in one transaction of the store, all or none. */
-static dacc_status append_all(const char *dir, const dacc_round_record *rec, uint64_t *first,
-                              dacc_error *err)
-{
-    const void **data = malloc(rec->n * sizeof *data);
-    size_t *lens = malloc(rec->n * sizeof *lens), bad = 0;
-    round_log l = { 0 };
-    dacc_status st = data && lens ? round_log_open(dir, 1, &l, err)
-                                  : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == DACC_OK && i < rec->n; i++) {
-        data[i] = rec->env[i].data;
-        lens[i] = rec->env[i].len;
-    }
-    if (st == DACC_OK &&
-        (st = dacc_store_append(l.store, data, lens, rec->n, first, &bad, err)) != DACC_OK)
-        dacc_error_prefix(err, "%s: event %zu of %zu, nothing logged: ", dir, bad + 1, rec->n);
-    round_log_close(&l);
-    free(data);
-    free(lens);
-    return st;
-}
-
 int fund_log_commit(const char *prog, const fund_opts *o, const fund_recorded *rec,
                     const dacc_pgf_round *keyed, const dacc_u128 *pay, json_t **logged)
 {
@@ -332,7 +310,7 @@ int fund_log_commit(const char *prog, const fund_opts *o, const fund_recorded *r
     uint8_t h[32];
     dacc_status st = same_payouts(rec, keyed, o->decimals, pay, &err);
     if (st == DACC_OK)
-        st = append_all(o->log, &rec->rec, &first, &err);
+        st = round_log_append_record(o->log, &rec->rec, &first, &err);
     if (st == DACC_OK)
         st = dacc_round_result_hash(rec->rec.round, h, &err);
     if (st != DACC_OK)

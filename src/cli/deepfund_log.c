@@ -35,27 +35,6 @@ static dacc_status same_allocation(const dacc_round *r, const dacc_deepfund_grap
     return st;
 }
 
-static dacc_status append_all(const char *dir, const dacc_round_record *rec, uint64_t *first,
-                              dacc_error *err)
-{
-    const void **data = malloc(rec->n * sizeof *data);
-    size_t *lens = malloc(rec->n * sizeof *lens), bad = 0;
-    round_log l = { 0 };
-    dacc_status st = data && lens ? round_log_open(dir, 1, &l, err)
-                                  : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == DACC_OK && i < rec->n; i++) {
-        data[i] = rec->env[i].data;
-        lens[i] = rec->env[i].len;
-    }
-    if (st == DACC_OK &&
-        (st = dacc_store_append(l.store, data, lens, rec->n, first, &bad, err)) != DACC_OK)
-        dacc_error_prefix(err, "%s: event %zu of %zu, nothing logged: ", dir, bad + 1, rec->n);
-    round_log_close(&l);
-    free(data);
-    free(lens);
-    return st;
-}
-
 dacc_status df_record_run(const df_inputs *in, const dacc_deepfund_round_spec *spec,
                           const dacc_deepfund_round_result *res, const char *config,
                           const char *log_dir, const char *key_file, df_logged *out,
@@ -77,7 +56,7 @@ dacc_status df_record_run(const df_inputs *in, const dacc_deepfund_round_spec *s
         return st;
     st = same_allocation(rec.round, in->g, res, err);
     if (st == DACC_OK)
-        st = append_all(log_dir, &rec, &out->first, err);
+        st = round_log_append_record(log_dir, &rec, &out->first, err);
     if (st == DACC_OK) {
         memcpy(out->id, dacc_round_id(rec.round), 32);
         out->events = rec.n;

@@ -24,6 +24,11 @@ typedef struct {
 dacc_status round_log_open(const char *dir, int writable, round_log *out, dacc_error *err);
 void round_log_close(round_log *l);
 
+/* Appends every event of a recorded run to the log directory dir in one
+ * transaction of its store, all or none; *first is the first's index. */
+dacc_status round_log_append_record(const char *dir, const dacc_round_record *rec, uint64_t *first,
+                                    dacc_error *err);
+
 /* A round id: 64 hex digits, or a unique prefix of at least 8 among the
  * log's rounds. */
 dacc_status round_log_find(round_log *l, const char *text, uint8_t id[32], dacc_error *err);

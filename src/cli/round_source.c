@@ -79,6 +79,27 @@ void round_log_close(round_log *l)
     memset(l, 0, sizeof *l);
 }
 
+dacc_status round_log_append_record(const char *dir, const dacc_round_record *rec, uint64_t *first,
+                                    dacc_error *err)
+{
+    const void **data = malloc(rec->n * sizeof *data);
+    size_t *lens = malloc(rec->n * sizeof *lens), bad = 0;
+    round_log l = { 0 };
+    dacc_status st = data && lens ? round_log_open(dir, 1, &l, err)
+                                  : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == DACC_OK && i < rec->n; i++) {
+        data[i] = rec->env[i].data;
+        lens[i] = rec->env[i].len;
+    }
+    if (st == DACC_OK &&
+        (st = dacc_store_append(l.store, data, lens, rec->n, first, &bad, err)) != DACC_OK)
+        dacc_error_prefix(err, "%s: event %zu of %zu, nothing logged: ", dir, bad + 1, rec->n);
+    round_log_close(&l);
+    free(data);
+    free(lens);
+    return st;
+}
+
 typedef struct {
     const char *prefix;
     size_t len;
