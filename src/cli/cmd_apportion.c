@@ -1,34 +1,10 @@
 /* dacc apportion: split a pool exactly by weights read from a CSV file. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/json.h"
-
-static const char usage[] =
-    "Usage: dacc apportion --pool AMOUNT [options] [FILE]\n"
-    "\n"
-    "Split an integer pool exactly by non-negative weights with the largest\n"
-    "remainder method: the parts sum to the pool, a zero weight gets nothing,\n"
-    "and a larger weight never gets less than a smaller one. Weights are\n"
-    "quantised to 62 bits relative to the largest; leftover units go to the\n"
-    "largest remainders, then the larger weight, then the earlier row.\n"
-    "\n"
-    "FILE is CSV (TSV when it ends in .tsv) with a header row; without FILE,\n"
-    "or with '-', standard input is read.\n"
-    "\n"
-    "Options:\n"
-    "  -p, --pool AMOUNT          the pool, a decimal amount (required)\n"
-    "  -d, --decimals N           decimals of AMOUNT and of the output amounts\n"
-    "                             (default 0: AMOUNT is in base units)\n"
-    "      --id-column NAME       column naming each recipient (default: id)\n"
-    "      --weight-column NAME   column holding the weights (default: weight)\n"
-    "  -f, --format FORMAT        text (default), csv or json\n"
-    "  -o, --output FILE          write the result to FILE atomically\n"
-    "  -h, --help                 show this help\n"
-    "\n"
-    "Exit status: 0 on success, 1 on bad input, 2 on a usage error.\n";
 
 typedef struct {
     const char *pool_text;
@@ -36,6 +12,7 @@ typedef struct {
     const char *id_col, *weight_col;
     cli_format format;
     const char *output, *input;
+    int quiet;
 } apportion_opts;
 
 typedef struct {
@@ -50,20 +27,12 @@ static const char prog[] = "dacc apportion";
 
 static int parse_args(int argc, char **argv, apportion_opts *o)
 {
-    static const struct option longs[] = {
-        { "pool", required_argument, NULL, 'p' },
-        { "decimals", required_argument, NULL, 'd' },
-        { "id-column", required_argument, NULL, 'I' },
-        { "weight-column", required_argument, NULL, 'W' },
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     *o = (apportion_opts){ .id_col = "id", .weight_col = "weight", .output = "-", .input = "-" };
     int ch, rc;
     uint64_t v;
-    while ((ch = getopt_long(argc, argv, "p:d:f:o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_apportion, NULL, argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'p':
             o->pool_text = optarg;
@@ -87,18 +56,17 @@ static int parse_args(int argc, char **argv, apportion_opts *o)
         case 'o':
             o->output = optarg;
             break;
-        case 'h':
-            return -1;
-        default:
-            return cli_usage(prog, "unknown or incomplete option");
+        case CLI_KEY_QUIET:
+            o->quiet = 1;
+            break;
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (optind < argc)
         o->input = argv[optind++];
     if (optind < argc)
         return cli_usage(prog, "expected at most one input file, got '%s' too", argv[optind]);
-    if (o->pool_text == NULL)
-        return cli_usage(prog, "--pool is required");
     const char *outs[] = { o->output };
     return cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0);
 }
@@ -292,7 +260,7 @@ int cmd_apportion(int argc, char **argv)
     apportion_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc < 0)
-        return cli_help(usage);
+        return CLI_OK;
     if (rc != CLI_OK)
         return rc;
     dacc_u128 pool;
@@ -301,5 +269,52 @@ int cmd_apportion(int argc, char **argv)
     dacc_error err;
     if (run(&o, pool, &err) != DACC_OK)
         return cli_fail(prog, &err);
+    cli_wrote(prog, o.quiet, NULL, o.output);
     return CLI_OK;
 }
+
+/* ---- the declaration ---- */
+
+static const cli_opt apportion_opts_table[] = {
+    { "pool", 'p', "AMOUNT", 'p', NULL, "the pool, a decimal amount exact at --decimals", NULL,
+      CLI_REQ_ALL, NULL },
+    { "decimals", 'd', "N", 'd', "0",
+      "decimals of AMOUNT and of the output amounts, 0 to 38 (0: AMOUNT is in base units)", NULL, 0,
+      NULL },
+    { "id-column", 0, "NAME", 'I', "id", "column naming each recipient (ids must be unique)", NULL,
+      0, NULL },
+    { "weight-column", 0, "NAME", 'W', "weight", "column holding the non-negative weights", NULL, 0,
+      NULL },
+    { "format", 'f', "FORMAT", 'f', "text", "text (a table with a total), csv or json", NULL, 0,
+      "text json csv" },
+    CLI_OPT_OUTPUT(NULL),
+    CLI_OPT_QUIET(NULL),
+};
+
+static const cli_section apportion_sections[] = {
+    { "EXAMPLES",
+      ".nf\n"
+      "dacc apportion \\-\\-pool 1000000 \\-\\-decimals 2 \\-\\-id\\-column project grants.csv\n"
+      ".fi\n" },
+    { "EXIT STATUS", "0 on success, 1 on bad input (the message names file, line and column),\n"
+                     "2 on a usage error.\n" },
+    { "SEE ALSO", ".BR dacc (1)\n" },
+};
+
+const cli_spec cli_spec_apportion = {
+    .name = "apportion",
+    .summary = "split an integer pool exactly by weights (largest remainder)",
+    .description = "Split an integer pool exactly by non-negative weights with the largest\n"
+                   "remainder method: the parts sum to the pool, a zero weight gets nothing,\n"
+                   "and a larger weight never gets less than a smaller one. Weights are\n"
+                   "quantised to 62 bits relative to the largest; leftover units go to the\n"
+                   "largest remainders, then the larger weight, then the earlier row.\n"
+                   "\n"
+                   "FILE is CSV (TSV when it ends in .tsv) with a header row; without FILE,\n"
+                   "or with '-', standard input is read.",
+    .args = "[FILE]",
+    CLI_OPTS(apportion_opts_table),
+    CLI_SECTIONS(apportion_sections),
+    .footer = "Exit status: 0 on success, 1 on bad input, 2 on a usage error.\n",
+    .run = cmd_apportion,
+};

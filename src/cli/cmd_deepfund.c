@@ -1,6 +1,5 @@
 /* dacc deepfund: graph, sample, score, mix, aggregate, allocate (run is in
  * cmd_deepfund_run.c). */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,25 +7,7 @@
 #include "dacc/csv.h"
 #include "dacc/json.h"
 #include "deepfund.h"
-
-static const char common_help[] =
-    "Inputs (formats in docs/deepfund.md):\n"
-    "  -g, --graph FILE        dependency graph: CSV parent,dependency[,weight] or\n"
-    "                          networkx node-link JSON (without it, the projects\n"
-    "                          named by the other files make the graph)\n"
-    "  -j, --jury FILE         juror answers: repo_a,repo_b (or a,b or project_a,\n"
-    "                          project_b)[,parent] and choice + multiplier, ratio,\n"
-    "                          or log_ratio\n"
-    "  SUBMISSION              model submissions, NAME=FILE or FILE: repo[,parent],weight\n"
-    "      --parent NAME       parent assumed by files without a parent column\n"
-    "                          (default: root)\n"
-    "      --normalize         rescale submission weights to sum to 1 per parent\n"
-    "      --lenient           drop bad juror and submission rows, counting them\n"
-    "  -f, --format FORMAT     text (default), csv or json\n"
-    "  -o, --output FILE       write the result to FILE atomically (default: stdout)\n"
-    "  -h, --help              show this help\n"
-    "\n"
-    "Exit status: 0 on success, 1 on bad input, 2 on a usage error.\n";
+#include "spec.h"
 
 enum {
     OPT_PARENT = 256,
@@ -108,32 +89,11 @@ static int parse_more(const char *prog, int ch, df_opts *o)
 /* Parses the options every subcommand shares; returns -1 for --help. */
 static int parse(const char *prog, int argc, char **argv, df_opts *o)
 {
-    static const struct option longs[] = {
-        { "graph", required_argument, NULL, 'g' },
-        { "jury", required_argument, NULL, 'j' },
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { "parent", required_argument, NULL, OPT_PARENT },
-        { "normalize", no_argument, NULL, OPT_NORMALIZE },
-        { "lenient", no_argument, NULL, OPT_LENIENT },
-        { "seed", required_argument, NULL, 's' },
-        { "count", required_argument, NULL, 'n' },
-        { "private", required_argument, NULL, OPT_PRIVATE },
-        { "huber", required_argument, NULL, OPT_HUBER },
-        { "disagree", no_argument, NULL, OPT_DISAGREE },
-        { "pool", required_argument, NULL, 'p' },
-        { "decimals", required_argument, NULL, 'd' },
-        { "seed-node", required_argument, NULL, OPT_SEED_NODE },
-        { "svg", required_argument, NULL, OPT_SVG },
-        { "weights", required_argument, NULL, OPT_WEIGHTS },
-        { "originality", required_argument, NULL, OPT_ORIGINALITY },
-        { "top", required_argument, NULL, OPT_TOP },
-        { NULL, 0, NULL, 0 },
-    };
     *o = (df_opts){ .output = "-", .seed_text = "dacc", .count = 10, .top = 30 };
     int ch, rc;
-    while ((ch = getopt_long(argc, argv, "g:j:f:o:hs:n:p:d:", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_deepfund, prog + strlen("dacc deepfund "), argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'g':
             o->graph = optarg;
@@ -144,8 +104,6 @@ static int parse(const char *prog, int argc, char **argv, df_opts *o)
         case 'o':
             o->output = optarg;
             break;
-        case 'h':
-            return -1;
         case OPT_PARENT:
             o->parent = optarg;
             break;
@@ -154,6 +112,9 @@ static int parse(const char *prog, int argc, char **argv, df_opts *o)
             break;
         case OPT_LENIENT:
             o->read_flags |= DACC_DEEPFUND_LENIENT;
+            break;
+        case CLI_KEY_QUIET:
+            o->quiet = 1;
             break;
         case 'f':
             if ((rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_CSV | CLI_ALLOW_JSON,
@@ -165,6 +126,8 @@ static int parse(const char *prog, int argc, char **argv, df_opts *o)
                 return rc;
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     for (; optind < argc; optind++) {
         if (o->nsubs == DF_MAX_SUBMISSIONS)
             return cli_usage(prog, "at most %d submissions", DF_MAX_SUBMISSIONS);
@@ -177,15 +140,11 @@ static int parse(const char *prog, int argc, char **argv, df_opts *o)
 }
 
 /* Parses, prints help, loads: the common start of every subcommand. */
-static int start(const char *prog, const char *help, int argc, char **argv, int need_jury,
-                 df_opts *o, df_inputs *in)
+static int start(const char *prog, int argc, char **argv, int need_jury, df_opts *o, df_inputs *in)
 {
     int rc = parse(prog, argc, argv, o);
-    if (rc < 0) {
-        fputs(help, stdout);
-        fputs(common_help, stdout);
-        return CLI_OK + 100; /* handled */
-    }
+    if (rc < 0)
+        return CLI_OK + 100; /* help printed */
     if (rc != CLI_OK)
         return rc;
     dacc_error err;
@@ -203,19 +162,85 @@ static int finish(int rc)
 
 /* ---- graph ---- */
 
-static const char graph_help[] =
-    "Usage: dacc deepfund graph [options] --graph FILE\n"
-    "\n"
-    "Load and validate a dependency graph: counts of projects, edges, parents,\n"
-    "roots and leaves; parents whose edge weights sum above 1; cycles, each\n"
-    "named; projects without any edge; weakly connected components.\n"
-    "Exit status 1 when a parent is over-weighted.\n\n";
+typedef struct {
+    const dacc_deepfund_graph *g;
+    const dacc_deepfund_graph_report *r;
+    cli_format f;
+} graph_ctx;
+
+static json_t *name_list(const dacc_deepfund_graph *g, const uint32_t *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(dacc_deepfund_graph_name(g, v[i])));
+    return a;
+}
+
+static int write_graph_json(FILE *fp, const dacc_deepfund_graph *g,
+                            const dacc_deepfund_graph_report *r)
+{
+    json_t *doc =
+        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "projects", (json_int_t)r->nodes, "edges",
+                  (json_int_t)r->edges, "parents", (json_int_t)r->parents, "roots",
+                  (json_int_t)r->roots, "leaves", (json_int_t)r->leaves, "unweighted_edges",
+                  (json_int_t)r->unweighted, "components", (json_int_t)r->components);
+    json_t *over = json_array(), *cycles = json_array();
+    for (size_t i = 0; i < r->noverweight; i++)
+        json_array_append_new(over, json_pack("{s:s,s:f}", "parent",
+                                              dacc_deepfund_graph_name(g, r->overweight[i]),
+                                              "weight_sum", r->overweight_sum[i]));
+    for (size_t i = 0; i < r->ncycles; i++)
+        json_array_append_new(cycles, name_list(g, r->cycles[i], r->cycle_len[i]));
+    json_object_set_new(doc, "overweight", over);
+    json_object_set_new(doc, "cycles", cycles);
+    json_object_set_new(doc, "isolated", name_list(g, r->isolated, r->nisolated));
+    int bad = dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
+    json_decref(doc);
+    return bad ? -1 : 0;
+}
+
+/* CSV: one finding a row, what it is and its value. */
+static int write_graph_csv(FILE *fp, const dacc_deepfund_graph *g,
+                           const dacc_deepfund_graph_report *r)
+{
+    const char *names[] = { "projects",         "edges",     "parents", "roots", "leaves",
+                            "unweighted edges", "components" };
+    size_t counts[] = { r->nodes,  r->edges,      r->parents,   r->roots,
+                        r->leaves, r->unweighted, r->components };
+    fputs("item,name,value\n", fp);
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        fprintf(fp, "%s,,%zu\n", names[i], counts[i]);
+    for (size_t i = 0; i < r->noverweight; i++) {
+        char sum[40];
+        snprintf(sum, sizeof sum, "%.9g", r->overweight_sum[i]);
+        const char *row[] = { "over-weighted parent", dacc_deepfund_graph_name(g, r->overweight[i]),
+                              sum };
+        dacc_csv_write_row(fp, ',', row, 3);
+    }
+    for (size_t i = 0; i < r->ncycles; i++) {
+        char num[24];
+        snprintf(num, sizeof num, "%zu", i + 1);
+        for (size_t j = 0; j < r->cycle_len[i]; j++) {
+            const char *row[] = { "cycle", dacc_deepfund_graph_name(g, r->cycles[i][j]), num };
+            dacc_csv_write_row(fp, ',', row, 3);
+        }
+    }
+    for (size_t i = 0; i < r->nisolated; i++) {
+        const char *row[] = { "isolated", dacc_deepfund_graph_name(g, r->isolated[i]), "" };
+        dacc_csv_write_row(fp, ',', row, 3);
+    }
+    return ferror(fp) ? -1 : 0;
+}
 
 static int write_graph_report(FILE *fp, void *ctx)
 {
-    const void **c = ctx;
-    const dacc_deepfund_graph *g = c[0];
-    const dacc_deepfund_graph_report *r = c[1];
+    const graph_ctx *c = ctx;
+    const dacc_deepfund_graph *g = c->g;
+    const dacc_deepfund_graph_report *r = c->r;
+    if (c->f == CLI_FORMAT_JSON)
+        return write_graph_json(fp, g, r);
+    if (c->f == CLI_FORMAT_CSV)
+        return write_graph_csv(fp, g, r);
     fprintf(fp, "projects %zu\nedges %zu\nparents %zu\nroots %zu\nleaves %zu\n", r->nodes, r->edges,
             r->parents, r->roots, r->leaves);
     fprintf(fp, "unweighted edges %zu\ncomponents %zu\n", r->unweighted, r->components);
@@ -239,15 +264,17 @@ static int cmd_graph(int argc, char **argv)
     static const char prog[] = "dacc deepfund graph";
     df_opts o;
     df_inputs in;
-    int rc = start(prog, graph_help, argc, argv, 0, &o, &in);
+    int rc = start(prog, argc, argv, 0, &o, &in);
     if (rc != CLI_OK)
         return finish(rc);
     dacc_error err;
     dacc_deepfund_graph_report rep;
     dacc_status st = dacc_deepfund_graph_check(in.g, &rep, &err);
     if (st == DACC_OK) {
-        const void *ctx[2] = { in.g, &rep };
-        st = cli_emit(o.output, write_graph_report, ctx, &err);
+        graph_ctx ctx = { in.g, &rep, o.format };
+        st = cli_emit(o.output, write_graph_report, &ctx, &err);
+        if (st == DACC_OK)
+            cli_wrote(prog, o.quiet, NULL, o.output);
         if (st == DACC_OK && rep.noverweight > 0)
             st = dacc_error_set(&err, DACC_ERR_INVALID, "%zu parent%s with weights above 1",
                                 rep.noverweight, rep.noverweight == 1 ? "" : "s");
@@ -259,27 +286,37 @@ static int cmd_graph(int argc, char **argv)
 
 /* ---- sample ---- */
 
-static const char sample_help[] =
-    "Usage: dacc deepfund sample [options] --graph FILE [SUBMISSION...]\n"
-    "\n"
-    "Choose the next juror questions: pairs of projects under one parent. Every\n"
-    "sibling group is asked before any is asked twice, every project in a group\n"
-    "is covered, pairs already in --jury are skipped, and the choice is\n"
-    "reproducible from --seed. Output CSV: question,parent,repo_a,repo_b,disagreement.\n"
-    "\n"
-    "  -n, --count N           questions to choose (default 10)\n"
-    "  -s, --seed TEXT         seed: 64 hex digits, or any text (hashed) (default: dacc)\n"
-    "      --disagree          prefer pairs on which the submissions disagree most\n\n";
-
 typedef struct {
     const dacc_deepfund_graph *g;
     const dacc_deepfund_question *q;
     size_t n;
+    cli_format f;
 } questions_ctx;
 
+static int write_questions_json(FILE *fp, const questions_ctx *c)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < c->n; i++)
+        json_array_append_new(
+            a,
+            json_pack("{s:I,s:s,s:s,s:s,s:f}", "question", (json_int_t)(i + 1), "parent",
+                      dacc_deepfund_graph_name(c->g, dacc_deepfund_graph_parent(c->g, c->q[i].a)),
+                      "repo_a",
+                      dacc_deepfund_graph_name(c->g, dacc_deepfund_graph_child(c->g, c->q[i].a)),
+                      "repo_b",
+                      dacc_deepfund_graph_name(c->g, dacc_deepfund_graph_child(c->g, c->q[i].b)),
+                      "disagreement", c->q[i].disagreement));
+    int bad = dacc_json_write_stream(fp, a, DACC_JSON_PRETTY, NULL) != DACC_OK;
+    json_decref(a);
+    return bad ? -1 : 0;
+}
+
+/* Text and CSV alike: the questions are a table meant for a spreadsheet. */
 static int write_questions(FILE *fp, void *ctx)
 {
     const questions_ctx *c = ctx;
+    if (c->f == CLI_FORMAT_JSON)
+        return write_questions_json(fp, c);
     static const char *const head[] = { "question", "parent", "repo_a", "repo_b", "disagreement" };
     dacc_csv_write_row(fp, ',', head, 5);
     for (size_t i = 0; i < c->n; i++) {
@@ -301,7 +338,7 @@ static int cmd_sample(int argc, char **argv)
     static const char prog[] = "dacc deepfund sample";
     df_opts o;
     df_inputs in;
-    int rc = start(prog, sample_help, argc, argv, 0, &o, &in);
+    int rc = start(prog, argc, argv, 0, &o, &in);
     if (rc != CLI_OK)
         return finish(rc);
     uint8_t seed[DACC_RNG_SEEDBYTES];
@@ -317,8 +354,10 @@ static int cmd_sample(int argc, char **argv)
                                                    o.disagree ? DACC_DEEPFUND_DISAGREE : 0, o.count,
                                                    q, &got, &err);
     if (st == DACC_OK) {
-        questions_ctx ctx = { in.g, q, got };
+        questions_ctx ctx = { in.g, q, got, o.format };
         st = cli_emit(o.output, write_questions, &ctx, &err);
+        if (st == DACC_OK)
+            cli_wrote(prog, o.quiet, NULL, o.output);
         if (st == DACC_OK && got < o.count)
             fprintf(stderr, "%s: only %zu new questions remain\n", prog, got);
     }
@@ -328,18 +367,6 @@ static int cmd_sample(int argc, char **argv)
 }
 
 /* ---- score ---- */
-
-static const char score_help[] =
-    "Usage: dacc deepfund score [options] --jury FILE SUBMISSION...\n"
-    "\n"
-    "Score each submission against the jury: the sum (cost) and mean (mse) over\n"
-    "juror answers (a, b, c) of (ln w_b - ln w_a - c)^2, lowest first. With\n"
-    "--private, answers are split by --seed into a public part and a private\n"
-    "part (the leaderboard is then ranked on the private part, which\n"
-    "submitters cannot see).\n"
-    "\n"
-    "      --private FRACTION  share of answers held private (default 0)\n"
-    "  -s, --seed TEXT         seed of the split (default: dacc)\n\n";
 
 typedef struct {
     cli_format f;
@@ -359,7 +386,7 @@ static int cmd_score(int argc, char **argv)
     static const char prog[] = "dacc deepfund score";
     df_opts o;
     df_inputs in;
-    int rc = start(prog, score_help, argc, argv, 1, &o, &in);
+    int rc = start(prog, argc, argv, 1, &o, &in);
     if (rc != CLI_OK)
         return finish(rc);
     dacc_error err;
@@ -384,21 +411,12 @@ static int cmd_score(int argc, char **argv)
     free(priv);
     free(sc);
     df_inputs_free(&in);
+    if (st == DACC_OK)
+        cli_wrote(prog, o.quiet, NULL, o.output);
     return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
 }
 
 /* ---- mix ---- */
-
-static const char mix_help[] =
-    "Usage: dacc deepfund mix [options] --jury FILE SUBMISSION...\n"
-    "\n"
-    "The convex mixture of the submissions' log-weights (mixture weights >= 0,\n"
-    "summing to 1) whose cost against the jury is lowest, solved exactly by an\n"
-    "active-set method; prints the mixture, its cost and the KKT residual.\n"
-    "With --weights FILE, also writes the mixed edge weights (CSV).\n\n"
-    "      --weights FILE      write parent,dependency,weight,logit of the mixture\n"
-    "      --originality X     share kept by parents where the graph gives no\n"
-    "                          weights (default 0)\n\n";
 
 typedef struct {
     cli_format f;
@@ -451,32 +469,20 @@ static int cmd_mix(int argc, char **argv)
     static const char prog[] = "dacc deepfund mix";
     df_opts o;
     df_inputs in;
-    int rc = start(prog, mix_help, argc, argv, 1, &o, &in);
+    int rc = start(prog, argc, argv, 1, &o, &in);
     if (rc != CLI_OK)
         return finish(rc);
     dacc_error err;
     dacc_status st = mix_and_write(&o, &in, &err);
     df_inputs_free(&in);
+    if (st == DACC_OK)
+        cli_wrote(prog, o.quiet, NULL, o.output);
+    if (st == DACC_OK && o.weights != NULL)
+        cli_wrote(prog, o.quiet, "edge weights", o.weights);
     return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
 }
 
 /* ---- aggregate ---- */
-
-static const char aggregate_help[] =
-    "Usage: dacc deepfund aggregate [options] --jury FILE [--graph FILE]\n"
-    "\n"
-    "Weights from the jury alone: the log-weights that best fit the juror answers\n"
-    "(least squares on the comparison graph, solved by conjugate gradient; with\n"
-    "--huber, a Huber loss that limits the pull of outlier answers). Within each\n"
-    "parent the weights are the softmax of the log-weights times the share the\n"
-    "parent passes on. Projects no juror compared get log-weight 0.\n"
-    "Output: parent,dependency,weight,logit (the input of allocate --weights).\n"
-    "\n"
-    "      --huber DELTA       Huber threshold on log-ratio errors (default 0: squares);\n"
-    "                          auto: 1.345 MAD / 0.6745 of the least-squares\n"
-    "                          residuals\n"
-    "      --originality X     share kept by parents where the graph gives no\n"
-    "                          weights (default 0)\n\n";
 
 typedef struct {
     mix_ctx m;
@@ -527,7 +533,7 @@ static int cmd_aggregate(int argc, char **argv)
     static const char prog[] = "dacc deepfund aggregate";
     df_opts o;
     df_inputs in;
-    int rc = start(prog, aggregate_help, argc, argv, 1, &o, &in);
+    int rc = start(prog, argc, argv, 1, &o, &in);
     if (rc != CLI_OK)
         return finish(rc);
     if (o.format == CLI_FORMAT_TEXT)
@@ -570,28 +576,12 @@ static int cmd_aggregate(int argc, char **argv)
     free(logits);
     free(weights);
     df_inputs_free(&in);
+    if (st == DACC_OK)
+        cli_wrote(prog, o.quiet, NULL, o.output);
     return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
 }
 
 /* ---- allocate ---- */
-
-static const char allocate_help[] =
-    "Usage: dacc deepfund allocate --pool AMOUNT [options] --graph FILE\n"
-    "\n"
-    "Push a pool through the weighted graph: each project keeps the share of\n"
-    "what reaches it that it does not pass to its dependencies. The pool enters\n"
-    "at the --seed-node projects (default: every project nothing depends on).\n"
-    "Cycles are solved as a linear flow system; a cycle money cannot leave is\n"
-    "refused and named. Amounts are integers in base units that sum exactly to\n"
-    "the pool (largest remainder).\n"
-    "\n"
-    "  -p, --pool AMOUNT       the pool, decimal (required)\n"
-    "  -d, --decimals N        decimals of AMOUNT and of the amounts (default 0)\n"
-    "      --weights FILE      edge weights (parent,dependency,weight) instead of\n"
-    "                          the graph's own\n"
-    "      --seed-node NAME    where the pool enters (repeatable; equal shares)\n"
-    "      --svg FILE          also draw where the money went\n"
-    "      --top N             bars in the chart (default 30)\n\n";
 
 typedef struct {
     cli_format f;
@@ -655,41 +645,189 @@ static int cmd_allocate(int argc, char **argv)
     static const char prog[] = "dacc deepfund allocate";
     df_opts o;
     df_inputs in;
-    int rc = start(prog, allocate_help, argc, argv, 0, &o, &in);
+    int rc = start(prog, argc, argv, 0, &o, &in);
     if (rc != CLI_OK)
         return finish(rc);
     dacc_u128 pool;
-    if (o.graph == NULL)
-        rc = cli_usage(prog, "--graph FILE is required");
-    else if (o.pool_text == NULL)
-        rc = cli_usage(prog, "--pool is required");
-    else
-        rc = cli_opt_money(prog, "--pool", o.pool_text, o.decimals, &pool);
+    rc = cli_opt_money(prog, "--pool", o.pool_text, o.decimals, &pool);
     if (rc == CLI_OK) {
         dacc_error err;
         if (allocate_and_write(&o, &in, pool, &err) != DACC_OK)
             rc = cli_fail(prog, &err);
+        else
+            cli_wrote(prog, o.quiet, NULL, o.output);
+        if (rc == CLI_OK && o.svg != NULL)
+            cli_wrote(prog, o.quiet, "chart", o.svg);
     }
     df_inputs_free(&in);
     return rc;
 }
 
-static const cli_command subcommands[] = {
-    { "graph", "load and validate a dependency graph", cmd_graph },
-    { "sample", "choose the next juror questions", cmd_sample },
-    { "score", "score submissions against the jury (leaderboard)", cmd_score },
-    { "mix", "the exact optimal mixture of submissions", cmd_mix },
-    { "aggregate", "weights from the jury alone (least squares / Huber)", cmd_aggregate },
-    { "allocate", "push a pool through the weighted graph, exactly", cmd_allocate },
-    { "run", "a whole round from one config file, with a manifest", cmd_deepfund_run },
+/* ---- the declaration ---- */
+
+#define DF_SUBS "graph,sample,score,mix,aggregate,allocate"
+
+static const cli_opt deepfund_opts[] = {
+    { "graph", 'g', "FILE", 'g', NULL,
+      "dependency graph: CSV parent,dependency[,weight] or networkx node-link JSON",
+      "graph,allocate", CLI_REQ_ALL, NULL },
+    { "graph", 'g', "FILE", 'g', NULL,
+      "dependency graph: CSV parent,dependency[,weight] or networkx node-link JSON (without it, "
+      "the projects named by the other files make the graph)",
+      "sample,score,mix,aggregate", 0, NULL },
+    { "jury", 'j', "FILE", 'j', NULL,
+      "juror answers: repo_a,repo_b (or a,b or project_a,project_b)[,parent] and choice + "
+      "multiplier, ratio, or log_ratio",
+      "score,mix,aggregate", CLI_REQ_ALL, NULL },
+    { "jury", 'j', "FILE", 'j', NULL,
+      "juror answers (pairs already answered are skipped by sample)", "graph,sample,allocate", 0,
+      NULL },
+    { "parent", 0, "NAME", OPT_PARENT, "root", "parent assumed by files without a parent column",
+      DF_SUBS, 0, NULL },
+    { "normalize", 0, NULL, OPT_NORMALIZE, NULL,
+      "rescale submission weights to sum to 1 per parent", DF_SUBS, 0, NULL },
+    { "lenient", 0, NULL, OPT_LENIENT, NULL, "drop bad juror and submission rows, counting them",
+      DF_SUBS, 0, NULL },
+    { "count", 'n', "N", 'n', "10", "questions to choose", "sample", 0, NULL },
+    { "seed", 's', "TEXT", 's', "dacc",
+      "seed of the choice (sample) or of the private split (score): 64 hex digits, or any text "
+      "(hashed)",
+      "sample,score", 0, NULL },
+    { "disagree", 0, NULL, OPT_DISAGREE, NULL,
+      "prefer pairs on which the submissions disagree most", "sample", 0, NULL },
+    { "private", 0, "FRACTION", OPT_PRIVATE, "0", "share of answers held private", "score", 0,
+      NULL },
+    { "weights", 0, "FILE", OPT_WEIGHTS, NULL,
+      "also write parent,dependency,weight,logit of the mixture to FILE", "mix", 0, NULL },
+    { "weights", 0, "FILE", OPT_WEIGHTS, NULL,
+      "edge weights (parent,dependency,weight) instead of the graph's own", "allocate", 0, NULL },
+    { "originality", 0, "X", OPT_ORIGINALITY, "0",
+      "share kept by parents where the graph gives no weights", "mix,aggregate", 0, NULL },
+    { "huber", 0, "DELTA", OPT_HUBER, "0",
+      "Huber threshold on log-ratio errors (0: squares); auto: 1.345 MAD / 0.6745 of the "
+      "least-squares residuals",
+      "aggregate", 0, NULL },
+    { "pool", 'p', "AMOUNT", 'p', NULL, "the pool, decimal", "allocate", CLI_REQ_ALL, NULL },
+    { "decimals", 'd', "N", 'd', "0", "decimals of AMOUNT and of the amounts", "allocate", 0,
+      NULL },
+    { "seed-node", 0, "NAME", OPT_SEED_NODE, NULL,
+      "where the pool enters (repeatable; equal shares; default: every project nothing depends "
+      "on)",
+      "allocate", CLI_REPEAT, NULL },
+    { "svg", 0, "FILE", OPT_SVG, NULL, "also draw where the money went", "allocate", 0, NULL },
+    { "top", 0, "N", OPT_TOP, "30", "bars in the chart", "allocate", 0, NULL },
+    CLI_OPT_FORMAT(DF_SUBS, "text json csv"),
+    CLI_OPT_OUTPUT(DF_SUBS),
+    CLI_OPT_OUT_DIR("run"),
+    { "out", 'o', "DIR", CLI_KEY_OUT_DIR, NULL, "the old spelling of --out-dir", "run",
+      CLI_DEPRECATED, NULL },
+    { "log", 0, "DIR", 'L', NULL,
+      "also record the run as a round in the log DIR (made by `dacc log init`): the config, "
+      "every input and the result's hash as signed events, so `dacc round replay` recomputes the "
+      "allocation; the manifest names the round (needs --key)",
+      "run", 0, NULL },
+    { "key", 0, "FILE", 'K', NULL, "the operator's Ed25519 key (`dacc round keygen`) for --log",
+      "run", 0, NULL },
+    CLI_OPT_QUIET(NULL),
+};
+
+static const cli_sub deepfund_subs[] = {
+    { "graph", "load and validate a dependency graph", "",
+      "Load and validate a dependency graph: counts of projects, edges, parents,\n"
+      "roots and leaves; parents whose edge weights sum above 1; cycles, each\n"
+      "named; projects without any edge; weakly connected components.\n"
+      "Exit status 1 when a parent is over-weighted.",
+      cmd_graph },
+    { "sample", "choose the next juror questions", "[SUBMISSION...]",
+      "Choose the next juror questions: pairs of projects under one parent. Every\n"
+      "sibling group is asked before any is asked twice, every project in a group\n"
+      "is covered, pairs already in --jury are skipped, and the choice is\n"
+      "reproducible from --seed. Columns: question,parent,repo_a,repo_b,disagreement\n"
+      "(text and csv print the same CSV table).",
+      cmd_sample },
+    { "score", "score submissions against the jury (leaderboard)", "SUBMISSION...",
+      "Score each submission against the jury: the sum (cost) and mean (mse) over\n"
+      "juror answers (a, b, c) of (ln w_b - ln w_a - c)^2, lowest first. With\n"
+      "--private, answers are split by --seed into a public part and a private\n"
+      "part (the leaderboard is then ranked on the private part, which\n"
+      "submitters cannot see). A SUBMISSION is NAME=FILE or FILE: repo[,parent],weight.",
+      cmd_score },
+    { "mix", "the exact optimal mixture of submissions", "SUBMISSION...",
+      "The convex mixture of the submissions' log-weights (mixture weights >= 0,\n"
+      "summing to 1) whose cost against the jury is lowest, solved exactly by an\n"
+      "active-set method; prints the mixture, its cost and the KKT residual.\n"
+      "With --weights FILE, also writes the mixed edge weights (CSV).",
+      cmd_mix },
+    { "aggregate", "weights from the jury alone (least squares / Huber)", "",
+      "Weights from the jury alone: the log-weights that best fit the juror answers\n"
+      "(least squares on the comparison graph, solved by conjugate gradient; with\n"
+      "--huber, a Huber loss that limits the pull of outlier answers). Within each\n"
+      "parent the weights are the softmax of the log-weights times the share the\n"
+      "parent passes on. Projects no juror compared get log-weight 0.\n"
+      "Output: parent,dependency,weight,logit (the input of allocate --weights).",
+      cmd_aggregate },
+    { "allocate", "push a pool through the weighted graph, exactly", "",
+      "Push a pool through the weighted graph: each project keeps the share of\n"
+      "what reaches it that it does not pass to its dependencies. The pool enters\n"
+      "at the --seed-node projects (default: every project nothing depends on).\n"
+      "Cycles are solved as a linear flow system; a cycle money cannot leave is\n"
+      "refused and named. Amounts are integers in base units that sum exactly to\n"
+      "the pool (largest remainder).",
+      cmd_allocate },
+    { "run", "a whole round from one config file, with a manifest", "CONFIG.json",
+      "Run a whole deep-funding round: read the graph, the jury and the submissions\n"
+      "named in CONFIG (paths relative to it), score the submissions (leaderboard),\n"
+      "find their optimal mixture (or, without submissions, aggregate the jury\n"
+      "alone), derive the final edge weights and allocate the pool through the\n"
+      "graph. Writes to the output directory (--out-dir, default: CONFIG's\n"
+      "directory/out):\n"
+      "  leaderboard.csv  mixture.json  weights.csv  allocation.csv  allocation.svg\n"
+      "  manifest.json    (SHA-256 of every input and output, and the parameters)\n"
+      "\n"
+      "CONFIG keys (docs/deepfund.md): graph, jury, submissions {name: file},\n"
+      "pool, decimals, originality, seed_nodes [...], split {seed, private},\n"
+      "huber, normalize, lenient, parent.",
+      cmd_deepfund_run },
+};
+
+static const cli_section deepfund_sections[] = {
+    { "DESCRIPTION", "A dependency graph of projects carries edge weights: the share of a\n"
+                     "parent's money passed to each dependency. AI models submit weights for\n"
+                     "every edge; jurors answer pairwise questions (\"how many times more value\n"
+                     "did B provide than A?\"). Each submission is scored by the sum of squared\n"
+                     "errors of its log-weights against the answers; the convex mixture of\n"
+                     "submissions with the lowest cost is found exactly; the mixed weights decide\n"
+                     "how a pool flows through the graph, in integer base units that sum exactly\n"
+                     "to the pool. Formulas, formats and rounding rules are in\n"
+                     ".IR docs/deepfund.md .\n" },
+    { "EXIT STATUS", "0 on success, 1 on bad input (the message names file, line and column),\n"
+                     "2 on a usage error.\n" },
+    { "EXAMPLES", ".nf\n"
+                  "dacc deepfund run examples/deepfund/round.json\n"
+                  "dacc deepfund score \\-\\-private 0.5 \\-\\-seed round7 \\-g graph.csv \\-j "
+                  "jury.csv a=a.csv b=b.csv\n"
+                  "dacc deepfund mix \\-\\-weights w.csv \\-j jury.csv a.csv b.csv c.csv\n"
+                  "dacc deepfund allocate \\-\\-pool 1000000 \\-\\-weights w.csv \\-\\-svg "
+                  "where.svg \\-g graph.csv\n"
+                  ".fi\n" },
+    { "SEE ALSO", ".BR dacc (1),\n"
+                  ".BR dacc\\-apportion (1)\n" },
+};
+
+const cli_spec cli_spec_deepfund = {
+    .name = "deepfund",
+    .summary = "deep funding: graph, jury, submissions, mixture, allocation",
+    .description =
+        "Deep funding: AI models propose how credit flows through a dependency graph\n"
+        "of projects, a jury answers a small sample of pairwise questions, and the jury\n"
+        "decides which models, or which mixture of them, to trust.",
+    CLI_SUBS(deepfund_subs),
+    CLI_OPTS(deepfund_opts),
+    CLI_SECTIONS(deepfund_sections),
+    .footer = "Exit status: 0 on success, 1 on bad input, 2 on a usage error.\n",
 };
 
 int cmd_deepfund(int argc, char **argv)
 {
-    static const char about[] =
-        "Deep funding: AI models propose how credit flows through a dependency graph\n"
-        "of projects, a jury answers a small sample of pairwise questions, and the jury\n"
-        "decides which models, or which mixture of them, to trust.";
-    return cli_dispatch("dacc deepfund", about, subcommands,
-                        sizeof subcommands / sizeof subcommands[0], argc, argv);
+    return cli_spec_run(&cli_spec_deepfund, argc, argv);
 }

@@ -1,7 +1,6 @@
 /* dacc deepfund run: a whole round from one config file, with a manifest of
  * SHA-256 hashes so anyone can re-run it and compare. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,35 +10,9 @@
 #include "dacc/file.h"
 #include "dacc/json.h"
 #include "deepfund.h"
+#include "spec.h"
 
 static const char prog[] = "dacc deepfund run";
-
-static const char usage[] =
-    "Usage: dacc deepfund run [options] CONFIG.json\n"
-    "\n"
-    "Run a whole deep-funding round: read the graph, the jury and the submissions\n"
-    "named in CONFIG (paths relative to it), score the submissions (leaderboard),\n"
-    "find their optimal mixture (or, without submissions, aggregate the jury\n"
-    "alone), derive the final edge weights and allocate the pool through the\n"
-    "graph. Writes to the output directory:\n"
-    "  leaderboard.csv  mixture.json  weights.csv  allocation.csv  allocation.svg\n"
-    "  manifest.json    (SHA-256 of every input and output, and the parameters)\n"
-    "\n"
-    "CONFIG keys (docs/deepfund.md): graph, jury, submissions {name: file},\n"
-    "pool, decimals, originality, seed_nodes [...], split {seed, private},\n"
-    "huber, normalize, lenient, parent.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --out DIR     output directory (default: CONFIG's directory/out)\n"
-    "      --log DIR     also record the run as a round in the log DIR (made by\n"
-    "                    `dacc log init`): the config, every input and the result's\n"
-    "                    hash as signed events, so `dacc round replay` recomputes the\n"
-    "                    allocation; the manifest names the round (needs --key)\n"
-    "      --key FILE    the operator's Ed25519 key (`dacc round keygen`) for --log\n"
-    "  -q, --quiet       print nothing on success\n"
-    "  -h, --help        show this help\n"
-    "\n"
-    "Exit status: 0 on success, 1 on bad input, 2 on a usage error.\n";
 
 #define PATH_CAP 4096
 
@@ -308,15 +281,12 @@ static void print_summary(const round_state *s, const char *dir)
 
 int cmd_deepfund_run(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        { "out", required_argument, NULL, 'o' }, { "quiet", no_argument, NULL, 'q' },
-        { "log", required_argument, NULL, 'L' }, { "key", required_argument, NULL, 'K' },
-        { "help", no_argument, NULL, 'h' },      { NULL, 0, NULL, 0 },
-    };
     const char *out = NULL, *log = NULL, *key = NULL;
     int ch, quiet = 0;
-    while ((ch = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
-        if (ch == 'o')
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_deepfund, "run", argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
+        if (ch == CLI_KEY_OUT_DIR)
             out = optarg;
         else if (ch == 'q')
             quiet = 1;
@@ -324,11 +294,9 @@ int cmd_deepfund_run(int argc, char **argv)
             log = optarg;
         else if (ch == 'K')
             key = optarg;
-        else if (ch == 'h')
-            return cli_help(usage);
-        else
-            return cli_usage(prog, "unknown or incomplete option");
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (optind + 1 != argc)
         return cli_usage(prog, "expected one CONFIG file");
     if ((log == NULL) != (key == NULL))
@@ -356,8 +324,10 @@ int cmd_deepfund_run(int argc, char **argv)
                            &s.logged, &err);
     if (st == DACC_OK && rc == CLI_OK)
         st = write_outputs(&s, config, dir, &err);
-    if (st == DACC_OK && rc == CLI_OK && !quiet)
+    if (st == DACC_OK && rc == CLI_OK && !quiet) {
         print_summary(&s, dir);
+        cli_wrote(prog, quiet, "leaderboard, mixture, weights, allocation and manifest", dir);
+    }
     round_free(&s);
     if (cfg != NULL)
         dacc_deepfund_config_free(cfg->config);

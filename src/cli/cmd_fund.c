@@ -1,63 +1,15 @@
 /* dacc fund: public-goods funding rounds from donation exports. */
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/csv.h"
 #include "dacc/json.h"
 #include "dacc/pgf.h"
 #include "fund.h"
-
-/* The options of every dacc fund command, then --log for those that
- * record a round, then the exit status. */
-#define FUND_OPTIONS_HELP                                                                          \
-    "Input: a CSV/TSV of donations with a header (Gitcoin/Allo exports work as they are):\n"       \
-    "  --donor-column NAME    default: donor, voter, address, contributor, donorAddress\n"         \
-    "                         or donor_address\n"                                                  \
-    "  --project-column NAME  default: project, projectId, project_id, applicationId,\n"           \
-    "                         application_id, grant_id, project_name, recipient, ...\n"            \
-    "  --amount-column NAME   default: the one USD column (amountUSD, amountInUsd,\n"              \
-    "                         amount_in_usd, amount_in_usdt), else amount; a file\n"               \
-    "                         with several candidate columns is refused as ambiguous\n"            \
-    "  A coefficient column (Grants Stack vote_coefficients) multiplies each donation;\n"          \
-    "  docs/pgf.md lists the export layouts read as they are.\n"                                   \
-    "Round rules:\n"                                                                               \
-    "  --min-donation X       drop donations below X\n"                                            \
-    "  --self-column NAME     drop donations whose recipient address is the donor's\n"             \
-    "  --score-column NAME --s50 S --s100 S   weight donors by score: 0 below s50, 0.5\n"          \
-    "                         at s50 rising linearly to 1 at s100 (donors without a score: 0)\n"   \
-    "  --scores FILE          the scores from a CSV donor,score instead of a column\n"             \
-    "Pool:\n"                                                                                      \
-    "  -p, --pool AMOUNT      the matching pool (without it, raw matching is printed)\n"           \
-    "  -d, --decimals N       decimals of the pool and payouts (default 2)\n"                      \
-    "  --cap SHARE            the most one project gets, as a share of the pool: 0.1 or\n"         \
-    "                         10% (default none), the excess going to projects under it\n"         \
-    "  --saturation           pluralistic's rule: a pool larger than raw matching pays\n"          \
-    "                         raw matching and keeps the rest (default: the whole pool)\n"         \
-    "Output:\n"                                                                                    \
-    "  -f, --format FORMAT    text (default), csv or json\n"                                       \
-    "  -o, --output FILE      write the result atomically\n"                                       \
-    "  -h, --help             show this help\n"
-#define FUND_LOG_HELP                                                                              \
-    "As a round in a log (docs/pgf.md):\n"                                                         \
-    "  --log DIR              also record the run as a pgf round in the log DIR (made by\n"        \
-    "                         `dacc log init`): every donation signed by a key derived\n"          \
-    "                         from the operator's and the donor's name, then the close\n"          \
-    "                         and the result's hash; `dacc round replay` recomputes the\n"         \
-    "                         payouts. Needs --pool and amounts exact at --decimals (at\n"         \
-    "                         most 18); refuses --saturation, scores, a coefficient\n"             \
-    "                         column and what the round's method lacks (cocm: --style,\n"          \
-    "                         --fancy, --blend, --clusters; pairwise: --target,\n"                 \
-    "                         --all-pairs). The table is then the round's, its donors\n"           \
-    "                         named by their keys\n"                                               \
-    "  --key FILE             the operator's Ed25519 key (`dacc round keygen`)\n"
-#define FUND_EXIT_HELP                                                                             \
-    "Exit status: 0 on success, 1 on bad input (file, line and column named), 2 on usage.\n"
-
-const char fund_common_help[] = FUND_OPTIONS_HELP FUND_EXIT_HELP;
-const char fund_log_help[] = FUND_OPTIONS_HELP FUND_LOG_HELP FUND_EXIT_HELP;
+#include "spec.h"
 
 enum {
     O_DCOL = 256,
@@ -202,6 +154,9 @@ static int parse_more(const char *prog, int ch, fund_opts *o)
     case O_KEY:
         o->key = optarg;
         return CLI_OK;
+    case CLI_KEY_QUIET:
+        o->quiet = true;
+        return CLI_OK;
     case O_STYLE:
         return parse_style(prog, optarg, &o->style);
     default:
@@ -211,44 +166,12 @@ static int parse_more(const char *prog, int ch, fund_opts *o)
 
 int fund_parse(const char *prog, int argc, char **argv, fund_opts *o, unsigned flags)
 {
-    static const struct option longs[] = {
-        { "pool", required_argument, NULL, 'p' },
-        { "decimals", required_argument, NULL, 'd' },
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { "donor-column", required_argument, NULL, O_DCOL },
-        { "project-column", required_argument, NULL, O_PCOL },
-        { "amount-column", required_argument, NULL, O_ACOL },
-        { "min-donation", required_argument, NULL, O_MIN },
-        { "self-column", required_argument, NULL, O_SELF },
-        { "score-column", required_argument, NULL, O_SCORE },
-        { "s50", required_argument, NULL, O_S50 },
-        { "s100", required_argument, NULL, O_S100 },
-        { "cap", required_argument, NULL, O_CAP },
-        { "saturation", no_argument, NULL, O_SAT },
-        { "M", required_argument, NULL, O_M },
-        { "style", required_argument, NULL, O_STYLE },
-        { "fancy", no_argument, NULL, O_FANCY },
-        { "svg", required_argument, NULL, O_SVG },
-        { "all-pairs", no_argument, NULL, O_FULL },
-        { "kind", required_argument, NULL, O_KIND },
-        { "groups", required_argument, NULL, O_GROUPS },
-        { "clusters", required_argument, NULL, O_CLUSTERS },
-        { "scores", required_argument, NULL, O_SCORES },
-        { "blend", required_argument, NULL, O_BLEND },
-        { "target", required_argument, NULL, O_TARGET },
-        { "ignore-saturation", no_argument, NULL, O_IGNSAT },
-        { "allo", required_argument, NULL, O_ALLO },
-        { "recipients", required_argument, NULL, O_RECIPIENTS },
-        { "log", required_argument, NULL, O_LOG },
-        { "key", required_argument, NULL, O_KEY },
-        { NULL, 0, NULL, 0 },
-    };
     *o = (fund_opts){ .decimals = 2, .M = 0.01, .half = true, .output = "-", .mech = "co" };
     int ch, rc = CLI_OK;
     uint64_t v;
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "p:d:f:o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_fund, prog + strlen("dacc fund "), argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'p':
             o->pool_text = optarg;
@@ -265,12 +188,12 @@ int fund_parse(const char *prog, int argc, char **argv, fund_opts *o, unsigned f
         case 'o':
             o->output = optarg;
             break;
-        case 'h':
-            return -1;
         default:
             rc = parse_more(prog, ch, o);
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
     int want_project = (flags & FUND_PROJECT) != 0;
@@ -475,8 +398,12 @@ static int emit(const char *prog, const fund_opts *o, table *t)
         rc = fund_log_commit(prog, o, t->rec, t->r, pay, &t->logged);
     if (rc == CLI_OK && cli_emit(o->output, write_table, t, &err) != DACC_OK)
         rc = cli_fail(prog, &err);
+    if (rc == CLI_OK)
+        cli_wrote(prog, o->quiet, NULL, o->output);
     if (rc == CLI_OK && o->svg != NULL && cli_emit(o->svg, write_svg, t, &err) != DACC_OK)
         rc = cli_fail(prog, &err);
+    if (rc == CLI_OK && o->svg != NULL)
+        cli_wrote(prog, o->quiet, "chart", o->svg);
     free(pay);
     free(share);
     json_decref(t->logged);
@@ -576,16 +503,13 @@ int fund_load(const char *prog, fund_opts *o, dacc_pgf_round **r)
 
 typedef enum { M_QF, M_PAIRWISE, M_COCM, M_COMPARE } mech;
 
-static int run_mech(const char *prog, const char *help, int argc, char **argv, mech which)
+static int run_mech(const char *prog, int argc, char **argv, mech which)
 {
     static const char *const methods[] = { "qf", "pairwise", "cocm", NULL };
     fund_opts o;
     int rc = fund_parse(prog, argc, argv, &o, which == M_COMPARE ? 0 : FUND_LOG);
-    if (rc < 0) {
-        fputs(help, stdout);
-        fputs(which == M_COMPARE ? fund_common_help : fund_log_help, stdout);
+    if (rc < 0)
         return CLI_OK;
-    }
     if (rc == CLI_OK && o.log != NULL)
         rc = fund_log_usage(prog, &o, methods[which]);
     dacc_pgf_round *r;
@@ -664,48 +588,22 @@ static int run_mech(const char *prog, const char *help, int argc, char **argv, m
 
 static int cmd_qf(int argc, char **argv)
 {
-    return run_mech(
-        "dacc fund qf",
-        "Usage: dacc fund qf [options] FILE\n\nQuadratic funding: each project's "
-        "matching is (sum of square roots of its\ndonations)^2 minus the donations; one "
-        "donor gets 0. With --pool, payouts.\n\n",
-        argc, argv, M_QF);
+    return run_mech("dacc fund qf", argc, argv, M_QF);
 }
 
 static int cmd_pairwise(int argc, char **argv)
 {
-    return run_mech("dacc fund pairwise",
-                    "Usage: dacc fund pairwise [options] FILE\n\nPairwise-bounded QF (Buterin "
-                    "2019): each pair of donors' subsidy is scaled by\nk = M / (M + their overlap "
-                    "across all projects), so coordinated donors count less.\n"
-                    "  --M M          the bound (default 0.01, as qf-calculator)\n"
-                    "  --all-pairs    count 2 k sqrt(c_i c_j) per pair (the post); default counts\n"
-                    "                 each pair once, as qf-calculator\n"
-                    "  --target T     find the M at which matching totals T (and print it)\n\n",
-                    argc, argv, M_PAIRWISE);
+    return run_mech("dacc fund pairwise", argc, argv, M_PAIRWISE);
 }
 
 static int cmd_cocm(int argc, char **argv)
 {
-    return run_mech(
-        "dacc fund cocm",
-        "Usage: dacc fund cocm [options] FILE\n\nConnection-oriented cluster match as "
-        "Gitcoin runs it (qf-calculator COCM), with\nevery project as the cluster of its "
-        "donors: donors connected to another cluster\ncount less towards its pairing.\n"
-        "  --style S      markov (default), pct_friends or og\n"
-        "  --fancy        K = k sqrt(c) + (1-k) c instead of the production (1-k) c\n\n",
-        argc, argv, M_COCM);
+    return run_mech("dacc fund cocm", argc, argv, M_COCM);
 }
 
 static int cmd_compare(int argc, char **argv)
 {
-    return run_mech(
-        "dacc fund compare",
-        "Usage: dacc fund compare [options] [--svg FILE] FILE\n\nEach project's "
-        "matching under COCM (markov), QF, pairwise and COCM (pct_friends)\nside by side; "
-        "with --pool, payouts by COCM (markov); with --svg, a bar chart of\neach "
-        "project's share under each mechanism.\n\n",
-        argc, argv, M_COMPARE);
+    return run_mech("dacc fund compare", argc, argv, M_COMPARE);
 }
 
 /* ---- cluster: the paper's family with explicit groups ---- */
@@ -715,17 +613,8 @@ static int cmd_cluster(int argc, char **argv)
     static const char prog[] = "dacc fund cluster";
     fund_opts o;
     int rc = fund_parse(prog, argc, argv, &o, 0);
-    if (rc < 0) {
-        fputs("Usage: dacc fund cluster --groups FILE [--kind K] [options] FILE\n\nThe cluster-"
-              "matching family of Miller, Weyl and Erichsen (pluralqf.py) with\nexplicit groups "
-              "(CSV donor,cluster): for each project its donors are the agents,\neach cluster "
-              "restricted to them a group, a donor in no cluster a group of one.\n"
-              "  --kind K       co (connection-oriented, default), vanilla, squared, pairwise\n"
-              "  --M M          pairwise's bound (default 0.01)\n\n",
-              stdout);
-        fputs(fund_common_help, stdout);
+    if (rc < 0)
         return CLI_OK;
-    }
     if (rc != CLI_OK)
         return rc;
     dacc_pgf_cluster_kind kind;
@@ -739,8 +628,6 @@ static int cmd_cluster(int argc, char **argv)
         kind = DACC_PGF_PAIRWISE;
     else
         return cli_usage(prog, "--kind: expected co, vanilla, squared or pairwise");
-    if (o.groups == NULL)
-        return cli_usage(prog, "--groups FILE is required");
     dacc_pgf_round *r;
     if ((rc = fund_load(prog, &o, &r)) != CLI_OK)
         return rc;
@@ -769,22 +656,215 @@ static int cmd_cluster(int argc, char **argv)
     return rc;
 }
 
-static const cli_command subcommands[] = {
-    { "qf", "quadratic funding", cmd_qf },
-    { "pairwise", "pairwise-bounded QF", cmd_pairwise },
-    { "cocm", "connection-oriented cluster match (Gitcoin's)", cmd_cocm },
-    { "cluster", "the paper's cluster-match family with explicit groups", cmd_cluster },
-    { "compare", "mechanisms side by side, with an SVG chart", cmd_compare },
-    { "explain", "which donors and pairs made a project's match", cmd_fund_explain },
-    { "linear", "Allo's on-chain integer QF, and its Merkle distribution", cmd_fund_linear },
+/* ---- the declaration ---- */
+
+#define FUND_ALL      "qf,pairwise,cocm,cluster,compare,explain,linear"
+#define FUND_LOG_SUBS "qf,pairwise,cocm"
+
+static const cli_opt fund_opts_table[] = {
+    { "donor-column", 0, "NAME", O_DCOL, NULL,
+      "the donor column; default: donor, voter, address, contributor, donorAddress or "
+      "donor_address",
+      FUND_ALL, 0, NULL },
+    { "project-column", 0, "NAME", O_PCOL, NULL,
+      "the project column; default: project, projectId, project_id, applicationId, "
+      "application_id, grant_id, project_name, recipient, ...",
+      FUND_ALL, 0, NULL },
+    { "amount-column", 0, "NAME", O_ACOL, NULL,
+      "the amount column; default: the one USD column (amountUSD, amountInUsd, amount_in_usd, "
+      "amount_in_usdt), else amount; a file with several candidate columns is refused as "
+      "ambiguous",
+      FUND_ALL, 0, NULL },
+    { "min-donation", 0, "X", O_MIN, NULL, "drop donations below X", FUND_ALL, 0, NULL },
+    { "self-column", 0, "NAME", O_SELF, NULL,
+      "drop donations whose recipient address (in column NAME) is the donor's", FUND_ALL, 0, NULL },
+    { "score-column", 0, "NAME", O_SCORE, NULL,
+      "weight donors by the score in column NAME (needs --s50 and --s100): 0 below s50, 0.5 at "
+      "s50 rising linearly to 1 at s100; donors without a score: 0",
+      FUND_ALL, 0, NULL },
+    { "scores", 0, "FILE", O_SCORES, NULL, "the scores from a CSV donor,score instead of a column",
+      FUND_ALL, 0, NULL },
+    { "s50", 0, "S", O_S50, NULL, "the score at which a donor counts half", FUND_ALL, 0, NULL },
+    { "s100", 0, "S", O_S100, NULL, "the score at which a donor counts fully", FUND_ALL, 0, NULL },
+    { "pool", 'p', "AMOUNT", 'p', NULL, "the matching pool (without it, raw matching is printed)",
+      "qf,pairwise,cocm,cluster,compare,explain", 0, NULL },
+    { "pool", 'p', "AMOUNT", 'p', NULL, "the matching pool, at --decimals", "linear", CLI_REQ_ALL,
+      NULL },
+    { "decimals", 'd', "N", 'd', "2", "decimals of the pool and payouts",
+      "qf,pairwise,cocm,cluster,compare,explain", 0, NULL },
+    { "decimals", 'd', "N", 'd', NULL, "the pool token's decimals (18 for ETH and DAI, 6 for USDC)",
+      "linear", CLI_REQ_ALL, NULL },
+    { "cap", 0, "SHARE", O_CAP, "none",
+      "the most one project gets, as a share of the pool: 0.1 or 10%, the excess going to "
+      "projects under it",
+      "qf,pairwise,cocm,cluster,compare,explain", 0, NULL },
+    { "cap", 0, "SHARE", O_CAP, "none",
+      "pluralistic's matchingCapAmount, pool x SHARE (exactly, SHARE to 10^-9)", "linear", 0,
+      NULL },
+    { "saturation", 0, NULL, O_SAT, NULL,
+      "pluralistic's rule: a pool larger than raw matching pays raw matching and keeps the rest "
+      "(default: the whole pool is paid)",
+      "qf,pairwise,cocm,cluster,compare,explain", 0, NULL },
+    { "ignore-saturation", 0, NULL, O_IGNSAT, NULL,
+      "scale matches to the whole pool even when raw matching is below it", "linear", 0, NULL },
+    { "M", 0, "M", O_M, "0.01",
+      "pairwise's bound: each pair's subsidy is scaled by k = M / (M + their overlap)",
+      "pairwise,compare,cluster,explain", 0, NULL },
+    { "all-pairs", 0, NULL, O_FULL, NULL,
+      "pairwise: count 2 k sqrt(c_i c_j) per pair (the post); default: each pair once, as "
+      "qf-calculator",
+      "pairwise,compare,explain", 0, NULL },
+    { "target", 0, "T", O_TARGET, NULL, "find the M at which matching totals T (and print it)",
+      "pairwise", 0, NULL },
+    { "style", 0, "S", O_STYLE, "markov", "COCM's friendship measure", "cocm", 0,
+      "markov pct_friends og" },
+    { "fancy", 0, NULL, O_FANCY, NULL,
+      "COCM's K = k sqrt(c) + (1-k) c instead of the production (1-k) c", "cocm,compare,explain", 0,
+      NULL },
+    { "blend", 0, "X", O_BLEND, "0",
+      "crossfade COCM's matching with QF's: X of COCM, 1-X of QF (qf-calculator's pctCOCM)", "cocm",
+      0, NULL },
+    { "clusters", 0, "FILE", O_CLUSTERS, NULL,
+      "donor clusters (CSV donor,cluster) for COCM instead of every project as the cluster of "
+      "its donors: the mode that agrees with Gitcoin's qf-calculator",
+      "cocm,compare", 0, NULL },
+    { "groups", 0, "FILE", O_GROUPS, NULL, "the explicit groups, CSV donor,cluster", "cluster",
+      CLI_REQ_ALL, NULL },
+    { "kind", 0, "K", O_KIND, "co",
+      "the family member: co (connection-oriented), vanilla, squared (harsh) or pairwise",
+      "cluster", 0, "co vanilla squared pairwise" },
+    { "svg", 0, "FILE", O_SVG, NULL, "also draw each project's share under each mechanism",
+      "compare", 0, NULL },
+    { "allo", 0, "FILE", O_ALLO, NULL,
+      "write the Merkle distribution: OpenZeppelin's StandardMerkleTree dump (standard-v1) over "
+      "(index, recipientId, recipientAddress, amount), its root, and each payout with its proof",
+      "linear", 0, NULL },
+    { "recipients", 0, "FILE", O_RECIPIENTS, NULL,
+      "CSV project,recipientId,recipientAddress; default: the project column is the recipientId "
+      "and the file's recipientAddress, recipient_address or grantAddress column (else the "
+      "recipientId) the address paid",
+      "linear", 0, NULL },
+    { "log", 0, "DIR", O_LOG, NULL,
+      "also record the run as a pgf round in the log DIR (made by `dacc log init`), so that "
+      "`dacc round replay` recomputes the payouts; needs --pool and --key, amounts exact at "
+      "--decimals (at most 18); refuses --saturation, scores, a coefficient column and what the "
+      "round's method lacks",
+      FUND_LOG_SUBS, 0, NULL },
+    { "key", 0, "FILE", O_KEY, NULL, "the operator's Ed25519 key (`dacc round keygen`) for --log",
+      FUND_LOG_SUBS, 0, NULL },
+    { "format", 'f', "FORMAT", 'f', "text",
+      "how to print the result (explain: csv prints the donor table)", FUND_ALL, 0,
+      "text json csv" },
+    CLI_OPT_OUTPUT(FUND_ALL),
+    CLI_OPT_QUIET(FUND_ALL),
+};
+
+static const cli_sub fund_subs[] = {
+    { "qf", "quadratic funding", "FILE",
+      "Quadratic funding: each project's matching is (sum of square roots of its\n"
+      "donations)^2 minus the donations; one donor gets 0. With --pool, payouts.",
+      cmd_qf },
+    { "pairwise", "pairwise-bounded QF", "FILE",
+      "Pairwise-bounded QF (Buterin 2019): each pair of donors' subsidy is scaled by\n"
+      "k = M / (M + their overlap across all projects), so coordinated donors count less.",
+      cmd_pairwise },
+    { "cocm", "connection-oriented cluster match (Gitcoin's)", "FILE",
+      "Connection-oriented cluster match as Gitcoin runs it (qf-calculator COCM), with\n"
+      "every project as the cluster of its donors (or the --clusters given): donors\n"
+      "connected to another cluster count less towards its pairing.",
+      cmd_cocm },
+    { "cluster", "the paper's cluster-match family with explicit groups", "FILE",
+      "The cluster-matching family of Miller, Weyl and Erichsen (pluralqf.py) with\n"
+      "explicit groups (CSV donor,cluster): for each project its donors are the agents,\n"
+      "each cluster restricted to them a group, a donor in no cluster a group of one.",
+      cmd_cluster },
+    { "compare", "mechanisms side by side, with an SVG chart", "FILE",
+      "Each project's matching under COCM (markov), QF, pairwise and COCM (pct_friends)\n"
+      "side by side; with --pool, payouts by COCM (markov); with --svg, a bar chart of\n"
+      "each project's share under each mechanism.",
+      cmd_compare },
+    { "explain", "which donors and pairs made a project's match", "FILE PROJECT",
+      "Which donors and pairs made a project's match: the match under QF, pairwise\n"
+      "and COCM (markov); each donor, largest donation first, with its share of\n"
+      "the QF match (sqrt(c_i) times the other donors' square roots) and the COCM\n"
+      "match lost without it; the largest pairs and what pairwise bounding keeps\n"
+      "of them (k = M / (M + the pair's overlap)). With --pool (and --cap,\n"
+      "--saturation), the project's payout under each mechanism.",
+      cmd_fund_explain },
+    { "linear", "Allo's on-chain integer QF, and its Merkle distribution", "FILE",
+      "Allo's on-chain integer quadratic funding, bit for bit as pluralistic's\n"
+      "linearQF: donations in base units of the pool's token, integer square roots\n"
+      "with remainders, matches scaled to the pool with floor division, scaled\n"
+      "down to raw matching when the round is not saturated, and the cap's\n"
+      "overflow given to the projects under it until none overflows. Amounts come\n"
+      "from the round-token column (amountRoundToken, amountInRoundMatchToken,\n"
+      "amount_in_round_match_token: base units) when the file has one, else from\n"
+      "the amount column as decimal text at --decimals.",
+      cmd_fund_linear },
+};
+
+static const cli_section fund_sections[] = {
+    { "DESCRIPTION",
+      "Reads donations (Gitcoin/Allo exports as they are: donor, project and amount\n"
+      "columns found by name), applies the round rules, computes each project's\n"
+      "matching under quadratic funding, pairwise\\-bounded QF or connection\\-oriented\n"
+      "cluster match as Gitcoin runs it, and with\n"
+      ".B \\-\\-pool\n"
+      "pays a matching pool in integer amounts that sum exactly to it.\n"
+      ".B compare\n"
+      "shows the mechanisms side by side (and draws them with\n"
+      ".BR \\-\\-svg );\n"
+      ".B explain\n"
+      "shows which donors and pairs made a project's match: donors largest first\n"
+      "with their share of the QF match and their COCM marginal, the largest pairs\n"
+      "with pairwise's k, and with\n"
+      ".B \\-\\-pool\n"
+      "the project's payout under each mechanism.\n"
+      ".B linear\n"
+      "is Allo's on\\-chain integer QF (pluralistic's linearQF) in exact base units,\n"
+      "and with\n"
+      ".B \\-\\-allo\n"
+      "writes the payouts with the Merkle root Allo's DonationVotingMerkleDistribution\n"
+      "strategy checks (an OpenZeppelin StandardMerkleTree dump).\n"
+      "With\n"
+      ".BR \\-\\-log ,\n"
+      ".BR qf ,\n"
+      ".B pairwise\n"
+      "and\n"
+      ".B cocm\n"
+      "also record the run as a pgf round in a transparency log, so that\n"
+      ".B dacc round replay\n"
+      "recomputes the payouts.\n"
+      "Formulas and references:\n"
+      ".IR docs/pgf.md .\n" },
+    { "EXIT STATUS",
+      "0 on success; 1 on bad input (file, line and column named); 2 on a usage error.\n" },
+    { "EXAMPLES", ".nf\n"
+                  "dacc fund cocm \\-\\-pool 100000 \\-\\-cap 0.1 donations.csv\n"
+                  "dacc fund compare \\-\\-svg compare.svg donations.csv\n"
+                  "dacc fund explain donations.csv 'Some Project'\n"
+                  "dacc fund qf \\-\\-pool 100000 \\-d 15 \\-\\-log LOG \\-\\-key op.key gr03.csv\n"
+                  ".fi\n" },
+    { "SEE ALSO", ".BR dacc (1),\n"
+                  ".BR dacc\\-round (1)\n" },
+};
+
+const cli_spec cli_spec_fund = {
+    .name = "fund",
+    .summary = "public-goods funding: QF, pairwise QF, COCM, compare, explain",
+    .description =
+        "Public-goods funding rounds from donation exports. FILE is a CSV/TSV of\n"
+        "donations with a header (Gitcoin/Allo exports work as they are; '-' reads\n"
+        "standard input). A coefficient column (Grants Stack vote_coefficients)\n"
+        "multiplies each donation; docs/pgf.md lists the export layouts read as they are.",
+    CLI_SUBS(fund_subs),
+    CLI_OPTS(fund_opts_table),
+    CLI_SECTIONS(fund_sections),
+    .footer = "Exit status: 0 on success, 1 on bad input (file, line and column named), 2 on "
+              "usage.\n",
 };
 
 int cmd_fund(int argc, char **argv)
 {
-    static const char about[] =
-        "Public-goods funding rounds: quadratic funding, pairwise-bounded QF and cluster\n"
-        "matching (COCM) on donation exports, with exact payouts of a matching pool.\n"
-        "Formulas and references: docs/pgf.md.";
-    return cli_dispatch("dacc fund", about, subcommands, sizeof subcommands / sizeof subcommands[0],
-                        argc, argv);
+    return cli_spec_run(&cli_spec_fund, argc, argv);
 }

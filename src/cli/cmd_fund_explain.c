@@ -8,18 +8,7 @@
 #include "dacc/csv.h"
 #include "dacc/json.h"
 #include "fund.h"
-
-static const char help[] =
-    "Usage: dacc fund explain [options] FILE PROJECT\n\n"
-    "Which donors and pairs made a project's match: the match under QF, pairwise\n"
-    "and COCM (markov); each donor, largest donation first, with its share of\n"
-    "the QF match (sqrt(c_i) times the other donors' square roots) and the COCM\n"
-    "match lost without it; the largest pairs and what pairwise bounding keeps\n"
-    "of them (k = M / (M + the pair's overlap)). With --pool (and --cap,\n"
-    "--saturation), the project's payout under each mechanism. -f csv prints the\n"
-    "donor table.\n"
-    "  --M M          pairwise's bound (default 0.01)\n"
-    "  --fancy        COCM's K = k sqrt(c) + (1-k) c instead of (1-k) c\n\n";
+#include "spec.h"
 
 static const char *const mech_names[3] = { "qf", "pairwise", "cocm_markov" };
 
@@ -185,6 +174,8 @@ static int explain(const char *prog, const fund_opts *o, const dacc_pgf_round *r
     dacc_status st = d.paid ? payouts(&d, &err) : DACC_OK;
     if (st == DACC_OK)
         st = cli_emit(o->output, write_explain, &d, &err);
+    if (st == DACC_OK)
+        cli_wrote(prog, o->quiet, NULL, o->output);
     dacc_pgf_explanation_free(&e);
     return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
 }
@@ -194,11 +185,8 @@ int cmd_fund_explain(int argc, char **argv)
     static const char prog[] = "dacc fund explain";
     fund_opts o;
     int rc = fund_parse(prog, argc, argv, &o, FUND_PROJECT);
-    if (rc < 0) {
-        fputs(help, stdout);
-        fputs(fund_common_help, stdout);
+    if (rc < 0)
         return CLI_OK;
-    }
     dacc_pgf_round *r;
     if (rc != CLI_OK || (rc = fund_load(prog, &o, &r)) != CLI_OK)
         return rc;

@@ -10,33 +10,7 @@
 #include "dacc/csv.h"
 #include "dacc/json.h"
 #include "fund.h"
-
-static const char help[] =
-    "Usage: dacc fund linear --pool AMOUNT --decimals N [options] FILE\n\n"
-    "Allo's on-chain integer quadratic funding, bit for bit as pluralistic's\n"
-    "linearQF: donations in base units of the pool's token, integer square roots\n"
-    "with remainders, matches scaled to the pool with floor division, scaled\n"
-    "down to raw matching when the round is not saturated, and the cap's\n"
-    "overflow given to the projects under it until none overflows. Amounts come\n"
-    "from the round-token column (amountRoundToken, amountInRoundMatchToken,\n"
-    "amount_in_round_match_token: base units) when the file has one, else from\n"
-    "the amount column as decimal text at --decimals.\n"
-    "  -p, --pool AMOUNT        the matching pool, at --decimals (required)\n"
-    "  -d, --decimals N         the pool token's decimals (required: 18 for ETH\n"
-    "                           and DAI, 6 for USDC)\n"
-    "  --cap SHARE              pluralistic's matchingCapAmount, pool x SHARE\n"
-    "                           (exactly, SHARE to 10^-9)\n"
-    "  --ignore-saturation      scale matches to the whole pool even when raw\n"
-    "                           matching is below it\n"
-    "  --allo FILE              write the Merkle distribution: OpenZeppelin's\n"
-    "                           StandardMerkleTree dump (standard-v1) over\n"
-    "                           (index, recipientId, recipientAddress, amount), its\n"
-    "                           root, and each payout with its proof\n"
-    "  --recipients FILE        CSV project,recipientId,recipientAddress; default:\n"
-    "                           the project column is the recipientId and the\n"
-    "                           file's recipientAddress, recipient_address or\n"
-    "                           grantAddress column (else the recipientId) the\n"
-    "                           address paid\n\n";
+#include "spec.h"
 
 typedef struct {
     const fund_opts *o;
@@ -303,6 +277,10 @@ static int run_linear(const char *prog, fund_opts *o, const dacc_pgf_round *r)
     const cli_output outs[] = { { o->allo, write_allo, &a }, { o->output, write_linear, &t } };
     if (st == DACC_OK)
         st = cli_emit_all(outs, 2, &err);
+    if (st == DACC_OK) {
+        cli_wrote(prog, o->quiet, NULL, o->output);
+        cli_wrote(prog, o->quiet, "Merkle distribution", o->allo);
+    }
     if (st == DACC_OK && o->allo) {
         char root[2 + 64 + 1] = "0x";
         dacc_hex_encode(dacc_pgf_allo_node(tree, 0), 32, root + 2);
@@ -319,15 +297,10 @@ int cmd_fund_linear(int argc, char **argv)
     static const char prog[] = "dacc fund linear";
     fund_opts o;
     int rc = fund_parse(prog, argc, argv, &o, 0);
-    if (rc < 0) {
-        fputs(help, stdout);
-        fputs(fund_common_help, stdout);
+    if (rc < 0)
         return CLI_OK;
-    }
     if (rc != CLI_OK)
         return rc;
-    if (o.pool_text == NULL || !o.decimals_given)
-        return cli_usage(prog, "--pool AMOUNT and --decimals N (the pool token's) are required");
     o.read.exact = true;
     o.read.exact_decimals = o.decimals;
     dacc_pgf_round *r;

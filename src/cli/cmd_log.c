@@ -1,7 +1,6 @@
 /* dacc log: a transparency log on disk (DIR/log.db, DIR/log.key,
  * DIR/log.pub) and the client and witness sides of checking one. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "log_keys.h"
 #include "log_source.h"
 
@@ -90,24 +90,21 @@ static void dir_path(char *out, size_t cap, const char *dir, const char *name)
 
 int cmd_log_keygen(int argc, char **argv)
 {
-    static const char
-        prog[] = "dacc log keygen",
-        usage[] = "Usage: dacc log keygen (or dacc pause keygen) [--cosign] NAME PREFIX\n\n"
-                  "Generate an Ed25519 key pair in the C2SP signed-note formats: PREFIX.key\n"
-                  "(PRIVATE+KEY+NAME+HASH+..., mode 0600) and PREFIX.pub (NAME+HASH+...).\n"
-                  "With --cosign the key is a witness key (type 0x04, cosignature/v1).\n";
-    static const struct option longs[] = { { "cosign", no_argument, NULL, 'c' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
+    return log_keygen_as(&cli_spec_log, argc, argv);
+}
+
+int log_keygen_as(const cli_spec *spec, int argc, char **argv)
+{
+    const char *prog = spec == &cli_spec_log ? "dacc log keygen" : "dacc pause keygen";
     int ch, cosign = 0;
-    while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, spec, "keygen", argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         if (ch == 'c')
             cosign = 1;
-        else if (ch == 'h')
-            return cli_help(usage);
-        else
-            return cli_usage(prog, "unknown option");
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (argc - optind != 2)
         return cli_usage(prog, "expected NAME and PREFIX");
     dacc_tlog_signer s;
@@ -122,34 +119,21 @@ int cmd_log_keygen(int argc, char **argv)
 
 static int cmd_init(int argc, char **argv)
 {
-    static const char
-        prog[] = "dacc log init",
-        usage[] = "Usage: dacc log init --origin ORIGIN [--store URL] DIR\n\n"
-                  "Create a log in DIR: log.db (SQLite, WAL, synchronous=FULL), log.key and\n"
-                  "log.pub (the log's Ed25519 note key, named ORIGIN). ORIGIN is the\n"
-                  "checkpoint origin line, a schema-less URL such as example.org/dacc/round7.\n"
-                  "  --store URL  keep the log in the PostgreSQL database at URL\n"
-                  "               (postgres://...) instead of log.db: DIR gets the keys and\n"
-                  "               log.store, naming the database for the other commands\n"
-                  "               (docs/scale.md)\n";
-    static const struct option longs[] = { { "origin", required_argument, NULL, 'o' },
-                                           { "store", required_argument, NULL, 's' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
+    static const char prog[] = "dacc log init";
     const char *origin = NULL, *store = NULL;
     int ch;
-    while ((ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_log, "init", argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         if (ch == 'o')
             origin = optarg;
         else if (ch == 's' && source_is_pg(optarg))
             store = optarg;
         else if (ch == 's')
             return cli_usage(prog, "--store: expected a postgres:// URL, got '%s'", optarg);
-        else if (ch == 'h')
-            return cli_help(usage);
-        else
-            return cli_usage(prog, "unknown option");
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (origin == NULL || argc - optind != 1)
         return cli_usage(prog, "expected --origin ORIGIN and DIR");
     const char *dir = argv[optind];
@@ -278,35 +262,19 @@ static dacc_status append_batches(dacc_tlog_log *log, const entry_list *l, uint6
 
 static int cmd_append(int argc, char **argv)
 {
-    static const char
-        prog[] = "dacc log append",
-        usage[] = "Usage: dacc log append [--length-prefixed | --whole] DIR [FILE...]\n\n"
-                  "Append entries from FILEs (or standard input) to the log in DIR, in one\n"
-                  "transaction with a new signed checkpoint; when the command returns 0 the\n"
-                  "entries are durable. By default each line is one entry (its ending, \\n or\n"
-                  "\\r\\n, is not part of it); --length-prefixed reads entries each preceded by\n"
-                  "a 2-byte big-endian length (the tlog-tiles entry bundle format); --whole\n"
-                  "makes each FILE one entry. Entries are at most 65535 bytes. Appends by\n"
-                  "other processes wait for each other; a store that fails the cheap checks\n"
-                  "(see dacc log audit) is not extended.\n"
-                  "  -b, --batch N   entries per transaction (default 100000)\n";
-    static const struct option longs[] = { { "length-prefixed", no_argument, NULL, 'p' },
-                                           { "whole", no_argument, NULL, 'w' },
-                                           { "batch", required_argument, NULL, 'b' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
+    static const char prog[] = "dacc log append";
     int ch, mode = 'l', rc;
     uint64_t batch = 100000;
-    while ((ch = getopt_long(argc, argv, "b:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_log, "append", argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         if (ch == 'p' || ch == 'w')
             mode = ch;
         else if (ch == 'b' && (rc = cli_opt_u64(prog, "--batch", optarg, 1, 10000000, &batch)))
             return rc;
-        else if (ch == 'h')
-            return cli_help(usage);
-        else if (ch != 'b')
-            return cli_usage(prog, "unknown option");
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (optind >= argc)
         return cli_usage(prog, "expected DIR");
     const char *dir = argv[optind++];
@@ -343,13 +311,11 @@ static int cmd_append(int argc, char **argv)
 
 /* ---- the read side: checkpoint, proofs, entries, audit ---- */
 
-/* "DIR, a log store or a tiles directory" in every read-side usage. */
-#define SOURCE_HELP                                                                                \
-    "DIR is a log store (DIR/log.db), a directory written by dacc log tiles\n"                     \
+/* What DIR may be, in every read-side description. */
+#define SOURCE_TEXT                                                                                \
+    "\nDIR is a log store (DIR/log.db), a directory written by dacc log tiles\n"                   \
     "(DIR/checkpoint, DIR/tile/...), or a node's URL (http://HOST:PORT, with --key),\n"            \
-    "read the same way.\n"                                                                         \
-    "  -k, --key FILE   check DIR's checkpoint against the log's key (from tiles, every\n"         \
-    "                   hash read is checked against that checkpoint)\n"
+    "read the same way."
 
 typedef struct {
     const char *key;
@@ -358,18 +324,14 @@ typedef struct {
 } read_opts;
 
 /* Options of the read-side commands; returns -1 after --help, else a CLI code. */
-static int parse_read(const char *prog, const char *usage, int argc, char **argv, int nargs,
-                      read_opts *o)
+static int parse_read(const char *prog, int argc, char **argv, int nargs, read_opts *o)
 {
-    static const struct option longs[] = {
-        { "size", required_argument, NULL, 's' },   { "key", required_argument, NULL, 'k' },
-        { "format", required_argument, NULL, 'f' }, { "integrity", no_argument, NULL, 'i' },
-        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 }
-    };
     int ch, rc;
     memset(o, 0, sizeof *o);
     o->format = DACC_TLOG_PROOF_C2SP;
-    while ((ch = getopt_long(argc, argv, "s:k:f:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_log, prog + strlen("dacc log "), argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         if (ch == 's') {
             if ((rc = cli_opt_u64(prog, "--size", optarg, 1, INT64_MAX, &o->size)))
                 return rc;
@@ -384,13 +346,10 @@ static int parse_read(const char *prog, const char *usage, int argc, char **argv
             return cli_usage(prog, "--format is tlog-proof or dacc-proof, not \"%s\"", optarg);
         } else if (ch == 'i') {
             o->integrity = 1;
-        } else if (ch == 'h') {
-            cli_help(usage);
-            return -1;
-        } else {
-            return cli_usage(prog, "unknown option");
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (argc - optind != nargs)
         return cli_usage(prog, nargs == 1 ? "expected DIR" : "expected DIR and a number");
     return CLI_OK;
@@ -406,12 +365,9 @@ static dacc_status open_source(const char *dir, const char *key_file, log_source
 
 static int cmd_checkpoint(int argc, char **argv)
 {
-    static const char
-        prog[] = "dacc log checkpoint",
-        usage[] = "Usage: dacc log checkpoint [--key LOG.pub] DIR\n\n"
-                  "Print the log's latest signed checkpoint (a C2SP signed note).\n" SOURCE_HELP;
+    static const char prog[] = "dacc log checkpoint";
     read_opts o;
-    int rc = parse_read(prog, usage, argc, argv, 1, &o);
+    int rc = parse_read(prog, argc, argv, 1, &o);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
     dacc_error err;
@@ -494,21 +450,9 @@ static dacc_status print_proof(const log_source *src, dacc_tlog_proof *p, dacc_e
 static int cmd_prove(int argc, char **argv, int consistency)
 {
     const char *prog = consistency ? "dacc log prove-consistency" : "dacc log prove-inclusion";
-    const char *usage =
-        consistency
-            ? "Usage: dacc log prove-consistency [--size N] [--key LOG.pub] DIR OLD_SIZE\n\n"
-              "Print the consistency proof from the tree of OLD_SIZE entries to the tree\n"
-              "of N (default: the current size), in the dacc-proof/v1 form of docs/tlog.md\n"
-              "(C2SP has no file form for consistency proofs; the hashes are in the order\n"
-              "of tlog-witness's add-checkpoint body and Go's tlog.CheckTree).\n" SOURCE_HELP
-            : "Usage: dacc log prove-inclusion [--size N] [--format F] [--key LOG.pub] DIR "
-              "INDEX\n\n"
-              "Print the inclusion proof of entry INDEX in the tree of N entries (default:\n"
-              "the current size). F is tlog-proof (default: c2sp.org/tlog-proof@v1, the\n"
-              "proof with the signed checkpoint, for the latest size only) or dacc-proof\n"
-              "(dacc-proof/v1, any size; see docs/tlog.md).\n" SOURCE_HELP;
+
     read_opts o;
-    int rc = parse_read(prog, usage, argc, argv, 2, &o);
+    int rc = parse_read(prog, argc, argv, 2, &o);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
     uint64_t a;
@@ -543,15 +487,9 @@ static int cmd_prove_consistency(int argc, char **argv)
 
 static int cmd_entry(int argc, char **argv)
 {
-    static const char
-        prog[] = "dacc log entry",
-        usage[] =
-            "Usage: dacc log entry [--key LOG.pub] DIR INDEX\n\n"
-            "Write entry INDEX, its bytes exactly, to standard output. From a\n"
-            "tiles directory the entry is first checked against its leaf hash\n"
-            "and, by an inclusion proof from the tiles, against the checkpoint.\n" SOURCE_HELP;
+    static const char prog[] = "dacc log entry";
     read_opts o;
-    int rc = parse_read(prog, usage, argc, argv, 2, &o);
+    int rc = parse_read(prog, argc, argv, 2, &o);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
     uint64_t index;
@@ -605,21 +543,9 @@ static dacc_status audit_source(log_source *src, const dacc_tlog_verifier *v, in
 
 static int cmd_audit(int argc, char **argv)
 {
-    static const char prog
-        [] = "dacc log audit",
-    usage[] =
-        "Usage: dacc log audit [--integrity] [--key LOG.pub] DIR\n\n"
-        "Check the whole log without writing to it. From a store, in one consistent\n"
-        "snapshot: SQLite's quick_check of the database, then every entry (rehashed),\n"
-        "every hash of the tree (none missing, none extra, each equal to the\n"
-        "recomputed one) and every stored checkpoint (its signature and its root),\n"
-        "counted against the tree size. Safe while others append. From a tiles\n"
-        "directory: the checkpoint's signature, every entry bundle (rehashed), every\n"
-        "hash tile (each hash equal to the recomputed one) and the root.\n"
-        "The key is --key, or DIR/log.pub.\n"
-        "  --integrity   run SQLite's slower integrity_check instead of quick_check\n" SOURCE_HELP;
+    static const char prog[] = "dacc log audit";
     read_opts o;
-    int rc = parse_read(prog, usage, argc, argv, 1, &o);
+    int rc = parse_read(prog, argc, argv, 1, &o);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
     dacc_error err;
@@ -661,13 +587,15 @@ static dacc_status write_at(void *ctx, const char *rel, const void *data, size_t
 static int cmd_tiles(int argc, char **argv)
 {
     static const char prog[] = "dacc log tiles";
-    if (argc == 2 && strcmp(argv[1], "--help") == 0)
-        return cli_help(
-            "Usage: dacc log tiles DIR OUT\n\n"
-            "Write the log as static files in the C2SP tlog-tiles layout: OUT/checkpoint,\n"
-            "OUT/tile/L/N[.p/W] (hash tiles of height 8) and OUT/tile/entries/N[.p/W]\n"
-            "(entry bundles, each entry preceded by its 2-byte big-endian length), for\n"
-            "the tree of the latest checkpoint.\n");
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_log, "tiles", argc, argv);
+    int ch;
+    while ((ch = cli_next(&p)) > 0) {
+    }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
+    argc -= optind - 1;
+    argv += optind - 1;
     if (argc != 3)
         return cli_usage(prog, "expected DIR and OUT");
     dacc_error err;
@@ -686,29 +614,266 @@ static int cmd_tiles(int argc, char **argv)
     return st == DACC_OK ? CLI_OK : fail(prog, &err);
 }
 
-static const cli_command subcommands[] = {
-    { "init", "create a log: database and signing key", cmd_init },
-    { "keygen", "generate a note or witness (cosignature) key pair", cmd_log_keygen },
-    { "append", "append entries durably, with a new signed checkpoint", cmd_append },
-    { "checkpoint", "print the latest signed checkpoint", cmd_checkpoint },
-    { "prove-inclusion", "inclusion proof of an entry", cmd_prove_inclusion },
-    { "prove-consistency", "consistency proof between two tree sizes", cmd_prove_consistency },
-    { "entry", "print one entry (from tiles: checked against the checkpoint)", cmd_entry },
-    { "verify", "verify a checkpoint, a note, or a proof against a checkpoint", cmd_log_verify },
-    { "cosign", "act as a witness: check consistency, then cosign", cmd_log_cosign },
-    { "witness", "a witness that polls a node and cosigns while consistent", cmd_log_witness },
-    { "add-checkpoint", "ask a witness to cosign (c2sp.org/tlog-witness)", cmd_log_add_checkpoint },
-    { "tiles", "write the log as static C2SP tiles", cmd_tiles },
-    { "audit", "recompute everything and check every stored checkpoint", cmd_audit },
+/* ---- the declaration ---- */
+
+#define READ_SUBS "checkpoint,prove-inclusion,prove-consistency,entry,audit"
+
+static const cli_opt log_opts[] = {
+    { "origin", 0, "ORIGIN", 'o', NULL,
+      "the checkpoint origin line, a schema-less URL such as example.org/dacc/round7", "init",
+      CLI_REQ_ALL, NULL },
+    { "store", 0, "URL", 's', NULL,
+      "keep the log in the PostgreSQL database at URL (postgres://...) instead of log.db: DIR "
+      "gets the keys and log.store, naming the database for the other commands (docs/scale.md)",
+      "init", 0, NULL },
+    { "cosign", 0, NULL, 'c', NULL, "a witness key (type 0x04, cosignature/v1)", "keygen", 0,
+      NULL },
+    { "length-prefixed", 0, NULL, 'p', NULL,
+      "entries each preceded by a 2-byte big-endian length (the tlog-tiles entry bundle format)",
+      "append", 0, NULL },
+    { "whole", 0, NULL, 'w', NULL, "each FILE is one entry", "append", 0, NULL },
+    { "batch", 'b', "N", 'b', "100000", "entries per transaction", "append", 0, NULL },
+    { "key", 'k', "FILE", 'k', NULL,
+      "check DIR's checkpoint against the log's key (from tiles, every hash read is checked "
+      "against that checkpoint; audit: default DIR/log.pub)",
+      READ_SUBS, 0, NULL },
+    { "size", 's', "N", 's', "the current size", "the tree size of the proof",
+      "prove-inclusion,prove-consistency", 0, NULL },
+    { "format", 'f', "F", 'f', "tlog-proof",
+      "tlog-proof (c2sp.org/tlog-proof@v1, with the signed checkpoint, for the latest size only) "
+      "or dacc-proof (dacc-proof/v1, any size; docs/tlog.md)",
+      "prove-inclusion", 0, "tlog-proof dacc-proof" },
+    { "integrity", 0, NULL, 'i', NULL, "run SQLite's slower integrity_check instead of quick_check",
+      "audit", 0, NULL },
+    { "key", 'k', "FILE", 'k', NULL, "the log's public key", "verify", CLI_REQ_ALL, NULL },
+    { "witness", 'w', "FILE", 'w', NULL, "a witness's cosignature key (repeatable)", "verify",
+      CLI_REPEAT, NULL },
+    { "quorum", 'q', "K", 'q', "0", "require K witness cosignatures", "verify", 0, NULL },
+    { "old", 0, "FILE", 'O', NULL, "a checkpoint seen before: refuse an older or forked one",
+      "verify", 0, NULL },
+    { "consistency", 0, "FILE", 'C', NULL, "consistency proof from --old to CHECKPOINT", "verify",
+      0, NULL },
+    { "inclusion", 0, "FILE", 'I', NULL,
+      "inclusion proof of --entry in CHECKPOINT (tlog-proof@v1 or dacc-proof/v1; a tlog-proof's "
+      "checkpoint must be CHECKPOINT's)",
+      "verify", 0, NULL },
+    { "index", 0, "N", 'X', NULL, "with DIR: the proof of --entry at N, built from DIR", "verify",
+      0, NULL },
+    { "entry", 0, "FILE", 'E', NULL, "the entry's bytes", "verify", 0, NULL },
+    { "note", 0, NULL, 'N', NULL, "CHECKPOINT is any signed note: check signatures only", "verify",
+      0, NULL },
+    { "key", 'k', "FILE", 'k', NULL, "the witness's cosignature key (dacc log keygen --cosign)",
+      "cosign,witness", CLI_REQ_ALL, NULL },
+    { "log-key", 'l', "FILE", 'l', NULL, "the log's public key", "cosign,witness", CLI_REQ_ALL,
+      NULL },
+    { "state", 's', "FILE", 's', NULL,
+      "the last checkpoint cosigned (shared by dacc log cosign and witness)", "cosign,witness",
+      CLI_REQ_ALL, NULL },
+    { "proof", 'p', "FILE", 'p', NULL, "the consistency proof from the state's checkpoint",
+      "cosign", 0, NULL },
+    { "time", 't', "T", 't', "now", "the cosignature timestamp, in seconds", "cosign", 0, NULL },
+    { "node", 0, "URL", 'N', NULL, "the node (a tiles directory or a log store works too)",
+      "witness", CLI_REQ_ALL, NULL },
+    { "output", 'o', "FILE", 'o', "-", "the cosigned checkpoint, replaced atomically",
+      "cosign,witness", 0, NULL },
+    { "interval", 0, "S", 'I', "5", "seconds between polls", "witness", 0, NULL },
+    { "once", 0, NULL, '1', NULL, "poll once; a node that cannot be read is then a failure",
+      "witness", 0, NULL },
+    { "old", 0, "N", 'O', "0", "the size the witness last cosigned", "add-checkpoint", 0, NULL },
+    { "key", 'k', "FILE", 'k', NULL, "check DIR's checkpoint against the log's key first",
+      "add-checkpoint", 0, NULL },
+    { "post", 0, "URL", 'P', NULL, "send the request to a witness (dacc serve --witness-key)",
+      "add-checkpoint", 0, NULL },
+};
+
+static const cli_sub log_subs[] = {
+    { "init", "create a log: database and signing key", "DIR",
+      "Create a log in DIR: log.db (SQLite, WAL, synchronous=FULL), log.key and\n"
+      "log.pub (the log's Ed25519 note key, named ORIGIN).",
+      cmd_init },
+    { "keygen", "generate a note or witness (cosignature) key pair", "NAME PREFIX",
+      "Generate an Ed25519 key pair in the C2SP signed-note formats: PREFIX.key\n"
+      "(PRIVATE+KEY+NAME+HASH+..., mode 0600) and PREFIX.pub (NAME+HASH+...).",
+      cmd_log_keygen },
+    { "append", "append entries durably, with a new signed checkpoint", "DIR [FILE...]",
+      "Append entries from FILEs (or standard input) to the log in DIR, in one\n"
+      "transaction with a new signed checkpoint; when the command returns 0 the\n"
+      "entries are durable. By default each line is one entry (its ending, \\n or\n"
+      "\\r\\n, is not part of it). Entries are at most 65535 bytes. Appends by\n"
+      "other processes wait for each other; a store that fails the cheap checks\n"
+      "(see dacc log audit) is not extended.",
+      cmd_append },
+    { "checkpoint", "print the latest signed checkpoint", "DIR",
+      "Print the log's latest signed checkpoint (a C2SP signed note)." SOURCE_TEXT,
+      cmd_checkpoint },
+    { "prove-inclusion", "inclusion proof of an entry", "DIR INDEX",
+      "Print the inclusion proof of entry INDEX in the tree of N entries (--size,\n"
+      "default: the current size)." SOURCE_TEXT,
+      cmd_prove_inclusion },
+    { "prove-consistency", "consistency proof between two tree sizes", "DIR OLD_SIZE",
+      "Print the consistency proof from the tree of OLD_SIZE entries to the tree\n"
+      "of N (--size, default: the current size), in the dacc-proof/v1 form of docs/tlog.md\n"
+      "(C2SP has no file form for consistency proofs; the hashes are in the order\n"
+      "of tlog-witness's add-checkpoint body and Go's tlog.CheckTree)." SOURCE_TEXT,
+      cmd_prove_consistency },
+    { "entry", "print one entry (from tiles: checked against the checkpoint)", "DIR INDEX",
+      "Write entry INDEX, its bytes exactly, to standard output. From a\n"
+      "tiles directory the entry is first checked against its leaf hash\n"
+      "and, by an inclusion proof from the tiles, against the checkpoint." SOURCE_TEXT,
+      cmd_entry },
+    { "verify", "verify a checkpoint, a note, or a proof against a checkpoint",
+      "[CHECKPOINT | DIR]",
+      "Verify a signed checkpoint, and optionally what it proves. DIR is a log store\n"
+      "or a tiles directory: its latest checkpoint is verified, and proofs not given\n"
+      "as files are built from it. Without either, the checkpoint is the one inside\n"
+      "the --inclusion proof (c2sp.org/tlog-proof@v1).\n"
+      "Exit status 1 with a precise message when anything fails.",
+      cmd_log_verify },
+    { "cosign", "act as a witness: check consistency, then cosign", "CHECKPOINT",
+      "Act as a witness (c2sp.org/tlog-witness): verify the log's signature, check\n"
+      "that CHECKPOINT is consistent with the last checkpoint this witness cosigned\n"
+      "(kept in --state; the first one is trusted on first use), then add a\n"
+      "cosignature/v1 line and print the cosigned checkpoint. Refuses a checkpoint\n"
+      "older than the state, a second root for one size, or a bad proof. The state\n"
+      "is replaced durably before the cosigned checkpoint is written, and FILE.lock\n"
+      "beside it is held meanwhile, so that witnesses sharing it (dacc log witness)\n"
+      "take turns.",
+      cmd_log_cosign },
+    { "witness", "a witness that polls a node and cosigns while consistent", "",
+      "Act as a witness of a node (dacc serve): read URL/checkpoint every S seconds\n"
+      "and cosign each checkpoint larger than the last this witness cosigned (kept\n"
+      "in --state, as dacc log cosign keeps it; the first is trusted on first use)\n"
+      "once it is signed by LOG.pub and a consistency proof built from the node's\n"
+      "tiles verifies against both roots. The state is replaced durably first, then\n"
+      "the cosigned checkpoint is written to OUT (replaced atomically; default\n"
+      "standard output), with one line on standard error. The same checkpoint again\n"
+      "is nothing to do. A checkpoint that does not follow the state (a second root\n"
+      "for a size, a smaller size, a proof that fails) is a fork: it is never\n"
+      "cosigned, and the witness stops, naming both. A node that cannot be read is\n"
+      "warned about and polled again. SIGINT or SIGTERM stop it between polls.\n"
+      "Exit status: 0 when stopped by a signal (with --once: cosigned, or nothing\n"
+      "new), 1 on a fork or a failure, 2 on usage.",
+      cmd_log_witness },
+    { "add-checkpoint", "ask a witness to cosign (c2sp.org/tlog-witness)", "DIR",
+      "The c2sp.org/tlog-witness add-checkpoint request for DIR's latest checkpoint:\n"
+      "\"old N\", the consistency proof from size N, an empty line, the checkpoint.\n"
+      "N is the size of the last checkpoint the witness cosigned for this log (0\n"
+      "when it never did). Without --post the body goes to standard output; with\n"
+      "--post URL it is sent to URL/add-checkpoint, and the witness's cosignature\n"
+      "lines are printed. A witness that last cosigned another size answers 409\n"
+      "with that size, which is printed with the command to retry.\n"
+      "DIR is a log store, a tiles directory or a node's URL.\n"
+      "Exit status: 0 when cosigned (or the body written), 1 otherwise, 2 on usage.",
+      cmd_log_add_checkpoint },
+    { "tiles", "write the log as static C2SP tiles", "DIR OUT",
+      "Write the log as static files in the C2SP tlog-tiles layout: OUT/checkpoint,\n"
+      "OUT/tile/L/N[.p/W] (hash tiles of height 8) and OUT/tile/entries/N[.p/W]\n"
+      "(entry bundles, each entry preceded by its 2-byte big-endian length), for\n"
+      "the tree of the latest checkpoint.",
+      cmd_tiles },
+    { "audit", "recompute everything and check every stored checkpoint", "DIR",
+      "Check the whole log without writing to it. From a store, in one consistent\n"
+      "snapshot: SQLite's quick_check of the database, then every entry (rehashed),\n"
+      "every hash of the tree (none missing, none extra, each equal to the\n"
+      "recomputed one) and every stored checkpoint (its signature and its root),\n"
+      "counted against the tree size. Safe while others append. From a tiles\n"
+      "directory: the checkpoint's signature, every entry bundle (rehashed), every\n"
+      "hash tile (each hash equal to the recomputed one) and the root." SOURCE_TEXT,
+      cmd_audit },
+};
+
+static const cli_section log_sections[] = {
+    { "DESCRIPTION",
+      "An append\\-only Merkle tree (RFC 6962 hashing, RFC 9162 proofs) stored in\n"
+      ".IR DIR/log.db\n"
+      "(SQLite, WAL, synchronous=FULL), signed by\n"
+      ".IR DIR/log.key ,\n"
+      "checked with\n"
+      ".IR DIR/log.pub .\n"
+      "Checkpoints, keys and cosignatures follow the C2SP signed\\-note,\n"
+      "tlog\\-checkpoint and tlog\\-cosignature specifications, inclusion proofs\n"
+      "are written as c2sp.org/tlog\\-proof@v1, and\n"
+      ".B tiles\n"
+      "writes the tlog\\-tiles layout.\n"
+      ".PP\n"
+      "The read\\-side commands\n"
+      ".RB ( checkpoint ,\n"
+      ".BR prove\\-inclusion ,\n"
+      ".BR prove\\-consistency ,\n"
+      ".BR entry ,\n"
+      ".BR verify ,\n"
+      ".BR audit )\n"
+      "take for\n"
+      ".I DIR\n"
+      "either a store (a directory with\n"
+      ".IR log.db )\n"
+      "or a tiles directory as\n"
+      ".B tiles\n"
+      "writes it (with\n"
+      ".IR checkpoint ),\n"
+      "or the http:// or https:// URL of a node that serves those tiles\n"
+      ".RB ( \"dacc serve\" ;\n"
+      "the log's key must then be given with\n"
+      ".BR \\-\\-key ),\n"
+      "and give the same bytes from any of them. From tiles, every hash read is\n"
+      "checked against the checkpoint: a proof is checked against its root before\n"
+      "it is printed, an entry against its leaf hash and the root. With\n"
+      ".BR \\-\\-key ,\n"
+      "the checkpoint's signature is checked first.\n"
+      ".PP\n"
+      "Which other tools check which part, as run by bench/tlog/run.sh: Go's\n"
+      "golang.org/x/mod/sumdb/note verifies the checkpoint's Ed25519 signature\n"
+      "(not witness cosignatures, which it does not know); Go's sumdb/tlog\n"
+      "CheckRecord and CheckTree verify the inclusion and consistency proofs, and\n"
+      "its tree hashing gives the same roots. By format only (not run here): tiles\n"
+      "for tlog\\-tiles clients such as filippo.io/torchwood (Go's own sumdb tile\n"
+      "paths differ), cosignatures for transparency\\-dev/formats, witnessing for\n"
+      "tlog\\-witness witnesses such as litewitness. Sigsum's sigsum\\-verify checks\n"
+      "only Sigsum's own leaves and does not verify a dacc log. Details:\n"
+      ".IR docs/tlog.md .\n" },
+    { "EXIT STATUS",
+      "0 on success; 1 when anything does not verify or cannot be read (the message\n"
+      "names the file and line); 2 on a usage error.\n" },
+    { "EXAMPLES",
+      ".nf\n"
+      "dacc log init \\-\\-origin example.org/dacc/round7 L\n"
+      "printf 'answer 1\\\\nanswer 2\\\\n' | dacc log append L\n"
+      "dacc log checkpoint L > cp\n"
+      "dacc log prove\\-inclusion L 1 > inc.tlog\\-proof\n"
+      "dacc log verify \\-\\-key L/log.pub \\-\\-inclusion inc.tlog\\-proof \\-\\-entry "
+      "answer2.txt\n"
+      "dacc log tiles L public\n"
+      "dacc log audit \\-\\-key L/log.pub public\n"
+      "dacc log entry public 1\n"
+      "dacc log keygen \\-\\-cosign witness.example/w1 w1\n"
+      "dacc log cosign \\-\\-key w1.key \\-\\-log\\-key L/log.pub \\-\\-state w1.state cp\n"
+      "dacc log witness \\-\\-key w1.key \\-\\-log\\-key L/log.pub \\-\\-state w1.state \\e\n"
+      "    \\-\\-node http://127.0.0.1:8080 \\-o w1.checkpoint\n"
+      ".fi\n" },
+    { "ENVIRONMENT", ".TP\n"
+                     ".B DACC_SHA256\n"
+                     ".B libsodium\n"
+                     "or\n"
+                     ".B openssl\n"
+                     "picks the SHA\\-256 implementation; by default OpenSSL's where the CPU has\n"
+                     "SHA instructions, libsodium's elsewhere. The bytes are the same.\n" },
+    { "SEE ALSO", ".BR dacc (1)\n" },
+};
+
+const cli_spec cli_spec_log = {
+    .name = "log",
+    .summary = "transparency log: append, checkpoints, proofs, witnesses, tiles",
+    .description = "A transparency log: an append-only Merkle tree (RFC 6962) with C2SP signed\n"
+                   "checkpoints, proofs, witness cosignatures and static tiles, stored crash-safe\n"
+                   "in SQLite. The read-side commands (checkpoint, prove-*, entry, verify, audit)\n"
+                   "read a store or the tiles directory a log publishes. Formats: docs/tlog.md.",
+    CLI_SUBS(log_subs),
+    CLI_OPTS(log_opts),
+    CLI_SECTIONS(log_sections),
+    .footer = "Exit status: 0 on success, 1 on a failure, 2 on a usage error.\n",
 };
 
 int cmd_log(int argc, char **argv)
 {
-    static const char about[] =
-        "A transparency log: an append-only Merkle tree (RFC 6962) with C2SP signed\n"
-        "checkpoints, proofs, witness cosignatures and static tiles, stored crash-safe\n"
-        "in SQLite. The read-side commands (checkpoint, prove-*, entry, verify, audit)\n"
-        "read a store or the tiles directory a log publishes. Formats: docs/tlog.md.";
-    return cli_dispatch("dacc log", about, subcommands, sizeof subcommands / sizeof subcommands[0],
-                        argc, argv);
+    return cli_spec_run(&cli_spec_log, argc, argv);
 }

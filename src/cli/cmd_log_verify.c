@@ -2,7 +2,6 @@
  * checks, from files, with no access to the log's database. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/file.h"
 #include "dacc/tlog.h"
 #include "log_keys.h"
@@ -185,44 +185,14 @@ typedef struct {
     int note_only;
 } verify_opts;
 
-static const char verify_usage[] =
-    "Usage: dacc log verify --key LOG.pub [options] [CHECKPOINT | DIR]\n\n"
-    "Verify a signed checkpoint, and optionally what it proves. DIR is a log store\n"
-    "or a tiles directory: its latest checkpoint is verified, and proofs not given\n"
-    "as files are built from it. Without either, the checkpoint is the one inside\n"
-    "the --inclusion proof (c2sp.org/tlog-proof@v1).\n"
-    "  -k, --key FILE          the log's public key (required)\n"
-    "  -w, --witness FILE      a witness's cosignature key (repeatable)\n"
-    "  -q, --quorum K          require K witness cosignatures (default 0)\n"
-    "      --old FILE          a checkpoint seen before: refuse an older or forked one\n"
-    "      --consistency FILE  consistency proof from --old to CHECKPOINT\n"
-    "      --inclusion FILE    inclusion proof of --entry in CHECKPOINT (tlog-proof@v1\n"
-    "                          or dacc-proof/v1; a tlog-proof's checkpoint must be\n"
-    "                          CHECKPOINT's)\n"
-    "      --index N           with DIR: the proof of --entry at N, built from DIR\n"
-    "      --entry FILE        the entry's bytes\n"
-    "      --note              CHECKPOINT is any signed note: check signatures only\n"
-    "Exit status 1 with a precise message when anything fails.\n";
-
 static int parse_verify(int argc, char **argv, verify_opts *o)
 {
     static const char prog[] = "dacc log verify";
-    static const struct option longs[] = {
-        { "key", required_argument, NULL, 'k' },
-        { "witness", required_argument, NULL, 'w' },
-        { "quorum", required_argument, NULL, 'q' },
-        { "old", required_argument, NULL, 'O' },
-        { "consistency", required_argument, NULL, 'C' },
-        { "inclusion", required_argument, NULL, 'I' },
-        { "entry", required_argument, NULL, 'E' },
-        { "note", no_argument, NULL, 'N' },
-        { "index", required_argument, NULL, 'X' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     memset(o, 0, sizeof *o);
     int ch, rc;
-    while ((ch = getopt_long(argc, argv, "k:w:q:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_log, "verify", argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'k':
             o->key = optarg;
@@ -256,12 +226,10 @@ static int parse_verify(int argc, char **argv, verify_opts *o)
                 return rc;
             o->has_index = 1;
             break;
-        case 'h':
-            return -1;
-        default:
-            return cli_usage(prog, "unknown option");
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (o->key == NULL || argc - optind > 1 || (argc - optind == 0 && o->inclusion == NULL))
         return cli_usage(prog, "expected --key FILE and a CHECKPOINT, a DIR, or --inclusion");
     if (o->inclusion != NULL && o->has_index)
@@ -381,7 +349,7 @@ int cmd_log_verify(int argc, char **argv)
     verify_opts o;
     int rc = parse_verify(argc, argv, &o);
     if (rc < 0)
-        return cli_help(verify_usage);
+        return CLI_OK;
     if (rc != CLI_OK)
         return rc;
     dacc_error err;
@@ -389,19 +357,6 @@ int cmd_log_verify(int argc, char **argv)
 }
 
 /* ---- cosign ---- */
-
-static const char cosign_usage[] =
-    "Usage: dacc log cosign --key WITNESS.key --log-key LOG.pub --state FILE\n"
-    "                       [--proof CONSISTENCY] [--time T] [-o OUT] CHECKPOINT\n\n"
-    "Act as a witness (c2sp.org/tlog-witness): verify the log's signature, check\n"
-    "that CHECKPOINT is consistent with the last checkpoint this witness cosigned\n"
-    "(kept in --state; the first one is trusted on first use), then add a\n"
-    "cosignature/v1 line and print the cosigned checkpoint. Refuses a checkpoint\n"
-    "older than the state, a second root for one size, or a bad proof. The state\n"
-    "is replaced durably before the cosigned checkpoint is written, and FILE.lock\n"
-    "beside it is held meanwhile, so that witnesses sharing it (dacc log witness)\n"
-    "take turns.\n"
-    "  --time T   the cosignature timestamp (default: now, in seconds)\n";
 
 /* STATE.lock, taken exclusively: the descriptor to close, or -1. */
 static int lock_state(const char *state, dacc_error *err)
@@ -558,16 +513,12 @@ static dacc_status cosign_run(const char *key, const char *log_key, const char *
 int cmd_log_cosign(int argc, char **argv)
 {
     static const char prog[] = "dacc log cosign";
-    static const struct option longs[] = {
-        { "key", required_argument, NULL, 'k' },   { "log-key", required_argument, NULL, 'l' },
-        { "state", required_argument, NULL, 's' }, { "proof", required_argument, NULL, 'p' },
-        { "time", required_argument, NULL, 't' },  { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
-    };
     const char *key = NULL, *log_key = NULL, *state = NULL, *proof = NULL, *out = "-";
     uint64_t t = (uint64_t)time(NULL);
     int ch, rc;
-    while ((ch = getopt_long(argc, argv, "k:l:s:p:t:o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_log, "cosign", argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'k':
             key = optarg;
@@ -588,12 +539,10 @@ int cmd_log_cosign(int argc, char **argv)
             if ((rc = cli_opt_u64(prog, "--time", optarg, 0, INT64_MAX, &t)))
                 return rc;
             break;
-        case 'h':
-            return cli_help(cosign_usage);
-        default:
-            return cli_usage(prog, "unknown option");
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (key == NULL || log_key == NULL || state == NULL || argc - optind != 1)
         return cli_usage(prog, "expected --key, --log-key, --state and a CHECKPOINT");
     /* the state is read and written by design; the cosigned note must not

@@ -2,30 +2,15 @@
  * It writes the add-checkpoint body for the log's latest checkpoint (with
  * the consistency proof from the size the witness last cosigned), and with
  * --post sends it to a witness and prints the cosignature. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/mem.h"
 #include "log_keys.h"
 #include "log_source.h"
-
-static const char usage[] =
-    "Usage: dacc log add-checkpoint [--old N] [--key LOG.pub] [--post URL] DIR\n\n"
-    "The c2sp.org/tlog-witness add-checkpoint request for DIR's latest checkpoint:\n"
-    "\"old N\", the consistency proof from size N, an empty line, the checkpoint.\n"
-    "N is the size of the last checkpoint the witness cosigned for this log (0\n"
-    "when it never did). Without --post the body goes to standard output; with\n"
-    "--post URL it is sent to URL/add-checkpoint, and the witness's cosignature\n"
-    "lines are printed. A witness that last cosigned another size answers 409\n"
-    "with that size, which is printed with the command to retry.\n"
-    "  --old N          the size the witness last cosigned (default 0)\n"
-    "  -k, --key FILE   check DIR's checkpoint against the log's key first\n"
-    "  --post URL       send the request to a witness (dacc serve --witness-key)\n"
-    "DIR is a log store, a tiles directory or a node's URL.\n"
-    "Exit status: 0 when cosigned (or the body written), 1 otherwise, 2 on usage.\n";
 
 static dacc_status body_of(log_source *src, uint64_t old, dacc_buf *out, dacc_error *err)
 {
@@ -79,26 +64,23 @@ static int report(const char *prog, const char *url, long status, const dacc_buf
 int cmd_log_add_checkpoint(int argc, char **argv)
 {
     static const char prog[] = "dacc log add-checkpoint";
-    static const struct option longs[] = { { "old", required_argument, NULL, 'O' },
-                                           { "key", required_argument, NULL, 'k' },
-                                           { "post", required_argument, NULL, 'P' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
     uint64_t old = 0;
     const char *key = NULL, *url = NULL;
     int ch, rc = CLI_OK;
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "k:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_log, "add-checkpoint", argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         if (ch == 'O')
             rc = cli_opt_u64(prog, "--old", optarg, 0, INT64_MAX, &old);
         else if (ch == 'k')
             key = optarg;
         else if (ch == 'P')
             url = optarg;
-        else if (ch == 'h')
-            return cli_help(usage);
         else
             rc = cli_usage(prog, "unknown option");
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (rc == CLI_OK && argc - optind != 1)
         rc = cli_usage(prog, "expected DIR");
     if (rc != CLI_OK)

@@ -4,7 +4,6 @@
  * cosign takes (log_witness.h), on the same state. A fork stops it; a node
  * that cannot be read is polled again. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <sodium.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/codec.h"
 #include "log_keys.h"
 #include "log_source.h"
@@ -22,30 +22,6 @@
 #define ROOT_B64 45 /* base64 of a hash, with its NUL */
 
 static const char prog[] = "dacc log witness";
-
-static const char usage[] =
-    "Usage: dacc log witness --key WITNESS.key --log-key LOG.pub --state FILE\n"
-    "                        --node URL [-o OUT] [--interval S] [--once]\n\n"
-    "Act as a witness of a node (dacc serve): read URL/checkpoint every S seconds\n"
-    "and cosign each checkpoint larger than the last this witness cosigned (kept\n"
-    "in --state, as dacc log cosign keeps it; the first is trusted on first use)\n"
-    "once it is signed by LOG.pub and a consistency proof built from the node's\n"
-    "tiles verifies against both roots. The state is replaced durably first, then\n"
-    "the cosigned checkpoint is written to OUT (replaced atomically; default\n"
-    "standard output), with one line on standard error. The same checkpoint again\n"
-    "is nothing to do. A checkpoint that does not follow the state (a second root\n"
-    "for a size, a smaller size, a proof that fails) is a fork: it is never\n"
-    "cosigned, and the witness stops, naming both. A node that cannot be read is\n"
-    "warned about and polled again. SIGINT or SIGTERM stop it between polls.\n"
-    "  -k, --key FILE      the witness's cosignature key (dacc log keygen --cosign)\n"
-    "  -l, --log-key FILE  the log's public key\n"
-    "  -s, --state FILE    the last checkpoint cosigned (shared with dacc log cosign)\n"
-    "      --node URL      the node (a tiles directory or a log store works too)\n"
-    "  -o, --output OUT    the cosigned checkpoint (default: standard output)\n"
-    "      --interval S    seconds between polls (default 5)\n"
-    "      --once          poll once; a node that cannot be read is then a failure\n"
-    "Exit status: 0 when stopped by a signal (with --once: cosigned, or nothing\n"
-    "new), 1 on a fork or a failure, 2 on usage.\n";
 
 typedef struct {
     const char *url, *out, *state;
@@ -198,19 +174,10 @@ static int poll_loop(const poll_opts *o)
 
 static int parse(int argc, char **argv, poll_opts *o, const char **key, const char **log_key)
 {
-    static const struct option longs[] = {
-        { "key", required_argument, NULL, 'k' },
-        { "log-key", required_argument, NULL, 'l' },
-        { "state", required_argument, NULL, 's' },
-        { "node", required_argument, NULL, 'N' },
-        { "output", required_argument, NULL, 'o' },
-        { "interval", required_argument, NULL, 'I' },
-        { "once", no_argument, NULL, '1' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     int ch, rc;
-    while ((ch = getopt_long(argc, argv, "k:l:s:o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_log, "witness", argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'k':
             *key = optarg;
@@ -234,12 +201,10 @@ static int parse(int argc, char **argv, poll_opts *o, const char **key, const ch
         case '1':
             o->once = 1;
             break;
-        case 'h':
-            return -1;
-        default:
-            return cli_usage(prog, "unknown option");
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (*key == NULL || *log_key == NULL || o->state == NULL || o->url == NULL)
         return cli_usage(prog, "expected --key, --log-key, --state and --node");
     if (optind != argc)
@@ -258,7 +223,7 @@ int cmd_log_witness(int argc, char **argv)
     const char *key = NULL, *log_key = NULL;
     int rc = parse(argc, argv, &o, &key, &log_key);
     if (rc < 0)
-        return cli_help(usage);
+        return CLI_OK;
     if (rc != CLI_OK)
         return rc;
     dacc_error err;

@@ -1,39 +1,40 @@
 /* dacc market: replay an operations file against a ledger of markets, or
  * answer one quote from the command line. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "dacc/csv.h"
+#include "spec.h"
 #include "dacc/file.h"
 #include "dacc/json.h"
 #include "dacc/market.h"
 
+/* One result line of market run, as text, a JSON array element or a CSV
+ * row; *count says how many came before. */
+typedef struct {
+    cli_format f;
+    size_t count;
+} line_sink;
+
 static void print_line(void *ctx, const char *line)
 {
-    (void)ctx;
-    puts(line);
+    line_sink *k = ctx;
+    if (k->f == CLI_FORMAT_JSON) {
+        json_t *s = json_string(line);
+        char *text = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
+        printf("%s\n  %s", k->count ? "," : "[", text ? text : "null");
+        free(text);
+        json_decref(s);
+    } else if (k->f == CLI_FORMAT_CSV) {
+        if (k->count == 0)
+            puts("result");
+        dacc_csv_write_row(stdout, ',', &line, 1);
+    } else {
+        puts(line);
+    }
+    k->count++;
 }
-
-static const char run_usage[] =
-    "Usage: dacc market run [options] FILE\n\n"
-    "Replay an operations file (JSON Lines, or CSV with a header; docs/market.md):\n"
-    "create markets (lmsr, lslmsr, fpmm, cpmm), deposit, buy, sell, trade (a signed\n"
-    "amount per outcome at once, one rounding), split and merge complete sets, resolve\n"
-    "(an outcome, payouts, a scalar value, or invalid = refund every trade), redeem, and\n"
-    "jury-sampled batches (batch, draw from a published seed, settle the rest by refund\n"
-    "or time-weighted price). Prints one line per operation; stops at the first bad one\n"
-    "with its line and field.\n\n"
-    "A live market: --state IN applies FILE to the state a previous run wrote with -o,\n"
-    "all or nothing: when an operation fails, nothing is written and IN still holds the\n"
-    "state before FILE, so a corrected FILE can be applied to it again.\n\n"
-    "  -s, --state IN       start from the state IN (written by -o), not from nothing\n"
-    "  -d, --decimals N     decimals of every amount (default 6; with --state, the\n"
-    "                       state's, and a different N is refused)\n"
-    "  -o, --output FILE    write the final state as JSON (atomically; a new file, not IN)\n"
-    "  -q, --quiet          print nothing but errors\n"
-    "  -h, --help           show this help\n\n"
-    "Exit status: 0 on success, 1 on a bad operation or state, 2 on a usage error.\n";
 
 /* The ledger to run on: a new one, or the one a state file holds (whose
  * decimals win; a different -d is a mistake worth refusing). */
@@ -79,16 +80,17 @@ static dacc_status save_state(const dacc_market_ledger *l, unsigned decimals, co
 static int cmd_run(int argc, char **argv)
 {
     static const char prog[] = "dacc market run";
-    static const struct option longs[] = {
-        { "decimals", required_argument, NULL, 'd' }, { "output", required_argument, NULL, 'o' },
-        { "state", required_argument, NULL, 's' },    { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 }
-    };
     uint64_t decimals = 6;
     const char *out = NULL, *state = NULL;
     int ch, rc = CLI_OK, quiet = 0, seen_d = 0;
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "d:o:s:qh", longs, NULL)) != -1) {
-        if (ch == 'd')
+    line_sink sink = { CLI_FORMAT_TEXT, 0 };
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_market, "run", argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
+        if (ch == 'F')
+            rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV,
+                                &sink.f);
+        else if (ch == 'd')
             rc = cli_opt_u64(prog, "--decimals", optarg, 0, 30, &decimals), seen_d = 1;
         else if (ch == 'o')
             out = optarg;
@@ -96,11 +98,9 @@ static int cmd_run(int argc, char **argv)
             state = optarg;
         else if (ch == 'q')
             quiet = 1;
-        else if (ch == 'h')
-            return cli_help(run_usage);
-        else
-            return cli_usage(prog, "unknown option");
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
     if (argc - optind != 1)
@@ -115,48 +115,25 @@ static int cmd_run(int argc, char **argv)
     dacc_status st = start_ledger(state, seen_d, &decimals, &l, &err);
     if (st == DACC_OK &&
         (st = dacc_file_read(argv[optind], (size_t)1 << 32, &data, &len, &err)) == DACC_OK) {
-        st = dacc_market_ops_run(l, argv[optind], data, len, (unsigned)decimals, NULL,
+        st = dacc_market_ops_run(l, argv[optind], data, len, (unsigned)decimals, &sink,
                                  quiet ? NULL : print_line, &err);
         free(data);
     }
+    if (!quiet && sink.f == CLI_FORMAT_JSON)
+        puts(sink.count ? "\n]" : "[]");
     if (st == DACC_OK && out != NULL)
         st = save_state(l, (unsigned)decimals, out, &err);
     dacc_market_ledger_free(l);
-    if (st == DACC_OK)
+    if (st == DACC_OK) {
+        cli_wrote(prog, quiet, "state", out);
         return CLI_OK;
+    }
     int fail = cli_fail(prog, &err);
     if (out != NULL && l != NULL) /* the lines printed before the failure took no effect */
         fprintf(stderr, "%s: nothing written: no operation of %s is applied%s%s\n", prog,
                 argv[optind], state ? "; the state stays " : "", state ? state : "");
     return fail;
 }
-
-static const char quote_usage[] =
-    "Usage: dacc market quote --kind KIND [market options] (buy|spend|sell|receive) OUTCOME "
-    "AMOUNT\n"
-    "       dacc market quote --state STATE --market ID [(buy|spend|sell|receive) OUTCOME "
-    "AMOUNT]\n\n"
-    "Answer one question about a market in a given state, with exact money:\n"
-    "  buy N      what N shares cost (ceiling)      spend C    shares C buys (floor)\n"
-    "  sell N     what N shares return (floor)      receive R  shares to sell for R (ceiling)\n"
-    "  trade A0;A1;...  (no OUTCOME) the net cost of a vector, positive buys, negative\n"
-    "             sells: its ceiling is charged, or a net sale returns the floor\n"
-    "The answer is what `market run` would do: a trade executes its quote.\n\n"
-    "  --state STATE --market ID  the market ID of a state `market run -o` wrote; without a\n"
-    "                             question, print its prices, or once it is resolved its\n"
-    "                             payout per share (a question is then refused)\n"
-    "  --kind lmsr|lslmsr|fpmm|cpmm\n"
-    "  --outcomes N               outcomes (default: the length of a list option, else 2)\n"
-    "  --b B | --funding F        LMSR liquidity, or funding with b = F / ln n\n"
-    "  --sold S0;S1;...           LMSR: shares already sold per outcome\n"
-    "  --alpha A --q0 Q0;Q1;...   LS-LMSR: alpha and initial quantities\n"
-    "  --q LIST                   --sold for lmsr, --q0 for lslmsr\n"
-    "  --balances B0;B1;... [--fee F]   FPMM pool and fee (a fraction, e.g. 0.003)\n"
-    "  --yes Y --no N --p P       CPMM pool\n"
-    "  -d, --decimals N           decimals of amounts (default 6)\n"
-    "  -h, --help                 show this help\n\n"
-    "Each option applies to one kind and is given once; errors name it as the field of\n"
-    "an operations file's create op (docs/market.md).\n";
 
 typedef struct {
     const char *names[16], *values[16];
@@ -165,32 +142,19 @@ typedef struct {
 } quote_fields;
 
 /* The market options, as the fields of a create op (--q by the kind). */
-/* Returns CLI_OK with *help set after printing the help. */
+/* Returns CLI_OK with *help set once the help is printed. */
 static int quote_options(const char *prog, int argc, char **argv, quote_fields *q,
                          uint64_t *decimals, int *help)
 {
-    static const struct option longs[] = {
-        { "kind", required_argument, NULL, 'k' },     { "b", required_argument, NULL, 'b' },
-        { "funding", required_argument, NULL, 'F' },  { "alpha", required_argument, NULL, 'a' },
-        { "q", required_argument, NULL, 'Q' },        { "q0", required_argument, NULL, 'Z' },
-        { "sold", required_argument, NULL, 'S' },     { "balances", required_argument, NULL, 'B' },
-        { "fee", required_argument, NULL, 'f' },      { "yes", required_argument, NULL, 'y' },
-        { "no", required_argument, NULL, 'n' },       { "p", required_argument, NULL, 'p' },
-        { "decimals", required_argument, NULL, 'd' }, { "outcomes", required_argument, NULL, 'N' },
-        { "state", required_argument, NULL, 's' },    { "market", required_argument, NULL, 'm' },
-        { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
-    };
     const char *qlist = NULL;
     int ch, rc = CLI_OK, seen_d = 0;
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "d:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_market, "quote", argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         const char *name = NULL;
-        for (size_t i = 0; longs[i].name != NULL; i++)
-            if (longs[i].val == ch)
-                name = longs[i].name;
-        if (ch == 'h') {
-            *help = 1;
-            return cli_help(quote_usage);
-        }
+        for (size_t i = 0; p.longs[i].name != NULL && name == NULL; i++)
+            if (p.longs[i].val == ch)
+                name = p.longs[i].name;
         if ((ch == 'd' && seen_d++) || (ch == 'Q' && qlist != NULL))
             return cli_usage(prog, "--%s is given twice", name);
         if ((ch == 's' && q->state != NULL) || (ch == 'm' && q->market != NULL))
@@ -204,9 +168,13 @@ static int quote_options(const char *prog, int argc, char **argv, quote_fields *
         else if (ch == 'Q')
             qlist = optarg;
         else if (name == NULL || q->n == 15)
-            return CLI_USAGE; /* getopt has said what is wrong */
+            return cli_usage(prog, "too many market options");
         else
             q->names[q->n] = name, q->values[q->n++] = optarg;
+    }
+    if (ch < 0) {
+        *help = ch == CLI_NEXT_HELP;
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     }
     if (rc != CLI_OK || qlist == NULL)
         return rc;
@@ -388,15 +356,134 @@ static int cmd_quote(int argc, char **argv)
     return rc;
 }
 
-int cmd_market(int argc, char **argv)
-{
-    static const cli_command subs[] = {
-        { "run", "replay an operations file; print prices and positions", cmd_run },
-        { "quote", "answer one question about a market from the command line", cmd_quote },
-    };
-    static const char about[] =
+/* ---- the declaration ---- */
+
+static const cli_opt market_opts[] = {
+    { "state", 's', "IN", 's', NULL,
+      "start from the state IN (written by -o), not from nothing; all or nothing: when an "
+      "operation fails, nothing is written and IN still holds the state before FILE",
+      "run", 0, NULL },
+    { "decimals", 'd', "N", 'd', "6",
+      "decimals of every amount (with --state, the state's, and a different N is refused)", NULL, 0,
+      NULL },
+    { "output", 'o', "FILE", 'o', NULL,
+      "write the final state as JSON (atomically; a new file, not IN)", "run", 0, NULL },
+    { "format", 'f', "FORMAT", 'F', "text",
+      "the result lines: text (one a line), json (an array of strings) or csv (a column "
+      "'result')",
+      "run", 0, "text json csv" },
+    { "quiet", 'q', NULL, 'q', NULL, "print nothing but errors", "run", 0, NULL },
+    { "state", 0, "STATE", 's', NULL,
+      "with --market ID: the market ID of a state `market run -o` wrote; without a question, "
+      "print its prices, or once it is resolved its payout per share",
+      "quote", 0, NULL },
+    { "market", 0, "ID", 'm', NULL, "the market in --state", "quote", 0, NULL },
+    { "kind", 0, "KIND", 'k', NULL, "the market maker", "quote", 0, "lmsr lslmsr fpmm cpmm" },
+    { "outcomes", 0, "N", 'N', NULL, "outcomes (default: the length of a list option, else 2)",
+      "quote", 0, NULL },
+    { "b", 0, "B", 'b', NULL, "LMSR liquidity", "quote", 0, NULL },
+    { "funding", 0, "F", 'F', NULL, "LMSR funding, with b = F / ln n", "quote", 0, NULL },
+    { "sold", 0, "S0;S1;...", 'S', NULL, "LMSR: shares already sold per outcome", "quote", 0,
+      NULL },
+    { "alpha", 0, "A", 'a', NULL, "LS-LMSR: alpha", "quote", 0, NULL },
+    { "q0", 0, "Q0;Q1;...", 'Z', NULL, "LS-LMSR: initial quantities", "quote", 0, NULL },
+    { "q", 0, "LIST", 'Q', NULL, "--sold for lmsr, --q0 for lslmsr", "quote", 0, NULL },
+    { "balances", 0, "B0;B1;...", 'B', NULL, "FPMM pool", "quote", 0, NULL },
+    { "fee", 0, "F", 'f', NULL, "FPMM fee (a fraction, e.g. 0.003)", "quote", 0, NULL },
+    { "yes", 0, "Y", 'y', NULL, "CPMM pool: YES shares", "quote", 0, NULL },
+    { "no", 0, "N", 'n', NULL, "CPMM pool: NO shares", "quote", 0, NULL },
+    { "p", 0, "P", 'p', NULL, "CPMM probability", "quote", 0, NULL },
+};
+
+static const cli_sub market_subs[] = {
+    { "run", "replay an operations file; print prices and positions", "FILE",
+      "Replay an operations file (JSON Lines, or CSV with a header; docs/market.md):\n"
+      "create markets (lmsr, lslmsr, fpmm, cpmm), deposit, buy, sell, trade (a signed\n"
+      "amount per outcome at once, one rounding), split and merge complete sets, resolve\n"
+      "(an outcome, payouts, a scalar value, or invalid = refund every trade), redeem, and\n"
+      "jury-sampled batches (batch, draw from a published seed, settle the rest by refund\n"
+      "or time-weighted price). Prints one line per operation; stops at the first bad one\n"
+      "with its line and field.\n\n"
+      "Exit status: 0 on success, 1 on a bad operation or state, 2 on a usage error.",
+      cmd_run },
+    { "quote", "answer one question about a market from the command line",
+      "(buy|spend|sell|receive) OUTCOME AMOUNT | trade AMOUNTS",
+      "Answer one question about a market in a given state, with exact money:\n"
+      "  buy N      what N shares cost (ceiling)      spend C    shares C buys (floor)\n"
+      "  sell N     what N shares return (floor)      receive R  shares to sell for R (ceiling)\n"
+      "  trade A0;A1;...  (no OUTCOME) the net cost of a vector, positive buys, negative\n"
+      "             sells: its ceiling is charged, or a net sale returns the floor\n"
+      "The answer is what `market run` would do: a trade executes its quote. The market is\n"
+      "given by --kind and its options, or by --state and --market. Each option applies to\n"
+      "one kind and is given once; errors name it as the field of an operations file's\n"
+      "create op (docs/market.md).",
+      cmd_quote },
+};
+
+static const cli_section market_sections[] = {
+    { "DESCRIPTION", ".B run\n"
+                     "replays an operations file (JSON Lines or CSV): create markets, deposit,\n"
+                     "buy, sell, resolve (categorical, fractional payouts, scalar, invalid with\n"
+                     "refunds), redeem, and jury\\-sampled batches whose judged markets are drawn\n"
+                     "reproducibly from a published seed while the rest settle by refund or\n"
+                     "time\\-weighted price. Traders pay ceilings and receive floors; money is\n"
+                     "conserved to the base unit.\n"
+                     "Vector trades (an amount per outcome, positive buys, negative sells, one\n"
+                     "rounding: the ceiling of the exact net cost is charged) and complete sets\n"
+                     "(split money into a share of every outcome, merge back) are operations too.\n"
+                     ".B quote\n"
+                     "answers one question about one market, with the very computation the trade\n"
+                     "executes: a trade in\n"
+                     ".B run\n"
+                     "charges and pays exactly what its quote says.\n"
+                     "Formats, formulas and rounding:\n"
+                     ".IR docs/market.md .\n" },
+    { "OPERATIONS FILES",
+      "Ops: create, deposit, buy, sell,\n"
+      ".B trade\n"
+      "(account, market, amounts: one signed amount per outcome such as\n"
+      "5;\\-3;0;\\-2; an optional limit, the most to pay or, negative, the least to\n"
+      "receive),\n"
+      ".B split\n"
+      "and\n"
+      ".B merge\n"
+      "(account, market, amount of complete sets), resolve, redeem, batch, draw,\n"
+      "settle.\n"
+      "Fields an op does not take, unknown fields, contradictory fields\n"
+      ".RB ( shares \" with \" spend ,\n"
+      "two ways to resolve) and zero trades are refused with the file, line and\n"
+      "field named.\n"
+      ".B invalid\n"
+      "is a boolean: JSON true or false, or the text true or false in CSV; any other\n"
+      "spelling is refused. No amount wraps: a credit that would pass 2^128 \\- 1 is\n"
+      "refused and changes nothing.\n" },
+    { "EXIT STATUS", "0 on success; 1 on a bad operation (file, line and field named); 2 on a\n"
+                     "usage error.\n" },
+    { "EXAMPLES",
+      ".nf\n"
+      "dacc market run \\-o state.json examples/market/info\\-finance.jsonl\n"
+      "dacc market quote \\-\\-kind lmsr \\-\\-funding 10 \\-\\-decimals 0 buy 0 5\n"
+      "dacc market quote \\-\\-kind fpmm \\-\\-balances '10;10' \\-\\-fee 0.003 \\-d 18 spend 1 1\n"
+      "dacc market run \\-\\-state day0.json \\-o day1.json day1.jsonl\n"
+      "dacc market quote \\-\\-state day1.json \\-\\-market rain spend 1 10\n"
+      ".fi\n" },
+    { "SEE ALSO", ".BR dacc (1),\n"
+                  ".BR dacc\\-rng (1)\n" },
+};
+
+const cli_spec cli_spec_market = {
+    .name = "market",
+    .summary = "prediction markets with exact money: run an operations file, quote",
+    .description =
         "Prediction markets with exact money: LMSR, LS-LMSR, FPMM and CPMM makers, accounts,\n"
         "resolution (categorical, fractional, scalar, invalid) and jury-sampled batches.\n"
-        "Formulas, rounding and the operations format: docs/market.md.";
-    return cli_dispatch("dacc market", about, subs, 2, argc, argv);
+        "Formulas, rounding and the operations format: docs/market.md.",
+    CLI_SUBS(market_subs),
+    CLI_OPTS(market_opts),
+    CLI_SECTIONS(market_sections),
+};
+
+int cmd_market(int argc, char **argv)
+{
+    return cli_spec_run(&cli_spec_market, argc, argv);
 }

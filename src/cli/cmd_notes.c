@@ -1,77 +1,22 @@
 /* dacc notes: score Community Notes data with the bridging model, or write
  * synthetic data with planted structure. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "flat.h"
+#include "spec.h"
 #include "dacc/csv.h"
 #include "dacc/file.h"
 #include "dacc/notes.h"
 
-static const char score_usage[] =
-    "Usage: dacc notes score [options] [DIR]\n"
-    "       dacc notes score --enrollment F --notes F --ratings F --status F --outdir D\n\n"
-    "Score notes as the Community Notes scorer does with its core model alone\n"
-    "(docs/notes.md): read the published TSV files, fit the bridging matrix\n"
-    "factorization in its three rounds, rate contributors' helpfulness, give every\n"
-    "note a core status with the rules that decided it, then its final status and\n"
-    "its updated status history. The options are the reference scorer's (main.py).\n"
-    "DIR holds the files under their published names (notes-00000.tsv,\n"
-    "ratings-0000N.tsv, noteStatusHistory-00000.tsv, userEnrollment-00000.tsv).\n\n"
-    "  -n, --notes FILE        the notes file (required without DIR)\n"
-    "  -r, --ratings PATH      a ratings file, or a directory of ratings*.tsv shards\n"
-    "                          (required without DIR)\n"
-    "  -s, --status FILE       the note status history: the published file, or the\n"
-    "                          note_status_history.tsv of the previous run\n"
-    "                          (--history is the same option). Optional: without it,\n"
-    "                          noteStatusHistory-00000.tsv in DIR or beside the notes\n"
-    "                          file, else every note is taken as new (no earlier\n"
-    "                          status, lock or stabilization)\n"
-    "  -e, --enrollment FILE   the user enrollment file. Optional: without it,\n"
-    "                          userEnrollment-00000.tsv in DIR or beside the notes\n"
-    "                          file, else every rater is taken as unassigned to a\n"
-    "                          modeling group (kept by the core model; no stable\n"
-    "                          initialisation)\n"
-    "  -o, --outdir DIR        write scored_notes.tsv, helpfulness_scores.tsv,\n"
-    "                          note_status_history.tsv, aux_note_info.tsv and\n"
-    "                          summary.json there, all or none (created if\n"
-    "                          missing); without it the summary goes to standard\n"
-    "                          output. An output may not replace an input\n"
-    "  --epoch-millis MS       the run's time, for the status history (default: the\n"
-    "                          latest time in the data, so that runs repeat)\n"
-    "  --lenient               skip malformed rows and conflicting duplicate ratings,\n"
-    "                          saying how many on standard error, with the first few\n"
-    "                          reasons, instead of stopping\n"
-    "  --seed N                seed of the first fit's starting factors (default 0)\n"
-    "  --all-groups            keep raters outside the core modeling groups\n"
-    "  --keep-not-misleading   score every note, not only the reference's set\n"
-    "  -h, --help              show this help\n\n"
-    "What is assumed (a missing file, the time) is said on standard error. A\n"
-    "progress line (stage, rows, sweeps) shows on a terminal. Exit status 0, 1 on\n"
-    "bad input or I/O failure (with file, line and column), 2 on a usage error.\n";
-
-static const char synth_usage[] =
-    "Usage: dacc notes synth [options] -o DIR\n\n"
-    "Write synthetic Community Notes files with planted structure into DIR:\n"
-    "raters in camps, bridging notes every camp finds helpful, notes only one camp\n"
-    "likes, bad notes, and noisy raters; truth.tsv names each note's kind. The files\n"
-    "have the published columns, so the reference scorer reads them too.\n\n"
-    "  -n, --ratings N      number of ratings, about (default 100000)\n"
-    "  --camps K            rater camps (default 2)\n"
-    "  --noise X            share of raters answering at random (default 0.05)\n"
-    "  --per-note X         mean ratings per note (default 40)\n"
-    "  --per-rater X        mean ratings per rater (default 30)\n"
-    "  --seed N             generator seed (default 1)\n"
-    "  -o, --outdir DIR     output directory (created if missing)\n"
-    "  -h, --help           show this help\n";
-
 typedef struct {
     const char *notes, *ratings, *history, *enrollment, *outdir, *dir;
-    bool lenient;
+    bool lenient, quiet;
+    cli_format format;
     dacc_notes_params p;
 } score_args;
 
@@ -97,22 +42,11 @@ static int opt_double(const char *prog, const char *opt, const char *arg, double
 
 static int parse_score(int argc, char **argv, score_args *a)
 {
-    static const struct option longs[] = { { "notes", required_argument, NULL, 'n' },
-                                           { "ratings", required_argument, NULL, 'r' },
-                                           { "status", required_argument, NULL, 's' },
-                                           { "history", required_argument, NULL, 's' },
-                                           { "enrollment", required_argument, NULL, 'e' },
-                                           { "outdir", required_argument, NULL, 'o' },
-                                           { "epoch-millis", required_argument, NULL, 't' },
-                                           { "lenient", no_argument, NULL, 'l' },
-                                           { "seed", required_argument, NULL, 'S' },
-                                           { "all-groups", no_argument, NULL, 'g' },
-                                           { "keep-not-misleading", no_argument, NULL, 'k' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
     int ch, rc = CLI_OK;
     cli_getopt_reset();
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "n:r:s:e:o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_notes, "score", argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'n':
             a->notes = optarg;
@@ -126,8 +60,15 @@ static int parse_score(int argc, char **argv, score_args *a)
         case 'e':
             a->enrollment = optarg;
             break;
-        case 'o':
+        case CLI_KEY_OUT_DIR:
             a->outdir = optarg;
+            break;
+        case CLI_KEY_QUIET:
+            a->quiet = true;
+            break;
+        case 'f':
+            rc = cli_opt_format(prog_score, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV,
+                                &a->format);
             break;
         case 't':
             rc = opt_double(prog_score, "--epoch-millis", optarg, 0, 9e15, &a->p.epoch_millis);
@@ -144,12 +85,12 @@ static int parse_score(int argc, char **argv, score_args *a)
         case 'k':
             a->p.filter_not_misleading = false;
             break;
-        case 'h':
-            return -1;
         default:
             return CLI_USAGE;
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
     if (optind + 1 < argc)
@@ -318,19 +259,44 @@ static int write_summary(FILE *fp, void *ctx)
     return dacc_notes_write_summary(((const out_ctx *)ctx)->nt, fp);
 }
 
+/* The summary on standard output in the format asked for: the library
+ * writes it as JSON, which text and CSV flatten. */
+typedef struct {
+    const dacc_notes *nt;
+    cli_format f;
+} summary_ctx;
+
+static int write_summary_as(FILE *fp, void *ctx)
+{
+    const summary_ctx *c = ctx;
+    if (c->f == CLI_FORMAT_JSON)
+        return dacc_notes_write_summary(c->nt, fp);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    int bad = mem == NULL || dacc_notes_write_summary(c->nt, mem) != 0;
+    if (mem != NULL)
+        bad |= fclose(mem) != 0;
+    json_t *doc = bad ? NULL : json_loadb(buf, len, 0, NULL);
+    bad = doc == NULL || cli_write_flat(fp, c->f, doc) != 0;
+    json_decref(doc);
+    free(buf);
+    return bad ? -1 : 0;
+}
+
 #define N_OUTPUTS 5
 static const char *const score_names[N_OUTPUTS] = { "scored_notes.tsv", "helpfulness_scores.tsv",
                                                     "note_status_history.tsv", "aux_note_info.tsv",
                                                     "summary.json" };
 
 /* The five files appear together or not at all (dacc_dir_out). */
-static dacc_status emit_outputs(dacc_notes *nt, const char *outdir, dacc_error *err)
+static dacc_status emit_outputs(dacc_notes *nt, const char *outdir, cli_format f, dacc_error *err)
 {
     out_ctx ctx[N_OUTPUTS];
     for (int k = 0; k < N_OUTPUTS; k++)
         ctx[k] = (out_ctx){ nt, (dacc_notes_output)k };
     if (!outdir)
-        return cli_emit("-", write_summary, &ctx[0], err);
+        return cli_emit("-", write_summary_as, &(summary_ctx){ nt, f }, err);
     dacc_dir_out *set = NULL;
     dacc_status st = dacc_dir_out_open(outdir, score_names, N_OUTPUTS, &set, err);
     for (int k = 0; st == DACC_OK && k < N_OUTPUTS; k++) {
@@ -355,9 +321,10 @@ static int score_main(int argc, char **argv)
 {
     score_args a = { 0 };
     dacc_notes_params_default(&a.p);
+    a.format = CLI_FORMAT_JSON;
     int rc = parse_score(argc, argv, &a);
     if (rc < 0)
-        return cli_help(score_usage);
+        return CLI_OK;
     if (rc != CLI_OK)
         return rc;
     if (!a.dir && (!a.notes || !a.ratings))
@@ -384,7 +351,10 @@ static int score_main(int argc, char **argv)
         fprintf(stderr, "%s: the run's time is the latest in the data, %.17g ms (--epoch-millis)\n",
                 prog_score, dacc_notes_now(nt));
     if (st == DACC_OK)
-        st = emit_outputs(nt, a.outdir, &err);
+        st = emit_outputs(nt, a.outdir, a.format, &err);
+    if (st == DACC_OK)
+        cli_wrote(prog_score, a.quiet, "scored notes, helpfulness, status history, aux, summary",
+                  a.outdir);
     dacc_notes_free(nt);
     return st == DACC_OK ? CLI_OK : cli_fail(prog_score, &err);
 }
@@ -437,21 +407,15 @@ static dacc_status synth_files(const dacc_notes_synth_params *sp, const char *di
 
 static int synth_main(int argc, char **argv)
 {
-    static const struct option longs[] = { { "ratings", required_argument, NULL, 'n' },
-                                           { "camps", required_argument, NULL, 'c' },
-                                           { "noise", required_argument, NULL, 'z' },
-                                           { "per-note", required_argument, NULL, 'P' },
-                                           { "per-rater", required_argument, NULL, 'Q' },
-                                           { "seed", required_argument, NULL, 's' },
-                                           { "outdir", required_argument, NULL, 'o' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
     const char *prog = "dacc notes synth", *outdir = NULL;
+    int quiet = 0;
     dacc_notes_synth_params sp = { .ratings = 100000, .camps = 2, .noise = 0.05, .seed = 1 };
     uint64_t camps = 2;
     int ch, rc = CLI_OK;
     cli_getopt_reset();
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "n:o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_notes, "synth", argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'n':
             rc = cli_opt_u64(prog, "--ratings", optarg, 100, 1ull << 34, &sp.ratings);
@@ -471,39 +435,147 @@ static int synth_main(int argc, char **argv)
         case 's':
             rc = cli_opt_u64(prog, "--seed", optarg, 0, UINT64_MAX, &sp.seed);
             break;
-        case 'o':
+        case CLI_KEY_OUT_DIR:
             outdir = optarg;
             break;
-        case 'h':
-            return cli_help(synth_usage);
+        case CLI_KEY_QUIET:
+            quiet = 1;
+            break;
         default:
             return CLI_USAGE;
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
-    if (!outdir || optind < argc)
-        return cli_usage(prog, outdir ? "unexpected argument \"%s\"" : "-o DIR is required%s",
-                         outdir ? argv[optind] : "");
+    if (optind < argc)
+        return cli_usage(prog, "unexpected argument \"%s\"", argv[optind]);
     sp.camps = (unsigned)camps;
     dacc_error err = { 0 };
     dacc_progress *pr = dacc_progress_new(stderr);
     dacc_status st = synth_files(&sp, outdir, pr, &err);
     dacc_progress_free(pr);
+    if (st == DACC_OK)
+        cli_wrote(prog, quiet, "synthetic notes, ratings, status history, enrollment, truth",
+                  outdir);
     return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
 }
 
-static const cli_command subcommands[] = {
-    { "score", "score notes from the published TSV files", score_main },
-    { "synth", "write synthetic data with planted camps and note kinds", synth_main },
+/* ---- the declaration ---- */
+
+static const cli_opt notes_opts[] = {
+    { "notes", 'n', "FILE", 'n', NULL, "the notes file (required without DIR)", "score", 0, NULL },
+    { "ratings", 'r', "PATH", 'r', NULL,
+      "a ratings file, or a directory of ratings*.tsv shards (required without DIR)", "score", 0,
+      NULL },
+    { "status", 's', "FILE", 's', NULL,
+      "the note status history: the published file, or the note_status_history.tsv of the "
+      "previous run. Optional: without it, noteStatusHistory-00000.tsv in DIR or beside the "
+      "notes file, else every note is taken as new (no earlier status, lock or stabilization)",
+      "score", 0, NULL },
+    { "history", 0, "FILE", 's', NULL, "the same as --status", "score", 0, NULL },
+    { "enrollment", 'e', "FILE", 'e', NULL,
+      "the user enrollment file. Optional: without it, userEnrollment-00000.tsv in DIR or "
+      "beside the notes file, else every rater is taken as unassigned to a modeling group (kept "
+      "by the core model; no stable initialisation)",
+      "score", 0, NULL },
+    { "out-dir", 0, "DIR", CLI_KEY_OUT_DIR, NULL,
+      "write scored_notes.tsv, helpfulness_scores.tsv, note_status_history.tsv, "
+      "aux_note_info.tsv and summary.json there, all or none (created if missing); without it "
+      "the summary goes to standard output. An output may not replace an input",
+      "score", 0, NULL },
+    { "epoch-millis", 0, "MS", 't', "the latest time in the data",
+      "the run's time, for the status history (the default makes runs repeat)", "score", 0, NULL },
+    { "lenient", 0, NULL, 'l', NULL,
+      "skip malformed rows and conflicting duplicate ratings, saying how many on standard "
+      "error, with the first few reasons, instead of stopping",
+      "score", 0, NULL },
+    { "seed", 0, "N", 'S', "0", "seed of the first fit's starting factors", "score", 0, NULL },
+    { "all-groups", 0, NULL, 'g', NULL, "keep raters outside the core modeling groups", "score", 0,
+      NULL },
+    { "keep-not-misleading", 0, NULL, 'k', NULL, "score every note, not only the reference's set",
+      "score", 0, NULL },
+    { "format", 'f', "FORMAT", 'f', "json",
+      "how to print the summary on standard output (without --out-dir)", "score", 0,
+      "text json csv" },
+    { "ratings", 'n', "N", 'n', "100000", "number of ratings, about", "synth", 0, NULL },
+    { "camps", 0, "K", 'c', "2", "rater camps", "synth", 0, NULL },
+    { "noise", 0, "X", 'z', "0.05", "share of raters answering at random", "synth", 0, NULL },
+    { "per-note", 0, "X", 'P', "40", "mean ratings per note", "synth", 0, NULL },
+    { "per-rater", 0, "X", 'Q', "30", "mean ratings per rater", "synth", 0, NULL },
+    { "seed", 0, "N", 's', "1", "generator seed", "synth", 0, NULL },
+    { "out-dir", 0, "DIR", CLI_KEY_OUT_DIR, NULL, "output directory (created if missing)", "synth",
+      CLI_REQ_ALL, NULL },
+    { "outdir", 'o', "DIR", CLI_KEY_OUT_DIR, NULL, "the old spelling of --out-dir", NULL,
+      CLI_DEPRECATED, NULL },
+    CLI_OPT_QUIET(NULL),
+};
+
+static const cli_sub notes_subs[] = {
+    { "score", "score notes from the published TSV files", "[DIR]",
+      "Score notes as the Community Notes scorer does with its core model alone\n"
+      "(docs/notes.md): read the published TSV files, fit the bridging matrix\n"
+      "factorization in its three rounds, rate contributors' helpfulness, give every\n"
+      "note a core status with the rules that decided it, then its final status and\n"
+      "its updated status history. The options are the reference scorer's (main.py).\n"
+      "DIR holds the files under their published names (notes-00000.tsv,\n"
+      "ratings-0000N.tsv, noteStatusHistory-00000.tsv, userEnrollment-00000.tsv).\n"
+      "\n"
+      "What is assumed (a missing file, the time) is said on standard error. A\n"
+      "progress line (stage, rows, sweeps) shows on a terminal. Exit status 0, 1 on\n"
+      "bad input or I/O failure (with file, line and column), 2 on a usage error.",
+      score_main },
+    { "synth", "write synthetic data with planted camps and note kinds", "",
+      "Write synthetic Community Notes files with planted structure into DIR:\n"
+      "raters in camps, bridging notes every camp finds helpful, notes only one camp\n"
+      "likes, bad notes, and noisy raters; truth.tsv names each note's kind. The files\n"
+      "have the published columns, so the reference scorer reads them too.",
+      synth_main },
+};
+
+static const cli_section notes_sections[] = {
+    { "DESCRIPTION",
+      ".B score\n"
+      "reads the published Community Notes files (notes, ratings shards, note\n"
+      "status history, user enrollment), fits the one\\-factor matrix factorization\n"
+      "r = mu + i_u + i_n + f_u f_n of the reference core scorer in its three rounds\n"
+      "by alternating exact least squares, computes contributor helpfulness, and\n"
+      "gives every note a status (CURRENTLY_RATED_HELPFUL,\n"
+      "CURRENTLY_RATED_NOT_HELPFUL, NEEDS_MORE_RATINGS, FIRM_REJECT,\n"
+      "NEEDS_YOUR_HELP) with the rules that decided it, then its final status by the\n"
+      "reference meta\\-scorer's rules over the core model (stabilization before a\n"
+      "note is shown, locked statuses) and its updated status history, which the\n"
+      "next run reads. The options are those of the reference scorer\n"
+      ".RI ( main.py ).\n"
+      "The output is the same bytes on any number of threads.\n"
+      ".B synth\n"
+      "writes the same four files with planted rater camps and note kinds (and\n"
+      ".IR truth.tsv ).\n"
+      "Model, rules, constants and formats:\n"
+      ".IR docs/notes.md .\n" },
+    { "EXIT STATUS",
+      "0 on success; 1 on bad input (the message names file, line and column; a\n"
+      "rater who rated a note twice is named at the second rating, with the line of\n"
+      "the first) or an I/O failure; 2 on a usage error.\n" },
+    { "ENVIRONMENT", ".TP\n"
+                     ".B OMP_NUM_THREADS\n"
+                     "Threads for the fits; results do not depend on it.\n" },
+    { "SEE ALSO", ".BR dacc (1)\n" },
+};
+
+const cli_spec cli_spec_notes = {
+    .name = "notes",
+    .summary = "bridging-based note scoring (Community Notes): score, synth",
+    .description = "Bridging-based note scoring, as the Community Notes core scorer computes it:\n"
+                   "a note is shown only when raters who usually disagree both find it helpful.\n"
+                   "Model, rules and formats: docs/notes.md.",
+    CLI_SUBS(notes_subs),
+    CLI_OPTS(notes_opts),
+    CLI_SECTIONS(notes_sections),
 };
 
 int cmd_notes(int argc, char **argv)
 {
-    static const char about[] =
-        "Bridging-based note scoring, as the Community Notes core scorer computes it:\n"
-        "a note is shown only when raters who usually disagree both find it helpful.\n"
-        "Model, rules and formats: docs/notes.md.";
-    return cli_dispatch("dacc notes", about, subcommands,
-                        sizeof subcommands / sizeof subcommands[0], argc, argv);
+    return cli_spec_run(&cli_spec_notes, argc, argv);
 }

@@ -1,7 +1,6 @@
 /* dacc pause device: the device verifier over a state file. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/file.h"
 #include "dacc/json.h"
 #include "dacc/pause.h"
@@ -53,11 +53,23 @@ typedef struct {
     const char *state, *arg, *sub;
     uint64_t now;
     int force;
+    cli_format format;
 } device_opts;
 
 static int print_outcome(const dacc_pause_state_file *d, dacc_pause_reason r, uint64_t now,
-                         int status)
+                         int status, cli_format f)
 {
+    const char *runs = dacc_pause_check(&d->state, now) == DACC_PAUSE_RUN ? "RUNS" : "HALTS";
+    const char *reason = status ? "" : dacc_pause_reason_name(r);
+    if (f == CLI_FORMAT_JSON)
+        printf("{\"reason\": \"%s\", \"device\": \"%s\", \"epoch\": %" PRIu64
+               ", \"runs_until\": %" PRIu64 "}\n",
+               reason, runs, d->state.epoch, dacc_pause_runs_until(&d->state));
+    else if (f == CLI_FORMAT_CSV)
+        printf("reason,device,epoch,runs_until\n%s,%s,%" PRIu64 ",%" PRIu64 "\n", reason, runs,
+               d->state.epoch, dacc_pause_runs_until(&d->state));
+    if (f != CLI_FORMAT_TEXT)
+        return r == DACC_PAUSE_ACCEPTED || r == DACC_PAUSE_REPLAY ? CLI_OK : CLI_FAIL;
     printf("%s%sdevice %s (epoch %" PRIu64 ", runs until %" PRIu64 ")\n",
            status ? "" : dacc_pause_reason_name(r), status ? "" : "; ",
            dacc_pause_check(&d->state, now) == DACC_PAUSE_RUN ? "RUNS" : "HALTS", d->state.epoch,
@@ -118,62 +130,61 @@ static int device_run(const char *prog, const device_opts *o)
     free(data);
     if (st != DACC_OK)
         return cli_fail(prog, &err);
-    int rc = print_outcome(&d, r, o->now, status);
+    int rc = print_outcome(&d, r, o->now, status, o->format);
     if (status)
         rc = dacc_pause_check(&d.state, o->now) == DACC_PAUSE_RUN ? CLI_OK : CLI_FAIL;
     return rc;
 }
 
-int cmd_pause_device(int argc, char **argv)
+/* dacc pause device SUB, the subcommand named by sub. */
+static int device_main(const char *sub, int argc, char **argv)
 {
-    static const char prog[] = "dacc pause device";
-    static const char usage[] =
-        "Usage: dacc pause device init   --state FILE [--now T] [--force] ROOT\n"
-        "       dacc pause device rotate --state FILE [--now T] NEW_ROOT\n"
-        "       dacc pause device verify --state FILE [--now T] BUNDLE\n"
-        "       dacc pause device status --state FILE [--now T]\n\n"
-        "Run the device verifier, keeping its state (root, epoch, expiry, log size) in FILE,\n"
-        "which stands for the device's protected storage; T is the trusted time (default:\n"
-        "now). verify prints the reason code and whether the device runs; the state is\n"
-        "written only when it moves forward, and nothing is reported accepted unless it was\n"
-        "saved. init refuses to overwrite an existing FILE unless --force (provisioning again\n"
-        "goes back to epoch 0, so bundles refused as old would be accepted again). Exit\n"
-        "status 0 when accepted (or a replay; for status: when the device runs), 1 otherwise.\n";
-    static const struct option longs[] = { { "state", required_argument, NULL, 's' },
-                                           { "now", required_argument, NULL, 'n' },
-                                           { "force", no_argument, NULL, 'f' },
-                                           { "help", no_argument, NULL, 'h' },
-                                           { NULL, 0, NULL, 0 } };
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-        return argc < 2 ? cli_usage(prog, "expected init, rotate, verify or status")
-                        : cli_help(usage);
-    device_opts o = { .sub = argv[1], .now = (uint64_t)time(NULL) };
-    if (strcmp(o.sub, "init") && strcmp(o.sub, "rotate") && strcmp(o.sub, "verify") &&
-        strcmp(o.sub, "status"))
-        return cli_usage(prog, "unknown subcommand '%s'", o.sub);
-    argc--;
-    argv++;
-    cli_getopt_reset();
+    char prog[64];
+    snprintf(prog, sizeof prog, "dacc pause device %s", sub);
+    char name[32];
+    snprintf(name, sizeof name, "device %s", sub);
+    device_opts o = { .sub = sub, .now = (uint64_t)time(NULL) };
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_pause, name, argc, argv);
     int ch, rc = CLI_OK;
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         if (ch == 's')
             o.state = optarg;
         else if (ch == 'n')
             rc = cli_opt_u64(prog, "--now", optarg, 0, INT64_MAX, &o.now);
-        else if (ch == 'f')
+        else if (ch == 'F')
             o.force = 1;
-        else if (ch == 'h')
-            return cli_help(usage);
-        else
-            return cli_usage(prog, "unknown option");
+        else if (ch == 'f')
+            rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV,
+                                &o.format);
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
-    if (o.force && strcmp(o.sub, "init") != 0)
-        return cli_usage(prog, "--force is only for init");
     int want = strcmp(o.sub, "status") == 0 ? 0 : 1;
-    if (o.state == NULL || argc - optind != want)
-        return cli_usage(prog, "expected --state FILE%s", want ? " and one file" : "");
+    if (argc - optind != want)
+        return cli_usage(prog, want ? "expected one file" : "expected no argument");
     o.arg = want ? argv[optind] : NULL;
     return device_run(prog, &o);
+}
+
+int cmd_pause_device_init(int argc, char **argv)
+{
+    return device_main("init", argc, argv);
+}
+
+int cmd_pause_device_rotate(int argc, char **argv)
+{
+    return device_main("rotate", argc, argv);
+}
+
+int cmd_pause_device_verify(int argc, char **argv)
+{
+    return device_main("verify", argc, argv);
+}
+
+int cmd_pause_device_status(int argc, char **argv)
+{
+    return device_main("status", argc, argv);
 }

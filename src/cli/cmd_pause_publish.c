@@ -8,7 +8,6 @@
  * is not appended again, so a retry after a failed witness step only
  * finishes the job. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/file.h"
 #include "dacc/pause.h"
 #include "log_keys.h"
@@ -255,32 +255,14 @@ static dacc_status publish(const publish_opts *o, dacc_error *err)
     return st;
 }
 
-static const char publish_usage[] =
-    "Usage: dacc pause publish --log DIR --root ROOT [--witness W.key]... [--state DIR]\n"
-    "                          [--time T] -o BUNDLE HEARTBEAT\n\n"
-    "Check the signed heartbeat as every device will (apart from the time): a heartbeat\n"
-    "of ROOT, signed by k distinct keys of ROOT, and ROOT names the log in DIR (made by\n"
-    "'dacc log init'). Only then append it to the log, unless it is there already: a\n"
-    "heartbeat is logged once however often it is published, so publishing again after\n"
-    "a failure (a witness refusing, say) finishes the job. Each witness key checks\n"
-    "consistency with the last checkpoint it cosigned (its state is kept in --state DIR,\n"
-    "default '.', created when missing) and cosigns; the bundle a device verifies is the\n"
-    "heartbeat, its inclusion proof and the cosigned checkpoint. (Real witnesses are\n"
-    "remote services; --witness runs them locally, for tests and simulations.)\n"
-    "  --time T   the witnesses' cosignature time (default: now)\n";
-
 int cmd_pause_publish(int argc, char **argv)
 {
     static const char prog[] = "dacc pause publish";
-    static const struct option longs[] = {
-        { "log", required_argument, NULL, 'l' },     { "root", required_argument, NULL, 'r' },
-        { "witness", required_argument, NULL, 'w' }, { "state", required_argument, NULL, 's' },
-        { "time", required_argument, NULL, 't' },    { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
-    };
     publish_opts o = { .out = "-", .state_dir = ".", .time = (uint64_t)time(NULL) };
     int ch, rc = CLI_OK;
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_pause, "publish", argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'l':
             o.log_dir = optarg;
@@ -302,12 +284,10 @@ int cmd_pause_publish(int argc, char **argv)
                 return cli_usage(prog, "at most %d witnesses", MAX_W);
             o.witness[o.nwitness++] = optarg;
             break;
-        case 'h':
-            return cli_help(publish_usage);
-        default:
-            return cli_usage(prog, "unknown option");
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
     if (o.log_dir == NULL || o.root == NULL || argc - optind != 1)

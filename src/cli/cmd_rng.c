@@ -1,31 +1,9 @@
 /* dacc rng: reproduce a seeded draw, so anyone can check a published one. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-
-static const char usage[] =
-    "Usage: dacc rng --seed SEED [--purpose LABEL] MODE [--count K] [--format FORMAT]\n"
-    "\n"
-    "Reproducible random draws. The same seed and purpose give the same output\n"
-    "on every machine; the stream is libsodium's randombytes_buf_deterministic\n"
-    "(ChaCha20), and a purpose derives its own seed with keyed BLAKE2b-256, as\n"
-    "docs/base.md describes, so a draw can be checked with other tools too.\n"
-    "\n"
-    "Modes (exactly one):\n"
-    "  --bytes N            N bytes of the stream, in hex\n"
-    "  --below N            integers uniform in [0, N)\n"
-    "  --unit               numbers uniform in [0, 1)\n"
-    "  --sample M --of N    M distinct integers from [0, N), in draw order\n"
-    "  --shuffle N          a random order of 0 .. N-1\n"
-    "\n"
-    "Options:\n"
-    "  -s, --seed SEED      64 hex digits, or any text (which stands for its SHA-256)\n"
-    "  -P, --purpose LABEL  derive the stream for this purpose from the seed\n"
-    "  -n, --count K        how many draws for --below and --unit (default 1)\n"
-    "  -f, --format FORMAT  text (one per line, default) or json\n"
-    "  -h, --help           show this help\n";
+#include "spec.h"
 
 static const char prog[] = "dacc rng";
 
@@ -52,17 +30,11 @@ static int set_mode(rng_opts *o, rng_mode mode)
 
 static int parse_args(int argc, char **argv, rng_opts *o)
 {
-    static const struct option longs[] = {
-        { "seed", required_argument, NULL, 's' },  { "purpose", required_argument, NULL, 'P' },
-        { "bytes", required_argument, NULL, 'B' }, { "below", required_argument, NULL, 'b' },
-        { "unit", no_argument, NULL, 'u' },        { "sample", required_argument, NULL, 'S' },
-        { "of", required_argument, NULL, 'O' },    { "shuffle", required_argument, NULL, 'X' },
-        { "count", required_argument, NULL, 'n' }, { "format", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
-    };
     *o = (rng_opts){ .count = 1 };
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_rng, NULL, argc, argv);
     int ch, rc = CLI_OK;
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "s:P:n:f:h", longs, NULL)) != -1) {
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 's':
             o->seed = optarg;
@@ -97,20 +69,17 @@ static int parse_args(int argc, char **argv, rng_opts *o)
             rc = cli_opt_u64(prog, "--count", optarg, 0, RNG_CLI_MAX, &o->count);
             break;
         case 'f':
-            rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON, &o->format);
+            rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV,
+                                &o->format);
             break;
-        case 'h':
-            return -1;
-        default:
-            return cli_usage(prog, "unknown or incomplete option");
         }
     }
     if (rc != CLI_OK)
         return rc;
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (optind < argc)
         return cli_usage(prog, "unexpected argument '%s'", argv[optind]);
-    if (o->seed == NULL)
-        return cli_usage(prog, "--seed is required");
     if (o->mode == MODE_NONE)
         return cli_usage(prog, "choose a mode: --bytes, --below, --unit, --sample or --shuffle");
     if ((o->mode == MODE_SAMPLE) != o->have_of)
@@ -124,6 +93,8 @@ static int parse_args(int argc, char **argv, rng_opts *o)
 /* Prints the list of numbers in the chosen format. */
 static void emit_u64(const rng_opts *o, const uint64_t *v, size_t n)
 {
+    if (o->format == CLI_FORMAT_CSV)
+        puts("value");
     if (o->format == CLI_FORMAT_JSON)
         putchar('[');
     for (size_t i = 0; i < n; i++) {
@@ -138,6 +109,8 @@ static void emit_u64(const rng_opts *o, const uint64_t *v, size_t n)
 
 static int draw_bytes(const rng_opts *o, dacc_rng *r)
 {
+    if (o->format == CLI_FORMAT_CSV)
+        puts("hex");
     if (o->format == CLI_FORMAT_JSON)
         putchar('"');
     uint8_t block[4096];
@@ -187,6 +160,8 @@ nomem:
 
 static int draw_unit(const rng_opts *o, dacc_rng *r)
 {
+    if (o->format == CLI_FORMAT_CSV)
+        puts("value");
     if (o->format == CLI_FORMAT_JSON)
         putchar('[');
     for (uint64_t i = 0; i < o->count; i++) {
@@ -206,7 +181,7 @@ int cmd_rng(int argc, char **argv)
     rng_opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc < 0)
-        return cli_help(usage);
+        return CLI_OK;
     if (rc != CLI_OK)
         return rc;
     uint8_t seed[DACC_RNG_SEEDBYTES];
@@ -233,3 +208,65 @@ int cmd_rng(int argc, char **argv)
     }
     return rc;
 }
+
+/* ---- the declaration ---- */
+
+enum { K_BYTES = 'B', K_BELOW = 'b', K_UNIT = 'u', K_SAMPLE = 'S', K_OF = 'O', K_SHUFFLE = 'X' };
+
+static const cli_opt rng_opts_table[] = {
+    { "seed", 's', "SEED", 's', NULL, "64 hex digits, or any text (which stands for its SHA-256)",
+      NULL, CLI_REQ_ALL, NULL },
+    { "purpose", 'P', "LABEL", 'P', NULL, "derive the stream for this purpose from the seed", NULL,
+      0, NULL },
+    { "bytes", 0, "N", K_BYTES, NULL, "mode: N bytes of the stream, in hex", NULL, 0, NULL },
+    { "below", 0, "N", K_BELOW, NULL, "mode: integers uniform in [0, N)", NULL, 0, NULL },
+    { "unit", 0, NULL, K_UNIT, NULL, "mode: numbers uniform in [0, 1)", NULL, 0, NULL },
+    { "sample", 0, "M", K_SAMPLE, NULL,
+      "mode: M distinct integers from [0, N) (with --of N), in draw order", NULL, 0, NULL },
+    { "of", 0, "N", K_OF, NULL, "the N of --sample", NULL, 0, NULL },
+    { "shuffle", 0, "N", K_SHUFFLE, NULL, "mode: a random order of 0 .. N-1", NULL, 0, NULL },
+    { "count", 'n', "K", 'n', "1", "how many draws for --below and --unit", NULL, 0, NULL },
+    { "format", 'f', "FORMAT", 'f', "text",
+      "text (one per line), json (an array, or a string for --bytes) or csv (a header, then one "
+      "per line)",
+      NULL, 0, "text json csv" },
+};
+
+static const cli_section rng_sections[] = {
+    { "DESCRIPTION",
+      "Prints draws that anyone holding the seed can repeat. The stream of a seed is\n"
+      "libsodium's randombytes_buf_deterministic (the ChaCha20 keystream with key =\n"
+      "seed and nonce \"LibsodiumDRG\"); a purpose derives its own seed as\n"
+      "BLAKE2b\\-256 keyed with the seed over the purpose text. The exact algorithms\n"
+      "of every mode are in docs/base.md.\n" },
+    { "MODES", ".TP\n"
+               ".BI \\-\\-bytes \" N\"\n"
+               "N bytes of the stream, in hex.\n"
+               ".TP\n"
+               ".BI \\-\\-below \" N\"\n"
+               "Integers uniform in [0, N).\n"
+               ".TP\n"
+               ".B \\-\\-unit\n"
+               "Numbers uniform in [0, 1).\n"
+               ".TP\n"
+               ".BI \\-\\-sample \" M \" \\-\\-of \" N\"\n"
+               "M distinct integers from [0, N), in draw order.\n"
+               ".TP\n"
+               ".BI \\-\\-shuffle \" N\"\n"
+               "A random order of 0 .. N\\-1.\n" },
+    { "EXIT STATUS", "0 on success, 2 on a usage error.\n" },
+    { "SEE ALSO", ".BR dacc (1)\n" },
+};
+
+const cli_spec cli_spec_rng = {
+    .name = "rng",
+    .summary = "reproducible random draws from a published seed",
+    .description = "Reproducible random draws. The same seed and purpose give the same output\n"
+                   "on every machine; the stream is libsodium's randombytes_buf_deterministic\n"
+                   "(ChaCha20), and a purpose derives its own seed with keyed BLAKE2b-256, as\n"
+                   "docs/base.md describes, so a draw can be checked with other tools too.\n"
+                   "Exactly one mode: --bytes, --below, --unit, --sample with --of, or --shuffle.",
+    CLI_OPTS(rng_opts_table),
+    CLI_SECTIONS(rng_sections),
+    .run = cmd_rng,
+};

@@ -1,6 +1,5 @@
 /* dacc round: keys, round configs and signed events as files; the log
  * side (append, show, result, replay) is in cmd_round_log.c. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,6 +7,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/codec.h"
 #include "dacc/file.h"
 #include "dacc/json.h"
@@ -45,18 +45,19 @@ dacc_status round_parse_pub(const char *text, size_t len, uint8_t pk[32], dacc_e
                           (int)(len > 40 ? 40 : len), text);
 }
 
-static const char keygen_usage[] =
-    "Usage: dacc round keygen NAME\n\n"
-    "Write a new Ed25519 key: NAME.key (secret, mode 0600) and NAME.pub, in the\n"
-    "signed-note key format of `dacc log` and `dacc pause`; print the public key\n"
-    "in hex, the form round configs list eligible keys in.\n";
-
 static int cmd_keygen(int argc, char **argv)
 {
     static const char prog[] = "dacc round keygen";
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
-        return cli_help(keygen_usage);
-    if (argc != 2 || argv[1][0] == '-')
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_round, "keygen", argc, argv);
+    int ch;
+    while ((ch = cli_next(&p)) > 0) {
+    }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
+    argc -= optind - 1;
+    argv += optind - 1;
+    if (argc != 2)
         return cli_usage(prog, "expected one NAME");
     const char *slash = strrchr(argv[1], '/');
     dacc_tlog_signer s;
@@ -72,21 +73,6 @@ static int cmd_keygen(int argc, char **argv)
 }
 
 /* ---- configs ---- */
-
-static const char new_usage[] =
-    "Usage: dacc round new --key OPERATOR.key --mechanism M --params FILE [options]\n\n"
-    "Write a round's config, signed by its operator: the first event of the round,\n"
-    "whose SHA-256 is the round id (printed on standard error). M is pgf, deepfund,\n"
-    "market, notes or pause; FILE holds the mechanism's parameters as JSON\n"
-    "(docs/round.md lists them).\n\n"
-    "  --open                  anyone may take part (default: --eligible)\n"
-    "  --eligible FILE         the keys that may take part, one per line (hex or .pub)\n"
-    "  --phase NAME=CLOSE      how a phase closes: operator (default), events:N or\n"
-    "                          at_size:N (an operator close at log size N or later)\n"
-    "  --title TEXT            a title shown with the round\n"
-    "  --nonce TEXT            makes two otherwise equal configs two rounds\n"
-    "  -o, --output FILE       where to write the envelope (default: stdout)\n"
-    "  -h, --help              show this help\n";
 
 typedef struct {
     const char *key, *mechanism, *params, *eligible, *title, *nonce, *out;
@@ -178,22 +164,11 @@ static int build_phases(const char *prog, const new_opts *o, json_t *phases)
 
 static int parse_new(const char *prog, int argc, char **argv, new_opts *o)
 {
-    static const struct option longs[] = {
-        { "key", required_argument, NULL, 'k' },
-        { "mechanism", required_argument, NULL, 'm' },
-        { "params", required_argument, NULL, 'p' },
-        { "eligible", required_argument, NULL, 'e' },
-        { "open", no_argument, NULL, 'O' },
-        { "phase", required_argument, NULL, 'P' },
-        { "title", required_argument, NULL, 't' },
-        { "nonce", required_argument, NULL, 'n' },
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     int ch;
     *o = (new_opts){ .out = "-" };
-    while ((ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_round, "new", argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         const char **slot = ch == 'k'   ? &o->key
                             : ch == 'm' ? &o->mechanism
                             : ch == 'p' ? &o->params
@@ -202,8 +177,6 @@ static int parse_new(const char *prog, int argc, char **argv, new_opts *o)
                             : ch == 'n' ? &o->nonce
                             : ch == 'o' ? &o->out
                                         : NULL;
-        if (ch == 'h')
-            return -1;
         if (ch == 'O')
             o->open = 1;
         else if (ch == 'P' && o->nphase < 8)
@@ -213,10 +186,10 @@ static int parse_new(const char *prog, int argc, char **argv, new_opts *o)
         else
             return CLI_USAGE;
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (optind != argc)
         return cli_usage(prog, "unexpected argument '%s'", argv[optind]);
-    if (o->key == NULL || o->mechanism == NULL || o->params == NULL)
-        return cli_usage(prog, "--key, --mechanism and --params are required");
     if (o->open == (o->eligible != NULL))
         return cli_usage(prog, "give --open or --eligible FILE");
     const char *outs[] = { o->out };
@@ -256,7 +229,7 @@ static int cmd_new(int argc, char **argv)
     new_opts o;
     int rc = parse_new(prog, argc, argv, &o);
     if (rc < 0)
-        return cli_help(new_usage);
+        return CLI_OK;
     json_t *phases = json_array(), *body = NULL;
     if (rc == CLI_OK)
         rc = build_phases(prog, &o, phases);
@@ -290,21 +263,223 @@ static int cmd_new(int argc, char **argv)
     return st == DACC_OK ? CLI_OK : cli_fail(prog, &err);
 }
 
-int cmd_round(int argc, char **argv)
-{
-    static const cli_command subs[] = {
-        { "keygen", "make a participant's or operator's Ed25519 key", cmd_keygen },
-        { "new", "write a round's config, signed by its operator", cmd_new },
-        { "event", "sign an event of a round from its JSON body", cmd_round_event },
-        { "append", "check events against their rounds and log the accepted ones",
-          cmd_round_append },
-        { "show", "list a log's rounds, or show one round's state", cmd_round_show },
-        { "result", "print a round's result (text, json, csv)", cmd_round_result },
-        { "replay", "rebuild a round from a log or its tiles and check it", cmd_round_replay },
-    };
-    static const char about[] =
+/* ---- the declaration ---- */
+
+static const cli_opt round_opts[] = {
+    { "key", 0, "OPERATOR.key", 'k', NULL, "the operator's key", "new", CLI_REQ_ALL, NULL },
+    { "mechanism", 0, "M", 'm', NULL, "the round's mechanism", "new", CLI_REQ_ALL,
+      "pgf deepfund market notes pause" },
+    { "params", 0, "FILE", 'p', NULL,
+      "the mechanism's parameters as JSON (docs/round.md lists them)", "new", CLI_REQ_ALL, NULL },
+    { "open", 0, NULL, 'O', NULL, "anyone may take part (else --eligible)", "new", 0, NULL },
+    { "eligible", 0, "FILE", 'e', NULL, "the keys that may take part, one per line (hex or .pub)",
+      "new", 0, NULL },
+    { "phase", 0, "NAME=CLOSE", 'P', "operator",
+      "how a phase closes: operator, events:N or at_size:N (an operator close at log size N or "
+      "later); repeatable",
+      "new", CLI_REPEAT, NULL },
+    { "title", 0, "TEXT", 't', NULL, "a title shown with the round", "new", 0, NULL },
+    { "nonce", 0, "TEXT", 'n', NULL, "makes two otherwise equal configs two rounds", "new", 0,
+      NULL },
+    { "key", 0, "KEY.key", 'k', NULL, "the signer's key", "event", CLI_REQ_ALL, NULL },
+    { "type", 0, "TYPE", 't', NULL, "the event's type (pgf/donation, round/close, ...)", "event",
+      CLI_REQ_ALL, NULL },
+    { "round", 0, "ID", 'r', NULL, "the round (or --config)", "event", 0, NULL },
+    { "config", 0, "FILE", 'c', NULL, "the round's config envelope (or --round)", "event", 0,
+      NULL },
+    { "seq", 0, "N", 's', NULL, "the event's sequence number (or --log)", "event", 0, NULL },
+    { "log", 0, "DIR", 'l', NULL, "the log: the next sequence number of this key in the round",
+      "event", 0, NULL },
+    { "body", 0, "TEXT", 'b', NULL, "the body as text instead of a file", "event", 0, NULL },
+    { "at", 0, NULL, 'a', NULL,
+      "put the log's size and root now into the body as \"at\" (a round/close whose phase seeds "
+      "a draw; needs --log)",
+      "event", 0, NULL },
+    { "log", 0, "DIR", 'l', NULL, "the log to append to (or --node)", "append", 0, NULL },
+    { "node", 0, "URL", 'n', NULL, "post the events to a node (dacc serve)", "append", 0, NULL },
+    { "log-key", 0, "LOG.pub", 'k', NULL, "the node's log key, to check each receipt", "append", 0,
+      NULL },
+    { "seen", 0, "FILE", 's', NULL,
+      "the last checkpoint seen: the node's must follow it, and FILE is updated", "append", 0,
+      NULL },
+    { "log", 0, "DIR", 'l', NULL, "the log", "show,result", CLI_REQ_ALL, NULL },
+    { "for", 0, "KEY", 'w', NULL,
+      "what the round holds for one participant instead: whether the key is eligible, its last "
+      "sequence number and, in a deep-funding round of drawn questions, the juror's questions; "
+      "KEY is 64 hex digits or a .pub file",
+      "show", 0, NULL },
+    { "log", 0, "DIR", 'l', NULL, "the log store", "replay", 0, NULL },
+    { "tiles", 0, "DIR", 't', NULL, "the log's tiles (or a node's URL), with --log-key", "replay",
+      0, NULL },
+    { "node", 0, "URL", 'n', NULL, "a node's URL, with --log-key", "replay", 0, NULL },
+    { "log-key", 0, "FILE", 'k', NULL, "the log's key (default DIR/log.pub)", "replay", 0, NULL },
+    { "expect", 0, "FILE", 'e', NULL,
+      "compare with a published replay (-f json output): exit 1 on any difference, naming the "
+      "first event where they diverge",
+      "replay", 0, NULL },
+    { "format", 'f', "FORMAT", 'f', "text",
+      "how to print the result (show: text is the JSON state; csv flattens it)",
+      "show,result,replay", 0, "text json csv" },
+    { "output", 'o', "FILE", 'o', "-", "write the result to FILE, atomically",
+      "new,event,show,result,replay", 0, NULL },
+};
+
+static const cli_sub round_subs[] = {
+    { "keygen", "make a participant's or operator's Ed25519 key", "NAME",
+      "Write a new Ed25519 key: NAME.key (secret, mode 0600) and NAME.pub, in the\n"
+      "signed-note key format of `dacc log` and `dacc pause`; print the public key\n"
+      "in hex, the form round configs list eligible keys in.",
+      cmd_keygen },
+    { "new", "write a round's config, signed by its operator", "",
+      "Write a round's config, signed by its operator: the first event of the round,\n"
+      "whose SHA-256 is the round id (printed on standard error). Give --open or\n"
+      "--eligible FILE.",
+      cmd_new },
+    { "event", "sign an event of a round from its JSON body", "[BODY.json | -]",
+      "Sign one event of a round: the JSON object BODY (a file, - for standard input,\n"
+      "or --body TEXT) becomes the body of an event of TYPE (docs/round.md) by KEY's\n"
+      "owner, canonicalised (RFC 8785) and put in a DSSE envelope. The event's sequence\n"
+      "number is N, or, with --log, the next one of this key in the round as the log\n"
+      "holds it.",
+      cmd_round_event },
+    { "append", "check events against their rounds and log the accepted ones", "[FILE...]",
+      "Check events against their rounds and log them: every event in the FILEs (one\n"
+      "envelope per line; none or - : standard input) must be accepted, in order, by\n"
+      "its round as the log holds it; then all are appended to the log in one\n"
+      "transaction and each line printed with its log entry. If one is refused,\n"
+      "nothing is logged and the refusal is named (exit status 1). A config event\n"
+      "creates its round.\n\n"
+      "With --node the events are posted to a node (dacc serve), one by one in\n"
+      "order, and each receipt is checked before the next is sent: the entry's leaf\n"
+      "hash, its inclusion proof, and the checkpoint's signature by --log-key. At\n"
+      "the first refusal it stops (the events before it are logged). With --seen\n"
+      "FILE, the last checkpoint must follow the one in FILE (a consistency proof\n"
+      "from the node's tiles), and FILE is updated: a node that rewrites its log\n"
+      "is caught.",
+      cmd_round_append },
+    { "show", "list a log's rounds, or show one round's state", "[ROUND]",
+      "Without ROUND, list the log's rounds; with it (64 hex digits or a unique prefix),\n"
+      "show the round's state: phase, events, signers, state hash, and the mechanism's\n"
+      "counts.",
+      cmd_round_show },
+    { "result", "print a round's result (text, json, csv)", "ROUND",
+      "Print a round's result as its events so far determine it (final once its last\n"
+      "phase closed): payouts, leaderboard and allocation, prices, statuses. CSV is\n"
+      "the result's table.",
+      cmd_round_result },
+    { "replay", "rebuild a round from a log or its tiles and check it", "ROUND",
+      "Rebuild a round from the log and check all of it: the checkpoint's signature by\n"
+      "the log key (DIR/log.pub, or --log-key), every entry of the round against the\n"
+      "checkpoint with an inclusion proof, every event's signature, and every event\n"
+      "accepted by the round's rules in log order. From --tiles (the static files\n"
+      "`dacc log tiles` writes, or a node's URL: http://HOST:PORT; --node URL is the\n"
+      "same) no database is needed: every entry is read and the tree recomputed, so a\n"
+      "node's /result can be checked by anyone holding its log key. Prints the state hash\n"
+      "and the result; -f json also lists the state hash after each event (the\n"
+      "trace). Give one of --log, --tiles and --node.",
+      cmd_round_replay },
+};
+
+static const cli_section round_sections[] = {
+    { "DESCRIPTION",
+      "A round is one instance of a mechanism (deepfund, pgf, market, notes, pause): a\n"
+      "config signed by its operator, whose SHA\\-256 is the round id, then events,\n"
+      "each a participant's action as canonical JSON (RFC 8785) in a DSSE envelope\n"
+      "signed with Ed25519. Every accepted event is an entry of a transparency log\n"
+      "made by\n"
+      ".BR \"dacc log init\" ,\n"
+      "and anyone can rebuild and check a round from the log or from the static\n"
+      "tiles it publishes.\n"
+      ".TP\n"
+      ".B keygen\n"
+      "Write NAME.key and NAME.pub (signed\\-note key files) and print the public key\n"
+      "in hex.\n"
+      ".TP\n"
+      ".B new\n"
+      "Write the config; print the round id on standard error. A config the round\n"
+      "would refuse is not written.\n"
+      ".TP\n"
+      ".B event\n"
+      "Sign one event: the body (a JSON object), the type, the round, and the\n"
+      "author's next sequence number (given, or read from the log). With\n"
+      ".BR \\-\\-at ,\n"
+      "the log's size and root are put into the body as \"at\" (a round/close whose\n"
+      "phase seeds a draw, such as a deep\\-funding round's juror questions).\n"
+      ".TP\n"
+      ".B append\n"
+      "Check every event (one envelope per line of the files, or standard input)\n"
+      "against its round as the log holds it and append them all in one\n"
+      "transaction, or none: a refused event is named and nothing is logged. With\n"
+      ".B \\-\\-node\n"
+      "the events are posted to a node one by one, each receipt checked (leaf hash,\n"
+      "inclusion proof, the checkpoint's signature by\n"
+      ".BR \\-\\-log\\-key )\n"
+      "before the next is sent; with\n"
+      ".B \\-\\-seen\n"
+      "the newest checkpoint must follow the one kept in FILE (consistency proof\n"
+      "from the node's tiles), which is then updated.\n"
+      ".TP\n"
+      ".B show\n"
+      "List the log's rounds, or show one round's state and state hash; with\n"
+      ".B \\-\\-for\n"
+      ".I KEY\n"
+      "(64 hex digits or a .pub file), what the round holds for that key: whether\n"
+      "it is eligible, its last sequence number, and a deep\\-funding juror's drawn\n"
+      "questions.\n"
+      ".TP\n"
+      ".B result\n"
+      "Print a round's result (payouts, balances, statuses, heartbeats); CSV is\n"
+      "its table.\n"
+      ".TP\n"
+      ".B replay\n"
+      "Rebuild a round, checking the checkpoint's signature, every entry's\n"
+      "inclusion, every event's signature and every rule; print the state hash and\n"
+      "the result.\n"
+      ".B \\-\\-expect\n"
+      "compares with a published replay (\\-f json) and names the first event where\n"
+      "they diverge.\n"
+      ".B \\-\\-node\n"
+      ".I URL\n"
+      "(the same as\n"
+      ".BI \\-\\-tiles \" URL\" )\n"
+      "replays from a running node's tiles, to check its\n"
+      ".BR /result .\n"
+      ".P\n"
+      "ROUND is 64 hex digits, or a unique prefix of at least 8 where a log is\n"
+      "given. Formats, rules and each mechanism's events:\n"
+      ".IR docs/round.md .\n" },
+    { "EXIT STATUS",
+      "0 on success; 1 on a refused event, a failed check or bad input (named); 2 on a\n"
+      "usage error.\n" },
+    { "EXAMPLES",
+      ".nf\n"
+      "dacc round new \\-\\-key op.key \\-\\-mechanism pgf \\-\\-params p.json \\e\n"
+      "    \\-\\-eligible keys.txt \\-o config.env\n"
+      "dacc round append \\-\\-log LOG config.env\n"
+      "dacc round event \\-\\-key alice.key \\-\\-type pgf/donation \\-\\-round ID \\e\n"
+      "    \\-\\-log LOG \\-\\-body '{\"project\":\"p1\",\"amount\":\"500\"}' | \\e\n"
+      "    dacc round append \\-\\-log LOG\n"
+      "dacc round replay \\-\\-tiles site \\-\\-log\\-key log.pub ID \\-\\-expect published.json\n"
+      "dacc round replay \\-\\-node http://127.0.0.1:8080 \\-\\-log\\-key log.pub ID\n"
+      ".fi\n" },
+    { "SEE ALSO", ".BR dacc (1),\n"
+                  ".BR dacc\\-log (1),\n"
+                  ".BR dacc\\-pause (1)\n" },
+};
+
+const cli_spec cli_spec_round = {
+    .name = "round",
+    .summary = "rounds: signed events in a log, results, replay by anyone",
+    .description =
         "Rounds: every governance action a signed event (DSSE, Ed25519) of a round, every\n"
         "accepted event an entry of a transparency log, and any round rebuilt by anyone\n"
-        "from the log or its published tiles. docs/round.md.";
-    return cli_dispatch("dacc round", about, subs, sizeof subs / sizeof subs[0], argc, argv);
+        "from the log or its published tiles. docs/round.md.",
+    CLI_SUBS(round_subs),
+    CLI_OPTS(round_opts),
+    CLI_SECTIONS(round_sections),
+};
+
+int cmd_round(int argc, char **argv)
+{
+    return cli_spec_run(&cli_spec_round, argc, argv);
 }

@@ -1,6 +1,5 @@
 /* dacc round event|append|show|result|replay: signing events, and rounds
  * in a log directory. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/codec.h"
 #include "dacc/file.h"
 #include "dacc/jcs.h"
@@ -21,19 +21,6 @@ static char *hex8(const uint8_t *b, char out[17])
 
 /* ---- event ---- */
 
-static const char event_usage[] =
-    "Usage: dacc round event --key KEY.key --type TYPE (--round ID | --config FILE)\n"
-    "                        (--seq N | --log DIR) [-o OUT] [BODY.json | -]\n\n"
-    "Sign one event of a round: the JSON object BODY (a file, - for standard input,\n"
-    "or --body TEXT) becomes the body of an event of TYPE (pgf/donation, round/close,\n"
-    "...; docs/round.md) by KEY's owner, canonicalised (RFC 8785) and put in a DSSE\n"
-    "envelope. The event's sequence number is N, or, with --log, the next one of\n"
-    "this key in the round as the log holds it.\n\n"
-    "  --body TEXT          the body as text instead of a file\n"
-    "  --at                 put the log's size and root now into the body as \"at\"\n"
-    "                       (a round/close whose phase seeds a draw; needs --log)\n"
-    "  -o, --output FILE    where to write the envelope (default: stdout)\n";
-
 typedef struct {
     const char *key, *type, *round, *config, *log, *body_text, *out;
     uint64_t seq;
@@ -42,22 +29,11 @@ typedef struct {
 
 static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
 {
-    static const struct option longs[] = {
-        { "key", required_argument, NULL, 'k' },
-        { "type", required_argument, NULL, 't' },
-        { "round", required_argument, NULL, 'r' },
-        { "config", required_argument, NULL, 'c' },
-        { "seq", required_argument, NULL, 's' },
-        { "log", required_argument, NULL, 'l' },
-        { "body", required_argument, NULL, 'b' },
-        { "output", required_argument, NULL, 'o' },
-        { "at", no_argument, NULL, 'a' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     int ch, rc = CLI_OK;
     *o = (event_opts){ .out = "-" };
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_round, "event", argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'k':
             o->key = optarg;
@@ -86,12 +62,12 @@ static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
         case 's':
             rc = cli_opt_u64(prog, "--seq", optarg, 1, INT64_MAX, &o->seq);
             break;
-        case 'h':
-            return -1;
         default:
             return CLI_USAGE;
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
     if (o->key == NULL || o->type == NULL || (o->round == NULL) == (o->config == NULL))
@@ -170,7 +146,7 @@ int cmd_round_event(int argc, char **argv)
     event_opts o;
     int rc = parse_event(prog, argc, argv, &o);
     if (rc < 0)
-        return cli_help(event_usage);
+        return CLI_OK;
     if (rc != CLI_OK)
         return rc;
     uint8_t sk[64], id[32];
@@ -201,23 +177,6 @@ int cmd_round_event(int argc, char **argv)
 }
 
 /* ---- append ---- */
-
-static const char append_usage[] =
-    "Usage: dacc round append --log DIR [FILE...]\n"
-    "       dacc round append --node URL --log-key LOG.pub [--seen FILE] [FILE...]\n\n"
-    "Check events against their rounds and log them: every event in the FILEs (one\n"
-    "envelope per line; none or - : standard input) must be accepted, in order, by\n"
-    "its round as the log holds it; then all are appended to the log in one\n"
-    "transaction and each line printed with its log entry. If one is refused,\n"
-    "nothing is logged and the refusal is named (exit status 1). A config event\n"
-    "creates its round.\n\n"
-    "With --node the events are posted to a node (dacc serve), one by one in\n"
-    "order, and each receipt is checked before the next is sent: the entry's leaf\n"
-    "hash, its inclusion proof, and the checkpoint's signature by --log-key. At\n"
-    "the first refusal it stops (the events before it are logged). With --seen\n"
-    "FILE, the last checkpoint must follow the one in FILE (a consistency proof\n"
-    "from the node's tiles), and FILE is updated: a node that rewrites its log\n"
-    "is caught.\n";
 
 typedef struct {
     char **data;
@@ -287,14 +246,11 @@ static void print_appended(const env_list *l, uint64_t first)
 int cmd_round_append(int argc, char **argv)
 {
     static const char prog[] = "dacc round append";
-    static const struct option longs[] = {
-        { "log", required_argument, NULL, 'l' },     { "node", required_argument, NULL, 'n' },
-        { "log-key", required_argument, NULL, 'k' }, { "seen", required_argument, NULL, 's' },
-        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 }
-    };
     const char *dir = NULL, *node = NULL, *key = NULL, *seen = NULL;
     int ch;
-    while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_round, "append", argc, argv);
+    while ((ch = cli_next(&p)) > 0) {
         if (ch == 'l')
             dir = optarg;
         else if (ch == 'n')
@@ -303,11 +259,11 @@ int cmd_round_append(int argc, char **argv)
             key = optarg;
         else if (ch == 's')
             seen = optarg;
-        else if (ch == 'h')
-            return cli_help(append_usage);
         else
             return CLI_USAGE;
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if ((dir == NULL) == (node == NULL))
         return cli_usage(prog, "give --log DIR or --node URL");
     if (node == NULL && (key != NULL || seen != NULL))

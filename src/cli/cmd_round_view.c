@@ -1,17 +1,18 @@
 /* dacc round show|result|replay: a round's state and result, from the
  * operator's log or, for replay, from what the log publishes. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "spec.h"
 #include "dacc/codec.h"
 #include "dacc/csv.h"
 #include "dacc/file.h"
 #include "dacc/jcs.h"
 #include "dacc/json.h"
+#include "flat.h"
 #include "round_cli.h"
 
 /* ---- printing results ---- */
@@ -115,6 +116,12 @@ typedef struct {
     cli_format f;
 } doc_ctx;
 
+static int write_flat(FILE *fp, void *ctx)
+{
+    const doc_ctx *d = ctx;
+    return cli_write_flat(fp, d->f, d->doc);
+}
+
 static int write_doc(FILE *fp, void *ctx)
 {
     const doc_ctx *d = ctx;
@@ -143,42 +150,24 @@ typedef struct {
     cli_format f;
 } view_opts;
 
-static const char show_usage[] =
-    "Usage: dacc round show --log DIR [ROUND] [--for KEY] [-f text|json] [-o FILE]\n\n"
-    "Without ROUND, list the log's rounds; with it (64 hex digits or a unique prefix),\n"
-    "show the round's state: phase, events, signers, state hash, and the mechanism's\n"
-    "counts.\n\n"
-    "  --for KEY        what the round holds for one participant instead: whether the\n"
-    "                   key is eligible, its last sequence number (the next event is\n"
-    "                   seq + 1) and, in a deep-funding round of drawn questions, the\n"
-    "                   juror's questions; KEY is 64 hex digits or a .pub file\n";
-
-static int parse_view(const char *prog, int argc, char **argv, unsigned formats, view_opts *o,
-                      const char *usage)
+static int parse_view(const char *prog, int argc, char **argv, unsigned formats, view_opts *o)
 {
-    static const struct option longs[] = {
-        { "log", required_argument, NULL, 'l' },    { "for", required_argument, NULL, 'w' },
-        { "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 }
-    };
     int ch, rc = CLI_OK;
     *o = (view_opts){ .out = "-", .f = CLI_FORMAT_TEXT };
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "f:o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_round, prog + strlen("dacc round "), argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         if (ch == 'l')
             o->log = optarg;
-        else if (ch == 'w' && usage == show_usage)
+        else if (ch == 'w')
             o->who = optarg;
         else if (ch == 'f')
             rc = cli_opt_format(prog, optarg, formats, &o->f);
         else if (ch == 'o')
             o->out = optarg;
-        else if (ch == 'h')
-            return cli_help(usage), -1;
-        else
-            return CLI_USAGE;
     }
-    if (rc == CLI_OK && o->log == NULL)
-        return cli_usage(prog, "--log DIR is required");
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     const char *outs[] = { o->out };
     return rc == CLI_OK ? cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0) : rc;
 }
@@ -215,7 +204,7 @@ int cmd_round_show(int argc, char **argv)
 {
     static const char prog[] = "dacc round show";
     view_opts o;
-    int rc = parse_view(prog, argc, argv, CLI_ALLOW_TEXT | CLI_ALLOW_JSON, &o, show_usage);
+    int rc = parse_view(prog, argc, argv, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV, &o);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
     if (argc - optind > 1)
@@ -232,8 +221,11 @@ int cmd_round_show(int argc, char **argv)
         st = dacc_store_each_round(l.store, NULL, list_round, &err);
     else if (st == DACC_OK && (st = round_log_find(&l, argv[optind], id, &err)) == DACC_OK &&
              (st = dacc_store_load(l.store, id, &r, &err)) == DACC_OK &&
-             (st = view_state(r, o.who, &state, &err)) == DACC_OK)
-        st = dacc_json_write_file(o.out, state, DACC_JSON_PRETTY, &err);
+             (st = view_state(r, o.who, &state, &err)) == DACC_OK) {
+        doc_ctx d = { state, o.f };
+        st = o.f == CLI_FORMAT_CSV ? cli_emit(o.out, write_flat, &d, &err)
+                                   : dacc_json_write_file(o.out, state, DACC_JSON_PRETTY, &err);
+    }
     json_decref(state);
     dacc_round_free(r);
     round_log_close(&l);
@@ -242,18 +234,11 @@ int cmd_round_show(int argc, char **argv)
 
 /* ---- result ---- */
 
-static const char result_usage[] =
-    "Usage: dacc round result --log DIR ROUND [-f text|json|csv] [-o FILE]\n\n"
-    "Print a round's result as its events so far determine it (final once its last\n"
-    "phase closed): payouts, leaderboard and allocation, prices, statuses. CSV is\n"
-    "the result's table.\n";
-
 int cmd_round_result(int argc, char **argv)
 {
     static const char prog[] = "dacc round result";
     view_opts o;
-    int rc = parse_view(prog, argc, argv, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV, &o,
-                        result_usage);
+    int rc = parse_view(prog, argc, argv, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV, &o);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;
     if (argc - optind != 1)
@@ -278,22 +263,6 @@ int cmd_round_result(int argc, char **argv)
 
 /* ---- replay ---- */
 
-static const char replay_usage[] =
-    "Usage: dacc round replay (--log DIR | --tiles DIR --log-key FILE |\n"
-    "                          --node URL --log-key FILE) ROUND\n"
-    "                         [--expect FILE] [-f text|json] [-o FILE]\n\n"
-    "Rebuild a round from the log and check all of it: the checkpoint's signature by\n"
-    "the log key (DIR/log.pub, or --log-key), every entry of the round against the\n"
-    "checkpoint with an inclusion proof, every event's signature, and every event\n"
-    "accepted by the round's rules in log order. From --tiles (the static files\n"
-    "`dacc log tiles` writes, or a node's URL: http://HOST:PORT; --node URL is the\n"
-    "same) no database is needed: every entry is read and the tree recomputed, so a\n"
-    "node's /result can be checked by anyone holding its log key. Prints the state hash\n"
-    "and the result; -f json also lists the state hash after each event (the\n"
-    "trace).\n\n"
-    "  --expect FILE   compare with a published replay (-f json output): exit 1 on\n"
-    "                  any difference, naming the first event where they diverge\n";
-
 typedef struct {
     const char *log, *tiles, *key, *expect, *out;
     cli_format f;
@@ -301,20 +270,11 @@ typedef struct {
 
 static int parse_replay(const char *prog, int argc, char **argv, replay_opts *o)
 {
-    static const struct option longs[] = {
-        { "log", required_argument, NULL, 'l' },
-        { "tiles", required_argument, NULL, 't' },
-        { "node", required_argument, NULL, 'n' },
-        { "log-key", required_argument, NULL, 'k' },
-        { "expect", required_argument, NULL, 'e' },
-        { "format", required_argument, NULL, 'f' },
-        { "output", required_argument, NULL, 'o' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     int ch, rc = CLI_OK;
     *o = (replay_opts){ .out = "-", .f = CLI_FORMAT_TEXT };
-    while (rc == CLI_OK && (ch = getopt_long(argc, argv, "f:o:h", longs, NULL)) != -1) {
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_round, "replay", argc, argv);
+    while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
         switch (ch) {
         case 'l':
             o->log = optarg;
@@ -337,14 +297,15 @@ static int parse_replay(const char *prog, int argc, char **argv, replay_opts *o)
             o->out = optarg;
             break;
         case 'f':
-            rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON, &o->f);
+            rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV,
+                                &o->f);
             break;
-        case 'h':
-            return -1;
         default:
             return CLI_USAGE;
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
     if ((o->log == NULL) == (o->tiles == NULL) || (o->tiles != NULL && o->key == NULL))
@@ -475,7 +436,7 @@ int cmd_round_replay(int argc, char **argv)
     replay_opts o;
     int rc = parse_replay(prog, argc, argv, &o);
     if (rc < 0)
-        return cli_help(replay_usage);
+        return CLI_OK;
     if (rc != CLI_OK)
         return rc;
     json_t *doc = NULL, *want = NULL;
@@ -486,7 +447,7 @@ int cmd_round_replay(int argc, char **argv)
         st = compare(o.expect, want, doc, &err);
     if (st == DACC_OK) {
         doc_ctx d = { doc, o.f };
-        st = cli_emit(o.out, write_replay, &d, &err);
+        st = cli_emit(o.out, o.f == CLI_FORMAT_CSV ? write_flat : write_replay, &d, &err);
     }
     json_decref(doc);
     json_decref(want);

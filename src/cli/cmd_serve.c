@@ -1,5 +1,4 @@
 /* dacc serve: the node, until SIGINT or SIGTERM. */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,62 +6,8 @@
 
 #include "../node/internal.h"
 #include "cli.h"
+#include "spec.h"
 #include "dacc/file.h"
-
-static const char help[] =
-    "Usage: dacc serve [--listen ADDR:PORT] [--data DIR] [--config FILE] [options]\n\n"
-    "The node: an HTTP/JSON server where participants post signed round events\n"
-    "and anyone reads the rounds, their results and the log. An event is\n"
-    "answered 201 with a receipt (its log index, leaf hash, an inclusion proof\n"
-    "in c2sp.org/tlog-proof@v1 form and the signed checkpoint) only once it is\n"
-    "durable in the log; a refused event gets the round's refusal and is not\n"
-    "logged. The log is served as c2sp.org/tlog-tiles (/checkpoint, /tile/...).\n"
-    "API reference: docs/node.md.\n\n"
-    "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; port 0: any)\n"
-    "  --data DIR          the data directory: log.db, log.key, log.pub, rounds.db\n"
-    "                      (default ./dacc-data; created with a fresh log key)\n"
-    "  --config FILE       options from FILE, one a line: the long option's name,\n"
-    "                      then its value (\"threads 8\" or \"threads = 8\"), '#'\n"
-    "                      comments; options given here override the file's\n"
-    "  --store URL         keep the log and its round index in the PostgreSQL\n"
-    "                      database at URL (postgres://...) rather than in DIR;\n"
-    "                      every node given the same URL and log key (DIR/log.key,\n"
-    "                      copied from the first node's) serves the same log, and\n"
-    "                      one at a time integrates the events all of them accept\n"
-    "                      (docs/scale.md)\n"
-    "  --origin ORIGIN     the log's origin when the directory is created\n"
-    "                      (default localhost/dacc)\n"
-    "  --threads N         HTTP worker threads (default 4)\n"
-    "  --max-connections N open connections at most (default 1024); beyond,\n"
-    "                      connections wait to be accepted\n"
-    "  --per-address-connections N\n"
-    "                      open connections from one client address at most\n"
-    "                      (default 0: no limit); beyond, closed at once\n"
-    "  --timeout SECONDS   a connection is closed when idle this long, or when it\n"
-    "                      has not sent a whole request within it (default 30)\n"
-    "  --key-rate N        events per second one signing key may post, in bursts\n"
-    "                      of 2N (default 0: no limit); beyond it, 429\n"
-    "  --address-rate N    the same per client address (behind a proxy, that is\n"
-    "                      the proxy's: limit there)\n"
-    "  --witness URL=PUB   a witness asked to cosign this node's checkpoints\n"
-    "                      (repeatable; PUB its cosignature key): /checkpoint\n"
-    "                      then carries every valid cosignature\n"
-    "  --witness-threshold N  serve /checkpoint only once N of the --witness\n"
-    "                      witnesses have cosigned it (the latest checkpoint that\n"
-    "                      has them; 503 until one has)\n"
-    "  --witness-key FILE  act as a witness (c2sp.org/tlog-witness: POST\n"
-    "                      /add-checkpoint) with this cosignature key\n"
-    "                      (dacc log keygen --cosign)\n"
-    "  --witness-log FILE  the public key of a log it witnesses (repeatable)\n"
-    "  -q, --quiet         no request log on standard error\n"
-    "  -h, --help          show this help\n\n"
-    "A request's body is at most 65535 bytes (beyond: 413, before it is read),\n"
-    "its line and headers at most 64 KiB (beyond: 414 or 431).\n"
-    "Standard error gets one line per request: method, path, status, bytes and\n"
-    "microseconds. SIGINT or SIGTERM stops the node after answering the events\n"
-    "it has queued.\n"
-    "Exit status: 0 after a clean stop, 1 when the node cannot start (or read\n"
-    "FILE), 2 on usage (a bad option, or a bad line in FILE).\n";
 
 /* An option of the command line, kept until the config file is read. */
 typedef struct {
@@ -75,20 +20,12 @@ typedef struct {
 static int parse(int argc, char **argv, given *cli, size_t *n, const char **config)
 {
     static const char prog[] = "dacc serve";
-    struct option longs[NODE_OPTIONS + 3];
-    for (unsigned i = 0; i < NODE_OPTIONS; i++)
-        longs[i] = (struct option){ node_option_name(i),
-                                    node_option_flag(i) ? no_argument : required_argument, NULL,
-                                    256 + (int)i };
-    longs[NODE_OPTIONS] = (struct option){ "config", required_argument, NULL, 'c' };
-    longs[NODE_OPTIONS + 1] = (struct option){ "help", no_argument, NULL, 'h' };
-    longs[NODE_OPTIONS + 2] = (struct option){ NULL, 0, NULL, 0 };
+    cli_parser p;
+    cli_parse_begin(&p, &cli_spec_serve, NULL, argc, argv);
     int ch;
     *n = 0;
     *config = NULL;
-    while ((ch = getopt_long(argc, argv, "qh", longs, NULL)) != -1) {
-        if (ch == 'h')
-            return -1;
+    while ((ch = cli_next(&p)) > 0) {
         if (ch == 'c') {
             if (*config != NULL)
                 return cli_usage(prog, "one --config at most");
@@ -96,10 +33,10 @@ static int parse(int argc, char **argv, given *cli, size_t *n, const char **conf
         } else if (ch == 'q' || ch >= 256) {
             cli[*n].option = ch == 'q' ? NODE_OPT_QUIET : (unsigned)(ch - 256);
             cli[(*n)++].value = ch == 'q' ? NULL : optarg;
-        } else {
-            return cli_usage(prog, "unknown option");
         }
     }
+    if (ch < 0)
+        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (optind != argc)
         return cli_usage(prog, "unexpected argument '%s'", argv[optind]);
     return CLI_OK;
@@ -147,7 +84,7 @@ int cmd_serve(int argc, char **argv)
     free(cli);
     if (rc != CLI_OK) {
         node_settings_free(&s);
-        return rc < 0 ? cli_help(help) : rc;
+        return rc < 0 ? CLI_OK : rc;
     }
     dacc_node_opts *o = &s.o;
     /* Signals go to sigwait below, not to the server's threads. */
@@ -173,3 +110,163 @@ int cmd_serve(int argc, char **argv)
     node_settings_free(&s);
     return CLI_OK;
 }
+
+/* ---- the declaration ---- */
+
+/* The node's options, keyed by their index in src/node/config.c's table
+ * (256 + NODE_OPT_*): that table checks values and bounds for the command
+ * line and the config file alike, this one says what each means; the
+ * contract test checks that both name the same options. */
+#define NODE_KEY(o) (256 + (o))
+
+static const cli_opt serve_opts[] = {
+    { "listen", 0, "ADDR:PORT", NODE_KEY(NODE_OPT_LISTEN), "127.0.0.1:8080",
+      "where to listen (port 0: any)", NULL, 0, NULL },
+    { "data", 0, "DIR", NODE_KEY(NODE_OPT_DATA), "./dacc-data",
+      "the data directory: log.db, log.key, log.pub, rounds.db (created with a fresh log key)",
+      NULL, 0, NULL },
+    { "config", 0, "FILE", 'c', NULL,
+      "options from FILE, one a line: the long option's name, then its value (\"threads 8\" or "
+      "\"threads = 8\"), '#' comments; options given here override the file's",
+      NULL, 0, NULL },
+    { "store", 0, "URL", NODE_KEY(NODE_OPT_STORE), NULL,
+      "keep the log and its round index in the PostgreSQL database at URL (postgres://...) "
+      "rather than in DIR; every node given the same URL and log key (DIR/log.key, copied from "
+      "the first node's) serves the same log, and one at a time integrates the events all of "
+      "them accept (docs/scale.md)",
+      NULL, 0, NULL },
+    { "origin", 0, "ORIGIN", NODE_KEY(NODE_OPT_ORIGIN), "localhost/dacc",
+      "the log's origin when the directory is created", NULL, 0, NULL },
+    { "threads", 0, "N", NODE_KEY(NODE_OPT_THREADS), "4", "HTTP worker threads", NULL, 0, NULL },
+    { "max-connections", 0, "N", NODE_KEY(NODE_OPT_MAX_CONNECTIONS), "1024",
+      "open connections at most; beyond, connections wait to be accepted", NULL, 0, NULL },
+    { "per-address-connections", 0, "N", NODE_KEY(NODE_OPT_PER_ADDRESS_CONNECTIONS), "0: no limit",
+      "open connections from one client address at most; beyond, closed at once", NULL, 0, NULL },
+    { "timeout", 0, "SECONDS", NODE_KEY(NODE_OPT_TIMEOUT), "30",
+      "a connection is closed when idle this long, or when it has not sent a whole request "
+      "within it",
+      NULL, 0, NULL },
+    { "key-rate", 0, "N", NODE_KEY(NODE_OPT_KEY_RATE), "0: no limit",
+      "events per second one signing key may post, in bursts of 2N; beyond it, 429", NULL, 0,
+      NULL },
+    { "address-rate", 0, "N", NODE_KEY(NODE_OPT_ADDRESS_RATE), "0: no limit",
+      "the same per client address (behind a proxy, that is the proxy's: limit there)", NULL, 0,
+      NULL },
+    { "witness", 0, "URL=PUB", NODE_KEY(NODE_OPT_WITNESS), NULL,
+      "a witness asked to cosign this node's checkpoints (repeatable; PUB its cosignature key): "
+      "/checkpoint then carries every valid cosignature",
+      NULL, CLI_REPEAT, NULL },
+    { "witness-threshold", 0, "N", NODE_KEY(NODE_OPT_WITNESS_THRESHOLD), "0",
+      "serve /checkpoint only once N of the --witness witnesses have cosigned it (the latest "
+      "checkpoint that has them; 503 until one has)",
+      NULL, 0, NULL },
+    { "witness-key", 0, "FILE", NODE_KEY(NODE_OPT_WITNESS_KEY), NULL,
+      "act as a witness (c2sp.org/tlog-witness: POST /add-checkpoint) with this cosignature key "
+      "(dacc log keygen --cosign)",
+      NULL, 0, NULL },
+    { "witness-log", 0, "FILE", NODE_KEY(NODE_OPT_WITNESS_LOG), NULL,
+      "the public key of a log it witnesses (repeatable)", NULL, CLI_REPEAT, NULL },
+    { "quiet", 'q', NULL, 'q', NULL, "no request log on standard error", NULL, 0, NULL },
+};
+
+static const cli_section serve_sections[] = {
+    { "DESCRIPTION",
+      "Serves the rounds of the log in\n"
+      ".I DIR\n"
+      "over HTTP. A participant posts a DSSE envelope (as\n"
+      ".B dacc round event\n"
+      "writes it) to\n"
+      ".BI /api/v1/rounds/ ID /events\n"
+      "(a config to\n"
+      ".BR /api/v1/rounds );\n"
+      "the node checks its signature, lets the round apply it, appends it to the\n"
+      "log with the other events queued at the same moment (one transaction, one\n"
+      "signed checkpoint), and only then answers 201 with a receipt: the log index,\n"
+      "the leaf hash, a c2sp.org/tlog\\-proof@v1 inclusion proof and the checkpoint.\n"
+      "A refused event is not logged and gets an RFC 9457 problem document. Anyone\n"
+      "reads\n"
+      ".BR /api/v1/rounds ,\n"
+      "a round's\n"
+      ".BR /state ,\n"
+      ".BR /result ,\n"
+      ".B /events\n"
+      "and\n"
+      ".BR /participant?key= ,\n"
+      "and the log as c2sp.org/tlog\\-tiles:\n"
+      ".B /checkpoint\n"
+      "and\n"
+      ".BR /tile/... .\n"
+      "API reference:\n"
+      ".IR docs/node.md .\n" },
+    { "CONFIGURATION FILE",
+      "One option a line: its long name without the dashes, then its value after\n"
+      "blanks or\n"
+      ".BR = ,\n"
+      "as in\n"
+      ".B threads 8\n"
+      "or\n"
+      ".BR \"listen = 127.0.0.1:8080\" .\n"
+      "The value is the rest of the line with its blanks trimmed, unquoted;\n"
+      ".B quiet\n"
+      "stands alone (or takes\n"
+      ".B true\n"
+      "or\n"
+      ".BR false ).\n"
+      "Blank lines and lines whose first non\\-blank character is\n"
+      ".B #\n"
+      "are ignored.\n"
+      ".B witness\n"
+      "and\n"
+      ".B witness\\-log\n"
+      "may be repeated; another key given twice is an error. A repeatable option\n"
+      "given on the command line replaces the file's whole list. An unknown key,\n"
+      "a bad value, a repeated key or a NUL byte is a usage error naming the file,\n"
+      "line and key:\n"
+      ".IP\n"
+      ".nf\n"
+      "dacc serve: node.conf:4: key \"threads\": expected an integer in [1, 256], got 0\n"
+      ".fi\n" },
+    { "LIMITS", "A request's line and headers are at most 64 KiB (beyond: 414 or 431); its\n"
+                "body at most 65535 bytes: a longer Content\\-Length is answered 413 before\n"
+                "any of the body is read, a chunked body as soon as it passes the limit, and\n"
+                "the connection closed. A body with two Content\\-Lengths, with one and\n"
+                "chunked, or with another transfer coding is a 400. Malformed HTTP gets 400\n"
+                "(a first line that is not HTTP is closed unanswered); no refused request\n"
+                "logs anything.\n" },
+    { "OUTPUT", "Standard error: the address it listens on, then one line per request:\n"
+                "method, path, status, body bytes, microseconds.\n" },
+    { "SIGNALS", "SIGINT and SIGTERM stop the node after it has answered every queued event.\n" },
+    { "EXIT STATUS", "0 after a clean stop, 1 when the node cannot start (with the reason) or\n"
+                     "cannot read the configuration file, 2 on a usage error (a bad option, or a\n"
+                     "bad line of the configuration file).\n" },
+    { "EXAMPLE", ".nf\n"
+                 "dacc serve \\-\\-listen 127.0.0.1:8080 \\-\\-data node\n"
+                 "dacc serve \\-\\-config /etc/dacc/node.conf \\-\\-quiet\n"
+                 "curl \\-H 'Content\\-Type: application/json' \\-\\-data\\-binary @a.env \\e\n"
+                 "    http://127.0.0.1:8080/api/v1/rounds/$ID/events\n"
+                 ".fi\n" },
+    { "SEE ALSO", ".BR dacc\\-round (1),\n"
+                  ".BR dacc\\-log (1)\n" },
+};
+
+const cli_spec cli_spec_serve = {
+    .name = "serve",
+    .summary = "the node: an HTTP/JSON API over the rounds and the log",
+    .description = "The node: an HTTP/JSON server where participants post signed round events\n"
+                   "and anyone reads the rounds, their results and the log. An event is\n"
+                   "answered 201 with a receipt (its log index, leaf hash, an inclusion proof\n"
+                   "in c2sp.org/tlog-proof@v1 form and the signed checkpoint) only once it is\n"
+                   "durable in the log; a refused event gets the round's refusal and is not\n"
+                   "logged. The log is served as c2sp.org/tlog-tiles (/checkpoint, /tile/...).\n"
+                   "API reference: docs/node.md.",
+    CLI_OPTS(serve_opts),
+    CLI_SECTIONS(serve_sections),
+    .footer = "A request's body is at most 65535 bytes (beyond: 413, before it is read),\n"
+              "its line and headers at most 64 KiB (beyond: 414 or 431).\n"
+              "Standard error gets one line per request: method, path, status, bytes and\n"
+              "microseconds. SIGINT or SIGTERM stops the node after answering the events\n"
+              "it has queued.\n"
+              "Exit status: 0 after a clean stop, 1 when the node cannot start (or read\n"
+              "FILE), 2 on usage (a bad option, or a bad line in FILE).\n",
+    .run = cmd_serve,
+};

@@ -22,7 +22,7 @@ typedef struct df_opts {
     unsigned decimals;
     uint64_t count;
     double private_fraction, huber, originality;
-    int disagree, top;
+    int disagree, top, quiet;
 } df_opts;
 
 /* Everything a command reads, in one place. */

@@ -16,7 +16,7 @@ typedef struct {
     dacc_pgf_read_opts read;
     cli_format format;
     dacc_pgf_style style;
-    bool fancy, saturation, half, ignore_saturation, decimals_given;
+    bool fancy, saturation, half, ignore_saturation, decimals_given, quiet;
     unsigned thresholds; /* bit 0: --s50 given, bit 1: --s100 */
     const char *input;
     const char *mech; /* for cluster: vanilla, squared, co, pairwise */
@@ -28,16 +28,12 @@ typedef struct {
     const char *log, *key;  /* qf, cocm, pairwise: record the run as a round in log */
 } fund_opts;
 
-/* The options' help, for every command; with --log and --key, for those
- * that record a round. */
-extern const char fund_common_help[];
-extern const char fund_log_help[];
-
 /* fund_parse's flags: a PROJECT operand follows the file; --log and --key
  * are taken (the commands that record a round). */
 enum { FUND_PROJECT = 1, FUND_LOG = 2 };
 
-/* Options into o; -1 for --help, else a CLI status. */
+/* Options into o, for the subcommand prog names ("dacc fund qf"); -1 once
+ * --help is printed, else a CLI status. */
 int fund_parse(const char *prog, int argc, char **argv, fund_opts *o, unsigned flags);
 
 /* The donations (and --scores) as o says; reports dropped rows. */

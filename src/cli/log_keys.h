@@ -15,6 +15,9 @@ dacc_status write_key_files(const char *prefix, const dacc_tlog_signer *s, dacc_
 int cmd_log_verify(int argc, char **argv);
 int cmd_log_cosign(int argc, char **argv);
 int cmd_log_keygen(int argc, char **argv);
+/* The same for a command whose declaration has its own keygen (pause). */
+struct cli_spec;
+int log_keygen_as(const struct cli_spec *spec, int argc, char **argv);
 int cmd_log_add_checkpoint(int argc, char **argv);
 int cmd_log_witness(int argc, char **argv);
 

@@ -440,7 +440,8 @@ Test(witness_poll, usage_errors_exit_2_and_failures_1)
     cr_assert(strstr(r.out, "Usage: dacc log witness") && strstr(r.out, "--once"), "%s", r.out);
     run_result_free(&r);
     RUN(&r, "log", "--help");
-    cr_assert(strstr(r.out, "\n  witness           a witness that polls a node"), "%s", r.out);
+    cr_assert(strstr(r.out, "\n  witness ") && strstr(r.out, " a witness that polls a node"), "%s",
+              r.out);
     run_result_free(&r);
     /* a log key that did not sign the checkpoint: nothing cosigned */
     char *other = path_join(w.dir, "B"), *opub = path_join(w.dir, "B/log.pub");
