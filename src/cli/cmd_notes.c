@@ -446,7 +446,7 @@ static int synth_main(int argc, char **argv)
         }
     }
     if (ch < 0)
-        return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
+        return ch == CLI_NEXT_HELP ? CLI_OK : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
     if (optind < argc)
