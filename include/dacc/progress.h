@@ -25,7 +25,9 @@ dacc_progress *dacc_progress_new(FILE *out);
 /* Starts a named stage ("reading ratings") of total units (0: unknown). */
 void dacc_progress_stage(dacc_progress *p, const char *stage, uint64_t total);
 
-/* Reports done units of the current stage; cheap when nothing is redrawn. */
+/* Reports done units of the current stage; cheap when nothing is redrawn.
+ * With a total, the line shows done / total, the share and, once units
+ * are done, an estimate of the time left at the rate so far. */
 void dacc_progress_update(dacc_progress *p, uint64_t done);
 
 /* Erases the line and releases the display. */

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "dacc/error.h"
+#include "dacc/progress.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -419,6 +420,11 @@ typedef struct dacc_tlog_audit_report {
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,
                                 unsigned flags, dacc_tlog_audit_report *report, dacc_error *err);
 
+/* Where dacc_tlog_log_audit reports its stages (entries, hashes,
+ * checkpoints) and counts; NULL (the default) for none. The display is
+ * not owned by the log. */
+void dacc_tlog_log_set_progress(dacc_tlog_log *log, dacc_progress *progress);
+
 /* ---- static tiles (dacc log tiles) ------------------------------------------ */
 
 /* Receives one file of the static layout: its path relative to the tile
@@ -484,6 +490,10 @@ dacc_status dacc_tlog_tiles_entry(dacc_tlog_tiles *t, uint64_t index, uint8_t **
  * compared. DACC_ERR_VERIFY or the read error, naming the file at fault. */
 dacc_status dacc_tlog_tiles_audit(dacc_tlog_tiles *t, dacc_tlog_audit_report *report,
                                   dacc_error *err);
+
+/* Where dacc_tlog_tiles_audit reports its stages and counts; NULL (the
+ * default) for none. */
+void dacc_tlog_tiles_set_progress(dacc_tlog_tiles *t, dacc_progress *progress);
 
 /* ---- entry files (dacc log append) ----------------------------------------- */
 

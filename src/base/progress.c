@@ -41,7 +41,15 @@ static void draw(dacc_progress *p, int64_t t)
     double secs = (double)(t - p->started_ns) / 1e9;
     char line[160];
     int n;
-    if (p->total > 0)
+    /* the time left, from the rate so far, once there is a rate */
+    double left = p->done > 0 && p->done < p->total
+                      ? secs * (double)(p->total - p->done) / (double)p->done
+                      : -1;
+    if (p->total > 0 && left >= 0)
+        n = snprintf(line, sizeof line, "%s: %llu / %llu (%.0f%%) %.1fs, about %.0fs left",
+                     p->stage, (unsigned long long)p->done, (unsigned long long)p->total,
+                     100.0 * (double)p->done / (double)p->total, secs, left + 0.5);
+    else if (p->total > 0)
         n = snprintf(line, sizeof line, "%s: %llu / %llu (%.0f%%) %.1fs", p->stage,
                      (unsigned long long)p->done, (unsigned long long)p->total,
                      100.0 * (double)p->done / (double)p->total, secs);

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "flat.h"
 #include "spec.h"
 #include "log_keys.h"
 #include "log_source.h"
@@ -321,6 +322,7 @@ typedef struct {
     const char *key;
     uint64_t size;
     int has_size, format, integrity;
+    int out_format; /* audit: a cli_format */
 } read_opts;
 
 /* Options of the read-side commands; returns -1 after --help, else a CLI code. */
@@ -346,6 +348,12 @@ static int parse_read(const char *prog, int argc, char **argv, int nargs, read_o
             return cli_usage(prog, "--format is tlog-proof or dacc-proof, not \"%s\"", optarg);
         } else if (ch == 'i') {
             o->integrity = 1;
+        } else if (ch == 'F') {
+            cli_format f;
+            if ((rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV,
+                                     &f)))
+                return rc;
+            o->out_format = (int)f;
         }
     }
     if (ch < 0)
@@ -509,35 +517,63 @@ static int cmd_entry(int argc, char **argv)
     return st == DACC_OK ? CLI_OK : fail(prog, &err);
 }
 
-static dacc_status audit_source(log_source *src, const dacc_tlog_verifier *v, int integrity,
+/* What the audit checked, in the format asked for. */
+static void print_audit(const log_source *src, const dacc_tlog_audit_report *r, int integrity,
+                        cli_format f)
+{
+    const char *what = source_is_tiles(src)             ? "tiles complete"
+                       : dacc_tlog_log_shared(src->log) ? "PostgreSQL append-only triggers"
+                       : integrity                      ? "SQLite integrity_check"
+                                                        : "SQLite quick_check";
+    if (f != CLI_FORMAT_TEXT) {
+        json_t *doc = json_pack(
+            "{s:s,s:I,s:I,s:I,s:I,s:s}", "audit", "passed", "size", (json_int_t)r->size, "entries",
+            (json_int_t)r->entries, "hashes", (json_int_t)r->hashes, "checkpoints",
+            (json_int_t)(source_is_tiles(src) ? 1 : r->checkpoints), "store", what);
+        cli_write_flat(stdout, f, doc);
+        json_decref(doc);
+    } else if (source_is_tiles(src)) {
+        printf("audit passed: %" PRIu64 " entries, %" PRIu64
+               " hashes, 1 checkpoint checked; tiles of size %" PRIu64 " complete\n",
+               r->entries, r->hashes, r->size);
+    } else if (dacc_tlog_log_shared(src->log)) {
+        printf("audit passed: %" PRIu64 " entries, %" PRIu64 " hashes, %" PRIu64
+               " checkpoints checked; PostgreSQL append-only triggers in place\n",
+               r->entries, r->hashes, r->checkpoints);
+    } else {
+        printf("audit passed: %" PRIu64 " entries, %" PRIu64 " hashes, %" PRIu64
+               " checkpoints checked; SQLite %s ok\n",
+               r->entries, r->hashes, r->checkpoints,
+               integrity ? "integrity_check" : "quick_check");
+    }
+}
+
+/* The audit, its progress on a terminal (erased before the result). */
+static dacc_status audit_source(log_source *src, const dacc_tlog_verifier *v, const read_opts *o,
                                 dacc_error *err)
 {
     dacc_tlog_audit_report r;
     dacc_status st;
-    if (!source_is_tiles(src)) {
-        st = dacc_tlog_log_audit(src->log, v, integrity ? DACC_TLOG_AUDIT_INTEGRITY : 0, &r, err);
-        if (st == DACC_OK && dacc_tlog_log_shared(src->log))
-            printf("audit passed: %" PRIu64 " entries, %" PRIu64 " hashes, %" PRIu64
-                   " checkpoints checked; PostgreSQL append-only triggers in place\n",
-                   r.entries, r.hashes, r.checkpoints);
-        else if (st == DACC_OK)
-            printf("audit passed: %" PRIu64 " entries, %" PRIu64 " hashes, %" PRIu64
-                   " checkpoints checked; SQLite %s ok\n",
-                   r.entries, r.hashes, r.checkpoints,
-                   integrity ? "integrity_check" : "quick_check");
-        return st;
-    }
-    if (integrity)
+    if (source_is_tiles(src) && o->integrity)
         return dacc_error_set(err, DACC_ERR_INVALID,
                               "%s: --integrity is SQLite's check, and this is a tiles directory",
                               src->dir);
-    st = dacc_tlog_tiles_audit(src->tiles, &r, err);
-    if (st != DACC_OK)
-        dacc_error_prefix(err, "%s/", src->dir);
-    else
-        printf("audit passed: %" PRIu64 " entries, %" PRIu64
-               " hashes, 1 checkpoint checked; tiles of size %" PRIu64 " complete\n",
-               r.entries, r.hashes, r.size);
+    dacc_progress *pr = dacc_progress_new(stderr);
+    if (!source_is_tiles(src)) {
+        dacc_tlog_log_set_progress(src->log, pr);
+        st =
+            dacc_tlog_log_audit(src->log, v, o->integrity ? DACC_TLOG_AUDIT_INTEGRITY : 0, &r, err);
+        dacc_tlog_log_set_progress(src->log, NULL);
+    } else {
+        dacc_tlog_tiles_set_progress(src->tiles, pr);
+        st = dacc_tlog_tiles_audit(src->tiles, &r, err);
+        dacc_tlog_tiles_set_progress(src->tiles, NULL);
+        if (st != DACC_OK)
+            dacc_error_prefix(err, "%s/", src->dir);
+    }
+    dacc_progress_free(pr);
+    if (st == DACC_OK)
+        print_audit(src, &r, o->integrity, (cli_format)o->out_format);
     return st;
 }
 
@@ -558,7 +594,7 @@ static int cmd_audit(int argc, char **argv)
         st = source_open(argv[optind], source_dir_is_store(argv[optind]) ? NULL : &v, &src, &err);
     if (st != DACC_OK)
         return fail(prog, &err);
-    st = audit_source(&src, &v, o.integrity, &err);
+    st = audit_source(&src, &v, &o, &err);
     source_close(&src);
     return st == DACC_OK ? CLI_OK : fail(prog, &err);
 }
@@ -567,10 +603,31 @@ static int cmd_audit(int argc, char **argv)
 
 /* The sink of dacc_tlog_tiles_write: rel under the directory ctx, creating
  * the directories on its path. */
+typedef struct {
+    const char *root;
+    dacc_progress *pr;
+    uint64_t written;
+} tiles_out;
+
+/* The files of a layout of size entries: an entry bundle and a hash tile
+ * per 256 entries (or part), and at each higher level a tile per 256 (or
+ * part) of the tiles below; then the checkpoint. */
+static uint64_t tiles_total(uint64_t size)
+{
+    uint64_t total = 1, n = size;
+    if (n > 0)
+        total += (n + 255) / 256; /* entry bundles */
+    for (; n > 0; n /= 256)
+        total += (n + 255) / 256;
+    return total;
+}
+
 static dacc_status write_at(void *ctx, const char *rel, const void *data, size_t len,
                             dacc_error *err)
 {
-    const char *root = ctx;
+    tiles_out *t = ctx;
+    const char *root = t->root;
+    dacc_progress_update(t->pr, ++t->written);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", root, rel);
     for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
@@ -604,9 +661,12 @@ static int cmd_tiles(int argc, char **argv)
         return fail(prog, &err);
     const char *out = argv[2];
     uint64_t size = dacc_tlog_log_size(log), count = 0;
+    tiles_out t = { out, dacc_progress_new(stderr), 0 };
+    dacc_progress_stage(t.pr, "writing tiles", tiles_total(size));
     dacc_status st = mkdir(out, 0777) != 0 && errno != EEXIST
                          ? dacc_error_at(&err, DACC_ERR_IO, out, 0, 0, "%s", strerror(errno))
-                         : dacc_tlog_tiles_write(log, write_at, (void *)out, &count, &err);
+                         : dacc_tlog_tiles_write(log, write_at, &t, &count, &err);
+    dacc_progress_free(t.pr);
     if (st == DACC_OK)
         printf("wrote %" PRIu64 " tiles and bundles for %" PRIu64 " entries to %s\n", count, size,
                out);
@@ -643,6 +703,8 @@ static const cli_opt log_opts[] = {
       "tlog-proof (c2sp.org/tlog-proof@v1, with the signed checkpoint, for the latest size only) "
       "or dacc-proof (dacc-proof/v1, any size; docs/tlog.md)",
       "prove-inclusion", 0, "tlog-proof dacc-proof" },
+    { "format", 'f', "FORMAT", 'F', "text", "how to print what was checked", "audit", 0,
+      "text json csv" },
     { "integrity", 0, NULL, 'i', NULL, "run SQLite's slower integrity_check instead of quick_check",
       "audit", 0, NULL },
     { "key", 'k', "FILE", 'k', NULL, "the log's public key", "verify", CLI_REQ_ALL, NULL },

@@ -79,7 +79,7 @@ static void report_dropped(const char *file, const dacc_deepfund_read_opts *ro)
 }
 
 static dacc_status load_submissions(const df_opts *o, unsigned flags, df_inputs *in,
-                                    dacc_error *err)
+                                    dacc_progress *pr, uint64_t *done, dacc_error *err)
 {
     for (size_t i = 0; i < o->nsubs; i++) {
         char name[256];
@@ -98,6 +98,7 @@ static dacc_status load_submissions(const df_opts *o, unsigned flags, df_inputs 
         dacc_status st = read_file(path, submission_reader, &c, err);
         if (st != DACC_OK)
             return st;
+        dacc_progress_update(pr, ++*done);
         report_dropped(path, &ro);
     }
     return DACC_OK;
@@ -118,9 +119,10 @@ dacc_status df_logits(const df_opts *o, df_inputs *in, dacc_error *err)
     return DACC_OK;
 }
 
-dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *err)
+static dacc_status load_files(const df_opts *o, int need_jury, df_inputs *in, dacc_progress *pr,
+                              dacc_error *err)
 {
-    memset(in, 0, sizeof *in);
+    uint64_t done = 0;
     in->g = dacc_deepfund_graph_new();
     in->jury = dacc_deepfund_jury_new();
     if (in->g == NULL || in->jury == NULL)
@@ -131,8 +133,10 @@ dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *
         st = read_file(o->graph, graph_reader, &(read_ctx){ .g = in->g }, err);
     else
         flags |= DACC_DEEPFUND_EXTEND;
+    if (o->graph != NULL)
+        dacc_progress_update(pr, ++done);
     if (st == DACC_OK)
-        st = load_submissions(o, flags, in, err);
+        st = load_submissions(o, flags, in, pr, &done, err);
     if (st == DACC_OK && need_jury && o->jury == NULL)
         st = dacc_error_set(err, DACC_ERR_INVALID, "--jury FILE is required");
     if (st == DACC_OK && o->jury != NULL) {
@@ -142,6 +146,7 @@ dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *
         dacc_deepfund_read_opts ro = { .flags = jflags, .parent = o->parent };
         read_ctx c = { .g = in->g, .jury = in->jury, .ro = &ro };
         st = read_file(o->jury, jury_reader, &c, err);
+        dacc_progress_update(pr, ++done);
         if (st == DACC_OK)
             report_dropped(o->jury, &ro);
         if (st == DACC_OK && need_jury && dacc_deepfund_jury_size(in->jury) == 0)
@@ -149,6 +154,19 @@ dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *
                                ro.dropped > 0 ? "no juror answers left: every row was dropped"
                                               : "no juror answers: the file has a header only");
     }
+    return st;
+}
+
+/* At scale (a graph of 10^5 edges, dozens of submissions) reading is the
+ * long part: a progress line counts the files on a terminal. */
+dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *err)
+{
+    memset(in, 0, sizeof *in);
+    dacc_progress *pr = o->quiet ? NULL : dacc_progress_new(stderr);
+    dacc_progress_stage(pr, "reading graph, submissions and jury (files)",
+                        (o->graph != NULL) + o->nsubs + (o->jury != NULL));
+    dacc_status st = load_files(o, need_jury, in, pr, err);
+    dacc_progress_free(pr);
     return st;
 }
 

@@ -35,9 +35,10 @@ struct dacc_tlog_log {
     log_state st;
     dacc_tlog_signer signer;
     int can_sign;
-    int in_txn, added; /* inside dacc_tlog_log_begin; add was called */
-    log_state txn;     /* the state the open transaction builds */
-    hash_slot *cache;  /* shared stores: committed hashes read before */
+    int in_txn, added;       /* inside dacc_tlog_log_begin; add was called */
+    log_state txn;           /* the state the open transaction builds */
+    hash_slot *cache;        /* shared stores: committed hashes read before */
+    dacc_progress *progress; /* long scans report here (may be NULL) */
 };
 
 /* A SQLite file or a PostgreSQL URL. */
@@ -542,6 +543,8 @@ static dacc_status audit_entry(void *ctx, uint64_t idx, const void *data, size_t
     uint8_t h[HB];
     dacc_tlog_leaf_hash(data, len, h);
     a->r.entries++;
+    if ((a->r.entries & 1023) == 0)
+        dacc_progress_update(a->log->progress, a->r.entries);
     return dacc_tlog_memtree_append(a->t, h) == DACC_OK
                ? DACC_OK
                : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
@@ -575,6 +578,8 @@ static dacc_status audit_hash(void *ctx, unsigned level, uint64_t idx, const uin
                                   : "stored hash (%u, %" PRIu64 ") is out of order",
                               a->level, a->next);
     a->r.hashes++;
+    if ((a->r.hashes & 1023) == 0)
+        dacc_progress_update(a->log->progress, a->r.hashes);
     a->next++;
     skip_full_levels(a);
     return sodium_memcmp(want, h, HB) == 0
@@ -611,6 +616,7 @@ static dacc_status audit_checkpoint(void *ctx, uint64_t size, const char *note, 
     if (st != DACC_OK)
         dacc_error_prefix(err, "checkpoint %" PRIu64 ": ", size);
     a->r.checkpoints++;
+    dacc_progress_update(a->log->progress, a->r.checkpoints);
     return st;
 }
 
@@ -629,20 +635,38 @@ static dacc_status audit_counts(const audit_ctx *a, dacc_error *err)
     return DACC_OK;
 }
 
+/* Hashes a tree of size n stores: floor(n / 2^k) at each level k. */
+static uint64_t stored_hashes(uint64_t n)
+{
+    uint64_t total = 0;
+    for (unsigned k = 0; k < 64 && (n >> k) > 0; k++)
+        total += n >> k;
+    return total;
+}
+
 static dacc_status audit_scans(audit_ctx *a, dacc_error *err)
 {
     dacc_tlog_log *log = a->log;
+    dacc_progress_stage(log->progress, "audit: entries", a->r.size);
     dacc_status st = log->ops->each_entry(log->s, a, audit_entry, err);
     if (st == DACC_OK && a->r.entries != a->r.size)
         st = dacc_error_set(err, DACC_ERR_VERIFY, "%" PRIu64 " entries, but the size is %" PRIu64,
                             a->r.entries, a->r.size);
+    dacc_progress_stage(log->progress, "audit: hashes", stored_hashes(a->r.size));
     if (st == DACC_OK)
         st = log->ops->each_hash(log->s, a, audit_hash, err);
+    dacc_progress_stage(log->progress, "audit: checkpoints",
+                        log->st.checkpoints != COUNT_UNKNOWN ? log->st.checkpoints : 0);
     if (st == DACC_OK)
         st = log->ops->each_checkpoint(log->s, a, audit_checkpoint, err);
     if (st == DACC_OK)
         st = audit_counts(a, err);
     return st;
+}
+
+void dacc_tlog_log_set_progress(dacc_tlog_log *log, dacc_progress *progress)
+{
+    log->progress = progress;
 }
 
 dacc_status dacc_tlog_log_audit(dacc_tlog_log *log, const dacc_tlog_verifier *verifier,

@@ -32,7 +32,8 @@ struct dacc_tlog_tiles {
     dacc_tlog_checkpoint cp;
     tile_slot cache[SLOTS];
     unsigned next;
-    dacc_error err; /* why the last dacc_tlog_tiles_hash failed */
+    dacc_error err;          /* why the last dacc_tlog_tiles_hash failed */
+    dacc_progress *progress; /* the audit reports here (may be NULL) */
 };
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -336,6 +337,7 @@ static dacc_status audit_tiles(dacc_tlog_tiles *t, dacc_tlog_memtree *tree,
                 }
                 r->hashes++;
             }
+            dacc_progress_update(t->progress, r->hashes);
         }
     }
     return DACC_OK;
@@ -352,6 +354,7 @@ static dacc_status audit_entries(dacc_tlog_tiles *t, dacc_tlog_memtree *tree,
             return st;
         free(bundle);
         r->entries += width_of(t->cp.size, n);
+        dacc_progress_update(t->progress, r->entries);
         /* A full bundle standing in for a partial one: keep the tree's size. */
         if (b.seen > width_of(t->cp.size, n))
             return dacc_error_set(err, DACC_ERR_UNSUPPORTED,
@@ -362,6 +365,11 @@ static dacc_status audit_entries(dacc_tlog_tiles *t, dacc_tlog_memtree *tree,
     return DACC_OK;
 }
 
+void dacc_tlog_tiles_set_progress(dacc_tlog_tiles *t, dacc_progress *progress)
+{
+    t->progress = progress;
+}
+
 dacc_status dacc_tlog_tiles_audit(dacc_tlog_tiles *t, dacc_tlog_audit_report *report,
                                   dacc_error *err)
 {
@@ -369,8 +377,13 @@ dacc_status dacc_tlog_tiles_audit(dacc_tlog_tiles *t, dacc_tlog_audit_report *re
     dacc_tlog_memtree *tree = dacc_tlog_memtree_new();
     uint8_t root[HB];
     dacc_status st = tree ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_progress_stage(t->progress, "audit: entry bundles (entries)", t->cp.size);
     if (st == DACC_OK)
         st = audit_entries(t, tree, &r, err);
+    uint64_t hashes = 0; /* those the tiles hold: floor(size / 256^level) at each level */
+    for (unsigned level = 0; level < 8; level++)
+        hashes += t->cp.size >> (8 * level);
+    dacc_progress_stage(t->progress, "audit: hash tiles (hashes)", hashes);
     if (st == DACC_OK)
         st = audit_tiles(t, tree, &r, err);
     if (st == DACC_OK &&
