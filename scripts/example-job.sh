@@ -12,7 +12,7 @@ out=$(cd "$(dirname "$dacc")" && pwd)/deepfund-example
 "$dacc" --version
 echo
 echo "== dacc deepfund run: the example round of examples/deepfund"
-"$dacc" deepfund run --out "$out" "$here/examples/deepfund/round.json"
+"$dacc" deepfund run --out-dir "$out" "$here/examples/deepfund/round.json"
 echo
 echo "== the ten largest amounts (of $(($(wc -l < "$out/allocation.csv") - 1)) projects)"
 tail -n +2 "$out/allocation.csv" | sort -t, -k2 -g -r | head -n 10 |

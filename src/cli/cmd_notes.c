@@ -507,8 +507,10 @@ static const cli_opt notes_opts[] = {
     { "seed", 0, "N", 's', "1", "generator seed", "synth", 0, NULL },
     { "out-dir", 0, "DIR", CLI_KEY_OUT_DIR, NULL, "output directory (created if missing)", "synth",
       CLI_REQ_ALL, NULL },
-    { "outdir", 'o', "DIR", CLI_KEY_OUT_DIR, NULL, "the old spelling of --out-dir", NULL,
-      CLI_DEPRECATED, NULL },
+    { "outdir", 'o', "DIR", CLI_KEY_OUT_DIR, NULL,
+      "--out-dir as the reference scorer (main.py) spells it; -o, the old short form, is "
+      "deprecated",
+      NULL, 0, NULL },
     CLI_OPT_QUIET(NULL),
 };
 
