@@ -139,7 +139,27 @@ typedef struct {
     const char *names[16], *values[16];
     size_t n;
     const char *state, *market; /* --state FILE --market ID */
+    cli_format f;
 } quote_fields;
+
+/* One answer of quote as a JSON object or a CSV header and row; the
+ * fields alternate names and values (money as decimal strings). */
+static void print_answer(cli_format f, const char *const *kv, size_t n)
+{
+    if (f == CLI_FORMAT_JSON) {
+        json_t *doc = json_object();
+        for (size_t i = 0; i + 1 < n; i += 2)
+            json_object_set_new(doc, kv[i], json_string(kv[i + 1]));
+        dacc_json_write_stream(stdout, doc, DACC_JSON_PRETTY, NULL);
+        json_decref(doc);
+        return;
+    }
+    const char *head[8], *row[8];
+    for (size_t i = 0; i + 1 < n && i / 2 < 8; i += 2)
+        head[i / 2] = kv[i], row[i / 2] = kv[i + 1];
+    dacc_csv_write_row(stdout, ',', head, n / 2);
+    dacc_csv_write_row(stdout, ',', row, n / 2);
+}
 
 /* The market options, as the fields of a create op (--q by the kind). */
 /* Returns CLI_OK with *help set once the help is printed. */
@@ -167,6 +187,9 @@ static int quote_options(const char *prog, int argc, char **argv, quote_fields *
             q->market = optarg;
         else if (ch == 'Q')
             qlist = optarg;
+        else if (ch == 'T')
+            rc = cli_opt_format(prog, optarg, CLI_ALLOW_TEXT | CLI_ALLOW_JSON | CLI_ALLOW_CSV,
+                                &q->f);
         else if (name == NULL || q->n == 15)
             return cli_usage(prog, "too many market options");
         else
@@ -189,7 +212,8 @@ static int quote_options(const char *prog, int argc, char **argv, quote_fields *
 }
 
 /* trade AMOUNTS: the net cost of a vector, as the trade op charges it. */
-static int quote_vector(const char *prog, const dacc_market *m, const char *list, unsigned decimals)
+static int quote_vector(const char *prog, const dacc_market *m, const char *list, unsigned decimals,
+                        cli_format f)
 {
     dacc_u128 amount[DACC_MARKET_MAX_OUTCOMES], cost, proceeds;
     bool sell[DACC_MARKET_MAX_OUTCOMES];
@@ -218,11 +242,16 @@ static int quote_vector(const char *prog, const dacc_market *m, const char *list
         return cli_fail(prog, &err);
     char t[DACC_MONEY_STRLEN];
     dacc_money_format(proceeds ? proceeds : cost, decimals, 0, t);
-    printf("trading %s %s %s\n", list, proceeds ? "returns" : "costs", t);
+    if (f != CLI_FORMAT_TEXT)
+        print_answer(f, (const char *const[]){ "trade", list, proceeds ? "returns" : "costs", t },
+                     4);
+    else
+        printf("trading %s %s %s\n", list, proceeds ? "returns" : "costs", t);
     return CLI_OK;
 }
 
-static int quote_answer(const char *prog, const dacc_market *m, char **args, unsigned decimals)
+static int quote_answer(const char *prog, const dacc_market *m, char **args, unsigned decimals,
+                        cli_format f)
 {
     const char *what = args[0];
     uint64_t outcome = 0;
@@ -251,6 +280,15 @@ static int quote_answer(const char *prog, const dacc_market *m, char **args, uns
     dacc_money_format(a, decimals, 0, ta);
     dacc_money_format(b, decimals, 0, tb);
     int buying = strcmp(what, "buy") == 0 || strcmp(what, "spend") == 0;
+    char outcome_text[16];
+    snprintf(outcome_text, sizeof outcome_text, "%u", i);
+    if (f != CLI_FORMAT_TEXT) {
+        print_answer(f,
+                     (const char *const[]){ "question", what, "outcome", outcome_text, "shares", tb,
+                                            buying ? "costs" : "returns", ta },
+                     8);
+        return CLI_OK;
+    }
     printf("%s %s shares of outcome %u %s %s\n", buying ? "buying" : "selling", tb, i,
            buying ? "costs" : "returns", ta);
     return CLI_OK;
@@ -258,9 +296,50 @@ static int quote_answer(const char *prog, const dacc_market *m, char **args, uns
 
 /* What a market in a state file stands at: its prices, or once resolved
  * its payout per share (what redeeming one share pays). */
-static void print_standing(const char *id, const dacc_market *m, unsigned decimals)
+static void print_standing_as(const char *id, const dacc_market *m, unsigned decimals, cli_format f)
 {
     unsigned n = dacc_market_outcomes(m);
+    int resolved = dacc_market_resolved(m);
+    json_t *values = json_array();
+    char list[DACC_MARKET_MAX_OUTCOMES * (DACC_MONEY_STRLEN + 1)] = "";
+    size_t len = 0;
+    double p[DACC_MARKET_MAX_OUTCOMES];
+    dacc_u128 one = 1, pay;
+    for (unsigned i = 0; i < decimals; i++)
+        one *= 10;
+    if (!resolved)
+        dacc_market_prices(m, p);
+    for (unsigned i = 0; i < n; i++) {
+        char t[DACC_MONEY_STRLEN];
+        if (resolved) {
+            dacc_market_payout(m, i, one, &pay);
+            dacc_money_format(pay, decimals, DACC_MONEY_TRIM, t);
+            json_array_append_new(values, json_string(t));
+        } else {
+            snprintf(t, sizeof t, "%.6f", p[i]);
+            json_array_append_new(values, json_real(p[i]));
+        }
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ";" : "", t);
+    }
+    const char *what = resolved ? "payout_per_share" : "prices";
+    if (f == CLI_FORMAT_JSON) {
+        json_t *doc = json_pack("{s:s,s:b}", "market", id, "resolved", resolved);
+        json_object_set_new(doc, what, values);
+        dacc_json_write_stream(stdout, doc, DACC_JSON_PRETTY, NULL);
+        json_decref(doc);
+        return;
+    }
+    json_decref(values);
+    print_answer(f, (const char *const[]){ "market", id, what, list }, 4);
+}
+
+static void print_standing(const char *id, const dacc_market *m, unsigned decimals, cli_format f)
+{
+    unsigned n = dacc_market_outcomes(m);
+    if (f != CLI_FORMAT_TEXT) {
+        print_standing_as(id, m, decimals, f);
+        return;
+    }
     if (!dacc_market_resolved(m)) {
         double p[DACC_MARKET_MAX_OUTCOMES];
         dacc_market_prices(m, p);
@@ -314,13 +393,14 @@ static int quote_state(const char *prog, const quote_fields *q, int seen_d, uint
             prog, (dacc_error_set(&err, DACC_ERR_NOTFOUND, "%s: no market %s", q->state, q->market),
                    &err));
     else if (nargs == 0 || dacc_market_resolved(m))
-        print_standing(q->market, m, d);
+        print_standing(q->market, m, d, q->f);
     if (rc == CLI_OK && m != NULL && nargs != 0 && dacc_market_resolved(m))
         rc = cli_fail(prog, (dacc_error_set(&err, DACC_ERR_STATE,
                                             "market %s is resolved: trading is closed", q->market),
                              &err));
     else if (rc == CLI_OK && nargs != 0)
-        rc = nargs == 2 ? quote_vector(prog, m, args[1], d) : quote_answer(prog, m, args, d);
+        rc = nargs == 2 ? quote_vector(prog, m, args[1], d, q->f)
+                        : quote_answer(prog, m, args, d, q->f);
     dacc_market_ledger_free(l);
     return rc;
 }
@@ -350,8 +430,8 @@ static int cmd_quote(int argc, char **argv)
     dacc_error err;
     if (dacc_market_from_fields(q.n, q.names, q.values, (unsigned)decimals, &m, &err) != DACC_OK)
         return cli_fail(prog, &err);
-    rc = vector ? quote_vector(prog, m, argv[optind + 1], (unsigned)decimals)
-                : quote_answer(prog, m, argv + optind, (unsigned)decimals);
+    rc = vector ? quote_vector(prog, m, argv[optind + 1], (unsigned)decimals, q.f)
+                : quote_answer(prog, m, argv + optind, (unsigned)decimals, q.f);
     dacc_market_free(m);
     return rc;
 }
@@ -393,6 +473,8 @@ static const cli_opt market_opts[] = {
     { "yes", 0, "Y", 'y', NULL, "CPMM pool: YES shares", "quote", 0, NULL },
     { "no", 0, "N", 'n', NULL, "CPMM pool: NO shares", "quote", 0, NULL },
     { "p", 0, "P", 'p', NULL, "CPMM probability", "quote", 0, NULL },
+    { "format", 'f', "FORMAT", 'T', "text", "how to print the answer (money as decimal strings)",
+      "quote", 0, "text json csv" },
 };
 
 static const cli_sub market_subs[] = {

@@ -438,8 +438,8 @@ static const cli_opt pause_opts[] = {
       "provision again over an existing state (back to epoch 0, so old bundles are accepted "
       "again)",
       "device init", 0, NULL },
-    { "format", 'f', "FORMAT", 'f', "text", "how to print the outcome", DEVICE_SUBS, 0,
-      "text json csv" },
+    { "format", 'f', "FORMAT", 'f', "text", "how to print the outcome (simulate: the weeks)",
+      DEVICE_SUBS ",simulate", 0, "text json csv" },
     { "weeks", 0, "N", 'w', "16", "weeks to simulate", "simulate", 0, NULL },
     { "devices", 0, "N", 'd', "100", "devices in the fleet", "simulate", 0, NULL },
     { "seed", 0, "TEXT", 's', "dacc", "the seed of every random choice", "simulate", 0, NULL },
