@@ -3,29 +3,38 @@
  * completion (dacc --completion bash) and the option parsing itself are all
  * made, so that what a command says and what it does cannot drift apart.
  *
- * How to declare a command (say `dacc foo` with subcommands bar and baz):
+ * How to declare a command (say `dacc foo` with subcommands bar and baz);
+ * converting an old getopt command is mechanical: its struct option table
+ * and usage string become the declaration, its getopt_long loop the loop of
+ * step 5 (the cases stay), and its "--x is required" checks go away.
  *
  *   1. In src/cli/cmd_foo.c, after the functions, write its options:
  *
  *        static const cli_opt foo_opts[] = {
- *            { "graph", 'g', "FILE", 'g', NULL, "the graph CSV", "bar,baz", CLI_REQ_ALL },
- *            { "top", 0, "N", OPT_TOP, "30", "how many rows to show", "bar", 0 },
+ *            { "graph", 'g', "FILE", 'g', NULL, "the graph CSV", "bar,baz", CLI_REQ_ALL, NULL },
+ *            { "top", 0, "N", OPT_TOP, "30", "how many rows to show", "bar", 0, NULL },
  *            CLI_OPT_FORMAT("bar", "text json csv"),
  *            CLI_OPT_OUTPUT("bar,baz"),
+ *            CLI_OPT_QUIET("bar,baz"),
  *        };
  *
  *      Fields: long name (no dashes); short letter or 0; argument name or
  *      NULL for a flag; the key cli_next returns (the short letter, or an
- *      enum from 256 up); the default shown in help (or NULL); one help
- *      sentence (wrapped automatically); the subcommands taking it,
- *      comma-separated (a nested one by its two words, "root keygen";
- *      NULL: all); flags (CLI_REQ_ALL: required in
- *      every subcommand taking it; CLI_HIDDEN: accepted, not listed;
- *      CLI_DEPRECATED: listed as deprecated). A long name may appear twice
- *      with disjoint subcommand lists when its meaning differs.
- *      --help/-h is added by the parser; do not declare it.
+ *      enum from 256 up; -x returns the key too, not the letter); the
+ *      default shown in help (or NULL); one help sentence (wrapped
+ *      automatically); the subcommands taking it, comma-separated (a nested
+ *      one by its two words, "root init"; NULL: all); flags (CLI_REQ_ALL:
+ *      required in every subcommand taking it; CLI_HIDDEN: accepted, not
+ *      listed; CLI_DEPRECATED: listed as deprecated; CLI_REPEAT: may be
+ *      repeated); the values it takes, space-separated, for help and
+ *      completion (or NULL). A long name may appear twice with disjoint
+ *      subcommand lists when its meaning or requiredness differs (see
+ *      deepfund's --graph). --help/-h is added by the parser: do not
+ *      declare it. -o FILE is always a file, --out-dir DIR a directory;
+ *      after writing either, call cli_wrote (silenced by --quiet).
  *
- *   2. Its subcommands, each with the function that runs it:
+ *   2. Its subcommands, each with the function that runs it (argv[0] its
+ *      last word; nested ones, "root init", are reached by two words):
  *
  *        static const cli_sub foo_subs[] = {
  *            { "bar", "one-line summary", "FILE...", "Paragraph(s) of help.", cmd_foo_bar },
@@ -33,17 +42,20 @@
  *        };
  *
  *   3. The command itself (a command without subcommands sets .run and
- *      leaves .subs NULL; its options then take subs NULL), with any extra
- *      man page sections as troff:
+ *      .args and leaves .subs NULL; its options then take subs NULL), with
+ *      any extra man page sections as troff (a section titled DESCRIPTION
+ *      continues the generated one):
  *
  *        const cli_spec cli_spec_foo = {
  *            .name = "foo", .summary = "...", .description = "...",
- *            CLI_SUBS(foo_subs), CLI_OPTS(foo_opts), .footer = "Exit status: ...",
+ *            CLI_SUBS(foo_subs), CLI_OPTS(foo_opts), CLI_SECTIONS(foo_sections),
+ *            .footer = "Exit status: ...\n",
  *        };
  *
- *   4. Declare `extern const cli_spec cli_spec_foo;` below and list it in
- *      cli_specs (main.c). Write cmd_foo as `return cli_spec_run(&cli_spec_foo,
- *      argc, argv);`.
+ *   4. Declare it in the extern list at the end of this file, add it to
+ *      specs[] in main.c, and its page to DACC_MAN_PAGES in
+ *      cmake/cli_docs.cmake. Write cmd_foo as
+ *      `return cli_spec_run(&cli_spec_foo, argc, argv);`.
  *
  *   5. Each subcommand parses with the table:
  *
@@ -59,6 +71,8 @@
  *      cli_next refuses unknown options, options of other subcommands
  *      (naming those that take them), missing arguments and, at the end,
  *      missing required options, each with one message and exit status 2.
+ *      tests/cli/test_contract.c then checks the new command with the
+ *      others, and needs a working --format json/csv invocation of it.
  */
 #ifndef DACC_CLI_SPEC_H
 #define DACC_CLI_SPEC_H

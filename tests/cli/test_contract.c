@@ -122,6 +122,39 @@ static void run_with(run_result *r, const char *cmd, const char *sub, const char
     run_dacc(r, NULL, argv);
 }
 
+/* The subcommands whose --format json and csv the format tests below run
+ * on real inputs; every subcommand that lists json and csv must be here.
+ * pause device init, rotate and verify print the record status prints
+ * (one function, print_outcome). */
+static const char *const format_tested[] = {
+    "apportion",           "deepfund graph",
+    "deepfund sample",     "deepfund score",
+    "deepfund mix",        "deepfund aggregate",
+    "deepfund allocate",   "fund qf",
+    "fund pairwise",       "fund cocm",
+    "fund cluster",        "fund compare",
+    "fund explain",        "fund linear",
+    "market run",          "market quote",
+    "notes score",         "rng",
+    "round show",          "round result",
+    "round replay",        "pause simulate",
+    "pause device status", "pause device init",
+    "pause device rotate", "pause device verify",
+    "log audit",
+};
+
+static void check_format_tested(const char *cmd, const char *sub, const char *help)
+{
+    if (strstr(help, "--format FORMAT") == NULL || strstr(help, "json or csv") == NULL)
+        return;
+    char name[96];
+    snprintf(name, sizeof name, "%s%s%s", cmd, sub ? " " : "", sub ? sub : "");
+    for (size_t i = 0; i < sizeof format_tested / sizeof format_tested[0]; i++)
+        if (strcmp(format_tested[i], name) == 0)
+            return;
+    cr_assert_fail("%s takes --format json|csv and no test runs it", name);
+}
+
 /* The parts of the contract one subcommand's help shows. */
 static void check_sub(const char *cmd, const char *sub, const char *synopsis, const list *all)
 {
@@ -134,6 +167,7 @@ static void check_sub(const char *cmd, const char *sub, const char *synopsis, co
               synopsis);
     list opts = { .n = 0 };
     options_of(r.out, &opts);
+    check_format_tested(cmd, sub, r.out);
     run_result_free(&r);
     /* all of them at once (then --help, so that nothing runs); when a
      * value is refused, one at a time, to tell a value from an option */
@@ -369,6 +403,7 @@ Test(contract, format_json_parses_and_csv_has_a_header, .timeout = 120)
         { { "deepfund", "score", "-g", g, "-j", j, m1, m2 } },
         { { "deepfund", "mix", "-g", g, "-j", j, m1, m2 } },
         { { "deepfund", "aggregate", "-g", g, "-j", j } },
+        { { "deepfund", "allocate", "-g", g, "--pool", "1000" } },
         { { "fund", "qf", don } },
         { { "fund", "pairwise", "--pool", "10", don } },
         { { "fund", "cocm", don } },
