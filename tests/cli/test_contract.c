@@ -145,7 +145,13 @@ static const char *const format_tested[] = {
 
 static void check_format_tested(const char *cmd, const char *sub, const char *help)
 {
-    if (strstr(help, "--format FORMAT") == NULL || strstr(help, "json or csv") == NULL)
+    const char *f = strstr(help, "--format FORMAT"), *next = f ? strstr(f, "\n  -") : NULL;
+    if (f == NULL)
+        return;
+    char *text = strndup(f, next ? (size_t)(next - f) : strlen(f)); /* the option's help */
+    int both = strstr(text, "json") != NULL && strstr(text, "csv") != NULL;
+    free(text);
+    if (!both)
         return;
     char name[96];
     snprintf(name, sizeof name, "%s%s%s", cmd, sub ? " " : "", sub ? sub : "");
