@@ -132,6 +132,23 @@ static int foreign(cli_parser *p, const cli_opt *o)
     return CLI_NEXT_ERROR;
 }
 
+/* Whether the abbreviation arg ("--s") fits several long options; which
+ * gets them. */
+static bool ambiguous(const cli_parser *p, const char *arg, char *which, size_t size)
+{
+    if (strncmp(arg, "--", 2) != 0)
+        return false;
+    size_t len = strcspn(arg + 2, "="), n = 0, used = 0;
+    which[0] = '\0';
+    for (size_t i = 0; p->longs[i].name != NULL; i++)
+        if (strncmp(p->longs[i].name, arg + 2, len) == 0 && used < size) {
+            used += (size_t)snprintf(which + used, size - used, "%s--%s", n ? ", " : "",
+                                     p->longs[i].name);
+            n++;
+        }
+    return n > 1;
+}
+
 static int refuse(cli_parser *p, int ch)
 {
     const char *arg = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : "?";
@@ -151,7 +168,11 @@ static int refuse(cli_parser *p, int ch)
         const cli_opt *other = optopt ? find_key(p, optopt, false) : NULL;
         if (other != NULL)
             return foreign(p, other);
-        cli_usage(p->prog, "unknown option '%s'", arg);
+        char which[256];
+        if (ambiguous(p, arg, which, sizeof which))
+            cli_usage(p->prog, "option '%s' is ambiguous: %s", arg, which);
+        else
+            cli_usage(p->prog, "unknown option '%s'", arg);
     }
     return CLI_NEXT_ERROR;
 }

@@ -299,6 +299,10 @@ Test(contract, one_message_per_error)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "--M needs an argument (M)") != NULL, "%s", r.err);
     run_result_free(&r);
+    RUN(&r, "fund", "qf", "--s", "x.csv");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "option '--s' is ambiguous: --self-column, ") != NULL, "%s", r.err);
+    run_result_free(&r);
     RUN(&r, "rng", "-Z");
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "unknown option '-Z'") != NULL, "%s", r.err);
