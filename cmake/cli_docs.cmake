@@ -1,6 +1,12 @@
 # The man pages and the bash completion, generated at build time by the
 # tool from its command declarations (src/cli/spec.h): what --help says,
 # what the pages say and what the shell completes cannot drift apart.
+# A cross build runs the tool only through an emulator; without one there
+# is nothing to generate them with (the native build installs them).
+if(CMAKE_CROSSCOMPILING AND NOT CMAKE_CROSSCOMPILING_EMULATOR)
+  message(STATUS "dacc: cross-compiling without an emulator: no man pages or completion")
+  return()
+endif()
 set(DACC_MAN_PAGES dacc dacc-apportion dacc-deepfund dacc-fund dacc-log dacc-market dacc-notes
                    dacc-pause dacc-rng dacc-round dacc-serve)
 set(DACC_MAN_DIR ${CMAKE_BINARY_DIR}/man)
