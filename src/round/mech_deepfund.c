@@ -20,6 +20,7 @@
 #include "dacc/codec.h"
 #include "dacc/csv.h"
 #include "dacc/deepfund.h"
+#include "dacc/fmt.h"
 #include "dacc/intern.h"
 #include "internal.h"
 
@@ -563,14 +564,27 @@ static json_t *edge_weights(const df_state *s, const dacc_deepfund_round_result 
     return rows;
 }
 
-/* The table has the columns of `deepfund run`'s allocation.csv. */
+/* The table has the columns and the row order (natural order of the
+ * project ids) of `deepfund run`'s allocation.csv. NULL when out of
+ * memory. */
 static json_t *allocation(const df_state *s, const dacc_deepfund_round_result *r)
 {
-    json_t *rows = json_array();
-    for (uint32_t n = 0; n < dacc_deepfund_graph_nodes(s->g); n++)
-        json_array_append_new(
-            rows, json_pack("{sssoso}", "project", dacc_deepfund_graph_name(s->g, n), "amount",
-                            money(r->amounts[n], r->decimals), "share", json_real(r->share[n])));
+    size_t nn = dacc_deepfund_graph_nodes(s->g);
+    const char **names = malloc((nn ? nn : 1) * sizeof *names);
+    size_t *ord = malloc((nn ? nn : 1) * sizeof *ord);
+    for (uint32_t n = 0; names != NULL && n < nn; n++)
+        names[n] = dacc_deepfund_graph_name(s->g, n);
+    json_t *rows = names && ord && dacc_fmt_natural_order(names, nn, ord, NULL) == DACC_OK
+                       ? json_array()
+                       : NULL;
+    for (size_t i = 0; rows != NULL && i < nn; i++) {
+        size_t n = ord[i];
+        json_array_append_new(rows, json_pack("{sssoso}", "project", names[n], "amount",
+                                              money(r->amounts[n], r->decimals), "share",
+                                              json_real(r->share[n])));
+    }
+    free(ord);
+    free(names);
     return rows;
 }
 

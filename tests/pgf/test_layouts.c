@@ -176,7 +176,7 @@ Test(layouts, an_eighteen_decimal_pool_keeps_the_exact_cap, .timeout = 20)
     cr_assert_eq(r.status, 0, "%s", r.err);
     for (int p = 1; p <= 5; p++) {
         char want[64];
-        snprintf(want, sizeof want, "p%d,2,2,2,0.14999999999999999,3750000.000000000000000000\n", p);
+        snprintf(want, sizeof want, "p%d,2,2,2,0.15,3750000.000000000000000000\n", p);
         cr_assert(strstr(r.out, want), "%s missing in\n%s", want, r.out);
     }
     run_result_free(&r);
