@@ -225,7 +225,7 @@ static int write_result(FILE *fp, const apportion_opts *o, const rows *r, dacc_u
         for (size_t i = 0; i < r->n; i++) {
             json_t *e = json_object();
             json_object_set_new(e, "id", json_string(r->ids[i]));
-            json_object_set_new(e, "weight", json_real(r->weights[i]));
+            json_object_set_new(e, "weight", dacc_json_real(r->weights[i]));
             json_object_set_new(e, "amount", dacc_json_money(parts[i], o->decimals));
             json_array_append_new(list, e);
         }

@@ -301,7 +301,8 @@ int df_write_mixture(FILE *fp, cli_format f, const df_inputs *in, const double *
     if (f == CLI_FORMAT_JSON) {
         json_t *doc = json_object(), *ws = json_object();
         for (size_t i = 0; i < in->nsubs; i++)
-            json_object_set_new(ws, dacc_deepfund_submission_name(in->sub[i]), dacc_json_real(w[i]));
+            json_object_set_new(ws, dacc_deepfund_submission_name(in->sub[i]),
+                                dacc_json_real(w[i]));
         json_object_set_new(doc, "weights", ws);
         json_object_set_new(doc, "cost", dacc_json_real(info->cost));
         json_object_set_new(doc, "kkt_residual", dacc_json_real(info->kkt));

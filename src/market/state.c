@@ -74,7 +74,7 @@ static json_t *view_market(const dacc_market *m, unsigned decimals)
         double p[DACC_MARKET_MAX_OUTCOMES];
         dacc_market_prices(m, p);
         for (unsigned i = 0; i < m->n; i++)
-            json_array_append_new(prices, json_real(p[i]));
+            json_array_append_new(prices, dacc_json_real(p[i]));
         json_object_set_new(o, "prices", prices);
     }
     for (unsigned i = 0; i < m->n; i++)
