@@ -273,3 +273,24 @@ Test(format, the_compare_chart_is_well_formed_readable_at_75_and_escaped)
     free(svg);
     free(dir);
 }
+
+Test(format, apportion_lists_ids_naturally_with_a_total)
+{
+    run_result r;
+    run_dacc(&r, "id,weight\n118,1\n12,1\n2,1\n",
+             (const char *const[]){ "apportion", "--pool", "10", NULL });
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "id     weight  amount\n"
+                            "2           1       3\n"
+                            "12          1       3\n"
+                            "118         1       4\n"
+                            "total              10\n");
+    run_result_free(&r);
+    run_dacc(&r, "id,weight\n118,1\n12,1\n2,2\n",
+             (const char *const[]){ "apportion", "--pool", "1", "-d", "2", "-f", "json", NULL });
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"id\": \"2\",\n      \"weight\": 2.0,\n      \"amount\": \"0.50\""),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\"pool\": \"1.00\""), "%s", r.out);
+    run_result_free(&r);
+}
