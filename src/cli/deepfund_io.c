@@ -180,7 +180,7 @@ static void csv_row(FILE *fp, const char *const *cells, size_t n)
 }
 
 /* A real for a CSV cell: the shortest decimal that reads back exactly; a
- * NaN or infinity is the empty field (docs/deepfund.md), never "nan". */
+ * NaN or infinity is the empty field (docs/base.md), never "nan". */
 static const char *real_cell(double v, char out[DACC_FMT_REAL_MAX])
 {
     dacc_fmt_real(v, out);
