@@ -330,9 +330,7 @@ static const char *why_left(const fund_opts *o, const double *match, size_t n, d
                : "raw matching is below the pool (--saturation)";
 }
 
-/* Projects in natural order of their ids ("12" before "118"). NULL when
- * out of memory. */
-static size_t *project_order(const dacc_pgf_round *r)
+size_t *fund_project_order(const dacc_pgf_round *r)
 {
     size_t n = dacc_pgf_round_projects(r);
     const char **names = malloc((n ? n : 1) * sizeof *names);
@@ -448,7 +446,7 @@ static void text_project(FILE *fp, const table *t, size_t p)
 static int write_table(FILE *fp, void *ctx)
 {
     const table *t = ctx;
-    size_t n = dacc_pgf_round_projects(t->r), *ord = project_order(t->r);
+    size_t n = dacc_pgf_round_projects(t->r), *ord = fund_project_order(t->r);
     if (ord == NULL)
         return -1;
     if (t->o->format == CLI_FORMAT_JSON) {

@@ -294,3 +294,23 @@ Test(format, apportion_lists_ids_naturally_with_a_total)
     cr_assert(strstr(r.out, "\"pool\": \"1.00\""), "%s", r.out);
     run_result_free(&r);
 }
+
+Test(format, fund_linear_lists_grants_naturally_with_a_total)
+{
+    char *dir, *f = toy(&dir);
+    run_result r;
+    RUN(&r, "fund", "linear", "--pool", "100", "-d", "0", f);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *order[] = { "\n2 ", "\n12 ", "\n118 ", "\na9 ", "\na10 ", "\ntotal " };
+    const char *at = r.out;
+    for (size_t i = 0; i < 6; i++) {
+        at = strstr(at, order[i]);
+        cr_assert_not_null(at, "%s out of order in %s", order[i] + 1, r.out);
+    }
+    /* 10 contributions, 10 received, and what was matched in all */
+    cr_assert(strstr(at, " 10 ") && strstr(at, " 10\nmatched in all: 10 base units"), "%s", at);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(f);
+    free(dir);
+}
