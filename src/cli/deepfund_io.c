@@ -187,20 +187,17 @@ static const char *real_cell(double v, char out[DACC_FMT_REAL_MAX])
     return out;
 }
 
-/* The graph's projects in natural order of their ids ("12" before "118"):
- * the order of every listing of projects. NULL when out of memory. */
-static size_t *project_order(const dacc_deepfund_graph *g)
+/* The graph's projects (or edges) in the order of every listing: natural
+ * order of the ids ("12" before "118"). NULL when out of memory. */
+static size_t *listing_order(const dacc_deepfund_graph *g, int edges)
 {
-    size_t n = dacc_deepfund_graph_nodes(g);
-    const char **names = malloc((n ? n : 1) * sizeof *names);
+    size_t n = edges ? dacc_deepfund_graph_edges(g) : dacc_deepfund_graph_nodes(g);
     size_t *ord = malloc((n ? n : 1) * sizeof *ord);
-    for (uint32_t v = 0; names != NULL && v < n; v++)
-        names[v] = dacc_deepfund_graph_name(g, v);
-    if (names == NULL || ord == NULL || dacc_fmt_natural_order(names, n, ord, NULL) != DACC_OK) {
+    if (ord != NULL && (edges ? dacc_deepfund_graph_edge_order(g, ord, NULL)
+                              : dacc_deepfund_graph_node_order(g, ord, NULL)) != DACC_OK) {
         free(ord);
         ord = NULL;
     }
-    free(names);
     return ord;
 }
 
@@ -332,8 +329,10 @@ int df_write_mixture(FILE *fp, cli_format f, const df_inputs *in, const double *
 
 json_t *df_weights_json(const dacc_deepfund_graph *g, const double *logits, const double *weights)
 {
-    json_t *doc = json_array();
-    for (uint32_t e = 0; e < dacc_deepfund_graph_edges(g); e++) {
+    size_t *ord = listing_order(g, 1);
+    json_t *doc = ord ? json_array() : NULL;
+    for (size_t i = 0; doc != NULL && i < dacc_deepfund_graph_edges(g); i++) {
+        uint32_t e = (uint32_t)ord[i];
         json_t *r = json_object();
         json_object_set_new(
             r, "parent",
@@ -345,6 +344,7 @@ json_t *df_weights_json(const dacc_deepfund_graph *g, const double *logits, cons
         json_object_set_new(r, "logit", dacc_json_real(logits[e]));
         json_array_append_new(doc, r);
     }
+    free(ord);
     return doc;
 }
 
@@ -353,12 +353,15 @@ int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const
 {
     if (f == CLI_FORMAT_JSON)
         return dump_json(fp, df_weights_json(g, logits, weights));
-    size_t ne = dacc_deepfund_graph_edges(g);
+    size_t ne = dacc_deepfund_graph_edges(g), *ord = listing_order(g, 1);
+    if (ord == NULL)
+        return -1;
     if (f == CLI_FORMAT_CSV) {
         static const char *const head[] = { "parent", "dependency", "weight", "logit" };
         csv_row(fp, head, 4);
     }
-    for (uint32_t e = 0; e < ne; e++) {
+    for (size_t i = 0; i < ne; i++) {
+        uint32_t e = (uint32_t)ord[i];
         const char *p = dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, e));
         const char *c = dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, e));
         if (f == CLI_FORMAT_CSV) {
@@ -369,6 +372,7 @@ int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const
             fprintf(fp, "%-40s  %-40s  %.9f\n", p, c, weights[e]);
         }
     }
+    free(ord);
     return ferror(fp) ? -1 : 0;
 }
 
@@ -376,7 +380,7 @@ int df_write_allocation(FILE *fp, cli_format f, const dacc_deepfund_graph *g,
                         const dacc_u128 *amounts, const double *share, unsigned decimals,
                         dacc_u128 pool)
 {
-    size_t n = dacc_deepfund_graph_nodes(g), *ord = project_order(g);
+    size_t n = dacc_deepfund_graph_nodes(g), *ord = listing_order(g, 0);
     if (ord == NULL)
         return -1;
     char amount[DACC_MONEY_STRLEN], s[DACC_FMT_REAL_MAX];

@@ -8,7 +8,6 @@
 #include <sodium.h>
 
 #include "dacc/codec.h"
-#include "dacc/fmt.h"
 #include "dacc/round.h"
 #include "deepfund.h"
 #include "round_cli.h"
@@ -20,14 +19,10 @@
 static dacc_status same_allocation(const dacc_round *r, const dacc_deepfund_graph *g,
                                    const dacc_deepfund_round_result *res, dacc_error *err)
 {
-    size_t n = dacc_deepfund_graph_nodes(g);
-    const char **names = malloc((n ? n : 1) * sizeof *names);
-    size_t *ord = malloc((n ? n : 1) * sizeof *ord);
-    for (uint32_t v = 0; names != NULL && v < n; v++)
-        names[v] = dacc_deepfund_graph_name(g, v);
+    size_t n = dacc_deepfund_graph_nodes(g), *ord = malloc((n ? n : 1) * sizeof *ord);
     json_t *doc = NULL;
-    dacc_status st = names && ord ? dacc_fmt_natural_order(names, n, ord, err)
-                                  : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_status st = ord ? dacc_deepfund_graph_node_order(g, ord, err)
+                         : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK)
         st = dacc_round_result(r, &doc, err);
     const json_t *table = json_object_get(json_object_get(doc, "result"), "table");
@@ -38,15 +33,16 @@ static dacc_status same_allocation(const dacc_round *r, const dacc_deepfund_grap
         const json_t *row = json_array_get(table, i);
         const char *got = json_string_value(json_object_get(row, "amount"));
         const char *name = json_string_value(json_object_get(row, "project"));
-        if (got == NULL || name == NULL || strcmp(got, want) != 0 || strcmp(name, names[v]) != 0)
+        if (got == NULL || name == NULL || strcmp(got, want) != 0 ||
+            strcmp(name, dacc_deepfund_graph_name(g, v)) != 0)
             st = dacc_error_set(err, DACC_ERR_STATE,
                                 "the round allocates %s to %s where the run allocates %s to %s; "
                                 "nothing logged",
-                                got ? got : "nothing", name ? name : "?", want, names[v]);
+                                got ? got : "nothing", name ? name : "?", want,
+                                dacc_deepfund_graph_name(g, v));
     }
     json_decref(doc);
     free(ord);
-    free(names);
     return st;
 }
 

@@ -202,8 +202,28 @@ Test(format, deepfund_run_outputs_are_shortest_natural_and_without_nan)
                 prev = l;
             }
         }
-        if (i == 1)
+        if (i == 1) {
             shortest_column(text, 2);
+            /* edges by parent, then dependency, each in natural order */
+            char prev[512] = "";
+            for (const char *l = strchr(text, '\n') + 1; *l; l = strchr(l, '\n') + 1) {
+                size_t n = strcspn(l, ",") + 1;
+                n += strcspn(l + n, ",");
+                char cur[512];
+                cr_assert_lt(n, sizeof cur);
+                memcpy(cur, l, n);
+                cur[n] = '\0';
+                char *pc = strchr(prev, ','), *cc = strchr(cur, ',');
+                if (pc != NULL) {
+                    *pc = *cc = '\0';
+                    int c = dacc_fmt_natcmp(prev, cur);
+                    cr_assert(c < 0 || (c == 0 && dacc_fmt_natcmp(pc + 1, cc + 1) < 0),
+                              "%s,%s before %s,%s", prev, pc + 1, cur, cc + 1);
+                    *cc = ',';
+                }
+                memcpy(prev, cur, n + 1);
+            }
+        }
         if (i == 4) {
             cr_assert_null(xml_check(text), "%s", xml_check(text));
             cr_assert(strstr(text, ">Where the pool of 1000000.00 went</text>"), "%s", text);
