@@ -1,6 +1,11 @@
 # Everyday targets. `make run` and `make check` are the README's two set-up
 # commands; both install missing Debian packages first (scripts/deps.sh).
 
+# cmake --build runs gmake below this make, and a sub-make announces every
+# directory it enters ("gmake[2]: Entering directory ..."): noise in the
+# output of `make run` and the others. MAKEFLAGS reaches those sub-makes.
+MAKEFLAGS += --no-print-directory
+
 BUILD        ?= build
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60

@@ -9,6 +9,7 @@
  *   dacc/rng.h       reproducible random draws from a published seed
  *   dacc/file.h      whole-file reads, mappings, atomic output
  *   dacc/progress.h  progress line on a terminal
+ *   dacc/fmt.h       printing rules: shortest reals, natural order of ids
  *   dacc/json.h      JSON on jansson (not included here: it pulls in jansson.h)
  *   dacc/jcs.h       canonical JSON, RFC 8785 (not included either, for the same reason)
  */
@@ -19,6 +20,7 @@
 #include "dacc/csv.h"
 #include "dacc/error.h"
 #include "dacc/file.h"
+#include "dacc/fmt.h"
 #include "dacc/intern.h"
 #include "dacc/mem.h"
 #include "dacc/money.h"

@@ -65,6 +65,16 @@ long dacc_deepfund_graph_find_edge(const dacc_deepfund_graph *g, uint32_t parent
 size_t dacc_deepfund_graph_nodes(const dacc_deepfund_graph *g);
 size_t dacc_deepfund_graph_edges(const dacc_deepfund_graph *g);
 const char *dacc_deepfund_graph_name(const dacc_deepfund_graph *g, uint32_t node);
+
+/* The order every listing of the graph uses (allocation tables, weights,
+ * the round's results): nodes by their names in natural order ("12"
+ * before "118", dacc/fmt.h), edges by parent then dependency the same way.
+ * ord has room for dacc_deepfund_graph_nodes (or _edges) indices.
+ * DACC_ERR_NOMEM; allocates a scratch array of the names. */
+dacc_status dacc_deepfund_graph_node_order(const dacc_deepfund_graph *g, size_t *ord,
+                                           dacc_error *err);
+dacc_status dacc_deepfund_graph_edge_order(const dacc_deepfund_graph *g, size_t *ord,
+                                           dacc_error *err);
 uint32_t dacc_deepfund_graph_parent(const dacc_deepfund_graph *g, uint32_t edge);
 uint32_t dacc_deepfund_graph_child(const dacc_deepfund_graph *g, uint32_t edge);
 double dacc_deepfund_graph_weight(const dacc_deepfund_graph *g, uint32_t edge);

@@ -1,6 +1,8 @@
 /* dacc — SVG charts for pages and reports: a horizontal bar chart (sorted,
  * its long tail folded into one "others" bar) and a line chart of a few
- * series, each with a title, axes, value labels and a background, so a
+ * series, and a grouped bar chart (several values per label, as one
+ * project under several mechanisms), each with a title, axes, value labels
+ * and a background, so a
  * chart read on its own (a screenshot, a file) still says what it shows.
  *
  * The text escaping used here is the one the node's HTML pages use too
@@ -50,6 +52,27 @@ typedef struct {
  * failure. Allocates n indices for the sort. */
 dacc_status dacc_svg_bars(const dacc_svg_bars_opts *o, const dacc_svg_bar *bars, size_t n,
                           dacc_buf *out, dacc_error *err);
+
+typedef struct {
+    const char *title;         /* required */
+    const char *axis;          /* what the values are, under the axis */
+    const char *const *series; /* the legend: ns names, one per bar of a group */
+    size_t ns;                 /* 1 to 8 */
+    unsigned width;            /* pixels; 0: 760 */
+    int decimals;              /* digits after the point of printed values; 0 to 18 */
+    const char *unit;          /* after each printed value ("%"); NULL: nothing */
+    const char *id;            /* as in dacc_svg_bars_opts */
+} dacc_svg_groups_opts;
+
+/* Appends a grouped horizontal bar chart: n groups (labels[i]), each of
+ * o->ns bars values[i * ns + k] in the series' colours, with a legend;
+ * groups sorted by their first value, largest first (ties by label). A
+ * group is 7 pixels per bar plus 8, so 75 groups of 3 are about 2,200
+ * pixels. Refused (DACC_ERR_INVALID): no title, 0 or more than 8 series, a
+ * NULL label or series name, a negative, NaN or infinite value;
+ * DACC_ERR_NOMEM. The dacc_buf rule on failure. */
+dacc_status dacc_svg_groups(const dacc_svg_groups_opts *o, const char *const *labels,
+                            const double *values, size_t n, dacc_buf *out, dacc_error *err);
 
 typedef struct {
     const char *name; /* the legend's text */

@@ -1,9 +1,12 @@
 #include "dacc/json.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dacc/file.h"
+#include "dacc/fmt.h"
+#include "dacc/mem.h"
 
 /* JSON documents are configuration and results, not bulk data. */
 enum { JSON_MAX_BYTES = 256u << 20 };
@@ -35,14 +38,168 @@ dacc_status dacc_json_load_file(const char *path, json_t **out, dacc_error *err)
     return st;
 }
 
-static int dump_cb(const char *buf, size_t size, void *fp)
+/* ---- writing ----
+ * jansson's layout (its indent, separators, escapes, key order), with one
+ * difference: a real is the shortest decimal that reads back to the same
+ * double (dacc_fmt_real), where jansson prints 17 digits of noise
+ * ("12523.790000000001"). A real keeps a point or exponent ("2.0"), so a
+ * reader gets a real back. */
+
+typedef struct {
+    dacc_buf *out;
+    size_t flags;
+} dumper;
+
+static dacc_status dump_value(const dumper *d, const json_t *v, size_t depth);
+
+static dacc_status dump_newline(const dumper *d, size_t depth, int space)
 {
-    return fwrite(buf, 1, size, fp) == size ? 0 : -1;
+    size_t indent = d->flags & JSON_MAX_INDENT;
+    if (indent == 0)
+        return space && !(d->flags & JSON_COMPACT) ? dacc_buf_putc(d->out, ' ') : DACC_OK;
+    dacc_status st = dacc_buf_putc(d->out, '\n');
+    for (size_t i = 0; i < indent * depth && st == DACC_OK; i++)
+        st = dacc_buf_putc(d->out, ' ');
+    return st;
+}
+
+static dacc_status dump_string(const dumper *d, const char *s, size_t len)
+{
+    dacc_status st = dacc_buf_putc(d->out, '"');
+    for (size_t i = 0; i < len && st == DACC_OK; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *e = c == '"'                                     ? "\\\""
+                        : c == '\\'                                  ? "\\\\"
+                        : c == '\b'                                  ? "\\b"
+                        : c == '\f'                                  ? "\\f"
+                        : c == '\n'                                  ? "\\n"
+                        : c == '\r'                                  ? "\\r"
+                        : c == '\t'                                  ? "\\t"
+                        : c == '/' && (d->flags & JSON_ESCAPE_SLASH) ? "\\/"
+                                                                     : NULL;
+        if (e != NULL)
+            st = dacc_buf_append(d->out, e, strlen(e));
+        else if (c < 0x20)
+            st = dacc_buf_printf(d->out, "\\u%04X", c);
+        else
+            st = dacc_buf_putc(d->out, (char)c);
+    }
+    return st == DACC_OK ? dacc_buf_putc(d->out, '"') : st;
+}
+
+static dacc_status dump_real(const dumper *d, double x)
+{
+    char text[DACC_FMT_REAL_MAX + 2];
+    size_t n = dacc_fmt_real(x, text);
+    if (n == 0) /* json_real refuses these; a _nocheck value or a bug */
+        return DACC_ERR_INVALID;
+    if (strpbrk(text, ".e") == NULL)
+        memcpy(text + n, ".0", 3), n += 2;
+    return dacc_buf_append(d->out, text, n);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static dacc_status dump_object(const dumper *d, const json_t *v, size_t depth)
+{
+    size_t n = json_object_size(v), i = 0;
+    if (n == 0)
+        return dacc_buf_append(d->out, "{}", 2);
+    const char **keys = malloc(n * sizeof *keys);
+    if (keys == NULL)
+        return DACC_ERR_NOMEM;
+    const char *k;
+    json_t *m;
+    json_object_foreach((json_t *)v, k, m) keys[i++] = k;
+    if (d->flags & JSON_SORT_KEYS)
+        qsort(keys, n, sizeof *keys, by_key);
+    dacc_status st = dacc_buf_putc(d->out, '{');
+    for (i = 0; i < n && st == DACC_OK; i++) {
+        st = dump_newline(d, depth + 1, i > 0);
+        if (st == DACC_OK)
+            st = dump_string(d, keys[i], strlen(keys[i]));
+        if (st == DACC_OK)
+            st = d->flags & JSON_COMPACT ? dacc_buf_putc(d->out, ':')
+                                         : dacc_buf_append(d->out, ": ", 2);
+        if (st == DACC_OK)
+            st = dump_value(d, json_object_get(v, keys[i]), depth + 1);
+        if (st == DACC_OK && i + 1 < n)
+            st = dacc_buf_putc(d->out, ',');
+    }
+    free(keys);
+    if (st == DACC_OK)
+        st = dump_newline(d, depth, 0);
+    return st == DACC_OK ? dacc_buf_putc(d->out, '}') : st;
+}
+
+static dacc_status dump_array(const dumper *d, const json_t *v, size_t depth)
+{
+    size_t n = json_array_size(v);
+    if (n == 0)
+        return dacc_buf_append(d->out, "[]", 2);
+    dacc_status st = dacc_buf_putc(d->out, '[');
+    for (size_t i = 0; i < n && st == DACC_OK; i++) {
+        st = dump_newline(d, depth + 1, i > 0);
+        if (st == DACC_OK)
+            st = dump_value(d, json_array_get(v, i), depth + 1);
+        if (st == DACC_OK && i + 1 < n)
+            st = dacc_buf_putc(d->out, ',');
+    }
+    if (st == DACC_OK)
+        st = dump_newline(d, depth, 0);
+    return st == DACC_OK ? dacc_buf_putc(d->out, ']') : st;
+}
+
+static dacc_status dump_value(const dumper *d, const json_t *v, size_t depth)
+{
+    if (depth > 2048) /* jansson's own parse depth limit; a cycle otherwise */
+        return DACC_ERR_LIMIT;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return dump_object(d, v, depth);
+    case JSON_ARRAY:
+        return dump_array(d, v, depth);
+    case JSON_STRING:
+        return dump_string(d, json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        return dacc_buf_printf(d->out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    case JSON_REAL:
+        return dump_real(d, json_real_value(v));
+    case JSON_TRUE:
+        return dacc_buf_append(d->out, "true", 4);
+    case JSON_FALSE:
+        return dacc_buf_append(d->out, "false", 5);
+    default:
+        return dacc_buf_append(d->out, "null", 4);
+    }
+}
+
+char *dacc_json_dumps(const json_t *value, size_t flags)
+{
+    dacc_buf b;
+    dacc_buf_init(&b, 0);
+    dumper d = { &b, flags };
+    if (value == NULL || dump_value(&d, value, 0) != DACC_OK ||
+        dacc_buf_putc(&b, '\0') != DACC_OK) {
+        dacc_buf_free(&b);
+        return NULL;
+    }
+    return dacc_buf_detach(&b, NULL);
 }
 
 dacc_status dacc_json_write_stream(FILE *fp, const json_t *value, size_t flags, dacc_error *err)
 {
-    if (json_dump_callback(value, dump_cb, fp, flags) != 0 || fputc('\n', fp) == EOF)
+    char *text = dacc_json_dumps(value, flags);
+    if (text == NULL)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "writing JSON failed (out of memory, or a value JSON cannot hold)");
+    size_t len = strlen(text);
+    int bad = fwrite(text, 1, len, fp) != len || fputc('\n', fp) == EOF;
+    free(text);
+    if (bad)
         return dacc_error_set(err, DACC_ERR_IO, "writing JSON failed");
     return DACC_OK;
 }
@@ -210,9 +367,14 @@ dacc_status dacc_json_get_money(const json_t *obj, const char *path, bool requir
     return DACC_OK;
 }
 
+json_t *dacc_json_real(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
 json_t *dacc_json_money(dacc_u128 v, unsigned decimals)
 {
     char text[DACC_MONEY_STRLEN];
-    dacc_money_format(v, decimals, DACC_MONEY_TRIM, text);
+    dacc_money_format(v, decimals, 0, text);
     return json_string(text);
 }

@@ -17,6 +17,12 @@
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
+/* Series colours, told apart by more than hue (lines also by dash). */
+static const char *const palette[MAX_SERIES] = { "#1f4e9c", "#b3261e", "#1b7a3a", "#8a4b00",
+                                                 "#6b2c91", "#006d77", "#444444", "#9c2f6b" };
+static const char *const dashes[MAX_SERIES] = { "none", "6 3", "2 3",      "8 3 2 3",
+                                                "1 2",  "4 4", "10 2 2 2", "3 6" };
+
 static const char *entity(unsigned char c)
 {
     switch (c) {
@@ -153,10 +159,9 @@ static dacc_status frame_open(const bar_frame *f, const char *title, const char 
 
 /* Vertical grid lines with their values above the bars, and the axis's
  * caption below. */
-static dacc_status bar_axis(const bar_frame *f, double rows, const char *axis)
+static dacc_status bar_axis(const bar_frame *f, double bottom, const char *axis)
 {
     dacc_status st = DACC_OK;
-    double bottom = f->top + rows * ROW;
     int d = step_digits(f->step);
     for (double v = 0; v <= f->top_value * (1 + 1e-9) && st == DACC_OK; v += f->step) {
         double x = f->left + f->plot * v / f->top_value;
@@ -237,7 +242,7 @@ static dacc_status bars_body(const dacc_svg_bars_opts *o, const dacc_svg_bar *ba
              folded ? "; the smallest are folded into one bar, others" : "");
     dacc_status st = frame_open(f, o->title, desc);
     if (st == DACC_OK)
-        st = bar_axis(f, rows, o->axis ? o->axis : "value");
+        st = bar_axis(f, f->top + rows * ROW, o->axis ? o->axis : "value");
     for (size_t i = 0; i < shown && st == DACC_OK; i++) {
         const dacc_svg_bar *b = &bars[ord[i].i];
         st = bar_row(f, i, b->label, b->value, b->text, false);
@@ -283,12 +288,177 @@ dacc_status dacc_svg_bars(const dacc_svg_bars_opts *o, const dacc_svg_bar *bars,
     return DACC_OK;
 }
 
-/* ---- lines ---- */
+/* ---- groups ---- */
 
-static const char *const palette[MAX_SERIES] = { "#1f4e9c", "#b3261e", "#1b7a3a", "#8a4b00",
-                                                 "#6b2c91", "#006d77", "#444444", "#9c2f6b" };
-static const char *const dashes[MAX_SERIES] = { "none", "6 3", "2 3",      "8 3 2 3",
-                                                "1 2",  "4 4", "10 2 2 2", "3 6" };
+#define GROUP_BAR   7.0 /* pixels per bar of a group */
+#define GROUP_GAP   8.0 /* pixels between groups */
+#define LEGEND_ITEM 180.0
+
+typedef struct {
+    const char *const *labels;
+    const double *values;
+    size_t ns, i;
+} group_ranked;
+
+static int by_first(const void *pa, const void *pb)
+{
+    const group_ranked *a = pa, *b = pb;
+    double x = a->values[a->i * a->ns], y = b->values[b->i * b->ns];
+    if (x != y)
+        return x > y ? -1 : 1;
+    int c = strcmp(a->labels[a->i], b->labels[b->i]);
+    return c != 0 ? c : a->i < b->i ? -1 : 1;
+}
+
+static dacc_status check_groups(const dacc_svg_groups_opts *o, const char *const *labels,
+                                const double *values, size_t n, dacc_error *err)
+{
+    if (o->title == NULL)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a chart needs a title");
+    if (o->ns == 0 || o->ns > MAX_SERIES)
+        return dacc_error_set(err, DACC_ERR_INVALID, "a grouped chart has 1 to %d series, not %zu",
+                              MAX_SERIES, o->ns);
+    if (o->decimals < 0 || o->decimals > 18)
+        return dacc_error_set(err, DACC_ERR_INVALID, "decimals %d: 0 to 18", o->decimals);
+    for (size_t k = 0; k < o->ns; k++)
+        if (o->series[k] == NULL)
+            return dacc_error_set(err, DACC_ERR_INVALID, "series %zu: no name", k + 1);
+    for (size_t i = 0; i < n; i++) {
+        if (labels[i] == NULL)
+            return dacc_error_set(err, DACC_ERR_INVALID, "group %zu: no label", i + 1);
+        for (size_t k = 0; k < o->ns; k++) {
+            double v = values[i * o->ns + k];
+            if (!isfinite(v) || v < 0)
+                return dacc_error_set(err, DACC_ERR_INVALID,
+                                      "group %zu (\"%s\"), %s: the value %g is not a finite "
+                                      "number >= 0",
+                                      i + 1, labels[i], o->series[k], v);
+        }
+    }
+    return DACC_OK;
+}
+
+/* Legend entries per line: LEGEND_ITEM pixels each across the chart. */
+static size_t legend_per_line(double width)
+{
+    size_t k = (size_t)((width - 16) / LEGEND_ITEM);
+    return k ? k : 1;
+}
+
+/* The legend under the title: a swatch and the name of each series,
+ * wrapped onto as many lines as the width needs. */
+static dacc_status groups_legend(const bar_frame *f, const dacc_svg_groups_opts *o)
+{
+    dacc_status st = DACC_OK;
+    size_t per = legend_per_line(f->width);
+    for (size_t k = 0; k < o->ns && st == DACC_OK; k++) {
+        double x = 8 + LEGEND_ITEM * (double)(k % per), y = 30 + 16 * (double)(k / per);
+        st = dacc_buf_printf(f->out,
+                             "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" "
+                             "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" fill=\"#1a202c\">",
+                             x, y, palette[k], x + 14, y + 9);
+        if (st == DACC_OK)
+            st = dacc_svg_text(f->out, o->series[k]);
+        if (st == DACC_OK)
+            st = dacc_buf_printf(f->out, "</text>\n");
+    }
+    return st;
+}
+
+static dacc_status groups_row(const bar_frame *f, const dacc_svg_groups_opts *o, double y,
+                              const char *label, const double *v)
+{
+    char cut[4 * LABEL_CHARS + 4];
+    double h = GROUP_BAR * (double)o->ns;
+    dacc_status st = dacc_buf_printf(f->out, "<g><title>");
+    if (st == DACC_OK)
+        st = dacc_svg_text(f->out, label);
+    for (size_t k = 0; k < o->ns && st == DACC_OK; k++) {
+        st = dacc_buf_printf(f->out, "%s", k ? ", " : ": ");
+        if (st == DACC_OK)
+            st = dacc_svg_text(f->out, o->series[k]);
+        if (st == DACC_OK)
+            st = dacc_buf_printf(f->out, " %.*f", o->decimals, v[k]);
+        if (st == DACC_OK)
+            st = dacc_svg_text(f->out, o->unit);
+    }
+    if (st == DACC_OK)
+        st = dacc_buf_printf(f->out,
+                             "</title><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+                             "fill=\"#1a202c\">",
+                             f->left - 6, y + h / 2 + 4);
+    if (st == DACC_OK)
+        st = dacc_svg_text(f->out, short_label(label, cut, sizeof cut));
+    if (st == DACC_OK)
+        st = dacc_buf_printf(f->out, "</text>\n");
+    for (size_t k = 0; k < o->ns && st == DACC_OK; k++) {
+        double w = f->plot * v[k] / f->top_value, by = y + GROUP_BAR * (double)k;
+        st = dacc_buf_printf(f->out,
+                             "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                             "fill=\"%s\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"8\" "
+                             "fill=\"#1a202c\">%.*f",
+                             f->left, by, w, GROUP_BAR - 1, palette[k], f->left + w + 3,
+                             by + GROUP_BAR - 1, o->decimals, v[k]);
+        if (st == DACC_OK)
+            st = dacc_svg_text(f->out, o->unit);
+        if (st == DACC_OK)
+            st = dacc_buf_printf(f->out, "</text>\n");
+    }
+    return st == DACC_OK ? dacc_buf_printf(f->out, "</g>\n") : st;
+}
+
+static dacc_status groups_body(const dacc_svg_groups_opts *o, const group_ranked *ord, size_t n,
+                               bar_frame *f)
+{
+    double vmax = 0, pitch = GROUP_BAR * (double)o->ns + GROUP_GAP;
+    for (size_t i = 0; i < n * o->ns; i++)
+        vmax = ord->values[i] > vmax ? ord->values[i] : vmax;
+    f->step = vmax > 0 ? nice_step(vmax, 5) : 0.2;
+    f->top_value = vmax > 0 ? ceil(vmax / f->step - 1e-9) * f->step : 1;
+    double bottom = f->top + pitch * (double)n;
+    f->height = bottom + 34;
+    char desc[160];
+    snprintf(desc, sizeof desc, "%zu groups of %zu bars, largest first by the first series", n,
+             o->ns);
+    dacc_status st = frame_open(f, o->title, desc);
+    if (st == DACC_OK)
+        st = groups_legend(f, o);
+    if (st == DACC_OK)
+        st = bar_axis(f, bottom, o->axis ? o->axis : "value");
+    for (size_t i = 0; i < n && st == DACC_OK; i++)
+        st = groups_row(f, o, f->top + pitch * (double)i + GROUP_GAP / 2, ord[i].labels[ord[i].i],
+                        ord->values + ord[i].i * o->ns);
+    return st == DACC_OK ? dacc_buf_printf(f->out, "</svg>\n") : st;
+}
+
+dacc_status dacc_svg_groups(const dacc_svg_groups_opts *o, const char *const *labels,
+                            const double *values, size_t n, dacc_buf *out, dacc_error *err)
+{
+    dacc_status st = check_groups(o, labels, values, n, err);
+    if (st != DACC_OK)
+        return st;
+    group_ranked *ord = malloc((n ? n : 1) * sizeof *ord);
+    if (ord == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory sorting %zu groups", n);
+    for (size_t i = 0; i < n; i++)
+        ord[i] = (group_ranked){ labels, values, o->ns, i };
+    qsort(ord, n, sizeof *ord, by_first);
+    double width = o->width ? o->width : 760;
+    bar_frame f = { .out = out,
+                    .id = o->id ? o->id : "c",
+                    .width = width,
+                    .left = 240,
+                    .plot = width - 240 - 120,
+                    .decimals = o->decimals };
+    f.top = 72 + 16 * (double)((o->ns - 1) / legend_per_line(width));
+    st = groups_body(o, ord, n, &f);
+    free(ord);
+    if (st != DACC_OK)
+        return dacc_error_set(err, st, "out of memory writing a chart");
+    return DACC_OK;
+}
+
+/* ---- lines ---- */
 
 typedef struct {
     double left, top, plot_w, plot_h;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dacc/fmt.h"
 #include "spec.h"
 #include "dacc/json.h"
 
@@ -172,14 +173,17 @@ static dacc_status check_unique(const rows *r, const char *file, const char *id_
     return st;
 }
 
+/* The parts listed in natural order of their ids ("12" before "118"), as
+ * every table of ids. */
 static int write_result(FILE *fp, const apportion_opts *o, const rows *r, dacc_u128 pool,
-                        const dacc_u128 *parts)
+                        const dacc_u128 *parts, const size_t *ord)
 {
     char amount[DACC_MONEY_STRLEN];
     if (o->format == CLI_FORMAT_CSV) {
         const char *head[] = { o->id_col, o->weight_col, "amount" };
         dacc_csv_write_row(fp, ',', head, 3);
-        for (size_t i = 0; i < r->n; i++) {
+        for (size_t k = 0; k < r->n; k++) {
+            size_t i = ord[k];
             dacc_money_format(parts[i], o->decimals, 0, amount);
             const char *row[] = { r->ids[i], r->weight_text[i], amount };
             dacc_csv_write_row(fp, ',', row, 3);
@@ -190,10 +194,11 @@ static int write_result(FILE *fp, const apportion_opts *o, const rows *r, dacc_u
         json_t *doc = json_object(), *list = json_array();
         json_object_set_new(doc, "pool", dacc_json_money(pool, o->decimals));
         json_object_set_new(doc, "decimals", json_integer(o->decimals));
-        for (size_t i = 0; i < r->n; i++) {
+        for (size_t k = 0; k < r->n; k++) {
+            size_t i = ord[k];
             json_t *e = json_object();
             json_object_set_new(e, "id", json_string(r->ids[i]));
-            json_object_set_new(e, "weight", json_real(r->weights[i]));
+            json_object_set_new(e, "weight", dacc_json_real(r->weights[i]));
             json_object_set_new(e, "amount", dacc_json_money(parts[i], o->decimals));
             json_array_append_new(list, e);
         }
@@ -213,7 +218,8 @@ static int write_result(FILE *fp, const apportion_opts *o, const rows *r, dacc_u
     a_w = pool_w > a_w ? pool_w : a_w;
     fprintf(fp, "%-*s  %*s  %*s\n", (int)id_w, o->id_col, (int)w_w, o->weight_col, (int)a_w,
             "amount");
-    for (size_t i = 0; i < r->n; i++) {
+    for (size_t k = 0; k < r->n; k++) {
+        size_t i = ord[k];
         dacc_money_format(parts[i], o->decimals, 0, amount);
         fprintf(fp, "%-*s  %*s  %*s\n", (int)id_w, r->ids[i], (int)w_w, r->weight_text[i], (int)a_w,
                 amount);
@@ -238,11 +244,17 @@ static dacc_status run(const apportion_opts *o, dacc_u128 pool, dacc_error *err)
         if (st != DACC_OK)
             dacc_error_prefix(err, "%s: ", file);
     }
+    size_t *ord = NULL;
+    if (st == DACC_OK) {
+        ord = malloc((r.n ? r.n : 1) * sizeof *ord);
+        st = ord ? dacc_fmt_natural_order((const char *const *)r.ids, r.n, ord, err)
+                 : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
     if (st == DACC_OK) {
         dacc_file_out *out;
         st = dacc_file_out_open(o->output, &out, err);
         if (st == DACC_OK) {
-            if (write_result(dacc_file_out_fp(out), o, &r, pool, parts) != 0) {
+            if (write_result(dacc_file_out_fp(out), o, &r, pool, parts, ord) != 0) {
                 dacc_file_out_abort(out);
                 st = dacc_error_at(err, DACC_ERR_IO, o->output, 0, 0, "write failed");
             } else {
@@ -250,6 +262,7 @@ static dacc_status run(const apportion_opts *o, dacc_u128 pool, dacc_error *err)
             }
         }
     }
+    free(ord);
     free(parts);
     rows_free(&r);
     return st;

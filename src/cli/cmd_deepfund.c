@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dacc/csv.h"
+#include "dacc/fmt.h"
 #include "dacc/json.h"
 #include "deepfund.h"
 #include "spec.h"
@@ -320,9 +321,9 @@ static int write_questions(FILE *fp, void *ctx)
     static const char *const head[] = { "question", "parent", "repo_a", "repo_b", "disagreement" };
     dacc_csv_write_row(fp, ',', head, 5);
     for (size_t i = 0; i < c->n; i++) {
-        char num[24], dis[40];
+        char num[24], dis[DACC_FMT_REAL_MAX];
         snprintf(num, sizeof num, "%zu", i + 1);
-        snprintf(dis, sizeof dis, "%.17g", c->q[i].disagreement);
+        dacc_fmt_real(c->q[i].disagreement, dis);
         const char *row[] = {
             num, dacc_deepfund_graph_name(c->g, dacc_deepfund_graph_parent(c->g, c->q[i].a)),
             dacc_deepfund_graph_name(c->g, dacc_deepfund_graph_child(c->g, c->q[i].a)),

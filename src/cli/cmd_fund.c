@@ -6,8 +6,10 @@
 #include "cli.h"
 #include "spec.h"
 #include "dacc/csv.h"
+#include "dacc/fmt.h"
 #include "dacc/json.h"
 #include "dacc/pgf.h"
+#include "dacc/svg.h"
 #include "fund.h"
 #include "spec.h"
 
@@ -251,39 +253,129 @@ static const char *why_left(const fund_opts *o, const double *match, size_t n, d
                : "raw matching is below the pool (--saturation)";
 }
 
+size_t *fund_project_order(const dacc_pgf_round *r)
+{
+    size_t n = dacc_pgf_round_projects(r);
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    size_t *ord = malloc((n ? n : 1) * sizeof *ord);
+    for (size_t p = 0; names != NULL && p < n; p++)
+        names[p] = dacc_pgf_round_project(r, p);
+    if (names == NULL || ord == NULL || dacc_fmt_natural_order(names, n, ord, NULL) != DACC_OK) {
+        free(ord);
+        ord = NULL;
+    }
+    free(names);
+    return ord;
+}
+
+static int write_json(FILE *fp, const table *t, const size_t *ord)
+{
+    size_t n = dacc_pgf_round_projects(t->r);
+    json_t *doc = json_object(), *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        size_t p = ord[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "project", json_string(dacc_pgf_round_project(t->r, p)));
+        json_object_set_new(e, "donors", json_integer((json_int_t)dacc_pgf_round_count(t->r, p)));
+        json_object_set_new(e, "donated", dacc_json_real(dacc_pgf_round_total(t->r, p)));
+        for (size_t k = 0; k < t->nm; k++)
+            json_object_set_new(e, t->names[k], dacc_json_real(t->match[k][p]));
+        if (t->pay != NULL) {
+            json_object_set_new(e, "share", dacc_json_real(t->share[p]));
+            json_object_set_new(e, "payout", dacc_json_money(t->pay[p], t->o->decimals));
+        }
+        json_array_append_new(list, e);
+    }
+    json_object_set_new(doc, "projects", list);
+    if (t->pay != NULL) {
+        json_object_set_new(doc, "pool", dacc_json_money(t->pool, t->o->decimals));
+        json_object_set_new(doc, "undistributed", dacc_json_money(t->left, t->o->decimals));
+        if (t->left > 0)
+            json_object_set_new(doc, "undistributed_because", json_string(t->why_left));
+    }
+    if (t->logged != NULL)
+        json_object_set(doc, "round", t->logged);
+    int bad = dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
+    json_decref(doc);
+    return bad ? -1 : 0;
+}
+
+/* One CSV cell of a real: shortest round trip, empty for NaN. */
+static void csv_real(FILE *fp, double v)
+{
+    char text[DACC_FMT_REAL_MAX];
+    dacc_fmt_real(v, text);
+    fprintf(fp, ",%s", text);
+}
+
+static void csv_project(FILE *fp, const table *t, size_t p)
+{
+    const char *id = dacc_pgf_round_project(t->r, p);
+    dacc_csv_write_field(fp, id, strlen(id), ',');
+    fprintf(fp, ",%zu", dacc_pgf_round_count(t->r, p));
+    csv_real(fp, dacc_pgf_round_total(t->r, p));
+    for (size_t k = 0; k < t->nm; k++)
+        csv_real(fp, t->match[k][p]);
+    if (t->pay != NULL) {
+        char amount[DACC_MONEY_STRLEN];
+        dacc_money_format(t->pay[p], t->o->decimals, 0, amount);
+        csv_real(fp, t->share[p]);
+        fprintf(fp, ",%s", amount);
+    }
+    fputc('\n', fp);
+}
+
+/* The text table's last row: what each column adds up to (contributions
+ * rather than donors, since a donor to several projects counts once in
+ * each). */
+static void text_total(FILE *fp, const table *t)
+{
+    size_t n = dacc_pgf_round_projects(t->r), count = 0;
+    double donated = 0, share = 0;
+    for (size_t p = 0; p < n; p++) {
+        count += dacc_pgf_round_count(t->r, p);
+        donated += dacc_pgf_round_total(t->r, p);
+        share += t->pay != NULL ? t->share[p] : 0;
+    }
+    fprintf(fp, "%-28s %7zu %14.2f", "total", count, donated);
+    for (size_t k = 0; k < t->nm; k++) {
+        double sum = 0;
+        for (size_t p = 0; p < n; p++)
+            sum += t->match[k][p];
+        fprintf(fp, " %16.4f", sum);
+    }
+    if (t->pay != NULL) {
+        char amount[DACC_MONEY_STRLEN];
+        dacc_money_format(t->pool - t->left, t->o->decimals, 0, amount);
+        fprintf(fp, " %9.4f%% %18s", 100 * share, amount);
+    }
+    fputc('\n', fp);
+}
+
+static void text_project(FILE *fp, const table *t, size_t p)
+{
+    fprintf(fp, "%-28s %7zu %14.2f", dacc_pgf_round_project(t->r, p), dacc_pgf_round_count(t->r, p),
+            dacc_pgf_round_total(t->r, p));
+    for (size_t k = 0; k < t->nm; k++)
+        fprintf(fp, " %16.4f", t->match[k][p]);
+    if (t->pay != NULL) {
+        char amount[DACC_MONEY_STRLEN];
+        dacc_money_format(t->pay[p], t->o->decimals, 0, amount);
+        fprintf(fp, " %9.4f%% %18s", 100 * t->share[p], amount);
+    }
+    fputc('\n', fp);
+}
+
 static int write_table(FILE *fp, void *ctx)
 {
     const table *t = ctx;
-    size_t n = dacc_pgf_round_projects(t->r);
-    char amount[DACC_MONEY_STRLEN];
+    size_t n = dacc_pgf_round_projects(t->r), *ord = fund_project_order(t->r);
+    if (ord == NULL)
+        return -1;
     if (t->o->format == CLI_FORMAT_JSON) {
-        json_t *doc = json_object(), *list = json_array();
-        for (size_t p = 0; p < n; p++) {
-            json_t *e = json_object();
-            json_object_set_new(e, "project", json_string(dacc_pgf_round_project(t->r, p)));
-            json_object_set_new(e, "donors",
-                                json_integer((json_int_t)dacc_pgf_round_count(t->r, p)));
-            json_object_set_new(e, "donated", json_real(dacc_pgf_round_total(t->r, p)));
-            for (size_t k = 0; k < t->nm; k++)
-                json_object_set_new(e, t->names[k], json_real(t->match[k][p]));
-            if (t->pay != NULL) {
-                json_object_set_new(e, "share", json_real(t->share[p]));
-                json_object_set_new(e, "payout", dacc_json_money(t->pay[p], t->o->decimals));
-            }
-            json_array_append_new(list, e);
-        }
-        json_object_set_new(doc, "projects", list);
-        if (t->pay != NULL) {
-            json_object_set_new(doc, "pool", dacc_json_money(t->pool, t->o->decimals));
-            json_object_set_new(doc, "undistributed", dacc_json_money(t->left, t->o->decimals));
-            if (t->left > 0)
-                json_object_set_new(doc, "undistributed_because", json_string(t->why_left));
-        }
-        if (t->logged != NULL)
-            json_object_set(doc, "round", t->logged);
-        int bad = dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
-        json_decref(doc);
-        return bad ? -1 : 0;
+        int rc = write_json(fp, t, ord);
+        free(ord);
+        return rc;
     }
     int csv = t->o->format == CLI_FORMAT_CSV;
     fprintf(fp, csv ? "project,donors,donated" : "%-28s %7s %14s", "project", "donors", "donated");
@@ -292,77 +384,52 @@ static int write_table(FILE *fp, void *ctx)
     if (t->pay != NULL)
         fprintf(fp, csv ? ",share,payout" : " %10s %18s", "share", "payout");
     fputc('\n', fp);
-    for (size_t p = 0; p < n; p++) {
-        if (csv) {
-            dacc_csv_write_field(fp, dacc_pgf_round_project(t->r, p),
-                                 strlen(dacc_pgf_round_project(t->r, p)), ',');
-            fprintf(fp, ",%zu,%.17g", dacc_pgf_round_count(t->r, p), dacc_pgf_round_total(t->r, p));
-        } else {
-            fprintf(fp, "%-28s %7zu %14.2f", dacc_pgf_round_project(t->r, p),
-                    dacc_pgf_round_count(t->r, p), dacc_pgf_round_total(t->r, p));
-        }
-        for (size_t k = 0; k < t->nm; k++)
-            fprintf(fp, csv ? ",%.17g" : " %16.4f", t->match[k][p]);
-        if (t->pay != NULL) {
-            dacc_money_format(t->pay[p], t->o->decimals, 0, amount);
-            fprintf(fp, csv ? ",%.17g,%s" : " %9.4f%% %18s", csv ? t->share[p] : 100 * t->share[p],
-                    amount);
-        }
-        fputc('\n', fp);
-    }
+    for (size_t i = 0; i < n; i++)
+        (csv ? csv_project : text_project)(fp, t, ord[i]);
+    free(ord);
+    if (!csv)
+        text_total(fp, t);
     if (t->pay != NULL && !csv && t->left > 0) {
+        char amount[DACC_MONEY_STRLEN];
         dacc_money_format(t->left, t->o->decimals, 0, amount);
         fprintf(fp, "undistributed: %s (%s)\n", amount, t->why_left);
     }
     return ferror(fp) ? -1 : 0;
 }
 
-/* Bars of each project's share of matching under each mechanism. */
+/* Each project's share of matching under each mechanism, one group of
+ * bars per project (dacc_svg_groups). */
 static int write_svg(FILE *fp, void *ctx)
 {
     const table *t = ctx;
     size_t n = dacc_pgf_round_projects(t->r);
-    static const char *const colors[] = { "#3b7dd8", "#e07b39", "#3aa35b", "#9b59b6", "#c0392b" };
-    double *tot = calloc(t->nm, sizeof *tot), top = 0;
-    if (tot == NULL)
-        return -1;
-    for (size_t k = 0; k < t->nm; k++)
+    const char **labels = malloc((n ? n : 1) * sizeof *labels);
+    double *v = malloc((n ? n : 1) * (t->nm ? t->nm : 1) * sizeof *v);
+    dacc_buf out;
+    dacc_buf_init(&out, 0);
+    dacc_status st = labels && v ? DACC_OK : DACC_ERR_NOMEM;
+    for (size_t k = 0; st == DACC_OK && k < t->nm; k++) {
+        double tot = 0;
         for (size_t p = 0; p < n; p++)
-            tot[k] += t->match[k][p];
-    for (size_t k = 0; k < t->nm; k++)
+            tot += t->match[k][p];
         for (size_t p = 0; p < n; p++)
-            if (tot[k] > 0 && t->match[k][p] / tot[k] > top)
-                top = t->match[k][p] / tot[k];
-    top = top > 0 ? top : 1;
-    int row = 6 * (int)t->nm + 8, height = 50 + row * (int)n;
-    fprintf(fp,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"%d\" "
-            "font-family=\"sans-serif\" font-size=\"11\">\n",
-            height);
-    for (size_t k = 0; k < t->nm; k++)
-        fprintf(fp,
-                "<rect x=\"%zu\" y=\"8\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%zu\" "
-                "y=\"17\">%s</text>\n",
-                260 + 150 * k, colors[k % 5], 274 + 150 * k, t->names[k]);
-    for (size_t p = 0; p < n; p++) {
-        int y = 40 + row * (int)p;
-        fprintf(fp, "<text x=\"250\" y=\"%d\" text-anchor=\"end\">", y + 3 * (int)t->nm);
-        for (const char *s = dacc_pgf_round_project(t->r, p); *s; s++)
-            fputs(*s == '<'   ? "&lt;"
-                  : *s == '&' ? "&amp;"
-                  : *s == '>' ? "&gt;"
-                              : (char[2]){ *s, 0 },
-                  fp);
-        fputs("</text>\n", fp);
-        for (size_t k = 0; k < t->nm; k++) {
-            double share = tot[k] > 0 ? t->match[k][p] / tot[k] : 0;
-            fprintf(fp, "<rect x=\"260\" y=\"%d\" width=\"%.2f\" height=\"5\" fill=\"%s\"/>\n",
-                    y + 6 * (int)k, 600 * share / top, colors[k % 5]);
-        }
+            v[p * t->nm + k] = tot > 0 ? 100 * t->match[k][p] / tot : 0;
     }
-    fputs("</svg>\n", fp);
-    free(tot);
-    return ferror(fp) ? -1 : 0;
+    for (size_t p = 0; st == DACC_OK && p < n; p++)
+        labels[p] = dacc_pgf_round_project(t->r, p);
+    dacc_svg_groups_opts o = { .title = "Each project's share of matching, by mechanism",
+                               .axis = "share of matching (%)",
+                               .series = t->names,
+                               .ns = t->nm,
+                               .decimals = 2,
+                               .unit = "%" };
+    if (st == DACC_OK)
+        st = dacc_svg_groups(&o, labels, v, n, &out, NULL);
+    int bad = st != DACC_OK || fwrite(out.data, 1, out.len, fp) != out.len;
+    dacc_buf_free(&out);
+    free(v);
+    free(labels);
+    return bad || ferror(fp) ? -1 : 0;
 }
 
 static int emit(const char *prog, const fund_opts *o, table *t)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dacc/csv.h"
+#include "dacc/fmt.h"
 #include "dacc/json.h"
 #include "fund.h"
 #include "spec.h"
@@ -53,10 +54,9 @@ static json_t *donor_json(const explain_doc *d, const dacc_pgf_explain_donor *x)
 {
     json_t *j = json_object();
     json_object_set_new(j, "donor", json_string(dacc_pgf_round_donor(d->r, x->donor)));
-    json_object_set_new(j, "amount", json_real(x->amount));
-    json_object_set_new(j, "qf_share_percent", json_real(x->qf_share));
-    json_object_set_new(j, "cocm_marginal",
-                        isnan(x->cocm_marginal) ? json_null() : json_real(x->cocm_marginal));
+    json_object_set_new(j, "amount", dacc_json_real(x->amount));
+    json_object_set_new(j, "qf_share_percent", dacc_json_real(x->qf_share));
+    json_object_set_new(j, "cocm_marginal", dacc_json_real(x->cocm_marginal));
     return j;
 }
 
@@ -66,7 +66,7 @@ static int write_json(FILE *fp, const explain_doc *d)
     json_t *doc = json_object(), *donors = json_array(), *pairs = json_array();
     json_object_set_new(doc, "project", json_string(dacc_pgf_round_project(d->r, e->project)));
     json_object_set_new(doc, "donors", json_integer((json_int_t)e->ndonors));
-    json_object_set_new(doc, "donated", json_real(e->donated));
+    json_object_set_new(doc, "donated", dacc_json_real(e->donated));
     json_object_set_new(
         doc, "matching",
         json_pack("{s:f,s:f,s:f}", "qf", e->qf, "pairwise", e->pairwise, "cocm_markov", e->cocm));
@@ -101,10 +101,13 @@ static int write_csv(FILE *fp, const explain_doc *d)
         const dacc_pgf_explain_donor *x = &d->e->donors[t];
         const char *name = dacc_pgf_round_donor(d->r, x->donor);
         dacc_csv_write_field(fp, name, strlen(name), ',');
-        fprintf(fp, ",%.17g,%.17g,", x->amount, x->qf_share);
-        if (!isnan(x->cocm_marginal))
-            fprintf(fp, "%.17g", x->cocm_marginal);
-        fputc('\n', fp);
+        /* shortest reals; a donor without a marginal COCM share (NaN) has
+         * an empty cell */
+        char a[DACC_FMT_REAL_MAX], q[DACC_FMT_REAL_MAX], m[DACC_FMT_REAL_MAX];
+        dacc_fmt_real(x->amount, a);
+        dacc_fmt_real(x->qf_share, q);
+        dacc_fmt_real(x->cocm_marginal, m);
+        fprintf(fp, ",%s,%s,%s\n", a, q, m);
     }
     return ferror(fp) ? -1 : 0;
 }

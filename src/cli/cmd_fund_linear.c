@@ -45,11 +45,12 @@ static json_t *json_units(dacc_u128 v)
     return json_string(s);
 }
 
-static int write_json(FILE *fp, const linear_table *t)
+static int write_json(FILE *fp, const linear_table *t, const size_t *ord)
 {
     json_t *doc = json_object(), *list = json_array();
     size_t n = dacc_pgf_round_projects(t->r);
-    for (size_t p = 0; p < n; p++) {
+    for (size_t i = 0; i < n; i++) {
+        size_t p = ord[i];
         const dacc_pgf_linear_row *c = &t->rows[p];
         char over[DACC_MONEY_STRLEN + 1];
         overflow_text(t, p, over);
@@ -74,11 +75,35 @@ static int write_json(FILE *fp, const linear_table *t)
     return bad ? -1 : 0;
 }
 
+/* The text table's last row: contributions, received and matched added up
+ * (a sum of square roots or of overflows says nothing, so those are
+ * blank). */
+static void text_total(FILE *fp, const linear_table *t)
+{
+    dacc_u128 count = 0, received = 0, matched = 0;
+    for (size_t p = 0; p < dacc_pgf_round_projects(t->r); p++) {
+        count += t->rows[p].count;
+        received += t->rows[p].received;
+        matched += t->rows[p].matched;
+    }
+    char f[3][DACC_MONEY_STRLEN];
+    u128_text(count, f[0]);
+    u128_text(received, f[1]);
+    u128_text(matched, f[2]);
+    fprintf(fp, "%-28s %6s %26s %20s %26s %27s %26s\n", "total", f[0], f[1], "", "", "", f[2]);
+}
+
 static int write_linear(FILE *fp, void *ctx)
 {
     const linear_table *t = ctx;
-    if (t->o->format == CLI_FORMAT_JSON)
-        return write_json(fp, t);
+    size_t *ord = fund_project_order(t->r);
+    if (ord == NULL)
+        return -1;
+    if (t->o->format == CLI_FORMAT_JSON) {
+        int rc = write_json(fp, t, ord);
+        free(ord);
+        return rc;
+    }
     int csv = t->o->format == CLI_FORMAT_CSV;
     size_t n = dacc_pgf_round_projects(t->r);
     fprintf(fp,
@@ -88,7 +113,8 @@ static int write_linear(FILE *fp, void *ctx)
             "project", "donors", "received", "sum_of_sqrt", "matched_without_cap", "cap_overflow",
             "matched");
     char f[5][DACC_MONEY_STRLEN], over[DACC_MONEY_STRLEN + 1];
-    for (size_t p = 0; p < n; p++) {
+    for (size_t i = 0; i < n; i++) {
+        size_t p = ord[i];
         const dacc_pgf_linear_row *c = &t->rows[p];
         u128_text(c->count, f[0]);
         u128_text(c->received, f[1]);
@@ -105,7 +131,9 @@ static int write_linear(FILE *fp, void *ctx)
                     f[4]);
         }
     }
+    free(ord);
     if (!csv) {
+        text_total(fp, t);
         u128_text(t->paid, f[0]);
         u128_text(t->pool - t->paid, f[1]);
         fprintf(fp, "matched in all: %s base units; undistributed: %s\n", f[0], f[1]);

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "dacc/codec.h"
+#include "dacc/fmt.h"
 #include "dacc/csv.h"
 #include "dacc/intern.h"
 #include "fund.h"
@@ -274,16 +275,25 @@ int fund_log_record(const char *prog, const fund_opts *o, const dacc_pgf_round *
 static dacc_status same_payouts(const fund_recorded *rec, const dacc_pgf_round *keyed,
                                 unsigned decimals, const dacc_u128 *pay, dacc_error *err)
 {
-    json_t *doc = NULL;
-    dacc_status st = dacc_round_result(rec->rec.round, &doc, err);
-    const json_t *table = json_object_get(json_object_get(doc, "result"), "table");
     size_t n = dacc_pgf_round_projects(keyed);
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    size_t *ord = malloc((n ? n : 1) * sizeof *ord);
+    for (size_t p = 0; names != NULL && p < n; p++)
+        names[p] = dacc_pgf_round_project(keyed, p);
+    json_t *doc = NULL;
+    /* the round's table is in natural order of the project ids */
+    dacc_status st = names && ord ? dacc_fmt_natural_order(names, n, ord, err)
+                                  : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK)
+        st = dacc_round_result(rec->rec.round, &doc, err);
+    const json_t *table = json_object_get(json_object_get(doc, "result"), "table");
     if (st == DACC_OK && json_array_size(table) != n)
         st = dacc_error_set(err, DACC_ERR_STATE,
                             "the round pays %zu projects where the run pays %zu; nothing logged",
                             json_array_size(table), n);
-    for (size_t p = 0; st == DACC_OK && p < n; p++) {
-        const json_t *row = json_array_get(table, p);
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        size_t p = ord[i];
+        const json_t *row = json_array_get(table, i);
         const char *name = json_string_value(json_object_get(row, "project"));
         const char *got = json_string_value(json_object_get(row, "payout"));
         char want[DACC_MONEY_STRLEN];
@@ -299,6 +309,8 @@ static dacc_status same_payouts(const fund_recorded *rec, const dacc_pgf_round *
         }
     }
     json_decref(doc);
+    free(ord);
+    free(names);
     return st;
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dacc/fmt.h"
 #include "spec.h"
 
 static const char prog[] = "dacc rng";
@@ -165,11 +166,12 @@ static int draw_unit(const rng_opts *o, dacc_rng *r)
     if (o->format == CLI_FORMAT_JSON)
         putchar('[');
     for (uint64_t i = 0; i < o->count; i++) {
-        double x = dacc_rng_unit(r);
+        char x[DACC_FMT_REAL_MAX]; /* shortest: what Python's repr prints */
+        dacc_fmt_real(dacc_rng_unit(r), x);
         if (o->format == CLI_FORMAT_JSON)
-            printf("%s%.17g", i ? "," : "", x);
+            printf("%s%s", i ? "," : "", x);
         else
-            printf("%.17g\n", x);
+            printf("%s\n", x);
     }
     if (o->format == CLI_FORMAT_JSON)
         puts("]");

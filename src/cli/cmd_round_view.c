@@ -10,6 +10,7 @@
 #include "dacc/codec.h"
 #include "dacc/csv.h"
 #include "dacc/file.h"
+#include "dacc/fmt.h"
 #include "dacc/jcs.h"
 #include "dacc/json.h"
 #include "flat.h"
@@ -18,9 +19,9 @@
 /* ---- printing results ---- */
 
 /* A cell of a result table as text: strings as they are, reals as the
- * batch commands' CSV writes them (%.17g, which reads back to the same
- * double), so that a round's table and the batch command's file compare
- * byte for byte; other values as JSON writes them. */
+ * batch commands' CSV writes them (the shortest decimal that reads back to
+ * the same double), so that a round's table and the batch command's file
+ * compare byte for byte; other values as JSON writes them. */
 static char *cell_text(const json_t *v)
 {
     if (json_is_string(v))
@@ -28,8 +29,8 @@ static char *cell_text(const json_t *v)
     if (json_is_null(v) || v == NULL)
         return strdup("");
     if (json_is_real(v)) {
-        char t[40];
-        snprintf(t, sizeof t, "%.17g", json_real_value(v));
+        char t[DACC_FMT_REAL_MAX];
+        dacc_fmt_real(json_real_value(v), t);
         return strdup(t);
     }
     dacc_buf b;

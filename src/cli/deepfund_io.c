@@ -5,7 +5,9 @@
 
 #include "dacc/csv.h"
 #include "dacc/file.h"
+#include "dacc/fmt.h"
 #include "dacc/json.h"
+#include "dacc/svg.h"
 #include "deepfund.h"
 
 /* "name=file" or "file", whose name is its base name without extension. */
@@ -195,6 +197,28 @@ static void csv_row(FILE *fp, const char *const *cells, size_t n)
     dacc_csv_write_row(fp, ',', cells, n);
 }
 
+/* A real for a CSV cell: the shortest decimal that reads back exactly; a
+ * NaN or infinity is the empty field (docs/base.md), never "nan". */
+static const char *real_cell(double v, char out[DACC_FMT_REAL_MAX])
+{
+    dacc_fmt_real(v, out);
+    return out;
+}
+
+/* The graph's projects (or edges) in the order of every listing: natural
+ * order of the ids ("12" before "118"). NULL when out of memory. */
+static size_t *listing_order(const dacc_deepfund_graph *g, int edges)
+{
+    size_t n = edges ? dacc_deepfund_graph_edges(g) : dacc_deepfund_graph_nodes(g);
+    size_t *ord = malloc((n ? n : 1) * sizeof *ord);
+    if (ord != NULL && (edges ? dacc_deepfund_graph_edge_order(g, ord, NULL)
+                              : dacc_deepfund_graph_node_order(g, ord, NULL)) != DACC_OK) {
+        free(ord);
+        ord = NULL;
+    }
+    return ord;
+}
+
 static int dump_json(FILE *fp, json_t *doc)
 {
     int bad = doc == NULL || dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
@@ -239,8 +263,8 @@ int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in, const dacc
             for (int p = 0; p < 3; p++) {
                 json_t *q = json_object();
                 json_object_set_new(q, "n", json_integer((json_int_t)s->n[p]));
-                json_object_set_new(q, "sse", json_real(s->sse[p]));
-                json_object_set_new(q, "mse", s->n[p] ? json_real(s->mse[p]) : json_null());
+                json_object_set_new(q, "sse", dacc_json_real(s->sse[p]));
+                json_object_set_new(q, "mse", s->n[p] ? dacc_json_real(s->mse[p]) : json_null());
                 json_object_set_new(e, parts[p], q);
             }
             json_array_append_new(rows, e);
@@ -263,7 +287,7 @@ int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in, const dacc
         char c[9][40];
         snprintf(c[0], 40, "%zu", r + 1);
         snprintf(c[2], 40, "%zu", s->n[0]);
-        snprintf(c[3], 40, "%.17g", s->sse[0]);
+        real_cell(s->sse[0], c[3]);
         snprintf(c[5], 40, "%zu", s->n[1]);
         snprintf(c[7], 40, "%zu", s->n[2]);
         /* an empty part has no mean: an empty field, never nan */
@@ -271,7 +295,7 @@ int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in, const dacc
             if (s->n[p] == 0)
                 snprintf(c[4 + 2 * p], 40, "%s", f == CLI_FORMAT_CSV ? "" : "-");
             else if (f == CLI_FORMAT_CSV)
-                snprintf(c[4 + 2 * p], 40, "%.17g", s->mse[p]);
+                real_cell(s->mse[p], c[4 + 2 * p]);
             else
                 snprintf(c[4 + 2 * p], 40, "%.6f", s->mse[p]);
         }
@@ -292,10 +316,11 @@ int df_write_mixture(FILE *fp, cli_format f, const df_inputs *in, const double *
     if (f == CLI_FORMAT_JSON) {
         json_t *doc = json_object(), *ws = json_object();
         for (size_t i = 0; i < in->nsubs; i++)
-            json_object_set_new(ws, dacc_deepfund_submission_name(in->sub[i]), json_real(w[i]));
+            json_object_set_new(ws, dacc_deepfund_submission_name(in->sub[i]),
+                                dacc_json_real(w[i]));
         json_object_set_new(doc, "weights", ws);
-        json_object_set_new(doc, "cost", json_real(info->cost));
-        json_object_set_new(doc, "kkt_residual", json_real(info->kkt));
+        json_object_set_new(doc, "cost", dacc_json_real(info->cost));
+        json_object_set_new(doc, "kkt_residual", dacc_json_real(info->kkt));
         json_object_set_new(doc, "iterations", json_integer(info->iterations));
         return dump_json(fp, doc);
     }
@@ -303,24 +328,29 @@ int df_write_mixture(FILE *fp, cli_format f, const df_inputs *in, const double *
         static const char *const head[] = { "submission", "weight" };
         csv_row(fp, head, 2);
         for (size_t i = 0; i < in->nsubs; i++) {
-            char v[40];
-            snprintf(v, sizeof v, "%.17g", w[i]);
-            const char *row[] = { dacc_deepfund_submission_name(in->sub[i]), v };
+            char v[DACC_FMT_REAL_MAX];
+            const char *row[] = { dacc_deepfund_submission_name(in->sub[i]), real_cell(w[i], v) };
             csv_row(fp, row, 2);
         }
         return ferror(fp) ? -1 : 0;
     }
-    for (size_t i = 0; i < in->nsubs; i++)
+    double total = 0;
+    for (size_t i = 0; i < in->nsubs; i++) {
         fprintf(fp, "%-24s  %.12f\n", dacc_deepfund_submission_name(in->sub[i]), w[i]);
-    fprintf(fp, "cost %.17g, KKT residual %.3g, %u active-set steps\n", info->cost, info->kkt,
-            info->iterations);
+        total += w[i];
+    }
+    char cost[DACC_FMT_REAL_MAX];
+    fprintf(fp, "%-24s  %.12f\ncost %s, KKT residual %.3g, %u active-set steps\n", "total", total,
+            real_cell(info->cost, cost), info->kkt, info->iterations);
     return ferror(fp) ? -1 : 0;
 }
 
 json_t *df_weights_json(const dacc_deepfund_graph *g, const double *logits, const double *weights)
 {
-    json_t *doc = json_array();
-    for (uint32_t e = 0; e < dacc_deepfund_graph_edges(g); e++) {
+    size_t *ord = listing_order(g, 1);
+    json_t *doc = ord ? json_array() : NULL;
+    for (size_t i = 0; doc != NULL && i < dacc_deepfund_graph_edges(g); i++) {
+        uint32_t e = (uint32_t)ord[i];
         json_t *r = json_object();
         json_object_set_new(
             r, "parent",
@@ -328,10 +358,11 @@ json_t *df_weights_json(const dacc_deepfund_graph *g, const double *logits, cons
         json_object_set_new(
             r, "dependency",
             json_string(dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, e))));
-        json_object_set_new(r, "weight", json_real(weights[e]));
-        json_object_set_new(r, "logit", json_real(logits[e]));
+        json_object_set_new(r, "weight", dacc_json_real(weights[e]));
+        json_object_set_new(r, "logit", dacc_json_real(logits[e]));
         json_array_append_new(doc, r);
     }
+    free(ord);
     return doc;
 }
 
@@ -340,24 +371,26 @@ int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const
 {
     if (f == CLI_FORMAT_JSON)
         return dump_json(fp, df_weights_json(g, logits, weights));
-    size_t ne = dacc_deepfund_graph_edges(g);
+    size_t ne = dacc_deepfund_graph_edges(g), *ord = listing_order(g, 1);
+    if (ord == NULL)
+        return -1;
     if (f == CLI_FORMAT_CSV) {
         static const char *const head[] = { "parent", "dependency", "weight", "logit" };
         csv_row(fp, head, 4);
     }
-    for (uint32_t e = 0; e < ne; e++) {
+    for (size_t i = 0; i < ne; i++) {
+        uint32_t e = (uint32_t)ord[i];
         const char *p = dacc_deepfund_graph_name(g, dacc_deepfund_graph_parent(g, e));
         const char *c = dacc_deepfund_graph_name(g, dacc_deepfund_graph_child(g, e));
         if (f == CLI_FORMAT_CSV) {
-            char w[40], l[40];
-            snprintf(w, sizeof w, "%.17g", weights[e]);
-            snprintf(l, sizeof l, "%.17g", logits[e]);
-            const char *row[] = { p, c, w, l };
+            char w[DACC_FMT_REAL_MAX], l[DACC_FMT_REAL_MAX];
+            const char *row[] = { p, c, real_cell(weights[e], w), real_cell(logits[e], l) };
             csv_row(fp, row, 4);
         } else {
             fprintf(fp, "%-40s  %-40s  %.9f\n", p, c, weights[e]);
         }
     }
+    free(ord);
     return ferror(fp) ? -1 : 0;
 }
 
@@ -365,31 +398,36 @@ int df_write_allocation(FILE *fp, cli_format f, const dacc_deepfund_graph *g,
                         const dacc_u128 *amounts, const double *share, unsigned decimals,
                         dacc_u128 pool)
 {
-    size_t n = dacc_deepfund_graph_nodes(g);
-    char amount[DACC_MONEY_STRLEN];
+    size_t n = dacc_deepfund_graph_nodes(g), *ord = listing_order(g, 0);
+    if (ord == NULL)
+        return -1;
+    char amount[DACC_MONEY_STRLEN], s[DACC_FMT_REAL_MAX];
     if (f == CLI_FORMAT_JSON) {
         json_t *doc = json_object(), *rows = json_array();
         json_object_set_new(doc, "pool", dacc_json_money(pool, decimals));
         json_object_set_new(doc, "decimals", json_integer(decimals));
-        for (uint32_t v = 0; v < n; v++) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = (uint32_t)ord[i];
             json_t *r = json_object();
             json_object_set_new(r, "project", json_string(dacc_deepfund_graph_name(g, v)));
             json_object_set_new(r, "amount", dacc_json_money(amounts[v], decimals));
-            json_object_set_new(r, "share", json_real(share[v]));
+            json_object_set_new(r, "share", dacc_json_real(share[v]));
             json_array_append_new(rows, r);
         }
         json_object_set_new(doc, "allocation", rows);
+        free(ord);
         return dump_json(fp, doc);
     }
     if (f == CLI_FORMAT_CSV) {
         static const char *const head[] = { "project", "amount", "share" };
         csv_row(fp, head, 3);
     }
-    for (uint32_t v = 0; v < n; v++) {
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = (uint32_t)ord[i];
         dacc_money_format(amounts[v], decimals, 0, amount);
-        char s[40];
-        snprintf(s, sizeof s, "%.17g", share[v]);
-        const char *row[] = { dacc_deepfund_graph_name(g, v), amount, s };
+        const char *row[] = { dacc_deepfund_graph_name(g, v), amount, real_cell(share[v], s) };
+        total += share[v];
         if (f == CLI_FORMAT_CSV)
             csv_row(fp, row, 3);
         else
@@ -397,87 +435,54 @@ int df_write_allocation(FILE *fp, cli_format f, const dacc_deepfund_graph *g,
     }
     if (f == CLI_FORMAT_TEXT) {
         dacc_money_format(pool, decimals, 0, amount);
-        fprintf(fp, "%-48s  %20s\n", "total", amount);
+        fprintf(fp, "%-48s  %20s  %.9f\n", "total", amount, total);
     }
+    free(ord);
     return ferror(fp) ? -1 : 0;
 }
 
-static void svg_text(FILE *fp, const char *s)
+/* A project's name as a bar's label: a repository URL without its
+ * "https://github.com/", which would take most of the label's 32
+ * characters and leave the part that tells projects apart cut off. */
+static const char *bar_label(const char *name)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        default:
-            fputc(*s, fp);
-        }
-    }
+    static const char *const prefixes[] = { "https://", "http://", "www.", "github.com/" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0 && name[strlen(prefixes[i])])
+            name += strlen(prefixes[i]);
+    return name;
 }
 
-/* A horizontal bar chart of the top projects, the rest as one bar. */
+/* The bar chart of where the pool went (dacc_svg_bars): the top projects,
+ * the rest as one bar, each labelled with its exact amount. */
 int df_write_svg(FILE *fp, const dacc_deepfund_graph *g, const dacc_u128 *amounts,
                  unsigned decimals, dacc_u128 pool, int top)
 {
     size_t n = dacc_deepfund_graph_nodes(g);
-    uint32_t *ord = malloc((n ? n : 1) * sizeof *ord);
-    if (ord == NULL)
-        return -1;
-    for (uint32_t v = 0; v < n; v++)
-        ord[v] = v;
-    for (size_t i = 1; i < n; i++) { /* insertion sort on big amounts first, then id */
-        uint32_t x = ord[i];
-        size_t j = i;
-        while (j > 0 && amounts[ord[j - 1]] < amounts[x]) {
-            ord[j] = ord[j - 1];
-            j--;
-        }
-        ord[j] = x;
+    dacc_svg_bar *bars = malloc((n ? n : 1) * sizeof *bars);
+    char(*text)[DACC_MONEY_STRLEN] = malloc((n ? n : 1) * sizeof *text);
+    char title[DACC_MONEY_STRLEN + 40], amount[DACC_MONEY_STRLEN];
+    dacc_buf out;
+    dacc_buf_init(&out, 0);
+    dacc_status st = bars && text ? DACC_OK : DACC_ERR_NOMEM;
+    for (uint32_t v = 0; st == DACC_OK && v < n; v++) {
+        dacc_money_format(amounts[v], decimals, 0, text[v]);
+        bars[v] = (dacc_svg_bar){ bar_label(dacc_deepfund_graph_name(g, v)),
+                                  dacc_money_to_double(amounts[v], decimals), text[v] };
     }
-    size_t shown = n < (size_t)top ? n : (size_t)top;
-    dacc_u128 rest = 0;
-    for (size_t i = shown; i < n; i++)
-        rest += amounts[ord[i]];
-    size_t bars = shown + (rest > 0);
-    double maxv = n ? dacc_money_to_double(amounts[ord[0]], 0) : 1;
-    maxv = fmax(maxv, dacc_money_to_double(rest, 0));
-    maxv = maxv > 0 ? maxv : 1;
-    int height = 40 + 22 * (int)bars + 20;
-    char amount[DACC_MONEY_STRLEN];
     dacc_money_format(pool, decimals, 0, amount);
-    fprintf(fp,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"%d\" "
-            "font-family=\"sans-serif\" font-size=\"12\">\n"
-            "<text x=\"10\" y=\"22\" font-size=\"15\">Where the pool of %s went</text>\n",
-            height, amount);
-    for (size_t i = 0; i < bars; i++) {
-        int is_rest = i == shown;
-        dacc_u128 a = is_rest ? rest : amounts[ord[i]];
-        double w = 520.0 * dacc_money_to_double(a, 0) / maxv;
-        int y = 40 + 22 * (int)i;
-        dacc_money_format(a, decimals, 0, amount);
-        fprintf(fp, "<text x=\"330\" y=\"%d\" text-anchor=\"end\">", y + 14);
-        if (is_rest)
-            fprintf(fp, "%zu other projects", n - shown);
-        else
-            svg_text(fp, dacc_deepfund_graph_name(g, ord[i]));
-        fprintf(fp,
-                "</text>\n<rect x=\"340\" y=\"%d\" width=\"%.2f\" height=\"18\" "
-                "fill=\"%s\"/>\n<text x=\"%.2f\" y=\"%d\">%s</text>\n",
-                y + 2, w, is_rest ? "#999999" : "#3b7dd8", 346 + w, y + 14, amount);
-    }
-    fputs("</svg>\n", fp);
-    free(ord);
-    return ferror(fp) ? -1 : 0;
+    snprintf(title, sizeof title, "Where the pool of %s went", amount);
+    dacc_svg_bars_opts o = { .title = title,
+                             .axis = "amount",
+                             .max_bars = top > 0 ? (size_t)top + 1 : 0,
+                             .decimals = (int)decimals };
+    if (st == DACC_OK)
+        st = dacc_svg_bars(&o, bars, n, &out, NULL);
+    int bad = st != DACC_OK || fwrite(out.data, 1, out.len, fp) != out.len;
+    dacc_buf_free(&out);
+    free(text);
+    free(bars);
+    return bad || ferror(fp) ? -1 : 0;
 }
 
 typedef struct {

@@ -14,24 +14,35 @@
 
 /* The round's allocation must be the run's, amount for amount: both are
  * computed from the same values, so a difference is a defect, and the
- * round is not logged. */
+ * round is not logged. The round's table lists the projects in natural
+ * order of their ids, as the run's allocation.csv does. */
 static dacc_status same_allocation(const dacc_round *r, const dacc_deepfund_graph *g,
                                    const dacc_deepfund_round_result *res, dacc_error *err)
 {
+    size_t n = dacc_deepfund_graph_nodes(g), *ord = malloc((n ? n : 1) * sizeof *ord);
     json_t *doc = NULL;
-    dacc_status st = dacc_round_result(r, &doc, err);
+    dacc_status st = ord ? dacc_deepfund_graph_node_order(g, ord, err)
+                         : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK)
+        st = dacc_round_result(r, &doc, err);
     const json_t *table = json_object_get(json_object_get(doc, "result"), "table");
-    for (uint32_t v = 0; st == DACC_OK && v < dacc_deepfund_graph_nodes(g); v++) {
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        uint32_t v = (uint32_t)ord[i];
         char want[DACC_MONEY_STRLEN];
         dacc_money_format(res->amounts[v], res->decimals, 0, want);
-        const char *got = json_string_value(json_object_get(json_array_get(table, v), "amount"));
-        if (got == NULL || strcmp(got, want) != 0)
+        const json_t *row = json_array_get(table, i);
+        const char *got = json_string_value(json_object_get(row, "amount"));
+        const char *name = json_string_value(json_object_get(row, "project"));
+        if (got == NULL || name == NULL || strcmp(got, want) != 0 ||
+            strcmp(name, dacc_deepfund_graph_name(g, v)) != 0)
             st = dacc_error_set(err, DACC_ERR_STATE,
-                                "the round allocates %s to %s where the run allocates %s; "
+                                "the round allocates %s to %s where the run allocates %s to %s; "
                                 "nothing logged",
-                                got ? got : "nothing", dacc_deepfund_graph_name(g, v), want);
+                                got ? got : "nothing", name ? name : "?", want,
+                                dacc_deepfund_graph_name(g, v));
     }
     json_decref(doc);
+    free(ord);
     return st;
 }
 

@@ -72,6 +72,11 @@ int fund_log_commit(const char *prog, const fund_opts *o, const fund_recorded *r
 
 void fund_log_free(fund_recorded *rec);
 
+/* The round's projects in natural order of their ids ("12" before
+ * "118"), the order of every fund table: a malloc'd array of
+ * dacc_pgf_round_projects(r) indices, NULL when out of memory. */
+size_t *fund_project_order(const dacc_pgf_round *r);
+
 int cmd_fund_linear(int argc, char **argv);
 int cmd_fund_explain(int argc, char **argv);
 

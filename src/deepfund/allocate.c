@@ -6,6 +6,11 @@
 
 #include "internal.h"
 
+/* Below this, 1 - (sum of a parent's weights) is rounding, not a share:
+ * the sum of n doubles near 1 is off by at most n ulps (2.2e-16 each), and
+ * 1e-12 covers thousands of edges while no real share is that small. */
+#define KEEP_RESIDUE 1e-12
+
 /* Share of v's money passed on: from the graph's weights, or 1 - default
  * where they are missing. */
 static double passed_on(const dacc_deepfund_graph *g, const df_adj *out, uint32_t v,
@@ -261,7 +266,11 @@ dacc_status dacc_deepfund_allocate(const dacc_deepfund_graph *g, const double *w
             double out = 0;
             for (uint32_t i = f.out.first[v]; i < f.out.first[v + 1]; i++)
                 out += weights[f.out.edge[i]];
-            f.keep[v] = fmax(0, 1 - out) * f.inflow[v];
+            /* a parent whose weights sum to 1 keeps nothing; summing them
+             * in doubles leaves a residue of a few ulps (1 - 0.999... =
+             * 1.1e-16), which would show as a share and could win a unit */
+            double kept = 1 - out < KEEP_RESIDUE ? 0 : 1 - out;
+            f.keep[v] = kept * f.inflow[v];
             if (share != NULL)
                 share[v] = f.keep[v];
         }

@@ -174,12 +174,12 @@ struct json_t *dacc_deepfund_round_summary(const dacc_deepfund_graph *g,
         json_t *w = json_object();
         for (size_t i = 0; i < r->nsubs; i++)
             json_object_set_new(w, dacc_deepfund_submission_name(subs[i]),
-                                json_real(r->mixture[i]));
+                                dacc_json_real(r->mixture[i]));
         json_object_set_new(sum, "mixture", w);
-        json_object_set_new(sum, "mixture_cost", json_real(r->mix.cost));
-        json_object_set_new(sum, "kkt_residual", json_real(r->mix.kkt));
+        json_object_set_new(sum, "mixture_cost", dacc_json_real(r->mix.cost));
+        json_object_set_new(sum, "kkt_residual", dacc_json_real(r->mix.kkt));
     } else {
-        json_object_set_new(sum, "aggregate_loss", json_real(r->aggregate.cost));
+        json_object_set_new(sum, "aggregate_loss", dacc_json_real(r->aggregate.cost));
     }
     return sum;
 }

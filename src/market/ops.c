@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dacc/csv.h"
+#include "dacc/fmt.h"
 #include "dacc/json.h"
 #include "dacc/rng.h"
 #include "internal.h"
@@ -822,7 +823,7 @@ static char *json_text(const json_t *v)
     if (json_is_integer(v))
         snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
     else if (json_is_real(v))
-        snprintf(buf, sizeof buf, "%.17g", json_real_value(v));
+        dacc_fmt_real(json_real_value(v), buf); /* "0.1", not "0.10000000000000001" */
     else if (json_is_boolean(v))
         snprintf(buf, sizeof buf, "%s", json_is_true(v) ? "true" : "false");
     else

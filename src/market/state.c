@@ -74,7 +74,7 @@ static json_t *view_market(const dacc_market *m, unsigned decimals)
         double p[DACC_MARKET_MAX_OUTCOMES];
         dacc_market_prices(m, p);
         for (unsigned i = 0; i < m->n; i++)
-            json_array_append_new(prices, json_real(p[i]));
+            json_array_append_new(prices, dacc_json_real(p[i]));
         json_object_set_new(o, "prices", prices);
     }
     for (unsigned i = 0; i < m->n; i++)
@@ -215,7 +215,7 @@ dacc_status dacc_market_ledger_save(const dacc_market_ledger *l, unsigned decima
     json_object_set_new(doc, "markets", markets);
     json_object_set_new(doc, "accounts", accounts);
     json_object_set_new(doc, "ledger", exact_ledger(l));
-    char *text = accounts != NULL ? json_dumps(doc, DACC_JSON_PRETTY) : NULL;
+    char *text = accounts != NULL ? dacc_json_dumps(doc, DACC_JSON_PRETTY) : NULL;
     json_decref(doc);
     if (text == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");

@@ -4,6 +4,7 @@
  * the core model does not determine is written empty, as pandas writes
  * NaN; docs/notes.md says for each why. tests/notes/test_outputs.c checks
  * the names against the reference's, kept in tests/notes/vectors. */
+#include "dacc/fmt.h"
 #include "internal.h"
 
 /* What a column holds. Note fields first, then rater fields. */
@@ -343,9 +344,12 @@ const char *dacc_notes_output_column(dacc_notes_output which, size_t i)
     return c && i < n ? c[i].name : NULL;
 }
 
+/* Shortest round trip, as the reference's Python writes floats; NaN (and
+ * infinity) an empty field. */
 static int put_num(FILE *fp, double v)
 {
-    return isnan(v) ? 0 : fprintf(fp, "%.17g", v) < 0;
+    char t[DACC_FMT_REAL_MAX];
+    return dacc_fmt_real(v, t) > 0 && fputs(t, fp) == EOF;
 }
 
 /* A status + 1 code (0: empty). */

@@ -52,7 +52,9 @@ int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)
         params_json(&nt->params));
     if (!doc)
         return -1;
-    int rc = json_dumpf(doc, fp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
+    /* reals shortest, as every dacc output (12 digits neither read back
+     * exactly nor stay short) */
+    int rc = dacc_json_write_stream(fp, doc, JSON_INDENT(2) | JSON_SORT_KEYS, NULL) != DACC_OK;
     json_decref(doc);
-    return rc || fputc('\n', fp) == EOF ? -1 : 0;
+    return rc ? -1 : 0;
 }

@@ -552,25 +552,39 @@ static json_t *leaderboard(const df_state *s, const dacc_deepfund_round_result *
 
 static json_t *edge_weights(const df_state *s, const dacc_deepfund_round_result *r)
 {
-    json_t *rows = json_array();
-    for (uint32_t e = 0; e < dacc_deepfund_graph_edges(s->g); e++)
+    /* in the order of `deepfund run`'s weights.csv */
+    size_t ne = dacc_deepfund_graph_edges(s->g), *ord = malloc((ne ? ne : 1) * sizeof *ord);
+    json_t *rows =
+        ord && dacc_deepfund_graph_edge_order(s->g, ord, NULL) == DACC_OK ? json_array() : NULL;
+    for (size_t i = 0; rows != NULL && i < ne; i++) {
+        uint32_t e = (uint32_t)ord[i];
         json_array_append_new(
             rows, json_pack("{ssssso}", "parent",
                             dacc_deepfund_graph_name(s->g, dacc_deepfund_graph_parent(s->g, e)),
                             "dependency",
                             dacc_deepfund_graph_name(s->g, dacc_deepfund_graph_child(s->g, e)),
                             "weight", json_real(r->weights[e])));
+    }
+    free(ord);
     return rows;
 }
 
-/* The table has the columns of `deepfund run`'s allocation.csv. */
+/* The table has the columns and the row order (natural order of the
+ * project ids) of `deepfund run`'s allocation.csv. NULL when out of
+ * memory. */
 static json_t *allocation(const df_state *s, const dacc_deepfund_round_result *r)
 {
-    json_t *rows = json_array();
-    for (uint32_t n = 0; n < dacc_deepfund_graph_nodes(s->g); n++)
-        json_array_append_new(
-            rows, json_pack("{sssoso}", "project", dacc_deepfund_graph_name(s->g, n), "amount",
-                            money(r->amounts[n], r->decimals), "share", json_real(r->share[n])));
+    size_t nn = dacc_deepfund_graph_nodes(s->g), *ord = malloc((nn ? nn : 1) * sizeof *ord);
+    json_t *rows =
+        ord && dacc_deepfund_graph_node_order(s->g, ord, NULL) == DACC_OK ? json_array() : NULL;
+    for (size_t i = 0; rows != NULL && i < nn; i++) {
+        size_t n = ord[i];
+        json_array_append_new(rows, json_pack("{sssoso}", "project",
+                                              dacc_deepfund_graph_name(s->g, (uint32_t)n), "amount",
+                                              money(r->amounts[n], r->decimals), "share",
+                                              json_real(r->share[n])));
+    }
+    free(ord);
     return rows;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dacc/codec.h"
+#include "dacc/json.h"
 #include "dacc/market.h"
 #include "internal.h"
 
@@ -358,7 +359,7 @@ static json_t *market_rows(const market_state *s)
         json_t *prices = json_array();
         dacc_market_prices(m, p);
         for (unsigned k = 0; k < dacc_market_outcomes(m); k++)
-            json_array_append_new(prices, json_real(p[k]));
+            json_array_append_new(prices, dacc_json_real(p[k]));
         json_t *row = json_pack("{ss ss so so so sb}", "market", s->ids[i], "kind",
                                 kinds[dacc_market_type(m)], "prices", prices, "collateral",
                                 units(dacc_market_balance(m)), "fees", units(dacc_market_fees(m)),
@@ -396,7 +397,7 @@ static json_t *prices_json(const dacc_market *m)
     json_t *list = json_array();
     dacc_market_prices(m, p);
     for (unsigned k = 0; k < dacc_market_outcomes(m); k++)
-        json_array_append_new(list, json_real(p[k]));
+        json_array_append_new(list, dacc_json_real(p[k]));
     return list;
 }
 

@@ -9,6 +9,7 @@
 
 #include "dacc/codec.h"
 #include "dacc/csv.h"
+#include "dacc/fmt.h"
 #include "dacc/pgf.h"
 #include "dacc/intern.h"
 #include "internal.h"
@@ -273,8 +274,18 @@ static json_t *project_rows(const pgf_state *s, const dacc_pgf_round *r, const d
             json_decref(rows);
             rows = NULL;
         }
-    for (size_t p = 0; rows != NULL && p < dacc_pgf_round_projects(r); p++) {
-        const char *name = dacc_pgf_round_project(r, p);
+    /* rows in the natural order of the project ids, as `fund` prints them */
+    size_t np = dacc_pgf_round_projects(r), *ord = malloc((np ? np : 1) * sizeof *ord);
+    const char **names = malloc((np ? np : 1) * sizeof *names);
+    for (size_t p = 0; names != NULL && p < np; p++)
+        names[p] = dacc_pgf_round_project(r, p);
+    if (ord == NULL || names == NULL || dacc_fmt_natural_order(names, np, ord, NULL) != DACC_OK) {
+        json_decref(rows);
+        rows = NULL;
+    }
+    for (size_t i = 0; rows != NULL && i < np; i++) {
+        size_t p = ord[i];
+        const char *name = names[p];
         uint32_t k = dacc_intern_find(ix, name, strlen(name));
         json_t *o = json_object();
         json_object_set_new(o, "project", json_string(name));
@@ -286,6 +297,8 @@ static json_t *project_rows(const pgf_state *s, const dacc_pgf_round *r, const d
         json_array_append_new(rows, o);
     }
     dacc_intern_free(ix);
+    free(names);
+    free(ord);
     free(sum);
     return rows;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dacc/svg.h"
+#include "support.h"
 
 static size_t count(const char *hay, const char *needle)
 {
@@ -197,4 +198,93 @@ Test(svg, lines_have_one_path_per_series_and_end_values)
     dacc_buf_init(&out, 0);
     cr_assert_eq(dacc_svg_lines(&o, s, 1, 1, &out, &err), DACC_OK);
     dacc_buf_free(&out);
+}
+
+static char *groups(const dacc_svg_groups_opts *o, const char *const *labels, const double *v,
+                    size_t n)
+{
+    dacc_buf out;
+    dacc_buf_init(&out, 0);
+    dacc_error err;
+    cr_assert_eq(dacc_svg_groups(o, labels, v, n, &out, &err), DACC_OK, "%s", err.message);
+    dacc_buf_putc(&out, '\0');
+    return dacc_buf_detach(&out, NULL);
+}
+
+Test(svg, groups_have_a_legend_axes_values_and_a_background)
+{
+    const char *series[] = { "qf", "cocm & friends" };
+    const char *labels[] = { "small", "<big>" };
+    double v[] = { 1, 2, 30, 10 };
+    dacc_svg_groups_opts o = { .title = "Shares \"by\" mechanism",
+                               .axis = "share (%)",
+                               .series = series,
+                               .ns = 2,
+                               .decimals = 1,
+                               .unit = "%" };
+    char *s = groups(&o, labels, v, 2);
+    cr_assert_null(xml_check(s), "%s: %s", xml_check(s), s);
+    cr_assert(strstr(s, "<title id=\"c-title\">Shares &quot;by&quot; mechanism</title>"), "%s", s);
+    cr_assert(strstr(s, ">cocm &amp; friends</text>"), "the legend: %s", s);
+    cr_assert(strstr(s, ">share (%)</text>"), "the axis caption: %s", s);
+    cr_assert(strstr(s, ">30.0%</text>") && strstr(s, ">2.0%</text>"), "values: %s", s);
+    cr_assert(strstr(s, "fill=\"#ffffff\""), "a background: %s", s);
+    const char *big = strstr(s, ">&lt;big&gt;<"), *small = strstr(s, ">small<");
+    cr_assert(big && small && big < small, "largest first value first: %s", s);
+    cr_assert_eq(count(s, "<g>"), 2);
+    free(s);
+}
+
+Test(svg, groups_of_75_projects_stay_readable)
+{
+    static char names[75][16];
+    const char *labels[75], *series[] = { "a", "b", "c" };
+    double v[75 * 3];
+    for (int i = 0; i < 75; i++) {
+        snprintf(names[i], sizeof names[i], "%d", i + 1);
+        labels[i] = names[i];
+        for (int k = 0; k < 3; k++)
+            v[i * 3 + k] = (double)(i * (k + 1) % 17);
+    }
+    dacc_svg_groups_opts o = { .title = "t", .series = series, .ns = 3 };
+    char *s = groups(&o, labels, v, 75);
+    cr_assert_null(xml_check(s), "%s", xml_check(s));
+    cr_assert_eq(count(s, "<g>"), 75);
+    /* 7 pixels a bar and 8 between groups: rows that do not overlap */
+    char want[64];
+    snprintf(want, sizeof want, "height=\"%d\"", 72 + 75 * (3 * 7 + 8) + 34);
+    cr_assert(strstr(s, want), "%s", want);
+    free(s);
+}
+
+Test(svg, bad_groups_are_refused)
+{
+    const char *series[] = { "a" }, *labels[] = { "x" };
+    double v[] = { 0.0 / 0.0 };
+    dacc_buf out;
+    dacc_buf_init(&out, 0);
+    dacc_error err;
+    dacc_svg_groups_opts o = { .title = "t", .series = series, .ns = 1 };
+    cr_assert_eq(dacc_svg_groups(&o, labels, v, 1, &out, &err), DACC_ERR_INVALID);
+    cr_assert(strstr(err.message, "group 1 (\"x\"), a"), "%s", err.message);
+    v[0] = 1;
+    o.ns = 0;
+    cr_assert_eq(dacc_svg_groups(&o, labels, v, 1, &out, &err), DACC_ERR_INVALID);
+    o.ns = 1;
+    o.title = NULL;
+    cr_assert_eq(dacc_svg_groups(&o, labels, v, 1, &out, &err), DACC_ERR_INVALID);
+    cr_assert_eq(out.len, 0);
+    dacc_buf_free(&out);
+}
+
+Test(svg, every_chart_is_well_formed_xml_whatever_its_labels)
+{
+    dacc_svg_bar b[] = { { "a & <b> \"c\" 'd'\x01\xff", 1, "1 < 2" }, { "e", 2, NULL } };
+    char *s = bars(&(dacc_svg_bars_opts){ .title = "<&>", .axis = "\"'" }, b, 2);
+    cr_assert_null(xml_check(s), "%s: %s", xml_check(s), s);
+    free(s);
+    cr_assert_not_null(xml_check("<a><b></a></b>"), "the checker itself fails bad XML");
+    cr_assert_not_null(xml_check("<a>&</a>"));
+    cr_assert_not_null(xml_check("<a x=1/>"));
+    cr_assert_null(xml_check("<a x=\"&amp;\"><b/>t&#39;</a>\n"));
 }

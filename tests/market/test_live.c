@@ -299,8 +299,10 @@ Test(live, quote_from_a_state)
     cr_assert(strstr(q.err, "trading is closed") != NULL, "%s", q.err);
     run_result_free(&q);
     char *text = read_text(s1, NULL);
-    cr_assert(strstr(text, "\"payouts\": [\n        \"0.75\",\n        \"0.25\"\n      ]") != NULL,
-              "%s", text);
+    cr_assert(
+        strstr(text, "\"payouts\": [\n        \"0.750000\",\n        \"0.250000\"\n      ]") !=
+            NULL,
+        "%s", text);
     free(text);
     remove_tree(dir);
     free(dir);

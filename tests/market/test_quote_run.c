@@ -124,8 +124,8 @@ Test(quote_run, fpmm_spend_is_the_contracts_buy)
     cr_assert(strstr(o.out, "a buys 1.903610893880149131 of m:1 for 1.000000000000000000") != NULL,
               "%s", o.out);
     char *text = read_text(state, NULL);
-    cr_assert(strstr(text, "\"fees\": \"0.003\"") != NULL, "%s", text);
-    cr_assert(strstr(text, "\"balance\": \"4\"") != NULL, "%s", text);
+    cr_assert(strstr(text, "\"fees\": \"0.003000000000000000\"") != NULL, "%s", text);
+    cr_assert(strstr(text, "\"balance\": \"4.000000000000000000\"") != NULL, "%s", text);
     free(text);
     run_result_free(&q);
     run_result_free(&o);

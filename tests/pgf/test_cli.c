@@ -103,7 +103,7 @@ Test(fund_cli, explain_takes_formats_outputs_and_the_pool)
     run_result_free(&r);
     char *doc = read_text(out, NULL);
     cr_assert(doc && strstr(doc, "\"payouts\"") && strstr(doc, "\"cocm_markov\"") &&
-                  strstr(doc, "\"cocm_marginal\"") && strstr(doc, "\"pool\": \"1000\""),
+                  strstr(doc, "\"cocm_marginal\"") && strstr(doc, "\"pool\": \"1000.00\""),
               "%s", doc);
     /* donors by contribution: the largest of project 40 first */
     const char *first = strstr(doc, "\"donor_list\"");

@@ -112,7 +112,7 @@ Test(layouts, saturation_keeps_the_rest_of_the_pool)
     }
     run_result r;
     RUN(&r, "fund", "qf", "--pool", "1000", "--saturation", "-f", "json", TOY);
-    cr_assert(strstr(r.out, "\"undistributed\": \"750\"") && strstr(r.out, "\"share\": 0.034"),
+    cr_assert(strstr(r.out, "\"undistributed\": \"750.00\"") && strstr(r.out, "\"share\": 0.034"),
               "%s", r.out);
     run_result_free(&r);
     /* Saturated: the whole pool, the 50% cap as pluralistic's forced case. */
@@ -176,14 +176,13 @@ Test(layouts, an_eighteen_decimal_pool_keeps_the_exact_cap, .timeout = 20)
     cr_assert_eq(r.status, 0, "%s", r.err);
     for (int p = 1; p <= 5; p++) {
         char want[64];
-        snprintf(want, sizeof want, "p%d,2,2,2,0.14999999999999999,3750000.000000000000000000\n",
-                 p);
+        snprintf(want, sizeof want, "p%d,2,2,2,0.15,3750000.000000000000000000\n", p);
         cr_assert(strstr(r.out, want), "%s missing in\n%s", want, r.out);
     }
     run_result_free(&r);
     RUN(&r, "fund", "qf", "--pool", "25000000", "--decimals", "18", "--cap", "15%", "-f", "json",
         f);
-    cr_assert(strstr(r.out, "\"undistributed\": \"6250000\""), "%s", r.out);
+    cr_assert(strstr(r.out, "\"undistributed\": \"6250000.000000000000000000\""), "%s", r.out);
     run_result_free(&r);
     remove_tree(dir);
     free(f);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "dacc/csv.h"
+#include "dacc/fmt.h"
 #include "dacc/pgf.h"
 #include "df_fixture.h"
 #include "fixture.h"
@@ -158,14 +159,22 @@ static void check_method(const char *method, int cocm)
     batch(&g, keys, cocm, names, pay, &n);
     cr_assert_eq(n, 75);
     cr_assert_eq(json_array_size(table), n);
-    for (size_t p = 0; p < n; p++) {
-        const json_t *row = json_array_get(table, p);
+    /* the round lists the grants in natural order of their ids */
+    const char *ids[128];
+    size_t ord[128];
+    for (size_t p = 0; p < n; p++)
+        ids[p] = names[p];
+    cr_assert_eq(dacc_fmt_natural_order(ids, n, ord, NULL), DACC_OK);
+    for (size_t i = 0; i < n; i++) {
+        size_t p = ord[i];
+        const json_t *row = json_array_get(table, i);
         char want[DACC_MONEY_STRLEN];
         dacc_money_format(pay[p], 0, 0, want);
         cr_assert_str_eq(json_string_value(json_object_get(row, "project")), names[p]);
         cr_assert_str_eq(json_string_value(json_object_get(row, "payout")), want, "%s: grant %s",
                          method, names[p]);
     }
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(table, 0), "project")), "12");
     json_decref(res);
     dacc_round_free(r);
     free(keys);

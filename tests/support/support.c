@@ -153,3 +153,124 @@ void run_dacc_with(run_result *r, const char *stdin_text, const run_opts *o,
     close(err);
     free(argv);
 }
+
+/* ---- a small XML well-formedness check ---- */
+
+static int xml_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
+           c == '_' || c == '-' || c == '.';
+}
+
+/* Past one entity at p ("&amp;", "&#39;", "&#x1F;"), or NULL. */
+static const char *xml_entity(const char *p)
+{
+    static const char *const named[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&apos;" };
+    for (size_t i = 0; i < 5; i++)
+        if (strncmp(p, named[i], strlen(named[i])) == 0)
+            return p + strlen(named[i]);
+    if (p[1] != '#')
+        return NULL;
+    const char *q = p + 2 + (p[2] == 'x');
+    const char *digits = p[2] == 'x' ? "0123456789abcdefABCDEF" : "0123456789";
+    size_t n = strspn(q, digits);
+    return n > 0 && q[n] == ';' ? q + n + 1 : NULL;
+}
+
+static const char *xml_text(const char *p, char stop, const char **why)
+{
+    while (*p && *p != stop && *p != '<') {
+        if (*p != '&') {
+            p++;
+        } else if ((p = xml_entity(p)) == NULL) {
+            *why = "a bare '&'";
+            return NULL;
+        }
+    }
+    return p;
+}
+
+/* Past the tag at p ('<'); its name into name, *kind 1 open, 2 close, 3 empty. */
+static const char *xml_tag(const char *p, char *name, size_t cap, int *kind, const char **why)
+{
+    p++;
+    *kind = *p == '/' ? 2 : 1;
+    p += *kind == 2;
+    size_t n = 0;
+    while (xml_name_char(p[n]))
+        n++;
+    if (n == 0 || n >= cap) {
+        *why = "a tag without a name";
+        return NULL;
+    }
+    memcpy(name, p, n);
+    name[n] = '\0';
+    p += n;
+    for (;;) {
+        p += strspn(p, " \t\n");
+        if (*p == '>')
+            return p + 1;
+        if (p[0] == '/' && p[1] == '>' && *kind == 1) {
+            *kind = 3;
+            return p + 2;
+        }
+        size_t a = 0;
+        while (xml_name_char(p[a]))
+            a++;
+        if (a == 0 || *kind == 2 || p[a] != '=' || (p[a + 1] != '"' && p[a + 1] != '\'')) {
+            *why = "an attribute that is not name=\"value\"";
+            return NULL;
+        }
+        char q = p[a + 1];
+        p = xml_text(p + a + 2, q, why);
+        if (p == NULL || *p != q) {
+            *why = p == NULL ? *why : "'<' or the end inside an attribute";
+            return NULL;
+        }
+        p++;
+    }
+}
+
+const char *xml_check(const char *doc)
+{
+    static char why_at[160];
+    char stack[64][64];
+    size_t depth = 0, roots = 0;
+    const char *p = doc, *why = NULL;
+    while (p != NULL && *p) {
+        if (*p != '<') {
+            const char *q = xml_text(p, '\0', &why);
+            if (q != NULL && depth == 0 && strspn(p, " \t\n") < (size_t)(q - p))
+                why = "text outside the root", q = NULL;
+            p = q;
+        } else if (strncmp(p, "<!--", 4) == 0 || strncmp(p, "<?", 2) == 0) {
+            const char *end = strstr(p, p[1] == '!' ? "-->" : "?>");
+            p = end ? end + (p[1] == '!' ? 3 : 2) : NULL;
+            why = end ? why : "an unclosed comment";
+        } else {
+            char name[64];
+            int kind;
+            p = xml_tag(p, name, sizeof name, &kind, &why);
+            if (p == NULL)
+                break;
+            if (kind == 2 && (depth == 0 || strcmp(stack[depth - 1], name) != 0))
+                why = "a closing tag that does not match", p = NULL;
+            else if (kind == 2)
+                depth--;
+            else if (depth == 0 && roots++ > 0)
+                why = "a second root element", p = NULL;
+            else if (kind == 1 && depth == 64)
+                why = "nested too deep", p = NULL;
+            else if (kind == 1)
+                snprintf(stack[depth++], sizeof stack[0], "%s", name);
+        }
+    }
+    if (p != NULL && depth > 0)
+        why = "an element left open", p = NULL;
+    if (p != NULL && roots == 0)
+        why = "no element", p = NULL;
+    if (p != NULL)
+        return NULL;
+    snprintf(why_at, sizeof why_at, "%s", why ? why : "malformed");
+    return why_at;
+}

@@ -47,4 +47,9 @@ typedef struct {
 void run_dacc_with(run_result *r, const char *stdin_text, const run_opts *o,
                    const char *const *args);
 
+/* NULL when doc is one well-formed XML element (tags balanced, attributes
+ * quoted, '&' only in entities, no stray '<', nothing after the root but
+ * white space), else what is wrong and where. Enough for the SVG charts. */
+const char *xml_check(const char *doc);
+
 #endif
