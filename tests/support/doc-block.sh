@@ -14,8 +14,9 @@
 # its placeholders stand for. Nothing else is changed.
 #
 # The block runs under `sh -e -x` in a fresh directory holding a copy of
-# the repository's examples/ (so a walkthrough can name
-# examples/base/grants.csv as it would from the source tree), with `dacc`
+# the repository's examples/ and of its real data, tests/data/ (so a
+# walkthrough can name examples/base/grants.csv or
+# tests/data/pond-l1-juror-pairs.csv as it would from the source tree), with `dacc`
 # on the PATH being the DACC given here; any command that fails fails the
 # test. Every marked block of docs/*.md and examples/*/README.md becomes
 # the ctest test docs/NAME (tests/CMakeLists.txt).
@@ -82,6 +83,8 @@ mkdir "$work/bin" "$work/run"
 ln -s "$dacc" "$work/bin/dacc"
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 cp -R "$source_dir/examples" "$work/run/examples"
+mkdir "$work/run/tests"
+cp -R "$source_dir/tests/data" "$work/run/tests/data"
 printf '%s\n' "$block" >"$work/block.sh"
 cd "$work/run"
 if PATH="$work/bin:$PATH" sh -e -x "$work/block.sh"; then
