@@ -7,7 +7,10 @@
 #     <!-- doctest: NAME [PLACEHOLDER=EXPR]... -->
 #
 # followed, after optional blank lines, by an indented (4 spaces) or fenced
-# (```) code block. NAME is [A-Za-z0-9_-]+ and unique in the page. Each
+# (```) code block. NAME is [A-Za-z0-9_-]+ and unique in the page. A
+# walkthrough told in several blocks with prose between them marks each
+# later block `<!-- doctest-continue: NAME -->`: the test runs them all,
+# in page order, as one script (placeholders come from the first). Each
 # PLACEHOLDER ([A-Z][A-Z0-9_]*) is replaced, as a whole word, by the value
 # of EXPR, an integer expression over NOW (the time the test starts, in
 # seconds since 1970) such as NOW+604800; the page should say in prose what
@@ -44,16 +47,19 @@ marker=$(grep -E "^<!-- doctest: $name( |-->)" "$doc" || true)
 [ "$(printf '%s\n' "$marker" | wc -l)" -eq 1 ] ||
     { echo "$doc: two blocks are marked '$name'" >&2; exit 1; }
 block=$(awk -v name="$name" '
-    !found { if ($0 ~ ("^<!-- doctest: " name "( |-->)")) found = 1; next }
-    state == "" && /^[ \t]*$/ { next }
-    state == "" && /^```/ { state = "fence"; next }
-    state == "" && /^    / { state = "indent" }
-    state == "" { exit }
-    state == "fence" && /^```/ { exit }
+    function marker(l) {
+        return l ~ ("^<!-- doctest: " name "( |-->)") || l ~ ("^<!-- doctest-continue: " name " -->")
+    }
+    state == "indent" && !/^    / && !/^[ \t]*$/ { state = "" }
+    state == "" { if (marker($0)) state = "wait"; next }
+    state == "wait" && /^[ \t]*$/ { next }
+    state == "wait" && /^```/ { state = "fence"; next }
+    state == "wait" && /^    / { state = "indent" }
+    state == "wait" { state = ""; next }
+    state == "fence" && /^```/ { state = ""; next }
     state == "fence" { print; next }
     state == "indent" && /^    / { print substr($0, 5); next }
-    state == "indent" && /^[ \t]*$/ { print ""; next }
-    state == "indent" { exit }
+    state == "indent" { print ""; next }
 ' "$doc")
 [ -n "$block" ] || { echo "$doc: the block marked '$name' is empty" >&2; exit 1; }
 
