@@ -13,7 +13,10 @@
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME dacc)
 set(CPACK_PACKAGE_VENDOR "dacc")
-set(CPACK_PACKAGE_CONTACT "dacc maintainers <maintainers@dacc.invalid>")
+# Whoever builds the package for distribution names themselves here.
+set(DACC_DEB_MAINTAINER "dacc maintainers <maintainers@dacc.invalid>" CACHE STRING
+    "the Maintainer field of the package make deb builds")
+set(CPACK_PACKAGE_CONTACT "${DACC_DEB_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGE_DESCRIPTION
   "dacc is a C11 toolkit and node for decentralized, defensive AI governance:\n\
