@@ -5,9 +5,12 @@
 # one, its bash completion.
 #
 # Depends: the shared libraries the tool and libdacc.so load, as
-# dpkg-shlibdeps finds them; and, because the package is also what a
-# program is built against, the -dev packages its pkg-config and CMake
-# files name (dacc.pc Requires jansson, Requires.private libsodium, sqlite3
+# dpkg-shlibdeps finds them (cmake/deb_shlibs.cmake runs it on those two
+# files at packaging time; CPack's own CPACK_DEBIAN_PACKAGE_SHLIBDEPS runs
+# `file` on each of the 700 files installed first, two processes a file,
+# which took minutes on a loaded machine); and, because the package is
+# also what a program is built against, the -dev packages its pkg-config
+# and CMake files name (dacc.pc Requires jansson, Requires.private libsodium, sqlite3
 # and libcrypto, which pkg-config resolves even for a shared link;
 # daccConfig.cmake also finds Botan and libpq) and pkg-config itself.
 set(CPACK_GENERATOR DEB)
@@ -28,9 +31,20 @@ files), libdacc-pause (the soft-pause device verifier) and the manual.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+file(GENERATE OUTPUT ${PROJECT_BINARY_DIR}/CPackDaccElf.cmake
+     CONTENT "set(DACC_DEB_ELF \"$<TARGET_FILE:dacc>;$<TARGET_FILE:dacc_shared>\")\n")
+# (a CPACK_ name: cpack passes only those on to the config file)
+set(CPACK_DACC_ELF_LIST ${PROJECT_BINARY_DIR}/CPackDaccElf.cmake)
+set(CPACK_PROJECT_CONFIG_FILE ${PROJECT_SOURCE_DIR}/cmake/deb_shlibs.cmake)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libsodium-dev, libjansson-dev (>= 2.14), libsqlite3-dev, libssl-dev, libbotan-2-dev, libpq-dev, pkg-config")
-set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+# The shlibs file, so that packages built against libdacc.so depend on
+# this one; and ldconfig's trigger. Written here rather than by CPack's
+# CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS, which also runs `file` on every
+# installed file.
+file(WRITE ${PROJECT_BINARY_DIR}/deb/shlibs
+     "libdacc ${PROJECT_VERSION_MAJOR} dacc (>= ${PROJECT_VERSION})\n")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_BINARY_DIR}/deb/shlibs ${PROJECT_SOURCE_DIR}/cmake/deb/triggers)
 set(CPACK_STRIP_FILES OFF)
 include(CPack)

@@ -32,6 +32,10 @@ for p in libc6 libsodium23 libjansson4 libsqlite3-0 libmicrohttpd12 libcurl4 \
         fail "Depends lacks $p: $depends"
 done
 
+# other packages built against libdacc.so will depend on this one
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./shlibs | grep -qx "libdacc 0 dacc (>= $(dpkg-deb -f "$deb" Version))" ||
+    fail "the package has no shlibs line for libdacc.so.0"
+
 root=$tmp/root
 dpkg-deb -x "$deb" "$root"
 usr=$root/usr
