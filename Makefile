@@ -22,7 +22,7 @@ BENCHB  = $(BUILD)/bench
 
 FORMAT_FILES = $(shell find include src tests fuzz bench -name '*.[ch]' 2>/dev/null | sort)
 
-.PHONY: all build run example check test asan format format-check bench fuzz install valgrind clean footprint check-arm64 screenshots
+.PHONY: all build run example check test asan format format-check bench fuzz install valgrind clean footprint check-arm64 screenshots deb
 
 all: build
 
@@ -119,6 +119,13 @@ fuzz:
 
 install: build
 	@cmake --install $(RELEASE) --prefix $(PREFIX)
+
+# The Debian package of a release build (cmake/deb.cmake), into $(RELEASE):
+# dacc_VERSION_ARCH.deb.
+deb: build
+	@scripts/deps.sh deb
+	@cd $(RELEASE) && cpack -G DEB $(CMAKE_QUIET)
+	@ls $(RELEASE)/dacc_*.deb
 
 clean:
 	rm -rf $(BUILD)

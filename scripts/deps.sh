@@ -1,11 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages a task needs, only those missing, silently when
-# all are present. Usage: scripts/deps.sh GROUP...   (build, check, fuzz,
+# all are present. Usage: scripts/deps.sh GROUP...   (build, check, deb, fuzz,
 # bench, valgrind). Needs root (or sudo) only when something is missing.
 set -eu
 
 pkgs_build="cmake make gcc pkg-config libsodium-dev libssl-dev libjansson-dev libsqlite3-dev libomp-dev libbotan-2-dev libmicrohttpd-dev libcurl4-openssl-dev libpq-dev"
-pkgs_check="$pkgs_build libcriterion-dev clang libclang-rt-14-dev clang-format git python3-pycryptodome curl postgresql chromium fonts-dejavu-core"
+# make deb: CPack's DEB generator runs dpkg-shlibdeps (dpkg-dev) and file.
+pkgs_deb="$pkgs_build dpkg-dev file"
+pkgs_check="$pkgs_deb libcriterion-dev clang libclang-rt-14-dev clang-format git python3-pycryptodome curl postgresql chromium fonts-dejavu-core"
 pkgs_fuzz="$pkgs_build clang libclang-rt-14-dev"
 pkgs_bench="$pkgs_build python3 python3-numpy python3-scipy python3-pandas python3-torch python3-sklearn time golang-go golang-golang-x-mod-dev"
 pkgs_valgrind="$pkgs_check valgrind"
@@ -20,11 +22,12 @@ for group in "${@:-build}"; do
     case "$group" in
     build) want="$want $pkgs_build" ;;
     check) want="$want $pkgs_check" ;;
+    deb) want="$want $pkgs_deb" ;;
     fuzz) want="$want $pkgs_fuzz" ;;
     bench) want="$want $pkgs_bench" ;;
     valgrind) want="$want $pkgs_valgrind" ;;
     arm64) want="$want $pkgs_arm64" ;;
-    *) echo "deps.sh: unknown group '$group' (build, check, fuzz, bench, valgrind, arm64)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown group '$group' (build, check, deb, fuzz, bench, valgrind, arm64)" >&2; exit 2 ;;
     esac
 done
 

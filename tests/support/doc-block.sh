@@ -7,15 +7,19 @@
 #     <!-- doctest: NAME [PLACEHOLDER=EXPR]... -->
 #
 # followed, after optional blank lines, by an indented (4 spaces) or fenced
-# (```) code block. NAME is [A-Za-z0-9_-]+ and unique in the page. Each
+# (```) code block. NAME is [A-Za-z0-9_-]+ and unique in the page. A
+# walkthrough told in several blocks with prose between them marks each
+# later block `<!-- doctest-continue: NAME -->`: the test runs them all,
+# in page order, as one script (placeholders come from the first). Each
 # PLACEHOLDER ([A-Z][A-Z0-9_]*) is replaced, as a whole word, by the value
 # of EXPR, an integer expression over NOW (the time the test starts, in
 # seconds since 1970) such as NOW+604800; the page should say in prose what
 # its placeholders stand for. Nothing else is changed.
 #
 # The block runs under `sh -e -x` in a fresh directory holding a copy of
-# the repository's examples/ (so a walkthrough can name
-# examples/base/grants.csv as it would from the source tree), with `dacc`
+# the repository's examples/ and of its real data, tests/data/ (so a
+# walkthrough can name examples/base/grants.csv or
+# tests/data/pond-l1-juror-pairs.csv as it would from the source tree), with `dacc`
 # on the PATH being the DACC given here; any command that fails fails the
 # test. Every marked block of docs/*.md and examples/*/README.md becomes
 # the ctest test docs/NAME (tests/CMakeLists.txt).
@@ -43,16 +47,19 @@ marker=$(grep -E "^<!-- doctest: $name( |-->)" "$doc" || true)
 [ "$(printf '%s\n' "$marker" | wc -l)" -eq 1 ] ||
     { echo "$doc: two blocks are marked '$name'" >&2; exit 1; }
 block=$(awk -v name="$name" '
-    !found { if ($0 ~ ("^<!-- doctest: " name "( |-->)")) found = 1; next }
-    state == "" && /^[ \t]*$/ { next }
-    state == "" && /^```/ { state = "fence"; next }
-    state == "" && /^    / { state = "indent" }
-    state == "" { exit }
-    state == "fence" && /^```/ { exit }
+    function marker(l) {
+        return l ~ ("^<!-- doctest: " name "( |-->)") || l ~ ("^<!-- doctest-continue: " name " -->")
+    }
+    state == "indent" && !/^    / && !/^[ \t]*$/ { state = "" }
+    state == "" { if (marker($0)) state = "wait"; next }
+    state == "wait" && /^[ \t]*$/ { next }
+    state == "wait" && /^```/ { state = "fence"; next }
+    state == "wait" && /^    / { state = "indent" }
+    state == "wait" { state = ""; next }
+    state == "fence" && /^```/ { state = ""; next }
     state == "fence" { print; next }
     state == "indent" && /^    / { print substr($0, 5); next }
-    state == "indent" && /^[ \t]*$/ { print ""; next }
-    state == "indent" { exit }
+    state == "indent" { print ""; next }
 ' "$doc")
 [ -n "$block" ] || { echo "$doc: the block marked '$name' is empty" >&2; exit 1; }
 
@@ -82,6 +89,8 @@ mkdir "$work/bin" "$work/run"
 ln -s "$dacc" "$work/bin/dacc"
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 cp -R "$source_dir/examples" "$work/run/examples"
+mkdir "$work/run/tests"
+cp -R "$source_dir/tests/data" "$work/run/tests/data"
 printf '%s\n' "$block" >"$work/block.sh"
 cd "$work/run"
 if PATH="$work/bin:$PATH" sh -e -x "$work/block.sh"; then
