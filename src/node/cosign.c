@@ -62,8 +62,9 @@ static bool request(dacc_node *n, const char *note, size_t note_len, uint64_t ol
     return out->len > 0;
 }
 
-/* One witness's cosignature line for the note, checked, into lines. */
-static void ask(dacc_node *n, node_peer *p, const char *note, size_t note_len, uint64_t size,
+/* One witness's cosignature line for the note, checked, into lines;
+ * whether it gave one. */
+static bool ask(dacc_node *n, node_peer *p, const char *note, size_t note_len, uint64_t size,
                 dacc_buf *lines)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -86,33 +87,48 @@ static void ask(dacc_node *n, node_peer *p, const char *note, size_t note_len, u
             dacc_tlog_note_verify(&parsed, &p->key, 1, NULL, NULL, &count, NULL) == DACC_OK &&
             count == 1) {
             p->size = size;
-            dacc_buf_append(lines, answer.data, answer.len);
+            ok = dacc_buf_append(lines, answer.data, answer.len) == DACC_OK;
+        } else {
+            ok = false;
         }
         dacc_buf_free(&whole);
         dacc_buf_free(&body);
         dacc_buf_free(&answer);
-        if (status != 409)
-            return;
+        if (status != 409 || ok)
+            return ok;
     }
+    return false;
 }
 
+/* The latest checkpoint and the size it signs, read together: the size is
+ * the note's own, never the log handle's, which on a node sharing its log
+ * lags the database's latest checkpoint until the node follows the
+ * integrator's appends (a request for one size with the note of another
+ * is refused by every witness, and the cosigned note is then never the
+ * one /checkpoint serves). */
 static void cosign_latest(dacc_node *n)
 {
-    char *note;
-    size_t len;
+    node_checkpoint c;
     pthread_mutex_lock(&n->store);
-    uint64_t size = dacc_tlog_log_size(n->rl.log);
-    dacc_status st = dacc_tlog_log_checkpoint(n->rl.log, &note, &len, NULL);
+    dacc_status st = node_checkpoint_read(n, &c, NULL);
     pthread_mutex_unlock(&n->store);
     if (st != DACC_OK)
         return;
+    char *note = c.note;
+    size_t len = c.len;
+    uint64_t size = c.cp.size;
     dacc_buf lines;
     dacc_buf_init(&lines, 0);
+    unsigned count = 0;
     for (size_t i = 0; i < n->npeers; i++)
-        ask(n, &n->peers[i], note, len, size, &lines);
+        count += ask(n, &n->peers[i], note, len, size, &lines);
     dacc_buf whole;
     dacc_buf_init(&whole, 0);
-    if (lines.len > 0 && dacc_buf_append(&whole, note, len) == DACC_OK &&
+    /* with --witness-threshold, a newer checkpoint fewer witnesses cosigned
+     * (one was down, or busy) does not replace one enough did: the node
+     * goes on serving that one rather than none */
+    if (count > 0 && count >= n->o.witness_threshold &&
+        dacc_buf_append(&whole, note, len) == DACC_OK &&
         dacc_buf_append(&whole, lines.data, lines.len) == DACC_OK) {
         pthread_mutex_lock(&n->cosigned_lock);
         free(n->cosigned);
