@@ -114,7 +114,8 @@ typedef struct {
 typedef struct {
     char url[512];
     dacc_tlog_verifier key;
-    uint64_t size; /* what it last cosigned, as far as this node knows */
+    uint64_t size;    /* what it last cosigned, as far as this node knows */
+    uint64_t refused; /* the size of the checkpoint it last refused (0: none) */
 } node_peer;
 
 struct dacc_node {

@@ -266,6 +266,11 @@ Test(witness_network, a_rewritten_history_is_caught_by_the_witnesses, .timeout =
     http(&w.n[0], "GET", "/checkpoint", NULL, NULL, 0, &r);
     cr_assert_eq(r.status, 503, "a rewritten log served a checkpoint: %s", r.body);
     http_free(&r);
+    /* and its operator is told why */
+    char *log = read_text(w.n[0].log, NULL);
+    cr_assert(log != NULL && strstr(log, "refused the checkpoint") && strstr(log, "consistency"),
+              "%s", log);
+    free(log);
     for (int i = 1; i < NODES; i++) {
         char *now = witnessed(&w, i, 3);
         free(now);
@@ -427,6 +432,14 @@ Test(witness_network, two_nodes_of_one_log_are_cosigned_under_load, .timeout = 1
         snprintf(size, sizeof size, "\n%llu\n", (unsigned long long)want);
         cr_assert(note != NULL && strstr(note, size), "witness %d's state: %s", j, note);
         free(note);
+    }
+    /* and no witness ever refused an honest log's checkpoint (the node
+     * says so on its standard error when one does) */
+    for (int k = 0; k < 2; k++) {
+        char *log = read_text(nodes[k]->log, NULL);
+        cr_assert(log != NULL && strstr(log, "refused the checkpoint") == NULL, "node %d: %s", k,
+                  log);
+        free(log);
     }
     cr_assert_eq(node_stop(&twin), 0);
     bench_round_free(&b);
