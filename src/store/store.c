@@ -538,6 +538,30 @@ static dacc_status add_live(dacc_store *s, const uint8_t id[32], dacc_round *r, 
     return DACC_OK;
 }
 
+/* Consecutive entries read ahead (dacc_tlog_log_entries: one read of a
+ * shared store, not one per entry), kept until applied, since applying
+ * one may read the store itself. */
+#define RUN_MAX 1024
+typedef struct {
+    uint64_t first;
+    size_t n;
+    uint8_t **data;
+    size_t *len;
+} entry_run;
+
+static dacc_status keep_entry(void *ctx, uint64_t idx, const void *data, size_t len,
+                              dacc_error *err)
+{
+    entry_run *e = ctx;
+    size_t k = (size_t)(idx - e->first);
+    if ((e->data[k] = malloc(len ? len : 1)) == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    memcpy(e->data[k], data, len);
+    e->len[k] = len;
+    e->n++;
+    return DACC_OK;
+}
+
 /* Brings a live round up to the log: the round's entries from l->seen on,
  * as the index lists them, applied in order (nothing to do while the log
  * has not grown, as within one batch). They were accepted when they were
@@ -558,19 +582,29 @@ static dacc_status refresh(dacc_store *s, live_round *l, bool trusted, dacc_erro
     /* the index may already hold rows past the size this handle knows
      * (another node's append, committed since): those wait for the next
      * refresh, which starts at size */
-    for (size_t k = 0; st == DACC_OK && k < since.n && since.v[k] < size; k++) {
-        uint64_t i = since.v[k];
-        uint8_t *data;
-        size_t len;
-        st = dacc_tlog_log_entry(s->log, i, &data, &len, err);
-        s->applying = i;
-        if (st == DACC_OK) {
-            st = trusted ? dacc_round_apply_trusted(r, data, len, err)
-                         : dacc_round_apply(r, data, len, err);
-            free(data);
+    size_t n = 0;
+    while (n < since.n && since.v[n] < size)
+        n++;
+    for (size_t k = 0; st == DACC_OK && k < n;) {
+        /* consecutive entries, read in one go */
+        size_t run = 1;
+        while (k + run < n && run < RUN_MAX && since.v[k + run] == since.v[k] + run)
+            run++;
+        entry_run e = { since.v[k], 0, calloc(run, sizeof *e.data), calloc(run, sizeof *e.len) };
+        st = e.data && e.len ? dacc_tlog_log_entries(s->log, e.first, run, &e, keep_entry, err)
+                             : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        for (size_t j = 0; st == DACC_OK && j < run; j++) {
+            s->applying = e.first + j;
+            st = trusted ? dacc_round_apply_trusted(r, e.data[j], e.len[j], err)
+                         : dacc_round_apply(r, e.data[j], e.len[j], err);
+            if (st != DACC_OK)
+                dacc_error_prefix(err,
+                                  "the store's entry %llu: ", (unsigned long long)(e.first + j));
         }
-        if (st != DACC_OK)
-            dacc_error_prefix(err, "the store's entry %llu: ", (unsigned long long)i);
+        for (size_t j = 0; e.data != NULL && j < run; j++)
+            free(e.data[j]);
+        free(e.data), free(e.len);
+        k += run;
     }
     free(since.v);
     if (st == DACC_OK)
