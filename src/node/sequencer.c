@@ -249,6 +249,7 @@ void node_sequencer_stop(dacc_node *n)
 #define WAIT_MAX       15.0         /* seconds an event waits for its outcome before a 503 */
 #define OUTAGE_WAIT    1.0          /* the same while the database cannot be reached */
 #define RESULTS_KEEP   "10 minutes" /* outcomes nobody collected (their node died) */
+#define VACUUM_EVERY   2.0          /* seconds between vacuums of pending and results */
 
 /* The node's tables, one step per version of the component 'node' in
  * dacc_schema, each applied once (under the log's write lock). */
@@ -282,7 +283,7 @@ struct node_shared {
     bool started;
     pthread_mutex_t lock; /* guards the waiting list and stop */
     node_job *waiting;
-    double last_gc;
+    double last_gc, last_vacuum;
 };
 
 /* Whether this node holds the sequencer lock, as its coordinator last saw. */
@@ -915,6 +916,13 @@ static void coord_sql(node_shared *sh, const char *q, size_t n, const char *cons
  * receipts under one hold of the store lock. */
 static void deliver(dacc_node *n)
 {
+    /* a node none of whose events waits has no outcome to take: no
+     * statement (every node runs this at every wake-up) */
+    pthread_mutex_lock(&n->shared->lock);
+    bool waiting = n->shared->waiting != NULL;
+    pthread_mutex_unlock(&n->shared->lock);
+    if (!waiting)
+        return;
     const char *params[1] = { n->shared->id };
     outcomes o = { n, NULL, 0, 0 };
     coord_sql(n->shared, "DELETE FROM results WHERE node = $1 RETURNING seq, status, idx, body", 1,
@@ -1089,6 +1097,13 @@ static void *coordinate(void *arg)
             integrate(n);
         deliver(n);
         expire(n, WAIT_MAX);
+        /* the two tables every event passes through, vacuumed by the
+         * integrator: their dead rows would otherwise slow each scan of
+         * them until autovacuum comes by (once a minute at most) */
+        if (sh->held && now_s() - sh->last_vacuum > VACUUM_EVERY) {
+            coord_sql(sh, "VACUUM pending, results", 0, NULL, NULL, NULL);
+            sh->last_vacuum = now_s();
+        }
         if (sh->held && now_s() - sh->last_gc > 60) {
             coord_sql(sh, "DELETE FROM results WHERE at < now() - interval '" RESULTS_KEEP "'", 0,
                       NULL, NULL, NULL);

@@ -419,6 +419,9 @@ dacc_status dacc_tlog_log_add(dacc_tlog_log *log, const void *const *entries, co
     return add_locked(log, entries, lens, n, err);
 }
 
+static dacc_status keep_hash(void *ctx, unsigned level, uint64_t idx, const uint8_t *h,
+                             dacc_error *err);
+
 dacc_status dacc_tlog_log_commit(dacc_tlog_log *log, dacc_error *err)
 {
     if (!log->in_txn)
@@ -429,7 +432,13 @@ dacc_status dacc_tlog_log_commit(dacc_tlog_log *log, dacc_error *err)
         return st;
     }
     log->in_txn = 0;
+    uint64_t before = log->st.size;
     log->st = log->txn;
+    /* the hashes just committed, kept in one read (not cached while the
+     * transaction could roll back): the receipts that follow prove
+     * inclusion with them */
+    if (log->cache != NULL && log->ops->each_hash_grown != NULL && log->st.size > before)
+        log->ops->each_hash_grown(log->s, before, log->st.size, log, keep_hash, NULL);
     return DACC_OK;
 }
 

@@ -592,12 +592,19 @@ static dacc_status pg_each_hash_grown(tlog_store *s, uint64_t from, uint64_t to,
                                                         dacc_error *),
                                       dacc_error *err)
 {
-    char q[320];
-    snprintf(q, sizeof q,
-             "SELECT h.level, h.idx, h.hash FROM generate_series(0, 62) AS l(level) JOIN hashes "
-             "h ON h.level = l.level AND h.idx >= (%" PRIu64
-             "::bigint >> l.level) AND h.idx < (%" PRIu64 "::bigint >> l.level)",
-             from, to);
+    if (to <= from)
+        return DACC_OK;
+    /* no level above the highest bit where from and to differ has a new
+     * subtree; each level that may is one range of the primary key,
+     * spelled out (a join with the levels let the planner scan the table) */
+    int top = 63 - __builtin_clzll(from ^ to);
+    char q[64 * 120];
+    size_t len = 0;
+    for (int l = 0; l <= top; l++)
+        len += (size_t)snprintf(q + len, sizeof q - len,
+                                "%sSELECT level, idx, hash FROM hashes WHERE level = %d AND idx >= "
+                                "%" PRIu64 " AND idx < %" PRIu64,
+                                l ? " UNION ALL " : "", l, from >> l, to >> l);
     scan_ctx c = { .ctx = ctx, .hash = fn };
     return scan(s, q, one_hash, &c, err);
 }
