@@ -131,9 +131,16 @@ static dacc_status read_counts(dacc_tlog_log *log, log_state *ls, dacc_error *er
 static dacc_status load_frontier(dacc_tlog_log *log, log_state *ls, dacc_error *err)
 {
     dacc_status st = DACC_OK;
-    for (unsigned k = 0; k < 64 && st == DACC_OK; k++)
-        if (ls->size >> k & 1)
-            st = log->ops->get_hash(log->s, k, (ls->size >> k) - 1, ls->frontier[k], err);
+    for (unsigned k = 0; k < 64 && st == DACC_OK; k++) {
+        if (!(ls->size >> k & 1))
+            continue;
+        /* committed hashes never change: a shared store's cache saves a
+         * round trip for each at every write transaction (and the
+         * frontier is checked against the latest checkpoint after) */
+        uint64_t idx = (ls->size >> k) - 1;
+        if (log->cache == NULL || dacc_tlog_log_hash(log, k, idx, ls->frontier[k]) != DACC_OK)
+            st = log->ops->get_hash(log->s, k, idx, ls->frontier[k], err);
+    }
     return st;
 }
 
