@@ -9,7 +9,9 @@
  * transactions (checkpoints) the events were grouped into.
  *
  * Usage: bench_scale DACC DIR PG_URL PG_PIDFILE [EVENTS] — run.sh starts
- * the server (tests/support/pg.sh, fsync and synchronous_commit on). */
+ * the server (tests/support/pg.sh, fsync and synchronous_commit on).
+ * BENCH_SCALE_NODES=3 runs the SQLite node and only the 3-node
+ * configuration (any of the digits 1 to 3). */
 #define _POSIX_C_SOURCE 200809L
 #include <curl/curl.h>
 #include <dirent.h>
@@ -326,7 +328,13 @@ int main(int argc, char **argv)
            events, DONORS, CLIENTS, sysconf(_SC_NPROCESSORS_ONLN));
     result sqlite = configuration(argv[1], argv[2], argv[3], argv[4], 0, events);
     report("SQLite, 1 node", &sqlite, sqlite.rate);
+    /* BENCH_SCALE_NODES (e.g. "3"): only those PostgreSQL configurations,
+     * for a profile of one of them */
+    const char *only = getenv("BENCH_SCALE_NODES");
     for (size_t nodes = 1; nodes <= MAX_NODES; nodes++) {
+        char digit[2] = { (char)('0' + nodes), '\0' };
+        if (only != NULL && strstr(only, digit) == NULL)
+            continue;
         result r = configuration(argv[1], argv[2], argv[3], argv[4], nodes, events);
         char what[64];
         snprintf(what, sizeof what, "PostgreSQL, %zu node%s", nodes, nodes > 1 ? "s" : "");

@@ -164,6 +164,15 @@ dacc_status dacc_round_event_decode(const char *name, const void *envelope, size
  * entry. */
 dacc_status dacc_round_event_decode_logged(const char *name, const void *envelope, size_t len,
                                            dacc_round_event *ev, dacc_buf *logged, dacc_error *err);
+/* As dacc_round_event_decode_logged, without checking the signature: for
+ * an entry of a log whose writer decoded and verified it before logging it
+ * (a node following the appends of the node that integrates its shared
+ * log, or integrating what a node of the same log handed over). Everything
+ * else is checked as there. Never for bytes from anyone else: an event
+ * decoded this way proves nothing about its signer. */
+dacc_status dacc_round_event_decode_trusted(const char *name, const void *envelope, size_t len,
+                                            dacc_round_event *ev, dacc_buf *logged,
+                                            dacc_error *err);
 void dacc_round_event_clear(dacc_round_event *ev);
 
 /* Builds, canonicalises and signs an event with the 64-byte secret key sk
@@ -203,6 +212,12 @@ dacc_status dacc_round_apply(dacc_round *r, const void *envelope, size_t len, da
  * ev must come from that decoding, unchanged (apply relies on its
  * signature check); ev stays the caller's. */
 dacc_status dacc_round_apply_event(dacc_round *r, const dacc_round_event *ev, dacc_error *err);
+
+/* As dacc_round_apply, the envelope decoded with
+ * dacc_round_event_decode_trusted: for replaying entries whose writer
+ * verified them (see there), paying for no signature again. */
+dacc_status dacc_round_apply_trusted(dacc_round *r, const void *envelope, size_t len,
+                                     dacc_error *err);
 
 /* The state hash: a commitment to the accepted events, in order.
  * H_0 = SHA-256("dacc-round/v1\n" || config payload), and for each accepted

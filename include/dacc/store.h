@@ -98,7 +98,10 @@ dacc_status dacc_store_refresh(dacc_store *s, dacc_error *err);
 
 /* As dacc_store_refresh, and the rounds the store keeps live are brought up
  * to the log too: a node that follows another's appends this way can take
- * over appending without replaying what it missed first. */
+ * over appending without replaying what it missed first. The new entries'
+ * signatures are not checked again (dacc_round_apply_trusted): the process
+ * that appended them checked each before logging it. A round loaded for
+ * the first time (dacc_store_warm, a read) is verified in full. */
 dacc_status dacc_store_follow(dacc_store *s, dacc_error *err);
 
 /* Makes every round of the log live, replayed up to the log's size: the

@@ -391,6 +391,14 @@ dacc_status dacc_tlog_log_checkpoint(dacc_tlog_log *log, char **note, size_t *le
 /* Entry index (caller frees *data). */
 dacc_status dacc_tlog_log_entry(dacc_tlog_log *log, uint64_t index, uint8_t **data, size_t *len,
                                 dacc_error *err);
+/* Entries from to from + n - 1, in order, to fn (data valid for the
+ * call), stopping at fn's first error: one read of the database for a
+ * shared store (outside a transaction), where dacc_tlog_log_entry is a
+ * round trip per entry. DACC_ERR_RANGE past the size the handle knows. */
+dacc_status dacc_tlog_log_entries(dacc_tlog_log *log, uint64_t from, uint64_t n, void *ctx,
+                                  dacc_status (*fn)(void *ctx, uint64_t index, const void *data,
+                                                    size_t len, dacc_error *err),
+                                  dacc_error *err);
 /* A dacc_tlog_hash_fn over the store (ctx = the log). */
 dacc_status dacc_tlog_log_hash(void *ctx, unsigned level, uint64_t index,
                                uint8_t out[DACC_TLOG_HASH_BYTES]);

@@ -162,7 +162,9 @@ static const cli_opt serve_opts[] = {
       NULL, 0, NULL },
     { "witness-key", 0, "FILE", NODE_KEY(NODE_OPT_WITNESS_KEY), NULL,
       "act as a witness (c2sp.org/tlog-witness: POST /add-checkpoint) with this cosignature key "
-      "(dacc log keygen --cosign)",
+      "(dacc log keygen --cosign); its state, the last checkpoint it cosigned of each log, is "
+      "kept in DIR/witness, or with --store in the log's database (one state for every node of "
+      "the log); GET /witness/logs lists the logs it witnesses and the size last cosigned",
       NULL, 0, NULL },
     { "witness-log", 0, "FILE", NODE_KEY(NODE_OPT_WITNESS_LOG), NULL,
       "the public key of a log it witnesses (repeatable)", NULL, CLI_REPEAT, NULL },

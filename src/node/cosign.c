@@ -6,6 +6,7 @@
  * A witness that is down or refuses only leaves its line out; appends never
  * wait for witnesses. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,9 +63,27 @@ static bool request(dacc_node *n, const char *note, size_t note_len, uint64_t ol
     return out->len > 0;
 }
 
+/* An honest log's witnesses never refuse it: worth a line even when
+ * quiet (once per witness and checkpoint), with the witness's reason. */
+static void refused(const node_peer *p, uint64_t size, long status, const dacc_buf *answer)
+{
+    json_t *doc = answer->data ? json_loadb(answer->data, answer->len, 0, NULL) : NULL;
+    const char *title = json_string_value(json_object_get(doc, "title"));
+    const char *detail = json_string_value(json_object_get(doc, "detail"));
+    fprintf(stderr, "dacc serve: the witness %s refused the checkpoint of size %llu: %ld %s%s%s\n",
+            p->url, (unsigned long long)size, status, title ? title : "(no reason given)",
+            detail ? ": " : "", detail ? detail : "");
+    json_decref(doc);
+}
+
+/* What a witness made of a checkpoint: a cosignature, nothing, or a
+ * newer checkpoint of this log cosigned already (another node of the log
+ * asked for it meanwhile: this one is stale, not refused). */
+typedef enum { ASK_COSIGNED, ASK_NOT, ASK_STALE } ask_outcome;
+
 /* One witness's cosignature line for the note, checked, into lines. */
-static void ask(dacc_node *n, node_peer *p, const char *note, size_t note_len, uint64_t size,
-                dacc_buf *lines)
+static ask_outcome ask(dacc_node *n, node_peer *p, const char *note, size_t note_len, uint64_t size,
+                       dacc_buf *lines)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         dacc_buf body, answer;
@@ -75,6 +94,15 @@ static void ask(dacc_node *n, node_peer *p, const char *note, size_t note_len, u
                           : 0;
         if (status == 409 && answer.data != NULL) /* it knows another size: once more */
             p->size = strtoull(answer.data, NULL, 10);
+        if (status == 409 && p->size > size) {
+            dacc_buf_free(&body);
+            dacc_buf_free(&answer);
+            return ASK_STALE;
+        }
+        if (status >= 400 && status != 409 && p->refused != size) {
+            refused(p, size, status, &answer);
+            p->refused = size;
+        }
         bool ok = status == 200 && answer.len > 0;
         dacc_tlog_note parsed;
         size_t count = 0;
@@ -86,33 +114,52 @@ static void ask(dacc_node *n, node_peer *p, const char *note, size_t note_len, u
             dacc_tlog_note_verify(&parsed, &p->key, 1, NULL, NULL, &count, NULL) == DACC_OK &&
             count == 1) {
             p->size = size;
-            dacc_buf_append(lines, answer.data, answer.len);
+            ok = dacc_buf_append(lines, answer.data, answer.len) == DACC_OK;
+        } else {
+            ok = false;
         }
         dacc_buf_free(&whole);
         dacc_buf_free(&body);
         dacc_buf_free(&answer);
-        if (status != 409)
-            return;
+        if (status != 409 || ok)
+            return ok ? ASK_COSIGNED : ASK_NOT;
     }
+    return ASK_NOT;
 }
 
-static void cosign_latest(dacc_node *n)
+/* The latest checkpoint and the size it signs, read together: the size is
+ * the note's own, never the log handle's, which on a node sharing its log
+ * lags the database's latest checkpoint until the node follows the
+ * integrator's appends (a request for one size with the note of another
+ * is refused by every witness, and the cosigned note is then never the
+ * one /checkpoint serves). */
+static bool cosign_once(dacc_node *n)
 {
-    char *note;
-    size_t len;
+    node_checkpoint c;
     pthread_mutex_lock(&n->store);
-    uint64_t size = dacc_tlog_log_size(n->rl.log);
-    dacc_status st = dacc_tlog_log_checkpoint(n->rl.log, &note, &len, NULL);
+    dacc_status st = node_checkpoint_read(n, &c, NULL);
     pthread_mutex_unlock(&n->store);
     if (st != DACC_OK)
-        return;
+        return false;
+    char *note = c.note;
+    size_t len = c.len;
+    uint64_t size = c.cp.size;
     dacc_buf lines;
     dacc_buf_init(&lines, 0);
-    for (size_t i = 0; i < n->npeers; i++)
-        ask(n, &n->peers[i], note, len, size, &lines);
+    unsigned count = 0;
+    bool stale = false;
+    for (size_t i = 0; i < n->npeers && !stale; i++) {
+        ask_outcome o = ask(n, &n->peers[i], note, len, size, &lines);
+        count += o == ASK_COSIGNED;
+        stale = o == ASK_STALE;
+    }
     dacc_buf whole;
     dacc_buf_init(&whole, 0);
-    if (lines.len > 0 && dacc_buf_append(&whole, note, len) == DACC_OK &&
+    /* with --witness-threshold, a newer checkpoint fewer witnesses cosigned
+     * (one was down, or busy) does not replace one enough did: the node
+     * goes on serving that one rather than none */
+    if (count > 0 && count >= n->o.witness_threshold &&
+        dacc_buf_append(&whole, note, len) == DACC_OK &&
         dacc_buf_append(&whole, lines.data, lines.len) == DACC_OK) {
         pthread_mutex_lock(&n->cosigned_lock);
         free(n->cosigned);
@@ -123,6 +170,16 @@ static void cosign_latest(dacc_node *n)
     dacc_buf_free(&whole);
     dacc_buf_free(&lines);
     free(note);
+    return stale;
+}
+
+/* A node sharing its log with others may find that a witness cosigned a
+ * newer checkpoint for another node meanwhile: it reads the latest again
+ * (committed, since a witness saw it) and asks for that, a few times. */
+static void cosign_latest(dacc_node *n)
+{
+    for (int round = 0; round < 4 && cosign_once(n); round++)
+        ;
 }
 
 static void *run(void *arg)

@@ -114,7 +114,8 @@ typedef struct {
 typedef struct {
     char url[512];
     dacc_tlog_verifier key;
-    uint64_t size; /* what it last cosigned, as far as this node knows */
+    uint64_t size;    /* what it last cosigned, as far as this node knows */
+    uint64_t refused; /* the size of the checkpoint it last refused (0: none) */
 } node_peer;
 
 struct dacc_node {
@@ -211,6 +212,9 @@ unsigned node_status_of(dacc_status st);
 dacc_status node_witness_open(dacc_node *n, dacc_error *err);
 /* POST /add-checkpoint */
 void node_add_checkpoint(dacc_node *n, const char *body, size_t len, node_answer *a);
+/* The size of the checkpoint of origin's log this witness last cosigned;
+ * false when none (or its state cannot be read). */
+bool node_witness_cosigned(dacc_node *n, const char *origin, uint64_t *size);
 
 /* ---- routes (routes_log.c, routes_api.c) ---- */
 
@@ -296,9 +300,24 @@ const char *html_time(uint64_t unix_seconds, char out[32]);
  * details: the note's text too. */
 void html_checkpoint(node_html *h, const char *note, size_t len, bool details);
 
-/* The receipt of the event at index in the log as it now stands (under
- * the store lock): index, leaf hash, a tlog-proof@v1 inclusion proof and
- * the checkpoint it is proved against. */
+/* The log's latest checkpoint, its note and what it says (under the
+ * store lock): read once for a batch of receipts. On success the caller
+ * frees note; on failure note is NULL. */
+typedef struct {
+    char *note;
+    size_t len;
+    dacc_tlog_checkpoint cp;
+} node_checkpoint;
+dacc_status node_checkpoint_read(dacc_node *n, node_checkpoint *c, dacc_error *err);
+/* The receipt of the event at index (the one writer of its format):
+ * index, leaf hash, a tlog-proof@v1 inclusion proof and the checkpoint c
+ * it is proved against. entry: the event's logged bytes when the caller
+ * holds them (NULL: read from the log). NULL with err on failure
+ * (DACC_ERR_RANGE: index is past c; DACC_ERR_IO: the store failed). Under
+ * the store lock. */
+json_t *node_receipt_at(dacc_node *n, uint64_t index, const void *entry, size_t len,
+                        const node_checkpoint *c, dacc_error *err);
+/* The same against the latest checkpoint, read for it. */
 json_t *node_receipt(dacc_node *n, uint64_t index, dacc_error *err);
 
 /* ---- config.c: dacc serve's options, from its command line or a file ---- */

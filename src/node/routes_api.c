@@ -406,40 +406,63 @@ void node_post_event(dacc_node *n, const char *body, size_t len, bool want_confi
 
 /* ---- receipts ---- */
 
+dacc_status node_checkpoint_read(dacc_node *n, node_checkpoint *c, dacc_error *err)
+{
+    dacc_tlog_note parsed;
+    c->note = NULL;
+    dacc_status st = dacc_tlog_log_checkpoint(n->rl.log, &c->note, &c->len, err);
+    if (st == DACC_OK)
+        st = dacc_tlog_note_parse(c->note, c->len, &parsed, err);
+    if (st == DACC_OK)
+        st = dacc_tlog_checkpoint_parse(parsed.text, parsed.text_len, &c->cp, err);
+    if (st != DACC_OK) {
+        free(c->note);
+        c->note = NULL;
+    }
+    return st;
+}
+
+json_t *node_receipt_at(dacc_node *n, uint64_t index, const void *entry, size_t len,
+                        const node_checkpoint *c, dacc_error *err)
+{
+    if (index >= c->cp.size) {
+        dacc_error_set(err, DACC_ERR_RANGE, "entry %llu is past the checkpoint (%llu)",
+                       (unsigned long long)index, (unsigned long long)c->cp.size);
+        return NULL;
+    }
+    uint8_t *data = NULL, leaf[DACC_TLOG_HASH_BYTES];
+    if (entry == NULL && dacc_tlog_log_entry(n->rl.log, index, &data, &len, err) != DACC_OK)
+        return NULL;
+    dacc_tlog_leaf_hash(entry != NULL ? entry : data, len, leaf);
+    free(data);
+    dacc_tlog_proof p = { .a = index, .size = c->cp.size, .format = DACC_TLOG_PROOF_C2SP };
+    size_t np;
+    if (dacc_tlog_prove_inclusion(dacc_tlog_log_hash, n->rl.log, index, c->cp.size, p.hash, &np) !=
+        DACC_OK) {
+        /* the store leaves err unset: its hashes could not be read */
+        dacc_error_set(err, DACC_ERR_IO, "the log's hashes cannot be read");
+        return NULL;
+    }
+    p.n = np;
+    p.checkpoint = c->note;
+    p.checkpoint_len = c->len;
+    char text[64 + DACC_TLOG_MAX_PROOF * 48 + 8192];
+    size_t tl = dacc_tlog_proof_format(&p, text, sizeof text);
+    if (tl == 0 || tl >= sizeof text) {
+        dacc_error_set(err, DACC_ERR_LIMIT, "the receipt does not fit");
+        return NULL;
+    }
+    return json_pack("{s:I,s:o,s:I,s:s%,s:s#}", "index", (json_int_t)index, "leaf_hash",
+                     hex_json(leaf, sizeof leaf), "tree_size", (json_int_t)p.size, "proof", text,
+                     tl, "checkpoint", c->note, (int)c->len);
+}
+
 json_t *node_receipt(dacc_node *n, uint64_t index, dacc_error *err)
 {
-    uint8_t *data, leaf[DACC_TLOG_HASH_BYTES];
-    size_t len, np;
-    char *note;
-    size_t note_len;
-    if (dacc_tlog_log_entry(n->rl.log, index, &data, &len, err) != DACC_OK)
+    node_checkpoint c;
+    if (node_checkpoint_read(n, &c, err) != DACC_OK)
         return NULL;
-    dacc_tlog_leaf_hash(data, len, leaf);
-    free(data);
-    if (dacc_tlog_log_checkpoint(n->rl.log, &note, &note_len, err) != DACC_OK)
-        return NULL;
-    dacc_tlog_proof p = { .a = index, .format = DACC_TLOG_PROOF_C2SP };
-    dacc_tlog_note parsed;
-    dacc_tlog_checkpoint cp;
-    dacc_status st = dacc_tlog_note_parse(note, note_len, &parsed, err);
-    if (st == DACC_OK)
-        st = dacc_tlog_checkpoint_parse(parsed.text, parsed.text_len, &cp, err);
-    if (st == DACC_OK) {
-        p.size = cp.size;
-        st = dacc_tlog_prove_inclusion(dacc_tlog_log_hash, n->rl.log, index, cp.size, p.hash, &np);
-        p.n = np;
-    }
-    p.checkpoint = note;
-    p.checkpoint_len = note_len;
-    char text[64 + DACC_TLOG_MAX_PROOF * 48 + 8192];
-    size_t tl = st == DACC_OK ? dacc_tlog_proof_format(&p, text, sizeof text) : 0;
-    json_t *r = NULL;
-    if (tl > 0 && tl < sizeof text)
-        r = json_pack("{s:I,s:o,s:I,s:s%,s:s#}", "index", (json_int_t)index, "leaf_hash",
-                      hex_json(leaf, sizeof leaf), "tree_size", (json_int_t)p.size, "proof", text,
-                      tl, "checkpoint", note, (int)note_len);
-    else if (st == DACC_OK)
-        dacc_error_set(err, DACC_ERR_LIMIT, "the receipt does not fit");
-    free(note);
+    json_t *r = node_receipt_at(n, index, NULL, 0, &c, err);
+    free(c.note);
     return r;
 }

@@ -79,19 +79,20 @@ static void tile(dacc_node *n, const char *path, node_answer *a)
         hash_tile(n, (unsigned)level, index, width, a);
 }
 
+/* The latest checkpoint, with its cosignatures when the cosigner has them
+ * for that very checkpoint (by the note's size: the handle's own size may
+ * lag the database on a node that shares its log). */
 static void checkpoint(dacc_node *n, node_answer *a)
 {
-    char *note;
-    size_t len;
+    node_checkpoint c;
     dacc_error err;
-    if (node_cosigned(n, dacc_tlog_log_size(n->rl.log), a))
-        return;
-    if (dacc_tlog_log_checkpoint(n->rl.log, &note, &len, &err) != DACC_OK) {
+    if (node_checkpoint_read(n, &c, &err) != DACC_OK) {
         node_problem_from(a, &err, "no checkpoint");
         return;
     }
-    node_bytes(a, 200, "text/plain; charset=utf-8", note, len, fresh);
-    free(note);
+    if (!node_cosigned(n, c.cp.size, a))
+        node_bytes(a, 200, "text/plain; charset=utf-8", c.note, c.len, fresh);
+    free(c.note);
 }
 
 /* Full tiles never change: the latest ones are kept in memory, so that a

@@ -249,15 +249,27 @@ void node_sequencer_stop(dacc_node *n)
 #define WAIT_MAX       15.0         /* seconds an event waits for its outcome before a 503 */
 #define OUTAGE_WAIT    1.0          /* the same while the database cannot be reached */
 #define RESULTS_KEEP   "10 minutes" /* outcomes nobody collected (their node died) */
+#define VACUUM_EVERY   2.0          /* seconds between vacuums of pending and results */
 
-/* The node's tables, created once (under the log's write lock). */
-static const char *const node_schema[] = {
-    "CREATE TABLE pending(id bigserial PRIMARY KEY, node text NOT NULL, seq bigint NOT NULL,"
-    " env bytea NOT NULL, at timestamptz NOT NULL DEFAULT now(), UNIQUE(node, seq))",
-    "CREATE TABLE results(node text NOT NULL, seq bigint NOT NULL, status integer NOT NULL,"
-    " idx bigint, body text, at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY(node, seq))",
-    "INSERT INTO dacc_schema VALUES ('node', 1)",
+/* The node's tables, one step per version of the component 'node' in
+ * dacc_schema, each applied once (under the log's write lock). */
+typedef struct {
+    int version;
+    const char *sql;
+} schema_step;
+static const schema_step node_schema[] = {
+    { 1, "CREATE TABLE pending(id bigserial PRIMARY KEY, node text NOT NULL, seq bigint NOT NULL,"
+         " env bytea NOT NULL, at timestamptz NOT NULL DEFAULT now(), UNIQUE(node, seq))" },
+    { 1, "CREATE TABLE results(node text NOT NULL, seq bigint NOT NULL, status integer NOT NULL,"
+         " idx bigint, body text, at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY(node, seq))" },
+    { 1, "INSERT INTO dacc_schema VALUES ('node', 1)" },
+    /* the witness's state (witness.c): the last checkpoint it cosigned of
+     * each log it witnesses, shared by the nodes of this log */
+    { 2, "CREATE TABLE witnessed(origin text PRIMARY KEY, note text NOT NULL,"
+         " at timestamptz NOT NULL DEFAULT now())" },
+    { 2, "UPDATE dacc_schema SET version = 2 WHERE component = 'node'" },
 };
+#define NODE_SCHEMA_VERSION 2
 
 struct node_shared {
     char id[33]; /* this node's name in the tables: random, new at each start */
@@ -271,7 +283,7 @@ struct node_shared {
     bool started;
     pthread_mutex_t lock; /* guards the waiting list and stop */
     node_job *waiting;
-    double last_gc;
+    double last_gc, last_vacuum;
 };
 
 /* Whether this node holds the sequencer lock, as its coordinator last saw. */
@@ -411,49 +423,14 @@ static void forward(dacc_node *n, node_job **jobs, size_t k)
     }
 }
 
-/* The latest checkpoint, read once for a batch of receipts. */
-typedef struct {
-    char *note;
-    size_t len;
-    dacc_tlog_checkpoint cp;
-    bool ok;
-} shared_cp;
-
-static void read_checkpoint(dacc_node *n, shared_cp *c)
+/* A receipt for an event whose bytes the node holds (the job's), against
+ * the checkpoint read once for the batch (c->note NULL: none could be
+ * read): two reads of the database fewer per event. NULL when it cannot
+ * be built so: node_receipt then tries on its own. */
+static json_t *batch_receipt(dacc_node *n, const node_checkpoint *c, const node_job *job,
+                             uint64_t index)
 {
-    dacc_tlog_note parsed;
-    c->ok = dacc_tlog_log_checkpoint(n->rl.log, &c->note, &c->len, NULL) == DACC_OK;
-    if (c->ok)
-        c->ok = dacc_tlog_note_parse(c->note, c->len, &parsed, NULL) == DACC_OK &&
-                dacc_tlog_checkpoint_parse(parsed.text, parsed.text_len, &c->cp, NULL) == DACC_OK;
-}
-
-/* The receipt node_receipt gives (the same fields, in the same order),
- * for an event whose bytes the node holds (the job's), against the
- * checkpoint read once for the batch: two reads of the database fewer per
- * event. NULL when anything fails: node_receipt then tries on its own. */
-static json_t *batch_receipt(dacc_node *n, const shared_cp *c, const node_job *job, uint64_t index)
-{
-    if (!c->ok || index >= c->cp.size)
-        return NULL;
-    uint8_t leaf[DACC_TLOG_HASH_BYTES];
-    char hex[2 * DACC_TLOG_HASH_BYTES + 1];
-    dacc_tlog_leaf_hash(job->env, job->len, leaf);
-    dacc_tlog_proof p = { .a = index, .size = c->cp.size, .format = DACC_TLOG_PROOF_C2SP };
-    size_t np;
-    if (dacc_tlog_prove_inclusion(dacc_tlog_log_hash, n->rl.log, index, c->cp.size, p.hash, &np) !=
-        DACC_OK)
-        return NULL;
-    p.n = np;
-    p.checkpoint = c->note;
-    p.checkpoint_len = c->len;
-    char text[64 + DACC_TLOG_MAX_PROOF * 48 + 8192];
-    size_t tl = dacc_tlog_proof_format(&p, text, sizeof text);
-    if (tl == 0 || tl >= sizeof text)
-        return NULL;
-    return json_pack("{s:I,s:s,s:I,s:s%,s:s#}", "index", (json_int_t)index, "leaf_hash",
-                     dacc_hex_encode(leaf, sizeof leaf, hex), "tree_size", (json_int_t)p.size,
-                     "proof", text, tl, "checkpoint", c->note, (int)c->len);
+    return c->note != NULL ? node_receipt_at(n, index, job->env, job->len, c, NULL) : NULL;
 }
 
 /* ---- integrating (the node holding the lock) ---- */
@@ -498,8 +475,10 @@ static dacc_status take_row(void *ctx, size_t ncols, const char *const *v, const
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     }
     dacc_buf_init(&r->env, 0);
-    dacc_status st =
-        dacc_round_event_decode_logged("pending event", raw, lens[3] / 2, &r->ev, &r->env, &l->err);
+    /* the node of this log that wrote the row verified the event as it
+     * arrived, before handing it over: decoded here, not verified again */
+    dacc_status st = dacc_round_event_decode_trusted("pending event", raw, lens[3] / 2, &r->ev,
+                                                     &r->env, &l->err);
     free(raw);
     r->decoded = st == DACC_OK;
     l->n++;
@@ -719,7 +698,7 @@ static bool add_jobs(pending_list *l, node_job **jobs, size_t njobs)
  * 503 for all when the batch failed. */
 static void answer_jobs(dacc_node *n, pending_list *l, bool fine)
 {
-    shared_cp cp = { 0 };
+    node_checkpoint cp = { 0 };
     bool read = false;
     for (size_t i = 0; i < l->n; i++) {
         pending_row *r = &l->rows[i];
@@ -730,7 +709,7 @@ static void answer_jobs(dacc_node *n, pending_list *l, bool fine)
             continue;
         }
         if (!read)
-            read_checkpoint(n, &cp), read = true;
+            node_checkpoint_read(n, &cp, NULL), read = true;
         json_t *receipt = batch_receipt(n, &cp, r->job, r->index);
         dacc_error err;
         if (receipt == NULL)
@@ -871,7 +850,7 @@ static dacc_status take_outcome(void *ctx, size_t ncols, const char *const *v, c
 /* An outcome's answer: a 201 with its receipt, from the log as it now
  * stands (the checkpoint that made it durable, or a later one), under the
  * store lock the caller holds; or the refusal the integrator recorded. */
-static void answer_outcome(dacc_node *n, const shared_cp *c, outcome *o)
+static void answer_outcome(dacc_node *n, const node_checkpoint *c, outcome *o)
 {
     node_answer a;
     if (o->status == 201) {
@@ -937,16 +916,23 @@ static void coord_sql(node_shared *sh, const char *q, size_t n, const char *cons
  * receipts under one hold of the store lock. */
 static void deliver(dacc_node *n)
 {
+    /* a node none of whose events waits has no outcome to take: no
+     * statement (every node runs this at every wake-up) */
+    pthread_mutex_lock(&n->shared->lock);
+    bool waiting = n->shared->waiting != NULL;
+    pthread_mutex_unlock(&n->shared->lock);
+    if (!waiting)
+        return;
     const char *params[1] = { n->shared->id };
     outcomes o = { n, NULL, 0, 0 };
     coord_sql(n->shared, "DELETE FROM results WHERE node = $1 RETURNING seq, status, idx, body", 1,
               params, take_outcome, &o);
     if (o.len == 0)
         return;
-    shared_cp cp = { 0 };
+    node_checkpoint cp = { 0 };
     pthread_mutex_lock(&n->store);
     dacc_store_refresh(n->rl.store, NULL);
-    read_checkpoint(n, &cp);
+    node_checkpoint_read(n, &cp, NULL);
     for (size_t i = 0; i < o.len; i++)
         answer_outcome(n, &cp, &o.v[i]);
     pthread_mutex_unlock(&n->store);
@@ -1111,6 +1097,13 @@ static void *coordinate(void *arg)
             integrate(n);
         deliver(n);
         expire(n, WAIT_MAX);
+        /* the two tables every event passes through, vacuumed by the
+         * integrator: their dead rows would otherwise slow each scan of
+         * them until autovacuum comes by (once a minute at most) */
+        if (sh->held && now_s() - sh->last_vacuum > VACUUM_EVERY) {
+            coord_sql(sh, "VACUUM pending, results", 0, NULL, NULL, NULL);
+            sh->last_vacuum = now_s();
+        }
         if (sh->held && now_s() - sh->last_gc > 60) {
             coord_sql(sh, "DELETE FROM results WHERE at < now() - interval '" RESULTS_KEEP "'", 0,
                       NULL, NULL, NULL);
@@ -1129,22 +1122,28 @@ static dacc_status schema_row(void *ctx, size_t ncols, const char *const *v, con
                               dacc_error *err)
 {
     (void)lens, (void)err;
-    *(bool *)ctx = ncols > 0 && v[0] != NULL;
+    *(long *)ctx = ncols > 0 && v[0] != NULL ? strtol(v[0], NULL, 10) : 0;
     return DACC_OK;
 }
 
-/* The node's tables, in one of the log's write transactions so that nodes
- * starting together make them once. */
+/* The node's tables at the version this node knows, in one of the log's
+ * write transactions so that nodes starting together migrate once. A
+ * database a newer node migrated further is refused, not written. */
 static dacc_status node_migrate(dacc_node *n, dacc_error *err)
 {
-    bool have = false;
+    long have = 0;
     dacc_status st = dacc_tlog_log_begin(n->rl.log, err);
     if (st == DACC_OK)
         st =
             dacc_tlog_log_sql(n->rl.log, "SELECT version FROM dacc_schema WHERE component = 'node'",
                               0, NULL, schema_row, &have, err);
-    for (size_t i = 0; st == DACC_OK && !have && i < sizeof node_schema / sizeof *node_schema; i++)
-        st = dacc_tlog_log_sql(n->rl.log, node_schema[i], 0, NULL, NULL, NULL, err);
+    if (st == DACC_OK && have > NODE_SCHEMA_VERSION)
+        st = dacc_error_set(err, DACC_ERR_UNSUPPORTED,
+                            "the database's node tables are at version %ld; this dacc knows %d",
+                            have, NODE_SCHEMA_VERSION);
+    for (size_t i = 0; st == DACC_OK && i < sizeof node_schema / sizeof *node_schema; i++)
+        if (node_schema[i].version > have)
+            st = dacc_tlog_log_sql(n->rl.log, node_schema[i].sql, 0, NULL, NULL, NULL, err);
     if (st == DACC_OK)
         return dacc_tlog_log_commit(n->rl.log, err);
     dacc_tlog_log_rollback(n->rl.log);

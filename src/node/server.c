@@ -224,14 +224,19 @@ static void witnessed_checkpoint(dacc_node *n, node_answer *a)
     a->retry_after = 1;
 }
 
-/* GET /witness/logs: the logs this node witnesses (its --witness-log keys). */
+/* GET /witness/logs: the logs this node witnesses (its --witness-log
+ * keys), each with the size it last cosigned (absent: none yet). */
 static void witnessed_logs(dacc_node *n, node_answer *a)
 {
     json_t *logs = json_array();
     char text[DACC_TLOG_KEY_TEXT_MAX];
     for (size_t i = 0; i < n->nlogs; i++) {
         dacc_tlog_verifier_format(&n->logs[i], text);
-        json_array_append_new(logs, json_pack("{s:s,s:s}", "origin", n->logs[i].name, "key", text));
+        json_t *log = json_pack("{s:s,s:s}", "origin", n->logs[i].name, "key", text);
+        uint64_t size;
+        if (node_witness_cosigned(n, n->logs[i].name, &size))
+            json_object_set_new(log, "cosigned_size", json_integer((json_int_t)size));
+        json_array_append_new(logs, log);
     }
     if (n->witnessing)
         dacc_tlog_verifier_format(&n->witness.v, text);

@@ -538,11 +538,36 @@ static dacc_status add_live(dacc_store *s, const uint8_t id[32], dacc_round *r, 
     return DACC_OK;
 }
 
+/* Consecutive entries read ahead (dacc_tlog_log_entries: one read of a
+ * shared store, not one per entry), kept until applied, since applying
+ * one may read the store itself. */
+#define RUN_MAX 1024
+typedef struct {
+    uint64_t first;
+    size_t n;
+    uint8_t **data;
+    size_t *len;
+} entry_run;
+
+static dacc_status keep_entry(void *ctx, uint64_t idx, const void *data, size_t len,
+                              dacc_error *err)
+{
+    entry_run *e = ctx;
+    size_t k = (size_t)(idx - e->first);
+    if ((e->data[k] = malloc(len ? len : 1)) == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    memcpy(e->data[k], data, len);
+    e->len[k] = len;
+    e->n++;
+    return DACC_OK;
+}
+
 /* Brings a live round up to the log: the round's entries from l->seen on,
  * as the index lists them, applied in order (nothing to do while the log
  * has not grown, as within one batch). They were accepted when they were
- * appended, so a refusal means the store is not what it was. */
-static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
+ * appended, so a refusal means the store is not what it was. trusted: the
+ * signatures are not checked again (dacc_store_follow). */
+static dacc_status refresh(dacc_store *s, live_round *l, bool trusted, dacc_error *err)
 {
     uint64_t size = dacc_tlog_log_size(s->log);
     if (l->seen >= size)
@@ -557,18 +582,29 @@ static dacc_status refresh(dacc_store *s, live_round *l, dacc_error *err)
     /* the index may already hold rows past the size this handle knows
      * (another node's append, committed since): those wait for the next
      * refresh, which starts at size */
-    for (size_t k = 0; st == DACC_OK && k < since.n && since.v[k] < size; k++) {
-        uint64_t i = since.v[k];
-        uint8_t *data;
-        size_t len;
-        st = dacc_tlog_log_entry(s->log, i, &data, &len, err);
-        s->applying = i;
-        if (st == DACC_OK) {
-            st = dacc_round_apply(r, data, len, err);
-            free(data);
+    size_t n = 0;
+    while (n < since.n && since.v[n] < size)
+        n++;
+    for (size_t k = 0; st == DACC_OK && k < n;) {
+        /* consecutive entries, read in one go */
+        size_t run = 1;
+        while (k + run < n && run < RUN_MAX && since.v[k + run] == since.v[k] + run)
+            run++;
+        entry_run e = { since.v[k], 0, calloc(run, sizeof *e.data), calloc(run, sizeof *e.len) };
+        st = e.data && e.len ? dacc_tlog_log_entries(s->log, e.first, run, &e, keep_entry, err)
+                             : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+        for (size_t j = 0; st == DACC_OK && j < run; j++) {
+            s->applying = e.first + j;
+            st = trusted ? dacc_round_apply_trusted(r, e.data[j], e.len[j], err)
+                         : dacc_round_apply(r, e.data[j], e.len[j], err);
+            if (st != DACC_OK)
+                dacc_error_prefix(err,
+                                  "the store's entry %llu: ", (unsigned long long)(e.first + j));
         }
-        if (st != DACC_OK)
-            dacc_error_prefix(err, "the store's entry %llu: ", (unsigned long long)i);
+        for (size_t j = 0; e.data != NULL && j < run; j++)
+            free(e.data[j]);
+        free(e.data), free(e.len);
+        k += run;
     }
     free(since.v);
     if (st == DACC_OK)
@@ -600,7 +636,7 @@ static dacc_status live(dacc_store *s, const uint8_t id[32], live_round **out, d
             return st;
         l = &s->live[s->nlive - 1];
     }
-    dacc_status st = refresh(s, l, err);
+    dacc_status st = refresh(s, l, false, err);
     if (st != DACC_OK) {
         drop_live(s, id);
         return st;
@@ -945,9 +981,14 @@ dacc_status dacc_store_follow(dacc_store *s, dacc_error *err)
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == DACC_OK && i < n; i++)
         memcpy(ids[i], s->live[i].id, 32);
+    /* The live rounds were loaded and verified once (dacc_store_warm, or
+     * live); what other processes appended since, the integrator decoded
+     * and verified before logging it, in the transaction that logged it:
+     * applied here without checking the signatures a second time. */
     for (size_t i = 0; st == DACC_OK && i < n; i++) {
-        live_round *l;
-        st = live(s, ids[i], &l, err);
+        live_round *l = find_live(s, ids[i]);
+        if (l != NULL && (st = refresh(s, l, true, err)) != DACC_OK)
+            drop_live(s, ids[i]);
     }
     free(ids);
     return st;

@@ -132,9 +132,16 @@ static dacc_status read_counts(dacc_tlog_log *log, log_state *ls, dacc_error *er
 static dacc_status load_frontier(dacc_tlog_log *log, log_state *ls, dacc_error *err)
 {
     dacc_status st = DACC_OK;
-    for (unsigned k = 0; k < 64 && st == DACC_OK; k++)
-        if (ls->size >> k & 1)
-            st = log->ops->get_hash(log->s, k, (ls->size >> k) - 1, ls->frontier[k], err);
+    for (unsigned k = 0; k < 64 && st == DACC_OK; k++) {
+        if (!(ls->size >> k & 1))
+            continue;
+        /* committed hashes never change: a shared store's cache saves a
+         * round trip for each at every write transaction (and the
+         * frontier is checked against the latest checkpoint after) */
+        uint64_t idx = (ls->size >> k) - 1;
+        if (log->cache == NULL || dacc_tlog_log_hash(log, k, idx, ls->frontier[k]) != DACC_OK)
+            st = log->ops->get_hash(log->s, k, idx, ls->frontier[k], err);
+    }
     return st;
 }
 
@@ -420,6 +427,9 @@ dacc_status dacc_tlog_log_add(dacc_tlog_log *log, const void *const *entries, co
     return add_locked(log, entries, lens, n, err);
 }
 
+static dacc_status keep_hash(void *ctx, unsigned level, uint64_t idx, const uint8_t *h,
+                             dacc_error *err);
+
 dacc_status dacc_tlog_log_commit(dacc_tlog_log *log, dacc_error *err)
 {
     if (!log->in_txn)
@@ -430,7 +440,13 @@ dacc_status dacc_tlog_log_commit(dacc_tlog_log *log, dacc_error *err)
         return st;
     }
     log->in_txn = 0;
+    uint64_t before = log->st.size;
     log->st = log->txn;
+    /* the hashes just committed, kept in one read (not cached while the
+     * transaction could roll back): the receipts that follow prove
+     * inclusion with them */
+    if (log->cache != NULL && log->ops->each_hash_grown != NULL && log->st.size > before)
+        log->ops->each_hash_grown(log->s, before, log->st.size, log, keep_hash, NULL);
     return DACC_OK;
 }
 
@@ -464,6 +480,19 @@ bool dacc_tlog_log_shared(const dacc_tlog_log *log)
     return log->ops->shared != 0;
 }
 
+/* A committed hash, into the cache (dacc_tlog_log_hash's slots). */
+static dacc_status keep_hash(void *ctx, unsigned level, uint64_t idx, const uint8_t *h,
+                             dacc_error *err)
+{
+    dacc_tlog_log *log = ctx;
+    (void)err;
+    uint64_t key = ((uint64_t)level << 56 | idx) + 1;
+    hash_slot *slot = &log->cache[(key * 0x9e3779b97f4a7c15ULL) >> 51];
+    slot->key = key;
+    memcpy(slot->h, h, HB);
+    return DACC_OK;
+}
+
 dacc_status dacc_tlog_log_refresh(dacc_tlog_log *log, dacc_error *err)
 {
     if (log->in_txn)
@@ -473,8 +502,58 @@ dacc_status dacc_tlog_log_refresh(dacc_tlog_log *log, dacc_error *err)
     dacc_status st = log->ops->get_meta(log->s, "size", text, sizeof text, err);
     if (st == DACC_OK)
         st = parse_count("size", text, &size, err);
+    /* the hashes the growth completed, in one read: the receipts and
+     * tiles asked for next need them, and would read them one by one */
+    if (st == DACC_OK && size > log->st.size && log->cache != NULL &&
+        log->ops->each_hash_grown != NULL)
+        log->ops->each_hash_grown(log->s, log->st.size, size, log, keep_hash, NULL);
     if (st == DACC_OK && size > log->st.size)
         log->st.size = size; /* the frontier is read again by the next begin */
+    return st;
+}
+
+typedef struct {
+    uint64_t next;
+    void *ctx;
+    dacc_status (*fn)(void *ctx, uint64_t index, const void *data, size_t len, dacc_error *err);
+} entries_ctx;
+
+static dacc_status next_entry(void *ctx, uint64_t idx, const void *data, size_t len,
+                              dacc_error *err)
+{
+    entries_ctx *c = ctx;
+    if (idx != c->next)
+        return dacc_error_set(err, DACC_ERR_VERIFY, "entry %" PRIu64 " is missing", c->next);
+    c->next++;
+    return c->fn(c->ctx, idx, data, len, err);
+}
+
+dacc_status dacc_tlog_log_entries(dacc_tlog_log *log, uint64_t from, uint64_t n, void *ctx,
+                                  dacc_status (*fn)(void *ctx, uint64_t index, const void *data,
+                                                    size_t len, dacc_error *err),
+                                  dacc_error *err)
+{
+    if (from > log->st.size || n > log->st.size - from)
+        return dacc_error_set(err, DACC_ERR_RANGE,
+                              "entries %" PRIu64 "+%" PRIu64 " are past the log size %" PRIu64,
+                              from, n, log->st.size);
+    if (log->ops->each_entry_in != NULL && !log->in_txn) {
+        entries_ctx c = { from, ctx, fn };
+        dacc_status st = log->ops->each_entry_in(log->s, from, from + n, &c, next_entry, err);
+        if (st == DACC_OK && c.next != from + n)
+            st = dacc_error_set(err, DACC_ERR_VERIFY, "entry %" PRIu64 " is missing", c.next);
+        return st;
+    }
+    dacc_status st = DACC_OK;
+    for (uint64_t i = from; st == DACC_OK && i < from + n; i++) {
+        uint8_t *data;
+        size_t len;
+        st = log->ops->get_entry(log->s, i, &data, &len, err);
+        if (st == DACC_OK) {
+            st = fn(ctx, i, data, len, err);
+            free(data);
+        }
+    }
     return st;
 }
 

@@ -60,6 +60,19 @@ typedef struct tlog_store_ops {
                              dacc_status (*fn)(void *ctx, unsigned level, uint64_t idx,
                                                const uint8_t *h, dacc_error *err),
                              dacc_error *err);
+    /* For a store whose reads are round trips (NULL otherwise): the
+     * entries from <= idx < to in index order, and the hashes of the
+     * subtrees the tree completed as it grew from size from to size to
+     * (at each level the indices [from >> level, to >> level)), each in
+     * one read, stopping at fn's first error. */
+    dacc_status (*each_entry_in)(tlog_store *s, uint64_t from, uint64_t to, void *ctx,
+                                 dacc_status (*fn)(void *ctx, uint64_t idx, const void *data,
+                                                   size_t len, dacc_error *err),
+                                 dacc_error *err);
+    dacc_status (*each_hash_grown)(tlog_store *s, uint64_t from, uint64_t to, void *ctx,
+                                   dacc_status (*fn)(void *ctx, unsigned level, uint64_t idx,
+                                                     const uint8_t *h, dacc_error *err),
+                                   dacc_error *err);
     dacc_status (*each_checkpoint)(tlog_store *s, void *ctx,
                                    dacc_status (*fn)(void *ctx, uint64_t size, const char *note,
                                                      size_t len, dacc_error *err),

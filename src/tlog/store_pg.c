@@ -573,6 +573,42 @@ static dacc_status pg_each_hash(tlog_store *s, void *ctx,
     return scan(s, "SELECT level, idx, hash FROM hashes ORDER BY level, idx", one_hash, &c, err);
 }
 
+static dacc_status pg_each_entry_in(tlog_store *s, uint64_t from, uint64_t to, void *ctx,
+                                    dacc_status (*fn)(void *, uint64_t, const void *, size_t,
+                                                      dacc_error *),
+                                    dacc_error *err)
+{
+    char q[160];
+    snprintf(q, sizeof q,
+             "SELECT idx, data FROM entries WHERE idx >= %" PRIu64 " AND idx < %" PRIu64
+             " ORDER BY idx",
+             from, to);
+    scan_ctx c = { .ctx = ctx, .entry = fn };
+    return scan(s, q, one_entry, &c, err);
+}
+
+static dacc_status pg_each_hash_grown(tlog_store *s, uint64_t from, uint64_t to, void *ctx,
+                                      dacc_status (*fn)(void *, unsigned, uint64_t, const uint8_t *,
+                                                        dacc_error *),
+                                      dacc_error *err)
+{
+    if (to <= from)
+        return DACC_OK;
+    /* no level above the highest bit where from and to differ has a new
+     * subtree; each level that may is one range of the primary key,
+     * spelled out (a join with the levels let the planner scan the table) */
+    int top = 63 - __builtin_clzll(from ^ to);
+    char q[64 * 120];
+    size_t len = 0;
+    for (int l = 0; l <= top; l++)
+        len += (size_t)snprintf(q + len, sizeof q - len,
+                                "%sSELECT level, idx, hash FROM hashes WHERE level = %d AND idx >= "
+                                "%" PRIu64 " AND idx < %" PRIu64,
+                                l ? " UNION ALL " : "", l, from >> l, to >> l);
+    scan_ctx c = { .ctx = ctx, .hash = fn };
+    return scan(s, q, one_hash, &c, err);
+}
+
 static dacc_status pg_each_checkpoint(tlog_store *s, void *ctx,
                                       dacc_status (*fn)(void *, uint64_t, const char *, size_t,
                                                         dacc_error *),
@@ -670,6 +706,8 @@ static const tlog_store_ops pg_ops = {
     .latest_checkpoint = pg_latest_checkpoint,
     .each_entry = pg_each_entry,
     .each_hash = pg_each_hash,
+    .each_entry_in = pg_each_entry_in,
+    .each_hash_grown = pg_each_hash_grown,
     .each_checkpoint = pg_each_checkpoint,
     .check = pg_check,
     .sql = pg_sql,

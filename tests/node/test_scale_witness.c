@@ -3,13 +3,18 @@
  * /checkpoint only once two witnesses cosigned it. An operator who
  * rewrites its own history (the test edits its database, re-signing a
  * different tree with the log's key) is caught: its witnesses refuse to
- * cosign, saying why, and its node then serves no checkpoint. Run under
- * tests/support/pg.sh; skips without DACC_TEST_PG. */
+ * cosign, saying why — even a witness whose data directory was wiped, since
+ * its state is in its database — and its node then serves no checkpoint.
+ * And a log served by two nodes on one database, under load, is cosigned
+ * as it grows whichever node serves it. Run under tests/support/pg.sh;
+ * skips without DACC_TEST_PG. */
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "../../bench/round/events.h"
+#include "dacc/file.h"
 #include "dacc/json.h"
 #include "dacc/tlog.h"
 #include "node.h"
@@ -217,6 +222,19 @@ Test(witness_network, a_rewritten_history_is_caught_by_the_witnesses, .timeout =
     cr_assert_eq(r.status, 200);
     cr_assert(strstr(r.body, "n0.example/log") && strstr(r.body, "n2.example/log"), "%s", r.body);
     http_free(&r);
+    /* the witnesses' state is in their databases: node 1's data directory
+     * loses its witness files, and the node, restarted, still knows */
+    char *row = pg_value(w.url[1], "SELECT note FROM witnessed WHERE origin = 'n0.example/log'");
+    cr_assert(row != NULL && strstr(row, "\n23\n"), "node 1's state of n0's log: %s", row);
+    free(row);
+    cr_assert_eq(node_stop(&w.n[1]), 0);
+    char *files = name_of(w.dir, "n%d/witness", 1);
+    remove_tree(files);
+    free(files);
+    start(&w, 1);
+    http(&w.n[1], "GET", "/witness/logs", NULL, NULL, 0, &r);
+    cr_assert(strstr(r.body, "\"cosigned_size\": 23"), "%s", r.body);
+    http_free(&r);
     /* node 0's operator rewrites its history and restarts the node */
     cr_assert_eq(node_stop(&w.n[0]), 0);
     rewrite_history(&w);
@@ -248,11 +266,184 @@ Test(witness_network, a_rewritten_history_is_caught_by_the_witnesses, .timeout =
     http(&w.n[0], "GET", "/checkpoint", NULL, NULL, 0, &r);
     cr_assert_eq(r.status, 503, "a rewritten log served a checkpoint: %s", r.body);
     http_free(&r);
+    /* and its operator is told why */
+    char *log = read_text(w.n[0].log, NULL);
+    cr_assert(log != NULL && strstr(log, "refused the checkpoint") && strstr(log, "consistency"),
+              "%s", log);
+    free(log);
     for (int i = 1; i < NODES; i++) {
         char *now = witnessed(&w, i, 3);
         free(now);
     }
     for (int i = 0; i < NODES; i++)
         free(seen[i]);
+    network_end(&w);
+}
+
+/* ---- two nodes of one log, cosigned under load ---- */
+
+#define LOAD_EVENTS  600
+#define LOAD_CLIENTS 4
+
+typedef struct {
+    network *w;
+    test_node *node;
+    bench_round *b;
+    size_t from, step;
+    size_t created, failed; /* 201s, and anything else */
+} loader;
+
+static void *load(void *arg)
+{
+    loader *l = arg;
+    char path[128], hex[65];
+    snprintf(path, sizeof path, "/api/v1/rounds/%s/events", dacc_hex_encode(l->b->id, 32, hex));
+    for (size_t e = l->from; e < l->b->n; e += l->step) {
+        http_result r;
+        http(l->node, "POST", path, "application/json", l->b->ev[e], l->b->len[e], &r);
+        if (r.status == 201)
+            l->created++;
+        else
+            l->failed++;
+        http_free(&r);
+    }
+    return NULL;
+}
+
+static void copy_key(network *w, const char *name, const char *to)
+{
+    char from[4096], dest[4096], *data;
+    size_t len;
+    snprintf(from, sizeof from, "%s/%s", w->data[0], name);
+    snprintf(dest, sizeof dest, "%s/%s", to, name);
+    dacc_error err;
+    cr_assert_eq(dacc_file_read(from, 1u << 16, &data, &len, &err), DACC_OK);
+    FILE *f = fopen(dest, "wb");
+    cr_assert(f != NULL && fwrite(data, 1, len, f) == len && fclose(f) == 0);
+    chmod(dest, 0600);
+    free(data);
+}
+
+/* The size a checkpoint note signs, when /checkpoint served one with the
+ * log's signature and at least two cosignatures; 0 otherwise. */
+static uint64_t cosigned_size(const http_result *r)
+{
+    dacc_tlog_note note;
+    dacc_tlog_checkpoint cp;
+    if (r->status != 200 || dacc_tlog_note_parse(r->body, r->len, &note, NULL) != DACC_OK ||
+        note.nsigs < 3 ||
+        dacc_tlog_checkpoint_parse(note.text, note.text_len, &cp, NULL) != DACC_OK)
+        return 0;
+    return cp.size;
+}
+
+Test(witness_network, two_nodes_of_one_log_are_cosigned_under_load, .timeout = 180)
+{
+    if (!pg_available())
+        cr_skip_test("no PostgreSQL (run under tests/support/pg.sh)");
+    network w;
+    network_start(&w);
+    /* a second node of node 0's log: its key, its database, its witnesses */
+    test_node twin;
+    char *data = name_of(w.dir, "n%d-twin", 0);
+    mkdir(data, 0700);
+    copy_key(&w, "log.key", data);
+    copy_key(&w, "log.pub", data);
+    char listen[32], spec[2][600];
+    unsigned port = free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", port);
+    for (int j = 1; j < NODES; j++)
+        snprintf(spec[j - 1], sizeof spec[j - 1], "http://127.0.0.1:%u=%s", w.port[j], w.wpub[j]);
+    node_start(&twin, data,
+               (const char *const[]){ "--listen", listen, "--store", w.url[0], "--origin",
+                                      "n0.example/log", "--witness", spec[0], "--witness", spec[1],
+                                      "--witness-threshold", "2", "-q", NULL });
+    bench_round b;
+    bench_round_make(&b, LOAD_EVENTS, NULL);
+    http_result r;
+    http(&w.n[0], "POST", "/api/v1/rounds", "application/json", b.cfg, b.clen, &r);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_free(&r);
+    char path[128], hex[65];
+    snprintf(path, sizeof path, "/api/v1/rounds/%s/events", dacc_hex_encode(b.id, 32, hex));
+    for (int a = 0; a < ADMITS; a++) {
+        http(&twin, "POST", path, "application/json", b.admit[a], b.alen[a], &r);
+        cr_assert_eq(r.status, 201, "%s", r.body);
+        http_free(&r);
+    }
+    /* half the clients post to each node, while both are asked for their
+     * checkpoint: once cosigned, every answer is a checkpoint two
+     * witnesses cosigned, and what each node serves only grows */
+    pthread_t t[LOAD_CLIENTS];
+    loader l[LOAD_CLIENTS];
+    for (size_t i = 0; i < LOAD_CLIENTS; i++) {
+        l[i] = (loader){ &w, i % 2 ? &twin : &w.n[0], &b, i, LOAD_CLIENTS, 0, 0 };
+        cr_assert_eq(pthread_create(&t[i], NULL, load, &l[i]), 0);
+    }
+    test_node *nodes[2] = { &w.n[0], &twin };
+    uint64_t last[2] = { 0, 0 };
+    size_t samples = 0, advanced = 0;
+    for (bool busy = true; busy; samples++) {
+        busy = false;
+        for (size_t i = 0; i < LOAD_CLIENTS; i++)
+            busy |= l[i].created + l[i].failed < (b.n - i + LOAD_CLIENTS - 1) / LOAD_CLIENTS;
+        for (int k = 0; k < 2; k++) {
+            http(nodes[k], "GET", "/checkpoint", NULL, NULL, 0, &r);
+            uint64_t size = cosigned_size(&r);
+            cr_assert(size > 0 || (r.status == 503 && last[k] == 0),
+                      "node %d: %ld %s (after a cosigned size %llu)", k, r.status, r.body,
+                      (unsigned long long)last[k]);
+            cr_assert_geq(size, last[k], "node %d went back from %llu", k,
+                          (unsigned long long)last[k]);
+            advanced += size > last[k] && last[k] > 0;
+            last[k] = size;
+            http_free(&r);
+        }
+        sleep_ms(20);
+    }
+    size_t created = 0;
+    for (size_t i = 0; i < LOAD_CLIENTS; i++) {
+        pthread_join(t[i], NULL);
+        cr_assert_eq(l[i].failed, 0, "client %zu: %zu events not logged", i, l[i].failed);
+        created += l[i].created;
+    }
+    cr_assert_eq(created, LOAD_EVENTS);
+    cr_log_info("%zu samples, the cosigned checkpoint advanced %zu times under load", samples,
+                advanced);
+    cr_assert_gt(advanced, 0, "no node's cosigned checkpoint advanced under load");
+    /* and, once the load stops, both serve the final checkpoint cosigned
+     * (10 s at most), as both witnesses' states in their databases say */
+    uint64_t want = 1 + ADMITS + LOAD_EVENTS;
+    for (int k = 0; k < 2; k++) {
+        uint64_t size = 0;
+        for (int tries = 0; tries < 500 && size != want; tries++) {
+            http(nodes[k], "GET", "/checkpoint", NULL, NULL, 0, &r);
+            size = cosigned_size(&r);
+            http_free(&r);
+            if (size != want)
+                sleep_ms(20);
+        }
+        cr_assert_eq(size, want, "node %d: the cosigned size is %llu", k, (unsigned long long)size);
+    }
+    for (int j = 1; j < NODES; j++) {
+        char *note =
+            pg_value(w.url[j], "SELECT note FROM witnessed WHERE origin = 'n0.example/log'");
+        char size[32];
+        snprintf(size, sizeof size, "\n%llu\n", (unsigned long long)want);
+        cr_assert(note != NULL && strstr(note, size), "witness %d's state: %s", j, note);
+        free(note);
+    }
+    /* and no witness ever refused an honest log's checkpoint (the node
+     * says so on its standard error when one does) */
+    for (int k = 0; k < 2; k++) {
+        char *log = read_text(nodes[k]->log, NULL);
+        cr_assert(log != NULL && strstr(log, "refused the checkpoint") == NULL, "node %d: %s", k,
+                  log);
+        free(log);
+    }
+    cr_assert_eq(node_stop(&twin), 0);
+    bench_round_free(&b);
+    remove_tree(data);
+    free(data);
     network_end(&w);
 }

@@ -233,3 +233,44 @@ Test(round_refusals, deepfund)
             "belongs to phase \"submissions\"");
     dacc_round_free(c.r);
 }
+
+/* The trusted path (a log's entries, verified by the process that logged
+ * them) skips the signature check and nothing else: a forged signature
+ * decodes, a malformed or ineligible event is still refused, and an event
+ * applied either way leaves the same state hash. */
+Test(round_refusals, trusted_skips_only_the_signature)
+{
+    ctx c, twin;
+    begin(&c, &cases[0]);
+    begin(&twin, &cases[0]);
+    const uint8_t *id = dacc_round_id(c.r);
+    dacc_round_event ev;
+    dacc_error err;
+    dacc_buf f = forged(&c, &c.p, &c.q, cases[0].type, cases[0].body);
+    cr_assert_eq(dacc_round_event_decode("e", f.data, f.len, &ev, &err), DACC_ERR_VERIFY);
+    dacc_buf logged;
+    dacc_buf_init(&logged, 0);
+    cr_assert_eq(dacc_round_event_decode_trusted("e", f.data, f.len, &ev, &logged, &err), DACC_OK,
+                 "%s", err.message);
+    cr_assert(logged.len == f.len && memcmp(logged.data, f.data, f.len) == 0);
+    dacc_round_event_clear(&ev);
+    dacc_buf_free(&logged);
+    dacc_buf_free(&f);
+    dacc_buf bad = test_event(&c.p, id, cases[0].type, cases[0].bad_body, 1);
+    cr_assert_eq(dacc_round_apply_trusted(c.r, bad.data, bad.len, &err), DACC_ERR_INVALID);
+    dacc_buf_free(&bad);
+    dacc_buf out = test_event(&c.outsider, id, cases[0].type, cases[0].body, 1);
+    cr_assert_eq(dacc_round_apply_trusted(c.r, out.data, out.len, &err), DACC_ERR_STATE);
+    dacc_buf_free(&out);
+    cr_assert_neq(dacc_round_apply_trusted(c.r, "{}", 2, &err), DACC_OK);
+    dacc_buf ok = test_event(&c.p, id, cases[0].type, cases[0].body, 1);
+    cr_assert_eq(dacc_round_apply_trusted(c.r, ok.data, ok.len, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_round_apply(twin.r, ok.data, ok.len, &err), DACC_OK, "%s", err.message);
+    uint8_t a[32], b[32];
+    dacc_round_state_hash(c.r, a);
+    dacc_round_state_hash(twin.r, b);
+    cr_assert(memcmp(a, b, 32) == 0 && dacc_round_count(c.r) == 2);
+    dacc_buf_free(&ok);
+    dacc_round_free(c.r);
+    dacc_round_free(twin.r);
+}

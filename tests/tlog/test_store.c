@@ -196,3 +196,79 @@ Test(store, survives_sigkill_at_random_moments, .timeout = 900)
     remove_tree(dir);
     free(dir);
 }
+
+static dacc_status check_entry(void *ctx, uint64_t index, const void *data, size_t len,
+                               dacc_error *err)
+{
+    uint64_t *next = ctx;
+    char want[64];
+    size_t wl;
+    entry_text(index, want, sizeof want, &wl);
+    (void)err;
+    cr_assert_eq(index, *next, "entry %" PRIu64 " where %" PRIu64 " was next", index, *next);
+    cr_assert(len == wl && memcmp(data, want, wl) == 0, "entry %" PRIu64, index);
+    ++*next;
+    return DACC_OK;
+}
+
+static dacc_status stop_at_3(void *ctx, uint64_t index, const void *data, size_t len,
+                             dacc_error *err)
+{
+    (void)ctx, (void)data, (void)len;
+    return index == 3 ? dacc_error_set(err, DACC_ERR_STATE, "stop") : DACC_OK;
+}
+
+/* A second handle follows the first's appends (dacc_tlog_log_refresh, which
+ * for PostgreSQL also reads ahead the hashes the growth completed): its
+ * roots and proofs are the writer's, and its range reads of entries give
+ * every entry once, in order, the callback's error stopping them. */
+Test(store, a_reader_follows_and_reads_ranges)
+{
+    char *dir = make_temp_dir();
+    char *db = test_log_location(dir);
+    dacc_error err;
+    cr_assert_eq(dacc_tlog_log_create(db, "dacc.test/log", &err), DACC_OK, "%s", err.message);
+    dacc_tlog_signer s = log_signer();
+    dacc_tlog_log *w, *r;
+    cr_assert_eq(dacc_tlog_log_open(db, &s, &w, &err), DACC_OK, "%s", err.message);
+    cr_assert_eq(dacc_tlog_log_open(db, NULL, &r, &err), DACC_OK, "%s", err.message);
+    for (uint64_t done = 0; done < 300;) {
+        size_t n = 1 + done % 23;
+        cr_assert_eq(append_range(w, done, n, &err), DACC_OK, "%s", err.message);
+        done += n;
+        cr_assert_eq(dacc_tlog_log_refresh(r, &err), DACC_OK, "%s", err.message);
+        uint64_t size = dacc_tlog_log_size(r);
+        cr_assert_eq(size, done);
+        uint8_t a[HB], b[HB], proof[DACC_TLOG_MAX_PROOF][HB], leaf[HB];
+        cr_assert_eq(dacc_tlog_tree_hash(dacc_tlog_log_hash, w, size, a), DACC_OK);
+        cr_assert_eq(dacc_tlog_tree_hash(dacc_tlog_log_hash, r, size, b), DACC_OK);
+        cr_assert(memcmp(a, b, HB) == 0, "the roots at %" PRIu64 " differ", size);
+        size_t np;
+        char text[64];
+        size_t tl;
+        entry_text(size - 1, text, sizeof text, &tl);
+        dacc_tlog_leaf_hash(text, tl, leaf);
+        cr_assert_eq(dacc_tlog_prove_inclusion(dacc_tlog_log_hash, r, size - 1, size, proof, &np),
+                     DACC_OK);
+        cr_assert_eq(
+            dacc_tlog_verify_inclusion(leaf, size - 1, size, (const uint8_t(*)[HB])proof, np, a),
+            DACC_OK);
+    }
+    uint64_t size = dacc_tlog_log_size(r), next = 0;
+    cr_assert_eq(dacc_tlog_log_entries(r, 0, size, &next, check_entry, &err), DACC_OK, "%s",
+                 err.message);
+    cr_assert_eq(next, size);
+    next = size - 50;
+    cr_assert_eq(dacc_tlog_log_entries(r, size - 50, 50, &next, check_entry, &err), DACC_OK);
+    cr_assert_eq(next, size);
+    cr_assert_eq(dacc_tlog_log_entries(r, 0, 0, &next, check_entry, &err), DACC_OK);
+    cr_assert_eq(dacc_tlog_log_entries(r, size - 2, 3, &next, check_entry, &err), DACC_ERR_RANGE);
+    cr_assert_eq(dacc_tlog_log_entries(r, size + 1, 0, &next, check_entry, &err), DACC_ERR_RANGE);
+    cr_assert_eq(dacc_tlog_log_entries(r, UINT64_MAX, 2, &next, check_entry, &err), DACC_ERR_RANGE);
+    cr_assert_eq(dacc_tlog_log_entries(r, 0, 10, NULL, stop_at_3, &err), DACC_ERR_STATE);
+    dacc_tlog_log_free(r);
+    dacc_tlog_log_free(w);
+    free(db);
+    remove_tree(dir);
+    free(dir);
+}
