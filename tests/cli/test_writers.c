@@ -317,3 +317,44 @@ Test(writers, completion_offers_each_option_its_own_choices)
               NULL);
     run_result_free(&r);
 }
+
+/* What bash offers after the words of line (the last one being completed),
+ * with the generated script loaded. */
+static char *complete_in_bash(const char *script_path, const char *words, int cword)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "bash -c 'complete() { :; }; . \"%s\"; COMP_WORDS=(%s); COMP_CWORD=%d; _dacc; "
+             "echo \"${COMPREPLY[*]}\"'",
+             script_path, words, cword);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    char *line = calloc(1, 512);
+    cr_assert_not_null(line);
+    if (fgets(line, 512, p) == NULL)
+        line[0] = '\0';
+    cr_assert_eq(pclose(p), 0, "%s", cmd);
+    line[strcspn(line, "\n")] = '\0';
+    return line;
+}
+
+Test(writers, completion_in_bash_completes_values_by_subcommand)
+{
+    run_result r;
+    RUN(&r, "--completion", "bash");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *dir = make_temp_dir(), *script = path_join(dir, "dacc.bash");
+    write_text(script, r.out);
+    run_result_free(&r);
+    char *got = complete_in_bash(script, "dacc log prove-inclusion --format \"\"", 4);
+    cr_assert_str_eq(got, "tlog-proof dacc-proof");
+    free(got);
+    got = complete_in_bash(script, "dacc log audit --format \"\"", 4);
+    cr_assert_str_eq(got, "text json csv");
+    free(got);
+    got = complete_in_bash(script, "dacc pause device status --format \"\"", 5);
+    cr_assert_str_eq(got, "text json csv");
+    free(got);
+    remove_tree(dir);
+    free(script), free(dir);
+}
