@@ -177,6 +177,34 @@ static json_t *name_list(const dacc_deepfund_graph *g, const uint32_t *v, size_t
     return a;
 }
 
+/* Reorders ids[0..n) (and sums alongside, when given) by their names in
+ * natural order, as every listing of projects is printed. */
+static dacc_status natural_ids(const dacc_deepfund_graph *g, uint32_t *ids, double *sums, size_t n,
+                               dacc_error *err)
+{
+    if (n < 2)
+        return DACC_OK;
+    const char **names = calloc(n, sizeof *names);
+    size_t *ord = malloc(n * sizeof *ord);
+    uint32_t *id2 = malloc(n * sizeof *id2);
+    double *s2 = malloc(n * sizeof *s2);
+    dacc_status st =
+        names && ord && id2 && s2 ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == DACC_OK && i < n; i++)
+        names[i] = dacc_deepfund_graph_name(g, ids[i]);
+    if (st == DACC_OK)
+        st = dacc_fmt_natural_order(names, n, ord, err);
+    for (size_t i = 0; st == DACC_OK && i < n; i++)
+        id2[i] = ids[ord[i]], s2[i] = sums ? sums[ord[i]] : 0;
+    for (size_t i = 0; st == DACC_OK && i < n; i++) {
+        ids[i] = id2[i];
+        if (sums)
+            sums[i] = s2[i];
+    }
+    free(names), free(ord), free(id2), free(s2);
+    return st;
+}
+
 static int write_graph_json(FILE *fp, const dacc_deepfund_graph *g,
                             const dacc_deepfund_graph_report *r)
 {
@@ -187,9 +215,9 @@ static int write_graph_json(FILE *fp, const dacc_deepfund_graph *g,
                   (json_int_t)r->unweighted, "components", (json_int_t)r->components);
     json_t *over = json_array(), *cycles = json_array();
     for (size_t i = 0; i < r->noverweight; i++)
-        json_array_append_new(over, json_pack("{s:s,s:f}", "parent",
+        json_array_append_new(over, json_pack("{s:s,s:o}", "parent",
                                               dacc_deepfund_graph_name(g, r->overweight[i]),
-                                              "weight_sum", r->overweight_sum[i]));
+                                              "weight_sum", dacc_json_real(r->overweight_sum[i])));
     for (size_t i = 0; i < r->ncycles; i++)
         json_array_append_new(cycles, name_list(g, r->cycles[i], r->cycle_len[i]));
     json_object_set_new(doc, "overweight", over);
@@ -212,8 +240,8 @@ static int write_graph_csv(FILE *fp, const dacc_deepfund_graph *g,
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
         fprintf(fp, "%s,,%zu\n", names[i], counts[i]);
     for (size_t i = 0; i < r->noverweight; i++) {
-        char sum[40];
-        snprintf(sum, sizeof sum, "%.9g", r->overweight_sum[i]);
+        char sum[DACC_FMT_REAL_MAX];
+        dacc_fmt_real(r->overweight_sum[i], sum);
         const char *row[] = { "over-weighted parent", dacc_deepfund_graph_name(g, r->overweight[i]),
                               sum };
         dacc_csv_write_row(fp, ',', row, 3);
@@ -245,9 +273,12 @@ static int write_graph_report(FILE *fp, void *ctx)
     fprintf(fp, "projects %zu\nedges %zu\nparents %zu\nroots %zu\nleaves %zu\n", r->nodes, r->edges,
             r->parents, r->roots, r->leaves);
     fprintf(fp, "unweighted edges %zu\ncomponents %zu\n", r->unweighted, r->components);
-    for (size_t i = 0; i < r->noverweight; i++)
-        fprintf(fp, "over-weighted parent %s: weights sum to %.9g\n",
-                dacc_deepfund_graph_name(g, r->overweight[i]), r->overweight_sum[i]);
+    for (size_t i = 0; i < r->noverweight; i++) {
+        char sum[DACC_FMT_REAL_MAX];
+        fprintf(fp, "over-weighted parent %s: weights sum to %s\n",
+                dacc_deepfund_graph_name(g, r->overweight[i]),
+                dacc_fmt_real(r->overweight_sum[i], sum) ? sum : "-");
+    }
     for (size_t i = 0; i < r->ncycles; i++) {
         fputs("cycle ", fp);
         for (size_t j = 0; j <= r->cycle_len[i]; j++)
@@ -271,6 +302,11 @@ static int cmd_graph(int argc, char **argv)
     dacc_error err;
     dacc_deepfund_graph_report rep;
     dacc_status st = dacc_deepfund_graph_check(in.g, &rep, &err);
+    if (st == DACC_OK &&
+        ((st = natural_ids(in.g, rep.overweight, rep.overweight_sum, rep.noverweight, &err)) !=
+             DACC_OK ||
+         (st = natural_ids(in.g, rep.isolated, NULL, rep.nisolated, &err)) != DACC_OK))
+        dacc_deepfund_graph_report_free(&rep);
     if (st == DACC_OK) {
         graph_ctx ctx = { in.g, &rep, o.format };
         st = cli_emit(o.output, write_graph_report, &ctx, &err);
@@ -300,13 +336,13 @@ static int write_questions_json(FILE *fp, const questions_ctx *c)
     for (size_t i = 0; i < c->n; i++)
         json_array_append_new(
             a,
-            json_pack("{s:I,s:s,s:s,s:s,s:f}", "question", (json_int_t)(i + 1), "parent",
+            json_pack("{s:I,s:s,s:s,s:s,s:o}", "question", (json_int_t)(i + 1), "parent",
                       dacc_deepfund_graph_name(c->g, dacc_deepfund_graph_parent(c->g, c->q[i].a)),
                       "repo_a",
                       dacc_deepfund_graph_name(c->g, dacc_deepfund_graph_child(c->g, c->q[i].a)),
                       "repo_b",
                       dacc_deepfund_graph_name(c->g, dacc_deepfund_graph_child(c->g, c->q[i].b)),
-                      "disagreement", c->q[i].disagreement));
+                      "disagreement", dacc_json_real(c->q[i].disagreement)));
     int bad = dacc_json_write_stream(fp, a, DACC_JSON_PRETTY, NULL) != DACC_OK;
     json_decref(a);
     return bad ? -1 : 0;
@@ -497,10 +533,11 @@ static int write_agg(FILE *fp, void *ctx)
     if (c->m.f != CLI_FORMAT_JSON)
         return df_write_weights(fp, c->m.f, c->m.in->g, c->m.logits, c->m.weights);
     const dacc_deepfund_aggregate_info *i = c->info;
-    json_t *doc = json_pack("{s:f,s:f,s:I,s:f,s:I,s:I,s:I}", "loss", i->cost, "huber", c->huber,
-                            "iterations", (json_int_t)i->iterations, "residual", i->residual,
-                            "huber_rounds", (json_int_t)i->rounds, "components",
-                            (json_int_t)i->components, "uncompared", (json_int_t)i->uncompared);
+    json_t *doc =
+        json_pack("{s:o,s:o,s:I,s:o,s:I,s:I,s:I}", "loss", dacc_json_real(i->cost), "huber",
+                  dacc_json_real(c->huber), "iterations", (json_int_t)i->iterations, "residual",
+                  dacc_json_real(i->residual), "huber_rounds", (json_int_t)i->rounds, "components",
+                  (json_int_t)i->components, "uncompared", (json_int_t)i->uncompared);
     json_object_set_new(doc, "weights", df_weights_json(c->m.in->g, c->m.logits, c->m.weights));
     int bad = dacc_json_write_stream(fp, doc, DACC_JSON_PRETTY, NULL) != DACC_OK;
     json_decref(doc);

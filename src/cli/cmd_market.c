@@ -7,6 +7,7 @@
 #include "dacc/csv.h"
 #include "spec.h"
 #include "dacc/file.h"
+#include "dacc/fmt.h"
 #include "dacc/json.h"
 #include "dacc/market.h"
 
@@ -22,7 +23,7 @@ static void print_line(void *ctx, const char *line)
     line_sink *k = ctx;
     if (k->f == CLI_FORMAT_JSON) {
         json_t *s = json_string(line);
-        char *text = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
+        char *text = s ? dacc_json_dumps(s, JSON_ENCODE_ANY) : NULL;
         printf("%s\n  %s", k->count ? "," : "[", text ? text : "null");
         free(text);
         json_decref(s);
@@ -313,11 +314,12 @@ static void print_standing_as(const char *id, const dacc_market *m, unsigned dec
         char t[DACC_MONEY_STRLEN];
         if (resolved) {
             dacc_market_payout(m, i, one, &pay);
-            dacc_money_format(pay, decimals, DACC_MONEY_TRIM, t);
+            dacc_money_format(pay, decimals, 0, t); /* money: the fixed decimals */
             json_array_append_new(values, json_string(t));
         } else {
-            snprintf(t, sizeof t, "%.6f", p[i]);
-            json_array_append_new(values, json_real(p[i]));
+            char r[DACC_FMT_REAL_MAX];
+            snprintf(t, sizeof t, "%s", dacc_fmt_real(p[i], r) ? r : "");
+            json_array_append_new(values, dacc_json_real(p[i]));
         }
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ";" : "", t);
     }

@@ -61,13 +61,23 @@ static int print_outcome(const dacc_pause_state_file *d, dacc_pause_reason r, ui
 {
     const char *runs = dacc_pause_check(&d->state, now) == DACC_PAUSE_RUN ? "RUNS" : "HALTS";
     const char *reason = status ? "" : dacc_pause_reason_name(r);
-    if (f == CLI_FORMAT_JSON)
-        printf("{\"reason\": \"%s\", \"device\": \"%s\", \"epoch\": %" PRIu64
-               ", \"runs_until\": %" PRIu64 "}\n",
-               reason, runs, d->state.epoch, dacc_pause_runs_until(&d->state));
-    else if (f == CLI_FORMAT_CSV)
-        printf("reason,device,epoch,runs_until\n%s,%s,%" PRIu64 ",%" PRIu64 "\n", reason, runs,
-               d->state.epoch, dacc_pause_runs_until(&d->state));
+    uint64_t until = dacc_pause_runs_until(&d->state);
+    if (f == CLI_FORMAT_JSON) {
+        /* status checks no bundle: no reason, null as every JSON output's empty value */
+        json_t *doc = json_pack("{s:o,s:s,s:I,s:I}", "reason",
+                                status ? json_null() : json_string(reason), "device", runs, "epoch",
+                                (json_int_t)d->state.epoch, "runs_until", (json_int_t)until);
+        dacc_json_write_stream(stdout, doc, DACC_JSON_PRETTY, NULL);
+        json_decref(doc);
+    } else if (f == CLI_FORMAT_CSV) {
+        char epoch[24], when[24];
+        snprintf(epoch, sizeof epoch, "%" PRIu64, d->state.epoch);
+        snprintf(when, sizeof when, "%" PRIu64, until);
+        static const char *const head[] = { "reason", "device", "epoch", "runs_until" };
+        const char *row[] = { reason, runs, epoch, when };
+        dacc_csv_write_row(stdout, ',', head, 4);
+        dacc_csv_write_row(stdout, ',', row, 4);
+    }
     if (f != CLI_FORMAT_TEXT)
         return r == DACC_PAUSE_ACCEPTED || r == DACC_PAUSE_REPLAY ? CLI_OK : CLI_FAIL;
     printf("%s%sdevice %s (epoch %" PRIu64 ", runs until %" PRIu64 ")\n",

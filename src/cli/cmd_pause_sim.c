@@ -36,7 +36,7 @@ static void print_week_as(sim_out *o, const dacc_pause_sim_week *w)
     }
     json_object_set_new(doc, "reasons", by);
     if (o->f == CLI_FORMAT_JSON) {
-        char *text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_COMPACT);
+        char *text = dacc_json_dumps(doc, JSON_PRESERVE_ORDER | JSON_COMPACT);
         printf("%s\n  %s", o->printed ? "," : "[", text ? text : "null");
         free(text);
     } else {

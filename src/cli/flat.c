@@ -4,12 +4,32 @@
 
 #include <string.h>
 
-/* The scalar v as text, without quotes; a string as it is. */
-static char *scalar_text(const json_t *v)
+#include "dacc/fmt.h"
+
+/* The scalar v as text, without quotes: a string as it is, a real as
+ * the shortest decimal that reads back (dacc_fmt_real), null (the JSON
+ * form of an undefined value) as the empty field in CSV and "-" in text,
+ * as every other table of the project prints it. */
+static char *scalar_text(const json_t *v, cli_format f)
 {
     if (json_is_string(v))
         return strdup(json_string_value(v));
-    return json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    if (v == NULL || json_is_null(v))
+        return strdup(f == CLI_FORMAT_CSV ? "" : "-");
+    if (json_is_real(v)) {
+        char t[DACC_FMT_REAL_MAX];
+        if (dacc_fmt_real(json_real_value(v), t) == 0)
+            return strdup(f == CLI_FORMAT_CSV ? "" : "-");
+        return strdup(t);
+    }
+    if (json_is_integer(v)) {
+        char t[32];
+        snprintf(t, sizeof t, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return strdup(t);
+    }
+    if (json_is_object(v) || json_is_array(v)) /* only empty ones come here */
+        return strdup(json_is_object(v) ? "{}" : "[]");
+    return strdup(json_is_true(v) ? "true" : "false");
 }
 
 static int flat(FILE *fp, cli_format f, const char *key, const json_t *v)
@@ -37,7 +57,7 @@ static int flat(FILE *fp, cli_format f, const char *key, const json_t *v)
         }
         return bad;
     }
-    char *text = scalar_text(v);
+    char *text = scalar_text(v, f);
     if (text == NULL)
         return -1;
     if (f == CLI_FORMAT_CSV) {

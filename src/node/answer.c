@@ -27,7 +27,7 @@ unsigned node_status_of(dacc_status st)
 
 void node_json(node_answer *a, unsigned status, json_t *doc)
 {
-    char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    char *text = doc ? dacc_json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(doc);
     size_t len = text ? strlen(text) : 0;
     char *body = text ? realloc(text, len + 2) : NULL;

@@ -1091,7 +1091,7 @@ static void audit_entry(node_html *h, dacc_node *n, const char *arg)
     }
     dacc_tlog_leaf_hash(data, len, leaf);
     json_t *ev = entry_event(n, index);
-    char *pretty = ev ? json_dumps(ev, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+    char *pretty = ev ? dacc_json_dumps(ev, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
     char *raw = strndup((const char *)data, len);
     html_printf(h,
                 "<dl class=\"facts\"><dt>Index</dt><dd>%llu</dd><dt>Leaf hash</dt><dd><code "

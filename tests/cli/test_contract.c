@@ -517,8 +517,8 @@ Test(contract, completion_and_wrote_lines)
     RUN(&r, "--completion", "bash");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "complete -o filenames -F _dacc dacc") != NULL);
-    cr_assert(strstr(r.out, "\"fund qf\") opts=\"") != NULL, "%s", r.out);
-    cr_assert(strstr(r.out, "\"pause root init\") opts=\"") != NULL);
+    cr_assert(strstr(r.out, "\"fund qf\") where=\"fund qf\" opts=\"") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "\"pause root init\") where=\"pause root init\" opts=\"") != NULL);
     run_result_free(&r);
     char *d = make_temp_dir(), *out = path_join(d, "a.csv");
     RUN(&r, "rng", "--seed", "x", "--unit");
