@@ -14,6 +14,8 @@ static const cli_command commands[] = {
     { "notes", "bridging-based note scoring (Community Notes): score, synth", cmd_notes },
     { "pause", "soft pause: k-of-N heartbeats, publication, device verifier, simulation",
       cmd_pause },
+    { "registry", "liability records: releases, deployments, incidents, claims, model signing",
+      cmd_registry },
     { "rng", "reproducible random draws from a published seed", cmd_rng },
     { "round", "rounds: signed events in a log, results, replay by anyone", cmd_round },
     { "serve", "the node: an HTTP/JSON API over the rounds and the log", cmd_serve },
