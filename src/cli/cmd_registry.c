@@ -24,7 +24,7 @@ typedef struct {
     registry_model_opts m;
     const char *ignore[MAX_IGNORE];
     unsigned threads;
-    const char *out, *key, *predicate, *bundle, *subject, *name, *pubkey, *trusted;
+    const char *out, *key, *predicate, *bundle, *subject, *name, *pubkey, *trusted, *log;
     int digest_only;
 } reg_opts;
 
@@ -58,6 +58,7 @@ static int parse(const char *prog, const char *help, int argc, char **argv, reg_
         { "name", required_argument, NULL, 'n' },
         { "public-key", required_argument, NULL, 'P' },
         { "trusted-root", required_argument, NULL, OPT_TRUSTED },
+        { "log", required_argument, NULL, 'l' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -65,7 +66,7 @@ static int parse(const char *prog, const char *help, int argc, char **argv, reg_
     int git = 1, c;
     uint64_t v;
     cli_getopt_reset();
-    while ((c = getopt_long(argc, argv, "i:j:o:k:p:b:s:n:P:h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "i:j:o:k:p:b:s:n:P:l:h", longs, NULL)) != -1) {
         int rc = CLI_OK;
         switch (c) {
         case 'i':
@@ -112,6 +113,9 @@ static int parse(const char *prog, const char *help, int argc, char **argv, reg_
             break;
         case OPT_TRUSTED:
             o->trusted = optarg;
+            break;
+        case 'l':
+            o->log = optarg;
             break;
         case 'h':
             return cli_help(help) == CLI_OK ? -1 : CLI_FAIL;
@@ -350,14 +354,16 @@ static int cmd_verify_model(int argc, char **argv)
 
 static const char sign_help[] =
     "Usage: dacc registry KIND --key KEY --subject DIGEST [--name NAME] --predicate FILE\n"
-    "                          [-o OUT]\n"
+    "                          [-o OUT] [--log DIR]\n"
     "KIND: deploy, incident, claim, determine, supersede.\n"
     "\n"
     "Signs a record: an in-toto statement whose subject is DIGEST (64 hex: the model's\n"
     "manifest digest for deploy, the record it concerns for the others) and whose\n"
     "predicate is FILE (JSON, docs/registry.md lists its fields; the author's key field\n"
     "is filled with KEY's public key when absent). Writes the DSSE envelope to OUT\n"
-    "(default standard output) and prints its digest on standard error.\n";
+    "(default standard output, none with --log alone) and prints its digest on\n"
+    "standard error. With --log DIR (made by dacc log init) the record is logged: its\n"
+    "leaf appended to DIR's log, its envelope kept in DIR/registry/.\n";
 
 static dacc_status sign_record(dacc_registry_kind kind, const char *name, const uint8_t subj[32],
                                json_t *pred, const uint8_t sk[64], dacc_buf *out, dacc_error *err)
@@ -405,12 +411,18 @@ static int sign_kind(const char *prog, dacc_registry_kind kind, const char *dflt
         s = dacc_registry_record_open("record", env.data, env.len, &r, &err);
     if (s == DACC_OK)
         s = dacc_buf_putc(&env, '\n');
-    if (s == DACC_OK)
+    if (s == DACC_OK && (o.out != NULL || o.log == NULL))
         s = cli_emit(o.out ? o.out : "-", write_text, &env, &err);
+    uint64_t index = 0;
+    if (s == DACC_OK && o.log != NULL)
+        s = registry_log_append(o.log, r, &index, &err);
     if (s == DACC_OK) {
         char hex[65];
-        fprintf(stderr, "%s %s\n", dacc_registry_kind_name(kind),
+        fprintf(stderr, "%s %s", dacc_registry_kind_name(kind),
                 dacc_hex_encode(dacc_registry_record_digest(r), 32, hex));
+        if (o.log != NULL)
+            fprintf(stderr, " logged at %llu", (unsigned long long)index);
+        fputc('\n', stderr);
     }
     dacc_registry_record_free(r);
     dacc_buf_free(&env);
@@ -441,13 +453,14 @@ static int cmd_supersede(int argc, char **argv)
 
 static const char release_help[] =
     "Usage: dacc registry release --key KEY --predicate FILE --bundle OUT [-o RECORD]\n"
-    "                             [hash options] DIR\n"
+    "                             [--log DIR] [hash options] MODEL\n"
     "\n"
     "Releases the model at DIR: hashes it (as dacc registry hash), signs its\n"
     "model-signing v1.0 statement with KEY and writes it as a Sigstore bundle v0.3 to\n"
     "OUT (what model-signing tools read), then signs dacc's release predicate (FILE,\n"
     "docs/registry.md; developer and model_signing filled in) over the same manifest\n"
-    "digest and writes its envelope to RECORD (default standard output).\n";
+    "digest and writes its envelope to RECORD (default standard output, none with\n"
+    "--log alone). With --log DIR both records are logged (see dacc registry deploy).\n";
 
 static int cmd_release(int argc, char **argv)
 {
@@ -503,7 +516,22 @@ static int cmd_release(int argc, char **argv)
     cli_output outs[] = { { o.bundle, write_text, &bb },
                           { o.out ? o.out : "-", write_text, &rec } };
     if (s == DACC_OK)
-        s = cli_emit_all(outs, 2, &err);
+        s = cli_emit_all(outs, o.out != NULL || o.log == NULL ? 2 : 1, &err);
+    dacc_registry_record *rr = NULL;
+    uint64_t i1 = 0, i2 = 0;
+    if (s == DACC_OK && o.log != NULL)
+        s = dacc_registry_record_open("release", rec.data, rec.len, &rr, &err);
+    if (s == DACC_OK && o.log != NULL)
+        s = registry_log_append(o.log, r, &i1, &err);
+    if (s == DACC_OK && o.log != NULL)
+        s = registry_log_append(o.log, rr, &i2, &err);
+    if (s == DACC_OK && o.log != NULL) {
+        char h1[65], h2[65];
+        fprintf(stderr, "model %s logged at %llu\nrelease %s logged at %llu\n",
+                dacc_hex_encode(dacc_registry_record_digest(r), 32, h1), (unsigned long long)i1,
+                dacc_hex_encode(dacc_registry_record_digest(rr), 32, h2), (unsigned long long)i2);
+    }
+    dacc_registry_record_free(rr);
     free(btext);
     free(rel);
     dacc_registry_record_free(r);
@@ -583,6 +611,10 @@ int cmd_registry(int argc, char **argv)
         { "supersede", "sign a record superseding another", cmd_supersede },
         { "verify", "verify a record, a model-signing bundle or a Rekor v2 entry", cmd_verify },
         { "verify-model", "check a model directory against a bundle", cmd_verify_model },
+        { "trace", "the accountability trace of a model or record, with proofs and flags",
+          cmd_registry_trace },
+        { "redact", "erase a logged record's payload; its leaf and proofs stay",
+          cmd_registry_redact },
     };
     return cli_dispatch("dacc registry", about, cmds, sizeof cmds / sizeof *cmds, argc, argv);
 }

@@ -32,4 +32,12 @@ dacc_status registry_model_hash(const char *path, registry_model *m, unsigned th
                                 dacc_error *err);
 void registry_model_free(registry_model *m);
 
+/* Logs record r in the log directory dir (made by dacc log init): its
+ * envelope kept as dir/registry/<digest>.dsse, then its leaf appended with
+ * a new signed checkpoint; *index gets the leaf's index. */
+dacc_status registry_log_append(const char *dir, const dacc_registry_record *r, uint64_t *index,
+                                dacc_error *err);
+int cmd_registry_trace(int argc, char **argv);
+int cmd_registry_redact(int argc, char **argv);
+
 #endif
