@@ -58,6 +58,10 @@ static dacc_status add_items(registry_model *m, const registry_model_opts *o, co
 {
     uint64_t step = o->shards ? o->shard_size : size;
     uint64_t start = 0;
+    /* model-signing gives an empty file no shard (file_shard.py,
+     * _get_shards), and one item in files mode. */
+    if (o->shards && size == 0)
+        return DACC_OK;
     do {
         if (m->n == m->cap) {
             size_t cap = m->cap ? m->cap * 2 : 64;
