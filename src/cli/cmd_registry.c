@@ -368,10 +368,7 @@ static const char sign_help[] =
 static dacc_status sign_record(dacc_registry_kind kind, const char *name, const uint8_t subj[32],
                                json_t *pred, const uint8_t sk[64], dacc_buf *out, dacc_error *err)
 {
-    const char *author = NULL;
-    static const char *const fields[] = { NULL,       "developer",   "deployer", "reporter",
-                                          "claimant", "adjudicator", "issuer" };
-    author = fields[kind];
+    const char *author = dacc_registry_author_field(kind);
     char pkhex[65];
     dacc_hex_encode(sk + 32, 32, pkhex);
     if (author != NULL && json_object_get(pred, author) == NULL)

@@ -6,8 +6,6 @@
 #include "dacc/registry.h"
 #include "dacc/round.h"
 
-/* The predicate field naming a kind's author key; NULL for model. */
-const char *registry_author_field(dacc_registry_kind k);
 /* 1 when s[0..len) is 64 lowercase hex digits. */
 int registry_hex64(const char *s, size_t len);
 /* 1 when s[0..len) is a decimal integer without leading zeros below 2^128. */

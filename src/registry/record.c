@@ -85,7 +85,7 @@ dacc_status registry_subjects(const json_t *st, uint8_t (**out)[DACC_SHA256_BYTE
  * statement (no author field) NULL: its signer is the keyid. */
 static const char *author_hex(dacc_registry_kind k, const json_t *st)
 {
-    const char *f = registry_author_field(k);
+    const char *f = dacc_registry_author_field(k);
     return f == NULL ? NULL
                      : json_string_value(json_object_get(json_object_get(st, "predicate"), f));
 }
@@ -102,7 +102,7 @@ dacc_status dacc_registry_sign(const json_t *statement, const uint8_t sk[64], da
     const char *author = author_hex(kind, statement);
     if (author != NULL && strcmp(author, pkhex) != 0)
         return dacc_error_field(err, DACC_ERR_INVALID, "statement", 0, "field",
-                                registry_author_field(kind),
+                                dacc_registry_author_field(kind),
                                 "is not the signing key's public key %s", pkhex);
     dacc_buf payload;
     dacc_buf_init(&payload, DACC_DSSE_MAX_PAYLOAD);

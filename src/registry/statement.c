@@ -127,7 +127,7 @@ static const char *const authors[DACC_REGISTRY_KINDS] = {
     NULL, "developer", "deployer", "reporter", "claimant", "adjudicator", "issuer",
 };
 
-const char *registry_author_field(dacc_registry_kind k)
+const char *dacc_registry_author_field(dacc_registry_kind k)
 {
     return (unsigned)k < DACC_REGISTRY_KINDS ? authors[k] : NULL;
 }
