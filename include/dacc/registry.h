@@ -247,7 +247,8 @@ dacc_registry_index *dacc_registry_index_new(void);
 void dacc_registry_index_free(dacc_registry_index *ix);
 /* Adds log entry `index` (a leaf) and, when it was not erased, its record
  * (envelope; may be NULL), which must match the leaf. Entries are added in
- * log order. */
+ * log order. A record logged again is ignored (DACC_OK): its first entry
+ * stands. */
 dacc_status dacc_registry_index_add(dacc_registry_index *ix, uint64_t index, const void *leaf,
                                     size_t leaf_len, const void *envelope, size_t env_len,
                                     dacc_error *err);

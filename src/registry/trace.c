@@ -141,9 +141,10 @@ dacc_status dacc_registry_index_add(dacc_registry_index *ix, uint64_t index, con
         st = dacc_registry_record_open(name, envelope, env_len, &e->rec, err);
     if (st == DACC_OK && e->rec != NULL)
         st = dacc_registry_leaf_match(&e->leaf, e->rec, err);
-    if (st == DACC_OK && lookup(ix->by_digest, ix->nslots, e->leaf.digest) != SIZE_MAX)
-        st = dacc_error_set(err, DACC_ERR_STATE, "%s: the record is logged twice", name);
-    if (st != DACC_OK) {
+    /* A record logged again (a resubmission) is the same record: its first
+     * entry stands, and the trace proves that one. */
+    int again = st == DACC_OK && lookup(ix->by_digest, ix->nslots, e->leaf.digest) != SIZE_MAX;
+    if (st != DACC_OK || again) {
         dacc_registry_leaf_clear(&e->leaf);
         dacc_registry_record_free(e->rec);
         return st;

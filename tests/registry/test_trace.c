@@ -262,6 +262,21 @@ static void build_undetermined(reglog *l, uint8_t start[32])
     memcpy(start, model_a, 32);
 }
 
+Test(trace, a_record_logged_again_keeps_its_first_entry)
+{
+    cr_assert_eq(dacc_init(), DACC_OK);
+    reglog l;
+    reglog_init(&l);
+    key k;
+    mkkey(1, &k);
+    uint8_t r[32], r2[32];
+    put(&l, DACC_REGISTRY_RELEASE, model_a, release(&k, "a", NULL), &k, 1, r);
+    put(&l, DACC_REGISTRY_RELEASE, model_a, release(&k, "a", NULL), &k, 1, r2);
+    cr_assert_eq(memcmp(r, r2, 32), 0);
+    cr_assert_eq(dacc_registry_index_count(l.ix), 1);
+    reglog_free(&l);
+}
+
 Test(trace, clean_chain_no_flag)
 {
     expect_flags(build_clean, "");
