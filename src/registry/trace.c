@@ -426,10 +426,12 @@ static void record_flags(walk *w, const dacc_registry_trace_opts *o, json_t *fla
                    ptime(e, "reported", &b)) {
             int64_t days = deadline_days(pstr(e, "category"));
             if (b - a > days * 86400) {
+                /* tenths of a day, rounded up: "2.1 days" is never on time */
+                long long tenths = (long long)((b - a + 8639) / 8640);
                 snprintf(detail, sizeof detail,
-                         "reported %lld s after awareness; Art. 73 allows %lld days for "
+                         "reported %lld.%lld days after awareness; Art. 73 allows %lld for "
                          "category %s",
-                         (long long)(b - a), (long long)days, pstr(e, "category"));
+                         tenths / 10, tenths % 10, (long long)days, pstr(e, "category"));
                 flag(flags, "late-incident", e, detail);
             }
         } else if (e->leaf.kind == DACC_REGISTRY_CLAIM && e->rec != NULL && ptime(e, "filed", &a) &&

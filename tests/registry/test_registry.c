@@ -277,6 +277,22 @@ Test(registry, manifest_order_is_by_components)
     cr_assert_str_eq(it[2].path, "a.txt");
 }
 
+Test(registry, shards_order_by_integer_offsets)
+{
+    /* "f:10:20" sorts after "f:2:10" as model-signing's _Shard does (ints),
+     * though it is smaller as a string. */
+    dacc_registry_item it[3] = { { .path = "f", .start = 10, .end = 20 },
+                                 { .path = "f", .start = 2, .end = 10 },
+                                 { .path = "e", .start = 30, .end = 31 } };
+    uint8_t root[32];
+    cr_assert_eq(dacc_registry_manifest_sort(it, 3, root, NULL), DACC_OK);
+    cr_assert_str_eq(it[0].path, "e");
+    cr_assert_eq(it[1].start, 2);
+    cr_assert_eq(it[2].start, 10);
+    it[0] = it[1];
+    cr_assert_eq(dacc_registry_manifest_sort(it, 3, root, NULL), DACC_ERR_INVALID);
+}
+
 Test(registry, manifest_statement_round_trip)
 {
     uint8_t pk[32], sk[64];

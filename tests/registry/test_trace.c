@@ -293,6 +293,22 @@ Test(trace, late_incident)
 {
     expect_flags(build_late, "late-incident,");
 }
+
+Test(trace, late_incident_detail)
+{
+    cr_assert_eq(dacc_init(), DACC_OK);
+    reglog l;
+    reglog_init(&l);
+    uint8_t start[32];
+    build_late(&l, start);
+    json_t *t = trace(&l, start);
+    const json_t *f = json_array_get(json_object_get(t, "flags"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(f, "detail")),
+                     "reported 2.1 days after awareness; Art. 73 allows 2 for category "
+                     "critical-infrastructure");
+    json_decref(t);
+    reglog_free(&l);
+}
 Test(trace, superseded_deployed)
 {
     expect_flags(build_superseded, "superseded-deployed,");
