@@ -528,8 +528,40 @@ dacc_status dacc_registry_trace_text(const json_t *t, dacc_buf *out, dacc_error 
     return out->data != NULL ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "the trace text");
 }
 
+/* Whether the graph draws an edge from a to b: b's subject is a's digest,
+ * or (a deployment or supersede of a model) a is a release or model record
+ * of the model b names. */
+static int svg_edge(const json_t *a, const json_t *b)
+{
+    const char *sb = json_string_value(json_array_get(json_object_get(b, "subjects"), 0));
+    const char *ka = json_string_value(json_object_get(a, "kind"));
+    if (sb == NULL || ka == NULL)
+        return 0;
+    if (strcmp(json_string_value(json_object_get(a, "digest")), sb) == 0)
+        return 1;
+    const char *sa = json_string_value(json_array_get(json_object_get(a, "subjects"), 0));
+    return (strcmp(ka, "release") == 0 || strcmp(ka, "model") == 0) && sa != NULL &&
+           strcmp(sa, sb) == 0 &&
+           strcmp(json_string_value(json_object_get(b, "kind")), "release") != 0 &&
+           strcmp(json_string_value(json_object_get(b, "kind")), "model") != 0;
+}
+
+/* Whether a flag names record d. */
+static int svg_flagged(const json_t *t, const char *d)
+{
+    size_t i;
+    const json_t *f;
+    json_array_foreach(json_object_get(t, "flags"), i, f)
+    {
+        if (strcmp(json_string_value(json_object_get(f, "record")), d) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* One column per kind, records in log order down each; an edge from each
- * record to its subject when that is in the trace. */
+ * record to what it is about when that is in the trace; flagged records
+ * outlined in red, erased ones grey. */
 dacc_status dacc_registry_trace_svg(const json_t *t, dacc_buf *out, dacc_error *err)
 {
     static const int col[DACC_REGISTRY_KINDS] = { 0, 0, 1, 2, 3, 4, 5 };
@@ -564,29 +596,27 @@ dacc_status dacc_registry_trace_svg(const json_t *t, dacc_buf *out, dacc_error *
     for (int c = 0; c < 6; c++)
         dacc_buf_printf(out, "<text x=\"%d\" y=\"46\" font-weight=\"bold\">%s</text>\n",
                         20 + 190 * c, head[c]);
-    for (size_t i = 0; i < n; i++) {
-        const char *s = json_string_value(
-            json_array_get(json_object_get(json_array_get(recs, i), "subjects"), 0));
-        for (size_t j = 0; s != NULL && j < n; j++)
-            if (strcmp(json_string_value(json_object_get(json_array_get(recs, j), "digest")), s) ==
-                0)
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            if (j != i && svg_edge(json_array_get(recs, j), json_array_get(recs, i)))
                 dacc_buf_printf(out,
                                 "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                                 "stroke=\"#888\"/>\n",
                                 x[j] + 170, y[j] + 14, x[i], y[i] + 14);
-    }
     for (size_t i = 0; i < n; i++) {
         const json_t *r = json_array_get(recs, i);
-        char label[40];
-        snprintf(label, sizeof label, "#%lld %.12s",
+        const char *d = json_string_value(json_object_get(r, "digest"));
+        char label[48];
+        snprintf(label, sizeof label, "#%lld %s %.10s",
                  (long long)json_integer_value(json_object_get(r, "index")),
-                 json_string_value(json_object_get(r, "digest")));
+                 json_string_value(json_object_get(r, "kind")), d);
         dacc_buf_printf(out,
-                        "<g><title>%s</title><rect x=\"%d\" y=\"%d\" width=\"170\" "
-                        "height=\"28\" rx=\"4\" fill=\"%s\" stroke=\"#333\"/>"
-                        "<text x=\"%d\" y=\"%d\">",
-                        json_string_value(json_object_get(r, "digest")), x[i], y[i],
-                        json_is_true(json_object_get(r, "redacted")) ? "#ddd" : "#eef", x[i] + 6,
+                        "<g><title>%s%s</title><rect x=\"%d\" y=\"%d\" width=\"170\" "
+                        "height=\"28\" rx=\"4\" fill=\"%s\" stroke=\"%s\" "
+                        "stroke-width=\"%d\"/><text x=\"%d\" y=\"%d\">",
+                        d, json_is_true(json_object_get(r, "redacted")) ? " (payload erased)" : "",
+                        x[i], y[i], json_is_true(json_object_get(r, "redacted")) ? "#ddd" : "#eef",
+                        svg_flagged(t, d) ? "#c00" : "#333", svg_flagged(t, d) ? 3 : 1, x[i] + 6,
                         y[i] + 18);
         dacc_svg_text(out, label);
         dacc_buf_printf(out, "</text></g>\n");
