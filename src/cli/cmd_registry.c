@@ -310,6 +310,9 @@ static dacc_status verify_model(const char *dir, const char *bpath, reg_opts *o,
         s = dacc_registry_manifest_params(st, &o->m.shards, &o->m.shard_size, &o->m.allow_symlinks,
                                           &ign, err);
     /* The signed ignore paths, and the bundle itself, replace the defaults. */
+    if (s == DACC_OK && json_array_size(ign) > MAX_IGNORE - 1)
+        s = dacc_error_set(err, DACC_ERR_LIMIT, "%s: more than %d ignore paths", bpath,
+                           MAX_IGNORE - 1);
     o->m.nignore = 0;
     for (size_t i = 0; s == DACC_OK && i < json_array_size(ign) && i < MAX_IGNORE - 1; i++)
         o->ignore[o->m.nignore++] = json_string_value(json_array_get(ign, i));
