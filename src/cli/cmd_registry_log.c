@@ -2,6 +2,7 @@
  * DIR/log.db, log.key, log.pub). The leaf is the log entry; the envelope
  * is kept beside it in DIR/registry/<digest>.dsse, where redact erases it. */
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,25 +62,49 @@ dacc_status registry_log_append(const char *dir, const dacc_registry_record *r, 
     return st;
 }
 
-/* The log's latest checkpoint, verified with DIR/log.pub. */
-static dacc_status checkpoint(dacc_tlog_log *log, const char *dir, dacc_tlog_checkpoint *cp,
+#define MAX_WITNESSES 8
+
+/* The checkpoint the trace proves against: the one in cp_file (a witness's
+ * cosigned note) or else the log's latest, signed by DIR/log.pub and
+ * cosigned by every witness key given, of a tree the log holds (its root
+ * equal to the log's at that size: another root is a fork). */
+static dacc_status checkpoint(dacc_tlog_log *log, const char *dir, const char *cp_file,
+                              const char *const *witnesses, size_t nw, dacc_tlog_checkpoint *cp,
                               char **note, dacc_error *err)
 {
     char path[4096];
-    size_t len;
-    dacc_tlog_verifier v;
+    size_t len = 0, count = 0;
+    dacc_tlog_verifier v[1 + MAX_WITNESSES];
+    bool ok[1 + MAX_WITNESSES] = { false };
     snprintf(path, sizeof path, "%s/log.pub", dir);
-    dacc_status st = load_verifier(path, &v, err);
+    dacc_status st = load_verifier(path, &v[0], err);
+    for (size_t i = 0; st == DACC_OK && i < nw; i++)
+        st = load_verifier(witnesses[i], &v[1 + i], err);
     if (st == DACC_OK)
-        st = dacc_tlog_log_checkpoint(log, note, &len, err);
+        st = cp_file ? dacc_file_read(cp_file, 1 << 16, note, &len, err)
+                     : dacc_tlog_log_checkpoint(log, note, &len, err);
     dacc_tlog_note n;
-    size_t count;
     if (st == DACC_OK)
         st = dacc_tlog_note_parse(*note, len, &n, err);
     if (st == DACC_OK)
-        st = dacc_tlog_note_verify(&n, &v, 1, NULL, NULL, &count, err);
+        st = dacc_tlog_note_verify(&n, v, 1 + nw, ok, NULL, &count, err);
+    for (size_t i = 0; st == DACC_OK && i < 1 + nw; i++)
+        if (!ok[i])
+            st = dacc_error_set(err, DACC_ERR_VERIFY, "the checkpoint carries no signature by %s",
+                                i == 0 ? path : witnesses[i - 1]);
     if (st == DACC_OK)
         st = dacc_tlog_checkpoint_parse(n.text, n.text_len, cp, err);
+    uint8_t root[32];
+    if (st == DACC_OK && cp->size > dacc_tlog_log_size(log))
+        st = dacc_error_set(err, DACC_ERR_STATE,
+                            "the checkpoint's %llu entries are more than the "
+                            "log holds",
+                            (unsigned long long)cp->size);
+    if (st == DACC_OK)
+        st = dacc_tlog_tree_hash(dacc_tlog_log_hash, log, cp->size, root);
+    if (st == DACC_OK && memcmp(root, cp->root, 32) != 0)
+        st = dacc_error_set(err, DACC_ERR_VERIFY,
+                            "the checkpoint's root is not the log's at its size (a fork)");
     return st;
 }
 
@@ -129,7 +154,8 @@ static int write_buf(FILE *fp, void *ctx)
 
 static const char trace_help[] =
     "Usage: dacc registry trace --log DIR [--format text|json|svg] [--claim-days N]\n"
-    "                           [--now TIME] [-o OUT] DIGEST\n"
+    "                           [--now TIME] [--checkpoint FILE] [--witness VKEY]...\n"
+    "                           [-o OUT] DIGEST\n"
     "\n"
     "The accountability trace of a model (its manifest digest) or of a record: its\n"
     "releases and fine-tunes, deployments, incidents, claims, determinations and\n"
@@ -137,7 +163,9 @@ static const char trace_help[] =
     "(signed by DIR/log.pub), and the flags: unreleased-model, developer-key-changed,\n"
     "late-incident (Art. 73 deadlines), superseded-deployed, claim-undetermined (no\n"
     "determination after --claim-days, default 90, counted to --now, an RFC 3339 UTC\n"
-    "time, default the clock). docs/registry.md.\n";
+    "time, default the clock). With --checkpoint, the proofs are against that\n"
+    "checkpoint (a witness's cosigned note) instead of the log's latest; each\n"
+    "--witness key (a cosignature vkey file) must have cosigned it. docs/registry.md.\n";
 
 int cmd_registry_trace(int argc, char **argv)
 {
@@ -148,16 +176,28 @@ int cmd_registry_trace(int argc, char **argv)
         { "claim-days", required_argument, NULL, 'c' },
         { "now", required_argument, NULL, 'N' },
         { "output", required_argument, NULL, 'o' },
+        { "checkpoint", required_argument, NULL, 'C' },
+        { "witness", required_argument, NULL, 'w' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *dir = NULL, *format = "text", *out = "-";
+    const char *dir = NULL, *format = "text", *out = "-", *cp_file = NULL;
+    const char *witnesses[MAX_WITNESSES];
+    size_t nw = 0;
     uint64_t days = 90;
     int64_t now = (int64_t)time(NULL);
     int c;
     cli_getopt_reset();
-    while ((c = getopt_long(argc, argv, "l:f:c:N:o:h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "l:f:c:N:o:C:w:h", longs, NULL)) != -1) {
         switch (c) {
+        case 'C':
+            cp_file = optarg;
+            break;
+        case 'w':
+            if (nw == MAX_WITNESSES)
+                return cli_usage(prog, "at most %d --witness keys", MAX_WITNESSES);
+            witnesses[nw++] = optarg;
+            break;
         case 'l':
             dir = optarg;
             break;
@@ -201,7 +241,7 @@ int cmd_registry_trace(int argc, char **argv)
     dacc_status st = ix ? dacc_tlog_log_open(path, NULL, &log, &err)
                         : dacc_error_set(&err, DACC_ERR_NOMEM, "index");
     if (st == DACC_OK)
-        st = checkpoint(log, dir, &cp, &note, &err);
+        st = checkpoint(log, dir, cp_file, witnesses, nw, &cp, &note, &err);
     if (st == DACC_OK)
         st = load_index(log, dir, cp.size, ix, &skipped, &err);
     dacc_registry_trace_opts o = { .now = now,
