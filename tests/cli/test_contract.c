@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "support.h"
 
@@ -479,6 +480,45 @@ Test(contract, pause_device_formats, .timeout = 60)
     free(root);
     free(signed_root);
     free(state);
+    remove_tree(d);
+    free(d);
+}
+
+/* registry trace prints json (and text, svg; no csv), on a logged deployment. */
+Test(contract, registry_trace_json, .timeout = 60)
+{
+    char *d = make_temp_dir();
+    char *model = at(d, "model"), *w = at(d, "model/w.bin"), *lg = at(d, "L"), *dev = at(d, "dev"),
+         *devkey = at(d, "dev.key"), *dep = at(d, "dep.json");
+    cr_assert_eq(mkdir(model, 0755), 0);
+    write_text(w, "weights\n");
+    write_text(dep, "{\"purpose\":\"chat\",\"region\":\"DE\",\"start\":\"2026-02-01T00:00:00Z\","
+                    "\"oversight\":\"ops@example.org\"}");
+    run_result r;
+    RUN(&r, "log", "keygen", "dev", dev);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "log", "init", "--origin", "example.org/contract-registry", lg);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "registry", "hash", "--digest", model);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char digest[65];
+    snprintf(digest, sizeof digest, "%.64s", r.out);
+    run_result_free(&r);
+    RUN(&r, "registry", "deploy", "--key", devkey, "--subject", digest, "--predicate", dep, "--log",
+        lg);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    invocation trace = { { "registry", "trace", "--log", lg, "--now", "2026-03-01T00:00:00Z",
+                           digest } };
+    formats(&trace, 0);
+    free(model);
+    free(w);
+    free(lg);
+    free(dev);
+    free(devkey);
+    free(dep);
     remove_tree(d);
     free(d);
 }
