@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "dacc/error.h"
 
 #ifdef __cplusplus
@@ -96,6 +98,14 @@ dacc_status dacc_vuln_db_load(dacc_vuln_db *db, const char *path, dacc_error *er
 /* Records held, withdrawn ones included. */
 size_t dacc_vuln_db_count(const dacc_vuln_db *db);
 
+/* What identifies the set a scan used: SHA-256, in hex, of the lines
+ * "id TAB modified LF" of every record, sorted by id then modified (the
+ * same records give the same digest whatever files held them); and the
+ * latest modified time of any record ("" for an empty set; RFC 3339 times
+ * in one format order as strings). */
+dacc_status dacc_vuln_db_digest(const dacc_vuln_db *db, char hex[65], dacc_error *err);
+const char *dacc_vuln_db_last_update(const dacc_vuln_db *db);
+
 /* ---- Inventories ---- */
 
 /* What a machine or a project has installed: (ecosystem, name, version)
@@ -149,6 +159,11 @@ size_t dacc_vuln_inventory_count(const dacc_vuln_inventory *inv);
 
 typedef struct dacc_vuln_result dacc_vuln_result;
 
+/* A severity[] entry of an OSV record: type ("CVSS_V3") and score. */
+typedef struct dacc_vuln_severity {
+    const char *type, *score;
+} dacc_vuln_severity;
+
 /* One advisory that affects one inventory package. Strings belong to the
  * result, db and inventory, valid while all three live. */
 typedef struct dacc_vuln_finding {
@@ -165,6 +180,8 @@ typedef struct dacc_vuln_finding {
     const char *range;     /* the affected range, "[0, 1.9.3)" or "versions[]" */
     const char *fixed;     /* first fixed version above the installed one; NULL if none */
     const char *reason;    /* why it matched, in words */
+    const dacc_vuln_severity *severity; /* the record's severity[], nseverity of them */
+    size_t nseverity;
 } dacc_vuln_finding;
 
 /* Every (advisory, package) pair where the package's version is affected
@@ -179,6 +196,46 @@ void dacc_vuln_result_free(dacc_vuln_result *r);
 size_t dacc_vuln_result_count(const dacc_vuln_result *r);
 /* The i-th finding, i < dacc_vuln_result_count(r). */
 const dacc_vuln_finding *dacc_vuln_result_get(const dacc_vuln_result *r, size_t i);
+
+/* ---- Reports (docs/vuln.md shows each) ---- */
+
+/* The findings as a JSON array of objects (id, aliases, summary, modified,
+ * ecosystem, package, version, binaries, origin, range, fixed, reason,
+ * severity), or NULL when out of memory. The caller owns the value. */
+json_t *dacc_vuln_result_json(const dacc_vuln_result *r);
+
+/* SARIF 2.1.0: one run whose rules are the advisories and whose results
+ * are the findings, located at their inventory files; NULL when out of
+ * memory. tool_version may be NULL. */
+json_t *dacc_vuln_result_sarif(const dacc_vuln_result *r, const char *tool_version);
+
+/* An in-toto Statement v1 whose predicate is a vulns v0.2 report
+ * (in-toto/attestation spec/predicates/vulns_02.md). */
+typedef struct dacc_vuln_subject {
+    const char *name;   /* the inventory file as given */
+    const char *sha256; /* its digest, 64 lower-case hex digits */
+} dacc_vuln_subject;
+
+typedef struct dacc_vuln_statement_info {
+    const char *scanner_uri, *scanner_version; /* version may be NULL */
+    const char *db_uri;                        /* where the advisories came from */
+    const char *started, *finished;            /* RFC 3339 UTC times */
+    const dacc_vuln_subject *subjects;
+    size_t nsubjects;
+} dacc_vuln_statement_info;
+
+/* The in-toto payload type of a DSSE envelope holding a Statement. */
+#define DACC_VULN_INTOTO_TYPE    "application/vnd.in-toto+json"
+#define DACC_VULN_PREDICATE_TYPE "https://in-toto.io/attestation/vulns/v0.2"
+
+/* The statement: scanner.db.version is dacc_vuln_db_digest, db.lastUpdate
+ * dacc_vuln_db_last_update, and each result an advisory id with its
+ * severity[] (method, score) and annotations naming the package, version,
+ * range, fixed version and reason. DACC_ERR_INVALID for a subject without
+ * a 64-hex-digit digest; the caller owns *out. */
+dacc_status dacc_vuln_statement(const dacc_vuln_result *r, const dacc_vuln_db *db,
+                                const dacc_vuln_statement_info *info, json_t **out,
+                                dacc_error *err);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@ static const cli_command commands[] = {
     { "rng", "reproducible random draws from a published seed", cmd_rng },
     { "round", "rounds: signed events in a log, results, replay by anyone", cmd_round },
     { "serve", "the node: an HTTP/JSON API over the rounds and the log", cmd_serve },
+    { "vuln", "match inventories against OSV advisories; signed, logged scan results", cmd_vuln },
 };
 
 static const char about[] =

@@ -290,6 +290,37 @@ static dacc_status parse_affected(osv_ctx *c, const json_t *j, const char *path,
     return DACC_OK;
 }
 
+/* severity[]: objects with string type and score. */
+static dacc_status parse_severity(osv_ctx *c, const json_t *j, vuln_record *rec)
+{
+    json_t *v = json_object_get(j, "severity");
+    if (v == NULL || json_is_null(v))
+        return DACC_OK;
+    if (!json_is_array(v))
+        return field_err(c, "severity", "%s", "must be an array");
+    rec->nseverity = json_array_size(v);
+    rec->severity =
+        dacc_arena_calloc(c->a, rec->nseverity ? rec->nseverity : 1, sizeof *rec->severity);
+    if (!rec->severity)
+        return nomem(c);
+    for (size_t i = 0; i < rec->nseverity; i++) {
+        char p[OSV_PATH_MAX];
+        json_t *e = json_array_get(v, i);
+        join(p, "severity", "", i);
+        if (!json_is_object(e))
+            return field_err(c, p, "%s", "must be an object");
+        char q[OSV_PATH_MAX];
+        dacc_status st;
+        join(q, p, ".type", SIZE_MAX);
+        if ((st = get_str(c, e, "type", q, 1, &rec->severity[i].type)) != DACC_OK)
+            return st;
+        join(q, p, ".score", SIZE_MAX);
+        if ((st = get_str(c, e, "score", q, 1, &rec->severity[i].score)) != DACC_OK)
+            return st;
+    }
+    return DACC_OK;
+}
+
 /* Reads one record object into rec (strings in c->a). */
 dacc_status vuln_osv_parse(dacc_arena *arena, const char *file, const json_t *j, vuln_record *rec,
                            dacc_error *err);
@@ -309,6 +340,8 @@ dacc_status vuln_osv_parse(dacc_arena *arena, const char *file, const json_t *j,
         (st = get_str(&c, j, "withdrawn", "withdrawn", 0, &rec->withdrawn)) != DACC_OK ||
         (st = get_str(&c, j, "summary", "summary", 0, &rec->summary)) != DACC_OK ||
         (st = get_strs(&c, j, "aliases", "aliases", &rec->aliases, &rec->naliases)) != DACC_OK)
+        return st;
+    if ((st = parse_severity(&c, j, rec)) != DACC_OK)
         return st;
     static const char *const objects[] = { "database_specific", "ecosystem_specific" };
     for (size_t i = 0; i < 2; i++) {

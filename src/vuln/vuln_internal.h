@@ -43,6 +43,8 @@ typedef struct {
     const char *id, *modified, *published, *withdrawn, *summary, *source;
     const char **aliases;
     size_t naliases;
+    dacc_vuln_severity *severity;
+    size_t nseverity;
     vuln_affected *aff;
     size_t naff;
 } vuln_record;
