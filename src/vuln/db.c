@@ -2,7 +2,6 @@
  * zips, and the (ecosystem, name) index the matcher looks packages up in. */
 #include <dirent.h>
 #include <errno.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,11 +9,11 @@
 #include <zip.h>
 
 #include "dacc/file.h"
-#include "dacc/json.h"
 #include "version_internal.h"
+#include "vjson.h"
 #include "vuln_internal.h"
 
-dacc_status vuln_osv_parse(dacc_arena *arena, const char *file, const json_t *j, vuln_record *rec,
+dacc_status vuln_osv_parse(dacc_arena *arena, const char *file, const vj_t *j, vuln_record *rec,
                            dacc_error *err);
 
 static dacc_status index_new(dacc_vuln_db *db, size_t from, dacc_error *err);
@@ -92,8 +91,10 @@ int vuln_cmp(dacc_vuln_scheme s, const char *a, const char *b)
 dacc_vuln_db *dacc_vuln_db_new(void)
 {
     dacc_vuln_db *db = calloc(1, sizeof *db);
-    if (db && (!(db->arena = dacc_arena_new(0)) || !(db->keys = dacc_intern_new(0)))) {
+    if (db && (!(db->arena = dacc_arena_new(0)) || !(db->scratch = dacc_arena_new(0)) ||
+               !(db->keys = dacc_intern_new(0)))) {
         dacc_arena_free(db->arena);
+        dacc_arena_free(db->scratch);
         free(db);
         return NULL;
     }
@@ -109,6 +110,7 @@ void dacc_vuln_db_free(dacc_vuln_db *db)
     free(db->tail);
     free(db->refs);
     dacc_arena_free(db->arena);
+    dacc_arena_free(db->scratch);
     free(db->recs);
     free(db);
 }
@@ -139,17 +141,19 @@ static dacc_status reserve(dacc_vuln_db *db, size_t more, dacc_error *err)
 dacc_status dacc_vuln_db_add_json(dacc_vuln_db *db, const char *name, const char *data, size_t len,
                                   dacc_error *err)
 {
-    json_t *j;
+    vj_t *j;
     if (len > DACC_VULN_RECORD_MAX)
         return dacc_error_set(err, DACC_ERR_LIMIT, "%s: more than %u bytes", name,
                               DACC_VULN_RECORD_MAX);
-    dacc_status st = dacc_json_load_buffer(name, data, len, &j, err);
+    /* The tree lives in a scratch arena, reset per input; records copy out. */
+    dacc_arena_reset(db->scratch);
+    dacc_status st = vj_parse(db->scratch, name, data, len, &j, err);
     if (st != DACC_OK)
         return st;
-    size_t n = json_is_array(j) ? json_array_size(j) : 1;
+    size_t n = vj_is_array(j) ? vj_array_size(j) : 1;
     if ((st = reserve(db, n, err)) == DACC_OK) {
         for (size_t i = 0; i < n && st == DACC_OK; i++) {
-            json_t *o = json_is_array(j) ? json_array_get(j, i) : j;
+            vj_t *o = vj_is_array(j) ? vj_array_get(j, i) : j;
             vuln_record *r = &db->recs[db->n + i];
             st = vuln_osv_parse(db->arena, name, o, r, err);
             if (st == DACC_OK)
@@ -163,7 +167,6 @@ dacc_status dacc_vuln_db_add_json(dacc_vuln_db *db, const char *name, const char
         db->n += n;
         st = index_new(db, from, err);
     }
-    json_decref(j);
     return st;
 }
 
@@ -182,18 +185,30 @@ static dacc_status count_bytes(dacc_vuln_db *db, const char *name, size_t len, d
     return DACC_OK;
 }
 
+/* The zip is mapped and read from memory: libzip reading a file checks
+ * it with stat and seeks for every entry, which costs more than inflating
+ * a small record. */
 static dacc_status load_zip(dacc_vuln_db *db, const char *path, dacc_error *err)
 {
-    int zerr = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
+    const void *map;
+    size_t maplen;
+    dacc_status st0 = dacc_file_map(path, &map, &maplen, err);
+    if (st0 != DACC_OK)
+        return st0;
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(map, maplen, 0, &ze);
+    zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
     if (!z) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, zerr);
         dacc_status st = dacc_error_set(err, DACC_ERR_IO, "%s: cannot open as a zip: %s", path,
                                         zip_error_strerror(&ze));
         zip_error_fini(&ze);
+        if (src)
+            zip_source_free(src);
+        dacc_file_unmap(map, maplen);
         return st;
     }
+    zip_error_fini(&ze);
     dacc_status st = DACC_OK;
     zip_int64_t n = zip_get_num_entries(z, 0);
     char *buf = NULL;
@@ -228,7 +243,8 @@ static dacc_status load_zip(dacc_vuln_db *db, const char *path, dacc_error *err)
             st = dacc_vuln_db_add_json(db, label, buf, (size_t)s.size, err);
     }
     free(buf);
-    zip_discard(z);
+    zip_discard(z); /* frees the source too */
+    dacc_file_unmap(map, maplen);
     return st;
 }
 

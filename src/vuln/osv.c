@@ -1,14 +1,13 @@
 /* The OSV reader: one record, checked against the schema, into the set's
  * arena. A record that breaks a rule is refused whole, with its id and the
  * field at fault named. */
-#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dacc/json.h"
 #include "version_internal.h"
+#include "vjson.h"
 #include "vuln_internal.h"
 
 #define STR_(x)                #x
@@ -30,8 +29,13 @@ static void join(char *out, const char *path, const char *suffix, size_t i)
         tmp[n++] = *s;
     if (i != SIZE_MAX) {
         char idx[24];
-        int k = snprintf(idx, sizeof idx, "[%zu]", i);
-        for (int j = 0; j < k && n + 1 < sizeof tmp; j++)
+        int k = (int)sizeof idx;
+        idx[--k] = ']';
+        do
+            idx[--k] = (char)('0' + i % 10);
+        while ((i /= 10) != 0);
+        idx[--k] = '[';
+        for (int j = k; j < (int)sizeof idx && n + 1 < sizeof tmp; j++)
             tmp[n++] = idx[j];
     }
     tmp[n] = '\0';
@@ -59,45 +63,45 @@ static dacc_status nomem(osv_ctx *c)
 
 /* The string at key of obj into the arena; missing is *out = NULL unless
  * required. */
-static dacc_status get_str(osv_ctx *c, const json_t *obj, const char *key, const char *path,
+static dacc_status get_str(osv_ctx *c, const vj_t *obj, const char *key, const char *path,
                            int required, const char **out)
 {
-    json_t *v = json_object_get(obj, key);
+    vj_t *v = vj_object_get(obj, key);
     *out = NULL;
-    if (v == NULL || json_is_null(v)) {
+    if (v == NULL || vj_is_null(v)) {
         if (required)
             return field_err(c, path, "%s", "is required");
         return DACC_OK;
     }
-    if (!json_is_string(v))
+    if (!vj_is_string(v))
         return field_err(c, path, "%s", "must be a string");
-    *out = dacc_arena_strndup(c->a, json_string_value(v), json_string_length(v));
+    *out = dacc_arena_strndup(c->a, vj_string_value(v), vj_string_length(v));
     return *out ? DACC_OK : nomem(c);
 }
 
 /* An array of strings (missing: none). */
-static dacc_status get_strs(osv_ctx *c, const json_t *obj, const char *key, const char *path,
+static dacc_status get_strs(osv_ctx *c, const vj_t *obj, const char *key, const char *path,
                             const char ***out, size_t *n)
 {
-    json_t *v = json_object_get(obj, key);
+    vj_t *v = vj_object_get(obj, key);
     *out = NULL;
     *n = 0;
-    if (v == NULL || json_is_null(v))
+    if (v == NULL || vj_is_null(v))
         return DACC_OK;
-    if (!json_is_array(v))
+    if (!vj_is_array(v))
         return field_err(c, path, "%s", "must be an array of strings");
-    size_t k = json_array_size(v);
+    size_t k = vj_array_size(v);
     const char **s = dacc_arena_calloc(c->a, k ? k : 1, sizeof *s);
     if (!s)
         return nomem(c);
     for (size_t i = 0; i < k; i++) {
-        json_t *e = json_array_get(v, i);
-        if (!json_is_string(e)) {
+        vj_t *e = vj_array_get(v, i);
+        if (!vj_is_string(e)) {
             char p[OSV_PATH_MAX];
             join(p, path, "", i);
             return field_err(c, p, "%s", "must be a string");
         }
-        if (!(s[i] = dacc_arena_strndup(c->a, json_string_value(e), json_string_length(e))))
+        if (!(s[i] = dacc_arena_strndup(c->a, vj_string_value(e), vj_string_length(e))))
             return nomem(c);
     }
     *out = s;
@@ -105,24 +109,24 @@ static dacc_status get_strs(osv_ctx *c, const json_t *obj, const char *key, cons
     return DACC_OK;
 }
 
-static dacc_status parse_event(osv_ctx *c, const json_t *e, const char *path, vuln_event *out)
+static dacc_status parse_event(osv_ctx *c, const vj_t *e, const char *path, vuln_event *out)
 {
     static const char *const keys[] = { "introduced", "fixed", "last_affected", "limit" };
-    if (!json_is_object(e))
+    if (!vj_is_object(e))
         return field_err(c, path, "%s", "must be an object");
     int found = 0;
     for (int k = 0; k < 4; k++) {
-        json_t *v = json_object_get(e, keys[k]);
+        vj_t *v = vj_object_get(e, keys[k]);
         if (!v)
             continue;
         if (found++)
             return field_err(c, path, "%s",
                              "holds more than one of introduced, fixed, "
                              "last_affected and limit");
-        if (!json_is_string(v) || json_string_length(v) == 0)
+        if (!vj_is_string(v) || vj_string_length(v) == 0)
             return field_err(c, path, "%s must be a non-empty string", keys[k]);
         out->kind = (vuln_event_kind)k;
-        out->version = dacc_arena_strndup(c->a, json_string_value(v), json_string_length(v));
+        out->version = dacc_arena_strndup(c->a, vj_string_value(v), vj_string_length(v));
         if (!out->version)
             return nomem(c);
     }
@@ -189,11 +193,11 @@ static dacc_status sort_events(osv_ctx *c, vuln_range *r, vuln_eco eco)
     return DACC_OK;
 }
 
-static dacc_status parse_range(osv_ctx *c, const json_t *j, const char *path, vuln_eco eco,
+static dacc_status parse_range(osv_ctx *c, const vj_t *j, const char *path, vuln_eco eco,
                                vuln_range *r)
 {
     char p[OSV_PATH_MAX];
-    if (!json_is_object(j))
+    if (!vj_is_object(j))
         return field_err(c, path, "%s", "must be an object");
     const char *type;
     join(p, path, ".type", SIZE_MAX);
@@ -211,17 +215,17 @@ static dacc_status parse_range(osv_ctx *c, const json_t *j, const char *path, vu
     join(p, path, ".repo", SIZE_MAX);
     if ((st = get_str(c, j, "repo", p, r->type == RANGE_GIT, &r->repo)) != DACC_OK)
         return st;
-    json_t *evs = json_object_get(j, "events");
+    vj_t *evs = vj_object_get(j, "events");
     join(p, path, ".events", SIZE_MAX);
-    if (!json_is_array(evs) || json_array_size(evs) == 0)
+    if (!vj_is_array(evs) || vj_array_size(evs) == 0)
         return field_err(c, p, "%s", "must be a non-empty array");
-    r->nev = json_array_size(evs);
+    r->nev = vj_array_size(evs);
     if (!(r->ev = dacc_arena_calloc(c->a, r->nev, sizeof *r->ev)))
         return nomem(c);
     int seen[4] = { 0 };
     for (size_t i = 0; i < r->nev; i++) {
         join(p, path, ".events", i);
-        if ((st = parse_event(c, json_array_get(evs, i), p, &r->ev[i])) != DACC_OK ||
+        if ((st = parse_event(c, vj_array_get(evs, i), p, &r->ev[i])) != DACC_OK ||
             (st = check_event_version(c, p, r->type, eco, &r->ev[i])) != DACC_OK)
             return st;
         seen[r->ev[i].kind] = 1;
@@ -234,15 +238,15 @@ static dacc_status parse_range(osv_ctx *c, const json_t *j, const char *path, vu
     return sort_events(c, r, eco);
 }
 
-static dacc_status parse_package(osv_ctx *c, const json_t *j, const char *path, vuln_affected *a)
+static dacc_status parse_package(osv_ctx *c, const vj_t *j, const char *path, vuln_affected *a)
 {
     char p[OSV_PATH_MAX];
-    json_t *pkg = json_object_get(j, "package");
+    vj_t *pkg = vj_object_get(j, "package");
     join(p, path, ".package", SIZE_MAX);
     a->eco = ECO_OTHER;
-    if (pkg == NULL || json_is_null(pkg))
+    if (pkg == NULL || vj_is_null(pkg))
         return DACC_OK; /* allowed: a GIT-only entry names no package */
-    if (!json_is_object(pkg))
+    if (!vj_is_object(pkg))
         return field_err(c, p, "%s", "must be an object");
     dacc_status st;
     join(p, path, ".package.ecosystem", SIZE_MAX);
@@ -262,10 +266,10 @@ static dacc_status parse_package(osv_ctx *c, const json_t *j, const char *path, 
     return DACC_OK;
 }
 
-static dacc_status parse_affected(osv_ctx *c, const json_t *j, const char *path, vuln_affected *a)
+static dacc_status parse_affected(osv_ctx *c, const vj_t *j, const char *path, vuln_affected *a)
 {
     char p[OSV_PATH_MAX];
-    if (!json_is_object(j))
+    if (!vj_is_object(j))
         return field_err(c, path, "%s", "must be an object");
     dacc_status st = parse_package(c, j, path, a);
     if (st != DACC_OK)
@@ -273,41 +277,41 @@ static dacc_status parse_affected(osv_ctx *c, const json_t *j, const char *path,
     join(p, path, ".versions", SIZE_MAX);
     if ((st = get_strs(c, j, "versions", p, &a->versions, &a->nversions)) != DACC_OK)
         return st;
-    json_t *rs = json_object_get(j, "ranges");
+    vj_t *rs = vj_object_get(j, "ranges");
     join(p, path, ".ranges", SIZE_MAX);
-    if (rs == NULL || json_is_null(rs))
+    if (rs == NULL || vj_is_null(rs))
         return DACC_OK;
-    if (!json_is_array(rs))
+    if (!vj_is_array(rs))
         return field_err(c, p, "%s", "must be an array");
-    a->nranges = json_array_size(rs);
+    a->nranges = vj_array_size(rs);
     if (!(a->ranges = dacc_arena_calloc(c->a, a->nranges ? a->nranges : 1, sizeof *a->ranges)))
         return nomem(c);
     for (size_t i = 0; i < a->nranges; i++) {
         join(p, path, ".ranges", i);
-        if ((st = parse_range(c, json_array_get(rs, i), p, a->eco, &a->ranges[i])) != DACC_OK)
+        if ((st = parse_range(c, vj_array_get(rs, i), p, a->eco, &a->ranges[i])) != DACC_OK)
             return st;
     }
     return DACC_OK;
 }
 
 /* severity[]: objects with string type and score. */
-static dacc_status parse_severity(osv_ctx *c, const json_t *j, vuln_record *rec)
+static dacc_status parse_severity(osv_ctx *c, const vj_t *j, vuln_record *rec)
 {
-    json_t *v = json_object_get(j, "severity");
-    if (v == NULL || json_is_null(v))
+    vj_t *v = vj_object_get(j, "severity");
+    if (v == NULL || vj_is_null(v))
         return DACC_OK;
-    if (!json_is_array(v))
+    if (!vj_is_array(v))
         return field_err(c, "severity", "%s", "must be an array");
-    rec->nseverity = json_array_size(v);
+    rec->nseverity = vj_array_size(v);
     rec->severity =
         dacc_arena_calloc(c->a, rec->nseverity ? rec->nseverity : 1, sizeof *rec->severity);
     if (!rec->severity)
         return nomem(c);
     for (size_t i = 0; i < rec->nseverity; i++) {
         char p[OSV_PATH_MAX];
-        json_t *e = json_array_get(v, i);
+        vj_t *e = vj_array_get(v, i);
         join(p, "severity", "", i);
-        if (!json_is_object(e))
+        if (!vj_is_object(e))
             return field_err(c, p, "%s", "must be an object");
         char q[OSV_PATH_MAX];
         dacc_status st;
@@ -322,14 +326,14 @@ static dacc_status parse_severity(osv_ctx *c, const json_t *j, vuln_record *rec)
 }
 
 /* Reads one record object into rec (strings in c->a). */
-dacc_status vuln_osv_parse(dacc_arena *arena, const char *file, const json_t *j, vuln_record *rec,
+dacc_status vuln_osv_parse(dacc_arena *arena, const char *file, const vj_t *j, vuln_record *rec,
                            dacc_error *err);
-dacc_status vuln_osv_parse(dacc_arena *arena, const char *file, const json_t *j, vuln_record *rec,
+dacc_status vuln_osv_parse(dacc_arena *arena, const char *file, const vj_t *j, vuln_record *rec,
                            dacc_error *err)
 {
     osv_ctx c = { arena, file, NULL, err };
     memset(rec, 0, sizeof *rec);
-    if (!json_is_object(j))
+    if (!vj_is_object(j))
         return dacc_error_set(err, DACC_ERR_PARSE, "%s: an OSV record must be a JSON object", file);
     dacc_status st;
     if ((st = get_str(&c, j, "id", "id", 1, &rec->id)) != DACC_OK)
@@ -345,26 +349,26 @@ dacc_status vuln_osv_parse(dacc_arena *arena, const char *file, const json_t *j,
         return st;
     static const char *const objects[] = { "database_specific", "ecosystem_specific" };
     for (size_t i = 0; i < 2; i++) {
-        json_t *v = json_object_get(j, objects[i]);
-        if (v && !json_is_object(v) && !json_is_null(v))
+        vj_t *v = vj_object_get(j, objects[i]);
+        if (v && !vj_is_object(v) && !vj_is_null(v))
             return field_err(&c, objects[i], "%s", "must be an object");
     }
-    json_t *affs = json_object_get(j, "affected");
-    if (affs == NULL || json_is_null(affs))
+    vj_t *affs = vj_object_get(j, "affected");
+    if (affs == NULL || vj_is_null(affs))
         return DACC_OK;
-    if (!json_is_array(affs))
+    if (!vj_is_array(affs))
         return field_err(&c, "affected", "%s", "must be an array");
-    rec->naff = json_array_size(affs);
+    rec->naff = vj_array_size(affs);
     if (!(rec->aff = dacc_arena_calloc(arena, rec->naff ? rec->naff : 1, sizeof *rec->aff)))
         return nomem(&c);
     for (size_t i = 0; i < rec->naff; i++) {
         char p[OSV_PATH_MAX];
         join(p, "affected", "", i);
-        json_t *a = json_array_get(affs, i);
+        vj_t *a = vj_array_get(affs, i);
         if ((st = parse_affected(&c, a, p, &rec->aff[i])) != DACC_OK)
             return st;
-        json_t *ds = json_is_object(a) ? json_object_get(a, "database_specific") : NULL;
-        if (ds && !json_is_object(ds) && !json_is_null(ds)) {
+        vj_t *ds = vj_is_object(a) ? vj_object_get(a, "database_specific") : NULL;
+        if (ds && !vj_is_object(ds) && !vj_is_null(ds)) {
             join(p, "affected", "", i);
             join(p, p, ".database_specific", SIZE_MAX);
             return field_err(&c, p, "%s", "must be an object");

@@ -56,7 +56,8 @@ typedef struct {
 } vuln_ref;
 
 struct dacc_vuln_db {
-    dacc_arena *arena;
+    dacc_arena *arena;   /* the records' strings and arrays */
+    dacc_arena *scratch; /* one input's JSON tree */
     vuln_record *recs;
     size_t n, cap;
     size_t bytes_read; /* dacc_vuln_db_load's running total */

@@ -2,6 +2,7 @@
  * its Evaluation algorithm, Debian's false-positive cases, and Debian's own
  * OSV test data from golang-golang-x-vuln-dev. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,52 +344,58 @@ Test(inventory, refuses_bad_input_with_the_place)
 
 Test(inventory, reads_each_kind)
 {
-    dacc_vuln_db *db = db_of("[" REC("GO-1", "Go", "example.com/b", RANGE("SEMVER", "{\"introduced\":\"0\"},{\"fixed\":\"1.2.0\"}")) "," REC(
-        "NPM-1", "npm", "@scope/pkg",
-        RANGE("SEMVER",
-              "{\"introduced\":\"0\"},{\"fixed\":\"2.0.0\"}")) "," REC("PY-1", "PyPI", "Django",
-                                                                       RANGE(
-                                                                           "ECOSYSTEM",
-                                                                           "{\"introduced\":\"4."
-                                                                           "0\"},{\"fixed\":\"4.2."
-                                                                           "1\"}")) "," REC("DEB-1",
-                                                                                            "Debian"
-                                                                                            ":12",
-                                                                                            "openss"
-                                                                                            "l",
-                                                                                            RANGE(
-                                                                                                "EC"
-                                                                                                "OS"
-                                                                                                "YS"
-                                                                                                "TE"
-                                                                                                "M",
-                                                                                                "{"
-                                                                                                "\""
-                                                                                                "in"
-                                                                                                "tr"
-                                                                                                "od"
-                                                                                                "uc"
-                                                                                                "ed"
-                                                                                                "\""
-                                                                                                ":"
-                                                                                                "\""
-                                                                                                "0"
-                                                                                                "\""
-                                                                                                "},"
-                                                                                                "{"
-                                                                                                "\""
-                                                                                                "fi"
-                                                                                                "xe"
-                                                                                                "d"
-                                                                                                "\""
-                                                                                                ":"
-                                                                                                "\""
-                                                                                                "3."
-                                                                                                "0."
-                                                                                                "12"
-                                                                                                "-1"
-                                                                                                "\""
-                                                                                                "}")) "]");
+    dacc_vuln_db *db = db_of(
+        "[" REC("GO-1", "Go", "example.com/b", RANGE("SEMVER", "{\"introduced\":\"0\"},{\"fixed\":\"1.2.0\"}")) "," REC(
+            "NPM-1", "npm", "@scope/pkg",
+            RANGE(
+                "SEMVER",
+                "{\"introduced\":\"0\"},{\"fixed\":\"2.0.0\"}")) "," REC("PY-1", "PyPI", "Django",
+                                                                         RANGE(
+                                                                             "ECOSYSTEM",
+                                                                             "{\"introduced\":\"4."
+                                                                             "0\"},{\"fixed\":\"4."
+                                                                             "2."
+                                                                             "1\"}")) "," REC("DEB-"
+                                                                                              "1",
+                                                                                              "Debi"
+                                                                                              "an"
+                                                                                              ":12",
+                                                                                              "open"
+                                                                                              "ss"
+                                                                                              "l",
+                                                                                              RANGE(
+                                                                                                  "EC"
+                                                                                                  "OS"
+                                                                                                  "YS"
+                                                                                                  "TE"
+                                                                                                  "M",
+                                                                                                  "{"
+                                                                                                  "\""
+                                                                                                  "in"
+                                                                                                  "tr"
+                                                                                                  "od"
+                                                                                                  "uc"
+                                                                                                  "ed"
+                                                                                                  "\""
+                                                                                                  ":"
+                                                                                                  "\""
+                                                                                                  "0"
+                                                                                                  "\""
+                                                                                                  "},"
+                                                                                                  "{"
+                                                                                                  "\""
+                                                                                                  "fi"
+                                                                                                  "xe"
+                                                                                                  "d"
+                                                                                                  "\""
+                                                                                                  ":"
+                                                                                                  "\""
+                                                                                                  "3."
+                                                                                                  "0."
+                                                                                                  "12"
+                                                                                                  "-1"
+                                                                                                  "\""
+                                                                                                  "}")) "]");
     struct {
         dacc_vuln_inventory_kind k;
         const char *text, *want;
@@ -537,4 +544,42 @@ Test(osv, reads_a_zip_of_records)
     free(dir);
     free(zip);
     free(bad);
+}
+
+/* The record reader's JSON: what jansson (as dacc's other readers use it,
+ * duplicates refused, no NUL) accepts and refuses, it does too. */
+Test(osv, json_syntax_agrees_with_jansson)
+{
+    static const char *const docs[] = {
+        "{\"id\":\"A\",\"modified\":\"x\"}",
+        "{\"id\":\"A\",\"modified\":\"x\",\"n\":-0.5e+3,\"t\":[true,false,null,{}]}",
+        "{\"id\":\"\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\b\\f\\n\\r\\t\",\"modified\":\"x\"}",
+        "{\"id\":\"\xc3\xa9\",\"modified\":\"x\"}",
+        " \n{\"id\":\"A\",\"modified\":\"x\"}\r\n ",
+        "{\"id\":\"A\",\"modified\":\"x\",\"id\":\"B\"}",
+        "{\"id\":\"A\",\"modified\":\"x\",\"d\":{\"k\":1,\"k\":2}}",
+        "{\"id\":\"A\\u0000\",\"modified\":\"x\"}",
+        "{\"id\":\"\\ud800\",\"modified\":\"x\"}",
+        "{\"id\":\"\xc0\xaf\",\"modified\":\"x\"}",
+        "{\"id\":\"\xed\xa0\x80\",\"modified\":\"x\"}",
+        "{\"id\":\"a\tb\",\"modified\":\"x\"}",
+        "{\"id\":\"A\",\"modified\":\"x\",}",
+        "{\"id\":\"A\",\"modified\":\"x\"} x",
+        "{\"id\":\"A\",\"modified\":\"x\",\"n\":01}",
+        "{\"id\":\"A\",\"modified\":\"x\",\"n\":1.}",
+        "{\"id\":\"A\",\"modified\":\"x\",\"n\":tru}",
+        "{\"id\":\"A\",\"modified\":\"x\",\"s\":\"\\x\"}",
+        "{\"id\":\"A\",\"modified\":\"x\"",
+        "{\"id\":\"A\",\"modified\":\"x\\",
+        "",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        json_error_t je;
+        json_t *j = json_loadb(docs[i], strlen(docs[i]), JSON_REJECT_DUPLICATES, &je);
+        dacc_error e;
+        dacc_status st = db_try(docs[i], &e);
+        cr_expect_eq(st == DACC_OK, j != NULL, "doc %zu [%s]: jansson %s, dacc %s", i, docs[i],
+                     j ? "accepts" : je.text, st == DACC_OK ? "accepts" : e.message);
+        json_decref(j);
+    }
 }
