@@ -213,7 +213,7 @@ dacc_status dacc_vuln_match(const dacc_vuln_db *db, const dacc_vuln_inventory *i
             if (!dup)
                 st = add_finding(res, rec, a, p, &h, err);
         }
-        if (st == DACC_OK)
+        if (st == DACC_OK && res->n - first > 1)
             qsort(res->f + first, res->n - first, sizeof *res->f, finding_cmp);
     }
     if (st != DACC_OK) {
