@@ -155,3 +155,57 @@ Test(cli, signed_statement_verifies_and_is_logged)
     free(keyfile);
     free(pubfile);
 }
+
+/* A Debian machine: the dpkg status by source package, the release from
+ * --debian-release, advisories from a directory. */
+Test(cli, dpkg_scan_by_source_and_release)
+{
+    char *dir = make_temp_dir();
+    char *db = path_join(dir, "db"), *status = path_join(dir, "status");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "mkdir %s", db);
+    cr_assert_eq(system(cmd), 0);
+    char *rec = path_join(db, "DSA-5000-1.json");
+    write_text(rec, "{\"id\":\"DSA-5000-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":["
+                    "\"CVE-2024-2\"],\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\","
+                    "\"name\":\"openssl\"},\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":["
+                    "{\"introduced\":\"0\"},{\"fixed\":\"3.0.11-1~deb12u2\"}]}]}]}");
+    write_text(status, "Package: libssl3\nStatus: install ok installed\nSource: openssl\n"
+                       "Version: 3.0.11-1~deb12u1\n");
+    run_result r;
+    run_dacc(&r, NULL,
+             (const char *const[]){ "vuln", "scan", "--db", db, "--debian-release", "12", status,
+                                    NULL });
+    cr_expect_eq(r.status, 3, "%s", r.err);
+    cr_expect(strstr(r.out, "DSA-5000-1 (CVE-2024-2)  openssl 3.0.11-1~deb12u1"), "%s", r.out);
+    cr_expect(strstr(r.out, "[binary packages: libssl3]"), "%s", r.out);
+    cr_expect(strstr(r.out, "fixed in 3.0.11-1~deb12u2"), "%s", r.out);
+    run_result_free(&r);
+    run_dacc(&r, NULL,
+             (const char *const[]){ "vuln", "scan", "--db", db, "--debian-release", "11", status,
+                                    NULL });
+    cr_expect_eq(r.status, 0, "a Debian 12 advisory on Debian 11: %s", r.out);
+    run_result_free(&r);
+    /* a round log is not where statements go */
+    char *rounds = path_join(dir, "rounds.db"), *key = path_join(dir, "k"),
+         *keyfile = path_join(dir, "k.key");
+    write_text(rounds, "");
+    run_dacc(&r, NULL, (const char *const[]){ "log", "keygen", "scanner", key, NULL });
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    run_dacc(&r, NULL,
+             (const char *const[]){ "vuln", "scan", "--db", db, "--debian-release", "12", "--sign",
+                                    keyfile, "--log", dir, status, NULL });
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "round log"), "%s", r.err);
+    cr_expect_eq(r.out_len, 0, "nothing written when the log refuses");
+    run_result_free(&r);
+    free(key);
+    free(keyfile);
+    remove_tree(dir);
+    free(dir);
+    free(db);
+    free(status);
+    free(rec);
+    free(rounds);
+}
