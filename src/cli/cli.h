@@ -106,5 +106,6 @@ int cmd_pause(int argc, char **argv);
 int cmd_rng(int argc, char **argv);
 int cmd_round(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_vuln(int argc, char **argv);
 
 #endif
