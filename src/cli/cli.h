@@ -107,5 +107,6 @@ int cmd_registry(int argc, char **argv);
 int cmd_rng(int argc, char **argv);
 int cmd_round(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_vuln(int argc, char **argv);
 
 #endif

@@ -52,7 +52,8 @@ static const cli_section dacc_sections[] = {
                   ".BR dacc\\-notes (1),\n"
                   ".BR dacc\\-pause (1),\n"
                   ".BR dacc\\-registry (1),\n"
-                  ".BR dacc\\-rng (1)\n" },
+                  ".BR dacc\\-rng (1),\n"
+                  ".BR dacc\\-vuln (1)\n" },
 };
 
 static const cli_spec dacc_spec = {
@@ -64,9 +65,9 @@ static const cli_spec dacc_spec = {
 };
 
 static const cli_spec *const specs[] = {
-    &dacc_spec,         &cli_spec_apportion, &cli_spec_deepfund, &cli_spec_fund,
-    &cli_spec_log,      &cli_spec_market,    &cli_spec_notes,    &cli_spec_pause,
-    &cli_spec_registry, &cli_spec_rng,       &cli_spec_round,    &cli_spec_serve,
+    &dacc_spec,       &cli_spec_apportion, &cli_spec_deepfund, &cli_spec_fund,     &cli_spec_log,
+    &cli_spec_market, &cli_spec_notes,     &cli_spec_pause,    &cli_spec_registry, &cli_spec_rng,
+    &cli_spec_round,  &cli_spec_serve,     &cli_spec_vuln,
 };
 #define N_SPECS (sizeof specs / sizeof specs[0])
 

@@ -446,6 +446,27 @@ Test(contract, format_json_parses_and_csv_has_a_header, .timeout = 120)
     free(d);
 }
 
+/* vuln scan and match print JSON (and SARIF, which tests/vuln checks), no
+ * CSV; run on the Go vulnerability database's test data
+ * (golang-golang-x-vuln-dev), with versions past every fix so that the
+ * exit status is 0 rather than 3 (affected). */
+Test(contract, vuln_json_formats, .timeout = 60)
+{
+#define VULN_TD "/usr/share/gocode/src/golang.org/x/vuln/cmd/govulncheck/testdata"
+    char *d = make_temp_dir(), *gomod = at(d, "go.mod");
+    write_text(gomod, "module example.org/m\n\ngo 1.18\n\nrequire golang.org/x/text v0.3.7\n");
+    const invocation json_only[] = {
+        { { "vuln", "scan", "--db", VULN_TD "/vulndb", gomod } },
+        { { "vuln", "match", "--db", VULN_TD "/vulndb", "Go", "golang.org/x/text", "v0.3.7" } },
+    };
+#undef VULN_TD
+    for (size_t i = 0; i < sizeof json_only / sizeof json_only[0]; i++)
+        formats(&json_only[i], 0);
+    free(gomod);
+    remove_tree(d);
+    free(d);
+}
+
 /* pause device's outcome in every format, on a provisioned device. */
 Test(contract, pause_device_formats, .timeout = 60)
 {
