@@ -1,0 +1,191 @@
+/* dacc — anonymous one-per-member participation on ristretto255.
+ *
+ * Every operation here is built from libsodium's ristretto255 group
+ * (crypto_core_ristretto255_*, crypto_scalarmult_ristretto255*) and SHA-512,
+ * and follows a published specification pinned by its vectors:
+ *
+ *   - RFC 9380 §5.3.1 expand_message_xmd with SHA-512, and from it
+ *     hash-to-group (RFC 9496 §4.3.4 one-way map on 64 uniform bytes) and
+ *     hash-to-scalar (64 uniform bytes reduced mod the group order);
+ *   - RFC 9497 OPRF, VOPRF and POPRF, suite ristretto255-SHA512, with DLEQ
+ *     and batched DLEQ proofs;
+ *   - c2sp.org/vrf-r255 (ECVRF-RISTRETTO255-SHA512 of RFC 9381);
+ *   - Shamir sharing of scalars and Lagrange interpolation at zero;
+ *   - the event-scoped linkable ring signature of docs/anon.md, whose
+ *     vectors come from a second, independent implementation.
+ *
+ * Encodings: points are the 32-byte canonical ristretto255 encoding, scalars
+ * 32 bytes little-endian and fully reduced. Every decoder below refuses
+ * non-canonical bytes; those that take a public key or tag also refuse the
+ * identity. Functions that take a secret scalar never keep it and wipe their
+ * own copies of it and of every value derived from it before returning.
+ *
+ * All functions are pure: memory in, memory out, no allocation except where
+ * a contract says so, no clock and no randomness except where a caller seed
+ * or dacc_anon_scalar_random is named.
+ */
+#ifndef DACC_ANON_H
+#define DACC_ANON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dacc/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DACC_ANON_POINT_BYTES     32
+#define DACC_ANON_SCALAR_BYTES    32
+#define DACC_ANON_HASH_BYTES      64 /* SHA-512 */
+#define DACC_ANON_PROOF_BYTES     64 /* DLEQ proof: c || s */
+#define DACC_ANON_OPRF_OUT_BYTES  64
+#define DACC_ANON_VRF_PROOF_BYTES 80 /* Gamma (32) || c (16) || s (32) */
+#define DACC_ANON_VRF_OUT_BYTES   64
+/* RFC 9380 §5.3.1: at most 255 blocks of the hash, and a DST of at most 255 bytes. */
+#define DACC_ANON_XMD_MAX_LEN 16320
+#define DACC_ANON_DST_MAX     255
+
+/* ---- Encodings ---------------------------------------------------------- */
+
+/* DACC_OK when p is a canonical encoding of a group element other than the
+ * identity; DACC_ERR_INVALID (naming what) otherwise. */
+dacc_status dacc_anon_point_check(const uint8_t p[DACC_ANON_POINT_BYTES], const char *what,
+                                  dacc_error *err);
+
+/* DACC_OK when s is a canonical scalar (< the group order); DACC_ERR_INVALID
+ * otherwise. Runs in time independent of s. */
+dacc_status dacc_anon_scalar_check(const uint8_t s[DACC_ANON_SCALAR_BYTES], const char *what,
+                                   dacc_error *err);
+
+/* A uniformly random non-zero scalar from the system CSPRNG. */
+void dacc_anon_scalar_random(uint8_t s[DACC_ANON_SCALAR_BYTES]);
+
+/* ---- Hashing (RFC 9380, RFC 9496) ---------------------------------------- */
+
+/* expand_message_xmd(msg, dst, len) with SHA-512 into out[0..len).
+ * DACC_ERR_RANGE when len is 0 or above DACC_ANON_XMD_MAX_LEN, or dst_len is
+ * 0 or above DACC_ANON_DST_MAX. */
+dacc_status dacc_anon_expand_xmd(uint8_t *out, size_t len, const uint8_t *msg, size_t msg_len,
+                                 const uint8_t *dst, size_t dst_len, dacc_error *err);
+
+/* hash_to_ristretto255: the one-way map of expand_xmd(msg, dst, 64). */
+dacc_status dacc_anon_hash_to_group(uint8_t out[DACC_ANON_POINT_BYTES], const uint8_t *msg,
+                                    size_t msg_len, const uint8_t *dst, size_t dst_len,
+                                    dacc_error *err);
+
+/* expand_xmd(msg, dst, 64) read little-endian and reduced mod the order. */
+dacc_status dacc_anon_hash_to_scalar(uint8_t out[DACC_ANON_SCALAR_BYTES], const uint8_t *msg,
+                                     size_t msg_len, const uint8_t *dst, size_t dst_len,
+                                     dacc_error *err);
+
+/* ---- OPRF, VOPRF, POPRF (RFC 9497, ristretto255-SHA512) ----------------- */
+
+typedef enum dacc_anon_oprf_mode {
+    DACC_ANON_OPRF = 0,
+    DACC_ANON_VOPRF = 1,
+    DACC_ANON_POPRF = 2
+} dacc_anon_oprf_mode;
+
+/* DeriveKeyPair(seed, info) of RFC 9497 §3.2.1: sk and pk = sk·G.
+ * DACC_ERR_RANGE when info is longer than 65535 bytes; DACC_ERR_INVALID in the
+ * (2^-2000) case that 256 counters all give zero. */
+dacc_status dacc_anon_oprf_derive_key(dacc_anon_oprf_mode mode, const uint8_t seed[32],
+                                      const uint8_t *info, size_t info_len,
+                                      uint8_t sk[DACC_ANON_SCALAR_BYTES],
+                                      uint8_t pk[DACC_ANON_POINT_BYTES], dacc_error *err);
+
+/* Blind(input, blind): blinded = blind·HashToGroup(input). blind must be a
+ * non-zero canonical scalar (the caller draws it, with
+ * dacc_anon_scalar_random in use and fixed in vectors). DACC_ERR_INVALID
+ * when input hashes to the identity. */
+dacc_status dacc_anon_oprf_blind(dacc_anon_oprf_mode mode, const uint8_t *input, size_t input_len,
+                                 const uint8_t blind[DACC_ANON_SCALAR_BYTES],
+                                 uint8_t blinded[DACC_ANON_POINT_BYTES], dacc_error *err);
+
+/* BlindEvaluate for n blinded elements (n >= 1), in place of n separate
+ * calls. OPRF: evaluated[i] = sk·blinded[i], proof unused (may be NULL).
+ * VOPRF: the same, and proof = one batched DLEQ proof (nonce r) that
+ * log_G(pk) = log_blinded(evaluated) for all i. POPRF: evaluated[i] =
+ * (sk + m)^-1·blinded[i] with m = HashToScalar("Info" || len || info), and
+ * the proof is for the tweaked key. info is ignored except in POPRF.
+ * r is the proof nonce (a random non-zero scalar in use; fixed in vectors).
+ * Arrays hold n 32-byte elements back to back. */
+dacc_status dacc_anon_oprf_evaluate(dacc_anon_oprf_mode mode,
+                                    const uint8_t sk[DACC_ANON_SCALAR_BYTES],
+                                    const uint8_t *blinded, size_t n, const uint8_t *info,
+                                    size_t info_len, const uint8_t r[DACC_ANON_SCALAR_BYTES],
+                                    uint8_t *evaluated, uint8_t proof[DACC_ANON_PROOF_BYTES],
+                                    dacc_error *err);
+
+/* Finalize for n inputs: checks the proof first (VOPRF, POPRF; pk is the
+ * server's public key, unused in OPRF), then output[i] = SHA-512 of the
+ * framed input, [info,] and blind[i]^-1·evaluated[i]. inputs[i] has
+ * input_lens[i] bytes. DACC_ERR_VERIFY when the proof fails; nothing is
+ * written to output then. */
+dacc_status dacc_anon_oprf_finalize(dacc_anon_oprf_mode mode,
+                                    const uint8_t pk[DACC_ANON_POINT_BYTES],
+                                    const uint8_t *const *inputs, const size_t *input_lens,
+                                    const uint8_t *blinds, const uint8_t *blinded,
+                                    const uint8_t *evaluated, size_t n, const uint8_t *info,
+                                    size_t info_len, const uint8_t proof[DACC_ANON_PROOF_BYTES],
+                                    uint8_t *output, dacc_error *err);
+
+/* The DLEQ proof of RFC 9497 §2.2 under the context string of mode: proves
+ * that k = log_A(B) = log_C[i](D[i]) for all i < n. Exposed for threshold
+ * issuance, whose per-issuer proofs are ordinary VOPRF proofs. */
+dacc_status dacc_anon_dleq_prove(dacc_anon_oprf_mode mode, const uint8_t k[DACC_ANON_SCALAR_BYTES],
+                                 const uint8_t A[DACC_ANON_POINT_BYTES],
+                                 const uint8_t B[DACC_ANON_POINT_BYTES], const uint8_t *C,
+                                 const uint8_t *D, size_t n,
+                                 const uint8_t r[DACC_ANON_SCALAR_BYTES],
+                                 uint8_t proof[DACC_ANON_PROOF_BYTES], dacc_error *err);
+dacc_status dacc_anon_dleq_verify(dacc_anon_oprf_mode mode, const uint8_t A[DACC_ANON_POINT_BYTES],
+                                  const uint8_t B[DACC_ANON_POINT_BYTES], const uint8_t *C,
+                                  const uint8_t *D, size_t n,
+                                  const uint8_t proof[DACC_ANON_PROOF_BYTES], dacc_error *err);
+
+/* ---- VRF (c2sp.org/vrf-r255) -------------------------------------------- */
+
+/* pk = sk·G, for a VRF or ring key. sk must be canonical and non-zero. */
+dacc_status dacc_anon_public_key(const uint8_t sk[DACC_ANON_SCALAR_BYTES],
+                                 uint8_t pk[DACC_ANON_POINT_BYTES], dacc_error *err);
+
+/* ECVRF_prove(sk, alpha): the 80-byte proof pi, and optionally (beta != NULL)
+ * its 64-byte output. Deterministic. */
+dacc_status dacc_anon_vrf_prove(const uint8_t sk[DACC_ANON_SCALAR_BYTES], const uint8_t *alpha,
+                                size_t alpha_len, uint8_t pi[DACC_ANON_VRF_PROOF_BYTES],
+                                uint8_t beta[DACC_ANON_VRF_OUT_BYTES], dacc_error *err);
+
+/* ECVRF_verify(pk, pi, alpha) with validate_key: on DACC_OK beta is the
+ * output; DACC_ERR_VERIFY when pi does not prove alpha under pk,
+ * DACC_ERR_INVALID when pk or pi does not decode. */
+dacc_status dacc_anon_vrf_verify(const uint8_t pk[DACC_ANON_POINT_BYTES], const uint8_t *alpha,
+                                 size_t alpha_len, const uint8_t pi[DACC_ANON_VRF_PROOF_BYTES],
+                                 uint8_t beta[DACC_ANON_VRF_OUT_BYTES], dacc_error *err);
+
+/* ---- Shamir sharing of scalars ------------------------------------------ */
+
+/* Splits secret into n shares of which any t reconstruct it: share i
+ * (1-based x = i) is f(i) for f of degree t-1 with f(0) = secret. The t-1
+ * other coefficients come from coeffs (t-1 canonical scalars, drawn at random
+ * in use; fixed in tests). shares holds n 32-byte scalars. 1 <= t <= n <= 65535. */
+dacc_status dacc_anon_shamir_split(const uint8_t secret[DACC_ANON_SCALAR_BYTES], unsigned t,
+                                   unsigned n, const uint8_t *coeffs, uint8_t *shares,
+                                   dacc_error *err);
+
+/* The Lagrange coefficient at 0 of x = xs[i] among the k distinct non-zero
+ * xs. DACC_ERR_INVALID when two xs are equal or one is 0. */
+dacc_status dacc_anon_lagrange_at_zero(const uint16_t *xs, size_t k, size_t i,
+                                       uint8_t coeff[DACC_ANON_SCALAR_BYTES], dacc_error *err);
+
+/* f(0) from k shares (xs[i], shares[i]): the secret when k >= t. */
+dacc_status dacc_anon_shamir_combine(const uint16_t *xs, const uint8_t *shares, size_t k,
+                                     uint8_t secret[DACC_ANON_SCALAR_BYTES], dacc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DACC_ANON_H */
