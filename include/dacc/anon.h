@@ -184,6 +184,80 @@ dacc_status dacc_anon_lagrange_at_zero(const uint16_t *xs, size_t k, size_t i,
 dacc_status dacc_anon_shamir_combine(const uint16_t *xs, const uint8_t *shares, size_t k,
                                      uint8_t secret[DACC_ANON_SCALAR_BYTES], dacc_error *err);
 
+/* ---- Event-scoped linkable ring signature (docs/anon.md) ----------------- */
+
+#define DACC_ANON_RING_MAX  65536
+#define DACC_ANON_TAG_BYTES 32
+#define DACC_ANON_SCOPE_MAX 65535
+
+/* A published ring of member public keys, checked once: every key a
+ * canonical non-identity element, no key twice. Its 64-byte hash, which every
+ * signature binds, is SHA-512("dacc-anon-v1-ring" || I2OSP(n, 4) || keys). */
+typedef struct dacc_anon_ring dacc_anon_ring;
+
+/* Copies n keys (32 bytes each, in the published order). *out is NULL on
+ * failure; DACC_ERR_INVALID names the first bad or repeated key. */
+dacc_status dacc_anon_ring_new(const uint8_t *keys, size_t n, dacc_anon_ring **out,
+                               dacc_error *err);
+/* NULL is a no-op. */
+void dacc_anon_ring_free(dacc_anon_ring *ring);
+size_t dacc_anon_ring_size(const dacc_anon_ring *ring);
+const uint8_t *dacc_anon_ring_key(const dacc_anon_ring *ring, size_t i);
+/* The 64-byte ring hash; valid while ring lives. */
+const uint8_t *dacc_anon_ring_hash(const dacc_anon_ring *ring);
+/* The position of pk in the ring; DACC_ERR_NOTFOUND when it is not a member. */
+dacc_status dacc_anon_ring_find(const dacc_anon_ring *ring, const uint8_t pk[DACC_ANON_POINT_BYTES],
+                                size_t *index, dacc_error *err);
+
+/* The signature size for a ring of n: tag (32) || c_0 (32) || n responses. */
+static inline size_t dacc_anon_ring_sig_bytes(size_t n)
+{
+    return 64 + 32 * n;
+}
+
+/* H(scope) = hash_to_group(scope, "dacc-anon-v1-scope"); a member's tag in
+ * scope is sk·H(scope). */
+dacc_status dacc_anon_scope_point(const uint8_t *scope, size_t scope_len,
+                                  uint8_t out[DACC_ANON_POINT_BYTES], dacc_error *err);
+
+/* Signs msg in scope as the ring member whose secret key is sk. seed enters
+ * the deterministic nonce derivation of docs/anon.md beside sk and every
+ * public input: random in use, fixed for vectors (any seed, even a constant
+ * one, keeps sk secret). sig receives dacc_anon_ring_sig_bytes(n) bytes
+ * (sig_cap at least that, else DACC_ERR_RANGE). DACC_ERR_NOTFOUND when sk's
+ * key is not in the ring. */
+dacc_status dacc_anon_ring_sign(const dacc_anon_ring *ring,
+                                const uint8_t sk[DACC_ANON_SCALAR_BYTES], const uint8_t *scope,
+                                size_t scope_len, const uint8_t *msg, size_t msg_len,
+                                const uint8_t seed[32], uint8_t *sig, size_t sig_cap,
+                                dacc_error *err);
+
+/* Verifies sig over msg in scope against ring. On DACC_OK, tag (if not NULL)
+ * receives the signer's tag for this scope: equal tags in one scope mean
+ * one member acted twice. DACC_ERR_INVALID for a malformed signature (wrong
+ * length, non-canonical scalar, identity or non-canonical tag),
+ * DACC_ERR_VERIFY when it does not verify. */
+dacc_status dacc_anon_ring_verify(const dacc_anon_ring *ring, const uint8_t *scope,
+                                  size_t scope_len, const uint8_t *msg, size_t msg_len,
+                                  const uint8_t *sig, size_t sig_len,
+                                  uint8_t tag[DACC_ANON_TAG_BYTES], dacc_error *err);
+
+/* ---- Spent tags and nullifiers ------------------------------------------ */
+
+/* The tags (or token nullifiers) already seen, to refuse a second action.
+ * Holds at most cap entries of 32 bytes. */
+typedef struct dacc_anon_tagset dacc_anon_tagset;
+
+/* NULL when out of memory. */
+dacc_anon_tagset *dacc_anon_tagset_new(size_t cap);
+void dacc_anon_tagset_free(dacc_anon_tagset *set);
+size_t dacc_anon_tagset_count(const dacc_anon_tagset *set);
+/* Adds tag; DACC_ERR_STATE ("already acted") when it is there already, with
+ * the set unchanged; DACC_ERR_LIMIT when the set is full. */
+dacc_status dacc_anon_tagset_add(dacc_anon_tagset *set, const uint8_t tag[DACC_ANON_TAG_BYTES],
+                                 dacc_error *err);
+int dacc_anon_tagset_has(const dacc_anon_tagset *set, const uint8_t tag[DACC_ANON_TAG_BYTES]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,4 +55,10 @@ int anon_point_ok(const uint8_t p[32]);
 /* 1 when s < the group order; constant time. */
 int anon_scalar_ok(const uint8_t s[32]);
 
+/* c_0 .. c_{n-1} of a well-formed ring signature (n × 32 bytes into cs),
+ * whether or not it verifies: for tests against the second implementation. */
+dacc_status anon_ring_challenges(const dacc_anon_ring *ring, const uint8_t *scope, size_t scope_len,
+                                 const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                                 size_t sig_len, uint8_t *cs, dacc_error *err);
+
 #endif

@@ -91,7 +91,7 @@ static inline char *vec_load(const char *rel_path)
 
 static inline void vec_hex_eq(const uint8_t *got, size_t n, const char *want_hex, const char *what)
 {
-    uint8_t want[256];
+    uint8_t want[4096];
     size_t wn = vec_hex(want_hex, want, sizeof want);
     cr_assert_eq(wn, n, "%s: length %zu, expected %zu", what, n, wn);
     cr_assert(memcmp(got, want, n) == 0, "%s differs from %s", what, want_hex);
