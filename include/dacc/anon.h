@@ -244,19 +244,118 @@ dacc_status dacc_anon_ring_verify(const dacc_anon_ring *ring, const uint8_t *sco
 
 /* ---- Spent tags and nullifiers ------------------------------------------ */
 
-/* The tags (or token nullifiers) already seen, to refuse a second action.
- * Holds at most cap entries of 32 bytes. */
+/* The tags (32 bytes) or token nullifiers (64 bytes) already seen, to refuse
+ * a second action. Holds at most cap entries of item_bytes each. */
 typedef struct dacc_anon_tagset dacc_anon_tagset;
 
-/* NULL when out of memory. */
-dacc_anon_tagset *dacc_anon_tagset_new(size_t cap);
+/* NULL when out of memory or item_bytes is not in [1, 64]. */
+dacc_anon_tagset *dacc_anon_tagset_new(size_t cap, size_t item_bytes);
 void dacc_anon_tagset_free(dacc_anon_tagset *set);
 size_t dacc_anon_tagset_count(const dacc_anon_tagset *set);
 /* Adds tag; DACC_ERR_STATE ("already acted") when it is there already, with
  * the set unchanged; DACC_ERR_LIMIT when the set is full. */
-dacc_status dacc_anon_tagset_add(dacc_anon_tagset *set, const uint8_t tag[DACC_ANON_TAG_BYTES],
-                                 dacc_error *err);
-int dacc_anon_tagset_has(const dacc_anon_tagset *set, const uint8_t tag[DACC_ANON_TAG_BYTES]);
+dacc_status dacc_anon_tagset_add(dacc_anon_tagset *set, const uint8_t *tag, dacc_error *err);
+int dacc_anon_tagset_has(const dacc_anon_tagset *set, const uint8_t *tag);
+
+/* ---- Threshold anonymous tokens (docs/anon.md, "Threshold tokens") ------- */
+
+#define DACC_ANON_ISSUERS_MAX          255
+#define DACC_ANON_TOKEN_REQUEST_BYTES  128 /* member pk (32) || B (32) || Ed25519 sig (64) */
+#define DACC_ANON_TOKEN_RESPONSE_BYTES 98  /* I2OSP(issuer, 2) || E (32) || DLEQ proof (64) */
+#define DACC_ANON_TOKEN_BYTES          64  /* x (32) || N = k·H(x) (32) */
+#define DACC_ANON_NULLIFIER_BYTES      64
+
+/* A t-of-n issuer set: the group key K = k·G and the share keys K_i = k_i·G
+ * (i = 1..n) of a Shamir-shared VOPRF key k. Checked on construction: every
+ * key canonical and not the identity, and all n share keys on one
+ * polynomial of degree t-1 whose value at 0 is K, so that any t issuers
+ * evaluate the same key. Its 64-byte hash, which requests bind, is
+ * SHA-512("dacc-anon-v1-issuers" || I2OSP(t, 2) || I2OSP(n, 2) || K || K_1 || ... || K_n). */
+typedef struct dacc_anon_issuers dacc_anon_issuers;
+
+dacc_status dacc_anon_issuers_new(unsigned t, unsigned n, const uint8_t group_key[32],
+                                  const uint8_t *share_keys, dacc_anon_issuers **out,
+                                  dacc_error *err);
+void dacc_anon_issuers_free(dacc_anon_issuers *is);
+unsigned dacc_anon_issuers_threshold(const dacc_anon_issuers *is);
+unsigned dacc_anon_issuers_count(const dacc_anon_issuers *is);
+const uint8_t *dacc_anon_issuers_hash(const dacc_anon_issuers *is);
+
+/* The member's request: B = blind·H(x) (H the VOPRF hash-to-group of RFC
+ * 9497 mode 0x01, x the member's 32-byte token secret), signed with the
+ * member's Ed25519 identity key (member_sk: libsodium's 64-byte form) over
+ * "dacc-anon-v1-token-request" || issuer-set hash || I2OSP(len(epoch), 2) ||
+ * epoch || member pk || B. The same request goes to every issuer. */
+dacc_status dacc_anon_token_request(const dacc_anon_issuers *is, const uint8_t *epoch,
+                                    size_t epoch_len, const uint8_t member_sk[64],
+                                    const uint8_t x[32], const uint8_t blind[32],
+                                    uint8_t request[DACC_ANON_TOKEN_REQUEST_BYTES],
+                                    dacc_error *err);
+
+/* DACC_OK when request is well formed and its signature verifies for this
+ * issuer set and epoch; the member's Ed25519 key is request[0..32). Whether
+ * the member is registered, and has not asked before in the epoch, is the
+ * issuer's check against its log (dacc_anon_issuance_audit). */
+dacc_status dacc_anon_token_request_check(const dacc_anon_issuers *is, const uint8_t *epoch,
+                                          size_t epoch_len,
+                                          const uint8_t request[DACC_ANON_TOKEN_REQUEST_BYTES],
+                                          dacc_error *err);
+
+/* Issuer index (1..n) holding share: checks the request, then E = share·B
+ * with a DLEQ proof (nonce r) that log_G(K_index) = log_B(E). */
+dacc_status dacc_anon_token_issue(const dacc_anon_issuers *is, unsigned index,
+                                  const uint8_t share[32], const uint8_t *epoch, size_t epoch_len,
+                                  const uint8_t request[DACC_ANON_TOKEN_REQUEST_BYTES],
+                                  const uint8_t r[32],
+                                  uint8_t response[DACC_ANON_TOKEN_RESPONSE_BYTES],
+                                  dacc_error *err);
+
+/* Combines k responses to request (each 98 bytes, back to back) into the
+ * token x || blind^-1·Σ λ_i E_i. Every response's proof is checked first: a
+ * bad one fails with DACC_ERR_VERIFY naming the issuer ("issuer 3: ...") and
+ * *bad_issuer set to its index (0 otherwise; bad_issuer may be NULL).
+ * Fewer than t distinct issuers: DACC_ERR_STATE. */
+dacc_status dacc_anon_token_finish(const dacc_anon_issuers *is, const uint8_t x[32],
+                                   const uint8_t blind[32],
+                                   const uint8_t request[DACC_ANON_TOKEN_REQUEST_BYTES],
+                                   const uint8_t *responses, size_t k,
+                                   uint8_t token[DACC_ANON_TOKEN_BYTES], unsigned *bad_issuer,
+                                   dacc_error *err);
+
+/* At redemption, issuer index evaluates the presented x in the clear:
+ * response = I2OSP(index, 2) || share·H(x) || DLEQ proof against K_index.
+ * Redemption spends x whatever the outcome, so an evaluation handed out for
+ * a forged token cannot be used again. */
+dacc_status dacc_anon_token_evaluate(const dacc_anon_issuers *is, unsigned index,
+                                     const uint8_t share[32], const uint8_t x[32],
+                                     const uint8_t r[32],
+                                     uint8_t response[DACC_ANON_TOKEN_RESPONSE_BYTES],
+                                     dacc_error *err);
+
+/* Verifies a token against k >= t redemption evaluations (publicly: only
+ * the issuer set's public keys are needed, so a replay can redo it): every
+ * proof (a bad one named as in token_finish), then Σ λ_i E_i = N in
+ * constant time. On DACC_OK nullifier is the token's PRF output, the RFC
+ * 9497 VOPRF output of x under k: SHA-512(I2OSP(32, 2) || x || I2OSP(32, 2)
+ * || N || "Finalize"). DACC_ERR_VERIFY when N is not k·H(x). */
+dacc_status dacc_anon_token_verify(const dacc_anon_issuers *is,
+                                   const uint8_t token[DACC_ANON_TOKEN_BYTES],
+                                   const uint8_t *evaluations, size_t k,
+                                   uint8_t nullifier[DACC_ANON_NULLIFIER_BYTES],
+                                   unsigned *bad_issuer, dacc_error *err);
+
+/* Audits an issuance log for one epoch: records are request (128) ||
+ * response (98), one per issuer answer. Checks every request's signature,
+ * that its member is in members (nmembers Ed25519 keys), every response's
+ * proof, and that no member has two different blinded elements in the
+ * epoch (which would let a member split issuers between two tokens). On
+ * DACC_OK *tokens is the number of requests answered by at least t distinct
+ * issuers, which is then at most the number of members; the first bad
+ * record is named otherwise. */
+dacc_status dacc_anon_issuance_audit(const dacc_anon_issuers *is, const uint8_t *epoch,
+                                     size_t epoch_len, const uint8_t *members, size_t nmembers,
+                                     const uint8_t *records, size_t nrecords, size_t *tokens,
+                                     dacc_error *err);
 
 #ifdef __cplusplus
 }

@@ -55,6 +55,10 @@ int anon_point_ok(const uint8_t p[32]);
 /* 1 when s < the group order; constant time. */
 int anon_scalar_ok(const uint8_t s[32]);
 
+/* The Lagrange coefficient at x of xs[i] among k distinct non-zero xs. */
+dacc_status anon_lagrange_at(const uint16_t *xs, size_t k, size_t i, unsigned x, uint8_t coeff[32],
+                             dacc_error *err);
+
 /* c_0 .. c_{n-1} of a well-formed ring signature (n × 32 bytes into cs),
  * whether or not it verifies: for tests against the second implementation. */
 dacc_status anon_ring_challenges(const dacc_anon_ring *ring, const uint8_t *scope, size_t scope_len,

@@ -39,14 +39,15 @@ dacc_status dacc_anon_shamir_split(const uint8_t secret[32], unsigned t, unsigne
     return DACC_OK;
 }
 
-dacc_status dacc_anon_lagrange_at_zero(const uint16_t *xs, size_t k, size_t i, uint8_t coeff[32],
-                                       dacc_error *err)
+dacc_status anon_lagrange_at(const uint16_t *xs, size_t k, size_t i, unsigned x, uint8_t coeff[32],
+                             dacc_error *err)
 {
-    /* lambda_i = prod_{j != i} x_j / (x_j - x_i). */
-    uint8_t num[32], den[32], xi[32], xj[32], d[32], inv[32];
+    /* lambda_i(x) = prod_{j != i} (x - x_j) / (x_i - x_j). */
+    uint8_t num[32], den[32], xi[32], xj[32], xx[32], d[32], inv[32];
     scalar_of(num, 1);
     scalar_of(den, 1);
     scalar_of(xi, xs[i]);
+    scalar_of(xx, x);
     for (size_t j = 0; j < k; j++) {
         if (xs[j] == 0)
             return dacc_error_set(err, DACC_ERR_INVALID, "share %zu: index 0 is the secret", j);
@@ -56,13 +57,22 @@ dacc_status dacc_anon_lagrange_at_zero(const uint16_t *xs, size_t k, size_t i, u
             return dacc_error_set(err, DACC_ERR_INVALID, "shares %zu and %zu: same index %u", i, j,
                                   (unsigned)xs[i]);
         scalar_of(xj, xs[j]);
-        crypto_core_ristretto255_scalar_mul(num, num, xj);
-        crypto_core_ristretto255_scalar_sub(d, xj, xi);
+        crypto_core_ristretto255_scalar_sub(d, xx, xj);
+        crypto_core_ristretto255_scalar_mul(num, num, d);
+        crypto_core_ristretto255_scalar_sub(d, xi, xj);
         crypto_core_ristretto255_scalar_mul(den, den, d);
     }
     crypto_core_ristretto255_scalar_invert(inv, den);
     crypto_core_ristretto255_scalar_mul(coeff, num, inv);
     return DACC_OK;
+}
+
+dacc_status dacc_anon_lagrange_at_zero(const uint16_t *xs, size_t k, size_t i, uint8_t coeff[32],
+                                       dacc_error *err)
+{
+    if (i >= k)
+        return dacc_error_set(err, DACC_ERR_RANGE, "share %zu of %zu", i, k);
+    return anon_lagrange_at(xs, k, i, 0, coeff, err);
 }
 
 dacc_status dacc_anon_shamir_combine(const uint16_t *xs, const uint8_t *shares, size_t k,

@@ -164,7 +164,7 @@ Test(ring, same_member_same_scope_links_and_is_refused)
     cr_assert_eq(dacc_anon_ring_verify(ring, S("r|q1"), S("yes"), a, sizeof a, ta, NULL), DACC_OK);
     cr_assert_eq(dacc_anon_ring_verify(ring, S("r|q1"), S("no"), b, sizeof b, tb, NULL), DACC_OK);
     cr_assert(memcmp(ta, tb, 32) == 0);
-    dacc_anon_tagset *spent = dacc_anon_tagset_new(16);
+    dacc_anon_tagset *spent = dacc_anon_tagset_new(16, DACC_ANON_TAG_BYTES);
     dacc_error e;
     cr_assert_eq(dacc_anon_tagset_add(spent, ta, NULL), DACC_OK);
     cr_assert_eq(dacc_anon_tagset_add(spent, tb, &e), DACC_ERR_STATE);
