@@ -6,6 +6,7 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
+    { "anon", "anonymous participation: ring signatures, threshold tokens, VRF", cmd_anon },
     { "apportion", "split an integer pool exactly by weights (largest remainder)", cmd_apportion },
     { "deepfund", "deep funding: graph, jury, submissions, mixture, allocation", cmd_deepfund },
     { "fund", "public-goods funding: QF, pairwise QF, COCM, compare, explain", cmd_fund },
