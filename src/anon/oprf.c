@@ -84,7 +84,10 @@ dacc_status dacc_anon_oprf_blind(dacc_anon_oprf_mode mode, const uint8_t *input,
     dacc_status st = h2g(e, input, input_len, mode, err);
     if (st != DACC_OK)
         return st;
-    if (sodium_is_zero(e, 32) || anon_mul(blinded, blind, e) != 0)
+    /* H(input) would link a later token to this blinded request: wipe it. */
+    int bad = sodium_is_zero(e, 32) || anon_mul(blinded, blind, e) != 0;
+    sodium_memzero(e, sizeof e);
+    if (bad)
         return dacc_error_set(err, DACC_ERR_INVALID, "input hashes to the identity");
     return DACC_OK;
 }
