@@ -371,7 +371,8 @@ dacc_status dacc_anon_issuance_audit(const dacc_anon_issuers *is, const uint8_t 
         st = dacc_error_set(err, DACC_ERR_NOMEM, "issuance audit: out of memory");
         goto out;
     }
-    memcpy(sorted, members, 32 * nmembers);
+    if (nmembers > 0) /* no members may come as NULL, which memcpy may not take */
+        memcpy(sorted, members, 32 * nmembers);
     qsort(sorted, nmembers, 32, cmp32);
     for (size_t i = 0; i < nrecords && st == DACC_OK; i++) {
         recs[i] = records + REC_BYTES * i;

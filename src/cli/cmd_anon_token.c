@@ -320,8 +320,9 @@ static dacc_status read_answers(const char *const *files, size_t nfiles, uint8_t
             st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
         if (st == DACC_OK) {
             all = grown;
-            memcpy(all + total * DACC_ANON_TOKEN_RESPONSE_BYTES, v,
-                   k * DACC_ANON_TOKEN_RESPONSE_BYTES);
+            if (k > 0) /* an empty file reads as NULL, which memcpy may not take */
+                memcpy(all + total * DACC_ANON_TOKEN_RESPONSE_BYTES, v,
+                       k * DACC_ANON_TOKEN_RESPONSE_BYTES);
             total += k;
         }
         free(v);
@@ -537,7 +538,8 @@ int cmd_anon_token_audit(int argc, char **argv)
             st = dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
         if (st == DACC_OK) {
             recs = grown;
-            memcpy(recs + nr * REC_BYTES, v, k * REC_BYTES);
+            if (k > 0) /* an empty log reads as NULL, which memcpy may not take */
+                memcpy(recs + nr * REC_BYTES, v, k * REC_BYTES);
             nr += k;
         }
         free(v);
