@@ -7,7 +7,7 @@ if(CMAKE_CROSSCOMPILING AND NOT CMAKE_CROSSCOMPILING_EMULATOR)
   message(STATUS "dacc: cross-compiling without an emulator: no man pages or completion")
   return()
 endif()
-set(DACC_MAN_PAGES dacc dacc-apportion dacc-deepfund dacc-fund dacc-log dacc-market dacc-notes
+set(DACC_MAN_PAGES dacc dacc-anon dacc-apportion dacc-deepfund dacc-fund dacc-log dacc-market dacc-notes
                    dacc-pause dacc-registry dacc-rng dacc-round dacc-serve dacc-vuln)
 set(DACC_MAN_DIR ${CMAKE_BINARY_DIR}/man)
 set(DACC_COMPLETION ${CMAKE_BINARY_DIR}/completion/dacc)

@@ -96,6 +96,7 @@ dacc_status cli_http_post(const char *url, const char *type, const void *body, s
                           dacc_error *err);
 
 /* Top-level commands, one source file each. */
+int cmd_anon(int argc, char **argv);
 int cmd_apportion(int argc, char **argv);
 int cmd_deepfund(int argc, char **argv);
 int cmd_log(int argc, char **argv);

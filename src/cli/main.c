@@ -44,7 +44,8 @@ static const cli_section dacc_sections[] = {
                      "1 forces the progress line on standard error, 0 turns it off; by default it\n"
                      "is shown only on a terminal.\n" },
     { "EXIT STATUS", "0 on success, 1 on a failure (bad input, I/O error), 2 on a usage error.\n" },
-    { "SEE ALSO", ".BR dacc\\-apportion (1),\n"
+    { "SEE ALSO", ".BR dacc\\-anon (1),\n"
+                  ".BR dacc\\-apportion (1),\n"
                   ".BR dacc\\-deepfund (1),\n"
                   ".BR dacc\\-fund (1),\n"
                   ".BR dacc\\-log (1),\n"
@@ -53,6 +54,8 @@ static const cli_section dacc_sections[] = {
                   ".BR dacc\\-pause (1),\n"
                   ".BR dacc\\-registry (1),\n"
                   ".BR dacc\\-rng (1),\n"
+                  ".BR dacc\\-round (1),\n"
+                  ".BR dacc\\-serve (1),\n"
                   ".BR dacc\\-vuln (1)\n" },
 };
 
@@ -65,9 +68,9 @@ static const cli_spec dacc_spec = {
 };
 
 static const cli_spec *const specs[] = {
-    &dacc_spec,       &cli_spec_apportion, &cli_spec_deepfund, &cli_spec_fund,     &cli_spec_log,
-    &cli_spec_market, &cli_spec_notes,     &cli_spec_pause,    &cli_spec_registry, &cli_spec_rng,
-    &cli_spec_round,  &cli_spec_serve,     &cli_spec_vuln,
+    &dacc_spec,    &cli_spec_anon,   &cli_spec_apportion, &cli_spec_deepfund, &cli_spec_fund,
+    &cli_spec_log, &cli_spec_market, &cli_spec_notes,     &cli_spec_pause,    &cli_spec_registry,
+    &cli_spec_rng, &cli_spec_round,  &cli_spec_serve,     &cli_spec_vuln,
 };
 #define N_SPECS (sizeof specs / sizeof specs[0])
 

@@ -467,6 +467,61 @@ Test(contract, vuln_json_formats, .timeout = 60)
     free(d);
 }
 
+/* anon prints text or json: every subcommand with --format, in json. */
+Test(contract, anon_json_formats, .timeout = 60)
+{
+    char *d = make_temp_dir(), *key = at(d, "m.key"), *pub = at(d, "m.pub"), *ring = at(d, "ring"),
+         *msg = at(d, "msg"), *sig = at(d, "sig"), *iss = at(d, "iss"), *members = at(d, "members"),
+         *log = at(d, "log");
+    run_result r;
+    RUN(&r, "anon", "keygen", "--secret", key, "--public", pub);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    char *pk = read_text(pub, NULL);
+    write_text(ring, pk);
+    free(pk);
+    write_text(msg, "yes");
+    RUN(&r, "anon", "sign", "--ring", ring, "--secret", key, "--scope", "s", "--message", msg, "-o",
+        sig, "--quiet");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "anon", "vrf-prove", "--secret", key, "--input", "x");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char proof[161];
+    cr_assert(strncmp(r.out, "proof ", 6) == 0, "%s", r.out);
+    snprintf(proof, sizeof proof, "%.160s", r.out + 6);
+    run_result_free(&r);
+    RUN(&r, "anon", "keygen", "--issuers", "1", "--of", "1", "--out-dir", iss, "--quiet");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    write_text(members, "");
+    write_text(log, "");
+    char *issuers = at(iss, "issuers");
+    const invocation json[] = {
+        { { "anon", "keygen", "--secret", key } },
+        { { "anon", "ring", "--ring", ring } },
+        { { "anon", "verify", "--ring", ring, "--scope", "s", "--message", msg, "--signature",
+            sig } },
+        { { "anon", "vrf-prove", "--secret", key, "--input", "x" } },
+        { { "anon", "vrf-verify", "--public", pub, "--input", "x", "--proof", proof } },
+        { { "anon", "token-audit", "--issuers", issuers, "--epoch", "e", "--members", members,
+            "--log", log } },
+    };
+    for (size_t i = 0; i < sizeof json / sizeof json[0]; i++)
+        formats(&json[i], 0);
+    free(issuers);
+    free(key);
+    free(pub);
+    free(ring);
+    free(msg);
+    free(sig);
+    free(iss);
+    free(members);
+    free(log);
+    remove_tree(d);
+    free(d);
+}
+
 /* pause device's outcome in every format, on a provisioned device. */
 Test(contract, pause_device_formats, .timeout = 60)
 {

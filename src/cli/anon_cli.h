@@ -1,0 +1,79 @@
+/* Shared pieces of dacc anon (private to src/cli): its option keys (the
+ * table is cli_spec_anon, in cmd_anon.c) and its hex file formats. */
+#ifndef DACC_ANON_CLI_H
+#define DACC_ANON_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dacc/error.h"
+
+/* The keys cli_next returns for the anon options without a common key. */
+enum {
+    ANON_SECRET = 256,
+    ANON_PUBLIC,
+    ANON_ISSUERS,
+    ANON_OF,
+    ANON_RING,
+    ANON_SCOPE,
+    ANON_MESSAGE,
+    ANON_SEED,
+    ANON_SIGNATURE,
+    ANON_SPENT,
+    ANON_INPUT,
+    ANON_PROOF,
+    ANON_EPOCH,
+    ANON_IDENTITY,
+    ANON_STATE,
+    ANON_INDEX,
+    ANON_SHARE,
+    ANON_REQUEST,
+    ANON_MEMBERS,
+    ANON_LOG,
+    ANON_REDEEM,
+    ANON_RESPONSE,
+    ANON_TOKEN,
+    ANON_EVALUATION,
+};
+
+/* How often a repeatable option (--response, --evaluation, --log) may be given. */
+#define ANON_FILES_MAX 255
+
+/* Appends value to a repeatable option's list (*n of ANON_FILES_MAX). */
+int anon_add_file(const char *prog, const char *name, const char *value, const char **list,
+                  size_t *n);
+
+/* A usage error for the first positional argument: no subcommand takes any. */
+int anon_no_args(const char *prog, int argc, char **argv);
+
+/* Every hex line of path (blank lines and '#' comments skipped), each
+ * exactly each bytes, into a malloc'd array (*out, *n). At most max lines. */
+dacc_status anon_read_hex_lines(const char *path, size_t each, size_t max, uint8_t **out, size_t *n,
+                                dacc_error *err);
+
+/* The one hex line of path, exactly n bytes. The file's text is wiped
+ * before it is freed, since it may hold a secret. */
+dacc_status anon_read_hex(const char *path, uint8_t *out, size_t n, dacc_error *err);
+
+/* The value of "NAME HEX" line name in path, exactly n bytes (wiped as above). */
+dacc_status anon_read_field(const char *path, const char *name, uint8_t *out, size_t n,
+                            dacc_error *err);
+
+/* text (NUL-terminated) written atomically to path ("-": standard output);
+ * a secret file is created readable by its owner only. */
+dacc_status anon_write(const char *path, const char *text, int secret, dacc_error *err);
+
+/* The line "HEX\n" of data into out (2n + 2 bytes). */
+char *anon_hex_line(const uint8_t *data, size_t n, char *out);
+
+/* Appends one hex line to path atomically (all of the old file, then the
+ * line); a missing file is created. */
+dacc_status anon_append_hex(const char *path, const uint8_t *data, size_t n, dacc_error *err);
+
+int cmd_anon_token_request(int argc, char **argv);
+int cmd_anon_token_issue(int argc, char **argv);
+int cmd_anon_token_finish(int argc, char **argv);
+int cmd_anon_token_redeem(int argc, char **argv);
+int cmd_anon_token_audit(int argc, char **argv);
+
+#endif
