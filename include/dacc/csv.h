@@ -111,6 +111,10 @@ dacc_status dacc_csv_next(dacc_csv *csv, dacc_error *err);
 /* Line number where the current record starts. */
 unsigned long dacc_csv_line(const dacc_csv *csv);
 
+/* Bytes of the input read up to the end of the current record, for a
+ * progress display against the input's size. */
+size_t dacc_csv_offset(const dacc_csv *csv);
+
 /* Number of fields in the current record. */
 size_t dacc_csv_nfields(const dacc_csv *csv);
 

@@ -29,6 +29,7 @@
 
 #include "dacc/error.h"
 #include "dacc/money.h"
+#include "dacc/progress.h"
 #include "dacc/rng.h"
 
 #ifdef __cplusplus
@@ -348,6 +349,16 @@ dacc_status dacc_deepfund_round_run(const dacc_deepfund_graph *g, const dacc_dee
                                     const dacc_deepfund_submission *const *subs, size_t nsubs,
                                     const dacc_deepfund_round_spec *spec,
                                     dacc_deepfund_round_result *out, dacc_error *err);
+/* The same round, reporting its stages to progress (NULL: none; not owned):
+ * "round: submission logits (submissions)" with done / total, then
+ * "round: scoring and mixing" or "round: jury aggregate", "round: edge
+ * weights" and "round: allocation". */
+dacc_status dacc_deepfund_round_run_progress(const dacc_deepfund_graph *g,
+                                             const dacc_deepfund_jury *jury,
+                                             const dacc_deepfund_submission *const *subs,
+                                             size_t nsubs, const dacc_deepfund_round_spec *spec,
+                                             dacc_progress *progress,
+                                             dacc_deepfund_round_result *out, dacc_error *err);
 void dacc_deepfund_round_result_free(dacc_deepfund_round_result *r);
 
 /* The summary a round's manifest records (projects, edges, jury_answers,

@@ -17,6 +17,7 @@
 
 #include "dacc/error.h"
 #include "dacc/money.h"
+#include "dacc/progress.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -78,6 +79,11 @@ typedef struct dacc_pgf_read_opts {
  * in messages. Errors name file, line and column. */
 dacc_status dacc_pgf_round_read_memory(dacc_pgf_round *r, const char *name, const char *data,
                                        size_t len, dacc_pgf_read_opts *opts, dacc_error *err);
+
+/* Where dacc_pgf_round_read_memory reports its stage ("reading donations
+ * (bytes)") and the bytes read of len; NULL (the default) for none. The
+ * display is not owned by the round. */
+void dacc_pgf_round_set_progress(dacc_pgf_round *r, dacc_progress *progress);
 
 size_t dacc_pgf_round_donors(const dacc_pgf_round *r);
 size_t dacc_pgf_round_projects(const dacc_pgf_round *r);

@@ -304,6 +304,7 @@ static dacc_status refill(dacc_csv *c, dacc_error *err)
     size_t tail = c->len - c->pos;
     if (c->pos > 0 && tail > 0)
         memmove(c->sbuf, c->sbuf + c->pos, tail);
+    c->shifted += c->pos;
     c->pos = 0;
     c->len = tail;
     if (c->len == c->scap) {
@@ -526,6 +527,11 @@ dacc_status dacc_csv_next(dacc_csv *c, dacc_error *err)
 unsigned long dacc_csv_line(const dacc_csv *c)
 {
     return c->rec_line;
+}
+
+size_t dacc_csv_offset(const dacc_csv *c)
+{
+    return c->shifted + c->pos;
 }
 
 size_t dacc_csv_nfields(const dacc_csv *c)

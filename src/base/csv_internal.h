@@ -14,7 +14,8 @@ struct dacc_csv {
     /* The window being parsed: a whole mapping, a caller's buffer, or sbuf. */
     const unsigned char *data;
     size_t len, pos;
-    int eof; /* nothing follows the window */
+    size_t shifted; /* bytes of a stream dropped from the window before pos */
+    int eof;        /* nothing follows the window */
 
     FILE *fp;   /* streaming input, else NULL */
     int own_fp; /* fp was opened here (closed by dacc_csv_free) */

@@ -438,9 +438,12 @@ static int cmd_score(int argc, char **argv)
     if (st == DACC_OK) {
         uint8_t seed[DACC_RNG_SEEDBYTES];
         dacc_rng_seed_from_text(o.seed_text, seed);
+        dacc_progress *pr = df_progress(&o, "scoring against the jury (submissions)", in.nsubs);
         dacc_deepfund_split(seed, o.private_fraction, n, priv);
         dacc_deepfund_score_all(dacc_deepfund_jury_samples(in.jury), n, priv,
                                 (const double *const *)in.logits, in.nsubs, sc);
+        dacc_progress_update(pr, in.nsubs);
+        dacc_progress_free(pr);
         board_ctx ctx = { o.format, &in, sc,
                           o.private_fraction > 0 ? DACC_DEEPFUND_PRIVATE : DACC_DEEPFUND_ALL };
         st = cli_emit(o.output, write_board, &ctx, &err);
@@ -482,15 +485,18 @@ static dacc_status mix_and_write(const df_opts *o, const df_inputs *in, dacc_err
     dacc_deepfund_mix_info info;
     dacc_status st =
         w && mixed && weights ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_progress *pr = st == DACC_OK ? df_progress(o, "optimal mixture", 0) : NULL;
     if (st == DACC_OK)
         st = dacc_deepfund_mix(dacc_deepfund_jury_samples(in->jury),
                                dacc_deepfund_jury_size(in->jury), (const double *const *)in->logits,
                                in->nsubs, ne, w, &info, err);
     mix_ctx ctx = { o->format, in, w, mixed, weights, &info };
     if (st == DACC_OK && o->weights != NULL) {
+        dacc_progress_stage(pr, "edge weights", 0);
         dacc_deepfund_combine((const double *const *)in->logits, w, in->nsubs, ne, mixed);
         st = dacc_deepfund_weights(in->g, mixed, o->originality, weights, err);
     }
+    dacc_progress_free(pr);
     const cli_output outs[] = { { o->output, write_mix, &ctx },
                                 { o->weights, write_edge_weights, &ctx } };
     if (st == DACC_OK)
@@ -587,7 +593,9 @@ static int cmd_aggregate(int argc, char **argv)
     dacc_status st =
         logits && weights ? DACC_OK : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK && o.huber < 0) {
+        dacc_progress *pr = df_progress(&o, "huber threshold (least squares)", 0);
         st = dacc_deepfund_huber_auto(dacc_deepfund_jury_samples(in.jury), n, ne, &ao.huber, &err);
+        dacc_progress_free(pr);
         if (st == DACC_OK && ao.huber == 0)
             fprintf(stderr, "%s: --huber auto: every residual is the same; least squares\n", prog);
         else if (st == DACC_OK)
@@ -596,11 +604,15 @@ static int cmd_aggregate(int argc, char **argv)
                     "least-squares residuals)\n",
                     prog, ao.huber, n);
     }
+    dacc_progress *pr = st == DACC_OK ? df_progress(&o, "jury aggregate", 0) : NULL;
     if (st == DACC_OK)
         st = dacc_deepfund_aggregate(dacc_deepfund_jury_samples(in.jury), n, ne, &ao, logits, &info,
                                      &err);
-    if (st == DACC_OK)
+    if (st == DACC_OK) {
+        dacc_progress_stage(pr, "edge weights", 0);
         st = dacc_deepfund_weights(in.g, logits, o.originality, weights, &err);
+    }
+    dacc_progress_free(pr);
     if (st == DACC_OK) {
         agg_ctx ctx = { { .f = o.format, .in = &in, .logits = logits, .weights = weights },
                         &info,
@@ -665,8 +677,11 @@ static dacc_status allocate_and_write(const df_opts *o, const df_inputs *in, dac
     }
     if (st == DACC_OK)
         st = df_seed_nodes(o, g, seeds, err);
-    if (st == DACC_OK)
+    if (st == DACC_OK) {
+        dacc_progress *pr = df_progress(o, "allocation", 0);
         st = dacc_deepfund_allocate(g, w, seeds, NULL, o->nseed_nodes, pool, amounts, share, err);
+        dacc_progress_free(pr);
+    }
     alloc_ctx ctx = { o->format, g, amounts, share, o->decimals, pool, o->top };
     if (st == DACC_OK)
         st = cli_emit(o->output, write_alloc, &ctx, err);

@@ -94,9 +94,14 @@ static dacc_status compute(round_state *s, dacc_error *err)
     dacc_status st = df_load(&s->cfg->o, 1, &s->in, err);
     if (st != DACC_OK)
         return st;
-    return dacc_deepfund_round_run(s->in.g, s->in.jury,
-                                   (const dacc_deepfund_submission *const *)s->in.sub, s->in.nsubs,
-                                   dacc_deepfund_config_spec(s->cfg->config), &s->res, err);
+    /* at scale the round itself takes seconds too: its stages show on a
+     * terminal, erased before anything is written */
+    dacc_progress *pr = s->cfg->o.quiet ? NULL : dacc_progress_new(stderr);
+    st = dacc_deepfund_round_run_progress(
+        s->in.g, s->in.jury, (const dacc_deepfund_submission *const *)s->in.sub, s->in.nsubs,
+        dacc_deepfund_config_spec(s->cfg->config), pr, &s->res, err);
+    dacc_progress_free(pr);
+    return st;
 }
 
 /* ---- outputs ---- */
@@ -310,6 +315,7 @@ int cmd_deepfund_run(int argc, char **argv)
                          : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     int rc = CLI_OK;
     if (st == DACC_OK) {
+        cfg->o.quiet = quiet; /* nor a progress line */
         snprintf(dir, sizeof dir, "%s", out ? out : cfg->dir);
         if (out == NULL)
             strncat(dir, "/out", sizeof dir - strlen(dir) - 1);

@@ -542,8 +542,15 @@ int fund_load(const char *prog, fund_opts *o, dacc_pgf_round **r)
     dacc_status st = scores ? fund_read_with(o->scores, scores_reader, scores, &err) : DACC_OK;
     if (scores != NULL)
         dacc_pgf_scores_use(scores, &o->read);
-    if (st == DACC_OK)
+    if (st == DACC_OK) {
+        /* a large export takes seconds to read: its bytes show on a terminal,
+         * erased before the notes below */
+        dacc_progress *pr = o->quiet ? NULL : dacc_progress_new(stderr);
+        dacc_pgf_round_set_progress(*r, pr);
         st = fund_read_with(o->input, round_reader, &(round_ctx){ *r, &o->read }, &err);
+        dacc_pgf_round_set_progress(*r, NULL);
+        dacc_progress_free(pr);
+    }
     dacc_pgf_scores_free(scores);
     o->read.score_donor = NULL;
     o->read.score_value = NULL;
@@ -604,6 +611,10 @@ static int run_mech(const char *prog, int argc, char **argv, mech which)
             st = dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     if (st == DACC_OK && o.clusters != NULL && (cl = load_clusters(o.clusters, &err)) == NULL)
         st = DACC_ERR_INVALID;
+    /* on a large round COCM and pairwise take seconds: count the mechanisms */
+    dacc_progress *pr = st == DACC_OK && !o.quiet ? dacc_progress_new(stderr) : NULL;
+    dacc_progress_stage(pr, "computing the matches (mechanisms)", which == M_COMPARE ? 4 : 1);
+    double target_M = 0; /* pairwise --target: the M found, said once the line is gone */
     if (st == DACC_OK && (which == M_COCM || which == M_COMPARE)) {
         names[nm] = which == M_COMPARE                ? "cocm_markov"
                     : o.style == DACC_PGF_MARKOV      ? "cocm_markov"
@@ -618,26 +629,29 @@ static int run_mech(const char *prog, int argc, char **argv, mech which)
                 dacc_pgf_blend(m[0], m[4], n, o.blend, m[0]);
             names[0] = "cocm_qf_blend";
         }
+        dacc_progress_update(pr, nm);
     }
     if (st == DACC_OK && (which == M_QF || which == M_COMPARE)) {
         names[nm] = "qf";
         st = dacc_pgf_qf(r, m[nm++], &err);
+        dacc_progress_update(pr, nm);
     }
     if (st == DACC_OK && (which == M_PAIRWISE || which == M_COMPARE)) {
         names[nm] = "pairwise";
-        if (o.target > 0 && which == M_PAIRWISE) {
-            double M;
-            st = dacc_pgf_pairwise_target(r, o.target, o.half, &M, m[nm++], &err);
-            if (st == DACC_OK)
-                fprintf(stderr, "%s: M = %.12g spends %g\n", prog, M, o.target);
-        } else {
+        if (o.target > 0 && which == M_PAIRWISE)
+            st = dacc_pgf_pairwise_target(r, o.target, o.half, &target_M, m[nm++], &err);
+        else
             st = dacc_pgf_pairwise(r, o.M, o.half, m[nm++], &err);
-        }
+        dacc_progress_update(pr, nm);
     }
     if (st == DACC_OK && which == M_COMPARE) {
         names[nm] = "cocm_pct_friends";
         st = dacc_pgf_cocm(r, cl, DACC_PGF_PCT_FRIENDS, !o.fancy, m[nm++], &err);
+        dacc_progress_update(pr, nm);
     }
+    dacc_progress_free(pr);
+    if (st == DACC_OK && which == M_PAIRWISE && o.target > 0)
+        fprintf(stderr, "%s: M = %.12g spends %g\n", prog, target_M, o.target);
     if (st == DACC_OK) {
         table t = { .o = &o, .r = r, .names = names, .match = m, .nm = nm };
         t.rec = o.log != NULL ? &rec : NULL;

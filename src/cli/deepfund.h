@@ -39,6 +39,10 @@ typedef struct df_inputs {
 dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *err);
 /* Each submission's logits (in->logits), with o->read_flags. */
 dacc_status df_logits(const df_opts *o, df_inputs *in, dacc_error *err);
+
+/* A progress display on a terminal (none with --quiet) showing stage of
+ * total units (0: unknown); dacc_progress_free erases it. */
+dacc_progress *df_progress(const df_opts *o, const char *stage, uint64_t total);
 void df_inputs_free(df_inputs *in);
 
 /* Resolves the --seed-node names. */

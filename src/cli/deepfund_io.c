@@ -106,7 +106,14 @@ static dacc_status load_submissions(const df_opts *o, unsigned flags, df_inputs 
     return DACC_OK;
 }
 
-dacc_status df_logits(const df_opts *o, df_inputs *in, dacc_error *err)
+dacc_progress *df_progress(const df_opts *o, const char *stage, uint64_t total)
+{
+    dacc_progress *pr = o->quiet ? NULL : dacc_progress_new(stderr);
+    dacc_progress_stage(pr, stage, total);
+    return pr;
+}
+
+static dacc_status logits_of(const df_opts *o, df_inputs *in, dacc_progress *pr, dacc_error *err)
 {
     size_t ne = dacc_deepfund_graph_edges(in->g);
     for (size_t i = 0; i < in->nsubs; i++) {
@@ -117,8 +124,17 @@ dacc_status df_logits(const df_opts *o, df_inputs *in, dacc_error *err)
             dacc_deepfund_submission_logits(in->sub[i], in->g, o->read_flags, in->logits[i], err);
         if (st != DACC_OK)
             return st;
+        dacc_progress_update(pr, i + 1);
     }
     return DACC_OK;
+}
+
+dacc_status df_logits(const df_opts *o, df_inputs *in, dacc_error *err)
+{
+    dacc_progress *pr = df_progress(o, "submission logits (submissions)", in->nsubs);
+    dacc_status st = logits_of(o, in, pr, err);
+    dacc_progress_free(pr);
+    return st;
 }
 
 static dacc_status load_files(const df_opts *o, int need_jury, df_inputs *in, dacc_progress *pr,
@@ -164,9 +180,8 @@ static dacc_status load_files(const df_opts *o, int need_jury, df_inputs *in, da
 dacc_status df_load(const df_opts *o, int need_jury, df_inputs *in, dacc_error *err)
 {
     memset(in, 0, sizeof *in);
-    dacc_progress *pr = o->quiet ? NULL : dacc_progress_new(stderr);
-    dacc_progress_stage(pr, "reading graph, submissions and jury (files)",
-                        (o->graph != NULL) + o->nsubs + (o->jury != NULL));
+    dacc_progress *pr = df_progress(o, "reading graph, submissions and jury (files)",
+                                    (o->graph != NULL) + o->nsubs + (o->jury != NULL));
     dacc_status st = load_files(o, need_jury, in, pr, err);
     dacc_progress_free(pr);
     return st;

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "dacc/file.h"
+#include "dacc/progress.h"
 #include "log_keys.h"
 #include "log_source.h"
 #include "round_cli.h"
@@ -246,10 +247,14 @@ static dacc_status take_entry(void *ctx, const char *entry, size_t len, dacc_err
     return dacc_tlog_memtree_append(b->s->tree, leaf);
 }
 
+/* A long log's bundles take a while to fetch: the entries read show on a
+ * terminal, erased before the replay says anything. */
 static dacc_status read_bundles(const char *dir, round_source *s, dacc_error *err)
 {
     bundle_ctx b = { s, 0 };
     dacc_status st = DACC_OK;
+    dacc_progress *pr = dacc_progress_new(stderr);
+    dacc_progress_stage(pr, "reading entry bundles (entries)", s->src.size);
     uint64_t tiles = (s->src.size + DACC_TLOG_TILE_WIDTH - 1) / DACC_TLOG_TILE_WIDTH;
     for (uint64_t t = 0; t < tiles && st == DACC_OK; t++) {
         uint64_t left = s->src.size - t * DACC_TLOG_TILE_WIDTH;
@@ -271,7 +276,9 @@ static dacc_status read_bundles(const char *dir, round_source *s, dacc_error *er
         if (st == DACC_OK && b.next - before != width)
             st = dacc_error_at(err, DACC_ERR_VERIFY, path, 0, 0, "holds %llu entries, not %u",
                                (unsigned long long)(b.next - before), width);
+        dacc_progress_update(pr, b.next);
     }
+    dacc_progress_free(pr);
     return st;
 }
 

@@ -53,7 +53,7 @@ static dacc_status nomem(dacc_error *err)
 static dacc_status sub_logits(const dacc_deepfund_graph *g,
                               const dacc_deepfund_submission *const *subs,
                               const dacc_deepfund_round_spec *spec, dacc_deepfund_round_result *r,
-                              dacc_error *err)
+                              dacc_progress *pr, dacc_error *err)
 {
     size_t ne = g->nedges ? g->nedges : 1;
     unsigned flags = spec->normalize ? DACC_DEEPFUND_NORMALIZE : 0;
@@ -65,6 +65,7 @@ static dacc_status sub_logits(const dacc_deepfund_graph *g,
         dacc_status st = dacc_deepfund_submission_logits(subs[i], g, flags, r->sub_logits[i], err);
         if (st != DACC_OK)
             return st;
+        dacc_progress_update(pr, i + 1);
     }
     return DACC_OK;
 }
@@ -118,10 +119,11 @@ static dacc_status allocate(const dacc_deepfund_graph *g, const dacc_deepfund_ro
 
 static dacc_status run(const dacc_deepfund_graph *g, const dacc_deepfund_jury *jury,
                        const dacc_deepfund_submission *const *subs,
-                       const dacc_deepfund_round_spec *spec, dacc_deepfund_round_result *r,
-                       dacc_error *err)
+                       const dacc_deepfund_round_spec *spec, dacc_progress *pr,
+                       dacc_deepfund_round_result *r, dacc_error *err)
 {
-    dacc_status st = sub_logits(g, subs, spec, r, err);
+    dacc_progress_stage(pr, "round: submission logits (submissions)", r->nsubs);
+    dacc_status st = sub_logits(g, subs, spec, r, pr, err);
     if (st != DACC_OK)
         return st;
     if (dacc_money_parse(spec->pool, strlen(spec->pool), spec->decimals, &r->pool, err) !=
@@ -136,11 +138,17 @@ static dacc_status run(const dacc_deepfund_graph *g, const dacc_deepfund_jury *j
     r->amounts = malloc(nn * sizeof *r->amounts);
     if (!r->logits || !r->weights || !r->share || !r->amounts)
         return nomem(err);
+    dacc_progress_stage(pr, r->nsubs > 0 ? "round: scoring and mixing" : "round: jury aggregate",
+                        0);
     st = score_and_mix(g, jury, spec, r, err);
-    if (st == DACC_OK)
+    if (st == DACC_OK) {
+        dacc_progress_stage(pr, "round: edge weights", 0);
         st = dacc_deepfund_weights(g, r->logits, spec->originality, r->weights, err);
-    if (st == DACC_OK)
+    }
+    if (st == DACC_OK) {
+        dacc_progress_stage(pr, "round: allocation", 0);
         st = allocate(g, spec, r, err);
+    }
     return st;
 }
 
@@ -149,10 +157,20 @@ dacc_status dacc_deepfund_round_run(const dacc_deepfund_graph *g, const dacc_dee
                                     const dacc_deepfund_round_spec *spec,
                                     dacc_deepfund_round_result *out, dacc_error *err)
 {
+    return dacc_deepfund_round_run_progress(g, jury, subs, nsubs, spec, NULL, out, err);
+}
+
+dacc_status dacc_deepfund_round_run_progress(const dacc_deepfund_graph *g,
+                                             const dacc_deepfund_jury *jury,
+                                             const dacc_deepfund_submission *const *subs,
+                                             size_t nsubs, const dacc_deepfund_round_spec *spec,
+                                             dacc_progress *progress,
+                                             dacc_deepfund_round_result *out, dacc_error *err)
+{
     memset(out, 0, sizeof *out);
     out->nsubs = nsubs;
     out->decimals = spec->decimals;
-    dacc_status st = run(g, jury, subs, spec, out, err);
+    dacc_status st = run(g, jury, subs, spec, progress, out, err);
     if (st != DACC_OK)
         dacc_deepfund_round_result_free(out);
     return st;

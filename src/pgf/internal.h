@@ -5,6 +5,7 @@
 #include "dacc/intern.h"
 #include "dacc/mem.h"
 #include "dacc/pgf.h"
+#include "dacc/progress.h"
 
 /* One donation (or cluster membership) as read: interned names and an
  * amount; rows keep file order. */
@@ -34,6 +35,7 @@ struct dacc_pgf_round {
     size_t *dfirst, *dproj;
     double *damt;
     double *ptotal;
+    dacc_progress *progress; /* reading reports here (may be NULL; not owned) */
 };
 
 /* Builds the matrix if rows changed; DACC_ERR_NOMEM on failure. */

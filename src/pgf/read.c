@@ -228,7 +228,9 @@ static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opt
         const char *d, *p;
         size_t dl, pl;
         double amount, w, k = 1;
-        rows++;
+        /* every 4096 rows: the display's clock costs nothing next to them */
+        if ((++rows & 0xfff) == 0)
+            dacc_progress_update(r->progress, dacc_csv_offset(csv));
         if ((st = dacc_csv_get_str(csv, c.donor, &d, &dl, err)) != DACC_OK ||
             (st = dacc_csv_get_str(csv, c.project, &p, &pl, err)) != DACC_OK ||
             (st = read_amount(csv, o, &c, &amount, err)) != DACC_OK ||
@@ -268,6 +270,11 @@ static dacc_status read_rows(dacc_pgf_round *r, dacc_csv *csv, dacc_pgf_read_opt
     return st == DACC_END ? DACC_OK : st;
 }
 
+void dacc_pgf_round_set_progress(dacc_pgf_round *r, dacc_progress *progress)
+{
+    r->progress = progress;
+}
+
 dacc_status dacc_pgf_round_read_memory(dacc_pgf_round *r, const char *name, const char *data,
                                        size_t len, dacc_pgf_read_opts *opts, dacc_error *err)
 {
@@ -284,7 +291,9 @@ dacc_status dacc_pgf_round_read_memory(dacc_pgf_round *r, const char *name, cons
     dacc_status st = dacc_csv_open_memory(name, data, len, NULL, &csv, err);
     if (st != DACC_OK)
         return st;
+    dacc_progress_stage(r->progress, "reading donations (bytes)", len);
     st = read_rows(r, csv, o, err);
+    dacc_progress_update(r->progress, len);
     /* an exact round's sums are checked here, where the error can say so */
     if (st == DACC_OK && o->exact && (st = pgf_build(r)) != DACC_OK)
         st = st == DACC_ERR_RANGE

@@ -586,3 +586,37 @@ Test(csv, caller_opened_stream)
     cr_assert_eq(fseek(fp, 0, SEEK_SET), 0, "the stream is still the caller's");
     fclose(fp);
 }
+
+/* The offset a progress display compares with the input's size: the end of
+ * the current record, the same from memory and from a stream read in
+ * blocks (the window shifts, the count does not). */
+Test(csv, offset_counts_the_bytes_read_from_memory_and_streams)
+{
+    enum { ROWS = 40000 };
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *w = open_memstream(&buf, &len);
+    fputs("\xEF\xBB\xBFk,v\n", w);
+    for (int i = 0; i < ROWS; i++)
+        fprintf(w, "%d,\"x\ny\"\n", i);
+    fclose(w);
+    dacc_csv *m, *s;
+    FILE *r = fmemopen(buf, len, "r");
+    cr_assert_eq(dacc_csv_open_memory("m.csv", buf, len, NULL, &m, NULL), DACC_OK);
+    cr_assert_eq(dacc_csv_open_stream("s.csv", r, NULL, &s, NULL), DACC_OK);
+    size_t first = strlen("\xEF\xBB\xBFk,v\n") + strlen("0,\"x\ny\"\n");
+    for (int i = 0; i < ROWS; i++) {
+        cr_assert_eq(dacc_csv_next(m, NULL), DACC_OK);
+        cr_assert_eq(dacc_csv_next(s, NULL), DACC_OK);
+        cr_assert_eq(dacc_csv_offset(m), dacc_csv_offset(s), "row %d", i);
+        if (i == 0)
+            cr_assert_eq(dacc_csv_offset(m), first);
+    }
+    cr_assert_eq(dacc_csv_offset(m), len);
+    cr_assert_eq(dacc_csv_next(s, NULL), DACC_END);
+    cr_assert_eq(dacc_csv_offset(s), len);
+    dacc_csv_free(m);
+    dacc_csv_free(s);
+    fclose(r);
+    free(buf);
+}

@@ -5,6 +5,7 @@
  * changed by one byte makes the replay fail. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dacc/store.h"
 #include "dacc/tlog.h"
@@ -86,6 +87,18 @@ static void check(scenario *s)
               "the replayed result differs from the live one");
     json_decref(res);
     json_decref(doc);
+    cr_assert(memchr(r.err, '\r', r.err_len) == NULL, "a progress line off a terminal: %s", r.err);
+    /* forced on, the bundles read show on standard error; the replay is the same bytes */
+    run_result forced;
+    setenv("DACC_PROGRESS", "1", 1);
+    RUN(&forced, "round", "replay", "--tiles", s->tiles, "--log-key", pub, id, "-f", "json");
+    unsetenv("DACC_PROGRESS");
+    cr_assert_eq(forced.status, 0, "%s", forced.err);
+    cr_assert(strstr(forced.err, "reading entry bundles (entries): 0 / ") != NULL, "%s",
+              forced.err);
+    cr_assert(forced.out_len == r.out_len && memcmp(forced.out, r.out, r.out_len) == 0,
+              "the replay changed with the progress line");
+    run_result_free(&forced);
     run_result_free(&r);
     /* one byte of the published entries changed: the replay fails */
     char *bundle = path_join(s->tiles, "tile/entries/000.p/");
