@@ -103,6 +103,7 @@ int cmd_market(int argc, char **argv);
 int cmd_notes(int argc, char **argv);
 int cmd_fund(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
+int cmd_registry(int argc, char **argv);
 int cmd_rng(int argc, char **argv);
 int cmd_round(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
