@@ -356,6 +356,8 @@ Test(records, every_kind_duplicate_bad_signature_trace_restart, .timeout = 120)
     snprintf(url, sizeof url, "/api/v1/records/%s", hex(none));
     json_decref(request(&n, "GET", url, NULL, 0, 404));
     json_decref(request(&n, "GET", "/api/v1/records/abc", NULL, 0, 404));
+    snprintf(url, sizeof url, "/api/v1/records/%s/trace", hex(none));
+    json_decref(request(&n, "GET", url, NULL, 0, 404));
     snprintf(url, sizeof url, "/api/v1/records/%s/trace?claim_days=x", hex(p.digest[0]));
     json_decref(request(&n, "GET", url, NULL, 0, 400));
 
