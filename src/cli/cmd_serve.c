@@ -198,6 +198,16 @@ static const cli_section serve_sections[] = {
       ".B /checkpoint\n"
       "and\n"
       ".BR /tile/... .\n"
+      "Registry records\n"
+      ".RB ( dacc\\-registry (1))\n"
+      "are posted to\n"
+      ".B /api/v1/records\n"
+      "and read at\n"
+      ".BI /api/v1/records/ DIGEST\n"
+      "and its\n"
+      ".BR /trace ,\n"
+      "kept in a log of their own in\n"
+      ".IR DIR/records .\n"
       "API reference:\n"
       ".IR docs/node.md .\n" },
     { "CONFIGURATION FILE",

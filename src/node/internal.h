@@ -36,6 +36,9 @@ typedef struct node_job {
  * (sequencer.c): the pending events, the sequencer lock, the answers. */
 typedef struct node_shared node_shared;
 
+/* The registry's records and their own log (routes_registry.c). */
+typedef struct node_registry node_registry;
+
 /* A token bucket per id (a signing key, or a hash of a client address). */
 typedef struct {
     uint8_t id[32];
@@ -156,9 +159,10 @@ struct dacc_node {
     char *cosigned;                    /* the latest checkpoint with its cosignatures */
     size_t cosigned_len;
     uint64_t cosigned_size;
-    node_conns conns;     /* open connections and their deadlines */
-    node_shared *shared;  /* --store: NULL for a SQLite node */
-    long threshold_asked; /* --witness-threshold: when witnesses were last asked again (s) */
+    node_conns conns;        /* open connections and their deadlines */
+    node_shared *shared;     /* --store: NULL for a SQLite node */
+    long threshold_asked;    /* --witness-threshold: when witnesses were last asked again (s) */
+    node_registry *registry; /* NULL with --store: records are not kept (501) */
 };
 
 /* ---- cosign.c ---- */
@@ -237,7 +241,8 @@ typedef enum {
     NODE_POST_UNKNOWN,
     NODE_POST_CONFIG,
     NODE_POST_EVENT,
-    NODE_POST_CHECKPOINT
+    NODE_POST_CHECKPOINT,
+    NODE_POST_RECORD
 } node_post_kind;
 node_post_kind node_post_route(const char *url, char round_hex[65]);
 /* A page's cursor and size from the values of ?after= and &limit= (NULL:
@@ -250,6 +255,16 @@ bool node_page_parse(const char *after_text, const char *limit_text, uint64_t *a
  * (POST /api/v1/rounds), else an event of round_hex. */
 void node_post_event(dacc_node *n, const char *body, size_t len, bool want_config,
                      const char *round_hex, node_job **job, node_answer *a);
+
+/* ---- routes_registry.c: DATA/records, a log of registry records ---- */
+dacc_status node_registry_open(dacc_node *n, dacc_error *err);
+void node_registry_close(dacc_node *n);
+/* POST /api/v1/records: a DSSE envelope of a record, checked and logged
+ * (201), or its first receipt again (200), or refused (400). */
+void node_post_record(dacc_node *n, const char *body, size_t len, node_answer *a);
+/* GET /api/v1/records/...; false when url is not under it. */
+bool node_route_registry_get(dacc_node *n, struct MHD_Connection *c, const char *url,
+                             node_answer *a);
 
 /* ---- the web pages (routes_web.c, html.c; docs/web.md) ---- */
 
