@@ -149,6 +149,12 @@ await check('after resolution, the forecaster redeems and is paid', async () => 
   await waitText(page, 'form.redeem .status', /Logged|Refused/);
   assert((await text(page, 'form.redeem .status')).startsWith('Logged'),
          await text(page, 'form.redeem .status'));
+  // "Logged" shows as soon as the receipt is in; the position is read
+  // again after that, so wait for it to move rather than race it.
+  await page.waitForFunction((m) => {
+    const t = document.querySelector('#position')?.textContent.match(/([0-9.]+)\.$/);
+    return t && Number(t[1]) !== m;
+  }, { timeout: 10000 }, m0).catch(() => {});
   const m1 = await money();
   assert(Math.abs(m1 - m0 - 300) < 1e-9, `30000 shares of the outcome paid 300.00: ${m0} -> ${m1}`);
   assert(/Balances, with the payouts/.test(await text(page, '#accounts caption')), 'payouts');
