@@ -15,7 +15,7 @@ pkgs_valgrind="$pkgs_check valgrind"
 # packages that are multi-arch (Botan's and Criterion's are not: installing
 # them for arm64 removes the native ones, so scripts/check-arm64.sh unpacks
 # those beside the system instead).
-pkgs_arm64="$pkgs_build gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libsodium-dev:arm64 libjansson-dev:arm64 libsqlite3-dev:arm64 libssl-dev:arm64 libmicrohttpd-dev:arm64 libcurl4-openssl-dev:arm64 libffi8:arm64 libgit2-1.5:arm64 libboxfort-dev:arm64"
+pkgs_arm64="$pkgs_build gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libsodium-dev:arm64 libjansson-dev:arm64 libsqlite3-dev:arm64 libssl-dev:arm64 libmicrohttpd-dev:arm64 libcurl4-openssl-dev:arm64 libffi8:arm64 libgit2-1.5:arm64 libboxfort-dev:arm64 libzip-dev:arm64"
 
 want=""
 for group in "${@:-build}"; do
