@@ -44,6 +44,7 @@ typedef enum dacc_registry_kind {
     DACC_REGISTRY_CLAIM,
     DACC_REGISTRY_DETERMINATION,
     DACC_REGISTRY_SUPERSEDE,
+    DACC_REGISTRY_SCREENING, /* a DNA-synthesis screening receipt (docs/screen.md) */
     DACC_REGISTRY_KINDS
 } dacc_registry_kind;
 
@@ -54,7 +55,7 @@ dacc_status dacc_registry_kind_parse(const char *name, dacc_registry_kind *out);
 dacc_status dacc_registry_kind_of_type(const char *predicate_type, dacc_registry_kind *out);
 /* The predicate field naming a kind's author, the key that must sign it
  * ("developer", "deployer", "reporter", "claimant", "adjudicator",
- * "issuer"); NULL for model, whose author is its envelope's keyid. */
+ * "issuer", "synthesizer"); NULL for model, whose author is its envelope's keyid. */
 const char *dacc_registry_author_field(dacc_registry_kind k);
 /* The predicate type of a kind ("https://dacc.dev/registry/claim/v1"). */
 const char *dacc_registry_predicate_type(dacc_registry_kind k);

@@ -8,7 +8,8 @@
 #include "internal.h"
 
 static const char *const kind_names[DACC_REGISTRY_KINDS] = {
-    "model", "release", "deployment", "incident", "claim", "determination", "supersede",
+    "model", "release",       "deployment", "incident",
+    "claim", "determination", "supersede",  "screening",
 };
 static const char *const kind_types[DACC_REGISTRY_KINDS] = {
     DACC_REGISTRY_MODEL_SIGNING,
@@ -18,6 +19,7 @@ static const char *const kind_types[DACC_REGISTRY_KINDS] = {
     DACC_REGISTRY_PREDICATE_BASE "claim/v1",
     DACC_REGISTRY_PREDICATE_BASE "determination/v1",
     DACC_REGISTRY_PREDICATE_BASE "supersede/v1",
+    DACC_REGISTRY_PREDICATE_BASE "screening/v1",
 };
 
 const char *dacc_registry_kind_name(dacc_registry_kind k)
@@ -72,6 +74,7 @@ static const char *const categories[] = { "death",
                                           NULL };
 static const char *const reports[] = { "initial", "complete", "update", NULL };
 static const char *const decisions[] = { "upheld", "partly-upheld", "dismissed", NULL };
+static const char *const screen_results[] = { "pass", "hit", "refused", NULL };
 
 static const fieldrule release_fields[] = {
     { "developer", F_HEX, 1, NULL },       { "model", F_STR, 1, NULL },
@@ -118,13 +121,27 @@ static const fieldrule supersede_fields[] = {
     { "replacement", F_HEX, 0, NULL }, { NULL, F_STR, 0, NULL },
 };
 
+/* A screening receipt (docs/screen.md): the order is the subject, as a
+ * salted digest; keyservers are the share keys that evaluated it. */
+static const fieldrule screening_fields[] = {
+    { "synthesizer", F_HEX, 1, NULL },
+    { "screened", F_TIME, 1, NULL },
+    { "windows", F_UINT, 1, NULL },
+    { "database", F_STR, 1, NULL },
+    { "key", F_HEX, 1, NULL },
+    { "epoch", F_UINT, 1, NULL },
+    { "keyservers", F_HEXLIST, 1, NULL },
+    { "result", F_ENUM, 1, screen_results },
+    { NULL, F_STR, 0, NULL },
+};
+
 static const fieldrule *const kind_fields[DACC_REGISTRY_KINDS] = {
     NULL,         release_fields,       deployment_fields, incident_fields,
-    claim_fields, determination_fields, supersede_fields,
+    claim_fields, determination_fields, supersede_fields,  screening_fields,
 };
 /* The author of each kind: the field naming the key that must sign. */
 static const char *const authors[DACC_REGISTRY_KINDS] = {
-    NULL, "developer", "deployer", "reporter", "claimant", "adjudicator", "issuer",
+    NULL, "developer", "deployer", "reporter", "claimant", "adjudicator", "issuer", "synthesizer",
 };
 
 const char *dacc_registry_author_field(dacc_registry_kind k)

@@ -564,7 +564,7 @@ static int svg_flagged(const json_t *t, const char *d)
  * outlined in red, erased ones grey. */
 dacc_status dacc_registry_trace_svg(const json_t *t, dacc_buf *out, dacc_error *err)
 {
-    static const int col[DACC_REGISTRY_KINDS] = { 0, 0, 1, 2, 3, 4, 5 };
+    static const int col[DACC_REGISTRY_KINDS] = { 0, 0, 1, 2, 3, 4, 5, 5 };
     static const char *const head[6] = { "releases", "deployments",    "incidents",
                                          "claims",   "determinations", "supersedes" };
     const json_t *recs = json_object_get(t, "records");
