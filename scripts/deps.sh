@@ -7,7 +7,7 @@ set -eu
 pkgs_build="cmake make gcc pkg-config libsodium-dev libssl-dev libjansson-dev libsqlite3-dev libomp-dev libbotan-2-dev libmicrohttpd-dev libcurl4-openssl-dev libpq-dev libzip-dev"
 # make deb: CPack's DEB generator runs dpkg-shlibdeps (dpkg-dev) and file.
 pkgs_deb="$pkgs_build dpkg-dev file"
-pkgs_check="$pkgs_deb libcriterion-dev clang libclang-rt-14-dev clang-format git python3-pycryptodome curl postgresql chromium fonts-dejavu-core python3-packaging python3-debian golang-golang-x-vuln-dev"
+pkgs_check="$pkgs_deb libcriterion-dev clang libclang-rt-14-dev clang-format git python3-pycryptodome curl postgresql chromium fonts-dejavu-core python3-packaging python3-debian golang-golang-x-vuln-dev emboss-test python3-biopython"
 pkgs_fuzz="$pkgs_build clang libclang-rt-14-dev"
 pkgs_bench="$pkgs_build python3 python3-numpy python3-scipy python3-pandas python3-torch python3-sklearn time golang-go golang-golang-x-mod-dev python3-packaging python3-debian"
 pkgs_valgrind="$pkgs_check valgrind"

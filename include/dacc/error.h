@@ -21,17 +21,18 @@ extern "C" {
 /* Codes are only ever appended; their numbers are stable across releases. */
 typedef enum dacc_status {
     DACC_OK = 0,
-    DACC_END = 1,             /* iteration finished; not an error */
-    DACC_ERR_NOMEM = 2,       /* an allocation failed */
-    DACC_ERR_IO = 3,          /* reading or writing a file failed */
-    DACC_ERR_PARSE = 4,       /* input is malformed */
-    DACC_ERR_RANGE = 5,       /* a value is out of range, or arithmetic would overflow */
-    DACC_ERR_INVALID = 6,     /* input is well-formed but not acceptable */
-    DACC_ERR_NOTFOUND = 7,    /* a named item (column, key, node) does not exist */
-    DACC_ERR_LIMIT = 8,       /* a size cap was reached */
-    DACC_ERR_VERIFY = 9,      /* a signature, proof or checksum does not verify */
-    DACC_ERR_STATE = 10,      /* the operation is not allowed in the current state */
-    DACC_ERR_UNSUPPORTED = 11 /* a valid request this build cannot serve */
+    DACC_END = 1,              /* iteration finished; not an error */
+    DACC_ERR_NOMEM = 2,        /* an allocation failed */
+    DACC_ERR_IO = 3,           /* reading or writing a file failed */
+    DACC_ERR_PARSE = 4,        /* input is malformed */
+    DACC_ERR_RANGE = 5,        /* a value is out of range, or arithmetic would overflow */
+    DACC_ERR_INVALID = 6,      /* input is well-formed but not acceptable */
+    DACC_ERR_NOTFOUND = 7,     /* a named item (column, key, node) does not exist */
+    DACC_ERR_LIMIT = 8,        /* a size cap was reached */
+    DACC_ERR_VERIFY = 9,       /* a signature, proof or checksum does not verify */
+    DACC_ERR_STATE = 10,       /* the operation is not allowed in the current state */
+    DACC_ERR_UNSUPPORTED = 11, /* a valid request this build cannot serve */
+    DACC_ERR_REVIEW = 12       /* well-formed, but refused for a human's review (screen) */
 } dacc_status;
 
 #define DACC_ERROR_MSG_MAX   512

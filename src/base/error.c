@@ -33,6 +33,8 @@ const char *dacc_strerror(dacc_status status)
         return "operation not allowed in the current state";
     case DACC_ERR_UNSUPPORTED:
         return "not supported";
+    case DACC_ERR_REVIEW:
+        return "refused for manual review";
     }
     return "unknown status";
 }
