@@ -363,6 +363,26 @@ dacc_status dacc_screen_query_finish(dacc_screen_query *q, uint8_t *outputs, uns
  * comma-separated; "" when none). Valid while q lives. */
 const char *dacc_screen_query_bad(const dacc_screen_query *q);
 
+/* The database lookup (docs/screen.md, "Messages"): the client sends its
+ * unblinded outputs, "DSL1" || count (4 bytes, big-endian) || count × 64
+ * bytes, 1 <= count <= DACC_SCREEN_LOOKUP_BATCH_MAX; the server answers
+ * JSON {"version": V, "hits": [{"entry": NAME, "windows": [I, ...]}]},
+ * window indices ascending and below count. */
+#define DACC_SCREEN_LOOKUP_BATCH_MAX ((size_t)1 << 18)
+#define DACC_SCREEN_LOOKUP_MAX       (8 + 64 * DACC_SCREEN_LOOKUP_BATCH_MAX)
+
+/* The request for n outputs, appended to out. */
+dacc_status dacc_screen_lookup_request(const uint8_t *outputs, size_t n, dacc_buf *out,
+                                       dacc_error *err);
+/* *outputs points into data. */
+dacc_status dacc_screen_lookup_request_decode(const char *name, const uint8_t *data, size_t len,
+                                              const uint8_t **outputs, size_t *n, dacc_error *err);
+/* Checks an answer to a lookup of n outputs: its shape, every entry a
+ * non-empty string named once, every window list non-empty, ascending and
+ * below n; *out is the parsed answer (new). */
+dacc_status dacc_screen_lookup_answer_parse(const char *name, const char *text, size_t len,
+                                            size_t n, json_t **out, dacc_error *err);
+
 /* --- receipts --- */
 
 typedef enum dacc_screen_result {
