@@ -8,7 +8,8 @@ if(CMAKE_CROSSCOMPILING AND NOT CMAKE_CROSSCOMPILING_EMULATOR)
   return()
 endif()
 set(DACC_MAN_PAGES dacc dacc-anon dacc-apportion dacc-deepfund dacc-fund dacc-log dacc-market dacc-notes
-                   dacc-pause dacc-registry dacc-rng dacc-round dacc-serve dacc-vuln)
+                   dacc-pause dacc-registry dacc-rng dacc-round dacc-serve dacc-vuln
+                   dacc-screen)
 set(DACC_MAN_DIR ${CMAKE_BINARY_DIR}/man)
 set(DACC_COMPLETION ${CMAKE_BINARY_DIR}/completion/dacc)
 set(DACC_MAN_FILES)

@@ -109,5 +109,6 @@ int cmd_rng(int argc, char **argv);
 int cmd_round(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_vuln(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
 
 #endif

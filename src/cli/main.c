@@ -55,6 +55,7 @@ static const cli_section dacc_sections[] = {
                   ".BR dacc\\-registry (1),\n"
                   ".BR dacc\\-rng (1),\n"
                   ".BR dacc\\-round (1),\n"
+                  ".BR dacc\\-screen (1),\n"
                   ".BR dacc\\-serve (1),\n"
                   ".BR dacc\\-vuln (1)\n" },
 };
@@ -70,7 +71,7 @@ static const cli_spec dacc_spec = {
 static const cli_spec *const specs[] = {
     &dacc_spec,    &cli_spec_anon,   &cli_spec_apportion, &cli_spec_deepfund, &cli_spec_fund,
     &cli_spec_log, &cli_spec_market, &cli_spec_notes,     &cli_spec_pause,    &cli_spec_registry,
-    &cli_spec_rng, &cli_spec_round,  &cli_spec_serve,     &cli_spec_vuln,
+    &cli_spec_rng, &cli_spec_round,  &cli_spec_serve,     &cli_spec_vuln,     &cli_spec_screen,
 };
 #define N_SPECS (sizeof specs / sizeof specs[0])
 

@@ -203,6 +203,6 @@ void cli_wrote(const char *prog, int quiet, const char *what, const char *path);
 /* Every command, for `dacc --help`, the man pages and completion. */
 extern const cli_spec cli_spec_anon, cli_spec_apportion, cli_spec_deepfund, cli_spec_fund,
     cli_spec_log, cli_spec_market, cli_spec_notes, cli_spec_pause, cli_spec_registry, cli_spec_rng,
-    cli_spec_round, cli_spec_serve, cli_spec_vuln;
+    cli_spec_round, cli_spec_serve, cli_spec_vuln, cli_spec_screen;
 
 #endif
