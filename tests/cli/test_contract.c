@@ -141,7 +141,7 @@ static const char *const format_tested[] = {
     "round replay",        "pause simulate",
     "pause device status", "pause device init",
     "pause device rotate", "pause device verify",
-    "log audit",
+    "log audit",           "screen receipt count",
 };
 
 static void check_format_tested(const char *cmd, const char *sub, const char *help)
@@ -595,6 +595,22 @@ Test(contract, registry_trace_json, .timeout = 60)
     free(dev);
     free(devkey);
     free(dep);
+    remove_tree(d);
+    free(d);
+}
+
+/* screen receipt count prints json and csv (tests/screen/test_e2e.c runs
+ * it on a log of real receipts; here the formats on an empty log). */
+Test(contract, screen_receipt_count_formats, .timeout = 60)
+{
+    char *d = make_temp_dir(), *lg = at(d, "L");
+    run_result r;
+    RUN(&r, "log", "init", "--origin", "example.org/contract-screen", lg);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    invocation count = { { "screen", "receipt", "count", "--log", lg } };
+    formats(&count, 1);
+    free(lg);
     remove_tree(d);
     free(d);
 }
