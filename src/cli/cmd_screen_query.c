@@ -536,7 +536,8 @@ static dacc_status make_receipt(const query_opts *o, const dacc_screen_keyset *k
                                .screened = (int64_t)time(NULL) };
     char version[32];
     snprintf(version, sizeof version, "%llu", (unsigned long long)s->db_version);
-    rc.database = s->result == DACC_SCREEN_REFUSED ? "none" : version;
+    /* no lookup was made for an order refused, or too short for a window */
+    rc.database = s->result == DACC_SCREEN_REFUSED || s->nwindows == 0 ? "none" : version;
     dacc_screen_order_digest(salt, (const uint8_t *)order, order_len, rc.order_digest);
     json_t *stmt = NULL;
     dacc_buf env;
