@@ -153,8 +153,8 @@ Test(lookup, request_round_trip_and_answer_checks)
         "{\"version\":2,\"hits\":[{\"entry\":\"a\",\"windows\":[2,1]}]}", /* descending */
         "{\"version\":2,\"hits\":[{\"entry\":\"a\",\"windows\":[]}]}",
         "{\"version\":2,\"hits\":[{\"entry\":\"\",\"windows\":[1]}]}",
-        "{\"version\":2,\"hits\":[{\"entry\":\"a\",\"windows\":[1]},{\"entry\":\"a\","
-        "\"windows\":[2]}]}",
+        ("{\"version\":2,\"hits\":[{\"entry\":\"a\",\"windows\":[1]},{\"entry\":\"a\","
+         "\"windows\":[2]}]}"), /* an entry twice */
         "{\"version\":-1,\"hits\":[]}",
         "{\"version\":1,\"hits\":[],\"x\":1}",
         "{\"version\":1,\"hits\":[{\"entry\":\"a\",\"windows\":[1],\"seq\":\"ACGT\"}]}",
