@@ -112,6 +112,11 @@ static void reverse_complement(const char *s, size_t n, char *out)
 }
 
 static const char *const kind_names[] = { "dna42", "dna30", "aa20" };
+_Static_assert(sizeof DACC_SCREEN_TAG_DNA42 - 1 + DACC_SCREEN_DNA42_LEN <= DACC_SCREEN_INPUT_MAX &&
+                   sizeof DACC_SCREEN_TAG_DNA30 - 1 + DACC_SCREEN_DNA30_LEN <=
+                       DACC_SCREEN_INPUT_MAX &&
+                   sizeof DACC_SCREEN_TAG_AA20 - 1 + DACC_SCREEN_AA20_LEN <= DACC_SCREEN_INPUT_MAX,
+               "every OPRF input fits its slot");
 static const char *const kind_tags[] = { DACC_SCREEN_TAG_DNA42, DACC_SCREEN_TAG_DNA30,
                                          DACC_SCREEN_TAG_AA20 };
 
