@@ -203,6 +203,13 @@ Test(screen_db, reverse_complemented_order_is_flagged_at_the_mirrored_positions)
     for (size_t p = 0; p < 512; p++)
         cr_assert_eq(got[p], p + 42 <= 256 && 256 - 42 - p >= 59 && 256 - 42 - p <= 145,
                      "dna42 at %zu", p);
+    /* Translated on both strands too: aa20 at p is litmus's at 196 - p with
+     * the strands swapped, and the insert's (59..127) hit on each. */
+    unsigned char fw[512], rv[512];
+    hit_positions(&q, DACC_SCREEN_AA20, 1, fw);
+    hit_positions(&q, DACC_SCREEN_AA20, -1, rv);
+    for (size_t lp = 59; lp <= 127; lp++)
+        cr_assert(fw[196 - lp] && rv[196 - lp], "aa20 at %zu", 196 - lp);
     query_free(&q);
     dacc_screen_seqs_free(s);
     free(rc);
