@@ -172,12 +172,6 @@ static dacc_status acc_finish(reader *r)
     if (al == DACC_SCREEN_DNA && a->nondna)
         return dacc_error_at(r->err, DACC_ERR_PARSE, r->file, a->nondna_line, a->nondna_col,
                              "'%c' in DNA record %s is not an IUPAC nucleotide code", a->nondna, q);
-    for (size_t i = 0; i < r->seqs->n; i++)
-        if (strlen(r->seqs->recs[i].name) == a->name_len &&
-            memcmp(r->seqs->recs[i].name, a->name, a->name_len) == 0)
-            return dacc_error_at(r->err, DACC_ERR_INVALID, r->file, a->line, 0,
-                                 "record %s: the name of the record at line %lu too", q,
-                                 r->seqs->recs[i].line);
     if (al == DACC_SCREEN_DNA)
         for (size_t i = 0; i < a->res.len; i++)
             if (a->res.data[i] == 'U')
@@ -311,7 +305,9 @@ static dacc_status read_flat(reader *r, line_iter *it, const flat_fmt *f)
             first_word(s + hl, len - hl, &w, &wl);
             while (wl > 0 && w[wl - 1] == ';')
                 wl--; /* EMBL: "ID   E10002; SV 1; ..." */
-            acc_start(r, w, wl, it->no, f->alphabet(s, len));
+            /* The alphabet is declared after the name (which may be "AA"). */
+            const char *rest = w + wl;
+            acc_start(r, w, wl, it->no, f->alphabet(rest, (size_t)(s + len - rest)));
             state = HEADER;
         } else if (starts(s, len, "//")) {
             if (state == HEADER)
@@ -351,6 +347,44 @@ static dacc_screen_format detect(const char *data, size_t len)
         break;
     }
     return DACC_SCREEN_FMT_PLAIN;
+}
+
+static int by_name_then_line(const void *a, const void *b)
+{
+    const dacc_screen_record *x = *(const dacc_screen_record *const *)a;
+    const dacc_screen_record *y = *(const dacc_screen_record *const *)b;
+    int c = strcmp(x->name, y->name);
+    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Names are entry names: one record per name. Sorting keeps this
+ * O(n log n) for hazard files of many records; the error names the first
+ * repeat in input order. */
+static dacc_status unique_names(const dacc_screen_seqs *seqs, const char *file, dacc_error *err)
+{
+    if (seqs->n < 2)
+        return DACC_OK;
+    const dacc_screen_record **v = malloc(seqs->n * sizeof *v);
+    if (v == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory checking names");
+    for (size_t i = 0; i < seqs->n; i++)
+        v[i] = &seqs->recs[i];
+    qsort(v, seqs->n, sizeof *v, by_name_then_line);
+    const dacc_screen_record *dup = NULL, *first = NULL;
+    for (size_t i = 1; i < seqs->n; i++)
+        if (strcmp(v[i]->name, v[i - 1]->name) == 0 && (dup == NULL || v[i]->line < dup->line)) {
+            dup = v[i];
+            first = v[i - 1];
+        }
+    dacc_status st = DACC_OK;
+    if (dup != NULL) {
+        char q[300];
+        dacc_error_quote(q, sizeof q, dup->name, strlen(dup->name), 64);
+        st = dacc_error_at(err, DACC_ERR_INVALID, file, dup->line, 0,
+                           "record %s: the name of the record at line %lu too", q, first->line);
+    }
+    free(v);
+    return st;
 }
 
 void dacc_screen_seqs_free(dacc_screen_seqs *seqs)
@@ -400,6 +434,8 @@ dacc_status dacc_screen_seqs_read(const void *data, size_t len, dacc_screen_form
     dacc_buf_free(&r.acc.res);
     if (st == DACC_OK && seqs->n == 0)
         st = dacc_error_at(err, DACC_ERR_INVALID, file, 0, 0, "no sequence records");
+    if (st == DACC_OK)
+        st = unique_names(seqs, file, err);
     if (st != DACC_OK) {
         dacc_screen_seqs_free(seqs);
         return st;

@@ -112,6 +112,11 @@ static void reverse_complement(const char *s, size_t n, char *out)
 }
 
 static const char *const kind_names[] = { "dna42", "dna30", "aa20" };
+_Static_assert(sizeof DACC_SCREEN_TAG_DNA42 - 1 + DACC_SCREEN_DNA42_LEN <= DACC_SCREEN_INPUT_MAX &&
+                   sizeof DACC_SCREEN_TAG_DNA30 - 1 + DACC_SCREEN_DNA30_LEN <=
+                       DACC_SCREEN_INPUT_MAX &&
+                   sizeof DACC_SCREEN_TAG_AA20 - 1 + DACC_SCREEN_AA20_LEN <= DACC_SCREEN_INPUT_MAX,
+               "every OPRF input fits its slot");
 static const char *const kind_tags[] = { DACC_SCREEN_TAG_DNA42, DACC_SCREEN_TAG_DNA30,
                                          DACC_SCREEN_TAG_AA20 };
 
@@ -321,18 +326,26 @@ const dacc_screen_window *dacc_screen_windows_get(const dacc_screen_windows *w, 
     return i < w->n ? &w->w[i] : NULL;
 }
 
+/* RFC 9497 §3.1, §4.1: "HashToGroup-" || contextString, where
+ * contextString = "OPRFV1-" || I2OSP(mode, 1) || "-" || "ristretto255-SHA512"
+ * for the mode of DACC_SCREEN_OPRF_MODE (VOPRF, 0x01). */
+static const uint8_t h2g_dst[] = "HashToGroup-OPRFV1-\x01-ristretto255-SHA512";
+_Static_assert(DACC_SCREEN_OPRF_MODE == 1, "h2g_dst is the VOPRF context");
+
 /* Windows per OPRF batch (the anon batch limit is 65535). */
 #define EVAL_BATCH 4096
 
 dacc_status dacc_screen_evaluate(const uint8_t sk[DACC_ANON_SCALAR_BYTES],
                                  const dacc_screen_windows *w, uint8_t *out, dacc_error *err)
 {
-    /* Blinding by 1 is the direct evaluation: blind(1) is HashToGroup of the
-     * mode's context, evaluate multiplies by sk, and finalize (unblinding by
-     * 1^-1) hashes what a blinded, threshold or single-server run yields.
+    /* The direct evaluation is a run with blind 1: HashToGroup under the
+     * mode's context (what blind(1) gives, without its multiplication by
+     * 1), evaluate multiplies by sk, and finalize (unblinding by 1^-1)
+     * hashes what a blinded, threshold or single-server run yields.
      * OPRF-mode evaluate and finalize skip the proof, which the key holder
      * does not need; neither hashes the context string, so the outputs are
-     * those of DACC_SCREEN_OPRF_MODE. */
+     * those of DACC_SCREEN_OPRF_MODE (a test checks it against a blinded
+     * VOPRF run). */
     static const uint8_t one[32] = { 1 };
     size_t cap = w->n < EVAL_BATCH ? w->n : EVAL_BATCH;
     if (cap == 0)
@@ -350,8 +363,8 @@ dacc_status dacc_screen_evaluate(const uint8_t sk[DACC_ANON_SCALAR_BYTES],
         for (size_t i = 0; i < n && st == DACC_OK; i++) {
             inputs[i] = w->w[at + i].input;
             lens[i] = w->w[at + i].input_len;
-            st = dacc_anon_oprf_blind(DACC_SCREEN_OPRF_MODE, inputs[i], lens[i], one,
-                                      blinded + 32 * i, err);
+            st = dacc_anon_hash_to_group(blinded + 32 * i, inputs[i], lens[i], h2g_dst,
+                                         sizeof h2g_dst - 1, err);
         }
         if (st == DACC_OK)
             st = dacc_anon_oprf_evaluate(DACC_ANON_OPRF, sk, blinded, n, NULL, 0, NULL, ev, NULL,

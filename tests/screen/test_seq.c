@@ -139,6 +139,8 @@ Test(screen_seq, errors_name_line_and_field)
     refused("\n>a\nACGT\n>b\n>c\nAA\n", DACC_ERR_INVALID, 4, 0, "has no residues");
     refused(">\nACGT\n", DACC_ERR_INVALID, 1, 0, "no name");
     refused(">a\nACGT\n>a\nACGT\n", DACC_ERR_INVALID, 3, 0, "at line 1 too");
+    refused(">z\nA\n>b\nA\n>z\nA\n>b\nA\n>z\nA\n", DACC_ERR_INVALID, 5, 0,
+            "record \"z\": the name of the record at line 1 too");
     refused("", DACC_ERR_INVALID, 0, 0, "no sequence records");
     refused("\n\n", DACC_ERR_INVALID, 0, 0, "no sequence records");
     refused("ID   X; DNA.\nSQ   Sequence\n     acgt\n", DACC_ERR_PARSE, 3, 0,
@@ -189,6 +191,35 @@ Test(screen_seq, nul_byte_is_refused_with_its_place)
     cr_assert_eq(e.line, 2);
     cr_assert_eq(e.column, 3);
     cr_assert(strstr(e.message, "\\x00") != NULL, "%s", e.message);
+}
+
+Test(screen_seq, alphabet_is_declared_after_the_name)
+{
+    /* Records named "AA" and "aa" are DNA: the name is not the declaration. */
+    dacc_screen_seqs *s = seqs_of("ID   AA; SV 1; linear; genomic DNA; STD; PRO; 8 BP.\nSQ   S\n"
+                                  "     acgtacgt 8\n//\n");
+    cr_assert_eq(dacc_screen_seqs_get(s, 0)->alphabet, DACC_SCREEN_DNA);
+    dacc_screen_seqs_free(s);
+    s = seqs_of("LOCUS       aa  8 bp    DNA\nORIGIN\n        1 acgtacgt\n//\n");
+    cr_assert_eq(dacc_screen_seqs_get(s, 0)->alphabet, DACC_SCREEN_DNA);
+    dacc_screen_seqs_free(s);
+    /* Declared protein, all nucleotide letters: protein still. */
+    s = seqs_of("LOCUS       P1  8 aa\nORIGIN\n        1 acgtacgt\n//\n");
+    cr_assert_eq(dacc_screen_seqs_get(s, 0)->alphabet, DACC_SCREEN_PROTEIN);
+    dacc_screen_seqs_free(s);
+}
+
+Test(screen_seq, many_records_read_quickly)
+{
+    /* 20000 records: the name check must not be quadratic. */
+    dacc_buf b;
+    dacc_buf_init(&b, 0);
+    for (int i = 0; i < 20000; i++)
+        cr_assert_eq(dacc_buf_printf(&b, ">r%d\nACGT\n", i), DACC_OK);
+    dacc_screen_seqs *s = seqs_of(b.data);
+    cr_assert_eq(dacc_screen_seqs_count(s), 20000);
+    dacc_screen_seqs_free(s);
+    dacc_buf_free(&b);
 }
 
 Test(screen_seq, line_endings_and_case)
