@@ -29,10 +29,18 @@ dacc_status dacc_screen_keyset_new(unsigned t, unsigned n, uint32_t epoch,
         return dacc_error_set(err, DACC_ERR_RANGE,
                               "keyset: threshold %u of %u keyservers, need 1 <= t <= n <= %d", t, n,
                               DACC_SCREEN_KEYSERVERS_MAX);
-    /* The issuer set of threshold tokens checks exactly what a keyset must
-     * be: canonical keys, none the identity, all on one polynomial. */
+    dacc_status st = screen_point_check(group_key, "keyset: key", err);
+    for (unsigned i = 0; st == DACC_OK && i < n; i++)
+        if (share_keys[32 * i + 31] & 0x80)
+            st = dacc_error_set(err, DACC_ERR_INVALID,
+                                "keyset: share key %u: not a canonical encoding (bit 255 set)",
+                                i + 1);
+    if (st != DACC_OK)
+        return st;
+    /* The issuer set of threshold tokens checks the rest of what a keyset
+     * must be: valid keys, none the identity, all on one polynomial. */
     dacc_anon_issuers *is = NULL;
-    dacc_status st = dacc_anon_issuers_new(t, n, group_key, share_keys, &is, err);
+    st = dacc_anon_issuers_new(t, n, group_key, share_keys, &is, err);
     dacc_anon_issuers_free(is);
     if (st != DACC_OK)
         return st;

@@ -36,10 +36,18 @@ void screen_put16(uint8_t *p, unsigned v)
     p[1] = (uint8_t)v;
 }
 
+dacc_status screen_point_check(const uint8_t p[32], const char *what, dacc_error *err)
+{
+    if (p[31] & 0x80)
+        return dacc_error_set(err, DACC_ERR_INVALID, "%s: not a canonical encoding (bit 255 set)",
+                              what);
+    return dacc_anon_point_check(p, what, err);
+}
+
 static dacc_status check_elements(const char *name, const uint8_t *p, size_t n, dacc_error *err)
 {
     for (size_t i = 0; i < n; i++)
-        if (dacc_anon_point_check(p + 32 * i, "element", NULL) != DACC_OK)
+        if (screen_point_check(p + 32 * i, "element", NULL) != DACC_OK)
             return dacc_error_set(err, DACC_ERR_INVALID,
                                   "%s: element %zu: not a canonical ristretto255 point other "
                                   "than the identity",

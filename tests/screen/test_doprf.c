@@ -441,6 +441,18 @@ Test(doprf, keyset_json_round_trip_and_refusals)
     cr_assert_null(back);
     free(s);
     json_decref(bad);
+    /* the group key with bit 255 set: refused, though libsodium decodes it */
+    char hi[65];
+    snprintf(hi, sizeof hi, "%s", json_string_value(json_object_get(j, "key")));
+    uint8_t top = (uint8_t)(strtoul(hi + 62, NULL, 16) | 0x80);
+    snprintf(hi + 62, 3, "%02x", top);
+    bad = json_deep_copy(j);
+    json_object_set_new(bad, "key", json_string(hi));
+    s = json_dumps(bad, JSON_COMPACT);
+    cr_assert_eq(dacc_screen_keyset_parse("ks.json", s, strlen(s), &back, &e), DACC_ERR_INVALID);
+    cr_assert(strstr(e.message, "bit 255") != NULL, "%s", e.message);
+    free(s);
+    json_decref(bad);
     /* an unknown field, a bad kind, a threshold above the count */
     const char *cases[][2] = { { "extra", "1" },
                                { "kind", "\"x\"" },
@@ -516,6 +528,15 @@ Test(doprf, decoders_refuse_bad_bytes)
         cr_assert_neq(st, DACC_OK, "patch %zu accepted", i);
         cr_assert(strncmp(e.message, patches[i].resp ? "rs" : "rq", 2) == 0, "%s", e.message);
     }
+    /* bit 255 set on an otherwise valid element: non-canonical (RFC 9496
+     * §4.3.1), though libsodium's is_valid_point ignores that bit */
+    memcpy(b, req.data, req.len);
+    b[10 + 31] |= 0x80;
+    cr_assert_eq(crypto_core_ristretto255_is_valid_point(b + 10), 1);
+    cr_assert_eq(dacc_screen_request_decode("rq", b, req.len, &rq, NULL), DACC_ERR_INVALID);
+    memcpy(b, resp.data, resp.len);
+    b[12 + 31] |= 0x80;
+    cr_assert_eq(dacc_screen_response_decode("rs", b, resp.len, &rs, NULL), DACC_ERR_INVALID);
     /* the identity as an element */
     memcpy(b, req.data, req.len);
     memset(b + 10, 0, 32);
