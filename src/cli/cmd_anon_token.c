@@ -17,53 +17,6 @@
 #define REC_BYTES   (DACC_ANON_TOKEN_REQUEST_BYTES + DACC_ANON_TOKEN_RESPONSE_BYTES)
 #define RECORDS_MAX (1u << 20)
 
-/* The issuers file: "threshold T", "issuers N", "group HEX", then N "key HEX". */
-static dacc_status parse_issuers(const char *path, char *data, size_t len, dacc_anon_issuers **out,
-                                 dacc_error *err)
-{
-    unsigned t = 0, n = 0, keys = 0, line = 0;
-    uint8_t group[32], share_keys[DACC_ANON_ISSUERS_MAX * 32];
-    int have_group = 0;
-    for (char *p = data; p < data + len; line++) {
-        char *nl = memchr(p, '\n', (size_t)(data + len - p)), *next = nl ? nl + 1 : data + len;
-        if (nl)
-            *nl = '\0';
-        char hex[80];
-        if (*p == '#' || *p == '\0' || (sscanf(p, "threshold %u", &t) == 1) ||
-            (sscanf(p, "issuers %u", &n) == 1)) {
-        } else if (sscanf(p, "group %79s", hex) == 1 &&
-                   dacc_hex_decode(hex, strlen(hex), group, 32, NULL) == DACC_OK) {
-            have_group = 1;
-        } else if (sscanf(p, "key %79s", hex) == 1 && keys < DACC_ANON_ISSUERS_MAX &&
-                   dacc_hex_decode(hex, strlen(hex), share_keys + 32 * keys, 32, NULL) == DACC_OK) {
-            keys++;
-        } else
-            return dacc_error_at(err, DACC_ERR_PARSE, path, line + 1, 0,
-                                 "expected threshold, issuers, group or key line");
-        p = next;
-    }
-    if (!have_group || n == 0 || keys != n)
-        return dacc_error_set(err, DACC_ERR_PARSE,
-                              "%s: needs threshold, issuers N, group and N key lines (%u given)",
-                              path, keys);
-    dacc_status st = dacc_anon_issuers_new(t, n, group, share_keys, out, err);
-    if (st != DACC_OK)
-        dacc_error_prefix(err, "%s: ", path);
-    return st;
-}
-
-static dacc_status load_issuers(const char *path, dacc_anon_issuers **out, dacc_error *err)
-{
-    char *data = NULL;
-    size_t len;
-    *out = NULL;
-    dacc_status st = dacc_file_read(path, 1u << 20, &data, &len, err);
-    if (st == DACC_OK)
-        st = parse_issuers(path, data, len, out, err);
-    free(data);
-    return st;
-}
-
 static int parse_format(const char *prog, const char *arg, cli_format *f)
 {
     *f = CLI_FORMAT_TEXT;
@@ -115,7 +68,7 @@ int cmd_anon_token_request(int argc, char **argv)
     uint8_t sk[64], x[32], blind[32], req[DACC_ANON_TOKEN_REQUEST_BYTES];
     char st_text[200], xh[66], bh[66], rq[2 * sizeof req + 2];
     dacc_error err;
-    dacc_status st = load_issuers(ip, &is, &err);
+    dacc_status st = anon_load_issuers(ip, &is, &err);
     if (st == DACC_OK)
         st = round_load_key(id, sk, &err);
     randombytes_buf(x, sizeof x);
@@ -276,7 +229,7 @@ int cmd_anon_token_issue(int argc, char **argv)
     uint8_t share[32], resp[DACC_ANON_TOKEN_RESPONSE_BYTES], token[64], r[32];
     char hex[2 * sizeof resp + 2];
     dacc_error err;
-    dacc_status st = load_issuers(ip, &is, &err);
+    dacc_status st = anon_load_issuers(ip, &is, &err);
     if (st == DACC_OK)
         st = anon_read_field(sp, "share", share, 32, &err);
     if (st == DACC_OK && redeem) {
@@ -379,7 +332,7 @@ int cmd_anon_token_finish(int argc, char **argv)
     size_t n = 0;
     char hex[2 * sizeof token + 2];
     dacc_error err;
-    dacc_status st = load_issuers(ip, &is, &err);
+    dacc_status st = anon_load_issuers(ip, &is, &err);
     if (st == DACC_OK)
         st = anon_read_field(sp, "x", x, 32, &err);
     if (st == DACC_OK)
@@ -461,7 +414,7 @@ int cmd_anon_token_redeem(int argc, char **argv)
     uint8_t token[64], nul[64], *evs = NULL;
     size_t n = 0;
     dacc_error err;
-    dacc_status st = load_issuers(ip, &is, &err);
+    dacc_status st = anon_load_issuers(ip, &is, &err);
     if (st == DACC_OK)
         st = anon_read_hex(tp, token, sizeof token, &err);
     if (st == DACC_OK)
@@ -526,7 +479,7 @@ int cmd_anon_token_audit(int argc, char **argv)
     uint8_t *members = NULL, *recs = NULL;
     size_t nm = 0, nr = 0, tokens = 0;
     dacc_error err;
-    dacc_status st = load_issuers(ip, &is, &err);
+    dacc_status st = anon_load_issuers(ip, &is, &err);
     if (st == DACC_OK)
         st = anon_read_hex_lines(mp, 32, SIZE_MAX / 64, &members, &nm, &err);
     for (size_t i = 0; i < nlogs && st == DACC_OK; i++) {

@@ -33,6 +33,9 @@ static const struct {
     [NODE_OPT_QUIET] = { "quiet", FLAG, false, 0, 0 },
     [NODE_OPT_STORE] = { "store", TEXT, false, 0, 0 },
     [NODE_OPT_WITNESS_THRESHOLD] = { "witness-threshold", NUMBER, false, 0, 8 },
+    [NODE_OPT_ISSUER_SET] = { "issuer-set", TEXT, false, 0, 0 },
+    [NODE_OPT_ISSUER_SHARE] = { "issuer-share", TEXT, false, 0, 0 },
+    [NODE_OPT_ISSUER_MEMBERS] = { "issuer-members", TEXT, false, 0, 0 },
 };
 
 const char *node_option_name(unsigned i)
@@ -164,6 +167,15 @@ dacc_status node_option_set(node_settings *s, unsigned i, const char *value, dac
         break;
     case NODE_OPT_WITNESS_THRESHOLD:
         s->o.witness_threshold = (unsigned)v;
+        break;
+    case NODE_OPT_ISSUER_SET:
+        s->o.issuer_set = value;
+        break;
+    case NODE_OPT_ISSUER_SHARE:
+        s->o.issuer_share = value;
+        break;
+    case NODE_OPT_ISSUER_MEMBERS:
+        s->o.issuer_members = value;
         break;
     case NODE_OPT_THREADS:
         s->o.threads = (unsigned)v;
