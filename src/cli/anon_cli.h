@@ -36,6 +36,8 @@ enum {
     ANON_RESPONSE,
     ANON_TOKEN,
     ANON_EVALUATION,
+    ANON_ISSUER,
+    ANON_COUNTS,
 };
 
 /* How often a repeatable option (--response, --evaluation, --log) may be given. */
@@ -95,6 +97,27 @@ dacc_status anon_issuance_entry(const char *epoch, size_t epoch_len,
 dacc_status anon_issuance_parse(const uint8_t *entry, size_t len, char epoch[ANON_EPOCH_MAX + 1],
                                 size_t *epoch_len, uint8_t record[ANON_RECORD_BYTES],
                                 dacc_error *err);
+
+/* ---- issuer nodes over HTTP (anon_issuers_http.c) ---- */
+
+/* POSTs {"epoch", "request"} to URL/api/v1/tokens/request of each of the
+ * nurls nodes: the answers (98 bytes each, at most nurls) into answers,
+ * from[i] the URL answers[i] came from, *k how many. A node that fails or
+ * refuses, or answers as an issuer the set lacks or as one already heard,
+ * is named on stderr (prog: URL: why) and left out; DACC_ERR_STATE when
+ * fewer than t answered. */
+dacc_status anon_ask_issuers(const char *prog, const dacc_anon_issuers *is, const char *const *urls,
+                             size_t nurls, const char *epoch,
+                             const uint8_t req[DACC_ANON_TOKEN_REQUEST_BYTES], uint8_t *answers,
+                             const char **from, size_t *k, dacc_error *err);
+/* dacc_anon_token_finish over those answers; an answer whose proof fails
+ * is named by its URL on stderr and left out, and the rest combined when
+ * they are still t. On failure err names the first bad issuer's URL. */
+dacc_status anon_finish_from(const char *prog, const dacc_anon_issuers *is, const uint8_t x[32],
+                             const uint8_t blind[32],
+                             const uint8_t req[DACC_ANON_TOKEN_REQUEST_BYTES], uint8_t *answers,
+                             const char **from, size_t k, uint8_t token[DACC_ANON_TOKEN_BYTES],
+                             dacc_error *err);
 
 int cmd_anon_token_request(int argc, char **argv);
 int cmd_anon_token_issue(int argc, char **argv);

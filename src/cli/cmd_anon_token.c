@@ -11,6 +11,8 @@
 #include "dacc/anon.h"
 #include "dacc/codec.h"
 #include "dacc/file.h"
+#include "dacc/json.h"
+#include "log_source.h"
 #include "round_cli.h"
 #include "spec.h"
 
@@ -290,10 +292,32 @@ static dacc_status read_answers(const char *const *files, size_t nfiles, uint8_t
     return st;
 }
 
+/* The answers of the --issuer nodes, combined (anon_issuers_http.c). */
+static dacc_status finish_over_http(const char *prog, const dacc_anon_issuers *is,
+                                    const uint8_t x[32], const uint8_t blind[32],
+                                    const uint8_t req[128], const char *epoch,
+                                    const char *const *urls, size_t nurls, uint8_t token[64],
+                                    dacc_error *err)
+{
+    uint8_t *answers = malloc(nurls * DACC_ANON_TOKEN_RESPONSE_BYTES);
+    const char **from = malloc(nurls * sizeof *from);
+    size_t k = 0;
+    dacc_status st =
+        answers && from ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK)
+        st = anon_ask_issuers(prog, is, urls, nurls, epoch, req, answers, from, &k, err);
+    if (st == DACC_OK)
+        st = anon_finish_from(prog, is, x, blind, req, answers, from, k, token, err);
+    free(answers);
+    free(from);
+    return st;
+}
+
 int cmd_anon_token_finish(int argc, char **argv)
 {
     const char *ip = NULL, *sp = NULL, *reqp = NULL, *out = "-", *resp_files[ANON_FILES_MAX];
-    size_t nresp = 0;
+    const char *epoch = NULL, *urls[ANON_FILES_MAX];
+    size_t nresp = 0, nurls = 0;
     int quiet = 0;
     cli_parser p;
     cli_parse_begin(&p, &cli_spec_anon, "token-finish", argc, argv);
@@ -312,6 +336,12 @@ int cmd_anon_token_finish(int argc, char **argv)
         case ANON_RESPONSE:
             added = anon_add_file(cli_prog(&p), "response", optarg, resp_files, &nresp);
             break;
+        case ANON_ISSUER:
+            added = anon_add_file(cli_prog(&p), "issuer", optarg, urls, &nurls);
+            break;
+        case ANON_EPOCH:
+            epoch = optarg;
+            break;
         case 'o':
             out = optarg;
             break;
@@ -327,6 +357,16 @@ int cmd_anon_token_finish(int argc, char **argv)
     int rc = anon_no_args(prog, argc, argv);
     if (rc != CLI_OK)
         return rc;
+    if ((nresp > 0) == (nurls > 0))
+        return cli_usage(prog, "the answers come from --response files or from --issuer nodes "
+                               "(one of the two)");
+    if ((nurls > 0) != (epoch != NULL))
+        return cli_usage(prog, "--issuer and --epoch go together (the nodes are asked for "
+                               "the request's epoch)");
+    for (size_t i = 0; i < nurls; i++)
+        if (!cli_is_url(urls[i]))
+            return cli_usage(prog, "--issuer: expected an http:// or https:// URL, got '%s'",
+                             urls[i]);
     dacc_anon_issuers *is = NULL;
     uint8_t x[32], blind[32], req[128], token[64], *answers = NULL;
     size_t n = 0;
@@ -339,9 +379,11 @@ int cmd_anon_token_finish(int argc, char **argv)
         st = anon_read_field(sp, "blind", blind, 32, &err);
     if (st == DACC_OK)
         st = anon_read_hex(reqp, req, sizeof req, &err);
-    if (st == DACC_OK)
+    if (st == DACC_OK && nurls > 0)
+        st = finish_over_http(prog, is, x, blind, req, epoch, urls, nurls, token, &err);
+    else if (st == DACC_OK)
         st = read_answers(resp_files, nresp, &answers, &n, &err);
-    if (st == DACC_OK)
+    if (st == DACC_OK && nurls == 0)
         st = dacc_anon_token_finish(is, x, blind, req, answers, n, token, NULL, &err);
     sodium_memzero(x, sizeof x);
     sodium_memzero(blind, sizeof blind);
@@ -439,9 +481,126 @@ int cmd_anon_token_redeem(int argc, char **argv)
 
 /* ---- token-audit ---- */
 
+/* The records of epoch in a node's tokens log (DATA/tokens: a log store,
+ * or its tiles, checked against DIR/log.pub), appended to *recs. *size
+ * gets the log's size. */
+static dacc_status read_log_dir(const char *dir, const char *epoch, uint8_t **recs, size_t *nr,
+                                uint64_t *size, dacc_error *err)
+{
+    log_source src;
+    dacc_tlog_verifier v;
+    int store = source_dir_is_store(dir);
+    dacc_status st = store ? DACC_OK : source_key(dir, NULL, &v, err);
+    if (st == DACC_OK)
+        st = source_open(dir, store ? NULL : &v, &src, err);
+    if (st != DACC_OK)
+        return st;
+    *size = src.empty ? 0 : src.cp.size;
+    for (uint64_t i = 0; st == DACC_OK && i < *size; i++) {
+        uint8_t *entry = NULL, rec[ANON_RECORD_BYTES];
+        size_t len, elen;
+        char e[ANON_EPOCH_MAX + 1];
+        st = source_entry(&src, i, &entry, &len, err);
+        if (st == DACC_OK)
+            st = anon_issuance_parse(entry, len, e, &elen, rec, err);
+        if (st != DACC_OK)
+            dacc_error_prefix(err, "%s: entry %llu: ", dir, (unsigned long long)i);
+        free(entry);
+        if (st != DACC_OK || strcmp(e, epoch) != 0)
+            continue;
+        if (*nr >= RECORDS_MAX) {
+            st = dacc_error_set(err, DACC_ERR_LIMIT, "%s: more than %u records", dir, RECORDS_MAX);
+            break;
+        }
+        uint8_t *grown = realloc(*recs, (*nr + 1) * REC_BYTES);
+        if (grown == NULL) {
+            st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+            break;
+        }
+        *recs = grown;
+        memcpy(*recs + REC_BYTES * (*nr)++, rec, REC_BYTES);
+    }
+    source_close(&src);
+    return st;
+}
+
+static dacc_status read_log(const char *path, const char *epoch, uint8_t **recs, size_t *nr,
+                            uint64_t *size, dacc_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return read_log_dir(path, epoch, recs, nr, size, err);
+    uint8_t *v;
+    size_t k;
+    dacc_status st = anon_read_hex_lines(path, REC_BYTES, RECORDS_MAX, &v, &k, err);
+    uint8_t *grown = st == DACC_OK ? realloc(*recs, (*nr + k) * REC_BYTES + 1) : NULL;
+    if (st == DACC_OK && !grown)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (st == DACC_OK) {
+        *recs = grown;
+        if (k > 0) /* an empty log reads as NULL, which memcpy may not take */
+            memcpy(*recs + *nr * REC_BYTES, v, k * REC_BYTES);
+        *nr += k;
+    }
+    free(v);
+    return st;
+}
+
+static dacc_status count_mismatch(const char *path, const char *field, long long claimed,
+                                  unsigned long long found, dacc_error *err)
+{
+    return dacc_error_field(err, DACC_ERR_VERIFY, path, 0, "field", field,
+                            "the node counts %lld, the log gives %llu", claimed, found);
+}
+
+/* A node's GET /api/v1/tokens answer against what its log gives: its
+ * issuer set, its members, its log's size and the epoch's answers. */
+static dacc_status check_counts(const char *path, const dacc_anon_issuers *is, const char *epoch,
+                                size_t members, size_t records, uint64_t size, dacc_error *err)
+{
+    char *text = NULL, hex[129];
+    size_t len;
+    dacc_status st = dacc_file_read(path, 1u << 24, &text, &len, err);
+    if (st != DACC_OK)
+        return st;
+    json_error_t jerr;
+    json_t *doc = json_loadb(text, len, 0, &jerr), *e;
+    free(text);
+    size_t i;
+    long long answers = 0;
+    json_array_foreach(json_object_get(doc, "epochs"), i, e)
+    {
+        const char *name = json_string_value(json_object_get(e, "epoch"));
+        if (name != NULL && strcmp(name, epoch) == 0)
+            answers = json_integer_value(json_object_get(e, "answers"));
+    }
+    const char *set = json_string_value(json_object_get(doc, "issuer_set"));
+    if (doc == NULL)
+        st = dacc_error_at(err, DACC_ERR_PARSE, path, (unsigned long)jerr.line, 0, "%s", jerr.text);
+    else if (set == NULL || strcmp(set, dacc_hex_encode(dacc_anon_issuers_hash(is), 64, hex)) != 0)
+        st = dacc_error_field(err, DACC_ERR_VERIFY, path, 0, "field", "issuer_set",
+                              "not the hash of the issuer set given (--issuers)");
+    else if (!json_is_integer(json_object_get(doc, "members")) ||
+             json_integer_value(json_object_get(doc, "members")) != (json_int_t)members)
+        st = count_mismatch(path, "members", json_integer_value(json_object_get(doc, "members")),
+                            members, err);
+    else if (!json_is_integer(json_object_get(doc, "log_size")) ||
+             json_integer_value(json_object_get(doc, "log_size")) != (json_int_t)size)
+        st = dacc_error_field(err, DACC_ERR_STATE, path, 0, "field", "log_size",
+                              "the counts are of a log of %lld entries, the log has %llu: read "
+                              "both at one time",
+                              (long long)json_integer_value(json_object_get(doc, "log_size")),
+                              (unsigned long long)size);
+    else if (answers != (long long)records)
+        st = count_mismatch(path, "answers", answers, records, err);
+    json_decref(doc);
+    return st;
+}
+
 int cmd_anon_token_audit(int argc, char **argv)
 {
     const char *ip = NULL, *epoch = NULL, *mp = NULL, *format = NULL, *logs[ANON_FILES_MAX];
+    const char *counts = NULL;
     size_t nlogs = 0;
     cli_parser p;
     cli_parse_begin(&p, &cli_spec_anon, "token-audit", argc, argv);
@@ -460,6 +619,9 @@ int cmd_anon_token_audit(int argc, char **argv)
         case ANON_LOG:
             added = anon_add_file(cli_prog(&p), "log", optarg, logs, &nlogs);
             break;
+        case ANON_COUNTS:
+            counts = optarg;
+            break;
         case 'f':
             format = optarg;
             break;
@@ -475,6 +637,8 @@ int cmd_anon_token_audit(int argc, char **argv)
     cli_format f;
     if ((rc = parse_format(prog, format, &f)) != CLI_OK)
         return rc;
+    if (counts && nlogs != 1)
+        return cli_usage(prog, "--counts is one node's: give that node's log alone (one --log)");
     dacc_anon_issuers *is = NULL;
     uint8_t *members = NULL, *recs = NULL;
     size_t nm = 0, nr = 0, tokens = 0;
@@ -482,29 +646,21 @@ int cmd_anon_token_audit(int argc, char **argv)
     dacc_status st = anon_load_issuers(ip, &is, &err);
     if (st == DACC_OK)
         st = anon_read_hex_lines(mp, 32, SIZE_MAX / 64, &members, &nm, &err);
-    for (size_t i = 0; i < nlogs && st == DACC_OK; i++) {
-        uint8_t *v;
-        size_t k;
-        st = anon_read_hex_lines(logs[i], REC_BYTES, RECORDS_MAX, &v, &k, &err);
-        uint8_t *grown = st == DACC_OK ? realloc(recs, (nr + k) * REC_BYTES + 1) : NULL;
-        if (st == DACC_OK && !grown)
-            st = dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
-        if (st == DACC_OK) {
-            recs = grown;
-            if (k > 0) /* an empty log reads as NULL, which memcpy may not take */
-                memcpy(recs + nr * REC_BYTES, v, k * REC_BYTES);
-            nr += k;
-        }
-        free(v);
-    }
+    uint64_t size = 0;
+    for (size_t i = 0; i < nlogs && st == DACC_OK; i++)
+        st = read_log(logs[i], epoch, &recs, &nr, &size, &err);
     if (st == DACC_OK)
         st = dacc_anon_issuance_audit(is, (const uint8_t *)epoch, strlen(epoch), members, nm, recs,
                                       nr, &tokens, &err);
+    if (st == DACC_OK && counts)
+        st = check_counts(counts, is, epoch, nm, nr, size, &err);
     if (st == DACC_OK) {
         if (f == CLI_FORMAT_JSON)
-            printf("{\"records\": %zu, \"members\": %zu, \"tokens\": %zu}\n", nr, nm, tokens);
+            printf("{\"records\": %zu, \"members\": %zu, \"tokens\": %zu, \"counts\": %s}\n", nr,
+                   nm, tokens, counts ? "\"match\"" : "null");
         else
-            printf("records %zu\nmembers %zu\ntokens %zu\n", nr, nm, tokens);
+            printf("records %zu\nmembers %zu\ntokens %zu%s\n", nr, nm, tokens,
+                   counts ? "\ncounts match" : "");
     }
     free(members);
     free(recs);

@@ -277,6 +277,16 @@ dacc_status node_tokens_open(dacc_node *n, dacc_error *err)
         rc = open_log(o, t, err);
     if (rc == DACC_OK)
         rc = index_all(t, err);
+    /* Each issuer node logs apart: with 2t <= n, two disjoint groups of t
+     * could each answer one member once, with two blinded elements. The
+     * audit over every issuer's log finds it; only t > n/2 prevents it. */
+    if (rc == DACC_OK && 2 * dacc_anon_issuers_threshold(t->is) <= dacc_anon_issuers_count(t->is))
+        fprintf(stderr,
+                "dacc serve: warning: threshold %u of %u issuers: two disjoint groups of %u could "
+                "each answer one member (audit every issuer's log, or deal a threshold above "
+                "n/2)\n",
+                dacc_anon_issuers_threshold(t->is), dacc_anon_issuers_count(t->is),
+                dacc_anon_issuers_threshold(t->is));
     if (rc == DACC_OK)
         fprintf(stderr, "dacc serve: token issuer %u of %u (threshold %u), %zu members\n", t->index,
                 dacc_anon_issuers_count(t->is), dacc_anon_issuers_threshold(t->is), t->nmembers);
