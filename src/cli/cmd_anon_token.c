@@ -554,7 +554,8 @@ static dacc_status count_mismatch(const char *path, const char *field, long long
 }
 
 /* A node's GET /api/v1/tokens answer against what its log gives: its
- * issuer set, its members, its log's size and the epoch's answers. */
+ * issuer set, its members, its log's size, its answers in all (one per
+ * entry) and the epoch's. */
 static dacc_status check_counts(const char *path, const dacc_anon_issuers *is, const char *epoch,
                                 size_t members, size_t records, uint64_t size, dacc_error *err)
 {
@@ -591,6 +592,10 @@ static dacc_status check_counts(const char *path, const dacc_anon_issuers *is, c
                               "both at one time",
                               (long long)json_integer_value(json_object_get(doc, "log_size")),
                               (unsigned long long)size);
+    else if (json_integer_value(json_object_get(doc, "answers")) != (json_int_t)size)
+        /* every entry of the log is one answer */
+        st = count_mismatch(path, "answers", json_integer_value(json_object_get(doc, "answers")),
+                            size, err);
     else if (answers != (long long)records)
         st = count_mismatch(path, "answers", answers, records, err);
     json_decref(doc);
