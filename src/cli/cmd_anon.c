@@ -622,7 +622,14 @@ static const cli_sub anon_subs[] = {
     { "token-finish", "combine t issuer answers into a token", "",
       "Check every issuer's answer (a bad one is refused naming its issuer, for example\n"
       "\"issuer 3: proof does not verify (a bad key share)\") and combine t of them into the\n"
-      "token, written in hex (mode 0600: whoever holds it can redeem it).",
+      "token, written in hex (mode 0600: whoever holds it can redeem it).\n"
+      "With --issuer URL (repeated) and --epoch instead of --response files, ask the issuer\n"
+      "nodes (dacc serve --issuer-set; POST URL/api/v1/tokens/request) for their answers.\n"
+      "A node that refuses (\"already issued\", \"not a registered member\"), cannot be\n"
+      "reached, or whose answer's proof fails is named by its URL and left out; the token\n"
+      "is made when t good answers remain, and the command fails naming the node\n"
+      "otherwise. The same request may be sent again: a node answers it with its logged\n"
+      "answer.",
       cmd_anon_token_finish },
     { "token-redeem", "verify a token against t evaluations; print its nullifier", "",
       "Verify a token against t issuers' evaluations (token-issue --redeem) and print its\n"
@@ -633,8 +640,13 @@ static const cli_sub anon_subs[] = {
     { "token-audit", "check an issuance log: tokens issued <= members", "",
       "Check an epoch's issuance logs (every request signature, member and proof; no\n"
       "member with two blinded elements) and print how many tokens were issued, which is\n"
-      "then at most the number of members. Exit status 1 naming the first bad record\n"
-      "otherwise.",
+      "then at most the number of members (tokens: requests answered by at least t\n"
+      "issuers in the logs given, so give every issuer's log). Exit status 1 naming the\n"
+      "first bad record otherwise.\n"
+      "A --log may be an issuer node's tokens log directory (DATA/tokens, or its tiles),\n"
+      "whose entries of the epoch are read. With --counts, the node's GET /api/v1/tokens\n"
+      "answer must agree with its log (one --log): issuer set, members, log size, answers\n"
+      "in all and the epoch's answers; a tampered count fails naming its field.",
       cmd_anon_token_audit },
     { "vrf-prove", "c2sp.org/vrf-r255 proof and output", "",
       "Print the c2sp.org/vrf-r255 proof (80 bytes, hex) and output (64 bytes, hex) of the\n"
