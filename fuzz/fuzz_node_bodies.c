@@ -310,6 +310,10 @@ static size_t format_settings(const node_settings *s, char *out, size_t cap)
         case NODE_OPT_ISSUER_MEMBERS:
             put(&p, end, name, o->issuer_members);
             continue;
+        case NODE_OPT_ISSUER_EPOCH:
+            for (size_t k = 0; k < o->nissuer_epochs; k++)
+                put(&p, end, name, o->issuer_epochs[k]);
+            continue;
         case NODE_OPT_WITNESS_THRESHOLD:
             v = o->witness_threshold;
             break;
@@ -356,7 +360,10 @@ static bool same_settings(const dacc_node_opts *a, const dacc_node_opts *b)
               same(a->witness_key, b->witness_key) && a->nwitnesses == b->nwitnesses &&
               a->nwitness_logs == b->nwitness_logs && same(a->store, b->store) &&
               a->witness_threshold == b->witness_threshold && same(a->issuer_set, b->issuer_set) &&
-              same(a->issuer_share, b->issuer_share) && same(a->issuer_members, b->issuer_members);
+              same(a->issuer_share, b->issuer_share) &&
+              same(a->issuer_members, b->issuer_members) && a->nissuer_epochs == b->nissuer_epochs;
+    for (size_t k = 0; eq && k < a->nissuer_epochs; k++)
+        eq = same(a->issuer_epochs[k], b->issuer_epochs[k]);
     for (size_t k = 0; eq && k < a->nwitnesses; k++)
         eq = same(a->witnesses[k], b->witnesses[k]);
     for (size_t k = 0; eq && k < a->nwitness_logs; k++)

@@ -58,6 +58,10 @@ typedef struct dacc_node_opts {
      * and the registered members' Ed25519 keys, one hex line each. All
      * three or none. */
     const char *issuer_set, *issuer_share, *issuer_members;
+    /* The epochs it answers (none given: any), so that a member cannot
+     * fill its log with epochs no round uses. */
+    const char *issuer_epochs[64];
+    size_t nissuer_epochs;
 } dacc_node_opts;
 
 /* The defaults every field of opts falls back to when zero. */

@@ -182,6 +182,11 @@ static const cli_opt serve_opts[] = {
       "the registered members' Ed25519 public keys, one hex line each (dacc round keygen "
       "prints one), served at /api/v1/tokens/members",
       NULL, 0, NULL },
+    { "issuer-epoch", 0, "TEXT", NODE_KEY(NODE_OPT_ISSUER_EPOCH), "any",
+      "an epoch this issuer answers (repeatable, at most 64; none given: any epoch of 1 to 128 "
+      "printable ASCII characters), so that a member cannot fill its log with epochs no round "
+      "uses",
+      NULL, CLI_REPEAT, NULL },
     { "quiet", 'q', NULL, 'q', NULL, "no request log on standard error", NULL, 0, NULL },
 };
 

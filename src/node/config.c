@@ -36,6 +36,7 @@ static const struct {
     [NODE_OPT_ISSUER_SET] = { "issuer-set", TEXT, false, 0, 0 },
     [NODE_OPT_ISSUER_SHARE] = { "issuer-share", TEXT, false, 0, 0 },
     [NODE_OPT_ISSUER_MEMBERS] = { "issuer-members", TEXT, false, 0, 0 },
+    [NODE_OPT_ISSUER_EPOCH] = { "issuer-epoch", TEXT, true, 0, 64 },
 };
 
 const char *node_option_name(unsigned i)
@@ -79,6 +80,10 @@ static const char **list_of(node_settings *s, unsigned i, size_t **count)
     if (i == NODE_OPT_WITNESS) {
         *count = &s->o.nwitnesses;
         return s->o.witnesses;
+    }
+    if (i == NODE_OPT_ISSUER_EPOCH) {
+        *count = &s->o.nissuer_epochs;
+        return s->o.issuer_epochs;
     }
     *count = &s->o.nwitness_logs;
     return s->o.witness_logs;

@@ -374,6 +374,7 @@ enum {
     NODE_OPT_ISSUER_SET,
     NODE_OPT_ISSUER_SHARE,
     NODE_OPT_ISSUER_MEMBERS,
+    NODE_OPT_ISSUER_EPOCH,
     NODE_OPTIONS
 };
 /* Option i's long name (NULL past the last); whether it is a flag (takes

@@ -259,6 +259,12 @@ dacc_status node_tokens_open(dacc_node *n, dacc_error *err)
         return dacc_error_set(err, DACC_ERR_INVALID,
                               "a token issuer needs --issuer-set, --issuer-share and "
                               "--issuer-members together");
+    for (size_t i = 0; i < o->nissuer_epochs; i++)
+        if (!anon_epoch_ok(o->issuer_epochs[i], strlen(o->issuer_epochs[i])))
+            return dacc_error_set(
+                err, DACC_ERR_INVALID,
+                "--issuer-epoch '%s': expected 1 to %d printable ASCII characters",
+                o->issuer_epochs[i], ANON_EPOCH_MAX);
     if (o->store != NULL)
         return dacc_error_set(err, DACC_ERR_INVALID,
                               "a token issuer keeps its issuance log in its data directory: "
@@ -422,6 +428,14 @@ static void issue(node_tokens *t, const char *epoch,
         node_problem(a, 500, "the answer could not be made or logged", err.message, NULL);
 }
 
+static bool open_epoch(const dacc_node_opts *o, const char *epoch)
+{
+    for (size_t i = 0; i < o->nissuer_epochs; i++)
+        if (strcmp(o->issuer_epochs[i], epoch) == 0)
+            return true;
+    return o->nissuer_epochs == 0;
+}
+
 static bool registered(const node_tokens *t, const uint8_t pk[32])
 {
     return t->nmembers > 0 && bsearch(pk, t->members, t->nmembers, 32, by_bytes) != NULL;
@@ -439,6 +453,11 @@ void node_post_token(dacc_node *n, const char *body, size_t len, node_answer *a)
     }
     if (!parse_body(body, len, epoch, req, a))
         return;
+    if (!open_epoch(&n->o, epoch)) {
+        node_problem(a, 403, "not an epoch this issuer answers",
+                     "its epochs are listed at /api/v1/tokens (open_epochs)", "epoch");
+        return;
+    }
     if (dacc_anon_token_request_check(t->is, (const uint8_t *)epoch, strlen(epoch), req, &err) !=
         DACC_OK) {
         node_problem(a, err.status == DACC_ERR_VERIFY ? 403 : 400, "the request is refused",
@@ -472,7 +491,7 @@ void node_post_token(dacc_node *n, const char *body, size_t len, node_answer *a)
 
 /* GET /api/v1/tokens: who this issuer is, and the counts against which
  * `dacc anon token-audit` checks the log. Under t->lock. */
-static void counts(node_tokens *t, node_answer *a)
+static void counts(const dacc_node_opts *o, node_tokens *t, node_answer *a)
 {
     char *note = NULL;
     size_t nlen = 0;
@@ -499,6 +518,10 @@ static void counts(node_tokens *t, node_answer *a)
                             (json_int_t)t->nmembers, "answers", (json_int_t)total, "epochs", epochs,
                             "log_size", (json_int_t)dacc_tlog_log_size(t->log));
     json_object_set_new(doc, "checkpoint", note ? json_stringn(note, nlen) : json_null());
+    json_t *open = o->nissuer_epochs > 0 ? json_array() : json_null();
+    for (size_t i = 0; i < o->nissuer_epochs; i++)
+        json_array_append_new(open, json_string(o->issuer_epochs[i]));
+    json_object_set_new(doc, "open_epochs", open);
     node_json(a, 200, doc);
     free(note);
 }
@@ -603,7 +626,7 @@ bool node_route_tokens_get(dacc_node *n, const char *url, node_answer *a)
     if (!api)
         page(t, a);
     else if (*rest == '\0' || strcmp(rest, "/") == 0)
-        counts(t, a);
+        counts(&n->o, t, a);
     else if (strcmp(rest, "/members") == 0)
         members(t, a);
     else if (strcmp(rest, "/issuers") == 0)

@@ -414,6 +414,36 @@ Test(node_tokens, audit_counts_from_the_log)
     run_result_free(&r);
 }
 
+/* --issuer-epoch: only the epochs listed are answered */
+Test(node_tokens, open_epochs_only)
+{
+    test_node only;
+    const char *extra[] = { "--issuer-set",     "iss/issuers", "--issuer-share", "iss/share-1",
+                            "--issuer-members", "members",     "--issuer-epoch", "round-2",
+                            "--quiet",          NULL };
+    node_start(&only, "only", extra);
+    request("alice", "alice");
+    char *hex = read_text("alice.req", NULL);
+    hex[strcspn(hex, "\n")] = '\0';
+    char body[512];
+    snprintf(body, sizeof body, "{\"epoch\": \"round-1\", \"request\": \"%s\"}", hex);
+    free(hex);
+    http_result h;
+    http(&only, "POST", "/api/v1/tokens/request", "application/json", body, strlen(body), &h);
+    cr_expect_eq(h.status, 403, "%s", h.body);
+    cr_expect(strstr(h.body, "not an epoch this issuer answers") != NULL, "%s", h.body);
+    http_free(&h);
+    http(&only, "GET", "/api/v1/tokens", NULL, NULL, 0, &h);
+    json_t *doc = json_loads(h.body, 0, NULL);
+    json_t *open = json_object_get(doc, "open_epochs");
+    cr_expect_eq(json_array_size(open), 1, "%s", h.body);
+    cr_expect_str_eq(json_string_value(json_array_get(open, 0)), "round-2");
+    cr_expect_eq(json_integer_value(json_object_get(doc, "log_size")), 0);
+    json_decref(doc);
+    http_free(&h);
+    cr_expect_eq(node_stop(&only), 0);
+}
+
 /* ---- what a node that is not, or cannot be, an issuer says ---- */
 
 Test(node_tokens, not_an_issuer_and_bad_config)
