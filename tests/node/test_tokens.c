@@ -399,6 +399,16 @@ Test(node_tokens, audit_counts_from_the_log)
     cr_expect(strstr(h.body, "<dd id=\"members\">2 ") != NULL, "%s", h.body);
     cr_expect(strstr(h.body, "<tr><td>round-1</td><td>2</td></tr>") != NULL, "%s", h.body);
     http_free(&h);
+    /* the home page links it, for a browser */
+    int fd = node_connect(&nodes[0]);
+    static const char get_home[] = "GET / HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n"
+                                   "Connection: close\r\n\r\n";
+    cr_assert(node_send_all(fd, get_home, strlen(get_home)));
+    static char home[1 << 16];
+    bool closed;
+    node_read_until_closed(fd, home, sizeof home, 10000, &closed);
+    close(fd);
+    cr_expect(strstr(home, "<a href=\"/tokens\">") != NULL, "%s", home);
     /* the member list and the issuer set, as dacc anon reads them */
     http(&nodes[0], "GET", "/api/v1/tokens/members", NULL, NULL, 0, &h);
     char *members = read_text("members", NULL);
