@@ -100,9 +100,10 @@ static tok_epoch *epoch_of(node_tokens *t, const char *epoch, bool add)
     return e;
 }
 
-/* Indexes an answer logged at index. */
-static dacc_status remember(node_tokens *t, const char *epoch, size_t elen,
-                            const uint8_t rec[ANON_RECORD_BYTES], uint64_t index, dacc_error *err)
+/* Room for one more answer in epoch: after it, remember cannot fail, so
+ * an answer made durable is always indexed (else the member could be
+ * answered a second time until a restart). */
+static dacc_status reserve(node_tokens *t, const char *epoch, dacc_error *err)
 {
     if (2 * (t->used + 1) > t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 1024, ocap = t->cap;
@@ -116,22 +117,29 @@ static dacc_status remember(node_tokens *t, const char *epoch, size_t elen,
                 t->slots[slot_of(t, old[i].key)] = old[i];
         free(old);
     }
-    tok_epoch *e = epoch_of(t, epoch, true);
-    if (e == NULL)
+    if (epoch_of(t, epoch, true) == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "the issuance index");
+    return DACC_OK;
+}
+
+/* Indexes an answer logged at index, after reserve. A second answer to
+ * one member in an epoch (which this node never logs, but a log is what
+ * it is) is counted, and the first one kept for the member's retries;
+ * false then. */
+static bool remember(node_tokens *t, const char *epoch, size_t elen,
+                     const uint8_t rec[ANON_RECORD_BYTES], uint64_t index)
+{
     uint8_t key[32];
     slot_key(epoch, elen, rec, key);
     tok_slot *s = &t->slots[slot_of(t, key)];
-    if (s->used) /* a log this node wrote has one answer per member and epoch */
-        return dacc_error_set(err, DACC_ERR_STATE,
-                              "tokens log entry %llu: a second answer to one member in epoch %s",
-                              (unsigned long long)index, epoch);
+    epoch_of(t, epoch, false)->answers++;
+    if (s->used)
+        return false;
     *s = (tok_slot){ .index = index, .used = true };
     memcpy(s->key, key, 32);
     memcpy(s->blinded, rec + 32, 32);
     t->used++;
-    e->answers++;
-    return DACC_OK;
+    return true;
 }
 
 /* ---- opening ---- */
@@ -242,7 +250,12 @@ static dacc_status index_all(node_tokens *t, dacc_error *err)
         if (st == DACC_OK)
             st = anon_issuance_parse(entry, len, epoch, &elen, rec, err);
         if (st == DACC_OK)
-            st = remember(t, epoch, elen, rec, i, err);
+            st = reserve(t, epoch, err);
+        if (st == DACC_OK && !remember(t, epoch, elen, rec, i))
+            fprintf(stderr,
+                    "dacc serve: warning: tokens log entry %llu is a second answer to one "
+                    "member in epoch %s (counted; dacc anon token-audit names it)\n",
+                    (unsigned long long)i, epoch);
         if (st != DACC_OK)
             dacc_error_prefix(err, "tokens log entry %llu: ", (unsigned long long)i);
         free(entry);
@@ -413,15 +426,15 @@ static void issue(node_tokens *t, const char *epoch,
     sodium_memzero(r, sizeof r);
     if (st == DACC_OK)
         st = anon_issuance_entry(epoch, elen, rec, &entry, &err);
+    if (st == DACC_OK)
+        st = reserve(t, epoch, &err);
     const void *entries[1] = { entry.data };
     size_t lens[1] = { entry.len };
     if (st == DACC_OK)
         st = dacc_tlog_log_append(t->log, entries, lens, 1, &index, &err);
     dacc_buf_free(&entry);
-    if (st == DACC_OK && remember(t, epoch, elen, rec, index, &err) != DACC_OK)
-        /* logged and durable, so answered; a restart indexes it again */
-        fprintf(stderr, "dacc serve: tokens log entry %llu: %s\n", (unsigned long long)index,
-                err.message);
+    if (st == DACC_OK)
+        remember(t, epoch, elen, rec, index); /* new: the lookup found none */
     if (st == DACC_OK)
         answer_json(t, epoch, rec + DACC_ANON_TOKEN_REQUEST_BYTES, index, 201, a);
     else
