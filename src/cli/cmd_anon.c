@@ -689,7 +689,10 @@ static const cli_section anon_sections[] = {
                "\"share HEX\"; \"x HEX\" and \"blind HEX\".\n"
                ".TP\n"
                "issuance log\n"
-               "One line per issuer answer: the request followed by the answer (226 bytes).\n" },
+               "One line per issuer answer: the request followed by the answer (226 bytes).\n"
+               "An issuer node's tokens log (dacc serve \\-\\-issuer\\-set: DATA/tokens) is a\n"
+               "transparency log whose entries are \"dacc\\-anon\\-issuance v1\" and the lines\n"
+               "\"epoch HEX\", \"request HEX\" and \"answer HEX\"; token\\-audit reads it too.\n" },
     { "EXIT STATUS", "0 on success; 1 when a signature, proof or token does not verify, a tag or\n"
                      "nullifier was spent, or an input is malformed (the message names the file,\n"
                      "line and field); 2 for a usage error.\n" },
