@@ -284,7 +284,16 @@ dacc_status anon_issuance_entry(const char *epoch, size_t epoch_len,
     return DACC_OK;
 }
 
-/* The hex after "name " up to the line's end, exactly n bytes (max bytes
+static int lower_hex(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* The lower-case hex after "name " up to the line's end (the one spelling
+ * of an entry: the log's hash is of its bytes), exactly n bytes (max bytes
  * for the epoch, *got its length); *p moves past the line. */
 static int entry_field(const char **p, const char *end, const char *name, uint8_t *out, size_t max,
                        size_t *got)
@@ -295,6 +304,7 @@ static int entry_field(const char **p, const char *end, const char *name, uint8_
         return 0;
     size_t hl = (size_t)(eol - *p) - nl - 1;
     if (hl % 2 != 0 || hl / 2 > max || (got == NULL && hl / 2 != max) ||
+        !lower_hex(*p + nl + 1, hl) ||
         dacc_hex_decode(*p + nl + 1, hl, out, hl / 2, NULL) != DACC_OK)
         return 0;
     if (got)
