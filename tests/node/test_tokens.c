@@ -369,6 +369,18 @@ Test(node_tokens, audit_counts_from_the_log)
     cr_expect_str_eq(json_string_value(json_object_get(doc, "counts")), "match");
     json_decref(doc);
     run_result_free(&r);
+    /* the same from its tiles, checked against the log's key */
+    OK(&r, "log", "tiles", "n1/tokens", "tiles-1");
+    run_result_free(&r);
+    char *pub = read_text("n1/tokens/log.pub", NULL);
+    cr_assert_not_null(pub);
+    write_text("tiles-1/log.pub", pub);
+    free(pub);
+    OK(&r, "anon", "token-audit", "--issuers", "iss/issuers", "--epoch", "round-1", "--members",
+       "members", "--log", "tiles-1", "--counts", "counts.json");
+    cr_expect(strstr(r.out, "records 2\n") != NULL && strstr(r.out, "counts match\n") != NULL, "%s",
+              r.out);
+    run_result_free(&r);
     /* over every issuer's log: 2 tokens for 2 members */
     OK(&r, "anon", "token-audit", "--issuers", "iss/issuers", "--epoch", "round-1", "--members",
        "members", "--log", "n1/tokens", "--log", "n2/tokens", "--log", "n3/tokens");
