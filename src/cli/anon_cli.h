@@ -38,6 +38,7 @@ enum {
     ANON_EVALUATION,
     ANON_ISSUER,
     ANON_COUNTS,
+    ANON_LOG_KEY,
 };
 
 /* How often a repeatable option (--response, --evaluation, --log) may be given. */

@@ -549,6 +549,10 @@ static const cli_opt anon_opts[] = {
       "issuer node's tokens log directory (DATA/tokens: the store, or its tiles with log.pub), "
       "whose entries of other epochs are skipped",
       "token-audit", CLI_REQ_ALL | CLI_REPEAT, NULL },
+    { "log-key", 0, "FILE", ANON_LOG_KEY, NULL,
+      "the tokens log's public key (DATA/tokens/log.pub, given out of band), for a --log that is "
+      "the node's URL/api/v1/tokens/log or a tiles directory without its log.pub",
+      "token-audit", 0, NULL },
     { "counts", 0, "FILE", ANON_COUNTS, NULL,
       "a node's GET /api/v1/tokens answer, checked against its --log (one): the issuer set, "
       "members, log size and the epoch's answers must be what the log gives",
@@ -643,8 +647,9 @@ static const cli_sub anon_subs[] = {
       "then at most the number of members (tokens: requests answered by at least t\n"
       "issuers in the logs given, so give every issuer's log). Exit status 1 naming the\n"
       "first bad record otherwise.\n"
-      "A --log may be an issuer node's tokens log directory (DATA/tokens, or its tiles),\n"
-      "whose entries of the epoch are read. With --counts, the node's GET /api/v1/tokens\n"
+      "A --log may be an issuer node's tokens log: its directory (DATA/tokens), its tiles\n"
+      "(dacc log tiles), or the node's URL/api/v1/tokens/log with --log-key; the entries\n"
+      "of the epoch are read. With --counts, the node's GET /api/v1/tokens\n"
       "answer must agree with its log (one --log): issuer set, members, log size, answers\n"
       "in all and the epoch's answers; a tampered count fails naming its field.",
       cmd_anon_token_audit },

@@ -481,16 +481,21 @@ int cmd_anon_token_redeem(int argc, char **argv)
 
 /* ---- token-audit ---- */
 
-/* The records of epoch in a node's tokens log (DATA/tokens: a log store,
- * or its tiles, checked against DIR/log.pub), appended to *recs. *size
- * gets the log's size. */
-static dacc_status read_log_dir(const char *dir, const char *epoch, uint8_t **recs, size_t *nr,
-                                uint64_t *size, dacc_error *err)
+/* The records of epoch in a node's tokens log (DATA/tokens: a log store;
+ * or its tiles, a directory or the node's URL/api/v1/tokens/log, checked
+ * against key_file or DIR/log.pub), appended to *recs. *size gets the
+ * log's size. */
+static dacc_status read_log_dir(const char *dir, const char *key_file, const char *epoch,
+                                uint8_t **recs, size_t *nr, uint64_t *size, dacc_error *err)
 {
     log_source src;
     dacc_tlog_verifier v;
-    int store = source_dir_is_store(dir);
-    dacc_status st = store ? DACC_OK : source_key(dir, NULL, &v, err);
+    int store = !cli_is_url(dir) && source_dir_is_store(dir);
+    if (cli_is_url(dir) && key_file == NULL)
+        return dacc_error_at(err, DACC_ERR_INVALID, dir, 0, 0,
+                             "give the tokens log's key with --log-key LOG.pub (a key served by "
+                             "the node itself would prove nothing)");
+    dacc_status st = store ? DACC_OK : source_key(dir, key_file, &v, err);
     if (st == DACC_OK)
         st = source_open(dir, store ? NULL : &v, &src, err);
     if (st != DACC_OK)
@@ -524,12 +529,12 @@ static dacc_status read_log_dir(const char *dir, const char *epoch, uint8_t **re
     return st;
 }
 
-static dacc_status read_log(const char *path, const char *epoch, uint8_t **recs, size_t *nr,
-                            uint64_t *size, dacc_error *err)
+static dacc_status read_log(const char *path, const char *key_file, const char *epoch,
+                            uint8_t **recs, size_t *nr, uint64_t *size, dacc_error *err)
 {
     struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return read_log_dir(path, epoch, recs, nr, size, err);
+    if (cli_is_url(path) || (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)))
+        return read_log_dir(path, key_file, epoch, recs, nr, size, err);
     uint8_t *v;
     size_t k;
     dacc_status st = anon_read_hex_lines(path, REC_BYTES, RECORDS_MAX, &v, &k, err);
@@ -605,7 +610,7 @@ static dacc_status check_counts(const char *path, const dacc_anon_issuers *is, c
 int cmd_anon_token_audit(int argc, char **argv)
 {
     const char *ip = NULL, *epoch = NULL, *mp = NULL, *format = NULL, *logs[ANON_FILES_MAX];
-    const char *counts = NULL;
+    const char *counts = NULL, *log_key = NULL;
     size_t nlogs = 0;
     cli_parser p;
     cli_parse_begin(&p, &cli_spec_anon, "token-audit", argc, argv);
@@ -627,6 +632,9 @@ int cmd_anon_token_audit(int argc, char **argv)
         case ANON_COUNTS:
             counts = optarg;
             break;
+        case ANON_LOG_KEY:
+            log_key = optarg;
+            break;
         case 'f':
             format = optarg;
             break;
@@ -642,8 +650,9 @@ int cmd_anon_token_audit(int argc, char **argv)
     cli_format f;
     if ((rc = parse_format(prog, format, &f)) != CLI_OK)
         return rc;
-    if (counts && nlogs != 1)
-        return cli_usage(prog, "--counts is one node's: give that node's log alone (one --log)");
+    if ((counts || log_key) && nlogs != 1)
+        return cli_usage(prog, "--counts and --log-key are one node's: give that node's log alone "
+                               "(one --log)");
     dacc_anon_issuers *is = NULL;
     uint8_t *members = NULL, *recs = NULL;
     size_t nm = 0, nr = 0, tokens = 0;
@@ -653,7 +662,7 @@ int cmd_anon_token_audit(int argc, char **argv)
         st = anon_read_hex_lines(mp, 32, SIZE_MAX / 64, &members, &nm, &err);
     uint64_t size = 0;
     for (size_t i = 0; i < nlogs && st == DACC_OK; i++)
-        st = read_log(logs[i], epoch, &recs, &nr, &size, &err);
+        st = read_log(logs[i], log_key, epoch, &recs, &nr, &size, &err);
     if (st == DACC_OK)
         st = dacc_anon_issuance_audit(is, (const uint8_t *)epoch, strlen(epoch), members, nm, recs,
                                       nr, &tokens, &err);

@@ -233,6 +233,10 @@ bool node_route_log(dacc_node *n, const char *url, node_answer *a);
  * has them; false (a untouched) otherwise. */
 bool node_cosigned(dacc_node *n, uint64_t size, node_answer *a);
 void node_tiles_free(dacc_node *n);
+/* The tile at path (what follows "tile/") of log, computed from it: a
+ * 404 for a path that is not one or is past the tree. Under the log's
+ * lock. */
+void node_log_tile(dacc_tlog_log *log, const char *path, node_answer *a);
 void node_results_free(dacc_node *n);
 /* /api/v1/... reads; false when url is not one of them. */
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
@@ -279,8 +283,8 @@ void node_tokens_close(dacc_node *n);
 /* POST /api/v1/tokens/request: answered and logged (201), the logged
  * answer again for the same request (200), or refused (400, 403, 409). */
 void node_post_token(dacc_node *n, const char *body, size_t len, node_answer *a);
-/* GET /api/v1/tokens[/members|/issuers] and the page /tokens; false when
- * url is none of them. */
+/* GET /api/v1/tokens[/members|/issuers|/log/...] and the page /tokens;
+ * false when url is none of them. */
 bool node_route_tokens_get(dacc_node *n, const char *url, node_answer *a);
 
 /* ---- the web pages (routes_web.c, html.c; docs/web.md) ---- */

@@ -1,7 +1,8 @@
 /* Threshold token issuance on the node (docs/node.md, "Token issuance";
  * docs/anon.md, "Threshold tokens"): POST /api/v1/tokens/request, GET
- * /api/v1/tokens (the counts), /api/v1/tokens/members, /api/v1/tokens/issuers
- * and the page /tokens.
+ * /api/v1/tokens (the counts), /api/v1/tokens/members, /api/v1/tokens/issuers,
+ * the tokens log as tiles (/api/v1/tokens/log/checkpoint, .../tile/...) and
+ * the page /tokens.
  *
  * A node started with --issuer-set, --issuer-share and --issuer-members
  * holds one Shamir share of the issuer set's VOPRF key. It answers a
@@ -55,6 +56,7 @@ struct node_tokens {
     size_t cap, used;
     tok_epoch *epochs;
     size_t nepochs;
+    char log_key[DACC_TLOG_KEY_TEXT_MAX]; /* the tokens log's note key */
 };
 
 static void slot_key(const char *epoch, size_t len, const uint8_t pk[32], uint8_t out[32])
@@ -186,6 +188,8 @@ static dacc_status open_log(const dacc_node_opts *o, node_tokens *t, dacc_error 
     snprintf(path, sizeof path, "%s/log.db", dir);
     if (rc == DACC_OK)
         rc = dacc_tlog_log_open(path, &s, &t->log, err);
+    if (rc == DACC_OK)
+        dacc_tlog_verifier_format(&s.v, t->log_key);
     sodium_memzero(&s, sizeof s);
     return rc;
 }
@@ -531,6 +535,8 @@ static void counts(const dacc_node_opts *o, node_tokens *t, node_answer *a)
                             (json_int_t)t->nmembers, "answers", (json_int_t)total, "epochs", epochs,
                             "log_size", (json_int_t)dacc_tlog_log_size(t->log));
     json_object_set_new(doc, "checkpoint", note ? json_stringn(note, nlen) : json_null());
+    json_object_set_new(doc, "log", json_string(PREFIX "/log"));
+    json_object_set_new(doc, "log_key", json_string(t->log_key));
     json_t *open = o->nissuer_epochs > 0 ? json_array() : json_null();
     for (size_t i = 0; i < o->nissuer_epochs; i++)
         json_array_append_new(open, json_string(o->issuer_epochs[i]));
@@ -572,6 +578,29 @@ static void issuer_set(node_tokens *t, node_answer *a)
         dacc_buf_printf(&b, "key %s\n",
                         dacc_hex_encode(dacc_anon_issuers_share_key(t->is, i), 32, hex));
     text_answer(a, &b);
+}
+
+/* The tokens log as c2sp.org/tlog-tiles serves it, under PREFIX/log:
+ * checkpoint and tile/... (rest is what follows PREFIX/log). */
+static void log_files(node_tokens *t, const char *rest, node_answer *a)
+{
+    char *note = NULL;
+    size_t nlen;
+    dacc_error err;
+    if (strncmp(rest, "/tile/", 6) == 0)
+        node_log_tile(t->log, rest + 6, a);
+    else if (strcmp(rest, "/checkpoint") != 0)
+        node_problem(a, 404, "no such resource",
+                     "the tokens log is served as tiles: " PREFIX "/log/checkpoint and " PREFIX
+                     "/log/tile/...",
+                     NULL);
+    else if (dacc_tlog_log_size(t->log) == 0)
+        node_problem(a, 404, "no checkpoint yet", "the tokens log is empty", NULL);
+    else if (dacc_tlog_log_checkpoint(t->log, &note, &nlen, &err) != DACC_OK)
+        node_problem(a, 500, "the tokens log cannot be read", err.message, NULL);
+    else
+        node_bytes(a, 200, "text/plain; charset=utf-8", note, nlen, "no-cache");
+    free(note);
 }
 
 /* The page /tokens: what a member needs to check this issuer and ask it. */
@@ -644,12 +673,15 @@ bool node_route_tokens_get(dacc_node *n, const char *url, node_answer *a)
         members(t, a);
     else if (strcmp(rest, "/issuers") == 0)
         issuer_set(t, a);
+    else if (strncmp(rest, "/log/", 5) == 0)
+        log_files(t, rest + 4, a);
     else if (strcmp(rest, "/request") == 0)
         node_problem(a, 405, "a request is POSTed", "POST /api/v1/tokens/request", NULL);
     else
         node_problem(a, 404, "no such resource",
                      "the issuer's resources are /api/v1/tokens, /api/v1/tokens/members, "
-                     "/api/v1/tokens/issuers and POST /api/v1/tokens/request",
+                     "/api/v1/tokens/issuers, the tiles of /api/v1/tokens/log and POST "
+                     "/api/v1/tokens/request",
                      NULL);
     pthread_mutex_unlock(&t->lock);
     return true;

@@ -381,6 +381,24 @@ Test(node_tokens, audit_counts_from_the_log)
     cr_expect(strstr(r.out, "records 2\n") != NULL && strstr(r.out, "counts match\n") != NULL, "%s",
               r.out);
     run_result_free(&r);
+    /* and from the node itself, its tiles checked against the key the
+     * auditor holds (a key the node serves would prove nothing) */
+    char url[128];
+    snprintf(url, sizeof url, "%s/api/v1/tokens/log", nodes[0].base);
+    OK(&r, "anon", "token-audit", "--issuers", "iss/issuers", "--epoch", "round-1", "--members",
+       "members", "--log", url, "--log-key", "n1/tokens/log.pub", "--counts", "counts.json");
+    cr_expect(strstr(r.out, "records 2\n") != NULL && strstr(r.out, "counts match\n") != NULL, "%s",
+              r.out);
+    run_result_free(&r);
+    RUN(&r, "anon", "token-audit", "--issuers", "iss/issuers", "--epoch", "round-1", "--members",
+        "members", "--log", url, "--log-key", "n2/tokens/log.pub");
+    cr_expect_eq(r.status, 1, "another log's key: %s", r.out);
+    run_result_free(&r);
+    RUN(&r, "anon", "token-audit", "--issuers", "iss/issuers", "--epoch", "round-1", "--members",
+        "members", "--log", url);
+    cr_expect_eq(r.status, 1);
+    cr_expect(strstr(r.err, "give the tokens log's key with --log-key") != NULL, "%s", r.err);
+    run_result_free(&r);
     /* over every issuer's log: 2 tokens for 2 members */
     OK(&r, "anon", "token-audit", "--issuers", "iss/issuers", "--epoch", "round-1", "--members",
        "members", "--log", "n1/tokens", "--log", "n2/tokens", "--log", "n3/tokens");
