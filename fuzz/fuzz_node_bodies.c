@@ -3,21 +3,29 @@
  * /api/v1/rounds/{id}/events (node_post_event: decoding, the round check,
  * the canonical form the log keeps), the add-checkpoint request of POST
  * /add-checkpoint (node_add_checkpoint, as a witness of one log), the
- * values of ?after=&limit= (node_page_parse), and dacc serve's config file
- * (node_config_parse). The first byte picks how the rest is used:
+ * values of ?after=&limit= (node_page_parse), dacc serve's config file
+ * (node_config_parse), the token request of POST /api/v1/tokens/request
+ * (node_post_token, as issuer 1 of a 2-of-3 set) and the entries of its
+ * issuance log (anon_issuance_parse). The first byte picks how the rest is
+ * used:
  *
  *   '/'  the first line is a POST's path, routed as the node routes it
  *        (node_post_route), the rest its body;
  *   'S'  the rest is an event's payload, put in an envelope signed by the
  *        key of seed 7 (so that the decoder's checks past the signature
  *        see arbitrary payloads);
+ *   'T'  the rest is an epoch, asked for by the member of seed 7 with a
+ *        request the key of the node's issuer set (so that the answers
+ *        past the signature are reached: answered, the logged answer
+ *        again, already issued);
  *   else the whole input is a body for every decoder.
  *
  * Every refusal is a 4xx problem document (JSON, its status inside); an
  * accepted event's canonical form decodes to the same event and is its own
  * canonical form; a witness answers only the statuses of
  * c2sp.org/tlog-witness; a config file that parses formats back to a file
- * that parses to the same settings; a page's size is 1 to 1000. */
+ * that parses to the same settings; a page's size is 1 to 1000; an issuance entry that
+ * parses formats back to the same bytes. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +37,8 @@
 
 #include "dacc/codec.h"
 #include "dacc/json.h"
+#include "cli/anon_cli.h"
+#include "dacc/anon.h"
 #include "dacc/round.h"
 #include "node/internal.h"
 
@@ -38,10 +48,73 @@ static dacc_node node; /* as much of one as the decoders use */
 static char state_dir[64], witness_dir[80];
 static uint8_t signer_sk[64];
 
+static dacc_anon_issuers *issuers; /* the token issuer's set */
+
+/* Removes path and, when it is a directory, everything below it. */
+static void remove_all(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return;
+    DIR *d = S_ISDIR(sb.st_mode) ? opendir(path) : NULL;
+    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;) {
+        char sub[512];
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            (size_t)snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < sizeof sub)
+            remove_all(sub);
+    }
+    if (d != NULL)
+        closedir(d);
+    remove(path);
+}
+
 static void cleanup(void)
 {
-    rmdir(witness_dir);
-    rmdir(state_dir);
+    dacc_anon_issuers_free(issuers);
+    node_tokens_close(&node);
+    remove_all(state_dir);
+}
+
+static void write_file(const char *name, const char *text, mode_t mode)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", state_dir, name);
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0 || chmod(path, mode) != 0)
+        abort();
+}
+
+/* A 2-of-3 issuer set of fixed key and coefficient, this node its issuer
+ * 1, and the member of seed 7 (signer_sk) its one member. */
+static void setup_tokens(void)
+{
+    uint8_t k[32] = { 3 }, coeff[32] = { 5 }, shares[3 * 32], key[32];
+    char hex[65], text[1024], *p = text;
+    if (dacc_anon_shamir_split(k, 2, 3, coeff, shares, NULL) != DACC_OK ||
+        dacc_anon_public_key(k, key, NULL) != DACC_OK)
+        abort();
+    p += sprintf(p, "threshold 2\nissuers 3\ngroup %s\n", dacc_hex_encode(key, 32, hex));
+    for (int i = 0; i < 3; i++) {
+        if (dacc_anon_public_key(shares + 32 * i, key, NULL) != DACC_OK)
+            abort();
+        p += sprintf(p, "key %s\n", dacc_hex_encode(key, 32, hex));
+    }
+    write_file("issuers", text, 0644);
+    snprintf(text, sizeof text, "share %s\n", dacc_hex_encode(shares, 32, hex));
+    write_file("share", text, 0600);
+    snprintf(text, sizeof text, "%s\n", dacc_hex_encode(signer_sk + 32, 32, hex));
+    write_file("members", text, 0644);
+    static char paths[3][96];
+    snprintf(paths[0], sizeof paths[0], "%s/issuers", state_dir);
+    snprintf(paths[1], sizeof paths[1], "%s/share", state_dir);
+    snprintf(paths[2], sizeof paths[2], "%s/members", state_dir);
+    node.o.issuer_set = paths[0];
+    node.o.issuer_share = paths[1];
+    node.o.issuer_members = paths[2];
+    node.o.origin = "fuzz.example/log";
+    if (node_tokens_open(&node, NULL) != DACC_OK ||
+        anon_load_issuers(paths[0], &issuers, NULL) != DACC_OK)
+        abort();
 }
 
 /* The node of the decoders: no rate limits; a witness (key of seed 2) of
@@ -75,6 +148,7 @@ static void setup(void)
     seed[0] = 7;
     uint8_t pk[32];
     crypto_sign_seed_keypair(pk, signer_sk, seed);
+    setup_tokens();
 }
 
 /* A refusal: a 4xx problem document whose status is the answer's. */
@@ -224,6 +298,25 @@ static size_t format_settings(const node_settings *s, char *out, size_t cap)
         case NODE_OPT_QUIET:
             put(&p, end, name, o->quiet ? NULL : "false");
             continue;
+        case NODE_OPT_STORE:
+            put(&p, end, name, o->store);
+            continue;
+        case NODE_OPT_ISSUER_SET:
+            put(&p, end, name, o->issuer_set);
+            continue;
+        case NODE_OPT_ISSUER_SHARE:
+            put(&p, end, name, o->issuer_share);
+            continue;
+        case NODE_OPT_ISSUER_MEMBERS:
+            put(&p, end, name, o->issuer_members);
+            continue;
+        case NODE_OPT_ISSUER_EPOCH:
+            for (size_t k = 0; k < o->nissuer_epochs; k++)
+                put(&p, end, name, o->issuer_epochs[k]);
+            continue;
+        case NODE_OPT_WITNESS_THRESHOLD:
+            v = o->witness_threshold;
+            break;
         case NODE_OPT_THREADS:
             v = o->threads;
             break;
@@ -265,7 +358,12 @@ static bool same_settings(const dacc_node_opts *a, const dacc_node_opts *b)
               a->timeout == b->timeout && a->key_rate == b->key_rate &&
               a->address_rate == b->address_rate && a->quiet == b->quiet &&
               same(a->witness_key, b->witness_key) && a->nwitnesses == b->nwitnesses &&
-              a->nwitness_logs == b->nwitness_logs;
+              a->nwitness_logs == b->nwitness_logs && same(a->store, b->store) &&
+              a->witness_threshold == b->witness_threshold && same(a->issuer_set, b->issuer_set) &&
+              same(a->issuer_share, b->issuer_share) &&
+              same(a->issuer_members, b->issuer_members) && a->nissuer_epochs == b->nissuer_epochs;
+    for (size_t k = 0; eq && k < a->nissuer_epochs; k++)
+        eq = same(a->issuer_epochs[k], b->issuer_epochs[k]);
     for (size_t k = 0; eq && k < a->nwitnesses; k++)
         eq = same(a->witnesses[k], b->witnesses[k]);
     for (size_t k = 0; eq && k < a->nwitness_logs; k++)
@@ -352,6 +450,64 @@ static void signed_payload(const uint8_t *payload, size_t len)
     dacc_dsse_free(e);
 }
 
+/* ---- token issuance ---- */
+
+/* An answer to a token request: 201 or 200 with the answer, or a refusal. */
+static void post_token(const char *body, size_t len)
+{
+    if (len > DACC_TLOG_ENTRY_MAX)
+        return;
+    node_answer a = { 0 };
+    node_post_token(&node, body, len, &a);
+    if (a.status != 200 && a.status != 201) {
+        check_problem(&a);
+        return;
+    }
+    json_t *doc = json_loadb(a.body, a.len, 0, NULL);
+    const char *ans = json_string_value(json_object_get(doc, "answer"));
+    if (ans == NULL || strlen(ans) != 2 * DACC_ANON_TOKEN_RESPONSE_BYTES ||
+        strncmp(ans, "0001", 4) != 0 ||
+        json_is_true(json_object_get(doc, "duplicate")) != (a.status == 200))
+        abort();
+    json_decref(doc);
+    free(a.body);
+}
+
+/* The member of seed 7 asks for a token in epoch (the input): x from
+ * the input's hash and a fixed blind, so the same input is the same
+ * request. */
+static void member_asks(const uint8_t *epoch, size_t len)
+{
+    uint8_t x[32], blind[32] = { 9 }, req[DACC_ANON_TOKEN_REQUEST_BYTES];
+    char hex[2 * sizeof req + 1];
+    dacc_sha256(epoch, len, x);
+    if (dacc_anon_token_request(issuers, epoch, len, signer_sk, x, blind, req, NULL) != DACC_OK)
+        return; /* an epoch too long to sign */
+    json_t *doc = json_pack("{s:s%,s:s}", "epoch", (const char *)epoch, len, "request",
+                            dacc_hex_encode(req, sizeof req, hex));
+    char *body = doc ? json_dumps(doc, 0) : NULL;
+    json_decref(doc);
+    if (body != NULL)
+        post_token(body, strlen(body));
+    free(body);
+}
+
+/* An issuance log entry: one that parses is the entry its parts make. */
+static void issuance_entry(const uint8_t *data, size_t size)
+{
+    char epoch[ANON_EPOCH_MAX + 1];
+    size_t elen;
+    uint8_t rec[ANON_RECORD_BYTES];
+    if (anon_issuance_parse(data, size, epoch, &elen, rec, NULL) != DACC_OK)
+        return;
+    dacc_buf b;
+    dacc_buf_init(&b, 0);
+    if (anon_issuance_entry(epoch, elen, rec, &b, NULL) != DACC_OK || b.len != size ||
+        memcmp(b.data, data, size) != 0)
+        abort();
+    dacc_buf_free(&b);
+}
+
 /* The first line is a path: its body goes where the node sends it. */
 static void routed(const char *data, size_t size)
 {
@@ -378,6 +534,11 @@ static void routed(const char *data, size_t size)
             abort();
         add_checkpoint(body, len);
         break;
+    case NODE_POST_TOKEN:
+        if (strcmp(url, "/api/v1/tokens/request") != 0)
+            abort();
+        post_token(body, len);
+        break;
     default: /* 404 or 405: no decoder */
         if (strcmp(url, "/api/v1/rounds") == 0 || strcmp(url, "/add-checkpoint") == 0)
             abort();
@@ -392,11 +553,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         routed((const char *)data, size);
     } else if (size > 0 && data[0] == 'S') {
         signed_payload(data + 1, size - 1);
+    } else if (size > 0 && data[0] == 'T') {
+        member_asks(data + 1, size - 1);
     } else {
         post_events((const char *)data, size);
         add_checkpoint((const char *)data, size);
         config((const char *)data, size);
         page(data, size);
+        post_token((const char *)data, size);
+        issuance_entry(data, size);
     }
     return 0;
 }

@@ -280,6 +280,10 @@ void dacc_anon_issuers_free(dacc_anon_issuers *is);
 unsigned dacc_anon_issuers_threshold(const dacc_anon_issuers *is);
 unsigned dacc_anon_issuers_count(const dacc_anon_issuers *is);
 const uint8_t *dacc_anon_issuers_hash(const dacc_anon_issuers *is);
+/* K, and K_index (1..n; NULL for another index): 32 bytes each, valid
+ * while is lives. An issuer finds its index by its share's public key. */
+const uint8_t *dacc_anon_issuers_group_key(const dacc_anon_issuers *is);
+const uint8_t *dacc_anon_issuers_share_key(const dacc_anon_issuers *is, unsigned index);
 
 /* The member's request: B = blind·H(x) (H the VOPRF hash-to-group of RFC
  * 9497 mode 0x01, x the member's 32-byte token secret), signed with the

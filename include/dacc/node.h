@@ -52,6 +52,16 @@ typedef struct dacc_node_opts {
      * --witness witnesses (the latest checkpoint that has them); 503
      * otherwise. 0: no threshold. */
     unsigned witness_threshold;
+    /* As a token issuer (docs/node.md, "Token issuance"): the issuer set
+     * (dacc anon keygen --issuers: DIR/issuers), this node's key share
+     * (DIR/share-I, mode 0600; its public key says which issuer it is)
+     * and the registered members' Ed25519 keys, one hex line each. All
+     * three or none. */
+    const char *issuer_set, *issuer_share, *issuer_members;
+    /* The epochs it answers (none given: any), so that a member cannot
+     * fill its log with epochs no round uses. */
+    const char *issuer_epochs[64];
+    size_t nissuer_epochs;
 } dacc_node_opts;
 
 /* The defaults every field of opts falls back to when zero. */

@@ -116,6 +116,14 @@ const uint8_t *dacc_anon_issuers_hash(const dacc_anon_issuers *is)
 {
     return is->hash;
 }
+const uint8_t *dacc_anon_issuers_group_key(const dacc_anon_issuers *is)
+{
+    return is->group;
+}
+const uint8_t *dacc_anon_issuers_share_key(const dacc_anon_issuers *is, unsigned index)
+{
+    return index >= 1 && index <= is->n ? is->keys + 32 * (index - 1) : NULL;
+}
 
 /* The signed bytes of a request, hashed: SHA-512 of REQUEST_TAG || issuers
  * hash || I2OSP(len(epoch), 2) || epoch || member pk || B. Signing the hash

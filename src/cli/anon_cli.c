@@ -8,6 +8,7 @@
 
 #include "anon_cli.h"
 #include "cli.h"
+#include "dacc/anon.h"
 #include "dacc/codec.h"
 #include "dacc/file.h"
 
@@ -204,4 +205,132 @@ int anon_no_args(const char *prog, int argc, char **argv)
         return cli_usage(prog, "unexpected argument \"%s\" (every input is an option)",
                          argv[optind]);
     return CLI_OK;
+}
+
+/* The issuers file: "threshold T", "issuers N", "group HEX", then N "key HEX". */
+static dacc_status parse_issuers(const char *path, char *data, size_t len, dacc_anon_issuers **out,
+                                 dacc_error *err)
+{
+    unsigned t = 0, n = 0, keys = 0, line = 0;
+    uint8_t group[32], share_keys[DACC_ANON_ISSUERS_MAX * 32];
+    int have_group = 0;
+    for (char *p = data; p < data + len; line++) {
+        char *nl = memchr(p, '\n', (size_t)(data + len - p)), *next = nl ? nl + 1 : data + len;
+        if (nl)
+            *nl = '\0';
+        char hex[80];
+        if (*p == '#' || *p == '\0' || (sscanf(p, "threshold %u", &t) == 1) ||
+            (sscanf(p, "issuers %u", &n) == 1)) {
+        } else if (sscanf(p, "group %79s", hex) == 1 &&
+                   dacc_hex_decode(hex, strlen(hex), group, 32, NULL) == DACC_OK) {
+            have_group = 1;
+        } else if (sscanf(p, "key %79s", hex) == 1 && keys < DACC_ANON_ISSUERS_MAX &&
+                   dacc_hex_decode(hex, strlen(hex), share_keys + 32 * keys, 32, NULL) == DACC_OK) {
+            keys++;
+        } else
+            return dacc_error_at(err, DACC_ERR_PARSE, path, line + 1, 0,
+                                 "expected threshold, issuers, group or key line");
+        p = next;
+    }
+    if (!have_group || n == 0 || keys != n)
+        return dacc_error_set(err, DACC_ERR_PARSE,
+                              "%s: needs threshold, issuers N, group and N key lines (%u given)",
+                              path, keys);
+    dacc_status st = dacc_anon_issuers_new(t, n, group, share_keys, out, err);
+    if (st != DACC_OK)
+        dacc_error_prefix(err, "%s: ", path);
+    return st;
+}
+
+dacc_status anon_load_issuers(const char *path, dacc_anon_issuers **out, dacc_error *err)
+{
+    char *data = NULL;
+    size_t len;
+    *out = NULL;
+    dacc_status st = dacc_file_read(path, 1u << 20, &data, &len, err);
+    if (st == DACC_OK)
+        st = parse_issuers(path, data, len, out, err);
+    free(data);
+    return st;
+}
+
+/* ---- the issuance log's entries (the node writes them, token-audit reads them) ---- */
+
+#define ENTRY_HEAD "dacc-anon-issuance v1\n"
+
+int anon_epoch_ok(const char *epoch, size_t len)
+{
+    if (len == 0 || len > ANON_EPOCH_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (epoch[i] < 0x20 || epoch[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
+dacc_status anon_issuance_entry(const char *epoch, size_t epoch_len,
+                                const uint8_t record[ANON_RECORD_BYTES], dacc_buf *out,
+                                dacc_error *err)
+{
+    char eh[2 * ANON_EPOCH_MAX + 1], rq[2 * DACC_ANON_TOKEN_REQUEST_BYTES + 1],
+        an[2 * DACC_ANON_TOKEN_RESPONSE_BYTES + 1];
+    if (!anon_epoch_ok(epoch, epoch_len))
+        return dacc_error_set(err, DACC_ERR_INVALID, "not an epoch");
+    dacc_hex_encode((const uint8_t *)epoch, epoch_len, eh);
+    dacc_hex_encode(record, DACC_ANON_TOKEN_REQUEST_BYTES, rq);
+    dacc_hex_encode(record + DACC_ANON_TOKEN_REQUEST_BYTES, DACC_ANON_TOKEN_RESPONSE_BYTES, an);
+    if (dacc_buf_printf(out, ENTRY_HEAD "epoch %s\nrequest %s\nanswer %s\n", eh, rq, an) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    return DACC_OK;
+}
+
+static int lower_hex(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* The lower-case hex after "name " up to the line's end (the one spelling
+ * of an entry: the log's hash is of its bytes), exactly n bytes (max bytes
+ * for the epoch, *got its length); *p moves past the line. */
+static int entry_field(const char **p, const char *end, const char *name, uint8_t *out, size_t max,
+                       size_t *got)
+{
+    size_t nl = strlen(name);
+    const char *eol = memchr(*p, '\n', (size_t)(end - *p));
+    if (eol == NULL || (size_t)(eol - *p) < nl + 1 || memcmp(*p, name, nl) != 0 || (*p)[nl] != ' ')
+        return 0;
+    size_t hl = (size_t)(eol - *p) - nl - 1;
+    if (hl % 2 != 0 || hl / 2 > max || (got == NULL && hl / 2 != max) ||
+        !lower_hex(*p + nl + 1, hl) ||
+        dacc_hex_decode(*p + nl + 1, hl, out, hl / 2, NULL) != DACC_OK)
+        return 0;
+    if (got)
+        *got = hl / 2;
+    *p = eol + 1;
+    return 1;
+}
+
+dacc_status anon_issuance_parse(const uint8_t *entry, size_t len, char epoch[ANON_EPOCH_MAX + 1],
+                                size_t *epoch_len, uint8_t record[ANON_RECORD_BYTES],
+                                dacc_error *err)
+{
+    const char *p = (const char *)entry, *end = p + len;
+    size_t hl = strlen(ENTRY_HEAD);
+    int ok = len > hl && memcmp(p, ENTRY_HEAD, hl) == 0;
+    p += ok ? hl : 0;
+    ok = ok && entry_field(&p, end, "epoch", (uint8_t *)epoch, ANON_EPOCH_MAX, epoch_len) &&
+         anon_epoch_ok(epoch, *epoch_len);
+    ok = ok && entry_field(&p, end, "request", record, DACC_ANON_TOKEN_REQUEST_BYTES, NULL) &&
+         entry_field(&p, end, "answer", record + DACC_ANON_TOKEN_REQUEST_BYTES,
+                     DACC_ANON_TOKEN_RESPONSE_BYTES, NULL) &&
+         p == end;
+    if (!ok)
+        return dacc_error_set(err, DACC_ERR_PARSE,
+                              "not an issuance entry (\"" ENTRY_HEAD
+                              "\" then epoch, request and answer lines of hex)");
+    epoch[*epoch_len] = '\0';
+    return DACC_OK;
 }

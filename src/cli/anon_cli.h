@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dacc/anon.h"
 #include "dacc/error.h"
+#include "dacc/mem.h"
 
 /* The keys cli_next returns for the anon options without a common key. */
 enum {
@@ -34,6 +36,9 @@ enum {
     ANON_RESPONSE,
     ANON_TOKEN,
     ANON_EVALUATION,
+    ANON_ISSUER,
+    ANON_COUNTS,
+    ANON_LOG_KEY,
 };
 
 /* How often a repeatable option (--response, --evaluation, --log) may be given. */
@@ -69,6 +74,51 @@ char *anon_hex_line(const uint8_t *data, size_t n, char *out);
 /* Appends one hex line to path atomically (all of the old file, then the
  * line); a missing file is created. */
 dacc_status anon_append_hex(const char *path, const uint8_t *data, size_t n, dacc_error *err);
+
+/* The issuer set file (keygen --out-dir DIR/issuers): lines "threshold
+ * T", "issuers N", "group HEX" and N "key HEX", checked by
+ * dacc_anon_issuers_new. *out is NULL on failure (err names path). */
+dacc_status anon_load_issuers(const char *path, dacc_anon_issuers **out, dacc_error *err);
+
+/* ---- the issuance log of a token issuer node (docs/node.md) ---- */
+
+/* An epoch: 1 to ANON_EPOCH_MAX printable ASCII bytes. */
+#define ANON_EPOCH_MAX    128
+#define ANON_RECORD_BYTES (DACC_ANON_TOKEN_REQUEST_BYTES + DACC_ANON_TOKEN_RESPONSE_BYTES)
+int anon_epoch_ok(const char *epoch, size_t len);
+
+/* An entry of the log: "dacc-anon-issuance v1", then the lines "epoch
+ * HEX", "request HEX" (128 bytes) and "answer HEX" (98 bytes), each ended
+ * by a newline; record is request || answer. Appended to out. */
+dacc_status anon_issuance_entry(const char *epoch, size_t epoch_len,
+                                const uint8_t record[ANON_RECORD_BYTES], dacc_buf *out,
+                                dacc_error *err);
+/* The reverse: exactly that text, or DACC_ERR_PARSE. epoch is
+ * NUL-terminated on success. */
+dacc_status anon_issuance_parse(const uint8_t *entry, size_t len, char epoch[ANON_EPOCH_MAX + 1],
+                                size_t *epoch_len, uint8_t record[ANON_RECORD_BYTES],
+                                dacc_error *err);
+
+/* ---- issuer nodes over HTTP (anon_issuers_http.c) ---- */
+
+/* POSTs {"epoch", "request"} to URL/api/v1/tokens/request of each of the
+ * nurls nodes: the answers (98 bytes each, at most nurls) into answers,
+ * from[i] the URL answers[i] came from, *k how many. A node that fails or
+ * refuses, or answers as an issuer the set lacks or as one already heard,
+ * is named on stderr (prog: URL: why) and left out; DACC_ERR_STATE when
+ * fewer than t answered. */
+dacc_status anon_ask_issuers(const char *prog, const dacc_anon_issuers *is, const char *const *urls,
+                             size_t nurls, const char *epoch,
+                             const uint8_t req[DACC_ANON_TOKEN_REQUEST_BYTES], uint8_t *answers,
+                             const char **from, size_t *k, dacc_error *err);
+/* dacc_anon_token_finish over those answers; an answer whose proof fails
+ * is named by its URL on stderr and left out, and the rest combined when
+ * they are still t. On failure err names the first bad issuer's URL. */
+dacc_status anon_finish_from(const char *prog, const dacc_anon_issuers *is, const uint8_t x[32],
+                             const uint8_t blind[32],
+                             const uint8_t req[DACC_ANON_TOKEN_REQUEST_BYTES], uint8_t *answers,
+                             const char **from, size_t k, uint8_t token[DACC_ANON_TOKEN_BYTES],
+                             dacc_error *err);
 
 int cmd_anon_token_request(int argc, char **argv);
 int cmd_anon_token_issue(int argc, char **argv);

@@ -544,14 +544,31 @@ static const cli_opt anon_opts[] = {
       "the members' Ed25519 public keys, one hex line each", "token-audit", CLI_REQ_ALL, NULL },
     { "log", 0, "FILE", ANON_LOG, NULL,
       "the issuance log the answer is appended to (created when missing)", "token-issue", 0, NULL },
-    { "log", 0, "FILE", ANON_LOG, NULL, "an issuance log of the epoch (repeat: one per issuer)",
+    { "log", 0, "FILE", ANON_LOG, NULL,
+      "an issuance log of the epoch (repeat: one per issuer): a token-issue --log file, or an "
+      "issuer node's tokens log directory (DATA/tokens: the store, or its tiles with log.pub), "
+      "whose entries of other epochs are skipped",
       "token-audit", CLI_REQ_ALL | CLI_REPEAT, NULL },
+    { "log-key", 0, "FILE", ANON_LOG_KEY, NULL,
+      "the tokens log's public key (DATA/tokens/log.pub, given out of band), for a --log that is "
+      "the node's URL/api/v1/tokens/log or a tiles directory without its log.pub",
+      "token-audit", 0, NULL },
+    { "counts", 0, "FILE", ANON_COUNTS, NULL,
+      "a node's GET /api/v1/tokens answer, checked against its --log (one): the issuer set, "
+      "members, log size and the epoch's answers must be what the log gives",
+      "token-audit", 0, NULL },
     { "redeem", 0, "FILE", ANON_REDEEM, NULL,
       "evaluate the presented token in FILE for its redemption instead of answering a request",
       "token-issue", 0, NULL },
     { "response", 0, "FILE", ANON_RESPONSE, NULL,
-      "a file of issuer answers (repeat; at least T answers in all)", "token-finish",
-      CLI_REQ_ALL | CLI_REPEAT, NULL },
+      "a file of issuer answers (repeat; at least T answers in all)", "token-finish", CLI_REPEAT,
+      NULL },
+    { "issuer", 0, "URL", ANON_ISSUER, NULL,
+      "ask the issuer node at URL instead (POST URL/api/v1/tokens/request; repeat, at least T "
+      "of them): a node that refuses or whose answer's proof fails is named and left out",
+      "token-finish", CLI_REPEAT, NULL },
+    { "epoch", 0, "TEXT", ANON_EPOCH, NULL, "the request's epoch, for the --issuer nodes",
+      "token-finish", 0, NULL },
     { "token", 0, "FILE", ANON_TOKEN, NULL, "the token (token-finish's output)", "token-redeem",
       CLI_REQ_ALL, NULL },
     { "evaluation", 0, "FILE", ANON_EVALUATION, NULL,
@@ -609,7 +626,14 @@ static const cli_sub anon_subs[] = {
     { "token-finish", "combine t issuer answers into a token", "",
       "Check every issuer's answer (a bad one is refused naming its issuer, for example\n"
       "\"issuer 3: proof does not verify (a bad key share)\") and combine t of them into the\n"
-      "token, written in hex (mode 0600: whoever holds it can redeem it).",
+      "token, written in hex (mode 0600: whoever holds it can redeem it).\n"
+      "With --issuer URL (repeated) and --epoch instead of --response files, ask the issuer\n"
+      "nodes (dacc serve --issuer-set; POST URL/api/v1/tokens/request) for their answers.\n"
+      "A node that refuses (\"already issued\", \"not a registered member\"), cannot be\n"
+      "reached, or whose answer's proof fails is named by its URL and left out; the token\n"
+      "is made when t good answers remain, and the command fails naming the node\n"
+      "otherwise. The same request may be sent again: a node answers it with its logged\n"
+      "answer.",
       cmd_anon_token_finish },
     { "token-redeem", "verify a token against t evaluations; print its nullifier", "",
       "Verify a token against t issuers' evaluations (token-issue --redeem) and print its\n"
@@ -620,8 +644,14 @@ static const cli_sub anon_subs[] = {
     { "token-audit", "check an issuance log: tokens issued <= members", "",
       "Check an epoch's issuance logs (every request signature, member and proof; no\n"
       "member with two blinded elements) and print how many tokens were issued, which is\n"
-      "then at most the number of members. Exit status 1 naming the first bad record\n"
-      "otherwise.",
+      "then at most the number of members (tokens: requests answered by at least t\n"
+      "issuers in the logs given, so give every issuer's log). Exit status 1 naming the\n"
+      "first bad record otherwise.\n"
+      "A --log may be an issuer node's tokens log: its directory (DATA/tokens), its tiles\n"
+      "(dacc log tiles), or the node's URL/api/v1/tokens/log with --log-key; the entries\n"
+      "of the epoch are read. With --counts, the node's GET /api/v1/tokens\n"
+      "answer must agree with its log (one --log): issuer set, members, log size, answers\n"
+      "in all and the epoch's answers; a tampered count fails naming its field.",
       cmd_anon_token_audit },
     { "vrf-prove", "c2sp.org/vrf-r255 proof and output", "",
       "Print the c2sp.org/vrf-r255 proof (80 bytes, hex) and output (64 bytes, hex) of the\n"
@@ -664,7 +694,10 @@ static const cli_section anon_sections[] = {
                "\"share HEX\"; \"x HEX\" and \"blind HEX\".\n"
                ".TP\n"
                "issuance log\n"
-               "One line per issuer answer: the request followed by the answer (226 bytes).\n" },
+               "One line per issuer answer: the request followed by the answer (226 bytes).\n"
+               "An issuer node's tokens log (dacc serve \\-\\-issuer\\-set: DATA/tokens) is a\n"
+               "transparency log whose entries are \"dacc\\-anon\\-issuance v1\" and the lines\n"
+               "\"epoch HEX\", \"request HEX\" and \"answer HEX\"; token\\-audit reads it too.\n" },
     { "EXIT STATUS", "0 on success; 1 when a signature, proof or token does not verify, a tag or\n"
                      "nullifier was spent, or an input is malformed (the message names the file,\n"
                      "line and field); 2 for a usage error.\n" },

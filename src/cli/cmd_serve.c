@@ -168,6 +168,25 @@ static const cli_opt serve_opts[] = {
       NULL, 0, NULL },
     { "witness-log", 0, "FILE", NODE_KEY(NODE_OPT_WITNESS_LOG), NULL,
       "the public key of a log it witnesses (repeatable)", NULL, CLI_REPEAT, NULL },
+    { "issuer-set", 0, "FILE", NODE_KEY(NODE_OPT_ISSUER_SET), NULL,
+      "act as a threshold token issuer of this issuer set (dacc anon keygen --issuers T --of N: "
+      "DIR/issuers): POST /api/v1/tokens/request answers registered members once per epoch, "
+      "each answer logged in DIR/tokens before it is sent; needs --issuer-share and "
+      "--issuer-members",
+      NULL, 0, NULL },
+    { "issuer-share", 0, "FILE", NODE_KEY(NODE_OPT_ISSUER_SHARE), NULL,
+      "this issuer's key share (DIR/share-I, mode 0600): its public key must be one of the "
+      "set's share keys, which says the issuer's number",
+      NULL, 0, NULL },
+    { "issuer-members", 0, "FILE", NODE_KEY(NODE_OPT_ISSUER_MEMBERS), NULL,
+      "the registered members' Ed25519 public keys, one hex line each (dacc round keygen "
+      "prints one), served at /api/v1/tokens/members",
+      NULL, 0, NULL },
+    { "issuer-epoch", 0, "TEXT", NODE_KEY(NODE_OPT_ISSUER_EPOCH), "any",
+      "an epoch this issuer answers (repeatable, at most 64; none given: any epoch of 1 to 128 "
+      "printable ASCII characters), so that a member cannot fill its log with epochs no round "
+      "uses",
+      NULL, CLI_REPEAT, NULL },
     { "quiet", 'q', NULL, 'q', NULL, "no request log on standard error", NULL, 0, NULL },
 };
 

@@ -33,6 +33,10 @@ static const struct {
     [NODE_OPT_QUIET] = { "quiet", FLAG, false, 0, 0 },
     [NODE_OPT_STORE] = { "store", TEXT, false, 0, 0 },
     [NODE_OPT_WITNESS_THRESHOLD] = { "witness-threshold", NUMBER, false, 0, 8 },
+    [NODE_OPT_ISSUER_SET] = { "issuer-set", TEXT, false, 0, 0 },
+    [NODE_OPT_ISSUER_SHARE] = { "issuer-share", TEXT, false, 0, 0 },
+    [NODE_OPT_ISSUER_MEMBERS] = { "issuer-members", TEXT, false, 0, 0 },
+    [NODE_OPT_ISSUER_EPOCH] = { "issuer-epoch", TEXT, true, 0, 64 },
 };
 
 const char *node_option_name(unsigned i)
@@ -76,6 +80,10 @@ static const char **list_of(node_settings *s, unsigned i, size_t **count)
     if (i == NODE_OPT_WITNESS) {
         *count = &s->o.nwitnesses;
         return s->o.witnesses;
+    }
+    if (i == NODE_OPT_ISSUER_EPOCH) {
+        *count = &s->o.nissuer_epochs;
+        return s->o.issuer_epochs;
     }
     *count = &s->o.nwitness_logs;
     return s->o.witness_logs;
@@ -164,6 +172,15 @@ dacc_status node_option_set(node_settings *s, unsigned i, const char *value, dac
         break;
     case NODE_OPT_WITNESS_THRESHOLD:
         s->o.witness_threshold = (unsigned)v;
+        break;
+    case NODE_OPT_ISSUER_SET:
+        s->o.issuer_set = value;
+        break;
+    case NODE_OPT_ISSUER_SHARE:
+        s->o.issuer_share = value;
+        break;
+    case NODE_OPT_ISSUER_MEMBERS:
+        s->o.issuer_members = value;
         break;
     case NODE_OPT_THREADS:
         s->o.threads = (unsigned)v;

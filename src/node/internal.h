@@ -39,6 +39,9 @@ typedef struct node_shared node_shared;
 /* The registry's records and their own log (routes_registry.c). */
 typedef struct node_registry node_registry;
 
+/* The token issuer's share, members and issuance log (tokens.c). */
+typedef struct node_tokens node_tokens;
+
 /* A token bucket per id (a signing key, or a hash of a client address). */
 typedef struct {
     uint8_t id[32];
@@ -163,6 +166,7 @@ struct dacc_node {
     node_shared *shared;     /* --store: NULL for a SQLite node */
     long threshold_asked;    /* --witness-threshold: when witnesses were last asked again (s) */
     node_registry *registry; /* NULL with --store: records are not kept (501) */
+    node_tokens *tokens;     /* NULL: not a token issuer (404) */
 };
 
 /* ---- cosign.c ---- */
@@ -229,6 +233,10 @@ bool node_route_log(dacc_node *n, const char *url, node_answer *a);
  * has them; false (a untouched) otherwise. */
 bool node_cosigned(dacc_node *n, uint64_t size, node_answer *a);
 void node_tiles_free(dacc_node *n);
+/* The tile at path (what follows "tile/") of log, computed from it: a
+ * 404 for a path that is not one or is past the tree. Under the log's
+ * lock. */
+void node_log_tile(dacc_tlog_log *log, const char *path, node_answer *a);
 void node_results_free(dacc_node *n);
 /* /api/v1/... reads; false when url is not one of them. */
 bool node_route_api_get(dacc_node *n, struct MHD_Connection *c, const char *url, node_answer *a);
@@ -242,7 +250,8 @@ typedef enum {
     NODE_POST_CONFIG,
     NODE_POST_EVENT,
     NODE_POST_CHECKPOINT,
-    NODE_POST_RECORD
+    NODE_POST_RECORD,
+    NODE_POST_TOKEN
 } node_post_kind;
 node_post_kind node_post_route(const char *url, char round_hex[65]);
 /* A page's cursor and size from the values of ?after= and &limit= (NULL:
@@ -265,6 +274,18 @@ void node_post_record(dacc_node *n, const char *body, size_t len, node_answer *a
 /* GET /api/v1/records/...; false when url is not under it. */
 bool node_route_registry_get(dacc_node *n, struct MHD_Connection *c, const char *url,
                              node_answer *a);
+
+/* ---- tokens.c: a threshold token issuer (--issuer-set) ---- */
+/* Nothing without --issuer-set; else the share, members and DATA/tokens,
+ * or an error saying which is wrong. */
+dacc_status node_tokens_open(dacc_node *n, dacc_error *err);
+void node_tokens_close(dacc_node *n);
+/* POST /api/v1/tokens/request: answered and logged (201), the logged
+ * answer again for the same request (200), or refused (400, 403, 409). */
+void node_post_token(dacc_node *n, const char *body, size_t len, node_answer *a);
+/* GET /api/v1/tokens[/members|/issuers|/log/...] and the page /tokens;
+ * false when url is none of them. */
+bool node_route_tokens_get(dacc_node *n, const char *url, node_answer *a);
 
 /* ---- the web pages (routes_web.c, html.c; docs/web.md) ---- */
 
@@ -354,6 +375,10 @@ enum {
     NODE_OPT_QUIET,
     NODE_OPT_STORE,
     NODE_OPT_WITNESS_THRESHOLD,
+    NODE_OPT_ISSUER_SET,
+    NODE_OPT_ISSUER_SHARE,
+    NODE_OPT_ISSUER_MEMBERS,
+    NODE_OPT_ISSUER_EPOCH,
     NODE_OPTIONS
 };
 /* Option i's long name (NULL past the last); whether it is a flag (takes

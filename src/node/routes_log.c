@@ -18,12 +18,13 @@ static uint64_t available(uint64_t size, unsigned level)
     return 8 * level >= 64 ? 0 : size >> (8 * level);
 }
 
-static void hash_tile(dacc_node *n, unsigned level, uint64_t index, unsigned width, node_answer *a)
+static void hash_tile(dacc_tlog_log *log, unsigned level, uint64_t index, unsigned width,
+                      node_answer *a)
 {
     uint8_t buf[TILE_WIDTH * DACC_TLOG_HASH_BYTES];
     dacc_status st = DACC_OK;
     for (unsigned i = 0; i < width && st == DACC_OK; i++)
-        st = dacc_tlog_log_hash(n->rl.log, 8 * level, index * TILE_WIDTH + i,
+        st = dacc_tlog_log_hash(log, 8 * level, index * TILE_WIDTH + i,
                                 buf + (size_t)i * DACC_TLOG_HASH_BYTES);
     if (st != DACC_OK)
         node_problem(a, 500, "the tile could not be read", dacc_strerror(st), NULL);
@@ -32,7 +33,7 @@ static void hash_tile(dacc_node *n, unsigned level, uint64_t index, unsigned wid
                    width == TILE_WIDTH ? immutable : fresh);
 }
 
-static void entry_bundle(dacc_node *n, uint64_t index, unsigned width, node_answer *a)
+static void entry_bundle(dacc_tlog_log *log, uint64_t index, unsigned width, node_answer *a)
 {
     dacc_buf b;
     dacc_buf_init(&b, 0);
@@ -41,7 +42,7 @@ static void entry_bundle(dacc_node *n, uint64_t index, unsigned width, node_answ
     for (unsigned i = 0; i < width && st == DACC_OK; i++) {
         uint8_t *data;
         size_t len;
-        st = dacc_tlog_log_entry(n->rl.log, index * TILE_WIDTH + i, &data, &len, &err);
+        st = dacc_tlog_log_entry(log, index * TILE_WIDTH + i, &data, &len, &err);
         if (st != DACC_OK)
             break;
         uint8_t be[2] = { (uint8_t)(len >> 8), (uint8_t)len };
@@ -58,7 +59,7 @@ static void entry_bundle(dacc_node *n, uint64_t index, unsigned width, node_answ
     dacc_buf_free(&b);
 }
 
-static void tile(dacc_node *n, const char *path, node_answer *a)
+void node_log_tile(dacc_tlog_log *log, const char *path, node_answer *a)
 {
     node_tile t;
     if (!node_tile_parse(path, &t)) {
@@ -68,15 +69,15 @@ static void tile(dacc_node *n, const char *path, node_answer *a)
     bool entries = t.level < 0;
     uint64_t level = entries ? 0 : (uint64_t)t.level, index = t.index;
     unsigned width = t.width;
-    uint64_t have = available(dacc_tlog_log_size(n->rl.log), (unsigned)level);
+    uint64_t have = available(dacc_tlog_log_size(log), (unsigned)level);
     if (index > have / TILE_WIDTH || index * TILE_WIDTH + width > have) {
         node_problem(a, 404, "no such tile: past the tree", path, NULL);
         return;
     }
     if (entries)
-        entry_bundle(n, index, width, a);
+        entry_bundle(log, index, width, a);
     else
-        hash_tile(n, (unsigned)level, index, width, a);
+        hash_tile(log, (unsigned)level, index, width, a);
 }
 
 /* The latest checkpoint, with its cosignatures when the cosigner has them
@@ -139,7 +140,7 @@ bool node_route_log(dacc_node *n, const char *url, node_answer *a)
     if (url[1] == 'c')
         checkpoint(n, a);
     else
-        tile(n, url + 6, a);
+        node_log_tile(n->rl.log, url + 6, a);
     pthread_mutex_unlock(&n->store);
     if (full && a->status == 200)
         keep(n, &t, a);

@@ -1065,6 +1065,9 @@ static void home_page(dacc_node *n, node_answer *a)
         html_printf(&h, "<p>The log is empty: it has no checkpoint until its first entry.</p>\n");
     html_printf(&h, "<p><a href=\"/audit\">Audit it</a>: verify a receipt and this checkpoint in "
                     "your browser.</p></section>\n");
+    if (n->tokens != NULL) /* set once at start */
+        html_printf(&h, "<p>This node is an anonymous token issuer: <a href=\"/tokens\">its "
+                        "keys and what it has issued</a>.</p>\n");
     free(note);
     html_end(&h, a, 200);
 }

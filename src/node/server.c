@@ -134,6 +134,8 @@ node_post_kind node_post_route(const char *url, char round_hex[65])
         return NODE_POST_CONFIG;
     if (strcmp(url, "/api/v1/records") == 0)
         return NODE_POST_RECORD;
+    if (strcmp(url, "/api/v1/tokens/request") == 0)
+        return NODE_POST_TOKEN;
     if (strlen(url) == r + 1 + 64 + 7 && strncmp(url, rounds, r) == 0 && url[r] == '/' &&
         strcmp(url + r + 1 + 64, "/events") == 0) {
         memcpy(round_hex, url + r + 1, 64);
@@ -179,6 +181,10 @@ static void post(dacc_node *n, struct MHD_Connection *c, node_request *q, node_a
     }
     if (kind == NODE_POST_RECORD) {
         node_post_record(n, q->body.data ? q->body.data : "", q->body.len, a);
+        return;
+    }
+    if (kind == NODE_POST_TOKEN) {
+        node_post_token(n, q->body.data ? q->body.data : "", q->body.len, a);
         return;
     }
     node_job *job;
@@ -261,7 +267,8 @@ static void get(dacc_node *n, struct MHD_Connection *c, node_request *q, node_an
         return;
     }
     if (node_route_log(n, q->url, a) || node_route_registry_get(n, c, q->url, a) ||
-        node_route_api_get(n, c, q->url, a) || node_route_web(n, c, q->url, a))
+        node_route_tokens_get(n, q->url, a) || node_route_api_get(n, c, q->url, a) ||
+        node_route_web(n, c, q->url, a))
         return;
     if (strcmp(q->url, "/") == 0) {
         json_t *doc = json_pack("{s:s,s:s,s:s,s:s}", "dacc", dacc_version(), "checkpoint",
@@ -592,6 +599,8 @@ dacc_status dacc_node_start(const dacc_node_opts *o, dacc_node **out, dacc_error
         st = node_witness_open(n, err);
     if (st == DACC_OK)
         st = node_registry_open(n, err);
+    if (st == DACC_OK)
+        st = node_tokens_open(n, err);
     for (size_t i = 0; st == DACC_OK && i < n->o.nwitnesses; i++)
         st = node_cosign_add(n, n->o.witnesses[i], err);
     if (st == DACC_OK)
@@ -637,6 +646,7 @@ void dacc_node_stop(dacc_node *n)
     node_conns_stop(&n->conns);
     round_log_close(&n->rl);
     node_registry_close(n);
+    node_tokens_close(n);
     node_tiles_free(n);
     node_results_free(n);
     node_limiter_free(&n->per_key);
