@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dacc/anon.h"
 #include "dacc/error.h"
 
 /* The keys cli_next returns for the anon options without a common key. */
@@ -69,6 +70,15 @@ char *anon_hex_line(const uint8_t *data, size_t n, char *out);
 /* Appends one hex line to path atomically (all of the old file, then the
  * line); a missing file is created. */
 dacc_status anon_append_hex(const char *path, const uint8_t *data, size_t n, dacc_error *err);
+
+/* The ring of path: one member public key in hex a line (dacc anon ring). */
+dacc_status anon_load_ring(const char *path, dacc_anon_ring **ring, dacc_error *err);
+
+/* Every answer or evaluation (98 bytes a hex line) of the nfiles files, in
+ * order, into a malloc'd array (*out, *n answers): at most
+ * DACC_ANON_ISSUERS_MAX in all. */
+dacc_status anon_read_answers(const char *const *files, size_t nfiles, uint8_t **out, size_t *n,
+                              dacc_error *err);
 
 int cmd_anon_token_request(int argc, char **argv);
 int cmd_anon_token_issue(int argc, char **argv);
