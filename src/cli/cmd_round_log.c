@@ -277,10 +277,13 @@ static void print_appended(const env_list *l, uint64_t first)
             continue;
         /* a token's pseudonym is its nullifier, which only the round's
          * check computes: the line says a token acted */
-        printf("entry %" PRIu64 ": %s by %s%s… seq %" PRIu64 " (round %s…)\n", first + i, ev.type,
-               ev.anon ? "pseudonym " : "",
-               ev.anon == DACC_ROUND_ANON_TOKEN ? "(a token)" : hex8(ev.signer, a), ev.seq,
-               ev.is_config ? "new" : hex8(ev.round, b));
+        char who[40];
+        if (ev.anon == DACC_ROUND_ANON_TOKEN)
+            snprintf(who, sizeof who, "a token");
+        else
+            snprintf(who, sizeof who, "%s%s…", ev.anon ? "pseudonym " : "", hex8(ev.signer, a));
+        printf("entry %" PRIu64 ": %s by %s seq %" PRIu64 " (round %s…)\n", first + i, ev.type, who,
+               ev.seq, ev.is_config ? "new" : hex8(ev.round, b));
         dacc_round_event_clear(&ev);
     }
 }

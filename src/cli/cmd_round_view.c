@@ -367,7 +367,7 @@ static void write_anonymous(FILE *fp, const json_t *anon)
                 (long long)json_integer_value(json_object_get(ring, "grace")));
     if (tokens != NULL)
         fprintf(fp,
-                "anonymous: %lld tokens of issuer set %.16s… (%lld of %lld) redeemed; every "
+                "anonymous: tokens redeemed %lld, issuer set %.16s… (%lld of %lld); every "
                 "token verified\n",
                 (long long)json_integer_value(json_object_get(anon, "redeemed")),
                 json_string_value(json_object_get(tokens, "issuers")),

@@ -859,3 +859,116 @@ Test(round_anon, anonymous_events_outside_what_the_round_allows_are_refused)
     }
     dacc_anon_ring_free(ring);
 }
+
+/* ---- the command line: a token round ---- */
+
+#define RUN(r, ...) run_dacc(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+
+static void ok(run_result *r)
+{
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    run_result_free(r);
+}
+
+/* A run's standard output into path (token-issue writes its answer there). */
+static void save(run_result *r, const char *path)
+{
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp, "%s", path);
+    fputs(r->out, fp);
+    fclose(fp);
+    run_result_free(r);
+}
+
+Test(round_anon, dacc_round_event_redeems_a_token_once_and_replay_says_so, .timeout = 120)
+{
+    char *dir = make_temp_dir();
+    char *f[16];
+    static const char *const names[] = { "LOG",       "op",          "alice",      "members",
+                                         "issuers",   "p.json",      "config.env", "alice.state",
+                                         "alice.req", "alice.token", "d1.env",     "d2.env",
+                                         "eval-2",    "eval-3",      "answer-1",   "answer-3" };
+    for (int i = 0; i < 16; i++)
+        f[i] = path_join(dir, names[i]);
+    char *opkey = path_join(dir, "op.key"), *alicekey = path_join(dir, "alice.key"),
+         *iss = path_join(dir, "issuers/issuers"), *logp = path_join(dir, "issuance.log"), *sh[3];
+    for (int i = 0; i < 3; i++) {
+        char n[32];
+        snprintf(n, sizeof n, "issuers/share-%d", i + 1);
+        sh[i] = path_join(dir, n);
+    }
+    run_result r;
+    RUN(&r, "log", "init", "--origin", "example.org/tok", f[0]);
+    ok(&r);
+    RUN(&r, "round", "keygen", f[1]);
+    ok(&r);
+    RUN(&r, "round", "keygen", f[2]);
+    save(&r, f[3]);
+    RUN(&r, "anon", "keygen", "--issuers", "2", "--of", "3", "--out-dir", f[4]);
+    ok(&r);
+    FILE *pf = fopen(f[5], "w");
+    fputs("{\"pool\":\"1000\",\"decimals\":0,\"method\":\"qf\"}", pf);
+    fclose(pf);
+    RUN(&r, "round", "new", "--key", opkey, "--mechanism", "pgf", "--params", f[5], "--issuers",
+        iss, "-o", f[6]);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char id[65];
+    cr_assert_eq(sscanf(r.err, "round %64s", id), 1, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "round", "append", "--log", f[0], f[6]);
+    ok(&r);
+    RUN(&r, "anon", "token-request", "--issuers", iss, "--epoch", "e1", "--identity", alicekey,
+        "--state", f[7], "--output", f[8]);
+    ok(&r);
+    for (int i = 0; i < 3; i += 2) {
+        char idx[2] = { (char)('1' + i), 0 };
+        run_dacc(&r, NULL,
+                 (const char *const[]){ "anon", "token-issue", "--issuers", iss, "--index", idx,
+                                        "--share", sh[i], "--epoch", "e1", "--request", f[8],
+                                        "--members", f[3], "--log", logp, NULL });
+        save(&r, f[14 + i / 2]);
+    }
+    RUN(&r, "anon", "token-finish", "--issuers", iss, "--state", f[7], "--request", f[8],
+        "--response", f[14], "--response", f[15], "--output", f[9]);
+    ok(&r);
+    for (int i = 1; i < 3; i++) {
+        char idx[2] = { (char)('1' + i), 0 };
+        run_dacc(&r, NULL,
+                 (const char *const[]){ "anon", "token-issue", "--issuers", iss, "--index", idx,
+                                        "--share", sh[i], "--redeem", f[9], NULL });
+        save(&r, f[11 + i]);
+    }
+    RUN(&r, "round", "event", "--token", f[9], "--evaluation", f[12], "--evaluation", f[13],
+        "--type", "pgf/donation", "--round", id, "--log", f[0], "--body",
+        "{\"project\":\"p1\",\"amount\":\"50\"}", "-o", f[10]);
+    ok(&r);
+    RUN(&r, "round", "event", "--token", f[9], "--evaluation", f[12], "--evaluation", f[13],
+        "--type", "pgf/donation", "--round", id, "--log", f[0], "--body",
+        "{\"project\":\"p2\",\"amount\":\"50\"}", "-o", f[11]);
+    ok(&r);
+    RUN(&r, "round", "append", "--log", f[0], f[10]);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "pgf/donation by a token seq 1"), "%s", r.out);
+    run_result_free(&r);
+    RUN(&r, "round", "append", "--log", f[0], f[11]);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "already acted"), "%s", r.err);
+    run_result_free(&r);
+    /* a token event needs the round, and goes without --key */
+    RUN(&r, "round", "event", "--token", f[9], "--evaluation", f[12], "--type", "pgf/donation",
+        "--round", id, "--body", "{}");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "round", "replay", "--log", f[0], id);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "tokens redeemed 1"), "%s", r.out);
+    run_result_free(&r);
+    for (int i = 0; i < 16; i++)
+        free(f[i]);
+    for (int i = 0; i < 3; i++)
+        free(sh[i]);
+    free(opkey), free(alicekey), free(iss), free(logp);
+    remove_tree(dir);
+    free(dir);
+}
