@@ -203,7 +203,8 @@ static dacc_status changed_keys(const round_anon *a, const uint8_t *rm, size_t n
         if (j == nrm)
             memcpy(k + 32 * (*n)++, key, 32);
     }
-    memcpy(k + 32 * *n, add, 32 * nadd);
+    if (nadd > 0) /* add is NULL when the event only removes */
+        memcpy(k + 32 * *n, add, 32 * nadd);
     *n += nadd;
     *out = k;
     return DACC_OK;
