@@ -297,7 +297,8 @@ dacc_status dacc_round_result_hash(const dacc_round *r, uint8_t out[DACC_SHA256_
                                    dacc_error *err);
 
 /* What the round holds for one key, for a participant's own view: whether
- * it is the operator or eligible, its last sequence number, the phase, and
+ * it is the operator or eligible (or "pseudonym": true, an anonymous
+ * member's pseudonym that has acted), its last sequence number, the phase, and
  * the mechanism's part ("state": a deep-funding juror's drawn questions,
  * each marked answered or not). *out is new (json_decref). */
 dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES],

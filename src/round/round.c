@@ -714,6 +714,11 @@ dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_R
     json_object_set_new(o, "operator", json_boolean(memcmp(key, r->operator_key, 32) == 0));
     json_object_set_new(o, "eligible", json_boolean(eligible(r, key)));
     json_object_set_new(o, "seq", json_integer((json_int_t)dacc_round_seq(r, key)));
+    /* a key that acted without being eligible or the operator can only be
+     * a pseudonym of an anonymous member */
+    if (r->anon != NULL && dacc_round_seq(r, key) > 0 && !eligible(r, key) &&
+        memcmp(key, r->operator_key, 32) != 0)
+        json_object_set_new(o, "pseudonym", json_true());
     json_object_set_new(o, "phase", json_string(dacc_round_phase(r)));
     if (mine != NULL)
         json_object_set_new(o, "state", mine);

@@ -193,6 +193,7 @@ Test(round_anon, a_deepfund_round_of_30_anonymous_jurors_replays_and_equals_the_
         cr_assert_eq(dacc_round_participant(r, nym[j], &v, &err), DACC_OK, "%s", err.message);
         json_t *qs = json_object_get(json_object_get(v, "state"), "questions");
         cr_assert_eq(json_array_size(qs), QUESTIONS, "juror %d: %s", j, json_dumps(v, 0));
+        cr_assert_null(json_object_get(v, "pseudonym"), "before it acted");
         for (int k = 1; k <= QUESTIONS; k++) {
             json_t *q = json_array_get(qs, (size_t)k - 1);
             given *g = &ans[na++];
@@ -209,6 +210,11 @@ Test(round_anon, a_deepfund_round_of_30_anonymous_jurors_replays_and_equals_the_
         }
         json_decref(v);
     }
+    json_t *seen = NULL;
+    cr_assert_eq(dacc_round_participant(r, nym[3], &seen, &err), DACC_OK);
+    cr_assert(json_is_true(json_object_get(seen, "pseudonym")), "%s", json_dumps(seen, 0));
+    cr_assert_eq(json_integer_value(json_object_get(seen, "seq")), QUESTIONS);
+    json_decref(seen);
     /* a juror answering the same question twice, and a question not drawn */
     json_t *again = json_pack("{sIsIss}", "question", (json_int_t)2, "choice", (json_int_t)1,
                               "multiplier", "2");
