@@ -204,7 +204,9 @@ dacc_status dacc_round_event_decode_logged(const char *name, const void *envelop
  * (a node following the appends of the node that integrates its shared
  * log, or integrating what a node of the same log handed over). Everything
  * else is checked as there. Never for bytes from anyone else: an event
- * decoded this way proves nothing about its signer. */
+ * decoded this way proves nothing about its signer. (An anonymous event
+ * has no Ed25519 signature: the round verifies its ring signature or
+ * token when it applies it, on this path too.) */
 dacc_status dacc_round_event_decode_trusted(const char *name, const void *envelope, size_t len,
                                             dacc_round_event *ev, dacc_buf *logged,
                                             dacc_error *err);

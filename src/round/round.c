@@ -149,8 +149,8 @@ static dacc_status read_eligible(dacc_round *r, const json_t *el, dacc_error *er
     if ((open != NULL && (keys != NULL || anon || !json_is_true(open))) ||
         (open == NULL && keys == NULL && !anon))
         return round_refuse(err, DACC_ERR_INVALID,
-                            "field \"eligible\": give {\"open\": true}, or \"keys\": [...] and "
-                            "or \"ring\" or \"tokens\"");
+                            "field \"eligible\": give {\"open\": true}, or \"keys\": [...], "
+                            "\"ring\" or \"tokens\" (keys beside a ring or tokens)");
     r->open = open != NULL;
     dacc_status st = round_anon_read(el, &r->anon, err);
     if (st == DACC_OK && keys != NULL)
