@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dacc/anon.h"
 #include "dacc/codec.h"
 #include "dacc/deepfund.h"
 #include "dacc/error.h"
@@ -29,8 +30,11 @@ extern "C" {
 #define DACC_DSSE_MAX_SIGS    64          /* signatures in one envelope */
 #define DACC_DSSE_MAX_PAYLOAD (16u << 20) /* decoded payload bytes */
 /* Decoded bytes of one signature: room for algorithms other than Ed25519
- * (RSA-8192), whose signatures an envelope may carry and verify ignores. */
-#define DACC_DSSE_SIG_MAX 1024
+ * (RSA-8192), whose signatures an envelope may carry and verify ignores,
+ * and for the ring signature of an anonymous event (64 + 32 bytes a
+ * member: 2046 members, more than one log entry carries) or its token
+ * with 255 issuers' evaluations. */
+#define DACC_DSSE_SIG_MAX 65536
 /* Bytes of envelope JSON dacc_dsse_parse reads: the largest payload in
  * base64 (22 369 624 bytes) leaves about 2.8 MB for the rest. */
 #define DACC_DSSE_MAX_ENVELOPE (24u << 20)
@@ -59,6 +63,13 @@ dacc_status dacc_dsse_new(const char *type, const void *body, size_t len, dacc_d
  * unchanged. */
 dacc_status dacc_dsse_sign(dacc_dsse_envelope *e, const uint8_t sk[64], const char *keyid,
                            dacc_error *err);
+
+/* Adds a signature made elsewhere over PAE(type, payload), len bytes
+ * (at most DACC_DSSE_SIG_MAX) under keyid (NULL: none): the ring signature
+ * of an anonymous event, whose keyid names its kind. Checks nothing of
+ * sig. DACC_ERR_LIMIT past DACC_DSSE_MAX_SIGS signatures. */
+dacc_status dacc_dsse_add_sig(dacc_dsse_envelope *e, const char *keyid, const uint8_t *sig,
+                              size_t len, dacc_error *err);
 
 /* Parses the JSON envelope
  *     {"payload": base64, "payloadType": string,
@@ -136,6 +147,18 @@ dacc_status dacc_dsse_verify(const dacc_dsse_envelope *e, const uint8_t (*pks)[3
  * or a reordering of one author's events is refused), "signer" the author's
  * public key, which must have signed the envelope. docs/round.md. */
 
+/* The payloadType of an anonymous event (docs/round.md, "Anonymous
+ * rounds"): no "signer"; an "anon" member names the ring root or issuer
+ * set it was made against, and its one DSSE signature, keyid
+ * DACC_ROUND_ANON_RING_KEYID or DACC_ROUND_ANON_TOKEN_KEYID, holds the
+ * ring signature over PAE(type, payload) or the token with its
+ * evaluations. */
+#define DACC_ROUND_ANON_EVENT_TYPE  "application/vnd.dacc.anon-event+json"
+#define DACC_ROUND_ANON_RING_KEYID  "dacc-anon-v1-ring"
+#define DACC_ROUND_ANON_TOKEN_KEYID "dacc-anon-v1-token"
+
+enum { DACC_ROUND_ANON_NONE = 0, DACC_ROUND_ANON_RING = 1, DACC_ROUND_ANON_TOKEN = 2 };
+
 #define DACC_ROUND_KEY_BYTES 32
 #define DACC_ROUND_ID_BYTES  32
 #define DACC_ROUND_TYPE_MAX  64
@@ -150,6 +173,18 @@ typedef struct dacc_round_event {
     uint8_t *payload; /* the canonical payload bytes, owned */
     size_t payload_len;
     uint8_t hash[DACC_SHA256_BYTES]; /* SHA-256 of the envelope bytes */
+    /* An anonymous event (DACC_ROUND_ANON_*): what it was made against (a
+     * ring root or the issuer set's hash, 64 bytes), and its proof (the
+     * ring signature, or token || evaluations), owned. Decoding checks
+     * only the form: the round verifies the proof when it applies the
+     * event, against its ring history or issuer set, and only then is
+     * signer the pseudonym (the ring tag, or the nullifier's first 32
+     * bytes); before, it is the first 32 bytes of the proof: the tag a
+     * ring event claims, or a token's x. */
+    int anon;
+    uint8_t anon_ref[64];
+    uint8_t *proof;
+    size_t proof_len;
 } dacc_round_event;
 
 /* Decodes an envelope into ev: the type, the payload (strict canonical
@@ -169,7 +204,9 @@ dacc_status dacc_round_event_decode_logged(const char *name, const void *envelop
  * (a node following the appends of the node that integrates its shared
  * log, or integrating what a node of the same log handed over). Everything
  * else is checked as there. Never for bytes from anyone else: an event
- * decoded this way proves nothing about its signer. */
+ * decoded this way proves nothing about its signer. (An anonymous event
+ * has no Ed25519 signature: the round verifies its ring signature or
+ * token when it applies it, on this path too.) */
 dacc_status dacc_round_event_decode_trusted(const char *name, const void *envelope, size_t len,
                                             dacc_round_event *ev, dacc_buf *logged,
                                             dacc_error *err);
@@ -262,7 +299,8 @@ dacc_status dacc_round_result_hash(const dacc_round *r, uint8_t out[DACC_SHA256_
                                    dacc_error *err);
 
 /* What the round holds for one key, for a participant's own view: whether
- * it is the operator or eligible, its last sequence number, the phase, and
+ * it is the operator or eligible (or "pseudonym": true, an anonymous
+ * member's pseudonym that has acted), its last sequence number, the phase, and
  * the mechanism's part ("state": a deep-funding juror's drawn questions,
  * each marked answered or not). *out is new (json_decref). */
 dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES],
@@ -287,6 +325,40 @@ dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_R
  * is new (json_decref). */
 dacc_status dacc_round_query(const dacc_round *r, const char *name, const json_t *args,
                              json_t **out, dacc_error *err);
+
+/* ---- anonymous events (docs/round.md, "Anonymous rounds") ---------------- */
+
+/* The scope of an anonymous action of type in r (appended to out): what
+ * the ring tag is one per member of. DACC_ERR_UNSUPPORTED for a type that
+ * cannot be sent anonymously; DACC_ERR_INVALID for a notes rating in a
+ * round whose params name no "epoch". */
+dacc_status dacc_round_anon_scope(const dacc_round *r, const char *type, dacc_buf *out,
+                                  dacc_error *err);
+
+/* The pseudonym the ring member with secret key sk acts under in r for
+ * type (its tag in the scope), e.g. to find its sequence number
+ * (dacc_round_seq) or its drawn questions (dacc_round_participant). */
+dacc_status dacc_round_anon_pseudonym(const dacc_round *r, const char *type, const uint8_t sk[32],
+                                      uint8_t out[DACC_ROUND_KEY_BYTES], dacc_error *err);
+
+/* Builds an anonymous event of r (payload as dacc_round_event_sign, with
+ * "anon": {"ring": root} in place of "signer") and signs it with a ring
+ * signature by sk, a member of ring, in the type's scope; seed enters the
+ * signature's nonces (random in use). ring should be one r accepts (its
+ * current ring, or the previous one within the grace window); apply
+ * decides. Appends the logged envelope to out. */
+dacc_status dacc_round_event_sign_ring(const dacc_round *r, uint64_t seq, const char *type,
+                                       const json_t *body, const dacc_anon_ring *ring,
+                                       const uint8_t sk[32], const uint8_t seed[32], dacc_buf *out,
+                                       dacc_error *err);
+
+/* Builds an anonymous event of r redeeming token (x || N) with k
+ * redemption evaluations (98 bytes each, dacc_anon_token_evaluate), as
+ * "anon": {"issuers": hash}; the token and evaluations are its signature.
+ * seq is 1: a token acts once. Appends the logged envelope to out. */
+dacc_status dacc_round_event_redeem(const dacc_round *r, const char *type, const json_t *body,
+                                    const uint8_t token[64], const uint8_t *evaluations, size_t k,
+                                    dacc_buf *out, dacc_error *err);
 
 /* The last sequence number key used in the round; 0 when it sent nothing. */
 uint64_t dacc_round_seq(const dacc_round *r, const uint8_t key[DACC_ROUND_KEY_BYTES]);

@@ -120,6 +120,15 @@ dacc_status anon_finish_from(const char *prog, const dacc_anon_issuers *is, cons
                              const char **from, size_t k, uint8_t token[DACC_ANON_TOKEN_BYTES],
                              dacc_error *err);
 
+/* The ring of path: one member public key in hex a line (dacc anon ring). */
+dacc_status anon_load_ring(const char *path, dacc_anon_ring **ring, dacc_error *err);
+
+/* Every answer or evaluation (98 bytes a hex line) of the nfiles files, in
+ * order, into a malloc'd array (*out, *n answers): at most
+ * DACC_ANON_ISSUERS_MAX in all. */
+dacc_status anon_read_answers(const char *const *files, size_t nfiles, uint8_t **out, size_t *n,
+                              dacc_error *err);
+
 int cmd_anon_token_request(int argc, char **argv);
 int cmd_anon_token_issue(int argc, char **argv);
 int cmd_anon_token_finish(int argc, char **argv);

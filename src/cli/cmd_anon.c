@@ -165,7 +165,7 @@ static int cmd_keygen(int argc, char **argv)
 
 /* ---- ring ---- */
 
-static dacc_status load_ring(const char *path, dacc_anon_ring **ring, dacc_error *err)
+dacc_status anon_load_ring(const char *path, dacc_anon_ring **ring, dacc_error *err)
 {
     uint8_t *keys;
     size_t n;
@@ -204,7 +204,7 @@ static int cmd_ring(int argc, char **argv)
         return rc;
     dacc_anon_ring *ring;
     dacc_error err;
-    if (load_ring(path, &ring, &err) != DACC_OK)
+    if (anon_load_ring(path, &ring, &err) != DACC_OK)
         return cli_fail(prog, &err);
     char hex[129];
     dacc_hex_encode(dacc_anon_ring_hash(ring), 64, hex);
@@ -265,7 +265,7 @@ static int cmd_sign(int argc, char **argv)
     char *msg = NULL, *hex = NULL;
     uint8_t *sig = NULL;
     size_t mlen = 0, n = 0;
-    dacc_status st = load_ring(rp, &ring, &err);
+    dacc_status st = anon_load_ring(rp, &ring, &err);
     if (st == DACC_OK)
         st = anon_read_hex(sp, sk, 32, &err);
     if (st == DACC_OK)
@@ -356,7 +356,7 @@ static int cmd_verify(int argc, char **argv)
     uint8_t *sig = NULL, tag[32];
     size_t mlen = 0, n = 0;
     dacc_error err;
-    dacc_status st = load_ring(rp, &ring, &err);
+    dacc_status st = anon_load_ring(rp, &ring, &err);
     if (st == DACC_OK)
         st = dacc_file_read(mp, MESSAGE_MAX, &msg, &mlen, &err);
     if (st == DACC_OK) {

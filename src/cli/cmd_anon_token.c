@@ -255,9 +255,8 @@ int cmd_anon_token_issue(int argc, char **argv)
 
 /* ---- token-finish, token-redeem ---- */
 
-/* Every answer line of the files into *out (count in *n). */
-static dacc_status read_answers(const char *const *files, size_t nfiles, uint8_t **out, size_t *n,
-                                dacc_error *err)
+dacc_status anon_read_answers(const char *const *files, size_t nfiles, uint8_t **out, size_t *n,
+                              dacc_error *err)
 {
     uint8_t *all = NULL;
     size_t total = 0;
@@ -382,7 +381,7 @@ int cmd_anon_token_finish(int argc, char **argv)
     if (st == DACC_OK && nurls > 0)
         st = finish_over_http(prog, is, x, blind, req, epoch, urls, nurls, token, &err);
     else if (st == DACC_OK)
-        st = read_answers(resp_files, nresp, &answers, &n, &err);
+        st = anon_read_answers(resp_files, nresp, &answers, &n, &err);
     if (st == DACC_OK && nurls == 0)
         st = dacc_anon_token_finish(is, x, blind, req, answers, n, token, NULL, &err);
     sodium_memzero(x, sizeof x);
@@ -460,7 +459,7 @@ int cmd_anon_token_redeem(int argc, char **argv)
     if (st == DACC_OK)
         st = anon_read_hex(tp, token, sizeof token, &err);
     if (st == DACC_OK)
-        st = read_answers(ev_files, nev, &evs, &n, &err);
+        st = anon_read_answers(ev_files, nev, &evs, &n, &err);
     if (st == DACC_OK)
         st = dacc_anon_token_verify(is, token, evs, n, nul, NULL, &err);
     sodium_memzero(token, sizeof token);

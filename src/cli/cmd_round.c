@@ -12,6 +12,7 @@
 #include "dacc/file.h"
 #include "dacc/json.h"
 #include "dacc/round.h"
+#include "anon_cli.h"
 #include "log_keys.h"
 #include "round_cli.h"
 
@@ -79,7 +80,69 @@ typedef struct {
     const char *phase[8];
     size_t nphase;
     int open;
+    const char *ring, *issuers; /* anonymous members: a ring, or a token issuer set */
+    uint64_t grace;
 } new_opts;
+
+/* eligible.ring from a ring file (dacc anon ring: one key in hex a line). */
+static dacc_status ring_json(const new_opts *o, json_t *el, dacc_error *err)
+{
+    uint8_t *keys = NULL;
+    size_t n = 0;
+    char hex[65];
+    dacc_status st = anon_read_hex_lines(o->ring, 32, DACC_ANON_RING_MAX, &keys, &n, err);
+    if (st != DACC_OK)
+        return st;
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_string(dacc_hex_encode(keys + 32 * i, 32, hex)));
+    free(keys);
+    json_object_set_new(el, "ring",
+                        json_pack("{sosI}", "keys", list, "grace", (json_int_t)o->grace));
+    return DACC_OK;
+}
+
+/* eligible.tokens from an issuers file (dacc anon keygen --issuers):
+ * "threshold T", "issuers N", "group HEX", "key HEX" lines; the round
+ * checks the keys when it reads the config. */
+static dacc_status issuers_json(const new_opts *o, json_t *el, dacc_error *err)
+{
+    char *data = NULL;
+    size_t len;
+    dacc_status st = dacc_file_read(o->issuers, 1u << 20, &data, &len, err);
+    if (st != DACC_OK)
+        return st;
+    json_t *keys = json_array(), *group = NULL;
+    unsigned t = 0, n = 0, line = 0;
+    for (char *p = data; st == DACC_OK && p < data + len; line++) {
+        char *nl = memchr(p, '\n', (size_t)(data + len - p)), *next = nl ? nl + 1 : data + len,
+             hex[66];
+        if (nl)
+            *nl = '\0';
+        if (sscanf(p, "key %65s", hex) == 1 && strlen(hex) == 64)
+            json_array_append_new(keys, json_string(hex));
+        else if (sscanf(p, "group %65s", hex) == 1 && strlen(hex) == 64 && group == NULL)
+            group = json_string(hex);
+        else if (!(*p == '\0' || *p == '#' || sscanf(p, "threshold %u", &t) == 1 ||
+                   sscanf(p, "issuers %u", &n) == 1))
+            st = dacc_error_at(err, DACC_ERR_PARSE, o->issuers, line + 1, 0,
+                               "expected threshold, issuers, group or key line");
+        p = next;
+    }
+    free(data);
+    if (st == DACC_OK && (group == NULL || t == 0 || json_array_size(keys) != n))
+        st = dacc_error_set(err, DACC_ERR_PARSE,
+                            "%s: needs threshold, issuers N, group and N key lines", o->issuers);
+    if (st != DACC_OK) {
+        json_decref(keys);
+        json_decref(group);
+        return st;
+    }
+    json_object_set_new(
+        el, "tokens",
+        json_pack("{sIsoso}", "threshold", (json_int_t)t, "group", group, "keys", keys));
+    return DACC_OK;
+}
 
 static dacc_status eligible_keys(const char *path, json_t *list, dacc_error *err)
 {
@@ -179,7 +242,14 @@ static int parse_new(const char *prog, int argc, char **argv, new_opts *o)
                                         : NULL;
         if (ch == 'O')
             o->open = 1;
-        else if (ch == 'P' && o->nphase < 8)
+        else if (ch == ROUND_OPT_RING)
+            o->ring = optarg;
+        else if (ch == ROUND_OPT_ISSUERS)
+            o->issuers = optarg;
+        else if (ch == ROUND_OPT_GRACE) {
+            if (cli_opt_u64(prog, "--grace", optarg, 0, INT64_MAX, &o->grace) != CLI_OK)
+                return CLI_USAGE;
+        } else if (ch == 'P' && o->nphase < 8)
             o->phase[o->nphase++] = optarg;
         else if (slot != NULL)
             *slot = optarg;
@@ -190,8 +260,12 @@ static int parse_new(const char *prog, int argc, char **argv, new_opts *o)
         return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (optind != argc)
         return cli_usage(prog, "unexpected argument '%s'", argv[optind]);
-    if (o->open == (o->eligible != NULL))
-        return cli_usage(prog, "give --open or --eligible FILE");
+    if (o->ring != NULL && o->issuers != NULL)
+        return cli_usage(prog, "--ring or --issuers, not both");
+    if (o->open ? o->eligible != NULL || o->ring || o->issuers
+                : o->eligible == NULL && !o->ring && !o->issuers)
+        return cli_usage(prog,
+                         "give --open, or --eligible FILE and/or --ring FILE or --issuers FILE");
     const char *outs[] = { o->out };
     return cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0);
 }
@@ -202,11 +276,15 @@ static dacc_status config_body(const new_opts *o, json_t *phases, json_t **out, 
     dacc_status st = dacc_json_load_file(o->params, &params, err);
     if (st == DACC_OK && o->open)
         json_object_set_new(el, "open", json_true());
-    if (st == DACC_OK && !o->open) {
+    if (st == DACC_OK && o->eligible != NULL) {
         json_t *keys = json_array();
         json_object_set_new(el, "keys", keys);
         st = eligible_keys(o->eligible, keys, err);
     }
+    if (st == DACC_OK && o->ring != NULL)
+        st = ring_json(o, el, err);
+    if (st == DACC_OK && o->issuers != NULL)
+        st = issuers_json(o, el, err);
     if (st != DACC_OK) {
         json_decref(params);
         json_decref(el);
@@ -274,6 +352,15 @@ static const cli_opt round_opts[] = {
     { "open", 0, NULL, 'O', NULL, "anyone may take part (else --eligible)", "new", 0, NULL },
     { "eligible", 0, "FILE", 'e', NULL, "the keys that may take part, one per line (hex or .pub)",
       "new", 0, NULL },
+    { "ring", 0, "FILE", ROUND_OPT_RING, NULL,
+      "anonymous members: a ring of their keys (dacc anon ring files: hex, one a line)", "new", 0,
+      NULL },
+    { "grace", 0, "N", ROUND_OPT_GRACE, "0",
+      "events after a round/ring change for which the previous ring still signs (with --ring)",
+      "new", 0, NULL },
+    { "issuers", 0, "FILE", ROUND_OPT_ISSUERS, NULL,
+      "anonymous members by tokens of this issuer set (dacc anon keygen --issuers)", "new", 0,
+      NULL },
     { "phase", 0, "NAME=CLOSE", 'P', "operator",
       "how a phase closes: operator, events:N or at_size:N (an operator close at log size N or "
       "later); repeatable",
@@ -281,7 +368,20 @@ static const cli_opt round_opts[] = {
     { "title", 0, "TEXT", 't', NULL, "a title shown with the round", "new", 0, NULL },
     { "nonce", 0, "TEXT", 'n', NULL, "makes two otherwise equal configs two rounds", "new", 0,
       NULL },
-    { "key", 0, "KEY.key", 'k', NULL, "the signer's key", "event", CLI_REQ_ALL, NULL },
+    { "key", 0, "KEY.key", 'k', NULL, "the signer's key (or --ring and --anon-key, or --token)",
+      "event", 0, NULL },
+    { "ring", 0, "FILE", ROUND_OPT_RING, NULL,
+      "sign anonymously as a member of this ring (member keys in hex, one a line: the round's "
+      "current ring, or the previous one within its grace window)",
+      "event", 0, NULL },
+    { "anon-key", 0, "FILE", ROUND_OPT_ANON_KEY, NULL,
+      "the ring member's secret key (dacc anon keygen --secret)", "event", 0, NULL },
+    { "token", 0, "FILE", ROUND_OPT_TOKEN, NULL,
+      "act anonymously by redeeming this token (dacc anon token-finish), once", "event", 0, NULL },
+    { "evaluation", 0, "FILE", ROUND_OPT_EVALUATION, NULL,
+      "issuer evaluations of the token (dacc anon token-issue --redeem); repeat, at least the "
+      "issuer set's threshold in all",
+      "event", CLI_REPEAT, NULL },
     { "type", 0, "TYPE", 't', NULL, "the event's type (pgf/donation, round/close, ...)", "event",
       CLI_REQ_ALL, NULL },
     { "round", 0, "ID", 'r', NULL, "the round (or --config)", "event", 0, NULL },
@@ -332,15 +432,22 @@ static const cli_sub round_subs[] = {
       cmd_keygen },
     { "new", "write a round's config, signed by its operator", "",
       "Write a round's config, signed by its operator: the first event of the round,\n"
-      "whose SHA-256 is the round id (printed on standard error). Give --open or\n"
-      "--eligible FILE.",
+      "whose SHA-256 is the round id (printed on standard error). Give --open, or\n"
+      "--eligible FILE (Ed25519 keys) and/or anonymous members: --ring FILE (with\n"
+      "--grace N) or --issuers FILE (a token issuer set).",
       cmd_new },
     { "event", "sign an event of a round from its JSON body", "[BODY.json | -]",
       "Sign one event of a round: the JSON object BODY (a file, - for standard input,\n"
       "or --body TEXT) becomes the body of an event of TYPE (docs/round.md) by KEY's\n"
       "owner, canonicalised (RFC 8785) and put in a DSSE envelope. The event's sequence\n"
       "number is N, or, with --log, the next one of this key in the round as the log\n"
-      "holds it.",
+      "holds it.\n\n"
+      "Anonymously, in a round whose config names a ring or a token issuer set\n"
+      "(--config or --log, which hold it): with --ring and --anon-key the event is\n"
+      "signed by a linkable ring signature in the scope its type fixes, and acts\n"
+      "under the pseudonym printed on standard error (its sequence number with --log\n"
+      "is that pseudonym's next); with --token and --evaluation it redeems the token,\n"
+      "once. docs/round.md, \"Anonymous rounds\".",
       cmd_round_event },
     { "append", "check events against their rounds and log the accepted ones", "[FILE...]",
       "Check events against their rounds and log them: every event in the FILEs (one\n"
@@ -405,6 +512,17 @@ static const cli_section round_sections[] = {
       ".BR \\-\\-at ,\n"
       "the log's size and root are put into the body as \"at\" (a round/close whose\n"
       "phase seeds a draw, such as a deep\\-funding round's juror questions).\n"
+      "With\n"
+      ".B \\-\\-ring\n"
+      "and\n"
+      ".BR \\-\\-anon\\-key ,\n"
+      "or\n"
+      ".B \\-\\-token\n"
+      "and\n"
+      ".BR \\-\\-evaluation ,\n"
+      "the event is anonymous: ring\\-signed by a member, or redeeming a token, in a\n"
+      "round whose config names a ring or an issuer set (docs/round.md, \"Anonymous\n"
+      "rounds\"); the pseudonym it acts under is printed on standard error.\n"
       ".TP\n"
       ".B append\n"
       "Check every event (one envelope per line of the files, or standard input)\n"

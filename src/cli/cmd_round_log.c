@@ -25,6 +25,7 @@ typedef struct {
     const char *key, *type, *round, *config, *log, *body_text, *out;
     uint64_t seq;
     int at;
+    round_anon_opts anon;
 } event_opts;
 
 static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
@@ -62,6 +63,20 @@ static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
         case 's':
             rc = cli_opt_u64(prog, "--seq", optarg, 1, INT64_MAX, &o->seq);
             break;
+        case ROUND_OPT_RING:
+            o->anon.ring = optarg;
+            break;
+        case ROUND_OPT_ANON_KEY:
+            o->anon.key = optarg;
+            break;
+        case ROUND_OPT_TOKEN:
+            o->anon.token = optarg;
+            break;
+        case ROUND_OPT_EVALUATION:
+            if (o->anon.nevals == ROUND_EVALS_MAX)
+                return cli_usage(prog, "--evaluation: at most %d files", ROUND_EVALS_MAX);
+            o->anon.evals[o->anon.nevals++] = optarg;
+            break;
         default:
             return CLI_USAGE;
         }
@@ -70,9 +85,22 @@ static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
         return ch == CLI_NEXT_HELP ? -1 : CLI_USAGE;
     if (rc != CLI_OK)
         return rc;
-    if (o->key == NULL || o->type == NULL || (o->round == NULL) == (o->config == NULL))
-        return cli_usage(prog, "expected --key, --type and one of --round or --config");
-    if ((o->seq == 0) == (o->log == NULL))
+    int ring = o->anon.ring != NULL || o->anon.key != NULL, token = o->anon.token != NULL;
+    if ((o->key != NULL) + ring + token != 1 || o->type == NULL ||
+        (o->round == NULL) == (o->config == NULL))
+        return cli_usage(prog, "expected --type, one of --round or --config, and --key (or, "
+                               "anonymously, --ring and --anon-key, or --token)");
+    if (ring && (o->anon.ring == NULL || o->anon.key == NULL))
+        return cli_usage(prog, "an anonymous event by a ring member needs --ring and --anon-key");
+    if ((o->anon.nevals > 0) != token)
+        return cli_usage(prog, "--token and --evaluation go together");
+    if ((ring || token) && o->config == NULL && o->log == NULL)
+        return cli_usage(prog, "an anonymous event needs the round: --config or --log");
+    if (token && o->seq > 1)
+        return cli_usage(prog, "a token acts once: its event is number 1");
+    if (token && o->seq == 0)
+        o->seq = 1;
+    if (!token && (o->seq == 0) == (o->log == NULL))
         return cli_usage(prog, "give --seq N or --log DIR (not both)");
     if ((o->body_text != NULL) + (argc - optind) != 1)
         return cli_usage(prog, "expected one BODY (a file, -, or --body TEXT)");
@@ -82,10 +110,12 @@ static int parse_event(const char *prog, int argc, char **argv, event_opts *o)
     return cli_outputs_distinct(prog, argc, argv, outs, 1, NULL, 0);
 }
 
-/* The round id, and the round itself when --log is given (for the seq). */
+/* The round id, and the round itself when --log is given (for the seq),
+ * or, for an anonymous event, from --config (for its scope and ring). */
 static dacc_status event_round(const event_opts *o, uint8_t id[32], round_log *l, dacc_round **r,
                                dacc_error *err)
 {
+    int anon = o->key == NULL;
     dacc_status st = DACC_OK;
     *r = NULL;
     if (o->config != NULL) {
@@ -99,7 +129,10 @@ static dacc_status event_round(const event_opts *o, uint8_t id[32], round_log *l
         }
         if (st == DACC_OK)
             memcpy(id, dacc_round_id(c), 32);
-        dacc_round_free(c);
+        if (st == DACC_OK && anon && o->log == NULL)
+            *r = c; /* the config's round: it holds the ring and the scopes */
+        else
+            dacc_round_free(c);
     }
     if (st == DACC_OK && o->log != NULL && (st = round_log_open(o->log, 0, l, err)) == DACC_OK &&
         o->round != NULL)
@@ -156,16 +189,21 @@ int cmd_round_event(int argc, char **argv)
     dacc_buf env;
     dacc_buf_init(&env, 0);
     dacc_error err;
-    dacc_status st = round_load_key(o.key, sk, &err);
+    dacc_status st = o.key != NULL ? round_load_key(o.key, sk, &err) : DACC_OK;
     if (st == DACC_OK)
         st = event_round(&o, id, &l, &r, &err);
     if (st == DACC_OK)
         st = event_body(&o, argv[optind], &body, &err);
     if (st == DACC_OK && o.at)
         st = add_at(&l, body, &err);
-    uint64_t seq = r != NULL ? dacc_round_seq(r, sk + 32) + 1 : o.seq;
-    if (st == DACC_OK)
+    if (st == DACC_OK && o.key == NULL) {
+        /* --seq, or with --log the pseudonym's next */
+        o.anon.seq = o.log != NULL ? 0 : o.seq;
+        st = round_anon_event(prog, r, &o.anon, o.type, body, &env, &err);
+    } else if (st == DACC_OK) {
+        uint64_t seq = r != NULL ? dacc_round_seq(r, sk + 32) + 1 : o.seq;
         st = dacc_round_event_sign(id, seq, o.type, body, sk, &env, &err);
+    }
     sodium_memzero(sk, sizeof sk);
     if (st == DACC_OK && (st = dacc_buf_putc(&env, '\n')) == DACC_OK)
         st = dacc_file_write(o.out, env.data, env.len, &err);
@@ -237,8 +275,15 @@ static void print_appended(const env_list *l, uint64_t first)
         char a[17], b[17];
         if (dacc_round_event_decode("event", l->data[i], l->lens[i], &ev, NULL) != DACC_OK)
             continue;
-        printf("entry %" PRIu64 ": %s by %s… seq %" PRIu64 " (round %s…)\n", first + i, ev.type,
-               hex8(ev.signer, a), ev.seq, ev.is_config ? "new" : hex8(ev.round, b));
+        /* a token's pseudonym is its nullifier, which only the round's
+         * check computes: the line says a token acted */
+        char who[40];
+        if (ev.anon == DACC_ROUND_ANON_TOKEN)
+            snprintf(who, sizeof who, "a token");
+        else
+            snprintf(who, sizeof who, "%s%s…", ev.anon ? "pseudonym " : "", hex8(ev.signer, a));
+        printf("entry %" PRIu64 ": %s by %s seq %" PRIu64 " (round %s…)\n", first + i, ev.type, who,
+               ev.seq, ev.is_config ? "new" : hex8(ev.round, b));
         dacc_round_event_clear(&ev);
     }
 }

@@ -345,8 +345,34 @@ static json_t *replay_doc(const dacc_round *r, const dacc_store_source *src,
         json_object_set_new(doc, "attested_sha256",
                             json_incref(json_object_get(result, "attested_sha256")));
     json_object_set_new(doc, "result", json_incref(json_object_get(result, "result")));
+    json_t *state = NULL;
+    if (dacc_round_state(r, &state, NULL) == DACC_OK && json_object_get(state, "anonymous"))
+        json_object_set(doc, "anonymous", json_object_get(state, "anonymous"));
+    json_decref(state);
     json_object_set_new(doc, "trace", trace);
     return doc;
+}
+
+/* What a replay of an anonymous round checked beside the signatures. */
+static void write_anonymous(FILE *fp, const json_t *anon)
+{
+    const json_t *ring = json_object_get(anon, "ring"), *tokens = json_object_get(anon, "tokens");
+    if (ring != NULL)
+        fprintf(fp,
+                "anonymous: ring %.16s… of %lld members (%zu versions, grace %lld events); every "
+                "ring signature verified\n",
+                json_string_value(json_object_get(ring, "root")),
+                (long long)json_integer_value(json_object_get(ring, "members")),
+                json_array_size(json_object_get(ring, "history")),
+                (long long)json_integer_value(json_object_get(ring, "grace")));
+    if (tokens != NULL)
+        fprintf(fp,
+                "anonymous: tokens redeemed %lld, issuer set %.16s… (%lld of %lld); every "
+                "token verified\n",
+                (long long)json_integer_value(json_object_get(anon, "redeemed")),
+                json_string_value(json_object_get(tokens, "issuers")),
+                (long long)json_integer_value(json_object_get(tokens, "threshold")),
+                (long long)json_integer_value(json_object_get(tokens, "of")));
 }
 
 /* The first difference between a published replay and this one. */
@@ -425,6 +451,7 @@ static int write_replay(FILE *fp, void *ctx)
             (long long)json_integer_value(
                 json_object_get(json_object_get(d->doc, "checkpoint"), "size")));
     fprintf(fp, "state hash %s\n", json_string_value(json_object_get(d->doc, "state_hash")));
+    write_anonymous(fp, json_object_get(d->doc, "anonymous"));
     const char *why = json_string_value(json_object_get(d->doc, "result_unavailable"));
     if (why != NULL)
         fprintf(fp, "no result yet: %s\n", why);

@@ -5,6 +5,9 @@
 #include <stdint.h>
 
 #include "dacc/error.h"
+#include "dacc/json.h"
+#include "dacc/mem.h"
+#include "dacc/round.h"
 #include "dacc/store.h"
 
 /* An Ed25519 signing key from a .key file (the signed-note key format). */
@@ -47,6 +50,31 @@ void round_source_free(round_source *s);
 /* dacc round append --node: envs posted in order, each receipt checked. */
 int round_append_node(const char *node, const char *key, const char *seen, char **envs,
                       const size_t *lens, size_t n);
+
+/* The options of an anonymous `dacc round event` (cmd_round_anon.c). */
+enum {
+    ROUND_OPT_RING = 300,
+    ROUND_OPT_ANON_KEY,
+    ROUND_OPT_TOKEN,
+    ROUND_OPT_EVALUATION,
+    ROUND_OPT_GRACE,
+    ROUND_OPT_ISSUERS
+};
+#define ROUND_EVALS_MAX 255
+typedef struct {
+    const char *ring, *key; /* a ring file and a member's secret key file */
+    const char *token;      /* or a token file (dacc anon token-finish) */
+    const char *evals[ROUND_EVALS_MAX];
+    size_t nevals; /* and its evaluation files (token-issue --redeem) */
+    uint64_t seq;  /* 0: the pseudonym's next in r */
+} round_anon_opts;
+
+/* Makes the anonymous event of type with body in r as o says: ring-signed
+ * by the member, or redeeming the token; appends the envelope to env and
+ * names the pseudonym on standard error (prog's line), so the member can
+ * look up its drawn questions and sequence number. */
+dacc_status round_anon_event(const char *prog, const dacc_round *r, const round_anon_opts *o,
+                             const char *type, const json_t *body, dacc_buf *env, dacc_error *err);
 
 int cmd_round_event(int argc, char **argv);
 int cmd_round_append(int argc, char **argv);

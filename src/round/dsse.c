@@ -147,6 +147,22 @@ dacc_status dacc_dsse_sign(dacc_dsse_envelope *e, const uint8_t sk[64], const ch
     return add_sig(e, keyid != NULL ? keyid : "", klen, sig, sizeof sig, err);
 }
 
+dacc_status dacc_dsse_add_sig(dacc_dsse_envelope *e, const char *keyid, const uint8_t *sig,
+                              size_t len, dacc_error *err)
+{
+    size_t klen = keyid != NULL ? strlen(keyid) : 0;
+    if (klen > DACC_DSSE_KEYID_MAX || !dacc_utf8_valid(keyid != NULL ? keyid : "", klen, NULL))
+        return dacc_error_field(err, DACC_ERR_INVALID, NULL, 0, "field", "keyid",
+                                "not UTF-8 of at most %d bytes", DACC_DSSE_KEYID_MAX);
+    if (len > DACC_DSSE_SIG_MAX)
+        return dacc_error_field(err, DACC_ERR_LIMIT, NULL, 0, "field", "sig",
+                                "%zu bytes, more than %d", len, DACC_DSSE_SIG_MAX);
+    if (e->nsigs == DACC_DSSE_MAX_SIGS)
+        return dacc_error_field(err, DACC_ERR_LIMIT, NULL, 0, "field", "signatures",
+                                "more than %d signatures", DACC_DSSE_MAX_SIGS);
+    return add_sig(e, keyid != NULL ? keyid : "", klen, sig, len, err);
+}
+
 /* ---- base64 ---------------------------------------------------------------- */
 
 /* The libsodium variant a DSSE base64 string names: URL-safe when it holds

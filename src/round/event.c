@@ -15,6 +15,7 @@ void dacc_round_event_clear(dacc_round_event *ev)
 {
     json_decref(ev->body);
     free(ev->payload);
+    free(ev->proof);
     memset(ev, 0, sizeof *ev);
 }
 
@@ -51,19 +52,42 @@ static int valid_type(const char *t, size_t len)
     return 1;
 }
 
-static dacc_status payload_fields(const char *name, const json_t *p, dacc_round_event *ev,
-                                  dacc_error *err)
+/* "anon": {"ring": 128 hex} or {"issuers": 128 hex}: what an anonymous
+ * event was made against. */
+static dacc_status anon_field(const char *name, const json_t *p, dacc_round_event *ev,
+                              dacc_error *err)
+{
+    const json_t *a = json_object_get(p, "anon");
+    const char *which = json_object_get(a, "ring") != NULL ? "ring" : "issuers";
+    const char *s = json_string_value(json_object_get(a, which));
+    if (!json_is_object(a) || json_object_size(a) != 1 || s == NULL || strlen(s) != 128)
+        return bad(name, "anon", err,
+                   "expected {\"ring\": root} or {\"issuers\": hash}, 128 hex digits");
+    for (size_t i = 0; i < 128; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return bad(name, "anon", err, "expected 128 lowercase hex digits");
+    ev->anon = which[0] == 'r' ? DACC_ROUND_ANON_RING : DACC_ROUND_ANON_TOKEN;
+    return dacc_hex_decode(s, 128, ev->anon_ref, 64, err);
+}
+
+/* anon: an anonymous event's payload, which names no signer but what it
+ * was made against. */
+static dacc_status payload_fields(const char *name, const json_t *p, bool anon,
+                                  dacc_round_event *ev, dacc_error *err)
 {
     static const char *const keys[] = { "body", "round", "seq", "signer", "type" };
+    static const char *const anon_keys[] = { "anon", "body", "round", "seq", "type" };
+    const char *const *known = anon ? anon_keys : keys;
     const char *key;
     const json_t *v;
     json_object_foreach((json_t *)p, key, v)
     {
         size_t i = 0;
-        while (i < 5 && strcmp(keys[i], key) != 0)
+        while (i < 5 && strcmp(known[i], key) != 0)
             i++;
         if (i == 5)
-            return bad(name, key, err, "unknown field of an event");
+            return bad(name, key, err,
+                       anon ? "unknown field of an anonymous event" : "unknown field of an event");
     }
     const json_t *type = json_object_get(p, "type"), *seq = json_object_get(p, "seq");
     if (!json_is_string(type) || !valid_type(json_string_value(type), json_string_length(type)))
@@ -75,7 +99,11 @@ static dacc_status payload_fields(const char *name, const json_t *p, dacc_round_
     ev->seq = (uint64_t)json_integer_value(seq);
     if (!json_is_object(json_object_get(p, "body")))
         return bad(name, "body", err, "expected an object");
-    dacc_status st = hex32(name, p, "signer", ev->signer, err);
+    if (anon && ev->is_config)
+        return bad(name, "type", err,
+                   "a round's config is signed by its operator, not anonymously");
+    dacc_status st =
+        anon ? anon_field(name, p, ev, err) : hex32(name, p, "signer", ev->signer, err);
     if (st == DACC_OK && ev->is_config && json_object_get(p, "round") != NULL)
         return bad(name, "round", err, "a config event creates its round and names none");
     if (st == DACC_OK && !ev->is_config)
@@ -89,8 +117,35 @@ dacc_status dacc_round_event_decode(const char *name, const void *envelope, size
     return dacc_round_event_decode_logged(name, envelope, len, ev, NULL, err);
 }
 
+/* An anonymous event's one signature, of the keyid its "anon" calls for:
+ * kept as the event's proof, which the round checks (only it holds the
+ * ring or the issuer set). */
+static dacc_status anon_proof(const char *name, const dacc_dsse_envelope *e, dacc_round_event *ev,
+                              dacc_error *err)
+{
+    const char *want =
+        ev->anon == DACC_ROUND_ANON_RING ? DACC_ROUND_ANON_RING_KEYID : DACC_ROUND_ANON_TOKEN_KEYID;
+    size_t len;
+    if (dacc_dsse_nsigs(e) != 1 || strcmp(dacc_dsse_sig_keyid(e, 0), want) != 0)
+        return dacc_error_field(err, DACC_ERR_INVALID, name, 0, "field", "signatures",
+                                "an anonymous event carries one signature, keyid \"%s\"", want);
+    const uint8_t *sig = dacc_dsse_sig_bytes(e, 0, &len);
+    if (len < 64)
+        return dacc_error_field(err, DACC_ERR_INVALID, name, 0, "field", "signatures[0].sig",
+                                "too short for a ring signature or a token");
+    if ((ev->proof = malloc(len)) == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    memcpy(ev->proof, sig, len);
+    ev->proof_len = len;
+    /* until the round checks it: the tag it claims, or the token's x (one
+     * per token, so a node's per-key limits tell tokens apart) */
+    memcpy(ev->signer, sig, 32);
+    return DACC_OK;
+}
+
 /* verify: whether the signer's signature is checked (not for an entry of
- * a log whose writer checked it, dacc_round_event_decode_trusted). */
+ * a log whose writer checked it, dacc_round_event_decode_trusted). An
+ * anonymous event's proof is checked by the round in either case. */
 static dacc_status decode(const char *name, const void *envelope, size_t len, bool verify,
                           dacc_round_event *ev, dacc_buf *logged, dacc_error *err)
 {
@@ -99,17 +154,21 @@ static dacc_status decode(const char *name, const void *envelope, size_t len, bo
     json_t *p = NULL;
     size_t plen;
     dacc_status st = dacc_dsse_parse(name, envelope, len, &e, err);
-    if (st == DACC_OK && strcmp(dacc_dsse_type(e), DACC_ROUND_EVENT_TYPE) != 0)
-        st = bad(name, "payloadType", err, "expected " DACC_ROUND_EVENT_TYPE);
+    bool anon = st == DACC_OK && strcmp(dacc_dsse_type(e), DACC_ROUND_ANON_EVENT_TYPE) == 0;
+    if (st == DACC_OK && !anon && strcmp(dacc_dsse_type(e), DACC_ROUND_EVENT_TYPE) != 0)
+        st = bad(name, "payloadType", err,
+                 "expected " DACC_ROUND_EVENT_TYPE " or " DACC_ROUND_ANON_EVENT_TYPE);
     const uint8_t *payload = st == DACC_OK ? dacc_dsse_payload(e, &plen) : NULL;
     if (st == DACC_OK)
         st = dacc_jcs_parse_strict(name, (const char *)payload, plen, &p, err);
     if (st == DACC_OK && !json_is_object(p))
         st = bad(name, "payload", err, "expected a JSON object");
     if (st == DACC_OK)
-        st = payload_fields(name, p, ev, err);
+        st = payload_fields(name, p, anon, ev, err);
+    if (st == DACC_OK && anon)
+        st = anon_proof(name, e, ev, err);
     size_t valid = 0;
-    if (st == DACC_OK && verify &&
+    if (st == DACC_OK && verify && !anon &&
         dacc_dsse_verify(e, (const uint8_t(*)[32])ev->signer, 1, 1, &valid, NULL) != DACC_OK)
         st = dacc_error_at(err, DACC_ERR_VERIFY, name, 0, 0, "no valid signature by the signer");
     if (st == DACC_OK && (ev->payload = malloc(plen ? plen : 1)) == NULL)

@@ -61,6 +61,37 @@ extern const round_mech round_mech_pause;
  * noteStatusHistory, userEnrollment), for tests and `dacc round export`. */
 dacc_status round_notes_files(const void *state, dacc_buf files[4], dacc_error *err);
 
+/* ---- anonymous eligibility (anon.c) ---- */
+
+/* A round's ring (with its root history and grace window) or token issuer
+ * set. */
+typedef struct round_anon round_anon;
+
+/* Reads eligible.ring or eligible.tokens (docs/round.md); *out is NULL
+ * when the round names neither. */
+dacc_status round_anon_read(const json_t *eligible, round_anon **out, dacc_error *err);
+void round_anon_free(round_anon *a);
+/* DACC_ROUND_ANON_*; NONE for NULL. */
+int round_anon_kind(const round_anon *a);
+/* The round's anonymous eligibility (NULL: none), for making events. */
+const round_anon *round_anon_of(const dacc_round *r);
+/* round/ring {"add": [...], "remove": [...]}: the next ring version, in
+ * effect from the event after this one (count: the events accepted before
+ * it). All or nothing. */
+dacc_status round_anon_ring_event(round_anon *a, const json_t *body, uint64_t count,
+                                  dacc_error *err);
+/* Verifies an anonymous event's proof in scope against the current ring,
+ * the previous one within the grace window (count: the events accepted
+ * before it), or the issuer set, and gives its pseudonym: the ring tag, or
+ * the token nullifier's first 32 bytes. */
+dacc_status round_anon_check(const round_anon *a, const uint8_t *scope, size_t scope_len,
+                             const dacc_round_event *ev, uint64_t count, uint8_t pseudonym[32],
+                             dacc_error *err);
+/* Counts a token redeemed (after the event is accepted). */
+void round_anon_redeemed(round_anon *a);
+/* {"ring": {...}} or {"tokens": {...}, "redeemed": n} for the round state. */
+json_t *round_anon_state(const round_anon *a, uint64_t count);
+
 /* ---- recording batch runs (record.c) ---- */
 
 /* A participant's key for a recorded run: its seed is BLAKE2b-256 keyed

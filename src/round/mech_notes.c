@@ -67,8 +67,10 @@ static void notes_free(void *state)
 
 static dacc_status notes_init(void **state, const json_t *params, dacc_error *err)
 {
-    if (json_object_size(params) != 0)
-        return round_refuse(err, DACC_ERR_INVALID, "params: a notes round takes none (yet)");
+    /* "epoch" names the program epoch anonymous ratings are scoped to; the
+     * round core reads it (the scoring does not use it) */
+    if (round_only(params, "epoch", err) != DACC_OK)
+        return DACC_ERR_INVALID;
     notes_state *s = calloc(1, sizeof *s);
     if (s == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");

@@ -50,6 +50,8 @@ struct dacc_round {
     dacc_round_log log; /* what it may ask of the log it is in; zero: none */
     bool attested;      /* a round/result event fixed the result's hash */
     uint8_t result_hash[DACC_SHA256_BYTES];
+    round_anon *anon; /* a ring or token issuer set; NULL: no anonymous events */
+    char epoch[129];  /* a notes round's "epoch": its ratings' anonymous scope */
 };
 
 /* ---- authors' sequence numbers ---- */
@@ -136,16 +138,43 @@ static dacc_status admit_keys(dacc_round *r, const json_t *keys, const char *fie
     return st;
 }
 
+/* {"open": true}, or any of "keys" (Ed25519 keys) and one of "ring" or
+ * "tokens" (anonymous members, anon.c). */
 static dacc_status read_eligible(dacc_round *r, const json_t *el, dacc_error *err)
 {
-    if (round_only(el, "open keys", err) != DACC_OK)
+    if (round_only(el, "open keys ring tokens", err) != DACC_OK)
         return DACC_ERR_INVALID;
     const json_t *keys = json_object_get(el, "keys"), *open = json_object_get(el, "open");
-    if ((open != NULL) == (keys != NULL) || (open != NULL && !json_is_true(open)))
+    int anon = json_object_get(el, "ring") != NULL || json_object_get(el, "tokens") != NULL;
+    if ((open != NULL && (keys != NULL || anon || !json_is_true(open))) ||
+        (open == NULL && keys == NULL && !anon))
         return round_refuse(err, DACC_ERR_INVALID,
-                            "field \"eligible\": give {\"open\": true} or {\"keys\": [...]}");
+                            "field \"eligible\": give {\"open\": true}, or \"keys\": [...], "
+                            "\"ring\" or \"tokens\" (keys beside a ring or tokens)");
     r->open = open != NULL;
-    return r->open ? DACC_OK : admit_keys(r, keys, "eligible.keys", err);
+    dacc_status st = round_anon_read(el, &r->anon, err);
+    if (st == DACC_OK && keys != NULL)
+        st = admit_keys(r, keys, "eligible.keys", err);
+    return st;
+}
+
+/* What anonymity asks of the params: a notes round's epoch (the scope of
+ * its anonymous ratings), and a deep-funding round's drawn questions (an
+ * anonymous juror must not choose what to answer). */
+static dacc_status read_anon_params(dacc_round *r, const json_t *params, dacc_error *err)
+{
+    const char *epoch;
+    if (strcmp(r->mech->name, "notes") == 0 && json_object_get(params, "epoch") != NULL) {
+        if (round_string(params, "epoch", sizeof r->epoch - 1, &epoch, err) != DACC_OK)
+            return DACC_ERR_INVALID;
+        snprintf(r->epoch, sizeof r->epoch, "%s", epoch);
+    }
+    if (r->anon != NULL && strcmp(r->mech->name, "deepfund") == 0 &&
+        json_integer_value(json_object_get(params, "questions")) < 1)
+        return round_refuse(err, DACC_ERR_INVALID,
+                            "field \"params.questions\": an anonymous deep-funding round draws "
+                            "its jurors' questions (questions >= 1)");
+    return DACC_OK;
 }
 
 /* "phases": one entry per phase of the mechanism, in its order, each
@@ -217,6 +246,8 @@ static dacc_status read_config(dacc_round *r, const dacc_round_event *ev, dacc_e
     if (st == DACC_OK && !json_is_object(params))
         return round_refuse(err, DACC_ERR_INVALID, "field \"params\": expected an object");
     if (st == DACC_OK)
+        st = read_anon_params(r, params, err);
+    if (st == DACC_OK)
         st = r->mech->init(&r->mstate, params, err);
     snprintf(r->title, sizeof r->title, "%s", title);
     return st;
@@ -283,6 +314,7 @@ void dacc_round_free(dacc_round *r)
         r->mech->free(r->mstate);
     free(r->eligible.slot);
     free(r->seqs.slot);
+    round_anon_free(r->anon);
     free(r);
 }
 
@@ -347,7 +379,7 @@ static dacc_status check_action(const dacc_round *r, const dacc_round_event *ev,
                             a->phase, r->mech->phases[r->phase]);
     if (a->who == BY_OPERATOR && !by_operator)
         return round_refuse(err, DACC_ERR_STATE, "only the round's operator sends %s", ev->type);
-    if (a->who == BY_PARTICIPANT && !eligible(r, ev->signer))
+    if (a->who == BY_PARTICIPANT && !ev->anon && !eligible(r, ev->signer))
         return round_refuse(err, DACC_ERR_STATE, "the signer is not eligible in this round");
     return DACC_OK;
 }
@@ -432,6 +464,24 @@ static dacc_status admit(dacc_round *r, const dacc_round_event *ev, dacc_error *
     return admit_keys(r, json_object_get(ev->body, "keys"), "keys", err);
 }
 
+/* round/ring: {"add": [...], "remove": [...]} by the operator while the
+ * round is open: the next version of the ring (anon.c). */
+static dacc_status change_ring(dacc_round *r, const dacc_round_event *ev, dacc_error *err)
+{
+    if (memcmp(ev->signer, r->operator_key, 32) != 0)
+        return round_refuse(err, DACC_ERR_STATE, "only the round's operator changes the ring");
+    if (r->phase >= r->mech->nphases)
+        return round_refuse(err, DACC_ERR_STATE, "round/ring after the round closed");
+    /* a pseudonym's questions are drawn from its tag and the seed: a member
+     * joining after the draw could choose its questions by choosing its key */
+    if (strcmp(r->mech->name, "deepfund") == 0 && r->phase > 0 &&
+        json_object_get(ev->body, "add") != NULL)
+        return round_refuse(err, DACC_ERR_STATE,
+                            "a deep-funding ring takes no new members once the questions are "
+                            "drawn (a member who knew the seed could choose its questions)");
+    return round_anon_ring_event(r->anon, ev->body, r->count, err);
+}
+
 /* Closes the open phase (seed NULL: the state hash seeds what the mechanism
  * draws). */
 static dacc_status close_phase(dacc_round *r, const uint8_t *seed, dacc_error *err)
@@ -512,6 +562,29 @@ static dacc_status attest(dacc_round *r, const dacc_round_event *ev, dacc_error 
     return DACC_OK;
 }
 
+/* An anonymous event's proof, for its round and type: *ev's signer
+ * becomes the pseudonym it proves. A token acts once. */
+static dacc_status anon_admit(const dacc_round *r, dacc_round_event *ev, dacc_error *err)
+{
+    dacc_buf scope;
+    dacc_buf_init(&scope, 0);
+    dacc_status st = memcmp(ev->round, r->id, 32) == 0
+                         ? dacc_round_anon_scope(r, ev->type, &scope, err)
+                         : round_refuse(err, DACC_ERR_INVALID, "the event is for another round");
+    if (st == DACC_ERR_UNSUPPORTED)
+        st = round_refuse(err, DACC_ERR_INVALID, "%s cannot be sent anonymously", ev->type);
+    if (st == DACC_OK)
+        st = round_anon_check(r->anon, (const uint8_t *)scope.data, scope.len, ev, r->count,
+                              ev->signer, err);
+    dacc_buf_free(&scope);
+    if (st == DACC_OK && ev->anon == DACC_ROUND_ANON_TOKEN &&
+        (ev->seq != 1 || seq_last(&r->seqs, ev->signer) != 0))
+        return round_refuse(err, DACC_ERR_STATE,
+                            "already acted: this token was redeemed in the "
+                            "round before (a token acts once)");
+    return st;
+}
+
 static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_error *err)
 {
     uint64_t expect = seq_last(&r->seqs, ev->signer) + 1;
@@ -519,6 +592,10 @@ static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_e
         return round_refuse(err, DACC_ERR_STATE, "the round has its config already");
     if (memcmp(ev->round, r->id, 32) != 0)
         return round_refuse(err, DACC_ERR_INVALID, "the event is for another round");
+    if (ev->anon && ev->seq < expect)
+        return round_refuse(err, DACC_ERR_STATE,
+                            "already acted: the pseudonym's event %llu, where %llu comes next",
+                            (unsigned long long)ev->seq, (unsigned long long)expect);
     if (ev->seq != expect)
         return round_refuse(err, DACC_ERR_STATE,
                             "the signer's event %llu, where %llu comes next (a replay, or an "
@@ -529,6 +606,8 @@ static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_e
         return st;
     if (strcmp(ev->type, "round/admit") == 0)
         return admit(r, ev, err);
+    if (strcmp(ev->type, "round/ring") == 0)
+        return change_ring(r, ev, err);
     if (strcmp(ev->type, "round/result") == 0)
         return attest(r, ev, err);
     if (strcmp(ev->type, "round/close") == 0) {
@@ -551,15 +630,21 @@ static dacc_status apply_event(dacc_round *r, const dacc_round_event *ev, dacc_e
     return st;
 }
 
-dacc_status dacc_round_apply_event(dacc_round *r, const dacc_round_event *ev, dacc_error *err)
+dacc_status dacc_round_apply_event(dacc_round *r, const dacc_round_event *given, dacc_error *err)
 {
-    int was_round = strncmp(ev->type, "round/", 6) == 0; /* admit, close: not the mechanism's */
-    dacc_status st = apply_event(r, ev, err);
+    int was_round = strncmp(given->type, "round/", 6) == 0; /* admit, close: not the mechanism's */
+    dacc_round_event copy = *given, *ev = &copy; /* shallow: the signer may become a pseudonym */
+    dacc_status st = ev->anon ? anon_admit(r, ev, err) : DACC_OK;
+    if (st == DACC_OK)
+        st = apply_event(r, ev, err);
     if (st != DACC_OK) {
         char hex[9];
-        dacc_error_prefix(err, "%s by %s…: ", ev->type, dacc_hex_encode(ev->signer, 4, hex));
+        dacc_error_prefix(err, "%s by %s%s…: ", ev->type, ev->anon ? "pseudonym " : "",
+                          dacc_hex_encode(ev->signer, 4, hex));
         return st;
     }
+    if (ev->anon == DACC_ROUND_ANON_TOKEN)
+        round_anon_redeemed(r->anon);
     seq_set(&r->seqs, ev->signer, ev->seq);
     hash_step(r->hash, ev->hash, sizeof ev->hash);
     r->count++;
@@ -608,6 +693,8 @@ dacc_status dacc_round_state(const dacc_round *r, json_t **out, dacc_error *err)
     json_object_set_new(o, "state_hash", hex_string(r->hash, 32));
     if (r->attested)
         json_object_set_new(o, "attested_sha256", hex_string(r->result_hash, 32));
+    if (r->anon != NULL)
+        json_object_set_new(o, "anonymous", round_anon_state(r->anon, r->count));
     json_object_set_new(o, "state", mine);
     *out = o;
     return DACC_OK;
@@ -627,6 +714,11 @@ dacc_status dacc_round_participant(const dacc_round *r, const uint8_t key[DACC_R
     json_object_set_new(o, "operator", json_boolean(memcmp(key, r->operator_key, 32) == 0));
     json_object_set_new(o, "eligible", json_boolean(eligible(r, key)));
     json_object_set_new(o, "seq", json_integer((json_int_t)dacc_round_seq(r, key)));
+    /* a key that acted without being eligible or the operator can only be
+     * a pseudonym of an anonymous member */
+    if (r->anon != NULL && dacc_round_seq(r, key) > 0 && !eligible(r, key) &&
+        memcmp(key, r->operator_key, 32) != 0)
+        json_object_set_new(o, "pseudonym", json_true());
     json_object_set_new(o, "phase", json_string(dacc_round_phase(r)));
     if (mine != NULL)
         json_object_set_new(o, "state", mine);
@@ -693,4 +785,60 @@ const char *const *dacc_round_phases_of(const char *mechanism, size_t *n)
         }
     *n = 0;
     return NULL;
+}
+
+/* ---- anonymous events ---- */
+
+const round_anon *round_anon_of(const dacc_round *r)
+{
+    return r->anon;
+}
+
+/* The actions a member may take anonymously, and what their tag is one per
+ * member of: a deep-funding juror's answers and a donor's donations, the
+ * round (one pseudonym a round, so drawn questions and COCM's clusters
+ * work on it); a rater's ratings, the notes program's epoch, which spans
+ * rounds. */
+dacc_status dacc_round_anon_scope(const dacc_round *r, const char *type, dacc_buf *out,
+                                  dacc_error *err)
+{
+    static const char domain[] = "dacc-round-anon-v1";
+    static const char *const types[] = { "deepfund/answer", "pgf/donation", "notes/rating" };
+    size_t i = 0;
+    while (i < 3 && strcmp(types[i], type) != 0)
+        i++;
+    if (i == 3 || strncmp(type, r->mech->name, strlen(r->mech->name)) != 0 ||
+        type[strlen(r->mech->name)] != '/')
+        return dacc_error_set(err, DACC_ERR_UNSUPPORTED, "a %s round takes no anonymous %s events",
+                              r->mech->name, type);
+    if (i == 2 && r->epoch[0] == '\0')
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "anonymous ratings need the notes round's params to name an "
+                              "\"epoch\"");
+    dacc_status st = dacc_buf_append(out, domain, sizeof domain); /* with its NUL */
+    if (st == DACC_OK)
+        st = dacc_buf_append(out, type, strlen(type) + 1);
+    if (st == DACC_OK)
+        st = i == 2 ? dacc_buf_append(out, r->epoch, strlen(r->epoch))
+                    : dacc_buf_append(out, r->id, sizeof r->id);
+    if (st != DACC_OK)
+        dacc_buf_free(out);
+    return st == DACC_OK ? DACC_OK : dacc_error_set(err, st, "out of memory");
+}
+
+dacc_status dacc_round_anon_pseudonym(const dacc_round *r, const char *type, const uint8_t sk[32],
+                                      uint8_t out[DACC_ROUND_KEY_BYTES], dacc_error *err)
+{
+    uint8_t h[DACC_ANON_POINT_BYTES];
+    dacc_buf scope;
+    dacc_buf_init(&scope, 0);
+    dacc_status st = dacc_anon_scalar_check(sk, "secret key", err);
+    if (st == DACC_OK)
+        st = dacc_round_anon_scope(r, type, &scope, err);
+    if (st == DACC_OK)
+        st = dacc_anon_scope_point((const uint8_t *)scope.data, scope.len, h, err);
+    if (st == DACC_OK && crypto_scalarmult_ristretto255(out, sk, h) != 0)
+        st = dacc_error_set(err, DACC_ERR_INVALID, "the secret key is zero");
+    dacc_buf_free(&scope);
+    return st;
 }

@@ -21,7 +21,10 @@ dacc_status dacc_store_entry_round(const void *entry, size_t len, uint8_t id[DAC
         return DACC_ERR_NOTFOUND;
     dacc_status st = DACC_ERR_NOTFOUND;
     const uint8_t *payload = dacc_dsse_payload(e, &plen);
-    if (strcmp(dacc_dsse_type(e), DACC_ROUND_EVENT_TYPE) == 0 &&
+    /* an anonymous event is a round's too (never its config: decoding
+     * refuses that) */
+    if ((strcmp(dacc_dsse_type(e), DACC_ROUND_EVENT_TYPE) == 0 ||
+         strcmp(dacc_dsse_type(e), DACC_ROUND_ANON_EVENT_TYPE) == 0) &&
         dacc_jcs_parse_strict("entry", (const char *)payload, plen, &p, NULL) == DACC_OK) {
         const char *type = json_string_value(json_object_get(p, "type"));
         const char *round = json_string_value(json_object_get(p, "round"));

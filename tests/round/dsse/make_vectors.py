@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 EVENT = "application/vnd.dacc.event+json"
 HELLO = "http://example.com/HelloWorld"
-KEYID_MAX, MAX_SIGS, SIG_MAX = 128, 64, 1024
+KEYID_MAX, MAX_SIGS, SIG_MAX = 128, 64, 65536
 L = 2**252 + 27742317777372353535851937790883648493  # the order of the base point
 
 # The example of protocol.md (ECDSA P-256), verbatim.
