@@ -1,8 +1,9 @@
 # Cross-building for arm64 on Debian (make check-arm64, scripts/check-arm64.sh):
 # the cross GCC, the multiarch :arm64 -dev packages, and qemu-user to run the
 # tests. DACC_ARM64_EXTRA is a directory of arm64 packages unpacked beside
-# the system (Botan, whose -dev package cannot be installed for two
-# architectures at once): its pkgconfig files and libraries are used too.
+# the system (Botan, Criterion and libpq, whose -dev packages cannot be
+# installed for two architectures at once): its pkgconfig files and
+# libraries are used too.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)

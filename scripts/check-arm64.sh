@@ -14,15 +14,19 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build/arm64}
 "$here/scripts/deps.sh" arm64
 # Botan's and Criterion's packages are not multi-arch: installing them for
-# arm64 would remove the native ones. Unpack them beside the system instead,
+# arm64 would remove the native ones. libpq-dev is multi-arch but pins
+# libpq5 to its own version, and the arm64 candidate (a security update) is
+# newer than the native one: installing it would upgrade or remove the
+# native libpq too. Unpack them beside the system instead,
 # with pkg-config files pointing there (and without their private
 # requirements, which only a static link of them needs).
 extra=$build/extra
-if [ ! -f "$extra/pkgconfig/criterion.pc" ]; then
+if [ ! -f "$extra/pkgconfig/criterion.pc" ] || [ ! -f "$extra/pkgconfig/libpq.pc" ]; then
     rm -rf "$extra" && mkdir -p "$extra/debs" "$extra/pkgconfig"
     chmod 777 "$extra/debs" # apt downloads as the _apt user where it can
     (cd "$extra/debs" && apt-get download -q libbotan-2-dev:arm64 libbotan-2-19:arm64 \
-        libtspi1:arm64 libcriterion-dev:arm64 libcriterion3:arm64 libnanomsg5:arm64 >/dev/null)
+        libtspi1:arm64 libcriterion-dev:arm64 libcriterion3:arm64 libnanomsg5:arm64 \
+        libpq-dev:arm64 libpq5:arm64 >/dev/null)
     for d in "$extra"/debs/*.deb; do dpkg -x "$d" "$extra"; done
     for pc in "$extra"/usr/lib/aarch64-linux-gnu/pkgconfig/*.pc; do
         sed -e "s|^prefix=.*|prefix=$extra/usr|" -e "s|^libdir=/usr|libdir=$extra/usr|" \
