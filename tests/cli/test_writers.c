@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dacc/codec.h"
+#include "dacc/jcs.h"
+#include "dacc/json.h"
 #include "support.h"
 
 #define RUN(r, ...) run_dacc(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
@@ -261,6 +264,65 @@ Test(writers, round_show_and_replay_flatten_reals_shortest)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\nphase,closed\nevents,7\n") != NULL, "%s", r.out);
     cr_assert(strstr(r.out, "\nstate.projects,3\n") != NULL, "%s", r.out);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(log), free(dir);
+}
+
+/* The attested result keeps base units (its hash is in the log); people
+ * read the amounts at the round's 2 decimals: the text and CSV tables, and
+ * result_decimal beside result in JSON. */
+Test(writers, round_results_print_money_at_the_rounds_decimals)
+{
+    char *dir = make_temp_dir(), *log, round[65];
+    qf_round(dir, &log, round);
+    run_result r;
+    RUN(&r, "round", "result", "--log", log, round, "--format", "csv");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "project,donors,donated,matching,share,payout\n"
+                            "2,1,9.50,0,0,0.00\n12,1,3.00,0,0,0.00\n"
+                            "118,2,6.25,4.582575694955839,1,100.00\n");
+    run_result_free(&r);
+    RUN(&r, "round", "result", "--log", log, round);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\npool: 100.00\ndecimals: 2\nundistributed: 0.00\n") != NULL, "%s",
+              r.out);
+    cr_assert(strstr(r.out, "\n118           2     6.25  4.582575694955839      1  100.00\n") !=
+                  NULL,
+              "%s", r.out);
+    run_result_free(&r);
+    RUN(&r, "round", "result", "--log", log, round, "--format", "json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *doc = json_loadb(r.out, r.out_len, 0, NULL);
+    cr_assert_not_null(doc, "%s", r.out);
+    const json_t *res = json_object_get(doc, "result"),
+                 *dec = json_object_get(doc, "result_decimal");
+    cr_assert_str_eq(json_string_value(json_object_get(res, "pool")), "10000");
+    cr_assert_str_eq(json_string_value(json_object_get(dec, "pool")), "100.00");
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(dec, "table"), 0), "donated")),
+                     "9.50");
+    /* the hashed member is the one the log attests, byte for byte */
+    dacc_buf b;
+    dacc_buf_init(&b, 0);
+    cr_assert_eq(dacc_jcs_write(res, &b, NULL), DACC_OK);
+    uint8_t h[32];
+    char hex[65];
+    dacc_sha256(b.data, b.len, h);
+    cr_assert_str_eq(dacc_hex_encode(h, 32, hex),
+                     json_string_value(json_object_get(doc, "attested_sha256")));
+    dacc_buf_free(&b);
+    json_decref(doc);
+    run_result_free(&r);
+    RUN(&r, "round", "replay", "--log", log, round);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\npool: 100.00\n") != NULL, "%s", r.out);
+    run_result_free(&r);
+    RUN(&r, "round", "show", "--log", log, round);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"donated\": \"1875\"") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "\"state_decimal\": {") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "\"donated\": \"18.75\"") != NULL, "%s", r.out);
     run_result_free(&r);
     remove_tree(dir);
     free(log), free(dir);
