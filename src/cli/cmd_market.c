@@ -391,8 +391,11 @@ static void print_standing(const char *id, const dacc_market *m, unsigned decima
         double p[DACC_MARKET_MAX_OUTCOMES];
         dacc_market_prices(m, p);
         printf("market %s: prices", id);
-        for (unsigned i = 0; i < n; i++)
-            printf("%s%.6f", i ? ";" : " ", p[i]);
+        for (unsigned i = 0; i < n; i++) { /* as the JSON and CSV forms: shortest */
+            char r[DACC_FMT_REAL_MAX];
+            dacc_fmt_real(p[i], r);
+            printf("%s%s", i ? ";" : " ", r);
+        }
         putchar('\n');
         return;
     }
@@ -403,7 +406,7 @@ static void print_standing(const char *id, const dacc_market *m, unsigned decima
     for (unsigned i = 0; i < n; i++) {
         char t[DACC_MONEY_STRLEN];
         dacc_market_payout(m, i, one, &pay);
-        dacc_money_format(pay, decimals, DACC_MONEY_TRIM, t);
+        dacc_money_format(pay, decimals, 0, t); /* money: the fixed decimals, as CSV */
         printf("%s%s", i ? ";" : " ", t);
     }
     putchar('\n');
