@@ -271,6 +271,10 @@ dacc_status dacc_round_result_hash(const dacc_round *r, uint8_t out[DACC_SHA256_
  * amount that is not base units is DACC_ERR_INVALID naming it. */
 dacc_status dacc_round_money_view(const char *mechanism, unsigned decimals, const json_t *v,
                                   json_t **out, dacc_error *err);
+/* The columns of the mechanism's result table that hold amounts (base
+ * units in the hashed result, decimal in the view; deep funding's decimal
+ * in both), NULL-terminated; none for a mechanism without money. */
+const char *const *dacc_round_money_columns(const char *mechanism);
 
 /* What the round holds for one key, for a participant's own view: whether
  * it is the operator or eligible, its last sequence number, the phase, and

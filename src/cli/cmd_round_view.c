@@ -82,7 +82,7 @@ static const json_t *shown_result(const json_t *doc)
 
 /* The result's table (result.table: a list of flat objects, each with the
  * first row's columns) as CSV or aligned text. */
-static int write_table(FILE *fp, const json_t *table, cli_format f)
+static int write_table(FILE *fp, const json_t *table, const json_t *totals, cli_format f)
 {
     const json_t *first = json_array_get(table, 0);
     size_t nc = json_object_size(first), nr = json_array_size(table);
@@ -99,21 +99,26 @@ static int write_table(FILE *fp, const json_t *table, cli_format f)
     size_t width[64] = { 0 };
     for (size_t c = 0; c < nc; c++)
         width[c] = strlen(cols[c]);
-    for (size_t r = 0; f == CLI_FORMAT_TEXT && r < nr; r++)
+    /* text: a last row of totals, when there are any */
+    const json_t *tot = f == CLI_FORMAT_TEXT && json_object_size(totals) > 0 ? totals : NULL;
+    for (size_t r = 0; f == CLI_FORMAT_TEXT && r < nr + (tot != NULL); r++)
         for (size_t c = 0; c < nc; c++) {
-            char *t = cell_text(json_object_get(json_array_get(table, r), cols[c]));
+            const json_t *row = r < nr ? json_array_get(table, r) : tot;
+            char *t = cell_text(json_object_get(row, cols[c]));
             if (t != NULL && strlen(t) > width[c])
                 width[c] = strlen(t);
             free(t);
         }
-    for (size_t r = 0; r <= nr; r++) {
+    if (tot != NULL && width[0] < strlen("total"))
+        width[0] = strlen("total");
+    for (size_t r = 0; r <= nr + (tot != NULL); r++) {
         const char *cells[64];
         char *own[64] = { 0 };
+        const json_t *row = r == 0 ? NULL : r <= nr ? json_array_get(table, r - 1) : tot;
         for (size_t c = 0; c < nc; c++)
-            cells[c] =
-                r == 0
-                    ? cols[c]
-                    : (own[c] = cell_text(json_object_get(json_array_get(table, r - 1), cols[c])));
+            cells[c] = r == 0 ? cols[c] : (own[c] = cell_text(json_object_get(row, cols[c])));
+        if (r > nr && json_object_get(tot, cols[0]) == NULL)
+            cells[0] = "total";
         if (f == CLI_FORMAT_CSV)
             dacc_csv_write_row(fp, ',', cells, nc);
         else
@@ -127,7 +132,37 @@ static int write_table(FILE *fp, const json_t *table, cli_format f)
     return ferror(fp) ? -1 : 0;
 }
 
-/* text: the scalar fields of result, one per line, then the table. */
+/* The sums of the table's amount columns (res the decimal view) at its
+ * decimals, as strings by column; a column that does not add up exactly
+ * (an amount that does not parse, a sum past 2^128) has none. */
+static json_t *money_totals(const char *mech, const json_t *res)
+{
+    const json_t *table = json_object_get(res, "table");
+    json_int_t d = json_integer_value(json_object_get(res, "decimals"));
+    json_t *totals = json_object();
+    if (mech == NULL || totals == NULL || d < 0 || d > DACC_MONEY_MAX_DECIMALS)
+        return totals;
+    const char *const *cols = dacc_round_money_columns(mech);
+    for (size_t c = 0; cols[c] != NULL; c++) {
+        dacc_u128 sum = 0, v;
+        int ok = json_array_size(table) > 0;
+        for (size_t r = 0; ok && r < json_array_size(table); r++) {
+            const char *t = json_string_value(json_object_get(json_array_get(table, r), cols[c]));
+            ok = t != NULL && dacc_money_parse(t, strlen(t), (unsigned)d, &v, NULL) == DACC_OK &&
+                 v <= DACC_U128_MAX - sum;
+            sum += ok ? v : 0;
+        }
+        char text[DACC_MONEY_STRLEN];
+        if (ok) {
+            dacc_money_format(sum, (unsigned)d, 0, text);
+            json_object_set_new(totals, cols[c], json_string(text));
+        }
+    }
+    return totals;
+}
+
+/* text: the scalar fields of result, one per line, then the table (with
+ * a total row where it has amounts). */
 static int write_text(FILE *fp, const json_t *doc)
 {
     const json_t *res = shown_result(doc);
@@ -146,8 +181,11 @@ static int write_text(FILE *fp, const json_t *doc)
         free(t);
     }
     const json_t *table = json_object_get(res, "table");
-    return json_array_size(table) > 0 ? write_table(fp, table, CLI_FORMAT_TEXT)
-                                      : (ferror(fp) ? -1 : 0);
+    json_t *totals = money_totals(json_string_value(json_object_get(doc, "mechanism")), res);
+    int bad = json_array_size(table) > 0 ? write_table(fp, table, totals, CLI_FORMAT_TEXT)
+                                         : (ferror(fp) ? -1 : 0);
+    json_decref(totals);
+    return bad;
 }
 
 typedef struct {
@@ -168,7 +206,7 @@ static int write_doc(FILE *fp, void *ctx)
         return dacc_json_write_stream(fp, d->doc, DACC_JSON_PRETTY, NULL) == DACC_OK ? 0 : -1;
     if (d->f == CLI_FORMAT_CSV) {
         const json_t *table = json_object_get(shown_result(d->doc), "table");
-        return write_table(fp, table, CLI_FORMAT_CSV);
+        return write_table(fp, table, NULL, CLI_FORMAT_CSV);
     }
     return write_text(fp, d->doc);
 }

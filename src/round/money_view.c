@@ -14,18 +14,29 @@
 typedef struct {
     const char *mechanism;
     const char *const *top, *const *table, *const *markets;
+    const char *const *columns; /* the table's amounts, in either form */
 } money_members;
 
 static const char *const pgf_top[] = { "pool", "undistributed", "donated", NULL };
 static const char *const pgf_table[] = { "donated", "payout", NULL };
 static const char *const market_table[] = { "balance", NULL };
 static const char *const market_rows[] = { "collateral", "fees", NULL };
+static const char *const deepfund_table[] = { "amount", NULL };
 static const char *const none[] = { NULL };
 
 static const money_members members[] = {
-    { "pgf", pgf_top, pgf_table, none },
-    { "market", none, market_table, market_rows },
+    { "pgf", pgf_top, pgf_table, none, pgf_table },
+    { "market", none, market_table, market_rows, market_table },
+    { "deepfund", none, none, none, deepfund_table },
 };
+
+const char *const *dacc_round_money_columns(const char *mechanism)
+{
+    for (size_t m = 0; m < sizeof members / sizeof members[0]; m++)
+        if (strcmp(members[m].mechanism, mechanism) == 0)
+            return members[m].columns;
+    return none;
+}
 
 static dacc_status rewrite(json_t *o, const char *const *keys, unsigned decimals, dacc_error *err)
 {

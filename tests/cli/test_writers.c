@@ -287,6 +287,9 @@ Test(writers, round_results_print_money_at_the_rounds_decimals)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\npool: 100.00\ndecimals: 2\nundistributed: 0.00\n") != NULL, "%s",
               r.out);
+    cr_assert(strstr(r.out, "\ntotal              18.75                            100.00\n") !=
+                  NULL,
+              "%s", r.out);
     cr_assert(strstr(r.out, "\n118           2     6.25  4.582575694955839      1  100.00\n") !=
                   NULL,
               "%s", r.out);

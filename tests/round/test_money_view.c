@@ -86,3 +86,15 @@ Test(money_view, refuses_what_is_not_base_units)
                  DACC_ERR_RANGE);
     json_decref(v);
 }
+
+Test(money_view, the_amount_columns_of_each_table)
+{
+    const char *const *c = dacc_round_money_columns("pgf");
+    cr_assert_str_eq(c[0], "donated");
+    cr_assert_str_eq(c[1], "payout");
+    cr_assert_null(c[2]);
+    cr_assert_str_eq(dacc_round_money_columns("market")[0], "balance");
+    cr_assert_str_eq(dacc_round_money_columns("deepfund")[0], "amount");
+    cr_assert_null(dacc_round_money_columns("notes")[0]);
+    cr_assert_null(dacc_round_money_columns("no such mechanism")[0]);
+}
