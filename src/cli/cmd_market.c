@@ -160,8 +160,9 @@ static int cmd_run(int argc, char **argv)
         sink.quiet = quiet;
         sink.total = count_ops(data, len);
         sink.pr = ops_progress(quiet, sink.total);
-        st = dacc_market_ops_run(l, argv[optind], data, len, (unsigned)decimals, &sink, print_line,
-                                 &err);
+        /* quiet without a progress line: no lines made at all (the fast path) */
+        st = dacc_market_ops_run(l, argv[optind], data, len, (unsigned)decimals, &sink,
+                                 quiet && sink.pr == NULL ? NULL : print_line, &err);
         dacc_progress_free(sink.pr);
         free(data);
     }
