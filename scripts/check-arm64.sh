@@ -14,21 +14,28 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build/arm64}
 "$here/scripts/deps.sh" arm64
 # Botan's and Criterion's packages are not multi-arch: installing them for
-# arm64 would remove the native ones. Unpack them beside the system instead,
-# with pkg-config files pointing there (and without their private
-# requirements, which only a static link of them needs).
+# arm64 would remove the native ones. libpq-dev and liblzma5 (Botan's) are
+# multi-arch, but the arm64 candidates are newer security updates than the
+# native packages, and multi-arch needs one version for both: installing
+# them would upgrade or remove the native ones. Unpack them all beside the
+# system instead, with pkg-config files pointing there (and without their
+# private requirements, which only a static link of them needs); the list
+# unpacked is kept, so a changed list unpacks afresh.
 extra=$build/extra
-if [ ! -f "$extra/pkgconfig/criterion.pc" ]; then
+debs="libbotan-2-dev:arm64 libbotan-2-19:arm64 libtspi1:arm64 liblzma5:arm64
+libcriterion-dev:arm64 libcriterion3:arm64 libnanomsg5:arm64 libpq-dev:arm64 libpq5:arm64"
+if [ "$(cat "$extra/unpacked" 2>/dev/null)" != "$debs" ]; then
     rm -rf "$extra" && mkdir -p "$extra/debs" "$extra/pkgconfig"
     chmod 777 "$extra/debs" # apt downloads as the _apt user where it can
-    (cd "$extra/debs" && apt-get download -q libbotan-2-dev:arm64 libbotan-2-19:arm64 \
-        libtspi1:arm64 libcriterion-dev:arm64 libcriterion3:arm64 libnanomsg5:arm64 >/dev/null)
+    # shellcheck disable=SC2086 # one word per package
+    (cd "$extra/debs" && apt-get download -q $debs >/dev/null)
     for d in "$extra"/debs/*.deb; do dpkg -x "$d" "$extra"; done
     for pc in "$extra"/usr/lib/aarch64-linux-gnu/pkgconfig/*.pc; do
         sed -e "s|^prefix=.*|prefix=$extra/usr|" -e "s|^libdir=/usr|libdir=$extra/usr|" \
             -e "s|^includedir=/usr|includedir=$extra/usr|" -e "/^Requires.private:/d" \
             "$pc" >"$extra/pkgconfig/${pc##*/}"
     done
+    printf '%s\n' "$debs" >"$extra/unpacked"
 fi
 export DACC_ARM64_EXTRA="$extra"
 start=$(date +%s)

@@ -12,9 +12,10 @@ pkgs_fuzz="$pkgs_build clang libclang-rt-14-dev"
 pkgs_bench="$pkgs_build python3 python3-numpy python3-scipy python3-pandas python3-torch python3-sklearn time golang-go golang-golang-x-mod-dev python3-packaging python3-debian"
 pkgs_valgrind="$pkgs_check valgrind"
 # make check-arm64: the cross compiler, qemu-user and the :arm64 -dev
-# packages that are multi-arch (Botan's and Criterion's are not: installing
-# them for arm64 removes the native ones, so scripts/check-arm64.sh unpacks
-# those beside the system instead).
+# packages that are multi-arch (Botan's, Criterion's and libpq's are not, or
+# not at the native version: installing them for arm64 removes or upgrades
+# the native ones, so scripts/check-arm64.sh unpacks those beside the system
+# instead).
 pkgs_arm64="$pkgs_build gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libsodium-dev:arm64 libjansson-dev:arm64 libsqlite3-dev:arm64 libssl-dev:arm64 libmicrohttpd-dev:arm64 libcurl4-openssl-dev:arm64 libffi8:arm64 libgit2-1.5:arm64 libboxfort-dev:arm64 libzip-dev:arm64"
 
 want=""

@@ -349,10 +349,11 @@ dacc_status dacc_deepfund_round_run(const dacc_deepfund_graph *g, const dacc_dee
                                     const dacc_deepfund_submission *const *subs, size_t nsubs,
                                     const dacc_deepfund_round_spec *spec,
                                     dacc_deepfund_round_result *out, dacc_error *err);
-/* The same round, reporting its stages to progress (NULL: none; not owned):
- * "round: submission logits (submissions)" with done / total, then
- * "round: scoring and mixing" or "round: jury aggregate", "round: edge
- * weights" and "round: allocation". */
+/* The same round, reporting its stages to progress (NULL: none; not owned),
+ * each with done / total: "round: submission logits (submissions)", then
+ * "round: scoring and mixing (steps)" (the leaderboard, the mixture) or
+ * "round: jury aggregate (answers)", "round: edge weights (edges)" and
+ * "round: allocation (projects)". */
 dacc_status dacc_deepfund_round_run_progress(const dacc_deepfund_graph *g,
                                              const dacc_deepfund_jury *jury,
                                              const dacc_deepfund_submission *const *subs,

@@ -23,6 +23,14 @@ extern "C" {
  * those or write the empty field their format documents. */
 size_t dacc_fmt_real(double v, char out[DACC_FMT_REAL_MAX]);
 
+/* Writes v rounded to places decimals (at most 15), for the aligned
+ * columns of a text table, where each column documents its precision:
+ * "0.100000000" at 9. Never "-0.000..." (a negative that rounds to zero
+ * prints unsigned); a value too large for the room (|v| >= 1e15) is
+ * written as dacc_fmt_real writes it. Returns the length, or 0 (out = "")
+ * for NaN and infinities, as dacc_fmt_real. */
+size_t dacc_fmt_fixed(double v, unsigned places, char out[DACC_FMT_REAL_MAX]);
+
 /* Orders two ids naturally: runs of ASCII digits compare by their value
  * ("item2" < "item10", "12" < "118"), everything else byte by byte; ids
  * that differ only in leading zeros order the shorter first, and any

@@ -298,6 +298,21 @@ void dacc_round_set_log(dacc_round *r, const dacc_round_log *log);
 dacc_status dacc_round_result_hash(const dacc_round *r, uint8_t out[DACC_SHA256_BYTES],
                                    dacc_error *err);
 
+/* The pgf and market results (and the pgf state) hold amounts in base
+ * units ("950"): the hashed, attested form, which never changes. This
+ * gives a new copy of v (a result's "result" member or a state's "state")
+ * with each of those amounts a decimal string at decimals places ("9.50"
+ * at 2), for people to read beside the hashed form; other mechanisms'
+ * objects come back unchanged (deep funding's amounts are decimal
+ * already). docs/round.md, "Money in results", lists the members. An
+ * amount that is not base units is DACC_ERR_INVALID naming it. */
+dacc_status dacc_round_money_view(const char *mechanism, unsigned decimals, const json_t *v,
+                                  json_t **out, dacc_error *err);
+/* The columns of the mechanism's result table that hold amounts (base
+ * units in the hashed result, decimal in the view; deep funding's decimal
+ * in both), NULL-terminated; none for a mechanism without money. */
+const char *const *dacc_round_money_columns(const char *mechanism);
+
 /* What the round holds for one key, for a participant's own view: whether
  * it is the operator or eligible (or "pseudonym": true, an anonymous
  * member's pseudonym that has acted), its last sequence number, the phase, and

@@ -2,6 +2,7 @@
 #include "dacc/fmt.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,20 @@ _Static_assert(DACC_FMT_REAL_MAX >= DACC_JCS_NUMBER_MAX, "room for a canonical n
 size_t dacc_fmt_real(double v, char out[DACC_FMT_REAL_MAX])
 {
     return dacc_jcs_number(v, out);
+}
+
+size_t dacc_fmt_fixed(double v, unsigned places, char out[DACC_FMT_REAL_MAX])
+{
+    if (!isfinite(v) || fabs(v) >= 1e15)
+        return dacc_fmt_real(v, out);
+    int n = snprintf(out, DACC_FMT_REAL_MAX, "%.*f", places > 15 ? 15 : (int)places, v);
+    if (n < 0 || n >= DACC_FMT_REAL_MAX) /* not with 15 digits and 15 places; kept safe */
+        return dacc_fmt_real(v, out);
+    if (out[0] == '-' && strspn(out + 1, "0.") == (size_t)n - 1) {
+        memmove(out, out + 1, (size_t)n);
+        n--;
+    }
+    return (size_t)n;
 }
 
 static int is_digit(char c)

@@ -485,16 +485,20 @@ static dacc_status mix_and_write(const df_opts *o, const df_inputs *in, dacc_err
     dacc_deepfund_mix_info info;
     dacc_status st =
         w && mixed && weights ? DACC_OK : dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    dacc_progress *pr = st == DACC_OK ? df_progress(o, "optimal mixture", 0) : NULL;
+    /* The solver reports no steps: the stages count what they cover. */
+    dacc_progress *pr =
+        st == DACC_OK ? df_progress(o, "optimal mixture (submissions)", in->nsubs) : NULL;
     if (st == DACC_OK)
         st = dacc_deepfund_mix(dacc_deepfund_jury_samples(in->jury),
                                dacc_deepfund_jury_size(in->jury), (const double *const *)in->logits,
                                in->nsubs, ne, w, &info, err);
     mix_ctx ctx = { o->format, in, w, mixed, weights, &info };
     if (st == DACC_OK && o->weights != NULL) {
-        dacc_progress_stage(pr, "edge weights", 0);
+        dacc_progress_update(pr, in->nsubs);
+        dacc_progress_stage(pr, "edge weights (edges)", ne);
         dacc_deepfund_combine((const double *const *)in->logits, w, in->nsubs, ne, mixed);
         st = dacc_deepfund_weights(in->g, mixed, o->originality, weights, err);
+        dacc_progress_update(pr, ne);
     }
     dacc_progress_free(pr);
     const cli_output outs[] = { { o->output, write_mix, &ctx },
@@ -604,13 +608,16 @@ static int cmd_aggregate(int argc, char **argv)
                     "least-squares residuals)\n",
                     prog, ao.huber, n);
     }
-    dacc_progress *pr = st == DACC_OK ? df_progress(&o, "jury aggregate", 0) : NULL;
+    /* The solver reports no steps: the stages count what they cover. */
+    dacc_progress *pr = st == DACC_OK ? df_progress(&o, "jury aggregate (answers)", n) : NULL;
     if (st == DACC_OK)
         st = dacc_deepfund_aggregate(dacc_deepfund_jury_samples(in.jury), n, ne, &ao, logits, &info,
                                      &err);
     if (st == DACC_OK) {
-        dacc_progress_stage(pr, "edge weights", 0);
+        dacc_progress_update(pr, n);
+        dacc_progress_stage(pr, "edge weights (edges)", ne);
         st = dacc_deepfund_weights(in.g, logits, o.originality, weights, &err);
+        dacc_progress_update(pr, ne);
     }
     dacc_progress_free(pr);
     if (st == DACC_OK) {
@@ -678,8 +685,9 @@ static dacc_status allocate_and_write(const df_opts *o, const df_inputs *in, dac
     if (st == DACC_OK)
         st = df_seed_nodes(o, g, seeds, err);
     if (st == DACC_OK) {
-        dacc_progress *pr = df_progress(o, "allocation", 0);
+        dacc_progress *pr = df_progress(o, "allocation (projects)", nn);
         st = dacc_deepfund_allocate(g, w, seeds, NULL, o->nseed_nodes, pool, amounts, share, err);
+        dacc_progress_update(pr, nn);
         dacc_progress_free(pr);
     }
     alloc_ctx ctx = { o->format, g, amounts, share, o->decimals, pool, o->top };

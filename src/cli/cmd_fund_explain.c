@@ -112,21 +112,37 @@ static int write_csv(FILE *fp, const explain_doc *d)
     return ferror(fp) ? -1 : 0;
 }
 
+/* The text's figures: sums and matches in its sentences as the shortest
+ * decimal that reads back; percentages and the tables' columns at fixed
+ * places so they align (docs/base.md, "Printing rules"). */
+static const char *fixed(double v, unsigned places, char out[DACC_FMT_REAL_MAX])
+{
+    dacc_fmt_fixed(v, places, out);
+    return out;
+}
+
+static const char *shortest(double v, char out[DACC_FMT_REAL_MAX])
+{
+    dacc_fmt_real(v, out);
+    return out;
+}
+
 static void write_text(FILE *fp, const explain_doc *d)
 {
     const dacc_pgf_explanation *e = d->e;
-    char amount[DACC_MONEY_STRLEN];
-    fprintf(fp, "project %s: %zu donor%s gave %.4f\n", dacc_pgf_round_project(d->r, e->project),
-            e->ndonors, e->ndonors == 1 ? "" : "s", e->donated);
-    fprintf(fp, "matching: QF %.4f, pairwise %.4f, COCM (markov) %.4f\n", e->qf, e->pairwise,
-            e->cocm);
+    char amount[DACC_MONEY_STRLEN], a[DACC_FMT_REAL_MAX], b[DACC_FMT_REAL_MAX],
+        c[DACC_FMT_REAL_MAX];
+    fprintf(fp, "project %s: %zu donor%s gave %s\n", dacc_pgf_round_project(d->r, e->project),
+            e->ndonors, e->ndonors == 1 ? "" : "s", shortest(e->donated, a));
+    fprintf(fp, "matching: QF %s, pairwise %s, COCM (markov) %s\n", shortest(e->qf, a),
+            shortest(e->pairwise, b), shortest(e->cocm, c));
     if (d->paid) {
         dacc_money_format(d->pool, d->o->decimals, 0, amount);
         fprintf(fp, "payout of the pool %s:", amount);
         for (int k = 0; k < 3; k++) {
             dacc_money_format(d->pay[k], d->o->decimals, 0, amount);
-            fprintf(fp, "%s %s %s (%.4f%%)", k ? "," : "", mech_names[k], amount,
-                    100 * d->share[k]);
+            fprintf(fp, "%s %s %s (%s%%)", k ? "," : "", mech_names[k], amount,
+                    fixed(100 * d->share[k], 4, a));
         }
         fputc('\n', fp);
     }
@@ -134,19 +150,18 @@ static void write_text(FILE *fp, const explain_doc *d)
             "COCM marginal");
     for (size_t t = 0; t < e->ndonors; t++) {
         const dacc_pgf_explain_donor *x = &e->donors[t];
-        fprintf(fp, "%-42s %14.4f %9.2f%% ", dacc_pgf_round_donor(d->r, x->donor), x->amount,
-                x->qf_share);
-        if (isnan(x->cocm_marginal))
-            fprintf(fp, "%14s\n", "-");
-        else
-            fprintf(fp, "%14.4f\n", x->cocm_marginal);
+        fprintf(fp, "%-42s %14s %9s%% %14s\n", dacc_pgf_round_donor(d->r, x->donor),
+                fixed(x->amount, 4, a), fixed(x->qf_share, 2, b),
+                isnan(x->cocm_marginal) ? "-" : fixed(x->cocm_marginal, 4, c));
     }
     if (e->npairs == 0)
         return;
     fprintf(fp, "\nlargest pairs (QF counts 2 sqrt(c_i c_j) for each; pairwise keeps k of it):\n");
     for (size_t t = 0; t < e->npairs; t++)
-        fprintf(fp, "  %-42s %-42s %12.4f   k = %.4g\n", dacc_pgf_round_donor(d->r, e->pairs[t].a),
-                dacc_pgf_round_donor(d->r, e->pairs[t].b), e->pairs[t].raw, e->pairs[t].k);
+        /* k: 4 significant digits, which a small M needs (6.496e-07) */
+        fprintf(fp, "  %-42s %-42s %12s   k = %.4g\n", dacc_pgf_round_donor(d->r, e->pairs[t].a),
+                dacc_pgf_round_donor(d->r, e->pairs[t].b), fixed(e->pairs[t].raw, 4, a),
+                e->pairs[t].k);
 }
 
 static int write_explain(FILE *fp, void *ctx)

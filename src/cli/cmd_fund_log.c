@@ -20,6 +20,7 @@
 #include "dacc/fmt.h"
 #include "dacc/csv.h"
 #include "dacc/intern.h"
+#include "dacc/progress.h"
 #include "fund.h"
 #include "round_cli.h"
 
@@ -62,6 +63,7 @@ typedef struct {
     size_t n, cap;
     dacc_intern *names;    /* donor and project names */
     dacc_pgf_round *check; /* the rows as the reader would sum them */
+    dacc_progress *pr;     /* the second reading's bytes, on a terminal */
 } rows;
 
 static dacc_status intern_name(rows *w, const char *s, size_t len, const char **out,
@@ -152,8 +154,15 @@ static dacc_status rows_reader(void *obj, const char *name, const char *data, si
     if (st == DACC_OK && o->read.self_col != NULL &&
         (st = dacc_csv_require(csv, o->read.self_col, &sc, err)) == DACC_OK)
         w->self = (long)sc;
-    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK)
+    dacc_progress_stage(w->pr, "--log: reading the rows again (bytes)", len);
+    size_t n = 0;
+    while (st == DACC_OK && (st = dacc_csv_next(csv, err)) == DACC_OK) {
+        /* every 4096 rows, as the first reading: the clock costs nothing */
+        if ((++n & 0xfff) == 0)
+            dacc_progress_update(w->pr, dacc_csv_offset(csv));
         st = keep_row(w, csv, err);
+    }
+    dacc_progress_update(w->pr, len);
     dacc_csv_free(csv);
     return st == DACC_END ? DACC_OK : st;
 }
@@ -239,12 +248,16 @@ int fund_log_record(const char *prog, const fund_opts *o, const dacc_pgf_round *
     if (cli_opt_money(prog, "--pool", o->pool_text, o->decimals, &spec.pool) != CLI_OK)
         return CLI_USAGE;
     uint8_t sk[64];
-    rows w = { .o = o, .names = dacc_intern_new(0), .check = dacc_pgf_round_new() };
+    rows w = { .o = o,
+               .names = dacc_intern_new(0),
+               .check = dacc_pgf_round_new(),
+               .pr = o->quiet ? NULL : dacc_progress_new(stderr) };
     dacc_status st = w.names && w.check ? round_load_key(o->key, sk, &err)
                                         : dacc_error_set(&err, DACC_ERR_NOMEM, "out of memory");
     int have_key = st == DACC_OK;
     if (st == DACC_OK)
         st = fund_read_with(o->input, rows_reader, &w, &err);
+    dacc_progress_free(w.pr);
     if (st == DACC_OK)
         st = same_donations(r, w.check, &err);
     if (st == DACC_OK) {

@@ -2,6 +2,7 @@
  * answer one quote from the command line. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dacc/csv.h"
@@ -10,17 +11,27 @@
 #include "dacc/fmt.h"
 #include "dacc/json.h"
 #include "dacc/market.h"
+#include "dacc/progress.h"
 
 /* One result line of market run, as text, a JSON array element or a CSV
- * row; *count says how many came before. */
+ * row; *count says how many came before. Each line is one operation done,
+ * which the progress line counts. */
 typedef struct {
     cli_format f;
     size_t count;
+    int quiet;
+    dacc_progress *pr;
+    uint64_t total; /* operations in the file, about: its lines */
 } line_sink;
 
 static void print_line(void *ctx, const char *line)
 {
     line_sink *k = ctx;
+    dacc_progress_update(k->pr, k->count + 1 < k->total ? k->count + 1 : k->total);
+    if (k->quiet) {
+        k->count++;
+        return;
+    }
     if (k->f == CLI_FORMAT_JSON) {
         json_t *s = json_string(line);
         char *text = s ? dacc_json_dumps(s, JSON_ENCODE_ANY) : NULL;
@@ -65,6 +76,36 @@ static dacc_status start_ledger(const char *state, int seen_d, uint64_t *decimal
     return st;
 }
 
+/* The operations a file holds, for the progress line: its non-blank
+ * lines, less a CSV header (a quoted newline makes it an estimate). */
+static uint64_t count_ops(const char *data, size_t len)
+{
+    uint64_t n = 0;
+    int blank = 1, jsonl = -1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (jsonl < 0 && c > ' ')
+            jsonl = c == '{';
+        if (c == '\n') {
+            n += !blank;
+            blank = 1;
+        } else if (c > ' ') {
+            blank = 0;
+        }
+    }
+    n += !blank;
+    return jsonl == 0 && n > 0 ? n - 1 : n;
+}
+
+/* A line drawn on the terminal the results stream to would be overdrawn
+ * by them: progress only when they go elsewhere (or nowhere). */
+static dacc_progress *ops_progress(int quiet, uint64_t total)
+{
+    dacc_progress *pr = quiet || !isatty(STDOUT_FILENO) ? dacc_progress_new(stderr) : NULL;
+    dacc_progress_stage(pr, "replaying operations (operations)", total);
+    return pr;
+}
+
 static dacc_status save_state(const dacc_market_ledger *l, unsigned decimals, const char *out,
                               dacc_error *err)
 {
@@ -84,7 +125,7 @@ static int cmd_run(int argc, char **argv)
     uint64_t decimals = 6;
     const char *out = NULL, *state = NULL;
     int ch, rc = CLI_OK, quiet = 0, seen_d = 0;
-    line_sink sink = { CLI_FORMAT_TEXT, 0 };
+    line_sink sink = { CLI_FORMAT_TEXT, 0, 0, NULL, 0 };
     cli_parser p;
     cli_parse_begin(&p, &cli_spec_market, "run", argc, argv);
     while (rc == CLI_OK && (ch = cli_next(&p)) > 0) {
@@ -116,8 +157,13 @@ static int cmd_run(int argc, char **argv)
     dacc_status st = start_ledger(state, seen_d, &decimals, &l, &err);
     if (st == DACC_OK &&
         (st = dacc_file_read(argv[optind], (size_t)1 << 32, &data, &len, &err)) == DACC_OK) {
+        sink.quiet = quiet;
+        sink.total = count_ops(data, len);
+        sink.pr = ops_progress(quiet, sink.total);
+        /* quiet without a progress line: no lines made at all (the fast path) */
         st = dacc_market_ops_run(l, argv[optind], data, len, (unsigned)decimals, &sink,
-                                 quiet ? NULL : print_line, &err);
+                                 quiet && sink.pr == NULL ? NULL : print_line, &err);
+        dacc_progress_free(sink.pr);
         free(data);
     }
     if (!quiet && sink.f == CLI_FORMAT_JSON)
@@ -346,8 +392,11 @@ static void print_standing(const char *id, const dacc_market *m, unsigned decima
         double p[DACC_MARKET_MAX_OUTCOMES];
         dacc_market_prices(m, p);
         printf("market %s: prices", id);
-        for (unsigned i = 0; i < n; i++)
-            printf("%s%.6f", i ? ";" : " ", p[i]);
+        for (unsigned i = 0; i < n; i++) { /* as the JSON and CSV forms: shortest */
+            char r[DACC_FMT_REAL_MAX];
+            dacc_fmt_real(p[i], r);
+            printf("%s%s", i ? ";" : " ", r);
+        }
         putchar('\n');
         return;
     }
@@ -358,7 +407,7 @@ static void print_standing(const char *id, const dacc_market *m, unsigned decima
     for (unsigned i = 0; i < n; i++) {
         char t[DACC_MONEY_STRLEN];
         dacc_market_payout(m, i, one, &pay);
-        dacc_money_format(pay, decimals, DACC_MONEY_TRIM, t);
+        dacc_money_format(pay, decimals, 0, t); /* money: the fixed decimals, as CSV */
         printf("%s%s", i ? ";" : " ", t);
     }
     putchar('\n');

@@ -156,7 +156,9 @@ static dacc_status manifest_of(const char *dir, const reg_opts *o, json_t **st, 
     dacc_status s = registry_model_list(dir, &o->m, &m, err);
     if (s != DACC_OK)
         return s;
-    s = registry_model_hash(dir, &m, o->threads, err);
+    dacc_progress *pr = o->quiet ? NULL : dacc_progress_new(stderr);
+    s = registry_model_hash(dir, &m, o->threads, pr, err);
+    dacc_progress_free(pr);
     uint8_t root[32];
     if (s == DACC_OK)
         s = dacc_registry_manifest_sort(m.items, m.n, root, err);
@@ -283,8 +285,11 @@ static dacc_status verify_model(const char *dir, const char *bpath, reg_opts *o,
     o->m.ignore = o->ignore;
     if (s == DACC_OK)
         s = registry_model_list(dir, &o->m, &m, err);
-    if (s == DACC_OK)
-        s = registry_model_hash(dir, &m, o->threads, err);
+    if (s == DACC_OK) {
+        dacc_progress *pr = o->quiet ? NULL : dacc_progress_new(stderr);
+        s = registry_model_hash(dir, &m, o->threads, pr, err);
+        dacc_progress_free(pr);
+    }
     uint8_t root[32];
     if (s == DACC_OK)
         s = dacc_registry_manifest_sort(m.items, m.n, root, err);

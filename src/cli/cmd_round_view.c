@@ -12,6 +12,7 @@
 #include "dacc/file.h"
 #include "dacc/fmt.h"
 #include "dacc/jcs.h"
+#include "dacc/money.h"
 #include "dacc/json.h"
 #include "flat.h"
 #include "round_cli.h"
@@ -42,9 +43,46 @@ static char *cell_text(const json_t *v)
     return dacc_buf_detach(&b, NULL);
 }
 
+/* Beside doc's member (the hashed form: amounts in base units), the same
+ * with its amounts at the round's decimals as member "<name>_decimal",
+ * when the two differ; text and CSV print that view. */
+static dacc_status add_money_view(json_t *doc, const char *name, unsigned decimals, dacc_error *err)
+{
+    const json_t *v = json_object_get(doc, name);
+    const char *mech = json_string_value(json_object_get(doc, "mechanism"));
+    if (v == NULL || mech == NULL)
+        return DACC_OK;
+    json_t *view;
+    dacc_status st = dacc_round_money_view(mech, decimals, v, &view, err);
+    if (st != DACC_OK)
+        return st;
+    char key[64];
+    snprintf(key, sizeof key, "%s_decimal", name);
+    if (!json_equal(view, v) && json_object_set_new(doc, key, view) != 0)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if (json_equal(view, v))
+        json_decref(view);
+    return DACC_OK;
+}
+
+/* The decimals of a result doc ("result" holds them; 0 where there is no
+ * money). */
+static unsigned result_decimals(const json_t *doc)
+{
+    json_int_t d = json_integer_value(json_object_get(json_object_get(doc, "result"), "decimals"));
+    return d > 0 && d <= DACC_MONEY_MAX_DECIMALS ? (unsigned)d : 0;
+}
+
+/* The result people read: the decimal view where there is one. */
+static const json_t *shown_result(const json_t *doc)
+{
+    const json_t *v = json_object_get(doc, "result_decimal");
+    return v != NULL ? v : json_object_get(doc, "result");
+}
+
 /* The result's table (result.table: a list of flat objects, each with the
  * first row's columns) as CSV or aligned text. */
-static int write_table(FILE *fp, const json_t *table, cli_format f)
+static int write_table(FILE *fp, const json_t *table, const json_t *totals, cli_format f)
 {
     const json_t *first = json_array_get(table, 0);
     size_t nc = json_object_size(first), nr = json_array_size(table);
@@ -61,21 +99,26 @@ static int write_table(FILE *fp, const json_t *table, cli_format f)
     size_t width[64] = { 0 };
     for (size_t c = 0; c < nc; c++)
         width[c] = strlen(cols[c]);
-    for (size_t r = 0; f == CLI_FORMAT_TEXT && r < nr; r++)
+    /* text: a last row of totals, when there are any */
+    const json_t *tot = f == CLI_FORMAT_TEXT && json_object_size(totals) > 0 ? totals : NULL;
+    for (size_t r = 0; f == CLI_FORMAT_TEXT && r < nr + (tot != NULL); r++)
         for (size_t c = 0; c < nc; c++) {
-            char *t = cell_text(json_object_get(json_array_get(table, r), cols[c]));
+            const json_t *row = r < nr ? json_array_get(table, r) : tot;
+            char *t = cell_text(json_object_get(row, cols[c]));
             if (t != NULL && strlen(t) > width[c])
                 width[c] = strlen(t);
             free(t);
         }
-    for (size_t r = 0; r <= nr; r++) {
+    if (tot != NULL && width[0] < strlen("total"))
+        width[0] = strlen("total");
+    for (size_t r = 0; r <= nr + (tot != NULL); r++) {
         const char *cells[64];
         char *own[64] = { 0 };
+        const json_t *row = r == 0 ? NULL : r <= nr ? json_array_get(table, r - 1) : tot;
         for (size_t c = 0; c < nc; c++)
-            cells[c] =
-                r == 0
-                    ? cols[c]
-                    : (own[c] = cell_text(json_object_get(json_array_get(table, r - 1), cols[c])));
+            cells[c] = r == 0 ? cols[c] : (own[c] = cell_text(json_object_get(row, cols[c])));
+        if (r > nr && json_object_get(tot, cols[0]) == NULL)
+            cells[0] = "total";
         if (f == CLI_FORMAT_CSV)
             dacc_csv_write_row(fp, ',', cells, nc);
         else
@@ -89,10 +132,40 @@ static int write_table(FILE *fp, const json_t *table, cli_format f)
     return ferror(fp) ? -1 : 0;
 }
 
-/* text: the scalar fields of result, one per line, then the table. */
+/* The sums of the table's amount columns (res the decimal view) at its
+ * decimals, as strings by column; a column that does not add up exactly
+ * (an amount that does not parse, a sum past 2^128) has none. */
+static json_t *money_totals(const char *mech, const json_t *res)
+{
+    const json_t *table = json_object_get(res, "table");
+    json_int_t d = json_integer_value(json_object_get(res, "decimals"));
+    json_t *totals = json_object();
+    if (mech == NULL || totals == NULL || d < 0 || d > DACC_MONEY_MAX_DECIMALS)
+        return totals;
+    const char *const *cols = dacc_round_money_columns(mech);
+    for (size_t c = 0; cols[c] != NULL; c++) {
+        dacc_u128 sum = 0, v;
+        int ok = json_array_size(table) > 0;
+        for (size_t r = 0; ok && r < json_array_size(table); r++) {
+            const char *t = json_string_value(json_object_get(json_array_get(table, r), cols[c]));
+            ok = t != NULL && dacc_money_parse(t, strlen(t), (unsigned)d, &v, NULL) == DACC_OK &&
+                 v <= DACC_U128_MAX - sum;
+            sum += ok ? v : 0;
+        }
+        char text[DACC_MONEY_STRLEN];
+        if (ok) {
+            dacc_money_format(sum, (unsigned)d, 0, text);
+            json_object_set_new(totals, cols[c], json_string(text));
+        }
+    }
+    return totals;
+}
+
+/* text: the scalar fields of result, one per line, then the table (with
+ * a total row where it has amounts). */
 static int write_text(FILE *fp, const json_t *doc)
 {
-    const json_t *res = json_object_get(doc, "result");
+    const json_t *res = shown_result(doc);
     const char *key;
     const json_t *v;
     fprintf(fp, "round %s (%s), phase %s%s\n", json_string_value(json_object_get(doc, "round")),
@@ -108,8 +181,11 @@ static int write_text(FILE *fp, const json_t *doc)
         free(t);
     }
     const json_t *table = json_object_get(res, "table");
-    return json_array_size(table) > 0 ? write_table(fp, table, CLI_FORMAT_TEXT)
-                                      : (ferror(fp) ? -1 : 0);
+    json_t *totals = money_totals(json_string_value(json_object_get(doc, "mechanism")), res);
+    int bad = json_array_size(table) > 0 ? write_table(fp, table, totals, CLI_FORMAT_TEXT)
+                                         : (ferror(fp) ? -1 : 0);
+    json_decref(totals);
+    return bad;
 }
 
 typedef struct {
@@ -129,8 +205,8 @@ static int write_doc(FILE *fp, void *ctx)
     if (d->f == CLI_FORMAT_JSON)
         return dacc_json_write_stream(fp, d->doc, DACC_JSON_PRETTY, NULL) == DACC_OK ? 0 : -1;
     if (d->f == CLI_FORMAT_CSV) {
-        const json_t *table = json_object_get(json_object_get(d->doc, "result"), "table");
-        return write_table(fp, table, CLI_FORMAT_CSV);
+        const json_t *table = json_object_get(shown_result(d->doc), "table");
+        return write_table(fp, table, NULL, CLI_FORMAT_CSV);
     }
     return write_text(fp, d->doc);
 }
@@ -201,6 +277,21 @@ static dacc_status view_state(const dacc_round *r, const char *who, json_t **out
     return st == DACC_OK ? dacc_round_participant(r, pk, out, err) : st;
 }
 
+/* The state's amounts at the round's decimals, which its result names (a
+ * round too young for a result has no amounts to show either). */
+static dacc_status state_money_view(const dacc_round *r, json_t *state, dacc_error *err)
+{
+    json_t *res;
+    dacc_error why;
+    if (dacc_round_result(r, &res, &why) != DACC_OK)
+        return DACC_OK;
+    json_t *doc = json_pack("{sO}", "result", json_object_get(res, "result"));
+    unsigned decimals = result_decimals(doc);
+    json_decref(doc);
+    json_decref(res);
+    return add_money_view(state, "state", decimals, err);
+}
+
 int cmd_round_show(int argc, char **argv)
 {
     static const char prog[] = "dacc round show";
@@ -222,7 +313,8 @@ int cmd_round_show(int argc, char **argv)
         st = dacc_store_each_round(l.store, NULL, list_round, &err);
     else if (st == DACC_OK && (st = round_log_find(&l, argv[optind], id, &err)) == DACC_OK &&
              (st = dacc_store_load(l.store, id, &r, &err)) == DACC_OK &&
-             (st = view_state(r, o.who, &state, &err)) == DACC_OK) {
+             (st = view_state(r, o.who, &state, &err)) == DACC_OK &&
+             (st = state_money_view(r, state, &err)) == DACC_OK) {
         doc_ctx d = { state, o.f };
         st = o.f == CLI_FORMAT_CSV ? cli_emit(o.out, write_flat, &d, &err)
                                    : dacc_json_write_file(o.out, state, DACC_JSON_PRETTY, &err);
@@ -252,7 +344,8 @@ int cmd_round_result(int argc, char **argv)
     dacc_status st = round_log_open(o.log, 0, &l, &err);
     if (st == DACC_OK && (st = round_log_find(&l, argv[optind], id, &err)) == DACC_OK &&
         (st = dacc_store_load(l.store, id, &r, &err)) == DACC_OK &&
-        (st = dacc_round_result(r, &res, &err)) == DACC_OK) {
+        (st = dacc_round_result(r, &res, &err)) == DACC_OK &&
+        (st = add_money_view(res, "result", result_decimals(res), &err)) == DACC_OK) {
         doc_ctx d = { res, o.f };
         st = cli_emit(o.out, write_doc, &d, &err);
     }
@@ -345,6 +438,8 @@ static json_t *replay_doc(const dacc_round *r, const dacc_store_source *src,
         json_object_set_new(doc, "attested_sha256",
                             json_incref(json_object_get(result, "attested_sha256")));
     json_object_set_new(doc, "result", json_incref(json_object_get(result, "result")));
+    if (json_object_get(result, "result_decimal") != NULL)
+        json_object_set(doc, "result_decimal", json_object_get(result, "result_decimal"));
     json_t *state = NULL;
     if (dacc_round_state(r, &state, NULL) == DACC_OK && json_object_get(state, "anonymous"))
         json_object_set(doc, "anonymous", json_object_get(state, "anonymous"));
@@ -429,6 +524,8 @@ static dacc_status do_replay(const replay_opts *o, const char *round, json_t **d
     dacc_error why;
     if (st == DACC_OK && dacc_round_result(r, &res, &why) != DACC_OK)
         res = json_pack("{ss}", "result_unavailable", dacc_error_message(&why));
+    else if (st == DACC_OK)
+        st = add_money_view(res, "result", result_decimals(res), err);
     if (st == DACC_OK)
         *doc = replay_doc(r, round_source_get(src), steps, nsteps, res);
     json_decref(res);

@@ -10,6 +10,12 @@
 #include "dacc/svg.h"
 #include "deepfund.h"
 
+/* The precisions of the text tables' real columns, fixed so the columns
+ * align (CSV and JSON write the shortest decimal that reads back;
+ * docs/deepfund.md, "Output"): errors and costs at 6 places, mixture
+ * weights at 12, shares and edge weights at 9. */
+enum { DF_TEXT_ERROR_PLACES = 6, DF_TEXT_MIXTURE_PLACES = 12, DF_TEXT_SHARE_PLACES = 9 };
+
 /* "name=file" or "file", whose name is its base name without extension. */
 static void split_submission(const char *arg, char *name, size_t cap, const char **path)
 {
@@ -312,14 +318,15 @@ int df_write_leaderboard(FILE *fp, cli_format f, const df_inputs *in, const dacc
             else if (f == CLI_FORMAT_CSV)
                 real_cell(s->mse[p], c[4 + 2 * p]);
             else
-                snprintf(c[4 + 2 * p], 40, "%.6f", s->mse[p]);
+                dacc_fmt_fixed(s->mse[p], DF_TEXT_ERROR_PLACES, c[4 + 2 * p]);
         }
         if (f == CLI_FORMAT_CSV) {
             const char *row[] = { c[0], name, c[2], c[3], c[4], c[5], c[6], c[7], c[8] };
             csv_row(fp, row, 9);
         } else {
-            fprintf(fp, "%-4zu  %-24s  %8zu  %14.6f  %14s  %8zu  %12s  %8zu  %12s\n", r + 1, name,
-                    s->n[0], s->sse[0], c[4], s->n[1], c[6], s->n[2], c[8]);
+            dacc_fmt_fixed(s->sse[0], DF_TEXT_ERROR_PLACES, c[3]);
+            fprintf(fp, "%-4zu  %-24s  %8zu  %14s  %14s  %8zu  %12s  %8zu  %12s\n", r + 1, name,
+                    s->n[0], c[3], c[4], s->n[1], c[6], s->n[2], c[8]);
         }
     }
     return ferror(fp) ? -1 : 0;
@@ -350,13 +357,16 @@ int df_write_mixture(FILE *fp, cli_format f, const df_inputs *in, const double *
         return ferror(fp) ? -1 : 0;
     }
     double total = 0;
+    char v[DACC_FMT_REAL_MAX];
     for (size_t i = 0; i < in->nsubs; i++) {
-        fprintf(fp, "%-24s  %.12f\n", dacc_deepfund_submission_name(in->sub[i]), w[i]);
+        dacc_fmt_fixed(w[i], DF_TEXT_MIXTURE_PLACES, v);
+        fprintf(fp, "%-24s  %s\n", dacc_deepfund_submission_name(in->sub[i]), v);
         total += w[i];
     }
-    char cost[DACC_FMT_REAL_MAX];
-    fprintf(fp, "%-24s  %.12f\ncost %s, KKT residual %.3g, %u active-set steps\n", "total", total,
-            real_cell(info->cost, cost), info->kkt, info->iterations);
+    char cost[DACC_FMT_REAL_MAX], kkt[DACC_FMT_REAL_MAX];
+    dacc_fmt_fixed(total, DF_TEXT_MIXTURE_PLACES, v);
+    fprintf(fp, "%-24s  %s\ncost %s, KKT residual %s, %u active-set steps\n", "total", v,
+            real_cell(info->cost, cost), real_cell(info->kkt, kkt), info->iterations);
     return ferror(fp) ? -1 : 0;
 }
 
@@ -402,7 +412,9 @@ int df_write_weights(FILE *fp, cli_format f, const dacc_deepfund_graph *g, const
             const char *row[] = { p, c, real_cell(weights[e], w), real_cell(logits[e], l) };
             csv_row(fp, row, 4);
         } else {
-            fprintf(fp, "%-40s  %-40s  %.9f\n", p, c, weights[e]);
+            char w[DACC_FMT_REAL_MAX];
+            dacc_fmt_fixed(weights[e], DF_TEXT_SHARE_PLACES, w);
+            fprintf(fp, "%-40s  %-40s  %s\n", p, c, w);
         }
     }
     free(ord);
@@ -443,14 +455,17 @@ int df_write_allocation(FILE *fp, cli_format f, const dacc_deepfund_graph *g,
         dacc_money_format(amounts[v], decimals, 0, amount);
         const char *row[] = { dacc_deepfund_graph_name(g, v), amount, real_cell(share[v], s) };
         total += share[v];
-        if (f == CLI_FORMAT_CSV)
+        if (f == CLI_FORMAT_CSV) {
             csv_row(fp, row, 3);
-        else
-            fprintf(fp, "%-48s  %20s  %.9f\n", row[0], amount, share[v]);
+        } else {
+            dacc_fmt_fixed(share[v], DF_TEXT_SHARE_PLACES, s);
+            fprintf(fp, "%-48s  %20s  %s\n", row[0], amount, s);
+        }
     }
     if (f == CLI_FORMAT_TEXT) {
         dacc_money_format(pool, decimals, 0, amount);
-        fprintf(fp, "%-48s  %20s  %.9f\n", "total", amount, total);
+        dacc_fmt_fixed(total, DF_TEXT_SHARE_PLACES, s);
+        fprintf(fp, "%-48s  %20s  %s\n", "total", amount, s);
     }
     free(ord);
     return ferror(fp) ? -1 : 0;

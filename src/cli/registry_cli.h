@@ -3,6 +3,7 @@
 #define DACC_REGISTRY_CLI_H
 
 #include "cli.h"
+#include "dacc/progress.h"
 #include "dacc/registry.h"
 
 typedef struct {
@@ -27,9 +28,10 @@ typedef struct {
 dacc_status registry_model_list(const char *path, const registry_model_opts *o, registry_model *m,
                                 dacc_error *err);
 /* Hashes every item on threads threads (0: one per core), each file read
- * in 1 MiB blocks, largest items first. */
+ * in 1 MiB blocks, largest items first; the bytes read show on pr (may be
+ * NULL; not owned) as the stage "hashing the model (bytes)". */
 dacc_status registry_model_hash(const char *path, registry_model *m, unsigned threads,
-                                dacc_error *err);
+                                dacc_progress *pr, dacc_error *err);
 void registry_model_free(registry_model *m);
 
 /* Logs record r in the log directory dir (made by dacc log init): its

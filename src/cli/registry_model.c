@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "registry_cli.h"
@@ -192,6 +193,8 @@ typedef struct {
     task *order; /* items, largest first, so the last to finish is small */
     atomic_size_t next;
     atomic_int failed;
+    atomic_uint_fast64_t bytes; /* read so far, for the progress line */
+    atomic_uint finished;       /* workers returned */
     pthread_mutex_t lock;
     dacc_error err;
 } job;
@@ -216,6 +219,7 @@ static int hash_one(job *j, size_t i, uint8_t *buf)
             else {
                 dacc_sha256_update(&c, buf, (size_t)got);
                 pos += (uint64_t)got;
+                atomic_fetch_add(&j->bytes, (uint_fast64_t)got);
             }
         }
         dacc_sha256_final(&c, it->digest);
@@ -248,7 +252,20 @@ static void *worker(void *arg)
     while (!atomic_load(&j->failed) && (k = atomic_fetch_add(&j->next, 1)) < j->m->n)
         hash_one(j, j->order[k].index, buf);
     free(buf);
+    atomic_fetch_add(&j->finished, 1);
     return NULL;
+}
+
+/* The display is not thread-safe: the main thread draws the workers'
+ * bytes until they are all done, then they are joined. */
+static void watch(job *j, unsigned workers, dacc_progress *pr)
+{
+    const struct timespec tick = { 0, 50 * 1000 * 1000 };
+    while (pr != NULL && atomic_load(&j->finished) < workers) {
+        dacc_progress_update(pr, atomic_load(&j->bytes));
+        nanosleep(&tick, NULL);
+    }
+    dacc_progress_update(pr, atomic_load(&j->bytes));
 }
 
 static int by_work_desc(const void *a, const void *b)
@@ -260,16 +277,19 @@ static int by_work_desc(const void *a, const void *b)
 }
 
 dacc_status registry_model_hash(const char *path, registry_model *m, unsigned threads,
-                                dacc_error *err)
+                                dacc_progress *pr, dacc_error *err)
 {
     job j = { .root = path, .m = m };
     j.order = malloc((m->n + 1) * sizeof *j.order);
     if (j.order == NULL)
         return dacc_error_set(err, DACC_ERR_NOMEM, "hashing the model");
+    uint64_t total = 0;
     for (size_t i = 0; i < m->n; i++) {
         j.order[i].index = i;
         j.order[i].work = m->items[i].end ? m->items[i].end - m->items[i].start : m->sizes[i];
+        total += j.order[i].work;
     }
+    dacc_progress_stage(pr, "hashing the model (bytes)", total);
     qsort(j.order, m->n, sizeof *j.order, by_work_desc);
     pthread_mutex_init(&j.lock, NULL);
     dacc_error_clear(&j.err);
@@ -286,6 +306,7 @@ dacc_status registry_model_hash(const char *path, registry_model *m, unsigned th
             started++;
     if (started == 0 && m->n > 0)
         worker(&j);
+    watch(&j, started, pr);
     for (unsigned i = 0; i < started; i++)
         pthread_join(t[i], NULL);
     pthread_mutex_destroy(&j.lock);

@@ -73,7 +73,7 @@ static dacc_status sub_logits(const dacc_deepfund_graph *g,
 /* The leaderboard and the optimal mixture, or the jury's own weights. */
 static dacc_status score_and_mix(const dacc_deepfund_graph *g, const dacc_deepfund_jury *jury,
                                  const dacc_deepfund_round_spec *spec,
-                                 dacc_deepfund_round_result *r, dacc_error *err)
+                                 dacc_deepfund_round_result *r, dacc_progress *pr, dacc_error *err)
 {
     const dacc_deepfund_sample *smp = dacc_deepfund_jury_samples(jury);
     size_t n = dacc_deepfund_jury_size(jury), ne = g->nedges;
@@ -94,6 +94,7 @@ static dacc_status score_and_mix(const dacc_deepfund_graph *g, const dacc_deepfu
     dacc_deepfund_split(seed, spec->private_fraction, n, priv);
     dacc_deepfund_score_all(smp, n, priv, L, r->nsubs, r->scores);
     free(priv);
+    dacc_progress_update(pr, 1);
     r->rank_part = spec->private_fraction > 0 ? DACC_DEEPFUND_PRIVATE : DACC_DEEPFUND_ALL;
     dacc_status st = dacc_deepfund_mix(smp, n, L, r->nsubs, ne, r->mixture, &r->mix, err);
     if (st == DACC_OK)
@@ -138,16 +139,24 @@ static dacc_status run(const dacc_deepfund_graph *g, const dacc_deepfund_jury *j
     r->amounts = malloc(nn * sizeof *r->amounts);
     if (!r->logits || !r->weights || !r->share || !r->amounts)
         return nomem(err);
-    dacc_progress_stage(pr, r->nsubs > 0 ? "round: scoring and mixing" : "round: jury aggregate",
-                        0);
-    st = score_and_mix(g, jury, spec, r, err);
+    /* The solvers report no steps of their own: each stage counts what it
+     * is known to cover (the leaderboard and the mixture; the answers; the
+     * edges; the projects), done when the step returns. */
+    if (r->nsubs > 0)
+        dacc_progress_stage(pr, "round: scoring and mixing (steps)", 2);
+    else
+        dacc_progress_stage(pr, "round: jury aggregate (answers)", dacc_deepfund_jury_size(jury));
+    st = score_and_mix(g, jury, spec, r, pr, err);
     if (st == DACC_OK) {
-        dacc_progress_stage(pr, "round: edge weights", 0);
+        dacc_progress_update(pr, r->nsubs > 0 ? 2 : dacc_deepfund_jury_size(jury));
+        dacc_progress_stage(pr, "round: edge weights (edges)", g->nedges);
         st = dacc_deepfund_weights(g, r->logits, spec->originality, r->weights, err);
     }
     if (st == DACC_OK) {
-        dacc_progress_stage(pr, "round: allocation", 0);
+        dacc_progress_update(pr, g->nedges);
+        dacc_progress_stage(pr, "round: allocation (projects)", g->nnodes);
         st = allocate(g, spec, r, err);
+        dacc_progress_update(pr, g->nnodes);
     }
     return st;
 }

@@ -431,8 +431,10 @@ static dacc_status op_trade(engine *e, const row *r, int buy, dacc_error *err)
     dacc_money_format(moved, r->decimals, 0, b);
     double p[DACC_MARKET_MAX_OUTCOMES];
     dacc_market_prices(dacc_market_ledger_market(e->l, mk), p);
-    say(e, "line %lu: %s %s %s of %s:%u for %s (price now %.6f)", r->line, acct,
-        buy ? "buys" : "sells", a, mk, (unsigned)outcome, b, p[outcome]);
+    char price[DACC_FMT_REAL_MAX]; /* the shortest decimal, as every real dacc prints */
+    dacc_fmt_real(p[outcome], price);
+    say(e, "line %lu: %s %s %s of %s:%u for %s (price now %s)", r->line, acct,
+        buy ? "buys" : "sells", a, mk, (unsigned)outcome, b, price);
     return DACC_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "dacc/codec.h"
 #include "dacc/csv.h"
 #include "dacc/file.h"
+#include "dacc/fmt.h"
 #include "dacc/money.h"
 #include "dacc/round.h"
 #include "dacc/svg.h"
@@ -43,13 +44,13 @@ static double jnum(const json_t *o, const char *k)
     return json_number_value(json_object_get(o, k));
 }
 
-/* A model's figure, or a dash where the model has none (null). */
-static const char *figure(const json_t *o, const char *k, char out[32])
+/* A figure at the pages' 4 places (docs/web.md), or a dash where there is
+ * none (null, or left out: a model's error on an empty part). */
+static const char *figure(const json_t *o, const char *k, char out[DACC_FMT_REAL_MAX])
 {
     const json_t *v = json_object_get(o, k);
-    if (!json_is_number(v))
+    if (!json_is_number(v) || dacc_fmt_fixed(json_number_value(v), 4, out) == 0)
         return "—";
-    snprintf(out, 32, "%.4f", json_number_value(v));
     return out;
 }
 
@@ -347,17 +348,20 @@ static void leaderboard(node_html *h, const json_t *res)
                 jstr(res, "ranked_on"));
     for (i = n; i-- > 0;) { /* rank 1 first: sorted() puts the largest first */
         m = rows[i].row;
+        char f[4][DACC_FMT_REAL_MAX];
         html_printf(h,
-                    "<tr><td>%lld</td><td><code title=\"%s\">%.16r…</code></td><td>%.4f</td>"
-                    "<td>%.4f</td><td>%.4f</td><td>%.4f</td></tr>\n",
-                    jint(m, "rank"), jstr(m, "model"), jstr(m, "model"), jnum(m, "mse"),
-                    jnum(m, "public_mse"), jnum(m, "private_mse"), jnum(m, "mixture"));
+                    "<tr><td>%lld</td><td><code title=\"%s\">%.16r…</code></td><td>%s</td>"
+                    "<td>%s</td><td>%s</td><td>%s</td></tr>\n",
+                    jint(m, "rank"), jstr(m, "model"), jstr(m, "model"), figure(m, "mse", f[0]),
+                    figure(m, "public_mse", f[1]), figure(m, "private_mse", f[2]),
+                    figure(m, "mixture", f[3]));
     }
     free(rows);
+    char cost[DACC_FMT_REAL_MAX];
     html_printf(h,
                 "</tbody></table>\n<p>The mixture is the weighting of the models that fits the "
-                "jury best (its error: %.4f); the allocation below uses it.</p>\n",
-                jnum(res, "mixture_cost"));
+                "jury best (its error: %s); the allocation below uses it.</p>\n",
+                figure(res, "mixture_cost", cost));
 }
 
 static void allocation_table(node_html *h, const round_view_t *v, const sort_row *rows, size_t n,
@@ -680,8 +684,9 @@ static void market_one(node_html *h, const json_t *m, int d)
                 jstr(m, "market"), json_is_true(json_object_get(m, "resolved")) ? "1" : "0");
     json_array_foreach(json_object_get(m, "prices"), i, p)
     {
-        html_printf(h, "<tr><td>outcome %zu</td><td class=\"num\">%.4f</td></tr>\n", i,
-                    json_real_value(p));
+        char price[DACC_FMT_REAL_MAX];
+        html_printf(h, "<tr><td>outcome %zu</td><td class=\"num\">%s</td></tr>\n", i,
+                    dacc_fmt_fixed(json_number_value(p), 4, price) ? price : "—");
     }
     html_printf(h, "</tbody></table>\n<h4>Resolution: criteria and source</h4>\n");
     market_source(h, m);

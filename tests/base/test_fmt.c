@@ -132,3 +132,35 @@ Test(fmt, json_money_keeps_its_fixed_decimals)
     cr_assert_str_eq(json_string_value(m), "7");
     json_decref(m);
 }
+
+Test(fmt, fixed_columns_round_and_never_print_a_negative_zero)
+{
+    static const struct {
+        double v;
+        unsigned places;
+        const char *want;
+    } cases[] = {
+        { 0.1, 9, "0.100000000" },
+        { 12523.790000000001, 2, "12523.79" },
+        { 1.11e-16, 9, "0.000000000" },
+        { -1.11e-16, 9, "0.000000000" }, /* a root share's rounding error */
+        { -0.0, 4, "0.0000" },
+        { -0.00004, 4, "0.0000" },
+        { -0.00006, 4, "-0.0001" },
+        { 2.5, 0, "2" },                                   /* to even, as printf rounds */
+        { 0.123456789012345678, 20, "0.123456789012346" }, /* at most 15 places */
+        { 1e15, 2, "1000000000000000" },                   /* too large: shortest */
+        { -3e21, 4, "-3e+21" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[DACC_FMT_REAL_MAX];
+        size_t n = dacc_fmt_fixed(cases[i].v, cases[i].places, out);
+        cr_assert_str_eq(out, cases[i].want, "case %zu", i);
+        cr_assert_eq(n, strlen(cases[i].want), "case %zu", i);
+    }
+    char out[DACC_FMT_REAL_MAX];
+    cr_assert_eq(dacc_fmt_fixed(NAN, 4, out), 0);
+    cr_assert_str_eq(out, "");
+    cr_assert_eq(dacc_fmt_fixed(-INFINITY, 4, out), 0);
+    cr_assert_str_eq(out, "");
+}

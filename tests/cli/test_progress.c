@@ -86,11 +86,12 @@ Test(progress, deepfund_commands_show_their_compute_stages)
                                           EX("jury.csv"), EX("model-bold.csv"),
                                           EX("model-careful.csv"), NULL },
                    (const char *const[]){ "submission logits (submissions): 0 / 2",
-                                          "optimal mixture: ", NULL });
+                                          "optimal mixture (submissions): 0 / 2", NULL });
     check_progress((const char *const[]){ "deepfund", "aggregate", "--huber", "auto", "-g",
                                           EX("graph.csv"), "-j", EX("jury.csv"), NULL },
-                   (const char *const[]){ "huber threshold (least squares): ", "jury aggregate: ",
-                                          "edge weights: ", NULL });
+                   (const char *const[]){
+                       "huber threshold (least squares): ", "jury aggregate (answers): 0 / ",
+                       "edge weights (edges): 0 / ", NULL });
 }
 
 Test(progress, a_deepfund_round_shows_its_stages_and_writes_the_same_files)
@@ -106,8 +107,9 @@ Test(progress, a_deepfund_round_shows_its_stages_and_writes_the_same_files)
         cr_assert_eq(r.status, 0, "%s", r.err);
         if (m == 0) {
             static const char *const stages[] = { "round: submission logits (submissions): 0 / 3",
-                                                  "round: scoring and mixing: ",
-                                                  "round: edge weights: ", "round: allocation: " };
+                                                  "round: scoring and mixing (steps): 0 / 2",
+                                                  "round: edge weights (edges): 0 / ",
+                                                  "round: allocation (projects): 0 / " };
             for (size_t i = 0; i < 4; i++)
                 cr_assert(strstr(r.err, stages[i]) != NULL, "no \"%s\" in: %s", stages[i], r.err);
         } else {
@@ -143,4 +145,90 @@ Test(progress, quiet_deepfund_shows_no_line_even_when_forced)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(memchr(r.err, '\r', r.err_len) == NULL, "a progress line: %s", r.err);
     run_result_free(&r);
+}
+
+/* The solvers report no steps of their own: their stages show the size
+ * of what they cover, a total rather than elapsed time alone. */
+Test(progress, deepfund_solver_stages_show_their_totals)
+{
+    char *dir = make_temp_dir(), *w = path_join(dir, "w.csv");
+    check_progress((const char *const[]){ "deepfund", "mix", "-g", EX("graph.csv"), "-j",
+                                          EX("jury.csv"), "--weights", w, EX("model-bold.csv"),
+                                          EX("model-careful.csv"), NULL },
+                   (const char *const[]){ "optimal mixture (submissions): 0 / 2",
+                                          "edge weights (edges): 0 / ", NULL });
+    remove_tree(dir);
+    free(w), free(dir);
+}
+
+Test(progress, market_run_counts_the_operations)
+{
+    const char *ops = SOURCE_PATH("examples/market/info-finance.jsonl");
+    size_t len;
+    char *text = read_text(ops, &len), stage[80];
+    cr_assert_not_null(text);
+    size_t lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    free(text);
+    snprintf(stage, sizeof stage, "replaying operations (operations): 0 / %zu", lines);
+    check_progress((const char *const[]){ "market", "run", ops, NULL },
+                   (const char *const[]){ stage, NULL });
+    check_progress((const char *const[]){ "market", "run", "-q", ops, NULL },
+                   (const char *const[]){ stage, NULL });
+    check_progress((const char *const[]){ "market", "run", "--format", "csv", ops, NULL },
+                   (const char *const[]){ stage, NULL });
+}
+
+Test(progress, registry_hash_shows_the_bytes_hashed)
+{
+    char *dir = make_temp_dir(), *a = path_join(dir, "a.bin"), *b = path_join(dir, "b.txt");
+    write_text(a, "weights of a small model\n");
+    write_text(b, "config\n");
+    check_progress((const char *const[]){ "registry", "hash", dir, NULL },
+                   (const char *const[]){ "hashing the model (bytes): 0 / 32", NULL });
+    check_progress((const char *const[]){ "registry", "hash", "--threads", "1", dir, NULL },
+                   (const char *const[]){ "hashing the model (bytes): 0 / 32", NULL });
+    remove_tree(dir);
+    free(a), free(b), free(dir);
+}
+
+/* fund --log reads the file a second time, row by row: that reading shows
+ * too, and a fresh log gets the same round and table with or without it. */
+Test(progress, fund_log_shows_its_second_reading)
+{
+    char *dir = make_temp_dir(), *f = path_join(dir, "d.csv"), *key = path_join(dir, "op"),
+         *keyfile = path_join(dir, "op.key"), *log = path_join(dir, "log");
+    write_text(f, donations);
+    run_result r;
+    run_dacc(&r, NULL, (const char *const[]){ "round", "keygen", key, NULL });
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    char *first = NULL;
+    for (size_t m = 0; m < 3; m++) {
+        run_dacc(&r, NULL,
+                 (const char *const[]){ "log", "init", "--origin", "p.example", log, NULL });
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        run_result_free(&r);
+        run_mode(&r, modes[m],
+                 (const char *const[]){ "fund", "qf", "--pool", "100", "--log", log, "--key",
+                                        keyfile, f, NULL });
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        char stage[64];
+        snprintf(stage, sizeof stage, "--log: reading the rows again (bytes): 0 / %zu",
+                 strlen(donations));
+        if (m == 0)
+            cr_assert(strstr(r.err, stage) != NULL, "no \"%s\" in: %s", stage, r.err);
+        else
+            cr_assert(memchr(r.err, '\r', r.err_len) == NULL, "a progress line: %s", r.err);
+        if (m == 0)
+            first = strdup(r.out);
+        else
+            cr_assert_str_eq(r.out, first);
+        run_result_free(&r);
+        remove_tree(log);
+    }
+    free(first);
+    remove_tree(dir);
+    free(f), free(key), free(keyfile), free(log), free(dir);
 }

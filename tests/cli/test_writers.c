@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dacc/codec.h"
+#include "dacc/jcs.h"
+#include "dacc/json.h"
 #include "support.h"
 
 #define RUN(r, ...) run_dacc(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
@@ -264,6 +267,155 @@ Test(writers, round_show_and_replay_flatten_reals_shortest)
     run_result_free(&r);
     remove_tree(dir);
     free(log), free(dir);
+}
+
+/* The attested result keeps base units (its hash is in the log); people
+ * read the amounts at the round's 2 decimals: the text and CSV tables, and
+ * result_decimal beside result in JSON. */
+Test(writers, round_results_print_money_at_the_rounds_decimals)
+{
+    char *dir = make_temp_dir(), *log, round[65];
+    qf_round(dir, &log, round);
+    run_result r;
+    RUN(&r, "round", "result", "--log", log, round, "--format", "csv");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "project,donors,donated,matching,share,payout\n"
+                            "2,1,9.50,0,0,0.00\n12,1,3.00,0,0,0.00\n"
+                            "118,2,6.25,4.582575694955839,1,100.00\n");
+    run_result_free(&r);
+    RUN(&r, "round", "result", "--log", log, round);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\npool: 100.00\ndecimals: 2\nundistributed: 0.00\n") != NULL, "%s",
+              r.out);
+    cr_assert(strstr(r.out, "\ntotal              18.75                            100.00\n") !=
+                  NULL,
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\n118           2     6.25  4.582575694955839      1  100.00\n") !=
+                  NULL,
+              "%s", r.out);
+    run_result_free(&r);
+    RUN(&r, "round", "result", "--log", log, round, "--format", "json");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *doc = json_loadb(r.out, r.out_len, 0, NULL);
+    cr_assert_not_null(doc, "%s", r.out);
+    const json_t *res = json_object_get(doc, "result"),
+                 *dec = json_object_get(doc, "result_decimal");
+    cr_assert_str_eq(json_string_value(json_object_get(res, "pool")), "10000");
+    cr_assert_str_eq(json_string_value(json_object_get(dec, "pool")), "100.00");
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(dec, "table"), 0), "donated")),
+                     "9.50");
+    /* the hashed member is the one the log attests, byte for byte */
+    dacc_buf b;
+    dacc_buf_init(&b, 0);
+    cr_assert_eq(dacc_jcs_write(res, &b, NULL), DACC_OK);
+    uint8_t h[32];
+    char hex[65];
+    dacc_sha256(b.data, b.len, h);
+    cr_assert_str_eq(dacc_hex_encode(h, 32, hex),
+                     json_string_value(json_object_get(doc, "attested_sha256")));
+    dacc_buf_free(&b);
+    json_decref(doc);
+    run_result_free(&r);
+    RUN(&r, "round", "replay", "--log", log, round);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\npool: 100.00\n") != NULL, "%s", r.out);
+    run_result_free(&r);
+    RUN(&r, "round", "show", "--log", log, round);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"donated\": \"1875\"") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "\"state_decimal\": {") != NULL, "%s", r.out);
+    cr_assert(strstr(r.out, "\"donated\": \"18.75\"") != NULL, "%s", r.out);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(log), free(dir);
+}
+
+/* Text tables: each real column at its documented places, so the columns
+ * align and a total reads 1.000000000, not 0.9999999999999999. */
+Test(writers, deepfund_allocation_text_has_fixed_columns_and_a_total)
+{
+    char *dir = make_temp_dir(), *g = path_join(dir, "g.csv");
+    write_text(g, "parent,dependency,weight\nroot,a,0.25\nroot,b,0.5\na,c,0.1\n");
+    run_result r;
+    RUN(&r, "deepfund", "allocate", "-g", g, "--pool", "10", "-d", "2");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(
+        r.out,
+        "a                                                                 2.25  0.225000000\n"
+        "b                                                                 5.00  0.500000000\n"
+        "c                                                                 0.25  0.025000000\n"
+        "root                                                              2.50  0.250000000\n"
+        "total                                                            10.00  1.000000000\n");
+    run_result_free(&r);
+    remove_tree(dir);
+    free(g), free(dir);
+}
+
+/* fund explain: the sentences' sums and matches shortest, percentages and
+ * the donor and pair tables at fixed places. */
+Test(writers, fund_explain_text_is_shortest_in_sentences_and_fixed_in_tables)
+{
+    char *dir = make_temp_dir(), *f = path_join(dir, "d.csv");
+    write_text(f, "donor,project,amount\nalice,p1,9.5\nbob,p1,3\ncarol,p2,4\ndave,p2,1\n"
+                  "erin,p1,0.1\n");
+    run_result r;
+    RUN(&r, "fund", "explain", "--pool", "100", f, "p1");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(strncmp(r.out, "project p1: 3 donors gave 12.6\n", 31), 0, "%s", r.out);
+    cr_assert(strstr(r.out, "matching: QF 13.721882236003433, pairwise 0.02970044679278674, "
+                            "COCM (markov) 0\n") != NULL,
+              "%s", r.out);
+    cr_assert(strstr(r.out, "qf 77.43 (77.4290%), pairwise 74.91 (74.9052%), cocm_markov 0.00 "
+                            "(0.0000%)\n") != NULL,
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\nerin                                               0.1000     "
+                            "11.09%         0.0000\n") != NULL,
+              "%s", r.out);
+    cr_assert(strstr(r.out, "10.6771   k = 0.00187\n") != NULL, "%s", r.out);
+    run_result_free(&r);
+    remove_tree(dir);
+    free(f), free(dir);
+}
+
+/* market: prices in text as in CSV and JSON (shortest), payouts per share
+ * as money at the fixed decimals in every format. */
+Test(writers, market_text_prices_are_shortest_and_payouts_fixed)
+{
+    char *dir = make_temp_dir(), *state = path_join(dir, "s.json");
+    const char *ops = SOURCE_PATH("examples/market/info-finance.jsonl");
+    run_result r;
+    RUN(&r, "market", "run", ops);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "line 11: alice buys 120.000000 of ai-incident-2027:1 for 61.247306 "
+                            "(price now 0.5207824348180637)\n") != NULL,
+              "%s", r.out);
+    run_result_free(&r);
+    RUN(&r, "market", "run", "-q", "-o", state, ops);
+    ok(&r);
+    RUN(&r, "market", "quote", "--state", state, "--market", "manifold-style");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out,
+                     "market manifold-style is resolved: payout per share 0.250000;0.750000\n");
+    run_result_free(&r);
+    char *ops2 = path_join(dir, "o.jsonl"), *state2 = path_join(dir, "s2.json");
+    write_text(ops2, "{\"op\":\"create\",\"market\":\"m\",\"kind\":\"lmsr\",\"outcomes\":3,"
+                     "\"b\":\"100\"}\n{\"op\":\"deposit\",\"account\":\"a\",\"amount\":\"100\"}\n"
+                     "{\"op\":\"buy\",\"account\":\"a\",\"market\":\"m\",\"outcome\":1,"
+                     "\"shares\":\"10\"}\n");
+    RUN(&r, "market", "run", "-q", "-o", state2, ops2);
+    ok(&r);
+    RUN(&r, "market", "quote", "--state", state2, "--market", "m");
+    cr_assert_str_eq(r.out, "market m: prices 0.32204346439638987;0.3559130712072203;"
+                            "0.32204346439638987\n");
+    run_result_free(&r);
+    RUN(&r, "market", "quote", "--state", state2, "--market", "m", "-f", "csv");
+    cr_assert_str_eq(r.out, "market,prices\nm,0.32204346439638987;0.3559130712072203;"
+                            "0.32204346439638987\n");
+    run_result_free(&r);
+    free(ops2), free(state2);
+    remove_tree(dir);
+    free(state), free(dir);
 }
 
 Test(writers, log_audit_as_csv_and_json)

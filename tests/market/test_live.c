@@ -291,7 +291,7 @@ Test(live, quote_from_a_state)
     const char *sa[] = { "market", "quote", "--state", s1, "--market", "m", NULL };
     run_dacc(&q, NULL, sa);
     cr_assert_eq(q.status, 0, "%s", q.err);
-    cr_assert_str_eq(q.out, "market m is resolved: payout per share 0.75;0.25\n");
+    cr_assert_str_eq(q.out, "market m is resolved: payout per share 0.750000;0.250000\n");
     run_result_free(&q);
     const char *ta[] = { "market", "quote", "--state", s1, "--market", "m", "buy", "0", "1", NULL };
     run_dacc(&q, NULL, ta);
