@@ -1,7 +1,7 @@
-/* From the core model's status to a note's final status and its updated
- * status history, as the reference's meta-scorer does when the core model
- * is the only scorer (run_scoring.meta_score) and as it then updates the
- * history (note_status_history._update_single_note_status_history).
+/* From the scorers' statuses to a note's final status and its updated
+ * status history, as the reference's meta-scorer does
+ * (run_scoring.meta_score) with the scorers dacc runs, and as it then
+ * updates the history (note_status_history._update_single_note_status_history).
  * docs/notes.md names the source of every rule and constant. */
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +18,14 @@
 #define TAGS_FOR_STATUS   2                          /* constants.minTagsNeededForStatus */
 
 static const char *const meta_names[META_RULE_COUNT] = {
-    "MetaInitialNMR (v1.0)", "CoreModel (v1.1)", "NmrDueToMinStableCrhTime (v1.0)",
-    "ScoringDriftGuard (v1.0)", "InsufficientExplanation (v1.0)"
+    "MetaInitialNMR (v1.0)",           "ExpansionPlusModel (v1.1)",
+    "ExpansionModel (v1.1)",           "CoreModel (v1.1)",
+    "NmrDueToMinStableCrhTime (v1.0)", "ScoringDriftGuard (v1.0)",
+    "InsufficientExplanation (v1.0)"
 };
 
 /* scoring_rules.RuleID's lockingEnabled. */
-static const bool meta_locks[META_RULE_COUNT] = { false, true, false, false, true };
+static const bool meta_locks[META_RULE_COUNT] = { false, false, true, true, false, false, true };
 
 /* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
  * notHelpfulTagsAndTieBreakOrder): of equal counts the higher wins. */
@@ -125,12 +127,24 @@ static void explanation(const note_stats *ns, note_meta *m)
         act(m, META_EXPLANATION, DACC_NOTES_NMR);
 }
 
-static void meta_rules(const note_info *ni, uint8_t core, note_meta *m, double *updated, double now)
+/* ApplyModelResult: a model's status, where it scored the note, with
+ * FIRM_REJECT exported as NEEDS_MORE_RATINGS. */
+static void apply_model(note_meta *m, int rule, uint8_t status)
+{
+    if (status != NOTES_UNSCORED)
+        act(m, rule, status == DACC_NOTES_FIRM_REJECT ? DACC_NOTES_NMR : status);
+}
+
+/* The model rules in meta_score's order: expansion-plus, expansion, core;
+ * the last model that scored a note decides it. */
+static void meta_rules(const note_info *ni, const uint8_t model[SCORER_COUNT], note_meta *m,
+                       double *updated, double now)
 {
     m->rules = 0;
     act(m, META_INITIAL_NMR, DACC_NOTES_NMR);
-    /* ApplyModelResult exports FIRM_REJECT as NEEDS_MORE_RATINGS. */
-    act(m, META_CORE_MODEL, core == DACC_NOTES_FIRM_REJECT ? DACC_NOTES_NMR : core);
+    apply_model(m, META_EXPANSION_PLUS, model[SCORER_EXPANSION_PLUS]);
+    apply_model(m, META_EXPANSION, model[SCORER_EXPANSION]);
+    apply_model(m, META_CORE_MODEL, model[SCORER_CORE]);
     m->pre_stable = m->final_status;
     *updated = stable_crh(ni, m, now);
     m->unlocked = 0;
@@ -170,6 +184,15 @@ static void update_history(const note_info *ni, note_meta *m, double updated, do
         m->latest_status = fin, m->latest_ts = now;
 }
 
+void notes_meta_note(const note_info *ni, const uint8_t model[SCORER_COUNT], const note_stats *ns,
+                     double now, note_meta *m)
+{
+    double updated;
+    meta_rules(ni, model, m, &updated, now);
+    explanation(ns, m);
+    update_history(ni, m, updated, now);
+}
+
 dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err)
 {
     size_t nn = notes_nnotes(nt);
@@ -182,10 +205,11 @@ dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err)
         const note_info *ni = &nt->note[n];
         if (!ni->in_notes && !ni->in_history)
             continue;
-        double updated;
-        meta_rules(ni, nt->fin.status[n], &nt->meta[n], &updated, now);
-        explanation(&nt->stats[n], &nt->meta[n]);
-        update_history(ni, &nt->meta[n], updated, now);
+        uint8_t model[SCORER_COUNT];
+        for (int s = 0; s < SCORER_EXTRA_COUNT; s++)
+            model[s] = nt->extra[s].status ? nt->extra[s].status[n] : NOTES_UNSCORED;
+        model[SCORER_CORE] = nt->fin.status[n];
+        notes_meta_note(ni, model, &nt->stats[n], now, &nt->meta[n]);
     }
     return DACC_OK;
 }
