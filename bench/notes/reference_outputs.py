@@ -1,7 +1,8 @@
 """Runs the reference scorer on a directory of published-format TSVs and
 writes its four output files, for compare_outputs.py: with its core model
 alone, or with SCORERS (a comma list of MFExpansionPlusScorer,
-MFExpansionScorer, MFCoreScorer: dacc's whole pipeline) given.
+MFExpansionScorer, MFCoreScorer, MFGroupScorer_N for group N: dacc's whole
+pipeline) given.
 
 Usage: reference_outputs.py DATA_DIR STATUS_FILE OUT_DIR EPOCH_MILLIS [SCORERS]
 
@@ -43,6 +44,7 @@ from scoring.enums import Scorers  # noqa: E402
 from scoring.mf_core_scorer import MFCoreScorer  # noqa: E402
 from scoring.mf_expansion_plus_scorer import MFExpansionPlusScorer  # noqa: E402
 from scoring.mf_expansion_scorer import MFExpansionScorer  # noqa: E402
+from scoring.mf_group_scorer import MFGroupScorer  # noqa: E402
 from scoring.post_selection_similarity import apply_post_selection_similarity  # noqa: E402
 from scoring.run_scoring import PFLIP_LABEL  # noqa: E402
 
@@ -81,8 +83,15 @@ def main():
         "MFExpansionPlusScorer": (Scorers.MFExpansionPlusScorer, lambda: MFExpansionPlusScorer(
             seed=42, useStableInitialization=True, threads=2)),
     }
-    scorers = {make[n][0]: [make[n][1]()] for n in names}
-    every = [s[0] for s in scorers.values()]
+    scorers = {}
+    for n in names:
+        if n.startswith("MFGroupScorer_"):  # run_scoring._get_scorers' default group scorer
+            g = int(n.split("_")[1])
+            scorers.setdefault(Scorers.MFGroupScorer, []).append(
+                MFGroupScorer(includedGroups={g}, groupId=g, threads=2, seed=42))
+        else:
+            scorers[make[n][0]] = [make[n][1]()]
+    every = [s for group in scorers.values() for s in group]
     pres = [s.prescore(c.PrescoringArgs(topics, ratings, nsh, enrollment)) for s in every]
     preNotes, preRaters, meta = run_scoring.combine_prescorer_scorer_results(pres)
     finals = [s.score_final(c.FinalScoringArgs(

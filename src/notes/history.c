@@ -8,24 +8,32 @@
 
 #include "internal.h"
 
-#define MINUTE_MS         60000.0
-#define NOTE_LOCK_MS      (14 * 24 * 60 * MINUTE_MS) /* constants.noteLockMillis */
-#define STABLE_CRH_MAX_MS (60 * MINUTE_MS)           /* maxStableCrhMinutesThreshold */
-#define STABLE_NYH_MAX_MS (360 * MINUTE_MS)          /* maxNyhMinutesThreshold */
-#define TOMBSTONES_LAUNCH 1652918400000.0            /* constants.deletedNoteTombstonesLaunchTime */
-#define LAST_DAYS_MS      (28 * 24 * 60 * MINUTE_MS) /* constants.emergingWriterDays */
-#define TAG_MIN_RATINGS   2                          /* constants.minRatingsToGetTag */
-#define TAGS_FOR_STATUS   2                          /* constants.minTagsNeededForStatus */
+#define MINUTE_MS           60000.0
+#define NOTE_LOCK_MS        (14 * 24 * 60 * MINUTE_MS) /* constants.noteLockMillis */
+#define STABLE_CRH_MAX_MS   (60 * MINUTE_MS)           /* maxStableCrhMinutesThreshold */
+#define STABLE_NYH_MAX_MS   (360 * MINUTE_MS)          /* maxNyhMinutesThreshold */
+#define TOMBSTONES_LAUNCH   1652918400000.0 /* constants.deletedNoteTombstonesLaunchTime */
+#define LAST_DAYS_MS        (28 * 24 * 60 * MINUTE_MS) /* constants.emergingWriterDays */
+#define TAG_MIN_RATINGS     2                          /* constants.minRatingsToGetTag */
+#define TAGS_FOR_STATUS     2                          /* constants.minTagsNeededForStatus */
+#define GROUP_SAFEGUARD_MIN 0.3  /* ApplyGroupModelResult minSafeguardThreshold */
+#define GROUP_CRH_MAX       0.40 /* MFCoreScorer, MFExpansionScorer get_crh_threshold */
 
 static const char *const meta_names[META_RULE_COUNT] = {
-    "MetaInitialNMR (v1.0)",           "ExpansionPlusModel (v1.1)",
-    "ExpansionModel (v1.1)",           "CoreModel (v1.1)",
-    "NmrDueToMinStableCrhTime (v1.0)", "ScoringDriftGuard (v1.0)",
-    "InsufficientExplanation (v1.0)"
+    "MetaInitialNMR (v1.0)",
+    "ExpansionPlusModel (v1.1)",
+    "ExpansionModel (v1.1)",
+    "CoreModel (v1.1)",
+    "GroupModel (v1.1)", /* named with the note's group: notes_meta_rule_label */
+    "NmrDueToMinStableCrhTime (v1.0)",
+    "ScoringDriftGuard (v1.0)",
+    "InsufficientExplanation (v1.0)",
 };
 
 /* scoring_rules.RuleID's lockingEnabled. */
-static const bool meta_locks[META_RULE_COUNT] = { false, false, true, true, false, false, true };
+static const bool meta_locks[META_RULE_COUNT] = {
+    false, false, true, true, true, false, false, true
+};
 
 /* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
  * notHelpfulTagsAndTieBreakOrder): of equal counts the higher wins. */
@@ -46,7 +54,7 @@ const char *notes_meta_rule_name(int rule)
 static void act(note_meta *m, int rule, uint8_t status)
 {
     m->final_status = status;
-    m->rules |= (uint8_t)(1u << rule);
+    m->rules |= (uint16_t)(1u << rule);
     m->decided = (uint8_t)rule;
 }
 
@@ -135,16 +143,46 @@ static void apply_model(note_meta *m, int rule, uint8_t status)
         act(m, rule, status == DACC_NOTES_FIRM_REJECT ? DACC_NOTES_NMR : status);
 }
 
-/* The model rules in meta_score's order: expansion-plus, expansion, core;
- * the last model that scored a note decides it. */
-static void meta_rules(const note_info *ni, const uint8_t model[SCORER_COUNT], note_meta *m,
-                       double *updated, double now)
+static bool rejects(uint8_t status)
 {
-    m->rules = 0;
+    return status == DACC_NOTES_FIRM_REJECT || status == DACC_NOTES_CRNH;
+}
+
+/* ApplyGroupModelResult with the core and expansion scorers' crhThreshold
+ * (0.40) and minSafeguardThreshold 0.3: a group model's CRH or NYH, on a
+ * note that is NMR or NYH so far (not NYH to NYH), not rejected (FIRM_REJECT
+ * or CRNH) by the core, or by the expansion model where the core did not
+ * score it, and whose core intercept, else expansion intercept, lies in
+ * (0.3, 0.40). */
+static void apply_group(note_meta *m, const meta_input *in)
+{
+    uint8_t g = in->status[SCORER_GROUP], core = in->status[SCORER_CORE];
+    if (!in->group || (g != DACC_NOTES_CRH && g != DACC_NOTES_NYH))
+        return;
+    if (rejects(core) || (core == NOTES_UNSCORED && rejects(in->status[SCORER_EXPANSION])))
+        return;
+    uint8_t now = m->final_status;
+    if ((now != DACC_NOTES_NMR && now != DACC_NOTES_NYH) ||
+        (g == DACC_NOTES_NYH && now == DACC_NOTES_NYH))
+        return;
+    double i = !isnan(in->core_i) ? in->core_i : in->expansion_i;
+    if (!(i > GROUP_SAFEGUARD_MIN && i < GROUP_CRH_MAX))
+        return;
+    m->group = in->group;
+    act(m, META_GROUP, g);
+}
+
+/* The model rules in meta_score's order: expansion-plus, expansion, core,
+ * then the group models; the last model that acted decides the note. */
+static void meta_rules(const note_info *ni, const meta_input *in, note_meta *m, double *updated,
+                       double now)
+{
+    m->rules = 0, m->group = 0;
     act(m, META_INITIAL_NMR, DACC_NOTES_NMR);
-    apply_model(m, META_EXPANSION_PLUS, model[SCORER_EXPANSION_PLUS]);
-    apply_model(m, META_EXPANSION, model[SCORER_EXPANSION]);
-    apply_model(m, META_CORE_MODEL, model[SCORER_CORE]);
+    apply_model(m, META_EXPANSION_PLUS, in->status[SCORER_EXPANSION_PLUS]);
+    apply_model(m, META_EXPANSION, in->status[SCORER_EXPANSION]);
+    apply_model(m, META_CORE_MODEL, in->status[SCORER_CORE]);
+    apply_group(m, in);
     m->pre_stable = m->final_status;
     *updated = stable_crh(ni, m, now);
     m->unlocked = 0;
@@ -184,11 +222,11 @@ static void update_history(const note_info *ni, note_meta *m, double updated, do
         m->latest_status = fin, m->latest_ts = now;
 }
 
-void notes_meta_note(const note_info *ni, const uint8_t model[SCORER_COUNT], const note_stats *ns,
-                     double now, note_meta *m)
+void notes_meta_note(const note_info *ni, const meta_input *in, const note_stats *ns, double now,
+                     note_meta *m)
 {
     double updated;
-    meta_rules(ni, model, m, &updated, now);
+    meta_rules(ni, in, m, &updated, now);
     explanation(ns, m);
     update_history(ni, m, updated, now);
 }
@@ -205,11 +243,15 @@ dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err)
         const note_info *ni = &nt->note[n];
         if (!ni->in_notes && !ni->in_history)
             continue;
-        uint8_t model[SCORER_COUNT];
+        meta_input in = { .core_i = nt->fin.i[n], .expansion_i = NAN };
         for (int s = 0; s < SCORER_EXTRA_COUNT; s++)
-            model[s] = nt->extra[s].status ? nt->extra[s].status[n] : NOTES_UNSCORED;
-        model[SCORER_CORE] = nt->fin.status[n];
-        notes_meta_note(ni, model, &nt->stats[n], now, &nt->meta[n]);
+            in.status[s] = nt->extra[s].status ? nt->extra[s].status[n] : NOTES_UNSCORED;
+        in.status[SCORER_CORE] = nt->fin.status[n];
+        if (nt->extra[SCORER_EXPANSION].i)
+            in.expansion_i = nt->extra[SCORER_EXPANSION].i[n];
+        if (nt->extra[SCORER_GROUP].note_group)
+            in.group = nt->extra[SCORER_GROUP].note_group[n];
+        notes_meta_note(ni, &in, &nt->stats[n], now, &nt->meta[n]);
     }
     return DACC_OK;
 }

@@ -52,6 +52,7 @@ enum {
     META_EXPANSION_PLUS,
     META_EXPANSION,
     META_CORE_MODEL,
+    META_GROUP, /* GroupModelNN: the rule of the note's group */
     META_STABLE_CRH,
     META_DRIFT_GUARD,
     META_EXPLANATION,
@@ -67,11 +68,13 @@ typedef struct {
 /* Per note: what the meta rules decided and the note's updated history. */
 typedef struct {
     double first_ts, current_ts, latest_ts, lock_ts, change_ts, stable_ts, first_stable_ts;
-    uint8_t final_status;   /* dacc_notes_status: NMR, CRH or CRNH */
-    uint8_t pre_stable;     /* status before NmrDueToMinStableCrhTime */
-    uint8_t unlocked;       /* status + 1 the drift guard replaced, 0 when none */
-    uint8_t rules, decided; /* META_* bits; the last rule that acted */
-    int8_t tag1, tag2;      /* firstTag and secondTag (tag index), -1 when none */
+    uint8_t final_status; /* dacc_notes_status: NMR, CRH or CRNH */
+    uint8_t pre_stable;   /* status before NmrDueToMinStableCrhTime */
+    uint8_t unlocked;     /* status + 1 the drift guard replaced, 0 when none */
+    uint16_t rules;       /* META_* bits */
+    uint8_t decided;      /* the last rule that acted */
+    uint8_t group;        /* META_GROUP: the group of its rule */
+    int8_t tag1, tag2;    /* firstTag and secondTag (tag index), -1 when none */
     uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
 } note_meta;
 
@@ -101,9 +104,12 @@ typedef struct {
 } line_run;
 
 /* The scorers besides the core one (run_scoring._get_scorers), in the
- * order the pipeline runs them; the core runs last, so that the module's
+ * order the pipeline runs them; SCORER_GROUP holds the group scorers'
+ * results coalesced (each note is scored by at most one group scorer, as
+ * mf_group_scorer.coalesce_group_model_scored_notes relies on); the core
+ * runs last, so that the module's
  * core results (fin, r1_*, r2_*, helpfulness) are the core scorer's. */
-enum { SCORER_EXPANSION_PLUS, SCORER_EXPANSION, SCORER_EXTRA_COUNT };
+enum { SCORER_EXPANSION_PLUS, SCORER_EXPANSION, SCORER_GROUP, SCORER_EXTRA_COUNT };
 #define SCORER_CORE  SCORER_EXTRA_COUNT
 #define SCORER_COUNT (SCORER_EXTRA_COUNT + 1)
 
@@ -111,11 +117,17 @@ enum { SCORER_EXPANSION_PLUS, SCORER_EXPANSION, SCORER_EXTRA_COUNT };
  * without an enrollment row are kept by every scorer). */
 uint64_t notes_scorer_groups(int scorer);
 
+/* The modeling groups with a group scorer of the reference's default
+ * constants (run_scoring._get_scorers: 1 to groupScorerCount = 14 but the
+ * trial group 14). */
+#define NOTES_GROUP_FIRST 1
+#define NOTES_GROUP_LAST  13
+
 /* score.c: Scorer._postprocess_output's capture: keep[n] when at least
  * threshold of note n's ratings in sel come from raters in groups (or
  * unassigned). count and in are per-note scratch. */
-void notes_capture(const dacc_notes *nt, const uint8_t *sel, uint64_t groups, double threshold,
-                   uint32_t *count, uint32_t *in, uint8_t *keep);
+void notes_capture(const dacc_notes *nt, const uint8_t *sel, uint64_t groups, bool unassigned,
+                   double threshold, uint32_t *count, uint32_t *in, uint8_t *keep);
 
 /* The status of a note a scorer did not score (the reference: no row in
  * that scorer's output, NaN). */
@@ -130,6 +142,8 @@ typedef struct {
     uint32_t *final_round;     /* per note, numFinalRoundRatings (0: empty) */
     double *rater_i, *rater_f; /* per participant, round 2; NaN when none */
     uint8_t *listed;           /* per participant: in the scorer's rater output */
+    uint8_t *note_group;       /* SCORER_GROUP: per note, the group that scored it, 0 none */
+    uint8_t *rater_group;      /* SCORER_GROUP: per participant, the same */
 } scorer_out;
 
 /* Per-note results of a round. */
@@ -295,10 +309,18 @@ dacc_status notes_helpfulness(dacc_notes *nt, const dacc_notes_params *p, const 
 /* history.c: the meta rules and the updated status history of every
  * note, at time now (milliseconds); fills nt->meta. */
 dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err);
-/* history.c: one note's meta rules (model: each scorer's status of it,
- * NOTES_UNSCORED when it did not score it), tags and updated history. */
-void notes_meta_note(const note_info *ni, const uint8_t model[SCORER_COUNT], const note_stats *ns,
-                     double now, note_meta *m);
+/* What the meta rules read of the scorers for one note: each scorer's
+ * status (NOTES_UNSCORED when it did not score the note), the core and
+ * expansion intercepts (NaN: none) and the group that scored it (0: none). */
+typedef struct {
+    uint8_t status[SCORER_COUNT];
+    double core_i, expansion_i;
+    uint8_t group;
+} meta_input;
+
+/* history.c: one note's meta rules, tags and updated history. */
+void notes_meta_note(const note_info *ni, const meta_input *in, const note_stats *ns, double now,
+                     note_meta *m);
 /* history.c: tag and rating counts per note over the ratings in sel. */
 dacc_status notes_note_stats(dacc_notes *nt, const uint8_t *sel, double now, dacc_error *err);
 /* The name of tag i (its ratings column). */

@@ -61,13 +61,16 @@ enum {
     F_EXP_N,
     R_EXP_I = F_EXP_I + 5 * SCORER_EXTRA_COUNT, /* + 2 * SCORER_* */
     R_EXP_F,
-    F_TAG_COUNT = R_EXP_I + 2 * SCORER_EXTRA_COUNT /* + the tag's index: NOTES_TAGS fields */
+    F_NOTE_GROUP = R_EXP_I + 2 * SCORER_EXTRA_COUNT, /* modelingGroup of the group scorer */
+    R_GROUP,
+    F_TAG_COUNT /* + the tag's index: NOTES_TAGS fields */
 };
 
 #define EXP(field, s)   ((field) + 5 * (s))
 #define R_EXP(field, s) ((field) + 2 * (s))
 #define E               SCORER_EXPANSION
 #define EP              SCORER_EXPANSION_PLUS
+#define G               SCORER_GROUP
 
 typedef struct {
     const char *name;
@@ -100,12 +103,12 @@ static const column scored_cols[] = {
     { "expansionNoteInterceptMax", F_EMPTY },
     { "coverageNoteInterceptMin", F_EMPTY },
     { "coverageNoteInterceptMax", F_EMPTY },
-    { "groupNoteIntercept", F_EMPTY },
-    { "groupNoteFactor1", F_EMPTY },
-    { "groupRatingStatus", F_EMPTY },
+    { "groupNoteIntercept", EXP(F_EXP_I, G) },
+    { "groupNoteFactor1", EXP(F_EXP_F, G) },
+    { "groupRatingStatus", EXP(F_EXP_STATUS, G) },
     { "groupNoteInterceptMax", F_EMPTY },
     { "groupNoteInterceptMin", F_EMPTY },
-    { "modelingGroup", F_EMPTY },
+    { "modelingGroup", F_NOTE_GROUP },
     { "numRatings", F_NUM },
     { "timestampMillisOfCurrentStatus", F_NOW },
     { "expansionPlusNoteIntercept", EXP(F_EXP_I, EP) },
@@ -118,12 +121,12 @@ static const column scored_cols[] = {
     { "topicNoteConfident", F_EMPTY },
     { "expansionActiveRules", EXP(F_EXP_RULES, E) },
     { "expansionPlusActiveRules", EXP(F_EXP_RULES, EP) },
-    { "groupActiveRules", F_EMPTY },
+    { "groupActiveRules", EXP(F_EXP_RULES, G) },
     { "topicActiveRules", F_EMPTY },
     { "coreNumFinalRoundRatings", F_FINAL_N },
     { "expansionNumFinalRoundRatings", EXP(F_EXP_N, E) },
     { "expansionPlusNumFinalRoundRatings", EXP(F_EXP_N, EP) },
-    { "groupNumFinalRoundRatings", F_EMPTY },
+    { "groupNumFinalRoundRatings", EXP(F_EXP_N, G) },
     { "topicNumFinalRoundRatings", F_EMPTY },
     { "rescoringActiveRules", F_RESCORING },
     { "multiGroupNoteIntercept", F_EMPTY },
@@ -202,9 +205,9 @@ static const column helpful_cols[] = {
     { "isEmergingWriter", F_EMPTY },
     { "aggregateRatingReceivedTotal", F_EMPTY },
     { "timestampOfLastEarnOut", F_EMPTY },
-    { "groupRaterIntercept", F_EMPTY },
-    { "groupRaterFactor1", F_EMPTY },
-    { "modelingGroup", F_EMPTY },
+    { "groupRaterIntercept", R_EXP(R_EXP_I, G) },
+    { "groupRaterFactor1", R_EXP(R_EXP_F, G) },
+    { "modelingGroup", R_GROUP },
     { "raterHelpfulnessReputation", F_EMPTY },
     { "numberOfTimesEarnedOut", F_EMPTY },
     { "expansionRaterIntercept", R_EXP(R_EXP_I, E) },
@@ -241,9 +244,9 @@ static const column history_cols[] = {
     { "timestampMillisOfRetroLock", F_RETRO_TS },
     { "currentCoreStatus", F_CORE_STATUS },
     { "currentExpansionStatus", EXP(F_EXP_STATUS, E) },
-    { "currentGroupStatus", F_EMPTY },
+    { "currentGroupStatus", EXP(F_EXP_STATUS, G) },
     { "currentDecidedBy", F_DECIDED },
-    { "currentModelingGroup", F_EMPTY },
+    { "currentModelingGroup", F_NOTE_GROUP },
     { "timestampMillisOfMostRecentStatusChange", F_CHANGE_TS },
     { "timestampMillisOfNmrDueToMinStableCrhTime", F_STABLE_TS },
     { "currentMultiGroupStatus", F_EMPTY },
@@ -420,6 +423,34 @@ static int put_extra_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field
     }
 }
 
+/* The group scorers' modelingGroup, a float column in the reference (its
+ * coalesced columns hold NaN). */
+static int put_group(FILE *fp, uint8_t g)
+{
+    return g ? fprintf(fp, "%d.0", g) < 0 : 0;
+}
+
+/* A meta rule's name; a group model's carries the note's group. */
+static int put_meta_rule(FILE *fp, const note_meta *m, int rule)
+{
+    if (rule == META_GROUP)
+        return fprintf(fp, "GroupModel%02d (v1.1)", m->group) < 0;
+    return fputs(notes_meta_rule_name(rule), fp) == EOF;
+}
+
+static int put_meta_rules(FILE *fp, const note_meta *m)
+{
+    bool first = true;
+    for (int r = 0; r < META_RULE_COUNT; r++) {
+        if (!(m->rules & 1u << r))
+            continue;
+        if ((!first && fputc(',', fp) == EOF) || put_meta_rule(fp, m, r))
+            return -1;
+        first = false;
+    }
+    return 0;
+}
+
 static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
 {
     const note_info *ni = &nt->note[n];
@@ -443,9 +474,11 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
     case F_CORE_STATUS:
         return put_code(fp, (uint8_t)(core + 1));
     case F_META_RULES:
-        return put_rules(fp, m->rules, META_RULE_COUNT, notes_meta_rule_name);
+        return put_meta_rules(fp, m);
     case F_DECIDED:
-        return fputs(notes_meta_rule_name(m->decided), fp) == EOF;
+        return put_meta_rule(fp, m, m->decided);
+    case F_NOTE_GROUP:
+        return put_group(fp, nt->extra[G].note_group ? nt->extra[G].note_group[n] : 0);
     case F_NUM:
         return fprintf(fp, "%u", nt->num_all[n]) < 0;
     case F_NOW:
@@ -508,7 +541,9 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
 static int put_rater_field(FILE *fp, const dacc_notes *nt, uint32_t u, const dacc_notes_rater *r,
                            int field)
 {
-    if (field >= R_EXP_I && field < F_TAG_COUNT) {
+    if (field == R_GROUP)
+        return put_group(fp, nt->extra[G].rater_group ? nt->extra[G].rater_group[u] : 0);
+    if (field >= R_EXP_I && field < F_NOTE_GROUP) {
         const scorer_out *o = &nt->extra[(field - R_EXP_I) / 2];
         if (!o->rater_i)
             return 0;

@@ -50,9 +50,11 @@ typedef struct {
 uint64_t notes_scorer_groups(int scorer)
 {
     uint64_t exp = core_bits() | GROUP_BITS(expansion_groups);
-    return scorer == SCORER_CORE        ? core_bits()
-           : scorer == SCORER_EXPANSION ? exp
-                                        : exp | GROUP_BITS(expansion_plus_groups);
+    /* a group scorer's population is its one group */
+    return scorer == SCORER_CORE             ? core_bits()
+           : scorer == SCORER_EXPANSION      ? exp
+           : scorer == SCORER_EXPANSION_PLUS ? exp | GROUP_BITS(expansion_plus_groups)
+                                             : 0;
 }
 
 static scorer_def extra_def(int s)
@@ -110,7 +112,7 @@ dacc_notes *dacc_notes_new(void)
 static void scorer_out_free(scorer_out *o)
 {
     free(o->i), free(o->f), free(o->status), free(o->rules), free(o->final_round);
-    free(o->rater_i), free(o->rater_f), free(o->listed);
+    free(o->rater_i), free(o->rater_f), free(o->listed), free(o->note_group), free(o->rater_group);
     memset(o, 0, sizeof *o);
 }
 
@@ -168,12 +170,12 @@ static bool note_in_scope(const note_info *n)
     return n->cls == CLS_NOT_MISLEADING && n->created > NOT_MISLEADING_UI_LAUNCH;
 }
 
-static bool rater_in_scope(const part_info *u, uint64_t bits)
+static bool rater_in_scope(const part_info *u, uint64_t bits, bool unassigned)
 {
-    /* Raters without an enrollment row count as unassigned and are kept
-     * (includeUnassigned); an enrolled rater with no group is outside
-     * every group (isin is False for NaN). */
-    return !u->enrolled || in_groups(u->group, bits);
+    /* Raters without an enrollment row count as unassigned, kept by the
+     * scorers with includeUnassigned; an enrolled rater with no group is
+     * outside every group (isin is False for NaN). */
+    return u->enrolled ? in_groups(u->group, bits) : unassigned;
 }
 
 typedef struct {
@@ -295,7 +297,7 @@ size_t notes_select_scope(const dacc_notes *nt, const dacc_notes_params *p, uint
         if (keep && p->filter_not_misleading)
             keep = note_in_scope(&nt->note[nt->r.note[k]]);
         if (keep && groups)
-            keep = rater_in_scope(&nt->part[nt->r.rater[k]], core_bits());
+            keep = rater_in_scope(&nt->part[nt->r.rater[k]], core_bits(), true);
         sel[k] = keep;
         used += keep;
     }
@@ -768,10 +770,11 @@ static dacc_status preprocess(dacc_notes *nt, const dacc_notes_params *p, work *
 /* _filter_input: the ratings of raters in the scorer's groups, or of
  * everyone (the core scorer with core_groups_only off, or the core-only
  * run, whose preprocessing already kept the core groups). */
-static void scorer_scope(const dacc_notes *nt, work *w, bool all, uint64_t bits)
+static void scorer_scope(const dacc_notes *nt, work *w, bool all, uint64_t bits, bool unassigned)
 {
     for (size_t k = 0; k < nt->r.n; k++)
-        w->scope[k] = w->base[k] && (all || rater_in_scope(&nt->part[nt->r.rater[k]], bits));
+        w->scope[k] =
+            w->base[k] && (all || rater_in_scope(&nt->part[nt->r.rater[k]], bits, unassigned));
 }
 
 /* The training filter on a scorer's ratings (filter_ratings). */
@@ -818,15 +821,15 @@ static dacc_status run_scorer(dacc_notes *nt, const dacc_notes_params *p, work *
  * scorer's results only when at least that share of its ratings (every
  * rater's, as preprocessed) comes from raters in the scorer's groups or
  * unassigned; a note without ratings is dropped too. */
-void notes_capture(const dacc_notes *nt, const uint8_t *sel, uint64_t groups, double threshold,
-                   uint32_t *count, uint32_t *in, uint8_t *keep)
+void notes_capture(const dacc_notes *nt, const uint8_t *sel, uint64_t groups, bool unassigned,
+                   double threshold, uint32_t *count, uint32_t *in, uint8_t *keep)
 {
     size_t nn = notes_nnotes(nt);
     memset(count, 0, nn * sizeof *count), memset(in, 0, nn * sizeof *in);
     for (size_t k = 0; k < nt->r.n; k++)
         if (sel[k]) {
             count[nt->r.note[k]]++;
-            in[nt->r.note[k]] += rater_in_scope(&nt->part[nt->r.rater[k]], groups);
+            in[nt->r.note[k]] += rater_in_scope(&nt->part[nt->r.rater[k]], groups, unassigned);
         }
     for (size_t n = 0; n < nn; n++)
         keep[n] = count[n] && (double)in[n] / count[n] >= threshold;
@@ -838,11 +841,12 @@ static void unscore_note(dacc_notes *nt, size_t n)
     nt->fin.status[n] = NOTES_UNSCORED, nt->fin.rules[n] = 0, nt->final_round[n] = 0;
 }
 
-static void drop_uncaptured(dacc_notes *nt, const work *w, uint64_t bits, double threshold)
+static void drop_uncaptured(dacc_notes *nt, const work *w, uint64_t bits, bool unassigned,
+                            double threshold)
 {
     if (isnan(threshold))
         return;
-    notes_capture(nt, w->base, bits, threshold, w->cn, w->cr, w->keep_note);
+    notes_capture(nt, w->base, bits, unassigned, threshold, w->cn, w->cr, w->keep_note);
     for (size_t n = 0; n < notes_nnotes(nt); n++)
         if (!w->keep_note[n])
             unscore_note(nt, n);
@@ -890,7 +894,7 @@ static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, 
     scorer_out *o = &nt->extra[s];
     if (scorer_out_new(o, notes_nnotes(nt), notes_nparts(nt)) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    scorer_scope(nt, w, false, d.groups);
+    scorer_scope(nt, w, false, d.groups, true);
     size_t read = nt->sum.ratings_read;
     dacc_error quiet = { 0 };
     dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
@@ -902,8 +906,69 @@ static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, 
         *err = quiet;
         return st;
     }
-    drop_uncaptured(nt, w, d.groups, d.capture);
+    drop_uncaptured(nt, w, d.groups, true, d.capture);
     keep_scorer_out(nt, o);
+    return DACC_OK;
+}
+
+/* Into the coalesced group results: the notes group g captured, and its
+ * raters that are in the group (MFGroupScorer._postprocess_output drops
+ * the others, authors outside the group). */
+static void merge_group(const dacc_notes *nt, const work *w, uint8_t g, scorer_out *o)
+{
+    for (size_t n = 0; n < notes_nnotes(nt); n++) {
+        if (!w->keep_note[n])
+            continue;
+        o->i[n] = nt->fin.i[n], o->f[n] = nt->fin.f[n], o->status[n] = nt->fin.status[n];
+        o->rules[n] = nt->fin.rules[n], o->final_round[n] = nt->final_round[n];
+        o->note_group[n] = g;
+    }
+    for (size_t u = 0; u < notes_nparts(nt); u++) {
+        const part_info *pi = &nt->part[u];
+        if (!pi->enrolled || pi->group != g || !rater_listed(nt, u))
+            continue;
+        o->rater_i[u] = nt->r2_i[u], o->rater_f[u] = nt->r2_f[u];
+        o->listed[u] = 1, o->rater_group[u] = g;
+    }
+}
+
+/* The group scorers of the reference's default constants
+ * (mf_group_scorer.py MFGroupScorer.__init__: includedGroups {g},
+ * includeUnassigned False, captureThreshold = groupThreshold 0.8,
+ * useStableInitialization False, firmRejectThreshold None,
+ * minMinorityNetHelpfulRatings 4, minMinorityNetHelpfulRatio 0.05), from
+ * group 13 down as _get_scorers lists them. */
+static dacc_status run_groups(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                              dacc_progress *pr, dacc_error *err)
+{
+    scorer_out *o = &nt->extra[SCORER_GROUP];
+    size_t nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1,
+           np = notes_nparts(nt) ? notes_nparts(nt) : 1;
+    if (scorer_out_new(o, nn, np) != DACC_OK || !(o->note_group = calloc(nn, 1)) ||
+        !(o->rater_group = calloc(np, 1)))
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    dacc_notes_params ps = *p;
+    ps.firm_reject_threshold = NAN, ps.stable_group = NAN;
+    for (int g = NOTES_GROUP_LAST; g >= NOTES_GROUP_FIRST; g--) {
+        uint64_t bits = 1ULL << g;
+        scorer_scope(nt, w, false, bits, false);
+        size_t read = nt->sum.ratings_read;
+        dacc_error quiet = { 0 };
+        char stage[32];
+        snprintf(stage, sizeof stage, "group %d scorer", g);
+        dacc_progress_stage(pr, stage, 0);
+        dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
+        memset(&nt->sum, 0, sizeof nt->sum);
+        nt->sum.ratings_read = read;
+        if (st == DACC_ERR_INVALID)
+            continue; /* nothing to fit in this group: it scores no note */
+        if (st != DACC_OK) {
+            *err = quiet;
+            return st;
+        }
+        notes_capture(nt, w->base, bits, false, 0.8, w->cn, w->cr, w->keep_note);
+        merge_group(nt, w, (uint8_t)g, o);
+    }
     return DACC_OK;
 }
 
@@ -912,10 +977,10 @@ static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, 
 static dacc_status run_core(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
                             dacc_error *err)
 {
-    scorer_scope(nt, w, p->core_only || !p->core_groups_only, core_bits());
+    scorer_scope(nt, w, p->core_only || !p->core_groups_only, core_bits(), true);
     dacc_status st = run_scorer(nt, p, w, pr, err);
     if (st == DACC_OK && !p->core_only && p->core_groups_only)
-        drop_uncaptured(nt, w, core_bits(), 0.5);
+        drop_uncaptured(nt, w, core_bits(), true, 0.5);
     return st;
 }
 
@@ -925,10 +990,12 @@ static dacc_status run_pipeline(dacc_notes *nt, const dacc_notes_params *p, work
     dacc_progress_stage(pr, "preprocessing", 0);
     dacc_status st = preprocess(nt, p, w, err);
     static const char *const names[] = { "expansion-plus scorer", "expansion scorer" };
-    for (int s = 0; st == DACC_OK && !p->core_only && s < SCORER_EXTRA_COUNT; s++) {
+    for (int s = 0; st == DACC_OK && !p->core_only && s < SCORER_GROUP; s++) {
         dacc_progress_stage(pr, names[s], 0);
         st = run_extra(nt, p, s, w, pr, err);
     }
+    if (st == DACC_OK && !p->core_only)
+        st = run_groups(nt, p, w, pr, err);
     if (st == DACC_OK)
         st = run_core(nt, p, w, pr, err);
     return st;

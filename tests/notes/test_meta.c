@@ -39,13 +39,69 @@ static void setup(void)
 
 TestSuite(notes_meta, .init = setup);
 
+static note_meta decide_in(const note_info *ni, const meta_input *in)
+{
+    note_meta m;
+    notes_meta_note(ni, in, &tagged, NOW, &m);
+    return m;
+}
+
 static note_meta decide(const note_info *ni, uint8_t plus, uint8_t exp, uint8_t core)
 {
-    uint8_t model[SCORER_COUNT];
-    model[SCORER_EXPANSION_PLUS] = plus, model[SCORER_EXPANSION] = exp, model[SCORER_CORE] = core;
-    note_meta m;
-    notes_meta_note(ni, model, &tagged, NOW, &m);
-    return m;
+    meta_input in = { .core_i = NAN, .expansion_i = NAN };
+    in.status[SCORER_EXPANSION_PLUS] = plus, in.status[SCORER_EXPANSION] = exp;
+    in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = U;
+    return decide_in(ni, &in);
+}
+
+/* A note the core rates NMR at core intercept ci and group g rates gs. */
+static note_meta grouped(const note_info *ni, uint8_t core, double ci, uint8_t exp, double ei,
+                         uint8_t gs)
+{
+    meta_input in = { .core_i = ci, .expansion_i = ei, .group = 7 };
+    in.status[SCORER_EXPANSION_PLUS] = U, in.status[SCORER_EXPANSION] = exp;
+    in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = gs;
+    return decide_in(ni, &in);
+}
+
+/* ApplyGroupModelResult: the core intercept must lie in (0.3, 0.40). */
+Test(notes_meta, group_model_at_its_safeguard_thresholds)
+{
+    note_meta m = grouped(&shown, NMR, 0.3001, U, NAN, CRH);
+    cr_assert_eq(m.final_status, CRH);
+    cr_assert_eq(m.decided, META_GROUP);
+    cr_assert_eq(m.group, 7);
+    cr_assert(m.rules & META(GROUP));
+    cr_assert_eq(grouped(&shown, NMR, 0.3, U, NAN, CRH).decided, META_CORE_MODEL);
+    cr_assert_eq(grouped(&shown, NMR, 0.3999, U, NAN, CRH).decided, META_GROUP);
+    cr_assert_eq(grouped(&shown, NMR, 0.40, U, NAN, CRH).decided, META_CORE_MODEL);
+    /* without a core intercept, the expansion's; without either, never */
+    cr_assert_eq(grouped(&shown, U, NAN, NMR, 0.35, CRH).decided, META_GROUP);
+    cr_assert_eq(grouped(&shown, U, NAN, NMR, 0.41, CRH).decided, META_EXPANSION);
+    cr_assert_eq(grouped(&shown, U, NAN, U, NAN, CRH).decided, META_INITIAL_NMR);
+    /* the core's intercept counts even where the expansion's would pass */
+    cr_assert_eq(grouped(&shown, NMR, 0.2, NMR, 0.35, CRH).decided, META_CORE_MODEL);
+}
+
+Test(notes_meta, group_model_is_blocked_and_only_expands)
+{
+    /* blocked by the core's FIRM_REJECT or CRNH, or, with no core status,
+     * the expansion's */
+    cr_assert_eq(grouped(&shown, FIRM, 0.35, U, NAN, CRH).final_status, NMR);
+    cr_assert_eq(grouped(&shown, FIRM, 0.35, U, NAN, CRH).decided, META_CORE_MODEL);
+    cr_assert_eq(grouped(&shown, CRNH, 0.35, U, NAN, CRH).final_status, CRNH);
+    cr_assert_eq(grouped(&shown, U, NAN, FIRM, 0.35, CRH).decided, META_EXPANSION);
+    /* only from NMR or NYH, and not NYH to NYH; the group's NYH holds a
+     * shown note at CRH through stabilization */
+    cr_assert_eq(grouped(&shown, CRH, 0.35, U, NAN, CRH).decided, META_CORE_MODEL);
+    cr_assert_eq(grouped(&fresh, NYH, 0.35, U, NAN, NYH).decided, META_STABLE_CRH);
+    cr_assert(!(grouped(&fresh, NYH, 0.35, U, NAN, NYH).rules & META(GROUP)));
+    note_meta m = grouped(&fresh, NYH, 0.35, U, NAN, CRH);
+    cr_assert(m.rules & META(GROUP));
+    cr_assert_eq(m.pre_stable, CRH);
+    /* a group's NMR or CRNH does nothing */
+    cr_assert_eq(grouped(&shown, NMR, 0.35, U, NAN, CRNH).decided, META_CORE_MODEL);
+    cr_assert_eq(grouped(&shown, NMR, 0.35, U, NAN, NMR).decided, META_CORE_MODEL);
 }
 
 Test(notes_meta, core_decides_over_the_expansion_models)
@@ -151,6 +207,7 @@ Test(notes_meta, scorer_populations)
     cr_assert_eq(plus, want);
     cr_assert(!has(core, 7) && has(exp, 7) && !has(exp, 17) && has(plus, 17));
     cr_assert(!has(plus, 34) && has(plus, 0) && !has(core, 0));
+    cr_assert_eq(notes_scorer_groups(SCORER_GROUP), 0); /* each group scorer has one */
 }
 
 static const char rating_header[] =
@@ -205,7 +262,7 @@ Test(notes_meta, capture_threshold)
     uint32_t count[4], in[4];
     memset(sel, 1, n);
     cr_assert_eq(nn, 2);
-    notes_capture(nt, sel, notes_scorer_groups(SCORER_CORE), 0.5, count, in, keep);
+    notes_capture(nt, sel, notes_scorer_groups(SCORER_CORE), true, 0.5, count, in, keep);
     uint32_t one, two;
     cr_assert_eq(notes_note_index(nt, 1, &one), DACC_OK);
     cr_assert_eq(notes_note_index(nt, 2, &two), DACC_OK);
@@ -215,11 +272,17 @@ Test(notes_meta, capture_threshold)
     cr_assert(keep[one], "5 of 10 is at the threshold");
     cr_assert(!keep[two], "4 of 10 is below it");
     /* The expansion scorer's population holds every one of them. */
-    notes_capture(nt, sel, notes_scorer_groups(SCORER_EXPANSION), 0.5, count, in, keep);
+    notes_capture(nt, sel, notes_scorer_groups(SCORER_EXPANSION), true, 0.5, count, in, keep);
     cr_assert(keep[one] && keep[two]);
+    /* A group scorer (group 7, threshold 0.8): 5 and 6 of 10 are below. */
+    notes_capture(nt, sel, 1ULL << 7, false, 0.8, count, in, keep);
+    cr_assert_eq(in[two], 6);
+    cr_assert(!keep[one] && !keep[two]);
+    notes_capture(nt, sel, 1ULL << 7, false, 0.6, count, in, keep);
+    cr_assert(!keep[one] && keep[two], "6 of 10 is at 0.6");
     /* A note without ratings is dropped. */
     memset(sel, 0, n);
-    notes_capture(nt, sel, notes_scorer_groups(SCORER_EXPANSION), 0.5, count, in, keep);
+    notes_capture(nt, sel, notes_scorer_groups(SCORER_EXPANSION), true, 0.5, count, in, keep);
     cr_assert(!keep[one] && !keep[two]);
     free(sel);
     dacc_notes_free(nt);
