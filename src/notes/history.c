@@ -24,16 +24,16 @@ static const char *const meta_names[META_RULE_COUNT] = {
     "ExpansionPlusModel (v1.1)",
     "ExpansionModel (v1.1)",
     "CoreModel (v1.1)",
-    "GroupModel (v1.1)", /* named with the note's group: notes_meta_rule_label */
+    "MultiGroupModel01 (v1.0)",
+    "GroupModel (v1.1)", /* named with the note's group in the outputs */
     "NmrDueToMinStableCrhTime (v1.0)",
     "ScoringDriftGuard (v1.0)",
     "InsufficientExplanation (v1.0)",
 };
 
 /* scoring_rules.RuleID's lockingEnabled. */
-static const bool meta_locks[META_RULE_COUNT] = {
-    false, false, true, true, true, false, false, true
-};
+static const bool meta_locks[META_RULE_COUNT] = { false, false, true,  true, true,
+                                                  true,  false, false, true };
 
 /* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
  * notHelpfulTagsAndTieBreakOrder): of equal counts the higher wins. */
@@ -172,6 +172,20 @@ static void apply_group(note_meta *m, const meta_input *in)
     act(m, META_GROUP, g);
 }
 
+/* ApplyModelResult for MultiGroupModel01 (checkFirmReject, only notes of
+ * modelingMultiGroup 1): the multi-group model's status, but not CRH or
+ * NYH on a note the core, or where the core did not score it the
+ * expansion model, rejects. */
+static void apply_multi(note_meta *m, const meta_input *in)
+{
+    uint8_t s = in->status[SCORER_MULTI], core = in->status[SCORER_CORE];
+    bool blocked =
+        rejects(core) || (core == NOTES_UNSCORED && rejects(in->status[SCORER_EXPANSION]));
+    if (blocked && (s == DACC_NOTES_CRH || s == DACC_NOTES_NYH))
+        return;
+    apply_model(m, META_MULTI_GROUP, s);
+}
+
 /* The model rules in meta_score's order: expansion-plus, expansion, core,
  * then the group models; the last model that acted decides the note. */
 static void meta_rules(const note_info *ni, const meta_input *in, note_meta *m, double *updated,
@@ -182,6 +196,7 @@ static void meta_rules(const note_info *ni, const meta_input *in, note_meta *m, 
     apply_model(m, META_EXPANSION_PLUS, in->status[SCORER_EXPANSION_PLUS]);
     apply_model(m, META_EXPANSION, in->status[SCORER_EXPANSION]);
     apply_model(m, META_CORE_MODEL, in->status[SCORER_CORE]);
+    apply_multi(m, in);
     apply_group(m, in);
     m->pre_stable = m->final_status;
     *updated = stable_crh(ni, m, now);

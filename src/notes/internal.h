@@ -52,6 +52,7 @@ enum {
     META_EXPANSION_PLUS,
     META_EXPANSION,
     META_CORE_MODEL,
+    META_MULTI_GROUP,
     META_GROUP, /* GroupModelNN: the rule of the note's group */
     META_STABLE_CRH,
     META_DRIFT_GUARD,
@@ -109,7 +110,7 @@ typedef struct {
  * mf_group_scorer.coalesce_group_model_scored_notes relies on); the core
  * runs last, so that the module's
  * core results (fin, r1_*, r2_*, helpfulness) are the core scorer's. */
-enum { SCORER_EXPANSION_PLUS, SCORER_EXPANSION, SCORER_GROUP, SCORER_EXTRA_COUNT };
+enum { SCORER_EXPANSION_PLUS, SCORER_EXPANSION, SCORER_GROUP, SCORER_MULTI, SCORER_EXTRA_COUNT };
 #define SCORER_CORE  SCORER_EXTRA_COUNT
 #define SCORER_COUNT (SCORER_EXTRA_COUNT + 1)
 
@@ -142,8 +143,8 @@ typedef struct {
     uint32_t *final_round;     /* per note, numFinalRoundRatings (0: empty) */
     double *rater_i, *rater_f; /* per participant, round 2; NaN when none */
     uint8_t *listed;           /* per participant: in the scorer's rater output */
-    uint8_t *note_group;       /* SCORER_GROUP: per note, the group that scored it, 0 none */
-    uint8_t *rater_group;      /* SCORER_GROUP: per participant, the same */
+    uint8_t *note_group;  /* SCORER_GROUP, _MULTI: per note, the group that scored it, 0 none */
+    uint8_t *rater_group; /* SCORER_GROUP: per participant, the same */
 } scorer_out;
 
 /* Per-note results of a round. */

@@ -63,6 +63,8 @@ enum {
     R_EXP_F,
     F_NOTE_GROUP = R_EXP_I + 2 * SCORER_EXTRA_COUNT, /* modelingGroup of the group scorer */
     R_GROUP,
+    F_NOTE_MULTI, /* modelingMultiGroup */
+    R_MULTI,
     F_TAG_COUNT /* + the tag's index: NOTES_TAGS fields */
 };
 
@@ -71,6 +73,7 @@ enum {
 #define E               SCORER_EXPANSION
 #define EP              SCORER_EXPANSION_PLUS
 #define G               SCORER_GROUP
+#define M               SCORER_MULTI
 
 typedef struct {
     const char *name;
@@ -129,12 +132,12 @@ static const column scored_cols[] = {
     { "groupNumFinalRoundRatings", EXP(F_EXP_N, G) },
     { "topicNumFinalRoundRatings", F_EMPTY },
     { "rescoringActiveRules", F_RESCORING },
-    { "multiGroupNoteIntercept", F_EMPTY },
-    { "multiGroupNoteFactor1", F_EMPTY },
-    { "multiGroupRatingStatus", F_EMPTY },
-    { "modelingMultiGroup", F_EMPTY },
-    { "multiGroupActiveRules", F_EMPTY },
-    { "multiGroupNumFinalRoundRatings", F_EMPTY },
+    { "multiGroupNoteIntercept", EXP(F_EXP_I, M) },
+    { "multiGroupNoteFactor1", EXP(F_EXP_F, M) },
+    { "multiGroupRatingStatus", EXP(F_EXP_STATUS, M) },
+    { "modelingMultiGroup", F_NOTE_MULTI },
+    { "multiGroupActiveRules", EXP(F_EXP_RULES, M) },
+    { "multiGroupNumFinalRoundRatings", EXP(F_EXP_N, M) },
     { "coreWithTopicsNoteFactor1", F_EMPTY },
     { "coreWithTopicsNoteIntercept", F_EMPTY },
     { "coreWithTopicsRatingStatus", F_EMPTY },
@@ -214,9 +217,9 @@ static const column helpful_cols[] = {
     { "expansionRaterFactor1", R_EXP(R_EXP_F, E) },
     { "expansionPlusRaterIntercept", R_EXP(R_EXP_I, EP) },
     { "expansionPlusRaterFactor1", R_EXP(R_EXP_F, EP) },
-    { "multiGroupRaterIntercept", F_EMPTY },
-    { "multiGroupRaterFactor1", F_EMPTY },
-    { "modelingMultiGroup", F_EMPTY },
+    { "multiGroupRaterIntercept", R_EXP(R_EXP_I, M) },
+    { "multiGroupRaterFactor1", R_EXP(R_EXP_F, M) },
+    { "modelingMultiGroup", R_MULTI },
     { "coreWithTopicsRaterIntercept", F_EMPTY },
     { "coreWithTopicsRaterFactor1", F_EMPTY },
     { "coreFirstRoundRaterIntercept", R_I1 },
@@ -249,8 +252,8 @@ static const column history_cols[] = {
     { "currentModelingGroup", F_NOTE_GROUP },
     { "timestampMillisOfMostRecentStatusChange", F_CHANGE_TS },
     { "timestampMillisOfNmrDueToMinStableCrhTime", F_STABLE_TS },
-    { "currentMultiGroupStatus", F_EMPTY },
-    { "currentModelingMultiGroup", F_EMPTY },
+    { "currentMultiGroupStatus", EXP(F_EXP_STATUS, M) },
+    { "currentModelingMultiGroup", F_NOTE_MULTI },
     { "timestampMinuteOfFinalScoringOutput", F_EMPTY },
     { "timestampMillisOfFirstNmrDueToMinStableCrhTime", F_FIRST_STABLE_TS },
     { "abovePcrhThresholdTime", F_EMPTY },
@@ -479,6 +482,8 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return put_meta_rule(fp, m, m->decided);
     case F_NOTE_GROUP:
         return put_group(fp, nt->extra[G].note_group ? nt->extra[G].note_group[n] : 0);
+    case F_NOTE_MULTI:
+        return put_group(fp, nt->extra[M].note_group ? nt->extra[M].note_group[n] : 0);
     case F_NUM:
         return fprintf(fp, "%u", nt->num_all[n]) < 0;
     case F_NOW:
@@ -541,8 +546,10 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
 static int put_rater_field(FILE *fp, const dacc_notes *nt, uint32_t u, const dacc_notes_rater *r,
                            int field)
 {
-    if (field == R_GROUP)
-        return put_group(fp, nt->extra[G].rater_group ? nt->extra[G].rater_group[u] : 0);
+    if (field == R_GROUP || field == R_MULTI) {
+        const scorer_out *o = &nt->extra[field == R_GROUP ? G : M];
+        return put_group(fp, o->rater_group ? o->rater_group[u] : 0);
+    }
     if (field >= R_EXP_I && field < F_NOTE_GROUP) {
         const scorer_out *o = &nt->extra[(field - R_EXP_I) / 2];
         if (!o->rater_i)

@@ -50,10 +50,12 @@ typedef struct {
 uint64_t notes_scorer_groups(int scorer)
 {
     uint64_t exp = core_bits() | GROUP_BITS(expansion_groups);
+    static const int multi[] = { 4, 5, 7, 12, 26 }; /* _get_scorers' MFMultiGroupScorer */
     /* a group scorer's population is its one group */
     return scorer == SCORER_CORE             ? core_bits()
            : scorer == SCORER_EXPANSION      ? exp
            : scorer == SCORER_EXPANSION_PLUS ? exp | GROUP_BITS(expansion_plus_groups)
+           : scorer == SCORER_MULTI          ? GROUP_BITS(multi)
                                              : 0;
 }
 
@@ -914,7 +916,8 @@ static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, 
 /* Into the coalesced group results: the notes group g captured, and its
  * raters that are in the group (MFGroupScorer._postprocess_output drops
  * the others, authors outside the group). */
-static void merge_group(const dacc_notes *nt, const work *w, uint8_t g, scorer_out *o)
+static void merge_group(const dacc_notes *nt, const work *w, uint8_t g, uint64_t bits,
+                        scorer_out *o)
 {
     for (size_t n = 0; n < notes_nnotes(nt); n++) {
         if (!w->keep_note[n])
@@ -925,7 +928,7 @@ static void merge_group(const dacc_notes *nt, const work *w, uint8_t g, scorer_o
     }
     for (size_t u = 0; u < notes_nparts(nt); u++) {
         const part_info *pi = &nt->part[u];
-        if (!pi->enrolled || pi->group != g || !rater_listed(nt, u))
+        if (!pi->enrolled || !in_groups(pi->group, bits) || !rater_listed(nt, u))
             continue;
         o->rater_i[u] = nt->r2_i[u], o->rater_f[u] = nt->r2_f[u];
         o->listed[u] = 1, o->rater_group[u] = g;
@@ -941,21 +944,27 @@ static void merge_group(const dacc_notes *nt, const work *w, uint8_t g, scorer_o
 static dacc_status run_groups(dacc_notes *nt, const dacc_notes_params *p, work *w,
                               dacc_progress *pr, dacc_error *err)
 {
-    scorer_out *o = &nt->extra[SCORER_GROUP];
     size_t nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1,
            np = notes_nparts(nt) ? notes_nparts(nt) : 1;
-    if (scorer_out_new(o, nn, np) != DACC_OK || !(o->note_group = calloc(nn, 1)) ||
-        !(o->rater_group = calloc(np, 1)))
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (int s = SCORER_GROUP; s <= SCORER_MULTI; s++) {
+        scorer_out *o = &nt->extra[s];
+        if (scorer_out_new(o, nn, np) != DACC_OK || !(o->note_group = calloc(nn, 1)) ||
+            !(o->rater_group = calloc(np, 1)))
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
     dacc_notes_params ps = *p;
     ps.firm_reject_threshold = NAN, ps.stable_group = NAN;
-    for (int g = NOTES_GROUP_LAST; g >= NOTES_GROUP_FIRST; g--) {
-        uint64_t bits = 1ULL << g;
+    /* g = 0: the multi-group scorer, after the group scorers
+     * (MFMultiGroupScorer, an MFGroupScorer on groups 4, 5, 7, 12 and 26
+     * with groupId 1) */
+    for (int g = NOTES_GROUP_LAST; g >= 0; g--) {
+        uint64_t bits = g ? 1ULL << g : notes_scorer_groups(SCORER_MULTI);
+        scorer_out *o = &nt->extra[g ? SCORER_GROUP : SCORER_MULTI];
         scorer_scope(nt, w, false, bits, false);
         size_t read = nt->sum.ratings_read;
         dacc_error quiet = { 0 };
         char stage[32];
-        snprintf(stage, sizeof stage, "group %d scorer", g);
+        snprintf(stage, sizeof stage, g ? "group %d scorer" : "multi-group scorer", g);
         dacc_progress_stage(pr, stage, 0);
         dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
         memset(&nt->sum, 0, sizeof nt->sum);
@@ -967,7 +976,7 @@ static dacc_status run_groups(dacc_notes *nt, const dacc_notes_params *p, work *
             return st;
         }
         notes_capture(nt, w->base, bits, false, 0.8, w->cn, w->cr, w->keep_note);
-        merge_group(nt, w, (uint8_t)g, o);
+        merge_group(nt, w, g ? (uint8_t)g : 1, bits, o);
     }
     return DACC_OK;
 }

@@ -50,7 +50,7 @@ static note_meta decide(const note_info *ni, uint8_t plus, uint8_t exp, uint8_t 
 {
     meta_input in = { .core_i = NAN, .expansion_i = NAN };
     in.status[SCORER_EXPANSION_PLUS] = plus, in.status[SCORER_EXPANSION] = exp;
-    in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = U;
+    in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = in.status[SCORER_MULTI] = U;
     return decide_in(ni, &in);
 }
 
@@ -60,8 +60,34 @@ static note_meta grouped(const note_info *ni, uint8_t core, double ci, uint8_t e
 {
     meta_input in = { .core_i = ci, .expansion_i = ei, .group = 7 };
     in.status[SCORER_EXPANSION_PLUS] = U, in.status[SCORER_EXPANSION] = exp;
-    in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = gs;
+    in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = gs, in.status[SCORER_MULTI] = U;
     return decide_in(ni, &in);
+}
+
+static note_meta multi(const note_info *ni, uint8_t core, uint8_t exp, uint8_t ms)
+{
+    meta_input in = { .core_i = NAN, .expansion_i = NAN };
+    in.status[SCORER_EXPANSION_PLUS] = U, in.status[SCORER_EXPANSION] = exp;
+    in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = U, in.status[SCORER_MULTI] = ms;
+    return decide_in(ni, &in);
+}
+
+/* ApplyModelResult for MultiGroupModel01 with checkFirmReject: after the
+ * core, any status of the multi-group model, but not CRH or NYH on a note
+ * the core (or, unscored by it, the expansion model) rejects. */
+Test(notes_meta, multi_group_model)
+{
+    note_meta m = multi(&shown, NMR, U, CRH);
+    cr_assert_eq(m.final_status, CRH);
+    cr_assert_eq(m.decided, META_MULTI_GROUP);
+    cr_assert_str_eq(notes_meta_rule_name(m.decided), "MultiGroupModel01 (v1.0)");
+    cr_assert_eq(multi(&shown, CRH, U, CRNH).final_status, CRNH);
+    cr_assert_eq(multi(&shown, CRH, U, FIRM).final_status, NMR);
+    cr_assert_eq(multi(&shown, CRNH, U, CRH).decided, META_CORE_MODEL);
+    cr_assert_eq(multi(&shown, FIRM, U, NYH).decided, META_CORE_MODEL);
+    cr_assert_eq(multi(&shown, U, CRNH, CRH).decided, META_EXPANSION);
+    cr_assert_eq(multi(&shown, U, CRH, CRH).decided, META_MULTI_GROUP);
+    cr_assert_eq(multi(&shown, CRNH, U, NMR).decided, META_MULTI_GROUP);
 }
 
 /* ApplyGroupModelResult: the core intercept must lie in (0.3, 0.40). */
@@ -208,6 +234,8 @@ Test(notes_meta, scorer_populations)
     cr_assert(!has(core, 7) && has(exp, 7) && !has(exp, 17) && has(plus, 17));
     cr_assert(!has(plus, 34) && has(plus, 0) && !has(core, 0));
     cr_assert_eq(notes_scorer_groups(SCORER_GROUP), 0); /* each group scorer has one */
+    cr_assert_eq(notes_scorer_groups(SCORER_MULTI),
+                 1ULL << 4 | 1ULL << 5 | 1ULL << 7 | 1ULL << 12 | 1ULL << 26);
 }
 
 static const char rating_header[] =
