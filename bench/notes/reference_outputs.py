@@ -1,8 +1,9 @@
 """Runs the reference scorer on a directory of published-format TSVs and
 writes its four output files, for compare_outputs.py: with its core model
 alone, or with SCORERS (a comma list of MFExpansionPlusScorer,
-MFExpansionScorer, MFCoreScorer, MFGroupScorer_N for group N: dacc's whole
-pipeline) given.
+MFExpansionScorer, MFCoreScorer, MFGroupScorer_N for group N,
+MFMultiGroupScorer: dacc's whole pipeline) given, each as
+run_scoring._get_scorers builds it.
 
 Usage: reference_outputs.py DATA_DIR STATUS_FILE OUT_DIR EPOCH_MILLIS [SCORERS]
 
@@ -45,6 +46,7 @@ from scoring.mf_core_scorer import MFCoreScorer  # noqa: E402
 from scoring.mf_expansion_plus_scorer import MFExpansionPlusScorer  # noqa: E402
 from scoring.mf_expansion_scorer import MFExpansionScorer  # noqa: E402
 from scoring.mf_group_scorer import MFGroupScorer  # noqa: E402
+from scoring.mf_multi_group_scorer import MFMultiGroupScorer  # noqa: E402
 from scoring.post_selection_similarity import apply_post_selection_similarity  # noqa: E402
 from scoring.run_scoring import PFLIP_LABEL  # noqa: E402
 
@@ -82,6 +84,8 @@ def main():
             seed=42, useStableInitialization=True, threads=2)),
         "MFExpansionPlusScorer": (Scorers.MFExpansionPlusScorer, lambda: MFExpansionPlusScorer(
             seed=42, useStableInitialization=True, threads=2)),
+        "MFMultiGroupScorer": (Scorers.MFMultiGroupScorer, lambda: MFMultiGroupScorer(
+            includedGroups={4, 5, 7, 12, 26}, groupId=1, threads=2, seed=42)),
     }
     scorers = {}
     for n in names:
