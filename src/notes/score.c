@@ -1,10 +1,11 @@
 /* The scoring pipeline, in the reference's order: preprocess once, then
- * each scorer (run_scoring._get_scorers: expansion-plus, expansion, core)
- * runs the same matrix-factorization pipeline (mf_base_scorer.py) on its
- * population of raters: prescoring (stable first fit, round-1 statuses,
- * helpfulness, round 2 on helpful raters), then the final note refit with
- * raters frozen and the final statuses. The meta rules (history.c) pick
- * among the scorers' statuses. */
+ * each scorer (run_scoring._get_scorers: expansion-plus, expansion, the
+ * group scorers, the multi-group scorer, then the core) runs the same
+ * matrix-factorization pipeline (mf_base_scorer.py) on its population of
+ * raters: prescoring (stable first fit, round-1 statuses, helpfulness,
+ * round 2 on helpful raters), then the final note refit with raters frozen
+ * and the final statuses. The meta rules (history.c) pick among the
+ * scorers' statuses. */
 #include <stdlib.h>
 #include <string.h>
 
