@@ -1,7 +1,16 @@
-"""Runs the reference scorer with its core model alone on a directory of
-published-format TSVs and writes its four output files, for compare.py.
+"""Runs the reference scorer on a directory of published-format TSVs and
+writes its four output files, for compare_outputs.py: with its core model
+alone, or with SCORERS (a comma list of MFExpansionPlusScorer,
+MFExpansionScorer, MFCoreScorer, MFGroupScorer_N for group N,
+MFMultiGroupScorer: dacc's whole pipeline) given, each as
+run_scoring._get_scorers builds it.
 
-Usage: reference_outputs.py DATA_DIR STATUS_FILE OUT_DIR EPOCH_MILLIS
+Usage: reference_outputs.py DATA_DIR STATUS_FILE OUT_DIR EPOCH_MILLIS [SCORERS]
+
+Each scorer runs prescore, then score_final on the prescoring outputs of
+all of them combined (combine_prescorer_scorer_results), as run_scoring's
+run_prescoring and run_final_note_scoring do; the meta-scorer then has the
+rules of the enabled scorers (meta_score).
 
 What it runs is main.py's pipeline (run_scoring.run_scoring) with
 --scorers MFCoreScorer --nopseudoraters, seed 42, through the reference's
@@ -34,6 +43,10 @@ from scoring import constants as c  # noqa: E402
 from scoring import process_data, run_scoring  # noqa: E402
 from scoring.enums import Scorers  # noqa: E402
 from scoring.mf_core_scorer import MFCoreScorer  # noqa: E402
+from scoring.mf_expansion_plus_scorer import MFExpansionPlusScorer  # noqa: E402
+from scoring.mf_expansion_scorer import MFExpansionScorer  # noqa: E402
+from scoring.mf_group_scorer import MFGroupScorer  # noqa: E402
+from scoring.mf_multi_group_scorer import MFMultiGroupScorer  # noqa: E402
 from scoring.post_selection_similarity import apply_post_selection_similarity  # noqa: E402
 from scoring.run_scoring import PFLIP_LABEL  # noqa: E402
 
@@ -63,13 +76,33 @@ def main():
     ratings = ratings.sort_values([c.highVolumeRaterKey, c.correlatedRaterKey], ascending=True)
     topics = pd.DataFrame({c.noteIdKey: pd.Series([], dtype="int64"),
                            c.noteTopicKey: pd.Series([], dtype=object)})
-    scorer = MFCoreScorer(seed=42, pseudoraters=False, useStableInitialization=True, threads=2)
-    pre = scorer.prescore(c.PrescoringArgs(topics, ratings, nsh, enrollment))
-    preNotes, preRaters, meta = run_scoring.combine_prescorer_scorer_results([pre])
-    final = scorer.score_final(c.FinalScoringArgs(
+    names = sys.argv[5].split(",") if len(sys.argv) > 5 else ["MFCoreScorer"]
+    make = {
+        "MFCoreScorer": (Scorers.MFCoreScorer, lambda: MFCoreScorer(
+            seed=42, pseudoraters=False, useStableInitialization=True, threads=2)),
+        "MFExpansionScorer": (Scorers.MFExpansionScorer, lambda: MFExpansionScorer(
+            seed=42, useStableInitialization=True, threads=2)),
+        "MFExpansionPlusScorer": (Scorers.MFExpansionPlusScorer, lambda: MFExpansionPlusScorer(
+            seed=42, useStableInitialization=True, threads=2)),
+        "MFMultiGroupScorer": (Scorers.MFMultiGroupScorer, lambda: MFMultiGroupScorer(
+            includedGroups={4, 5, 7, 12, 26}, groupId=1, threads=2, seed=42)),
+    }
+    scorers = {}
+    for n in names:
+        if n.startswith("MFGroupScorer_"):  # run_scoring._get_scorers' default group scorer
+            g = int(n.split("_")[1])
+            scorers.setdefault(Scorers.MFGroupScorer, []).append(
+                MFGroupScorer(includedGroups={g}, groupId=g, threads=2, seed=42))
+        else:
+            scorers[make[n][0]] = [make[n][1]()]
+    every = [s for group in scorers.values() for s in group]
+    pres = [s.prescore(c.PrescoringArgs(topics, ratings, nsh, enrollment)) for s in every]
+    preNotes, preRaters, meta = run_scoring.combine_prescorer_scorer_results(pres)
+    finals = [s.score_final(c.FinalScoringArgs(
         topics, ratings, nsh, enrollment, prescoringNoteModelOutput=preNotes,
         prescoringRaterModelOutput=preRaters, prescoringMetaOutput=meta, empiricalTotals=None))
-    scored, aux = run_scoring.combine_final_scorer_results([final], nsh)
+        for s in every]
+    scored, aux = run_scoring.combine_final_scorer_results(finals, nsh)
     for col in (c.coreNegFactorPopulationSampledRatingCountKey,
                 c.corePosFactorPopulationSampledRatingCountKey):
         if col in aux.columns:
@@ -86,11 +119,11 @@ def main():
                 c.multiGroupRatingStatusKey, c.modelingMultiGroupKey):
         if col not in scored.columns:
             scored[col] = np.nan
-    enabled = {Scorers.MFCoreScorer, Scorers.MFExpansionScorer, Scorers.GaussianScorer}
+    enabled = set(scorers) | {Scorers.MFExpansionScorer, Scorers.GaussianScorer}
     subsets = [c.NoteSubset(noteSet=None, maxNewCrhChurnRate=1.0, maxOldCrhChurnRate=1.0,
                             description=c.RescoringRuleID.ALL_NOTES)]
     scored, newNsh, aux = run_scoring.post_note_scoring(
-        {Scorers.MFCoreScorer: [scorer]}, scored, aux, ratings, nsh, subsets,
+        scorers, scored, aux, ratings, nsh, subsets,
         enabledScorers=enabled, strictColumns=False, checkFlips=False)
     scored = scored.reindex(columns=c.noteModelOutputTSVColumns)
     newNsh = newNsh.reindex(columns=c.noteStatusHistoryTSVColumns)

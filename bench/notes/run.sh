@@ -9,9 +9,11 @@
 # 1000000). SIZES lists the sizes (default "1000000 10000000"; the 10^8 run
 # needs about 13 GB of disk for its ratings file).
 # With COMMUNITYNOTES set it then runs the reference's command line shape
-# on OUTPUTS_SIZE ratings (default 200000) three times, each run reading
-# the status history the last one wrote (at T, T + 61 minutes, T + 15
-# days), dacc and the reference (reference_outputs.py) each on its own
+# on OUTPUTS_SIZE ratings (default 200000; synthetic data with expansion
+# and expansion-plus raters, --expansion 0.15 --expansion-plus 0.05) three
+# times, each run reading the status history the last one wrote (at T,
+# T + 61 minutes, T + 15 days), dacc's whole pipeline and the reference's
+# with the same scorers (reference_outputs.py SCORERS) each on its own
 # history, and compares the four output files column by column
 # (compare_outputs.py).
 # Usage: bench/notes/run.sh BUILD_DIR
@@ -64,7 +66,11 @@ done
 # The four output files, run after run.
 n=${OUTPUTS_SIZE:-200000}
 dir="$data/notes-outputs-$n"
-[ -f "$dir/ratings-00000.tsv" ] || "$dacc" notes synth -n "$n" --seed 1 -o "$dir"
+[ -f "$dir/ratings-00000.tsv" ] ||
+    "$dacc" notes synth -n "$n" --seed 1 --expansion 0.15 --expansion-plus 0.05 -o "$dir"
+scorers=MFExpansionPlusScorer,MFExpansionScorer,MFCoreScorer
+for g in 13 12 11 10 9 8 7 6 5 4 3 2 1; do scorers="$scorers,MFGroupScorer_$g"; done
+scorers="$scorers,MFMultiGroupScorer"
 prev_d="$dir/noteStatusHistory-00000.tsv" prev_r="$prev_d"
 for t in 1700090001000 1700093661000 1701386001000; do
     rm -rf "$dir/dacc-$t" "$dir/ref-$t"
@@ -72,7 +78,7 @@ for t in 1700090001000 1700093661000 1701386001000; do
         --notes "$dir/notes-00000.tsv" --ratings "$dir/ratings-00000.tsv" \
         --status "$prev_d" --outdir "$dir/dacc-$t" --epoch-millis "$t" 2>/dev/null
     env PYTHONPATH="$data/cnstub" COMMUNITYNOTES="$data/cnref" /usr/bin/python3 \
-        "$here/reference_outputs.py" "$dir" "$prev_r" "$dir/ref-$t" "$t" >/dev/null 2>&1
+        "$here/reference_outputs.py" "$dir" "$prev_r" "$dir/ref-$t" "$t" "$scorers" >/dev/null 2>&1
     echo "== outputs at --epoch-millis $t (history of the run before)"
     /usr/bin/python3 "$here/compare_outputs.py" "$dir/dacc-$t" "$dir/ref-$t" | sed 's/^/  /'
     prev_d="$dir/dacc-$t/note_status_history.tsv" prev_r="$dir/ref-$t/note_status_history.tsv"

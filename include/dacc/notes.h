@@ -84,11 +84,15 @@ typedef struct dacc_notes_params {
     double stable_group;            /* 13: modeling group of the stable first fit; NaN: none */
     double stable_min_share;        /* 0.75 */
     unsigned stable_min_ratings;    /* 5 */
-    bool core_groups_only;          /* true: raters outside the core groups are dropped */
-    bool filter_not_misleading;     /* true: the reference's rating filter on note classes */
-    double convergence;             /* stop when the loss changes by less (1e-10) */
-    unsigned max_sweeps;            /* cap on alternating sweeps per fit (2000) */
-    uint64_t seed;                  /* initial factors of the first fit */
+    bool core_groups_only;          /* true: the core scorer drops raters outside the core groups */
+    /* false (the default): the whole pipeline, the expansion-plus,
+     * expansion and core scorers and the meta rules over them; true: the
+     * core scorer alone, as dacc did before the other scorers. */
+    bool core_only;
+    bool filter_not_misleading; /* true: the reference's rating filter on note classes */
+    double convergence;         /* stop when the loss changes by less (1e-10) */
+    unsigned max_sweeps;        /* cap on alternating sweeps per fit (2000) */
+    uint64_t seed;              /* initial factors of the first fit */
     /* The run's time in milliseconds since the epoch, for the status history
      * (stabilization, locking, timestamps): the reference's --epoch-millis.
      * NaN (the default): the latest time in the data read, so that the same
@@ -235,6 +239,10 @@ typedef struct dacc_notes_synth_params {
     uint64_t seed;
     double ratings_per_note;  /* mean ratings per note (default 40) */
     double ratings_per_rater; /* mean ratings per rater (default 30) */
+    /* Shares of raters in expansion and expansion-plus modeling groups
+     * (0: every rater in core groups 13 and 1, as before); as many notes,
+     * in share, are rated mostly by them. */
+    double expansion, expansion_plus;
 } dacc_notes_synth_params;
 
 /* The generated files, as streams the caller opened (the module touches no

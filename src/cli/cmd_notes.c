@@ -85,6 +85,9 @@ static int parse_score(int argc, char **argv, score_args *a)
         case 'k':
             a->p.filter_not_misleading = false;
             break;
+        case 'C':
+            a->p.core_only = true;
+            break;
         default:
             return CLI_USAGE;
         }
@@ -435,6 +438,12 @@ static int synth_main(int argc, char **argv)
         case 's':
             rc = cli_opt_u64(prog, "--seed", optarg, 0, UINT64_MAX, &sp.seed);
             break;
+        case 'x':
+            rc = opt_double(prog, "--expansion", optarg, 0, 0.9, &sp.expansion);
+            break;
+        case 'X':
+            rc = opt_double(prog, "--expansion-plus", optarg, 0, 0.9, &sp.expansion_plus);
+            break;
         case CLI_KEY_OUT_DIR:
             outdir = optarg;
             break;
@@ -452,6 +461,9 @@ static int synth_main(int argc, char **argv)
     if (optind < argc)
         return cli_usage(prog, "unexpected argument \"%s\"", argv[optind]);
     sp.camps = (unsigned)camps;
+    if (sp.expansion + sp.expansion_plus > 0.9)
+        return cli_usage(prog, "--expansion and --expansion-plus add up to %g, more than 0.9",
+                         sp.expansion + sp.expansion_plus);
     dacc_error err = { 0 };
     dacc_progress *pr = dacc_progress_new(stderr);
     dacc_status st = synth_files(&sp, outdir, pr, &err);
@@ -496,6 +508,10 @@ static const cli_opt notes_opts[] = {
       NULL },
     { "keep-not-misleading", 0, NULL, 'k', NULL, "score every note, not only the reference's set",
       "score", 0, NULL },
+    { "core-only", 0, NULL, 'C', NULL,
+      "run the core scorer alone (no expansion scorers, no capture threshold), as dacc did "
+      "before the whole pipeline",
+      "score", 0, NULL },
     { "format", 'f', "FORMAT", 'f', "json",
       "how to print the summary on standard output (without --out-dir)", "score", 0,
       "text json csv" },
@@ -505,6 +521,10 @@ static const cli_opt notes_opts[] = {
     { "per-note", 0, "X", 'P', "40", "mean ratings per note", "synth", 0, NULL },
     { "per-rater", 0, "X", 'Q', "30", "mean ratings per rater", "synth", 0, NULL },
     { "seed", 0, "N", 's', "1", "generator seed", "synth", 0, NULL },
+    { "expansion", 0, "X", 'x', "0", "share of raters in expansion modeling groups", "synth", 0,
+      NULL },
+    { "expansion-plus", 0, "X", 'X', "0", "share of raters in expansion-plus modeling groups",
+      "synth", 0, NULL },
     { "out-dir", 0, "DIR", CLI_KEY_OUT_DIR, NULL, "output directory (created if missing)", "synth",
       CLI_REQ_ALL, NULL },
     { "outdir", 'o', "DIR", CLI_KEY_OUT_DIR, NULL,
@@ -516,11 +536,13 @@ static const cli_opt notes_opts[] = {
 
 static const cli_sub notes_subs[] = {
     { "score", "score notes from the published TSV files", "[DIR]",
-      "Score notes as the Community Notes scorer does with its core model alone\n"
-      "(docs/notes.md): read the published TSV files, fit the bridging matrix\n"
-      "factorization in its three rounds, rate contributors' helpfulness, give every\n"
-      "note a core status with the rules that decided it, then its final status and\n"
-      "its updated status history. The options are the reference scorer's (main.py).\n"
+      "Score notes as the Community Notes scorer does (docs/notes.md): read the\n"
+      "published TSV files; for each scorer (expansion-plus, expansion, core: raters\n"
+      "of their modeling groups) fit the bridging matrix factorization in its three\n"
+      "rounds, rate contributors' helpfulness and give every note a status with the\n"
+      "rules that decided it; then the meta-scorer's final status, which scorer\n"
+      "decided it, and the updated status history. --core-only runs the core alone. The options "
+      "are the reference scorer's (main.py).\n"
       "DIR holds the files under their published names (notes-00000.tsv,\n"
       "ratings-0000N.tsv, noteStatusHistory-00000.tsv, userEnrollment-00000.tsv).\n"
       "\n"
@@ -540,15 +562,18 @@ static const cli_section notes_sections[] = {
     { "DESCRIPTION",
       ".B score\n"
       "reads the published Community Notes files (notes, ratings shards, note\n"
-      "status history, user enrollment), fits the one\\-factor matrix factorization\n"
-      "r = mu + i_u + i_n + f_u f_n of the reference core scorer in its three rounds\n"
-      "by alternating exact least squares, computes contributor helpfulness, and\n"
-      "gives every note a status (CURRENTLY_RATED_HELPFUL,\n"
+      "status history, user enrollment) and, for each of the reference's expansion\\-plus,\n"
+      "expansion and core scorers (the raters of their modeling groups), fits the\n"
+      "one\\-factor matrix factorization r = mu + i_u + i_n + f_u f_n in its three\n"
+      "rounds by alternating exact least squares, computes contributor helpfulness,\n"
+      "and gives every note a status (CURRENTLY_RATED_HELPFUL,\n"
       "CURRENTLY_RATED_NOT_HELPFUL, NEEDS_MORE_RATINGS, FIRM_REJECT,\n"
-      "NEEDS_YOUR_HELP) with the rules that decided it, then its final status by the\n"
-      "reference meta\\-scorer's rules over the core model (stabilization before a\n"
-      "note is shown, locked statuses) and its updated status history, which the\n"
-      "next run reads. The options are those of the reference scorer\n"
+      "NEEDS_YOUR_HELP) with the rules that decided it; then its final status by the\n"
+      "reference meta\\-scorer's rules over those scorers (which one decides,\n"
+      "stabilization before a note is shown, locked statuses) and its updated status\n"
+      "history, which the next run reads.\n"
+      ".B \\-\\-core\\-only\n"
+      "runs the core scorer alone. The options are those of the reference scorer\n"
       ".RI ( main.py ).\n"
       "The output is the same bytes on any number of threads.\n"
       ".B synth\n"

@@ -1,29 +1,39 @@
-/* From the core model's status to a note's final status and its updated
- * status history, as the reference's meta-scorer does when the core model
- * is the only scorer (run_scoring.meta_score) and as it then updates the
- * history (note_status_history._update_single_note_status_history).
+/* From the scorers' statuses to a note's final status and its updated
+ * status history, as the reference's meta-scorer does
+ * (run_scoring.meta_score) with the scorers dacc runs, and as it then
+ * updates the history (note_status_history._update_single_note_status_history).
  * docs/notes.md names the source of every rule and constant. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define MINUTE_MS         60000.0
-#define NOTE_LOCK_MS      (14 * 24 * 60 * MINUTE_MS) /* constants.noteLockMillis */
-#define STABLE_CRH_MAX_MS (60 * MINUTE_MS)           /* maxStableCrhMinutesThreshold */
-#define STABLE_NYH_MAX_MS (360 * MINUTE_MS)          /* maxNyhMinutesThreshold */
-#define TOMBSTONES_LAUNCH 1652918400000.0            /* constants.deletedNoteTombstonesLaunchTime */
-#define LAST_DAYS_MS      (28 * 24 * 60 * MINUTE_MS) /* constants.emergingWriterDays */
-#define TAG_MIN_RATINGS   2                          /* constants.minRatingsToGetTag */
-#define TAGS_FOR_STATUS   2                          /* constants.minTagsNeededForStatus */
+#define MINUTE_MS           60000.0
+#define NOTE_LOCK_MS        (14 * 24 * 60 * MINUTE_MS) /* constants.noteLockMillis */
+#define STABLE_CRH_MAX_MS   (60 * MINUTE_MS)           /* maxStableCrhMinutesThreshold */
+#define STABLE_NYH_MAX_MS   (360 * MINUTE_MS)          /* maxNyhMinutesThreshold */
+#define TOMBSTONES_LAUNCH   1652918400000.0 /* constants.deletedNoteTombstonesLaunchTime */
+#define LAST_DAYS_MS        (28 * 24 * 60 * MINUTE_MS) /* constants.emergingWriterDays */
+#define TAG_MIN_RATINGS     2                          /* constants.minRatingsToGetTag */
+#define TAGS_FOR_STATUS     2                          /* constants.minTagsNeededForStatus */
+#define GROUP_SAFEGUARD_MIN 0.3  /* ApplyGroupModelResult minSafeguardThreshold */
+#define GROUP_CRH_MAX       0.40 /* MFCoreScorer, MFExpansionScorer get_crh_threshold */
 
 static const char *const meta_names[META_RULE_COUNT] = {
-    "MetaInitialNMR (v1.0)", "CoreModel (v1.1)", "NmrDueToMinStableCrhTime (v1.0)",
-    "ScoringDriftGuard (v1.0)", "InsufficientExplanation (v1.0)"
+    "MetaInitialNMR (v1.0)",
+    "ExpansionPlusModel (v1.1)",
+    "ExpansionModel (v1.1)",
+    "CoreModel (v1.1)",
+    "MultiGroupModel01 (v1.0)",
+    "GroupModel (v1.1)", /* named with the note's group in the outputs */
+    "NmrDueToMinStableCrhTime (v1.0)",
+    "ScoringDriftGuard (v1.0)",
+    "InsufficientExplanation (v1.0)",
 };
 
 /* scoring_rules.RuleID's lockingEnabled. */
-static const bool meta_locks[META_RULE_COUNT] = { false, true, false, false, true };
+static const bool meta_locks[META_RULE_COUNT] = { false, false, true,  true, true,
+                                                  true,  false, false, true };
 
 /* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
  * notHelpfulTagsAndTieBreakOrder): of equal counts the higher wins. */
@@ -44,7 +54,7 @@ const char *notes_meta_rule_name(int rule)
 static void act(note_meta *m, int rule, uint8_t status)
 {
     m->final_status = status;
-    m->rules |= (uint8_t)(1u << rule);
+    m->rules |= (uint16_t)(1u << rule);
     m->decided = (uint8_t)rule;
 }
 
@@ -125,12 +135,69 @@ static void explanation(const note_stats *ns, note_meta *m)
         act(m, META_EXPLANATION, DACC_NOTES_NMR);
 }
 
-static void meta_rules(const note_info *ni, uint8_t core, note_meta *m, double *updated, double now)
+/* ApplyModelResult: a model's status, where it scored the note, with
+ * FIRM_REJECT exported as NEEDS_MORE_RATINGS. */
+static void apply_model(note_meta *m, int rule, uint8_t status)
 {
-    m->rules = 0;
+    if (status != NOTES_UNSCORED)
+        act(m, rule, status == DACC_NOTES_FIRM_REJECT ? DACC_NOTES_NMR : status);
+}
+
+static bool rejects(uint8_t status)
+{
+    return status == DACC_NOTES_FIRM_REJECT || status == DACC_NOTES_CRNH;
+}
+
+/* ApplyGroupModelResult with the core and expansion scorers' crhThreshold
+ * (0.40) and minSafeguardThreshold 0.3: a group model's CRH or NYH, on a
+ * note that is NMR or NYH so far (not NYH to NYH), not rejected (FIRM_REJECT
+ * or CRNH) by the core, or by the expansion model where the core did not
+ * score it, and whose core intercept, else expansion intercept, lies in
+ * (0.3, 0.40). */
+static void apply_group(note_meta *m, const meta_input *in)
+{
+    uint8_t g = in->status[SCORER_GROUP], core = in->status[SCORER_CORE];
+    if (!in->group || (g != DACC_NOTES_CRH && g != DACC_NOTES_NYH))
+        return;
+    if (rejects(core) || (core == NOTES_UNSCORED && rejects(in->status[SCORER_EXPANSION])))
+        return;
+    uint8_t now = m->final_status;
+    if ((now != DACC_NOTES_NMR && now != DACC_NOTES_NYH) ||
+        (g == DACC_NOTES_NYH && now == DACC_NOTES_NYH))
+        return;
+    double i = !isnan(in->core_i) ? in->core_i : in->expansion_i;
+    if (!(i > GROUP_SAFEGUARD_MIN && i < GROUP_CRH_MAX))
+        return;
+    m->group = in->group;
+    act(m, META_GROUP, g);
+}
+
+/* ApplyModelResult for MultiGroupModel01 (checkFirmReject, only notes of
+ * modelingMultiGroup 1): the multi-group model's status, but not CRH or
+ * NYH on a note the core, or where the core did not score it the
+ * expansion model, rejects. */
+static void apply_multi(note_meta *m, const meta_input *in)
+{
+    uint8_t s = in->status[SCORER_MULTI], core = in->status[SCORER_CORE];
+    bool blocked =
+        rejects(core) || (core == NOTES_UNSCORED && rejects(in->status[SCORER_EXPANSION]));
+    if (blocked && (s == DACC_NOTES_CRH || s == DACC_NOTES_NYH))
+        return;
+    apply_model(m, META_MULTI_GROUP, s);
+}
+
+/* The model rules in meta_score's order: expansion-plus, expansion, core,
+ * then the group models; the last model that acted decides the note. */
+static void meta_rules(const note_info *ni, const meta_input *in, note_meta *m, double *updated,
+                       double now)
+{
+    m->rules = 0, m->group = 0;
     act(m, META_INITIAL_NMR, DACC_NOTES_NMR);
-    /* ApplyModelResult exports FIRM_REJECT as NEEDS_MORE_RATINGS. */
-    act(m, META_CORE_MODEL, core == DACC_NOTES_FIRM_REJECT ? DACC_NOTES_NMR : core);
+    apply_model(m, META_EXPANSION_PLUS, in->status[SCORER_EXPANSION_PLUS]);
+    apply_model(m, META_EXPANSION, in->status[SCORER_EXPANSION]);
+    apply_model(m, META_CORE_MODEL, in->status[SCORER_CORE]);
+    apply_multi(m, in);
+    apply_group(m, in);
     m->pre_stable = m->final_status;
     *updated = stable_crh(ni, m, now);
     m->unlocked = 0;
@@ -170,6 +237,15 @@ static void update_history(const note_info *ni, note_meta *m, double updated, do
         m->latest_status = fin, m->latest_ts = now;
 }
 
+void notes_meta_note(const note_info *ni, const meta_input *in, const note_stats *ns, double now,
+                     note_meta *m)
+{
+    double updated;
+    meta_rules(ni, in, m, &updated, now);
+    explanation(ns, m);
+    update_history(ni, m, updated, now);
+}
+
 dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err)
 {
     size_t nn = notes_nnotes(nt);
@@ -182,10 +258,15 @@ dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err)
         const note_info *ni = &nt->note[n];
         if (!ni->in_notes && !ni->in_history)
             continue;
-        double updated;
-        meta_rules(ni, nt->fin.status[n], &nt->meta[n], &updated, now);
-        explanation(&nt->stats[n], &nt->meta[n]);
-        update_history(ni, &nt->meta[n], updated, now);
+        meta_input in = { .core_i = nt->fin.i[n], .expansion_i = NAN };
+        for (int s = 0; s < SCORER_EXTRA_COUNT; s++)
+            in.status[s] = nt->extra[s].status ? nt->extra[s].status[n] : NOTES_UNSCORED;
+        in.status[SCORER_CORE] = nt->fin.status[n];
+        if (nt->extra[SCORER_EXPANSION].i)
+            in.expansion_i = nt->extra[SCORER_EXPANSION].i[n];
+        if (nt->extra[SCORER_GROUP].note_group)
+            in.group = nt->extra[SCORER_GROUP].note_group[n];
+        notes_meta_note(ni, &in, &nt->stats[n], now, &nt->meta[n]);
     }
     return DACC_OK;
 }

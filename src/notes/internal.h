@@ -46,10 +46,14 @@ typedef struct {
     uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
 } note_info;
 
-/* The meta-scorer's rules over the core model alone (history.c). */
+/* The meta-scorer's rules, in the order they run (history.c). */
 enum {
     META_INITIAL_NMR,
+    META_EXPANSION_PLUS,
+    META_EXPANSION,
     META_CORE_MODEL,
+    META_MULTI_GROUP,
+    META_GROUP, /* GroupModelNN: the rule of the note's group */
     META_STABLE_CRH,
     META_DRIFT_GUARD,
     META_EXPLANATION,
@@ -65,11 +69,13 @@ typedef struct {
 /* Per note: what the meta rules decided and the note's updated history. */
 typedef struct {
     double first_ts, current_ts, latest_ts, lock_ts, change_ts, stable_ts, first_stable_ts;
-    uint8_t final_status;   /* dacc_notes_status: NMR, CRH or CRNH */
-    uint8_t pre_stable;     /* status before NmrDueToMinStableCrhTime */
-    uint8_t unlocked;       /* status + 1 the drift guard replaced, 0 when none */
-    uint8_t rules, decided; /* META_* bits; the last rule that acted */
-    int8_t tag1, tag2;      /* firstTag and secondTag (tag index), -1 when none */
+    uint8_t final_status; /* dacc_notes_status: NMR, CRH or CRNH */
+    uint8_t pre_stable;   /* status before NmrDueToMinStableCrhTime */
+    uint8_t unlocked;     /* status + 1 the drift guard replaced, 0 when none */
+    uint16_t rules;       /* META_* bits */
+    uint8_t decided;      /* the last rule that acted */
+    uint8_t group;        /* META_GROUP: the group of its rule */
+    int8_t tag1, tag2;    /* firstTag and secondTag (tag index), -1 when none */
     uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
 } note_meta;
 
@@ -97,6 +103,49 @@ typedef struct {
     uint32_t file;      /* index into dacc_notes.files */
     unsigned long line; /* line of the run's first rating */
 } line_run;
+
+/* The scorers besides the core one (run_scoring._get_scorers), in the
+ * order the pipeline runs them; SCORER_GROUP holds the group scorers'
+ * results coalesced (each note is scored by at most one group scorer, as
+ * mf_group_scorer.coalesce_group_model_scored_notes relies on); the core
+ * runs last, so that the module's
+ * core results (fin, r1_*, r2_*, helpfulness) are the core scorer's. */
+enum { SCORER_EXPANSION_PLUS, SCORER_EXPANSION, SCORER_GROUP, SCORER_MULTI, SCORER_EXTRA_COUNT };
+#define SCORER_CORE  SCORER_EXTRA_COUNT
+#define SCORER_COUNT (SCORER_EXTRA_COUNT + 1)
+
+/* score.c: the modeling groups a scorer keeps, bit g for group g (raters
+ * without an enrollment row are kept by every scorer). */
+uint64_t notes_scorer_groups(int scorer);
+
+/* The modeling groups with a group scorer of the reference's default
+ * constants (run_scoring._get_scorers: 1 to groupScorerCount = 14 but the
+ * trial group 14). */
+#define NOTES_GROUP_FIRST 1
+#define NOTES_GROUP_LAST  13
+
+/* score.c: Scorer._postprocess_output's capture: keep[n] when at least
+ * threshold of note n's ratings in sel come from raters in groups (or
+ * unassigned). count and in are per-note scratch. */
+void notes_capture(const dacc_notes *nt, const uint8_t *sel, uint64_t groups, bool unassigned,
+                   double threshold, uint32_t *count, uint32_t *in, uint8_t *keep);
+
+/* The status of a note a scorer did not score (the reference: no row in
+ * that scorer's output, NaN). */
+#define NOTES_UNSCORED 255
+
+/* What a scorer other than the core one leaves for the outputs and the
+ * meta rules. */
+typedef struct {
+    double *i, *f;             /* per note, NaN when not scored */
+    uint8_t *status;           /* per note, NOTES_UNSCORED when not scored */
+    uint32_t *rules;           /* per note, rule bits */
+    uint32_t *final_round;     /* per note, numFinalRoundRatings (0: empty) */
+    double *rater_i, *rater_f; /* per participant, round 2; NaN when none */
+    uint8_t *listed;           /* per participant: in the scorer's rater output */
+    uint8_t *note_group;  /* SCORER_GROUP, _MULTI: per note, the group that scored it, 0 none */
+    uint8_t *rater_group; /* SCORER_GROUP: per participant, the same */
+} scorer_out;
 
 /* Per-note results of a round. */
 typedef struct {
@@ -137,6 +186,8 @@ struct dacc_notes {
     double *r1_i, *r1_f, *r2_i, *r2_f; /* per participant, NaN when absent */
     double *author_diff, *author_mean, *agree;
     int8_t *above;
+    scorer_out extra[SCORER_EXTRA_COUNT]; /* empty (NULL) with core_only */
+    uint32_t *num_all;      /* numRatings per note: every rating in scope, any rater */
     note_meta *meta;        /* per note, after scoring */
     note_stats *stats;      /* per note, after scoring */
     uint32_t *final_round;  /* coreNumFinalRoundRatings per note */
@@ -259,6 +310,18 @@ dacc_status notes_helpfulness(dacc_notes *nt, const dacc_notes_params *p, const 
 /* history.c: the meta rules and the updated status history of every
  * note, at time now (milliseconds); fills nt->meta. */
 dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err);
+/* What the meta rules read of the scorers for one note: each scorer's
+ * status (NOTES_UNSCORED when it did not score the note), the core and
+ * expansion intercepts (NaN: none) and the group that scored it (0: none). */
+typedef struct {
+    uint8_t status[SCORER_COUNT];
+    double core_i, expansion_i;
+    uint8_t group;
+} meta_input;
+
+/* history.c: one note's meta rules, tags and updated history. */
+void notes_meta_note(const note_info *ni, const meta_input *in, const note_stats *ns, double now,
+                     note_meta *m);
 /* history.c: tag and rating counts per note over the ratings in sel. */
 dacc_status notes_note_stats(dacc_notes *nt, const uint8_t *sel, double now, dacc_error *err);
 /* The name of tag i (its ratings column). */

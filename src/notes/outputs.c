@@ -54,8 +54,26 @@ enum {
     F_TAG2,
     F_LAST28,
     F_POPULATION,
+    F_EXP_I, /* a scorer besides the core: + 5 * SCORER_* */
+    F_EXP_F,
+    F_EXP_STATUS,
+    F_EXP_RULES,
+    F_EXP_N,
+    R_EXP_I = F_EXP_I + 5 * SCORER_EXTRA_COUNT, /* + 2 * SCORER_* */
+    R_EXP_F,
+    F_NOTE_GROUP = R_EXP_I + 2 * SCORER_EXTRA_COUNT, /* modelingGroup of the group scorer */
+    R_GROUP,
+    F_NOTE_MULTI, /* modelingMultiGroup */
+    R_MULTI,
     F_TAG_COUNT /* + the tag's index: NOTES_TAGS fields */
 };
+
+#define EXP(field, s)   ((field) + 5 * (s))
+#define R_EXP(field, s) ((field) + 2 * (s))
+#define E               SCORER_EXPANSION
+#define EP              SCORER_EXPANSION_PLUS
+#define G               SCORER_GROUP
+#define M               SCORER_MULTI
 
 typedef struct {
     const char *name;
@@ -76,9 +94,9 @@ static const column scored_cols[] = {
     { "coreRatingStatus", F_CORE_STATUS },
     { "metaScorerActiveRules", F_META_RULES },
     { "decidedBy", F_DECIDED },
-    { "expansionNoteIntercept", F_EMPTY },
-    { "expansionNoteFactor1", F_EMPTY },
-    { "expansionRatingStatus", F_EMPTY },
+    { "expansionNoteIntercept", EXP(F_EXP_I, E) },
+    { "expansionNoteFactor1", EXP(F_EXP_F, E) },
+    { "expansionRatingStatus", EXP(F_EXP_STATUS, E) },
     { "coverageNoteIntercept", F_EMPTY },
     { "coverageNoteFactor1", F_EMPTY },
     { "coverageRatingStatus", F_EMPTY },
@@ -88,38 +106,38 @@ static const column scored_cols[] = {
     { "expansionNoteInterceptMax", F_EMPTY },
     { "coverageNoteInterceptMin", F_EMPTY },
     { "coverageNoteInterceptMax", F_EMPTY },
-    { "groupNoteIntercept", F_EMPTY },
-    { "groupNoteFactor1", F_EMPTY },
-    { "groupRatingStatus", F_EMPTY },
+    { "groupNoteIntercept", EXP(F_EXP_I, G) },
+    { "groupNoteFactor1", EXP(F_EXP_F, G) },
+    { "groupRatingStatus", EXP(F_EXP_STATUS, G) },
     { "groupNoteInterceptMax", F_EMPTY },
     { "groupNoteInterceptMin", F_EMPTY },
-    { "modelingGroup", F_EMPTY },
+    { "modelingGroup", F_NOTE_GROUP },
     { "numRatings", F_NUM },
     { "timestampMillisOfCurrentStatus", F_NOW },
-    { "expansionPlusNoteIntercept", F_EMPTY },
-    { "expansionPlusNoteFactor1", F_EMPTY },
-    { "expansionPlusRatingStatus", F_EMPTY },
+    { "expansionPlusNoteIntercept", EXP(F_EXP_I, EP) },
+    { "expansionPlusNoteFactor1", EXP(F_EXP_F, EP) },
+    { "expansionPlusRatingStatus", EXP(F_EXP_STATUS, EP) },
     { "topicNoteIntercept", F_EMPTY },
     { "topicNoteFactor1", F_EMPTY },
     { "topicRatingStatus", F_EMPTY },
     { "noteTopic", F_EMPTY },
     { "topicNoteConfident", F_EMPTY },
-    { "expansionActiveRules", F_EMPTY },
-    { "expansionPlusActiveRules", F_EMPTY },
-    { "groupActiveRules", F_EMPTY },
+    { "expansionActiveRules", EXP(F_EXP_RULES, E) },
+    { "expansionPlusActiveRules", EXP(F_EXP_RULES, EP) },
+    { "groupActiveRules", EXP(F_EXP_RULES, G) },
     { "topicActiveRules", F_EMPTY },
     { "coreNumFinalRoundRatings", F_FINAL_N },
-    { "expansionNumFinalRoundRatings", F_EMPTY },
-    { "expansionPlusNumFinalRoundRatings", F_EMPTY },
-    { "groupNumFinalRoundRatings", F_EMPTY },
+    { "expansionNumFinalRoundRatings", EXP(F_EXP_N, E) },
+    { "expansionPlusNumFinalRoundRatings", EXP(F_EXP_N, EP) },
+    { "groupNumFinalRoundRatings", EXP(F_EXP_N, G) },
     { "topicNumFinalRoundRatings", F_EMPTY },
     { "rescoringActiveRules", F_RESCORING },
-    { "multiGroupNoteIntercept", F_EMPTY },
-    { "multiGroupNoteFactor1", F_EMPTY },
-    { "multiGroupRatingStatus", F_EMPTY },
-    { "modelingMultiGroup", F_EMPTY },
-    { "multiGroupActiveRules", F_EMPTY },
-    { "multiGroupNumFinalRoundRatings", F_EMPTY },
+    { "multiGroupNoteIntercept", EXP(F_EXP_I, M) },
+    { "multiGroupNoteFactor1", EXP(F_EXP_F, M) },
+    { "multiGroupRatingStatus", EXP(F_EXP_STATUS, M) },
+    { "modelingMultiGroup", F_NOTE_MULTI },
+    { "multiGroupActiveRules", EXP(F_EXP_RULES, M) },
+    { "multiGroupNumFinalRoundRatings", EXP(F_EXP_N, M) },
     { "coreWithTopicsNoteFactor1", F_EMPTY },
     { "coreWithTopicsNoteIntercept", F_EMPTY },
     { "coreWithTopicsRatingStatus", F_EMPTY },
@@ -190,18 +208,18 @@ static const column helpful_cols[] = {
     { "isEmergingWriter", F_EMPTY },
     { "aggregateRatingReceivedTotal", F_EMPTY },
     { "timestampOfLastEarnOut", F_EMPTY },
-    { "groupRaterIntercept", F_EMPTY },
-    { "groupRaterFactor1", F_EMPTY },
-    { "modelingGroup", F_EMPTY },
+    { "groupRaterIntercept", R_EXP(R_EXP_I, G) },
+    { "groupRaterFactor1", R_EXP(R_EXP_F, G) },
+    { "modelingGroup", R_GROUP },
     { "raterHelpfulnessReputation", F_EMPTY },
     { "numberOfTimesEarnedOut", F_EMPTY },
-    { "expansionRaterIntercept", F_EMPTY },
-    { "expansionRaterFactor1", F_EMPTY },
-    { "expansionPlusRaterIntercept", F_EMPTY },
-    { "expansionPlusRaterFactor1", F_EMPTY },
-    { "multiGroupRaterIntercept", F_EMPTY },
-    { "multiGroupRaterFactor1", F_EMPTY },
-    { "modelingMultiGroup", F_EMPTY },
+    { "expansionRaterIntercept", R_EXP(R_EXP_I, E) },
+    { "expansionRaterFactor1", R_EXP(R_EXP_F, E) },
+    { "expansionPlusRaterIntercept", R_EXP(R_EXP_I, EP) },
+    { "expansionPlusRaterFactor1", R_EXP(R_EXP_F, EP) },
+    { "multiGroupRaterIntercept", R_EXP(R_EXP_I, M) },
+    { "multiGroupRaterFactor1", R_EXP(R_EXP_F, M) },
+    { "modelingMultiGroup", R_MULTI },
     { "coreWithTopicsRaterIntercept", F_EMPTY },
     { "coreWithTopicsRaterFactor1", F_EMPTY },
     { "coreFirstRoundRaterIntercept", R_I1 },
@@ -228,14 +246,14 @@ static const column history_cols[] = {
     { "lockedStatus", F_LOCKED },
     { "timestampMillisOfRetroLock", F_RETRO_TS },
     { "currentCoreStatus", F_CORE_STATUS },
-    { "currentExpansionStatus", F_EMPTY },
-    { "currentGroupStatus", F_EMPTY },
+    { "currentExpansionStatus", EXP(F_EXP_STATUS, E) },
+    { "currentGroupStatus", EXP(F_EXP_STATUS, G) },
     { "currentDecidedBy", F_DECIDED },
-    { "currentModelingGroup", F_EMPTY },
+    { "currentModelingGroup", F_NOTE_GROUP },
     { "timestampMillisOfMostRecentStatusChange", F_CHANGE_TS },
     { "timestampMillisOfNmrDueToMinStableCrhTime", F_STABLE_TS },
-    { "currentMultiGroupStatus", F_EMPTY },
-    { "currentModelingMultiGroup", F_EMPTY },
+    { "currentMultiGroupStatus", EXP(F_EXP_STATUS, M) },
+    { "currentModelingMultiGroup", F_NOTE_MULTI },
     { "timestampMinuteOfFinalScoringOutput", F_EMPTY },
     { "timestampMillisOfFirstNmrDueToMinStableCrhTime", F_FIRST_STABLE_TS },
     { "abovePcrhThresholdTime", F_EMPTY },
@@ -388,6 +406,54 @@ static int put_class(FILE *fp, uint8_t cls)
     return fputs(names[cls & 3], fp) == EOF;
 }
 
+/* A column of a scorer besides the core one; empty in the core-only run. */
+static int put_extra_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
+{
+    const scorer_out *o = &nt->extra[(field - F_EXP_I) / 5];
+    if (!o->status)
+        return 0;
+    switch (F_EXP_I + (field - F_EXP_I) % 5) {
+    case F_EXP_I:
+        return put_num(fp, o->i[n]);
+    case F_EXP_F:
+        return put_num(fp, o->f[n]);
+    case F_EXP_STATUS:
+        return put_code(fp, (uint8_t)(o->status[n] + 1));
+    case F_EXP_RULES:
+        return put_rules(fp, o->rules[n], DACC_NOTES_RULE_COUNT, core_rule_name);
+    default:
+        return o->final_round[n] ? fprintf(fp, "%u", o->final_round[n]) < 0 : 0;
+    }
+}
+
+/* The group scorers' modelingGroup, a float column in the reference (its
+ * coalesced columns hold NaN). */
+static int put_group(FILE *fp, uint8_t g)
+{
+    return g ? fprintf(fp, "%d.0", g) < 0 : 0;
+}
+
+/* A meta rule's name; a group model's carries the note's group. */
+static int put_meta_rule(FILE *fp, const note_meta *m, int rule)
+{
+    if (rule == META_GROUP)
+        return fprintf(fp, "GroupModel%02d (v1.1)", m->group) < 0;
+    return fputs(notes_meta_rule_name(rule), fp) == EOF;
+}
+
+static int put_meta_rules(FILE *fp, const note_meta *m)
+{
+    bool first = true;
+    for (int r = 0; r < META_RULE_COUNT; r++) {
+        if (!(m->rules & 1u << r))
+            continue;
+        if ((!first && fputc(',', fp) == EOF) || put_meta_rule(fp, m, r))
+            return -1;
+        first = false;
+    }
+    return 0;
+}
+
 static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
 {
     const note_info *ni = &nt->note[n];
@@ -411,11 +477,15 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
     case F_CORE_STATUS:
         return put_code(fp, (uint8_t)(core + 1));
     case F_META_RULES:
-        return put_rules(fp, m->rules, META_RULE_COUNT, notes_meta_rule_name);
+        return put_meta_rules(fp, m);
     case F_DECIDED:
-        return fputs(notes_meta_rule_name(m->decided), fp) == EOF;
+        return put_meta_rule(fp, m, m->decided);
+    case F_NOTE_GROUP:
+        return put_group(fp, nt->extra[G].note_group ? nt->extra[G].note_group[n] : 0);
+    case F_NOTE_MULTI:
+        return put_group(fp, nt->extra[M].note_group ? nt->extra[M].note_group[n] : 0);
     case F_NUM:
-        return fprintf(fp, "%u", nt->fin.num[n]) < 0;
+        return fprintf(fp, "%u", nt->num_all[n]) < 0;
     case F_NOW:
         return put_num(fp, m->current_ts);
     case F_FINAL_N:
@@ -467,12 +537,25 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
     default:
         if (field >= F_TAG_COUNT && field < F_TAG_COUNT + NOTES_TAGS)
             return fprintf(fp, "%u", nt->stats[n].tag[field - F_TAG_COUNT]) < 0;
+        if (field >= F_EXP_I && field < R_EXP_I)
+            return put_extra_field(fp, nt, n, field);
         return 0;
     }
 }
 
-static int put_rater_field(FILE *fp, const dacc_notes_rater *r, int field)
+static int put_rater_field(FILE *fp, const dacc_notes *nt, uint32_t u, const dacc_notes_rater *r,
+                           int field)
 {
+    if (field == R_GROUP || field == R_MULTI) {
+        const scorer_out *o = &nt->extra[field == R_GROUP ? G : M];
+        return put_group(fp, o->rater_group ? o->rater_group[u] : 0);
+    }
+    if (field >= R_EXP_I && field < F_NOTE_GROUP) {
+        const scorer_out *o = &nt->extra[(field - R_EXP_I) / 2];
+        if (!o->rater_i)
+            return 0;
+        return put_num(fp, (field - R_EXP_I) % 2 ? o->rater_f[u] : o->rater_i[u]);
+    }
     switch (field) {
     case R_ID:
         return fputs(r->participant_id, fp) == EOF;
@@ -519,7 +602,7 @@ int dacc_notes_write_output(const dacc_notes *nt, dacc_notes_output which, FILE 
         if (raters)
             dacc_notes_rater_at(nt, j, &r);
         for (size_t k = 0; !bad && k < n; k++) {
-            bad |= raters ? put_rater_field(fp, &r, c[k].field)
+            bad |= raters ? put_rater_field(fp, nt, nt->rater_order[j], &r, c[k].field)
                           : put_note_field(fp, nt, nt->result_order[j], c[k].field);
             bad |= fputc(k + 1 < n ? '\t' : '\n', fp) == EOF;
         }

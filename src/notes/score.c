@@ -1,7 +1,11 @@
-/* The core scoring pipeline, in the reference's order (mf_base_scorer.py):
- * preprocess, prescoring (stable first fit, round-1 statuses, helpfulness,
+/* The scoring pipeline, in the reference's order: preprocess once, then
+ * each scorer (run_scoring._get_scorers: expansion-plus, expansion, the
+ * group scorers, the multi-group scorer, then the core) runs the same
+ * matrix-factorization pipeline (mf_base_scorer.py) on its population of
+ * raters: prescoring (stable first fit, round-1 statuses, helpfulness,
  * round 2 on helpful raters), then the final note refit with raters frozen
- * and the final statuses. */
+ * and the final statuses. The meta rules (history.c) pick among the
+ * scorers' statuses. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +14,57 @@
 
 #define NOT_MISLEADING_UI_LAUNCH 1664755200000LL /* October 3, 2022 UTC */
 
+/* constants.py: coreGroups, expansionGroups, expansionPlusGroups. */
 static const int core_groups[] = { 1, 2, 3, 6, 8, 9, 10, 11, 13, 14, 19, 21, 25 };
+static const int expansion_groups[] = {
+    0, 4, 5, 7, 12, 15, 16, 20, 22, 23, 24, 26, 27, 28, 29, 33
+};
+static const int expansion_plus_groups[] = { 17, 18, 30, 31, 32 };
+
+/* Modeling groups as bits, bit g for group g. */
+static uint64_t group_bits(const int *g, size_t n)
+{
+    uint64_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        m |= 1ULL << g[k];
+    return m;
+}
+
+#define GROUP_BITS(a) group_bits(a, sizeof a / sizeof *a)
+
+static uint64_t core_bits(void)
+{
+    return GROUP_BITS(core_groups);
+}
+
+/* A scorer besides the core one: its population and the constants its
+ * constructor passes (mf_expansion_scorer.py, mf_expansion_plus_scorer.py:
+ * includedGroups, includeUnassigned=True, captureThreshold,
+ * firmRejectThreshold; both keep minMinorityNetHelpfulRatings 4 and
+ * minMinorityNetHelpfulRatio 0.05). */
+typedef struct {
+    uint64_t groups;
+    double capture;     /* captureThreshold; NaN: None */
+    double firm_reject; /* firmRejectThreshold; NaN: None */
+} scorer_def;
+
+uint64_t notes_scorer_groups(int scorer)
+{
+    uint64_t exp = core_bits() | GROUP_BITS(expansion_groups);
+    static const int multi[] = { 4, 5, 7, 12, 26 }; /* _get_scorers' MFMultiGroupScorer */
+    /* a group scorer's population is its one group */
+    return scorer == SCORER_CORE             ? core_bits()
+           : scorer == SCORER_EXPANSION      ? exp
+           : scorer == SCORER_EXPANSION_PLUS ? exp | GROUP_BITS(expansion_plus_groups)
+           : scorer == SCORER_MULTI          ? GROUP_BITS(multi)
+                                             : 0;
+}
+
+static scorer_def extra_def(int s)
+{
+    uint64_t g = notes_scorer_groups(s);
+    return s == SCORER_EXPANSION ? (scorer_def){ g, 0.5, 0.3 } : (scorer_def){ g, NAN, NAN };
+}
 
 void dacc_notes_params_default(dacc_notes_params *p)
 {
@@ -36,6 +90,7 @@ void dacc_notes_params_default(dacc_notes_params *p)
                               .stable_min_share = 0.75,
                               .stable_min_ratings = 5,
                               .core_groups_only = true,
+                              .core_only = false,
                               .filter_not_misleading = true,
                               .convergence = 1e-9,
                               .max_sweeps = 2000,
@@ -57,6 +112,13 @@ dacc_notes *dacc_notes_new(void)
     return nt;
 }
 
+static void scorer_out_free(scorer_out *o)
+{
+    free(o->i), free(o->f), free(o->status), free(o->rules), free(o->final_round);
+    free(o->rater_i), free(o->rater_f), free(o->listed), free(o->note_group), free(o->rater_group);
+    memset(o, 0, sizeof *o);
+}
+
 static void free_results(dacc_notes *nt)
 {
     free(nt->fin.i), free(nt->fin.f), free(nt->fin.status), free(nt->fin.rules);
@@ -64,7 +126,10 @@ static void free_results(dacc_notes *nt)
     free(nt->r1_i), free(nt->r1_f), free(nt->r2_i), free(nt->r2_f);
     free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
     free(nt->result_order), free(nt->rater_order), free(nt->meta), free(nt->stats);
-    free(nt->final_round);
+    free(nt->final_round), free(nt->num_all);
+    nt->num_all = NULL;
+    for (int s = 0; s < SCORER_EXTRA_COUNT; s++)
+        scorer_out_free(&nt->extra[s]);
     nt->meta = NULL, nt->stats = NULL, nt->final_round = NULL;
     memset(&nt->fin, 0, sizeof nt->fin);
     nt->final_ratings = NULL, nt->r1_i = nt->r1_f = nt->r2_i = nt->r2_f = NULL;
@@ -89,12 +154,9 @@ void dacc_notes_free(dacc_notes *nt)
 
 /* ---- preprocessing ---------------------------------------------------------- */
 
-static bool in_core(double g)
+static bool in_groups(double g, uint64_t bits)
 {
-    for (size_t k = 0; k < sizeof core_groups / sizeof *core_groups; k++)
-        if (g == core_groups[k])
-            return true;
-    return false;
+    return g >= 0 && g < 64 && g == floor(g) && (bits >> (int)g & 1);
 }
 
 /* _filter_misleading_notes: ratings of misleading notes, of deleted notes
@@ -111,11 +173,12 @@ static bool note_in_scope(const note_info *n)
     return n->cls == CLS_NOT_MISLEADING && n->created > NOT_MISLEADING_UI_LAUNCH;
 }
 
-static bool rater_in_scope(const part_info *u)
+static bool rater_in_scope(const part_info *u, uint64_t bits, bool unassigned)
 {
-    /* Raters without an enrollment row count as unassigned and are kept;
-     * an enrolled rater with no group is outside the core groups. */
-    return !u->enrolled || in_core(u->group);
+    /* Raters without an enrollment row count as unassigned, kept by the
+     * scorers with includeUnassigned; an enrolled rater with no group is
+     * outside every group (isin is False for NaN). */
+    return u->enrolled ? in_groups(u->group, bits) : unassigned;
 }
 
 typedef struct {
@@ -229,12 +292,15 @@ static dacc_status drop_duplicates(dacc_notes *nt, uint8_t *sel, bool lenient, d
 size_t notes_select_scope(const dacc_notes *nt, const dacc_notes_params *p, uint8_t *sel)
 {
     size_t used = 0;
+    /* The whole pipeline selects every rater here: each scorer keeps its
+     * own population (scorer_scope). */
+    bool groups = p->core_groups_only && p->core_only;
     for (size_t k = 0; k < nt->r.n; k++) {
         bool keep = nt->r.helpful[k] != 255;
         if (keep && p->filter_not_misleading)
             keep = note_in_scope(&nt->note[nt->r.note[k]]);
-        if (keep && p->core_groups_only)
-            keep = rater_in_scope(&nt->part[nt->r.rater[k]]);
+        if (keep && groups)
+            keep = rater_in_scope(&nt->part[nt->r.rater[k]], core_bits(), true);
         sel[k] = keep;
         used += keep;
     }
@@ -448,6 +514,8 @@ static size_t stable_subset(const dacc_notes *nt, const dacc_notes_params *p, co
 }
 
 typedef struct {
+    uint8_t *base;      /* every rating in scope, deduplicated, any rater */
+    uint8_t *keep_note; /* per note: captured by the scorer */
     uint8_t *scope, *train, *stable, *round2, *final;
     uint32_t *cn, *cr;
     params st, r1, r2, fin;
@@ -457,7 +525,8 @@ typedef struct {
 
 static void work_free(work *w)
 {
-    free(w->scope), free(w->train), free(w->stable), free(w->round2), free(w->final);
+    free(w->base), free(w->keep_note), free(w->scope), free(w->train), free(w->stable),
+        free(w->round2), free(w->final);
     free(w->cn), free(w->cr);
     params_free(&w->st), params_free(&w->r1), params_free(&w->r2), params_free(&w->fin);
     free(w->r1s.i), free(w->r1s.f), free(w->r1s.status), free(w->r1s.rules), free(w->r1s.num);
@@ -477,15 +546,17 @@ static dacc_status work_new(work *w, const dacc_notes *nt)
 {
     size_t n = nt->r.n ? nt->r.n : 1, nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1;
     size_t np = notes_nparts(nt) ? notes_nparts(nt) : 1;
-    w->scope = malloc(n), w->train = malloc(n), w->stable = malloc(n);
+    w->base = malloc(n), w->keep_note = malloc(nn), w->scope = malloc(n), w->train = malloc(n),
+    w->stable = malloc(n);
     w->round2 = malloc(n), w->final = malloc(n);
     /* cr counts per rater in the filters and per note in stable_subset
      * (from_group): as long as the larger of the two */
     w->cn = malloc(nn * sizeof *w->cn), w->cr = malloc((nn > np ? nn : np) * sizeof *w->cr);
     w->nan_or_i = malloc(nn * sizeof(double)), w->nan_or_f = malloc(nn * sizeof(double));
     w->rater_f = malloc(np * sizeof(double));
-    bool ok = w->scope && w->train && w->stable && w->round2 && w->final && w->cn && w->cr &&
-              w->nan_or_i && w->nan_or_f && w->rater_f && scores_new(&w->r1s, nn);
+    bool ok = w->base && w->keep_note && w->scope && w->train && w->stable && w->round2 &&
+              w->final && w->cn && w->cr && w->nan_or_i && w->nan_or_f && w->rater_f &&
+              scores_new(&w->r1s, nn);
     ok = ok && params_new(&w->st, nn, np) == DACC_OK && params_new(&w->r1, nn, np) == DACC_OK;
     ok = ok && params_new(&w->r2, nn, np) == DACC_OK && params_new(&w->fin, nn, np) == DACC_OK;
     return ok ? DACC_OK : DACC_ERR_NOMEM;
@@ -518,13 +589,15 @@ static dacc_status alloc_results(dacc_notes *nt)
     bool ok = scores_new(&nt->fin, nn);
     nt->final_ratings = calloc(nn, sizeof *nt->final_ratings);
     nt->final_round = calloc(nn, sizeof *nt->final_round);
+    nt->num_all = calloc(nn, sizeof *nt->num_all);
     nt->r1_i = malloc(np * sizeof(double)), nt->r1_f = malloc(np * sizeof(double));
     nt->r2_i = malloc(np * sizeof(double)), nt->r2_f = malloc(np * sizeof(double));
     nt->author_diff = malloc(np * sizeof(double)), nt->author_mean = malloc(np * sizeof(double));
     nt->agree = malloc(np * sizeof(double)), nt->above = malloc(np);
     nt->result_order = malloc(nn * sizeof(uint32_t)),
     nt->rater_order = malloc(np * sizeof(uint32_t));
-    ok = ok && nt->final_ratings && nt->final_round && nt->r1_i && nt->r1_f && nt->r2_i && nt->r2_f;
+    ok = ok && nt->final_ratings && nt->final_round && nt->num_all && nt->r1_i && nt->r1_f &&
+         nt->r2_i && nt->r2_f;
     ok = ok && nt->author_diff && nt->author_mean && nt->agree && nt->above;
     return ok && nt->result_order && nt->rater_order ? DACC_OK : DACC_ERR_NOMEM;
 }
@@ -599,6 +672,8 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
     }
     params_start(&w->fin, &w->r2, &s, notes_nnotes(nt), notes_nparts(nt), p->seed);
     nt->sum.final = s.n;
+    memset(nt->final_ratings, 0, notes_nnotes(nt) * sizeof *nt->final_ratings);
+    memset(nt->final_round, 0, notes_nnotes(nt) * sizeof *nt->final_round);
     for (size_t k = 0; k < s.n; k++)
         nt->final_ratings[s.note[k]]++;
     /* coreNumFinalRoundRatings (mf_base_scorer.score_final): the note's ratings
@@ -638,6 +713,19 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const name_idx *)a)->name, ((const name_idx *)b)->name);
 }
 
+static bool rater_listed(const dacc_notes *nt, size_t u)
+{
+    return !isnan(nt->r1_i[u]) || !isnan(nt->r2_i[u]) || nt->above[u] >= 0;
+}
+
+static bool extra_listed(const dacc_notes *nt, size_t u)
+{
+    for (int s = 0; s < SCORER_EXTRA_COUNT; s++)
+        if (nt->extra[s].listed && nt->extra[s].listed[u])
+            return true;
+    return false;
+}
+
 /* Output order: notes of the merged history by id; participants with any
  * score by id (byte order). */
 static dacc_status order_results(dacc_notes *nt)
@@ -659,7 +747,7 @@ static dacc_status order_results(dacc_notes *nt)
     nt->result_n = m;
     m = 0;
     for (size_t u = 0; u < np; u++)
-        if (!isnan(nt->r1_i[u]) || !isnan(nt->r2_i[u]) || nt->above[u] >= 0)
+        if (rater_listed(nt, u) || extra_listed(nt, u))
             b[m++] = (name_idx){ notes_part_id(nt, u), (uint32_t)u };
     qsort(b, m, sizeof *b, by_name);
     for (size_t j = 0; j < m; j++)
@@ -669,13 +757,33 @@ static dacc_status order_results(dacc_notes *nt)
     return DACC_OK;
 }
 
+/* Preprocessing shared by every scorer: ratings with an answer on notes in
+ * scope (in the whole pipeline from any rater), repeats dropped. */
 static dacc_status preprocess(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_error *err)
 {
     nt->sum.ratings_read = nt->r.n;
-    notes_select_scope(nt, p, w->scope);
-    dacc_status st = drop_duplicates(nt, w->scope, nt->lenient, err);
-    if (st != DACC_OK)
-        return st;
+    notes_select_scope(nt, p, w->base);
+    dacc_status st = drop_duplicates(nt, w->base, nt->lenient, err);
+    memset(nt->num_all, 0, notes_nnotes(nt) * sizeof *nt->num_all);
+    for (size_t k = 0; k < nt->r.n; k++)
+        nt->num_all[nt->r.note[k]] += w->base[k];
+    return st;
+}
+
+/* _filter_input: the ratings of raters in the scorer's groups, or of
+ * everyone (the core scorer with core_groups_only off, or the core-only
+ * run, whose preprocessing already kept the core groups). */
+static void scorer_scope(const dacc_notes *nt, work *w, bool all, uint64_t bits, bool unassigned)
+{
+    for (size_t k = 0; k < nt->r.n; k++)
+        w->scope[k] =
+            w->base[k] && (all || rater_in_scope(&nt->part[nt->r.rater[k]], bits, unassigned));
+}
+
+/* The training filter on a scorer's ratings (filter_ratings). */
+static dacc_status training_set(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                                dacc_error *err)
+{
     for (size_t k = 0; k < nt->r.n; k++)
         nt->sum.ratings_used += w->scope[k];
     nt->sum.training = notes_filter_counts(nt, w->scope, w->train, p->min_ratings_per_note,
@@ -695,6 +803,212 @@ static dacc_status preprocess(dacc_notes *nt, const dacc_notes_params *p, work *
                               nt->sum.ratings_used, nt->r.n, p->min_ratings_per_note,
                               p->min_ratings_per_rater);
     return DACC_OK;
+}
+
+/* One scorer on the ratings in w->scope: the training filter, prescoring
+ * and the final note fit; results in nt->fin and the rater arrays. */
+static dacc_status run_scorer(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                              dacc_progress *pr, dacc_error *err)
+{
+    dacc_status st = training_set(nt, p, w, err);
+    if (st == DACC_OK)
+        st = prescore(nt, p, w, pr, err);
+    if (st == DACC_OK) {
+        dacc_progress_stage(pr, "final note fit and statuses", 0);
+        st = final_score(nt, p, w, err);
+    }
+    return st;
+}
+
+/* Scorer._postprocess_output with a captureThreshold: a note keeps the
+ * scorer's results only when at least that share of its ratings (every
+ * rater's, as preprocessed) comes from raters in the scorer's groups or
+ * unassigned; a note without ratings is dropped too. */
+void notes_capture(const dacc_notes *nt, const uint8_t *sel, uint64_t groups, bool unassigned,
+                   double threshold, uint32_t *count, uint32_t *in, uint8_t *keep)
+{
+    size_t nn = notes_nnotes(nt);
+    memset(count, 0, nn * sizeof *count), memset(in, 0, nn * sizeof *in);
+    for (size_t k = 0; k < nt->r.n; k++)
+        if (sel[k]) {
+            count[nt->r.note[k]]++;
+            in[nt->r.note[k]] += rater_in_scope(&nt->part[nt->r.rater[k]], groups, unassigned);
+        }
+    for (size_t n = 0; n < nn; n++)
+        keep[n] = count[n] && (double)in[n] / count[n] >= threshold;
+}
+
+static void unscore_note(dacc_notes *nt, size_t n)
+{
+    nt->fin.i[n] = nt->fin.f[n] = NAN;
+    nt->fin.status[n] = NOTES_UNSCORED, nt->fin.rules[n] = 0, nt->final_round[n] = 0;
+}
+
+static void drop_uncaptured(dacc_notes *nt, const work *w, uint64_t bits, bool unassigned,
+                            double threshold)
+{
+    if (isnan(threshold))
+        return;
+    notes_capture(nt, w->base, bits, unassigned, threshold, w->cn, w->cr, w->keep_note);
+    for (size_t n = 0; n < notes_nnotes(nt); n++)
+        if (!w->keep_note[n])
+            unscore_note(nt, n);
+}
+
+static dacc_status scorer_out_new(scorer_out *o, size_t nn, size_t np)
+{
+    nn = nn ? nn : 1, np = np ? np : 1;
+    o->i = malloc(nn * sizeof *o->i), o->f = malloc(nn * sizeof *o->f);
+    o->status = malloc(nn), o->rules = calloc(nn, sizeof *o->rules);
+    o->final_round = calloc(nn, sizeof *o->final_round);
+    o->rater_i = malloc(np * sizeof *o->rater_i), o->rater_f = malloc(np * sizeof *o->rater_f);
+    o->listed = calloc(np, 1);
+    if (!o->i || !o->f || !o->status || !o->rules || !o->final_round || !o->rater_i ||
+        !o->rater_f || !o->listed)
+        return DACC_ERR_NOMEM;
+    for (size_t n = 0; n < nn; n++)
+        o->i[n] = o->f[n] = NAN, o->status[n] = NOTES_UNSCORED;
+    for (size_t u = 0; u < np; u++)
+        o->rater_i[u] = o->rater_f[u] = NAN;
+    return DACC_OK;
+}
+
+static void keep_scorer_out(const dacc_notes *nt, scorer_out *o)
+{
+    size_t nn = notes_nnotes(nt), np = notes_nparts(nt);
+    memcpy(o->i, nt->fin.i, nn * sizeof *o->i), memcpy(o->f, nt->fin.f, nn * sizeof *o->f);
+    memcpy(o->status, nt->fin.status, nn), memcpy(o->rules, nt->fin.rules, nn * sizeof *o->rules);
+    memcpy(o->final_round, nt->final_round, nn * sizeof *o->final_round);
+    memcpy(o->rater_i, nt->r2_i, np * sizeof *o->rater_i);
+    memcpy(o->rater_f, nt->r2_f, np * sizeof *o->rater_f);
+    for (size_t u = 0; u < np; u++)
+        o->listed[u] = rater_listed(nt, u);
+}
+
+/* A scorer besides the core one. One that has nothing to fit (no ratings
+ * after its filters, no helpful rater) scores no note, as the reference's
+ * scorers return empty results then. */
+static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, work *w,
+                             dacc_progress *pr, dacc_error *err)
+{
+    scorer_def d = extra_def(s);
+    dacc_notes_params ps = *p;
+    ps.firm_reject_threshold = d.firm_reject;
+    scorer_out *o = &nt->extra[s];
+    if (scorer_out_new(o, notes_nnotes(nt), notes_nparts(nt)) != DACC_OK)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    scorer_scope(nt, w, false, d.groups, true);
+    size_t read = nt->sum.ratings_read;
+    dacc_error quiet = { 0 };
+    dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
+    memset(&nt->sum, 0, sizeof nt->sum);
+    nt->sum.ratings_read = read;
+    if (st == DACC_ERR_INVALID)
+        return DACC_OK;
+    if (st != DACC_OK) {
+        *err = quiet;
+        return st;
+    }
+    drop_uncaptured(nt, w, d.groups, true, d.capture);
+    keep_scorer_out(nt, o);
+    return DACC_OK;
+}
+
+/* Into the coalesced group results: the notes group g captured, and its
+ * raters that are in the group (MFGroupScorer._postprocess_output drops
+ * the others, authors outside the group). */
+static void merge_group(const dacc_notes *nt, const work *w, uint8_t g, uint64_t bits,
+                        scorer_out *o)
+{
+    for (size_t n = 0; n < notes_nnotes(nt); n++) {
+        if (!w->keep_note[n])
+            continue;
+        o->i[n] = nt->fin.i[n], o->f[n] = nt->fin.f[n], o->status[n] = nt->fin.status[n];
+        o->rules[n] = nt->fin.rules[n], o->final_round[n] = nt->final_round[n];
+        o->note_group[n] = g;
+    }
+    for (size_t u = 0; u < notes_nparts(nt); u++) {
+        const part_info *pi = &nt->part[u];
+        if (!pi->enrolled || !in_groups(pi->group, bits) || !rater_listed(nt, u))
+            continue;
+        o->rater_i[u] = nt->r2_i[u], o->rater_f[u] = nt->r2_f[u];
+        o->listed[u] = 1, o->rater_group[u] = g;
+    }
+}
+
+/* The group scorers of the reference's default constants
+ * (mf_group_scorer.py MFGroupScorer.__init__: includedGroups {g},
+ * includeUnassigned False, captureThreshold = groupThreshold 0.8,
+ * useStableInitialization False, firmRejectThreshold None,
+ * minMinorityNetHelpfulRatings 4, minMinorityNetHelpfulRatio 0.05), from
+ * group 13 down as _get_scorers lists them. */
+static dacc_status run_groups(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                              dacc_progress *pr, dacc_error *err)
+{
+    size_t nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1,
+           np = notes_nparts(nt) ? notes_nparts(nt) : 1;
+    for (int s = SCORER_GROUP; s <= SCORER_MULTI; s++) {
+        scorer_out *o = &nt->extra[s];
+        if (scorer_out_new(o, nn, np) != DACC_OK || !(o->note_group = calloc(nn, 1)) ||
+            !(o->rater_group = calloc(np, 1)))
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    }
+    dacc_notes_params ps = *p;
+    ps.firm_reject_threshold = NAN, ps.stable_group = NAN;
+    /* g = 0: the multi-group scorer, after the group scorers
+     * (MFMultiGroupScorer, an MFGroupScorer on groups 4, 5, 7, 12 and 26
+     * with groupId 1) */
+    for (int g = NOTES_GROUP_LAST; g >= 0; g--) {
+        uint64_t bits = g ? 1ULL << g : notes_scorer_groups(SCORER_MULTI);
+        scorer_out *o = &nt->extra[g ? SCORER_GROUP : SCORER_MULTI];
+        scorer_scope(nt, w, false, bits, false);
+        size_t read = nt->sum.ratings_read;
+        dacc_error quiet = { 0 };
+        char stage[32];
+        snprintf(stage, sizeof stage, g ? "group %d scorer" : "multi-group scorer", g);
+        dacc_progress_stage(pr, stage, 0);
+        dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
+        memset(&nt->sum, 0, sizeof nt->sum);
+        nt->sum.ratings_read = read;
+        if (st == DACC_ERR_INVALID)
+            continue; /* nothing to fit in this group: it scores no note */
+        if (st != DACC_OK) {
+            *err = quiet;
+            return st;
+        }
+        notes_capture(nt, w->base, bits, false, 0.8, w->cn, w->cr, w->keep_note);
+        merge_group(nt, w, g ? (uint8_t)g : 1, bits, o);
+    }
+    return DACC_OK;
+}
+
+/* The core scorer (mf_core_scorer.py): captureThreshold 0.5 in the whole
+ * pipeline; the core-only run keeps every note it fits, as before. */
+static dacc_status run_core(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
+                            dacc_error *err)
+{
+    scorer_scope(nt, w, p->core_only || !p->core_groups_only, core_bits(), true);
+    dacc_status st = run_scorer(nt, p, w, pr, err);
+    if (st == DACC_OK && !p->core_only && p->core_groups_only)
+        drop_uncaptured(nt, w, core_bits(), true, 0.5);
+    return st;
+}
+
+static dacc_status run_pipeline(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                                dacc_progress *pr, dacc_error *err)
+{
+    dacc_progress_stage(pr, "preprocessing", 0);
+    dacc_status st = preprocess(nt, p, w, err);
+    static const char *const names[] = { "expansion-plus scorer", "expansion scorer" };
+    for (int s = 0; st == DACC_OK && !p->core_only && s < SCORER_GROUP; s++) {
+        dacc_progress_stage(pr, names[s], 0);
+        st = run_extra(nt, p, s, w, pr, err);
+    }
+    if (st == DACC_OK && !p->core_only)
+        st = run_groups(nt, p, w, pr, err);
+    if (st == DACC_OK)
+        st = run_core(nt, p, w, pr, err);
+    return st;
 }
 
 dacc_status dacc_notes_score(dacc_notes *nt, const dacc_notes_params *p, dacc_progress *pr,
@@ -717,19 +1031,12 @@ dacc_status dacc_notes_score(dacc_notes *nt, const dacc_notes_params *p, dacc_pr
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for %zu ratings", nt->r.n);
     }
     nt->params = *p;
-    dacc_progress_stage(pr, "preprocessing", 0);
-    st = preprocess(nt, p, &w, err);
-    if (st == DACC_OK)
-        st = prescore(nt, p, &w, pr, err);
-    if (st == DACC_OK) {
-        dacc_progress_stage(pr, "final note fit and statuses", 0);
-        st = final_score(nt, p, &w, err);
-    }
+    st = run_pipeline(nt, p, &w, pr, err);
     if (st == DACC_OK && order_results(nt) != DACC_OK)
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     double now = isnan(p->epoch_millis) ? notes_latest_time(nt) : p->epoch_millis;
     if (st == DACC_OK)
-        st = notes_note_stats(nt, w.scope, now, err);
+        st = notes_note_stats(nt, w.base, now, err);
     if (st == DACC_OK)
         st = notes_meta_score(nt, now, err);
     work_free(&w);
@@ -738,7 +1045,8 @@ dacc_status dacc_notes_score(dacc_notes *nt, const dacc_notes_params *p, dacc_pr
         return st;
     }
     for (size_t j = 0; j < nt->result_n; j++)
-        nt->sum.count[nt->fin.status[nt->result_order[j]]]++;
+        if (nt->fin.status[nt->result_order[j]] < 5)
+            nt->sum.count[nt->fin.status[nt->result_order[j]]]++;
     nt->scored = true;
     return DACC_OK;
 }
@@ -754,7 +1062,12 @@ void dacc_notes_result_at(const dacc_notes *nt, size_t i, dacc_notes_result *out
     *out = (dacc_notes_result){ .note_id = notes_note_id(nt, n),
                                 .intercept = nt->fin.i[n],
                                 .factor = nt->fin.f[n],
-                                .status = (dacc_notes_status)nt->fin.status[n],
+                                /* a note the core scorer does not score:
+                                 * the status its rules give a note with
+                                 * no fit */
+                                .status = nt->fin.status[n] == NOTES_UNSCORED
+                                              ? DACC_NOTES_NMR
+                                              : (dacc_notes_status)nt->fin.status[n],
                                 .rules = nt->fin.rules[n],
                                 .num_ratings = nt->fin.num[n],
                                 .final_ratings = nt->final_ratings[n],

@@ -29,6 +29,15 @@ static double unit(mix_rng *r)
 
 enum { KIND_BRIDGING, KIND_ONE_CAMP, KIND_BAD };
 
+/* Rater populations, by the scorers that see them (constants.py: core,
+ * expansion and expansion-plus groups). */
+enum { POP_CORE, POP_EXPANSION, POP_PLUS, POP_COUNT };
+
+/* The share of a note's raters drawn from its own population when that is
+ * not the core one: below the core and expansion scorers' capture
+ * threshold (0.5), so the scorer of that population decides the note. */
+#define POP_HEAVY 0.7
+
 typedef struct {
     const dacc_notes_synth_params *sp;
     size_t raters, notes;
@@ -36,8 +45,28 @@ typedef struct {
     uint8_t *noisy;  /* per rater */
     uint8_t *kind;   /* per note */
     unsigned *liked; /* per note: the camp that likes a one-camp note */
+    size_t *members[POP_COUNT], count[POP_COUNT]; /* raters of each population */
     dacc_progress *pr;
 } world;
+
+static double hash_unit(uint64_t i, uint64_t salt)
+{
+    mix_rng r = { i * 0x2545f4914f6cdd1dULL ^ salt };
+    return unit(&r);
+}
+
+/* A population by share, from the index alone: no draw from the
+ * generator, so data without expansion raters is what it was before. */
+static int population(const dacc_notes_synth_params *sp, size_t i, uint64_t salt)
+{
+    double x = hash_unit(i, salt ^ sp->seed);
+    return x < sp->expansion                        ? POP_EXPANSION
+           : x < sp->expansion + sp->expansion_plus ? POP_PLUS
+                                                    : POP_CORE;
+}
+
+#define RATER_SALT 0x7261746572ULL
+#define NOTE_SALT  0x6e6f7465ULL
 
 static void participant(char *out, size_t i)
 {
@@ -118,11 +147,18 @@ static int write_ratings(FILE *fp, const world *w)
                 break;
             pick = q;
         }
+        int pop = w->count[POP_CORE] < w->raters ? population(w->sp, n, NOTE_SALT) : POP_CORE;
         for (size_t j = 0; j < want; j++) {
             size_t u;
             bool dup;
+            /* a note of a non-core population draws most raters from it,
+             * the rest from the core; a core note draws from everyone */
+            int from = pop == POP_CORE ? -1 : unit(&r) < POP_HEAVY ? pop : POP_CORE;
+            if (from >= 0 && w->count[from] <= j)
+                from = -1; /* too few there to draw without repeats */
             do {
-                u = next(&r) % w->raters, dup = false;
+                u = from < 0 ? next(&r) % w->raters : w->members[from][next(&r) % w->count[from]];
+                dup = false;
                 for (size_t t = 0; t < j && !dup; t++)
                     dup = pick[t] == u;
             } while (dup);
@@ -167,15 +203,30 @@ static int write_history(FILE *fp, const world *w)
     return bad;
 }
 
+/* Most core raters in group 13, the reference's stable-initialisation
+ * group, the rest in group 1; with other populations, the rest spread over
+ * core groups 1, 2, 3, 6, and the others over some of their groups. */
+static int rater_group(const world *w, size_t u)
+{
+    static const int core[] = { 1, 2, 3, 6 }, exp[] = { 4, 5, 7, 12 }, plus[] = { 17, 30 };
+    int pop = population(w->sp, u, RATER_SALT);
+    if (w->count[POP_CORE] == w->raters)
+        return u % 5 == 4 ? 1 : 13;
+    if (pop == POP_EXPANSION)
+        return exp[u % 4];
+    if (pop == POP_PLUS)
+        return plus[u % 2];
+    return u % 5 == 4 ? core[u / 5 % 4] : 13;
+}
+
 static int write_enrollment(FILE *fp, const world *w)
 {
     int bad = write_header(fp, 'e');
     char id[40];
     for (size_t u = 0; !bad && u < w->raters; u++) {
         participant(id, u);
-        /* Most raters in group 13, the reference's stable-initialisation group. */
         bad |= fprintf(fp, "%s\tearnedIn\t5\t%lld\t1\tCORE\t%d\t0\n", id, (long long)BASE_TIME,
-                       u % 5 == 4 ? 1 : 13) < 0;
+                       rater_group(w, u)) < 0;
     }
     return bad;
 }
@@ -197,10 +248,13 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
 {
     double per_note = sp->ratings_per_note > 0 ? sp->ratings_per_note : 40;
     double per_rater = sp->ratings_per_rater > 0 ? sp->ratings_per_rater : 30;
-    if (sp->camps < 2 || sp->camps > 64 || !(sp->noise >= 0 && sp->noise <= 1) || sp->ratings < 100)
+    bool shares =
+        sp->expansion >= 0 && sp->expansion_plus >= 0 && sp->expansion + sp->expansion_plus <= 0.9;
+    if (sp->camps < 2 || sp->camps > 64 || !(sp->noise >= 0 && sp->noise <= 1) ||
+        sp->ratings < 100 || !shares)
         return dacc_error_set(err, DACC_ERR_INVALID,
-                              "synthetic data needs 2 to 64 camps, noise in [0,1] and at least "
-                              "100 ratings");
+                              "synthetic data needs 2 to 64 camps, noise in [0,1], at least "
+                              "100 ratings and expansion shares adding up to at most 0.9");
     w->sp = sp;
     w->notes = (size_t)(sp->ratings / per_note) + 1;
     w->raters = (size_t)(sp->ratings / per_rater) + 1;
@@ -210,6 +264,13 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
     w->kind = malloc(w->notes), w->liked = malloc(w->notes * sizeof *w->liked);
     if (!w->camp || !w->noisy || !w->kind || !w->liked)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (int k = 0; k < POP_COUNT; k++)
+        if (!(w->members[k] = malloc(w->raters * sizeof *w->members[k])))
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (size_t u = 0; u < w->raters; u++) {
+        int k = population(sp, u, RATER_SALT);
+        w->members[k][w->count[k]++] = u;
+    }
     mix_rng r = { sp->seed };
     for (size_t u = 0; u < w->raters; u++)
         w->camp[u] = (unsigned)(next(&r) % sp->camps), w->noisy[u] = unit(&r) < sp->noise;
@@ -237,5 +298,7 @@ dacc_status dacc_notes_synth(const dacc_notes_synth_params *sp, const dacc_notes
         if (fps[k] && fns[k](fps[k], &w))
             st = dacc_error_set(err, DACC_ERR_IO, "writing the synthetic %s failed", names[k]);
     free(w.camp), free(w.noisy), free(w.kind), free(w.liked);
+    for (int k = 0; k < POP_COUNT; k++)
+        free(w.members[k]);
     return st;
 }
