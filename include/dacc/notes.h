@@ -52,6 +52,8 @@ typedef enum {
     DACC_NOTES_RULE_RATIO_CRNH,    /* both factor sides mostly not helpful (final round) */
     DACC_NOTES_RULE_NM_CRNH,       /* "not misleading" note with intercept < -0.15 */
     DACC_NOTES_RULE_CRH_INERTIA,   /* already CRH and intercept >= crh - 0.01 */
+    DACC_NOTES_RULE_TAG_FILTER,    /* not CRNH, one not-helpful tag an outlier -> FIRM_REJECT */
+    DACC_NOTES_RULE_INCORRECT,     /* not CRNH, "incorrect" from nearby raters -> FIRM_REJECT */
     DACC_NOTES_RULE_LARGE_FACTOR,  /* CRH with |factor| > 0.5 -> FIRM_REJECT */
     DACC_NOTES_RULE_LOW_INTERCEPT, /* not CRNH and intercept < 0.3 -> FIRM_REJECT */
     DACC_NOTES_RULE_MIN_MINORITY,  /* CRH with < 4 net helpful minority raters -> NYH */

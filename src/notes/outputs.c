@@ -5,7 +5,7 @@
  * NaN; docs/notes.md says for each why. tests/notes/test_outputs.c checks
  * the names against the reference's, kept in tests/notes/vectors. */
 #include "dacc/fmt.h"
-#include "internal.h"
+#include "filters.h"
 
 /* What a column holds. Note fields first, then rater fields. */
 enum {
@@ -54,6 +54,7 @@ enum {
     F_TAG2,
     F_LAST28,
     F_POPULATION,
+    F_FILTER_TAGS,
     F_TAG_COUNT /* + the tag's index: NOTES_TAGS fields */
 };
 
@@ -70,7 +71,7 @@ static const column scored_cols[] = {
     { "firstTag", F_TAG1 },
     { "secondTag", F_TAG2 },
     { "coreActiveRules", F_CORE_RULES },
-    { "activeFilterTags", F_EMPTY },
+    { "activeFilterTags", F_FILTER_TAGS },
     { "classification", F_CLASS },
     { "createdAtMillis", F_CREATED },
     { "coreRatingStatus", F_CORE_STATUS },
@@ -388,6 +389,23 @@ static int put_class(FILE *fp, uint8_t cls)
     return fputs(names[cls & 3], fp) == EOF;
 }
 
+/* activeFilterTags: the tags that set off TagFilter, in notHelpfulTagsTSVOrder
+ * (FilterTagOutliers joins them with commas); empty where it did not act. */
+static int put_filter_tags(FILE *fp, const dacc_notes *nt, uint32_t n)
+{
+    if (!(nt->fin.rules[n] & 1u << DACC_NOTES_RULE_TAG_FILTER))
+        return 0;
+    const char *sep = "";
+    for (int t = 0; t < NOTES_NH_TAGS; t++) {
+        if (!(nt->flt[n].tags & 1u << t))
+            continue;
+        if (fprintf(fp, "%s%s", sep, notes_tag_name(NOTES_HELPFUL_TAGS + t)) < 0)
+            return -1;
+        sep = ",";
+    }
+    return 0;
+}
+
 static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
 {
     const note_info *ni = &nt->note[n];
@@ -460,6 +478,8 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return m->tag1 < 0 ? 0 : fputs(notes_tag_name(m->tag1), fp) == EOF;
     case F_TAG2:
         return m->tag2 < 0 ? 0 : fputs(notes_tag_name(m->tag2), fp) == EOF;
+    case F_FILTER_TAGS:
+        return put_filter_tags(fp, nt, n);
     case F_LAST28:
         return fprintf(fp, "%u", nt->stats[n].last28) < 0;
     case F_POPULATION:

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "dacc/rng.h"
-#include "internal.h"
+#include "filters.h"
 
 #define NOT_MISLEADING_UI_LAUNCH 1664755200000LL /* October 3, 2022 UTC */
 
@@ -64,7 +64,8 @@ static void free_results(dacc_notes *nt)
     free(nt->r1_i), free(nt->r1_f), free(nt->r2_i), free(nt->r2_f);
     free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
     free(nt->result_order), free(nt->rater_order), free(nt->meta), free(nt->stats);
-    free(nt->final_round);
+    free(nt->final_round), free(nt->flt), free(nt->incorrect);
+    nt->flt = NULL, nt->incorrect = NULL;
     nt->meta = NULL, nt->stats = NULL, nt->final_round = NULL;
     memset(&nt->fin, 0, sizeof nt->fin);
     nt->final_ratings = NULL, nt->r1_i = nt->r1_f = nt->r2_i = nt->r2_f = NULL;
@@ -552,7 +553,7 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     nt->sum.sweeps1 = info.sweeps, nt->sum.loss1 = info.loss, nt->sum.mu1 = w->r1.m.mu;
     keep_rater_params(nt, &w->r1, nt->r1_i, nt->r1_f);
     rule_view(w, nt, &w->r1, w->r1.has_note, w->r1.has_rater);
-    rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, false };
+    rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, false, NULL };
     if ((st = notes_apply_rules(&in, &w->r1s, err)) != DACC_OK)
         return st;
     dacc_progress_stage(pr, "helpfulness", 0);
@@ -574,6 +575,17 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     st = fit_round(nt, p, w->round2, &w->r1, false, &w->r2, &info, &nt->sum.round2, pr, err);
     nt->sum.sweeps2 = info.sweeps, nt->sum.loss2 = info.loss, nt->sum.mu2 = w->r2.m.mu;
     keep_rater_params(nt, &w->r2, nt->r2_i, nt->r2_f);
+    if (st != DACC_OK)
+        return st;
+    /* the tag thresholds: round-1 CRH notes, round-2 factors */
+    uint8_t *crh = malloc(notes_nnotes(nt) ? notes_nnotes(nt) : 1);
+    if (!crh)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for the tag filters");
+    for (size_t n = 0; n < notes_nnotes(nt); n++)
+        crh[n] = w->r1s.status[n] == DACC_NOTES_CRH;
+    rule_view(w, nt, &w->r2, w->r2.has_note, w->r2.has_rater);
+    st = notes_filters_prescore(nt, w->scope, w->nan_or_f, w->rater_f, crh, err);
+    free(crh);
     return st;
 }
 
@@ -610,7 +622,10 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
                        (double)nt->sum.round2 / (double)notes2, &w->fin.m, &info, NULL, err);
     if (st == DACC_OK) {
         rule_view(w, nt, &w->fin, w->fin.has_note, w->fin.has_rater);
-        rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, true };
+        st = notes_filters_final(nt, w->scope, w->nan_or_f, w->rater_f, err);
+    }
+    if (st == DACC_OK) {
+        rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, true, nt->flt };
         st = notes_apply_rules(&in, &nt->fin, err);
     }
     subset_free(&s);
