@@ -237,6 +237,9 @@ typedef struct dacc_notes_synth_params {
     uint64_t seed;
     double ratings_per_note;  /* mean ratings per note (default 40) */
     double ratings_per_rater; /* mean ratings per rater (default 30) */
+    /* Not-helpful answers on every tenth note also tick notHelpfulIncorrect
+     * (FilterIncorrect; the reference's low-diligence model reads it too). */
+    bool incorrect_tags;
 } dacc_notes_synth_params;
 
 /* The generated files, as streams the caller opened (the module touches no

@@ -435,6 +435,9 @@ static int synth_main(int argc, char **argv)
         case 's':
             rc = cli_opt_u64(prog, "--seed", optarg, 0, UINT64_MAX, &sp.seed);
             break;
+        case 'I':
+            sp.incorrect_tags = true;
+            break;
         case CLI_KEY_OUT_DIR:
             outdir = optarg;
             break;
@@ -505,6 +508,10 @@ static const cli_opt notes_opts[] = {
     { "per-note", 0, "X", 'P', "40", "mean ratings per note", "synth", 0, NULL },
     { "per-rater", 0, "X", 'Q', "30", "mean ratings per rater", "synth", 0, NULL },
     { "seed", 0, "N", 's', "1", "generator seed", "synth", 0, NULL },
+    { "incorrect-tags", 0, NULL, 'I', NULL,
+      "not-helpful answers on every tenth note also tick notHelpfulIncorrect (sets off the "
+      "reference's low-diligence filter, which dacc does not run)",
+      "synth", 0, NULL },
     { "out-dir", 0, "DIR", CLI_KEY_OUT_DIR, NULL, "output directory (created if missing)", "synth",
       CLI_REQ_ALL, NULL },
     { "outdir", 'o', "DIR", CLI_KEY_OUT_DIR, NULL,

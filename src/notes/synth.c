@@ -73,15 +73,16 @@ static const unsigned nh_plain[] = { 0, 3, 4, 5, 6, 7, 8, 11, 12 };
  * rater. A not-helpful answer ticks a not-helpful tag of the rater's
  * and, for a third of the raters, also the note's own, so that some notes
  * name one tag more often than the notes rated helpful do (the tag-outlier
- * filter); on every tenth note it also ticks notHelpfulIncorrect, which
- * raters otherwise never use (the incorrect-tag filter weights the tag by
- * its rarity for the rater). No random draw: the answers are what they
- * were without tags. */
-static void tag_fields(char *out, size_t note, size_t rater, bool helpful)
+ * filter); with incorrect_tags, on every tenth note it also ticks
+ * notHelpfulIncorrect, which raters otherwise never use (the incorrect-tag
+ * filter weights the tag by its rarity for the rater). No random draw: the
+ * answers are what they were without tags. */
+static void tag_fields(char *out, size_t note, size_t rater, bool helpful, bool incorrect_tags)
 {
     size_t a = note % 9, b = (a + 1 + note / 9 % 8) % 9;
     size_t own = 9 + nh_plain[rater % 9], nh = 9 + nh_plain[note / 3 % 9];
-    bool second = (rater + note) % 3 != 0, incorrect = note % NH_INCORRECT_EVERY == 0;
+    bool second = (rater + note) % 3 != 0,
+         incorrect = incorrect_tags && note % NH_INCORRECT_EVERY == 0;
     for (size_t k = 0; k < 22; k++) {
         bool on = helpful ? k == a || (second && k == b)
                           : k == own || (!second && k == nh) ||
@@ -98,7 +99,7 @@ static int write_rating(FILE *fp, const world *w, mix_rng *r, size_t note, size_
     const char *level = x < p ? (unit(r) < 0.12 ? "SOMEWHAT_HELPFUL" : "HELPFUL") : "NOT_HELPFUL";
     char id[40], tags[45];
     participant(id, rater);
-    tag_fields(tags, note, rater, x < p);
+    tag_fields(tags, note, rater, x < p, w->sp->incorrect_tags);
     return fprintf(fp, "%zu\t%s\t%lld\t2\t0\t0\t\t\t%s%s\t%zu\tDEFAULT\t\t\n", note + 1, id,
                    (long long)created, level, tags, 1000000 + note) < 0;
 }
