@@ -4,7 +4,8 @@ bench/notes/compare.py and run.sh.
 
 Usage: reference.py DATA_DIR OUT.tsv [HELPFULNESS_OUT.tsv]
 
-Needs a checkout of github.com/twitter/communitynotes (COMMUNITYNOTES=path)
+SEED (default 42) is the scorer's seed argument, which seeds torch for
+every model it creates (random initial factors). Needs a checkout of github.com/twitter/communitynotes (COMMUNITYNOTES=path)
 and Debian's python3-torch, python3-pandas, python3-sklearn. What this runs:
 preprocess_data, the core scorer's input filter, _prescore_notes_and_users
 (stable initialisation, round 1, helpfulness with the harassment tag model,
@@ -68,7 +69,7 @@ def main():
     enrollment = read(os.path.join(data, "userEnrollment-00000.tsv"), c.userEnrollmentTSVTypeMapping)
     t1 = time.time()
     notes, ratings, nsh = process_data.preprocess_data(notes, ratings, nsh)
-    scorer = MFCoreScorer(seed=42, pseudoraters=False, useStableInitialization=True, threads=2)
+    scorer = MFCoreScorer(seed=int(os.environ.get("SEED", "42")), pseudoraters=False, useStableInitialization=True, threads=2)
     topics = pd.DataFrame({c.noteIdKey: pd.Series([], dtype="int64"),
                            c.noteTopicKey: pd.Series([], dtype=object)})
     r, h = scorer._filter_input(topics, ratings, nsh, enrollment)
