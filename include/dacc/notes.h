@@ -49,6 +49,7 @@ typedef enum {
     DACC_NOTES_RULE_INITIAL_NMR,   /* every note starts NEEDS_MORE_RATINGS */
     DACC_NOTES_RULE_GENERAL_CRH,   /* >= min ratings, intercept >= crh (0.40), misleading */
     DACC_NOTES_RULE_GENERAL_CRNH,  /* intercept <= -0.05 - 0.8 |factor| */
+    DACC_NOTES_RULE_UCB_CRNH,      /* pseudo-rater upper bound < -0.04 (final round) */
     DACC_NOTES_RULE_RATIO_CRNH,    /* both factor sides mostly not helpful (final round) */
     DACC_NOTES_RULE_NM_CRNH,       /* "not misleading" note with intercept < -0.15 */
     DACC_NOTES_RULE_CRH_INERTIA,   /* already CRH and intercept >= crh - 0.01 */
@@ -96,6 +97,10 @@ typedef struct dacc_notes_params {
      * NaN (the default): the latest time in the data read, so that the same
      * files give the same output; the module reads no clock. */
     double epoch_millis;
+    /* Pseudo-rater confidence bounds on the final intercepts and the
+     * UcbCRNH rule (true, as the reference's runner.py defaults to). */
+    bool pseudoraters;
+    double crnh_ucb_intercept; /* -0.04 */
 } dacc_notes_params;
 
 void dacc_notes_params_default(dacc_notes_params *p);

@@ -79,6 +79,12 @@ static int parse_score(int argc, char **argv, score_args *a)
         case 'S':
             rc = cli_opt_u64(prog_score, "--seed", optarg, 0, UINT64_MAX, &a->p.seed);
             break;
+        case 'X':
+            a->p.pseudoraters = false;
+            break;
+        case 'Y':
+            a->p.pseudoraters = true;
+            break;
         case 'g':
             a->p.core_groups_only = false;
             break;
@@ -495,6 +501,11 @@ static const cli_opt notes_opts[] = {
       "error, with the first few reasons, instead of stopping",
       "score", 0, NULL },
     { "seed", 0, "N", 'S', "0", "seed of the first fit's starting factors", "score", 0, NULL },
+    { "nopseudoraters", 0, NULL, 'X', NULL,
+      "no pseudo-rater confidence bounds and no UcbCRNH rule (faster; runner.py's option)", "score",
+      0, NULL },
+    { "pseudoraters", 0, NULL, 'Y', NULL, "pseudo-rater confidence bounds (the default)", "score",
+      0, NULL },
     { "all-groups", 0, NULL, 'g', NULL, "keep raters outside the core modeling groups", "score", 0,
       NULL },
     { "keep-not-misleading", 0, NULL, 'k', NULL, "score every note, not only the reference's set",

@@ -68,7 +68,22 @@ bool notes_incorrect_outlier(const note_incorrect *a);
 typedef struct note_filters {
     uint16_t tags;  /* notes_tag_outliers */
     bool incorrect; /* notes_incorrect_outlier */
+    double ucb;     /* pseudo-rater upper bound of the intercept; NaN: none */
 } note_filters;
+
+/* pseudo_raters.c: the final fit's ratings (indices as the fit's) and
+ * parameters; has_note and has_rater mark who is in the fit. */
+typedef struct {
+    const uint32_t *note, *rater;
+    const uint8_t *h;
+    size_t n, n_notes, n_raters;
+    const dacc_notes_model *fin;
+    const uint8_t *has_note, *has_rater;
+    const dacc_notes_params *p;
+} pseudo_input;
+/* lo and hi (per note; NaN outside the fit): the smallest and largest
+ * intercept of the four refits (coreNoteInterceptMin and Max). */
+dacc_status notes_pseudo_raters(const pseudo_input *in, double *lo, double *hi, dacc_error *err);
 
 /* filters.c, the two steps of the pipeline. Prescoring (after round 2):
  * the tag thresholds from the round-1 CRH notes with round-2 factors

@@ -141,6 +141,7 @@ struct dacc_notes {
     struct note_filters *flt;          /* per note: final tag-filter flags (filters.h) */
     struct rater_incorrect *incorrect; /* per participant, from prescoring */
     double tag_thr[13];                /* per not-helpful tag, from prescoring */
+    double *ci_lo, *ci_hi;             /* per note: pseudo-rater bounds, NaN when none */
     note_stats *stats;                 /* per note, after scoring */
     uint32_t *final_round;             /* coreNumFinalRoundRatings per note */
     double now;                        /* the run's time, milliseconds since the epoch */

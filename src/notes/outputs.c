@@ -55,6 +55,8 @@ enum {
     F_LAST28,
     F_POPULATION,
     F_FILTER_TAGS,
+    F_CI_LO,
+    F_CI_HI,
     F_TAG_COUNT /* + the tag's index: NOTES_TAGS fields */
 };
 
@@ -83,8 +85,8 @@ static const column scored_cols[] = {
     { "coverageNoteIntercept", F_EMPTY },
     { "coverageNoteFactor1", F_EMPTY },
     { "coverageRatingStatus", F_EMPTY },
-    { "coreNoteInterceptMin", F_EMPTY },
-    { "coreNoteInterceptMax", F_EMPTY },
+    { "coreNoteInterceptMin", F_CI_LO },
+    { "coreNoteInterceptMax", F_CI_HI },
     { "expansionNoteInterceptMin", F_EMPTY },
     { "expansionNoteInterceptMax", F_EMPTY },
     { "coverageNoteInterceptMin", F_EMPTY },
@@ -478,6 +480,10 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return m->tag1 < 0 ? 0 : fputs(notes_tag_name(m->tag1), fp) == EOF;
     case F_TAG2:
         return m->tag2 < 0 ? 0 : fputs(notes_tag_name(m->tag2), fp) == EOF;
+    case F_CI_LO:
+        return put_num(fp, nt->ci_lo[n]);
+    case F_CI_HI:
+        return put_num(fp, nt->ci_hi[n]);
     case F_FILTER_TAGS:
         return put_filter_tags(fp, nt, n);
     case F_LAST28:

@@ -11,17 +11,12 @@ static const char *const status_names[] = { "NEEDS_MORE_RATINGS", "CURRENTLY_RAT
                                             "CURRENTLY_RATED_NOT_HELPFUL", "FIRM_REJECT",
                                             "NEEDS_YOUR_HELP" };
 
-static const char *const rule_names[] = { "InitialNMR (v1.0)",
-                                          "GeneralCRH (v1.0)",
-                                          "GeneralCRNH (v1.0)",
-                                          "RatioCRNH (v1.0)",
-                                          "NmCRNH (v1.0)",
-                                          "GeneralCRHInertia (v1.0)",
-                                          "TagFilter (v1.0)",
-                                          "FilterIncorrect (v1.0)",
-                                          "FilterLargeFactor (v1.0)",
-                                          "RejectLowIntercept (v1.0)",
-                                          "MinMinorityRaters (v1.0)",
+static const char *const rule_names[] = { "InitialNMR (v1.0)",         "GeneralCRH (v1.0)",
+                                          "GeneralCRNH (v1.0)",        "UcbCRNH (v1.0)",
+                                          "RatioCRNH (v1.0)",          "NmCRNH (v1.0)",
+                                          "GeneralCRHInertia (v1.0)",  "TagFilter (v1.0)",
+                                          "FilterIncorrect (v1.0)",    "FilterLargeFactor (v1.0)",
+                                          "RejectLowIntercept (v1.0)", "MinMinorityRaters (v1.0)",
                                           "RaterBalance (v1.0)" };
 
 const char *dacc_notes_status_name(dacc_notes_status s)
@@ -122,6 +117,9 @@ static void score_note(rule_state *s, const note_info *ni, double i, double f, u
         act(s, DACC_NOTES_RULE_GENERAL_CRH, DACC_NOTES_CRH);
     if (enough && i <= p->crnh_intercept + p->crnh_factor_multiplier * fabs(f))
         act(s, DACC_NOTES_RULE_GENERAL_CRNH, DACC_NOTES_CRNH);
+    /* is_crnh_ucb: only where the pseudo-raters gave a bound */
+    if (flt && enough && flt->ucb < p->crnh_ucb_intercept)
+        act(s, DACC_NOTES_RULE_UCB_CRNH, DACC_NOTES_CRNH);
     if (final && ratio_crnh(p, num, &ss))
         act(s, DACC_NOTES_RULE_RATIO_CRNH, DACC_NOTES_CRNH);
     if (i < p->crnh_nm_intercept && nm)

@@ -40,7 +40,9 @@ void dacc_notes_params_default(dacc_notes_params *p)
                               .convergence = 1e-9,
                               .max_sweeps = 2000,
                               .seed = 0,
-                              .epoch_millis = NAN };
+                              .epoch_millis = NAN,
+                              .pseudoraters = true,
+                              .crnh_ucb_intercept = -0.04 };
 }
 
 dacc_notes *dacc_notes_new(void)
@@ -65,7 +67,8 @@ static void free_results(dacc_notes *nt)
     free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
     free(nt->result_order), free(nt->rater_order), free(nt->meta), free(nt->stats);
     free(nt->final_round), free(nt->flt), free(nt->incorrect);
-    nt->flt = NULL, nt->incorrect = NULL;
+    free(nt->ci_lo), free(nt->ci_hi);
+    nt->flt = NULL, nt->incorrect = NULL, nt->ci_lo = nt->ci_hi = NULL;
     nt->meta = NULL, nt->stats = NULL, nt->final_round = NULL;
     memset(&nt->fin, 0, sizeof nt->fin);
     nt->final_ratings = NULL, nt->r1_i = nt->r1_f = nt->r2_i = nt->r2_f = NULL;
@@ -519,12 +522,16 @@ static dacc_status alloc_results(dacc_notes *nt)
     bool ok = scores_new(&nt->fin, nn);
     nt->final_ratings = calloc(nn, sizeof *nt->final_ratings);
     nt->final_round = calloc(nn, sizeof *nt->final_round);
+    nt->ci_lo = malloc(nn * sizeof(double)), nt->ci_hi = malloc(nn * sizeof(double));
+    for (size_t n = 0; nt->ci_lo && nt->ci_hi && n < notes_nnotes(nt); n++)
+        nt->ci_lo[n] = nt->ci_hi[n] = NAN;
     nt->r1_i = malloc(np * sizeof(double)), nt->r1_f = malloc(np * sizeof(double));
     nt->r2_i = malloc(np * sizeof(double)), nt->r2_f = malloc(np * sizeof(double));
     nt->author_diff = malloc(np * sizeof(double)), nt->author_mean = malloc(np * sizeof(double));
     nt->agree = malloc(np * sizeof(double)), nt->above = malloc(np);
     nt->result_order = malloc(nn * sizeof(uint32_t)),
     nt->rater_order = malloc(np * sizeof(uint32_t));
+    ok = ok && nt->ci_lo && nt->ci_hi;
     ok = ok && nt->final_ratings && nt->final_round && nt->r1_i && nt->r1_f && nt->r2_i && nt->r2_f;
     ok = ok && nt->author_diff && nt->author_mean && nt->agree && nt->above;
     return ok && nt->result_order && nt->rater_order ? DACC_OK : DACC_ERR_NOMEM;
@@ -623,6 +630,15 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
     if (st == DACC_OK) {
         rule_view(w, nt, &w->fin, w->fin.has_note, w->fin.has_rater);
         st = notes_filters_final(nt, w->scope, w->nan_or_f, w->rater_f, err);
+    }
+    if (st == DACC_OK && p->pseudoraters) {
+        pseudo_input pi = { s.note,    s.rater,          s.h,
+                            s.n,       notes_nnotes(nt), notes_nparts(nt),
+                            &w->fin.m, w->fin.has_note,  w->fin.has_rater,
+                            p };
+        st = notes_pseudo_raters(&pi, nt->ci_lo, nt->ci_hi, err);
+        for (size_t n = 0; st == DACC_OK && n < notes_nnotes(nt); n++)
+            nt->flt[n].ucb = nt->ci_hi[n];
     }
     if (st == DACC_OK) {
         rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, true, nt->flt };

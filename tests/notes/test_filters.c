@@ -244,3 +244,70 @@ Test(notes_filters, rules_act_on_notes_not_crnh)
     cr_assert_str_eq(dacc_notes_rule_name(DACC_NOTES_RULE_TAG_FILTER), "TagFilter (v1.0)");
     cr_assert_str_eq(dacc_notes_rule_name(DACC_NOTES_RULE_INCORRECT), "FilterIncorrect (v1.0)");
 }
+
+Test(notes_filters, ucb_crnh_threshold)
+{
+    note_info ni = { .cls = CLS_MISLEADING, .author = NOTES_NONE };
+    note_filters at = { .ucb = -0.04 }, below = { .ucb = -0.0401 }, none = { .ucb = NAN };
+    uint32_t rules;
+    /* upper bound < -0.04, strictly, with enough ratings */
+    cr_assert_eq(rule_status(&ni, 0.0, &at, &rules), DACC_NOTES_FIRM_REJECT);
+    cr_assert_eq(rules & BIT(UCB_CRNH), 0);
+    cr_assert_eq(rule_status(&ni, 0.0, &below, &rules), DACC_NOTES_CRNH);
+    cr_assert_eq(rules, BIT(INITIAL_NMR) | BIT(UCB_CRNH));
+    cr_assert_eq(rule_status(&ni, 0.0, &none, &rules), DACC_NOTES_FIRM_REJECT);
+    cr_assert_eq(rules & BIT(UCB_CRNH), 0);
+    cr_assert_str_eq(dacc_notes_rule_name(DACC_NOTES_RULE_UCB_CRNH), "UcbCRNH (v1.0)");
+}
+
+/* The exact minimiser of one note's refit: ratings (ri, rf, y) with raters
+ * and mu frozen, penalties w * lambda; Cramer's rule on the 2x2 system. */
+static double note_intercept(const double *ri, const double *rf, const double *y, int m, double mu,
+                             double w, const dacc_notes_params *p)
+{
+    double a = w * p->lambda_intercept, b = 0, d = w * p->lambda_factor, e = 0, g = 0;
+    for (int k = 0; k < m; k++) {
+        double r = y[k] - mu - ri[k];
+        a += 1, b += rf[k], d += rf[k] * rf[k], e += r, g += r * rf[k];
+    }
+    return (e * d - b * g) / (a * d - b * b);
+}
+
+Test(notes_filters, pseudo_raters_bound_each_note_by_exact_refits)
+{
+    /* two notes, three raters; note 0 has ratings from all three, note 1
+     * from raters 0 and 2 */
+    const uint32_t note[] = { 0, 0, 0, 1, 1 }, rater[] = { 0, 1, 2, 0, 2 };
+    const uint8_t h[] = { 2, 0, 2, 0, 1 };
+    double ni[2] = { 0.1, -0.2 }, nf[2] = { 0.3, -0.1 };
+    double ri[3] = { 0.05, -0.3, 0.2 }, rf[3] = { -0.6, 0.1, 0.8 };
+    dacc_notes_model m = { ni, nf, ri, rf, 0.15 };
+    const uint8_t has_note[2] = { 1, 1 }, has_rater[3] = { 1, 1, 1 };
+    dacc_notes_params p;
+    dacc_notes_params_default(&p);
+    pseudo_input in = { note, rater, h, 5, 2, 3, &m, has_note, has_rater, &p };
+    double lo[2], hi[2];
+    dacc_error err = { 0 };
+    cr_assert_eq(notes_pseudo_raters(&in, lo, hi, &err), DACC_OK, "%s", err.message);
+    /* the extreme raters: lowest intercept -0.3 with factors -0.6, 0, 0.8 */
+    const double xf[3] = { -0.6, 0.0, 0.8 };
+    for (int n = 0; n < 2; n++) {
+        double r_i[4], r_f[4], y[4];
+        int k = 0;
+        for (int j = 0; j < 5; j++)
+            if (note[j] == (uint32_t)n)
+                r_i[k] = ri[rater[j]], r_f[k] = rf[rater[j]], y[k++] = h[j] / 2.0;
+        double want_lo = note_intercept(r_i, r_f, y, k, 0.15, 5.0 / 2, &p), want_hi = want_lo;
+        for (int j = 0; j < 3; j++) {
+            r_i[k] = -0.3, r_f[k] = xf[j], y[k] = 1.0;
+            double v = note_intercept(r_i, r_f, y, k + 1, 0.15, 7.0 / 2, &p);
+            want_lo = fmin(want_lo, v), want_hi = fmax(want_hi, v);
+        }
+        close_to(lo[n], want_lo, "lower bound", (size_t)n);
+        close_to(hi[n], want_hi, "upper bound", (size_t)n);
+        cr_assert_lt(lo[n], hi[n]);
+    }
+    /* the final parameters are left as they were */
+    cr_assert_eq(ni[0], 0.1);
+    cr_assert_eq(ri[1], -0.3);
+}
