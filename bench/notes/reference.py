@@ -71,7 +71,8 @@ def main():
     t1 = time.time()
     notes, ratings, nsh = process_data.preprocess_data(notes, ratings, nsh)
     pseudo = os.environ.get("PSEUDORATERS", "1") == "1"
-    scorer = MFCoreScorer(seed=int(os.environ.get("SEED", "42")), pseudoraters=pseudo, useStableInitialization=True, threads=2)
+    scorer = MFCoreScorer(seed=int(os.environ.get("SEED", "42")), pseudoraters=pseudo,
+                          useStableInitialization=True, threads=2)
     topics = pd.DataFrame({c.noteIdKey: pd.Series([], dtype="int64"),
                            c.noteTopicKey: pd.Series([], dtype=object)})
     r, h = scorer._filter_input(topics, ratings, nsh, enrollment)
