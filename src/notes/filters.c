@@ -29,9 +29,9 @@ dacc_status notes_filters_final(dacc_notes *nt, const uint8_t *sel, const double
                                 const double *rater_f, dacc_error *err)
 {
     size_t nn = notes_nnotes(nt);
-    tag_agg *agg = malloc((nn ? nn : 1) * sizeof *agg);
-    note_incorrect *inc = malloc((nn ? nn : 1) * sizeof *inc);
-    free(nt->flt);
+    free(nt->flt), free(nt->agg), free(nt->inc);
+    tag_agg *agg = nt->agg = malloc((nn ? nn : 1) * sizeof *agg);
+    note_incorrect *inc = nt->inc = malloc((nn ? nn : 1) * sizeof *inc);
     nt->flt = calloc(nn ? nn : 1, sizeof *nt->flt);
     dacc_status st = DACC_OK;
     if (!agg || !inc || !nt->flt)
@@ -46,6 +46,5 @@ dacc_status notes_filters_final(dacc_notes *nt, const uint8_t *sel, const double
             nt->flt[n].ucb = NAN;
         }
     }
-    free(agg), free(inc);
-    return st;
+    return st; /* agg and inc stay for aux_note_info.tsv */
 }

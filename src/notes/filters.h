@@ -17,7 +17,7 @@
 /* Per note: get_note_tag_aggregates, the distance-weighted not-helpful
  * tag totals (notHelpful*Adjusted) and the weight total; has is 0 for a
  * note no counted rating reached. */
-typedef struct {
+typedef struct tag_agg {
     double weight;
     double adj[NOTES_NH_TAGS];
     uint8_t has;
@@ -49,7 +49,7 @@ void notes_rater_incorrect(const dacc_notes *nt, const uint8_t *sel, rater_incor
 /* get_incorrect_aggregates_final_scoring, per note, over the not-helpful
  * tagged ratings in sel by raters whose clipped factor lies within 0.3 of
  * the note's (both clipped to [-0.4, 0.4]). */
-typedef struct {
+typedef struct note_incorrect {
     double rate_sum;    /* sum of the raters' incorrect / total */
     uint32_t incorrect; /* notHelpfulIncorrect_interval */
     uint32_t voters;    /* num_voters_interval */

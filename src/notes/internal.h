@@ -142,6 +142,8 @@ struct dacc_notes {
     struct rater_incorrect *incorrect; /* per participant, from prescoring */
     double tag_thr[13];                /* per not-helpful tag, from prescoring */
     double *ci_lo, *ci_hi;             /* per note: pseudo-rater bounds, NaN when none */
+    struct tag_agg *agg;               /* per note: final tag aggregates (filters.h) */
+    struct note_incorrect *inc;        /* per note: final incorrect-tag aggregates */
     note_stats *stats;                 /* per note, after scoring */
     uint32_t *final_round;             /* coreNumFinalRoundRatings per note */
     double now;                        /* the run's time, milliseconds since the epoch */

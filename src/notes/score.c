@@ -67,7 +67,8 @@ static void free_results(dacc_notes *nt)
     free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
     free(nt->result_order), free(nt->rater_order), free(nt->meta), free(nt->stats);
     free(nt->final_round), free(nt->flt), free(nt->incorrect);
-    free(nt->ci_lo), free(nt->ci_hi);
+    free(nt->ci_lo), free(nt->ci_hi), free(nt->agg), free(nt->inc);
+    nt->agg = NULL, nt->inc = NULL;
     nt->flt = NULL, nt->incorrect = NULL, nt->ci_lo = nt->ci_hi = NULL;
     nt->meta = NULL, nt->stats = NULL, nt->final_round = NULL;
     memset(&nt->fin, 0, sizeof nt->fin);
