@@ -114,7 +114,8 @@ dacc_status notes_tag_aggregates(const dacc_notes *nt, const uint8_t *sel, const
         double nf = note_f[nt->r.note[k]], rf = rater_f[nt->r.rater[k]];
         if (!sel[k] || isnan(nf) || isnan(rf))
             continue;
-        double w = 1.0 / (1 + pow(distance(&z, nf, rf) / scale, 5));
+        double x = distance(&z, nf, rf) / scale, x2 = x * x;
+        double w = 1.0 / (1 + x * x2 * x2); /* 1 / (1 + x^5) */
         tag_agg *a = &out[nt->r.note[k]];
         a->has = 1, a->weight += w;
         uint32_t tags = nt->r.tags[k] >> NOTES_HELPFUL_TAGS;
