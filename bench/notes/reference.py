@@ -4,12 +4,14 @@ bench/notes/compare.py and run.sh.
 
 Usage: reference.py DATA_DIR OUT.tsv [HELPFULNESS_OUT.tsv]
 
-Needs a checkout of github.com/twitter/communitynotes (COMMUNITYNOTES=path)
+SEED (default 42) is the scorer's seed argument, which seeds torch for
+every model it creates (random initial factors). Needs a checkout of github.com/twitter/communitynotes (COMMUNITYNOTES=path)
 and Debian's python3-torch, python3-pandas, python3-sklearn. What this runs:
 preprocess_data, the core scorer's input filter, _prescore_notes_and_users
 (stable initialisation, round 1, helpfulness with the harassment tag model,
-round 2, low-diligence model) and one _score_notes_and_users pass with
-pseudo-raters off. The extra passes without high-volume and correlated
+round 2, low-diligence model) and one _score_notes_and_users pass, with
+pseudo-raters (PSEUDORATERS=1, the default, as runner.py has it; 0 turns
+them off, and the bound columns are then empty). The extra passes without high-volume and correlated
 raters (post-selection similarity) are not run, as dacc leaves them out.
 Three local stand-ins make the checkout run on Debian 12: participant ids
 use pandas' Python string dtype instead of pyarrow's, wandb is a no-op
@@ -68,7 +70,9 @@ def main():
     enrollment = read(os.path.join(data, "userEnrollment-00000.tsv"), c.userEnrollmentTSVTypeMapping)
     t1 = time.time()
     notes, ratings, nsh = process_data.preprocess_data(notes, ratings, nsh)
-    scorer = MFCoreScorer(seed=42, pseudoraters=False, useStableInitialization=True, threads=2)
+    pseudo = os.environ.get("PSEUDORATERS", "1") == "1"
+    scorer = MFCoreScorer(seed=int(os.environ.get("SEED", "42")), pseudoraters=pseudo,
+                          useStableInitialization=True, threads=2)
     topics = pd.DataFrame({c.noteIdKey: pd.Series([], dtype="int64"),
                            c.noteTopicKey: pd.Series([], dtype=object)})
     r, h = scorer._filter_input(topics, ratings, nsh, enrollment)
@@ -76,7 +80,8 @@ def main():
     scored, _ = scorer._score_notes_and_users(r, h, noteOut, raterOut, meta)
     t2 = time.time()
     cols = [c.noteIdKey, c.internalNoteInterceptKey, c.internalNoteFactor1Key,
-            c.internalRatingStatusKey, c.internalActiveRulesKey]
+            c.internalRatingStatusKey, c.internalActiveRulesKey, c.noteInterceptMinKey,
+            c.noteInterceptMaxKey]
     scored[cols].sort_values(c.noteIdKey).to_csv(out, sep="\t", index=False)
     if len(sys.argv) > 3:
         rcols = [c.raterParticipantIdKey, c.internalRaterInterceptKey, c.internalRaterFactor1Key,

@@ -15,7 +15,9 @@
 # T + 61 minutes, T + 15 days), dacc's whole pipeline and the reference's
 # with the same scorers (reference_outputs.py SCORERS) each on its own
 # history, and compares the four output files column by column
-# (compare_outputs.py).
+# (compare_outputs.py), both without pseudo-raters (reference_outputs.py
+# runs the reference's --nopseudoraters shape). The core comparison above
+# runs both with them, as runner.py does by default.
 # Usage: bench/notes/run.sh BUILD_DIR
 set -eu
 build=${1:?usage: run.sh BUILD_DIR}
@@ -76,7 +78,7 @@ for t in 1700090001000 1700093661000 1701386001000; do
     rm -rf "$dir/dacc-$t" "$dir/ref-$t"
     "$dacc" notes score --enrollment "$dir/userEnrollment-00000.tsv" \
         --notes "$dir/notes-00000.tsv" --ratings "$dir/ratings-00000.tsv" \
-        --status "$prev_d" --outdir "$dir/dacc-$t" --epoch-millis "$t" 2>/dev/null
+        --status "$prev_d" --outdir "$dir/dacc-$t" --epoch-millis "$t" --nopseudoraters 2>/dev/null
     env PYTHONPATH="$data/cnstub" COMMUNITYNOTES="$data/cnref" /usr/bin/python3 \
         "$here/reference_outputs.py" "$dir" "$prev_r" "$dir/ref-$t" "$t" "$scorers" >/dev/null 2>&1
     echo "== outputs at --epoch-millis $t (history of the run before)"

@@ -49,9 +49,12 @@ typedef enum {
     DACC_NOTES_RULE_INITIAL_NMR,   /* every note starts NEEDS_MORE_RATINGS */
     DACC_NOTES_RULE_GENERAL_CRH,   /* >= min ratings, intercept >= crh (0.40), misleading */
     DACC_NOTES_RULE_GENERAL_CRNH,  /* intercept <= -0.05 - 0.8 |factor| */
+    DACC_NOTES_RULE_UCB_CRNH,      /* pseudo-rater upper bound < -0.04 (final round) */
     DACC_NOTES_RULE_RATIO_CRNH,    /* both factor sides mostly not helpful (final round) */
     DACC_NOTES_RULE_NM_CRNH,       /* "not misleading" note with intercept < -0.15 */
     DACC_NOTES_RULE_CRH_INERTIA,   /* already CRH and intercept >= crh - 0.01 */
+    DACC_NOTES_RULE_TAG_FILTER,    /* not CRNH, one not-helpful tag an outlier -> FIRM_REJECT */
+    DACC_NOTES_RULE_INCORRECT,     /* not CRNH, "incorrect" from nearby raters -> FIRM_REJECT */
     DACC_NOTES_RULE_LARGE_FACTOR,  /* CRH with |factor| > 0.5 -> FIRM_REJECT */
     DACC_NOTES_RULE_LOW_INTERCEPT, /* not CRNH and intercept < 0.3 -> FIRM_REJECT */
     DACC_NOTES_RULE_MIN_MINORITY,  /* CRH with < 4 net helpful minority raters -> NYH */
@@ -98,6 +101,10 @@ typedef struct dacc_notes_params {
      * NaN (the default): the latest time in the data read, so that the same
      * files give the same output; the module reads no clock. */
     double epoch_millis;
+    /* Pseudo-rater confidence bounds on the final intercepts and the
+     * UcbCRNH rule (true, as the reference's runner.py defaults to). */
+    bool pseudoraters;
+    double crnh_ucb_intercept; /* -0.04 */
 } dacc_notes_params;
 
 void dacc_notes_params_default(dacc_notes_params *p);
@@ -243,6 +250,9 @@ typedef struct dacc_notes_synth_params {
      * (0: every rater in core groups 13 and 1, as before); as many notes,
      * in share, are rated mostly by them. */
     double expansion, expansion_plus;
+    /* Not-helpful answers on every tenth note also tick notHelpfulIncorrect
+     * (FilterIncorrect; the reference's low-diligence model reads it too). */
+    bool incorrect_tags;
 } dacc_notes_synth_params;
 
 /* The generated files, as streams the caller opened (the module touches no

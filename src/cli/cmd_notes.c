@@ -79,6 +79,12 @@ static int parse_score(int argc, char **argv, score_args *a)
         case 'S':
             rc = cli_opt_u64(prog_score, "--seed", optarg, 0, UINT64_MAX, &a->p.seed);
             break;
+        case 'X':
+            a->p.pseudoraters = false;
+            break;
+        case 'Y':
+            a->p.pseudoraters = true;
+            break;
         case 'g':
             a->p.core_groups_only = false;
             break;
@@ -444,6 +450,9 @@ static int synth_main(int argc, char **argv)
         case 'X':
             rc = opt_double(prog, "--expansion-plus", optarg, 0, 0.9, &sp.expansion_plus);
             break;
+        case 'I':
+            sp.incorrect_tags = true;
+            break;
         case CLI_KEY_OUT_DIR:
             outdir = optarg;
             break;
@@ -504,6 +513,11 @@ static const cli_opt notes_opts[] = {
       "error, with the first few reasons, instead of stopping",
       "score", 0, NULL },
     { "seed", 0, "N", 'S', "0", "seed of the first fit's starting factors", "score", 0, NULL },
+    { "nopseudoraters", 0, NULL, 'X', NULL,
+      "no pseudo-rater confidence bounds and no UcbCRNH rule (faster; runner.py's option)", "score",
+      0, NULL },
+    { "pseudoraters", 0, NULL, 'Y', NULL, "pseudo-rater confidence bounds (the default)", "score",
+      0, NULL },
     { "all-groups", 0, NULL, 'g', NULL, "keep raters outside the core modeling groups", "score", 0,
       NULL },
     { "keep-not-misleading", 0, NULL, 'k', NULL, "score every note, not only the reference's set",
@@ -524,6 +538,10 @@ static const cli_opt notes_opts[] = {
     { "expansion", 0, "X", 'x', "0", "share of raters in expansion modeling groups", "synth", 0,
       NULL },
     { "expansion-plus", 0, "X", 'X', "0", "share of raters in expansion-plus modeling groups",
+      "synth", 0, NULL },
+    { "incorrect-tags", 0, NULL, 'I', NULL,
+      "not-helpful answers on every tenth note also tick notHelpfulIncorrect (sets off the "
+      "reference's low-diligence filter, which dacc does not run)",
       "synth", 0, NULL },
     { "out-dir", 0, "DIR", CLI_KEY_OUT_DIR, NULL, "output directory (created if missing)", "synth",
       CLI_REQ_ALL, NULL },

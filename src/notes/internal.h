@@ -187,12 +187,18 @@ struct dacc_notes {
     double *author_diff, *author_mean, *agree;
     int8_t *above;
     scorer_out extra[SCORER_EXTRA_COUNT]; /* empty (NULL) with core_only */
-    uint32_t *num_all;      /* numRatings per note: every rating in scope, any rater */
-    note_meta *meta;        /* per note, after scoring */
-    note_stats *stats;      /* per note, after scoring */
-    uint32_t *final_round;  /* coreNumFinalRoundRatings per note */
-    double now;             /* the run's time, milliseconds since the epoch */
-    uint32_t *result_order; /* note indices in id order */
+    uint32_t *num_all;                 /* numRatings per note: every rating in scope, any rater */
+    note_meta *meta;                   /* per note, after scoring */
+    struct note_filters *flt;          /* per note: final tag-filter flags (filters.h) */
+    struct rater_incorrect *incorrect; /* per participant, from prescoring */
+    double tag_thr[13];                /* per not-helpful tag, from prescoring */
+    double *ci_lo, *ci_hi;             /* per note: pseudo-rater bounds, NaN when none */
+    struct tag_agg *agg;               /* per note: final tag aggregates (filters.h) */
+    struct note_incorrect *inc;        /* per note: final incorrect-tag aggregates */
+    note_stats *stats;                 /* per note, after scoring */
+    uint32_t *final_round;             /* coreNumFinalRoundRatings per note */
+    double now;                        /* the run's time, milliseconds since the epoch */
+    uint32_t *result_order;            /* note indices in id order */
     size_t result_n;
     uint32_t *rater_order; /* participants with any score, in id order */
     size_t rater_n;
@@ -278,6 +284,7 @@ typedef struct {
     const double *note_i, *note_f; /* per note, NaN when not scored */
     const double *rater_f;         /* per participant, NaN when no parameters */
     bool final;
+    const struct note_filters *filters; /* per note (filters.h); NULL: none */
 } rules_input;
 dacc_status notes_apply_rules(const rules_input *in, note_scores *out, dacc_error *err);
 
@@ -292,6 +299,12 @@ typedef struct {
 void notes_rule_status(const dacc_notes_params *p, const note_info *ni, double i, double f,
                        uint32_t num, const sign_counts *sc, bool final, uint8_t *status,
                        uint32_t *rules);
+
+/* The same with the final round's filter flags (NULL: none). */
+struct note_filters;
+void notes_rule_status_filtered(const dacc_notes_params *p, const note_info *ni, double i, double f,
+                                uint32_t num, const sign_counts *sc, const struct note_filters *flt,
+                                bool final, uint8_t *status, uint32_t *rules);
 
 /* score.c: marks the ratings in scope (an answer, a note in scope, a rater
  * in the core groups), as preprocessing does; returns their number. */

@@ -5,7 +5,7 @@
  * NaN; docs/notes.md says for each why. tests/notes/test_outputs.c checks
  * the names against the reference's, kept in tests/notes/vectors. */
 #include "dacc/fmt.h"
-#include "internal.h"
+#include "filters.h"
 
 /* What a column holds. Note fields first, then rater fields. */
 enum {
@@ -65,7 +65,17 @@ enum {
     R_GROUP,
     F_NOTE_MULTI, /* modelingMultiGroup */
     R_MULTI,
-    F_TAG_COUNT /* + the tag's index: NOTES_TAGS fields */
+    F_FILTER_TAGS,
+    F_WEIGHT,
+    F_INC_TAGS,
+    F_INC_RATE,
+    F_INC_VOTERS,
+    F_INC_TFIDF,
+    F_CI_LO,
+    F_CI_HI,
+    F_TAG_COUNT,                        /* + the tag's index: NOTES_TAGS fields */
+    F_ADJ = F_TAG_COUNT + NOTES_TAGS,   /* + not-helpful tag index: NOTES_NH_TAGS fields */
+    F_ADJ_RATIO = F_ADJ + NOTES_NH_TAGS /* the same */
 };
 
 #define EXP(field, s)   ((field) + 5 * (s))
@@ -88,7 +98,7 @@ static const column scored_cols[] = {
     { "firstTag", F_TAG1 },
     { "secondTag", F_TAG2 },
     { "coreActiveRules", F_CORE_RULES },
-    { "activeFilterTags", F_EMPTY },
+    { "activeFilterTags", F_FILTER_TAGS },
     { "classification", F_CLASS },
     { "createdAtMillis", F_CREATED },
     { "coreRatingStatus", F_CORE_STATUS },
@@ -100,8 +110,8 @@ static const column scored_cols[] = {
     { "coverageNoteIntercept", F_EMPTY },
     { "coverageNoteFactor1", F_EMPTY },
     { "coverageRatingStatus", F_EMPTY },
-    { "coreNoteInterceptMin", F_EMPTY },
-    { "coreNoteInterceptMax", F_EMPTY },
+    { "coreNoteInterceptMin", F_CI_LO },
+    { "coreNoteInterceptMax", F_CI_HI },
     { "expansionNoteInterceptMin", F_EMPTY },
     { "expansionNoteInterceptMax", F_EMPTY },
     { "coverageNoteInterceptMin", F_EMPTY },
@@ -261,7 +271,7 @@ static const column history_cols[] = {
 
 static const column aux_cols[] = {
     { "noteId", F_NOTE_ID },
-    { "ratingWeight", F_EMPTY },
+    { "ratingWeight", F_WEIGHT },
     { "createdAtMillis", F_CREATED },
     { "noteAuthorParticipantId", F_AUTHOR },
     { "awaitingBool", F_NMR_BOOL },
@@ -294,36 +304,36 @@ static const column aux_cols[] = {
     { "notHelpfulIrrelevantSources", F_TAG_COUNT + 19 },
     { "notHelpfulOpinionSpeculation", F_TAG_COUNT + 20 },
     { "notHelpfulNoteNotNeeded", F_TAG_COUNT + 21 },
-    { "notHelpfulOtherAdjusted", F_EMPTY },
-    { "notHelpfulIncorrectAdjusted", F_EMPTY },
-    { "notHelpfulSourcesMissingOrUnreliableAdjusted", F_EMPTY },
-    { "notHelpfulOpinionSpeculationOrBiasAdjusted", F_EMPTY },
-    { "notHelpfulMissingKeyPointsAdjusted", F_EMPTY },
-    { "notHelpfulOutdatedAdjusted", F_EMPTY },
-    { "notHelpfulHardToUnderstandAdjusted", F_EMPTY },
-    { "notHelpfulArgumentativeOrBiasedAdjusted", F_EMPTY },
-    { "notHelpfulOffTopicAdjusted", F_EMPTY },
-    { "notHelpfulSpamHarassmentOrAbuseAdjusted", F_EMPTY },
-    { "notHelpfulIrrelevantSourcesAdjusted", F_EMPTY },
-    { "notHelpfulOpinionSpeculationAdjusted", F_EMPTY },
-    { "notHelpfulNoteNotNeededAdjusted", F_EMPTY },
-    { "notHelpfulOtherAdjustedRatio", F_EMPTY },
-    { "notHelpfulIncorrectAdjustedRatio", F_EMPTY },
-    { "notHelpfulSourcesMissingOrUnreliableAdjustedRatio", F_EMPTY },
-    { "notHelpfulOpinionSpeculationOrBiasAdjustedRatio", F_EMPTY },
-    { "notHelpfulMissingKeyPointsAdjustedRatio", F_EMPTY },
-    { "notHelpfulOutdatedAdjustedRatio", F_EMPTY },
-    { "notHelpfulHardToUnderstandAdjustedRatio", F_EMPTY },
-    { "notHelpfulArgumentativeOrBiasedAdjustedRatio", F_EMPTY },
-    { "notHelpfulOffTopicAdjustedRatio", F_EMPTY },
-    { "notHelpfulSpamHarassmentOrAbuseAdjustedRatio", F_EMPTY },
-    { "notHelpfulIrrelevantSourcesAdjustedRatio", F_EMPTY },
-    { "notHelpfulOpinionSpeculationAdjustedRatio", F_EMPTY },
-    { "notHelpfulNoteNotNeededAdjustedRatio", F_EMPTY },
-    { "notHelpfulIncorrect_interval", F_EMPTY },
-    { "p_incorrect_user_interval", F_EMPTY },
-    { "num_voters_interval", F_EMPTY },
-    { "tf_idf_incorrect_interval", F_EMPTY },
+    { "notHelpfulOtherAdjusted", F_ADJ + 0 },
+    { "notHelpfulIncorrectAdjusted", F_ADJ + 1 },
+    { "notHelpfulSourcesMissingOrUnreliableAdjusted", F_ADJ + 2 },
+    { "notHelpfulOpinionSpeculationOrBiasAdjusted", F_ADJ + 3 },
+    { "notHelpfulMissingKeyPointsAdjusted", F_ADJ + 4 },
+    { "notHelpfulOutdatedAdjusted", F_ADJ + 5 },
+    { "notHelpfulHardToUnderstandAdjusted", F_ADJ + 6 },
+    { "notHelpfulArgumentativeOrBiasedAdjusted", F_ADJ + 7 },
+    { "notHelpfulOffTopicAdjusted", F_ADJ + 8 },
+    { "notHelpfulSpamHarassmentOrAbuseAdjusted", F_ADJ + 9 },
+    { "notHelpfulIrrelevantSourcesAdjusted", F_ADJ + 10 },
+    { "notHelpfulOpinionSpeculationAdjusted", F_ADJ + 11 },
+    { "notHelpfulNoteNotNeededAdjusted", F_ADJ + 12 },
+    { "notHelpfulOtherAdjustedRatio", F_ADJ_RATIO + 0 },
+    { "notHelpfulIncorrectAdjustedRatio", F_ADJ_RATIO + 1 },
+    { "notHelpfulSourcesMissingOrUnreliableAdjustedRatio", F_ADJ_RATIO + 2 },
+    { "notHelpfulOpinionSpeculationOrBiasAdjustedRatio", F_ADJ_RATIO + 3 },
+    { "notHelpfulMissingKeyPointsAdjustedRatio", F_ADJ_RATIO + 4 },
+    { "notHelpfulOutdatedAdjustedRatio", F_ADJ_RATIO + 5 },
+    { "notHelpfulHardToUnderstandAdjustedRatio", F_ADJ_RATIO + 6 },
+    { "notHelpfulArgumentativeOrBiasedAdjustedRatio", F_ADJ_RATIO + 7 },
+    { "notHelpfulOffTopicAdjustedRatio", F_ADJ_RATIO + 8 },
+    { "notHelpfulSpamHarassmentOrAbuseAdjustedRatio", F_ADJ_RATIO + 9 },
+    { "notHelpfulIrrelevantSourcesAdjustedRatio", F_ADJ_RATIO + 10 },
+    { "notHelpfulOpinionSpeculationAdjustedRatio", F_ADJ_RATIO + 11 },
+    { "notHelpfulNoteNotNeededAdjustedRatio", F_ADJ_RATIO + 12 },
+    { "notHelpfulIncorrect_interval", F_INC_TAGS },
+    { "p_incorrect_user_interval", F_INC_RATE },
+    { "num_voters_interval", F_INC_VOTERS },
+    { "tf_idf_incorrect_interval", F_INC_TFIDF },
     { "lowDiligenceIntercept", F_EMPTY },
     { "coreNegFactor_populationSampledRatingCount", F_EMPTY },
     { "corePosFactor_populationSampledRatingCount", F_EMPTY },
@@ -454,6 +464,49 @@ static int put_meta_rules(FILE *fp, const note_meta *m)
     return 0;
 }
 
+/* activeFilterTags: the tags that set off TagFilter, in notHelpfulTagsTSVOrder
+ * (FilterTagOutliers joins them with commas); empty where it did not act. */
+static int put_filter_tags(FILE *fp, const dacc_notes *nt, uint32_t n)
+{
+    if (!(nt->fin.rules[n] & 1u << DACC_NOTES_RULE_TAG_FILTER))
+        return 0;
+    const char *sep = "";
+    for (int t = 0; t < NOTES_NH_TAGS; t++) {
+        if (!(nt->flt[n].tags & 1u << t))
+            continue;
+        if (fprintf(fp, "%s%s", sep, notes_tag_name(NOTES_HELPFUL_TAGS + t)) < 0)
+            return -1;
+        sep = ",";
+    }
+    return 0;
+}
+
+/* The final round's tag aggregates (aux_note_info.tsv), empty for a note
+ * they do not reach, as the reference's outer merges leave NaN there. */
+static int put_filter_aggregate(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
+{
+    const tag_agg *a = nt->agg ? &nt->agg[n] : NULL;
+    const note_incorrect *inc = nt->inc ? &nt->inc[n] : NULL;
+    if (field == F_WEIGHT)
+        return a && a->has ? put_num(fp, a->weight) : 0;
+    if (field >= F_ADJ && field < F_ADJ + NOTES_NH_TAGS)
+        return a && a->has ? put_num(fp, a->adj[field - F_ADJ]) : 0;
+    if (field >= F_ADJ_RATIO && field < F_ADJ_RATIO + NOTES_NH_TAGS)
+        return a && a->has ? put_num(fp, a->adj[field - F_ADJ_RATIO] / a->weight) : 0;
+    if (!inc || !inc->voters)
+        return 0;
+    switch (field) {
+    case F_INC_TAGS:
+        return put_num(fp, inc->incorrect);
+    case F_INC_RATE:
+        return put_num(fp, inc->rate_sum);
+    case F_INC_VOTERS:
+        return put_num(fp, inc->voters);
+    default:
+        return put_num(fp, notes_incorrect_tfidf(inc));
+    }
+}
+
 static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
 {
     const note_info *ni = &nt->note[n];
@@ -530,15 +583,29 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return m->tag1 < 0 ? 0 : fputs(notes_tag_name(m->tag1), fp) == EOF;
     case F_TAG2:
         return m->tag2 < 0 ? 0 : fputs(notes_tag_name(m->tag2), fp) == EOF;
+    case F_CI_LO:
+        return put_num(fp, nt->ci_lo[n]);
+    case F_CI_HI:
+        return put_num(fp, nt->ci_hi[n]);
+    case F_FILTER_TAGS:
+        return put_filter_tags(fp, nt, n);
     case F_LAST28:
         return fprintf(fp, "%u", nt->stats[n].last28) < 0;
     case F_POPULATION:
         return fprintf(fp, "%u", nt->stats[n].population) < 0;
+    case F_WEIGHT:
+    case F_INC_TAGS:
+    case F_INC_RATE:
+    case F_INC_VOTERS:
+    case F_INC_TFIDF:
+        return put_filter_aggregate(fp, nt, n, field);
     default:
         if (field >= F_TAG_COUNT && field < F_TAG_COUNT + NOTES_TAGS)
             return fprintf(fp, "%u", nt->stats[n].tag[field - F_TAG_COUNT]) < 0;
         if (field >= F_EXP_I && field < R_EXP_I)
             return put_extra_field(fp, nt, n, field);
+        if (field >= F_ADJ && field < F_ADJ_RATIO + NOTES_NH_TAGS)
+            return put_filter_aggregate(fp, nt, n, field);
         return 0;
     }
 }

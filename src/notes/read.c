@@ -428,9 +428,10 @@ static dacc_status history_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
     dacc_status st = note_head(nt, csv, true, &n, &created, &author, err);
     if (st == DACC_OK)
         st = dacc_csv_get_str(csv, 6, &cur, &clen, err);
+    if (st != DACC_OK)
+        return st; /* n is not set when note_head failed */
     note_info parsed = *n;
-    if (st == DACC_OK)
-        st = history_fields(csv, &parsed, err);
+    st = history_fields(csv, &parsed, err);
     if (st != DACC_OK)
         return st;
     *n = parsed;

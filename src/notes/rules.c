@@ -5,21 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "filters.h"
 
 static const char *const status_names[] = { "NEEDS_MORE_RATINGS", "CURRENTLY_RATED_HELPFUL",
                                             "CURRENTLY_RATED_NOT_HELPFUL", "FIRM_REJECT",
                                             "NEEDS_YOUR_HELP" };
 
-static const char *const rule_names[] = { "InitialNMR (v1.0)",
-                                          "GeneralCRH (v1.0)",
-                                          "GeneralCRNH (v1.0)",
-                                          "RatioCRNH (v1.0)",
-                                          "NmCRNH (v1.0)",
-                                          "GeneralCRHInertia (v1.0)",
-                                          "FilterLargeFactor (v1.0)",
-                                          "RejectLowIntercept (v1.0)",
-                                          "MinMinorityRaters (v1.0)",
+static const char *const rule_names[] = { "InitialNMR (v1.0)",         "GeneralCRH (v1.0)",
+                                          "GeneralCRNH (v1.0)",        "UcbCRNH (v1.0)",
+                                          "RatioCRNH (v1.0)",          "NmCRNH (v1.0)",
+                                          "GeneralCRHInertia (v1.0)",  "TagFilter (v1.0)",
+                                          "FilterIncorrect (v1.0)",    "FilterLargeFactor (v1.0)",
+                                          "RejectLowIntercept (v1.0)", "MinMinorityRaters (v1.0)",
                                           "RaterBalance (v1.0)" };
 
 const char *dacc_notes_status_name(dacc_notes_status s)
@@ -81,7 +78,7 @@ static bool ratio_crnh(const dacc_notes_params *p, uint32_t num, const sign_stat
 }
 
 static void final_rules(rule_state *s, const note_info *ni, double i, double f, uint32_t num,
-                        const sign_stats *ss)
+                        const sign_stats *ss, const note_filters *flt)
 {
     const dacc_notes_params *p = s->p;
     bool nm = ni->cls == CLS_NOT_MISLEADING;
@@ -90,6 +87,11 @@ static void final_rules(rule_state *s, const note_info *ni, double i, double f, 
         act(s, DACC_NOTES_RULE_CRH_INERTIA, DACC_NOTES_CRH);
     dacc_notes_status reject =
         isnan(p->firm_reject_threshold) ? DACC_NOTES_NMR : DACC_NOTES_FIRM_REJECT;
+    /* The tag filters act on every note not CRNH, not only on CRH ones. */
+    if (flt && flt->tags && s->status != DACC_NOTES_CRNH)
+        act(s, DACC_NOTES_RULE_TAG_FILTER, reject);
+    if (flt && flt->incorrect && s->status != DACC_NOTES_CRNH)
+        act(s, DACC_NOTES_RULE_INCORRECT, reject);
     if (s->status == DACC_NOTES_CRH && fabs(f) > p->factor_threshold)
         act(s, DACC_NOTES_RULE_LARGE_FACTOR, reject);
     if (!isnan(p->firm_reject_threshold) && s->status != DACC_NOTES_CRNH &&
@@ -104,7 +106,7 @@ static void final_rules(rule_state *s, const note_info *ni, double i, double f, 
 }
 
 static void score_note(rule_state *s, const note_info *ni, double i, double f, uint32_t num,
-                       const sign_counts *sc, bool final)
+                       const sign_counts *sc, const note_filters *flt, bool final)
 {
     const dacc_notes_params *p = s->p;
     sign_stats ss = sign_summary(sc);
@@ -115,12 +117,24 @@ static void score_note(rule_state *s, const note_info *ni, double i, double f, u
         act(s, DACC_NOTES_RULE_GENERAL_CRH, DACC_NOTES_CRH);
     if (enough && i <= p->crnh_intercept + p->crnh_factor_multiplier * fabs(f))
         act(s, DACC_NOTES_RULE_GENERAL_CRNH, DACC_NOTES_CRNH);
+    /* is_crnh_ucb: only where the pseudo-raters gave a bound */
+    if (flt && enough && flt->ucb < p->crnh_ucb_intercept)
+        act(s, DACC_NOTES_RULE_UCB_CRNH, DACC_NOTES_CRNH);
     if (final && ratio_crnh(p, num, &ss))
         act(s, DACC_NOTES_RULE_RATIO_CRNH, DACC_NOTES_CRNH);
     if (i < p->crnh_nm_intercept && nm)
         act(s, DACC_NOTES_RULE_NM_CRNH, DACC_NOTES_CRNH);
     if (final)
-        final_rules(s, ni, i, f, num, &ss);
+        final_rules(s, ni, i, f, num, &ss, flt);
+}
+
+void notes_rule_status_filtered(const dacc_notes_params *p, const note_info *ni, double i, double f,
+                                uint32_t num, const sign_counts *sc, const note_filters *flt,
+                                bool final, uint8_t *status, uint32_t *rules)
+{
+    rule_state s = { .p = p };
+    score_note(&s, ni, i, f, num, sc, flt, final);
+    *status = s.status, *rules = s.rules;
 }
 
 void notes_rule_status(const dacc_notes_params *p, const note_info *ni, double i, double f,
@@ -128,7 +142,7 @@ void notes_rule_status(const dacc_notes_params *p, const note_info *ni, double i
                        uint32_t *rules)
 {
     rule_state s = { .p = p };
-    score_note(&s, ni, i, f, num, sc, final);
+    score_note(&s, ni, i, f, num, sc, NULL, final);
     *status = s.status, *rules = s.rules;
 }
 
@@ -150,8 +164,9 @@ dacc_status notes_apply_rules(const rules_input *in, note_scores *out, dacc_erro
             sc[n].count[rf < 0 ? 0 : 1][nt->r.helpful[k]]++;
     }
     for (size_t n = 0; n < nn; n++) {
-        notes_rule_status(in->p, &nt->note[n], in->note_i[n], in->note_f[n], out->num[n], &sc[n],
-                          in->final, &out->status[n], &out->rules[n]);
+        notes_rule_status_filtered(in->p, &nt->note[n], in->note_i[n], in->note_f[n], out->num[n],
+                                   &sc[n], in->filters ? &in->filters[n] : NULL, in->final,
+                                   &out->status[n], &out->rules[n]);
         out->i[n] = in->note_i[n], out->f[n] = in->note_f[n];
     }
     free(sc);

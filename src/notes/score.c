@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "dacc/rng.h"
-#include "internal.h"
+#include "filters.h"
 
 #define NOT_MISLEADING_UI_LAUNCH 1664755200000LL /* October 3, 2022 UTC */
 
@@ -95,7 +95,9 @@ void dacc_notes_params_default(dacc_notes_params *p)
                               .convergence = 1e-9,
                               .max_sweeps = 2000,
                               .seed = 0,
-                              .epoch_millis = NAN };
+                              .epoch_millis = NAN,
+                              .pseudoraters = true,
+                              .crnh_ucb_intercept = -0.04 };
 }
 
 dacc_notes *dacc_notes_new(void)
@@ -130,6 +132,10 @@ static void free_results(dacc_notes *nt)
     nt->num_all = NULL;
     for (int s = 0; s < SCORER_EXTRA_COUNT; s++)
         scorer_out_free(&nt->extra[s]);
+    free(nt->flt), free(nt->incorrect);
+    free(nt->ci_lo), free(nt->ci_hi), free(nt->agg), free(nt->inc);
+    nt->agg = NULL, nt->inc = NULL;
+    nt->flt = NULL, nt->incorrect = NULL, nt->ci_lo = nt->ci_hi = NULL;
     nt->meta = NULL, nt->stats = NULL, nt->final_round = NULL;
     memset(&nt->fin, 0, sizeof nt->fin);
     nt->final_ratings = NULL, nt->r1_i = nt->r1_f = nt->r2_i = nt->r2_f = NULL;
@@ -590,12 +596,16 @@ static dacc_status alloc_results(dacc_notes *nt)
     nt->final_ratings = calloc(nn, sizeof *nt->final_ratings);
     nt->final_round = calloc(nn, sizeof *nt->final_round);
     nt->num_all = calloc(nn, sizeof *nt->num_all);
+    nt->ci_lo = malloc(nn * sizeof(double)), nt->ci_hi = malloc(nn * sizeof(double));
+    for (size_t n = 0; nt->ci_lo && nt->ci_hi && n < notes_nnotes(nt); n++)
+        nt->ci_lo[n] = nt->ci_hi[n] = NAN;
     nt->r1_i = malloc(np * sizeof(double)), nt->r1_f = malloc(np * sizeof(double));
     nt->r2_i = malloc(np * sizeof(double)), nt->r2_f = malloc(np * sizeof(double));
     nt->author_diff = malloc(np * sizeof(double)), nt->author_mean = malloc(np * sizeof(double));
     nt->agree = malloc(np * sizeof(double)), nt->above = malloc(np);
     nt->result_order = malloc(nn * sizeof(uint32_t)),
     nt->rater_order = malloc(np * sizeof(uint32_t));
+    ok = ok && nt->ci_lo && nt->ci_hi;
     ok = ok && nt->final_ratings && nt->final_round && nt->num_all && nt->r1_i && nt->r1_f &&
          nt->r2_i && nt->r2_f;
     ok = ok && nt->author_diff && nt->author_mean && nt->agree && nt->above;
@@ -625,7 +635,7 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     nt->sum.sweeps1 = info.sweeps, nt->sum.loss1 = info.loss, nt->sum.mu1 = w->r1.m.mu;
     keep_rater_params(nt, &w->r1, nt->r1_i, nt->r1_f);
     rule_view(w, nt, &w->r1, w->r1.has_note, w->r1.has_rater);
-    rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, false };
+    rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, false, NULL };
     if ((st = notes_apply_rules(&in, &w->r1s, err)) != DACC_OK)
         return st;
     dacc_progress_stage(pr, "helpfulness", 0);
@@ -647,6 +657,17 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     st = fit_round(nt, p, w->round2, &w->r1, false, &w->r2, &info, &nt->sum.round2, pr, err);
     nt->sum.sweeps2 = info.sweeps, nt->sum.loss2 = info.loss, nt->sum.mu2 = w->r2.m.mu;
     keep_rater_params(nt, &w->r2, nt->r2_i, nt->r2_f);
+    if (st != DACC_OK)
+        return st;
+    /* the tag thresholds: round-1 CRH notes, round-2 factors */
+    uint8_t *crh = malloc(notes_nnotes(nt) ? notes_nnotes(nt) : 1);
+    if (!crh)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for the tag filters");
+    for (size_t n = 0; n < notes_nnotes(nt); n++)
+        crh[n] = w->r1s.status[n] == DACC_NOTES_CRH;
+    rule_view(w, nt, &w->r2, w->r2.has_note, w->r2.has_rater);
+    st = notes_filters_prescore(nt, w->scope, w->nan_or_f, w->rater_f, crh, err);
+    free(crh);
     return st;
 }
 
@@ -685,7 +706,19 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
                        (double)nt->sum.round2 / (double)notes2, &w->fin.m, &info, NULL, err);
     if (st == DACC_OK) {
         rule_view(w, nt, &w->fin, w->fin.has_note, w->fin.has_rater);
-        rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, true };
+        st = notes_filters_final(nt, w->scope, w->nan_or_f, w->rater_f, err);
+    }
+    if (st == DACC_OK && p->pseudoraters) {
+        pseudo_input pi = { s.note,    s.rater,          s.h,
+                            s.n,       notes_nnotes(nt), notes_nparts(nt),
+                            &w->fin.m, w->fin.has_note,  w->fin.has_rater,
+                            p };
+        st = notes_pseudo_raters(&pi, nt->ci_lo, nt->ci_hi, err);
+        for (size_t n = 0; st == DACC_OK && n < notes_nnotes(nt); n++)
+            nt->flt[n].ucb = nt->ci_hi[n];
+    }
+    if (st == DACC_OK) {
+        rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, true, nt->flt };
         st = notes_apply_rules(&in, &nt->fin, err);
     }
     subset_free(&s);

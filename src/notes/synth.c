@@ -7,6 +7,8 @@
 
 #include "internal.h"
 
+#define NOTES_NH_INCORRECT_TAG 1 /* notHelpfulIncorrect, second not-helpful tag */
+
 #define BASE_TIME 1700000000000LL /* Nov 2023: after every launch date the rules test */
 
 /* Generator state: splitmix64 is enough for test data and fast at 10^8 draws. */
@@ -87,18 +89,33 @@ static double p_helpful(const world *w, size_t note, size_t rater)
     }
 }
 
-/* The 22 tag fields of a rating: a helpful answer ticks two of the nine
+/* The not-helpful tags (indices in notHelpfulTagsTSVOrder) a note's
+ * not-helpful answers name: not the low-diligence model's tags (incorrect,
+ * sources missing, irrelevant sources) nor harassment, whose models dacc
+ * does not fit. */
+static const unsigned nh_plain[] = { 0, 3, 4, 5, 6, 7, 8, 11, 12 };
+#define NH_INCORRECT_EVERY 10 /* every tenth note is called "incorrect" too */
+
+/* The 22 tag fields of a rating. A helpful answer ticks two of the nine
  * helpful tags, chosen by the note (so a note has top tags, as the
  * reference's explanation rule needs) and, for the second, also by the
- * rater; a not-helpful answer ticks none, since not-helpful tags set off
- * the reference's tag-outlier and low-diligence filters, which dacc does
- * not run. No random draw: the answers are what they were without tags. */
-static void tag_fields(char *out, size_t note, size_t rater, bool helpful)
+ * rater. A not-helpful answer ticks a not-helpful tag of the rater's
+ * and, for a third of the raters, also the note's own, so that some notes
+ * name one tag more often than the notes rated helpful do (the tag-outlier
+ * filter); with incorrect_tags, on every tenth note it also ticks
+ * notHelpfulIncorrect, which raters otherwise never use (the incorrect-tag
+ * filter weights the tag by its rarity for the rater). No random draw: the
+ * answers are what they were without tags. */
+static void tag_fields(char *out, size_t note, size_t rater, bool helpful, bool incorrect_tags)
 {
     size_t a = note % 9, b = (a + 1 + note / 9 % 8) % 9;
-    bool second = (rater + note) % 3 != 0;
+    size_t own = 9 + nh_plain[rater % 9], nh = 9 + nh_plain[note / 3 % 9];
+    bool second = (rater + note) % 3 != 0,
+         incorrect = incorrect_tags && note % NH_INCORRECT_EVERY == 0;
     for (size_t k = 0; k < 22; k++) {
-        bool on = helpful && (k == a || (second && k == b));
+        bool on = helpful ? k == a || (second && k == b)
+                          : k == own || (!second && k == nh) ||
+                                (incorrect && k == 9 + NOTES_NH_INCORRECT_TAG);
         out[2 * k] = '\t', out[2 * k + 1] = on ? '1' : '0';
     }
     out[44] = '\0';
@@ -111,7 +128,7 @@ static int write_rating(FILE *fp, const world *w, mix_rng *r, size_t note, size_
     const char *level = x < p ? (unit(r) < 0.12 ? "SOMEWHAT_HELPFUL" : "HELPFUL") : "NOT_HELPFUL";
     char id[40], tags[45];
     participant(id, rater);
-    tag_fields(tags, note, rater, x < p);
+    tag_fields(tags, note, rater, x < p, w->sp->incorrect_tags);
     return fprintf(fp, "%zu\t%s\t%lld\t2\t0\t0\t\t\t%s%s\t%zu\tDEFAULT\t\t\n", note + 1, id,
                    (long long)created, level, tags, 1000000 + note) < 0;
 }

@@ -8,7 +8,7 @@ static json_t *params_json(const dacc_notes_params *p)
 {
     return json_pack(
         "{s:f,s:f,s:f,s:i,s:i,s:i,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:i,s:f,s:f,s:f,s:f,"
-        "s:b,s:b,s:f,s:i}",
+        "s:b,s:b,s:f,s:i,s:b,s:f}",
         "lambda_factor", p->lambda_factor, "lambda_intercept", p->lambda_intercept, "lambda_global",
         p->lambda_global, "min_ratings_per_note", (json_int_t)p->min_ratings_per_note,
         "min_ratings_per_rater", (json_int_t)p->min_ratings_per_rater, "min_ratings_needed",
@@ -23,7 +23,8 @@ static json_t *params_json(const dacc_notes_params *p)
         p->min_mean_note_score, "min_rater_agree_ratio", p->min_rater_agree_ratio, "convergence",
         p->convergence, "core_groups_only", p->core_groups_only, "filter_not_misleading",
         p->filter_not_misleading, "stable_group", isnan(p->stable_group) ? -1.0 : p->stable_group,
-        "seed", (json_int_t)p->seed);
+        "seed", (json_int_t)p->seed, "pseudoraters", p->pseudoraters, "crnh_ucb_intercept",
+        p->crnh_ucb_intercept);
 }
 
 int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)
