@@ -22,10 +22,19 @@ int anon_scalar_ok(const uint8_t s[32])
     return (int)borrow;
 }
 
+/* RFC 9496 4.3.1 refuses an encoding with the top bit set; libsodium 1.0.18
+ * ignores that bit, so without this check every point would have a second
+ * spelling, and a signature or token carrying it would be malleable. */
+static int top_bit_clear(const uint8_t p[32])
+{
+    return (p[31] & 0x80) == 0;
+}
+
 int anon_point_ok(const uint8_t p[32])
 {
     /* The identity's only canonical encoding is 32 zero bytes. */
-    return crypto_core_ristretto255_is_valid_point(p) == 1 && !sodium_is_zero(p, 32);
+    return top_bit_clear(p) && crypto_core_ristretto255_is_valid_point(p) == 1 &&
+           !sodium_is_zero(p, 32);
 }
 
 dacc_status dacc_anon_point_check(const uint8_t p[32], const char *what, dacc_error *err)
@@ -33,7 +42,7 @@ dacc_status dacc_anon_point_check(const uint8_t p[32], const char *what, dacc_er
     if (sodium_is_zero(p, 32))
         return dacc_error_set(err, DACC_ERR_INVALID, "%s: the identity element is not allowed",
                               what);
-    if (crypto_core_ristretto255_is_valid_point(p) != 1)
+    if (!top_bit_clear(p) || crypto_core_ristretto255_is_valid_point(p) != 1)
         return dacc_error_set(err, DACC_ERR_INVALID, "%s: not a canonical ristretto255 encoding",
                               what);
     return DACC_OK;

@@ -80,6 +80,19 @@ Test(vectors, ristretto255_rfc9496)
     free(text);
 }
 
+/* RFC 9496 4.3.1: bytes 31's top bit set is a second spelling of a valid
+ * point, which libsodium 1.0.18 accepts; every decoder must refuse it. */
+Test(vectors, ristretto255_top_bit_refused)
+{
+    uint8_t p[32], one[32] = { 1 };
+    crypto_scalarmult_ristretto255_base(p, one);
+    cr_assert_eq(dacc_anon_point_check(p, "p", NULL), DACC_OK);
+    p[31] |= 0x80;
+    dacc_error err = { 0 };
+    cr_assert_eq(dacc_anon_point_check(p, "p", &err), DACC_ERR_INVALID);
+    cr_assert(strstr(err.message, "not a canonical") != NULL, "%s", err.message);
+}
+
 /* Splits a comma-separated list of n hex elements of size sz into out. */
 static size_t list(const char *l, uint8_t *out, size_t sz, size_t n)
 {
