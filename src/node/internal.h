@@ -265,6 +265,12 @@ bool node_page_parse(const char *after_text, const char *limit_text, uint64_t *a
 void node_post_event(dacc_node *n, const char *body, size_t len, bool want_config,
                      const char *round_hex, node_job **job, node_answer *a);
 
+/* DATA/<name>, the node's log of records or of token answers beside the
+ * rounds' (sidelog.c): created with its own key when missing, opened with
+ * that key into *log; its verifier into *v unless NULL. */
+dacc_status node_side_log_open(const dacc_node_opts *o, const char *name, dacc_tlog_log **log,
+                               dacc_tlog_verifier *v, dacc_error *err);
+
 /* ---- routes_registry.c: DATA/records, a log of registry records ---- */
 dacc_status node_registry_open(dacc_node *n, dacc_error *err);
 void node_registry_close(dacc_node *n);

@@ -112,31 +112,6 @@ static dacc_status read_payload(const node_registry *r, const uint8_t d[32], cha
 
 /* ---- opening: DATA/records made when missing, its records indexed ---- */
 
-static dacc_status create_log(const dacc_node_opts *o, const char *dir, dacc_error *err)
-{
-    char path[4200], origin[DACC_TLOG_NAME_MAX + 1];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/log.db", dir);
-    if (stat(path, &st) == 0)
-        return DACC_OK;
-    if ((size_t)snprintf(origin, sizeof origin, "%s/records", o->origin) >= sizeof origin)
-        return dacc_error_set(err, DACC_ERR_INVALID, "the origin is too long for %s/records",
-                              o->origin);
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-        return dacc_error_at(err, DACC_ERR_IO, dir, 0, 0, "%s", strerror(errno));
-    dacc_tlog_signer s;
-    dacc_status rc = dacc_tlog_keygen(origin, DACC_TLOG_KEY_ED25519, &s, err);
-    if (rc == DACC_OK)
-        rc = dacc_tlog_log_create(path, origin, err);
-    snprintf(path, sizeof path, "%s/log", dir);
-    if (rc == DACC_OK)
-        rc = write_key_files(path, &s, err);
-    sodium_memzero(&s, sizeof s);
-    if (rc == DACC_OK)
-        fprintf(stderr, "dacc serve: created the records log %s in %s\n", origin, dir);
-    return rc;
-}
-
 static dacc_status index_all(node_registry *r, dacc_error *err)
 {
     uint64_t size = dacc_tlog_log_size(r->log);
@@ -173,20 +148,7 @@ dacc_status node_registry_open(dacc_node *n, dacc_error *err)
     n->registry = r;
     snprintf(r->dir, sizeof r->dir, "%s/records", n->o.data);
     char path[4200];
-    struct stat st;
-    dacc_tlog_signer s;
-    dacc_status rc = create_log(&n->o, r->dir, err);
-    snprintf(path, sizeof path, "%s/log.key", r->dir);
-    if (rc == DACC_OK && stat(path, &st) == 0 && (st.st_mode & 077))
-        rc = dacc_error_at(err, DACC_ERR_STATE, path, 0, 0,
-                           "the records log key is readable by others (mode %03o): chmod 600 it",
-                           (unsigned)(st.st_mode & 0777));
-    if (rc == DACC_OK)
-        rc = load_signer(path, &s, err);
-    snprintf(path, sizeof path, "%s/log.db", r->dir);
-    if (rc == DACC_OK)
-        rc = dacc_tlog_log_open(path, &s, &r->log, err);
-    sodium_memzero(&s, sizeof s);
+    dacc_status rc = node_side_log_open(&n->o, "records", &r->log, NULL, err);
     snprintf(path, sizeof path, "%s/registry", r->dir);
     if (rc == DACC_OK && mkdir(path, 0755) != 0 && errno != EEXIST)
         rc = dacc_error_at(err, DACC_ERR_IO, path, 0, 0, "%s", strerror(errno));

@@ -146,51 +146,12 @@ static bool remember(node_tokens *t, const char *epoch, size_t elen,
 
 /* ---- opening ---- */
 
-static dacc_status create_log(const dacc_node_opts *o, const char *dir, dacc_error *err)
-{
-    char path[4200], origin[DACC_TLOG_NAME_MAX + 1];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/log.db", dir);
-    if (stat(path, &st) == 0)
-        return DACC_OK;
-    if ((size_t)snprintf(origin, sizeof origin, "%s/tokens", o->origin) >= sizeof origin)
-        return dacc_error_set(err, DACC_ERR_INVALID, "the origin is too long for %s/tokens",
-                              o->origin);
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-        return dacc_error_at(err, DACC_ERR_IO, dir, 0, 0, "%s", strerror(errno));
-    dacc_tlog_signer s;
-    dacc_status rc = dacc_tlog_keygen(origin, DACC_TLOG_KEY_ED25519, &s, err);
-    if (rc == DACC_OK)
-        rc = dacc_tlog_log_create(path, origin, err);
-    snprintf(path, sizeof path, "%s/log", dir);
-    if (rc == DACC_OK)
-        rc = write_key_files(path, &s, err);
-    sodium_memzero(&s, sizeof s);
-    if (rc == DACC_OK)
-        fprintf(stderr, "dacc serve: created the tokens log %s in %s\n", origin, dir);
-    return rc;
-}
-
 static dacc_status open_log(const dacc_node_opts *o, node_tokens *t, dacc_error *err)
 {
-    char dir[4096], path[4200];
-    struct stat st;
-    dacc_tlog_signer s;
-    snprintf(dir, sizeof dir, "%s/tokens", o->data);
-    dacc_status rc = create_log(o, dir, err);
-    snprintf(path, sizeof path, "%s/log.key", dir);
-    if (rc == DACC_OK && stat(path, &st) == 0 && (st.st_mode & 077))
-        rc = dacc_error_at(err, DACC_ERR_STATE, path, 0, 0,
-                           "the tokens log key is readable by others (mode %03o): chmod 600 it",
-                           (unsigned)(st.st_mode & 0777));
+    dacc_tlog_verifier v;
+    dacc_status rc = node_side_log_open(o, "tokens", &t->log, &v, err);
     if (rc == DACC_OK)
-        rc = load_signer(path, &s, err);
-    snprintf(path, sizeof path, "%s/log.db", dir);
-    if (rc == DACC_OK)
-        rc = dacc_tlog_log_open(path, &s, &t->log, err);
-    if (rc == DACC_OK)
-        dacc_tlog_verifier_format(&s.v, t->log_key);
-    sodium_memzero(&s, sizeof s);
+        dacc_tlog_verifier_format(&v, t->log_key);
     return rc;
 }
 
