@@ -155,8 +155,8 @@ const dacc_screen_window *dacc_screen_windows_get(const dacc_screen_windows *w, 
 #define DACC_SCREEN_HASH_BYTES DACC_ANON_OPRF_OUT_BYTES
 
 /* The OPRF output of every window under the full key sk, evaluated
- * directly (no blinding): out receives count(w) hashes of
- * DACC_SCREEN_HASH_BYTES, in window order. This is what the database
+ * directly (dacc_screen_evaluate_full over the windows' inputs): out
+ * receives count(w) hashes of DACC_SCREEN_HASH_BYTES, in window order. This is what the database
  * operator stores and what a threshold evaluation must equal. */
 dacc_status dacc_screen_evaluate(const uint8_t sk[DACC_ANON_SCALAR_BYTES],
                                  const dacc_screen_windows *w, uint8_t *out, dacc_error *err);

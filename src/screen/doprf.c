@@ -235,25 +235,55 @@ dacc_status dacc_screen_share(const uint8_t key[32], unsigned t, unsigned n, uin
 /* Finalize with blind 1 hashes the unblinded element: the VOPRF output. */
 const uint8_t screen_one[32] = { 1 };
 
+/* RFC 9497 3.1, 4.1: "HashToGroup-" || contextString, where
+ * contextString = "OPRFV1-" || I2OSP(mode, 1) || "-" || "ristretto255-SHA512"
+ * for the mode of DACC_SCREEN_OPRF_MODE (VOPRF, 0x01). */
+static const uint8_t h2g_dst[] = "HashToGroup-OPRFV1-\x01-ristretto255-SHA512";
+_Static_assert(DACC_SCREEN_OPRF_MODE == 1, "h2g_dst is the VOPRF context");
+
+/* Inputs per OPRF batch (the anon batch limit is 65535). */
+#define EVAL_BATCH 4096
+
 dacc_status dacc_screen_evaluate_full(const uint8_t key[32], const uint8_t *const *inputs,
-                                      const size_t *lens, size_t n, uint8_t *outputs,
+                                      const size_t *lens, size_t count, uint8_t *outputs,
                                       dacc_error *err)
 {
+    /* The direct evaluation is a run with blind 1: HashToGroup under the
+     * mode's context (what blind(1) gives, without its multiplication by
+     * 1), evaluate multiplies by the key, and finalize (unblinding by 1^-1)
+     * hashes what a blinded, threshold or single-server run yields.
+     * OPRF-mode evaluate and finalize skip the proof, which the key holder
+     * does not need; neither hashes the context string, so the outputs are
+     * those of DACC_SCREEN_OPRF_MODE (a test checks it against a blinded
+     * VOPRF run). */
     dacc_status st = dacc_anon_scalar_check(key, "key", err);
-    uint8_t P[32], E[32];
-    for (size_t i = 0; st == DACC_OK && i < n; i++) {
-        /* H(x) in the VOPRF context, k·H(x), and Finalize, which hashes
-         * no context string: the VOPRF output under k. */
-        st = dacc_anon_oprf_blind(DACC_ANON_VOPRF, inputs[i], lens[i], screen_one, P, err);
+    size_t cap = count < EVAL_BATCH ? count : EVAL_BATCH;
+    if (st != DACC_OK || cap == 0)
+        return st;
+    uint8_t *blinds = malloc(32 * cap), *blinded = malloc(32 * cap), *ev = malloc(32 * cap);
+    if (!blinds || !blinded || !ev)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory evaluating %zu inputs", count);
+    for (size_t i = 0; st == DACC_OK && i < cap; i++)
+        memcpy(blinds + 32 * i, screen_one, 32);
+    for (size_t at = 0; st == DACC_OK && at < count; at += cap) {
+        size_t n = count - at < cap ? count - at : cap;
+        for (size_t i = 0; i < n && st == DACC_OK; i++)
+            st = dacc_anon_hash_to_group(blinded + 32 * i, inputs[at + i], lens[at + i], h2g_dst,
+                                         sizeof h2g_dst - 1, err);
         if (st == DACC_OK)
-            st = dacc_anon_oprf_evaluate(DACC_ANON_OPRF, key, P, 1, NULL, 0, screen_one, E, NULL,
+            st = dacc_anon_oprf_evaluate(DACC_ANON_OPRF, key, blinded, n, NULL, 0, NULL, ev, NULL,
                                          err);
         if (st == DACC_OK)
-            st = dacc_anon_oprf_finalize(DACC_ANON_OPRF, NULL, &inputs[i], &lens[i], screen_one, P,
-                                         E, 1, NULL, 0, NULL, outputs + 64 * i, err);
+            st = dacc_anon_oprf_finalize(DACC_ANON_OPRF, NULL, inputs + at, lens + at, blinds,
+                                         blinded, ev, n, NULL, 0, NULL,
+                                         outputs + DACC_SCREEN_HASH_BYTES * at, err);
     }
-    sodium_memzero(E, sizeof E);
-    if (st != DACC_OK && n > 0)
-        sodium_memzero(outputs, 64 * n);
+    if (ev)
+        sodium_memzero(ev, 32 * cap);
+    if (st != DACC_OK)
+        sodium_memzero(outputs, DACC_SCREEN_HASH_BYTES * count);
+    free(blinds);
+    free(blinded);
+    free(ev);
     return st;
 }

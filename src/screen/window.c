@@ -326,58 +326,20 @@ const dacc_screen_window *dacc_screen_windows_get(const dacc_screen_windows *w, 
     return i < w->n ? &w->w[i] : NULL;
 }
 
-/* RFC 9497 §3.1, §4.1: "HashToGroup-" || contextString, where
- * contextString = "OPRFV1-" || I2OSP(mode, 1) || "-" || "ristretto255-SHA512"
- * for the mode of DACC_SCREEN_OPRF_MODE (VOPRF, 0x01). */
-static const uint8_t h2g_dst[] = "HashToGroup-OPRFV1-\x01-ristretto255-SHA512";
-_Static_assert(DACC_SCREEN_OPRF_MODE == 1, "h2g_dst is the VOPRF context");
-
-/* Windows per OPRF batch (the anon batch limit is 65535). */
-#define EVAL_BATCH 4096
-
 dacc_status dacc_screen_evaluate(const uint8_t sk[DACC_ANON_SCALAR_BYTES],
                                  const dacc_screen_windows *w, uint8_t *out, dacc_error *err)
 {
-    /* The direct evaluation is a run with blind 1: HashToGroup under the
-     * mode's context (what blind(1) gives, without its multiplication by
-     * 1), evaluate multiplies by sk, and finalize (unblinding by 1^-1)
-     * hashes what a blinded, threshold or single-server run yields.
-     * OPRF-mode evaluate and finalize skip the proof, which the key holder
-     * does not need; neither hashes the context string, so the outputs are
-     * those of DACC_SCREEN_OPRF_MODE (a test checks it against a blinded
-     * VOPRF run). */
-    static const uint8_t one[32] = { 1 };
-    size_t cap = w->n < EVAL_BATCH ? w->n : EVAL_BATCH;
-    if (cap == 0)
+    if (w->n == 0)
         return DACC_OK;
-    uint8_t *blinds = malloc(32 * cap), *blinded = malloc(32 * cap), *ev = malloc(32 * cap);
-    const uint8_t **inputs = malloc(cap * sizeof *inputs);
-    size_t *lens = malloc(cap * sizeof *lens);
+    const uint8_t **inputs = malloc(w->n * sizeof *inputs);
+    size_t *lens = malloc(w->n * sizeof *lens);
     dacc_status st = DACC_OK;
-    if (!blinds || !blinded || !ev || !inputs || !lens)
+    if (!inputs || !lens)
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory evaluating %zu windows", w->n);
-    for (size_t i = 0; st == DACC_OK && i < cap; i++)
-        memcpy(blinds + 32 * i, one, 32);
-    for (size_t at = 0; st == DACC_OK && at < w->n; at += cap) {
-        size_t n = w->n - at < cap ? w->n - at : cap;
-        for (size_t i = 0; i < n && st == DACC_OK; i++) {
-            inputs[i] = w->w[at + i].input;
-            lens[i] = w->w[at + i].input_len;
-            st = dacc_anon_hash_to_group(blinded + 32 * i, inputs[i], lens[i], h2g_dst,
-                                         sizeof h2g_dst - 1, err);
-        }
-        if (st == DACC_OK)
-            st = dacc_anon_oprf_evaluate(DACC_ANON_OPRF, sk, blinded, n, NULL, 0, NULL, ev, NULL,
-                                         err);
-        if (st == DACC_OK)
-            st = dacc_anon_oprf_finalize(DACC_ANON_OPRF, NULL, inputs, lens, blinds, blinded, ev, n,
-                                         NULL, 0, NULL, out + DACC_SCREEN_HASH_BYTES * at, err);
-    }
-    if (ev)
-        sodium_memzero(ev, 32 * cap);
-    free(blinds);
-    free(blinded);
-    free(ev);
+    for (size_t i = 0; st == DACC_OK && i < w->n; i++)
+        inputs[i] = w->w[i].input, lens[i] = w->w[i].input_len;
+    if (st == DACC_OK)
+        st = dacc_screen_evaluate_full(sk, inputs, lens, w->n, out, err);
     free(inputs);
     free(lens);
     return st;
