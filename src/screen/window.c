@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "seq_internal.h"
 
 struct dacc_screen_windows {
