@@ -149,7 +149,7 @@ event operator round/close $((seq + 1)) '{"phase":"trading"}'
 echo "== 4. a Community Notes programme (dacc notes synth data)"
 n=$work/notes
 mkdir "$n" "$keys/notes"
-"$dacc" notes synth -n 600 --per-note 20 --seed 7 -o "$n/synth" >/dev/null
+"$dacc" notes synth -n 600 --per-note 20 --seed 7 --out-dir "$n/synth" >/dev/null
 echo '{}' >"$n/params.json"
 notes=$(new_round --mechanism notes --params "$n/params.json" --open \
     --title "Notes on synthetic posts: two camps of raters" -o "$tmp/n.env")

@@ -53,9 +53,9 @@ PY
 [ -z "$ref" ] || stub
 for n in ${SIZES:-1000000 10000000}; do
     dir="$data/notes-$n"
-    [ -f "$dir/ratings-00000.tsv" ] || "$dacc" notes synth -n "$n" --seed 1 -o "$dir"
+    [ -f "$dir/ratings-00000.tsv" ] || "$dacc" notes synth -n "$n" --seed 1 --out-dir "$dir"
     echo "== $n ratings ($(wc -l < "$dir/notes-00000.tsv") notes)"
-    echo "  dacc      $(measure "$dacc" notes score -o "$dir/dacc" "$dir")"
+    echo "  dacc      $(measure "$dacc" notes score --out-dir "$dir/dacc" "$dir")"
     if [ -n "$ref" ] && [ "$n" -le "$refmax" ]; then
         echo "  reference $(measure env PYTHONPATH="$data/cnstub" COMMUNITYNOTES="$data/cnref" \
             /usr/bin/python3 "$here/reference.py" "$dir" "$dir/reference.tsv")"
@@ -69,7 +69,7 @@ done
 n=${OUTPUTS_SIZE:-200000}
 dir="$data/notes-outputs-$n"
 [ -f "$dir/ratings-00000.tsv" ] ||
-    "$dacc" notes synth -n "$n" --seed 1 --expansion 0.15 --expansion-plus 0.05 -o "$dir"
+    "$dacc" notes synth -n "$n" --seed 1 --expansion 0.15 --expansion-plus 0.05 --out-dir "$dir"
 scorers=MFExpansionPlusScorer,MFExpansionScorer,MFCoreScorer
 for g in 13 12 11 10 9 8 7 6 5 4 3 2 1; do scorers="$scorers,MFGroupScorer_$g"; done
 scorers="$scorers,MFMultiGroupScorer"
