@@ -926,7 +926,8 @@ static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, 
 {
     scorer_def d = extra_def(s);
     dacc_notes_params ps = *p;
-    ps.firm_reject_threshold = d.firm_reject;
+    /* pseudoraters=False in both constructors: their UcbCRNH never acts */
+    ps.firm_reject_threshold = d.firm_reject, ps.pseudoraters = false;
     scorer_out *o = &nt->extra[s];
     if (scorer_out_new(o, notes_nnotes(nt), notes_nparts(nt)) != DACC_OK)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
@@ -987,7 +988,7 @@ static dacc_status run_groups(dacc_notes *nt, const dacc_notes_params *p, work *
             return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     }
     dacc_notes_params ps = *p;
-    ps.firm_reject_threshold = NAN, ps.stable_group = NAN;
+    ps.firm_reject_threshold = NAN, ps.stable_group = NAN, ps.pseudoraters = false;
     /* g = 0: the multi-group scorer, after the group scorers
      * (MFMultiGroupScorer, an MFGroupScorer on groups 4, 5, 7, 12 and 26
      * with groupId 1) */

@@ -108,6 +108,46 @@ Test(notes_outputs, columns_are_the_references)
     free(dir);
 }
 
+/* Does any row's column name hold rule? */
+static size_t rows_with_rule(const table *t, const char *name, const char *rule)
+{
+    size_t c = col(t, name), n = 0;
+    for (size_t i = 1; i < t->rows; i++)
+        n += strstr(t->row[i][c], rule) != NULL;
+    return n;
+}
+
+/* Only the core scorer runs pseudo-raters (MFExpansionScorer,
+ * MFExpansionPlusScorer and MFGroupScorer pass pseudoraters=False): its
+ * UcbCRNH acts on some notes, the other scorers' on none. */
+Test(notes_outputs, only_the_core_has_pseudo_rater_bounds)
+{
+    char *dir = make_temp_dir(), *out = path_join(dir, "out");
+    run_result r;
+    RUN(&r, "notes", "synth", "-n", "20000", "--seed", "3", "--expansion", "0.15",
+        "--expansion-plus", "0.05", "--out-dir", dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    RUN(&r, "notes", "score", "--out-dir", out, dir);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    char *path = path_join(out, "scored_notes.tsv");
+    table t;
+    table_load(&t, path);
+    cr_assert_gt(rows_with_rule(&t, "coreActiveRules", "UcbCRNH"), 0);
+    static const char *const others[] = { "expansionActiveRules", "expansionPlusActiveRules",
+                                          "groupActiveRules", "multiGroupActiveRules" };
+    for (size_t k = 0; k < sizeof others / sizeof *others; k++)
+        cr_assert_eq(rows_with_rule(&t, others[k], "UcbCRNH"), 0, "%s", others[k]);
+    size_t lo = col(&t, "expansionNoteInterceptMin"), hi = col(&t, "groupNoteInterceptMax");
+    for (size_t i = 1; i < t.rows; i++)
+        cr_assert(!*t.row[i][lo] && !*t.row[i][hi], "row %zu has bounds", i);
+    table_free(&t);
+    free(path), free(out);
+    remove_tree(dir);
+    free(dir);
+}
+
 /* One run of the reference's command line at time ms, reading the status
  * history at status (NULL: the published one in dir). */
 static void score_at(const char *dir, const char *status, const char *out, const char *ms)
