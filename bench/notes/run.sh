@@ -48,6 +48,12 @@ run = _Nothing()
 PY
     rm -rf "$data/cnref" && cp -r "$ref" "$data/cnref"
     sed -i 's/pd.StringDtype("pyarrow")/pd.StringDtype()/' "$data/cnref/scoring/src/scoring/constants.py"
+    # A group scorer whose group leaves no training ratings: the reference
+    # asserts unless the scorer is one of three it names, then scores no
+    # note (EmptyRatingException); synthetic data leave core group 6 that
+    # small, and dacc scores no note there either.
+    sed -i 's/assert self.get_name() in allowedEmptyRatingScorers, .*/pass/' \
+        "$data/cnref/scoring/src/scoring/mf_base_scorer.py"
 }
 
 [ -z "$ref" ] || stub
