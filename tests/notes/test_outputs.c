@@ -108,7 +108,7 @@ Test(notes_outputs, columns_are_the_references)
     free(dir);
 }
 
-/* Does any row's column name hold rule? */
+/* How many rows hold rule in column name. */
 static size_t rows_with_rule(const table *t, const char *name, const char *rule)
 {
     size_t c = col(t, name), n = 0;
