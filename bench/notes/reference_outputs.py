@@ -2,8 +2,12 @@
 writes its four output files, for compare_outputs.py: with its core model
 alone, or with SCORERS (a comma list of MFExpansionPlusScorer,
 MFExpansionScorer, MFCoreScorer, MFGroupScorer_N for group N,
-MFMultiGroupScorer: dacc's whole pipeline) given, each as
-run_scoring._get_scorers builds it.
+MFMultiGroupScorer, MFCoreWithTopicsScorer, MFTopicScorer: dacc's whole
+pipeline) given, each as run_scoring._get_scorers builds it (MFTopicScorer:
+one per topic). With MFCoreWithTopicsScorer or MFTopicScorer among them the
+topic model runs first, as run_scoring.run_prescoring runs it (TopicModel's
+train_note_topic_classifier and get_note_topics on the notes file);
+otherwise no note has a topic.
 
 Usage: reference_outputs.py DATA_DIR STATUS_FILE OUT_DIR EPOCH_MILLIS [SCORERS]
 
@@ -47,6 +51,10 @@ from scoring.mf_expansion_plus_scorer import MFExpansionPlusScorer  # noqa: E402
 from scoring.mf_expansion_scorer import MFExpansionScorer  # noqa: E402
 from scoring.mf_group_scorer import MFGroupScorer  # noqa: E402
 from scoring.mf_multi_group_scorer import MFMultiGroupScorer  # noqa: E402
+from scoring.mf_core_with_topics_scorer import MFCoreWithTopicsScorer  # noqa: E402
+from scoring.mf_topic_scorer import MFTopicScorer  # noqa: E402
+from scoring.enums import Topics  # noqa: E402
+from scoring.topic_model import TopicModel  # noqa: E402
 from scoring.post_selection_similarity import apply_post_selection_similarity  # noqa: E402
 from scoring.run_scoring import PFLIP_LABEL  # noqa: E402
 
@@ -74,9 +82,14 @@ def main():
                                 c.quasiCliqueValueKey])
     ratings = apply_post_selection_similarity(notes, ratings, pss)
     ratings = ratings.sort_values([c.highVolumeRaterKey, c.correlatedRaterKey], ascending=True)
+    names = sys.argv[5].split(",") if len(sys.argv) > 5 else ["MFCoreScorer"]
     topics = pd.DataFrame({c.noteIdKey: pd.Series([], dtype="int64"),
                            c.noteTopicKey: pd.Series([], dtype=object)})
-    names = sys.argv[5].split(",") if len(sys.argv) > 5 else ["MFCoreScorer"]
+    if {"MFCoreWithTopicsScorer", "MFTopicScorer"} & set(names):
+        model = TopicModel()
+        pipe, seeds, conflicted = model.train_note_topic_classifier(notes)
+        topics = model.get_note_topics(notes, [pipe], [seeds],
+                                       conflictedTextSetsForAccuracyEval=[conflicted])
     make = {
         "MFCoreScorer": (Scorers.MFCoreScorer, lambda: MFCoreScorer(
             seed=42, pseudoraters=False, useStableInitialization=True, threads=2)),
@@ -86,6 +99,8 @@ def main():
             seed=42, useStableInitialization=True, threads=2)),
         "MFMultiGroupScorer": (Scorers.MFMultiGroupScorer, lambda: MFMultiGroupScorer(
             includedGroups={4, 5, 7, 12, 26}, groupId=1, threads=2, seed=42)),
+        "MFCoreWithTopicsScorer": (Scorers.MFCoreWithTopicsScorer, lambda: MFCoreWithTopicsScorer(
+            seed=42, pseudoraters=False, useStableInitialization=True, threads=2)),
     }
     scorers = {}
     for n in names:
@@ -93,6 +108,11 @@ def main():
             g = int(n.split("_")[1])
             scorers.setdefault(Scorers.MFGroupScorer, []).append(
                 MFGroupScorer(includedGroups={g}, groupId=g, threads=2, seed=42))
+        elif n == "MFTopicScorer":  # _get_scorers (final=False): InDimensionTwo's own constants
+            scorers[Scorers.MFTopicScorer] = [
+                MFTopicScorer(topicName=t.name, seed=42, useGlobalIntercept=False,
+                              userInterceptLambda=5) if t == Topics.InDimensionTwo
+                else MFTopicScorer(topicName=t.name, seed=42) for t in Topics]
         else:
             scorers[make[n][0]] = [make[n][1]()]
     every = [s for group in scorers.values() for s in group]

@@ -69,6 +69,10 @@ const char *dacc_notes_rule_name(dacc_notes_rule r);
  * fills in the reference's MFCoreScorer values; docs/notes.md lists them. */
 typedef struct dacc_notes_params {
     double lambda_factor, lambda_intercept, lambda_global; /* 0.03, 0.15, 0.15 */
+    /* The raters' intercepts' own weight (userInterceptLambda); NaN, the
+     * default, is lambda_intercept, as for every scorer but one topic's. */
+    double lambda_rater_intercept;
+    bool global_intercept; /* true: fit μ (useGlobalIntercept); false: μ = 0 */
     unsigned min_ratings_per_note;  /* 5: filter notes, then raters, then notes */
     unsigned min_ratings_per_rater; /* 10 */
     unsigned min_ratings_needed;    /* 5: ratings a note needs for a status */
@@ -253,6 +257,9 @@ typedef struct dacc_notes_synth_params {
     /* Not-helpful answers on every tenth note also tick notHelpfulIncorrect
      * (FilterIncorrect; the reference's low-diligence model reads it too). */
     bool incorrect_tags;
+    /* Share of notes whose summaries are about one of the topic model's
+     * five topics (0: every summary is "Synthetic note N.", as before). */
+    double topics;
 } dacc_notes_synth_params;
 
 /* The generated files, as streams the caller opened (the module touches no

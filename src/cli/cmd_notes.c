@@ -453,6 +453,9 @@ static int synth_main(int argc, char **argv)
         case 'I':
             sp.incorrect_tags = true;
             break;
+        case 'T':
+            rc = opt_double(prog, "--topics", optarg, 0, 1, &sp.topics);
+            break;
         case CLI_KEY_OUT_DIR:
             outdir = optarg;
             break;
@@ -538,6 +541,10 @@ static const cli_opt notes_opts[] = {
     { "expansion", 0, "X", 'x', "0", "share of raters in expansion modeling groups", "synth", 0,
       NULL },
     { "expansion-plus", 0, "X", 'X', "0", "share of raters in expansion-plus modeling groups",
+      "synth", 0, NULL },
+    { "topics", 0, "X", 'T', "0",
+      "share of notes whose summaries are about one of the topic model's topics (seed terms "
+      "and words that go with them)",
       "synth", 0, NULL },
     { "incorrect-tags", 0, NULL, 'I', NULL,
       "not-helpful answers on every tenth note also tick notHelpfulIncorrect (sets off the "

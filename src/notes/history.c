@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "topics.h"
 
 #define MINUTE_MS           60000.0
 #define NOTE_LOCK_MS        (14 * 24 * 60 * MINUTE_MS) /* constants.noteLockMillis */
@@ -23,17 +24,19 @@ static const char *const meta_names[META_RULE_COUNT] = {
     "MetaInitialNMR (v1.0)",
     "ExpansionPlusModel (v1.1)",
     "ExpansionModel (v1.1)",
+    "CoreWithTopicsModel (v1.1)",
     "CoreModel (v1.1)",
     "MultiGroupModel01 (v1.0)",
     "GroupModel (v1.1)", /* named with the note's group in the outputs */
+    "TopicModel (v1.0)", /* named with the note's topic in the outputs */
     "NmrDueToMinStableCrhTime (v1.0)",
     "ScoringDriftGuard (v1.0)",
     "InsufficientExplanation (v1.0)",
 };
 
 /* scoring_rules.RuleID's lockingEnabled. */
-static const bool meta_locks[META_RULE_COUNT] = { false, false, true,  true, true,
-                                                  true,  false, false, true };
+static const bool meta_locks[META_RULE_COUNT] = { false, false, true,  true,  true, true,
+                                                  true,  false, false, false, true };
 
 /* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
  * notHelpfulTagsAndTieBreakOrder): of equal counts the higher wins. */
@@ -186,18 +189,38 @@ static void apply_multi(note_meta *m, const meta_input *in)
     apply_model(m, META_MULTI_GROUP, s);
 }
 
-/* The model rules in meta_score's order: expansion-plus, expansion, core,
- * then the group models; the last model that acted decides the note. */
+/* ApplyTopicModelResult for the note's topic: a CRH or NYH note goes back
+ * to NMR when its topic model is confident of it and its topic intercept
+ * is below 0.24 or its factor beyond 0.51 in size (InDimensionTwo: 0.51
+ * and 1.0, run_scoring.meta_score). */
+static void apply_topic(note_meta *m, const meta_input *in)
+{
+    if (!in->topic || !in->topic_confident ||
+        (m->final_status != DACC_NOTES_CRH && m->final_status != DACC_NOTES_NYH))
+        return;
+    bool dim2 = in->topic == NOTES_TOPIC_IN_DIM_TWO;
+    double lo = dim2 ? 0.51 : 0.24, wide = dim2 ? 1.0 : 0.51;
+    if (in->topic_i < lo || fabs(in->topic_f) > wide) {
+        m->topic = in->topic;
+        act(m, META_TOPIC, DACC_NOTES_NMR);
+    }
+}
+
+/* The model rules in meta_score's order: expansion-plus, expansion, core
+ * with topics, core, then the group and topic models; the last model that
+ * acted decides the note. */
 static void meta_rules(const note_info *ni, const meta_input *in, note_meta *m, double *updated,
                        double now)
 {
-    m->rules = 0, m->group = 0;
+    m->rules = 0, m->group = 0, m->topic = 0;
     act(m, META_INITIAL_NMR, DACC_NOTES_NMR);
     apply_model(m, META_EXPANSION_PLUS, in->status[SCORER_EXPANSION_PLUS]);
     apply_model(m, META_EXPANSION, in->status[SCORER_EXPANSION]);
+    apply_model(m, META_CORE_WITH_TOPICS, in->status[SCORER_CORE_TOPICS]);
     apply_model(m, META_CORE_MODEL, in->status[SCORER_CORE]);
     apply_multi(m, in);
     apply_group(m, in);
+    apply_topic(m, in);
     m->pre_stable = m->final_status;
     *updated = stable_crh(ni, m, now);
     m->unlocked = 0;
@@ -266,6 +289,11 @@ dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err)
             in.expansion_i = nt->extra[SCORER_EXPANSION].i[n];
         if (nt->extra[SCORER_GROUP].note_group)
             in.group = nt->extra[SCORER_GROUP].note_group[n];
+        const scorer_out *t = &nt->extra[SCORER_TOPIC];
+        if (t->note_group && t->note_group[n]) {
+            in.topic = t->note_group[n], in.topic_confident = t->confident[n];
+            in.topic_i = t->i[n], in.topic_f = t->f[n];
+        }
         notes_meta_note(ni, &in, &nt->stats[n], now, &nt->meta[n]);
     }
     return DACC_OK;

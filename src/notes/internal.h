@@ -44,6 +44,10 @@ typedef struct {
      * meta rules and the updated history (history.c). */
     double first_ts, lock_ts, retro_ts, change_ts, stable_ts, first_stable_ts;
     uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
+    uint8_t topic;     /* NOTES_TOPIC_* of its post (topics.h), after scoring */
+    int64_t tweet;     /* tweetId; INT64_MIN when empty */
+    size_t text_off;   /* summary: text_len bytes at dacc_notes.text + text_off */
+    uint32_t text_len;
 } note_info;
 
 /* The meta-scorer's rules, in the order they run (history.c). */
@@ -51,9 +55,11 @@ enum {
     META_INITIAL_NMR,
     META_EXPANSION_PLUS,
     META_EXPANSION,
+    META_CORE_WITH_TOPICS,
     META_CORE_MODEL,
     META_MULTI_GROUP,
     META_GROUP, /* GroupModelNN: the rule of the note's group */
+    META_TOPIC, /* TopicModelNN: the rule of the note's topic */
     META_STABLE_CRH,
     META_DRIFT_GUARD,
     META_EXPLANATION,
@@ -75,6 +81,7 @@ typedef struct {
     uint16_t rules;       /* META_* bits */
     uint8_t decided;      /* the last rule that acted */
     uint8_t group;        /* META_GROUP: the group of its rule */
+    uint8_t topic;        /* META_TOPIC: the topic of its rule */
     int8_t tag1, tag2;    /* firstTag and secondTag (tag index), -1 when none */
     uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
 } note_meta;
@@ -110,7 +117,15 @@ typedef struct {
  * mf_group_scorer.coalesce_group_model_scored_notes relies on); the core
  * runs last, so that the module's
  * core results (fin, r1_*, r2_*, helpfulness) are the core scorer's. */
-enum { SCORER_EXPANSION_PLUS, SCORER_EXPANSION, SCORER_GROUP, SCORER_MULTI, SCORER_EXTRA_COUNT };
+enum {
+    SCORER_EXPANSION_PLUS,
+    SCORER_EXPANSION,
+    SCORER_GROUP,
+    SCORER_MULTI,
+    SCORER_CORE_TOPICS, /* MFCoreWithTopicsScorer: the core's population, topic notes too */
+    SCORER_TOPIC,       /* the MFTopicScorers' results coalesced, as SCORER_GROUP's */
+    SCORER_EXTRA_COUNT
+};
 #define SCORER_CORE  SCORER_EXTRA_COUNT
 #define SCORER_COUNT (SCORER_EXTRA_COUNT + 1)
 
@@ -143,8 +158,11 @@ typedef struct {
     uint32_t *final_round;     /* per note, numFinalRoundRatings (0: empty) */
     double *rater_i, *rater_f; /* per participant, round 2; NaN when none */
     uint8_t *listed;           /* per participant: in the scorer's rater output */
-    uint8_t *note_group;  /* SCORER_GROUP, _MULTI: per note, the group that scored it, 0 none */
+    uint8_t *note_group;  /* SCORER_GROUP, _MULTI: per note, the group that scored it, 0 none;
+                             SCORER_TOPIC: the topic (NOTES_TOPIC_*) */
     uint8_t *rater_group; /* SCORER_GROUP: per participant, the same */
+    uint8_t *confident;   /* SCORER_TOPIC: per note, topicNoteConfident */
+    double *ci_lo, *ci_hi; /* SCORER_CORE_TOPICS: pseudo-rater bounds, NaN when none */
 } scorer_out;
 
 /* Per-note results of a round. */
@@ -160,6 +178,8 @@ struct dacc_notes {
     dacc_intern *parts; /* participant ids to participant indices */
     note_info *note;    /* notes.n, grown with it */
     size_t note_cap;
+    char *text; /* the notes' summaries, end to end (note_info.text_off) */
+    size_t text_n, text_cap;
     part_info *part; /* parts.n */
     size_t part_cap;
     rating_vec r;
@@ -330,6 +350,10 @@ typedef struct {
     uint8_t status[SCORER_COUNT];
     double core_i, expansion_i;
     uint8_t group;
+    /* the topic scorer's: the note's topic (0: none), intercept, factor and
+     * topicNoteConfident */
+    uint8_t topic, topic_confident;
+    double topic_i, topic_f;
 } meta_input;
 
 /* history.c: one note's meta rules, tags and updated history. */
@@ -347,6 +371,12 @@ double notes_latest_time(const dacc_notes *nt);
 dacc_status notes_sort_by_time(const dacc_notes *nt, uint32_t *idx, size_t n);
 
 /* mf.c: dacc_notes_fit, reporting sweeps to a progress display. */
+/* The weight on the raters' intercepts (userInterceptLambda). */
+static inline double notes_rater_lambda(const dacc_notes_params *p)
+{
+    return isnan(p->lambda_rater_intercept) ? p->lambda_intercept : p->lambda_rater_intercept;
+}
+
 dacc_status notes_fit_run(const uint32_t *note, const uint32_t *rater, const uint8_t *helpful,
                           size_t n, size_t n_notes, size_t n_raters, const dacc_notes_params *p,
                           bool frozen_raters, double ratings_per_note, dacc_notes_model *m,

@@ -149,8 +149,8 @@ static double loss_of(fit_state *s, const dacc_notes_model *m, double mse)
     return mse +
            p->lambda_factor * (sq_mean(m->rater_f, &s->br, s->n_raters, s->raters) +
                                sq_mean(m->note_f, &s->bn, s->n_notes, s->notes)) +
-           p->lambda_intercept * (sq_mean(m->rater_i, &s->br, s->n_raters, s->raters) +
-                                  sq_mean(m->note_i, &s->bn, s->n_notes, s->notes)) +
+           notes_rater_lambda(p) * sq_mean(m->rater_i, &s->br, s->n_raters, s->raters) +
+           p->lambda_intercept * sq_mean(m->note_i, &s->bn, s->n_notes, s->notes) +
            p->lambda_global * m->mu * m->mu;
 }
 
@@ -158,7 +158,7 @@ static double loss_of(fit_state *s, const dacc_notes_model *m, double mse)
 static double mu_step(fit_state *s, dacc_notes_model *m, double sr, double sr2, double *mse)
 {
     double N = (double)s->n;
-    m->mu = sr / (N * (1 + s->p->lambda_global));
+    m->mu = s->p->global_intercept ? sr / (N * (1 + s->p->lambda_global)) : 0;
     *mse = (sr2 - 2 * m->mu * sr + N * m->mu * m->mu) / N;
     return loss_of(s, m, *mse);
 }
@@ -170,7 +170,7 @@ static double sweep(fit_state *s, dacc_notes_model *m, double *mse)
     double N = (double)s->n, wn = N / (double)s->notes, wr = N / (double)s->raters;
     solve_side(&s->bn, s->n_notes, m->rater_i, m->rater_f, m->mu, wn * p->lambda_intercept,
                wn * p->lambda_factor, m->note_i, m->note_f, NULL);
-    solve_side(&s->br, s->n_raters, m->note_i, m->note_f, m->mu, wr * p->lambda_intercept,
+    solve_side(&s->br, s->n_raters, m->note_i, m->note_f, m->mu, wr * notes_rater_lambda(p),
                wr * p->lambda_factor, m->rater_i, m->rater_f, s->part);
     double sr = 0, sr2 = 0;
     for (size_t u = 0; u < s->n_raters; u++)

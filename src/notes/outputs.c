@@ -6,6 +6,7 @@
  * the names against the reference's, kept in tests/notes/vectors. */
 #include "dacc/fmt.h"
 #include "filters.h"
+#include "topics.h"
 
 /* What a column holds. Note fields first, then rater fields. */
 enum {
@@ -65,6 +66,10 @@ enum {
     R_GROUP,
     F_NOTE_MULTI, /* modelingMultiGroup */
     R_MULTI,
+    F_NOTE_TOPIC, /* noteTopic of the topic scorer */
+    F_TOPIC_CONF, /* topicNoteConfident */
+    F_CT_CI_LO,   /* the core-with-topics scorer's pseudo-rater bounds */
+    F_CT_CI_HI,
     F_FILTER_TAGS,
     F_WEIGHT,
     F_INC_TAGS,
@@ -84,6 +89,8 @@ enum {
 #define EP              SCORER_EXPANSION_PLUS
 #define G               SCORER_GROUP
 #define M               SCORER_MULTI
+#define CT              SCORER_CORE_TOPICS
+#define T               SCORER_TOPIC
 
 typedef struct {
     const char *name;
@@ -127,20 +134,20 @@ static const column scored_cols[] = {
     { "expansionPlusNoteIntercept", EXP(F_EXP_I, EP) },
     { "expansionPlusNoteFactor1", EXP(F_EXP_F, EP) },
     { "expansionPlusRatingStatus", EXP(F_EXP_STATUS, EP) },
-    { "topicNoteIntercept", F_EMPTY },
-    { "topicNoteFactor1", F_EMPTY },
-    { "topicRatingStatus", F_EMPTY },
-    { "noteTopic", F_EMPTY },
-    { "topicNoteConfident", F_EMPTY },
+    { "topicNoteIntercept", EXP(F_EXP_I, T) },
+    { "topicNoteFactor1", EXP(F_EXP_F, T) },
+    { "topicRatingStatus", EXP(F_EXP_STATUS, T) },
+    { "noteTopic", F_NOTE_TOPIC },
+    { "topicNoteConfident", F_TOPIC_CONF },
     { "expansionActiveRules", EXP(F_EXP_RULES, E) },
     { "expansionPlusActiveRules", EXP(F_EXP_RULES, EP) },
     { "groupActiveRules", EXP(F_EXP_RULES, G) },
-    { "topicActiveRules", F_EMPTY },
+    { "topicActiveRules", EXP(F_EXP_RULES, T) },
     { "coreNumFinalRoundRatings", F_FINAL_N },
     { "expansionNumFinalRoundRatings", EXP(F_EXP_N, E) },
     { "expansionPlusNumFinalRoundRatings", EXP(F_EXP_N, EP) },
     { "groupNumFinalRoundRatings", EXP(F_EXP_N, G) },
-    { "topicNumFinalRoundRatings", F_EMPTY },
+    { "topicNumFinalRoundRatings", EXP(F_EXP_N, T) },
     { "rescoringActiveRules", F_RESCORING },
     { "multiGroupNoteIntercept", EXP(F_EXP_I, M) },
     { "multiGroupNoteFactor1", EXP(F_EXP_F, M) },
@@ -148,13 +155,13 @@ static const column scored_cols[] = {
     { "modelingMultiGroup", F_NOTE_MULTI },
     { "multiGroupActiveRules", EXP(F_EXP_RULES, M) },
     { "multiGroupNumFinalRoundRatings", EXP(F_EXP_N, M) },
-    { "coreWithTopicsNoteFactor1", F_EMPTY },
-    { "coreWithTopicsNoteIntercept", F_EMPTY },
-    { "coreWithTopicsRatingStatus", F_EMPTY },
-    { "coreWithTopicsActiveRules", F_EMPTY },
-    { "coreWithTopicsNumFinalRoundRatings", F_EMPTY },
-    { "coreWithTopicsNoteInterceptMin", F_EMPTY },
-    { "coreWithTopicsNoteInterceptMax", F_EMPTY },
+    { "coreWithTopicsNoteFactor1", EXP(F_EXP_F, CT) },
+    { "coreWithTopicsNoteIntercept", EXP(F_EXP_I, CT) },
+    { "coreWithTopicsRatingStatus", EXP(F_EXP_STATUS, CT) },
+    { "coreWithTopicsActiveRules", EXP(F_EXP_RULES, CT) },
+    { "coreWithTopicsNumFinalRoundRatings", EXP(F_EXP_N, CT) },
+    { "coreWithTopicsNoteInterceptMin", F_CT_CI_LO },
+    { "coreWithTopicsNoteInterceptMax", F_CT_CI_HI },
     { "timestampMillisOfNmrDueToMinStableCrhTime", F_STABLE_TS },
     { "coreNoteInterceptNoHighVol", F_EMPTY },
     { "coreWithTopicsNoteInterceptNoHighVol", F_EMPTY },
@@ -230,8 +237,8 @@ static const column helpful_cols[] = {
     { "multiGroupRaterIntercept", R_EXP(R_EXP_I, M) },
     { "multiGroupRaterFactor1", R_EXP(R_EXP_F, M) },
     { "modelingMultiGroup", R_MULTI },
-    { "coreWithTopicsRaterIntercept", F_EMPTY },
-    { "coreWithTopicsRaterFactor1", F_EMPTY },
+    { "coreWithTopicsRaterIntercept", R_EXP(R_EXP_I, CT) },
+    { "coreWithTopicsRaterFactor1", R_EXP(R_EXP_F, CT) },
     { "coreFirstRoundRaterIntercept", R_I1 },
     { "coreFirstRoundRaterFactor1", R_F1 },
     { "crhTotal14d", F_EMPTY },
@@ -443,11 +450,23 @@ static int put_group(FILE *fp, uint8_t g)
     return g ? fprintf(fp, "%d.0", g) < 0 : 0;
 }
 
+/* noteTopic or topicNoteConfident: empty where no topic scorer scored the
+ * note. */
+static int put_topic(FILE *fp, const scorer_out *o, uint32_t n, bool name)
+{
+    if (!o->note_group || !o->note_group[n])
+        return 0;
+    return name ? fputs(notes_topic_names[o->note_group[n]], fp) == EOF
+                : put_bool(fp, o->confident[n]);
+}
+
 /* A meta rule's name; a group model's carries the note's group. */
 static int put_meta_rule(FILE *fp, const note_meta *m, int rule)
 {
     if (rule == META_GROUP)
         return fprintf(fp, "GroupModel%02d (v1.1)", m->group) < 0;
+    if (rule == META_TOPIC)
+        return fprintf(fp, "TopicModel%02d (v1.0)", m->topic) < 0;
     return fputs(notes_meta_rule_name(rule), fp) == EOF;
 }
 
@@ -583,6 +602,14 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return m->tag1 < 0 ? 0 : fputs(notes_tag_name(m->tag1), fp) == EOF;
     case F_TAG2:
         return m->tag2 < 0 ? 0 : fputs(notes_tag_name(m->tag2), fp) == EOF;
+    case F_NOTE_TOPIC:
+    case F_TOPIC_CONF:
+        return put_topic(fp, &nt->extra[T], n, field == F_NOTE_TOPIC);
+    case F_CT_CI_LO:
+    case F_CT_CI_HI:
+        if (!nt->extra[CT].ci_lo)
+            return 0;
+        return put_num(fp, (field == F_CT_CI_LO ? nt->extra[CT].ci_lo : nt->extra[CT].ci_hi)[n]);
     case F_CI_LO:
         return put_num(fp, nt->ci_lo[n]);
     case F_CI_HI:

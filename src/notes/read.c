@@ -177,6 +177,7 @@ dacc_status notes_note_index_h(dacc_notes *nt, int64_t id, uint64_t h, uint32_t 
                                   .change_ts = NAN,
                                   .stable_ts = NAN,
                                   .first_stable_ts = NAN,
+                                  .tweet = INT64_MIN,
                                   .author = NOTES_NONE };
     return DACC_OK;
 }
@@ -353,6 +354,41 @@ static dacc_status note_head(dacc_notes *nt, dacc_csv *csv, bool history, note_i
     return DACC_OK;
 }
 
+/* The note's summary, kept for the topic model (topics.h). */
+static dacc_status keep_text(dacc_notes *nt, note_info *n, const char *s, size_t len,
+                             dacc_error *err)
+{
+    if (len > UINT32_MAX)
+        return dacc_error_set(err, DACC_ERR_LIMIT, "a note's summary is over 4 GiB");
+    if (len > nt->text_cap - nt->text_n) {
+        size_t cap = nt->text_cap ? nt->text_cap : 1 << 16;
+        while (len > cap - nt->text_n)
+            cap *= 2;
+        char *p = realloc(nt->text, cap);
+        if (!p)
+            return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for the notes' summaries");
+        nt->text = p, nt->text_cap = cap;
+    }
+    if (len)
+        memcpy(nt->text + nt->text_n, s, len);
+    n->text_off = nt->text_n, n->text_len = (uint32_t)len;
+    nt->text_n += len;
+    return DACC_OK;
+}
+
+/* tweetId: the post the note is on; empty is no post (no topic). */
+static dacc_status get_tweet(dacc_csv *csv, int64_t *tweet, dacc_error *err)
+{
+    const char *s;
+    size_t len;
+    dacc_status st = dacc_csv_get_str(csv, 3, &s, &len, err);
+    if (st != DACC_OK || len == 0) {
+        *tweet = INT64_MIN;
+        return st;
+    }
+    return dacc_csv_get_i64(csv, 3, tweet, err);
+}
+
 static dacc_status note_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
 {
     note_info *n;
@@ -360,12 +396,22 @@ static dacc_status note_row(dacc_notes *nt, dacc_csv *csv, dacc_error *err)
     uint32_t author;
     const char *cls;
     size_t clen;
+    const char *text;
+    size_t tlen;
+    int64_t tweet;
     dacc_status st = note_head(nt, csv, false, &n, &created, &author, err);
     if (st == DACC_OK)
         st = dacc_csv_get_str(csv, 4, &cls, &clen, err);
+    if (st == DACC_OK)
+        st = get_tweet(csv, &tweet, err);
+    if (st == DACC_OK)
+        st = dacc_csv_get_str(csv, 21, &text, &tlen, err);
+    if (st == DACC_OK)
+        st = keep_text(nt, n, text, tlen, err);
     if (st != DACC_OK)
         return st;
     n->in_notes = 1, n->created = created, n->author = author, n->cls = classify(cls, clen);
+    n->tweet = tweet;
     return DACC_OK;
 }
 

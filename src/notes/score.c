@@ -11,6 +11,7 @@
 
 #include "dacc/rng.h"
 #include "filters.h"
+#include "topics.h"
 
 #define NOT_MISLEADING_UI_LAUNCH 1664755200000LL /* October 3, 2022 UTC */
 
@@ -53,17 +54,21 @@ uint64_t notes_scorer_groups(int scorer)
     uint64_t exp = core_bits() | GROUP_BITS(expansion_groups);
     static const int multi[] = { 4, 5, 7, 12, 26 }; /* _get_scorers' MFMultiGroupScorer */
     /* a group scorer's population is its one group */
-    return scorer == SCORER_CORE             ? core_bits()
+    return scorer == SCORER_CORE || scorer == SCORER_CORE_TOPICS ? core_bits()
            : scorer == SCORER_EXPANSION      ? exp
            : scorer == SCORER_EXPANSION_PLUS ? exp | GROUP_BITS(expansion_plus_groups)
            : scorer == SCORER_MULTI          ? GROUP_BITS(multi)
                                              : 0;
 }
 
+/* mf_core_with_topics_scorer.py: the core's groups and capture, but
+ * firmRejectThreshold None. */
 static scorer_def extra_def(int s)
 {
     uint64_t g = notes_scorer_groups(s);
-    return s == SCORER_EXPANSION ? (scorer_def){ g, 0.5, 0.3 } : (scorer_def){ g, NAN, NAN };
+    return s == SCORER_EXPANSION     ? (scorer_def){ g, 0.5, 0.3 }
+           : s == SCORER_CORE_TOPICS ? (scorer_def){ g, 0.5, NAN }
+                                     : (scorer_def){ g, NAN, NAN };
 }
 
 void dacc_notes_params_default(dacc_notes_params *p)
@@ -71,6 +76,8 @@ void dacc_notes_params_default(dacc_notes_params *p)
     *p = (dacc_notes_params){ .lambda_factor = 0.03,
                               .lambda_intercept = 0.15,
                               .lambda_global = 0.15,
+                              .lambda_rater_intercept = NAN,
+                              .global_intercept = true,
                               .min_ratings_per_note = 5,
                               .min_ratings_per_rater = 10,
                               .min_ratings_needed = 5,
@@ -118,6 +125,7 @@ static void scorer_out_free(scorer_out *o)
 {
     free(o->i), free(o->f), free(o->status), free(o->rules), free(o->final_round);
     free(o->rater_i), free(o->rater_f), free(o->listed), free(o->note_group), free(o->rater_group);
+    free(o->confident), free(o->ci_lo), free(o->ci_hi);
     memset(o, 0, sizeof *o);
 }
 
@@ -152,7 +160,7 @@ void dacc_notes_free(dacc_notes *nt)
     dacc_intern_free(nt->notes);
     dacc_intern_free(nt->parts);
     notes_origin_free(nt);
-    free(nt->note), free(nt->part);
+    free(nt->note), free(nt->part), free(nt->text);
     free(nt->r.note), free(nt->r.rater), free(nt->r.created), free(nt->r.helpful);
     free(nt->r.tags);
     free(nt);
@@ -527,6 +535,7 @@ typedef struct {
     params st, r1, r2, fin;
     note_scores r1s;
     double *nan_or_i, *nan_or_f, *rater_f;
+    bool no_reputation; /* MFTopicScorer's useReputation False */
 } work;
 
 static void work_free(work *w)
@@ -612,6 +621,42 @@ static dacc_status alloc_results(dacc_notes *nt)
     return ok && nt->result_order && nt->rater_order ? DACC_OK : DACC_ERR_NOMEM;
 }
 
+/* The tag thresholds: round-1 CRH notes, round-2 factors. */
+static dacc_status tag_thresholds(dacc_notes *nt, work *w, dacc_error *err)
+{
+    uint8_t *crh = malloc(notes_nnotes(nt) ? notes_nnotes(nt) : 1);
+    if (!crh)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for the tag filters");
+    for (size_t n = 0; n < notes_nnotes(nt); n++)
+        crh[n] = w->r1s.status[n] == DACC_NOTES_CRH;
+    rule_view(w, nt, &w->r2, w->r2.has_note, w->r2.has_rater);
+    dacc_status st = notes_filters_prescore(nt, w->scope, w->nan_or_f, w->rater_f, crh, err);
+    free(crh);
+    return st;
+}
+
+static void params_copy(params *to, const params *from, size_t nn, size_t np)
+{
+    memcpy(to->m.note_i, from->m.note_i, nn * sizeof(double));
+    memcpy(to->m.note_f, from->m.note_f, nn * sizeof(double));
+    memcpy(to->m.rater_i, from->m.rater_i, np * sizeof(double));
+    memcpy(to->m.rater_f, from->m.rater_f, np * sizeof(double));
+    memcpy(to->has_note, from->has_note, nn), memcpy(to->has_rater, from->has_rater, np);
+    to->m.mu = from->m.mu;
+}
+
+/* useReputation False (mf_base_scorer.prescore, MFTopicScorer): no
+ * helpfulness filter and no second round; the first fit's parameters are
+ * the final round's, on every training rating. */
+static dacc_status skip_reputation(dacc_notes *nt, work *w, dacc_error *err)
+{
+    params_copy(&w->r2, &w->r1, notes_nnotes(nt), notes_nparts(nt));
+    keep_rater_params(nt, &w->r2, nt->r2_i, nt->r2_f);
+    memset(nt->above, 1, notes_nparts(nt));
+    nt->sum.round2 = nt->sum.training;
+    return tag_thresholds(nt, w, err);
+}
+
 static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
                             dacc_error *err)
 {
@@ -638,6 +683,8 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     rules_input in = { nt, p, w->scope, w->nan_or_i, w->nan_or_f, w->rater_f, false, NULL };
     if ((st = notes_apply_rules(&in, &w->r1s, err)) != DACC_OK)
         return st;
+    if (w->no_reputation)
+        return skip_reputation(nt, w, err);
     dacc_progress_stage(pr, "helpfulness", 0);
     if ((st = notes_helpfulness(nt, p, w->scope, &w->r1s, err)) != DACC_OK)
         return st;
@@ -659,16 +706,7 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     keep_rater_params(nt, &w->r2, nt->r2_i, nt->r2_f);
     if (st != DACC_OK)
         return st;
-    /* the tag thresholds: round-1 CRH notes, round-2 factors */
-    uint8_t *crh = malloc(notes_nnotes(nt) ? notes_nnotes(nt) : 1);
-    if (!crh)
-        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory for the tag filters");
-    for (size_t n = 0; n < notes_nnotes(nt); n++)
-        crh[n] = w->r1s.status[n] == DACC_NOTES_CRH;
-    rule_view(w, nt, &w->r2, w->r2.has_note, w->r2.has_rater);
-    st = notes_filters_prescore(nt, w->scope, w->nan_or_f, w->rater_f, crh, err);
-    free(crh);
-    return st;
+    return tag_thresholds(nt, w, err);
 }
 
 /* _score_notes_and_users: notes with enough ratings, raters that have
@@ -926,10 +964,14 @@ static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, 
 {
     scorer_def d = extra_def(s);
     dacc_notes_params ps = *p;
-    /* pseudoraters=False in both constructors: their UcbCRNH never acts */
-    ps.firm_reject_threshold = d.firm_reject, ps.pseudoraters = false;
+    /* pseudoraters=False in the expansion constructors: their UcbCRNH never
+     * acts; the core-with-topics scorer is given the core's */
+    ps.firm_reject_threshold = d.firm_reject;
+    ps.pseudoraters = s == SCORER_CORE_TOPICS && p->pseudoraters;
     scorer_out *o = &nt->extra[s];
-    if (scorer_out_new(o, notes_nnotes(nt), notes_nparts(nt)) != DACC_OK)
+    size_t nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1;
+    if (scorer_out_new(o, notes_nnotes(nt), notes_nparts(nt)) != DACC_OK ||
+        !(o->ci_lo = malloc(nn * sizeof(double))) || !(o->ci_hi = malloc(nn * sizeof(double))))
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     scorer_scope(nt, w, false, d.groups, true);
     size_t read = nt->sum.ratings_read;
@@ -945,6 +987,12 @@ static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, 
     }
     drop_uncaptured(nt, w, d.groups, true, d.capture);
     keep_scorer_out(nt, o);
+    /* the bounds are the core's outputs: give them to this scorer's columns */
+    for (size_t n = 0; n < notes_nnotes(nt); n++) {
+        bool kept = o->status[n] != NOTES_UNSCORED;
+        o->ci_lo[n] = kept ? nt->ci_lo[n] : NAN, o->ci_hi[n] = kept ? nt->ci_hi[n] : NAN;
+        nt->ci_lo[n] = nt->ci_hi[n] = NAN;
+    }
     return DACC_OK;
 }
 
@@ -1016,15 +1064,116 @@ static dacc_status run_groups(dacc_notes *nt, const dacc_notes_params *p, work *
     return DACC_OK;
 }
 
+/* MFTopicScorer._postprocess_output: the topic's notes, each scored one
+ * confident when more than numConfidenceRatings (4) of its ratings, by any
+ * rater, come from raters of each sign of factor. */
+static void merge_topic(const dacc_notes *nt, work *w, uint8_t t, scorer_out *o)
+{
+    size_t nn = notes_nnotes(nt);
+    uint32_t *pos = w->cn, *neg = w->cr;
+    memset(pos, 0, nn * sizeof *pos), memset(neg, 0, nn * sizeof *neg);
+    for (size_t k = 0; k < nt->r.n; k++) {
+        uint32_t n = nt->r.note[k], u = nt->r.rater[k];
+        if (w->base[k] && nt->note[n].topic == t && !isnan(nt->fin.i[n]) && w->r2.has_rater[u])
+            (w->r2.m.rater_f[u] >= 0 ? pos : neg)[n]++;
+    }
+    for (size_t n = 0; n < nn; n++) {
+        const note_info *ni = &nt->note[n];
+        if (ni->topic != t || (!ni->in_notes && !ni->in_history))
+            continue;
+        o->i[n] = nt->fin.i[n], o->f[n] = nt->fin.f[n], o->status[n] = nt->fin.status[n];
+        o->rules[n] = nt->fin.rules[n], o->final_round[n] = nt->final_round[n];
+        o->note_group[n] = t, o->confident[n] = pos[n] > 4 && neg[n] > 4;
+    }
+}
+
+/* The topic scorers (mf_topic_scorer.py, run_scoring._get_scorers), one
+ * per topic, each on every rating of the topic's notes: no stable
+ * initialization, no reputation filter, no pseudo-raters, MFBaseScorer's
+ * other defaults (no firm reject, no minority rules); InDimensionTwo's
+ * without a global intercept and with userInterceptLambda 5. */
+static dacc_status run_topics(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                              dacc_progress *pr, dacc_error *err)
+{
+    size_t nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1;
+    scorer_out *o = &nt->extra[SCORER_TOPIC];
+    if (scorer_out_new(o, notes_nnotes(nt), notes_nparts(nt)) != DACC_OK ||
+        !(o->note_group = calloc(nn, 1)) || !(o->confident = calloc(nn, 1)))
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    for (uint8_t t = 1; t < NOTES_TOPIC_COUNT; t++) {
+        dacc_notes_params ps = *p;
+        ps.firm_reject_threshold = NAN, ps.stable_group = NAN, ps.pseudoraters = false;
+        ps.min_minority_net_helpful = -1, ps.min_minority_net_ratio = NAN;
+        if (t == NOTES_TOPIC_IN_DIM_TWO)
+            ps.global_intercept = false, ps.lambda_rater_intercept = 5;
+        for (size_t k = 0; k < nt->r.n; k++)
+            w->scope[k] = w->base[k] && nt->note[nt->r.note[k]].topic == t;
+        char stage[48];
+        snprintf(stage, sizeof stage, "topic scorer %s", notes_topic_names[t]);
+        dacc_progress_stage(pr, stage, 0);
+        size_t read = nt->sum.ratings_read;
+        dacc_error quiet = { 0 };
+        w->no_reputation = true;
+        dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
+        w->no_reputation = false;
+        memset(&nt->sum, 0, sizeof nt->sum);
+        nt->sum.ratings_read = read;
+        if (st == DACC_ERR_INVALID)
+            continue; /* no ratings to fit: the topic scorer scores no note */
+        if (st != DACC_OK) {
+            *err = quiet;
+            return st;
+        }
+        merge_topic(nt, w, t, o);
+    }
+    return DACC_OK;
+}
+
 /* The core scorer (mf_core_scorer.py): captureThreshold 0.5 in the whole
- * pipeline; the core-only run keeps every note it fits, as before. */
+ * pipeline, and excludeTopics: no note with a topic, nor its ratings; the
+ * core-only run keeps every note it fits, as before. */
 static dacc_status run_core(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
                             dacc_error *err)
 {
     scorer_scope(nt, w, p->core_only || !p->core_groups_only, core_bits(), true);
+    for (size_t k = 0; k < nt->r.n; k++)
+        w->scope[k] = w->scope[k] && !nt->note[nt->r.note[k]].topic;
     dacc_status st = run_scorer(nt, p, w, pr, err);
     if (st == DACC_OK && !p->core_only && p->core_groups_only)
         drop_uncaptured(nt, w, core_bits(), true, 0.5);
+    for (size_t n = 0; st == DACC_OK && n < notes_nnotes(nt); n++)
+        if (nt->note[n].topic)
+            unscore_note(nt, n), nt->ci_lo[n] = nt->ci_hi[n] = NAN;
+    return st;
+}
+
+/* topic_model.py: every note of the notes file on a post gets its post's
+ * topic; in the core-only run, none. */
+static dacc_status assign_topics(dacc_notes *nt, bool model, dacc_error *err)
+{
+    size_t nn = notes_nnotes(nt), m = 0;
+    for (size_t n = 0; n < nn; n++)
+        nt->note[n].topic = NOTES_TOPIC_NONE;
+    if (!model)
+        return DACC_OK;
+    notes_topic_note *in = malloc((nn ? nn : 1) * sizeof *in);
+    uint32_t *idx = malloc((nn ? nn : 1) * sizeof *idx);
+    uint8_t *topic = malloc(nn ? nn : 1);
+    dacc_status st = in && idx && topic ? DACC_OK : DACC_ERR_NOMEM;
+    for (size_t n = 0; st == DACC_OK && n < nn; n++) {
+        const note_info *ni = &nt->note[n];
+        if (!ni->in_notes || ni->tweet == INT64_MIN)
+            continue;
+        in[m] = (notes_topic_note){ ni->tweet, nt->text + ni->text_off, ni->text_len };
+        idx[m++] = (uint32_t)n;
+    }
+    if (st != DACC_OK)
+        dacc_error_set(err, st, "out of memory for the topic model");
+    else
+        st = notes_topics_assign(in, m, topic, err);
+    for (size_t j = 0; st == DACC_OK && j < m; j++)
+        nt->note[idx[j]].topic = topic[j];
+    free(in), free(idx), free(topic);
     return st;
 }
 
@@ -1033,6 +1182,10 @@ static dacc_status run_pipeline(dacc_notes *nt, const dacc_notes_params *p, work
 {
     dacc_progress_stage(pr, "preprocessing", 0);
     dacc_status st = preprocess(nt, p, w, err);
+    if (st == DACC_OK) {
+        dacc_progress_stage(pr, "topic model", 0);
+        st = assign_topics(nt, !p->core_only, err);
+    }
     static const char *const names[] = { "expansion-plus scorer", "expansion scorer" };
     for (int s = 0; st == DACC_OK && !p->core_only && s < SCORER_GROUP; s++) {
         dacc_progress_stage(pr, names[s], 0);
@@ -1040,6 +1193,12 @@ static dacc_status run_pipeline(dacc_notes *nt, const dacc_notes_params *p, work
     }
     if (st == DACC_OK && !p->core_only)
         st = run_groups(nt, p, w, pr, err);
+    if (st == DACC_OK && !p->core_only) {
+        dacc_progress_stage(pr, "core-with-topics scorer", 0);
+        st = run_extra(nt, p, SCORER_CORE_TOPICS, w, pr, err);
+    }
+    if (st == DACC_OK && !p->core_only)
+        st = run_topics(nt, p, w, pr, err);
     if (st == DACC_OK)
         st = run_core(nt, p, w, pr, err);
     return st;

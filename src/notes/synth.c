@@ -40,6 +40,9 @@ enum { POP_CORE, POP_EXPANSION, POP_PLUS, POP_COUNT };
  * threshold (0.5), so the scorer of that population decides the note. */
 #define POP_HEAVY 0.7
 
+#define TOPIC_SALT 0x746f706963ULL
+#define TOPIC_POOL 25 /* rater u is topic t's when u % TOPIC_POOL == t */
+
 typedef struct {
     const dacc_notes_synth_params *sp;
     size_t raters, notes;
@@ -47,6 +50,7 @@ typedef struct {
     uint8_t *noisy;  /* per rater */
     uint8_t *kind;   /* per note */
     unsigned *liked; /* per note: the camp that likes a one-camp note */
+    uint8_t *topic;  /* per note: its summary's topic, 0 none */
     size_t *members[POP_COUNT], count[POP_COUNT]; /* raters of each population */
     dacc_progress *pr;
 } world;
@@ -165,16 +169,25 @@ static int write_ratings(FILE *fp, const world *w)
             pick = q;
         }
         int pop = w->count[POP_CORE] < w->raters ? population(w->sp, n, NOTE_SALT) : POP_CORE;
+        unsigned topic = w->topic[n];
         for (size_t j = 0; j < want; j++) {
             size_t u;
             bool dup;
             /* a note of a non-core population draws most raters from it,
              * the rest from the core; a core note draws from everyone */
             int from = pop == POP_CORE ? -1 : unit(&r) < POP_HEAVY ? pop : POP_CORE;
+            /* a topic note draws most raters from the topic's own raters,
+             * one in TOPIC_POOL of everyone, so a topic scorer has raters
+             * with enough ratings to fit */
+            bool pool = topic && w->raters / TOPIC_POOL > j && unit(&r) < POP_HEAVY;
+            if (topic)
+                from = -1;
             if (from >= 0 && w->count[from] <= j)
                 from = -1; /* too few there to draw without repeats */
             do {
-                u = from < 0 ? next(&r) % w->raters : w->members[from][next(&r) % w->count[from]];
+                u = pool    ? (next(&r) % (w->raters / TOPIC_POOL)) * TOPIC_POOL + topic
+                    : from < 0 ? next(&r) % w->raters
+                               : w->members[from][next(&r) % w->count[from]];
                 dup = false;
                 for (size_t t = 0; t < j && !dup; t++)
                     dup = pick[t] == u;
@@ -191,17 +204,70 @@ static int write_ratings(FILE *fp, const world *w)
     return bad;
 }
 
+
+/* Words of synthetic summaries. Per topic of the topic model (Topics 1 to
+ * 5), seed terms of topic_model.seedTerms and words that go with the topic
+ * but hold no seed term (nor "sc", which InDimensionTwo's seeds block), so
+ * that the model's classifier has something to learn from. */
+static const char *const topic_seeds[5][3] = { { "ukraine", "kyiv", "putin" },
+                                               { "gaza", "israel", "hamas" },
+                                               { "messi", "ronaldo", "messi" },
+                                               { "scam", "spam", "gambling" },
+                                               { "obc", "ugc", "obc" } };
+static const char *const topic_words[5][4] = { { "donbas", "kharkiv", "drones", "sanctions" },
+                                               { "ceasefire", "hostages", "rafah", "idf" },
+                                               { "football", "goal", "argentina", "ballon" },
+                                               { "giveaway", "crypto", "wallet", "prize" },
+                                               { "reservation", "caste", "quota", "mandal" } };
+static const char *const plain_words[8] = { "the",     "claim",  "video",  "missing",
+                                            "context", "report", "source", "official" };
+
+/* A note's summary into out (unless NULL), and its topic (1 to 5; 0: none).
+ * With topics, a share of the notes is about a topic: most name one of its
+ * seed terms (a few a second topic's too, which leaves them to the
+ * classifier), some only words that go with it; the other notes are plain,
+ * and one in twenty of them has one topic word. */
+static unsigned summary(char *out, size_t cap, const dacc_notes_synth_params *sp, size_t n)
+{
+    double share = sp->topics;
+    if (!(share > 0)) {
+        if (out)
+            snprintf(out, cap, "Synthetic note %zu.", n + 1);
+        return 0;
+    }
+    mix_rng r = { (n + 1) * 0x2545f4914f6cdd1dULL ^ TOPIC_SALT ^ sp->seed };
+    const char *a = plain_words[next(&r) % 8], *b = plain_words[next(&r) % 8];
+    size_t t = next(&r) % 5, t2 = (t + 1 + next(&r) % 4) % 5;
+    const char *seed = topic_seeds[t][next(&r) % 3], *w1 = topic_words[t][next(&r) % 4],
+               *w2 = topic_words[t][next(&r) % 4];
+    double x = unit(&r), y = unit(&r);
+    if (!out)
+        return x < share ? (unsigned)t + 1 : 0;
+    if (x >= share)
+        snprintf(out, cap, "Synthetic note %zu: %s %s %s.", n + 1, a, b,
+                 y < 0.05 ? topic_words[t][next(&r) % 4] : plain_words[next(&r) % 8]);
+    else if (y < 0.2)
+        snprintf(out, cap, "Synthetic note %zu: %s %s %s %s.", n + 1, a, w1, b, w2);
+    else if (y < 0.23)
+        snprintf(out, cap, "Synthetic note %zu: %s %s %s %s %s.", n + 1, a, seed, w1,
+                 topic_seeds[t2][next(&r) % 3], b);
+    else
+        snprintf(out, cap, "Synthetic note %zu: %s %s %s %s %s.", n + 1, a, seed, w1, b, w2);
+    return x < share ? (unsigned)t + 1 : 0;
+}
+
 static int write_notes(FILE *fp, const world *w)
 {
     int bad = write_header(fp, 'n');
-    char id[40];
+    char id[40], text[160];
     for (size_t n = 0; !bad && n < w->notes; n++) {
         participant(id, (n * 7919) % w->raters);
+        summary(text, sizeof text, w->sp, n);
         bad |=
             fprintf(fp,
                     "%zu\t%s\t%lld\t%zu\tMISINFORMED_OR_POTENTIALLY_MISLEADING\t\t\t\t0\t1\t0"
-                    "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tSynthetic note %zu.\t0\t0\n",
-                    n + 1, id, (long long)(BASE_TIME + (int64_t)n * 60000), 1000000 + n, n + 1) < 0;
+                    "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\t%s\t0\t0\n",
+                    n + 1, id, (long long)(BASE_TIME + (int64_t)n * 60000), 1000000 + n, text) < 0;
     }
     return bad;
 }
@@ -268,10 +334,11 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
     bool shares =
         sp->expansion >= 0 && sp->expansion_plus >= 0 && sp->expansion + sp->expansion_plus <= 0.9;
     if (sp->camps < 2 || sp->camps > 64 || !(sp->noise >= 0 && sp->noise <= 1) ||
-        sp->ratings < 100 || !shares)
+        sp->ratings < 100 || !shares || !(sp->topics >= 0 && sp->topics <= 1))
         return dacc_error_set(err, DACC_ERR_INVALID,
-                              "synthetic data needs 2 to 64 camps, noise in [0,1], at least "
-                              "100 ratings and expansion shares adding up to at most 0.9");
+                              "synthetic data needs 2 to 64 camps, noise and topic shares in "
+                              "[0,1], at least 100 ratings and expansion shares adding up to at "
+                              "most 0.9");
     w->sp = sp;
     w->notes = (size_t)(sp->ratings / per_note) + 1;
     w->raters = (size_t)(sp->ratings / per_rater) + 1;
@@ -279,7 +346,8 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
         w->raters = 2 * (size_t)per_note;
     w->camp = malloc(w->raters * sizeof *w->camp), w->noisy = malloc(w->raters);
     w->kind = malloc(w->notes), w->liked = malloc(w->notes * sizeof *w->liked);
-    if (!w->camp || !w->noisy || !w->kind || !w->liked)
+    w->topic = malloc(w->notes);
+    if (!w->camp || !w->noisy || !w->kind || !w->liked || !w->topic)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     for (int k = 0; k < POP_COUNT; k++)
         if (!(w->members[k] = malloc(w->raters * sizeof *w->members[k])))
@@ -295,6 +363,7 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
         double x = unit(&r);
         w->kind[n] = x < 0.25 ? KIND_BRIDGING : x < 0.7 ? KIND_ONE_CAMP : KIND_BAD;
         w->liked[n] = (unsigned)(next(&r) % sp->camps);
+        w->topic[n] = (uint8_t)summary(NULL, 0, sp, n);
     }
     return DACC_OK;
 }
@@ -314,7 +383,7 @@ dacc_status dacc_notes_synth(const dacc_notes_synth_params *sp, const dacc_notes
     for (int k = 0; st == DACC_OK && k < 5; k++)
         if (fps[k] && fns[k](fps[k], &w))
             st = dacc_error_set(err, DACC_ERR_IO, "writing the synthetic %s failed", names[k]);
-    free(w.camp), free(w.noisy), free(w.kind), free(w.liked);
+    free(w.camp), free(w.noisy), free(w.kind), free(w.liked), free(w.topic);
     for (int k = 0; k < POP_COUNT; k++)
         free(w.members[k]);
     return st;

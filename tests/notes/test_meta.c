@@ -46,9 +46,17 @@ static note_meta decide_in(const note_info *ni, const meta_input *in)
     return m;
 }
 
+/* Every scorer but the ones a test names leaves the note unscored. */
+static meta_input unscored(double ci, double ei)
+{
+    meta_input in = { .core_i = ci, .expansion_i = ei, .topic_i = NAN, .topic_f = NAN };
+    memset(in.status, U, sizeof in.status);
+    return in;
+}
+
 static note_meta decide(const note_info *ni, uint8_t plus, uint8_t exp, uint8_t core)
 {
-    meta_input in = { .core_i = NAN, .expansion_i = NAN };
+    meta_input in = unscored(NAN, NAN);
     in.status[SCORER_EXPANSION_PLUS] = plus, in.status[SCORER_EXPANSION] = exp;
     in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = in.status[SCORER_MULTI] = U;
     return decide_in(ni, &in);
@@ -58,7 +66,8 @@ static note_meta decide(const note_info *ni, uint8_t plus, uint8_t exp, uint8_t 
 static note_meta grouped(const note_info *ni, uint8_t core, double ci, uint8_t exp, double ei,
                          uint8_t gs)
 {
-    meta_input in = { .core_i = ci, .expansion_i = ei, .group = 7 };
+    meta_input in = unscored(ci, ei);
+    in.group = 7;
     in.status[SCORER_EXPANSION_PLUS] = U, in.status[SCORER_EXPANSION] = exp;
     in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = gs, in.status[SCORER_MULTI] = U;
     return decide_in(ni, &in);
@@ -66,7 +75,7 @@ static note_meta grouped(const note_info *ni, uint8_t core, double ci, uint8_t e
 
 static note_meta multi(const note_info *ni, uint8_t core, uint8_t exp, uint8_t ms)
 {
-    meta_input in = { .core_i = NAN, .expansion_i = NAN };
+    meta_input in = unscored(NAN, NAN);
     in.status[SCORER_EXPANSION_PLUS] = U, in.status[SCORER_EXPANSION] = exp;
     in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = U, in.status[SCORER_MULTI] = ms;
     return decide_in(ni, &in);
@@ -314,4 +323,75 @@ Test(notes_meta, capture_threshold)
     cr_assert(!keep[one] && !keep[two]);
     free(sel);
     dacc_notes_free(nt);
+}
+
+/* A note the core with topics rates ct and the core core (topic notes the
+ * core does not score), topic scorer of topic t, confident or not, at
+ * intercept ti and factor tf. */
+static note_meta topical(uint8_t ct, uint8_t core, uint8_t t, bool confident, double ti, double tf)
+{
+    meta_input in = unscored(NAN, NAN);
+    in.status[SCORER_CORE_TOPICS] = ct, in.status[SCORER_CORE] = core;
+    in.topic = t, in.topic_confident = confident, in.topic_i = ti, in.topic_f = tf;
+    return decide_in(&shown, &in);
+}
+
+/* CoreWithTopicsModel runs before CoreModel: it decides the notes with a
+ * topic, which the core leaves out, and the core overrides it elsewhere. */
+Test(notes_meta, core_with_topics_decides_where_the_core_did_not_score)
+{
+    note_meta m = topical(CRH, U, 0, false, NAN, NAN);
+    cr_assert_eq(m.decided, META_CORE_WITH_TOPICS);
+    cr_assert_eq(m.final_status, CRH);
+    m = topical(CRH, NMR, 0, false, NAN, NAN);
+    cr_assert_eq(m.decided, META_CORE_MODEL);
+    cr_assert_eq(m.final_status, NMR);
+    cr_assert_eq(m.rules & (META(CORE_WITH_TOPICS) | META(CORE_MODEL)),
+                 META(CORE_WITH_TOPICS) | META(CORE_MODEL));
+    cr_assert_eq(topical(FIRM, U, 0, false, NAN, NAN).final_status, NMR);
+}
+
+/* ApplyTopicModelResult: CRH or NYH to NMR when the note's topic model is
+ * confident and its intercept is below 0.24 or |factor| above 0.51. */
+Test(notes_meta, topic_model_at_its_thresholds)
+{
+    note_meta m = topical(CRH, U, 1, true, 0.2399, 0.0);
+    cr_assert_eq(m.decided, META_TOPIC);
+    cr_assert_eq(m.topic, 1);
+    cr_assert_eq(m.final_status, NMR);
+    cr_assert_eq(topical(CRH, U, 1, true, 0.24, 0.0).decided, META_CORE_WITH_TOPICS);
+    cr_assert_eq(topical(CRH, U, 4, true, 0.5, 0.51).decided, META_CORE_WITH_TOPICS);
+    cr_assert_eq(topical(CRH, U, 4, true, 0.5, -0.5101).decided, META_TOPIC);
+    cr_assert_eq(topical(CRH, U, 4, false, 0.1, 0.9).decided, META_CORE_WITH_TOPICS);
+    cr_assert_eq(topical(NYH, U, 2, true, 0.1, 0.0).final_status, NMR);
+    cr_assert_eq(topical(CRNH, U, 2, true, 0.1, 0.0).decided, META_CORE_WITH_TOPICS);
+    cr_assert_eq(topical(CRH, U, 2, true, NAN, NAN).decided, META_CORE_WITH_TOPICS);
+    cr_assert_eq(topical(CRH, U, 0, true, 0.1, 0.9).decided, META_CORE_WITH_TOPICS);
+}
+
+/* InDimensionTwo's rule has its own thresholds: 0.51 and 1.0. */
+Test(notes_meta, in_dimension_two_topic_thresholds)
+{
+    uint8_t t = 5; /* Topics.InDimensionTwo */
+    cr_assert_eq(topical(CRH, U, t, true, 0.5099, 0.0).decided, META_TOPIC);
+    cr_assert_eq(topical(CRH, U, t, true, 0.51, 0.0).decided, META_CORE_WITH_TOPICS);
+    cr_assert_eq(topical(CRH, U, t, true, 0.6, 1.0).decided, META_CORE_WITH_TOPICS);
+    cr_assert_eq(topical(CRH, U, t, true, 0.6, 1.0001).decided, META_TOPIC);
+}
+
+/* The topic rules do not lock: a topic's NMR stays open to change. */
+Test(notes_meta, topic_rule_does_not_lock)
+{
+    note_info old = shown; /* already CRH: the stabilization rule lets CRH be */
+    old.created = NOW - 15 * DAY_MS;
+    meta_input in = unscored(NAN, NAN);
+    in.status[SCORER_CORE_TOPICS] = CRH;
+    in.topic = 3, in.topic_confident = 1, in.topic_i = 0.1, in.topic_f = 0;
+    note_meta m = decide_in(&old, &in);
+    cr_assert_eq(m.decided, META_TOPIC);
+    cr_assert_eq(m.locked_status, 0);
+    in.topic_i = 0.5;
+    m = decide_in(&old, &in);
+    cr_assert_eq(m.decided, META_CORE_WITH_TOPICS);
+    cr_assert_neq(m.locked_status, 0);
 }
