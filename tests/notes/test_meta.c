@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 
 #include "internal.h"
+#include "topics.h"
 
 #define U         NOTES_UNSCORED
 #define NOW       1700000000000.0
@@ -394,4 +395,88 @@ Test(notes_meta, topic_rule_does_not_lock)
     m = decide_in(&old, &in);
     cr_assert_eq(m.decided, META_CORE_WITH_TOPICS);
     cr_assert_neq(m.locked_status, 0);
+}
+
+static const char note_header[] =
+    "noteId\tnoteAuthorParticipantId\tcreatedAtMillis\ttweetId\tclassification\tbelievable"
+    "\tharmful\tvalidationDifficulty\tmisleadingOther\tmisleadingFactualError"
+    "\tmisleadingManipulatedMedia\tmisleadingOutdatedInformation"
+    "\tmisleadingMissingImportantContext\tmisleadingUnverifiedClaimAsFact\tmisleadingSatire"
+    "\tnotMisleadingOther\tnotMisleadingFactuallyCorrect"
+    "\tnotMisleadingOutdatedButNotWhenWritten\tnotMisleadingClearlySatire"
+    "\tnotMisleadingPersonalOpinion\ttrustworthySources\tsummary\tisMediaNote"
+    "\tisCollaborativeNote\n";
+
+static int put_rating(char *buf, size_t cap, int at, int note, char camp, int u, bool helpful)
+{
+    return at + snprintf(buf + at, cap - (size_t)at, "%d\t%c%d\t5\t2\t0\t0\t\t\t%s" TAGS, note,
+                         camp, u, helpful ? "HELPFUL" : "NOT_HELPFUL");
+}
+
+/* Two camps of ten raters split on twelve "scam" notes and sixteen plain
+ * ones (21-36), and agree on eighteen plain ones (37-48 helpful, 49-54
+ * not: the raters' agreement with them passes the helpfulness filter);
+ * note 13 (a scam note) is rated by five raters of each camp, note
+ * 14 by five and four. The topic model puts notes 1-14 in Scams; the core
+ * leaves them and their ratings out; the Scams scorer is confident in note
+ * 13 (more than 4 raters of each factor sign) and not in note 14. */
+Test(notes_meta, topic_notes_leave_the_core_and_need_raters_of_both_signs)
+{
+    static char notes[16384], rat[131072], enr[4096];
+    int at = snprintf(notes, sizeof notes, "%s", note_header);
+    for (int n = 1; n <= 54; n++)
+        if (n <= 14 || n > 20)
+            at += snprintf(notes + at, sizeof notes - (size_t)at,
+                           "%d\tauthor\t1\t%d\tMISINFORMED_OR_POTENTIALLY_MISLEADING\t\t\t\t0\t1\t0"
+                           "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\t%s %d\t0\t0\n",
+                           n, 1000 + n, n <= 14 ? "a scam giveaway, note" : "a claim about a video",
+                           n);
+    at = snprintf(enr, sizeof enr, "%s", enrollment_header);
+    for (int u = 0; u < 20; u++)
+        at += snprintf(enr + at, sizeof enr - (size_t)at, "%c%d\tearnedIn\t5\t1\t\tCORE\t13\t0\n",
+                       u < 10 ? 'a' : 'b', u % 10);
+    at = snprintf(rat, sizeof rat, "%s", rating_header);
+    for (int n = 1; n <= 54; n++)
+        for (int u = 0; u < 10 && (n <= 12 || n > 20); u++) {
+            bool a_likes = n > 36 ? n <= 48 : (n - 1) % 12 < 6;
+            bool b_likes = n > 36 ? n <= 48 : !a_likes;
+            at = put_rating(rat, sizeof rat, at, n, 'a', u, a_likes);
+            at = put_rating(rat, sizeof rat, at, n, 'b', u, b_likes);
+        }
+    for (int u = 0; u < 5; u++) {
+        at = put_rating(rat, sizeof rat, at, 13, 'a', u, true);
+        at = put_rating(rat, sizeof rat, at, 13, 'b', u, true);
+        at = put_rating(rat, sizeof rat, at, 14, 'a', u, true);
+        if (u < 4)
+            at = put_rating(rat, sizeof rat, at, 14, 'b', u, true);
+    }
+    cr_assert_lt((size_t)at, sizeof rat);
+    dacc_notes *nt = dacc_notes_new();
+    read_kind(nt, 'n', notes);
+    read_kind(nt, 'e', enr);
+    read_kind(nt, 'r', rat);
+    dacc_notes_params p;
+    dacc_notes_params_default(&p);
+    p.pseudoraters = false;
+    dacc_error err = { 0 };
+    cr_assert_eq(dacc_notes_score(nt, &p, NULL, &err), DACC_OK, "%s", err.message);
+    const scorer_out *topic = &nt->extra[SCORER_TOPIC];
+    for (long id = 1; id <= 54; id++) {
+        uint32_t n;
+        if (notes_note_index(nt, id, &n) != DACC_OK)
+            continue;
+        bool scam = id <= 14;
+        cr_expect_eq(nt->note[n].topic, scam ? NOTES_TOPIC_SCAMS : NOTES_TOPIC_NONE, "note %ld", id);
+        cr_expect_eq(nt->fin.status[n] == NOTES_UNSCORED, scam, "core on note %ld", id);
+        cr_expect_eq(topic->note_group[n], scam ? NOTES_TOPIC_SCAMS : 0, "note %ld", id);
+        cr_expect_neq(nt->extra[SCORER_CORE_TOPICS].status[n], NOTES_UNSCORED, "note %ld", id);
+    }
+    uint32_t n13, n14;
+    cr_assert_eq(notes_note_index(nt, 13, &n13), DACC_OK);
+    cr_assert_eq(notes_note_index(nt, 14, &n14), DACC_OK);
+    cr_expect(topic->confident[n13], "5 and 5 raters: above numConfidenceRatings (4)");
+    cr_expect(!topic->confident[n14], "5 and 4 raters: 4 is not above it");
+    /* the core fits only the plain notes' ratings */
+    cr_expect_eq(nt->sum.training, 34 * 20, "%zu", (size_t)nt->sum.training);
+    dacc_notes_free(nt);
 }
