@@ -10,7 +10,8 @@
 # needs about 13 GB of disk for its ratings file).
 # With COMMUNITYNOTES set it then runs the reference's command line shape
 # on OUTPUTS_SIZE ratings (default 200000; synthetic data with expansion
-# and expansion-plus raters, --expansion 0.15 --expansion-plus 0.05) three
+# and expansion-plus raters and topics, --expansion 0.15 --expansion-plus
+# 0.05 --topics 0.3) three
 # times, each run reading the status history the last one wrote (at T,
 # T + 61 minutes, T + 15 days), dacc's whole pipeline and the reference's
 # with the same scorers (reference_outputs.py SCORERS) each on its own
@@ -75,10 +76,11 @@ done
 n=${OUTPUTS_SIZE:-200000}
 dir="$data/notes-outputs-$n"
 [ -f "$dir/ratings-00000.tsv" ] ||
-    "$dacc" notes synth -n "$n" --seed 1 --expansion 0.15 --expansion-plus 0.05 --out-dir "$dir"
+    "$dacc" notes synth -n "$n" --seed 1 --expansion 0.15 --expansion-plus 0.05 --topics 0.3 \
+        --out-dir "$dir"
 scorers=MFExpansionPlusScorer,MFExpansionScorer,MFCoreScorer
 for g in 13 12 11 10 9 8 7 6 5 4 3 2 1; do scorers="$scorers,MFGroupScorer_$g"; done
-scorers="$scorers,MFMultiGroupScorer"
+scorers="$scorers,MFMultiGroupScorer,MFCoreWithTopicsScorer,MFTopicScorer"
 prev_d="$dir/noteStatusHistory-00000.tsv" prev_r="$prev_d"
 for t in 1700090001000 1700093661000 1701386001000; do
     rm -rf "$dir/dacc-$t" "$dir/ref-$t"
