@@ -24,15 +24,22 @@ static double unassigned_threshold(unsigned topic)
 }
 
 typedef struct {
-    text_buf arena;           /* token bytes */
-    size_t *off;              /* per token id: offset into arena; len, df, last_post, stop */
-    uint32_t *len, *df, *last, *slots;
-    uint8_t *stop;
+    size_t off;     /* into the arena */
+    uint32_t len;
+    uint32_t df;    /* training posts that hold it */
+    uint32_t last;  /* the last post that counted toward df */
+    uint8_t stop;   /* holds a blocked token */
+} token;
+
+typedef struct {
+    text_buf arena; /* token bytes */
+    token *tok;
+    uint32_t *slots; /* open addressing: token ids, UINT32_MAX empty */
     size_t n, cap, nslots;
     uint32_t *occ; /* token ids of every post, post after post */
     size_t nocc, occcap;
-    size_t post;     /* the post being tokenized */
-    int training;    /* whether it counts toward document frequencies */
+    size_t post;  /* the post being tokenized */
+    int training; /* whether it counts toward document frequencies */
     int failed;
     const topic_blocklist *blocked;
 } vocab;
@@ -48,24 +55,10 @@ static uint64_t hash(const char *s, size_t n)
 static int grow_tokens(vocab *v)
 {
     size_t cap = v->cap ? v->cap * 2 : 1024;
-    size_t *off = realloc(v->off, cap * sizeof *off);
-    if (off)
-        v->off = off;
-    uint32_t *a = realloc(v->len, cap * sizeof *a);
-    if (a)
-        v->len = a;
-    uint32_t *b = realloc(v->df, cap * sizeof *b);
-    if (b)
-        v->df = b;
-    uint32_t *c = realloc(v->last, cap * sizeof *c);
-    if (c)
-        v->last = c;
-    uint8_t *d = realloc(v->stop, cap);
-    if (d)
-        v->stop = d;
-    if (!off || !a || !b || !c || !d)
+    token *t = realloc(v->tok, cap * sizeof *t);
+    if (!t)
         return -1;
-    v->cap = cap;
+    v->tok = t, v->cap = cap;
     return 0;
 }
 
@@ -77,7 +70,7 @@ static int rehash(vocab *v)
         return -1;
     memset(slots, 0xff, ns * sizeof *slots);
     for (size_t id = 0; id < v->n; id++) {
-        size_t s = hash(v->arena.p + v->off[id], v->len[id]) & (ns - 1);
+        size_t s = hash(v->arena.p + v->tok[id].off, v->tok[id].len) & (ns - 1);
         while (slots[s] != UINT32_MAX)
             s = (s + 1) & (ns - 1);
         slots[s] = (uint32_t)id;
@@ -94,15 +87,14 @@ static uint32_t intern(vocab *v, const char *tok, size_t len)
     size_t s = hash(tok, len) & (v->nslots - 1);
     for (; v->slots[s] != UINT32_MAX; s = (s + 1) & (v->nslots - 1)) {
         uint32_t id = v->slots[s];
-        if (v->len[id] == len && memcmp(v->arena.p + v->off[id], tok, len) == 0)
+        if (v->tok[id].len == len && memcmp(v->arena.p + v->tok[id].off, tok, len) == 0)
             return id;
     }
     if ((v->n == v->cap && grow_tokens(v)) || v->n >= UINT32_MAX - 1)
         return UINT32_MAX;
     size_t id = v->n++;
-    v->off[id] = v->arena.n, v->len[id] = (uint32_t)len;
-    v->df[id] = 0, v->last[id] = UINT32_MAX;
-    v->stop[id] = (uint8_t)topic_blocked(v->blocked, tok, len);
+    v->tok[id] = (token){ v->arena.n, (uint32_t)len, 0, UINT32_MAX,
+                          (uint8_t)topic_blocked(v->blocked, tok, len) };
     text_put(&v->arena, tok, len);
     v->slots[s] = (uint32_t)id;
     return v->arena.failed ? UINT32_MAX : (uint32_t)id;
@@ -116,7 +108,7 @@ static void count_token(void *ctx, const char *tok, size_t len)
         v->failed = 1;
         return;
     }
-    if (v->stop[id])
+    if (v->tok[id].stop)
         return;
     if (v->nocc == v->occcap) {
         size_t cap = v->occcap ? v->occcap * 2 : 4096;
@@ -128,14 +120,13 @@ static void count_token(void *ctx, const char *tok, size_t len)
         v->occ = o, v->occcap = cap;
     }
     v->occ[v->nocc++] = id;
-    if (v->training && v->last[id] != (uint32_t)v->post)
-        v->last[id] = (uint32_t)v->post, v->df[id]++;
+    if (v->training && v->tok[id].last != (uint32_t)v->post)
+        v->tok[id].last = (uint32_t)v->post, v->tok[id].df++;
 }
 
 static void vocab_free(vocab *v)
 {
-    free(v->arena.p), free(v->off), free(v->len), free(v->df), free(v->last);
-    free(v->slots), free(v->stop), free(v->occ);
+    free(v->arena.p), free(v->tok), free(v->slots), free(v->occ);
 }
 
 typedef struct {
@@ -264,7 +255,7 @@ static dacc_status choose_features(model *m, dacc_error *err)
     if (!m->feature || !m->idf)
         return nomem(err, "vocabulary");
     for (size_t id = 0; id < m->v.n; id++) {
-        size_t df = m->v.df[id];
+        size_t df = m->v.tok[id].df;
         m->feature[id] = df >= min_df && df <= max_df ? (uint32_t)m->features : UINT32_MAX;
         if (m->feature[id] != UINT32_MAX)
             m->idf[m->features++] =

@@ -6,6 +6,7 @@
 
 #include "internal.h"
 #include "topics.h"
+#include "tsv_headers.h"
 
 #define U         NOTES_UNSCORED
 #define NOW       1700000000000.0
@@ -248,20 +249,6 @@ Test(notes_meta, scorer_populations)
                  1ULL << 4 | 1ULL << 5 | 1ULL << 7 | 1ULL << 12 | 1ULL << 26);
 }
 
-static const char rating_header[] =
-    "noteId\traterParticipantId\tcreatedAtMillis\tversion\tagree\tdisagree\thelpful\tnotHelpful"
-    "\thelpfulnessLevel\thelpfulOther\thelpfulInformative\thelpfulClear\thelpfulEmpathetic"
-    "\thelpfulGoodSources\thelpfulUniqueContext\thelpfulAddressesClaim"
-    "\thelpfulImportantContext\thelpfulUnbiasedLanguage\tnotHelpfulOther\tnotHelpfulIncorrect"
-    "\tnotHelpfulSourcesMissingOrUnreliable\tnotHelpfulOpinionSpeculationOrBias"
-    "\tnotHelpfulMissingKeyPoints\tnotHelpfulOutdated\tnotHelpfulHardToUnderstand"
-    "\tnotHelpfulArgumentativeOrBiased\tnotHelpfulOffTopic\tnotHelpfulSpamHarassmentOrAbuse"
-    "\tnotHelpfulIrrelevantSources\tnotHelpfulOpinionSpeculation\tnotHelpfulNoteNotNeeded"
-    "\tratedOnTweetId\tratingSourceBucketed\n";
-static const char enrollment_header[] =
-    "participantId\tenrollmentState\tsuccessfulRatingNeededToEarnIn"
-    "\ttimestampOfLastStateChange\ttimestampOfLastEarnOut\tmodelingPopulation\tmodelingGroup"
-    "\tnumberOfTimesEarnedOut\n";
 #define TAGS "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tDEFAULT\n"
 
 static void read_kind(dacc_notes *nt, char kind, const char *text)
@@ -396,16 +383,6 @@ Test(notes_meta, topic_rule_does_not_lock)
     cr_assert_eq(m.decided, META_CORE_WITH_TOPICS);
     cr_assert_neq(m.locked_status, 0);
 }
-
-static const char note_header[] =
-    "noteId\tnoteAuthorParticipantId\tcreatedAtMillis\ttweetId\tclassification\tbelievable"
-    "\tharmful\tvalidationDifficulty\tmisleadingOther\tmisleadingFactualError"
-    "\tmisleadingManipulatedMedia\tmisleadingOutdatedInformation"
-    "\tmisleadingMissingImportantContext\tmisleadingUnverifiedClaimAsFact\tmisleadingSatire"
-    "\tnotMisleadingOther\tnotMisleadingFactuallyCorrect"
-    "\tnotMisleadingOutdatedButNotWhenWritten\tnotMisleadingClearlySatire"
-    "\tnotMisleadingPersonalOpinion\ttrustworthySources\tsummary\tisMediaNote"
-    "\tisCollaborativeNote\n";
 
 static int put_rating(char *buf, size_t cap, int at, int note, char camp, int u, bool helpful)
 {

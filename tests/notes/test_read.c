@@ -8,17 +8,7 @@
 #include "dacc/notes.h"
 #include "internal.h"
 #include "support.h"
-
-static const char rating_header[] =
-    "noteId\traterParticipantId\tcreatedAtMillis\tversion\tagree\tdisagree\thelpful\tnotHelpful"
-    "\thelpfulnessLevel\thelpfulOther\thelpfulInformative\thelpfulClear\thelpfulEmpathetic"
-    "\thelpfulGoodSources\thelpfulUniqueContext\thelpfulAddressesClaim\thelpfulImportantContext"
-    "\thelpfulUnbiasedLanguage\tnotHelpfulOther\tnotHelpfulIncorrect"
-    "\tnotHelpfulSourcesMissingOrUnreliable\tnotHelpfulOpinionSpeculationOrBias"
-    "\tnotHelpfulMissingKeyPoints\tnotHelpfulOutdated\tnotHelpfulHardToUnderstand"
-    "\tnotHelpfulArgumentativeOrBiased\tnotHelpfulOffTopic\tnotHelpfulSpamHarassmentOrAbuse"
-    "\tnotHelpfulIrrelevantSources\tnotHelpfulOpinionSpeculation\tnotHelpfulNoteNotNeeded"
-    "\tratedOnTweetId\tratingSourceBucketed\n";
+#include "tsv_headers.h"
 
 #define ZEROS "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\tDEFAULT\n"
 
@@ -230,32 +220,9 @@ Test(notes_read, lenient_keeps_the_first_reasons)
     dacc_notes_free(nt);
 }
 
-static const char note_header[] =
-    "noteId\tnoteAuthorParticipantId\tcreatedAtMillis\ttweetId\tclassification\tbelievable"
-    "\tharmful\tvalidationDifficulty\tmisleadingOther\tmisleadingFactualError"
-    "\tmisleadingManipulatedMedia\tmisleadingOutdatedInformation"
-    "\tmisleadingMissingImportantContext\tmisleadingUnverifiedClaimAsFact\tmisleadingSatire"
-    "\tnotMisleadingOther\tnotMisleadingFactuallyCorrect"
-    "\tnotMisleadingOutdatedButNotWhenWritten\tnotMisleadingClearlySatire"
-    "\tnotMisleadingPersonalOpinion\ttrustworthySources\tsummary\tisMediaNote"
-    "\tisCollaborativeNote\n";
 #define NOTE_TAIL "\t\t\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t1\ts\t0\t0\n"
 
-static const char history_header[] =
-    "noteId\tnoteAuthorParticipantId\tcreatedAtMillis\ttimestampMillisOfFirstNonNMRStatus"
-    "\tfirstNonNMRStatus\ttimestampMillisOfCurrentStatus\tcurrentStatus"
-    "\ttimestampMillisOfLatestNonNMRStatus\tmostRecentNonNMRStatus\ttimestampMillisOfStatusLock"
-    "\tlockedStatus\ttimestampMillisOfRetroLock\tcurrentCoreStatus\tcurrentExpansionStatus"
-    "\tcurrentGroupStatus\tcurrentDecidedBy\tcurrentModelingGroup"
-    "\ttimestampMillisOfMostRecentStatusChange\ttimestampMillisOfNmrDueToMinStableCrhTime"
-    "\tcurrentMultiGroupStatus\tcurrentModelingMultiGroup\ttimestampMinuteOfFinalScoringOutput"
-    "\ttimestampMillisOfFirstNmrDueToMinStableCrhTime\tabovePcrhThresholdTime\n";
 #define HIST_TAIL "\t\t\t\tNEEDS_MORE_RATINGS\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n"
-
-static const char enrollment_header[] =
-    "participantId\tenrollmentState\tsuccessfulRatingNeededToEarnIn"
-    "\ttimestampOfLastStateChange\ttimestampOfLastEarnOut\tmodelingPopulation\tmodelingGroup"
-    "\tnumberOfTimesEarnedOut\n";
 
 static void read_kind(dacc_notes *nt, char kind, const char *header, const char *rows)
 {
