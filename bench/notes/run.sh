@@ -55,6 +55,12 @@ PY
     # small, and dacc scores no note there either.
     sed -i 's/assert self.get_name() in allowedEmptyRatingScorers, .*/pass/' \
         "$data/cnref/scoring/src/scoring/mf_base_scorer.py"
+    # A topic scorer keeps its topic's ratings with an inner merge, which
+    # keeps the ratings' order (sorted by high-volume rater, as score_final
+    # asserts) under pandas 2 but groups them by note under Debian's pandas
+    # 1.5; isin keeps the order under both.
+    sed -i 's/^      ratings = ratings.merge(notes)$/      ratings = ratings[ratings[c.noteIdKey].isin(notes[c.noteIdKey])]/' \
+        "$data/cnref/scoring/src/scoring/scorer.py"
 }
 
 [ -z "$ref" ] || stub
