@@ -4,7 +4,8 @@ Python's re and sklearn's strip_accents="unicode"): which code points are \\w,
 which are combining (dropped after NFKD), simple lowercase mappings, and the
 NFKD-and-strip result of the Latin letters.
 
-Usage: /usr/bin/python3 bench/notes/unicode_tables.py > src/notes/unicode_tables.c"""
+Usage: /usr/bin/python3 bench/notes/unicode_tables.py > src/notes/unicode_tables.c
+       clang-format -i src/notes/unicode_tables.c (make format-check checks it)"""
 import sys
 import unicodedata
 

@@ -42,8 +42,8 @@ static double row_loss(const problem *pb, const double *z, uint8_t y, double *g)
     return lse - z[y];
 }
 
-static void scores(const notes_csr *x, size_t r, unsigned m, const double *coef,
-                   const double *bias, double *z)
+static void scores(const notes_csr *x, size_t r, unsigned m, const double *coef, const double *bias,
+                   double *z)
 {
     memcpy(z, bias, m * sizeof *z);
     for (size_t e = x->start[r]; e < x->start[r + 1]; e++) {

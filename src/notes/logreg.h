@@ -12,7 +12,7 @@
 
 typedef struct {
     size_t rows, cols;
-    const size_t *start;  /* rows + 1 offsets into col and val */
+    const size_t *start; /* rows + 1 offsets into col and val */
     const uint32_t *col;
     const double *val;
 } notes_csr;

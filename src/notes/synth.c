@@ -185,7 +185,7 @@ static int write_ratings(FILE *fp, const world *w)
             if (from >= 0 && w->count[from] <= j)
                 from = -1; /* too few there to draw without repeats */
             do {
-                u = pool    ? (next(&r) % (w->raters / TOPIC_POOL)) * TOPIC_POOL + topic
+                u = pool       ? (next(&r) % (w->raters / TOPIC_POOL)) * TOPIC_POOL + topic
                     : from < 0 ? next(&r) % w->raters
                                : w->members[from][next(&r) % w->count[from]];
                 dup = false;
@@ -203,7 +203,6 @@ static int write_ratings(FILE *fp, const world *w)
     free(pick);
     return bad;
 }
-
 
 /* Words of synthetic summaries. Per topic of the topic model (Topics 1 to
  * 5), seed terms of topic_model.seedTerms and words that go with the topic

@@ -46,8 +46,11 @@ void text_put(text_buf *b, const char *s, size_t n)
 static uint32_t decode(const char *str, size_t n, size_t i, size_t *w)
 {
     const unsigned char *s = (const unsigned char *)str;
-    unsigned c = s[i], len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                                           : (c >> 3) == 30 ? 4 : 0;
+    unsigned c = s[i], len = c < 0x80         ? 1
+                             : (c >> 5) == 6  ? 2
+                             : (c >> 4) == 14 ? 3
+                             : (c >> 3) == 30 ? 4
+                                              : 0;
     *w = 1;
     if (len == 1 || !len || i + len > n)
         return len == 1 ? c : 0xfffd;

@@ -24,11 +24,11 @@ static double unassigned_threshold(unsigned topic)
 }
 
 typedef struct {
-    size_t off;     /* into the arena */
+    size_t off; /* into the arena */
     uint32_t len;
-    uint32_t df;    /* training posts that hold it */
-    uint32_t last;  /* the last post that counted toward df */
-    uint8_t stop;   /* holds a blocked token */
+    uint32_t df;   /* training posts that hold it */
+    uint32_t last; /* the last post that counted toward df */
+    uint8_t stop;  /* holds a blocked token */
 } token;
 
 typedef struct {
@@ -144,13 +144,13 @@ static int by_tweet(const void *a, const void *b)
 
 /* One model's state: posts in tweet order, their notes, labels, tokens. */
 typedef struct {
-    keyed *order;       /* notes by (tweet, position) */
+    keyed *order;         /* notes by (tweet, position) */
     size_t posts, *first; /* posts + 1 offsets into order */
-    uint8_t *seed;      /* per post: its seed label, CONFLICTED when several */
-    uint8_t *bits;      /* per post: the topics its seeds name */
-    size_t *occ_start;  /* posts + 1 offsets into the vocabulary's occ */
+    uint8_t *seed;        /* per post: its seed label, CONFLICTED when several */
+    uint8_t *bits;        /* per post: the topics its seeds name */
+    size_t *occ_start;    /* posts + 1 offsets into the vocabulary's occ */
     vocab v;
-    uint32_t *feature;  /* per token id: its column, UINT32_MAX when pruned */
+    uint32_t *feature; /* per token id: its column, UINT32_MAX when pruned */
     size_t features, training;
     double *idf;
     notes_csr all, train;
@@ -258,8 +258,7 @@ static dacc_status choose_features(model *m, dacc_error *err)
         size_t df = m->v.tok[id].df;
         m->feature[id] = df >= min_df && df <= max_df ? (uint32_t)m->features : UINT32_MAX;
         if (m->feature[id] != UINT32_MAX)
-            m->idf[m->features++] =
-                log((1.0 + (double)m->training) / (1.0 + (double)df)) + 1.0;
+            m->idf[m->features++] = log((1.0 + (double)m->training) / (1.0 + (double)df)) + 1.0;
     }
     return DACC_OK;
 }
@@ -298,8 +297,10 @@ static dacc_status build_rows(model *m, dacc_error *err)
     size_t cap = m->v.nocc ? m->v.nocc : 1, nnz = 0, tn = 0, tr = 0;
     m->all_start = malloc((m->posts + 1) * sizeof *m->all_start);
     m->train_start = malloc((m->training + 1) * sizeof *m->train_start);
-    m->all_col = malloc(cap * sizeof *m->all_col), m->train_col = malloc(cap * sizeof *m->train_col);
-    m->all_val = malloc(cap * sizeof *m->all_val), m->train_val = malloc(cap * sizeof *m->train_val);
+    m->all_col = malloc(cap * sizeof *m->all_col),
+    m->train_col = malloc(cap * sizeof *m->train_col);
+    m->all_val = malloc(cap * sizeof *m->all_val),
+    m->train_val = malloc(cap * sizeof *m->train_val);
     m->y = malloc(m->training ? m->training : 1);
     if (!m->all_start || !m->train_start || !m->all_col || !m->train_col || !m->all_val ||
         !m->train_val || !m->y)
@@ -317,8 +318,10 @@ static dacc_status build_rows(model *m, dacc_error *err)
             continue;
         m->train_start[tr] = tn;
         m->y[tr++] = cls[m->seed[p]];
-        memcpy(m->train_col + tn, m->all_col + m->all_start[p], (nnz - m->all_start[p]) * sizeof *m->train_col);
-        memcpy(m->train_val + tn, m->all_val + m->all_start[p], (nnz - m->all_start[p]) * sizeof *m->train_val);
+        memcpy(m->train_col + tn, m->all_col + m->all_start[p],
+               (nnz - m->all_start[p]) * sizeof *m->train_col);
+        memcpy(m->train_val + tn, m->all_val + m->all_start[p],
+               (nnz - m->all_start[p]) * sizeof *m->train_val);
         tn += nnz - m->all_start[p];
     }
     m->all_start[m->posts] = nnz, m->train_start[tr] = tn;
@@ -350,9 +353,8 @@ static unsigned argmax(const double *p)
 static unsigned merge(const double *p, unsigned seed, unsigned bits)
 {
     if (seed != CONFLICTED)
-        return seed != NOTES_TOPIC_NONE && 1.0 - p[seed] <= unassigned_threshold(seed)
-                   ? seed
-                   : argmax(p);
+        return seed != NOTES_TOPIC_NONE && 1.0 - p[seed] <= unassigned_threshold(seed) ? seed
+                                                                                       : argmax(p);
     unsigned best = NOTES_TOPIC_COUNT;
     for (unsigned t = 1; t < NOTES_TOPIC_COUNT; t++)
         if (bits >> t & 1 && (best == NOTES_TOPIC_COUNT || p[t] > p[best]))
@@ -432,8 +434,8 @@ unsigned notes_topics_seed_label(const char *text, size_t len)
 {
     text_buf prepared = { 0 }, scratch = { 0 };
     topic_text_prepare(text, len, &prepared);
-    unsigned label = label_of(topic_text_seed_bits(prepared.p ? prepared.p : "", prepared.n,
-                                                   &scratch));
+    unsigned label =
+        label_of(topic_text_seed_bits(prepared.p ? prepared.p : "", prepared.n, &scratch));
     free(prepared.p), free(scratch.p);
     return label;
 }

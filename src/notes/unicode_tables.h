@@ -12,11 +12,11 @@ typedef struct {
     const char *to; /* UTF-8 of lower, NFKD, combining marks dropped */
 } notes_uc_fold_entry;
 
-extern const uint32_t notes_uc_word[][2];      /* str.isalnum() above U+007F */
+extern const uint32_t notes_uc_word[][2]; /* str.isalnum() above U+007F */
 extern const size_t notes_uc_word_n;
 extern const uint32_t notes_uc_combining[][2]; /* unicodedata.combining() != 0 */
 extern const size_t notes_uc_combining_n;
-extern const int32_t notes_uc_lower[][4];      /* first, last, delta, step */
+extern const int32_t notes_uc_lower[][4]; /* first, last, delta, step */
 extern const size_t notes_uc_lower_n;
 extern const notes_uc_fold_entry notes_uc_fold[]; /* U+00A0-024F, U+1E00-1EFF */
 extern const size_t notes_uc_fold_n;

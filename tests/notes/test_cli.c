@@ -136,7 +136,8 @@ Test(notes_cli, synth_topics_deterministic)
     run_result_free(&r);
     char *path = path_join(dir, "ratings-00000.tsv"), *none = read_text(path, NULL);
     cr_assert_str_eq(plain, none);
-    char *t1 = synth_file(dir, "notes-00000.tsv", "0.3"), *t2 = synth_file(dir, "notes-00000.tsv", "0.3");
+    char *t1 = synth_file(dir, "notes-00000.tsv", "0.3"),
+         *t2 = synth_file(dir, "notes-00000.tsv", "0.3");
     cr_assert_str_eq(t1, t2);
     cr_assert(strstr(t1, "gaza") || strstr(t1, "kyiv") || strstr(t1, "messi"));
     char *a = score_with_threads(dir, o1, "1"), *b = score_with_threads(dir, o2, "2");

@@ -445,7 +445,8 @@ Test(notes_meta, topic_notes_leave_the_core_and_need_raters_of_both_signs)
         if (n == DACC_INTERN_NONE)
             continue;
         bool scam = id <= 14;
-        cr_expect_eq(nt->note[n].topic, scam ? NOTES_TOPIC_SCAMS : NOTES_TOPIC_NONE, "note %ld", id);
+        cr_expect_eq(nt->note[n].topic, scam ? NOTES_TOPIC_SCAMS : NOTES_TOPIC_NONE, "note %ld",
+                     id);
         cr_expect_eq(nt->fin.status[n] == NOTES_UNSCORED, scam, "core on note %ld", id);
         cr_expect_eq(topic->note_group[n], scam ? NOTES_TOPIC_SCAMS : 0, "note %ld", id);
         cr_expect_neq(nt->extra[SCORER_CORE_TOPICS].status[n], NOTES_UNSCORED, "note %ld", id);

@@ -74,8 +74,8 @@ static void check_vectors(const char *path)
         char text[4096];
         size_t len = join(&v, v.in[i].tweet, text, sizeof text);
         unsigned seed = notes_topics_seed_label(text, len);
-        cr_expect_eq(seed == NOTES_TOPIC_COUNT ? -1 : (int)seed, v.seed[i], "post of note %zu: %.*s",
-                     i, (int)len, text);
+        cr_expect_eq(seed == NOTES_TOPIC_COUNT ? -1 : (int)seed, v.seed[i],
+                     "post of note %zu: %.*s", i, (int)len, text);
     }
     cr_assert_gt(assigned, v.n / 4); /* the vectors hold every topic */
     free(topic);
