@@ -17,7 +17,8 @@ run_prescoring and run_final_note_scoring do; the meta-scorer then has the
 rules of the enabled scorers (meta_score).
 
 What it runs is main.py's pipeline (run_scoring.run_scoring) with
---scorers MFCoreScorer --nopseudoraters, seed 42, through the reference's
+--scorers MFCoreScorer --nopseudoraters, seed SEED (environment, default
+42; it seeds torch for every model), through the reference's
 own functions: preprocess_data; MFCoreScorer.prescore, combine_prescorer_scorer_results and score_final;
 combine_final_scorer_results; post_note_scoring (note stats, meta_score with
 only the core model's rules, the status history update); and
@@ -36,6 +37,7 @@ import os
 import sys
 
 ref = os.environ.get("COMMUNITYNOTES", "/tmp/cnref")
+SEED = int(os.environ.get("SEED", "42"))
 sys.path.insert(0, os.path.join(ref, "scoring", "src"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -92,27 +94,27 @@ def main():
                                        conflictedTextSetsForAccuracyEval=[conflicted])
     make = {
         "MFCoreScorer": (Scorers.MFCoreScorer, lambda: MFCoreScorer(
-            seed=42, pseudoraters=False, useStableInitialization=True, threads=2)),
+            seed=SEED, pseudoraters=False, useStableInitialization=True, threads=2)),
         "MFExpansionScorer": (Scorers.MFExpansionScorer, lambda: MFExpansionScorer(
-            seed=42, useStableInitialization=True, threads=2)),
+            seed=SEED, useStableInitialization=True, threads=2)),
         "MFExpansionPlusScorer": (Scorers.MFExpansionPlusScorer, lambda: MFExpansionPlusScorer(
-            seed=42, useStableInitialization=True, threads=2)),
+            seed=SEED, useStableInitialization=True, threads=2)),
         "MFMultiGroupScorer": (Scorers.MFMultiGroupScorer, lambda: MFMultiGroupScorer(
-            includedGroups={4, 5, 7, 12, 26}, groupId=1, threads=2, seed=42)),
+            includedGroups={4, 5, 7, 12, 26}, groupId=1, threads=2, seed=SEED)),
         "MFCoreWithTopicsScorer": (Scorers.MFCoreWithTopicsScorer, lambda: MFCoreWithTopicsScorer(
-            seed=42, pseudoraters=False, useStableInitialization=True, threads=2)),
+            seed=SEED, pseudoraters=False, useStableInitialization=True, threads=2)),
     }
     scorers = {}
     for n in names:
         if n.startswith("MFGroupScorer_"):  # run_scoring._get_scorers' default group scorer
             g = int(n.split("_")[1])
             scorers.setdefault(Scorers.MFGroupScorer, []).append(
-                MFGroupScorer(includedGroups={g}, groupId=g, threads=2, seed=42))
+                MFGroupScorer(includedGroups={g}, groupId=g, threads=2, seed=SEED))
         elif n == "MFTopicScorer":  # _get_scorers (final=False): InDimensionTwo's own constants
             scorers[Scorers.MFTopicScorer] = [
-                MFTopicScorer(topicName=t.name, seed=42, useGlobalIntercept=False,
+                MFTopicScorer(topicName=t.name, seed=SEED, useGlobalIntercept=False,
                               userInterceptLambda=5) if t == Topics.InDimensionTwo
-                else MFTopicScorer(topicName=t.name, seed=42) for t in Topics]
+                else MFTopicScorer(topicName=t.name, seed=SEED) for t in Topics]
         else:
             scorers[make[n][0]] = [make[n][1]()]
     every = [s for group in scorers.values() for s in group]

@@ -59,6 +59,8 @@ typedef enum {
     DACC_NOTES_RULE_LOW_INTERCEPT, /* not CRNH and intercept < 0.3 -> FIRM_REJECT */
     DACC_NOTES_RULE_MIN_MINORITY,  /* CRH with < 4 net helpful minority raters -> NYH */
     DACC_NOTES_RULE_RATER_BALANCE, /* CRH, 4..9 net minority, ratio < 0.05 -> NYH */
+    DACC_NOTES_RULE_NO_HIGH_VOL,   /* CRH, intercept without high-volume raters < 0.37 -> NYH */
+    DACC_NOTES_RULE_NO_CORRELATED, /* CRH, intercept without correlated raters < 0.37 -> NYH */
     DACC_NOTES_RULE_COUNT
 } dacc_notes_rule;
 
@@ -72,26 +74,28 @@ typedef struct dacc_notes_params {
     /* The raters' intercepts' own weight (userInterceptLambda); NaN, the
      * default, is lambda_intercept, as for every scorer but one topic's. */
     double lambda_rater_intercept;
-    bool global_intercept; /* true: fit μ (useGlobalIntercept); false: μ = 0 */
-    unsigned min_ratings_per_note;  /* 5: filter notes, then raters, then notes */
-    unsigned min_ratings_per_rater; /* 10 */
-    unsigned min_ratings_needed;    /* 5: ratings a note needs for a status */
-    double crh_threshold;           /* 0.40 */
-    double crnh_intercept;          /* -0.05 */
-    double crnh_factor_multiplier;  /* -0.8 */
-    double crnh_nm_intercept;       /* -0.15 */
-    double inertia_delta;           /* 0.01 */
-    double factor_threshold;        /* 0.5 */
-    double firm_reject_threshold;   /* 0.3; NaN turns LOW_INTERCEPT off */
-    int min_minority_net_helpful;   /* 4; < 0 turns MIN_MINORITY off */
-    double min_minority_net_ratio;  /* 0.05; NaN turns RATER_BALANCE off */
-    double min_mean_note_score;     /* 0.05: authors' mean note intercept */
-    double min_crh_vs_crnh_ratio;   /* 0.00: authors' crh - 5 crnh ratio */
-    double min_rater_agree_ratio;   /* 0.66 */
-    double stable_group;            /* 13: modeling group of the stable first fit; NaN: none */
-    double stable_min_share;        /* 0.75 */
-    unsigned stable_min_ratings;    /* 5 */
-    bool core_groups_only;          /* true: the core scorer drops raters outside the core groups */
+    bool global_intercept;              /* true: fit μ (useGlobalIntercept); false: μ = 0 */
+    unsigned min_ratings_per_note;      /* 5: filter notes, then raters, then notes */
+    unsigned min_ratings_per_rater;     /* 10 */
+    unsigned min_ratings_needed;        /* 5: ratings a note needs for a status */
+    double crh_threshold;               /* 0.40 */
+    double crnh_intercept;              /* -0.05 */
+    double crnh_factor_multiplier;      /* -0.8 */
+    double crnh_nm_intercept;           /* -0.15 */
+    double inertia_delta;               /* 0.01 */
+    double factor_threshold;            /* 0.5 */
+    double firm_reject_threshold;       /* 0.3; NaN turns LOW_INTERCEPT off */
+    int min_minority_net_helpful;       /* 4; < 0 turns MIN_MINORITY off */
+    double min_minority_net_ratio;      /* 0.05; NaN turns RATER_BALANCE off */
+    double crh_threshold_no_high_vol;   /* 0.37: NO_HIGH_VOL; NaN turns it off */
+    double crh_threshold_no_correlated; /* 0.37: NO_CORRELATED; NaN turns it off */
+    double min_mean_note_score;         /* 0.05: authors' mean note intercept */
+    double min_crh_vs_crnh_ratio;       /* 0.00: authors' crh - 5 crnh ratio */
+    double min_rater_agree_ratio;       /* 0.66 */
+    double stable_group;                /* 13: modeling group of the stable first fit; NaN: none */
+    double stable_min_share;            /* 0.75 */
+    unsigned stable_min_ratings;        /* 5 */
+    bool core_groups_only; /* true: the core scorer drops raters outside the core groups */
     /* false (the default): the whole pipeline, the expansion-plus,
      * expansion and core scorers and the meta rules over them; true: the
      * core scorer alone, as dacc did before the other scorers. */

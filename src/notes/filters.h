@@ -69,6 +69,7 @@ typedef struct note_filters {
     uint16_t tags;  /* notes_tag_outliers */
     bool incorrect; /* notes_incorrect_outlier */
     double ucb;     /* pseudo-rater upper bound of the intercept; NaN: none */
+    double nohv;    /* the intercept without high-volume raters; NaN: none */
 } note_filters;
 
 /* pseudo_raters.c: the final fit's ratings (indices as the fit's) and

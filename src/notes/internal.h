@@ -44,9 +44,9 @@ typedef struct {
      * meta rules and the updated history (history.c). */
     double first_ts, lock_ts, retro_ts, change_ts, stable_ts, first_stable_ts;
     uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
-    uint8_t topic;     /* NOTES_TOPIC_* of its post (topics.h), after scoring */
-    int64_t tweet;     /* tweetId; INT64_MIN when empty */
-    size_t text_off;   /* summary: text_len bytes at dacc_notes.text + text_off */
+    uint8_t topic;   /* NOTES_TOPIC_* of its post (topics.h), after scoring */
+    int64_t tweet;   /* tweetId; INT64_MIN when empty */
+    size_t text_off; /* summary: text_len bytes at dacc_notes.text + text_off */
     uint32_t text_len;
 } note_info;
 
@@ -158,11 +158,12 @@ typedef struct {
     uint32_t *final_round;     /* per note, numFinalRoundRatings (0: empty) */
     double *rater_i, *rater_f; /* per participant, round 2; NaN when none */
     uint8_t *listed;           /* per participant: in the scorer's rater output */
-    uint8_t *note_group;  /* SCORER_GROUP, _MULTI: per note, the group that scored it, 0 none;
-                             SCORER_TOPIC: the topic (NOTES_TOPIC_*) */
-    uint8_t *rater_group; /* SCORER_GROUP: per participant, the same */
-    uint8_t *confident;   /* SCORER_TOPIC: per note, topicNoteConfident */
-    double *ci_lo, *ci_hi; /* SCORER_CORE_TOPICS: pseudo-rater bounds, NaN when none */
+    uint8_t *note_group;       /* SCORER_GROUP, _MULTI: per note, the group that scored it, 0 none;
+                                  SCORER_TOPIC: the topic (NOTES_TOPIC_*) */
+    uint8_t *rater_group;      /* SCORER_GROUP: per participant, the same */
+    uint8_t *confident;        /* SCORER_TOPIC: per note, topicNoteConfident */
+    double *ci_lo, *ci_hi;     /* SCORER_CORE_TOPICS: pseudo-rater bounds, NaN when none */
+    double *nohv;              /* per note, note_scores.nohv */
 } scorer_out;
 
 /* Per-note results of a round. */
@@ -171,6 +172,7 @@ typedef struct {
     uint8_t *status; /* dacc_notes_status */
     uint32_t *rules; /* rule bits */
     uint32_t *num;   /* numRatings */
+    double *nohv;    /* the intercept refitted without high-volume raters; NaN: not refitted */
 } note_scores;
 
 struct dacc_notes {
@@ -213,6 +215,7 @@ struct dacc_notes {
     struct rater_incorrect *incorrect; /* per participant, from prescoring */
     double tag_thr[13];                /* per not-helpful tag, from prescoring */
     double *ci_lo, *ci_hi;             /* per note: pseudo-rater bounds, NaN when none */
+    uint8_t *high_vol;                 /* per participant: notes_tag_high_volume */
     struct tag_agg *agg;               /* per note: final tag aggregates (filters.h) */
     struct note_incorrect *inc;        /* per note: final incorrect-tag aggregates */
     note_stats *stats;                 /* per note, after scoring */
@@ -326,8 +329,9 @@ void notes_rule_status_filtered(const dacc_notes_params *p, const note_info *ni,
                                 uint32_t num, const sign_counts *sc, const struct note_filters *flt,
                                 bool final, uint8_t *status, uint32_t *rules);
 
-/* score.c: marks the ratings in scope (an answer, a note in scope, a rater
- * in the core groups), as preprocessing does; returns their number. */
+/* score.c: narrows sel to the ratings in scope (an answer, a note in
+ * scope, a rater in the core groups), as preprocessing does; returns
+ * their number. */
 size_t notes_select_scope(const dacc_notes *nt, const dacc_notes_params *p, uint8_t *sel);
 
 /* score.c: filter_ratings on the selection in, into out (notes >= min_note,
@@ -376,6 +380,11 @@ static inline double notes_rater_lambda(const dacc_notes_params *p)
 {
     return isnan(p->lambda_rater_intercept) ? p->lambda_intercept : p->lambda_rater_intercept;
 }
+
+/* high_volume.c: hv[u] = 1 for the high-volume raters among the ratings
+ * sel marks; and the quantile it takes (numpy's linear one, on sorted v). */
+dacc_status notes_tag_high_volume(const dacc_notes *nt, const uint8_t *sel, uint8_t *hv);
+double notes_quantile_linear(const uint32_t *v, size_t n, double q);
 
 dacc_status notes_fit_run(const uint32_t *note, const uint32_t *rater, const uint8_t *helpful,
                           size_t n, size_t n_notes, size_t n_raters, const dacc_notes_params *p,

@@ -55,12 +55,15 @@ enum {
     F_TAG2,
     F_LAST28,
     F_POPULATION,
-    F_EXP_I, /* a scorer besides the core: + 5 * SCORER_* */
+    F_CORE_NOHV,
+    F_EXP_I, /* a scorer besides the core: + EXP_FIELDS * SCORER_* */
     F_EXP_F,
     F_EXP_STATUS,
     F_EXP_RULES,
     F_EXP_N,
-    R_EXP_I = F_EXP_I + 5 * SCORER_EXTRA_COUNT, /* + 2 * SCORER_* */
+    F_EXP_NOHV,
+    EXP_FIELDS = F_EXP_NOHV - F_EXP_I + 1,
+    R_EXP_I = F_EXP_I + EXP_FIELDS * SCORER_EXTRA_COUNT, /* + 2 * SCORER_* */
     R_EXP_F,
     F_NOTE_GROUP = R_EXP_I + 2 * SCORER_EXTRA_COUNT, /* modelingGroup of the group scorer */
     R_GROUP,
@@ -83,7 +86,7 @@ enum {
     F_ADJ_RATIO = F_ADJ + NOTES_NH_TAGS /* the same */
 };
 
-#define EXP(field, s)   ((field) + 5 * (s))
+#define EXP(field, s)   ((field) + EXP_FIELDS * (s))
 #define R_EXP(field, s) ((field) + 2 * (s))
 #define E               SCORER_EXPANSION
 #define EP              SCORER_EXPANSION_PLUS
@@ -163,21 +166,23 @@ static const column scored_cols[] = {
     { "coreWithTopicsNoteInterceptMin", F_CT_CI_LO },
     { "coreWithTopicsNoteInterceptMax", F_CT_CI_HI },
     { "timestampMillisOfNmrDueToMinStableCrhTime", F_STABLE_TS },
-    { "coreNoteInterceptNoHighVol", F_EMPTY },
-    { "coreWithTopicsNoteInterceptNoHighVol", F_EMPTY },
-    { "expansionNoteInterceptNoHighVol", F_EMPTY },
-    { "expansionPlusNoteInterceptNoHighVol", F_EMPTY },
-    { "groupNoteInterceptNoHighVol", F_EMPTY },
-    { "multiGroupNoteInterceptNoHighVol", F_EMPTY },
-    { "topicNoteInterceptNoHighVol", F_EMPTY },
-    { "coreNoteInterceptNoCorrelated", F_EMPTY },
+    { "coreNoteInterceptNoHighVol", F_CORE_NOHV },
+    { "coreWithTopicsNoteInterceptNoHighVol", EXP(F_EXP_NOHV, CT) },
+    { "expansionNoteInterceptNoHighVol", EXP(F_EXP_NOHV, E) },
+    { "expansionPlusNoteInterceptNoHighVol", EXP(F_EXP_NOHV, EP) },
+    { "groupNoteInterceptNoHighVol", EXP(F_EXP_NOHV, G) },
+    { "multiGroupNoteInterceptNoHighVol", EXP(F_EXP_NOHV, M) },
+    { "topicNoteInterceptNoHighVol", EXP(F_EXP_NOHV, T) },
+    /* No correlated raters (post-selection similarity is not an input):
+     * the refit without them is the fit itself, as in the reference. */
+    { "coreNoteInterceptNoCorrelated", F_CORE_I },
     { "coreNoteInterceptPopulationSampled", F_EMPTY },
-    { "coreWithTopicsNoteInterceptNoCorrelated", F_EMPTY },
-    { "expansionNoteInterceptNoCorrelated", F_EMPTY },
-    { "expansionPlusNoteInterceptNoCorrelated", F_EMPTY },
-    { "groupNoteInterceptNoCorrelated", F_EMPTY },
-    { "multiGroupNoteInterceptNoCorrelated", F_EMPTY },
-    { "topicNoteInterceptNoCorrelated", F_EMPTY },
+    { "coreWithTopicsNoteInterceptNoCorrelated", EXP(F_EXP_I, CT) },
+    { "expansionNoteInterceptNoCorrelated", EXP(F_EXP_I, E) },
+    { "expansionPlusNoteInterceptNoCorrelated", EXP(F_EXP_I, EP) },
+    { "groupNoteInterceptNoCorrelated", EXP(F_EXP_I, G) },
+    { "multiGroupNoteInterceptNoCorrelated", EXP(F_EXP_I, M) },
+    { "topicNoteInterceptNoCorrelated", EXP(F_EXP_I, T) },
     { "gaussianNoteIntercept", F_EMPTY },
     { "gaussianNoteFactor1", F_EMPTY },
     { "gaussianRatingStatus", F_EMPTY },
@@ -426,10 +431,10 @@ static int put_class(FILE *fp, uint8_t cls)
 /* A column of a scorer besides the core one; empty in the core-only run. */
 static int put_extra_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
 {
-    const scorer_out *o = &nt->extra[(field - F_EXP_I) / 5];
+    const scorer_out *o = &nt->extra[(field - F_EXP_I) / EXP_FIELDS];
     if (!o->status)
         return 0;
-    switch (F_EXP_I + (field - F_EXP_I) % 5) {
+    switch (F_EXP_I + (field - F_EXP_I) % EXP_FIELDS) {
     case F_EXP_I:
         return put_num(fp, o->i[n]);
     case F_EXP_F:
@@ -438,6 +443,8 @@ static int put_extra_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field
         return put_code(fp, (uint8_t)(o->status[n] + 1));
     case F_EXP_RULES:
         return put_rules(fp, o->rules[n], DACC_NOTES_RULE_COUNT, core_rule_name);
+    case F_EXP_NOHV:
+        return put_num(fp, o->nohv[n]);
     default:
         return o->final_round[n] ? fprintf(fp, "%u", o->final_round[n]) < 0 : 0;
     }
@@ -538,6 +545,8 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return put_num(fp, nt->fin.i[n]);
     case F_CORE_F:
         return put_num(fp, nt->fin.f[n]);
+    case F_CORE_NOHV:
+        return put_num(fp, nt->fin.nohv[n]);
     case F_FINAL:
         return put_code(fp, (uint8_t)(m->final_status + 1));
     case F_CORE_RULES:

@@ -11,13 +11,13 @@ static const char *const status_names[] = { "NEEDS_MORE_RATINGS", "CURRENTLY_RAT
                                             "CURRENTLY_RATED_NOT_HELPFUL", "FIRM_REJECT",
                                             "NEEDS_YOUR_HELP" };
 
-static const char *const rule_names[] = { "InitialNMR (v1.0)",         "GeneralCRH (v1.0)",
-                                          "GeneralCRNH (v1.0)",        "UcbCRNH (v1.0)",
-                                          "RatioCRNH (v1.0)",          "NmCRNH (v1.0)",
-                                          "GeneralCRHInertia (v1.0)",  "TagFilter (v1.0)",
-                                          "FilterIncorrect (v1.0)",    "FilterLargeFactor (v1.0)",
-                                          "RejectLowIntercept (v1.0)", "MinMinorityRaters (v1.0)",
-                                          "RaterBalance (v1.0)" };
+static const char *const rule_names[] = {
+    "InitialNMR (v1.0)",        "GeneralCRH (v1.0)",         "GeneralCRNH (v1.0)",
+    "UcbCRNH (v1.0)",           "RatioCRNH (v1.0)",          "NmCRNH (v1.0)",
+    "GeneralCRHInertia (v1.0)", "TagFilter (v1.0)",          "FilterIncorrect (v1.0)",
+    "FilterLargeFactor (v1.0)", "RejectLowIntercept (v1.0)", "MinMinorityRaters (v1.0)",
+    "RaterBalance (v1.0)",      "NoHighVolIntercept (v1.0)", "NoCorrelatedIntercept (v1.0)"
+};
 
 const char *dacc_notes_status_name(dacc_notes_status s)
 {
@@ -103,6 +103,14 @@ static void final_rules(rule_state *s, const note_info *ni, double i, double f, 
     if (!isnan(p->min_minority_net_ratio) && s->status == DACC_NOTES_CRH && ss->net_min >= 4 &&
         ss->net_min < 10 && ss->net_ratio < p->min_minority_net_ratio)
         act(s, DACC_NOTES_RULE_RATER_BALANCE, DACC_NOTES_NYH);
+    /* NaN (a note the refit left out) is not below the threshold, as in the
+     * reference's comparison. The correlated raters come from post-selection
+     * similarity, which dacc is not given: none, so the refit without them is
+     * the fit itself and its intercept is i. */
+    if (flt && s->status == DACC_NOTES_CRH && flt->nohv < p->crh_threshold_no_high_vol)
+        act(s, DACC_NOTES_RULE_NO_HIGH_VOL, DACC_NOTES_NYH);
+    if (s->status == DACC_NOTES_CRH && i < p->crh_threshold_no_correlated)
+        act(s, DACC_NOTES_RULE_NO_CORRELATED, DACC_NOTES_NYH);
 }
 
 static void score_note(rule_state *s, const note_info *ni, double i, double f, uint32_t num,

@@ -55,7 +55,7 @@ uint64_t notes_scorer_groups(int scorer)
     static const int multi[] = { 4, 5, 7, 12, 26 }; /* _get_scorers' MFMultiGroupScorer */
     /* a group scorer's population is its one group */
     return scorer == SCORER_CORE || scorer == SCORER_CORE_TOPICS ? core_bits()
-           : scorer == SCORER_EXPANSION      ? exp
+           : scorer == SCORER_EXPANSION                          ? exp
            : scorer == SCORER_EXPANSION_PLUS ? exp | GROUP_BITS(expansion_plus_groups)
            : scorer == SCORER_MULTI          ? GROUP_BITS(multi)
                                              : 0;
@@ -90,6 +90,8 @@ void dacc_notes_params_default(dacc_notes_params *p)
                               .firm_reject_threshold = 0.3,
                               .min_minority_net_helpful = 4,
                               .min_minority_net_ratio = 0.05,
+                              .crh_threshold_no_high_vol = 0.37,
+                              .crh_threshold_no_correlated = 0.37,
                               .min_mean_note_score = 0.05,
                               .min_crh_vs_crnh_ratio = 0.0,
                               .min_rater_agree_ratio = 0.66,
@@ -125,14 +127,15 @@ static void scorer_out_free(scorer_out *o)
 {
     free(o->i), free(o->f), free(o->status), free(o->rules), free(o->final_round);
     free(o->rater_i), free(o->rater_f), free(o->listed), free(o->note_group), free(o->rater_group);
-    free(o->confident), free(o->ci_lo), free(o->ci_hi);
+    free(o->confident), free(o->ci_lo), free(o->ci_hi), free(o->nohv);
     memset(o, 0, sizeof *o);
 }
 
 static void free_results(dacc_notes *nt)
 {
     free(nt->fin.i), free(nt->fin.f), free(nt->fin.status), free(nt->fin.rules);
-    free(nt->fin.num), free(nt->final_ratings);
+    free(nt->fin.num), free(nt->fin.nohv), free(nt->final_ratings), free(nt->high_vol);
+    nt->high_vol = NULL;
     free(nt->r1_i), free(nt->r1_f), free(nt->r2_i), free(nt->r2_f);
     free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
     free(nt->result_order), free(nt->rater_order), free(nt->meta), free(nt->stats);
@@ -310,7 +313,7 @@ size_t notes_select_scope(const dacc_notes *nt, const dacc_notes_params *p, uint
      * own population (scorer_scope). */
     bool groups = p->core_groups_only && p->core_only;
     for (size_t k = 0; k < nt->r.n; k++) {
-        bool keep = nt->r.helpful[k] != 255;
+        bool keep = sel[k] && nt->r.helpful[k] != 255;
         if (keep && p->filter_not_misleading)
             keep = note_in_scope(&nt->note[nt->r.note[k]]);
         if (keep && groups)
@@ -545,6 +548,7 @@ static void work_free(work *w)
     free(w->cn), free(w->cr);
     params_free(&w->st), params_free(&w->r1), params_free(&w->r2), params_free(&w->fin);
     free(w->r1s.i), free(w->r1s.f), free(w->r1s.status), free(w->r1s.rules), free(w->r1s.num);
+    free(w->r1s.nohv);
     free(w->nan_or_i), free(w->nan_or_f), free(w->rater_f);
 }
 
@@ -553,8 +557,10 @@ static bool scores_new(note_scores *s, size_t nn)
     nn = nn ? nn : 1;
     s->i = malloc(nn * sizeof *s->i), s->f = malloc(nn * sizeof *s->f);
     s->status = malloc(nn), s->rules = malloc(nn * sizeof *s->rules);
-    s->num = malloc(nn * sizeof *s->num);
-    return s->i && s->f && s->status && s->rules && s->num;
+    s->num = malloc(nn * sizeof *s->num), s->nohv = malloc(nn * sizeof *s->nohv);
+    for (size_t n = 0; s->nohv && n < nn; n++)
+        s->nohv[n] = NAN;
+    return s->i && s->f && s->status && s->rules && s->num && s->nohv;
 }
 
 static dacc_status work_new(work *w, const dacc_notes *nt)
@@ -603,6 +609,7 @@ static dacc_status alloc_results(dacc_notes *nt)
            np = notes_nparts(nt) ? notes_nparts(nt) : 1;
     bool ok = scores_new(&nt->fin, nn);
     nt->final_ratings = calloc(nn, sizeof *nt->final_ratings);
+    nt->high_vol = calloc(np, 1);
     nt->final_round = calloc(nn, sizeof *nt->final_round);
     nt->num_all = calloc(nn, sizeof *nt->num_all);
     nt->ci_lo = malloc(nn * sizeof(double)), nt->ci_hi = malloc(nn * sizeof(double));
@@ -614,7 +621,7 @@ static dacc_status alloc_results(dacc_notes *nt)
     nt->agree = malloc(np * sizeof(double)), nt->above = malloc(np);
     nt->result_order = malloc(nn * sizeof(uint32_t)),
     nt->rater_order = malloc(np * sizeof(uint32_t));
-    ok = ok && nt->ci_lo && nt->ci_hi;
+    ok = ok && nt->ci_lo && nt->ci_hi && nt->high_vol;
     ok = ok && nt->final_ratings && nt->final_round && nt->num_all && nt->r1_i && nt->r1_f &&
          nt->r2_i && nt->r2_f;
     ok = ok && nt->author_diff && nt->author_mean && nt->agree && nt->above;
@@ -709,6 +716,46 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     return tag_thresholds(nt, w, err);
 }
 
+/* score_final's refit without the high-volume raters' ratings
+ * (_score_notes_and_users on ratings.iloc[:lowVolCount]): the final fit's
+ * note filter, raters and ratings-per-note ratio on the scorer's other
+ * ratings. Its intercepts (noteInterceptNoHighVol) feed NoHighVolIntercept.
+ * When the scorer has no rating by a high-volume rater, the refit is the
+ * fit itself. w->st and w->stable, prescoring's, are free here. */
+static dacc_status refit_no_high_vol(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                                     double ratio, dacc_error *err)
+{
+    size_t nn = notes_nnotes(nt), np = notes_nparts(nt), any = 0;
+    for (size_t k = 0; k < nt->r.n; k++) {
+        w->stable[k] = w->scope[k] && !nt->high_vol[nt->r.rater[k]];
+        any += w->scope[k] && !w->stable[k];
+    }
+    for (size_t n = 0; !any && n < nn; n++)
+        nt->fin.nohv[n] = w->fin.has_note[n] ? w->fin.m.note_i[n] : NAN;
+    if (!any)
+        return DACC_OK;
+    notes_filter_counts(nt, w->stable, w->train, p->min_ratings_per_note, 0, w->cn, w->cr);
+    for (size_t k = 0; k < nt->r.n; k++) {
+        uint32_t u = nt->r.rater[k];
+        w->train[k] = w->train[k] && w->r2.has_rater[u] && nt->above[u] == 1;
+    }
+    subset s = { 0 };
+    dacc_status st = make_subset(nt, w->train, &s);
+    if (st != DACC_OK) {
+        subset_free(&s);
+        return dacc_error_set(err, st, "out of memory");
+    }
+    params_start(&w->st, &w->r2, &s, nn, np, p->seed);
+    dacc_notes_fit_info info;
+    if (s.n)
+        st = notes_fit_run(s.note, s.rater, s.h, s.n, nn, np, p, true, ratio, &w->st.m, &info, NULL,
+                           err);
+    for (size_t n = 0; n < nn; n++)
+        nt->fin.nohv[n] = s.n && w->st.has_note[n] ? w->st.m.note_i[n] : NAN;
+    subset_free(&s);
+    return st;
+}
+
 /* _score_notes_and_users: notes with enough ratings, raters that have
  * round-2 parameters and pass the helpfulness filter; every note refitted
  * with raters and μ frozen, regularised as round 2 was (ratings per note of
@@ -740,12 +787,17 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
     for (size_t k = 0; k < nt->r.n; k++)
         nt->final_round[nt->r.note[k]] += w->scope[k] && !isnan(nt->r1_i[nt->r.rater[k]]);
     dacc_notes_fit_info info;
+    double ratio = (double)nt->sum.round2 / (double)notes2;
     st = notes_fit_run(s.note, s.rater, s.h, s.n, notes_nnotes(nt), notes_nparts(nt), p, true,
-                       (double)nt->sum.round2 / (double)notes2, &w->fin.m, &info, NULL, err);
+                       ratio, &w->fin.m, &info, NULL, err);
     if (st == DACC_OK) {
         rule_view(w, nt, &w->fin, w->fin.has_note, w->fin.has_rater);
         st = notes_filters_final(nt, w->scope, w->nan_or_f, w->rater_f, err);
     }
+    if (st == DACC_OK)
+        st = refit_no_high_vol(nt, p, w, ratio, err);
+    for (size_t n = 0; st == DACC_OK && n < notes_nnotes(nt); n++)
+        nt->flt[n].nohv = nt->fin.nohv[n];
     if (st == DACC_OK && p->pseudoraters) {
         pseudo_input pi = { s.note,    s.rater,          s.h,
                             s.n,       notes_nnotes(nt), notes_nparts(nt),
@@ -830,11 +882,18 @@ static dacc_status order_results(dacc_notes *nt)
 
 /* Preprocessing shared by every scorer: ratings with an answer on notes in
  * scope (in the whole pipeline from any rater), repeats dropped. */
+/* preprocess_data: duplicates dropped and high-volume raters tagged on
+ * every rating with an answer, before the note-class filter
+ * (_filter_misleading_notes) narrows the ratings. */
 static dacc_status preprocess(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_error *err)
 {
     nt->sum.ratings_read = nt->r.n;
-    notes_select_scope(nt, p, w->base);
+    for (size_t k = 0; k < nt->r.n; k++)
+        w->base[k] = nt->r.helpful[k] != 255;
     dacc_status st = drop_duplicates(nt, w->base, nt->lenient, err);
+    if (st == DACC_OK && notes_tag_high_volume(nt, w->base, nt->high_vol) != DACC_OK)
+        st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory tagging high-volume raters");
+    notes_select_scope(nt, p, w->base);
     memset(nt->num_all, 0, notes_nnotes(nt) * sizeof *nt->num_all);
     for (size_t k = 0; k < nt->r.n; k++)
         nt->num_all[nt->r.note[k]] += w->base[k];
@@ -913,6 +972,7 @@ static void unscore_note(dacc_notes *nt, size_t n)
 {
     nt->fin.i[n] = nt->fin.f[n] = NAN;
     nt->fin.status[n] = NOTES_UNSCORED, nt->fin.rules[n] = 0, nt->final_round[n] = 0;
+    nt->fin.nohv[n] = NAN;
 }
 
 static void drop_uncaptured(dacc_notes *nt, const work *w, uint64_t bits, bool unassigned,
@@ -933,12 +993,12 @@ static dacc_status scorer_out_new(scorer_out *o, size_t nn, size_t np)
     o->status = malloc(nn), o->rules = calloc(nn, sizeof *o->rules);
     o->final_round = calloc(nn, sizeof *o->final_round);
     o->rater_i = malloc(np * sizeof *o->rater_i), o->rater_f = malloc(np * sizeof *o->rater_f);
-    o->listed = calloc(np, 1);
+    o->listed = calloc(np, 1), o->nohv = malloc(nn * sizeof *o->nohv);
     if (!o->i || !o->f || !o->status || !o->rules || !o->final_round || !o->rater_i ||
-        !o->rater_f || !o->listed)
+        !o->rater_f || !o->listed || !o->nohv)
         return DACC_ERR_NOMEM;
     for (size_t n = 0; n < nn; n++)
-        o->i[n] = o->f[n] = NAN, o->status[n] = NOTES_UNSCORED;
+        o->i[n] = o->f[n] = o->nohv[n] = NAN, o->status[n] = NOTES_UNSCORED;
     for (size_t u = 0; u < np; u++)
         o->rater_i[u] = o->rater_f[u] = NAN;
     return DACC_OK;
@@ -950,6 +1010,7 @@ static void keep_scorer_out(const dacc_notes *nt, scorer_out *o)
     memcpy(o->i, nt->fin.i, nn * sizeof *o->i), memcpy(o->f, nt->fin.f, nn * sizeof *o->f);
     memcpy(o->status, nt->fin.status, nn), memcpy(o->rules, nt->fin.rules, nn * sizeof *o->rules);
     memcpy(o->final_round, nt->final_round, nn * sizeof *o->final_round);
+    memcpy(o->nohv, nt->fin.nohv, nn * sizeof *o->nohv);
     memcpy(o->rater_i, nt->r2_i, np * sizeof *o->rater_i);
     memcpy(o->rater_f, nt->r2_f, np * sizeof *o->rater_f);
     for (size_t u = 0; u < np; u++)
@@ -1007,6 +1068,7 @@ static void merge_group(const dacc_notes *nt, const work *w, uint8_t g, uint64_t
             continue;
         o->i[n] = nt->fin.i[n], o->f[n] = nt->fin.f[n], o->status[n] = nt->fin.status[n];
         o->rules[n] = nt->fin.rules[n], o->final_round[n] = nt->final_round[n];
+        o->nohv[n] = nt->fin.nohv[n];
         o->note_group[n] = g;
     }
     for (size_t u = 0; u < notes_nparts(nt); u++) {
@@ -1083,6 +1145,7 @@ static void merge_topic(const dacc_notes *nt, work *w, uint8_t t, scorer_out *o)
             continue;
         o->i[n] = nt->fin.i[n], o->f[n] = nt->fin.f[n], o->status[n] = nt->fin.status[n];
         o->rules[n] = nt->fin.rules[n], o->final_round[n] = nt->final_round[n];
+        o->nohv[n] = nt->fin.nohv[n];
         o->note_group[n] = t, o->confident[n] = pos[n] > 4 && neg[n] > 4;
     }
 }

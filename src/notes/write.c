@@ -8,7 +8,7 @@ static json_t *params_json(const dacc_notes_params *p)
 {
     return json_pack(
         "{s:f,s:f,s:f,s:i,s:i,s:i,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:i,s:f,s:f,s:f,s:f,"
-        "s:b,s:b,s:f,s:i,s:b,s:f}",
+        "s:b,s:b,s:f,s:i,s:b,s:f,s:f,s:f}",
         "lambda_factor", p->lambda_factor, "lambda_intercept", p->lambda_intercept, "lambda_global",
         p->lambda_global, "min_ratings_per_note", (json_int_t)p->min_ratings_per_note,
         "min_ratings_per_rater", (json_int_t)p->min_ratings_per_rater, "min_ratings_needed",
@@ -24,7 +24,10 @@ static json_t *params_json(const dacc_notes_params *p)
         p->convergence, "core_groups_only", p->core_groups_only, "filter_not_misleading",
         p->filter_not_misleading, "stable_group", isnan(p->stable_group) ? -1.0 : p->stable_group,
         "seed", (json_int_t)p->seed, "pseudoraters", p->pseudoraters, "crnh_ucb_intercept",
-        p->crnh_ucb_intercept);
+        p->crnh_ucb_intercept, "crh_threshold_no_high_vol",
+        isnan(p->crh_threshold_no_high_vol) ? -1.0 : p->crh_threshold_no_high_vol,
+        "crh_threshold_no_correlated",
+        isnan(p->crh_threshold_no_correlated) ? -1.0 : p->crh_threshold_no_correlated);
 }
 
 int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)

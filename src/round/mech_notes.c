@@ -438,6 +438,24 @@ static json_t *reason(dacc_notes_rule rule, const dacc_notes_result *r, const da
         snprintf(says, sizeof says, "the minority side's net helpful share is under %.2f",
                  p->min_minority_net_ratio);
         break;
+    case DACC_NOTES_RULE_UCB_CRNH:
+        snprintf(says, sizeof says, "the pseudo-raters' upper bound on its intercept is under %.2f",
+                 p->crnh_ucb_intercept);
+        break;
+    case DACC_NOTES_RULE_TAG_FILTER:
+        snprintf(says, sizeof says, "one not-helpful tag was used far more than usual on it");
+        break;
+    case DACC_NOTES_RULE_INCORRECT:
+        snprintf(says, sizeof says, "raters near it on the factor axis tagged it incorrect");
+        break;
+    case DACC_NOTES_RULE_NO_HIGH_VOL:
+        snprintf(says, sizeof says, "without the high-volume raters its intercept is under %.2f",
+                 p->crh_threshold_no_high_vol);
+        break;
+    case DACC_NOTES_RULE_NO_CORRELATED:
+        snprintf(says, sizeof says, "without correlated raters its intercept %.4f is under %.2f",
+                 r->intercept, p->crh_threshold_no_correlated);
+        break;
     case DACC_NOTES_RULE_RATIO_CRNH:
     default:
         snprintf(says, sizeof says,

@@ -228,7 +228,8 @@ static uint8_t rule_status(const note_info *ni, double i, const note_filters *fl
 Test(notes_filters, rules_act_on_notes_not_crnh)
 {
     note_info ni = { .cls = CLS_MISLEADING, .author = NOTES_NONE };
-    note_filters tag = { .tags = 1 }, inc = { .incorrect = true }, none = { 0 };
+    note_filters tag = { .tags = 1, .nohv = NAN }, inc = { .incorrect = true, .nohv = NAN },
+                 none = { .nohv = NAN };
     uint32_t rules;
     cr_assert_eq(rule_status(&ni, 0.45, &none, &rules), DACC_NOTES_CRH);
     cr_assert_eq(rule_status(&ni, 0.45, &tag, &rules), DACC_NOTES_FIRM_REJECT);
@@ -248,7 +249,8 @@ Test(notes_filters, rules_act_on_notes_not_crnh)
 Test(notes_filters, ucb_crnh_threshold)
 {
     note_info ni = { .cls = CLS_MISLEADING, .author = NOTES_NONE };
-    note_filters at = { .ucb = -0.04 }, below = { .ucb = -0.0401 }, none = { .ucb = NAN };
+    note_filters at = { .ucb = -0.04, .nohv = NAN }, below = { .ucb = -0.0401, .nohv = NAN },
+                 none = { .ucb = NAN, .nohv = NAN };
     uint32_t rules;
     /* upper bound < -0.04, strictly, with enough ratings */
     cr_assert_eq(rule_status(&ni, 0.0, &at, &rules), DACC_NOTES_FIRM_REJECT);

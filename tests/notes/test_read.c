@@ -260,16 +260,19 @@ Test(notes_read, ratings_in_scope)
     dacc_notes_params_default(&p);
     uint8_t sel[9];
     static const uint8_t expect[9] = { 1, 1, 0, 1, 0, 0, 1, 0, 0 };
-    p.core_only = true; /* the core scorer's population */
+    p.core_only = true;         /* the core scorer's population */
+    memset(sel, 1, sizeof sel); /* it narrows what it is given */
     cr_assert_eq(notes_select_scope(nt, &p, sel), 4);
     cr_assert_arr_eq(sel, expect, 9);
     /* The whole pipeline keeps every rater here; each scorer keeps its
      * groups afterwards (b in group 7 is an expansion rater). */
     static const uint8_t every[9] = { 1, 1, 0, 1, 0, 1, 1, 1, 0 };
     p.core_only = false;
+    memset(sel, 1, sizeof sel);
     cr_assert_eq(notes_select_scope(nt, &p, sel), 6);
     cr_assert_arr_eq(sel, every, 9);
     p.core_groups_only = false, p.filter_not_misleading = false;
+    memset(sel, 1, sizeof sel);
     cr_assert_eq(notes_select_scope(nt, &p, sel), 8); /* all but the one without an answer */
     dacc_notes_free(nt);
 }
