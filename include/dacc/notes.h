@@ -264,6 +264,10 @@ typedef struct dacc_notes_synth_params {
     /* Share of notes whose summaries are about one of the topic model's
      * five topics (0: every summary is "Synthetic note N.", as before). */
     double topics;
+    /* Share of ratings whose ratingSourceBucketed is POPULATION_SAMPLED
+     * (0: every one DEFAULT, as before); drawn from the note and rater
+     * alone, so the answers are those of the same data without it. */
+    double population;
 } dacc_notes_synth_params;
 
 /* The generated files, as streams the caller opened (the module touches no

@@ -456,6 +456,9 @@ static int synth_main(int argc, char **argv)
         case 'T':
             rc = opt_double(prog, "--topics", optarg, 0, 1, &sp.topics);
             break;
+        case 'U':
+            rc = opt_double(prog, "--population", optarg, 0, 1, &sp.population);
+            break;
         case CLI_KEY_OUT_DIR:
             outdir = optarg;
             break;
@@ -545,6 +548,10 @@ static const cli_opt notes_opts[] = {
     { "topics", 0, "X", 'T', "0",
       "share of notes whose summaries are about one of the topic model's topics (seed terms "
       "and words that go with them)",
+      "synth", 0, NULL },
+    { "population", 0, "X", 'U', "0",
+      "share of ratings from population-sampled raters (ratingSourceBucketed "
+      "POPULATION_SAMPLED)",
       "synth", 0, NULL },
     { "incorrect-tags", 0, NULL, 'I', NULL,
       "not-helpful answers on every tenth note also tick notHelpfulIncorrect (sets off the "

@@ -29,14 +29,15 @@ static const char *const meta_names[META_RULE_COUNT] = {
     "MultiGroupModel01 (v1.0)",
     "GroupModel (v1.1)", /* named with the note's group in the outputs */
     "TopicModel (v1.0)", /* named with the note's topic in the outputs */
+    "PopulationSampledIntercept (v1.0)",
     "NmrDueToMinStableCrhTime (v1.0)",
     "ScoringDriftGuard (v1.0)",
     "InsufficientExplanation (v1.0)",
 };
 
 /* scoring_rules.RuleID's lockingEnabled. */
-static const bool meta_locks[META_RULE_COUNT] = { false, false, true,  true,  true, true,
-                                                  true,  false, false, false, true };
+static const bool meta_locks[META_RULE_COUNT] = { false, false, true,  true,  true,  true,
+                                                  true,  false, false, false, false, true };
 
 /* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
  * notHelpfulTagsAndTieBreakOrder): of equal counts the higher wins. */
@@ -206,8 +207,25 @@ static void apply_topic(note_meta *m, const meta_input *in)
     }
 }
 
+/* PopulationSampledIntercept (run_scoring.meta_score: minPopulationSampledRatings
+ * 8, maxNoteInterceptThreshold 0.30, divergenceThreshold 0.15,
+ * minPerSignPopulationSampledRatings 2): a note CRH so far goes back to
+ * NMR when the core's intercept on its population-sampled ratings alone
+ * is below 0.30 and at least 0.15 below the core's intercept, with at
+ * least 8 such ratings, 2 from each side of the factor. */
+static void apply_population(note_meta *m, const meta_input *in)
+{
+    if (m->final_status != DACC_NOTES_CRH || isnan(in->core_i) || isnan(in->pop_i))
+        return;
+    if (in->pop_neg + in->pop_pos < 8 || in->pop_neg < 2 || in->pop_pos < 2)
+        return;
+    if (in->pop_i < 0.30 && in->core_i - in->pop_i >= 0.15)
+        act(m, META_POPULATION, DACC_NOTES_NMR);
+}
+
 /* The model rules in meta_score's order: expansion-plus, expansion, core
- * with topics, core, then the group and topic models; the last model that
+ * with topics, core, then the group and topic models and the
+ * population-sampled check; the last model that
  * acted decides the note. */
 static void meta_rules(const note_info *ni, const meta_input *in, note_meta *m, double *updated,
                        double now)
@@ -221,6 +239,7 @@ static void meta_rules(const note_info *ni, const meta_input *in, note_meta *m, 
     apply_multi(m, in);
     apply_group(m, in);
     apply_topic(m, in);
+    apply_population(m, in);
     m->pre_stable = m->final_status;
     *updated = stable_crh(ni, m, now);
     m->unlocked = 0;
@@ -281,7 +300,11 @@ dacc_status notes_meta_score(dacc_notes *nt, double now, dacc_error *err)
         const note_info *ni = &nt->note[n];
         if (!ni->in_notes && !ni->in_history)
             continue;
-        meta_input in = { .core_i = nt->fin.i[n], .expansion_i = NAN };
+        meta_input in = { .core_i = nt->fin.i[n],
+                          .expansion_i = NAN,
+                          .pop_i = nt->pop_i[n],
+                          .pop_neg = nt->pop_neg[n],
+                          .pop_pos = nt->pop_pos[n] };
         for (int s = 0; s < SCORER_EXTRA_COUNT; s++)
             in.status[s] = nt->extra[s].status ? nt->extra[s].status[n] : NOTES_UNSCORED;
         in.status[SCORER_CORE] = nt->fin.status[n];

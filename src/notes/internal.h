@@ -60,6 +60,7 @@ enum {
     META_MULTI_GROUP,
     META_GROUP, /* GroupModelNN: the rule of the note's group */
     META_TOPIC, /* TopicModelNN: the rule of the note's topic */
+    META_POPULATION,
     META_STABLE_CRH,
     META_DRIFT_GUARD,
     META_EXPLANATION,
@@ -216,12 +217,17 @@ struct dacc_notes {
     double tag_thr[13];                /* per not-helpful tag, from prescoring */
     double *ci_lo, *ci_hi;             /* per note: pseudo-rater bounds, NaN when none */
     uint8_t *high_vol;                 /* per participant: notes_tag_high_volume */
-    struct tag_agg *agg;               /* per note: final tag aggregates (filters.h) */
-    struct note_incorrect *inc;        /* per note: final incorrect-tag aggregates */
-    note_stats *stats;                 /* per note, after scoring */
-    uint32_t *final_round;             /* coreNumFinalRoundRatings per note */
-    double now;                        /* the run's time, milliseconds since the epoch */
-    uint32_t *result_order;            /* note indices in id order */
+    /* per note, the core scorer's: intercept refitted on its
+     * POPULATION_SAMPLED ratings (NaN: none), and those ratings by raters
+     * of the final fit with a negative and a non-negative factor */
+    double *pop_i;
+    uint32_t *pop_neg, *pop_pos;
+    struct tag_agg *agg;        /* per note: final tag aggregates (filters.h) */
+    struct note_incorrect *inc; /* per note: final incorrect-tag aggregates */
+    note_stats *stats;          /* per note, after scoring */
+    uint32_t *final_round;      /* coreNumFinalRoundRatings per note */
+    double now;                 /* the run's time, milliseconds since the epoch */
+    uint32_t *result_order;     /* note indices in id order */
     size_t result_n;
     uint32_t *rater_order; /* participants with any score, in id order */
     size_t rater_n;
@@ -358,6 +364,10 @@ typedef struct {
      * topicNoteConfident */
     uint8_t topic, topic_confident;
     double topic_i, topic_f;
+    /* the core scorer's population-sampled intercept (NaN: none) and its
+     * population-sampled ratings by the sign of their rater's factor */
+    double pop_i;
+    uint32_t pop_neg, pop_pos;
 } meta_input;
 
 /* history.c: one note's meta rules, tags and updated history. */

@@ -56,6 +56,9 @@ enum {
     F_LAST28,
     F_POPULATION,
     F_CORE_NOHV,
+    F_CORE_POP,
+    F_POP_NEG,
+    F_POP_POS,
     F_EXP_I, /* a scorer besides the core: + EXP_FIELDS * SCORER_* */
     F_EXP_F,
     F_EXP_STATUS,
@@ -176,7 +179,7 @@ static const column scored_cols[] = {
     /* No correlated raters (post-selection similarity is not an input):
      * the refit without them is the fit itself, as in the reference. */
     { "coreNoteInterceptNoCorrelated", F_CORE_I },
-    { "coreNoteInterceptPopulationSampled", F_EMPTY },
+    { "coreNoteInterceptPopulationSampled", F_CORE_POP },
     { "coreWithTopicsNoteInterceptNoCorrelated", EXP(F_EXP_I, CT) },
     { "expansionNoteInterceptNoCorrelated", EXP(F_EXP_I, E) },
     { "expansionPlusNoteInterceptNoCorrelated", EXP(F_EXP_I, EP) },
@@ -347,8 +350,8 @@ static const column aux_cols[] = {
     { "num_voters_interval", F_INC_VOTERS },
     { "tf_idf_incorrect_interval", F_INC_TFIDF },
     { "lowDiligenceIntercept", F_EMPTY },
-    { "coreNegFactor_populationSampledRatingCount", F_EMPTY },
-    { "corePosFactor_populationSampledRatingCount", F_EMPTY },
+    { "coreNegFactor_populationSampledRatingCount", F_POP_NEG },
+    { "corePosFactor_populationSampledRatingCount", F_POP_POS },
     { "pcrhExitN", F_EMPTY },
     { "pcrhExitProba", F_EMPTY },
     { "pcrhRevoked", F_EMPTY },
@@ -547,6 +550,12 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return put_num(fp, nt->fin.f[n]);
     case F_CORE_NOHV:
         return put_num(fp, nt->fin.nohv[n]);
+    case F_CORE_POP:
+        return put_num(fp, nt->pop_i[n]);
+    case F_POP_NEG:
+        return fprintf(fp, "%u", nt->pop_neg[n]) < 0;
+    case F_POP_POS:
+        return fprintf(fp, "%u", nt->pop_pos[n]) < 0;
     case F_FINAL:
         return put_code(fp, (uint8_t)(m->final_status + 1));
     case F_CORE_RULES:

@@ -14,6 +14,7 @@
 #include "topics.h"
 
 #define NOT_MISLEADING_UI_LAUNCH 1664755200000LL /* October 3, 2022 UTC */
+#define POPULATION_LOSS_RATIO    10.0 /* MFBaseScorer populationSampledRatingPerNoteLossRatio */
 
 /* constants.py: coreGroups, expansionGroups, expansionPlusGroups. */
 static const int core_groups[] = { 1, 2, 3, 6, 8, 9, 10, 11, 13, 14, 19, 21, 25 };
@@ -135,7 +136,8 @@ static void free_results(dacc_notes *nt)
 {
     free(nt->fin.i), free(nt->fin.f), free(nt->fin.status), free(nt->fin.rules);
     free(nt->fin.num), free(nt->fin.nohv), free(nt->final_ratings), free(nt->high_vol);
-    nt->high_vol = NULL;
+    free(nt->pop_i), free(nt->pop_neg), free(nt->pop_pos);
+    nt->high_vol = NULL, nt->pop_i = NULL, nt->pop_neg = nt->pop_pos = NULL;
     free(nt->r1_i), free(nt->r1_f), free(nt->r2_i), free(nt->r2_f);
     free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
     free(nt->result_order), free(nt->rater_order), free(nt->meta), free(nt->stats);
@@ -610,6 +612,10 @@ static dacc_status alloc_results(dacc_notes *nt)
     bool ok = scores_new(&nt->fin, nn);
     nt->final_ratings = calloc(nn, sizeof *nt->final_ratings);
     nt->high_vol = calloc(np, 1);
+    nt->pop_i = malloc(nn * sizeof *nt->pop_i);
+    nt->pop_neg = calloc(nn, sizeof *nt->pop_neg), nt->pop_pos = calloc(nn, sizeof *nt->pop_pos);
+    for (size_t n = 0; nt->pop_i && n < nn; n++)
+        nt->pop_i[n] = NAN;
     nt->final_round = calloc(nn, sizeof *nt->final_round);
     nt->num_all = calloc(nn, sizeof *nt->num_all);
     nt->ci_lo = malloc(nn * sizeof(double)), nt->ci_hi = malloc(nn * sizeof(double));
@@ -621,7 +627,7 @@ static dacc_status alloc_results(dacc_notes *nt)
     nt->agree = malloc(np * sizeof(double)), nt->above = malloc(np);
     nt->result_order = malloc(nn * sizeof(uint32_t)),
     nt->rater_order = malloc(np * sizeof(uint32_t));
-    ok = ok && nt->ci_lo && nt->ci_hi && nt->high_vol;
+    ok = ok && nt->ci_lo && nt->ci_hi && nt->high_vol && nt->pop_i && nt->pop_neg && nt->pop_pos;
     ok = ok && nt->final_ratings && nt->final_round && nt->num_all && nt->r1_i && nt->r1_f &&
          nt->r2_i && nt->r2_f;
     ok = ok && nt->author_diff && nt->author_mean && nt->agree && nt->above;
@@ -722,18 +728,30 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
  * ratings. Its intercepts (noteInterceptNoHighVol) feed NoHighVolIntercept.
  * When the scorer has no rating by a high-volume rater, the refit is the
  * fit itself. w->st and w->stable, prescoring's, are free here. */
+static dacc_status refit_on(dacc_notes *nt, const dacc_notes_params *p, work *w, double ratio,
+                            double *out, dacc_error *err);
+
 static dacc_status refit_no_high_vol(dacc_notes *nt, const dacc_notes_params *p, work *w,
                                      double ratio, dacc_error *err)
 {
-    size_t nn = notes_nnotes(nt), np = notes_nparts(nt), any = 0;
+    size_t any = 0;
     for (size_t k = 0; k < nt->r.n; k++) {
         w->stable[k] = w->scope[k] && !nt->high_vol[nt->r.rater[k]];
         any += w->scope[k] && !w->stable[k];
     }
-    for (size_t n = 0; !any && n < nn; n++)
+    for (size_t n = 0; !any && n < notes_nnotes(nt); n++)
         nt->fin.nohv[n] = w->fin.has_note[n] ? w->fin.m.note_i[n] : NAN;
-    if (!any)
-        return DACC_OK;
+    return any ? refit_on(nt, p, w, ratio, nt->fin.nohv, err) : DACC_OK;
+}
+
+/* _score_notes_and_users on the ratings w->stable marks: the final fit's
+ * note filter counted on them, its raters (round 2's, passing the
+ * helpfulness filter), frozen; the intercepts into out, NaN for the notes
+ * it leaves out. */
+static dacc_status refit_on(dacc_notes *nt, const dacc_notes_params *p, work *w, double ratio,
+                            double *out, dacc_error *err)
+{
+    size_t nn = notes_nnotes(nt), np = notes_nparts(nt);
     notes_filter_counts(nt, w->stable, w->train, p->min_ratings_per_note, 0, w->cn, w->cr);
     for (size_t k = 0; k < nt->r.n; k++) {
         uint32_t u = nt->r.rater[k];
@@ -751,9 +769,33 @@ static dacc_status refit_no_high_vol(dacc_notes *nt, const dacc_notes_params *p,
         st = notes_fit_run(s.note, s.rater, s.h, s.n, nn, np, p, true, ratio, &w->st.m, &info, NULL,
                            err);
     for (size_t n = 0; n < nn; n++)
-        nt->fin.nohv[n] = s.n && w->st.has_note[n] ? w->st.m.note_i[n] : NAN;
+        out[n] = s.n && w->st.has_note[n] ? w->st.m.note_i[n] : NAN;
     subset_free(&s);
     return st;
+}
+
+/* score_final's population-sampled pass, whose results only the core
+ * scorer outputs: the refit on the scorer's POPULATION_SAMPLED ratings
+ * with ratingPerNoteLossRatio 10 (populationSampledRatingPerNoteLossRatio),
+ * none when it has no such rating; and compute_scored_notes's count of
+ * those ratings by the sign of their rater's factor in the final fit
+ * (get_population_sampled_counts_by_rater_sign; zero counts as positive). */
+static dacc_status population_pass(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                                   dacc_error *err)
+{
+    size_t nn = notes_nnotes(nt), any = 0;
+    memset(nt->pop_neg, 0, nn * sizeof *nt->pop_neg);
+    memset(nt->pop_pos, 0, nn * sizeof *nt->pop_pos);
+    for (size_t n = 0; n < nn; n++)
+        nt->pop_i[n] = NAN;
+    for (size_t k = 0; k < nt->r.n; k++) {
+        uint32_t u = nt->r.rater[k], n = nt->r.note[k];
+        w->stable[k] = w->scope[k] && nt->r.tags[k] >> NOTES_POPULATION & 1;
+        any += w->stable[k];
+        if (w->stable[k] && w->fin.has_rater[u])
+            (w->fin.m.rater_f[u] < 0 ? nt->pop_neg : nt->pop_pos)[n]++;
+    }
+    return any ? refit_on(nt, p, w, POPULATION_LOSS_RATIO, nt->pop_i, err) : DACC_OK;
 }
 
 /* _score_notes_and_users: notes with enough ratings, raters that have
@@ -972,7 +1014,7 @@ static void unscore_note(dacc_notes *nt, size_t n)
 {
     nt->fin.i[n] = nt->fin.f[n] = NAN;
     nt->fin.status[n] = NOTES_UNSCORED, nt->fin.rules[n] = 0, nt->final_round[n] = 0;
-    nt->fin.nohv[n] = NAN;
+    nt->fin.nohv[n] = nt->pop_i[n] = NAN, nt->pop_neg[n] = nt->pop_pos[n] = 0;
 }
 
 static void drop_uncaptured(dacc_notes *nt, const work *w, uint64_t bits, bool unassigned,
@@ -1202,6 +1244,8 @@ static dacc_status run_core(dacc_notes *nt, const dacc_notes_params *p, work *w,
     for (size_t k = 0; k < nt->r.n; k++)
         w->scope[k] = w->scope[k] && !nt->note[nt->r.note[k]].topic;
     dacc_status st = run_scorer(nt, p, w, pr, err);
+    if (st == DACC_OK)
+        st = population_pass(nt, p, w, err);
     if (st == DACC_OK && !p->core_only && p->core_groups_only)
         drop_uncaptured(nt, w, core_bits(), true, 0.5);
     for (size_t n = 0; st == DACC_OK && n < notes_nnotes(nt); n++)

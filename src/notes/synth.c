@@ -71,8 +71,9 @@ static int population(const dacc_notes_synth_params *sp, size_t i, uint64_t salt
                                                     : POP_CORE;
 }
 
-#define RATER_SALT 0x7261746572ULL
-#define NOTE_SALT  0x6e6f7465ULL
+#define RATER_SALT      0x7261746572ULL
+#define NOTE_SALT       0x6e6f7465ULL
+#define POPULATION_SALT 0x706f70ULL
 
 static void participant(char *out, size_t i)
 {
@@ -133,8 +134,12 @@ static int write_rating(FILE *fp, const world *w, mix_rng *r, size_t note, size_
     char id[40], tags[45];
     participant(id, rater);
     tag_fields(tags, note, rater, x < p, w->sp->incorrect_tags);
-    return fprintf(fp, "%zu\t%s\t%lld\t2\t0\t0\t\t\t%s%s\t%zu\tDEFAULT\t\t\n", note + 1, id,
-                   (long long)created, level, tags, 1000000 + note) < 0;
+    bool sampled =
+        w->sp->population > 0 &&
+        hash_unit(note * w->raters + rater, POPULATION_SALT ^ w->sp->seed) < w->sp->population;
+    return fprintf(fp, "%zu\t%s\t%lld\t2\t0\t0\t\t\t%s%s\t%zu\t%s\t\t\n", note + 1, id,
+                   (long long)created, level, tags, 1000000 + note,
+                   sampled ? "POPULATION_SAMPLED" : "DEFAULT") < 0;
 }
 
 /* The published header of a file kind, from the reader's column list. */
@@ -333,9 +338,11 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
     bool shares =
         sp->expansion >= 0 && sp->expansion_plus >= 0 && sp->expansion + sp->expansion_plus <= 0.9;
     if (sp->camps < 2 || sp->camps > 64 || !(sp->noise >= 0 && sp->noise <= 1) ||
-        sp->ratings < 100 || !shares || !(sp->topics >= 0 && sp->topics <= 1))
+        sp->ratings < 100 || !shares || !(sp->topics >= 0 && sp->topics <= 1) ||
+        !(sp->population >= 0 && sp->population <= 1))
         return dacc_error_set(err, DACC_ERR_INVALID,
-                              "synthetic data needs 2 to 64 camps, noise and topic shares in "
+                              "synthetic data needs 2 to 64 camps, noise, topic and population "
+                              "shares in "
                               "[0,1], at least 100 ratings and expansion shares adding up to at "
                               "most 0.9");
     w->sp = sp;

@@ -51,7 +51,9 @@ static note_meta decide_in(const note_info *ni, const meta_input *in)
 /* Every scorer but the ones a test names leaves the note unscored. */
 static meta_input unscored(double ci, double ei)
 {
-    meta_input in = { .core_i = ci, .expansion_i = ei, .topic_i = NAN, .topic_f = NAN };
+    meta_input in = {
+        .core_i = ci, .expansion_i = ei, .topic_i = NAN, .topic_f = NAN, .pop_i = NAN
+    };
     memset(in.status, U, sizeof in.status);
     return in;
 }
@@ -365,6 +367,41 @@ Test(notes_meta, in_dimension_two_topic_thresholds)
     cr_assert_eq(topical(CRH, U, t, true, 0.51, 0.0).decided, META_CORE_WITH_TOPICS);
     cr_assert_eq(topical(CRH, U, t, true, 0.6, 1.0).decided, META_CORE_WITH_TOPICS);
     cr_assert_eq(topical(CRH, U, t, true, 0.6, 1.0001).decided, META_TOPIC);
+}
+
+static note_meta sampled(const note_info *ni, double ci, double pi, uint32_t neg, uint32_t pos)
+{
+    meta_input in = unscored(ci, NAN);
+    in.status[SCORER_CORE] = CRH;
+    in.pop_i = pi, in.pop_neg = neg, in.pop_pos = pos;
+    return decide_in(ni, &in);
+}
+
+/* PopulationSampledIntercept: CRH to NMR when the core's intercept on the
+ * population-sampled ratings is below 0.30 and at least 0.15 below the
+ * core's, with 8 such ratings, 2 from each factor side; it does not lock. */
+Test(notes_meta, population_sampled_intercept_at_its_thresholds)
+{
+    note_meta m = sampled(&shown, 0.45, 0.2999, 2, 6);
+    cr_assert_eq(m.decided, META_POPULATION);
+    cr_assert_eq(m.final_status, NMR);
+    cr_assert_eq(m.rules & META(POPULATION), META(POPULATION));
+    cr_assert_str_eq(notes_meta_rule_name(META_POPULATION), "PopulationSampledIntercept (v1.0)");
+    cr_assert_eq(sampled(&shown, 0.45, 0.30, 2, 6).decided, META_CORE_MODEL);
+    cr_assert_eq(sampled(&shown, 0.43, 0.2799, 4, 4).decided, META_POPULATION); /* 0.1501 */
+    cr_assert_eq(sampled(&shown, 0.43, 0.2801, 4, 4).decided, META_CORE_MODEL); /* 0.1499 */
+    cr_assert_eq(sampled(&shown, 0.45, 0.1, 2, 5).decided, META_CORE_MODEL);    /* 7 ratings */
+    cr_assert_eq(sampled(&shown, 0.45, 0.1, 1, 9).decided, META_CORE_MODEL);    /* 1 negative */
+    cr_assert_eq(sampled(&shown, 0.45, 0.1, 9, 1).decided, META_CORE_MODEL);    /* 1 positive */
+    cr_assert_eq(sampled(&shown, 0.45, NAN, 4, 4).decided, META_CORE_MODEL);
+    cr_assert_eq(sampled(&shown, NAN, 0.1, 4, 4).decided, META_CORE_MODEL);
+    meta_input in = unscored(0.45, NAN);
+    in.status[SCORER_CORE] = NYH, in.pop_i = 0.1, in.pop_neg = in.pop_pos = 4;
+    cr_assert_eq(decide_in(&shown, &in).rules & META(POPULATION), 0, "only CRH notes");
+    note_info old = shown;
+    old.created = NOW - 15 * DAY_MS;
+    cr_assert_eq(sampled(&old, 0.45, 0.1, 4, 4).locked_status, 0);
+    cr_assert_neq(sampled(&old, 0.45, 0.4, 4, 4).locked_status, 0);
 }
 
 /* The topic rules do not lock: a topic's NMR stays open to change. */

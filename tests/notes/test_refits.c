@@ -1,5 +1,6 @@
-/* High-volume raters (process_data.tag_high_volume_raters), the refit
- * without them, and the two rules on the refits' intercepts. */
+/* The final fit's refits: without high-volume raters
+ * (process_data.tag_high_volume_raters) and the two rules on the refits'
+ * intercepts; on population-sampled ratings alone, and their counts. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 /* The quantiles pandas 1.5 gives for Series(v, dtype="Int64").quantile(0.999),
  * printed with repr: numpy's percentile on q * 100 / 100, which is not
  * 0.999 exactly, interpolated from the nearer end. */
-Test(notes_high_volume, quantile_is_numpys_to_the_bit)
+Test(notes_refits, quantile_is_numpys_to_the_bit)
 {
     uint32_t five[] = { 1, 2, 3, 4, 5 }, one[] = { 3 };
     cr_expect_eq(notes_quantile_linear(five, 5, 0.999), 4.996);
@@ -78,7 +79,7 @@ static bool high(const dacc_notes *nt, const uint8_t *hv, const char *name)
     return hv[u];
 }
 
-Test(notes_high_volume, raters_above_the_quantile_of_either_window)
+Test(notes_refits, raters_above_the_quantile_of_either_window)
 {
     dacc_notes *nt = volumes(200);
     uint8_t *sel = malloc(nt->r.n), *hv = malloc(notes_nparts(nt));
@@ -103,7 +104,7 @@ Test(notes_high_volume, raters_above_the_quantile_of_either_window)
     dacc_notes_free(nt);
 }
 
-Test(notes_high_volume, none_in_data_of_fewer_than_200_notes)
+Test(notes_refits, none_in_data_of_fewer_than_200_notes)
 {
     dacc_notes *nt = volumes(199);
     uint8_t *sel = malloc(nt->r.n), *hv = malloc(notes_nparts(nt));
@@ -129,7 +130,7 @@ static uint8_t rule_status(const dacc_notes_params *p, double i, double nohv, ui
 
 /* NoHighVolIntercept: a CRH note whose intercept without the high-volume
  * raters is below 0.37 (strictly) needs your help; none without a refit. */
-Test(notes_high_volume, no_high_vol_rule_at_its_threshold)
+Test(notes_refits, no_high_vol_rule_at_its_threshold)
 {
     dacc_notes_params p;
     dacc_notes_params_default(&p);
@@ -150,7 +151,7 @@ Test(notes_high_volume, no_high_vol_rule_at_its_threshold)
 /* NoCorrelatedIntercept on the fit's own intercept (no correlated raters
  * given): it acts only where a CRH threshold below 0.37 lets a note be
  * CRH with such an intercept. */
-Test(notes_high_volume, no_correlated_rule_at_its_threshold)
+Test(notes_refits, no_correlated_rule_at_its_threshold)
 {
     dacc_notes_params p;
     dacc_notes_params_default(&p);
@@ -186,7 +187,7 @@ static void read_synth(dacc_notes *nt, const dacc_notes_synth_params *sp)
 /* In the whole pipeline: the refit differs from the fit on notes a
  * high-volume rater rated, and only there (the refit of the others is the
  * same fit, to the bit); NoCorrelated is the fit's own intercept. */
-Test(notes_high_volume, refit_moves_only_the_notes_high_volume_raters_rated, .timeout = 120)
+Test(notes_refits, refit_moves_only_the_notes_high_volume_raters_rated, .timeout = 120)
 {
     dacc_notes_synth_params sp = { .ratings = 40000, .camps = 2, .seed = 2 };
     dacc_notes *nt = dacc_notes_new();
@@ -219,4 +220,47 @@ Test(notes_high_volume, refit_moves_only_the_notes_high_volume_raters_rated, .ti
     cr_expect_lt(moved, fitted);
     free(touched);
     dacc_notes_free(nt);
+}
+
+static dacc_notes *scored_synth(double population)
+{
+    dacc_notes_synth_params sp = {
+        .ratings = 40000, .camps = 2, .seed = 2, .population = population
+    };
+    dacc_notes *nt = dacc_notes_new();
+    read_synth(nt, &sp);
+    dacc_notes_params p;
+    dacc_notes_params_default(&p);
+    p.pseudoraters = false;
+    dacc_error err = { 0 };
+    cr_assert_eq(dacc_notes_score(nt, &p, NULL, &err), DACC_OK, "%s", err.message);
+    return nt;
+}
+
+/* The population-sampled pass leaves the fit alone (the same answers with
+ * and without the source bucket give the same intercepts, to the bit);
+ * the refit scores only notes with 5 population-sampled ratings or more,
+ * and counts no more of them than there are. */
+Test(notes_refits, population_sampled_refit_and_counts, .timeout = 120)
+{
+    dacc_notes *plain = scored_synth(0), *nt = scored_synth(0.3);
+    size_t nn = notes_nnotes(nt), refitted = 0, counted = 0;
+    cr_assert_eq(nn, notes_nnotes(plain));
+    uint32_t *pop = calloc(nn, sizeof *pop);
+    for (size_t k = 0; k < nt->r.n; k++)
+        pop[nt->r.note[k]] += nt->r.tags[k] >> NOTES_POPULATION & 1;
+    for (size_t n = 0; n < nn; n++) {
+        cr_expect(isnan(plain->pop_i[n]) && !plain->pop_neg[n] && !plain->pop_pos[n]);
+        double i = nt->fin.i[n], q = plain->fin.i[n];
+        cr_expect((isnan(i) && isnan(q)) || i == q, "note %zu: %.17g vs %.17g", n, i, q);
+        cr_expect_leq(nt->pop_neg[n] + nt->pop_pos[n], pop[n], "note %zu", n);
+        if (pop[n] < 5 || isnan(i))
+            cr_expect(isnan(nt->pop_i[n]), "note %zu: %u population-sampled ratings", n, pop[n]);
+        refitted += !isnan(nt->pop_i[n]);
+        counted += nt->pop_neg[n] && nt->pop_pos[n];
+    }
+    cr_expect_gt(refitted, 0);
+    cr_expect_gt(counted, 0);
+    free(pop);
+    dacc_notes_free(plain), dacc_notes_free(nt);
 }
