@@ -52,7 +52,10 @@ from scoring.mf_core_scorer import MFCoreScorer  # noqa: E402
 from scoring.mf_expansion_plus_scorer import MFExpansionPlusScorer  # noqa: E402
 from scoring.mf_expansion_scorer import MFExpansionScorer  # noqa: E402
 from scoring.mf_group_scorer import MFGroupScorer  # noqa: E402
+from scoring.mf_group_scorer import coalesce_group_model_helpfulness_scores  # noqa: E402
 from scoring.mf_multi_group_scorer import MFMultiGroupScorer  # noqa: E402
+from scoring.mf_multi_group_scorer import (  # noqa: E402
+    coalesce_multi_group_model_helpfulness_scores)
 from scoring.mf_core_with_topics_scorer import MFCoreWithTopicsScorer  # noqa: E402
 from scoring.mf_topic_scorer import MFTopicScorer  # noqa: E402
 from scoring.enums import Topics  # noqa: E402
@@ -150,11 +153,14 @@ def main():
     scored = scored.reindex(columns=c.noteModelOutputTSVColumns)
     newNsh = newNsh.reindex(columns=c.noteStatusHistoryTSVColumns)
     aux = aux.reindex(columns=c.auxiliaryScoredNotesTSVColumns)
-    # run_contributor_scoring's first step: the prescoring rater parameters as helpfulness
-    # scores. Its next, the contributor state machine (contributor_state.py), is left out as
-    # dacc leaves it out: those columns are empty in both.
+    # run_contributor_scoring's first steps: the prescoring rater parameters as helpfulness
+    # scores, the group scorers' per-group columns coalesced. Its next, the contributor state
+    # machine (contributor_state.py), is left out as dacc leaves it out: those columns are
+    # empty in both.
     helpful = run_scoring.convert_prescoring_rater_model_output_to_coalesced_helpfulness_scores(
         preRaters, enrollment)
+    helpful = coalesce_group_model_helpfulness_scores(helpful)
+    helpful = coalesce_multi_group_model_helpfulness_scores(helpful)
     helpful = helpful.reindex(columns=c.raterModelOutputTSVColumns)
     os.makedirs(out, exist_ok=True)
     for df, name in ((scored, "scored_notes.tsv"), (helpful, "helpfulness_scores.tsv"),
