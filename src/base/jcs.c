@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,22 @@ static decimal neighbour(decimal d, int up)
     return d;
 }
 
+/* The k-digit decimal that reads back as v, if any: the nearest, or,
+ * where the interval is lopsided, the nearest on the other side. */
+static bool reads_back(double v, int k, int lopsided, decimal *out)
+{
+    decimal d = nearest_decimal(v, k);
+    double back = decimal_value(d);
+    if (back == v)
+        return *out = d, true;
+    if (lopsided) {
+        decimal other = neighbour(d, back < v);
+        if (decimal_value(other) == v)
+            return *out = other, true;
+    }
+    return false;
+}
+
 /* ECMA-262 7.1.12.1 step 5 with Note 2: the fewest digits k such that some
  * k-digit decimal reads back as v, and of those decimals the one closest to
  * v. The reals that read back as v form an interval around v, so if any
@@ -87,19 +104,22 @@ static decimal shortest_decimal(double v)
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     int lopsided = (bits & ((1ULL << 52) - 1)) == 0 && (bits >> 52) > 1;
-    decimal d = { 0, 0, 17 };
-    for (int k = 1; k <= 17; k++) {
-        d = nearest_decimal(v, k);
-        double back = decimal_value(d);
-        if (back == v)
-            return d;
-        if (lopsided) {
-            decimal other = neighbour(d, back < v);
-            if (decimal_value(other) == v)
-                return other;
-        }
+    /* Whether some k-digit decimal reads back as v only grows with k (a
+     * k-digit one is a (k+1)-digit one, and the nearest (k+1)-digit one
+     * on its side of v is no farther), so the fewest digits are found by
+     * bisection: five probes, each a printf and a strtod, where trying
+     * every k from 1 took up to seventeen. */
+    decimal best = nearest_decimal(v, 17);
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int k = (lo + hi) / 2;
+        decimal d;
+        if (reads_back(v, k, lopsided, &d))
+            hi = k, best = d;
+        else
+            lo = k + 1;
     }
-    return d;
+    return best; /* 17 digits always read back: the nearest ones */
 }
 
 static size_t put_zeros(char *out, size_t o, int n)
