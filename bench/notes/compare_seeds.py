@@ -3,7 +3,12 @@
 dacc's agreement with the reference can be read beside the reference's
 agreement with itself.
 
-Usage: compare_seeds.py DACC_SCORED.tsv REFERENCE_1.tsv REFERENCE_2.tsv ...
+Usage: compare_seeds.py [--final] DACC_SCORED.tsv REFERENCE_1.tsv REFERENCE_2.tsv ...
+
+Without --final the references are reference.py's core outputs and the
+statuses compared the core's; with it both sides are the whole pipeline's
+scored_notes.tsv (reference_outputs.py) and the statuses finalRatingStatus,
+the rules metaScorerActiveRules.
 
 Prints, for every pair of reference runs, the share of notes given the same
 status, and for dacc against each run the same; then how many notes change
@@ -30,8 +35,14 @@ def agreement(a, b):
 
 
 def main():
-    ours = load(sys.argv[1], "coreRatingStatus", "coreActiveRules")
-    refs = [load(p, "internalRatingStatus", "internalActiveRules") for p in sys.argv[2:]]
+    args = sys.argv[1:]
+    if args and args[0] == "--final":  # the whole pipeline's scored_notes.tsv on both sides
+        args = args[1:]
+        ours = load(args[0], "finalRatingStatus", "metaScorerActiveRules")
+        refs = [load(p, "finalRatingStatus", "metaScorerActiveRules") for p in args[1:]]
+    else:
+        ours = load(args[0], "coreRatingStatus", "coreActiveRules")
+        refs = [load(p, "internalRatingStatus", "internalActiveRules") for p in args[1:]]
     for (i, a), (j, b) in itertools.combinations(enumerate(refs), 2):
         s, n = agreement(a, b)
         print(f"reference run {i + 1} vs run {j + 1}: {s}/{n} = {100.0 * s / max(n, 1):.2f}%")
