@@ -184,44 +184,6 @@ static void read_synth(dacc_notes *nt, const dacc_notes_synth_params *sp)
     }
 }
 
-/* In the whole pipeline: the refit differs from the fit on notes a
- * high-volume rater rated, and only there (the refit of the others is the
- * same fit, to the bit); NoCorrelated is the fit's own intercept. */
-Test(notes_refits, refit_moves_only_the_notes_high_volume_raters_rated, .timeout = 120)
-{
-    dacc_notes_synth_params sp = { .ratings = 40000, .camps = 2, .seed = 2 };
-    dacc_notes *nt = dacc_notes_new();
-    read_synth(nt, &sp);
-    dacc_notes_params p;
-    dacc_notes_params_default(&p);
-    p.pseudoraters = false;
-    dacc_error err = { 0 };
-    cr_assert_eq(dacc_notes_score(nt, &p, NULL, &err), DACC_OK, "%s", err.message);
-    size_t nn = notes_nnotes(nt), heavy = 0, moved = 0, fitted = 0;
-    uint8_t *touched = calloc(nn, 1);
-    /* seed 2: high-volume raters who pass the helpfulness filter, so that
-     * their ratings are in the final round */
-    for (size_t u = 0; u < notes_nparts(nt); u++)
-        heavy += nt->high_vol[u] && nt->above[u] == 1;
-    for (size_t k = 0; k < nt->r.n; k++)
-        touched[nt->r.note[k]] |= nt->high_vol[nt->r.rater[k]];
-    cr_assert_gt(heavy, 0);
-
-    for (size_t n = 0; n < nn; n++) {
-        double i = nt->fin.i[n], h = nt->fin.nohv[n];
-        if (isnan(i))
-            continue;
-        fitted++;
-        if (!touched[n])
-            cr_expect(h == i, "note %zu: %.17g vs %.17g", n, h, i);
-        moved += !(h == i);
-    }
-    cr_expect_gt(moved, 0, "of %zu fitted notes", fitted);
-    cr_expect_lt(moved, fitted);
-    free(touched);
-    dacc_notes_free(nt);
-}
-
 static dacc_notes *scored_synth(double population)
 {
     dacc_notes_synth_params sp = {
@@ -235,6 +197,36 @@ static dacc_notes *scored_synth(double population)
     dacc_error err = { 0 };
     cr_assert_eq(dacc_notes_score(nt, &p, NULL, &err), DACC_OK, "%s", err.message);
     return nt;
+}
+
+/* In the whole pipeline: the refit differs from the fit on notes a
+ * high-volume rater rated, and only there (the refit of the others is the
+ * same fit, to the bit). */
+Test(notes_refits, refit_moves_only_the_notes_high_volume_raters_rated, .timeout = 120)
+{
+    dacc_notes *nt = scored_synth(0);
+    size_t nn = notes_nnotes(nt), heavy = 0, moved = 0, fitted = 0;
+    uint8_t *touched = calloc(nn, 1);
+    /* seed 2: high-volume raters who pass the helpfulness filter, so that
+     * their ratings are in the final round */
+    for (size_t u = 0; u < notes_nparts(nt); u++)
+        heavy += nt->high_vol[u] && nt->above[u] == 1;
+    for (size_t k = 0; k < nt->r.n; k++)
+        touched[nt->r.note[k]] |= nt->high_vol[nt->r.rater[k]];
+    cr_assert_gt(heavy, 0);
+    for (size_t n = 0; n < nn; n++) {
+        double i = nt->fin.i[n], h = nt->fin.nohv[n];
+        if (isnan(i))
+            continue;
+        fitted++;
+        if (!touched[n])
+            cr_expect(h == i, "note %zu: %.17g vs %.17g", n, h, i);
+        moved += !(h == i);
+    }
+    cr_expect_gt(moved, 0, "of %zu fitted notes", fitted);
+    cr_expect_lt(moved, fitted);
+    free(touched);
+    dacc_notes_free(nt);
 }
 
 /* The population-sampled pass leaves the fit alone (the same answers with
