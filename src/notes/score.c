@@ -722,28 +722,6 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     return tag_thresholds(nt, w, err);
 }
 
-/* score_final's refit without the high-volume raters' ratings
- * (_score_notes_and_users on ratings.iloc[:lowVolCount]): the final fit's
- * note filter, raters and ratings-per-note ratio on the scorer's other
- * ratings. Its intercepts (noteInterceptNoHighVol) feed NoHighVolIntercept.
- * When the scorer has no rating by a high-volume rater, the refit is the
- * fit itself. w->st and w->stable, prescoring's, are free here. */
-static dacc_status refit_on(dacc_notes *nt, const dacc_notes_params *p, work *w, double ratio,
-                            double *out, dacc_error *err);
-
-static dacc_status refit_no_high_vol(dacc_notes *nt, const dacc_notes_params *p, work *w,
-                                     double ratio, dacc_error *err)
-{
-    size_t any = 0;
-    for (size_t k = 0; k < nt->r.n; k++) {
-        w->stable[k] = w->scope[k] && !nt->high_vol[nt->r.rater[k]];
-        any += w->scope[k] && !w->stable[k];
-    }
-    for (size_t n = 0; !any && n < notes_nnotes(nt); n++)
-        nt->fin.nohv[n] = w->fin.has_note[n] ? w->fin.m.note_i[n] : NAN;
-    return any ? refit_on(nt, p, w, ratio, nt->fin.nohv, err) : DACC_OK;
-}
-
 /* _score_notes_and_users on the ratings w->stable marks: the final fit's
  * note filter counted on them, its raters (round 2's, passing the
  * helpfulness filter), frozen; the intercepts into out, NaN for the notes
@@ -772,6 +750,25 @@ static dacc_status refit_on(dacc_notes *nt, const dacc_notes_params *p, work *w,
         out[n] = s.n && w->st.has_note[n] ? w->st.m.note_i[n] : NAN;
     subset_free(&s);
     return st;
+}
+
+/* score_final's refit without the high-volume raters' ratings
+ * (_score_notes_and_users on ratings.iloc[:lowVolCount]): the final fit's
+ * note filter, raters and ratings-per-note ratio on the scorer's other
+ * ratings. Its intercepts (noteInterceptNoHighVol) feed NoHighVolIntercept.
+ * When the scorer has no rating by a high-volume rater, the refit is the
+ * fit itself. w->st and w->stable, prescoring's, are free here. */
+static dacc_status refit_no_high_vol(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                                     double ratio, dacc_error *err)
+{
+    size_t any = 0;
+    for (size_t k = 0; k < nt->r.n; k++) {
+        w->stable[k] = w->scope[k] && !nt->high_vol[nt->r.rater[k]];
+        any += w->scope[k] && !w->stable[k];
+    }
+    for (size_t n = 0; !any && n < notes_nnotes(nt); n++)
+        nt->fin.nohv[n] = w->fin.has_note[n] ? w->fin.m.note_i[n] : NAN;
+    return any ? refit_on(nt, p, w, ratio, nt->fin.nohv, err) : DACC_OK;
 }
 
 /* score_final's population-sampled pass, whose results only the core
