@@ -722,19 +722,27 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     return tag_thresholds(nt, w, err);
 }
 
+/* The final round's ratings among those in marks (_score_notes_and_users):
+ * notes with enough of them, by raters that have round-2 parameters and
+ * pass the helpfulness filter. */
+static void final_round_ratings(const dacc_notes *nt, const dacc_notes_params *p, work *w,
+                                const uint8_t *in, uint8_t *out)
+{
+    notes_filter_counts(nt, in, out, p->min_ratings_per_note, 0, w->cn, w->cr);
+    for (size_t k = 0; k < nt->r.n; k++) {
+        uint32_t u = nt->r.rater[k];
+        out[k] = out[k] && w->r2.has_rater[u] && nt->above[u] == 1;
+    }
+}
+
 /* _score_notes_and_users on the ratings w->stable marks: the final fit's
- * note filter counted on them, its raters (round 2's, passing the
- * helpfulness filter), frozen; the intercepts into out, NaN for the notes
- * it leaves out. */
+ * note filter counted on them, its raters, frozen; the intercepts into
+ * out, NaN for the notes it leaves out. */
 static dacc_status refit_on(dacc_notes *nt, const dacc_notes_params *p, work *w, double ratio,
                             double *out, dacc_error *err)
 {
     size_t nn = notes_nnotes(nt), np = notes_nparts(nt);
-    notes_filter_counts(nt, w->stable, w->train, p->min_ratings_per_note, 0, w->cn, w->cr);
-    for (size_t k = 0; k < nt->r.n; k++) {
-        uint32_t u = nt->r.rater[k];
-        w->train[k] = w->train[k] && w->r2.has_rater[u] && nt->above[u] == 1;
-    }
+    final_round_ratings(nt, p, w, w->stable, w->train);
     subset s = { 0 };
     dacc_status st = make_subset(nt, w->train, &s);
     if (st != DACC_OK) {
@@ -801,14 +809,10 @@ static dacc_status population_pass(dacc_notes *nt, const dacc_notes_params *p, w
  * round 2). */
 static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_error *err)
 {
-    notes_filter_counts(nt, w->scope, w->final, p->min_ratings_per_note, 0, w->cn, w->cr);
+    final_round_ratings(nt, p, w, w->scope, w->final);
     size_t notes2 = 0;
     for (size_t n = 0; n < notes_nnotes(nt); n++)
         notes2 += w->r2.has_note[n];
-    for (size_t k = 0; k < nt->r.n; k++) {
-        uint32_t u = nt->r.rater[k];
-        w->final[k] = w->final[k] && w->r2.has_rater[u] && nt->above[u] == 1;
-    }
     subset s = { 0 };
     dacc_status st = make_subset(nt, w->final, &s);
     if (st != DACC_OK) {
