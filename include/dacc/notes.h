@@ -258,6 +258,10 @@ typedef struct dacc_notes_synth_params {
      * (0: every rater in core groups 13 and 1, as before); as many notes,
      * in share, are rated mostly by them. */
     double expansion, expansion_plus;
+    /* Share of raters in the NMR group scorers' modeling groups, half in
+     * 33 and half in 18 (0: none, as before); as many notes, in share, are
+     * rated mostly by each half. */
+    double nmr_groups;
     /* Not-helpful answers on every tenth note also tick notHelpfulIncorrect
      * (FilterIncorrect; the reference's low-diligence model reads it too). */
     bool incorrect_tags;

@@ -459,6 +459,9 @@ static int synth_main(int argc, char **argv)
         case 'U':
             rc = opt_double(prog, "--population", optarg, 0, 1, &sp.population);
             break;
+        case 'G':
+            rc = opt_double(prog, "--nmr-groups", optarg, 0, 0.9, &sp.nmr_groups);
+            break;
         case CLI_KEY_OUT_DIR:
             outdir = optarg;
             break;
@@ -476,9 +479,11 @@ static int synth_main(int argc, char **argv)
     if (optind < argc)
         return cli_usage(prog, "unexpected argument \"%s\"", argv[optind]);
     sp.camps = (unsigned)camps;
-    if (sp.expansion + sp.expansion_plus > 0.9)
-        return cli_usage(prog, "--expansion and --expansion-plus add up to %g, more than 0.9",
-                         sp.expansion + sp.expansion_plus);
+    if (sp.expansion + sp.expansion_plus + sp.nmr_groups > 0.9)
+        return cli_usage(prog,
+                         "--expansion, --expansion-plus and --nmr-groups add up to %g, more "
+                         "than 0.9",
+                         sp.expansion + sp.expansion_plus + sp.nmr_groups);
     dacc_error err = { 0 };
     dacc_progress *pr = dacc_progress_new(stderr);
     dacc_status st = synth_files(&sp, outdir, pr, &err);
@@ -545,6 +550,10 @@ static const cli_opt notes_opts[] = {
       NULL },
     { "expansion-plus", 0, "X", 'X', "0", "share of raters in expansion-plus modeling groups",
       "synth", 0, NULL },
+    { "nmr-groups", 0, "X", 'G', "0",
+      "share of raters in modeling groups 33 and 18 (half each), whose group scorers can take "
+      "a note back to NMR",
+      "synth", 0, NULL },
     { "topics", 0, "X", 'T', "0",
       "share of notes whose summaries are about one of the topic model's topics (seed terms "
       "and words that go with them)",
@@ -570,9 +579,9 @@ static const cli_sub notes_subs[] = {
     { "score", "score notes from the published TSV files", "[DIR]",
       "Score notes as the Community Notes scorer does (docs/notes.md): read the\n"
       "published TSV files; assign topics to posts from their notes' text (the\n"
-      "topic model); for each scorer (expansion-plus, expansion, groups 1-13,\n"
-      "multi-group, core-with-topics, one per topic, core: each on its raters or\n"
-      "notes) fit the bridging matrix factorization, rate contributors'\n"
+      "topic model); for each scorer (expansion-plus, expansion, groups 1-13, 33\n"
+      "and 18, multi-group, core-with-topics, one per topic, core: each on its\n"
+      "raters or notes) fit the bridging matrix factorization, rate contributors'\n"
       "helpfulness and give every note a status with the rules that decided it;\n"
       "then the meta-scorer's final status, which scorer decided it, and the\n"
       "updated status history. --core-only runs the core alone, without topics.\n"

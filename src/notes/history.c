@@ -19,6 +19,7 @@
 #define TAGS_FOR_STATUS     2                          /* constants.minTagsNeededForStatus */
 #define GROUP_SAFEGUARD_MIN 0.3  /* ApplyGroupModelResult minSafeguardThreshold */
 #define GROUP_CRH_MAX       0.40 /* MFCoreScorer, MFExpansionScorer get_crh_threshold */
+#define GROUP_NMR_SAFEGUARD 0.25 /* meta_score's minSafeguardThreshold for group 33 */
 
 static const char *const meta_names[META_RULE_COUNT] = {
     "MetaInitialNMR (v1.0)",
@@ -27,8 +28,9 @@ static const char *const meta_names[META_RULE_COUNT] = {
     "CoreWithTopicsModel (v1.1)",
     "CoreModel (v1.1)",
     "MultiGroupModel01 (v1.0)",
-    "GroupModel (v1.1)", /* named with the note's group in the outputs */
-    "TopicModel (v1.0)", /* named with the note's topic in the outputs */
+    "GroupModel (v1.1)",    /* named with the note's group in the outputs */
+    "GroupModelNMR (v1.1)", /* the same */
+    "TopicModel (v1.0)",    /* named with the note's topic in the outputs */
     "PopulationSampledIntercept (v1.0)",
     "NmrDueToMinStableCrhTime (v1.0)",
     "ScoringDriftGuard (v1.0)",
@@ -36,7 +38,7 @@ static const char *const meta_names[META_RULE_COUNT] = {
 };
 
 /* scoring_rules.RuleID's lockingEnabled. */
-static const bool meta_locks[META_RULE_COUNT] = { false, false, true,  true,  true,  true,
+static const bool meta_locks[META_RULE_COUNT] = { false, false, true,  true,  true,  true, true,
                                                   true,  false, false, false, false, true };
 
 /* Tie-break priority of each tag (constants.helpfulTagsAndTieBreakOrder,
@@ -152,16 +154,18 @@ static bool rejects(uint8_t status)
     return status == DACC_NOTES_FIRM_REJECT || status == DACC_NOTES_CRNH;
 }
 
-/* ApplyGroupModelResult with the core and expansion scorers' crhThreshold
- * (0.40) and minSafeguardThreshold 0.3: a group model's CRH or NYH, on a
- * note that is NMR or NYH so far (not NYH to NYH), not rejected (FIRM_REJECT
- * or CRNH) by the core, or by the expansion model where the core did not
- * score it, and whose core intercept, else expansion intercept, lies in
- * (0.3, 0.40). */
+/* ApplyGroupModelResult: a group model's CRH or NYH, on a note that is
+ * NMR or NYH so far (not NYH to NYH), not rejected (FIRM_REJECT or CRNH)
+ * by the core, or by the expansion model where the core did not score it,
+ * and whose core intercept, else expansion intercept, lies in (0.3, 0.40)
+ * (the core and expansion scorers' crhThreshold) for groups 1 to 13, or
+ * above 0.25 with no upper bound for group 33. Group 18 has no such rule
+ * (meta_score leaves it out). */
 static void apply_group(note_meta *m, const meta_input *in)
 {
     uint8_t g = in->status[SCORER_GROUP], core = in->status[SCORER_CORE];
-    if (!in->group || (g != DACC_NOTES_CRH && g != DACC_NOTES_NYH))
+    if (!in->group || in->group == NOTES_GROUP_NMR_TRIAL ||
+        (g != DACC_NOTES_CRH && g != DACC_NOTES_NYH))
         return;
     if (rejects(core) || (core == NOTES_UNSCORED && rejects(in->status[SCORER_EXPANSION])))
         return;
@@ -169,11 +173,29 @@ static void apply_group(note_meta *m, const meta_input *in)
     if ((now != DACC_NOTES_NMR && now != DACC_NOTES_NYH) ||
         (g == DACC_NOTES_NYH && now == DACC_NOTES_NYH))
         return;
+    bool nmr_group = in->group == NOTES_GROUP_NMR;
+    double lo = nmr_group ? GROUP_NMR_SAFEGUARD : GROUP_SAFEGUARD_MIN,
+           hi = nmr_group ? INFINITY : GROUP_CRH_MAX;
     double i = !isnan(in->core_i) ? in->core_i : in->expansion_i;
-    if (!(i > GROUP_SAFEGUARD_MIN && i < GROUP_CRH_MAX))
+    if (!(i > lo && i < hi))
         return;
     m->group = in->group;
     act(m, META_GROUP, g);
+}
+
+/* ApplyNMRGroupModelResult for groups 33 and 18: a note CRH or NYH so far
+ * goes back to NMR when its group's model rates it NMR or CRNH; no
+ * safeguard, so these models only take coverage away. */
+static void apply_group_nmr(note_meta *m, const meta_input *in)
+{
+    uint8_t g = in->status[SCORER_GROUP];
+    if (in->group != NOTES_GROUP_NMR && in->group != NOTES_GROUP_NMR_TRIAL)
+        return;
+    if ((g != DACC_NOTES_NMR && g != DACC_NOTES_CRNH) ||
+        (m->final_status != DACC_NOTES_CRH && m->final_status != DACC_NOTES_NYH))
+        return;
+    m->group = in->group;
+    act(m, META_GROUP_NMR, DACC_NOTES_NMR);
 }
 
 /* ApplyModelResult for MultiGroupModel01 (checkFirmReject, only notes of
@@ -238,6 +260,7 @@ static void meta_rules(const note_info *ni, const meta_input *in, note_meta *m, 
     apply_model(m, META_CORE_MODEL, in->status[SCORER_CORE]);
     apply_multi(m, in);
     apply_group(m, in);
+    apply_group_nmr(m, in);
     apply_topic(m, in);
     apply_population(m, in);
     m->pre_stable = m->final_status;

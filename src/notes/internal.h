@@ -58,8 +58,9 @@ enum {
     META_CORE_WITH_TOPICS,
     META_CORE_MODEL,
     META_MULTI_GROUP,
-    META_GROUP, /* GroupModelNN: the rule of the note's group */
-    META_TOPIC, /* TopicModelNN: the rule of the note's topic */
+    META_GROUP,     /* GroupModelNN: the rule of the note's group */
+    META_GROUP_NMR, /* GroupModel33NMR, GroupModel18NMR */
+    META_TOPIC,     /* TopicModelNN: the rule of the note's topic */
     META_POPULATION,
     META_STABLE_CRH,
     META_DRIFT_GUARD,
@@ -81,7 +82,7 @@ typedef struct {
     uint8_t unlocked;     /* status + 1 the drift guard replaced, 0 when none */
     uint16_t rules;       /* META_* bits */
     uint8_t decided;      /* the last rule that acted */
-    uint8_t group;        /* META_GROUP: the group of its rule */
+    uint8_t group;        /* META_GROUP, _NMR: the group of its rule */
     uint8_t topic;        /* META_TOPIC: the topic of its rule */
     int8_t tag1, tag2;    /* firstTag and secondTag (tag index), -1 when none */
     uint8_t first_status, latest_status, locked_status; /* status + 1, 0 empty */
@@ -134,11 +135,14 @@ enum {
  * without an enrollment row are kept by every scorer). */
 uint64_t notes_scorer_groups(int scorer);
 
-/* The modeling groups with a group scorer of the reference's default
- * constants (run_scoring._get_scorers: 1 to groupScorerCount = 14 but the
- * trial group 14). */
-#define NOTES_GROUP_FIRST 1
-#define NOTES_GROUP_LAST  13
+/* The group scorers dacc runs (run_scoring._get_scorers, mf_group_scorer.py):
+ * groups 1 to groupScorerCount = 14 but the trial group 14, with the
+ * default constants; nmrScoringGroup 33 (strictInclusion) and
+ * nmrTrialScoringGroup 18 (its own lambdas and thresholds), whose models
+ * can also take a note back to NMR (GroupModel33NMR, GroupModel18NMR). */
+#define NOTES_GROUP_LAST      13
+#define NOTES_GROUP_NMR       33
+#define NOTES_GROUP_NMR_TRIAL 18
 
 /* score.c: Scorer._postprocess_output's capture: keep[n] when at least
  * threshold of note n's ratings in sel come from raters in groups (or

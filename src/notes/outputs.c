@@ -475,6 +475,8 @@ static int put_meta_rule(FILE *fp, const note_meta *m, int rule)
 {
     if (rule == META_GROUP)
         return fprintf(fp, "GroupModel%02d (v1.1)", m->group) < 0;
+    if (rule == META_GROUP_NMR)
+        return fprintf(fp, "GroupModel%02dNMR (v1.1)", m->group) < 0;
     if (rule == META_TOPIC)
         return fprintf(fp, "TopicModel%02d (v1.0)", m->topic) < 0;
     return fputs(notes_meta_rule_name(rule), fp) == EOF;

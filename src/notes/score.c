@@ -1123,12 +1123,95 @@ static void merge_group(const dacc_notes *nt, const work *w, uint8_t g, uint64_t
     }
 }
 
-/* The group scorers of the reference's default constants
- * (mf_group_scorer.py MFGroupScorer.__init__: includedGroups {g},
- * includeUnassigned False, captureThreshold = groupThreshold 0.8,
- * useStableInitialization False, firmRejectThreshold None,
- * minMinorityNetHelpfulRatings 4, minMinorityNetHelpfulRatio 0.05), from
- * group 13 down as _get_scorers lists them. */
+/* A group scorer as run_scoring._get_scorers builds it: its one group,
+ * groupThreshold (the share of a note's ratings its group must give) and
+ * strictInclusion (fit only the notes that share already holds for). */
+typedef struct {
+    int group;
+    double capture;
+    bool strict;
+} group_def;
+
+/* In _get_scorers' order: 13 down to 1 (not the trial group 14), 33, 18;
+ * group 0 stands for the multi-group scorer, run last
+ * (MFMultiGroupScorer, an MFGroupScorer on groups 4, 5, 7, 12 and 26 with
+ * groupId 1). */
+static const group_def group_defs[] = {
+    { 13, 0.8, false },
+    { 12, 0.8, false },
+    { 11, 0.8, false },
+    { 10, 0.8, false },
+    { 9, 0.8, false },
+    { 8, 0.8, false },
+    { 7, 0.8, false },
+    { 6, 0.8, false },
+    { 5, 0.8, false },
+    { 4, 0.8, false },
+    { 3, 0.8, false },
+    { 2, 0.8, false },
+    { 1, 0.8, false },
+    { NOTES_GROUP_NMR, 0.8, true },
+    { NOTES_GROUP_NMR_TRIAL, 0.51, false },
+    { 0, 0.8, false },
+};
+
+/* MFGroupScorer.__init__'s defaults (firmRejectThreshold None, random
+ * initialisation, no pseudo-raters, minMinorityNetHelpfulRatings 4 and
+ * ratio 0.05); group 18 passes its own lambdas (note intercept 0.15, rater
+ * intercept 0.03, global intercept 0, factors 0.03) and thresholds (CRH
+ * 0.2, the no-high-volume and no-correlated refits 0.18). */
+static dacc_notes_params group_params(const dacc_notes_params *p, int g)
+{
+    dacc_notes_params ps = *p;
+    ps.firm_reject_threshold = NAN, ps.stable_group = NAN, ps.pseudoraters = false;
+    if (g == NOTES_GROUP_NMR_TRIAL) {
+        ps.lambda_intercept = 0.15, ps.lambda_rater_intercept = 0.03, ps.lambda_global = 0;
+        ps.lambda_factor = 0.03, ps.crh_threshold = 0.2;
+        ps.crh_threshold_no_high_vol = ps.crh_threshold_no_correlated = 0.18;
+    }
+    return ps;
+}
+
+/* Scorer._filter_input with strictInclusion: only the notes that get at
+ * least the capture share of their ratings (every rater's, unassigned ones
+ * outside) from the group keep their in-group ratings. */
+static void strict_scope(const dacc_notes *nt, work *w, uint64_t bits, double capture)
+{
+    notes_capture(nt, w->base, bits, false, capture, w->cn, w->cr, w->keep_note);
+    for (size_t k = 0; k < nt->r.n; k++)
+        w->scope[k] &= w->keep_note[nt->r.note[k]];
+}
+
+static dacc_status run_group(dacc_notes *nt, const dacc_notes_params *p, const group_def *d,
+                             work *w, dacc_progress *pr, dacc_error *err)
+{
+    uint64_t bits = d->group ? 1ULL << d->group : notes_scorer_groups(SCORER_MULTI);
+    scorer_out *o = &nt->extra[d->group ? SCORER_GROUP : SCORER_MULTI];
+    dacc_notes_params ps = group_params(p, d->group);
+    scorer_scope(nt, w, false, bits, false);
+    if (d->strict)
+        strict_scope(nt, w, bits, d->capture);
+    size_t read = nt->sum.ratings_read;
+    dacc_error quiet = { 0 };
+    char stage[32];
+    snprintf(stage, sizeof stage, d->group ? "group %d scorer" : "multi-group scorer", d->group);
+    dacc_progress_stage(pr, stage, 0);
+    dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
+    memset(&nt->sum, 0, sizeof nt->sum);
+    nt->sum.ratings_read = read;
+    if (st == DACC_ERR_INVALID)
+        return DACC_OK; /* nothing to fit in this group: it scores no note */
+    if (st != DACC_OK) {
+        *err = quiet;
+        return st;
+    }
+    notes_capture(nt, w->base, bits, false, d->capture, w->cn, w->cr, w->keep_note);
+    merge_group(nt, w, d->group ? (uint8_t)d->group : 1, bits, o);
+    return DACC_OK;
+}
+
+/* The group scorers and the multi-group scorer, their results coalesced:
+ * with these capture shares no two group scorers keep the same note. */
 static dacc_status run_groups(dacc_notes *nt, const dacc_notes_params *p, work *w,
                               dacc_progress *pr, dacc_error *err)
 {
@@ -1140,33 +1223,10 @@ static dacc_status run_groups(dacc_notes *nt, const dacc_notes_params *p, work *
             !(o->rater_group = calloc(np, 1)))
             return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     }
-    dacc_notes_params ps = *p;
-    ps.firm_reject_threshold = NAN, ps.stable_group = NAN, ps.pseudoraters = false;
-    /* g = 0: the multi-group scorer, after the group scorers
-     * (MFMultiGroupScorer, an MFGroupScorer on groups 4, 5, 7, 12 and 26
-     * with groupId 1) */
-    for (int g = NOTES_GROUP_LAST; g >= 0; g--) {
-        uint64_t bits = g ? 1ULL << g : notes_scorer_groups(SCORER_MULTI);
-        scorer_out *o = &nt->extra[g ? SCORER_GROUP : SCORER_MULTI];
-        scorer_scope(nt, w, false, bits, false);
-        size_t read = nt->sum.ratings_read;
-        dacc_error quiet = { 0 };
-        char stage[32];
-        snprintf(stage, sizeof stage, g ? "group %d scorer" : "multi-group scorer", g);
-        dacc_progress_stage(pr, stage, 0);
-        dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
-        memset(&nt->sum, 0, sizeof nt->sum);
-        nt->sum.ratings_read = read;
-        if (st == DACC_ERR_INVALID)
-            continue; /* nothing to fit in this group: it scores no note */
-        if (st != DACC_OK) {
-            *err = quiet;
-            return st;
-        }
-        notes_capture(nt, w->base, bits, false, 0.8, w->cn, w->cr, w->keep_note);
-        merge_group(nt, w, g ? (uint8_t)g : 1, bits, o);
-    }
-    return DACC_OK;
+    dacc_status st = DACC_OK;
+    for (size_t k = 0; st == DACC_OK && k < sizeof group_defs / sizeof *group_defs; k++)
+        st = run_group(nt, p, &group_defs[k], w, pr, err);
+    return st;
 }
 
 /* MFTopicScorer._postprocess_output: the topic's notes, each scored one

@@ -32,13 +32,17 @@ static double unit(mix_rng *r)
 enum { KIND_BRIDGING, KIND_ONE_CAMP, KIND_BAD };
 
 /* Rater populations, by the scorers that see them (constants.py: core,
- * expansion and expansion-plus groups). */
-enum { POP_CORE, POP_EXPANSION, POP_PLUS, POP_COUNT };
+ * expansion and expansion-plus groups; the NMR group scorers' groups 33, an
+ * expansion group, and 18, an expansion-plus one). */
+enum { POP_CORE, POP_EXPANSION, POP_PLUS, POP_G33, POP_G18, POP_COUNT };
 
 /* The share of a note's raters drawn from its own population when that is
  * not the core one: below the core and expansion scorers' capture
  * threshold (0.5), so the scorer of that population decides the note. */
 #define POP_HEAVY 0.7
+/* Group 33's scorer fits only notes that get 0.8 of their ratings from the
+ * group (strictInclusion): its notes draw more from it. */
+#define POP_HEAVIER 0.9
 
 #define TOPIC_SALT 0x746f706963ULL
 #define TOPIC_POOL 25 /* rater u is topic t's when u % TOPIC_POOL == t */
@@ -65,10 +69,12 @@ static double hash_unit(uint64_t i, uint64_t salt)
  * generator, so data without expansion raters is what it was before. */
 static int population(const dacc_notes_synth_params *sp, size_t i, uint64_t salt)
 {
-    double x = hash_unit(i, salt ^ sp->seed);
-    return x < sp->expansion                        ? POP_EXPANSION
-           : x < sp->expansion + sp->expansion_plus ? POP_PLUS
-                                                    : POP_CORE;
+    double x = hash_unit(i, salt ^ sp->seed), e = sp->expansion + sp->expansion_plus;
+    return x < sp->expansion            ? POP_EXPANSION
+           : x < e                      ? POP_PLUS
+           : x < e + sp->nmr_groups / 2 ? POP_G33
+           : x < e + sp->nmr_groups     ? POP_G18
+                                        : POP_CORE;
 }
 
 #define RATER_SALT      0x7261746572ULL
@@ -180,7 +186,8 @@ static int write_ratings(FILE *fp, const world *w)
             bool dup;
             /* a note of a non-core population draws most raters from it,
              * the rest from the core; a core note draws from everyone */
-            int from = pop == POP_CORE ? -1 : unit(&r) < POP_HEAVY ? pop : POP_CORE;
+            double heavy = pop == POP_G33 ? POP_HEAVIER : POP_HEAVY;
+            int from = pop == POP_CORE ? -1 : unit(&r) < heavy ? pop : POP_CORE;
             /* a topic note draws most raters from the topic's own raters,
              * one in TOPIC_POOL of everyone, so a topic scorer has raters
              * with enough ratings to fit */
@@ -303,6 +310,8 @@ static int rater_group(const world *w, size_t u)
         return exp[u % 4];
     if (pop == POP_PLUS)
         return plus[u % 2];
+    if (pop == POP_G33 || pop == POP_G18)
+        return pop == POP_G33 ? 33 : 18;
     return u % 5 == 4 ? core[u / 5 % 4] : 13;
 }
 
@@ -335,16 +344,16 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
 {
     double per_note = sp->ratings_per_note > 0 ? sp->ratings_per_note : 40;
     double per_rater = sp->ratings_per_rater > 0 ? sp->ratings_per_rater : 30;
-    bool shares =
-        sp->expansion >= 0 && sp->expansion_plus >= 0 && sp->expansion + sp->expansion_plus <= 0.9;
+    bool shares = sp->expansion >= 0 && sp->expansion_plus >= 0 && sp->nmr_groups >= 0 &&
+                  sp->expansion + sp->expansion_plus + sp->nmr_groups <= 0.9;
     if (sp->camps < 2 || sp->camps > 64 || !(sp->noise >= 0 && sp->noise <= 1) ||
         sp->ratings < 100 || !shares || !(sp->topics >= 0 && sp->topics <= 1) ||
         !(sp->population >= 0 && sp->population <= 1))
         return dacc_error_set(err, DACC_ERR_INVALID,
                               "synthetic data needs 2 to 64 camps, noise, topic and population "
                               "shares in "
-                              "[0,1], at least 100 ratings and expansion shares adding up to at "
-                              "most 0.9");
+                              "[0,1], at least 100 ratings and expansion and NMR group shares "
+                              "adding up to at most 0.9");
     w->sp = sp;
     w->notes = (size_t)(sp->ratings / per_note) + 1;
     w->raters = (size_t)(sp->ratings / per_rater) + 1;

@@ -66,15 +66,23 @@ static note_meta decide(const note_info *ni, uint8_t plus, uint8_t exp, uint8_t 
     return decide_in(ni, &in);
 }
 
-/* A note the core rates NMR at core intercept ci and group g rates gs. */
+/* A note of group g: the expansion-plus, core and expansion models rate
+ * it plus, core (intercept ci) and exp (ei), the group's model gs. */
+static note_meta in_group(const note_info *ni, uint8_t g, uint8_t plus, uint8_t core, double ci,
+                          uint8_t exp, double ei, uint8_t gs)
+{
+    meta_input in = unscored(ci, ei);
+    in.group = g;
+    in.status[SCORER_EXPANSION_PLUS] = plus, in.status[SCORER_EXPANSION] = exp;
+    in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = gs, in.status[SCORER_MULTI] = U;
+    return decide_in(ni, &in);
+}
+
+/* A note of group 7 (no expansion-plus status). */
 static note_meta grouped(const note_info *ni, uint8_t core, double ci, uint8_t exp, double ei,
                          uint8_t gs)
 {
-    meta_input in = unscored(ci, ei);
-    in.group = 7;
-    in.status[SCORER_EXPANSION_PLUS] = U, in.status[SCORER_EXPANSION] = exp;
-    in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = gs, in.status[SCORER_MULTI] = U;
-    return decide_in(ni, &in);
+    return in_group(ni, 7, U, core, ci, exp, ei, gs);
 }
 
 static note_meta multi(const note_info *ni, uint8_t core, uint8_t exp, uint8_t ms)
@@ -83,6 +91,57 @@ static note_meta multi(const note_info *ni, uint8_t core, uint8_t exp, uint8_t m
     in.status[SCORER_EXPANSION_PLUS] = U, in.status[SCORER_EXPANSION] = exp;
     in.status[SCORER_CORE] = core, in.status[SCORER_GROUP] = U, in.status[SCORER_MULTI] = ms;
     return decide_in(ni, &in);
+}
+
+/* GroupModel33: ApplyGroupModelResult with minSafeguardThreshold 0.25
+ * and no upper bound from the core or expansion crhThreshold. */
+Test(notes_meta, group_33_model_at_its_safeguard_threshold)
+{
+    note_meta m = in_group(&shown, 33, U, NMR, 0.2501, U, NAN, CRH);
+    cr_assert_eq(m.decided, META_GROUP);
+    cr_assert_eq(m.group, 33);
+    cr_assert_eq(in_group(&shown, 33, U, NMR, 0.25, U, NAN, CRH).decided, META_CORE_MODEL);
+    cr_assert_eq(in_group(&shown, 33, U, NMR, 0.95, U, NAN, CRH).decided, META_GROUP);
+    cr_assert_eq(in_group(&shown, 33, U, U, NAN, NMR, 0.26, CRH).decided, META_GROUP);
+    cr_assert_eq(in_group(&shown, 33, U, U, NAN, NMR, 0.24, CRH).decided, META_EXPANSION);
+    cr_assert_eq(in_group(&shown, 33, U, CRNH, 0.5, U, NAN, CRH).decided, META_CORE_MODEL);
+    /* groups 1 to 13 keep the upper bound */
+    cr_assert_eq(in_group(&shown, 13, U, NMR, 0.45, U, NAN, CRH).decided, META_CORE_MODEL);
+}
+
+/* Group 18 has no rule that makes a note helpful (meta_score leaves
+ * GroupModel18 out). */
+Test(notes_meta, group_18_model_never_expands)
+{
+    cr_assert_eq(in_group(&shown, 18, U, NMR, 0.35, U, NAN, CRH).decided, META_CORE_MODEL);
+    cr_assert_eq(in_group(&shown, 18, NMR, U, NAN, U, NAN, CRH).decided, META_EXPANSION_PLUS);
+}
+
+/* ApplyNMRGroupModelResult (GroupModel33NMR, GroupModel18NMR): a note CRH
+ * or NYH so far goes to NMR when its group's model says NMR or CRNH,
+ * whatever the intercepts; the rule locks. */
+Test(notes_meta, nmr_group_models_take_coverage_away)
+{
+    for (int k = 0; k < 2; k++) {
+        uint8_t g = k ? 18 : 33;
+        note_meta m = in_group(&shown, g, CRH, U, NAN, U, NAN, NMR);
+        cr_assert_eq(m.decided, META_GROUP_NMR, "group %u", g);
+        cr_assert_eq(m.final_status, NMR);
+        cr_assert_eq(m.group, g);
+        cr_assert(m.rules & META(GROUP_NMR));
+        cr_assert_eq(in_group(&shown, g, U, CRH, 0.9, U, NAN, CRNH).decided, META_GROUP_NMR);
+        cr_assert_eq(in_group(&shown, g, U, NYH, 0.3, U, NAN, NMR).decided, META_GROUP_NMR);
+        /* only from CRH or NYH, only on the group's NMR or CRNH */
+        cr_assert_eq(in_group(&shown, g, U, CRNH, 0.0, U, NAN, NMR).decided, META_CORE_MODEL);
+        cr_assert_eq(in_group(&shown, g, CRH, U, NAN, U, NAN, NYH).decided, META_EXPANSION_PLUS);
+        cr_assert_eq(in_group(&shown, g, CRH, U, NAN, U, NAN, U).decided, META_EXPANSION_PLUS);
+        note_info old = shown;
+        old.created = NOW - 15 * DAY_MS;
+        m = in_group(&old, g, U, CRH, 0.5, U, NAN, CRNH);
+        cr_assert_eq(m.locked_status, NMR + 1, "group %u", g);
+    }
+    /* the other groups' NMR does nothing */
+    cr_assert_eq(in_group(&shown, 13, U, CRH, 0.5, U, NAN, NMR).decided, META_CORE_MODEL);
 }
 
 /* ApplyModelResult for MultiGroupModel01 with checkFirmReject: after the

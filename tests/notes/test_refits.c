@@ -7,6 +7,7 @@
 
 #include "filters.h"
 #include "internal.h"
+#include "synth_files.h"
 #include "tsv_headers.h"
 
 #define DAY (24LL * 60 * 60 * 1000)
@@ -163,25 +164,6 @@ Test(notes_refits, no_correlated_rule_at_its_threshold)
     cr_expect_eq(rules, BIT(INITIAL_NMR) | BIT(GENERAL_CRH) | BIT(NO_CORRELATED));
     cr_expect_str_eq(dacc_notes_rule_name(DACC_NOTES_RULE_NO_CORRELATED),
                      "NoCorrelatedIntercept (v1.0)");
-}
-
-static void read_synth(dacc_notes *nt, const dacc_notes_synth_params *sp)
-{
-    char *buf[4] = { 0 };
-    size_t len[4] = { 0 };
-    FILE *fp[4];
-    for (int f = 0; f < 4; f++)
-        fp[f] = open_memstream(&buf[f], &len[f]);
-    dacc_notes_synth_out out = { fp[0], fp[1], fp[2], fp[3], NULL };
-    dacc_error err = { 0 };
-    cr_assert_eq(dacc_notes_synth(sp, &out, NULL, &err), DACC_OK, "%s", err.message);
-    static const char kinds[] = "nrhe";
-    for (int f = 0; f < 4; f++) {
-        cr_assert_eq(fclose(fp[f]), 0);
-        cr_assert_eq(dacc_notes_read_memory(nt, kinds[f], "synth", buf[f], len[f], 0, &err),
-                     DACC_OK, "%s", err.message);
-        free(buf[f]);
-    }
 }
 
 static dacc_notes *scored_synth(double population)
