@@ -1,7 +1,8 @@
 """Runs the reference scorer on a directory of published-format TSVs and
 writes its four output files, for compare_outputs.py: with its core model
 alone, or with SCORERS (a comma list of MFExpansionPlusScorer,
-MFExpansionScorer, MFCoreScorer, MFGroupScorer_N for group N,
+MFExpansionScorer, MFCoreScorer, MFGroupScorer_N for group N (1 to 13
+with the default constants, 33 and 18 with their own),
 MFMultiGroupScorer, MFCoreWithTopicsScorer, MFTopicScorer: dacc's whole
 pipeline) given, each as run_scoring._get_scorers builds it (MFTopicScorer:
 one per topic). With MFCoreWithTopicsScorer or MFTopicScorer among them the
@@ -95,6 +96,14 @@ def main():
         pipe, seeds, conflicted = model.train_note_topic_classifier(notes)
         topics = model.get_note_topics(notes, [pipe], [seeds],
                                        conflictedTextSetsForAccuracyEval=[conflicted])
+    # the NMR group scorers' own constants in _get_scorers
+    GROUP_CONSTANTS = {
+        33: dict(strictInclusion=True, groupThreshold=0.8),
+        18: dict(noteInterceptLambda=0.03 * 5, userInterceptLambda=0.03,
+                 globalInterceptLambda=0, noteFactorLambda=0.03, userFactorLambda=0.03,
+                 crhThreshold=0.2, crhThresholdNoHighVol=0.18,
+                 crhThresholdNoCorrelated=0.18, groupThreshold=0.51),
+    }
     make = {
         "MFCoreScorer": (Scorers.MFCoreScorer, lambda: MFCoreScorer(
             seed=SEED, pseudoraters=False, useStableInitialization=True, threads=2)),
@@ -109,10 +118,11 @@ def main():
     }
     scorers = {}
     for n in names:
-        if n.startswith("MFGroupScorer_"):  # run_scoring._get_scorers' default group scorer
+        if n.startswith("MFGroupScorer_"):  # as run_scoring._get_scorers builds each
             g = int(n.split("_")[1])
             scorers.setdefault(Scorers.MFGroupScorer, []).append(
-                MFGroupScorer(includedGroups={g}, groupId=g, threads=2, seed=SEED))
+                MFGroupScorer(includedGroups={g}, groupId=g, threads=2, seed=SEED,
+                              **GROUP_CONSTANTS.get(g, {})))
         elif n == "MFTopicScorer":  # _get_scorers (final=False): InDimensionTwo's own constants
             scorers[Scorers.MFTopicScorer] = [
                 MFTopicScorer(topicName=t.name, seed=SEED, useGlobalIntercept=False,

@@ -61,6 +61,10 @@ PY
     # 1.5; isin keeps the order under both.
     sed -i 's/^      ratings = ratings.merge(notes)$/      ratings = ratings[ratings[c.noteIdKey].isin(notes[c.noteIdKey])]/' \
         "$data/cnref/scoring/src/scoring/scorer.py"
+    # strictInclusion (group 33) keeps its notes' ratings with the same
+    # kind of merge
+    sed -i 's/^        ratings = ratings.merge(ratios\[ratios\[_IN_GROUP\] >= self._captureThreshold\]\[\[c.noteIdKey\]\])$/        ratings = ratings[ratings[c.noteIdKey].isin(ratios[ratios[_IN_GROUP] >= self._captureThreshold][c.noteIdKey])]/' \
+        "$data/cnref/scoring/src/scoring/scorer.py"
 }
 
 [ -z "$ref" ] || stub
@@ -80,12 +84,12 @@ done
 
 # The four output files, run after run.
 n=${OUTPUTS_SIZE:-200000}
-dir="$data/notes-outputs-$n"
+dir="$data/notes-whole-$n"
 [ -f "$dir/ratings-00000.tsv" ] ||
     "$dacc" notes synth -n "$n" --seed 1 --expansion 0.15 --expansion-plus 0.05 --topics 0.3 \
-        --out-dir "$dir"
+        --nmr-groups 0.2 --out-dir "$dir"
 scorers=MFExpansionPlusScorer,MFExpansionScorer,MFCoreScorer
-for g in 13 12 11 10 9 8 7 6 5 4 3 2 1; do scorers="$scorers,MFGroupScorer_$g"; done
+for g in 13 12 11 10 9 8 7 6 5 4 3 2 1 33 18; do scorers="$scorers,MFGroupScorer_$g"; done
 scorers="$scorers,MFMultiGroupScorer,MFCoreWithTopicsScorer,MFTopicScorer"
 prev_d="$dir/noteStatusHistory-00000.tsv" prev_r="$prev_d"
 for t in 1700090001000 1700093661000 1701386001000; do
