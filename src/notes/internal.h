@@ -382,6 +382,10 @@ dacc_status notes_note_stats(dacc_notes *nt, const uint8_t *sel, double now, dac
 /* The name of tag i (its ratings column). */
 const char *notes_tag_name(int i);
 const char *notes_meta_rule_name(int rule);
+/* outputs.c: a meta rule's name as the outputs write it, a group or topic
+ * model's with the note's group or topic ("GroupModel33NMR (v1.1)"). */
+#define NOTES_META_LABEL 48
+void notes_meta_rule_label(const note_meta *m, int rule, char *buf, size_t cap);
 /* The latest time in the data read (ratings, notes, history), NaN if none. */
 double notes_latest_time(const dacc_notes *nt);
 

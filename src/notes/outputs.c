@@ -470,16 +470,23 @@ static int put_topic(FILE *fp, const scorer_out *o, uint32_t n, bool name)
                 : put_bool(fp, o->confident[n]);
 }
 
-/* A meta rule's name; a group model's carries the note's group. */
-static int put_meta_rule(FILE *fp, const note_meta *m, int rule)
+void notes_meta_rule_label(const note_meta *m, int rule, char *buf, size_t cap)
 {
     if (rule == META_GROUP)
-        return fprintf(fp, "GroupModel%02d (v1.1)", m->group) < 0;
-    if (rule == META_GROUP_NMR)
-        return fprintf(fp, "GroupModel%02dNMR (v1.1)", m->group) < 0;
-    if (rule == META_TOPIC)
-        return fprintf(fp, "TopicModel%02d (v1.0)", m->topic) < 0;
-    return fputs(notes_meta_rule_name(rule), fp) == EOF;
+        snprintf(buf, cap, "GroupModel%02d (v1.1)", m->group);
+    else if (rule == META_GROUP_NMR)
+        snprintf(buf, cap, "GroupModel%02dNMR (v1.1)", m->group);
+    else if (rule == META_TOPIC)
+        snprintf(buf, cap, "TopicModel%02d (v1.0)", m->topic);
+    else
+        snprintf(buf, cap, "%s", notes_meta_rule_name(rule));
+}
+
+static int put_meta_rule(FILE *fp, const note_meta *m, int rule)
+{
+    char name[NOTES_META_LABEL];
+    notes_meta_rule_label(m, rule, name, sizeof name);
+    return fputs(name, fp) == EOF;
 }
 
 static int put_meta_rules(FILE *fp, const note_meta *m)

@@ -30,6 +30,45 @@ static json_t *params_json(const dacc_notes_params *p)
         isnan(p->crh_threshold_no_correlated) ? -1.0 : p->crh_threshold_no_correlated);
 }
 
+static void count_key(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    json_object_set_new(obj, key, json_integer(v ? json_integer_value(v) + 1 : 1));
+}
+
+/* The whole pipeline's outcome: final statuses, the rule that decided
+ * each note (decidedBy) and how many notes each scorer scored. */
+static json_t *final_json(const dacc_notes *nt)
+{
+    static const char *const scorers[SCORER_COUNT] = {
+        [SCORER_EXPANSION_PLUS] = "expansion_plus",
+        [SCORER_EXPANSION] = "expansion",
+        [SCORER_GROUP] = "group",
+        [SCORER_MULTI] = "multi_group",
+        [SCORER_CORE_TOPICS] = "core_with_topics",
+        [SCORER_TOPIC] = "topic",
+        [SCORER_CORE] = "core",
+    };
+    json_t *status = json_object(), *decided = json_object(), *scored = json_object();
+    for (int s = 0; s < SCORER_COUNT; s++)
+        if (s == SCORER_CORE || nt->extra[s].status)
+            json_object_set_new(scored, scorers[s], json_integer(0));
+    for (size_t j = 0; j < nt->result_n; j++) {
+        uint32_t n = nt->result_order[j];
+        const note_meta *m = &nt->meta[n];
+        char name[NOTES_META_LABEL];
+        notes_meta_rule_label(m, m->decided, name, sizeof name);
+        count_key(status, dacc_notes_status_name((dacc_notes_status)m->final_status));
+        count_key(decided, name);
+        for (int s = 0; s < SCORER_COUNT; s++) {
+            const uint8_t *st = s == SCORER_CORE ? nt->fin.status : nt->extra[s].status;
+            if (st && st[n] != NOTES_UNSCORED)
+                count_key(scored, scorers[s]);
+        }
+    }
+    return json_pack("{s:o,s:o,s:o}", "status", status, "decided_by", decided, "scored_by", scored);
+}
+
 int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)
 {
     if (!nt->scored)
@@ -40,7 +79,7 @@ int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)
                             json_integer((json_int_t)nt->sum.count[s]));
     json_t *doc = json_pack(
         "{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I},s:o,"
-        "s:{s:b,s:i,s:i,s:i,s:f,s:f,s:f,s:f},s:o}",
+        "s:{s:b,s:i,s:i,s:i,s:f,s:f,s:f,s:f},s:o,s:o}",
         "ratings", "read", (json_int_t)nt->sum.ratings_read, "skipped", (json_int_t)nt->skipped,
         "in_scope", (json_int_t)nt->sum.ratings_used, "training", (json_int_t)nt->sum.training,
         "stable_init", (json_int_t)nt->sum.stable, "round2", (json_int_t)nt->sum.round2, "final",
@@ -53,7 +92,7 @@ int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)
         "sweeps_round1", (int)nt->sum.sweeps1, "sweeps_round2", (int)nt->sum.sweeps2,
         "global_intercept_round1", nt->sum.mu1, "global_intercept_round2", nt->sum.mu2,
         "loss_round1", nt->sum.loss1, "loss_round2", nt->sum.loss2, "params",
-        params_json(&nt->params));
+        params_json(&nt->params), "final", final_json(nt));
     if (!doc)
         return -1;
     /* reals shortest, as every dacc output (12 digits neither read back

@@ -3,8 +3,9 @@
  * groupThreshold 0.51 and its own CRH threshold 0.2; their rules are
  * tested in test_meta. */
 #include <criterion/criterion.h>
-#include <stdio.h>
+#include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,7 +92,8 @@ static size_t lines_with(const char *text, const char *s)
 }
 
 /* The NMR rules act on this data, and the outputs name them with their
- * group, as decidedBy and in metaScorerActiveRules. */
+ * group, as decidedBy and in metaScorerActiveRules, and the summary
+ * counts them. */
 Test(notes_groups, nmr_rules_named_in_the_outputs, .timeout = 120)
 {
     char *buf[4];
@@ -111,6 +113,19 @@ Test(notes_groups, nmr_rules_named_in_the_outputs, .timeout = 120)
     /* the name is in both columns of a note it decided */
     cr_expect_eq(lines_with(text, "GroupModel33NMR (v1.1)\tGroupModel33NMR (v1.1)"), decided[0]);
     cr_expect_eq(lines_with(text, "GroupModel18NMR (v1.1)\tGroupModel18NMR (v1.1)"), decided[1]);
+    free(text);
+    /* and the summary counts them */
+    fp = open_memstream(&text, &size);
+    cr_assert_eq(dacc_notes_write_summary(nt, fp), 0);
+    cr_assert_eq(fclose(fp), 0);
+    json_t *doc = json_loads(text, 0, NULL);
+    json_t *by = json_object_get(json_object_get(doc, "final"), "decided_by");
+    cr_assert(json_is_object(by));
+    cr_expect_eq(json_integer_value(json_object_get(by, "GroupModel33NMR (v1.1)")), decided[0]);
+    cr_expect_eq(json_integer_value(json_object_get(by, "GroupModel18NMR (v1.1)")), decided[1]);
+    json_t *scored = json_object_get(json_object_get(doc, "final"), "scored_by");
+    cr_expect_gt(json_integer_value(json_object_get(scored, "group")), 100);
+    json_decref(doc);
     free(text);
     dacc_notes_free(nt);
 }
