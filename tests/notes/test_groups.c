@@ -160,9 +160,11 @@ static char *drop_outside_ratings(const dacc_notes *nt, const char *text, size_t
 
 /* strictInclusion: the group-33 scorer fits only its own notes, so that
  * taking away its raters' ratings of other notes changes none of its
- * statuses and moves its intercepts and factors only by rounding (the
- * parallel sums run over every rating, so their order changes); the
- * other scorers see the change. */
+ * statuses and moves its intercepts and factors only within the fit's
+ * tolerance (the same ratings, but a group scorer starts from random
+ * factors drawn in participant order, which is the order raters first
+ * appear in the files, so it starts elsewhere); the other scorers see the
+ * change. */
 Test(notes_groups, strict_inclusion_fits_only_the_groups_notes, .timeout = 120)
 {
     char *buf[4], *cut[4];
