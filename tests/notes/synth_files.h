@@ -43,4 +43,15 @@ static inline void read_synth(dacc_notes *nt, const dacc_notes_synth_params *sp)
     read_files(nt, buf, len);
 }
 
+/* The whole pipeline on nt with the defaults, without pseudo-raters
+ * (faster, and no test here needs them). */
+static inline void score_default(dacc_notes *nt)
+{
+    dacc_notes_params p;
+    dacc_notes_params_default(&p);
+    p.pseudoraters = false;
+    dacc_error err = { 0 };
+    cr_assert_eq(dacc_notes_score(nt, &p, NULL, &err), DACC_OK, "%s", err.message);
+}
+
 #endif

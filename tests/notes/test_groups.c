@@ -20,12 +20,16 @@ static dacc_notes *scored(char *buf[4], const size_t len[4])
 {
     dacc_notes *nt = dacc_notes_new();
     read_files(nt, buf, len);
-    dacc_notes_params p;
-    dacc_notes_params_default(&p);
-    p.pseudoraters = false;
-    dacc_error err = { 0 };
-    cr_assert_eq(dacc_notes_score(nt, &p, NULL, &err), DACC_OK, "%s", err.message);
+    score_default(nt);
     return nt;
+}
+
+static dacc_notes *scored_nmr_data(void)
+{
+    char *buf[4];
+    size_t len[4];
+    synth_files(&nmr_data, buf, len);
+    return scored(buf, len);
 }
 
 /* Per note, the share of its ratings from raters of group g. */
@@ -48,10 +52,7 @@ static double *group_share(const dacc_notes *nt, int g)
  * 33 from 0.40 as the other groups. */
 Test(notes_groups, capture_and_crh_thresholds_of_groups_33_and_18, .timeout = 120)
 {
-    char *buf[4];
-    size_t len[4];
-    synth_files(&nmr_data, buf, len);
-    dacc_notes *nt = scored(buf, len);
+    dacc_notes *nt = scored_nmr_data();
     const scorer_out *o = &nt->extra[SCORER_GROUP];
     double *s33 = group_share(nt, 33), *s18 = group_share(nt, 18);
     size_t kept[2] = { 0 }, below_08 = 0, low_crh = 0;
@@ -96,10 +97,7 @@ static size_t lines_with(const char *text, const char *s)
  * counts them. */
 Test(notes_groups, nmr_rules_named_in_the_outputs, .timeout = 120)
 {
-    char *buf[4];
-    size_t len[4];
-    synth_files(&nmr_data, buf, len);
-    dacc_notes *nt = scored(buf, len);
+    dacc_notes *nt = scored_nmr_data();
     size_t decided[2] = { 0 };
     for (size_t n = 0; n < notes_nnotes(nt); n++)
         if (nt->meta[n].decided == META_GROUP_NMR)

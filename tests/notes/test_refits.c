@@ -173,11 +173,7 @@ static dacc_notes *scored_synth(double population)
     };
     dacc_notes *nt = dacc_notes_new();
     read_synth(nt, &sp);
-    dacc_notes_params p;
-    dacc_notes_params_default(&p);
-    p.pseudoraters = false;
-    dacc_error err = { 0 };
-    cr_assert_eq(dacc_notes_score(nt, &p, NULL, &err), DACC_OK, "%s", err.message);
+    score_default(nt);
     return nt;
 }
 
