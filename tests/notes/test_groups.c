@@ -119,8 +119,10 @@ Test(notes_groups, nmr_rules_named_in_the_outputs, .timeout = 120)
     json_t *doc = json_loads(text, 0, NULL);
     json_t *by = json_object_get(json_object_get(doc, "final"), "decided_by");
     cr_assert(json_is_object(by));
-    cr_expect_eq(json_integer_value(json_object_get(by, "GroupModel33NMR (v1.1)")), decided[0]);
-    cr_expect_eq(json_integer_value(json_object_get(by, "GroupModel18NMR (v1.1)")), decided[1]);
+    cr_expect_eq(json_integer_value(json_object_get(by, "GroupModel33NMR (v1.1)")),
+                 (json_int_t)decided[0]);
+    cr_expect_eq(json_integer_value(json_object_get(by, "GroupModel18NMR (v1.1)")),
+                 (json_int_t)decided[1]);
     json_t *scored = json_object_get(json_object_get(doc, "final"), "scored_by");
     cr_expect_gt(json_integer_value(json_object_get(scored, "group")), 100);
     json_decref(doc);
