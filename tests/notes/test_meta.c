@@ -107,6 +107,11 @@ Test(notes_meta, group_33_model_at_its_safeguard_threshold)
     cr_assert_eq(in_group(&shown, 33, U, CRNH, 0.5, U, NAN, CRH).decided, META_CORE_MODEL);
     /* groups 1 to 13 keep the upper bound */
     cr_assert_eq(in_group(&shown, 13, U, NMR, 0.45, U, NAN, CRH).decided, META_CORE_MODEL);
+    /* the group rules lock (RuleID.GROUP_MODEL_N lockingEnabled) */
+    note_info old = shown;
+    old.created = NOW - 15 * DAY_MS;
+    cr_assert_eq(in_group(&old, 33, U, NMR, 0.5, U, NAN, CRH).locked_status, CRH + 1);
+    cr_assert_eq(in_group(&old, 13, U, NMR, 0.35, U, NAN, CRH).locked_status, CRH + 1);
 }
 
 /* Group 18 has no rule that makes a note helpful (meta_score leaves
