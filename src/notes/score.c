@@ -1060,9 +1060,26 @@ static void keep_scorer_out(const dacc_notes *nt, scorer_out *o)
         o->listed[u] = rater_listed(nt, u);
 }
 
-/* A scorer besides the core one. One that has nothing to fit (no ratings
- * after its filters, no helpful rater) scores no note, as the reference's
- * scorers return empty results then. */
+/* A scorer besides the core one on w->scope. One that has nothing to fit
+ * (no ratings after its filters, no helpful rater) scores no note, as the
+ * reference's scorers return empty results then: *fitted false, no error.
+ * Its counts are not kept (the summary's are the core's). */
+static dacc_status run_other(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
+                             bool *fitted, dacc_error *err)
+{
+    size_t read = nt->sum.ratings_read;
+    dacc_error quiet = { 0 };
+    dacc_status st = run_scorer(nt, p, w, pr, &quiet);
+    memset(&nt->sum, 0, sizeof nt->sum);
+    nt->sum.ratings_read = read;
+    *fitted = st == DACC_OK;
+    if (st == DACC_ERR_INVALID)
+        return DACC_OK;
+    if (st != DACC_OK)
+        *err = quiet;
+    return st;
+}
+
 static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, work *w,
                              dacc_progress *pr, dacc_error *err)
 {
@@ -1078,17 +1095,10 @@ static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, 
         !(o->ci_lo = malloc(nn * sizeof(double))) || !(o->ci_hi = malloc(nn * sizeof(double))))
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
     scorer_scope(nt, w, false, d.groups, true);
-    size_t read = nt->sum.ratings_read;
-    dacc_error quiet = { 0 };
-    dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
-    memset(&nt->sum, 0, sizeof nt->sum);
-    nt->sum.ratings_read = read;
-    if (st == DACC_ERR_INVALID)
-        return DACC_OK;
-    if (st != DACC_OK) {
-        *err = quiet;
+    bool fitted;
+    dacc_status st = run_other(nt, &ps, w, pr, &fitted, err);
+    if (st != DACC_OK || !fitted)
         return st;
-    }
     drop_uncaptured(nt, w, d.groups, true, d.capture);
     keep_scorer_out(nt, o);
     /* the bounds are the core's outputs: give them to this scorer's columns */
@@ -1191,20 +1201,13 @@ static dacc_status run_group(dacc_notes *nt, const dacc_notes_params *p, const g
     scorer_scope(nt, w, false, bits, false);
     if (d->strict)
         strict_scope(nt, w, bits, d->capture);
-    size_t read = nt->sum.ratings_read;
-    dacc_error quiet = { 0 };
     char stage[32];
     snprintf(stage, sizeof stage, d->group ? "group %d scorer" : "multi-group scorer", d->group);
     dacc_progress_stage(pr, stage, 0);
-    dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
-    memset(&nt->sum, 0, sizeof nt->sum);
-    nt->sum.ratings_read = read;
-    if (st == DACC_ERR_INVALID)
-        return DACC_OK; /* nothing to fit in this group: it scores no note */
-    if (st != DACC_OK) {
-        *err = quiet;
+    bool fitted;
+    dacc_status st = run_other(nt, &ps, w, pr, &fitted, err);
+    if (st != DACC_OK || !fitted)
         return st;
-    }
     notes_capture(nt, w->base, bits, false, d->capture, w->cn, w->cr, w->keep_note);
     merge_group(nt, w, d->group ? (uint8_t)d->group : 1, bits, o);
     return DACC_OK;
@@ -1277,20 +1280,14 @@ static dacc_status run_topics(dacc_notes *nt, const dacc_notes_params *p, work *
         char stage[48];
         snprintf(stage, sizeof stage, "topic scorer %s", notes_topic_names[t]);
         dacc_progress_stage(pr, stage, 0);
-        size_t read = nt->sum.ratings_read;
-        dacc_error quiet = { 0 };
+        bool fitted;
         w->no_reputation = true;
-        dacc_status st = run_scorer(nt, &ps, w, pr, &quiet);
+        dacc_status st = run_other(nt, &ps, w, pr, &fitted, err);
         w->no_reputation = false;
-        memset(&nt->sum, 0, sizeof nt->sum);
-        nt->sum.ratings_read = read;
-        if (st == DACC_ERR_INVALID)
-            continue; /* no ratings to fit: the topic scorer scores no note */
-        if (st != DACC_OK) {
-            *err = quiet;
+        if (st != DACC_OK)
             return st;
-        }
-        merge_topic(nt, w, t, o);
+        if (fitted)
+            merge_topic(nt, w, t, o);
     }
     return DACC_OK;
 }

@@ -49,10 +49,8 @@ static json_t *final_json(const dacc_notes *nt)
         [SCORER_TOPIC] = "topic",
         [SCORER_CORE] = "core",
     };
+    size_t by_scorer[SCORER_COUNT] = { 0 };
     json_t *status = json_object(), *decided = json_object(), *scored = json_object();
-    for (int s = 0; s < SCORER_COUNT; s++)
-        if (s == SCORER_CORE || nt->extra[s].status)
-            json_object_set_new(scored, scorers[s], json_integer(0));
     for (size_t j = 0; j < nt->result_n; j++) {
         uint32_t n = nt->result_order[j];
         const note_meta *m = &nt->meta[n];
@@ -62,10 +60,13 @@ static json_t *final_json(const dacc_notes *nt)
         count_key(decided, name);
         for (int s = 0; s < SCORER_COUNT; s++) {
             const uint8_t *st = s == SCORER_CORE ? nt->fin.status : nt->extra[s].status;
-            if (st && st[n] != NOTES_UNSCORED)
-                count_key(scored, scorers[s]);
+            by_scorer[s] += st && st[n] != NOTES_UNSCORED;
         }
     }
+    /* the scorers that ran: all of them, or the core alone */
+    for (int s = 0; s < SCORER_COUNT; s++)
+        if (s == SCORER_CORE || nt->extra[s].status)
+            json_object_set_new(scored, scorers[s], json_integer((json_int_t)by_scorer[s]));
     return json_pack("{s:o,s:o,s:o}", "status", status, "decided_by", decided, "scored_by", scored);
 }
 
