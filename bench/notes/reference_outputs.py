@@ -26,8 +26,8 @@ only the core model's rules, the status history update); and
 the first step of run_contributor_scoring for helpfulness_scores.tsv. Left out, because
 main.py cannot run them on synthetic data (the topic classifier needs note
 texts of at least two topics and fails on "Synthetic note N.") or because
-dacc has no counterpart: the topic model, post-selection similarity, and the
-pflip and PCRH models, whose outputs are given as missing (NaN), which is
+dacc has no counterpart: the topic model (unless asked for), post-selection
+similarity (unless PSS=1), and the pflip and PCRH models, whose outputs are given as missing (NaN), which is
 what those columns hold when the models score nothing. The note subsets of
 rescoringActiveRules are ALL_NOTES only (main.py's others depend on the wall
 clock). Needs COMMUNITYNOTES (a checkout of github twitter/communitynotes),
@@ -82,12 +82,20 @@ def main():
     enrollment = read(os.path.join(data, "userEnrollment-00000.tsv"),
                       c.userEnrollmentTSVTypeMapping)
     notes, ratings, nsh = process_data.preprocess_data(notes, ratings, nsh)
-    # --skip-pss: an empty post-selection similarity table, applied as main.py does, and
-    # the order _run_scorers gives the ratings before every scorer.
-    pss = pd.DataFrame(columns=[c.raterParticipantIdKey, c.postSelectionValueKey,
-                                c.quasiCliqueValueKey])
-    ratings = apply_post_selection_similarity(notes, ratings, pss)
-    ratings = ratings.sort_values([c.highVolumeRaterKey, c.correlatedRaterKey], ascending=True)
+    # Rater clustering as run_scoring.run_scoring runs it (PSS=1 in the environment), or
+    # --skip-pss: an empty table. apply_post_selection_similarity then gets, as main.py's
+    # phases give it, run_prescoring's whole table and run_final_note_scoring's rows of
+    # prescoringRaterModelOutput with both values (its dropna()); each in the order
+    # _run_scorers gives the ratings before every scorer.
+    cols = [c.raterParticipantIdKey, c.postSelectionValueKey, c.quasiCliqueValueKey]
+    pss = pd.DataFrame(columns=cols)
+    if os.environ.get("PSS") == "1":
+        pss = run_scoring.run_rater_clustering(notes=notes, ratings=ratings)
+    order = [c.highVolumeRaterKey, c.correlatedRaterKey]
+    preRatings = apply_post_selection_similarity(notes, ratings.copy(), pss)
+    preRatings = preRatings.sort_values(order, ascending=True)
+    ratings = apply_post_selection_similarity(notes, ratings.copy(), pss[cols].dropna())
+    ratings = ratings.sort_values(order, ascending=True)
     names = sys.argv[5].split(",") if len(sys.argv) > 5 else ["MFCoreScorer"]
     topics = pd.DataFrame({c.noteIdKey: pd.Series([], dtype="int64"),
                            c.noteTopicKey: pd.Series([], dtype=object)})
@@ -131,7 +139,7 @@ def main():
         else:
             scorers[make[n][0]] = [make[n][1]()]
     every = [s for group in scorers.values() for s in group]
-    pres = [s.prescore(c.PrescoringArgs(topics, ratings, nsh, enrollment)) for s in every]
+    pres = [s.prescore(c.PrescoringArgs(topics, preRatings, nsh, enrollment)) for s in every]
     preNotes, preRaters, meta = run_scoring.combine_prescorer_scorer_results(pres)
     finals = [s.score_final(c.FinalScoringArgs(
         topics, ratings, nsh, enrollment, prescoringNoteModelOutput=preNotes,

@@ -65,6 +65,14 @@ PY
     # kind of merge
     sed -i 's/^        ratings = ratings.merge(ratios\[ratios\[_IN_GROUP\] >= self._captureThreshold\]\[\[c.noteIdKey\]\])$/        ratings = ratings[ratings[c.noteIdKey].isin(ratios[ratios[_IN_GROUP] >= self._captureThreshold][c.noteIdKey])]/' \
         "$data/cnref/scoring/src/scoring/scorer.py"
+    # Quasi-cliques (PSS=1): the reference fails when no pair of raters
+    # agrees on 5 posts (zip of nothing) and when a clique has no rater
+    # left to add (.item() of an empty frame), as on synthetic data whose
+    # planted cliques nobody else rates like; dacc finds no clique, or
+    # stops growing, there.
+    q="$data/cnref/scoring/src/scoring/quasi_clique_detection.py"
+    sed -i 's/^    left, right, count = zip($/    left, right, count = ((), (), ()) if max(raterPairCounts.values(), default=0) < minAlignedRatings else zip(/' "$q"
+    sed -i 's/^      candidate = ($/      if len(alignedTweetPerRater) == 0:\n        return includedRaters, set(groupRatingCounts[c.tweetIdKey].drop_duplicates())\n      candidate = (/' "$q"
 }
 
 [ -z "$ref" ] || stub

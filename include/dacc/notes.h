@@ -113,6 +113,11 @@ typedef struct dacc_notes_params {
      * UcbCRNH rule (true, as the reference's runner.py defaults to). */
     bool pseudoraters;
     double crnh_ucb_intercept; /* -0.04 */
+    /* Rater clustering (run_scoring.run_rater_clustering) in the whole
+     * pipeline: post-selection similarity cliques keep one rating per note
+     * and quasi-clique members are left out of the NoCorrelated refit
+     * (true); false is the reference's --skip-pss. Not in the core-only run. */
+    bool post_selection;
 } dacc_notes_params;
 
 void dacc_notes_params_default(dacc_notes_params *p);
@@ -272,7 +277,15 @@ typedef struct dacc_notes_synth_params {
      * (0: every one DEFAULT, as before); drawn from the note and rater
      * alone, so the answers are those of the same data without it. */
     double population;
+    /* Planted rater cliques (0: none, as before): each of
+     * DACC_NOTES_SYNTH_CLIQUE_SIZE raters who rate
+     * DACC_NOTES_SYNTH_CLIQUE_NOTES bad notes (each clique its own) HELPFUL
+     * within two minutes of their writing, on top of the notes' other
+     * ratings: what post-selection similarity and quasi-cliques find. */
+    unsigned cliques;
 } dacc_notes_synth_params;
+#define DACC_NOTES_SYNTH_CLIQUE_SIZE  8
+#define DACC_NOTES_SYNTH_CLIQUE_NOTES 60
 
 /* The generated files, as streams the caller opened (the module touches no
  * file system); a NULL stream is not written. */

@@ -94,6 +94,9 @@ static int parse_score(int argc, char **argv, score_args *a)
         case 'C':
             a->p.core_only = true;
             break;
+        case 'K':
+            a->p.post_selection = false;
+            break;
         default:
             return CLI_USAGE;
         }
@@ -462,6 +465,12 @@ static int synth_main(int argc, char **argv)
         case 'G':
             rc = opt_double(prog, "--nmr-groups", optarg, 0, 0.9, &sp.nmr_groups);
             break;
+        case 'L': {
+            uint64_t k = 0;
+            rc = cli_opt_u64(prog, "--cliques", optarg, 0, 1000, &k);
+            sp.cliques = (unsigned)k;
+            break;
+        }
         case CLI_KEY_OUT_DIR:
             outdir = optarg;
             break;
@@ -537,6 +546,10 @@ static const cli_opt notes_opts[] = {
       "run the core scorer alone (no expansion scorers, no capture threshold), as dacc did "
       "before the whole pipeline",
       "score", 0, NULL },
+    { "skip-pss", 0, NULL, 'K', NULL,
+      "no rater clustering (post-selection similarity and quasi-cliques): no rating dropped, "
+      "no correlated rater (runner.py's option; faster on large data)",
+      "score", 0, NULL },
     { "format", 'f', "FORMAT", 'f', "json",
       "how to print the summary on standard output (without --out-dir)", "score", 0,
       "text json csv" },
@@ -561,6 +574,10 @@ static const cli_opt notes_opts[] = {
     { "population", 0, "X", 'U', "0",
       "share of ratings from population-sampled raters (ratingSourceBucketed "
       "POPULATION_SAMPLED)",
+      "synth", 0, NULL },
+    { "cliques", 0, "K", 'L', "0",
+      "planted rater cliques, each of 8 raters rating 60 bad notes helpful within two minutes "
+      "of their writing (what post-selection similarity finds)",
       "synth", 0, NULL },
     { "incorrect-tags", 0, NULL, 'I', NULL,
       "not-helpful answers on every tenth note also tick notHelpfulIncorrect (sets off the "

@@ -70,6 +70,7 @@ typedef struct note_filters {
     bool incorrect; /* notes_incorrect_outlier */
     double ucb;     /* pseudo-rater upper bound of the intercept; NaN: none */
     double nohv;    /* the intercept without high-volume raters; NaN: none */
+    double nocorr;  /* the intercept without correlated raters; NaN: none */
 } note_filters;
 
 /* pseudo_raters.c: the final fit's ratings (indices as the fit's) and

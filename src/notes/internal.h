@@ -17,14 +17,19 @@ extern const char *const notes_rating_cols[NOTES_RATING_COLS];
 
 /* The explanation tags of a rating, bit i for column NOTES_TAG_FIRST + i
  * (helpfulOther ... notHelpfulNoteNotNeeded, 9 helpful then 13 not
- * helpful), and NOTES_POPULATION for ratingSourceBucketed POPULATION_SAMPLED. */
-#define NOTES_TAG_FIRST    9
-#define NOTES_TAGS         22
-#define NOTES_HELPFUL_TAGS 9
-#define NOTES_POPULATION   NOTES_TAGS
-#define NOTES_SOURCE_COL   32
+ * helpful), NOTES_POPULATION for ratingSourceBucketed POPULATION_SAMPLED
+ * and NOTES_LEVEL_HELPFUL for helpfulnessLevel HELPFUL: post-selection
+ * similarity counts those ratings alone, not a v1 helpful=1 without a
+ * level, which has the same helpfulNum. */
+#define NOTES_LEVEL_COL     8
+#define NOTES_TAG_FIRST     9
+#define NOTES_TAGS          22
+#define NOTES_HELPFUL_TAGS  9
+#define NOTES_POPULATION    NOTES_TAGS
+#define NOTES_LEVEL_HELPFUL (NOTES_TAGS + 1)
+#define NOTES_SOURCE_COL    32
 
-/* The tag bits of fields f[NOTES_TAG_FIRST .. NOTES_SOURCE_COL] of a
+/* The tag bits of fields f[NOTES_LEVEL_COL .. NOTES_SOURCE_COL] of a
  * ratings row (read_ratings.c); on error *bad is the column at fault. */
 dacc_status notes_parse_tags(const char *const *f, const size_t *len, uint32_t *tags, int *bad,
                              dacc_error *err);
@@ -168,7 +173,7 @@ typedef struct {
     uint8_t *rater_group;      /* SCORER_GROUP: per participant, the same */
     uint8_t *confident;        /* SCORER_TOPIC: per note, topicNoteConfident */
     double *ci_lo, *ci_hi;     /* SCORER_CORE_TOPICS: pseudo-rater bounds, NaN when none */
-    double *nohv;              /* per note, note_scores.nohv */
+    double *nohv, *nocorr;     /* per note, note_scores.nohv and nocorr */
 } scorer_out;
 
 /* Per-note results of a round. */
@@ -178,6 +183,7 @@ typedef struct {
     uint32_t *rules; /* rule bits */
     uint32_t *num;   /* numRatings */
     double *nohv;    /* the intercept refitted without high-volume raters; NaN: not refitted */
+    double *nocorr;  /* the same without correlated raters (quasi-cliques) */
 } note_scores;
 
 struct dacc_notes {
@@ -221,6 +227,14 @@ struct dacc_notes {
     double tag_thr[13];                /* per not-helpful tag, from prescoring */
     double *ci_lo, *ci_hi;             /* per note: pseudo-rater bounds, NaN when none */
     uint8_t *high_vol;                 /* per participant: notes_tag_high_volume */
+    /* per participant: in a post-selection similarity clique and a
+     * quasi-clique, the final scoring's correlated raters (NULL: none) */
+    uint8_t *correlated;
+    struct {
+        bool run; /* rater clustering ran */
+        size_t raters, cliques, qc_raters, qc_cliques, correlated;
+        size_t dropped_pre, dropped_final; /* ratings apply_post_selection_similarity drops */
+    } pss;
     /* per note, the core scorer's: intercept refitted on its
      * POPULATION_SAMPLED ratings (NaN: none), and those ratings by raters
      * of the final fit with a negative and a non-negative factor */

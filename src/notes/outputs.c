@@ -56,6 +56,7 @@ enum {
     F_LAST28,
     F_POPULATION,
     F_CORE_NOHV,
+    F_CORE_NOCORR,
     F_CORE_POP,
     F_POP_NEG,
     F_POP_POS,
@@ -65,7 +66,8 @@ enum {
     F_EXP_RULES,
     F_EXP_N,
     F_EXP_NOHV,
-    EXP_FIELDS = F_EXP_NOHV - F_EXP_I + 1,
+    F_EXP_NOCORR,
+    EXP_FIELDS = F_EXP_NOCORR - F_EXP_I + 1,
     R_EXP_I = F_EXP_I + EXP_FIELDS * SCORER_EXTRA_COUNT, /* + 2 * SCORER_* */
     R_EXP_F,
     F_NOTE_GROUP = R_EXP_I + 2 * SCORER_EXTRA_COUNT, /* modelingGroup of the group scorer */
@@ -176,16 +178,14 @@ static const column scored_cols[] = {
     { "groupNoteInterceptNoHighVol", EXP(F_EXP_NOHV, G) },
     { "multiGroupNoteInterceptNoHighVol", EXP(F_EXP_NOHV, M) },
     { "topicNoteInterceptNoHighVol", EXP(F_EXP_NOHV, T) },
-    /* No correlated raters (post-selection similarity is not an input):
-     * the refit without them is the fit itself, as in the reference. */
-    { "coreNoteInterceptNoCorrelated", F_CORE_I },
+    { "coreNoteInterceptNoCorrelated", F_CORE_NOCORR },
     { "coreNoteInterceptPopulationSampled", F_CORE_POP },
-    { "coreWithTopicsNoteInterceptNoCorrelated", EXP(F_EXP_I, CT) },
-    { "expansionNoteInterceptNoCorrelated", EXP(F_EXP_I, E) },
-    { "expansionPlusNoteInterceptNoCorrelated", EXP(F_EXP_I, EP) },
-    { "groupNoteInterceptNoCorrelated", EXP(F_EXP_I, G) },
-    { "multiGroupNoteInterceptNoCorrelated", EXP(F_EXP_I, M) },
-    { "topicNoteInterceptNoCorrelated", EXP(F_EXP_I, T) },
+    { "coreWithTopicsNoteInterceptNoCorrelated", EXP(F_EXP_NOCORR, CT) },
+    { "expansionNoteInterceptNoCorrelated", EXP(F_EXP_NOCORR, E) },
+    { "expansionPlusNoteInterceptNoCorrelated", EXP(F_EXP_NOCORR, EP) },
+    { "groupNoteInterceptNoCorrelated", EXP(F_EXP_NOCORR, G) },
+    { "multiGroupNoteInterceptNoCorrelated", EXP(F_EXP_NOCORR, M) },
+    { "topicNoteInterceptNoCorrelated", EXP(F_EXP_NOCORR, T) },
     { "gaussianNoteIntercept", F_EMPTY },
     { "gaussianNoteFactor1", F_EMPTY },
     { "gaussianRatingStatus", F_EMPTY },
@@ -448,6 +448,8 @@ static int put_extra_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field
         return put_rules(fp, o->rules[n], DACC_NOTES_RULE_COUNT, core_rule_name);
     case F_EXP_NOHV:
         return put_num(fp, o->nohv[n]);
+    case F_EXP_NOCORR:
+        return put_num(fp, o->nocorr[n]);
     default:
         return o->final_round[n] ? fprintf(fp, "%u", o->final_round[n]) < 0 : 0;
     }
@@ -559,6 +561,8 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return put_num(fp, nt->fin.f[n]);
     case F_CORE_NOHV:
         return put_num(fp, nt->fin.nohv[n]);
+    case F_CORE_NOCORR:
+        return put_num(fp, nt->fin.nocorr[n]);
     case F_CORE_POP:
         return put_num(fp, nt->pop_i[n]);
     case F_POP_NEG:

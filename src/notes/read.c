@@ -270,7 +270,7 @@ static dacc_status rating_tags(dacc_csv *csv, uint32_t *tags, dacc_error *err)
 {
     const char *f[NOTES_SOURCE_COL + 1];
     size_t len[NOTES_SOURCE_COL + 1];
-    for (size_t k = NOTES_TAG_FIRST; k <= NOTES_SOURCE_COL; k++)
+    for (size_t k = NOTES_LEVEL_COL; k <= NOTES_SOURCE_COL; k++)
         f[k] = dacc_csv_field(csv, k, &len[k]);
     int bad;
     dacc_error msg = { 0 };

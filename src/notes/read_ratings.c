@@ -92,6 +92,8 @@ dacc_status notes_parse_tags(const char *const *f, const size_t *len, uint32_t *
     const char *src = f[NOTES_SOURCE_COL];
     if (len[NOTES_SOURCE_COL] == 18 && memcmp(src, "POPULATION_SAMPLED", 18) == 0)
         *tags |= 1u << NOTES_POPULATION;
+    if (len[NOTES_LEVEL_COL] == 7 && memcmp(f[NOTES_LEVEL_COL], "HELPFUL", 7) == 0)
+        *tags |= 1u << NOTES_LEVEL_HELPFUL;
     return DACC_OK;
 }
 

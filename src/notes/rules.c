@@ -104,12 +104,10 @@ static void final_rules(rule_state *s, const note_info *ni, double i, double f, 
         ss->net_min < 10 && ss->net_ratio < p->min_minority_net_ratio)
         act(s, DACC_NOTES_RULE_RATER_BALANCE, DACC_NOTES_NYH);
     /* NaN (a note the refit left out) is not below the threshold, as in the
-     * reference's comparison. The correlated raters come from post-selection
-     * similarity, which dacc is not given: none, so the refit without them is
-     * the fit itself and its intercept is i. */
+     * reference's comparison. */
     if (flt && s->status == DACC_NOTES_CRH && flt->nohv < p->crh_threshold_no_high_vol)
         act(s, DACC_NOTES_RULE_NO_HIGH_VOL, DACC_NOTES_NYH);
-    if (s->status == DACC_NOTES_CRH && i < p->crh_threshold_no_correlated)
+    if (flt && s->status == DACC_NOTES_CRH && flt->nocorr < p->crh_threshold_no_correlated)
         act(s, DACC_NOTES_RULE_NO_CORRELATED, DACC_NOTES_NYH);
 }
 

@@ -11,6 +11,7 @@
 
 #include "dacc/rng.h"
 #include "filters.h"
+#include "pss.h"
 #include "topics.h"
 
 #define NOT_MISLEADING_UI_LAUNCH 1664755200000LL /* October 3, 2022 UTC */
@@ -107,7 +108,8 @@ void dacc_notes_params_default(dacc_notes_params *p)
                               .seed = 0,
                               .epoch_millis = NAN,
                               .pseudoraters = true,
-                              .crnh_ucb_intercept = -0.04 };
+                              .crnh_ucb_intercept = -0.04,
+                              .post_selection = true };
 }
 
 dacc_notes *dacc_notes_new(void)
@@ -128,16 +130,18 @@ static void scorer_out_free(scorer_out *o)
 {
     free(o->i), free(o->f), free(o->status), free(o->rules), free(o->final_round);
     free(o->rater_i), free(o->rater_f), free(o->listed), free(o->note_group), free(o->rater_group);
-    free(o->confident), free(o->ci_lo), free(o->ci_hi), free(o->nohv);
+    free(o->confident), free(o->ci_lo), free(o->ci_hi), free(o->nohv), free(o->nocorr);
     memset(o, 0, sizeof *o);
 }
 
 static void free_results(dacc_notes *nt)
 {
     free(nt->fin.i), free(nt->fin.f), free(nt->fin.status), free(nt->fin.rules);
-    free(nt->fin.num), free(nt->fin.nohv), free(nt->final_ratings), free(nt->high_vol);
+    free(nt->fin.num), free(nt->fin.nohv), free(nt->fin.nocorr), free(nt->final_ratings);
+    free(nt->high_vol), free(nt->correlated);
     free(nt->pop_i), free(nt->pop_neg), free(nt->pop_pos);
-    nt->high_vol = NULL, nt->pop_i = NULL, nt->pop_neg = nt->pop_pos = NULL;
+    nt->high_vol = nt->correlated = NULL, nt->pop_i = NULL, nt->pop_neg = nt->pop_pos = NULL;
+    memset(&nt->pss, 0, sizeof nt->pss);
     free(nt->r1_i), free(nt->r1_f), free(nt->r2_i), free(nt->r2_f);
     free(nt->author_diff), free(nt->author_mean), free(nt->agree), free(nt->above);
     free(nt->result_order), free(nt->rater_order), free(nt->meta), free(nt->stats);
@@ -534,6 +538,7 @@ static size_t stable_subset(const dacc_notes *nt, const dacc_notes_params *p, co
 
 typedef struct {
     uint8_t *base;      /* every rating in scope, deduplicated, any rater */
+    uint8_t *pre;       /* base as prescoring's post-selection similarity leaves it; NULL: base */
     uint8_t *keep_note; /* per note: captured by the scorer */
     uint8_t *scope, *train, *stable, *round2, *final;
     uint32_t *cn, *cr;
@@ -550,7 +555,7 @@ static void work_free(work *w)
     free(w->cn), free(w->cr);
     params_free(&w->st), params_free(&w->r1), params_free(&w->r2), params_free(&w->fin);
     free(w->r1s.i), free(w->r1s.f), free(w->r1s.status), free(w->r1s.rules), free(w->r1s.num);
-    free(w->r1s.nohv);
+    free(w->r1s.nohv), free(w->r1s.nocorr), free(w->pre);
     free(w->nan_or_i), free(w->nan_or_f), free(w->rater_f);
 }
 
@@ -560,9 +565,10 @@ static bool scores_new(note_scores *s, size_t nn)
     s->i = malloc(nn * sizeof *s->i), s->f = malloc(nn * sizeof *s->f);
     s->status = malloc(nn), s->rules = malloc(nn * sizeof *s->rules);
     s->num = malloc(nn * sizeof *s->num), s->nohv = malloc(nn * sizeof *s->nohv);
-    for (size_t n = 0; s->nohv && n < nn; n++)
-        s->nohv[n] = NAN;
-    return s->i && s->f && s->status && s->rules && s->num && s->nohv;
+    s->nocorr = malloc(nn * sizeof *s->nocorr);
+    for (size_t n = 0; s->nohv && s->nocorr && n < nn; n++)
+        s->nohv[n] = s->nocorr[n] = NAN;
+    return s->i && s->f && s->status && s->rules && s->num && s->nohv && s->nocorr;
 }
 
 static dacc_status work_new(work *w, const dacc_notes *nt)
@@ -779,6 +785,24 @@ static dacc_status refit_no_high_vol(dacc_notes *nt, const dacc_notes_params *p,
     return any ? refit_on(nt, p, w, ratio, nt->fin.nohv, err) : DACC_OK;
 }
 
+/* score_final's refit without the correlated raters' ratings (the
+ * quasi-clique members the final scoring's post-selection similarity table
+ * keeps), high-volume ones included: its intercepts
+ * (noteInterceptNoCorrelated) feed NoCorrelatedIntercept. Without such a
+ * rating in the scorer's ratings the refit is the fit itself. */
+static dacc_status refit_no_correlated(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                                       double ratio, dacc_error *err)
+{
+    size_t any = 0;
+    for (size_t k = 0; nt->correlated && k < nt->r.n; k++) {
+        w->stable[k] = w->scope[k] && !nt->correlated[nt->r.rater[k]];
+        any += w->scope[k] && !w->stable[k];
+    }
+    for (size_t n = 0; !any && n < notes_nnotes(nt); n++)
+        nt->fin.nocorr[n] = w->fin.has_note[n] ? w->fin.m.note_i[n] : NAN;
+    return any ? refit_on(nt, p, w, ratio, nt->fin.nocorr, err) : DACC_OK;
+}
+
 /* score_final's population-sampled pass, whose results only the core
  * scorer outputs: the refit on the scorer's POPULATION_SAMPLED ratings
  * with ratingPerNoteLossRatio 10 (populationSampledRatingPerNoteLossRatio),
@@ -839,8 +863,10 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
     }
     if (st == DACC_OK)
         st = refit_no_high_vol(nt, p, w, ratio, err);
+    if (st == DACC_OK)
+        st = refit_no_correlated(nt, p, w, ratio, err);
     for (size_t n = 0; st == DACC_OK && n < notes_nnotes(nt); n++)
-        nt->flt[n].nohv = nt->fin.nohv[n];
+        nt->flt[n].nohv = nt->fin.nohv[n], nt->flt[n].nocorr = nt->fin.nocorr[n];
     if (st == DACC_OK && p->pseudoraters) {
         pseudo_input pi = { s.note,    s.rater,          s.h,
                             s.n,       notes_nnotes(nt), notes_nparts(nt),
@@ -923,6 +949,44 @@ static dacc_status order_results(dacc_notes *nt)
     return DACC_OK;
 }
 
+/* run_rater_clustering on the preprocessed ratings, and what
+ * apply_post_selection_similarity leaves of them: for prescoring, by the
+ * whole table; for the final scoring, by the rows of
+ * prescoringRaterModelOutput that have both a postSelectionValue and a
+ * quasiCliqueValue (run_final_note_scoring's dropna()), whose raters are
+ * also the correlated ones. w->base becomes the final scoring's ratings,
+ * w->pre prescoring's (NULL when they are the same). */
+static dacc_status post_selection(dacc_notes *nt, work *w, dacc_error *err)
+{
+    notes_cliques c;
+    size_t np = notes_nparts(nt);
+    dacc_status st = notes_find_cliques(nt, w->base, &c, err);
+    if (st != DACC_OK)
+        return st;
+    uint32_t *fin = malloc((np ? np : 1) * sizeof *fin);
+    nt->correlated = calloc(np ? np : 1, 1), w->pre = malloc(nt->r.n ? nt->r.n : 1);
+    st = fin && nt->correlated && w->pre ? DACC_OK : DACC_ERR_NOMEM;
+    nt->pss.run = true, nt->pss.raters = c.pss_raters, nt->pss.cliques = c.pss_cliques;
+    nt->pss.qc_raters = c.qc_raters, nt->pss.qc_cliques = c.qc_cliques;
+    for (size_t u = 0; st == DACC_OK && u < np; u++) {
+        nt->correlated[u] = c.pss[u] && c.qc[u];
+        fin[u] = nt->correlated[u] ? c.pss[u] : 0;
+        nt->pss.correlated += nt->correlated[u];
+    }
+    if (st == DACC_OK)
+        st = notes_apply_pss(nt, w->base, c.pss, w->pre, &nt->pss.dropped_pre);
+    if (st == DACC_OK)
+        st = notes_apply_pss(nt, w->base, fin, w->final, &nt->pss.dropped_final);
+    if (st == DACC_OK)
+        memcpy(w->base, w->final, nt->r.n);
+    if (st == DACC_OK && !memcmp(w->pre, w->base, nt->r.n))
+        free(w->pre), w->pre = NULL;
+    notes_cliques_free(&c), free(fin);
+    if (st != DACC_OK)
+        return dacc_error_set(err, st, "out of memory for post-selection similarity");
+    return DACC_OK;
+}
+
 /* Preprocessing shared by every scorer: ratings with an answer on notes in
  * scope (in the whole pipeline from any rater), repeats dropped. */
 /* preprocess_data: duplicates dropped and high-volume raters tagged on
@@ -937,20 +1001,46 @@ static dacc_status preprocess(dacc_notes *nt, const dacc_notes_params *p, work *
     if (st == DACC_OK && notes_tag_high_volume(nt, w->base, nt->high_vol) != DACC_OK)
         st = dacc_error_set(err, DACC_ERR_NOMEM, "out of memory tagging high-volume raters");
     notes_select_scope(nt, p, w->base);
+    if (st == DACC_OK && !p->core_only && p->post_selection)
+        st = post_selection(nt, w, err);
     memset(nt->num_all, 0, notes_nnotes(nt) * sizeof *nt->num_all);
     for (size_t k = 0; k < nt->r.n; k++)
         nt->num_all[nt->r.note[k]] += w->base[k];
     return st;
 }
 
-/* _filter_input: the ratings of raters in the scorer's groups, or of
- * everyone (the core scorer with core_groups_only off, or the core-only
- * run, whose preprocessing already kept the core groups). */
-static void scorer_scope(const dacc_notes *nt, work *w, bool all, uint64_t bits, bool unassigned)
+/* A scorer's ratings (_filter_input and the topic filters), from the
+ * ratings of the phase it is in. */
+typedef struct {
+    bool all;        /* every rater (the core scorer with core_groups_only off, or the
+                        core-only run, whose preprocessing already kept the core groups) */
+    uint64_t bits;   /* else the raters of these modeling groups */
+    bool unassigned; /* and raters without one */
+    double strict;   /* strictInclusion's share of a note's ratings; NaN: none */
+    int topic;       /* -1: every note; NOTES_TOPIC_NONE: notes without a topic; else its */
+} scope_spec;
+
+/* Scorer._filter_input with strictInclusion: only the notes that get at
+ * least the capture share of their ratings (every rater's, unassigned ones
+ * outside) from the group keep their in-group ratings. */
+static void strict_scope(const dacc_notes *nt, work *w, uint64_t bits, double capture)
 {
+    notes_capture(nt, w->base, bits, false, capture, w->cn, w->cr, w->keep_note);
     for (size_t k = 0; k < nt->r.n; k++)
+        w->scope[k] &= w->keep_note[nt->r.note[k]];
+}
+
+static void build_scope(const dacc_notes *nt, work *w, const scope_spec *s)
+{
+    for (size_t k = 0; k < nt->r.n; k++) {
+        const note_info *ni = &nt->note[nt->r.note[k]];
         w->scope[k] =
-            w->base[k] && (all || rater_in_scope(&nt->part[nt->r.rater[k]], bits, unassigned));
+            w->base[k] &&
+            (s->all || rater_in_scope(&nt->part[nt->r.rater[k]], s->bits, s->unassigned)) &&
+            (s->topic < 0 || ni->topic == s->topic);
+    }
+    if (!isnan(s->strict))
+        strict_scope(nt, w, s->bits, s->strict);
 }
 
 /* The training filter on a scorer's ratings (filter_ratings). */
@@ -978,14 +1068,22 @@ static dacc_status training_set(dacc_notes *nt, const dacc_notes_params *p, work
     return DACC_OK;
 }
 
-/* One scorer on the ratings in w->scope: the training filter, prescoring
- * and the final note fit; results in nt->fin and the rater arrays. */
+/* One scorer on its ratings: the training filter and prescoring on
+ * prescoring's ratings, the final note fit on the final scoring's (they
+ * differ by post-selection similarity); results in nt->fin and the rater
+ * arrays, w->scope the final scoring's ratings. */
 static dacc_status run_scorer(dacc_notes *nt, const dacc_notes_params *p, work *w,
-                              dacc_progress *pr, dacc_error *err)
+                              const scope_spec *spec, dacc_progress *pr, dacc_error *err)
 {
+    uint8_t *base = w->base;
+    w->base = w->pre ? w->pre : base;
+    build_scope(nt, w, spec);
     dacc_status st = training_set(nt, p, w, err);
     if (st == DACC_OK)
         st = prescore(nt, p, w, pr, err);
+    w->base = base;
+    if (w->pre)
+        build_scope(nt, w, spec);
     if (st == DACC_OK) {
         dacc_progress_stage(pr, "final note fit and statuses", 0);
         st = final_score(nt, p, w, err);
@@ -1015,7 +1113,7 @@ static void unscore_note(dacc_notes *nt, size_t n)
 {
     nt->fin.i[n] = nt->fin.f[n] = NAN;
     nt->fin.status[n] = NOTES_UNSCORED, nt->fin.rules[n] = 0, nt->final_round[n] = 0;
-    nt->fin.nohv[n] = nt->pop_i[n] = NAN, nt->pop_neg[n] = nt->pop_pos[n] = 0;
+    nt->fin.nohv[n] = nt->fin.nocorr[n] = nt->pop_i[n] = NAN, nt->pop_neg[n] = nt->pop_pos[n] = 0;
 }
 
 static void drop_uncaptured(dacc_notes *nt, const work *w, uint64_t bits, bool unassigned,
@@ -1037,11 +1135,12 @@ static dacc_status scorer_out_new(scorer_out *o, size_t nn, size_t np)
     o->final_round = calloc(nn, sizeof *o->final_round);
     o->rater_i = malloc(np * sizeof *o->rater_i), o->rater_f = malloc(np * sizeof *o->rater_f);
     o->listed = calloc(np, 1), o->nohv = malloc(nn * sizeof *o->nohv);
+    o->nocorr = malloc(nn * sizeof *o->nocorr);
     if (!o->i || !o->f || !o->status || !o->rules || !o->final_round || !o->rater_i ||
-        !o->rater_f || !o->listed || !o->nohv)
+        !o->rater_f || !o->listed || !o->nohv || !o->nocorr)
         return DACC_ERR_NOMEM;
     for (size_t n = 0; n < nn; n++)
-        o->i[n] = o->f[n] = o->nohv[n] = NAN, o->status[n] = NOTES_UNSCORED;
+        o->i[n] = o->f[n] = o->nohv[n] = o->nocorr[n] = NAN, o->status[n] = NOTES_UNSCORED;
     for (size_t u = 0; u < np; u++)
         o->rater_i[u] = o->rater_f[u] = NAN;
     return DACC_OK;
@@ -1054,6 +1153,7 @@ static void keep_scorer_out(const dacc_notes *nt, scorer_out *o)
     memcpy(o->status, nt->fin.status, nn), memcpy(o->rules, nt->fin.rules, nn * sizeof *o->rules);
     memcpy(o->final_round, nt->final_round, nn * sizeof *o->final_round);
     memcpy(o->nohv, nt->fin.nohv, nn * sizeof *o->nohv);
+    memcpy(o->nocorr, nt->fin.nocorr, nn * sizeof *o->nocorr);
     memcpy(o->rater_i, nt->r2_i, np * sizeof *o->rater_i);
     memcpy(o->rater_f, nt->r2_f, np * sizeof *o->rater_f);
     for (size_t u = 0; u < np; u++)
@@ -1064,12 +1164,13 @@ static void keep_scorer_out(const dacc_notes *nt, scorer_out *o)
  * (no ratings after its filters, no helpful rater) scores no note, as the
  * reference's scorers return empty results then: *fitted false, no error.
  * Its counts are not kept (the summary's are the core's). */
-static dacc_status run_other(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
-                             bool *fitted, dacc_error *err)
+static dacc_status run_other(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                             const scope_spec *spec, dacc_progress *pr, bool *fitted,
+                             dacc_error *err)
 {
     size_t read = nt->sum.ratings_read;
     dacc_error quiet = { 0 };
-    dacc_status st = run_scorer(nt, p, w, pr, &quiet);
+    dacc_status st = run_scorer(nt, p, w, spec, pr, &quiet);
     memset(&nt->sum, 0, sizeof nt->sum);
     nt->sum.ratings_read = read;
     *fitted = st == DACC_OK;
@@ -1094,9 +1195,9 @@ static dacc_status run_extra(dacc_notes *nt, const dacc_notes_params *p, int s, 
     if (scorer_out_new(o, notes_nnotes(nt), notes_nparts(nt)) != DACC_OK ||
         !(o->ci_lo = malloc(nn * sizeof(double))) || !(o->ci_hi = malloc(nn * sizeof(double))))
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
-    scorer_scope(nt, w, false, d.groups, true);
+    scope_spec spec = { false, d.groups, true, NAN, -1 };
     bool fitted;
-    dacc_status st = run_other(nt, &ps, w, pr, &fitted, err);
+    dacc_status st = run_other(nt, &ps, w, &spec, pr, &fitted, err);
     if (st != DACC_OK || !fitted)
         return st;
     drop_uncaptured(nt, w, d.groups, true, d.capture);
@@ -1121,7 +1222,7 @@ static void merge_group(const dacc_notes *nt, const work *w, uint8_t g, uint64_t
             continue;
         o->i[n] = nt->fin.i[n], o->f[n] = nt->fin.f[n], o->status[n] = nt->fin.status[n];
         o->rules[n] = nt->fin.rules[n], o->final_round[n] = nt->final_round[n];
-        o->nohv[n] = nt->fin.nohv[n];
+        o->nohv[n] = nt->fin.nohv[n], o->nocorr[n] = nt->fin.nocorr[n];
         o->note_group[n] = g;
     }
     for (size_t u = 0; u < notes_nparts(nt); u++) {
@@ -1182,30 +1283,18 @@ static dacc_notes_params group_params(const dacc_notes_params *p, int g)
     return ps;
 }
 
-/* Scorer._filter_input with strictInclusion: only the notes that get at
- * least the capture share of their ratings (every rater's, unassigned ones
- * outside) from the group keep their in-group ratings. */
-static void strict_scope(const dacc_notes *nt, work *w, uint64_t bits, double capture)
-{
-    notes_capture(nt, w->base, bits, false, capture, w->cn, w->cr, w->keep_note);
-    for (size_t k = 0; k < nt->r.n; k++)
-        w->scope[k] &= w->keep_note[nt->r.note[k]];
-}
-
 static dacc_status run_group(dacc_notes *nt, const dacc_notes_params *p, const group_def *d,
                              work *w, dacc_progress *pr, dacc_error *err)
 {
     uint64_t bits = d->group ? 1ULL << d->group : notes_scorer_groups(SCORER_MULTI);
     scorer_out *o = &nt->extra[d->group ? SCORER_GROUP : SCORER_MULTI];
     dacc_notes_params ps = group_params(p, d->group);
-    scorer_scope(nt, w, false, bits, false);
-    if (d->strict)
-        strict_scope(nt, w, bits, d->capture);
+    scope_spec spec = { false, bits, false, d->strict ? d->capture : NAN, -1 };
     char stage[32];
     snprintf(stage, sizeof stage, d->group ? "group %d scorer" : "multi-group scorer", d->group);
     dacc_progress_stage(pr, stage, 0);
     bool fitted;
-    dacc_status st = run_other(nt, &ps, w, pr, &fitted, err);
+    dacc_status st = run_other(nt, &ps, w, &spec, pr, &fitted, err);
     if (st != DACC_OK || !fitted)
         return st;
     notes_capture(nt, w->base, bits, false, d->capture, w->cn, w->cr, w->keep_note);
@@ -1251,7 +1340,7 @@ static void merge_topic(const dacc_notes *nt, work *w, uint8_t t, scorer_out *o)
             continue;
         o->i[n] = nt->fin.i[n], o->f[n] = nt->fin.f[n], o->status[n] = nt->fin.status[n];
         o->rules[n] = nt->fin.rules[n], o->final_round[n] = nt->final_round[n];
-        o->nohv[n] = nt->fin.nohv[n];
+        o->nohv[n] = nt->fin.nohv[n], o->nocorr[n] = nt->fin.nocorr[n];
         o->note_group[n] = t, o->confident[n] = pos[n] > 4 && neg[n] > 4;
     }
 }
@@ -1275,14 +1364,13 @@ static dacc_status run_topics(dacc_notes *nt, const dacc_notes_params *p, work *
         ps.min_minority_net_helpful = -1, ps.min_minority_net_ratio = NAN;
         if (t == NOTES_TOPIC_IN_DIM_TWO)
             ps.global_intercept = false, ps.lambda_rater_intercept = 5;
-        for (size_t k = 0; k < nt->r.n; k++)
-            w->scope[k] = w->base[k] && nt->note[nt->r.note[k]].topic == t;
+        scope_spec spec = { true, 0, false, NAN, t };
         char stage[48];
         snprintf(stage, sizeof stage, "topic scorer %s", notes_topic_names[t]);
         dacc_progress_stage(pr, stage, 0);
         bool fitted;
         w->no_reputation = true;
-        dacc_status st = run_other(nt, &ps, w, pr, &fitted, err);
+        dacc_status st = run_other(nt, &ps, w, &spec, pr, &fitted, err);
         w->no_reputation = false;
         if (st != DACC_OK)
             return st;
@@ -1298,10 +1386,9 @@ static dacc_status run_topics(dacc_notes *nt, const dacc_notes_params *p, work *
 static dacc_status run_core(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
                             dacc_error *err)
 {
-    scorer_scope(nt, w, p->core_only || !p->core_groups_only, core_bits(), true);
-    for (size_t k = 0; k < nt->r.n; k++)
-        w->scope[k] = w->scope[k] && !nt->note[nt->r.note[k]].topic;
-    dacc_status st = run_scorer(nt, p, w, pr, err);
+    scope_spec spec = { p->core_only || !p->core_groups_only, core_bits(), true, NAN,
+                        NOTES_TOPIC_NONE };
+    dacc_status st = run_scorer(nt, p, w, &spec, pr, err);
     if (st == DACC_OK)
         st = population_pass(nt, p, w, err);
     if (st == DACC_OK && !p->core_only && p->core_groups_only)

@@ -50,11 +50,12 @@ enum { POP_CORE, POP_EXPANSION, POP_PLUS, POP_G33, POP_G18, POP_COUNT };
 typedef struct {
     const dacc_notes_synth_params *sp;
     size_t raters, notes;
-    unsigned *camp;  /* per rater */
-    uint8_t *noisy;  /* per rater */
-    uint8_t *kind;   /* per note */
-    unsigned *liked; /* per note: the camp that likes a one-camp note */
-    uint8_t *topic;  /* per note: its summary's topic, 0 none */
+    unsigned *camp;   /* per rater */
+    uint8_t *noisy;   /* per rater */
+    uint8_t *kind;    /* per note */
+    unsigned *liked;  /* per note: the camp that likes a one-camp note */
+    uint8_t *topic;   /* per note: its summary's topic, 0 none */
+    int32_t *brigade; /* per note: the planted clique that rates it, -1 none */
     size_t *members[POP_COUNT], count[POP_COUNT]; /* raters of each population */
     dacc_progress *pr;
 } world;
@@ -130,6 +131,36 @@ static void tag_fields(char *out, size_t note, size_t rater, bool helpful, bool 
         out[2 * k] = '\t', out[2 * k + 1] = on ? '1' : '0';
     }
     out[44] = '\0';
+}
+
+/* Member m of planted clique c: the last raters, so that the others keep
+ * their indices. */
+static size_t clique_member(const world *w, int32_t c, unsigned m)
+{
+    return w->raters - 1 - ((size_t)c * DACC_NOTES_SYNTH_CLIQUE_SIZE + m);
+}
+
+/* The clique's HELPFUL ratings of note n, seconds after it was written,
+ * from members the note did not draw already (pick[0..drawn)); no random
+ * draw, so the rest of the data is what it is without cliques. */
+static int write_brigade(FILE *fp, const world *w, size_t n, const size_t *pick, size_t drawn)
+{
+    int bad = 0;
+    char id[40], tags[45];
+    for (unsigned m = 0; m < DACC_NOTES_SYNTH_CLIQUE_SIZE; m++) {
+        size_t u = clique_member(w, w->brigade[n], m);
+        bool dup = false;
+        for (size_t t = 0; t < drawn && !dup; t++)
+            dup = pick[t] == u;
+        if (dup)
+            continue;
+        participant(id, u);
+        tag_fields(tags, n, u, true, w->sp->incorrect_tags);
+        int64_t created = BASE_TIME + (int64_t)n * 60000 + 30000 + (int64_t)m * 10000;
+        bad |= fprintf(fp, "%zu\t%s\t%lld\t2\t0\t0\t\t\tHELPFUL%s\t%zu\tDEFAULT\t\t\n", n + 1, id,
+                       (long long)created, tags, 1000000 + n) < 0;
+    }
+    return bad;
 }
 
 static int write_rating(FILE *fp, const world *w, mix_rng *r, size_t note, size_t rater,
@@ -208,6 +239,8 @@ static int write_ratings(FILE *fp, const world *w)
             int64_t created = BASE_TIME + (int64_t)n * 60000 + 1000 + (int64_t)j * 3600000 / 4;
             bad |= write_rating(fp, w, &r, n, u, created);
         }
+        if (w->brigade[n] >= 0)
+            bad |= write_brigade(fp, w, n, pick, want);
         written += want;
         if ((n & 1023) == 0)
             dacc_progress_update(w->pr, written);
@@ -361,9 +394,14 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
         w->raters = 2 * (size_t)per_note;
     w->camp = malloc(w->raters * sizeof *w->camp), w->noisy = malloc(w->raters);
     w->kind = malloc(w->notes), w->liked = malloc(w->notes * sizeof *w->liked);
-    w->topic = malloc(w->notes);
-    if (!w->camp || !w->noisy || !w->kind || !w->liked || !w->topic)
+    w->topic = malloc(w->notes), w->brigade = malloc(w->notes * sizeof *w->brigade);
+    if (!w->camp || !w->noisy || !w->kind || !w->liked || !w->topic || !w->brigade)
         return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    if ((size_t)sp->cliques * DACC_NOTES_SYNTH_CLIQUE_SIZE > w->raters / 2)
+        return dacc_error_set(err, DACC_ERR_INVALID,
+                              "%u cliques of %d raters need at least %zu raters, not %zu",
+                              sp->cliques, DACC_NOTES_SYNTH_CLIQUE_SIZE,
+                              2 * (size_t)sp->cliques * DACC_NOTES_SYNTH_CLIQUE_SIZE, w->raters);
     for (int k = 0; k < POP_COUNT; k++)
         if (!(w->members[k] = malloc(w->raters * sizeof *w->members[k])))
             return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
@@ -379,6 +417,12 @@ static dacc_status build_world(world *w, const dacc_notes_synth_params *sp, dacc
         w->kind[n] = x < 0.25 ? KIND_BRIDGING : x < 0.7 ? KIND_ONE_CAMP : KIND_BAD;
         w->liked[n] = (unsigned)(next(&r) % sp->camps);
         w->topic[n] = (uint8_t)summary(NULL, 0, sp, n);
+    }
+    /* the bad notes in order, DACC_NOTES_SYNTH_CLIQUE_NOTES to each clique */
+    size_t given = 0, want = (size_t)sp->cliques * DACC_NOTES_SYNTH_CLIQUE_NOTES;
+    for (size_t n = 0; n < w->notes; n++) {
+        bool take = w->kind[n] == KIND_BAD && given < want;
+        w->brigade[n] = take ? (int32_t)(given++ / DACC_NOTES_SYNTH_CLIQUE_NOTES) : -1;
     }
     return DACC_OK;
 }
@@ -398,7 +442,7 @@ dacc_status dacc_notes_synth(const dacc_notes_synth_params *sp, const dacc_notes
     for (int k = 0; st == DACC_OK && k < 5; k++)
         if (fps[k] && fns[k](fps[k], &w))
             st = dacc_error_set(err, DACC_ERR_IO, "writing the synthetic %s failed", names[k]);
-    free(w.camp), free(w.noisy), free(w.kind), free(w.liked), free(w.topic);
+    free(w.camp), free(w.noisy), free(w.kind), free(w.liked), free(w.topic), free(w.brigade);
     for (int k = 0; k < POP_COUNT; k++)
         free(w.members[k]);
     return st;

@@ -8,7 +8,7 @@ static json_t *params_json(const dacc_notes_params *p)
 {
     return json_pack(
         "{s:f,s:f,s:f,s:i,s:i,s:i,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:i,s:f,s:f,s:f,s:f,"
-        "s:b,s:b,s:f,s:i,s:b,s:f,s:f,s:f}",
+        "s:b,s:b,s:f,s:i,s:b,s:f,s:f,s:f,s:b}",
         "lambda_factor", p->lambda_factor, "lambda_intercept", p->lambda_intercept, "lambda_global",
         p->lambda_global, "min_ratings_per_note", (json_int_t)p->min_ratings_per_note,
         "min_ratings_per_rater", (json_int_t)p->min_ratings_per_rater, "min_ratings_needed",
@@ -27,7 +27,8 @@ static json_t *params_json(const dacc_notes_params *p)
         p->crnh_ucb_intercept, "crh_threshold_no_high_vol",
         isnan(p->crh_threshold_no_high_vol) ? -1.0 : p->crh_threshold_no_high_vol,
         "crh_threshold_no_correlated",
-        isnan(p->crh_threshold_no_correlated) ? -1.0 : p->crh_threshold_no_correlated);
+        isnan(p->crh_threshold_no_correlated) ? -1.0 : p->crh_threshold_no_correlated,
+        "post_selection", p->post_selection);
 }
 
 static void count_key(json_t *obj, const char *key)
@@ -70,6 +71,20 @@ static json_t *final_json(const dacc_notes *nt)
     return json_pack("{s:o,s:o,s:o}", "status", status, "decided_by", decided, "scored_by", scored);
 }
 
+/* Rater clustering: who it found and the ratings it took away; null when
+ * it did not run (the core-only run, --skip-pss). */
+static json_t *pss_json(const dacc_notes *nt)
+{
+    if (!nt->pss.run)
+        return json_null();
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "pss_raters", (json_int_t)nt->pss.raters,
+                     "pss_cliques", (json_int_t)nt->pss.cliques, "quasi_clique_raters",
+                     (json_int_t)nt->pss.qc_raters, "quasi_cliques", (json_int_t)nt->pss.qc_cliques,
+                     "correlated_raters", (json_int_t)nt->pss.correlated, "dropped_prescoring",
+                     (json_int_t)nt->pss.dropped_pre, "dropped_final",
+                     (json_int_t)nt->pss.dropped_final);
+}
+
 int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)
 {
     if (!nt->scored)
@@ -80,7 +95,7 @@ int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)
                             json_integer((json_int_t)nt->sum.count[s]));
     json_t *doc = json_pack(
         "{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I},s:o,"
-        "s:{s:b,s:i,s:i,s:i,s:f,s:f,s:f,s:f},s:o,s:o}",
+        "s:{s:b,s:i,s:i,s:i,s:f,s:f,s:f,s:f},s:o,s:o,s:o}",
         "ratings", "read", (json_int_t)nt->sum.ratings_read, "skipped", (json_int_t)nt->skipped,
         "in_scope", (json_int_t)nt->sum.ratings_used, "training", (json_int_t)nt->sum.training,
         "stable_init", (json_int_t)nt->sum.stable, "round2", (json_int_t)nt->sum.round2, "final",
@@ -93,7 +108,7 @@ int dacc_notes_write_summary(const dacc_notes *nt, FILE *fp)
         "sweeps_round1", (int)nt->sum.sweeps1, "sweeps_round2", (int)nt->sum.sweeps2,
         "global_intercept_round1", nt->sum.mu1, "global_intercept_round2", nt->sum.mu2,
         "loss_round1", nt->sum.loss1, "loss_round2", nt->sum.loss2, "params",
-        params_json(&nt->params), "final", final_json(nt));
+        params_json(&nt->params), "final", final_json(nt), "post_selection", pss_json(nt));
     if (!doc)
         return -1;
     /* reals shortest, as every dacc output (12 digits neither read back

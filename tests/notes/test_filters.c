@@ -228,8 +228,9 @@ static uint8_t rule_status(const note_info *ni, double i, const note_filters *fl
 Test(notes_filters, rules_act_on_notes_not_crnh)
 {
     note_info ni = { .cls = CLS_MISLEADING, .author = NOTES_NONE };
-    note_filters tag = { .tags = 1, .nohv = NAN }, inc = { .incorrect = true, .nohv = NAN },
-                 none = { .nohv = NAN };
+    note_filters tag = { .tags = 1, .nohv = NAN, .nocorr = NAN },
+                 inc = { .incorrect = true, .nohv = NAN, .nocorr = NAN },
+                 none = { .nohv = NAN, .nocorr = NAN };
     uint32_t rules;
     cr_assert_eq(rule_status(&ni, 0.45, &none, &rules), DACC_NOTES_CRH);
     cr_assert_eq(rule_status(&ni, 0.45, &tag, &rules), DACC_NOTES_FIRM_REJECT);
@@ -249,8 +250,9 @@ Test(notes_filters, rules_act_on_notes_not_crnh)
 Test(notes_filters, ucb_crnh_threshold)
 {
     note_info ni = { .cls = CLS_MISLEADING, .author = NOTES_NONE };
-    note_filters at = { .ucb = -0.04, .nohv = NAN }, below = { .ucb = -0.0401, .nohv = NAN },
-                 none = { .ucb = NAN, .nohv = NAN };
+    note_filters at = { .ucb = -0.04, .nohv = NAN, .nocorr = NAN },
+                 below = { .ucb = -0.0401, .nohv = NAN, .nocorr = NAN },
+                 none = { .ucb = NAN, .nohv = NAN, .nocorr = NAN };
     uint32_t rules;
     /* upper bound < -0.04, strictly, with enough ratings */
     cr_assert_eq(rule_status(&ni, 0.0, &at, &rules), DACC_NOTES_FIRM_REJECT);

@@ -117,14 +117,20 @@ Test(notes_refits, none_in_data_of_fewer_than_200_notes)
     dacc_notes_free(nt);
 }
 
-static uint8_t rule_status(const dacc_notes_params *p, double i, double nohv, uint32_t *rules)
+static uint8_t rule_status_refits(const dacc_notes_params *p, double i, double nohv, double nocorr,
+                                  uint32_t *rules)
 {
     note_info ni = { .cls = CLS_MISLEADING, .author = NOTES_NONE };
-    note_filters flt = { .ucb = NAN, .nohv = nohv };
+    note_filters flt = { .ucb = NAN, .nohv = nohv, .nocorr = nocorr };
     sign_counts sc = { .count = { { 0, 0, 5 }, { 0, 0, 5 } } };
     uint8_t s;
     notes_rule_status_filtered(p, &ni, i, 0.0, 10, &sc, &flt, true, &s, rules);
     return s;
+}
+
+static uint8_t rule_status(const dacc_notes_params *p, double i, double nohv, uint32_t *rules)
+{
+    return rule_status_refits(p, i, nohv, NAN, rules);
 }
 
 #define BIT(r) (1u << DACC_NOTES_RULE_##r)
@@ -149,19 +155,22 @@ Test(notes_refits, no_high_vol_rule_at_its_threshold)
                      "NoHighVolIntercept (v1.0)");
 }
 
-/* NoCorrelatedIntercept on the fit's own intercept (no correlated raters
- * given): it acts only where a CRH threshold below 0.37 lets a note be
- * CRH with such an intercept. */
+/* NoCorrelatedIntercept: a CRH note whose intercept without the correlated
+ * raters (quasi-clique members) is below 0.37, strictly, needs your help;
+ * none when that refit left the note out; only CRH notes. */
 Test(notes_refits, no_correlated_rule_at_its_threshold)
 {
     dacc_notes_params p;
     dacc_notes_params_default(&p);
     uint32_t rules;
-    cr_expect_eq(rule_status(&p, 0.40, NAN, &rules), DACC_NOTES_CRH);
-    p.crh_threshold = 0.30;
-    cr_expect_eq(rule_status(&p, 0.37, NAN, &rules), DACC_NOTES_CRH);
-    cr_expect_eq(rule_status(&p, 0.3699, NAN, &rules), DACC_NOTES_NYH);
+    cr_expect_eq(rule_status_refits(&p, 0.45, NAN, 0.37, &rules), DACC_NOTES_CRH);
+    cr_expect_eq(rule_status_refits(&p, 0.45, NAN, 0.3699, &rules), DACC_NOTES_NYH);
     cr_expect_eq(rules, BIT(INITIAL_NMR) | BIT(GENERAL_CRH) | BIT(NO_CORRELATED));
+    cr_expect_eq(rule_status_refits(&p, 0.45, NAN, NAN, &rules), DACC_NOTES_CRH);
+    cr_expect_eq(rule_status_refits(&p, 0.35, NAN, 0.1, &rules), DACC_NOTES_NMR);
+    cr_expect_eq(rules & BIT(NO_CORRELATED), 0);
+    p.crh_threshold_no_correlated = NAN;
+    cr_expect_eq(rule_status_refits(&p, 0.45, NAN, 0.1, &rules), DACC_NOTES_CRH);
     cr_expect_str_eq(dacc_notes_rule_name(DACC_NOTES_RULE_NO_CORRELATED),
                      "NoCorrelatedIntercept (v1.0)");
 }
