@@ -91,6 +91,10 @@ def main():
     pss = pd.DataFrame(columns=cols)
     if os.environ.get("PSS") == "1":
         pss = run_scoring.run_rater_clustering(notes=notes, ratings=ratings)
+        both = pss[cols].dropna()
+        print(f"PSS: {pss[c.postSelectionValueKey].notna().sum()} clique raters, "
+              f"{pss[c.quasiCliqueValueKey].notna().sum()} quasi-clique raters, "
+              f"{len(both)} in both", file=sys.stderr)
     order = [c.highVolumeRaterKey, c.correlatedRaterKey]
     preRatings = apply_post_selection_similarity(notes, ratings.copy(), pss)
     preRatings = preRatings.sort_values(order, ascending=True)

@@ -10,8 +10,9 @@
 # needs about 13 GB of disk for its ratings file).
 # With COMMUNITYNOTES set it then runs the reference's command line shape
 # on OUTPUTS_SIZE ratings (default 200000; synthetic data with expansion
-# and expansion-plus raters and topics, --expansion 0.15 --expansion-plus
-# 0.05 --topics 0.3) three
+# and expansion-plus raters, topics, the NMR groups and four planted rater
+# cliques, --expansion 0.15 --expansion-plus 0.05 --topics 0.3
+# --nmr-groups 0.2 --cliques 4; rater clustering on in both, PSS=1) three
 # times, each run reading the status history the last one wrote (at T,
 # T + 61 minutes, T + 15 days), dacc's whole pipeline and the reference's
 # with the same scorers (reference_outputs.py SCORERS) each on its own
@@ -92,10 +93,10 @@ done
 
 # The four output files, run after run.
 n=${OUTPUTS_SIZE:-200000}
-dir="$data/notes-whole-$n"
+dir="$data/notes-whole-c4-$n"
 [ -f "$dir/ratings-00000.tsv" ] ||
     "$dacc" notes synth -n "$n" --seed 1 --expansion 0.15 --expansion-plus 0.05 --topics 0.3 \
-        --nmr-groups 0.2 --out-dir "$dir"
+        --nmr-groups 0.2 --cliques 4 --out-dir "$dir"
 scorers=MFExpansionPlusScorer,MFExpansionScorer,MFCoreScorer
 for g in 13 12 11 10 9 8 7 6 5 4 3 2 1 33 18; do scorers="$scorers,MFGroupScorer_$g"; done
 scorers="$scorers,MFMultiGroupScorer,MFCoreWithTopicsScorer,MFTopicScorer"
@@ -105,7 +106,7 @@ for t in 1700090001000 1700093661000 1701386001000; do
     "$dacc" notes score --enrollment "$dir/userEnrollment-00000.tsv" \
         --notes "$dir/notes-00000.tsv" --ratings "$dir/ratings-00000.tsv" \
         --status "$prev_d" --outdir "$dir/dacc-$t" --epoch-millis "$t" --nopseudoraters 2>/dev/null
-    env PYTHONPATH="$data/cnstub" COMMUNITYNOTES="$data/cnref" /usr/bin/python3 \
+    env PSS=1 PYTHONPATH="$data/cnstub" COMMUNITYNOTES="$data/cnref" /usr/bin/python3 \
         "$here/reference_outputs.py" "$dir" "$prev_r" "$dir/ref-$t" "$t" "$scorers" >/dev/null 2>&1
     echo "== outputs at --epoch-millis $t (history of the run before)"
     /usr/bin/python3 "$here/compare_outputs.py" "$dir/dacc-$t" "$dir/ref-$t" | sed 's/^/  /'
