@@ -39,6 +39,13 @@
 
 #define NOTES_MIN_PROD_NOTES 200 /* constants.minNumNotesForProdData */
 
+/* b - a > w for times a and b, without the overflow b - a could give on
+ * the extreme times a file may hold. */
+static bool later_by_more(int64_t a, int64_t b, int64_t w)
+{
+    return b > a && (uint64_t)b - (uint64_t)a > (uint64_t)w;
+}
+
 /* Items grouped by key, in their order within a key. */
 typedef struct {
     size_t *off; /* nkeys + 1 */
@@ -215,12 +222,12 @@ static void rater_affinity(ctx *c, const csr *by_rater, uint32_t u, const uint32
     for (size_t j = by_rater->off[u]; j < by_rater->off[u + 1]; j++) {
         size_t k = by_rater->at[j];
         const note_info *ni = &nt->note[nt->r.note[k]];
-        int64_t lat = nt->r.created[k] - ni->created;
+        int64_t at = nt->r.created[k];
         /* the windows nest: a pair is in the 20-minute table when in any */
-        if (lat <= latency_mins[2] * MINUTE && !pair[ni->author][2])
+        if (!later_by_more(ni->created, at, latency_mins[2] * MINUTE) && !pair[ni->author][2])
             touched[m++] = ni->author;
         for (int l = 0; l < 3; l++)
-            if (lat <= latency_mins[l] * MINUTE)
+            if (!later_by_more(ni->created, at, latency_mins[l] * MINUTE))
                 total[l]++, pair[ni->author][l]++;
     }
     for (size_t j = 0; j < m; j++) {
@@ -303,14 +310,14 @@ static size_t window_partners(const ctx *c, size_t k, uint32_t u, const uint32_t
     size_t lo = c->note.off[note], hi = c->note.off[note + 1];
     while (lo < hi) { /* first rating at or after t - window */
         size_t mid = lo + (hi - lo) / 2;
-        if (nt->r.created[c->note.at[mid]] < t - PSS_WINDOW)
+        if (later_by_more(nt->r.created[c->note.at[mid]], t, PSS_WINDOW))
             lo = mid + 1;
         else
             hi = mid;
     }
     for (size_t j = lo; j < c->note.off[note + 1]; j++) {
         size_t i = c->note.at[j];
-        if (nt->r.created[i] > t + PSS_WINDOW)
+        if (later_by_more(t, nt->r.created[i], PSS_WINDOW))
             break;
         uint32_t v = nt->r.rater[i];
         if (v <= u || posts[v] < PSS_MIN_UNIQUE_POSTS || stamp[v] == post)
@@ -404,7 +411,8 @@ static dacc_status qc_events(qc_state *q)
     for (size_t j = 0; j < c->norder; j++) {
         uint32_t n = c->order[j];
         const note_info *ni = &nt->note[n];
-        if (ni->cls != CLS_MISLEADING || ni->created <= latest - QC_RECENCY)
+        /* kept when created after latest - QC_RECENCY */
+        if (ni->cls != CLS_MISLEADING || later_by_more(ni->created, latest, QC_RECENCY - 1))
             continue;
         for (size_t i = c->note.off[n]; i < c->note.off[n + 1]; i++) {
             uint32_t k = c->note.at[i];

@@ -380,3 +380,29 @@ Test(notes_pss, planted_cliques_through_the_pipeline)
     cr_expect_geq(more, 7 * 118, "%ld", more);
     dacc_notes_free(nt), dacc_notes_free(off);
 }
+
+/* Times at the ends of int64 (a file may hold them): windows and
+ * latencies are compared without overflow (the sanitizer build checks),
+ * and ratings a whole range apart are not together. */
+Test(notes_pss, extreme_times)
+{
+    mem n, r;
+    mem_open(&n, note_header), mem_open(&r, rating_header);
+    for (int id = 1; id <= 12; id++) {
+        note_row(&n, id, "w", id % 2 ? INT64_MIN : INT64_MAX, 0, false);
+        rating_row(&r, id, "a", INT64_MAX, "HELPFUL");
+        rating_row(&r, id, "b", INT64_MIN, "HELPFUL");
+    }
+    dacc_notes *nt = dacc_notes_new();
+    read_into(nt, 'n', &n), read_into(nt, 'r', &r);
+    notes_cliques c;
+    find(nt, &c);
+    /* a rates the six notes written at INT64_MAX at once (writer coverage
+     * 0.5 within a minute), the others a whole range later; b rates every
+     * note at or before its writing: both are w's */
+    uint32_t w = c.pss[part(nt, "w")];
+    cr_expect(w && c.pss[part(nt, "a")] == w && c.pss[part(nt, "b")] == w);
+    cr_expect_eq(c.pss_cliques, 1);
+    notes_cliques_free(&c);
+    dacc_notes_free(nt);
+}
