@@ -187,13 +187,13 @@ static const int64_t latency_mins[3] = { 1, 5, 20 };
  * 1, 5 and 20 minutes. */
 static const double coverage_min[3] = { 0.2, 0.3, 0.4 }, affinity_min[3] = { 0.2, 0.45, 0.7 };
 
-/* Ratings helpfulnessLevel HELPFUL on a note of the notes file with an
- * author: compute_affinity_and_coverage's input. */
+/* Ratings helpfulnessLevel HELPFUL on a note of the notes file:
+ * compute_affinity_and_coverage's input (a note without an author counts
+ * in its rater's totals, in no pair). */
 static bool affinity_rating(const dacc_notes *nt, size_t k)
 {
     const note_info *ni = &nt->note[nt->r.note[k]];
-    return nt->r.tags[k] >> NOTES_LEVEL_HELPFUL & 1 && ni->in_notes && ni->author != NOTES_NONE &&
-           ni->created != INT64_MIN;
+    return nt->r.tags[k] >> NOTES_LEVEL_HELPFUL & 1 && ni->in_notes && ni->created != INT64_MIN;
 }
 
 static bool suspect(uint32_t writer_total, const uint32_t rater_total[3], const uint32_t pair[3])
@@ -223,12 +223,17 @@ static void rater_affinity(ctx *c, const csr *by_rater, uint32_t u, const uint32
         size_t k = by_rater->at[j];
         const note_info *ni = &nt->note[nt->r.note[k]];
         int64_t at = nt->r.created[k];
+        bool author = ni->author != NOTES_NONE;
         /* the windows nest: a pair is in the 20-minute table when in any */
-        if (!later_by_more(ni->created, at, latency_mins[2] * MINUTE) && !pair[ni->author][2])
+        if (author && !later_by_more(ni->created, at, latency_mins[2] * MINUTE) &&
+            !pair[ni->author][2])
             touched[m++] = ni->author;
         for (int l = 0; l < 3; l++)
-            if (!later_by_more(ni->created, at, latency_mins[l] * MINUTE))
-                total[l]++, pair[ni->author][l]++;
+            if (!later_by_more(ni->created, at, latency_mins[l] * MINUTE)) {
+                total[l]++;
+                if (author)
+                    pair[ni->author][l]++;
+            }
     }
     for (size_t j = 0; j < m; j++) {
         uint32_t a = touched[j];
@@ -727,6 +732,7 @@ dacc_status notes_find_cliques(const dacc_notes *nt, const uint8_t *sel, notes_c
     memset(out, 0, sizeof *out);
     out->pss = calloc(np, sizeof *out->pss), out->qc = calloc(np, 1);
     ctx c;
+    memset(&c, 0, sizeof c);
     dacc_status st = out->pss && out->qc ? ctx_new(&c, nt, sel) : DACC_ERR_NOMEM;
     if (st == DACC_OK)
         st = writer_pairs(&c, sel);
