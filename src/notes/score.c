@@ -827,6 +827,15 @@ static dacc_status population_pass(dacc_notes *nt, const dacc_notes_params *p, w
     return any ? refit_on(nt, p, w, POPULATION_LOSS_RATIO, nt->pop_i, err) : DACC_OK;
 }
 
+/* A row of the scorer's prescoring rater output (mf_base_scorer.prescore's
+ * raterModelOutput): round-2 parameters or a helpfulness row (an author of
+ * a scored note, or a rater with valid ratings); round-1 parameters alone
+ * give none. */
+static bool rater_listed(const dacc_notes *nt, size_t u)
+{
+    return !isnan(nt->r2_i[u]) || nt->above[u] >= 0;
+}
+
 /* _score_notes_and_users: notes with enough ratings, raters that have
  * round-2 parameters and pass the helpfulness filter; every note refitted
  * with raters and μ frozen, regularised as round 2 was (ratings per note of
@@ -850,9 +859,14 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
     for (size_t k = 0; k < s.n; k++)
         nt->final_ratings[s.note[k]]++;
     /* coreNumFinalRoundRatings (mf_base_scorer.score_final): the note's ratings
-     * in scope by raters the prescoring gave parameters, helpful or not. */
-    for (size_t k = 0; k < nt->r.n; k++)
-        nt->final_round[nt->r.note[k]] += w->scope[k] && !isnan(nt->r1_i[nt->r.rater[k]]);
+     * in scope by raters of the prescoring rater output, helpful or not (the
+     * round-1 raters when there is no reputation filter, whose output is
+     * theirs) */
+    for (size_t k = 0; k < nt->r.n; k++) {
+        uint32_t u = nt->r.rater[k];
+        bool listed = w->no_reputation ? !isnan(nt->r1_i[u]) : rater_listed(nt, u);
+        nt->final_round[nt->r.note[k]] += w->scope[k] && listed;
+    }
     dacc_notes_fit_info info;
     double ratio = (double)nt->sum.round2 / (double)notes2;
     st = notes_fit_run(s.note, s.rater, s.h, s.n, notes_nnotes(nt), notes_nparts(nt), p, true,
@@ -903,11 +917,6 @@ typedef struct {
 static int by_name(const void *a, const void *b)
 {
     return strcmp(((const name_idx *)a)->name, ((const name_idx *)b)->name);
-}
-
-static bool rater_listed(const dacc_notes *nt, size_t u)
-{
-    return !isnan(nt->r1_i[u]) || !isnan(nt->r2_i[u]) || nt->above[u] >= 0;
 }
 
 static bool extra_listed(const dacc_notes *nt, size_t u)

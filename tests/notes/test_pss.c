@@ -406,3 +406,53 @@ Test(notes_pss, extreme_times)
     notes_cliques_free(&c);
     dacc_notes_free(nt);
 }
+
+/* The prescoring rater output (mf_base_scorer.prescore) has the raters
+ * with round-2 parameters or a helpfulness row; a rater with round-1
+ * parameters alone (no valid rating, no scored note) has none, and
+ * coreNumFinalRoundRatings counts the ratings of that output's raters
+ * only, as in the reference. */
+static bool core_rater(const part_info *pi)
+{
+    static const int core[] = { 1, 2, 3, 6, 8, 9, 10, 11, 13, 14, 19, 21, 25 };
+    if (!pi->enrolled)
+        return true;
+    for (size_t k = 0; k < sizeof core / sizeof *core; k++)
+        if (pi->group == core[k])
+            return true;
+    return false;
+}
+
+Test(notes_pss, final_round_counts_rater_output_rows)
+{
+    /* the whole-pipeline benchmark's data, which has such raters */
+    dacc_notes_synth_params sp = { .ratings = 200000,
+                                   .camps = 2,
+                                   .seed = 1,
+                                   .expansion = 0.15,
+                                   .expansion_plus = 0.05,
+                                   .topics = 0.3,
+                                   .nmr_groups = 0.2 };
+    dacc_notes *nt = dacc_notes_new();
+    read_synth(nt, &sp);
+    score_default(nt);
+    size_t nn = notes_nnotes(nt), differ = 0, wrong = 0;
+    uint32_t *rows = calloc(nn, sizeof *rows), *round1 = calloc(nn, sizeof *round1);
+    for (size_t k = 0; k < nt->r.n; k++) {
+        uint32_t n = nt->r.note[k], u = nt->r.rater[k];
+        if (nt->note[n].topic || !core_rater(&nt->part[u]))
+            continue;
+        rows[n] += !isnan(nt->r2_i[u]) || nt->above[u] >= 0;
+        round1[n] += !isnan(nt->r1_i[u]);
+    }
+    for (size_t n = 0; n < nn; n++) {
+        if (nt->fin.status[n] == NOTES_UNSCORED)
+            continue;
+        differ += rows[n] != round1[n];
+        wrong += nt->final_round[n] != rows[n];
+    }
+    cr_expect_gt(differ, 0, "the data should have round-1-only raters on core notes");
+    cr_expect_eq(wrong, 0);
+    free(rows), free(round1);
+    dacc_notes_free(nt);
+}
