@@ -71,10 +71,26 @@ static void find(const dacc_notes *nt, notes_cliques *c)
     free(sel);
 }
 
+/* Reads the files, clusters, and says whether participants x and y are in
+ * one post-selection similarity clique; *cliques: how many there are. */
+static bool one_clique(mem *n, mem *r, const char *x, const char *y, size_t *cliques)
+{
+    dacc_notes *nt = dacc_notes_new();
+    read_into(nt, 'n', n), read_into(nt, 'r', r);
+    notes_cliques c;
+    find(nt, &c);
+    uint32_t cx = c.pss[part(nt, x)];
+    bool same = cx && cx == c.pss[part(nt, y)];
+    *cliques = c.pss_cliques;
+    notes_cliques_free(&c);
+    dacc_notes_free(nt);
+    return same;
+}
+
 /* Raters a and b rate 10 posts each: `together` of them within `gap` of
  * each other, the others alone. minSim is together / (10 + 10): 8
  * together is 0.4 exactly. */
-static dacc_notes *pair_data(int together, int64_t gap)
+static bool linked(int together, int64_t gap)
 {
     mem n, r;
     mem_open(&n, note_header), mem_open(&r, rating_header);
@@ -89,21 +105,9 @@ static dacc_notes *pair_data(int together, int64_t gap)
         rating_row(&r, 1 + 2 * alone + k, "a", T0 + 200 * MIN, "NOT_HELPFUL");
         rating_row(&r, 1 + 2 * alone + k, "b", T0 + 200 * MIN + gap, "NOT_HELPFUL");
     }
-    dacc_notes *nt = dacc_notes_new();
-    read_into(nt, 'n', &n), read_into(nt, 'r', &r);
-    return nt;
-}
-
-static bool linked(int together, int64_t gap)
-{
-    dacc_notes *nt = pair_data(together, gap);
-    notes_cliques c;
-    find(nt, &c);
-    uint32_t a = part(nt, "a"), b = part(nt, "b");
-    bool same = c.pss[a] && c.pss[a] == c.pss[b];
-    cr_expect_eq(c.pss_cliques, same ? 1u : 0u);
-    notes_cliques_free(&c);
-    dacc_notes_free(nt);
+    size_t cliques;
+    bool same = one_clique(&n, &r, "a", "b", &cliques);
+    cr_expect_eq(cliques, same ? 1u : 0u);
     return same;
 }
 
@@ -154,14 +158,8 @@ static bool covered(int helpful, int64_t latency)
         note_row(&n, id, "x", T0, 0, false);
         rating_row(&r, id, "v", T0 + 1000 * MIN, "HELPFUL");
     }
-    dacc_notes *nt = dacc_notes_new();
-    read_into(nt, 'n', &n), read_into(nt, 'r', &r);
-    notes_cliques c;
-    find(nt, &c);
-    bool same = c.pss[part(nt, "v")] && c.pss[part(nt, "v")] == c.pss[part(nt, "w")];
-    notes_cliques_free(&c);
-    dacc_notes_free(nt);
-    return same;
+    size_t cliques;
+    return one_clique(&n, &r, "v", "w", &cliques);
 }
 
 /* get_suspect_pairs' writerCoverage thresholds: 0.4 at 20 minutes, 0.3 at
@@ -190,14 +188,8 @@ static bool affine(int own)
         note_row(&n, id, id <= own ? "w" : name, T0 + id * MIN, 0, false);
         rating_row(&r, id, "v", T0 + id * MIN + 30000, "HELPFUL");
     }
-    dacc_notes *nt = dacc_notes_new();
-    read_into(nt, 'n', &n), read_into(nt, 'r', &r);
-    notes_cliques c;
-    find(nt, &c);
-    bool same = c.pss[part(nt, "v")] && c.pss[part(nt, "v")] == c.pss[part(nt, "w")];
-    notes_cliques_free(&c);
-    dacc_notes_free(nt);
-    return same;
+    size_t cliques;
+    return one_clique(&n, &r, "v", "w", &cliques);
 }
 
 Test(notes_pss, rater_affinity_at_its_threshold)
