@@ -170,11 +170,19 @@ function trader(key, forms, receipts) {
   const args = () => ({ market: sel('t-market').value, outcome: Number(sel('t-outcome').value),
                         side: form.querySelector('input[name=side]:checked').value,
                         shares: sel('t-shares').value.trim() });
+  // a quote, once the trade it priced is done or edited, no longer says
+  // what signing would cost
   const invalidate = () => {
     quoted = null;
     sel('t-sign').disabled = true;
+    quote.textContent = '';
   };
-  const form = el('form', { id: 'trade', oninput: invalidate, onsubmit: async (e) => {
+  const edited = () => {
+    invalidate();
+    msg.textContent = '';
+    msg.className = 'status';
+  };
+  const form = el('form', { id: 'trade', oninput: edited, onsubmit: async (e) => {
     e.preventDefault();
     if (!quoted) return;
     const { market, outcome, side, shares } = quoted.args;

@@ -129,7 +129,11 @@ await check('a trade the node refuses shows the node\'s reason and changes nothi
   await page.$eval('#t-shares', (e) => { e.value = ''; });
   await page.type('#t-shares', '100000000');
   await page.click('#t-preview');
-  await waitText(page, '#t-quote', /costs exactly/);
+  // the last trade's quote and status are gone once the shares are edited,
+  // so neither can pass for this trade's
+  assert(await text(page, '#trade .status') === '', 'the last trade\'s status is cleared');
+  await waitText(page, '#t-quote', /Buying 100000000 shares .*costs exactly/);
+  await page.waitForFunction(() => !document.querySelector('#t-sign').disabled);
   await page.click('#t-sign');
   const s = await waitText(page, '#trade .status', /Logged|Refused/);
   assert(/^Refused: .*less money than the cost/.test(s), s);
