@@ -55,6 +55,7 @@ typedef enum {
     DACC_NOTES_RULE_CRH_INERTIA,   /* already CRH and intercept >= crh - 0.01 */
     DACC_NOTES_RULE_TAG_FILTER,    /* not CRNH, one not-helpful tag an outlier -> FIRM_REJECT */
     DACC_NOTES_RULE_INCORRECT,     /* not CRNH, "incorrect" from nearby raters -> FIRM_REJECT */
+    DACC_NOTES_RULE_LOW_DILIGENCE, /* not CRNH, low-diligence intercept > 0.263 -> FIRM_REJECT */
     DACC_NOTES_RULE_LARGE_FACTOR,  /* CRH with |factor| > 0.5 -> FIRM_REJECT */
     DACC_NOTES_RULE_LOW_INTERCEPT, /* not CRNH and intercept < 0.3 -> FIRM_REJECT */
     DACC_NOTES_RULE_MIN_MINORITY,  /* CRH with < 4 net helpful minority raters -> NYH */
@@ -89,6 +90,9 @@ typedef struct dacc_notes_params {
     double min_minority_net_ratio;      /* 0.05; NaN turns RATER_BALANCE off */
     double crh_threshold_no_high_vol;   /* 0.37: NO_HIGH_VOL; NaN turns it off */
     double crh_threshold_no_correlated; /* 0.37: NO_CORRELATED; NaN turns it off */
+    /* 0.263: LOW_DILIGENCE (lowDiligenceThreshold); NaN turns the
+     * low-diligence model and the rule off. Not in the core-only run. */
+    double low_diligence_threshold;
     double min_mean_note_score;         /* 0.05: authors' mean note intercept */
     double min_crh_vs_crnh_ratio;       /* 0.00: authors' crh - 5 crnh ratio */
     double min_rater_agree_ratio;       /* 0.66 */

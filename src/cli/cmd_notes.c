@@ -97,6 +97,9 @@ static int parse_score(int argc, char **argv, score_args *a)
         case 'K':
             a->p.post_selection = false;
             break;
+        case 'W':
+            a->p.low_diligence_threshold = NAN;
+            break;
         default:
             return CLI_USAGE;
         }
@@ -549,6 +552,10 @@ static const cli_opt notes_opts[] = {
     { "skip-pss", 0, NULL, 'K', NULL,
       "no rater clustering (post-selection similarity and quasi-cliques): no rating dropped, "
       "no correlated rater (runner.py's option; faster on large data)",
+      "score", 0, NULL },
+    { "skip-low-diligence", 0, NULL, 'W', NULL,
+      "no low-diligence model: FilterLowDiligence never acts and lowDiligenceIntercept is "
+      "empty (dacc's option, to see what the filter changed)",
       "score", 0, NULL },
     { "format", 'f', "FORMAT", 'f', "json",
       "how to print the summary on standard output (without --out-dir)", "score", 0,

@@ -43,7 +43,7 @@ dacc_status notes_filters_final(dacc_notes *nt, const uint8_t *sel, const double
         for (size_t n = 0; n < nn; n++) {
             nt->flt[n].tags = notes_tag_outliers(&agg[n], nt->tag_thr);
             nt->flt[n].incorrect = notes_incorrect_outlier(&inc[n]);
-            nt->flt[n].ucb = nt->flt[n].nohv = nt->flt[n].nocorr = NAN;
+            nt->flt[n].ucb = nt->flt[n].nohv = nt->flt[n].nocorr = nt->flt[n].lowdil = NAN;
         }
     }
     return st; /* agg and inc stay for aux_note_info.tsv */

@@ -71,6 +71,7 @@ typedef struct note_filters {
     double ucb;     /* pseudo-rater upper bound of the intercept; NaN: none */
     double nohv;    /* the intercept without high-volume raters; NaN: none */
     double nocorr;  /* the intercept without correlated raters; NaN: none */
+    double lowdil;  /* the low-diligence intercept; NaN: none */
 } note_filters;
 
 /* pseudo_raters.c: the final fit's ratings (indices as the fit's) and

@@ -184,6 +184,7 @@ typedef struct {
     uint32_t *num;   /* numRatings */
     double *nohv;    /* the intercept refitted without high-volume raters; NaN: not refitted */
     double *nocorr;  /* the same without correlated raters (quasi-cliques) */
+    double *lowdil;  /* lowDiligenceNoteIntercept (diligence.h); NaN: not fitted */
 } note_scores;
 
 struct dacc_notes {

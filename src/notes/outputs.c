@@ -57,6 +57,7 @@ enum {
     F_POPULATION,
     F_CORE_NOHV,
     F_CORE_NOCORR,
+    F_CORE_LOWDIL,
     F_CORE_POP,
     F_POP_NEG,
     F_POP_POS,
@@ -349,7 +350,7 @@ static const column aux_cols[] = {
     { "p_incorrect_user_interval", F_INC_RATE },
     { "num_voters_interval", F_INC_VOTERS },
     { "tf_idf_incorrect_interval", F_INC_TFIDF },
-    { "lowDiligenceIntercept", F_EMPTY },
+    { "lowDiligenceIntercept", F_CORE_LOWDIL },
     { "coreNegFactor_populationSampledRatingCount", F_POP_NEG },
     { "corePosFactor_populationSampledRatingCount", F_POP_POS },
     { "pcrhExitN", F_EMPTY },
@@ -563,6 +564,8 @@ static int put_note_field(FILE *fp, const dacc_notes *nt, uint32_t n, int field)
         return put_num(fp, nt->fin.nohv[n]);
     case F_CORE_NOCORR:
         return put_num(fp, nt->fin.nocorr[n]);
+    case F_CORE_LOWDIL:
+        return put_num(fp, nt->fin.lowdil[n]);
     case F_CORE_POP:
         return put_num(fp, nt->pop_i[n]);
     case F_POP_NEG:

@@ -12,11 +12,14 @@ static const char *const status_names[] = { "NEEDS_MORE_RATINGS", "CURRENTLY_RAT
                                             "NEEDS_YOUR_HELP" };
 
 static const char *const rule_names[] = {
-    "InitialNMR (v1.0)",        "GeneralCRH (v1.0)",         "GeneralCRNH (v1.0)",
-    "UcbCRNH (v1.0)",           "RatioCRNH (v1.0)",          "NmCRNH (v1.0)",
-    "GeneralCRHInertia (v1.0)", "TagFilter (v1.0)",          "FilterIncorrect (v1.0)",
-    "FilterLargeFactor (v1.0)", "RejectLowIntercept (v1.0)", "MinMinorityRaters (v1.0)",
-    "RaterBalance (v1.0)",      "NoHighVolIntercept (v1.0)", "NoCorrelatedIntercept (v1.0)"
+    "InitialNMR (v1.0)",         "GeneralCRH (v1.0)",
+    "GeneralCRNH (v1.0)",        "UcbCRNH (v1.0)",
+    "RatioCRNH (v1.0)",          "NmCRNH (v1.0)",
+    "GeneralCRHInertia (v1.0)",  "TagFilter (v1.0)",
+    "FilterIncorrect (v1.0)",    "FilterLowDiligence (v1.0)",
+    "FilterLargeFactor (v1.0)",  "RejectLowIntercept (v1.0)",
+    "MinMinorityRaters (v1.0)",  "RaterBalance (v1.0)",
+    "NoHighVolIntercept (v1.0)", "NoCorrelatedIntercept (v1.0)"
 };
 
 const char *dacc_notes_status_name(dacc_notes_status s)
@@ -92,6 +95,9 @@ static void final_rules(rule_state *s, const note_info *ni, double i, double f, 
         act(s, DACC_NOTES_RULE_TAG_FILTER, reject);
     if (flt && flt->incorrect && s->status != DACC_NOTES_CRNH)
         act(s, DACC_NOTES_RULE_INCORRECT, reject);
+    /* NaN (a note outside the model's ratings) is not above it */
+    if (flt && s->status != DACC_NOTES_CRNH && flt->lowdil > p->low_diligence_threshold)
+        act(s, DACC_NOTES_RULE_LOW_DILIGENCE, reject);
     if (s->status == DACC_NOTES_CRH && fabs(f) > p->factor_threshold)
         act(s, DACC_NOTES_RULE_LARGE_FACTOR, reject);
     if (!isnan(p->firm_reject_threshold) && s->status != DACC_NOTES_CRNH &&

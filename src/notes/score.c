@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dacc/rng.h"
+#include "diligence.h"
 #include "filters.h"
 #include "pss.h"
 #include "topics.h"
@@ -94,6 +95,7 @@ void dacc_notes_params_default(dacc_notes_params *p)
                               .min_minority_net_ratio = 0.05,
                               .crh_threshold_no_high_vol = 0.37,
                               .crh_threshold_no_correlated = 0.37,
+                              .low_diligence_threshold = 0.263,
                               .min_mean_note_score = 0.05,
                               .min_crh_vs_crnh_ratio = 0.0,
                               .min_rater_agree_ratio = 0.66,
@@ -137,7 +139,8 @@ static void scorer_out_free(scorer_out *o)
 static void free_results(dacc_notes *nt)
 {
     free(nt->fin.i), free(nt->fin.f), free(nt->fin.status), free(nt->fin.rules);
-    free(nt->fin.num), free(nt->fin.nohv), free(nt->fin.nocorr), free(nt->final_ratings);
+    free(nt->fin.num), free(nt->fin.nohv), free(nt->fin.nocorr), free(nt->fin.lowdil),
+        free(nt->final_ratings);
     free(nt->high_vol), free(nt->correlated);
     free(nt->pop_i), free(nt->pop_neg), free(nt->pop_pos);
     nt->high_vol = nt->correlated = NULL, nt->pop_i = NULL, nt->pop_neg = nt->pop_pos = NULL;
@@ -545,7 +548,8 @@ typedef struct {
     params st, r1, r2, fin;
     note_scores r1s;
     double *nan_or_i, *nan_or_f, *rater_f;
-    bool no_reputation; /* MFTopicScorer's useReputation False */
+    bool no_reputation;  /* MFTopicScorer's useReputation False */
+    notes_diligence dil; /* the scorer's prescoring low-diligence model */
 } work;
 
 static void work_free(work *w)
@@ -555,7 +559,8 @@ static void work_free(work *w)
     free(w->cn), free(w->cr);
     params_free(&w->st), params_free(&w->r1), params_free(&w->r2), params_free(&w->fin);
     free(w->r1s.i), free(w->r1s.f), free(w->r1s.status), free(w->r1s.rules), free(w->r1s.num);
-    free(w->r1s.nohv), free(w->r1s.nocorr), free(w->pre);
+    free(w->r1s.nohv), free(w->r1s.nocorr), free(w->r1s.lowdil), free(w->pre);
+    notes_diligence_free(&w->dil);
     free(w->nan_or_i), free(w->nan_or_f), free(w->rater_f);
 }
 
@@ -565,10 +570,10 @@ static bool scores_new(note_scores *s, size_t nn)
     s->i = malloc(nn * sizeof *s->i), s->f = malloc(nn * sizeof *s->f);
     s->status = malloc(nn), s->rules = malloc(nn * sizeof *s->rules);
     s->num = malloc(nn * sizeof *s->num), s->nohv = malloc(nn * sizeof *s->nohv);
-    s->nocorr = malloc(nn * sizeof *s->nocorr);
-    for (size_t n = 0; s->nohv && s->nocorr && n < nn; n++)
-        s->nohv[n] = s->nocorr[n] = NAN;
-    return s->i && s->f && s->status && s->rules && s->num && s->nohv && s->nocorr;
+    s->nocorr = malloc(nn * sizeof *s->nocorr), s->lowdil = malloc(nn * sizeof *s->lowdil);
+    for (size_t n = 0; s->nohv && s->nocorr && s->lowdil && n < nn; n++)
+        s->nohv[n] = s->nocorr[n] = s->lowdil[n] = NAN;
+    return s->i && s->f && s->status && s->rules && s->num && s->nohv && s->nocorr && s->lowdil;
 }
 
 static dacc_status work_new(work *w, const dacc_notes *nt)
@@ -588,6 +593,7 @@ static dacc_status work_new(work *w, const dacc_notes *nt)
               scores_new(&w->r1s, nn);
     ok = ok && params_new(&w->st, nn, np) == DACC_OK && params_new(&w->r1, nn, np) == DACC_OK;
     ok = ok && params_new(&w->r2, nn, np) == DACC_OK && params_new(&w->fin, nn, np) == DACC_OK;
+    ok = ok && notes_diligence_new(&w->dil, nn, np) == DACC_OK;
     return ok ? DACC_OK : DACC_ERR_NOMEM;
 }
 
@@ -676,8 +682,8 @@ static dacc_status skip_reputation(dacc_notes *nt, work *w, dacc_error *err)
     return tag_thresholds(nt, w, err);
 }
 
-static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
-                            dacc_error *err)
+static dacc_status prescore_mf(dacc_notes *nt, const dacc_notes_params *p, work *w,
+                               dacc_progress *pr, dacc_error *err)
 {
     size_t count;
     dacc_notes_fit_info info;
@@ -726,6 +732,25 @@ static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w,
     if (st != DACC_OK)
         return st;
     return tag_thresholds(nt, w, err);
+}
+
+static bool diligence_on(const dacc_notes_params *p)
+{
+    return !p->core_only && !isnan(p->low_diligence_threshold);
+}
+
+/* mf_base_scorer.prescore: the helpfulness fits, then the low-diligence
+ * model on the final round's ratings (the training ratings when there is
+ * no reputation filter), its rater factors starting at round 2's. */
+static dacc_status prescore(dacc_notes *nt, const dacc_notes_params *p, work *w, dacc_progress *pr,
+                            dacc_error *err)
+{
+    dacc_status st = prescore_mf(nt, p, w, pr, err);
+    if (st != DACC_OK || !diligence_on(p))
+        return st;
+    dacc_progress_stage(pr, "low-diligence model", 0);
+    return notes_diligence_prescore(nt, w->no_reputation ? w->train : w->round2, nt->r2_f, &w->dil,
+                                    err);
 }
 
 /* The final round's ratings among those in marks (_score_notes_and_users):
@@ -875,12 +900,15 @@ static dacc_status final_score(dacc_notes *nt, const dacc_notes_params *p, work 
         rule_view(w, nt, &w->fin, w->fin.has_note, w->fin.has_rater);
         st = notes_filters_final(nt, w->scope, w->nan_or_f, w->rater_f, err);
     }
+    if (st == DACC_OK && diligence_on(p))
+        st = notes_diligence_final(nt, w->final, &w->dil, nt->fin.lowdil, NULL, err);
     if (st == DACC_OK)
         st = refit_no_high_vol(nt, p, w, ratio, err);
     if (st == DACC_OK)
         st = refit_no_correlated(nt, p, w, ratio, err);
     for (size_t n = 0; st == DACC_OK && n < notes_nnotes(nt); n++)
-        nt->flt[n].nohv = nt->fin.nohv[n], nt->flt[n].nocorr = nt->fin.nocorr[n];
+        nt->flt[n].nohv = nt->fin.nohv[n], nt->flt[n].nocorr = nt->fin.nocorr[n],
+        nt->flt[n].lowdil = nt->fin.lowdil[n];
     if (st == DACC_OK && p->pseudoraters) {
         pseudo_input pi = { s.note,    s.rater,          s.h,
                             s.n,       notes_nnotes(nt), notes_nparts(nt),
@@ -1122,7 +1150,8 @@ static void unscore_note(dacc_notes *nt, size_t n)
 {
     nt->fin.i[n] = nt->fin.f[n] = NAN;
     nt->fin.status[n] = NOTES_UNSCORED, nt->fin.rules[n] = 0, nt->final_round[n] = 0;
-    nt->fin.nohv[n] = nt->fin.nocorr[n] = nt->pop_i[n] = NAN, nt->pop_neg[n] = nt->pop_pos[n] = 0;
+    nt->fin.nohv[n] = nt->fin.nocorr[n] = nt->fin.lowdil[n] = nt->pop_i[n] = NAN,
+    nt->pop_neg[n] = nt->pop_pos[n] = 0;
 }
 
 static void drop_uncaptured(dacc_notes *nt, const work *w, uint64_t bits, bool unassigned,

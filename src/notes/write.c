@@ -8,7 +8,7 @@ static json_t *params_json(const dacc_notes_params *p)
 {
     return json_pack(
         "{s:f,s:f,s:f,s:i,s:i,s:i,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:i,s:f,s:f,s:f,s:f,"
-        "s:b,s:b,s:f,s:i,s:b,s:f,s:f,s:f,s:b}",
+        "s:b,s:b,s:f,s:i,s:b,s:f,s:f,s:f,s:f,s:b}",
         "lambda_factor", p->lambda_factor, "lambda_intercept", p->lambda_intercept, "lambda_global",
         p->lambda_global, "min_ratings_per_note", (json_int_t)p->min_ratings_per_note,
         "min_ratings_per_rater", (json_int_t)p->min_ratings_per_rater, "min_ratings_needed",
@@ -28,7 +28,9 @@ static json_t *params_json(const dacc_notes_params *p)
         isnan(p->crh_threshold_no_high_vol) ? -1.0 : p->crh_threshold_no_high_vol,
         "crh_threshold_no_correlated",
         isnan(p->crh_threshold_no_correlated) ? -1.0 : p->crh_threshold_no_correlated,
-        "post_selection", p->post_selection);
+        "low_diligence_threshold",
+        isnan(p->low_diligence_threshold) ? -1.0 : p->low_diligence_threshold, "post_selection",
+        p->post_selection);
 }
 
 static void count_key(json_t *obj, const char *key)

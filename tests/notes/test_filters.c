@@ -247,6 +247,32 @@ Test(notes_filters, rules_act_on_notes_not_crnh)
     cr_assert_str_eq(dacc_notes_rule_name(DACC_NOTES_RULE_INCORRECT), "FilterIncorrect (v1.0)");
 }
 
+/* FilterLowDiligence: intercept > 0.263, strictly, on notes not CRNH;
+ * after FilterIncorrect and before FilterLargeFactor, as the reference
+ * lists them. */
+Test(notes_filters, low_diligence_threshold)
+{
+    note_info ni = { .cls = CLS_MISLEADING, .author = NOTES_NONE };
+    note_filters at = { .nohv = NAN, .nocorr = NAN, .lowdil = 0.263 },
+                 above = { .nohv = NAN, .nocorr = NAN, .lowdil = 0.2631 },
+                 none = { .nohv = NAN, .nocorr = NAN, .lowdil = NAN };
+    uint32_t rules;
+    cr_assert_eq(rule_status(&ni, 0.45, &at, &rules), DACC_NOTES_CRH);
+    cr_assert_eq(rule_status(&ni, 0.45, &none, &rules), DACC_NOTES_CRH);
+    cr_assert_eq(rule_status(&ni, 0.45, &above, &rules), DACC_NOTES_FIRM_REJECT);
+    cr_assert_eq(rules, BIT(INITIAL_NMR) | BIT(GENERAL_CRH) | BIT(LOW_DILIGENCE));
+    cr_assert_eq(rule_status(&ni, 0.35, &above, &rules), DACC_NOTES_FIRM_REJECT);
+    cr_assert_eq(rules, BIT(INITIAL_NMR) | BIT(LOW_DILIGENCE));
+    cr_assert_eq(rule_status(&ni, -0.5, &above, &rules), DACC_NOTES_CRNH);
+    cr_assert_eq(rules & BIT(LOW_DILIGENCE), 0);
+    cr_assert_eq(DACC_NOTES_RULE_LOW_DILIGENCE, DACC_NOTES_RULE_INCORRECT + 1);
+    cr_assert_eq(DACC_NOTES_RULE_LARGE_FACTOR, DACC_NOTES_RULE_LOW_DILIGENCE + 1);
+    cr_assert_str_eq(dacc_notes_rule_name(DACC_NOTES_RULE_LOW_DILIGENCE),
+                     "FilterLowDiligence (v1.0)");
+    cr_assert_str_eq(dacc_notes_rule_name(DACC_NOTES_RULE_LARGE_FACTOR),
+                     "FilterLargeFactor (v1.0)");
+}
+
 Test(notes_filters, ucb_crnh_threshold)
 {
     note_info ni = { .cls = CLS_MISLEADING, .author = NOTES_NONE };
