@@ -10,12 +10,12 @@
  * The reference runs 300 epochs of Adam per round from a random start.
  * dacc minimises each round's loss instead: with the other side fixed, a
  * note's (or a rater's) loss is convex in its own parameters, so each
- * entity takes damped Newton steps (a backtracking line search keeps every
- * step downhill), side after side, until the loss stops falling; the final
- * pass's problems are convex outright and are solved to convergence.
+ * entity takes a Newton step, cut to a trust region, side after side,
+ * until the steps predict almost no further fall; the final pass's
+ * problems are convex outright and are solved to convergence.
  *
  * Determinism: each entity's sums run over its ratings in input order in
- * one thread, and global sums add per-note partial sums in note order. */
+ * one thread, and global sums add per-entity partial sums in index order. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,7 @@
 #define NH_IRRELEVANT 10 /* notHelpfulIrrelevantSources */
 
 #define SWEEPS_MAX   200
-#define SWEEP_TOL    1e-6  /* of the mean loss */
+#define SWEEP_TOL    1e-5  /* of the mean loss */
 #define CONVEX_TOL   1e-12 /* the same in round 3, convex: intercepts and μ alone */
 #define SWEEP_NEWTON 1     /* Newton steps per entity and visit */
 #define SOLVE_NEWTON 60    /* to convergence, when the other side is frozen */
@@ -60,13 +60,25 @@ typedef struct {
     uint32_t *ent; /* the other side's index << 1 | target */
 } dcsr;
 
+/* An entity's parameters and weight factor (1 but in round 3) side by
+ * side: a rating's lookup on the other side, at random in arrays larger
+ * than the cache, then misses once rather than four times. */
+typedef struct {
+    double f, i, w;
+} dnote;
+
+typedef struct {
+    double f, i, rep, w;
+} drater;
+
 typedef struct {
     dcsr side[2]; /* by note, by rater */
     size_t nn, np, n, notes, raters;
-    double *nf, *ni, *rf, *ri, *rr, mu;
-    double *nw, *rw; /* per note and rater weight factors (1 unless round 3) */
-    double pos;      /* weight of a rating whose target is 1 */
-    double c[5];     /* penalty coefficients of nf, ni, rf, ri, rr (loss × ratings) */
+    dnote *note;
+    drater *rater;
+    double mu;
+    double pos;  /* weight of a rating whose target is 1 */
+    double c[5]; /* penalty coefficients of nf, ni, rf, ri, rr (loss × ratings) */
     unsigned free[2];
     bool free_mu;
     double *part; /* per note or rater: μ's sums, the steps' predicted decreases */
@@ -104,7 +116,7 @@ static void dfit_free(dfit *f)
 {
     for (int s = 0; s < 2; s++)
         free(f->side[s].off), free(f->side[s].ent);
-    free(f->nf), free(f->ni), free(f->rf), free(f->ri), free(f->rr), free(f->nw), free(f->rw);
+    free(f->note), free(f->rater);
     free(f->part);
 }
 
@@ -121,11 +133,9 @@ static dacc_status dfit_new(dfit *f, const dacc_notes *nt, const uint8_t *sel)
     size_t nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1;
     size_t np = notes_nparts(nt) ? notes_nparts(nt) : 1;
     f->nn = notes_nnotes(nt), f->np = notes_nparts(nt);
-    f->nf = calloc(nn, sizeof(double)), f->ni = calloc(nn, sizeof(double));
-    f->nw = malloc(nn * sizeof(double)), f->part = malloc(3 * (nn > np ? nn : np) * sizeof(double));
-    f->rf = calloc(np, sizeof(double)), f->ri = calloc(np, sizeof(double));
-    f->rr = calloc(np, sizeof(double)), f->rw = malloc(np * sizeof(double));
-    if (!f->nf || !f->ni || !f->nw || !f->part || !f->rf || !f->ri || !f->rr || !f->rw)
+    f->note = calloc(nn, sizeof *f->note), f->rater = calloc(np, sizeof *f->rater);
+    f->part = malloc(3 * (nn > np ? nn : np) * sizeof(double));
+    if (!f->note || !f->rater || !f->part)
         return DACC_ERR_NOMEM;
     dacc_status st = dcsr_build(&f->side[NOTE_SIDE], nt, sel, true, f->nn);
     if (st == DACC_OK)
@@ -136,9 +146,9 @@ static dacc_status dfit_new(dfit *f, const dacc_notes *nt, const uint8_t *sel)
     f->notes = present(&f->side[NOTE_SIDE], f->nn);
     f->raters = present(&f->side[RATER_SIDE], f->np);
     for (size_t e = 0; e < nn; e++)
-        f->nw[e] = 1;
+        f->note[e].w = 1;
     for (size_t e = 0; e < np; e++)
-        f->rw[e] = 1;
+        f->rater[e].w = 1;
     return DACC_OK;
 }
 
@@ -161,12 +171,14 @@ static inline term term_of(const dfit *f, int side, size_t e, uint32_t v)
 {
     term t = { .y = v & 1 };
     size_t n = side == NOTE_SIDE ? e : v >> 1, u = side == NOTE_SIDE ? v >> 1 : e;
-    t.z = f->nf[n] * f->rf[u] + f->ni[n] * f->rr[u] + f->ri[u] + f->mu;
-    t.w = (t.y ? f->pos : 1) * f->nw[n] * f->rw[u];
+    const dnote *a = &f->note[n];
+    const drater *b = &f->rater[u];
+    t.z = a->f * b->f + a->i * b->rep + b->i + f->mu;
+    t.w = (t.y ? f->pos : 1) * a->w * b->w;
     if (side == NOTE_SIDE)
-        t.g[0] = f->rf[u], t.g[1] = f->rr[u], t.g[2] = 0;
+        t.g[0] = b->f, t.g[1] = b->rep, t.g[2] = 0;
     else
-        t.g[0] = f->nf[n], t.g[1] = 1, t.g[2] = f->ni[n];
+        t.g[0] = a->f, t.g[1] = 1, t.g[2] = a->i;
     return t;
 }
 
@@ -180,8 +192,9 @@ typedef struct {
 static entity entity_of(const dfit *f, int side, size_t e)
 {
     if (side == NOTE_SIDE)
-        return (entity){ { &f->nf[e], &f->ni[e], NULL }, f->c, f->free[NOTE_SIDE] };
-    return (entity){ { &f->rf[e], &f->ri[e], &f->rr[e] }, f->c + 2, f->free[RATER_SIDE] };
+        return (entity){ { &f->note[e].f, &f->note[e].i, NULL }, f->c, f->free[NOTE_SIDE] };
+    drater *r = &f->rater[e];
+    return (entity){ { &r->f, &r->i, &r->rep }, f->c + 2, f->free[RATER_SIDE] };
 }
 
 /* Solves the free rows of h d = -g (at most 3, positive definite); the
@@ -218,33 +231,53 @@ static bool newton_dir(const double g[3], double h[3][3], unsigned mask, double 
     return true;
 }
 
+/* The ratings' weighted loss's gradient and Hessian in the entity's three
+ * parameters (frozen ones too), the largest |d logit / d parameter| and
+ * the total weight. Scalar accumulators, written out, so that they stay
+ * in registers: this loop is most of the model's time. */
+static void entity_sums(const dfit *f, int side, size_t e, double g[3], double h[3][3],
+                        double gmax[3], double *ws)
+{
+    const dcsr *c = &f->side[side];
+    double g0 = 0, g1 = 0, g2 = 0, h00 = 0, h01 = 0, h02 = 0, h11 = 0, h12 = 0, h22 = 0;
+    double m0 = 0, m1 = 0, m2 = 0, w = 0;
+    for (size_t k = c->off[e]; k < c->off[e + 1]; k++) {
+        term r = term_of(f, side, e, c->ent[k]);
+        double p = sigmoid(r.z), gw = r.w * (p - r.y), hw = r.w * p * (1 - p);
+        double x0 = r.g[0], x1 = r.g[1], x2 = r.g[2];
+        w += r.w;
+        g0 += gw * x0, g1 += gw * x1, g2 += gw * x2;
+        h00 += hw * x0 * x0, h01 += hw * x0 * x1, h02 += hw * x0 * x2;
+        h11 += hw * x1 * x1, h12 += hw * x1 * x2, h22 += hw * x2 * x2;
+        m0 = fabs(x0) > m0 ? fabs(x0) : m0, m1 = fabs(x1) > m1 ? fabs(x1) : m1;
+        m2 = fabs(x2) > m2 ? fabs(x2) : m2;
+    }
+    g[0] = g0, g[1] = g1, g[2] = g2, gmax[0] = m0, gmax[1] = m1, gmax[2] = m2, *ws = w;
+    h[0][0] = h00, h[0][1] = h[1][0] = h01, h[0][2] = h[2][0] = h02;
+    h[1][1] = h11, h[1][2] = h[2][1] = h12, h[2][2] = h22;
+}
+
 /* Up to iters Newton steps on entity e's free parameters, each cut to move
  * no rating's logit by more than MAX_DZ: where the logistic loss is flat
  * a full step overshoots, and near the minimum the cut never binds. (A
  * trust region instead of a line search: the step needs no second pass
  * over the ratings, and the transcendental functions are most of the
  * model's time.) */
-static double entity_newton(const dfit *f, int side, size_t e, int iters)
+static double entity_newton(const dfit *f, int side, size_t e, int iters, double mu[2])
 {
     const dcsr *c = &f->side[side];
     entity x = entity_of(f, side, e);
     double fall = 0;
+    mu[0] = mu[1] = 0;
     if (!x.mask || c->off[e] == c->off[e + 1])
         return 0;
     for (int it = 0; it < iters; it++) {
-        double g[3] = { 0 }, h[3][3] = { { 0 } }, d[3], gmax[3] = { 0 }, ws = 0;
-        for (size_t k = c->off[e]; k < c->off[e + 1]; k++) {
-            term r = term_of(f, side, e, c->ent[k]);
-            double p = sigmoid(r.z), gw = r.w * (p - r.y), hw = r.w * p * (1 - p);
-            ws += r.w;
-            for (int j = 0; j < 3; j++) {
-                double a = fabs(r.g[j]);
-                g[j] += gw * r.g[j], gmax[j] = a > gmax[j] ? a : gmax[j];
-                for (int l = j; l < 3; l++)
-                    h[j][l] += hw * r.g[j] * r.g[l];
-            }
-        }
-        h[1][0] = h[0][1], h[2][0] = h[0][2], h[2][1] = h[1][2];
+        double g[3], h[3][3], d[3], gmax[3], ws;
+        entity_sums(f, side, e, g, h, gmax, &ws);
+        /* a rater's intercept enters each of its ratings as μ does: row 1
+         * of the ratings' part is μ's share too */
+        double mu_g = g[1], mu_h[3] = { h[1][0], h[1][1], h[1][2] };
+        mu[0] = mu_g, mu[1] = mu_h[1];
         for (int j = 0; j < 3; j++)
             if (x.mask >> j & 1)
                 g[j] += 2 * x.c[j] * *x.th[j], h[j][j] += 2 * x.c[j];
@@ -259,52 +292,35 @@ static double entity_newton(const dfit *f, int side, size_t e, int iters)
             if (x.mask >> j & 1)
                 *x.th[j] += t * d[j];
         fall += t * dec - t * t * dec / 2; /* the quadratic model's */
+        mu[0] = mu_g + t * (mu_h[0] * d[0] + mu_h[1] * d[1] + mu_h[2] * d[2]);
     }
     return fall;
 }
 
 /* Every entity of the side in turn; the decrease of the loss the steps
- * predict, added in index order. */
-static double side_newton(const dfit *f, int side, int iters)
+ * predict, added in index order, and the ratings' first two derivatives
+ * in μ after the steps, linearised (rater side). */
+static double side_newton(const dfit *f, int side, int iters, double mu[2])
 {
     size_t nkeys = side == NOTE_SIDE ? f->nn : f->np;
+    double fall = 0;
+    mu[0] = mu[1] = 0;
     if (!f->free[side])
         return 0;
 #pragma omp parallel for schedule(dynamic, 256) if (f->n >= PARALLEL_MIN)
     for (size_t e = 0; e < nkeys; e++)
-        f->part[e] = entity_newton(f, side, e, iters);
-    double fall = 0;
+        f->part[3 * e] = entity_newton(f, side, e, iters, &f->part[3 * e + 1]);
     for (size_t e = 0; e < nkeys; e++)
-        fall += f->part[e];
+        fall += f->part[3 * e], mu[0] += f->part[3 * e + 1], mu[1] += f->part[3 * e + 2];
     return fall;
 }
 
-/* The loss's first two derivatives in μ: per note, then added in note
- * order. */
-static void mu_sums(const dfit *f, double out[2])
-{
-    const dcsr *c = &f->side[NOTE_SIDE];
-#pragma omp parallel for schedule(dynamic, 256) if (f->n >= PARALLEL_MIN)
-    for (size_t e = 0; e < f->nn; e++) {
-        double g = 0, h = 0;
-        for (size_t k = c->off[e]; k < c->off[e + 1]; k++) {
-            term r = term_of(f, NOTE_SIDE, e, c->ent[k]);
-            double p = sigmoid(r.z);
-            g += r.w * (p - r.y), h += r.w * p * (1 - p);
-        }
-        f->part[2 * e] = g, f->part[2 * e + 1] = h;
-    }
-    out[0] = out[1] = 0;
-    for (size_t e = 0; e < f->nn; e++)
-        out[0] += f->part[2 * e], out[1] += f->part[2 * e + 1];
-}
-
 /* A Newton step on μ (no penalty: l2GlobalBiasMultiplier 0), cut as the
- * entities' are; the decrease it predicts. */
-static double mu_newton(dfit *f)
+ * entities' are, from the derivatives the raters' pass left: μ moves only
+ * in rounds where the raters' intercepts do, and so needs no pass of its
+ * own (exact once the raters' steps vanish). The decrease it predicts. */
+static double mu_newton(dfit *f, const double s[2])
 {
-    double s[2];
-    mu_sums(f, s);
     if (!(s[1] > 0))
         return 0;
     double d = -s[0] / s[1], t = fabs(d) > MAX_DZ ? MAX_DZ / fabs(d) : 1, dec = -s[0] * d;
@@ -320,10 +336,11 @@ static void run_round(dfit *f, double mean_tol)
 {
     double tol = mean_tol * (double)f->n;
     for (int sweep = 0; sweep < SWEEPS_MAX; sweep++) {
-        double fall = side_newton(f, NOTE_SIDE, SWEEP_NEWTON);
-        fall += side_newton(f, RATER_SIDE, SWEEP_NEWTON);
+        double mu[2];
+        double fall = side_newton(f, NOTE_SIDE, SWEEP_NEWTON, mu);
+        fall += side_newton(f, RATER_SIDE, SWEEP_NEWTON, mu);
         if (f->free_mu)
-            fall += mu_newton(f);
+            fall += mu_newton(f, mu);
         if (!(fall > tol))
             break;
     }
@@ -336,16 +353,16 @@ static void round3_weights(dfit *f)
 {
     const dcsr *c = &f->side[NOTE_SIDE];
     for (size_t u = 0; u < f->np; u++) {
-        double r = f->rr[u] > 0 ? f->rr[u] : 0;
-        f->rw[u] = (DIL_ALPHA + pow(r, DIL_REP_EXP)) / (1 + DIL_ALPHA);
+        double r = f->rater[u].rep > 0 ? f->rater[u].rep : 0;
+        f->rater[u].w = (DIL_ALPHA + pow(r, DIL_REP_EXP)) / (1 + DIL_ALPHA);
     }
     for (size_t n = 0; n < f->nn; n++) {
         double s = DIL_WEIGHT_FLOOR;
         for (size_t k = c->off[n]; k < c->off[n + 1]; k++) {
             uint32_t v = c->ent[k];
-            s += ((v & 1) ? f->pos : 1) * f->rw[v >> 1];
+            s += ((v & 1) ? f->pos : 1) * f->rater[v >> 1].w;
         }
-        f->nw[n] = pow(s, DIL_NOTE_NORM3);
+        f->note[n].w = pow(s, DIL_NOTE_NORM3);
     }
 }
 
@@ -376,12 +393,12 @@ static void keep_prescore(const dfit *f, notes_diligence *d)
 {
     for (size_t n = 0; n < f->nn; n++) {
         const dcsr *c = &f->side[NOTE_SIDE];
-        d->note_i[n] = nan_or(c, n, f->ni[n]), d->note_f[n] = nan_or(c, n, f->nf[n]);
+        d->note_i[n] = nan_or(c, n, f->note[n].i), d->note_f[n] = nan_or(c, n, f->note[n].f);
     }
     for (size_t u = 0; u < f->np; u++) {
         const dcsr *c = &f->side[RATER_SIDE];
-        d->rater_i[u] = nan_or(c, u, f->ri[u]), d->rater_f[u] = nan_or(c, u, f->rf[u]);
-        d->rater_rep[u] = nan_or(c, u, f->rr[u]);
+        d->rater_i[u] = nan_or(c, u, f->rater[u].i), d->rater_f[u] = nan_or(c, u, f->rater[u].f);
+        d->rater_rep[u] = nan_or(c, u, f->rater[u].rep);
     }
     d->ratings = f->n, d->notes = f->notes, d->raters = f->raters;
 }
@@ -413,9 +430,9 @@ static void prescore_rounds(dfit *f, notes_diligence *d)
     run_round(f, SWEEP_TOL);
     d->mu[1] = f->mu;
     for (size_t n = 0; n < f->nn; n++)
-        d->note_i2[n] = nan_or(&f->side[NOTE_SIDE], n, f->ni[n]);
+        d->note_i2[n] = nan_or(&f->side[NOTE_SIDE], n, f->note[n].i);
     for (size_t u = 0; u < f->np; u++)
-        d->rater_i2[u] = nan_or(&f->side[RATER_SIDE], u, f->ri[u]);
+        d->rater_i2[u] = nan_or(&f->side[RATER_SIDE], u, f->rater[u].i);
     f->pos = DIL_POS * DIL_POS_ROUND3;
     round3_weights(f);
     f->free[NOTE_SIDE] = P_I, f->free[RATER_SIDE] = P_I;
@@ -437,7 +454,7 @@ dacc_status notes_diligence_prescore(const dacc_notes *nt, const uint8_t *sel,
         /* reputations start at 1 (defaultReputation), the rater factors at
          * the helpfulness fit's (raterParamsDiligenceInit), the rest at 0 */
         for (size_t u = 0; u < f.np; u++)
-            f.rr[u] = 1, f.rf[u] = isnan(rater_f[u]) ? 0 : rater_f[u];
+            f.rater[u].rep = 1, f.rater[u].f = isnan(rater_f[u]) ? 0 : rater_f[u];
         prescore_rounds(&f, d);
         keep_prescore(&f, d);
     }
@@ -455,11 +472,12 @@ static double or_zero(double v)
  * the last round's loss; raters missing from prescoring have reputation 0. */
 static void final_rounds(dfit *f, const notes_diligence *d)
 {
+    double mu[2];
     for (size_t n = 0; n < f->nn; n++)
-        f->nf[n] = or_zero(d->note_f[n]), f->ni[n] = or_zero(d->note_i2[n]);
+        f->note[n].f = or_zero(d->note_f[n]), f->note[n].i = or_zero(d->note_i2[n]);
     for (size_t u = 0; u < f->np; u++) {
-        f->rf[u] = or_zero(d->rater_f[u]), f->ri[u] = or_zero(d->rater_i2[u]);
-        f->rr[u] = or_zero(d->rater_rep[u]);
+        f->rater[u].f = or_zero(d->rater_f[u]), f->rater[u].i = or_zero(d->rater_i2[u]);
+        f->rater[u].rep = or_zero(d->rater_rep[u]);
     }
     /* ratingPerNoteLossRatio: the penalty is a sum over
      * ratings / ratio simulated notes, times ratings in the loss */
@@ -467,14 +485,14 @@ static void final_rounds(dfit *f, const notes_diligence *d)
     f->c[0] = f->c[1] = DIL_LAMBDA * ratio;
     f->mu = d->mu[1], f->pos = DIL_POS, f->free_mu = false;
     f->free[NOTE_SIDE] = P_F, f->free[RATER_SIDE] = 0;
-    side_newton(f, NOTE_SIDE, SOLVE_NEWTON);
+    side_newton(f, NOTE_SIDE, SOLVE_NEWTON, mu);
     f->mu = d->mu[2];
     for (size_t u = 0; u < f->np; u++)
-        f->ri[u] = or_zero(d->rater_i[u]);
+        f->rater[u].i = or_zero(d->rater_i[u]);
     f->pos = DIL_POS * DIL_POS_ROUND3;
     round3_weights(f);
     f->free[NOTE_SIDE] = P_I;
-    side_newton(f, NOTE_SIDE, SOLVE_NEWTON);
+    side_newton(f, NOTE_SIDE, SOLVE_NEWTON, mu);
 }
 
 dacc_status notes_diligence_final(const dacc_notes *nt, const uint8_t *sel,
@@ -497,9 +515,9 @@ dacc_status notes_diligence_final(const dacc_notes *nt, const uint8_t *sel,
     if (f.n) {
         final_rounds(&f, d);
         for (size_t n = 0; n < f.nn; n++) {
-            note_i[n] = nan_or(&f.side[NOTE_SIDE], n, f.ni[n]);
+            note_i[n] = nan_or(&f.side[NOTE_SIDE], n, f.note[n].i);
             if (note_f)
-                note_f[n] = nan_or(&f.side[NOTE_SIDE], n, f.nf[n]);
+                note_f[n] = nan_or(&f.side[NOTE_SIDE], n, f.note[n].f);
         }
     }
     dfit_free(&f);
