@@ -55,6 +55,36 @@ static dacc_status check_earlier(const dacc_dir_out *d, dacc_error *err)
     return st;
 }
 
+/* The set replaces its directory whole, by a rename, which no system
+ * allows for the current directory, one that holds it, or a mount point:
+ * refused before anything is written, with what to do instead. */
+static dacc_status check_movable(const dacc_dir_out *d, const char *dir, dacc_error *err)
+{
+    char *real = realpath(d->dir, NULL), *cwd = realpath(".", NULL);
+    size_t n = real ? strlen(real) : 0;
+    int holds =
+        real && cwd && strncmp(cwd, real, n) == 0 && (cwd[n] == '\0' || cwd[n] == '/' || n == 1);
+    free(real), free(cwd);
+    if (holds)
+        return dacc_error_at(err, DACC_ERR_INVALID, dir, 0, 0,
+                             "is the current directory or holds it, and an output directory is "
+                             "replaced whole: give a directory to create, such as out");
+    struct stat self, up;
+    char *parent = malloc(strlen(d->dir) + 4);
+    if (parent == NULL)
+        return dacc_error_set(err, DACC_ERR_NOMEM, "out of memory");
+    sprintf(parent, "%s/..", d->dir);
+    int mount = stat(d->dir, &self) == 0 && stat(parent, &up) == 0 &&
+                (self.st_dev != up.st_dev || self.st_ino == up.st_ino);
+    free(parent);
+    if (mount)
+        return dacc_error_at(err, DACC_ERR_INVALID, dir, 0, 0,
+                             "is a mount point, and an output directory is replaced whole: give "
+                             "a directory inside it, such as %s/out",
+                             dir);
+    return DACC_OK;
+}
+
 static dacc_status resolve_target(dacc_dir_out *d, const char *dir, dacc_error *err)
 {
     struct stat sb;
@@ -83,7 +113,8 @@ static dacc_status resolve_target(dacc_dir_out *d, const char *dir, dacc_error *
         return dacc_error_at(err, DACC_ERR_INVALID, dir, 0, 0, "exists and is not a directory");
     d->exists = 1;
     d->mode = sb.st_mode & 07777;
-    return check_earlier(d, err);
+    dacc_status st = check_movable(d, dir, err);
+    return st == DACC_OK ? check_earlier(d, err) : st;
 }
 
 static dacc_status copy_names(dacc_dir_out *d, const char *const *names, size_t n, dacc_error *err)

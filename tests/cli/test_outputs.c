@@ -339,6 +339,36 @@ Test(outputs, notes_outputs_appear_together)
     free(data), free(out), free(dir);
 }
 
+/* An output directory is replaced by a rename, which the current
+ * directory refuses (EBUSY): said before anything is written, with the
+ * way out, and nothing left behind. */
+Test(outputs, the_current_directory_is_refused_as_an_output_directory)
+{
+    char *dir = make_temp_dir();
+    cr_assert_eq(chdir(dir), 0);
+    run_result r;
+    const char *spellings[] = { ".", "./", dir };
+    for (int i = 0; i < 3; i++) {
+        RUN(&r, "notes", "synth", "--ratings", "2000", "--out-dir", spellings[i]);
+        cr_assert_eq(r.status, 1, "%s", r.err);
+        cr_assert(strstr(r.err, "is the current directory or holds it") != NULL, "%s", r.err);
+        cr_assert(strstr(r.err, "such as out") != NULL, "%s", r.err);
+        run_result_free(&r);
+    }
+    DIR *dp = opendir(".");
+    cr_assert_not_null(dp);
+    for (struct dirent *e; (e = readdir(dp)) != NULL;)
+        cr_assert(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0, "left %s",
+                  e->d_name);
+    closedir(dp);
+    RUN(&r, "notes", "synth", "--ratings", "2000", "--out-dir", "out");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    run_result_free(&r);
+    cr_assert_eq(chdir("/"), 0);
+    remove_tree(dir);
+    free(dir);
+}
+
 /* ---- 18. NUL and invalid UTF-8 ---- */
 
 static void write_bytes(const char *path, const char *bytes, size_t n)
