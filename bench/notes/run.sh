@@ -10,9 +10,10 @@
 # needs about 13 GB of disk for its ratings file).
 # With COMMUNITYNOTES set it then runs the reference's command line shape
 # on OUTPUTS_SIZE ratings (default 200000; synthetic data with expansion
-# and expansion-plus raters, topics, the NMR groups and four planted rater
-# cliques, --expansion 0.15 --expansion-plus 0.05 --topics 0.3
-# --nmr-groups 0.2 --cliques 4; rater clustering on in both, PSS=1) three
+# and expansion-plus raters, topics, the NMR groups, four planted rater
+# cliques and incorrect tags for the low-diligence model, --expansion 0.15
+# --expansion-plus 0.05 --topics 0.3 --nmr-groups 0.2 --cliques 4
+# --incorrect-tags; rater clustering on in both, PSS=1) three
 # times, each run reading the status history the last one wrote (at T,
 # T + 61 minutes, T + 15 days), dacc's whole pipeline and the reference's
 # with the same scorers (reference_outputs.py SCORERS) each on its own
@@ -93,10 +94,10 @@ done
 
 # The four output files, run after run.
 n=${OUTPUTS_SIZE:-200000}
-dir="$data/notes-whole-c4-$n"
+dir="$data/notes-whole-c4i-$n"
 [ -f "$dir/ratings-00000.tsv" ] ||
     "$dacc" notes synth -n "$n" --seed 1 --expansion 0.15 --expansion-plus 0.05 --topics 0.3 \
-        --nmr-groups 0.2 --cliques 4 --out-dir "$dir"
+        --nmr-groups 0.2 --cliques 4 --incorrect-tags --out-dir "$dir"
 scorers=MFExpansionPlusScorer,MFExpansionScorer,MFCoreScorer
 for g in 13 12 11 10 9 8 7 6 5 4 3 2 1 33 18; do scorers="$scorers,MFGroupScorer_$g"; done
 scorers="$scorers,MFMultiGroupScorer,MFCoreWithTopicsScorer,MFTopicScorer"

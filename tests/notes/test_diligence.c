@@ -12,6 +12,7 @@
 #include "diligence.h"
 #include "filters.h"
 #include "support.h"
+#include "synth_files.h"
 
 #define NOTES  40
 #define RATERS 30
@@ -250,4 +251,49 @@ Test(notes_diligence, notes_outside_the_ratings_have_none)
     cr_assert(isnan(w.fin_i[3]) && isnan(w.d.note_i[3]));
     cr_assert(!isnan(w.fin_i[4]));
     drop(&w);
+}
+
+static size_t scored_low_diligence(dacc_notes *nt, const dacc_notes_params *p, size_t *with)
+{
+    dacc_error err = { 0 };
+    cr_assert_eq(dacc_notes_score(nt, p, NULL, &err), DACC_OK, "%s", err.message);
+    size_t acted = 0;
+    *with = 0;
+    for (size_t i = 0; i < dacc_notes_result_count(nt); i++) {
+        dacc_notes_result res;
+        dacc_notes_result_at(nt, i, &res);
+        acted += (res.rules >> DACC_NOTES_RULE_LOW_DILIGENCE) & 1;
+    }
+    for (size_t n = 0; n < notes_nnotes(nt); n++)
+        *with += !isnan(nt->fin.lowdil[n]);
+    return acted;
+}
+
+/* Through the pipeline (synth --incorrect-tags: every tenth note called
+ * incorrect by the raters who rate it not helpful): the core's model
+ * gives the notes of its final fit an intercept and its filter rejects
+ * some; --skip-low-diligence and --core-only fit nothing and reject
+ * none. */
+Test(notes_diligence, through_the_pipeline)
+{
+    dacc_notes_synth_params sp = {
+        .ratings = 40000, .camps = 2, .seed = 3, .incorrect_tags = true
+    };
+    dacc_notes_params p;
+    dacc_notes_params_default(&p);
+    p.pseudoraters = false;
+    size_t with;
+    dacc_notes *nt = dacc_notes_new();
+    read_synth(nt, &sp);
+    size_t acted = scored_low_diligence(nt, &p, &with);
+    cr_expect_gt(acted, 0);
+    cr_expect_gt(with, notes_nnotes(nt) / 2, "%zu of %zu notes", with, notes_nnotes(nt));
+    p.low_diligence_threshold = NAN;
+    cr_expect_eq(scored_low_diligence(nt, &p, &with), 0);
+    cr_expect_eq(with, 0);
+    dacc_notes_params_default(&p);
+    p.pseudoraters = false, p.core_only = true;
+    cr_expect_eq(scored_low_diligence(nt, &p, &with), 0);
+    cr_expect_eq(with, 0);
+    dacc_notes_free(nt);
 }
