@@ -93,13 +93,13 @@ typedef struct dacc_notes_params {
     /* 0.263: LOW_DILIGENCE (lowDiligenceThreshold); NaN turns the
      * low-diligence model and the rule off. Not in the core-only run. */
     double low_diligence_threshold;
-    double min_mean_note_score;         /* 0.05: authors' mean note intercept */
-    double min_crh_vs_crnh_ratio;       /* 0.00: authors' crh - 5 crnh ratio */
-    double min_rater_agree_ratio;       /* 0.66 */
-    double stable_group;                /* 13: modeling group of the stable first fit; NaN: none */
-    double stable_min_share;            /* 0.75 */
-    unsigned stable_min_ratings;        /* 5 */
-    bool core_groups_only; /* true: the core scorer drops raters outside the core groups */
+    double min_mean_note_score;   /* 0.05: authors' mean note intercept */
+    double min_crh_vs_crnh_ratio; /* 0.00: authors' crh - 5 crnh ratio */
+    double min_rater_agree_ratio; /* 0.66 */
+    double stable_group;          /* 13: modeling group of the stable first fit; NaN: none */
+    double stable_min_share;      /* 0.75 */
+    unsigned stable_min_ratings;  /* 5 */
+    bool core_groups_only;        /* true: the core scorer drops raters outside the core groups */
     /* false (the default): the whole pipeline, the expansion-plus,
      * expansion and core scorers and the meta rules over them; true: the
      * core scorer alone, as dacc did before the other scorers. */
