@@ -42,10 +42,14 @@
 #define SWEEP_TOL    1e-5  /* of the mean loss */
 #define CONVEX_TOL   1e-12 /* the same in round 3, convex: intercepts and μ alone */
 #define SWEEP_NEWTON 1     /* Newton steps per entity and visit */
+/* Rounds 1 and 2 zigzag between the sides, as alternating fits do:
+ * stretching each step by half again cut their sweeps by 38% at 10^6
+ * ratings, with the same agreement (bench/README.md) */
+#define SWEEP_OMEGA  1.5
+#define PARALLEL_MIN 20000 /* ratings: below, threads cost more than they save */
 #define SOLVE_NEWTON 60    /* to convergence, when the other side is frozen */
 #define NEWTON_TOL   1e-14
-#define MAX_DZ       1.0   /* largest change of a logit in one step */
-#define PARALLEL_MIN 20000 /* ratings: below, threads cost more than they save */
+#define MAX_DZ       1.0 /* largest change of a logit in one step */
 
 enum { NOTE_SIDE, RATER_SIDE };
 enum { P_F = 1, P_I = 2, P_REP = 4 }; /* parameter bits: factor, intercept, reputation */
@@ -81,6 +85,7 @@ typedef struct {
     double c[5]; /* penalty coefficients of nf, ni, rf, ri, rr (loss × ratings) */
     unsigned free[2];
     bool free_mu;
+    double omega; /* the sweeps' steps over-relaxed by this factor */
     double *part; /* per note or rater: μ's sums, the steps' predicted decreases */
 } dfit;
 
@@ -145,6 +150,7 @@ static dacc_status dfit_new(dfit *f, const dacc_notes *nt, const uint8_t *sel)
     f->n = f->side[NOTE_SIDE].off[f->nn];
     f->notes = present(&f->side[NOTE_SIDE], f->nn);
     f->raters = present(&f->side[RATER_SIDE], f->np);
+    f->omega = 1;
     for (size_t e = 0; e < nn; e++)
         f->note[e].w = 1;
     for (size_t e = 0; e < np; e++)
@@ -287,11 +293,13 @@ static double entity_newton(const dfit *f, int side, size_t e, int iters, double
         if (!(dec > NEWTON_TOL * (ws > 1 ? ws : 1)))
             return fall;
         double dz = fabs(d[0]) * gmax[0] + fabs(d[1]) * gmax[1] + fabs(d[2]) * gmax[2];
-        double t = dz > MAX_DZ ? MAX_DZ / dz : 1;
+        /* the fall is the plain step's, so that over-relaxation does not
+         * move the stopping point */
+        double t0 = dz > MAX_DZ ? MAX_DZ / dz : 1, t = t0 * f->omega;
         for (int j = 0; j < 3; j++)
             if (x.mask >> j & 1)
                 *x.th[j] += t * d[j];
-        fall += t * dec - t * t * dec / 2; /* the quadratic model's */
+        fall += t0 * dec - t0 * t0 * dec / 2; /* the quadratic model's */
         mu[0] = mu_g + t * (mu_h[0] * d[0] + mu_h[1] * d[1] + mu_h[2] * d[2]);
     }
     return fall;
@@ -423,6 +431,7 @@ static void prescore_rounds(dfit *f, notes_diligence *d)
     f->c[2] = DIL_LAMBDA * wr, f->c[3] = DIL_LAMBDA * DIL_RATER_I_MULT * wr;
     f->c[4] = DIL_LAMBDA * DIL_REP_MULT * wr;
     f->pos = DIL_POS, f->free_mu = true;
+    f->omega = SWEEP_OMEGA;
     f->free[NOTE_SIDE] = P_F | P_I, f->free[RATER_SIDE] = P_F | P_I;
     run_round(f, SWEEP_TOL);
     d->mu[0] = f->mu;
@@ -434,6 +443,7 @@ static void prescore_rounds(dfit *f, notes_diligence *d)
     for (size_t u = 0; u < f->np; u++)
         d->rater_i2[u] = nan_or(&f->side[RATER_SIDE], u, f->rater[u].i);
     f->pos = DIL_POS * DIL_POS_ROUND3;
+    f->omega = 1;
     round3_weights(f);
     f->free[NOTE_SIDE] = P_I, f->free[RATER_SIDE] = P_I;
     run_round(f, CONVEX_TOL);
