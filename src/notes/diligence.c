@@ -46,8 +46,7 @@
  * stretching each step by half again cut their sweeps by 38% at 10^6
  * ratings, with the same agreement (bench/README.md) */
 #define SWEEP_OMEGA  1.5
-#define PARALLEL_MIN 20000 /* ratings: below, threads cost more than they save */
-#define SOLVE_NEWTON 60    /* to convergence, when the other side is frozen */
+#define SOLVE_NEWTON 60 /* to convergence, when the other side is frozen */
 #define NEWTON_TOL   1e-14
 #define MAX_DZ       1.0 /* largest change of a logit in one step */
 
@@ -315,7 +314,7 @@ static double side_newton(const dfit *f, int side, int iters, double mu[2])
     mu[0] = mu[1] = 0;
     if (!f->free[side])
         return 0;
-#pragma omp parallel for schedule(dynamic, 256) if (f->n >= PARALLEL_MIN)
+#pragma omp parallel for schedule(dynamic, 256) if (f->n >= NOTES_PARALLEL_MIN)
     for (size_t e = 0; e < nkeys; e++)
         f->part[3 * e] = entity_newton(f, side, e, iters, &f->part[3 * e + 1]);
     for (size_t e = 0; e < nkeys; e++)

@@ -11,6 +11,12 @@
 
 #define NOTES_NONE UINT32_MAX
 
+/* Ratings below which a fit's loops run on one thread: on small data a
+ * parallel region costs more than it saves, and on a busy machine each
+ * one waits for every thread to be scheduled (thousands of regions a fit:
+ * seconds). */
+#define NOTES_PARALLEL_MIN 20000
+
 /* The published ratings columns, in order (read.c). */
 #define NOTES_RATING_COLS 35
 extern const char *const notes_rating_cols[NOTES_RATING_COLS];

@@ -71,7 +71,7 @@ static void ridge2(double s1, double sx, double sxx, double st, double stx, doub
  * solve's time). */
 static void pack_pairs(const double *pi, const double *pf, size_t n, double *pair)
 {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= NOTES_PARALLEL_MIN)
     for (size_t e = 0; e < n; e++)
         pair[2 * e] = pi[e], pair[2 * e + 1] = pf[e];
 }
@@ -85,7 +85,7 @@ static void pack_pairs(const double *pi, const double *pf, size_t n, double *pai
 static void solve_side(const csr *c, size_t nkeys, const double *op, double mu, double wa,
                        double wf, double *pi, double *pf, double *part)
 {
-#pragma omp parallel for schedule(dynamic, 1024)
+#pragma omp parallel for schedule(dynamic, 1024) if (c->off[nkeys] >= NOTES_PARALLEL_MIN)
     for (size_t e = 0; e < nkeys; e++) {
         size_t lo = c->off[e], hi = c->off[e + 1];
         if (part)
@@ -116,7 +116,7 @@ static void solve_side(const csr *c, size_t nkeys, const double *op, double mu, 
 static void residual_sums(const csr *bn, size_t n_notes, const dacc_notes_model *m, double *part,
                           double *s, double *s2)
 {
-#pragma omp parallel for schedule(dynamic, 1024)
+#pragma omp parallel for schedule(dynamic, 1024) if (bn->off[n_notes] >= NOTES_PARALLEL_MIN)
     for (size_t e = 0; e < n_notes; e++) {
         double a = 0, b = 0;
         for (size_t k = bn->off[e]; k < bn->off[e + 1]; k++) {
