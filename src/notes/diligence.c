@@ -137,6 +137,8 @@ static dacc_status dfit_new(dfit *f, const dacc_notes *nt, const uint8_t *sel)
     size_t nn = notes_nnotes(nt) ? notes_nnotes(nt) : 1;
     size_t np = notes_nparts(nt) ? notes_nparts(nt) : 1;
     f->nn = notes_nnotes(nt), f->np = notes_nparts(nt);
+    if (f->nn > UINT32_MAX >> 1 || f->np > UINT32_MAX >> 1)
+        return DACC_ERR_INVALID; /* dcsr packs an index and a bit in 32 */
     f->note = calloc(nn, sizeof *f->note), f->rater = calloc(np, sizeof *f->rater);
     f->part = malloc(3 * (nn > np ? nn : np) * sizeof(double));
     if (!f->note || !f->rater || !f->part)
@@ -159,6 +161,14 @@ static dacc_status dfit_new(dfit *f, const dacc_notes *nt, const uint8_t *sel)
 
 /* From exp(-|z|), which cannot overflow. The fits need only the loss's
  * derivatives, so no logarithm is ever taken. */
+static dacc_status fit_error(dacc_status st, dacc_error *err)
+{
+    if (st == DACC_ERR_NOMEM)
+        return dacc_error_set(err, st, "out of memory fitting the low-diligence model");
+    return dacc_error_set(err, st, "the low-diligence model takes at most %u notes and raters",
+                          UINT32_MAX >> 1);
+}
+
 static double sigmoid(double z)
 {
     double e = exp(-fabs(z));
@@ -457,7 +467,7 @@ dacc_status notes_diligence_prescore(const dacc_notes *nt, const uint8_t *sel,
     dacc_status st = dfit_new(&f, nt, sel);
     if (st != DACC_OK) {
         dfit_free(&f);
-        return dacc_error_set(err, st, "out of memory fitting the low-diligence model");
+        return fit_error(st, err);
     }
     if (f.n) {
         /* reputations start at 1 (defaultReputation), the rater factors at
@@ -519,7 +529,7 @@ dacc_status notes_diligence_final(const dacc_notes *nt, const uint8_t *sel,
     dacc_status st = dfit_new(&f, nt, sel);
     if (st != DACC_OK) {
         dfit_free(&f);
-        return dacc_error_set(err, st, "out of memory fitting the low-diligence model");
+        return fit_error(st, err);
     }
     if (f.n) {
         final_rounds(&f, d);
