@@ -159,8 +159,6 @@ static dacc_status dfit_new(dfit *f, const dacc_notes *nt, const uint8_t *sel)
     return DACC_OK;
 }
 
-/* From exp(-|z|), which cannot overflow. The fits need only the loss's
- * derivatives, so no logarithm is ever taken. */
 static dacc_status fit_error(dacc_status st, dacc_error *err)
 {
     if (st == DACC_ERR_NOMEM)
@@ -169,6 +167,8 @@ static dacc_status fit_error(dacc_status st, dacc_error *err)
                           UINT32_MAX >> 1);
 }
 
+/* From exp(-|z|), which cannot overflow. The fits need only the loss's
+ * derivatives, so no logarithm is ever taken. */
 static double sigmoid(double z)
 {
     double e = exp(-fabs(z));
@@ -315,20 +315,24 @@ static double entity_newton(const dfit *f, int side, size_t e, int iters, double
 }
 
 /* Every entity of the side in turn; the decrease of the loss the steps
- * predict, added in index order, and the ratings' first two derivatives
- * in μ after the steps, linearised (rater side). */
-static double side_newton(const dfit *f, int side, int iters, double mu[2])
+ * predict, added in index order, and unless mu is NULL (raters' side
+ * only) the ratings' first two derivatives in μ after the steps,
+ * linearised. */
+static double side_newton(const dfit *f, int side, int iters, double *mu)
 {
     size_t nkeys = side == NOTE_SIDE ? f->nn : f->np;
     double fall = 0;
-    mu[0] = mu[1] = 0;
+    if (mu)
+        mu[0] = mu[1] = 0;
     if (!f->free[side])
         return 0;
 #pragma omp parallel for schedule(dynamic, 256) if (f->n >= NOTES_PARALLEL_MIN)
     for (size_t e = 0; e < nkeys; e++)
         f->part[3 * e] = entity_newton(f, side, e, iters, &f->part[3 * e + 1]);
     for (size_t e = 0; e < nkeys; e++)
-        fall += f->part[3 * e], mu[0] += f->part[3 * e + 1], mu[1] += f->part[3 * e + 2];
+        fall += f->part[3 * e];
+    for (size_t e = 0; mu && e < nkeys; e++)
+        mu[0] += f->part[3 * e + 1], mu[1] += f->part[3 * e + 2];
     return fall;
 }
 
@@ -354,7 +358,7 @@ static void run_round(dfit *f, double mean_tol)
     double tol = mean_tol * (double)f->n;
     for (int sweep = 0; sweep < SWEEPS_MAX; sweep++) {
         double mu[2];
-        double fall = side_newton(f, NOTE_SIDE, SWEEP_NEWTON, mu);
+        double fall = side_newton(f, NOTE_SIDE, SWEEP_NEWTON, NULL);
         fall += side_newton(f, RATER_SIDE, SWEEP_NEWTON, mu);
         if (f->free_mu)
             fall += mu_newton(f, mu);
@@ -491,7 +495,6 @@ static double or_zero(double v)
  * the last round's loss; raters missing from prescoring have reputation 0. */
 static void final_rounds(dfit *f, const notes_diligence *d)
 {
-    double mu[2];
     for (size_t n = 0; n < f->nn; n++)
         f->note[n].f = or_zero(d->note_f[n]), f->note[n].i = or_zero(d->note_i2[n]);
     for (size_t u = 0; u < f->np; u++) {
@@ -504,14 +507,14 @@ static void final_rounds(dfit *f, const notes_diligence *d)
     f->c[0] = f->c[1] = DIL_LAMBDA * ratio;
     f->mu = d->mu[1], f->pos = DIL_POS, f->free_mu = false;
     f->free[NOTE_SIDE] = P_F, f->free[RATER_SIDE] = 0;
-    side_newton(f, NOTE_SIDE, SOLVE_NEWTON, mu);
+    side_newton(f, NOTE_SIDE, SOLVE_NEWTON, NULL);
     f->mu = d->mu[2];
     for (size_t u = 0; u < f->np; u++)
         f->rater[u].i = or_zero(d->rater_i[u]);
     f->pos = DIL_POS * DIL_POS_ROUND3;
     round3_weights(f);
     f->free[NOTE_SIDE] = P_I;
-    side_newton(f, NOTE_SIDE, SOLVE_NEWTON, mu);
+    side_newton(f, NOTE_SIDE, SOLVE_NEWTON, NULL);
 }
 
 dacc_status notes_diligence_final(const dacc_notes *nt, const uint8_t *sel,
